@@ -1,0 +1,44 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+import pkg from './package.json'
+
+// Three builds: the Electron main process (plus the CLI/hub entry, plain Node), the preload
+// bridge (CommonJS: a sandboxed preload cannot be an ES module), and the React renderer.
+export default defineConfig({
+  main: {
+    define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          cli: resolve(__dirname, 'electron/cli/index.ts')
+        },
+        output: {
+          banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require nothing but 'electron': bundle everything it uses.
+      externalizeDeps: false,
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') }
+    }
+  }
+})

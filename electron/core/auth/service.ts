@@ -1,0 +1,167 @@
+import type { SessionInfo, User } from '../../../shared/contract'
+import { AppError } from '../errors'
+import { HOUR, MINUTE } from '../clock'
+import type { CoreDeps, CallContext, DomainHandlers } from '../context'
+import { requireUser } from '../context'
+import type { SettingsStore } from '../settings/service'
+import { toUser, type UsersRepo, type UserRow } from '../users/repo'
+import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from './password'
+import type { SessionsRepo } from './sessions-repo'
+
+/** Refresh a session's last-seen time at most this often, so reads stay reads. */
+const TOUCH_EVERY_MS = MINUTE
+
+export class AuthService {
+  constructor(
+    private deps: CoreDeps,
+    private users: UsersRepo,
+    private sessions: SessionsRepo,
+    private settings: SettingsStore
+  ) {}
+
+  /** The user behind a token, or null when it is unknown, ended, expired or the user is disabled. */
+  resolve(token: string | null): { user: User; sessionId: number } | null {
+    if (!token) return null
+    const s = this.sessions.byTokenHash(hashToken(token))
+    const now = this.deps.clock.now()
+    if (!s || s.ended_at || new Date(s.expires_at) <= now) return null
+    const row = this.users.byId(s.user_id)
+    if (!row || row.disabled) return null
+    if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) this.sessions.touch(s.id, now.toISOString())
+    return { user: toUser(row), sessionId: s.id }
+  }
+
+  /** Why `resolve` said no, for a message better than "log in". */
+  isExpired(token: string): boolean {
+    const s = this.sessions.byTokenHash(hashToken(token))
+    return !!s && !s.ended_at && new Date(s.expires_at) <= this.deps.clock.now()
+  }
+
+  private openSession(row: UserRow, ctx: CallContext, action: string): SessionInfo {
+    const { clock, audit, db } = this.deps
+    const now = clock.now()
+    const token = newToken()
+    const expiresAt = new Date(now.getTime() + this.settings.get().sessionHours * HOUR).toISOString()
+    db.transaction(() => {
+      this.users.recordLogin(row.id, now.toISOString())
+      this.sessions.create({
+        tokenHash: hashToken(token),
+        userId: row.id,
+        source: ctx.conn.source,
+        now: now.toISOString(),
+        expiresAt
+      })
+      audit.write({ userId: row.id, username: row.username, action, entity: 'user', entityId: row.id, source: ctx.conn.source })
+    })()
+    ctx.conn.token = token
+    ctx.conn.userId = row.id
+    return { token, expiresAt, user: toUser(this.users.byId(row.id)!) }
+  }
+
+  async login(username: string, password: string, ctx: CallContext): Promise<SessionInfo> {
+    const { clock, audit } = this.deps
+    const row = this.users.byUsername(username)
+    // Check a hash even for unknown users: the time taken must not tell which names exist.
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
+    // Re-read after the await: another login may have changed the counters meanwhile.
+    const fresh = row && this.users.byId(row.id)
+    const now = clock.now()
+    if (!fresh) {
+      audit.write({ userId: null, username, action: 'auth.login.failed', details: { reason: 'unknown user' }, source: ctx.conn.source })
+      throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
+    }
+    if (fresh.locked_until && new Date(fresh.locked_until) > now) {
+      const minutes = Math.ceil((new Date(fresh.locked_until).getTime() - now.getTime()) / MINUTE)
+      audit.write({ userId: fresh.id, username: fresh.username, action: 'auth.login.refused', details: { reason: 'locked' }, source: ctx.conn.source })
+      throw new AppError('LOCKED', 'errors.accountLocked', { minutes })
+    }
+    if (!ok) {
+      const { lockoutThreshold, lockoutMinutes } = this.settings.get()
+      const failed = fresh.failed_logins + 1
+      const locks = failed >= lockoutThreshold
+      const lockedUntil = locks ? new Date(now.getTime() + lockoutMinutes * MINUTE).toISOString() : null
+      this.deps.db.transaction(() => {
+        this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil, now.toISOString())
+        audit.write({
+          userId: fresh.id,
+          username: fresh.username,
+          action: locks ? 'auth.locked' : 'auth.login.failed',
+          entity: 'user',
+          entityId: fresh.id,
+          details: { failed },
+          source: ctx.conn.source
+        })
+      })()
+      if (locks) throw new AppError('LOCKED', 'errors.accountLocked', { minutes: lockoutMinutes })
+      throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
+    }
+    if (fresh.disabled) throw new AppError('FORBIDDEN', 'errors.accountDisabled')
+    return this.openSession(fresh, ctx, 'auth.login')
+  }
+
+  handlers(): DomainHandlers<'auth'> {
+    const { clock, audit, db, events } = this.deps
+    return {
+      'auth.login': (input, ctx) => this.login(input.username, input.password, ctx),
+      'auth.resume': (input, ctx) => {
+        const found = this.resolve(input.token)
+        if (!found) {
+          throw new AppError('UNAUTHENTICATED', this.isExpired(input.token) ? 'errors.sessionExpired' : undefined)
+        }
+        const s = this.sessions.byTokenHash(hashToken(input.token))!
+        ctx.conn.token = input.token
+        ctx.conn.userId = found.user.id
+        return { token: input.token, expiresAt: s.expires_at, user: found.user }
+      },
+      'auth.setupFirstAdmin': async (input, ctx) => {
+        if (this.users.count() > 0) throw new AppError('CONFLICT', 'errors.alreadySetUp')
+        const passwordHash = await hashPassword(input.password)
+        const now = clock.now().toISOString()
+        // The check is repeated inside the transaction: two first-admin requests racing
+        // across the await must not both succeed.
+        const id = db.transaction(() => {
+          if (this.users.count() > 0) throw new AppError('CONFLICT', 'errors.alreadySetUp')
+          const newId = this.users.insert({
+            username: input.username,
+            displayName: input.displayName,
+            role: 'admin',
+            staffNo: null,
+            districtCode: null,
+            passwordHash,
+            demoPassword: null,
+            now
+          })
+          audit.write({ userId: newId, username: input.username, action: 'users.create', entity: 'user', entityId: newId, details: { role: 'admin', firstAdmin: true }, source: ctx.conn.source })
+          return newId
+        })()
+        return this.openSession(this.users.byId(id)!, ctx, 'auth.login')
+      },
+      'auth.logout': (_input, ctx) => {
+        const { user, sessionId } = requireUser(ctx)
+        db.transaction(() => {
+          this.sessions.end(sessionId, 'logout', clock.now().toISOString())
+          audit.write({ userId: user.id, username: user.username, action: 'auth.logout', entity: 'user', entityId: user.id, source: ctx.conn.source })
+        })()
+        ctx.conn.token = null
+        return { ok: true as const }
+      },
+      'auth.me': (_input, ctx) => requireUser(ctx).user,
+      'auth.changePassword': async (input, ctx) => {
+        const { user, sessionId } = requireUser(ctx)
+        const row = this.users.byId(user.id)!
+        if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+          throw new AppError('INVALID_INPUT', 'errors.wrongCurrentPassword')
+        }
+        const hash = await hashPassword(input.newPassword)
+        const now = clock.now().toISOString()
+        db.transaction(() => {
+          this.users.setPassword(user.id, hash, now)
+          this.sessions.endAllOf(user.id, 'password changed', now, sessionId)
+          audit.write({ userId: user.id, username: user.username, action: 'auth.changePassword', entity: 'user', entityId: user.id, source: ctx.conn.source })
+        })()
+        events.emit('session.ended', { userId: user.id, reason: 'password changed' })
+        return { ok: true as const }
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/** Core never reads the wall clock directly: tests inject their own. */
+export interface Clock {
+  now(): Date
+}
+
+export const systemClock: Clock = { now: () => new Date() }
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  private t: number
+  constructor(start: Date | string) {
+    this.t = new Date(start).getTime()
+  }
+  now(): Date {
+    return new Date(this.t)
+  }
+  advance(ms: number): void {
+    this.t += ms
+  }
+  set(at: Date | string): void {
+    this.t = new Date(at).getTime()
+  }
+}
+
+export const MINUTE = 60_000
+export const HOUR = 60 * MINUTE

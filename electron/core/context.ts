@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3'
+import type { Locale, MethodName, Output, ParsedInput, User } from '../../shared/contract'
+import type { Clock } from './clock'
+import type { EventBus } from './events'
+import type { AuditRepo } from './audit/repo'
+
+/** What one transport connection (a window, a WebSocket, a CLI run) knows about its caller. */
+export interface ConnectionState {
+  token: string | null
+  /** The user the token last resolved to; kept so a user whose sessions end can be told. */
+  userId: number | null
+  locale: Locale
+  /** Where calls come from, for the audit log: 'ipc', 'ws 192.168.1.7', 'cli'. */
+  source: string
+}
+
+export interface CallContext {
+  conn: ConnectionState
+  /** The logged-in user, or null for public methods called before login. */
+  user: User | null
+  sessionId: number | null
+}
+
+/** A logged-in call: what handlers of non-public methods receive. */
+export interface AuthedContext extends CallContext {
+  user: User
+  sessionId: number
+}
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: CallContext
+) => Output<M> | Promise<Output<M>>
+
+export type HandlerMap<K extends MethodName = MethodName> = { [M in K]: Handler<M> }
+
+/** Handlers of the methods whose names start with `prefix.` */
+export type DomainHandlers<P extends string> = HandlerMap<Extract<MethodName, `${P}.${string}`>>
+
+/** What every service is built from. */
+export interface CoreDeps {
+  db: Database.Database
+  clock: Clock
+  events: EventBus
+  audit: AuditRepo
+  dataDir: string
+}
+
+export function requireUser(ctx: CallContext): AuthedContext {
+  if (!ctx.user || ctx.sessionId === null) throw new Error('handler of a non-public method called without a user')
+  return ctx as AuthedContext
+}

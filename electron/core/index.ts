@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { systemClock, type Clock } from './clock'
+import type { CoreDeps, HandlerMap } from './context'
+import { openDatabase } from './db/open'
+import { migrate } from './db/migrate'
+import { EventBus } from './events'
+import { AuditRepo } from './audit/repo'
+import { createAuditHandlers } from './audit/handlers'
+import { AuthService } from './auth/service'
+import { SessionsRepo } from './auth/sessions-repo'
+import { UsersRepo } from './users/repo'
+import { createUsersHandlers } from './users/handlers'
+import { SettingsStore, createSettingsHandlers } from './settings/service'
+import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
+import { createSystemHandlers } from './system/handlers'
+import { seedDemo, seedDistricts } from './demo/seed'
+import { DownloadStore } from './downloads'
+import { createDispatcher, type CoreConnection, type Logger } from './invoke'
+import type { Locale, Settings } from '../../shared/contract'
+
+export const DB_FILE_NAME = 'leadline.db'
+
+export interface CoreOptions {
+  dataDir: string
+  clock?: Clock
+  /** Where core runs, shown on the about page. */
+  host?: 'desktop' | 'hub'
+  appVersion?: string
+  /** Seed the demo team on an empty installation (default true). False: ask for the first admin. */
+  demo?: boolean
+  /** better_sqlite3.node built for the running runtime, when it is not the one in node_modules. */
+  nativeBinding?: string
+  logger?: Logger
+}
+
+export interface Core {
+  readonly dataDir: string
+  readonly dbFile: string
+  readonly db: Database.Database
+  readonly clock: Clock
+  readonly events: EventBus
+  readonly handlers: HandlerMap
+  readonly downloads: DownloadStore
+  /** Migration applied at open: from which schema version to which. */
+  readonly migrated: { from: number; to: number }
+  connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection
+  settings(): Settings
+  close(): void
+}
+
+export const stderrLogger: Logger = {
+  info: (m) => process.stderr.write(`[leadline] ${m}\n`),
+  warn: (m, e) => process.stderr.write(`[leadline] warning: ${m}${e ? ' ' + String(e) : ''}\n`),
+  error: (m, e) => process.stderr.write(`[leadline] error: ${m} ${e instanceof Error ? e.stack : JSON.stringify(e)}\n`)
+}
+
+/** Builds the application on a data directory: opens and migrates the database, wires the services. */
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  const clock = opts.clock ?? systemClock
+  const logger = opts.logger ?? stderrLogger
+  mkdirSync(opts.dataDir, { recursive: true })
+  const dbFile = join(opts.dataDir, DB_FILE_NAME)
+  const db = openDatabase(dbFile, { nativeBinding: opts.nativeBinding })
+  let migrated: { from: number; to: number }
+  try {
+    migrated = migrate(db)
+  } catch (err) {
+    db.close()
+    throw err
+  }
+
+  const events = new EventBus()
+  const audit = new AuditRepo(db, clock)
+  const deps: CoreDeps = { db, clock, events, audit, dataDir: opts.dataDir }
+  const users = new UsersRepo(db)
+  const sessions = new SessionsRepo(db)
+  const settings = new SettingsStore(db)
+  const districts = new DistrictsRepo(db)
+  const auth = new AuthService(deps, users, sessions, settings)
+
+  if (migrated.from === 0) {
+    seedDistricts(districts)
+    if (opts.demo ?? true) await seedDemo(deps, users, settings)
+  }
+
+  // TypeScript checks that every method of the contract has exactly one handler here.
+  const handlers: HandlerMap = {
+    ...auth.handlers(),
+    ...createUsersHandlers(deps, users, sessions, districts),
+    ...createSettingsHandlers(deps, settings),
+    ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
+    ...createAuditHandlers(deps),
+    ...createDistrictsHandlers(deps, districts)
+  }
+  const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
+
+  return {
+    dataDir: opts.dataDir,
+    dbFile,
+    db,
+    clock,
+    events,
+    handlers,
+    downloads: new DownloadStore(clock),
+    migrated,
+    connect: dispatcher.connect,
+    settings: () => settings.get(),
+    close: () => {
+      if (db.open) db.close()
+    }
+  }
+}
+
+export type { CoreConnection, Logger } from './invoke'
+export { AppError } from './errors'
+export { ManualClock, systemClock, type Clock } from './clock'

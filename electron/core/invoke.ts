@@ -1,0 +1,117 @@
+import {
+  contract,
+  events as eventSpecs,
+  isMethodName,
+  type EventName,
+  type EventPayload,
+  type Locale,
+  type MethodName,
+  type Result,
+  type Role
+} from '../../shared/contract'
+import { AppError, toErrorShape } from './errors'
+import type { AuthService } from './auth/service'
+import type { CallContext, ConnectionState, Handler, HandlerMap } from './context'
+import type { EventBus } from './events'
+import type { AuditRepo } from './audit/repo'
+
+export interface Logger {
+  info(msg: string, extra?: unknown): void
+  warn(msg: string, extra?: unknown): void
+  error(msg: string, extra?: unknown): void
+}
+
+export type ConnectionListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
+
+/** One caller's line into core: a window over IPC, a WebSocket, a CLI run. */
+export interface CoreConnection {
+  readonly state: ConnectionState
+  /**
+   * The one generic entry point both transports use: look the method up in the contract,
+   * check the caller's session and role, validate the input, run the handler, and check
+   * the output against the contract (which also strips anything the contract does not name).
+   */
+  invoke(method: string, input: unknown): Promise<Result<unknown>>
+  /** Events this connection's user may receive. */
+  subscribe(listener: ConnectionListener): () => void
+}
+
+export function createDispatcher(deps: {
+  handlers: HandlerMap
+  auth: AuthService
+  events: EventBus
+  audit: AuditRepo
+  logger: Logger
+}) {
+  const { handlers, auth, events, audit, logger } = deps
+
+  async function call(conn: ConnectionState, method: string, input: unknown): Promise<Result<unknown>> {
+    const locale: Locale = conn.locale
+    try {
+      if (!isMethodName(method)) {
+        throw new AppError('UNKNOWN_METHOD', undefined, { method: String(method).slice(0, 64) })
+      }
+      const spec = contract[method]
+      const session = auth.resolve(conn.token)
+      if (spec.roles !== 'public') {
+        if (!session) {
+          throw new AppError('UNAUTHENTICATED', conn.token && auth.isExpired(conn.token) ? 'errors.sessionExpired' : undefined)
+        }
+        if (!(spec.roles as readonly Role[]).includes(session.user.role)) {
+          audit.write({
+            userId: session.user.id,
+            username: session.user.username,
+            action: 'access.denied',
+            details: { method, role: session.user.role },
+            source: conn.source
+          })
+          throw new AppError('FORBIDDEN')
+        }
+      }
+      const parsed = spec.input.safeParse(input ?? {})
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+        throw new AppError('INVALID_INPUT', undefined, undefined, issues)
+      }
+      if (session) conn.userId = session.user.id
+      const ctx: CallContext = { conn, user: session?.user ?? null, sessionId: session?.sessionId ?? null }
+      const handler = handlers[method] as Handler<MethodName>
+      const value = await handler(parsed.data as never, ctx)
+      const out = spec.output.safeParse(value)
+      if (!out.success) {
+        logger.error(`output of ${method} does not match the contract`, out.error.issues)
+        throw new AppError('INTERNAL')
+      }
+      return { ok: true, value: out.data }
+    } catch (err) {
+      if (!(err instanceof AppError)) logger.error(`${method} failed`, err)
+      return { ok: false, error: toErrorShape(err, locale) }
+    }
+  }
+
+  function connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection {
+    const state: ConnectionState = { token: init.token ?? null, userId: null, locale: init.locale ?? 'zh-CN', source: init.source }
+    return {
+      state,
+      invoke: (method, input) => call(state, method, input),
+      subscribe(listener) {
+        return events.subscribe((name, payload) => {
+          const session = auth.resolve(state.token)
+          if (session) state.userId = session.user.id
+          const spec = eventSpecs[name]
+          const userId = (payload as { userId?: number }).userId
+          // A user whose sessions were just ended must hear it although their token no longer resolves.
+          if (name === 'session.ended') {
+            if (userId !== undefined && userId === state.userId) listener(name, payload)
+            return
+          }
+          if (!session || !spec.roles.includes(session.user.role)) return
+          if ('audience' in spec && spec.audience === 'user' && userId !== session.user.id) return
+          listener(name, payload)
+        })
+      }
+    }
+  }
+
+  return { call, connect }
+}

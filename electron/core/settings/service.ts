@@ -1,0 +1,73 @@
+import type Database from 'better-sqlite3'
+import { settingsSchema, type Settings } from '../../../shared/contract'
+import type { CoreDeps, DomainHandlers } from '../context'
+import { requireUser } from '../context'
+
+export const DEFAULT_SETTINGS: Settings = {
+  orgName: '',
+  defaultLocale: 'zh-CN',
+  demoMode: false,
+  sessionHours: 12,
+  lockoutThreshold: 5,
+  lockoutMinutes: 15,
+  lanHub: { enabled: false, host: '0.0.0.0', port: 7300 }
+}
+
+/** Settings live as one JSON value per top-level key; missing keys take the defaults. */
+export class SettingsStore {
+  private all: Database.Statement<[], { key: string; value: string }>
+  private put: Database.Statement
+
+  constructor(db: Database.Database) {
+    this.all = db.prepare('SELECT key, value FROM settings')
+    this.put = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
+    )
+  }
+
+  get(): Settings {
+    const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+    for (const { key, value } of this.all.all()) {
+      if (key in DEFAULT_SETTINGS) merged[key] = JSON.parse(value)
+    }
+    // A value that no longer fits (hand-edited, older build) falls back to the default.
+    const parsed = settingsSchema.safeParse(merged)
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS
+  }
+
+  set(patch: Partial<Settings>): void {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) this.put.run({ key, value: JSON.stringify(value) })
+    }
+  }
+}
+
+export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): DomainHandlers<'settings'> {
+  const { db, audit, events } = deps
+  return {
+    'settings.get': () => store.get(),
+    'settings.update': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const current = store.get()
+      const next = settingsSchema.parse({
+        ...current,
+        ...input,
+        lanHub: { ...current.lanHub, ...input.lanHub }
+      })
+      const keys = (Object.keys(input) as (keyof Settings)[]).filter((k) => input[k] !== undefined)
+      db.transaction(() => {
+        store.set(Object.fromEntries(keys.map((k) => [k, next[k]])))
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'settings.update',
+          entity: 'settings',
+          details: Object.fromEntries(keys.map((k) => [k, next[k]])),
+          source: ctx.conn.source
+        })
+      })()
+      events.emit('settings.changed', { keys })
+      return next
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { statSync } from 'node:fs'
+import type { CoreDeps, DomainHandlers } from '../context'
+import type { SessionsRepo } from '../auth/sessions-repo'
+import { SCHEMA_VERSION } from '../db/migrate'
+import type { SettingsStore } from '../settings/service'
+import type { UsersRepo } from '../users/repo'
+
+export interface HostInfo {
+  appVersion: string
+  host: 'desktop' | 'hub'
+  dbFile: string
+}
+
+export function createSystemHandlers(
+  deps: CoreDeps,
+  host: HostInfo,
+  users: UsersRepo,
+  sessions: SessionsRepo,
+  settings: SettingsStore
+): DomainHandlers<'system'> {
+  const { db, clock, audit } = deps
+  const sqliteVersion = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  return {
+    'system.info': () => {
+      const demoMode = settings.get().demoMode
+      return {
+        appName: 'LeadLine',
+        appVersion: host.appVersion,
+        schemaVersion: SCHEMA_VERSION,
+        sqliteVersion,
+        nodeVersion: process.versions.node,
+        host: host.host,
+        demoMode,
+        needsFirstAdmin: users.count() === 0,
+        demoAccounts: demoMode
+          ? users.demoAccounts().map((u) => ({
+              username: u.username,
+              displayName: u.display_name,
+              role: u.role,
+              password: u.demo_password!
+            }))
+          : [],
+        serverTime: clock.now().toISOString()
+      }
+    },
+    'system.stats': () => {
+      const size = (f: string) => {
+        try {
+          return statSync(f).size
+        } catch {
+          return 0
+        }
+      }
+      return {
+        dataDir: deps.dataDir,
+        dbBytes: size(host.dbFile) + size(host.dbFile + '-wal'),
+        users: users.count(),
+        activeSessions: sessions.activeCount(clock.now().toISOString()),
+        auditEntries: audit.total()
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import type { Role } from '../../../shared/contract'
+import { AppError } from '../errors'
+import type { CoreDeps, DomainHandlers } from '../context'
+import { requireUser } from '../context'
+import { hashPassword } from '../auth/password'
+import type { SessionsRepo } from '../auth/sessions-repo'
+import type { DistrictsRepo } from '../districts/repo'
+import { toUser, type UsersRepo } from './repo'
+
+/** Leaders and field agents work one district only (不得跨区营销), so they must have one. */
+const DISTRICT_ROLES: readonly Role[] = ['leader', 'field_agent']
+
+export function createUsersHandlers(
+  deps: CoreDeps,
+  users: UsersRepo,
+  sessions: SessionsRepo,
+  districts: DistrictsRepo
+): DomainHandlers<'users'> {
+  const { db, clock, audit, events } = deps
+
+  function checkDistrict(role: Role, districtCode: string | null): void {
+    if (DISTRICT_ROLES.includes(role) && !districtCode) throw new AppError('INVALID_INPUT', 'errors.districtRequired')
+    if (districtCode && !districts.exists(districtCode)) {
+      throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: districtCode })
+    }
+  }
+
+  function checkUnique(username: string | null, staffNo: string | null | undefined, selfId: number | null): void {
+    if (username) {
+      const other = users.byUsername(username)
+      if (other && other.id !== selfId) throw new AppError('CONFLICT', 'errors.usernameTaken', { username })
+    }
+    if (staffNo) {
+      const clash = db.prepare('SELECT id FROM users WHERE staff_no = ?').get(staffNo) as { id: number } | undefined
+      if (clash && clash.id !== selfId) throw new AppError('CONFLICT', 'errors.staffNoTaken', { staffNo })
+    }
+  }
+
+  function mustFind(id: number) {
+    const row = users.byId(id)
+    if (!row) throw new AppError('NOT_FOUND')
+    return row
+  }
+
+  return {
+    'users.list': (input) => users.list(input).map(toUser),
+
+    'users.create': async (input, ctx) => {
+      const { user: actor } = requireUser(ctx)
+      const districtCode = input.districtCode ?? null
+      checkDistrict(input.role, districtCode)
+      checkUnique(input.username, input.staffNo, null)
+      const passwordHash = await hashPassword(input.password)
+      const id = db.transaction(() => {
+        checkUnique(input.username, input.staffNo, null)
+        const newId = users.insert({
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          staffNo: input.staffNo ?? null,
+          districtCode,
+          passwordHash,
+          demoPassword: null,
+          now: clock.now().toISOString()
+        })
+        audit.write({
+          userId: actor.id,
+          username: actor.username,
+          action: 'users.create',
+          entity: 'user',
+          entityId: newId,
+          details: { username: input.username, role: input.role, districtCode },
+          source: ctx.conn.source
+        })
+        return newId
+      })()
+      events.emit('users.changed', { userId: id })
+      return toUser(users.byId(id)!)
+    },
+
+    'users.update': (input, ctx) => {
+      const { user: actor } = requireUser(ctx)
+      const { id, ...patch } = input
+      const before = mustFind(id)
+      const role = patch.role ?? before.role
+      const districtCode = patch.districtCode !== undefined ? patch.districtCode : before.district_code
+      checkDistrict(role, districtCode)
+      checkUnique(null, patch.staffNo, id)
+      const losesAdmin = before.role === 'admin' && !before.disabled && (role !== 'admin' || patch.disabled === true)
+      const endsSessions = patch.disabled === true || (patch.role !== undefined && patch.role !== before.role)
+      db.transaction(() => {
+        if (losesAdmin && users.activeAdmins() <= 1) throw new AppError('CONFLICT', 'errors.lastAdmin')
+        const now = clock.now().toISOString()
+        users.update(id, patch, now)
+        // A changed role or a disabled account takes effect at once, not at the next login.
+        if (endsSessions) sessions.endAllOf(id, patch.disabled ? 'disabled' : 'role changed', now)
+        audit.write({ userId: actor.id, username: actor.username, action: 'users.update', entity: 'user', entityId: id, details: patch, source: ctx.conn.source })
+      })()
+      events.emit('users.changed', { userId: id })
+      if (endsSessions) events.emit('session.ended', { userId: id, reason: patch.disabled ? 'disabled' : 'role changed' })
+      return toUser(users.byId(id)!)
+    },
+
+    'users.resetPassword': async (input, ctx) => {
+      const { user: actor } = requireUser(ctx)
+      mustFind(input.id)
+      const hash = await hashPassword(input.password)
+      db.transaction(() => {
+        const now = clock.now().toISOString()
+        users.setPassword(input.id, hash, now)
+        sessions.endAllOf(input.id, 'password reset', now)
+        audit.write({ userId: actor.id, username: actor.username, action: 'users.resetPassword', entity: 'user', entityId: input.id, source: ctx.conn.source })
+      })()
+      events.emit('session.ended', { userId: input.id, reason: 'password reset' })
+      return { ok: true as const }
+    },
+
+    'users.unlock': (input, ctx) => {
+      const { user: actor } = requireUser(ctx)
+      mustFind(input.id)
+      db.transaction(() => {
+        users.unlock(input.id, clock.now().toISOString())
+        audit.write({ userId: actor.id, username: actor.username, action: 'users.unlock', entity: 'user', entityId: input.id, source: ctx.conn.source })
+      })()
+      events.emit('users.changed', { userId: input.id })
+      return { ok: true as const }
+    }
+  }
+}

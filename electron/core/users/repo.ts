@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3'
+import type { Role, User } from '../../../shared/contract'
+
+export interface UserRow {
+  id: number
+  username: string
+  display_name: string
+  role: Role
+  staff_no: string | null
+  district_code: string | null
+  password_hash: string
+  demo_password: string | null
+  disabled: number
+  failed_logins: number
+  locked_until: string | null
+  created_at: string
+  updated_at: string
+  last_login_at: string | null
+}
+
+export function toUser(r: UserRow): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    staffNo: r.staff_no,
+    districtCode: r.district_code,
+    disabled: r.disabled === 1,
+    lockedUntil: r.locked_until,
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at
+  }
+}
+
+export interface NewUser {
+  username: string
+  displayName: string
+  role: Role
+  staffNo: string | null
+  districtCode: string | null
+  passwordHash: string
+  demoPassword: string | null
+  now: string
+}
+
+export type UserPatch = Partial<{
+  displayName: string
+  role: Role
+  staffNo: string | null
+  districtCode: string | null
+  disabled: boolean
+}>
+
+const PATCH_COLUMNS: Record<keyof UserPatch, string> = {
+  displayName: 'display_name',
+  role: 'role',
+  staffNo: 'staff_no',
+  districtCode: 'district_code',
+  disabled: 'disabled'
+}
+
+export class UsersRepo {
+  private byIdStmt: Database.Statement<[number], UserRow>
+  private byNameStmt: Database.Statement<[string], UserRow>
+  private insertStmt: Database.Statement
+  private countStmt: Database.Statement<[], { n: number }>
+  private activeAdminsStmt: Database.Statement<[], { n: number }>
+  private failStmt: Database.Statement
+  private loginOkStmt: Database.Statement
+  private setPasswordStmt: Database.Statement
+  private unlockStmt: Database.Statement
+  private demoStmt: Database.Statement<[], UserRow>
+
+  constructor(private db: Database.Database) {
+    this.byIdStmt = db.prepare('SELECT * FROM users WHERE id = ?')
+    this.byNameStmt = db.prepare('SELECT * FROM users WHERE username = ?')
+    this.insertStmt = db.prepare(
+      `INSERT INTO users (username, display_name, role, staff_no, district_code, password_hash, demo_password, created_at, updated_at)
+       VALUES (@username, @displayName, @role, @staffNo, @districtCode, @passwordHash, @demoPassword, @now, @now)`
+    )
+    this.countStmt = db.prepare('SELECT count(*) AS n FROM users')
+    this.activeAdminsStmt = db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
+    this.failStmt = db.prepare(
+      'UPDATE users SET failed_logins = @failed, locked_until = @lockedUntil, updated_at = @now WHERE id = @id'
+    )
+    this.loginOkStmt = db.prepare(
+      'UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = @now WHERE id = @id'
+    )
+    this.setPasswordStmt = db.prepare(
+      `UPDATE users SET password_hash = @hash, demo_password = NULL, failed_logins = 0, locked_until = NULL,
+       updated_at = @now WHERE id = @id`
+    )
+    this.unlockStmt = db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = @now WHERE id = @id')
+    this.demoStmt = db.prepare(
+      'SELECT * FROM users WHERE demo_password IS NOT NULL AND disabled = 0 ORDER BY id'
+    )
+  }
+
+  byId(id: number): UserRow | undefined {
+    return this.byIdStmt.get(id)
+  }
+  byUsername(username: string): UserRow | undefined {
+    return this.byNameStmt.get(username)
+  }
+  count(): number {
+    return this.countStmt.get()!.n
+  }
+  activeAdmins(): number {
+    return this.activeAdminsStmt.get()!.n
+  }
+  demoAccounts(): UserRow[] {
+    return this.demoStmt.all()
+  }
+
+  list(q: { role?: Role; districtCode?: string; includeDisabled?: boolean }): UserRow[] {
+    const where: string[] = []
+    if (q.role) where.push('role = @role')
+    if (q.districtCode) where.push('district_code = @districtCode')
+    if (!q.includeDisabled) where.push('disabled = 0')
+    const sql = `SELECT * FROM users ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY role, username`
+    return this.db.prepare(sql).all(q) as UserRow[]
+  }
+
+  insert(u: NewUser): number {
+    return Number(this.insertStmt.run(u).lastInsertRowid)
+  }
+
+  update(id: number, patch: UserPatch, now: string): void {
+    const sets: string[] = []
+    const params: Record<string, unknown> = { id, now }
+    for (const [k, v] of Object.entries(patch) as [keyof UserPatch, unknown][]) {
+      if (v === undefined) continue
+      sets.push(`${PATCH_COLUMNS[k]} = @${k}`)
+      params[k] = typeof v === 'boolean' ? Number(v) : v
+    }
+    if (!sets.length) return
+    this.db.prepare(`UPDATE users SET ${sets.join(', ')}, updated_at = @now WHERE id = @id`).run(params)
+  }
+
+  recordFailure(id: number, failed: number, lockedUntil: string | null, now: string): void {
+    this.failStmt.run({ id, failed, lockedUntil, now })
+  }
+  recordLogin(id: number, now: string): void {
+    this.loginOkStmt.run({ id, now })
+  }
+  setPassword(id: number, hash: string, now: string): void {
+    this.setPasswordStmt.run({ id, hash, now })
+  }
+  unlock(id: number, now: string): void {
+    this.unlockStmt.run({ id, now })
+  }
+}

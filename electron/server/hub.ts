@@ -1,0 +1,170 @@
+import { createReadStream, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import { translate } from '../../shared/i18n'
+import type { Core, Logger } from '../core'
+import { securityHeaders, serveStatic } from './static'
+
+export interface HubOptions {
+  core: Core
+  /** Defaults to 127.0.0.1: the hub is shared on the LAN only when asked to. */
+  host?: string
+  port?: number
+  /** The built renderer (out/renderer); null serves the API only. */
+  staticDir?: string | null
+  logger?: Logger
+  /** Largest WebSocket frame accepted. */
+  maxPayload?: number
+}
+
+export interface Hub {
+  readonly url: string
+  readonly port: number
+  readonly host: string
+  /** Open WebSocket connections. */
+  connections(): number
+  close(): Promise<void>
+}
+
+const HEARTBEAT_MS = 30_000
+
+/**
+ * The hub: the contract over WebSocket (one core connection, and so one login session, per
+ * socket) and plain HTTP for the renderer and downloads. Auth travels inside the socket
+ * (auth.login / auth.resume), never in cookies, so a foreign page cannot ride a user's session.
+ */
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const { core } = opts
+  const host = opts.host ?? '127.0.0.1'
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 4 * 1024 * 1024 })
+  const alive = new WeakMap<WebSocket, boolean>()
+
+  const server: Server = createServer((req, res) => {
+    securityHeaders(res)
+    const url = new URL(req.url ?? '/', 'http://hub')
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }))
+      return
+    }
+    if (url.pathname.startsWith('/api/download/')) return download(url.pathname.slice('/api/download/'.length), req, res)
+    if (url.pathname.startsWith('/api/')) {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND' } }))
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    if (!opts.staticDir) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('LeadLine hub: API only')
+      return
+    }
+    serveStatic(opts.staticDir, req, res)
+  })
+
+  function download(token: string, req: IncomingMessage, res: ServerResponse): void {
+    const offer = core.downloads.get(token)
+    const st = offer && statSafe(offer.file)
+    if (!offer || !st) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found or expired')
+      return
+    }
+    res.writeHead(200, {
+      'Content-Type': offer.contentType,
+      'Content-Length': st.size,
+      'Cache-Control': 'no-store',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(offer.name)}`
+    })
+    if (req.method === 'HEAD') res.end()
+    else createReadStream(offer.file).pipe(res)
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://hub').pathname
+    if (path !== HUB_WS_PATH) {
+      socket.write('HTTP/1.1 404 Not Found\r\n\r\n')
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const conn = core.connect({ source: `ws ${req.socket.remoteAddress ?? '?'}` })
+    alive.set(ws, true)
+    ws.on('pong', () => alive.set(ws, true))
+    const send = (frame: WsServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+    }
+    const unsubscribe = conn.subscribe((event, payload) => send({ event, payload }))
+    ws.on('message', async (data, isBinary) => {
+      let frame
+      try {
+        frame = wsRequestSchema.parse(JSON.parse(isBinary ? '' : data.toString()))
+      } catch {
+        send({
+          id: -1,
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: translate(conn.state.locale, 'errors.badFrame'), key: 'errors.badFrame' }
+        })
+        return
+      }
+      if (frame.locale) conn.state.locale = frame.locale
+      const result = await conn.invoke(frame.method, frame.input)
+      send({ id: frame.id, ...result })
+    })
+    ws.on('close', unsubscribe)
+    ws.on('error', () => ws.terminate())
+  })
+
+  // Drop sockets whose peer vanished without closing (a seat's network cable, a sleeping laptop).
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.set(ws, false)
+      ws.ping()
+    }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 7300, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const addr = server.address() as AddressInfo
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${addr.port}`
+  opts.logger?.info(`hub listening on ${host}:${addr.port}`)
+
+  return {
+    url,
+    port: addr.port,
+    host,
+    connections: () => wss.clients.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(heartbeat)
+        for (const ws of wss.clients) ws.terminate()
+        wss.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}
+
+function statSafe(file: string) {
+  try {
+    const st = statSync(file)
+    return st.isFile() ? st : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import type { Role } from './roles'
+import { ALL_ROLES, MANAGERS } from './roles'
+import { idSchema } from './common'
+
+interface EventSpec<P extends z.ZodType = z.ZodType> {
+  payload: P
+  /** Who receives it. */
+  roles: readonly Role[]
+  /** `'user'`: only the sessions of the user named by the payload's `userId`. */
+  audience?: 'user'
+}
+
+function defineEvents<const E extends Record<string, EventSpec>>(events: E): E {
+  return events
+}
+
+/** Every event core may emit. Later domains add theirs here. */
+export const events = defineEvents({
+  'users.changed': { payload: z.object({ userId: idSchema }), roles: MANAGERS },
+  'settings.changed': { payload: z.object({ keys: z.array(z.string()) }), roles: ALL_ROLES },
+  /** Sent to the sessions of a user whose sessions were ended (password change, disabled). */
+  'session.ended': { payload: z.object({ userId: idSchema, reason: z.string() }), roles: ALL_ROLES, audience: 'user' }
+})
+
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]['payload']>
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name)
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod'
+import { auditMethods } from './audit'
+import { authMethods } from './auth'
+import { districtsMethods } from './districts'
+import { settingsMethods } from './settings'
+import { systemMethods } from './system'
+import { usersMethods } from './users'
+
+/**
+ * The whole API: every method of every domain. Adding a domain is one file in this folder
+ * (its `defineMethods` map) spread in here, plus its handlers in core.
+ */
+export const contract = {
+  ...authMethods,
+  ...usersMethods,
+  ...settingsMethods,
+  ...systemMethods,
+  ...auditMethods,
+  ...districtsMethods
+}
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type Input<M extends MethodName> = z.input<Contract[M]['input']>
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>
+export type Output<M extends MethodName> = z.output<Contract[M]['output']>
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[]
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contract, name)
+}
+
+/** Transport channel names: the only place they are spelled. */
+export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
+export const IPC_EVENT_CHANNEL = 'leadline:event'
+export const HUB_WS_PATH = '/api/ws'
+
+export * from './roles'
+export * from './errors'
+export * from './common'
+export * from './events'
+export * from './wire'
+export type { SessionInfo } from './auth'
+export type { Settings } from './settings'
+export type { SystemInfo } from './system'
+export type { AuditEntry } from './audit'
+export type { District } from './districts'
+export { settingsSchema } from './settings'

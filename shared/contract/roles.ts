@@ -1,0 +1,10 @@
+import { z } from 'zod'
+
+/** Every role the product knows. A user has exactly one. */
+export const ROLES = ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin'] as const
+export const roleSchema = z.enum(ROLES)
+export type Role = z.infer<typeof roleSchema>
+
+export const ALL_ROLES: readonly Role[] = ROLES
+/** Office staff who manage people and data. */
+export const MANAGERS: readonly Role[] = ['supervisor', 'admin']

@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { ALL_ROLES } from './roles'
+import { emptyInput, localeSchema } from './common'
+
+/** Organisation-wide settings kept by core. Per-seat settings (hub URL) stay on the seat. */
+export const settingsSchema = z.object({
+  orgName: z.string().max(64),
+  defaultLocale: localeSchema,
+  demoMode: z.boolean(),
+  /** Hours a login stays valid. */
+  sessionHours: z.number().int().min(1).max(72),
+  /** Failed logins in a row that lock an account … */
+  lockoutThreshold: z.number().int().min(3).max(20),
+  /** … for this many minutes. */
+  lockoutMinutes: z.number().int().min(1).max(1440),
+  /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */
+  lanHub: z.object({
+    enabled: z.boolean(),
+    host: z.string().max(64),
+    port: z.number().int().min(1024).max(65535)
+  })
+})
+export type Settings = z.infer<typeof settingsSchema>
+
+export const settingsMethods = defineMethods({
+  'settings.get': {
+    summary: 'The organisation’s settings.',
+    input: emptyInput,
+    output: settingsSchema,
+    roles: ALL_ROLES
+  },
+  'settings.update': {
+    summary: 'Change some of the organisation’s settings.',
+    input: settingsSchema
+      .omit({ lanHub: true })
+      .partial()
+      .extend({ lanHub: settingsSchema.shape.lanHub.partial().strict().optional() })
+      .strict(),
+    output: settingsSchema,
+    roles: ['admin']
+  }
+})

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { MANAGERS, roleSchema } from './roles'
+import { emptyInput, isoTime } from './common'
+
+export const systemInfoSchema = z.object({
+  appName: z.string(),
+  appVersion: z.string(),
+  schemaVersion: z.number().int(),
+  sqliteVersion: z.string(),
+  nodeVersion: z.string(),
+  /** Where the core runs: inside a desktop seat or as the headless hub. */
+  host: z.enum(['desktop', 'hub']),
+  demoMode: z.boolean(),
+  /** True on an installation with no user yet: the UI asks for the first admin. */
+  needsFirstAdmin: z.boolean(),
+  /** Demo accounts whose password is still the demo one (demo mode only). */
+  demoAccounts: z.array(z.object({ username: z.string(), displayName: z.string(), role: roleSchema, password: z.string() })),
+  serverTime: isoTime
+})
+export type SystemInfo = z.infer<typeof systemInfoSchema>
+
+export const systemMethods = defineMethods({
+  'system.info': {
+    summary: 'Versions and installation state, for the login and about pages.',
+    input: emptyInput,
+    output: systemInfoSchema,
+    roles: 'public'
+  },
+  'system.stats': {
+    summary: 'Database size and row counts, for administrators.',
+    input: emptyInput,
+    output: z.object({
+      dataDir: z.string(),
+      dbBytes: z.number(),
+      users: z.number().int(),
+      activeSessions: z.number().int(),
+      auditEntries: z.number().int()
+    }),
+    roles: MANAGERS
+  }
+})

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { MANAGERS, roleSchema } from './roles'
+import { idSchema, okOutput, passwordSchema, userSchema, usernameSchema } from './common'
+
+const staffNo = z.string().trim().min(1).max(16).regex(/^[A-Za-z0-9-]+$/)
+const districtCode = z.string().regex(/^\d{6}$/)
+
+export const usersMethods = defineMethods({
+  'users.list': {
+    summary: 'Users, optionally of one role or district.',
+    input: z
+      .object({
+        role: roleSchema.optional(),
+        districtCode: districtCode.optional(),
+        includeDisabled: z.boolean().optional()
+      })
+      .strict(),
+    output: z.array(userSchema),
+    roles: MANAGERS
+  },
+  'users.create': {
+    summary: 'Add a user.',
+    input: z
+      .object({
+        username: usernameSchema,
+        displayName: z.string().trim().min(1).max(64),
+        role: roleSchema,
+        password: passwordSchema,
+        staffNo: staffNo.optional(),
+        districtCode: districtCode.optional()
+      })
+      .strict(),
+    output: userSchema,
+    roles: ['admin']
+  },
+  'users.update': {
+    summary: 'Change a user’s name, role, staff number, district or whether they may log in.',
+    input: z
+      .object({
+        id: idSchema,
+        displayName: z.string().trim().min(1).max(64).optional(),
+        role: roleSchema.optional(),
+        staffNo: staffNo.nullable().optional(),
+        districtCode: districtCode.nullable().optional(),
+        disabled: z.boolean().optional()
+      })
+      .strict(),
+    output: userSchema,
+    roles: ['admin']
+  },
+  'users.resetPassword': {
+    summary: 'Set a new password for a user; their sessions end and a lock-out is lifted.',
+    input: z.object({ id: idSchema, password: passwordSchema }).strict(),
+    output: okOutput,
+    roles: ['admin']
+  },
+  'users.unlock': {
+    summary: 'Lift a lock-out after failed logins.',
+    input: z.object({ id: idSchema }).strict(),
+    output: okOutput,
+    roles: ['admin']
+  }
+})

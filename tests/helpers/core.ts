@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore, ManualClock, type Core, type CoreConnection, type Logger } from '../../electron/core'
+import { DEMO_PASSWORD, DEMO_USERS } from '../../electron/core/demo/seed'
+import type { Role } from '../../shared/contract'
+
+export const quietLogger: Logger = { info() {}, warn() {}, error() {} }
+
+export function tempDir(prefix = 'leadline-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A real core on a real SQLite file in a fresh temp folder, with a clock the test moves. */
+export async function makeCore(opts: { demo?: boolean; dataDir?: string; start?: string } = {}) {
+  const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir()
+  const clock = new ManualClock(opts.start ?? '2026-11-23T02:00:00Z')
+  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, logger: quietLogger })
+  return {
+    core,
+    clock,
+    dir: tmp.dir,
+    cleanup: () => {
+      core.close()
+      tmp.cleanup()
+    }
+  }
+}
+
+/** The demo account of a role (the seed has at least one of each). */
+export function demoUserOf(role: Role): string {
+  return DEMO_USERS.find((u) => u.role === role)!.username
+}
+
+export async function loginAs(core: Core, username: string, password = DEMO_PASSWORD): Promise<CoreConnection> {
+  const conn = core.connect({ source: 'test' })
+  const r = await conn.invoke('auth.login', { username, password })
+  if (!r.ok) throw new Error(`login as ${username} failed: ${r.error.message}`)
+  return conn
+}
+
+/** Everything in the database except the append-only audit log and session bookkeeping, as text. */
+export function fingerprint(core: Core, opts: { withAudit?: boolean } = {}): string {
+  const tables = core.db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[]
+  const skip = new Set(opts.withAudit ? [] : ['audit_log'])
+  return tables
+    .filter((t) => !skip.has(t.name))
+    .map((t) => {
+      const rows = core.db.prepare(`SELECT * FROM "${t.name}" ORDER BY rowid`).all() as Record<string, unknown>[]
+      // last_seen_at moves on any authenticated read; it is bookkeeping, not data.
+      const cleaned = rows.map(({ last_seen_at: _ignored, ...rest }) => rest)
+      return `${t.name}:${JSON.stringify(cleaned)}`
+    })
+    .join('\n')
+}

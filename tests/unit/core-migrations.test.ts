@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { createCore } from '../../electron/core'
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../electron/core/db/migrate'
+import { makeCore, quietLogger, tempDir } from '../helpers/core'
+
+describe('database migrations', () => {
+  it('apply on an empty file, in WAL mode with foreign keys on', async () => {
+    const { core, cleanup } = await makeCore({ demo: false })
+    try {
+      expect(core.migrated).toEqual({ from: 0, to: SCHEMA_VERSION })
+      expect(core.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+      expect(core.db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(core.db.pragma('foreign_keys', { simple: true })).toBe(1)
+      const tables = (core.db.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]).map((t) => t.name)
+      expect(tables).toEqual(expect.arrayContaining(['users', 'sessions', 'audit_log', 'settings', 'districts']))
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('are idempotent: reopening changes nothing and keeps the data', async () => {
+    const tmp = tempDir()
+    try {
+      const first = await createCore({ dataDir: tmp.dir, logger: quietLogger })
+      const users = (first.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n
+      first.close()
+      const again = await createCore({ dataDir: tmp.dir, logger: quietLogger })
+      expect(again.migrated).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
+      expect((again.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBe(users)
+      // and the demo team is not seeded twice
+      expect(users).toBeGreaterThan(0)
+      again.close()
+      const db = new Database(join(tmp.dir, 'leadline.db'))
+      expect(migrate(db)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
+  it('are numbered from 0001 without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
+  })
+
+  it('refuse a database written by a newer LeadLine, with a clear message, and leave it alone', async () => {
+    const tmp = tempDir()
+    try {
+      const file = join(tmp.dir, 'leadline.db')
+      const db = new Database(file)
+      db.exec('CREATE TABLE from_the_future (x)')
+      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+      db.close()
+      await expect(createCore({ dataDir: tmp.dir, logger: quietLogger })).rejects.toMatchObject({
+        code: 'DB_TOO_NEW',
+        message: expect.stringContaining(`version ${SCHEMA_VERSION + 1}`)
+      })
+      const after = new Database(file)
+      expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1)
+      expect(after.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'users'").get()).toEqual({ n: 0 })
+      after.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
+  it('roll back whole: a failing migration leaves the schema version and tables as they were', () => {
+    const tmp = tempDir()
+    try {
+      const db = new Database(join(tmp.dir, 'x.db'))
+      // Occupy a name the first migration creates, so it fails part-way.
+      db.exec('CREATE TABLE settings (k)')
+      expect(() => migrate(db)).toThrow()
+      expect(db.pragma('user_version', { simple: true })).toBe(0)
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('users','districts')").get()).toEqual({ n: 0 })
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+})
