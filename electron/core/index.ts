@@ -5,6 +5,8 @@ import { systemClock, type Clock } from './clock'
 import type { CoreDeps, HandlerMap } from './context'
 import { openDatabase } from './db/open'
 import { migrate } from './db/migrate'
+import { acquireDataDirLock } from './db/lock'
+import { backupDatabase, type BackupResult } from './db/backup'
 import { EventBus } from './events'
 import { AuditRepo } from './audit/repo'
 import { createAuditHandlers } from './audit/handlers'
@@ -33,6 +35,8 @@ export interface CoreOptions {
   /** better_sqlite3.node built for the running runtime, when it is not the one in node_modules. */
   nativeBinding?: string
   logger?: Logger
+  /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
+  exclusive?: boolean
 }
 
 export interface Core {
@@ -46,7 +50,11 @@ export interface Core {
   /** Migration applied at open: from which schema version to which. */
   readonly migrated: { from: number; to: number }
   connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection
+  /** In-process administration (the CLI): no login, acts as the system; never reachable from a transport. */
+  connectSystem(source: string, locale?: Locale): CoreConnection
   settings(): Settings
+  /** Online backup to a file, checked, and written to the audit log. */
+  backup(file: string, source: string): Promise<BackupResult>
   close(): void
 }
 
@@ -61,13 +69,21 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? stderrLogger
   mkdirSync(opts.dataDir, { recursive: true })
+  const releaseLock = opts.exclusive ? acquireDataDirLock(opts.dataDir) : () => {}
   const dbFile = join(opts.dataDir, DB_FILE_NAME)
-  const db = openDatabase(dbFile, { nativeBinding: opts.nativeBinding })
+  let db: Database.Database
   let migrated: { from: number; to: number }
+  try {
+    db = openDatabase(dbFile, { nativeBinding: opts.nativeBinding })
+  } catch (err) {
+    releaseLock()
+    throw err
+  }
   try {
     migrated = migrate(db)
   } catch (err) {
     db.close()
+    releaseLock()
     throw err
   }
 
@@ -106,9 +122,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     downloads: new DownloadStore(clock),
     migrated,
     connect: dispatcher.connect,
+    connectSystem: dispatcher.connectSystem,
     settings: () => settings.get(),
+    backup: async (file, source) => {
+      const r = await backupDatabase(db, file, opts.nativeBinding)
+      audit.write({ userId: null, username: null, action: 'system.backup', entity: 'database', details: { file, bytes: r.bytes }, source })
+      return r
+    },
     close: () => {
       if (db.open) db.close()
+      releaseLock()
     }
   }
 }

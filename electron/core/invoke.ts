@@ -7,7 +7,8 @@ import {
   type Locale,
   type MethodName,
   type Result,
-  type Role
+  type Role,
+  type User
 } from '../../shared/contract'
 import { AppError, toErrorShape } from './errors'
 import type { AuthService } from './auth/service'
@@ -19,6 +20,20 @@ export interface Logger {
   info(msg: string, extra?: unknown): void
   warn(msg: string, extra?: unknown): void
   error(msg: string, extra?: unknown): void
+}
+
+/** The actor of in-process administration (the CLI run by someone with the data folder in hand). */
+const SYSTEM_USER: User = {
+  id: 0,
+  username: 'system',
+  displayName: 'system',
+  role: 'admin',
+  staffNo: null,
+  districtCode: null,
+  disabled: false,
+  lockedUntil: null,
+  createdAt: new Date(0).toISOString(),
+  lastLoginAt: null
 }
 
 export type ConnectionListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
@@ -45,15 +60,15 @@ export function createDispatcher(deps: {
 }) {
   const { handlers, auth, events, audit, logger } = deps
 
-  async function call(conn: ConnectionState, method: string, input: unknown): Promise<Result<unknown>> {
+  async function call(conn: ConnectionState, method: string, input: unknown, asSystem = false): Promise<Result<unknown>> {
     const locale: Locale = conn.locale
     try {
       if (!isMethodName(method)) {
         throw new AppError('UNKNOWN_METHOD', undefined, { method: String(method).slice(0, 64) })
       }
       const spec = contract[method]
-      const session = auth.resolve(conn.token)
-      if (spec.roles !== 'public') {
+      const session = asSystem ? { user: SYSTEM_USER, sessionId: 0 } : auth.resolve(conn.token)
+      if (spec.roles !== 'public' && !asSystem) {
         if (!session) {
           throw new AppError('UNAUTHENTICATED', conn.token && auth.isExpired(conn.token) ? 'errors.sessionExpired' : undefined)
         }
@@ -113,5 +128,14 @@ export function createDispatcher(deps: {
     }
   }
 
-  return { call, connect }
+  function connectSystem(source: string, locale: Locale = 'zh-CN'): CoreConnection {
+    const state: ConnectionState = { token: null, userId: null, locale, source }
+    return {
+      state,
+      invoke: (method, input) => call(state, method, input, true),
+      subscribe: () => () => {}
+    }
+  }
+
+  return { call, connect, connectSystem }
 }

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { AppError } from '../errors'
 import { SCHEMA_VERSION, migrate, schemaVersionOf } from './migrate'
@@ -79,8 +79,4 @@ export function restoreDatabase(dbFile: string, backupFile: string, now: Date, n
   } finally {
     db.close()
   }
-}
-
-export function dataDirLockFile(dataDir: string): string {
-  return join(dataDir, 'leadline.lock')
 }

@@ -1,0 +1,226 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { ROLES, type Locale, type Result } from '../../shared/contract'
+import { createCore, stderrLogger, type Core } from '../core'
+import { AppError, toErrorShape } from '../core/errors'
+import { restoreDatabase } from '../core/db/backup'
+import { dataDirOwner } from '../core/db/lock'
+import { DB_FILE_NAME } from '../core'
+import { startHub } from '../server/hub'
+
+declare const __APP_VERSION__: string
+
+/**
+ * `leadline <command>`: the administrator's tool. Every command takes `--data DIR` and `--json`
+ * (one JSON object on stdout; errors as {"error":{"code","message"}} with a non-zero exit).
+ */
+
+const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
+const COMMANDS = ['serve', 'users add', 'users list', 'users passwd', 'backup', 'restore', 'migrate', 'help']
+
+const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
+
+  leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub
+  leadline users add USERNAME --role ROLE --name NAME [--password P] [--staff-no N] [--district CODE]
+  leadline users list [--role ROLE]
+  leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
+  leadline backup FILE                                          online backup, then an integrity check of the copy
+  leadline restore FILE                                         replace the database with a checked backup
+  leadline migrate                                              bring the database to this version's schema
+
+  common options: --data DIR (default $LEADLINE_DATA or ~/.leadline), --json
+  roles: ${ROLES.join(', ')}
+`
+
+class CliExit extends Error {}
+
+function fail(key: string, params?: Record<string, string | number>, code: 'INVALID_INPUT' | 'NOT_FOUND' = 'INVALID_INPUT'): never {
+  throw new AppError(code, key, params)
+}
+
+function unwrap<T>(r: Result<unknown>): T {
+  if (!r.ok) throw Object.assign(new CliExit(r.error.message), { shape: r.error })
+  return r.value as T
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        json: { type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        static: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        password: { type: 'string' },
+        'staff-no': { type: 'string' },
+        district: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (err) {
+    return report(false, new AppError('INVALID_INPUT', 'errors.badOption', { name: 'argv', value: (err as Error).message }))
+  }
+  const { values: opt, positionals: pos } = parsed
+  const json = !!opt.json
+  const dataDir = resolve(opt.data ?? process.env.LEADLINE_DATA ?? join(homedir(), '.leadline'))
+  const [cmd, sub, ...rest] = pos
+
+  if (!cmd || cmd === 'help' || opt.help) {
+    if (json) out({ commands: COMMANDS })
+    else process.stdout.write(HELP)
+    return 0
+  }
+
+  const openCore = (extra: Partial<Parameters<typeof createCore>[0]> = {}) =>
+    createCore({ dataDir, host: 'hub', appVersion: __APP_VERSION__, logger: stderrLogger, ...extra })
+
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await serve(dataDir, opt, openCore)
+      case 'users': {
+        const core = await openCore({ demo: false })
+        try {
+          const sys = core.connectSystem('cli', locale)
+          if (sub === 'list') {
+            const users = unwrap<{ username: string; displayName: string; role: string; staffNo: string | null; districtCode: string | null; disabled: boolean }[]>(
+              await sys.invoke('users.list', { role: opt.role, includeDisabled: true })
+            )
+            if (json) out({ users })
+            else for (const u of users) console.log([u.username, u.displayName, u.role, u.staffNo ?? '-', u.districtCode ?? '-', u.disabled ? 'disabled' : 'active'].join('\t'))
+            return 0
+          }
+          if (sub === 'add') {
+            const username = rest[0] ?? fail('errors.missingArgument', { name: 'USERNAME' })
+            if (!opt.role) fail('errors.missingArgument', { name: '--role' })
+            const generated = opt.password ? null : generatePassword()
+            const user = unwrap<{ id: number; username: string; role: string }>(
+              await sys.invoke('users.create', {
+                username,
+                displayName: opt.name ?? username,
+                role: opt.role,
+                password: opt.password ?? generated,
+                staffNo: opt['staff-no'],
+                districtCode: opt.district
+              })
+            )
+            if (json) out({ user, ...(generated ? { password: generated } : {}) })
+            else console.log(`${user.username} (${user.role}) #${user.id}${generated ? `  password: ${generated}` : ''}`)
+            return 0
+          }
+          if (sub === 'passwd') {
+            const username = rest[0] ?? fail('errors.missingArgument', { name: 'USERNAME' })
+            const users = unwrap<{ id: number; username: string }[]>(await sys.invoke('users.list', { includeDisabled: true }))
+            const u = users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ?? fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
+            const password = opt.password ?? generatePassword()
+            unwrap(await sys.invoke('users.resetPassword', { id: u.id, password }))
+            if (json) out({ username: u.username, ...(opt.password ? {} : { password }) })
+            else console.log(opt.password ? `${u.username}: password set` : `${u.username}: new password ${password}`)
+            return 0
+          }
+          return fail('errors.unknownCommand', { command: `users ${sub ?? ''}`.trim(), commands: COMMANDS.join(', ') })
+        } finally {
+          core.close()
+        }
+      }
+      case 'backup': {
+        const file = resolve(sub ?? fail('errors.missingArgument', { name: 'FILE' }))
+        if (!existsSync(join(dataDir, DB_FILE_NAME))) fail('errors.fileNotFound', { file: join(dataDir, DB_FILE_NAME) }, 'NOT_FOUND')
+        const core = await openCore({ demo: false })
+        try {
+          const r = await core.backup(file, 'cli')
+          if (json) out(r)
+          else console.log(`backup written: ${r.file} (${r.bytes} bytes, schema ${r.schemaVersion}, integrity ok)`)
+          return 0
+        } finally {
+          core.close()
+        }
+      }
+      case 'restore': {
+        const file = resolve(sub ?? fail('errors.missingArgument', { name: 'FILE' }))
+        const owner = dataDirOwner(dataDir)
+        if (owner) throw new AppError('CONFLICT', 'errors.dataDirInUse', { pid: owner })
+        const r = restoreDatabase(join(dataDir, DB_FILE_NAME), file, new Date())
+        if (json) out(r)
+        else console.log(`restored from ${r.restoredFrom} (schema ${r.schemaVersion}); previous database kept as ${r.previousKeptAs ?? '-'}`)
+        return 0
+      }
+      case 'migrate': {
+        const core = await openCore({ demo: false })
+        try {
+          if (json) out({ dataDir, ...core.migrated })
+          else console.log(`schema ${core.migrated.from} → ${core.migrated.to}`)
+          return 0
+        } finally {
+          core.close()
+        }
+      }
+      default:
+        return fail('errors.unknownCommand', { command: cmd, commands: COMMANDS.join(', ') })
+    }
+  } catch (err) {
+    return report(json, err)
+  }
+
+  function out(obj: unknown): void {
+    process.stdout.write(JSON.stringify(obj) + '\n')
+  }
+}
+
+function report(json: boolean, err: unknown): number {
+  const shape = err instanceof CliExit ? (err as CliExit & { shape: ReturnType<typeof toErrorShape> }).shape : toErrorShape(err, locale)
+  if (!(err instanceof AppError) && !(err instanceof CliExit)) stderrLogger.error('command failed', err)
+  if (json) process.stdout.write(JSON.stringify({ error: { code: shape.code, message: shape.message } }) + '\n')
+  else process.stderr.write(`${shape.message}\n`)
+  return 1
+}
+
+function generatePassword(): string {
+  return randomBytes(9).toString('base64url')
+}
+
+async function serve(
+  dataDir: string,
+  opt: { host?: string; port?: string; 'no-demo'?: boolean; static?: string; json?: boolean },
+  openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
+): Promise<number> {
+  const port = opt.port === undefined ? 7300 : Number(opt.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('errors.badOption', { name: '--port', value: String(opt.port) })
+  const core = await openCore({ demo: !opt['no-demo'], exclusive: true })
+  const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
+  let hub
+  try {
+    hub = await startHub({ core, host: opt.host ?? '127.0.0.1', port, staticDir: existsSync(staticDir) ? staticDir : null, logger: stderrLogger })
+  } catch (err) {
+    core.close()
+    throw err
+  }
+  const line = { url: hub.url, host: hub.host, port: hub.port, dataDir, pid: process.pid, demo: core.settings().demoMode }
+  if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
+  else process.stdout.write(`LeadLine hub: ${hub.url}  (data: ${dataDir})\n`)
+  const stop = async () => {
+    await hub.close()
+    core.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+  await new Promise(() => {})
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => process.exit(report(process.argv.includes('--json'), err))
+)

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
+import { createCore, stderrLogger, type Core } from '../core'
+import { registerIpc } from './ipc'
+import { followLanHubSetting } from './lan-hub'
+import { menuTemplate } from './menu'
+import { hardenContents, hardenSession, makeOriginCheck, windowOptions } from './window'
+
+// Composition root of the desktop seat: everything else lives in core, the IPC transport
+// and the window helpers.
+
+const args = process.argv.slice(1)
+const argValue = (name: string) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
+const rendererIndex = join(__dirname, '../renderer/index.html')
+const preload = join(__dirname, '../preload/index.cjs')
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const isOurs = makeOriginCheck(pathToFileURL(rendererIndex).href, devServer)
+
+/**
+ * better-sqlite3 is a native module and Electron's ABI differs from Node's. `npm start` builds a
+ * copy for Electron beside the Node one (electron/tools/electron-native.mjs), so the tests keep
+ * running under plain Node; a packaged app has electron-builder's rebuilt copy in node_modules.
+ */
+function electronSqliteBinding(): string | undefined {
+  if (app.isPackaged) return undefined
+  const file = join(app.getAppPath(), 'node_modules/.leadline-electron/better_sqlite3.node')
+  return existsSync(file) ? file : undefined
+}
+
+let mainWindow: BrowserWindow | null = null
+let core: Core | null = null
+
+function showAbout(): void {
+  app.setAboutPanelOptions({
+    applicationName: 'LeadLine 线索通',
+    applicationVersion: app.getVersion(),
+    version: `Electron ${process.versions.electron ?? '?'} · Node ${process.versions.node}`
+  })
+  app.showAboutPanel()
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow(windowOptions(preload))
+  mainWindow = win
+  hardenContents(win.webContents, isOurs)
+  win.once('ready-to-show', () => win.show())
+  win.on('closed', () => {
+    mainWindow = null
+  })
+  if (devServer) void win.loadURL(devServer)
+  else void win.loadFile(rendererIndex)
+}
+
+function setMenu(c: Core): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(c.settings().defaultLocale, process.platform === 'darwin', showAbout)))
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const dataDir = argValue('--data') ?? join(app.getPath('userData'), 'data')
+  core = await createCore({
+    dataDir,
+    host: 'desktop',
+    appVersion: app.getVersion(),
+    demo: !args.includes('--no-demo'),
+    nativeBinding: electronSqliteBinding(),
+    logger: stderrLogger
+  })
+  const c = core
+  hardenSession(session.defaultSession, isOurs)
+  registerIpc(ipcMain, c, (event) => isOurs(event.senderFrame?.url))
+  setMenu(c)
+  c.events.subscribe((name, payload) => {
+    if (name === 'settings.changed' && (payload as { keys: string[] }).keys.includes('defaultLocale')) setMenu(c)
+  })
+  const lanHub = followLanHubSetting(c, join(__dirname, '../renderer'), stderrLogger)
+  createWindow()
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+  app.on('before-quit', () => {
+    void lanHub.stop().finally(() => c.close())
+  })
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // One seat per user: a second start brings the running one forward instead.
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+    }
+  })
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents, isOurs))
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  start().catch((err: unknown) => {
+    stderrLogger.error('LeadLine could not start', err)
+    const msg = err instanceof Error ? err.message : String(err)
+    // Shown before any window exists (a database newer than the app, a locked data folder).
+    dialog.showErrorBox('LeadLine', msg)
+    app.exit(1)
+  })
+}
+

@@ -1,0 +1,29 @@
+/// <reference lib="dom" />
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, isMethodName } from '../../shared/contract'
+
+/**
+ * The whole bridge between the page and the app: invoke a contract method, listen to a
+ * contract event. Names outside the contract are refused here already.
+ */
+const bridge = {
+  invoke(method: string, input: unknown): Promise<unknown> {
+    if (!isMethodName(method)) return Promise.reject(new Error(`unknown method: ${method}`))
+    return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input, document.documentElement.lang || undefined)
+  },
+  on(event: string, callback: (payload: unknown) => void): () => void {
+    if (!isEventName(event)) throw new Error(`unknown event: ${event}`)
+    const listener = (_e: IpcRendererEvent, name: string, payload: unknown) => {
+      if (name === event) callback(payload)
+    }
+    ipcRenderer.on(IPC_EVENT_CHANNEL, listener)
+    return () => {
+      ipcRenderer.removeListener(IPC_EVENT_CHANNEL, listener)
+    }
+  },
+  platform: process.platform
+}
+
+export type LeadlineBridge = typeof bridge
+
+contextBridge.exposeInMainWorld('leadline', bridge)

@@ -1,0 +1,202 @@
+import {
+  HUB_WS_PATH,
+  type EventName,
+  type EventPayload,
+  type Input,
+  type Locale,
+  type MethodName,
+  type Output,
+  type Result
+} from '../../../shared/contract'
+import { ApiError } from './errors'
+
+/** The one way the UI talks to core: IPC inside the desktop app, WebSocket to a hub otherwise. */
+export interface ApiClient {
+  readonly kind: 'ipc' | 'ws'
+  readonly url: string | null
+  invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>
+  on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void
+  /** Connection state changes (WebSocket only; IPC is always up). */
+  onStatus(cb: (status: ConnectionStatus) => void): () => void
+  setLocale(locale: Locale): void
+  /** The token to resume with after a reconnect. */
+  setSessionToken(token: string | null): void
+  close(): void
+}
+
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting'
+
+interface Bridge {
+  invoke(method: string, input: unknown): Promise<Result<unknown>>
+  on(event: string, cb: (payload: unknown) => void): () => void
+}
+
+declare global {
+  interface Window {
+    leadline?: Bridge
+  }
+}
+
+function unwrap<T>(r: Result<unknown>): T {
+  if (r.ok) return r.value as T
+  throw new ApiError(r.error)
+}
+
+export function createIpcClient(bridge: Bridge): ApiClient {
+  return {
+    kind: 'ipc',
+    url: null,
+    invoke: async (method, input) => unwrap(await bridge.invoke(method, input)),
+    on: (event, cb) => bridge.on(event, cb as (p: unknown) => void),
+    onStatus: () => () => {},
+    setLocale: (locale) => {
+      document.documentElement.lang = locale
+    },
+    setSessionToken: () => {},
+    close: () => {}
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 30_000
+
+/**
+ * WebSocket client with automatic reconnect (back-off up to 10 s). After a reconnect it takes
+ * up the session again with its token before sending anything else, so a hub restart or a
+ * network blip does not log the user out.
+ */
+export function createWsClient(url: string): ApiClient {
+  let ws: WebSocket | null = null
+  let nextId = 1
+  let locale: Locale = 'zh-CN'
+  let token: string | null = null
+  let closed = false
+  let attempt = 0
+  let status: ConnectionStatus = 'connecting'
+  const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>()
+  const queue: string[] = []
+  const eventListeners = new Map<string, Set<(p: unknown) => void>>()
+  const statusListeners = new Set<(s: ConnectionStatus) => void>()
+
+  const setStatus = (s: ConnectionStatus) => {
+    status = s
+    statusListeners.forEach((l) => l(s))
+  }
+
+  function connect(): void {
+    const sock = new WebSocket(url)
+    ws = sock
+    sock.onopen = () => {
+      attempt = 0
+      const resume = token
+      if (resume) {
+        // Resume first; queued requests go after it on the same ordered socket. If the session
+        // is gone meanwhile (expired, password reset), the app hears it as a session end.
+        const id = nextId++
+        pending.set(id, {
+          timer: setTimeout(() => pending.delete(id), REQUEST_TIMEOUT_MS),
+          resolve: (r) => {
+            if (r.ok) return
+            token = null
+            eventListeners.get('session.ended')?.forEach((l) => l({ userId: 0, reason: 'resume failed' }))
+          }
+        })
+        sock.send(JSON.stringify({ id, method: 'auth.resume', input: { token: resume }, locale }))
+      }
+      while (queue.length && sock.readyState === WebSocket.OPEN) sock.send(queue.shift()!)
+      setStatus('open')
+    }
+    sock.onmessage = (ev) => {
+      let frame: { id?: number; ok?: boolean; value?: unknown; error?: unknown; event?: string; payload?: unknown }
+      try {
+        frame = JSON.parse(String(ev.data))
+      } catch {
+        return
+      }
+      if (typeof frame.event === 'string') {
+        eventListeners.get(frame.event)?.forEach((l) => l(frame.payload))
+        return
+      }
+      const p = frame.id !== undefined ? pending.get(frame.id) : undefined
+      if (p) {
+        clearTimeout(p.timer)
+        pending.delete(frame.id!)
+        p.resolve(frame as Result<unknown>)
+      }
+    }
+    sock.onclose = () => {
+      if (closed) return
+      setStatus('reconnecting')
+      const delay = Math.min(10_000, 300 * 2 ** attempt++)
+      setTimeout(connect, delay)
+    }
+  }
+
+  function sendRaw(text: string): void {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(text)
+    else queue.push(text)
+  }
+
+  connect()
+
+  return {
+    kind: 'ws',
+    url,
+    invoke: (method, input) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++
+        const timer = setTimeout(() => {
+          pending.delete(id)
+          reject(new ApiError({ code: 'UNAVAILABLE', message: 'timeout', key: 'errors.timeout' }))
+        }, REQUEST_TIMEOUT_MS)
+        pending.set(id, {
+          timer,
+          resolve: (r) => {
+            try {
+              resolve(unwrap(r))
+            } catch (e) {
+              reject(e)
+            }
+          }
+        })
+        sendRaw(JSON.stringify({ id, method, input, locale }))
+      }),
+    on: (event, cb) => {
+      const set = eventListeners.get(event) ?? new Set()
+      eventListeners.set(event, set)
+      set.add(cb as (p: unknown) => void)
+      return () => set.delete(cb as (p: unknown) => void)
+    },
+    onStatus: (cb) => {
+      statusListeners.add(cb)
+      cb(status)
+      return () => statusListeners.delete(cb)
+    },
+    setLocale: (l) => {
+      locale = l
+      document.documentElement.lang = l
+    },
+    setSessionToken: (t) => {
+      token = t
+    },
+    close: () => {
+      closed = true
+      ws?.close()
+    }
+  }
+}
+
+export const HUB_URL_KEY = 'leadline.hubUrl'
+
+/** The hub this page belongs to: the configured team hub, else the server that served the page. */
+export function defaultHubUrl(): string {
+  const configured = localStorage.getItem(HUB_URL_KEY)
+  if (configured) return configured.replace(/\/+$/, '') + (configured.includes('/api/') ? '' : HUB_WS_PATH)
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${scheme}//${location.host}${HUB_WS_PATH}`
+}
+
+export function createApiClient(): ApiClient {
+  // A desktop seat uses its own core over IPC unless it was pointed at a team hub.
+  if (window.leadline && !localStorage.getItem(HUB_URL_KEY)) return createIpcClient(window.leadline)
+  return createWsClient(defaultHubUrl())
+}

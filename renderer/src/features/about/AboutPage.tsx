@@ -1,0 +1,28 @@
+import { formatTime } from '../../ui/format'
+import { Card, Descriptions } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useApi } from '../../api/ApiProvider'
+import { keys, useMethodQuery } from '../../api/queries'
+
+export function AboutPage() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const { data } = useMethodQuery('system.info', {}, keys.systemInfo)
+  return (
+    <Card title={t('about.title')} style={{ maxWidth: 720 }}>
+      {data && (
+        <Descriptions column={1} bordered size="small">
+          <Descriptions.Item label={t('about.version')}>{data.appVersion}</Descriptions.Item>
+          <Descriptions.Item label={t('about.host')}>{t(data.host === 'hub' ? 'about.hostHub' : 'about.hostDesktop')}</Descriptions.Item>
+          <Descriptions.Item label={t('about.transport')}>
+            {api.kind === 'ipc' ? t('about.transportIpc') : t('about.transportWs', { url: api.url })}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('about.schema')}>{data.schemaVersion}</Descriptions.Item>
+          <Descriptions.Item label={t('about.sqlite')}>{data.sqliteVersion}</Descriptions.Item>
+          <Descriptions.Item label={t('about.node')}>{data.nodeVersion}</Descriptions.Item>
+          <Descriptions.Item label={t('about.serverTime')}>{formatTime(data.serverTime)}</Descriptions.Item>
+        </Descriptions>
+      )}
+    </Card>
+  )
+}

@@ -1,0 +1,62 @@
+import { useEffect } from 'react'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Switch } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { Settings } from '../../../../shared/contract'
+import { useInvalidateOn } from '../../api/ApiProvider'
+import { errorText } from '../../api/errors'
+import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
+
+/** Organisation settings (administrators). */
+export function SystemSettingsPage() {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const q = useMethodQuery('settings.get', {}, keys.settings)
+  const save = useMethodMutation('settings.update', [keys.settings, keys.systemInfo])
+  const [form] = Form.useForm<Settings>()
+  useInvalidateOn('settings.changed', keys.settings)
+  useEffect(() => {
+    if (q.data) form.setFieldsValue(q.data)
+  }, [q.data, form])
+
+  return (
+    <Card title={t('settings.org')} loading={q.isLoading} style={{ maxWidth: 720 }}>
+      {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
+      <Form<Settings>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => save.mutate(v, { onSuccess: () => void message.success(t('common.saved')) })}
+      >
+        <Form.Item name="orgName" label={t('settings.orgName')}>
+          <Input maxLength={64} />
+        </Form.Item>
+        <Form.Item name="defaultLocale" label={t('settings.defaultLocale')}>
+          <Select options={[{ value: 'zh-CN', label: '简体中文' }, { value: 'en', label: 'English' }]} />
+        </Form.Item>
+        <Form.Item name="demoMode" label={t('settings.demoMode')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="sessionHours" label={t('settings.sessionHours')}>
+          <InputNumber min={1} max={72} />
+        </Form.Item>
+        <Form.Item name="lockoutThreshold" label={t('settings.lockoutThreshold')}>
+          <InputNumber min={3} max={20} />
+        </Form.Item>
+        <Form.Item name="lockoutMinutes" label={t('settings.lockoutMinutes')}>
+          <InputNumber min={1} max={1440} />
+        </Form.Item>
+        <Form.Item name={['lanHub', 'enabled']} label={t('settings.lanHub')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Form.Item name={['lanHub', 'host']} label={t('settings.lanHubHost')}>
+          <Input style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name={['lanHub', 'port']} label={t('settings.lanHubPort')}>
+          <InputNumber min={1024} max={65535} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={save.isPending}>
+          {t('common.save')}
+        </Button>
+      </Form>
+    </Card>
+  )
+}

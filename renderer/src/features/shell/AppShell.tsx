@@ -1,0 +1,70 @@
+import type { ComponentType } from 'react'
+import { Alert, Button, Layout, Menu, Space, Tag, Typography } from 'antd'
+import { LogoutOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import type { SystemInfo } from '../../../../shared/contract'
+import { useConnectionStatus } from '../../api/ApiProvider'
+import { LanguageSwitch } from '../../ui/LanguageSwitch'
+import { useAuth, useCurrentUser } from '../auth/AuthProvider'
+import { AboutPage } from '../about/AboutPage'
+import { AuditPage } from '../audit/AuditPage'
+import { SettingsPage } from '../settings/SettingsPage'
+import { SystemSettingsPage } from '../settings/SystemSettingsPage'
+import { UsersPage } from '../users/UsersPage'
+import { Workspace } from '../workspace/Workspace'
+import { navFor } from './nav'
+import { useHashRoute } from './use-hash-route'
+
+const PAGES: Record<string, ComponentType> = {
+  '/settings': SettingsPage,
+  '/about': AboutPage,
+  '/users': UsersPage,
+  '/audit': AuditPage,
+  '/system': SystemSettingsPage
+}
+
+export function AppShell({ info }: { info: SystemInfo }) {
+  const { t } = useTranslation()
+  const user = useCurrentUser()
+  const { logout } = useAuth()
+  const status = useConnectionStatus()
+  const items = navFor(user.role)
+  const [path, go] = useHashRoute()
+  const current = items.find((i) => i.path === path) ?? items[0]
+  const Page = PAGES[current.path]
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={208} theme="light" breakpoint="md" collapsedWidth={0}>
+        <div className="brand">{t('app.name')}</div>
+        <Menu
+          mode="inline"
+          role="navigation"
+          aria-label="main"
+          selectedKeys={[current.path]}
+          items={items.map((i) => ({ key: i.path, icon: i.icon, label: t(`nav.${i.label}`) }))}
+          onClick={(e) => go(e.key)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="app-header">
+          <Typography.Text strong>{t(`nav.${current.label}`)}</Typography.Text>
+          <Space size="middle">
+            {info.demoMode && <Tag color="orange">DEMO</Tag>}
+            <span data-testid="current-user">
+              {user.displayName} <Tag color="blue">{t(`roles.${user.role}`)}</Tag>
+            </span>
+            <LanguageSwitch />
+            <Button icon={<LogoutOutlined />} onClick={() => void logout()}>
+              {t('nav.logout')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
+        <Layout.Content className="app-content">
+          {Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  )
+}

@@ -1,0 +1,164 @@
+import { formatTime } from '../../ui/format'
+import { useState } from 'react'
+import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd'
+import { PlusOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import { ROLES, type Role, type User } from '../../../../shared/contract'
+import { useInvalidateOn } from '../../api/ApiProvider'
+import { errorText } from '../../api/errors'
+import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
+import { useCurrentUser } from '../auth/AuthProvider'
+
+interface NewUserValues {
+  username: string
+  displayName: string
+  role: Role
+  password: string
+  staffNo?: string
+  districtCode?: string
+}
+
+/** Users: administrators manage them; supervisors see the team. */
+export function UsersPage() {
+  const { t } = useTranslation()
+  const { message, modal } = App.useApp()
+  const me = useCurrentUser()
+  const canEdit = me.role === 'admin'
+  const users = useMethodQuery('users.list', { includeDisabled: true }, keys.users({ includeDisabled: true }))
+  const districts = useMethodQuery('districts.list', {}, keys.districts)
+  const create = useMethodMutation('users.create', [keys.usersAll])
+  const update = useMethodMutation('users.update', [keys.usersAll])
+  const unlock = useMethodMutation('users.unlock', [keys.usersAll])
+  const reset = useMethodMutation('users.resetPassword', [keys.usersAll])
+  useInvalidateOn('users.changed', keys.usersAll)
+  const [open, setOpen] = useState(false)
+  const [form] = Form.useForm<NewUserValues>()
+  const role = Form.useWatch('role', form)
+  const districtName = (code: string | null) => districts.data?.find((d) => d.code === code)?.name ?? code ?? ''
+  const fail = (err: unknown) => void message.error(errorText(t, err))
+
+  const askNewPassword = (u: User) => {
+    let value = ''
+    modal.confirm({
+      title: `${t('users.resetPassword')}: ${u.username}`,
+      content: <Input.Password autoFocus placeholder={t('setup.passwordRule')} onChange={(e) => (value = e.target.value)} />,
+      onOk: () => reset.mutateAsync({ id: u.id, password: value }).then(() => void message.success(t('users.passwordReset')), fail)
+    })
+  }
+
+  return (
+    <Card
+      title={t('users.title')}
+      extra={
+        canEdit && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+            {t('users.add')}
+          </Button>
+        )
+      }
+    >
+      <Table<User>
+        rowKey="id"
+        size="small"
+        loading={users.isLoading}
+        dataSource={users.data ?? []}
+        pagination={{ pageSize: 50 }}
+        columns={[
+          { title: t('users.username'), dataIndex: 'username' },
+          { title: t('users.displayName'), dataIndex: 'displayName' },
+          {
+            title: t('users.role'),
+            dataIndex: 'role',
+            filters: ROLES.map((r) => ({ text: t(`roles.${r}`), value: r })),
+            onFilter: (v, r) => r.role === v,
+            render: (r: Role) => <Tag>{t(`roles.${r}`)}</Tag>
+          },
+          { title: t('users.staffNo'), dataIndex: 'staffNo' },
+          { title: t('users.district'), dataIndex: 'districtCode', render: (c: string | null) => districtName(c) },
+          {
+            title: t('users.status'),
+            render: (_, u) =>
+              u.disabled ? (
+                <Tag color="default">{t('users.disabled')}</Tag>
+              ) : u.lockedUntil && new Date(u.lockedUntil) > new Date() ? (
+                <Tag color="red">{t('users.locked')}</Tag>
+              ) : (
+                <Tag color="green">{t('users.active')}</Tag>
+              )
+          },
+          { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', render: (v: string | null) => formatTime(v) },
+          ...(canEdit
+            ? [
+                {
+                  title: t('common.actions'),
+                  render: (_: unknown, u: User) => (
+                    <Space size="small">
+                      <Button size="small" onClick={() => askNewPassword(u)}>
+                        {t('users.resetPassword')}
+                      </Button>
+                      {u.lockedUntil && (
+                        <Button size="small" onClick={() => unlock.mutate({ id: u.id }, { onError: fail })}>
+                          {t('users.unlock')}
+                        </Button>
+                      )}
+                      <Button size="small" danger={!u.disabled} onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}>
+                        {u.disabled ? t('users.enable') : t('users.disable')}
+                      </Button>
+                    </Space>
+                  )
+                }
+              ]
+            : [])
+        ]}
+      />
+      <Modal
+        title={t('users.add')}
+        open={open}
+        onCancel={() => setOpen(false)}
+        okText={t('common.create')}
+        cancelText={t('common.cancel')}
+        confirmLoading={create.isPending}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        {create.error && <Alert type="error" showIcon message={errorText(t, create.error)} style={{ marginBottom: 12 }} />}
+        <Form<NewUserValues>
+          form={form}
+          layout="vertical"
+          onFinish={(v) =>
+            create.mutate(v, {
+              onSuccess: () => {
+                setOpen(false)
+                form.resetFields()
+                void message.success(t('users.created'))
+              }
+            })
+          }
+        >
+          <Form.Item name="username" label={t('users.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+            <Select options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          </Form.Item>
+          <Form.Item name="staffNo" label={t('users.staffNo')}>
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="districtCode"
+            label={t('users.district')}
+            rules={[{ required: role === 'leader' || role === 'field_agent', message: t('errors.districtRequired') }]}
+          >
+            <Select allowClear options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))} />
+          </Form.Item>
+          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  )
+}

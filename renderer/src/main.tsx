@@ -1,0 +1,53 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App as AntApp, ConfigProvider } from 'antd'
+import zhCN from 'antd/locale/zh_CN'
+import enUS from 'antd/locale/en_US'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import type { ReactNode } from 'react'
+import './i18n'
+import './styles.css'
+import { ApiProvider } from './api/ApiProvider'
+import { createApiClient } from './api/client'
+import { AuthProvider } from './features/auth/AuthProvider'
+import { App } from './App'
+import { storedLocale } from './i18n'
+import { ApiError } from './api/errors'
+
+const api = createApiClient()
+api.setLocale(storedLocale())
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // A refusal (forbidden, invalid input) will not change by asking again.
+      retry: (count, err) => !(err instanceof ApiError && err.code !== 'UNAVAILABLE') && count < 2
+    }
+  }
+})
+
+function Localised({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation()
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1565c0', borderRadius: 4 } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  )
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <ApiProvider client={api}>
+        <Localised>
+          <AuthProvider>
+            <App />
+          </AuthProvider>
+        </Localised>
+      </ApiProvider>
+    </QueryClientProvider>
+  </StrictMode>
+)
