@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       }
     })
   } catch (err) {
-    return report(false, new AppError('INVALID_INPUT', 'errors.badOption', { name: 'argv', value: (err as Error).message }))
+    return report(argv.includes('--json'), new AppError('INVALID_INPUT', 'errors.badOption', { name: 'argv', value: (err as Error).message }))
   }
   const { values: opt, positionals: pos } = parsed
   const json = !!opt.json

@@ -1,0 +1,164 @@
+/* Loads the built Electron main bundle under plain Node with a stand-in `electron` module that
+ * records what the bundle asks of Electron, then prints the record as JSON. The Electron
+ * runtime cannot be downloaded on these machines; this checks the shell's wiring, not Electron. */
+const Module = require('node:module')
+const path = require('node:path')
+const os = require('node:os')
+const fs = require('node:fs')
+
+const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'leadline-electron-'))
+const rec = {
+  singleInstanceLock: false,
+  appEvents: [],
+  windows: [],
+  loaded: [],
+  contentsEvents: [],
+  windowOpen: null,
+  ipcChannels: [],
+  permissionRequests: {},
+  permissionChecks: {},
+  cspHeader: null,
+  menu: null,
+  errors: [],
+  navigation: {}
+}
+
+function makeContents() {
+  const handlers = {}
+  return {
+    id: 1,
+    handlers,
+    on(ev, fn) {
+      rec.contentsEvents.push(ev)
+      handlers[ev] = fn
+    },
+    once(ev, fn) {
+      handlers[ev] = fn
+    },
+    setWindowOpenHandler(fn) {
+      rec.windowOpen = fn({ url: 'https://example.com/' })
+    },
+    send() {},
+    isDestroyed: () => false
+  }
+}
+
+class BrowserWindow {
+  constructor(opts) {
+    rec.windows.push(opts)
+    this.webContents = makeContents()
+    BrowserWindow.last = this
+  }
+  loadFile(f) {
+    rec.loaded.push({ file: f })
+    return Promise.resolve()
+  }
+  loadURL(u) {
+    rec.loaded.push({ url: u })
+    return Promise.resolve()
+  }
+  once() {}
+  on() {}
+  show() {}
+  static getAllWindows() {
+    return []
+  }
+}
+
+const electron = {
+  app: {
+    isPackaged: false,
+    getPath: () => userData,
+    getAppPath: () => process.cwd(),
+    getVersion: () => '0.0.0-test',
+    requestSingleInstanceLock() {
+      rec.singleInstanceLock = true
+      return true
+    },
+    on(ev) {
+      rec.appEvents.push(ev)
+    },
+    whenReady: () => Promise.resolve(),
+    quit() {},
+    exit(code) {
+      rec.errors.push('exit ' + code)
+    },
+    setAboutPanelOptions() {},
+    showAboutPanel() {}
+  },
+  BrowserWindow,
+  ipcMain: {
+    handle(ch) {
+      rec.ipcChannels.push(ch)
+    },
+    removeHandler() {}
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler(fn) {
+        const ours = 'file://' + path.resolve('out/renderer/index.html')
+        const ask = (permission, details) => new Promise((resolve) => fn(null, permission, resolve, details))
+        Promise.all([
+          ask('media', { requestingUrl: ours, mediaTypes: ['audio'] }),
+          ask('media', { requestingUrl: ours, mediaTypes: ['video'] }),
+          ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] }),
+          ask('notifications', { requestingUrl: ours }),
+          ask('geolocation', { requestingUrl: ours })
+        ]).then(([mic, camera, foreignMic, notifications, geolocation]) => {
+          rec.permissionRequests = { mic, camera, foreignMic, notifications, geolocation }
+        })
+      },
+      setPermissionCheckHandler(fn) {
+        rec.permissionChecks = { foreignMedia: fn(null, 'media', 'https://evil.example') }
+      },
+      webRequest: {
+        onHeadersReceived(fn) {
+          fn({ responseHeaders: {} }, (r) => (rec.cspHeader = r.responseHeaders['Content-Security-Policy'][0]))
+        }
+      }
+    }
+  },
+  Menu: {
+    buildFromTemplate(t) {
+      rec.menu = t.map((m) => m.label)
+      return {}
+    },
+    setApplicationMenu() {}
+  },
+  dialog: {
+    showErrorBox(_t, msg) {
+      rec.errors.push(msg)
+    }
+  }
+}
+
+const realLoad = Module._load
+Module._load = function (request, parent, isMain) {
+  if (request === 'electron') return electron
+  return realLoad.call(this, request, parent, isMain)
+}
+
+require(path.resolve(process.argv[2] || 'out/main/index.js'))
+
+const started = Date.now()
+const timer = setInterval(() => {
+  const w = BrowserWindow.last
+  if ((w && rec.ipcChannels.length && rec.permissionRequests.mic !== undefined) || rec.errors.length || Date.now() - started > 20000) {
+    clearInterval(timer)
+    if (w) {
+      let prevented = false
+      w.webContents.handlers['will-navigate']?.({ preventDefault: () => (prevented = true) }, 'https://evil.example/')
+      rec.navigation.foreignPrevented = prevented
+      prevented = false
+      w.webContents.handlers['will-navigate']?.({ preventDefault: () => (prevented = true) }, 'file://' + path.resolve('out/renderer/index.html') + '#/about')
+      rec.navigation.ownPrevented = prevented
+      let webview = false
+      w.webContents.handlers['will-attach-webview']?.({ preventDefault: () => (webview = true) })
+      rec.navigation.webviewPrevented = webview
+    }
+    rec.dataDirCreated = fs.existsSync(path.join(userData, 'data', 'leadline.db'))
+    process.stdout.write(JSON.stringify(rec) + '\n')
+    fs.rmSync(userData, { recursive: true, force: true })
+    process.exit(0)
+  }
+}, 50)

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tempDir } from '../helpers/core'
+
+/** The built CLI (`npx leadline`, out/main/cli.js) run as an administrator runs it. */
+const CLI = resolve('out/main/cli.js')
+
+function leadline(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'C', ...env } })
+  const lines = r.stdout.trim().split('\n').filter(Boolean)
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: lines.length ? JSON.parse(lines[lines.length - 1]) : null }
+}
+
+let tmp: ReturnType<typeof tempDir>
+beforeEach(() => {
+  tmp = tempDir('leadline-cli-')
+})
+afterEach(() => tmp.cleanup())
+
+describe('leadline CLI', () => {
+  it('is built (run `npm run build` first)', () => {
+    expect(existsSync(CLI)).toBe(true)
+  })
+
+  it('users add, then list shows them; a bad role is refused with a JSON error and a non-zero exit', () => {
+    const data = join(tmp.dir, 'data')
+    const add = leadline(['users', 'add', 'zhang3', '--role', 'operator', '--name', '张三', '--staff-no', '2001', '--password', 'secret-123', '--data', data, '--json'])
+    expect(add.code).toBe(0)
+    expect(add.json).toMatchObject({ user: { username: 'zhang3', role: 'operator', displayName: '张三', staffNo: '2001' } })
+    const gen = leadline(['users', 'add', 'li4', '--role', 'field_agent', '--district', '450110', '--data', data, '--json'])
+    expect(gen.code).toBe(0)
+    expect(gen.json.password).toMatch(/^[A-Za-z0-9_-]{12}$/)
+
+    const list = leadline(['users', 'list', '--data', data, '--json'])
+    expect(list.code).toBe(0)
+    expect(list.json.users.map((u: { username: string }) => u.username).sort()).toEqual(['li4', 'zhang3'])
+    // a fresh data folder opened by the CLI gets no demo team
+    expect(list.json.users).toHaveLength(2)
+
+    const bad = leadline(['users', 'add', 'wang5', '--role', 'boss', '--password', 'secret-123', '--data', data, '--json'])
+    expect(bad.code).not.toBe(0)
+    expect(bad.json).toEqual({ error: { code: 'INVALID_INPUT', message: expect.any(String) } })
+    expect(leadline(['users', 'list', '--data', data, '--json']).json.users).toHaveLength(2)
+
+    const dup = leadline(['users', 'add', 'ZHANG3', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
+    expect(dup.json).toEqual({ error: { code: 'CONFLICT', message: 'The user name “ZHANG3” is taken' } })
+  })
+
+  it('speaks Chinese when the environment does', () => {
+    const r = leadline(['users', 'add', 'x', '--role', 'qa', '--password', 'short', '--data', join(tmp.dir, 'd'), '--json'], { LANG: 'zh_CN.UTF-8' })
+    expect(r.json.error).toMatchObject({ code: 'INVALID_INPUT', message: '输入有误，请检查后重试' })
+  })
+
+  it('users passwd sets a password the user can then log in with', () => {
+    const data = join(tmp.dir, 'data')
+    leadline(['users', 'add', 'qa2', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
+    const r = leadline(['users', 'passwd', 'qa2', '--password', 'another-456', '--data', data, '--json'])
+    expect(r).toMatchObject({ code: 0, json: { username: 'qa2' } })
+    const missing = leadline(['users', 'passwd', 'ghost', '--data', data, '--json'])
+    expect(missing.code).not.toBe(0)
+    expect(missing.json.error.code).toBe('NOT_FOUND')
+  })
+
+  it('backup then restore round-trips the data; later changes are undone by the restore', () => {
+    const data = join(tmp.dir, 'data')
+    leadline(['users', 'add', 'keepme', '--role', 'supervisor', '--password', 'secret-123', '--data', data, '--json'])
+    const file = join(tmp.dir, 'backups', 'b1.db')
+    const b = leadline(['backup', file, '--data', data, '--json'])
+    expect(b.code).toBe(0)
+    expect(b.json).toMatchObject({ file, integrity: 'ok', schemaVersion: 1 })
+    expect(b.json.bytes).toBeGreaterThan(0)
+
+    leadline(['users', 'add', 'after', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
+    expect(leadline(['users', 'list', '--data', data, '--json']).json.users).toHaveLength(2)
+
+    const r = leadline(['restore', file, '--data', data, '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json.previousKeptAs).toContain('before-restore')
+    expect(existsSync(r.json.previousKeptAs)).toBe(true)
+    const users = leadline(['users', 'list', '--data', data, '--json']).json.users.map((u: { username: string }) => u.username)
+    expect(users).toEqual(['keepme'])
+  })
+
+  it('restore refuses a file that is not a database and leaves the data alone', () => {
+    const data = join(tmp.dir, 'data')
+    leadline(['users', 'add', 'stay', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
+    const junk = join(tmp.dir, 'junk.db')
+    writeFileSync(junk, 'this is not sqlite at all, just text'.repeat(200))
+    const r = leadline(['restore', junk, '--data', data, '--json'])
+    expect(r.code).not.toBe(0)
+    expect(r.json.error.code).toBe('INVALID_INPUT')
+    expect(r.json.error.message).toContain('not a usable LeadLine database')
+    expect(leadline(['users', 'list', '--data', data, '--json']).json.users.map((u: { username: string }) => u.username)).toEqual(['stay'])
+  })
+
+  it('migrate reports the schema; an unknown command is a clear error', () => {
+    const data = join(tmp.dir, 'data')
+    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 0, to: 1 })
+    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 1, to: 1 })
+    const r = leadline(['frobnicate', '--json'])
+    expect(r.code).not.toBe(0)
+    expect(r.json.error.message).toContain('Unknown command: frobnicate')
+    const opt = leadline(['users', 'list', '--bogus', '--json'])
+    expect(opt.code).not.toBe(0)
+    expect(opt.json.error.code).toBe('INVALID_INPUT')
+  })
+})

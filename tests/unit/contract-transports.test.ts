@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { IpcMainInvokeEvent } from 'electron'
+import { contract, HUB_WS_PATH, METHOD_NAMES, ROLES, type MethodName, type Result, type Role } from '../../shared/contract'
+import { registerIpc } from '../../electron/main/ipc'
+import { startHub, type Hub } from '../../electron/server/hub'
+import { DEMO_PASSWORD } from '../../electron/core/demo/seed'
+import { demoUserOf, fingerprint, makeCore } from '../helpers/core'
+import { HubClient } from '../helpers/ws-client'
+
+/**
+ * Generated from the contract: every method, at both transports, refuses malformed input
+ * with INVALID_INPUT and changes nothing, refuses every role it does not list with FORBIDDEN,
+ * and refuses callers who are not logged in. A method added to the contract is covered here
+ * without touching this file.
+ */
+
+type Call = (method: string, input: unknown) => Promise<Result<unknown>>
+interface Transport {
+  name: string
+  /** A fresh caller, not logged in. */
+  anonymous(): Promise<Call>
+  close(): Promise<void>
+}
+
+const MALFORMED: unknown[] = [42, 'text', [], { __unexpected: true }]
+
+async function ipcTransport(core: Awaited<ReturnType<typeof makeCore>>['core']): Promise<Transport> {
+  let handler: ((e: IpcMainInvokeEvent, ...args: unknown[]) => Promise<Result<unknown>>) | undefined
+  const fakeIpcMain = {
+    handle: (_channel: string, h: typeof handler) => {
+      handler = h
+    },
+    removeHandler: () => {}
+  }
+  registerIpc(fakeIpcMain as never, core, (e) => e.senderFrame?.url === 'file:///app/index.html')
+  let nextSender = 1
+  return {
+    name: 'IPC',
+    anonymous: async () => {
+      // Each caller is its own window (webContents): its own connection and session.
+      const sender = { id: nextSender++, isDestroyed: () => false, send: () => {}, once: () => {} }
+      const event = { sender, senderFrame: { url: 'file:///app/index.html' } } as unknown as IpcMainInvokeEvent
+      return (method, input) => handler!(event, method, input, 'en')
+    },
+    close: async () => {}
+  }
+}
+
+async function hubTransport(core: Awaited<ReturnType<typeof makeCore>>['core']): Promise<Transport & { hub: Hub }> {
+  const hub = await startHub({ core, port: 0, staticDir: null })
+  const clients: HubClient[] = []
+  return {
+    name: 'hub WebSocket',
+    hub,
+    anonymous: async () => {
+      const c = await HubClient.connect(hub.url.replace('http', 'ws') + HUB_WS_PATH)
+      clients.push(c)
+      return (method, input) => c.call(method, input, 'en')
+    },
+    close: async () => {
+      clients.forEach((c) => c.close())
+      await hub.close()
+    }
+  }
+}
+
+for (const make of [ipcTransport, hubTransport]) {
+  describe(`the contract at the ${make === ipcTransport ? 'IPC' : 'hub WebSocket'} transport`, () => {
+    let env: Awaited<ReturnType<typeof makeCore>>
+    let transport: Transport
+    const asRole = new Map<Role, Call>()
+    let anon: Call
+
+    beforeAll(async () => {
+      env = await makeCore()
+      transport = await make(env.core)
+      for (const role of ROLES) {
+        const call = await transport.anonymous()
+        const r = await call('auth.login', { username: demoUserOf(role), password: DEMO_PASSWORD })
+        expect(r.ok).toBe(true)
+        asRole.set(role, call)
+      }
+      anon = await transport.anonymous()
+    })
+    afterAll(async () => {
+      await transport.close()
+      env.cleanup()
+    })
+
+    it('an unknown method gets UNKNOWN_METHOD naming it', async () => {
+      for (const call of [anon, asRole.get('admin')!]) {
+        const r = await call('leads.nuke', {})
+        expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation: leads.nuke' } })
+      }
+      expect(await anon('__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+      expect(await anon('constructor', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+    })
+
+    for (const method of METHOD_NAMES as MethodName[]) {
+      const spec = contract[method]
+      const allowed: readonly Role[] = spec.roles === 'public' ? ROLES : spec.roles
+
+      it(`${method}: malformed input is refused with INVALID_INPUT and changes nothing`, async () => {
+        const call = spec.roles === 'public' ? anon : asRole.get(allowed[0])!
+        for (const bad of MALFORMED) {
+          const before = fingerprint(env.core, { withAudit: true })
+          const r = await call(method, bad)
+          expect(r, `${method} with ${JSON.stringify(bad)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+          expect(fingerprint(env.core, { withAudit: true })).toBe(before)
+        }
+      })
+
+      if (spec.roles !== 'public') {
+        const refused = ROLES.filter((r) => !allowed.includes(r))
+        it(`${method}: refuses ${refused.join(', ') || 'no role'} with FORBIDDEN, and anonymous callers`, async () => {
+          for (const role of refused) {
+            const before = fingerprint(env.core)
+            const r = await asRole.get(role)!(method, {})
+            expect(r, `${method} as ${role}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+            expect(fingerprint(env.core)).toBe(before)
+          }
+          const before = fingerprint(env.core)
+          expect(await anon(method, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+          expect(fingerprint(env.core)).toBe(before)
+        })
+      }
+    }
+  })
+}
+
+describe('hub WebSocket specifics', () => {
+  it('answers a frame that is not JSON with a clear error and keeps the socket open', async () => {
+    const env = await makeCore()
+    const t = await hubTransport(env.core)
+    try {
+      const c = await HubClient.connect(t.hub.url.replace('http', 'ws') + HUB_WS_PATH)
+      c.sendRaw('{not json')
+      const r = await c.call('system.info', {})
+      expect(r.ok).toBe(true)
+      expect(c.errors).toMatchObject([{ id: -1, ok: false, error: { code: 'INVALID_INPUT' } }])
+      c.close()
+    } finally {
+      await t.close()
+      env.cleanup()
+    }
+  })
+
+  it('refuses IPC calls from a frame that is not our page', async () => {
+    const env = await makeCore()
+    try {
+      let handler: ((e: unknown, ...a: unknown[]) => Promise<Result<unknown>>) | undefined
+      registerIpc({ handle: (_c: string, h: typeof handler) => (handler = h), removeHandler: () => {} } as never, env.core, (e) => e.senderFrame?.url === 'file:///app/index.html')
+      const sender = { id: 1, isDestroyed: () => false, send: () => {}, once: () => {} }
+      const r = await handler!({ sender, senderFrame: { url: 'https://evil.example/' } }, 'system.info', {})
+      expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    } finally {
+      env.cleanup()
+    }
+  })
+
+  it('pushes events only to the users allowed to see them', async () => {
+    const env = await makeCore()
+    const t = await hubTransport(env.core)
+    try {
+      const url = t.hub.url.replace('http', 'ws') + HUB_WS_PATH
+      const admin = await HubClient.connect(url)
+      const op = await HubClient.connect(url)
+      await admin.call('auth.login', { username: 'admin', password: DEMO_PASSWORD })
+      await op.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })
+      const r = await admin.call('users.create', { username: 'op7', displayName: '七', role: 'operator', password: 'secret-123' })
+      expect(r.ok).toBe(true)
+      await admin.call('system.info', {})
+      await op.call('system.info', {})
+      expect(admin.events.map((e) => e.event)).toContain('users.changed')
+      expect(op.events.map((e) => e.event)).not.toContain('users.changed')
+      admin.close()
+      op.close()
+    } finally {
+      await t.close()
+      env.cleanup()
+    }
+  })
+})
