@@ -13,7 +13,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
-          cli: resolve(__dirname, 'electron/cli/index.ts')
+          cli: resolve(__dirname, 'electron/cli/index.ts'),
+          server: resolve(__dirname, 'electron/server/index.ts')
         },
         output: {
           banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')

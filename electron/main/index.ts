@@ -68,7 +68,7 @@ async function start(): Promise<void> {
     dataDir,
     host: 'desktop',
     appVersion: app.getVersion(),
-    demo: !args.includes('--no-demo'),
+    demo: !(args.includes('--no-demo') || process.env.LEADLINE_NO_DEMO === '1'),
     nativeBinding: electronSqliteBinding(),
     logger: stderrLogger
   })

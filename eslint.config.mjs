@@ -1,0 +1,67 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+
+// Layering (ARCHITECTURE.md): shared imports neither side; the renderer imports only shared;
+// only electron/main and electron/preload import `electron`. A leak is a lint error.
+const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }
+const nodeBuiltins = { group: ['node:*'], message: 'No Node built-ins here.' }
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^leadline:/]', message: 'Channel names live in shared/contract only.' }
+      ]
+    }
+  },
+  {
+    files: ['shared/contract/index.ts'],
+    rules: { 'no-restricted-syntax': 'off' }
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron, { name: 'react', message: 'shared/ is UI-free.' }], patterns: [nodeBuiltins, { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither side.' }] }
+      ]
+    }
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'react-hooks/set-state-in-effect': 'off',
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [nodeBuiltins, { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' }] }
+      ]
+    }
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['**/renderer/**'], message: 'Core does not know the UI.' }] }]
+    }
+  },
+  {
+    files: ['tests/**/*.{ts,cjs,mjs}', 'bench/**/*.{ts,mjs}'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  }
+)

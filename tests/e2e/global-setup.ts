@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { E2E_PORT } from '../../playwright.config'
+
+/**
+ * Starts the real hub (the built CLI's `serve`) on a fresh demo data folder, waits until it
+ * says where it listens, and stops it by PID when the run ends.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const cli = resolve('out/main/cli.js')
+  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` before the end-to-end tests')
+  const data = mkdtempSync(join(tmpdir(), 'leadline-e2e-'))
+  const child = spawn(process.execPath, [cli, 'serve', '--data', data, '--port', String(E2E_PORT), '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANG: 'C' }
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += String(d)))
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`hub did not start within 30 s\n${stderr}`)), 30_000)
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('"url"')) {
+        clearTimeout(timer)
+        ok()
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`hub exited with ${code}\n${stderr}`))
+    })
+  })
+  process.env.LEADLINE_E2E_DATA = data
+  return async () => {
+    if (child.pid && child.exitCode === null) {
+      process.kill(child.pid, 'SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
+    rmSync(data, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,92 @@
+import { expect, test, type Page } from '@playwright/test'
+
+const DEMO_PASSWORD = 'demo1234'
+
+/** What each role finds in its navigation, as the Chinese UI names it. */
+const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[] }> = {
+  operator: { user: 'op1', nav: ['拨号工作台', '我的线索', '预约回拨', '回访', '我的质检', '个人设置', '关于'], absent: ['用户管理', '名单池', '质检队列'] },
+  qa: { user: 'qa', nav: ['质检队列', '录音库', '个人设置', '关于'], absent: ['拨号工作台', '用户管理', '名单导入'] },
+  supervisor: {
+    user: 'supervisor',
+    nav: ['录音库', '实时看板', '名单池', '名单导入', '批次分配', '派单跟踪', '统计报表', '用户管理', '审计日志', '个人设置', '关于'],
+    absent: ['拨号工作台', '系统设置']
+  },
+  leader: { user: 'leader_qx', nav: ['本区派单', '地面人员', '个人设置', '关于'], absent: ['名单池', '用户管理'] },
+  field_agent: { user: 'agent_qx1', nav: ['我的拜访', '个人设置', '关于'], absent: ['本区派单', '拨号工作台'] },
+  admin: { user: 'admin', nav: ['用户管理', '审计日志', '系统设置', '个人设置', '关于'], absent: ['拨号工作台', '名单池'] }
+}
+
+async function login(page: Page, username: string, password: string) {
+  await page.goto('/')
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('密码').fill(password)
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+}
+
+function navItems(page: Page) {
+  return page.getByRole('navigation', { name: 'main' }).getByRole('menuitem')
+}
+
+for (const [role, { user, nav, absent }] of Object.entries(NAV_BY_ROLE)) {
+  test(`${role} logs in and sees their own workspaces`, async ({ page }) => {
+    await login(page, user, DEMO_PASSWORD)
+    await expect(page.getByTestId('current-user')).toBeVisible()
+    await expect(navItems(page)).toHaveText(nav)
+    for (const label of absent) await expect(page.getByRole('menuitem', { name: label })).toHaveCount(0)
+    // every workspace in the menu opens
+    await navItems(page).last().click()
+    await expect(page.getByText('关于线索通')).toBeVisible()
+    await expect(page.getByText('团队服务器（Hub）')).toBeVisible()
+  })
+}
+
+test('a wrong password gets a clear message in Chinese, and nothing opens', async ({ page }) => {
+  await login(page, 'op2', 'not-the-password')
+  await expect(page.getByRole('alert')).toHaveText('用户名或密码错误')
+  await expect(page.getByTestId('current-user')).toHaveCount(0)
+  await expect(page.getByLabel('密码')).toHaveValue('')
+})
+
+test('switching to English switches the UI, and it stays after a reload', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByRole('button', { name: /登\s*录/ })).toBeVisible()
+  await page.getByText('English', { exact: true }).click()
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible()
+  await expect(page.getByText('Demo mode: log in with one of these accounts')).toBeVisible()
+  await page.getByLabel('User name').fill('supervisor')
+  await page.getByLabel('Password').fill('wrong-password-1')
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByRole('alert')).toHaveText('Wrong user name or password')
+  await page.getByLabel('Password').fill(DEMO_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(navItems(page).first()).toHaveText('Recordings')
+  await expect(page.getByRole('menuitem', { name: 'Lead pool' })).toBeVisible()
+  await page.reload()
+  // the session and the language both survive a reload
+  await expect(page.getByRole('menuitem', { name: 'Lead pool' })).toBeVisible()
+  await page.getByText('中文', { exact: true }).click()
+  await expect(page.getByRole('menuitem', { name: '名单池' })).toBeVisible()
+})
+
+test('an administrator adds an operator in the UI, who can then log in', async ({ page, browser }) => {
+  await login(page, 'admin', DEMO_PASSWORD)
+  await page.getByRole('button', { name: /新增用户/ }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByLabel('用户名').fill('e2e_op')
+  await dialog.getByLabel('姓名').fill('测试坐席')
+  await dialog.getByLabel('角色').click()
+  await page.getByTitle('坐席', { exact: true }).click()
+  await dialog.getByLabel('工号').fill('1777')
+  await dialog.getByLabel('密码').fill('e2e-secret-1')
+  await dialog.getByRole('button', { name: /新\s*建/ }).click()
+  await expect(page.getByRole('cell', { name: 'e2e_op' })).toBeVisible()
+
+  const other = await browser.newPage()
+  await login(other, 'e2e_op', 'e2e-secret-1')
+  await expect(other.getByTestId('current-user')).toContainText('测试坐席')
+  await expect(other.getByRole('menuitem', { name: '拨号工作台' })).toBeVisible()
+  await other.close()
+
+  await page.getByRole('menuitem', { name: '审计日志' }).click()
+  await expect(page.getByRole('cell', { name: 'users.create' }).first()).toBeVisible()
+})
