@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { maskPhone, normalisePhone } from '../../shared/domain/phone'
+import { parseIdCard, withCheckDigit } from '../../shared/domain/id-card'
+import { createDistrictMatcher } from '../../shared/domain/address'
+import { NANNING_DISTRICTS } from '../../shared/domain/districts'
+import { suggestMapping } from '../../shared/domain/lead-columns'
+
+describe('phone numbers', () => {
+  it.each([
+    ['13812345678', '13812345678', 'mobile'],
+    ['138 1234 5678', '13812345678', 'mobile'],
+    ['138-1234-5678', '13812345678', 'mobile'],
+    ['１３８１２３４５６７８', '13812345678', 'mobile'],
+    ['+86 138 1234 5678', '13812345678', 'mobile'],
+    ['+8613812345678', '13812345678', 'mobile'],
+    ['008613812345678', '13812345678', 'mobile'],
+    ['8613812345678', '13812345678', 'mobile'],
+    ['0771-5551234', '07715551234', 'landline'],
+    ['(0771) 555 1234', '07715551234', 'landline'],
+    ['0771-55512345', '077155512345', 'landline'],
+    ['010-87654321', '01087654321', 'landline'],
+    ['5551234', '07715551234', 'landline']
+  ])('%s → %s', (raw, phone, kind) => {
+    expect(normalisePhone(raw, '0771')).toEqual({ phone, kind })
+  })
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['12812345678', 'badMobile'],
+    ['1381234567', 'badMobile'],
+    ['138123456789', 'badMobile'],
+    ['abc', 'notDigits'],
+    ['1.38123E+10', 'notDigits'],
+    ['0771-123', 'badLandline'],
+    ['12345', 'tooShort']
+  ])('%j is refused as %s', (raw, problem) => {
+    expect(normalisePhone(raw, '0771')).toEqual({ problem })
+  })
+
+  it('masks the middle four digits of a mobile', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678')
+    expect(maskPhone('07715551234')).toBe('0771****234')
+  })
+})
+
+describe('ID card numbers', () => {
+  const valid = withCheckDigit('45010319850315123')
+  it('a valid number gives birth date and gender', () => {
+    expect(parseIdCard(valid)).toEqual({ idNo: valid, birthDate: '1985-03-15', gender: 'M' })
+    expect(parseIdCard(withCheckDigit('45010319900704002'))).toMatchObject({ birthDate: '1990-07-04', gender: 'F' })
+  })
+  it('the X check digit, also in lower or full-width case', () => {
+    // 11010519491231002X is the standard's own example
+    expect(parseIdCard('11010519491231002x')).toMatchObject({ idNo: '11010519491231002X', gender: 'F', birthDate: '1949-12-31' })
+    expect(parseIdCard('11010519491231002Ｘ')).toMatchObject({ idNo: '11010519491231002X' })
+  })
+  it('refuses wrong check digits, impossible dates, wrong lengths', () => {
+    const wrong = valid.slice(0, 17) + (valid[17] === '1' ? '2' : '1')
+    expect(parseIdCard(wrong)).toEqual({ problem: 'badCheckDigit' })
+    expect(parseIdCard(withCheckDigit('45010319850230123'))).toEqual({ problem: 'badBirthDate' })
+    expect(parseIdCard('4501031985031512')).toEqual({ problem: 'badLength' })
+    expect(parseIdCard('45010319850315A23X')).toEqual({ problem: 'badCharacters' })
+    expect(parseIdCard(withCheckDigit('45010330850315123'), '2026-11-23')).toEqual({ problem: 'badBirthDate' })
+  })
+})
+
+describe('district from the address', () => {
+  const m = createDistrictMatcher(NANNING_DISTRICTS)
+  it.each([
+    ['广西壮族自治区南宁市青秀区民族大道100号', '450103'],
+    ['南宁市西乡塘区大学东路', '450107'],
+    ['广西横县横州镇茉莉花大道', '450181'],
+    ['南宁市横州市峦城镇', '450181'],
+    ['广西南宁武鸣县城厢镇', '450110'],
+    ['南宁武鸣区', '450110'],
+    ['江南区星光大道8号', '450105'],
+    ['南宁青秀万达广场', '450103'],
+    ['广西宾阳县宾州镇', '450126']
+  ])('%s → %s', (address, code) => {
+    expect(m.match(address)).toBe(code)
+  })
+  it('says nothing when no district is named', () => {
+    expect(m.match('广西柳州市城中区')).toBeNull()
+    expect(m.match('')).toBeNull()
+    expect(m.match('南宁市民族大道')).toBeNull()
+  })
+})
+
+describe('column headers', () => {
+  it('recognises Chinese and English headers and keeps unknown ones custom', () => {
+    expect(suggestMapping(['客户姓名', '手机号', '性别', '生日', '身份证号', '家庭地址', '工作单位', '职业', '备注', '来源渠道'])).toEqual([
+      'name',
+      'phone',
+      'gender',
+      'birthDate',
+      'idNo',
+      'address',
+      'employer',
+      'occupation',
+      'note',
+      null
+    ])
+    expect(suggestMapping(['Name', 'Mobile', 'Phone', 'Address'])).toEqual(['name', 'phone', null, 'address'])
+  })
+})
