@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { existsSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { ROLES, type Locale, type Result } from '../../shared/contract'
@@ -19,7 +19,7 @@ declare const __APP_VERSION__: string
  */
 
 const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
-const COMMANDS = ['serve', 'users add', 'users list', 'users passwd', 'backup', 'restore', 'migrate', 'help']
+const COMMANDS = ['serve', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
 
 const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
 
@@ -27,6 +27,8 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline users add USERNAME --role ROLE --name NAME [--password P] [--staff-no N] [--district CODE]
   leadline users list [--role ROLE]
   leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
+  leadline import FILE [--source S] [--policy skip|fill|attach] [--encoding utf-8|gbk|gb18030] [--sheet NAME] [--campaign ID]
+                                                                import a CSV/XLSX lead list (all or nothing)
   leadline backup FILE                                          online backup, then an integrity check of the copy
   leadline restore FILE                                         replace the database with a checked backup
   leadline migrate                                              bring the database to this version's schema
@@ -65,7 +67,12 @@ async function main(argv: string[]): Promise<number> {
         password: { type: 'string' },
         'staff-no': { type: 'string' },
         district: { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
+        help: { type: 'boolean', short: 'h' },
+        source: { type: 'string' },
+        policy: { type: 'string' },
+        encoding: { type: 'string' },
+        sheet: { type: 'string' },
+        campaign: { type: 'string' }
       }
     })
   } catch (err) {
@@ -130,6 +137,37 @@ async function main(argv: string[]): Promise<number> {
             return 0
           }
           return fail('errors.unknownCommand', { command: `users ${sub ?? ''}`.trim(), commands: COMMANDS.join(', ') })
+        } finally {
+          core.close()
+        }
+      }
+      case 'import': {
+        const file = resolve(sub ?? fail('errors.missingArgument', { name: 'FILE' }))
+        if (!existsSync(file)) fail('errors.fileNotFound', { file }, 'NOT_FOUND')
+        const policy = opt.policy ?? 'skip'
+        if (!['skip', 'fill', 'attach'].includes(policy)) fail('errors.badOption', { name: '--policy', value: policy })
+        const core = await openCore({ demo: false })
+        try {
+          const started = Date.now()
+          const r = await core.leads.importFile(
+            readFileSync(file),
+            {
+              fileName: basename(file),
+              source: opt.source ?? basename(file).replace(/\.[^.]+$/, ''),
+              campaignId: opt.campaign ? Number(opt.campaign) : 1,
+              policy: policy as 'skip' | 'fill' | 'attach',
+              userId: null,
+              encoding: opt.encoding,
+              sheet: opt.sheet
+            },
+            { onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`) },
+            'cli'
+          )
+          process.stderr.write('\n')
+          const out1 = { ...r, seconds: (Date.now() - started) / 1000 }
+          if (json) out(out1)
+          else console.log(`batch #${r.batchId}: ${r.rows} rows, ${r.imported} imported, ${r.duplicatesInFile} duplicate in file, ${r.duplicatesInPool} already in pool, ${r.invalid} invalid, ${r.dnc} do-not-call`)
+          return 0
         } finally {
           core.close()
         }

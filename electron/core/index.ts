@@ -19,6 +19,7 @@ import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
 import { seedDemo, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
+import { LeadsService } from './leads/service'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
@@ -47,6 +48,7 @@ export interface Core {
   readonly events: EventBus
   readonly handlers: HandlerMap
   readonly downloads: DownloadStore
+  readonly leads: LeadsService
   /** Migration applied at open: from which schema version to which. */
   readonly migrated: { from: number; to: number }
   connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection
@@ -95,6 +97,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const settings = new SettingsStore(db)
   const districts = new DistrictsRepo(db)
   const auth = new AuthService(deps, users, sessions, settings)
+  const leads = new LeadsService(deps, () => settings.get().areaCode)
 
   if (migrated.from === 0) {
     seedDistricts(districts)
@@ -120,6 +123,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     events,
     handlers,
     downloads: new DownloadStore(clock),
+    leads,
     migrated,
     connect: dispatcher.connect,
     connectSystem: dispatcher.connectSystem,

@@ -14,6 +14,8 @@ export const settingsSchema = z.object({
   lockoutThreshold: z.number().int().min(3).max(20),
   /** … for this many minutes. */
   lockoutMinutes: z.number().int().min(1).max(1440),
+  /** Area code put before bare local landline numbers in imported lists (0771: Nanning). */
+  areaCode: z.string().regex(/^0\d{2,3}$/),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */
   lanHub: z.object({
     enabled: z.boolean(),

@@ -42,7 +42,45 @@ export const en: Catalog = {
     dataDirInUse: 'The data directory is in use by another LeadLine process (PID {{pid}}); stop it first',
     unknownCommand: 'Unknown command: {{command}}. Commands: {{commands}}',
     missingArgument: 'Missing argument: {{name}}',
-    badOption: 'Invalid value for {{name}}: {{value}}'
+    badOption: 'Invalid value for {{name}}: {{value}}',
+    notASpreadsheet: 'This is not a spreadsheet (it looks like a {{what}} file). Choose a CSV or XLSX file',
+    emptyFile: 'The file is empty',
+    emptySheet: 'The sheet “{{sheet}}” is empty',
+    noSuchSheet: 'No sheet named “{{sheet}}”',
+    oldXls: 'Old .xls files are not supported: save it as .xlsx or CSV in Excel and import that',
+    unknownEncoding: 'Unsupported file encoding: {{encoding}}',
+    wrongEncoding: 'Reading the file as {{encoding}} gives garbled text; choose another encoding (GBK or UTF-8)',
+    noPhoneColumn: 'No phone number column found. The headers are: {{headers}}. Map a column to the phone field',
+    mappingMismatch: 'The column mapping does not fit the file’s columns; preview the file again',
+    importCancelled: 'Import cancelled; the lead pool was not changed',
+    importRunning: 'Another import is running; wait for it to finish'
+  },
+  importReasons: {
+    phone: {
+      empty: 'No phone number',
+      notDigits: 'The phone number has characters that are not digits',
+      badMobile: 'Not a valid mobile number (11 digits starting 13–19)',
+      badLandline: 'Not a valid landline number (area code + 7 or 8 digits)',
+      tooShort: 'Too few digits for a phone number'
+    },
+    idNo: {
+      badLength: 'ID number is not 18 characters; field not imported',
+      badCharacters: 'ID number has invalid characters; field not imported',
+      badBirthDate: 'ID number has an impossible birth date; field not imported',
+      badCheckDigit: 'ID number check digit is wrong; field not imported'
+    },
+    duplicateInFile: 'Same number as row {{detail}} of the file',
+    onDoNotCallList: 'The number is on the do-not-call list',
+    alreadyInPool: 'Already in the lead pool (skipped)',
+    mergedIntoExisting: 'Already in the lead pool; its empty fields were filled',
+    attachedToBatch: 'Already in the lead pool; added to this batch'
+  },
+  importOutcomes: {
+    invalid: 'Invalid',
+    duplicate_in_file: 'Duplicate in file',
+    duplicate_in_pool: 'Already in pool',
+    dnc: 'Do not call',
+    warning: 'Imported with a warning'
   },
   common: {
     ok: 'OK',

@@ -40,7 +40,45 @@ export const zhCN = {
     dataDirInUse: '数据目录正被另一个线索通进程（PID {{pid}}）使用，请先停止它',
     unknownCommand: '未知命令：{{command}}。可用命令：{{commands}}',
     missingArgument: '缺少参数：{{name}}',
-    badOption: '参数 {{name}} 的值无效：{{value}}'
+    badOption: '参数 {{name}} 的值无效：{{value}}',
+    notASpreadsheet: '这不是表格文件（看起来是 {{what}} 文件）。请选择 CSV 或 XLSX 文件',
+    emptyFile: '文件是空的',
+    emptySheet: '工作表“{{sheet}}”是空的',
+    noSuchSheet: '找不到工作表“{{sheet}}”',
+    oldXls: '不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入',
+    unknownEncoding: '不支持的文件编码：{{encoding}}',
+    wrongEncoding: '用 {{encoding}} 编码读取时出现大量乱码，请换一种编码（如 GBK 或 UTF-8）',
+    noPhoneColumn: '找不到手机号码列。表头为：{{headers}}。请在列映射中指定哪一列是电话',
+    mappingMismatch: '列映射与文件的列不一致，请重新预览文件',
+    importCancelled: '导入已取消，名单池未做任何改动',
+    importRunning: '已有一个导入正在进行，请等待其完成'
+  },
+  importReasons: {
+    phone: {
+      empty: '没有电话号码',
+      notDigits: '电话号码含有非数字字符',
+      badMobile: '不是有效的手机号码（11 位，以 13–19 开头）',
+      badLandline: '不是有效的固定电话号码（区号 + 7 或 8 位）',
+      tooShort: '电话号码位数太少'
+    },
+    idNo: {
+      badLength: '身份证号不是 18 位，未导入该字段',
+      badCharacters: '身份证号含有无效字符，未导入该字段',
+      badBirthDate: '身份证号中的出生日期无效，未导入该字段',
+      badCheckDigit: '身份证号校验位错误，未导入该字段'
+    },
+    duplicateInFile: '与文件中第 {{detail}} 行的号码重复',
+    onDoNotCallList: '号码在免打扰名单中',
+    alreadyInPool: '号码已在名单池中（跳过）',
+    mergedIntoExisting: '号码已在名单池中，已补全其空白字段',
+    attachedToBatch: '号码已在名单池中，已加入本批次'
+  },
+  importOutcomes: {
+    invalid: '无效',
+    duplicate_in_file: '文件内重复',
+    duplicate_in_pool: '名单池中已存在',
+    dnc: '免打扰',
+    warning: '已导入（有提示）'
   },
   common: {
     ok: '确定',

@@ -49,10 +49,10 @@ export function fingerprint(core: Core, opts: { withAudit?: boolean } = {}): str
   return tables
     .filter((t) => !skip.has(t.name))
     .map((t) => {
-      const rows = core.db.prepare(`SELECT * FROM "${t.name}" ORDER BY rowid`).all() as Record<string, unknown>[]
+      const rows = core.db.prepare(`SELECT * FROM "${t.name}"`).all() as Record<string, unknown>[]
       // last_seen_at moves on any authenticated read; it is bookkeeping, not data.
-      const cleaned = rows.map(({ last_seen_at: _ignored, ...rest }) => rest)
-      return `${t.name}:${JSON.stringify(cleaned)}`
+      const cleaned = rows.map(({ last_seen_at: _ignored, ...rest }) => JSON.stringify(rest, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+      return `${t.name}:${cleaned.sort().join(',')}`
     })
     .join('\n')
 }

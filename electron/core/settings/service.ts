@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sessionHours: 12,
   lockoutThreshold: 5,
   lockoutMinutes: 15,
+  areaCode: '0771',
   lanHub: { enabled: false, host: '0.0.0.0', port: 7300 }
 }
 

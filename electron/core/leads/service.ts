@@ -1,0 +1,71 @@
+import type { CoreDeps } from '../context'
+import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
+import { readTable, type ReadOptions, type Table } from './read-table'
+import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
+
+export interface ImportPreview {
+  kind: Table['kind']
+  encoding: string | null
+  delimiter: string | null
+  sheet: string | null
+  sheets: string[]
+  headerRowNo: number
+  headers: string[]
+  sample: string[][]
+  totalRows: number
+  /** The saved mapping of this source where it fits the headers, else one suggested from them. */
+  mapping: (LeadField | null)[]
+  mappingFrom: 'saved' | 'suggested'
+}
+
+const SAMPLE_ROWS = 10
+
+export class LeadsService {
+  constructor(
+    private deps: CoreDeps,
+    private areaCode: () => string
+  ) {}
+
+  savedMapping(source: string, headers: string[]): (LeadField | null)[] | null {
+    const row = this.deps.db.prepare('SELECT mapping FROM import_mappings WHERE source = ?').pluck().get(source) as string | undefined
+    if (!row) return null
+    const saved = JSON.parse(row) as Record<string, LeadField | null>
+    if (!headers.every((h) => h in saved)) return null
+    return headers.map((h) => saved[h] ?? null)
+  }
+
+  async preview(bytes: Buffer, opts: ReadOptions & { source?: string }): Promise<ImportPreview> {
+    const table = await readTable(bytes, opts)
+    const saved = opts.source ? this.savedMapping(opts.source, table.headers) : null
+    return {
+      kind: table.kind,
+      encoding: table.encoding,
+      delimiter: table.delimiter,
+      sheet: table.sheet,
+      sheets: table.sheets,
+      headerRowNo: table.headerRowNo,
+      headers: table.headers,
+      sample: table.rows.slice(0, SAMPLE_ROWS).map((r) => r.cells),
+      totalRows: table.rows.length,
+      mapping: saved ?? suggestMapping(table.headers),
+      mappingFrom: saved ? 'saved' : 'suggested'
+    }
+  }
+
+  /** Reads and imports a file in one go (the CLI, and the import worker). */
+  async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>, source: string): Promise<ImportResult> {
+    const table = await readTable(bytes, opts)
+    resolveMapping(table, opts.mapping)
+    const result = importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    this.deps.audit.write({
+      userId: opts.userId,
+      username: null,
+      action: 'leads.import',
+      entity: 'import_batch',
+      entityId: result.batchId,
+      details: { fileName: opts.fileName, source: opts.source, ...result },
+      source
+    })
+    return result
+  }
+}
