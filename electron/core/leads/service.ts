@@ -1,6 +1,7 @@
 import type { CoreDeps } from '../context'
 import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
 import { readTable, type ReadOptions, type Table } from './read-table'
+import { searchLeads, type LeadFilter, type LeadRow } from './search'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 
 export interface ImportPreview {
@@ -50,6 +51,10 @@ export class LeadsService {
       mapping: saved ?? suggestMapping(table.headers),
       mappingFrom: saved ? 'saved' : 'suggested'
     }
+  }
+
+  search(filter: LeadFilter, limit: number, beforeId?: number): LeadRow[] {
+    return searchLeads(this.deps.db, filter, limit, beforeId)
   }
 
   /** Reads and imports a file in one go (the CLI, and the import worker). */

@@ -1,0 +1,11 @@
+const { createCore } = require('./out/main/server.js')
+const fs = require('fs')
+;(async () => {
+  fs.rmSync('/tmp/prof', { recursive: true, force: true })
+  const core = await createCore({ dataDir: '/tmp/prof', demo: false, logger: { info() {}, warn() {}, error() {} } })
+  const bytes = fs.readFileSync('bench/.data/listA-100000-utf8.csv')
+  const t0 = performance.now()
+  await core.leads.importFile(bytes, { fileName: 'a', source: 'b', campaignId: 1, policy: 'skip', userId: null }, {}, 'x')
+  console.log('ms', performance.now() - t0)
+  core.close()
+})()
