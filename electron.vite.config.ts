@@ -14,7 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
-          server: resolve(__dirname, 'electron/server/index.ts')
+          server: resolve(__dirname, 'electron/server/index.ts'),
+          'import-worker': resolve(__dirname, 'electron/core/leads/import-worker.ts')
         },
         output: {
           banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')

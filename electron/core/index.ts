@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { systemClock, type Clock } from './clock'
@@ -20,6 +20,9 @@ import { createSystemHandlers } from './system/handlers'
 import { seedDemo, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService } from './leads/service'
+import { ImportJobs } from './leads/jobs'
+import { createLeadsHandlers } from './leads/handlers'
+import { UploadStore } from './uploads'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
@@ -36,6 +39,8 @@ export interface CoreOptions {
   /** better_sqlite3.node built for the running runtime, when it is not the one in node_modules. */
   nativeBinding?: string
   logger?: Logger
+  /** The built import worker (out/main/import-worker.js); found beside the bundle when absent. */
+  importWorkerFile?: string | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
   exclusive?: boolean
 }
@@ -64,6 +69,12 @@ export const stderrLogger: Logger = {
   info: (m) => process.stderr.write(`[leadline] ${m}\n`),
   warn: (m, e) => process.stderr.write(`[leadline] warning: ${m}${e ? ' ' + String(e) : ''}\n`),
   error: (m, e) => process.stderr.write(`[leadline] error: ${m} ${e instanceof Error ? e.stack : JSON.stringify(e)}\n`)
+}
+
+/** In the build the worker sits beside the entry bundles (out/main/), whichever chunk asks. */
+function findImportWorker(): string | null {
+  for (const f of [join(__dirname, 'import-worker.js'), join(__dirname, '..', 'import-worker.js')]) if (existsSync(f)) return f
+  return null
 }
 
 /** Builds the application on a data directory: opens and migrates the database, wires the services. */
@@ -98,6 +109,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const districts = new DistrictsRepo(db)
   const auth = new AuthService(deps, users, sessions, settings)
   const leads = new LeadsService(deps, () => settings.get().areaCode)
+  const downloads = new DownloadStore(clock)
+  const uploads = new UploadStore(opts.dataDir)
+  const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findImportWorker() : opts.importWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
 
   if (migrated.from === 0) {
     seedDistricts(districts)
@@ -111,7 +125,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createSettingsHandlers(deps, settings),
     ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
     ...createAuditHandlers(deps),
-    ...createDistrictsHandlers(deps, districts)
+    ...createDistrictsHandlers(deps, districts),
+    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
 
@@ -122,7 +137,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     clock,
     events,
     handlers,
-    downloads: new DownloadStore(clock),
+    downloads,
     leads,
     migrated,
     connect: dispatcher.connect,

@@ -20,6 +20,18 @@ export const events = defineEvents({
   'users.changed': { payload: z.object({ userId: idSchema }), roles: MANAGERS },
   'settings.changed': { payload: z.object({ keys: z.array(z.string()) }), roles: ALL_ROLES },
   /** Sent to the sessions of a user whose sessions were ended (password change, disabled). */
+  /** Progress of a running import, to the user who started it. */
+  'leads.importProgress': {
+    payload: z.object({ userId: idSchema, jobId: z.string(), done: z.number().int(), total: z.number().int() }),
+    roles: MANAGERS,
+    audience: 'user'
+  },
+  'leads.importFinished': {
+    payload: z.object({ userId: idSchema, jobId: z.string(), state: z.enum(['done', 'failed', 'cancelled']), batchId: idSchema.nullable() }),
+    roles: MANAGERS,
+    audience: 'user'
+  },
+  'leads.changed': { payload: z.object({ reason: z.string() }), roles: ALL_ROLES },
   'session.ended': { payload: z.object({ userId: idSchema, reason: z.string() }), roles: ALL_ROLES, audience: 'user' }
 })
 

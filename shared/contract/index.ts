@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { auditMethods } from './audit'
 import { authMethods } from './auth'
 import { districtsMethods } from './districts'
+import { leadsMethods } from './leads'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -16,7 +17,8 @@ export const contract = {
   ...settingsMethods,
   ...systemMethods,
   ...auditMethods,
-  ...districtsMethods
+  ...districtsMethods,
+  ...leadsMethods
 }
 
 export type Contract = typeof contract
@@ -45,4 +47,5 @@ export type { Settings } from './settings'
 export type { SystemInfo } from './system'
 export type { AuditEntry } from './audit'
 export type { District } from './districts'
+export * from './leads'
 export { settingsSchema } from './settings'

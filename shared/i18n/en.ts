@@ -53,6 +53,9 @@ export const en: Catalog = {
     noPhoneColumn: 'No phone number column found. The headers are: {{headers}}. Map a column to the phone field',
     mappingMismatch: 'The column mapping does not fit the file’s columns; preview the file again',
     importCancelled: 'Import cancelled; the lead pool was not changed',
+    uploadOutOfOrder: 'The upload’s chunks arrived out of order; upload the file again',
+    uploadIncomplete: 'The file has not been uploaded completely',
+    uploadNotFound: 'The uploaded file is gone; upload it again',
     importRunning: 'Another import is running; wait for it to finish'
   },
   importReasons: {
@@ -75,6 +78,7 @@ export const en: Catalog = {
     mergedIntoExisting: 'Already in the lead pool; its empty fields were filled',
     attachedToBatch: 'Already in the lead pool; added to this batch'
   },
+  importReport: { row: 'Row', outcome: 'Outcome', reason: 'Reason', suffix: 'import report', sheet: 'Rows not imported' },
   importOutcomes: {
     invalid: 'Invalid',
     duplicate_in_file: 'Duplicate in file',

@@ -51,6 +51,9 @@ export const zhCN = {
     noPhoneColumn: '找不到手机号码列。表头为：{{headers}}。请在列映射中指定哪一列是电话',
     mappingMismatch: '列映射与文件的列不一致，请重新预览文件',
     importCancelled: '导入已取消，名单池未做任何改动',
+    uploadOutOfOrder: '文件上传的分块顺序不对，请重新上传',
+    uploadIncomplete: '文件尚未上传完整',
+    uploadNotFound: '找不到上传的文件，请重新上传',
     importRunning: '已有一个导入正在进行，请等待其完成'
   },
   importReasons: {
@@ -73,6 +76,7 @@ export const zhCN = {
     mergedIntoExisting: '号码已在名单池中，已补全其空白字段',
     attachedToBatch: '号码已在名单池中，已加入本批次'
   },
+  importReport: { row: '行号', outcome: '结果', reason: '原因', suffix: '导入报告', sheet: '未导入的行' },
   importOutcomes: {
     invalid: '无效',
     duplicate_in_file: '文件内重复',

@@ -12,8 +12,8 @@ export interface LeadFilter {
   /** created_at range, ISO dates (inclusive start, exclusive end) */
   createdFrom?: string
   createdTo?: string
-  /** Only leads allocated to this operator (any day). */
-  allocatedTo?: number
+  /** Only leads this operator holds (私海) or was allocated (any day). */
+  allocatedOrOwnedBy?: number
 }
 
 export interface LeadRow {
@@ -59,9 +59,9 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
     where.push(f.ownerId === null ? 'l.owner_id IS NULL' : 'l.owner_id = @ownerId')
     if (f.ownerId !== null) params.ownerId = f.ownerId
   }
-  if (f.allocatedTo !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = @allocatedTo)')
-    params.allocatedTo = f.allocatedTo
+  if (f.allocatedOrOwnedBy !== undefined) {
+    where.push('(l.owner_id = @mine OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = @mine))')
+    params.mine = f.allocatedOrOwnedBy
   }
   if (f.minAttempts !== undefined) {
     where.push('l.attempts >= @minAttempts')

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { CoreDeps } from '../context'
 import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
 import { readTable, type ReadOptions, type Table } from './read-table'
@@ -55,6 +56,13 @@ export class LeadsService {
 
   search(filter: LeadFilter, limit: number, beforeId?: number): LeadRow[] {
     return searchLeads(this.deps.db, filter, limit, beforeId)
+  }
+
+  /** Reads and imports a file in-process, without the audit entry (the caller writes it). */
+  async importTableFromFile(file: string, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>): Promise<ImportResult> {
+    const table = await readTable(readFileSync(file), opts)
+    resolveMapping(table, opts.mapping)
+    return importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
   }
 
   /** Reads and imports a file in one go (the CLI, and the import worker). */

@@ -1,0 +1,275 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ExcelJS from 'exceljs'
+import type { LeadSummary, Locale, Role, User } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
+import { isPhoneProblem, maskPhone, normalisePhone } from '../../../shared/domain/phone'
+import { AppError } from '../errors'
+import type { CoreDeps, DomainHandlers } from '../context'
+import { requireUser } from '../context'
+import type { DownloadStore } from '../downloads'
+import { UPLOAD_CHUNK, type UploadStore } from '../uploads'
+import type { ImportJobs } from './jobs'
+import type { LeadRow } from './search'
+import type { LeadsService } from './service'
+
+/** Roles that see full phone numbers (号码脱敏 for everyone else). */
+const SEES_NUMBERS: readonly Role[] = ['supervisor', 'admin']
+
+export function canSeeNumbers(user: User): boolean {
+  return SEES_NUMBERS.includes(user.role)
+}
+
+export function toSummary(r: LeadRow, unmasked: boolean): LeadSummary {
+  return {
+    id: r.id,
+    phone: unmasked ? r.phone : maskPhone(r.phone),
+    phoneKind: r.phone_kind as LeadSummary['phoneKind'],
+    name: r.name,
+    gender: r.gender as LeadSummary['gender'],
+    birthDate: r.birth_date,
+    address: r.address,
+    districtCode: r.district_code,
+    status: r.status as LeadSummary['status'],
+    batchId: r.batch_id,
+    ownerId: r.owner_id,
+    attempts: r.attempts,
+    createdAt: r.created_at
+  }
+}
+
+export function createLeadsHandlers(
+  deps: CoreDeps,
+  leads: LeadsService,
+  jobs: ImportJobs,
+  uploads: UploadStore,
+  downloads: DownloadStore
+): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
+  const { db, clock, audit, events } = deps
+
+  function isOwnLead(leadId: number, userId: number): boolean {
+    return (
+      db
+        .prepare('SELECT 1 FROM leads l WHERE l.id = ? AND (l.owner_id = ? OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = ?))')
+        .get(leadId, userId, userId) !== undefined
+    )
+  }
+
+  async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale) {
+    const batch = db.prepare('SELECT file_name, mapping FROM import_batches WHERE id = ?').get(batchId) as { file_name: string; mapping: string } | undefined
+    if (!batch) throw new AppError('NOT_FOUND')
+    const headers = (JSON.parse(batch.mapping) as { headers: string[] }).headers
+    const rows = db.prepare('SELECT row_no, outcome, reason, detail, raw FROM import_rows WHERE batch_id = ? ORDER BY row_no').all(batchId) as {
+      row_no: number
+      outcome: string
+      reason: string
+      detail: string | null
+      raw: string
+    }[]
+    const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
+    const head = [t('importReport.row'), t('importReport.outcome'), t('importReport.reason'), ...headers]
+    const lines = rows.map((r) => [
+      r.row_no,
+      t(`importOutcomes.${r.outcome}`),
+      t(`importReasons.${r.reason}`, { detail: r.detail ?? '' }),
+      ...(JSON.parse(r.raw) as string[])
+    ])
+    const dir = join(deps.dataDir, 'exports')
+    mkdirSync(dir, { recursive: true })
+    const base = `${batch.file_name.replace(/\.[^.]+$/, '')}-${t('importReport.suffix')}`
+    const file = join(dir, `report-${batchId}-${Date.now()}.${format}`)
+    if (format === 'csv') {
+      const esc = (v: unknown) => {
+        const s = String(v ?? '')
+        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+      }
+      // BOM: Excel on Windows opens a UTF-8 CSV as Chinese only with it.
+      writeFileSync(file, '\ufeff' + [head, ...lines].map((l) => l.map(esc).join(',')).join('\r\n') + '\r\n')
+    } else {
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet(t('importReport.sheet'))
+      ws.addRow(head).font = { bold: true }
+      for (const l of lines) ws.addRow(l)
+      ws.columns.forEach((c, i) => (c.width = i === 2 ? 40 : 16))
+      ws.views = [{ state: 'frozen', ySplit: 1 }]
+      await wb.xlsx.writeFile(file)
+    }
+    return { file, fileName: `${base}.${format}`, rows: rows.length }
+  }
+
+  return {
+    'uploads.begin': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      return { uploadId: uploads.begin(input.name, input.size, user.id), chunkSize: UPLOAD_CHUNK }
+    },
+    'uploads.chunk': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      return uploads.chunk(input.uploadId, input.offset, Buffer.from(input.data, 'base64'), user.id)
+    },
+    'leads.previewImport': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { file } = uploads.complete(input.uploadId, user.id)
+      return leads.preview(readFileSync(file), { encoding: input.encoding, sheet: input.sheet, source: input.source })
+    },
+    'leads.import': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { file, name } = uploads.complete(input.uploadId, user.id)
+      return jobs.start(
+        user,
+        file,
+        {
+          fileName: name,
+          source: input.source,
+          campaignId: input.campaignId ?? 1,
+          policy: input.policy,
+          mapping: input.mapping,
+          userId: user.id,
+          encoding: input.encoding,
+          sheet: input.sheet
+        },
+        ctx.conn.source,
+        () => uploads.remove(input.uploadId)
+      )
+    },
+    'leads.importJob': (input, ctx) => jobs.get(input.jobId, requireUser(ctx).user.id),
+    'leads.cancelImport': (input, ctx) => {
+      jobs.cancel(input.jobId, requireUser(ctx).user.id)
+      return { ok: true as const }
+    },
+    'leads.batches': (input) =>
+      (
+        db
+          .prepare(
+            `SELECT b.*, u.username FROM import_batches b LEFT JOIN users u ON u.id = b.created_by ORDER BY b.id DESC LIMIT ?`
+          )
+          .all(input.limit) as Record<string, unknown>[]
+      ).map((b) => ({
+        id: b.id as number,
+        fileName: b.file_name as string,
+        source: b.source as string,
+        kind: b.kind as string,
+        encoding: b.encoding as string | null,
+        policy: b.policy as 'skip' | 'fill' | 'attach',
+        rows: b.rows as number,
+        imported: b.imported as number,
+        duplicatesInFile: b.duplicates_in_file as number,
+        duplicatesInPool: b.duplicates_in_pool as number,
+        invalid: b.invalid as number,
+        dnc: b.dnc as number,
+        createdAt: b.created_at as string,
+        createdBy: (b.username as string | null) ?? null
+      })),
+    'leads.importReport': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const r = await writeReport(input.batchId, input.format, ctx.conn.locale)
+      const contentType = input.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      const token = downloads.offer({ file: r.file, name: r.fileName, contentType, deleteAfter: true })
+      audit.write({ userId: user.id, username: user.username, action: 'leads.importReport', entity: 'import_batch', entityId: input.batchId, details: { format: input.format }, source: ctx.conn.source })
+      return { token, fileName: r.fileName, rows: r.rows }
+    },
+    'downloads.read': (input) => {
+      const offer = downloads.get(input.token)
+      if (!offer) throw new AppError('NOT_FOUND')
+      return { fileName: offer.name, contentType: offer.contentType, data: readFileSync(offer.file).toString('base64') }
+    },
+    'leads.search': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { beforeId, limit, ...filter } = input
+      // Operators see only what is theirs: their private pool and their daily batches.
+      const own = user.role === 'operator'
+      const rows = leads.search(own ? { ...filter, allocatedOrOwnedBy: user.id } : filter, limit + 1, beforeId)
+      const more = rows.length > limit
+      const page = more ? rows.slice(0, limit) : rows
+      return { rows: page.map((r) => toSummary(r, canSeeNumbers(user))), nextBeforeId: more ? page[page.length - 1].id : null }
+    },
+    'leads.get': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      if (user.role === 'operator' && !isOwnLead(input.id, user.id)) throw new AppError('FORBIDDEN')
+      const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as (LeadRow & Record<string, string | null>) | undefined
+      if (!r) throw new AppError('NOT_FOUND')
+      const unmasked = canSeeNumbers(user)
+      const batches = db
+        .prepare(
+          `SELECT id, file_name AS fileName, source, created_at AS createdAt FROM import_batches
+           WHERE id = ? OR id IN (SELECT batch_id FROM lead_batches WHERE lead_id = ?) ORDER BY id`
+        )
+        .all(r.batch_id, r.id) as { id: number; fileName: string; source: string; createdAt: string }[]
+      const history = (
+        db
+          .prepare(
+            `SELECT at, kind, u.username AS user, details FROM (
+               SELECT e.at, e.kind, e.user_id, e.details FROM lead_events e WHERE e.lead_id = @id
+               UNION ALL
+               SELECT a.allocated_at, 'allocated', a.allocated_by, json_object('day', a.day, 'operator', (SELECT display_name FROM users WHERE id = a.operator_id)) FROM allocations a WHERE a.lead_id = @id
+               UNION ALL
+               SELECT b.created_at, 'imported', b.created_by, json_object('batch', b.id, 'file', b.file_name) FROM import_batches b
+                 WHERE b.id = (SELECT batch_id FROM leads WHERE id = @id) OR b.id IN (SELECT batch_id FROM lead_batches WHERE lead_id = @id)
+             ) h LEFT JOIN users u ON u.id = h.user_id ORDER BY at`
+          )
+          .all({ id: r.id }) as { at: string; kind: string; user: string | null; details: string | null }[]
+      ).map((h) => ({ ...h, details: h.details ? (JSON.parse(h.details) as Record<string, unknown>) : null }))
+      if (unmasked) {
+        audit.write({ userId: user.id, username: user.username, action: 'leads.view', entity: 'lead', entityId: r.id, source: ctx.conn.source })
+      }
+      return {
+        ...toSummary(r, unmasked),
+        // The ID number is personal data: only roles that see numbers see it whole.
+        idNo: r.id_no ? (unmasked ? r.id_no : r.id_no.slice(0, 6) + '********' + r.id_no.slice(-4)) : null,
+        employer: r.employer,
+        occupation: r.occupation,
+        note: r.note,
+        extra: r.extra ? (JSON.parse(r.extra) as Record<string, string>) : {},
+        batches,
+        history
+      }
+    },
+    'dnc.list': (input) => {
+      const q = input.q ? `%${input.q.replace(/\D/g, '')}%` : '%'
+      return (
+        db
+          .prepare(
+            `SELECT d.phone, d.reason, d.source, d.added_at AS addedAt, d.expires_at AS expiresAt, u.username AS addedBy
+             FROM dnc d LEFT JOIN users u ON u.id = d.added_by WHERE d.phone LIKE ? ORDER BY d.added_at DESC LIMIT ?`
+          )
+          .all(q, input.limit) as { phone: string; reason: string; source: string; addedAt: string; expiresAt: string | null; addedBy: string | null }[]
+      )
+    },
+    'dnc.add': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const p = normalisePhone(input.phone)
+      if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
+      const now = clock.now()
+      let expiresAt: string | null = null
+      if (input.months !== null) {
+        const e = new Date(now)
+        e.setUTCMonth(e.getUTCMonth() + input.months)
+        expiresAt = e.toISOString()
+      }
+      db.transaction(() => {
+        db.prepare(
+          `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, 'manual', ?, ?, ?)
+           ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
+           expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
+        ).run(p.phone, input.reason, user.id, now.toISOString(), expiresAt)
+        // A number on the list is never dialable, whatever else says so.
+        db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')").run(now.toISOString(), p.phone)
+        audit.write({ userId: user.id, username: user.username, action: 'dnc.add', entity: 'dnc', entityId: p.phone, details: { reason: input.reason, months: input.months }, source: ctx.conn.source })
+      })()
+      events.emit('leads.changed', { reason: 'dnc' })
+      const row = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?').pluck().get(p.phone) as string | null
+      return { phone: p.phone, expiresAt: row }
+    },
+    'dnc.remove': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const p = normalisePhone(input.phone)
+      if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
+      db.transaction(() => {
+        if (db.prepare('DELETE FROM dnc WHERE phone = ?').run(p.phone).changes === 0) throw new AppError('NOT_FOUND')
+        db.prepare("UPDATE leads SET status = 'new', updated_at = ? WHERE phone = ? AND status = 'dnc'").run(clock.now().toISOString(), p.phone)
+        audit.write({ userId: user.id, username: user.username, action: 'dnc.remove', entity: 'dnc', entityId: p.phone, details: { reason: input.reason }, source: ctx.conn.source })
+      })()
+      events.emit('leads.changed', { reason: 'dnc' })
+      return { ok: true as const }
+    }
+  }
+}

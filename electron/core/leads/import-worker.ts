@@ -1,0 +1,51 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { readFileSync } from 'node:fs'
+import { openDatabase } from '../db/open'
+import { importTable, ImportCancelled, resolveMapping, type ImportOptions } from './import'
+import { readTable, type ReadOptions } from './read-table'
+import { AppError } from '../errors'
+
+/**
+ * Runs one import on its own thread and its own SQLite connection, so the hub and the desktop
+ * keep answering while a big list is parsed and written. Cancel is a shared flag the import
+ * checks between rows; the transaction then rolls back.
+ */
+export interface WorkerInput {
+  dbFile: string
+  nativeBinding?: string
+  file: string
+  now: string
+  opts: ImportOptions & ReadOptions
+  cancel: SharedArrayBuffer
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; result: ReturnType<typeof importTable> }
+  | { type: 'failed'; code: string; key: string; params?: Record<string, string | number>; message: string }
+  | { type: 'cancelled' }
+
+async function run(input: WorkerInput): Promise<WorkerMessage> {
+  const cancel = new Int32Array(input.cancel)
+  const db = openDatabase(input.dbFile, { nativeBinding: input.nativeBinding })
+  try {
+    const table = await readTable(readFileSync(input.file), input.opts)
+    resolveMapping(table, input.opts.mapping)
+    const result = importTable(db, table, input.opts, {
+      now: new Date(input.now),
+      isCancelled: () => Atomics.load(cancel, 0) === 1,
+      onProgress: (done, total) => parentPort!.postMessage({ type: 'progress', done, total } satisfies WorkerMessage)
+    })
+    return { type: 'done', result }
+  } catch (err) {
+    if (err instanceof ImportCancelled) return { type: 'cancelled' }
+    if (err instanceof AppError) return { type: 'failed', code: err.code, key: err.key, params: err.params, message: err.message }
+    return { type: 'failed', code: 'INTERNAL', key: 'errors.INTERNAL', message: String((err as Error)?.stack ?? err) }
+  } finally {
+    db.close()
+  }
+}
+
+if (parentPort) {
+  void run(workerData as WorkerInput).then((m) => parentPort!.postMessage(m))
+}

@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ExcelJS from 'exceljs'
+import { createCore, type Core, type CoreConnection } from '../../electron/core'
+import { fingerprint, loginAs, makeCore, quietLogger } from '../helpers/core'
+import { upload } from '../helpers/upload'
+
+const FIX = join(__dirname, '../fixtures/leads')
+
+type Env = Awaited<ReturnType<typeof makeCore>>
+let env: Env
+let sup: CoreConnection
+beforeEach(async () => {
+  env = await makeCore()
+  sup = await loginAs(env.core, 'supervisor')
+})
+afterEach(() => env.cleanup())
+
+async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> {
+  const r = await p
+  if (!r.ok) throw new Error(r.error!.message)
+  return r.value as T
+}
+
+async function waitForJob(conn: CoreConnection, jobId: string) {
+  for (let i = 0; i < 400; i++) {
+    const j = await ok<{ state: string }>(conn.invoke('leads.importJob', { jobId }))
+    if (j.state !== 'running') return j as { state: string; result: { batchId: number } | null; error: { message: string } | null }
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error('import did not finish')
+}
+
+async function importFixture(conn: CoreConnection, file: string, source = 'vendorA') {
+  const uploadId = await upload(conn, file, readFileSync(join(FIX, file)))
+  const preview = await ok<{ mapping: (string | null)[] }>(conn.invoke('leads.previewImport', { uploadId, source }))
+  const job = await ok<{ jobId: string }>(conn.invoke('leads.import', { uploadId, source, policy: 'skip', mapping: preview.mapping }))
+  return waitForJob(conn, job.jobId)
+}
+
+describe('import through the contract', () => {
+  it('uploads, previews, imports with progress and finish events, and saves the mapping for the source', async () => {
+    const events: string[] = []
+    sup.subscribe((name) => events.push(name))
+    const done = await importFixture(sup, 'utf8-bom.csv')
+    expect(done).toMatchObject({ state: 'done', result: { imported: 5, duplicatesInFile: 1, invalid: 2 } })
+    expect(events).toContain('leads.importProgress')
+    expect(events).toContain('leads.importFinished')
+    const batches = await ok<{ fileName: string; createdBy: string }[]>(sup.invoke('leads.batches', {}))
+    expect(batches[0]).toMatchObject({ fileName: 'utf8-bom.csv', source: 'vendorA', imported: 5, createdBy: 'supervisor' })
+    // the mapping is remembered for the source: a custom choice comes back next time
+    const uploadId = await upload(sup, 'again.csv', readFileSync(join(FIX, 'utf8-bom.csv')))
+    const custom = ['name', 'phone', 'gender', 'idNo', 'address', 'employer', null, 'note']
+    const job = await ok<{ jobId: string }>(sup.invoke('leads.import', { uploadId, source: 'vendorA', policy: 'skip', mapping: custom }))
+    await waitForJob(sup, job.jobId)
+    const third = await upload(sup, 'third.csv', readFileSync(join(FIX, 'utf8-bom.csv')))
+    expect(await ok(sup.invoke('leads.previewImport', { uploadId: third, source: 'vendorA' }))).toMatchObject({ mapping: custom, mappingFrom: 'saved' })
+    expect(await ok(sup.invoke('leads.previewImport', { uploadId: third, source: 'other' }))).toMatchObject({ mappingFrom: 'suggested' })
+  })
+
+  it('a bad file fails the job with the reason, and the pool is unchanged', async () => {
+    const before = fingerprint(env.core)
+    const uploadId = await upload(sup, 'pic.csv', readFileSync(join(FIX, 'image-renamed.csv')))
+    expect(await sup.invoke('leads.previewImport', { uploadId })).toMatchObject({ ok: false, error: { key: 'errors.notASpreadsheet' } })
+    expect(fingerprint(env.core)).toBe(before)
+  })
+
+  it('another user cannot use or add to my upload', async () => {
+    const uploadId = await upload(sup, 'x.csv', readFileSync(join(FIX, 'gbk.csv')))
+    const admin = await loginAs(env.core, 'admin')
+    expect(await admin.invoke('leads.previewImport', { uploadId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await admin.invoke('uploads.chunk', { uploadId, offset: 0, data: 'AAAA' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  })
+
+  it('the rejected-rows report downloads as XLSX and as CSV, with the reason for every row not imported', async () => {
+    const done = await importFixture(sup, 'utf8-bom.csv')
+    const x = await ok<{ token: string; rows: number; fileName: string }>(sup.invoke('leads.importReport', { batchId: done.result!.batchId, format: 'xlsx' }))
+    expect(x.fileName).toBe('utf8-bom-导入报告.xlsx')
+    const file = await ok<{ data: string }>(sup.invoke('downloads.read', { token: x.token }))
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from(file.data, 'base64') as unknown as ArrayBuffer)
+    const ws = wb.worksheets[0]
+    const rows = ws.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1, 4))
+    expect(rows).toEqual([
+      ['行号', '结果', '原因'],
+      [6, '文件内重复', '与文件中第 2 行的号码重复'],
+      [7, '无效', '不是有效的手机号码（11 位，以 13–19 开头）'],
+      [8, '已导入（有提示）', '身份证号中的出生日期无效，未导入该字段'],
+      [11, '无效', '没有电话号码']
+    ])
+    const c = await ok<{ token: string }>(sup.invoke('leads.importReport', { batchId: done.result!.batchId, format: 'csv' }))
+    const csv = Buffer.from((await ok<{ data: string }>(sup.invoke('downloads.read', { token: c.token }))).data, 'base64').toString('utf8')
+    expect(csv.startsWith('\ufeff行号,结果,原因,客户姓名,手机号')).toBe(true)
+    expect(csv).toContain('7,无效,不是有效的手机号码（11 位，以 13–19 开头）,陈静,1387711000')
+  })
+})
+
+describe('the pool', () => {
+  beforeEach(async () => {
+    await importFixture(sup, 'utf8-bom.csv')
+    await importFixture(sup, 'gbk.csv')
+  })
+
+  it('finds leads by any part of a name, phone or address, Chinese included', async () => {
+    const names = async (q: string) => (await ok<{ rows: { name: string }[] }>(sup.invoke('leads.search', { q }))).rows.map((r) => r.name).sort()
+    expect(await names('韦小宝')).toEqual(['韦小宝'])
+    expect(await names('小宝')).toEqual(['韦小宝'])
+    expect(await names('张')).toEqual(['张伟'])
+    expect(await names('星光大道')).toEqual(['李娜'])
+    expect(await names('7711000')).toEqual(['刘洋', '张伟', '李娜', '王芳'].sort())
+    expect(await names('５５５１２３')).toEqual(['黄磊'])
+    expect(await names('')).toHaveLength(8)
+    const filtered = await ok<{ rows: { name: string }[] }>(sup.invoke('leads.search', { districtCode: '450103' }))
+    expect(filtered.rows.map((r) => r.name).sort()).toEqual(['张伟', '韦小宝'].sort())
+  })
+
+  it('pages newest first', async () => {
+    const p1 = await ok<{ rows: { id: number }[]; nextBeforeId: number }>(sup.invoke('leads.search', { limit: 4 }))
+    const p2 = await ok<{ rows: { id: number }[]; nextBeforeId: number | null }>(sup.invoke('leads.search', { limit: 4, beforeId: p1.nextBeforeId }))
+    expect(p1.rows).toHaveLength(4)
+    expect(p2.rows).toHaveLength(4)
+    expect(p2.nextBeforeId).toBeNull()
+    const ids = [...p1.rows, ...p2.rows].map((r) => r.id)
+    expect(ids).toEqual([...ids].sort((a, b) => b - a))
+  })
+
+  it('an operator sees only their own leads, with masked numbers; another operator’s lead is FORBIDDEN', async () => {
+    const op1 = await loginAs(env.core, 'op1')
+    expect((await ok<{ rows: unknown[] }>(op1.invoke('leads.search', {}))).rows).toEqual([])
+    const ids = env.core.db.prepare('SELECT id FROM leads ORDER BY id').pluck().all() as number[]
+    const opId = (name: string) => env.core.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(name) as number
+    env.core.db.prepare("INSERT INTO allocations (lead_id, operator_id, day, allocated_at) VALUES (?, ?, '2026-11-23', 'x')").run(ids[0], opId('op1'))
+    env.core.db.prepare("INSERT INTO allocations (lead_id, operator_id, day, allocated_at) VALUES (?, ?, '2026-11-23', 'x')").run(ids[1], opId('op2'))
+    const mine = await ok<{ rows: { id: number; phone: string }[] }>(op1.invoke('leads.search', {}))
+    expect(mine.rows).toEqual([expect.objectContaining({ id: ids[0], phone: '138****0001' })])
+    const card = await ok<{ phone: string; idNo: string }>(op1.invoke('leads.get', { id: ids[0] }))
+    expect(card).toMatchObject({ phone: '138****0001', idNo: '450103********1236' })
+    expect(await op1.invoke('leads.get', { id: ids[1] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    // a supervisor sees the full number, and that is in the audit log
+    expect(await ok(sup.invoke('leads.get', { id: ids[0] }))).toMatchObject({ phone: '13877110001', idNo: '450103198503151236' })
+    expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'leads.view'").pluck().get()).toBe(1)
+  })
+
+  it('a lead’s detail has its imports and history', async () => {
+    const id = env.core.db.prepare("SELECT id FROM leads WHERE phone = '13977120001'").pluck().get() as number
+    const d = await ok<{ batches: unknown[]; history: { kind: string }[]; extra: object }>(sup.invoke('leads.get', { id }))
+    expect(d.batches).toEqual([expect.objectContaining({ fileName: 'gbk.csv' })])
+    expect(d.history.map((h) => h.kind)).toEqual(['imported'])
+  })
+
+  it('do-not-call: added for 6 months it makes the lead undialable; removed, it comes back; both audited', async () => {
+    const r = await ok<{ expiresAt: string }>(sup.invoke('dnc.add', { phone: '+86 139-7712-0001', reason: '客户拒绝', months: 6 }))
+    expect(r.expiresAt).toBe('2027-05-23T02:00:00.000Z')
+    expect(env.core.db.prepare("SELECT status FROM leads WHERE phone = '13977120001'").pluck().get()).toBe('dnc')
+    expect(await ok<unknown[]>(sup.invoke('dnc.list', { q: '7712' }))).toEqual([expect.objectContaining({ phone: '13977120001', reason: '客户拒绝', addedBy: 'supervisor' })])
+    // permanent on request
+    expect(await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '要求永久不再来电', months: null }))).toMatchObject({ expiresAt: null })
+    expect(await ok(sup.invoke('dnc.remove', { phone: '13977120001', reason: '客户重新同意' }))).toEqual({ ok: true })
+    expect(env.core.db.prepare("SELECT status FROM leads WHERE phone = '13977120001'").pluck().get()).toBe('new')
+    expect(await sup.invoke('dnc.add', { phone: '12345', reason: 'x', months: 6 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    const actions = env.core.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'dnc.%'").pluck().all()
+    expect(actions).toEqual(['dnc.add', 'dnc.add', 'dnc.remove'])
+  })
+})
+
+describe('the import worker (built bundle)', () => {
+  const worker = resolve('out/main/import-worker.js')
+  it('runs the import on its own thread and can be cancelled half way with the pool unchanged', async () => {
+    expect(existsSync(worker)).toBe(true)
+    const core: Core = await createCore({ dataDir: join(env.dir, 'w'), demo: true, logger: quietLogger, importWorkerFile: worker })
+    try {
+      const conn = await loginAs(core, 'supervisor')
+      const rows = Array.from({ length: 60_000 }, (_, i) => `客户${i},139${String(i).padStart(8, '0')},南宁市青秀区民族大道${i}号`).join('\n')
+      const uploadId = await upload(conn, 'big.csv', Buffer.from(`姓名,手机,地址\n${rows}\n`))
+      const before = fingerprint(core)
+      let cancelled = false
+      conn.subscribe((name, payload) => {
+        if (name === 'leads.importProgress' && (payload as { done: number }).done >= 20_000 && !cancelled) {
+          cancelled = true
+          void conn.invoke('leads.cancelImport', { jobId: (payload as { jobId: string }).jobId })
+        }
+      })
+      const job = await ok<{ jobId: string }>(conn.invoke('leads.import', { uploadId, source: 's', policy: 'skip', mapping: ['name', 'phone', 'address'] }))
+      // the core answers while the worker imports
+      expect((await conn.invoke('auth.me', {})).ok).toBe(true)
+      const end = await waitForJob(conn, job.jobId)
+      expect(end.state).toBe('cancelled')
+      expect(fingerprint(core)).toBe(before)
+
+      const again = await upload(conn, 'big.csv', Buffer.from(`姓名,手机,地址\n${rows.split('\n').slice(0, 30_000).join('\n')}\n`))
+      const job2 = await ok<{ jobId: string }>(conn.invoke('leads.import', { uploadId: again, source: 's', policy: 'skip', mapping: ['name', 'phone', 'address'] }))
+      expect(await waitForJob(conn, job2.jobId)).toMatchObject({ state: 'done', result: { imported: 30_000 } })
+      expect(core.db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(30_000)
+    } finally {
+      core.close()
+    }
+  })
+})
