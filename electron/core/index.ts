@@ -23,6 +23,8 @@ import { LeadsService } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
 import { UploadStore } from './uploads'
+import { PoolService } from './pool/service'
+import { createPoolHandlers } from './pool/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
@@ -41,6 +43,8 @@ export interface CoreOptions {
   logger?: Logger
   /** The built import worker (out/main/import-worker.js); found beside the bundle when absent. */
   importWorkerFile?: string | null
+  /** How often overdue private-pool leads are recalled (default hourly; null: never by itself). */
+  recallEveryMs?: number | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
   exclusive?: boolean
 }
@@ -110,6 +114,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const auth = new AuthService(deps, users, sessions, settings)
   const leads = new LeadsService(deps, () => settings.get().areaCode)
   const downloads = new DownloadStore(clock)
+  const pool = new PoolService(deps)
   const uploads = new UploadStore(opts.dataDir)
   const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findImportWorker() : opts.importWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
 
@@ -126,9 +131,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
-    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads)
+    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads),
+    ...createPoolHandlers(deps, pool)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
+  // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
+  const recallTimer = opts.recallEveryMs === null ? null : setInterval(() => {
+    try {
+      pool.recall()
+    } catch (err) {
+      logger.error('recall failed', err)
+    }
+  }, opts.recallEveryMs ?? 3_600_000)
+  recallTimer?.unref()
 
   return {
     dataDir: opts.dataDir,
@@ -149,6 +164,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return r
     },
     close: () => {
+      if (recallTimer) clearInterval(recallTimer)
       if (db.open) db.close()
       releaseLock()
     }

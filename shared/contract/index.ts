@@ -3,6 +3,7 @@ import { auditMethods } from './audit'
 import { authMethods } from './auth'
 import { districtsMethods } from './districts'
 import { leadsMethods } from './leads'
+import { poolMethods } from './pool'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -18,7 +19,8 @@ export const contract = {
   ...systemMethods,
   ...auditMethods,
   ...districtsMethods,
-  ...leadsMethods
+  ...leadsMethods,
+  ...poolMethods
 }
 
 export type Contract = typeof contract
@@ -48,4 +50,5 @@ export type { SystemInfo } from './system'
 export type { AuditEntry } from './audit'
 export type { District } from './districts'
 export * from './leads'
+export * from './pool'
 export { settingsSchema } from './settings'

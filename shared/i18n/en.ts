@@ -56,6 +56,12 @@ export const en: Catalog = {
     uploadOutOfOrder: 'The upload’s chunks arrived out of order; upload the file again',
     uploadIncomplete: 'The file has not been uploaded completely',
     uploadNotFound: 'The uploaded file is gone; upload it again',
+    publicClaimOff: 'This campaign does not allow claiming leads from the public pool',
+    leadNotPublic: 'This lead is not in the public pool; someone may have claimed it',
+    holdCap: 'You hold the most leads allowed ({{max}}); follow some up or release them first',
+    claimCap: 'You have claimed today’s maximum ({{max}})',
+    cooldown: 'This lead was just recalled from you; you may claim it again after {{until}}',
+    handoverTarget: 'Leads can be handed over only to an active operator',
     importRunning: 'Another import is running; wait for it to finish'
   },
   importReasons: {

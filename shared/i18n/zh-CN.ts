@@ -54,6 +54,12 @@ export const zhCN = {
     uploadOutOfOrder: '文件上传的分块顺序不对，请重新上传',
     uploadIncomplete: '文件尚未上传完整',
     uploadNotFound: '找不到上传的文件，请重新上传',
+    publicClaimOff: '本活动不允许从公海领取线索',
+    leadNotPublic: '该线索不在公海中，可能已被他人领取',
+    holdCap: '私海线索已达上限（{{max}} 条），请先跟进或释放部分线索',
+    claimCap: '今日领取已达上限（{{max}} 条）',
+    cooldown: '该线索刚从您的私海收回，{{until}} 之后才能再次领取',
+    handoverTarget: '只能移交给在职的坐席',
     importRunning: '已有一个导入正在进行，请等待其完成'
   },
   importReasons: {

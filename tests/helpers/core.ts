@@ -16,7 +16,7 @@ export function tempDir(prefix = 'leadline-test-'): { dir: string; cleanup: () =
 export async function makeCore(opts: { demo?: boolean; dataDir?: string; start?: string } = {}) {
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir()
   const clock = new ManualClock(opts.start ?? '2026-11-23T02:00:00Z')
-  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, logger: quietLogger })
+  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, logger: quietLogger, recallEveryMs: null })
   return {
     core,
     clock,
