@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tempDir } from '../helpers/core'
+import { SCHEMA_VERSION } from '../../electron/core/db/migrate'
 
 /** The built CLI (`npx leadline`, out/main/cli.js) run as an administrator runs it. */
 const CLI = resolve('out/main/cli.js')
@@ -69,7 +70,7 @@ describe('leadline CLI', () => {
     const file = join(tmp.dir, 'backups', 'b1.db')
     const b = leadline(['backup', file, '--data', data, '--json'])
     expect(b.code).toBe(0)
-    expect(b.json).toMatchObject({ file, integrity: 'ok', schemaVersion: 1 })
+    expect(b.json).toMatchObject({ file, integrity: 'ok', schemaVersion: SCHEMA_VERSION })
     expect(b.json.bytes).toBeGreaterThan(0)
 
     leadline(['users', 'add', 'after', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
@@ -97,8 +98,8 @@ describe('leadline CLI', () => {
 
   it('migrate reports the schema; an unknown command is a clear error', () => {
     const data = join(tmp.dir, 'data')
-    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 0, to: 1 })
-    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 1, to: 1 })
+    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 0, to: SCHEMA_VERSION })
+    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
     const r = leadline(['frobnicate', '--json'])
     expect(r.code).not.toBe(0)
     expect(r.json.error.message).toContain('Unknown command: frobnicate')

@@ -40,6 +40,21 @@ describe('database migrations', () => {
     }
   })
 
+  it('0002 (the lead pool) keeps the users of a version-1 database and adds the default campaign', () => {
+    const tmp = tempDir()
+    try {
+      const db = new Database(join(tmp.dir, 'v1.db'))
+      migrate(db, 1)
+      db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES ('old', '老用户', 'operator', 'x', 't', 't')").run()
+      expect(migrate(db, 2)).toEqual({ from: 1, to: 2 })
+      expect(db.prepare('SELECT username, display_name FROM users').all()).toEqual([{ username: 'old', display_name: '老用户' }])
+      expect(db.prepare('SELECT id, name FROM campaigns').all()).toEqual([{ id: 1, name: '默认活动' }])
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
   it('are numbered from 0001 without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })

@@ -12,6 +12,10 @@ import { SettingsPage } from '../settings/SettingsPage'
 import { SystemSettingsPage } from '../settings/SystemSettingsPage'
 import { UsersPage } from '../users/UsersPage'
 import { Workspace } from '../workspace/Workspace'
+import { ImportPage } from '../leads/ImportPage'
+import { PoolPage } from '../leads/PoolPage'
+import { AllocationPage } from '../leads/AllocationPage'
+import { MyLeadsPage } from '../leads/MyLeadsPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -20,7 +24,11 @@ const PAGES: Record<string, ComponentType> = {
   '/about': AboutPage,
   '/users': UsersPage,
   '/audit': AuditPage,
-  '/system': SystemSettingsPage
+  '/system': SystemSettingsPage,
+  '/import': ImportPage,
+  '/pool': PoolPage,
+  '/allocation': AllocationPage,
+  '/my-leads': MyLeadsPage
 }
 
 export function AppShell({ info }: { info: SystemInfo }) {

@@ -1,0 +1,96 @@
+import { useState } from 'react'
+import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Popconfirm, Space, Table, Tag, Typography } from 'antd'
+import dayjs, { type Dayjs } from 'dayjs'
+import { useTranslation } from 'react-i18next'
+import type { AllocationPlan } from '../../../../shared/contract'
+import { useApi } from '../../api/ApiProvider'
+import { errorText } from '../../api/errors'
+
+/** The next working day: batches are handed out the evening before (DOMAIN.md). */
+function nextWorkingDay(): Dayjs {
+  let d = dayjs().add(1, 'day')
+  while (d.day() === 0 || d.day() === 6) d = d.add(1, 'day')
+  return d
+}
+
+export function AllocationPage() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const { message } = App.useApp()
+  const [day, setDay] = useState<Dayjs>(nextWorkingDay)
+  const [per, setPer] = useState(30)
+  const [plan, setPlan] = useState<AllocationPlan>()
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const input = { day: day.format('YYYY-MM-DD'), perOperator: per }
+
+  const run = async (method: 'allocation.preview' | 'allocation.commit') => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      const p = await api.invoke(method, input)
+      setPlan(p)
+      if (method === 'allocation.commit') void message.success(t('leads.allocDone', { total: p.total }))
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Card title={t('leads.allocTitle')}>
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
+        <Form layout="inline">
+          <Form.Item label={t('leads.allocDay')}>
+            <DatePicker value={day} allowClear={false} onChange={(d) => d && setDay(d)} />
+          </Form.Item>
+          <Form.Item label={t('leads.allocPer')}>
+            <InputNumber min={1} max={500} value={per} onChange={(v) => setPer(v ?? 30)} />
+          </Form.Item>
+          <Button onClick={() => void run('allocation.preview')} loading={busy}>
+            {t('leads.allocPreview')}
+          </Button>
+          <Popconfirm title={t('leads.allocCommit')} onConfirm={() => void run('allocation.commit')} okText={t('common.ok')} cancelText={t('common.cancel')}>
+            <Button type="primary" disabled={!plan} loading={busy}>
+              {t('leads.allocCommit')}
+            </Button>
+          </Popconfirm>
+          <Button
+            onClick={() =>
+              api.invoke('pool.recallNow', {}).then(
+                (r) => void message.info(t('leads.recalled', { n: r.recalled })),
+                (e: unknown) => void message.error(errorText(t, e))
+              )
+            }
+          >
+            {t('leads.recallNow')}
+          </Button>
+        </Form>
+        {plan && (
+          <>
+            <Typography.Text strong>{t('leads.allocTotal', { total: plan.total })}</Typography.Text>
+            {plan.shortage > 0 && <Alert type="warning" showIcon message={t('leads.allocShortage', { n: plan.shortage })} />}
+            <Table
+              size="small"
+              rowKey="operatorId"
+              pagination={false}
+              dataSource={plan.operators}
+              columns={[
+                { title: t('leads.allocOperator'), dataIndex: 'name' },
+                { title: t('leads.allocAlready'), dataIndex: 'already' },
+                { title: t('leads.allocAdding'), dataIndex: 'adding' },
+                {
+                  title: t('leads.allocSources'),
+                  dataIndex: 'bySource',
+                  render: (m: Record<string, number>) => Object.entries(m).map(([s, n]) => <Tag key={s}>{`${s} ${n}`}</Tag>)
+                }
+              ]}
+            />
+          </>
+        )}
+      </Space>
+    </Card>
+  )
+}

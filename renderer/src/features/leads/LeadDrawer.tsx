@@ -1,0 +1,50 @@
+import { Descriptions, Drawer, List, Tag, Timeline, Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useMethodQuery } from '../../api/queries'
+import { formatTime } from '../../ui/format'
+
+export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
+  const { t } = useTranslation()
+  const lead = useMethodQuery('leads.get', { id: id ?? 1 }, ['leads.get', id], id !== null)
+  const d = lead.data
+  return (
+    <Drawer open={id !== null} onClose={onClose} width={560} title={d ? `${d.name ?? ''} ${d.phone}` : t('leads.detail')} loading={lead.isLoading}>
+      {d && (
+        <>
+          <Descriptions column={1} size="small" bordered>
+            <Descriptions.Item label={t('leads.fields.phone')}>{d.phone}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.gender')}>{d.gender ? t(`leads.gender.${d.gender}`) : ''}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.birthDate')}>{d.birthDate}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.idNo')}>{d.idNo}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.address')}>{d.address}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.employer')}>{d.employer}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.occupation')}>{d.occupation}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.note')}>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{d.note}</Typography.Paragraph>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('leads.status')}>
+              <Tag>{t(`leads.statuses.${d.status}`)}</Tag>
+            </Descriptions.Item>
+            {Object.entries(d.extra).map(([k, v]) => (
+              <Descriptions.Item key={k} label={k}>
+                {v}
+              </Descriptions.Item>
+            ))}
+          </Descriptions>
+          <Typography.Title level={5} style={{ marginTop: 20 }}>
+            {t('leads.batchesOf')}
+          </Typography.Title>
+          <List size="small" dataSource={d.batches} renderItem={(b) => <List.Item>{`#${b.id} ${b.fileName} · ${b.source} · ${formatTime(b.createdAt)}`}</List.Item>} />
+          <Typography.Title level={5} style={{ marginTop: 20 }}>
+            {t('leads.history')}
+          </Typography.Title>
+          <Timeline
+            items={d.history.map((h) => ({
+              children: `${formatTime(h.at)} ${t(`leads.events.${h.kind}`, { defaultValue: h.kind })}${h.user ? ` · ${h.user}` : ''}${h.details ? ` · ${Object.values(h.details).join(' ')}` : ''}`
+            }))}
+          />
+        </>
+      )}
+    </Drawer>
+  )
+}

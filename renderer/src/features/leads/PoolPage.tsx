@@ -1,0 +1,130 @@
+import { useDeferredValue, useMemo, useState } from 'react'
+import { Card, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd'
+import { SearchOutlined } from '@ant-design/icons'
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import { LEAD_STATUSES, type LeadSummary } from '../../../../shared/contract'
+import { useApi, useInvalidateOn } from '../../api/ApiProvider'
+import { keys, useMethodQuery } from '../../api/queries'
+import { formatTime } from '../../ui/format'
+import { DncPanel } from './DncPanel'
+import { LeadDrawer } from './LeadDrawer'
+
+const PAGE = 200
+
+export function LeadTable({ own = false }: { own?: boolean }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const [q, setQ] = useState('')
+  const [status, setStatus] = useState<string[]>([])
+  const [district, setDistrict] = useState<string>()
+  const [batchId, setBatchId] = useState<number>()
+  const [open, setOpen] = useState<number | null>(null)
+  // Typing stays fluid: the query follows the deferred value.
+  const query = useDeferredValue(q)
+  const districts = useMethodQuery('districts.list', {}, keys.districts)
+  const batches = useMethodQuery('leads.batches', { limit: 200 }, ['leads.batches'], !own)
+  useInvalidateOn('leads.changed', ['leads.search'])
+  const filter = useMemo(
+    () => ({ q: query.trim() || undefined, status: status.length ? (status as LeadSummary['status'][]) : undefined, districtCode: district, batchId }),
+    [query, status, district, batchId]
+  )
+  const search = useInfiniteQuery({
+    queryKey: ['leads.search', filter],
+    initialPageParam: undefined as number | undefined,
+    queryFn: ({ pageParam }) => api.invoke('leads.search', { ...filter, beforeId: pageParam, limit: PAGE }),
+    getNextPageParam: (last) => last.nextBeforeId ?? undefined,
+    placeholderData: (prev) => prev
+  })
+  const rows = useMemo(() => search.data?.pages.flatMap((p) => p.rows) ?? [], [search.data])
+  const districtName = (code: string | null) => districts.data?.find((d) => d.code === code)?.name ?? ''
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Input
+          allowClear
+          autoFocus
+          prefix={<SearchOutlined />}
+          style={{ width: 360 }}
+          placeholder={t('leads.searchPlaceholder')}
+          aria-label={t('leads.searchPlaceholder')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          style={{ minWidth: 200 }}
+          placeholder={t('leads.status')}
+          value={status}
+          onChange={setStatus}
+          options={LEAD_STATUSES.map((s) => ({ value: s, label: t(`leads.statuses.${s}`) }))}
+        />
+        <Select
+          allowClear
+          style={{ width: 160 }}
+          placeholder={t('leads.district')}
+          value={district}
+          onChange={setDistrict}
+          options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))}
+        />
+        {!own && (
+          <Select
+            allowClear
+            style={{ width: 220 }}
+            placeholder={t('leads.batch')}
+            value={batchId}
+            onChange={setBatchId}
+            options={(batches.data ?? []).map((b) => ({ value: b.id, label: `#${b.id} ${b.fileName}` }))}
+          />
+        )}
+        <Typography.Text type="secondary">
+          {t('leads.loadedRows', { n: rows.length })}
+          {!search.hasNextPage && rows.length > 0 ? ` · ${t('leads.noMore')}` : ''}
+        </Typography.Text>
+      </Space>
+      <Table<LeadSummary>
+        virtual
+        size="small"
+        rowKey="id"
+        loading={search.isFetching && !search.isFetchingNextPage}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ y: 560, x: 1100 }}
+        onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
+        onScroll={(e) => {
+          const el = e.currentTarget
+          if (el.scrollHeight - el.scrollTop - el.clientHeight < 400 && search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage()
+        }}
+        columns={[
+          { title: t('leads.fields.name'), dataIndex: 'name', width: 120 },
+          { title: t('leads.fields.phone'), dataIndex: 'phone', width: 140 },
+          { title: t('leads.fields.gender'), dataIndex: 'gender', width: 70, render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '') },
+          { title: t('leads.fields.birthDate'), dataIndex: 'birthDate', width: 110 },
+          { title: t('leads.district'), dataIndex: 'districtCode', width: 100, render: (c: string | null) => districtName(c) },
+          { title: t('leads.fields.address'), dataIndex: 'address', ellipsis: true },
+          { title: t('leads.status'), dataIndex: 'status', width: 110, render: (s: string) => <Tag>{t(`leads.statuses.${s}`)}</Tag> },
+          { title: t('leads.attempts'), dataIndex: 'attempts', width: 90 },
+          { title: t('leads.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v) }
+        ]}
+      />
+      <LeadDrawer id={open} onClose={() => setOpen(null)} />
+    </Space>
+  )
+}
+
+/** 名单池: the supervisor's search over the whole pool, and the do-not-call list. */
+export function PoolPage() {
+  const { t } = useTranslation()
+  return (
+    <Card>
+      <Tabs
+        items={[
+          { key: 'pool', label: t('nav.pool'), children: <LeadTable /> },
+          { key: 'dnc', label: t('leads.dncTitle'), children: <DncPanel /> }
+        ]}
+      />
+    </Card>
+  )
+}

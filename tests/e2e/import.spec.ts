@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import iconv from 'iconv-lite'
+import ExcelJS from 'exceljs'
+
+/** A GBK list as Excel on Chinese Windows writes it: 80,000 leads, 10 bad numbers, 5 repeats, and 韦小宝. */
+function gbkList(): string {
+  const lines = ['姓名,手机,性别,地址']
+  for (let i = 0; i < 80_000; i++) lines.push(`客户${i},135${String(i).padStart(8, '0')},${i % 2 ? '男' : '女'},南宁市青秀区民族大道${i % 500}号`)
+  for (let i = 0; i < 10; i++) lines.push(`坏号${i},1350000${i},男,南宁市江南区`)
+  for (let i = 0; i < 5; i++) lines.push(`重复${i},135${String(i).padStart(8, '0')},女,南宁市江南区`)
+  lines.push('韦小宝,13977188888,男,广西横县横州镇')
+  const file = join(mkdtempSync(join(tmpdir(), 'leadline-e2e-list-')), '十一月名单.csv')
+  writeFileSync(file, iconv.encode(lines.join('\r\n') + '\r\n', 'gbk'))
+  return file
+}
+
+test('a supervisor imports a GBK list, watches it run, downloads the rejected rows and finds a lead by part of a name', async ({ page }) => {
+  test.setTimeout(120_000)
+  const file = gbkList()
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('supervisor')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '名单导入' }).click()
+
+  await page.locator('input[type=file]').setInputFiles(file)
+  // the preview: GBK detected, headers mapped, Chinese read correctly
+  await expect(page.getByText('自动识别（gb18030）')).toBeVisible()
+  await expect(page.getByRole('cell', { name: '客户0', exact: true })).toBeVisible()
+  await expect(page.getByText('预览（前 10 行，共 80016 行）')).toBeVisible()
+  await page.getByRole('button', { name: '开始导入' }).click()
+
+  await expect(page.getByTestId('import-progress-text')).toBeVisible()
+  await expect(page.locator('.ant-progress')).toBeVisible()
+  const result = page.getByTestId('import-result')
+  await expect(result).toBeVisible({ timeout: 60_000 })
+  const stat = (title: string) => result.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content-value')
+  await expect(stat('总行数')).toHaveText('80,016')
+  await expect(stat('已导入')).toHaveText('80,001')
+  await expect(stat('文件内重复')).toHaveText('5')
+  await expect(stat('无效')).toHaveText('10')
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载导入报告（XLSX）' }).click()])
+  expect(download.suggestedFilename()).toBe('十一月名单-导入报告.xlsx')
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer)
+  const values = wb.worksheets[0].getSheetValues().filter(Boolean) as unknown[][]
+  expect(values).toHaveLength(16)
+  expect(values[0].slice(1, 5)).toEqual(['行号', '结果', '原因', '姓名'])
+  expect(values.slice(1).filter((r) => r[2] === '无效')).toHaveLength(10)
+  expect(values.slice(1).filter((r) => r[2] === '文件内重复')).toHaveLength(5)
+
+  await page.getByRole('menuitem', { name: '名单池' }).click()
+  const search = page.getByLabel('输入姓名、电话或地址的任意部分')
+  await search.pressSequentially('小宝', { delay: 80 })
+  const rows = page.locator('.ant-table-tbody .ant-table-row')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toContainText('韦小宝')
+  await expect(rows.first()).toContainText('13977188888')
+  await expect(rows.first()).toContainText('横州市')
+  // the lead's card, with where it came from
+  await rows.first().click()
+  await expect(page.getByRole('dialog')).toContainText('十一月名单.csv')
+})
