@@ -131,7 +131,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
-    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads),
+    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get().areaCode),
     ...createPoolHandlers(deps, pool)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })

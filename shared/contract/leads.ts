@@ -191,6 +191,14 @@ export const leadsMethods = defineMethods({
     output: z.object({ phone: z.string(), expiresAt: isoTime.nullable() }),
     roles: MANAGERS
   },
+  'dnc.import': {
+    summary: 'Put every number of an uploaded list on the do-not-call list (all or nothing).',
+    input: z
+      .object({ uploadId, reason: z.string().trim().min(1).max(200), months: z.number().int().min(1).max(120).nullable(), encoding: encodingSchema.optional(), sheet: z.string().max(64).optional() })
+      .strict(),
+    output: z.object({ rows: z.number().int(), added: z.number().int(), invalid: z.number().int() }),
+    roles: MANAGERS
+  },
   'dnc.remove': {
     summary: 'Take a number off the do-not-call list, with a reason.',
     input: z.object({ phone: phoneQuery, reason: z.string().trim().min(1).max(200) }).strict(),

@@ -115,6 +115,20 @@ describe('the pool', () => {
     expect(filtered.rows.map((r) => r.name).sort()).toEqual(['张伟', '韦小宝'].sort())
   })
 
+  it('do-not-call: a list imports all or nothing; a bare column of numbers works too', async () => {
+    const withHeader = await upload(sup, 'dnc.csv', Buffer.from('手机号,备注\n13977120001,投诉\n13977120003,\nabc,\n'))
+    expect(await ok(sup.invoke('dnc.import', { uploadId: withHeader, reason: '投诉名单', months: null }))).toEqual({ rows: 3, added: 2, invalid: 1 })
+    expect(env.core.db.prepare("SELECT phone, status FROM leads WHERE phone IN ('13977120001','13977120003') ORDER BY phone").all()).toEqual([
+      { phone: '13977120001', status: 'dnc' },
+      { phone: '13977120003', status: 'dnc' }
+    ])
+    const bare = await upload(sup, 'bare.txt', Buffer.from('13877110001\n13877110002\n'))
+    expect(await ok(sup.invoke('dnc.import', { uploadId: bare, reason: '客户要求', months: 6 }))).toEqual({ rows: 2, added: 2, invalid: 0 })
+    const bad = await upload(sup, 'x.csv', Buffer.from('姓名,地址\n张三,南宁\n'))
+    expect(await sup.invoke('dnc.import', { uploadId: bad, reason: 'x', months: 6 })).toMatchObject({ ok: false, error: { key: 'errors.noPhoneColumn' } })
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(4)
+  })
+
   it('pages newest first', async () => {
     const p1 = await ok<{ rows: { id: number }[]; nextBeforeId: number }>(sup.invoke('leads.search', { limit: 4 }))
     const p2 = await ok<{ rows: { id: number }[]; nextBeforeId: number | null }>(sup.invoke('leads.search', { limit: 4, beforeId: p1.nextBeforeId }))

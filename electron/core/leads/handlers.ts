@@ -12,6 +12,8 @@ import { UPLOAD_CHUNK, type UploadStore } from '../uploads'
 import type { ImportJobs } from './jobs'
 import type { LeadRow } from './search'
 import type { LeadsService } from './service'
+import { readTable } from './read-table'
+import { suggestMapping } from '../../../shared/domain/lead-columns'
 
 /** Roles that see full phone numbers (号码脱敏 for everyone else). */
 const SEES_NUMBERS: readonly Role[] = ['supervisor', 'admin']
@@ -43,9 +45,30 @@ export function createLeadsHandlers(
   leads: LeadsService,
   jobs: ImportJobs,
   uploads: UploadStore,
-  downloads: DownloadStore
+  downloads: DownloadStore,
+  areaCode: () => string
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
+  const upsertDnc = db.prepare(
+    `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
+     expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
+  )
+  const blockLead = db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')")
+
+  /** On the list for `months` (null: for good); an entry already there is only ever lengthened. */
+  function putOnDnc(phone: string, reason: string, source: string, months: number | null, userId: number): void {
+    const now = clock.now()
+    let expiresAt: string | null = null
+    if (months !== null) {
+      const e = new Date(now)
+      e.setUTCMonth(e.getUTCMonth() + months)
+      expiresAt = e.toISOString()
+    }
+    upsertDnc.run(phone, reason, source, userId, now.toISOString(), expiresAt)
+    // A number on the list is never dialable, whatever else says so.
+    blockLead.run(now.toISOString(), phone)
+  }
 
   function isOwnLead(leadId: number, userId: number): boolean {
     return (
@@ -236,32 +259,48 @@ export function createLeadsHandlers(
     },
     'dnc.add': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone)
+      const p = normalisePhone(input.phone, areaCode())
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
-      const now = clock.now()
-      let expiresAt: string | null = null
-      if (input.months !== null) {
-        const e = new Date(now)
-        e.setUTCMonth(e.getUTCMonth() + input.months)
-        expiresAt = e.toISOString()
-      }
       db.transaction(() => {
-        db.prepare(
-          `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, 'manual', ?, ?, ?)
-           ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
-           expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
-        ).run(p.phone, input.reason, user.id, now.toISOString(), expiresAt)
-        // A number on the list is never dialable, whatever else says so.
-        db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')").run(now.toISOString(), p.phone)
+        putOnDnc(p.phone, input.reason, 'manual', input.months, user.id)
         audit.write({ userId: user.id, username: user.username, action: 'dnc.add', entity: 'dnc', entityId: p.phone, details: { reason: input.reason, months: input.months }, source: ctx.conn.source })
       })()
       events.emit('leads.changed', { reason: 'dnc' })
       const row = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?').pluck().get(p.phone) as string | null
       return { phone: p.phone, expiresAt: row }
     },
+    'dnc.import': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { file, name } = uploads.complete(input.uploadId, user.id)
+      const table = await readTable(readFileSync(file), { encoding: input.encoding, sheet: input.sheet })
+      // The phone column by its header; a list of bare numbers has its numbers in the first column.
+      let col = suggestMapping(table.headers).indexOf('phone')
+      const rows = table.rows.map((r) => r.cells)
+      if (col < 0 && table.headers.length === 1 && !isPhoneProblem(normalisePhone(table.headers[0], areaCode()))) {
+        col = 0
+        rows.unshift(table.headers)
+      }
+      if (col < 0) throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', { headers: table.headers.filter(Boolean).slice(0, 8).join('、') })
+      let added = 0
+      let invalid = 0
+      db.transaction(() => {
+        for (const cells of rows) {
+          const p = normalisePhone(cells[col] ?? '', areaCode())
+          if (isPhoneProblem(p)) invalid++
+          else {
+            putOnDnc(p.phone, input.reason, 'import', input.months, user.id)
+            added++
+          }
+        }
+        audit.write({ userId: user.id, username: user.username, action: 'dnc.import', entity: 'dnc', details: { fileName: name, rows: rows.length, added, invalid, months: input.months }, source: ctx.conn.source })
+      })()
+      uploads.remove(input.uploadId)
+      events.emit('leads.changed', { reason: 'dnc' })
+      return { rows: rows.length, added, invalid }
+    },
     'dnc.remove': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone)
+      const p = normalisePhone(input.phone, areaCode())
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
         if (db.prepare('DELETE FROM dnc WHERE phone = ?').run(p.phone).changes === 0) throw new AppError('NOT_FOUND')

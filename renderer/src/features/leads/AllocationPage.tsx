@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import type { AllocationPlan } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
+import { PoolRulesCard } from './PoolRulesCard'
 
 /** The next working day: batches are handed out the evening before (DOMAIN.md). */
 function nextWorkingDay(): Dayjs {
@@ -39,6 +40,7 @@ export function AllocationPage() {
   }
 
   return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
     <Card title={t('leads.allocTitle')}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
@@ -92,5 +94,7 @@ export function AllocationPage() {
         )}
       </Space>
     </Card>
+    <PoolRulesCard />
+    </Space>
   )
 }

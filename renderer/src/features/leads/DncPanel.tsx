@@ -1,5 +1,7 @@
 import { useState } from 'react'
-import { Alert, App, Button, Form, Input, Radio, Space, Table } from 'antd'
+import { Alert, App, Button, Form, Input, Radio, Space, Table, Upload } from 'antd'
+import { UploadOutlined } from '@ant-design/icons'
+import { uploadFile } from '../../api/files'
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
@@ -35,7 +37,28 @@ export function DncPanel() {
           {t('leads.dncAdd')}
         </Button>
       </Form>
-      <Input.Search allowClear style={{ width: 260 }} placeholder={t('leads.dncPhone')} onSearch={setQ} />
+      <Space>
+        <Input.Search allowClear style={{ width: 260 }} placeholder={t('leads.dncPhone')} onSearch={setQ} />
+        <Upload
+          accept=".csv,.txt,.xlsx"
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void (async () => {
+              try {
+                const uploadId = await uploadFile(api, file, () => {})
+                const r = await api.invoke('dnc.import', { uploadId, reason: t('leads.dncImportReason'), months: 6 })
+                void message.success(t('leads.dncImported', r))
+                void list.refetch()
+              } catch (e) {
+                void message.error(errorText(t, e))
+              }
+            })()
+            return false
+          }}
+        >
+          <Button icon={<UploadOutlined />}>{t('leads.dncImport')}</Button>
+        </Upload>
+      </Space>
       <Table
         size="small"
         rowKey="phone"

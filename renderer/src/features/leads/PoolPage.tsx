@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { Card, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd'
+import { Card, DatePicker, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd'
+import type { Dayjs } from 'dayjs'
 import { SearchOutlined } from '@ant-design/icons'
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -19,15 +20,28 @@ export function LeadTable({ own = false }: { own?: boolean }) {
   const [status, setStatus] = useState<string[]>([])
   const [district, setDistrict] = useState<string>()
   const [batchId, setBatchId] = useState<number>()
+  const [owner, setOwner] = useState<number | 0>()
+  const [minAttempts, setMinAttempts] = useState<number | null>(null)
+  const [created, setCreated] = useState<[Dayjs | null, Dayjs | null] | null>(null)
   const [open, setOpen] = useState<number | null>(null)
   // Typing stays fluid: the query follows the deferred value.
   const query = useDeferredValue(q)
   const districts = useMethodQuery('districts.list', {}, keys.districts)
   const batches = useMethodQuery('leads.batches', { limit: 200 }, ['leads.batches'], !own)
+  const operators = useMethodQuery('users.list', { role: 'operator' }, keys.users({ role: 'operator' }), !own)
   useInvalidateOn('leads.changed', ['leads.search'])
   const filter = useMemo(
-    () => ({ q: query.trim() || undefined, status: status.length ? (status as LeadSummary['status'][]) : undefined, districtCode: district, batchId }),
-    [query, status, district, batchId]
+    () => ({
+      q: query.trim() || undefined,
+      status: status.length ? (status as LeadSummary['status'][]) : undefined,
+      districtCode: district,
+      batchId,
+      ownerId: owner === undefined ? undefined : owner === 0 ? null : owner,
+      minAttempts: minAttempts ?? undefined,
+      createdFrom: created?.[0]?.startOf('day').toISOString(),
+      createdTo: created?.[1]?.add(1, 'day').startOf('day').toISOString()
+    }),
+    [query, status, district, batchId, owner, minAttempts, created]
   )
   const search = useInfiniteQuery({
     queryKey: ['leads.search', filter],
@@ -79,6 +93,18 @@ export function LeadTable({ own = false }: { own?: boolean }) {
             options={(batches.data ?? []).map((b) => ({ value: b.id, label: `#${b.id} ${b.fileName}` }))}
           />
         )}
+        {!own && (
+          <Select
+            allowClear
+            style={{ width: 180 }}
+            placeholder={t('leads.ownerFilter')}
+            value={owner}
+            onChange={setOwner}
+            options={[{ value: 0, label: t('leads.publicPool') }, ...(operators.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))]}
+          />
+        )}
+        <InputNumber min={0} placeholder={t('leads.attemptsFilter')} style={{ width: 130 }} value={minAttempts} onChange={setMinAttempts} />
+        <DatePicker.RangePicker value={created} onChange={(v) => setCreated(v)} placeholder={[t('leads.dateFilter'), t('leads.dateFilter')]} />
         <Typography.Text type="secondary">
           {t('leads.loadedRows', { n: rows.length })}
           {!search.hasNextPage && rows.length > 0 ? ` · ${t('leads.noMore')}` : ''}

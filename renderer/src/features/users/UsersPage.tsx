@@ -142,7 +142,7 @@ export function UsersPage() {
             <Input />
           </Form.Item>
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-            <Select options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+            <Select showSearch optionFilterProp="label" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
           </Form.Item>
           <Form.Item name="staffNo" label={t('users.staffNo')}>
             <Input />
@@ -152,7 +152,7 @@ export function UsersPage() {
             label={t('users.district')}
             rules={[{ required: role === 'leader' || role === 'field_agent', message: t('errors.districtRequired') }]}
           >
-            <Select allowClear options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))} />
+            <Select allowClear showSearch optionFilterProp="label" options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))} />
           </Form.Item>
           <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}>
             <Input.Password autoComplete="new-password" />
