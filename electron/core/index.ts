@@ -23,6 +23,7 @@ import { LeadsService } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
 import { UploadStore } from './uploads'
+import { indexPending } from './leads/fts'
 import { PoolService } from './pool/service'
 import { createPoolHandlers } from './pool/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
@@ -144,6 +145,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }, opts.recallEveryMs ?? 3_600_000)
   recallTimer?.unref()
+  // A search index left behind (the app stopped while indexing an import) catches up in the background.
+  let closed = false
+  const catchUp = () => {
+    if (closed) return
+    try {
+      if (indexPending(db, 20_000) > 0) setImmediate(catchUp)
+    } catch (err) {
+      logger.warn('search index catch-up', err)
+    }
+  }
+  setImmediate(catchUp)
 
   return {
     dataDir: opts.dataDir,
@@ -164,6 +176,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return r
     },
     close: () => {
+      closed = true
       if (recallTimer) clearInterval(recallTimer)
       if (db.open) db.close()
       releaseLock()

@@ -129,6 +129,17 @@ describe('the pool', () => {
     expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(4)
   })
 
+  it('leads not yet in the search index are found too (an import being indexed)', async () => {
+    env.core.db.exec('UPDATE leads_fts_state SET upto = 3')
+    env.core.db.exec('DELETE FROM leads_fts WHERE rowid > 3')
+    const names = async (q: string) => (await ok<{ rows: { name: string }[] }>(sup.invoke('leads.search', { q }))).rows.map((r) => r.name).sort()
+    expect(await names('7711000')).toEqual(['刘洋', '张伟', '李娜', '王芳'].sort())
+    expect(await names('小宝')).toEqual(['韦小宝'])
+    expect(await names('韦小宝')).toEqual(['韦小宝'])
+    expect(env.core.leads.indexSearch()).toBe(5)
+    expect(await names('韦小宝')).toEqual(['韦小宝'])
+  })
+
   it('pages newest first', async () => {
     const p1 = await ok<{ rows: { id: number }[]; nextBeforeId: number }>(sup.invoke('leads.search', { limit: 4 }))
     const p2 = await ok<{ rows: { id: number }[]; nextBeforeId: number | null }>(sup.invoke('leads.search', { limit: 4, beforeId: p1.nextBeforeId }))

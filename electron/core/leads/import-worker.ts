@@ -4,6 +4,7 @@ import { openDatabase } from '../db/open'
 import { importTable, ImportCancelled, resolveMapping, type ImportOptions } from './import'
 import { readTable, type ReadOptions } from './read-table'
 import { AppError } from '../errors'
+import { indexAll } from './fts'
 
 /**
  * Runs one import on its own thread and its own SQLite connection, so the hub and the desktop
@@ -24,6 +25,7 @@ export type WorkerMessage =
   | { type: 'done'; result: ReturnType<typeof importTable> }
   | { type: 'failed'; code: string; key: string; params?: Record<string, string | number>; message: string }
   | { type: 'cancelled' }
+  | { type: 'indexed' }
 
 async function run(input: WorkerInput): Promise<WorkerMessage> {
   const cancel = new Int32Array(input.cancel)
@@ -36,7 +38,10 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
       isCancelled: () => Atomics.load(cancel, 0) === 1,
       onProgress: (done, total) => parentPort!.postMessage({ type: 'progress', done, total } satisfies WorkerMessage)
     })
-    return { type: 'done', result }
+    parentPort!.postMessage({ type: 'done', result } satisfies WorkerMessage)
+    // The pool is usable now; the search index catches up before the thread ends.
+    indexAll(db)
+    return { type: 'indexed' }
   } catch (err) {
     if (err instanceof ImportCancelled) return { type: 'cancelled' }
     if (err instanceof AppError) return { type: 'failed', code: err.code, key: err.key, params: err.params, message: err.message }

@@ -5,6 +5,7 @@ import { LEAD_FIELDS, suggestMapping, type LeadField } from '../../../shared/dom
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import { AppError } from '../errors'
 import { excelSerialToDate, type Table } from './read-table'
+import { ftsText } from './fts'
 
 export type DuplicatePolicy = 'skip' | 'fill' | 'attach'
 
@@ -121,8 +122,12 @@ export function importTable(db: Database.Database, table: Table, opts: ImportOpt
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
   const insFts = db.prepare('INSERT INTO leads_fts (rowid, txt) VALUES (?, ?)')
+  const ftsUpto = db.prepare('SELECT upto FROM leads_fts_state WHERE id = 1').pluck()
   const existing = db.prepare('SELECT id FROM leads WHERE phone = ?').pluck()
-  const dncActive = db.prepare('SELECT reason FROM dnc WHERE phone = ? AND (expires_at IS NULL OR expires_at > ?)').pluck()
+  // The do-not-call list is read once: one lookup per row in a hash beats one per row in SQLite.
+  const dnc = new Map(
+    (db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?').all(now) as { phone: string; reason: string }[]).map((d) => [d.phone, d.reason])
+  )
   const fill = db.prepare(
     `UPDATE leads SET name = coalesce(nullif(name, ''), ?), gender = coalesce(gender, ?), birth_date = coalesce(birth_date, ?),
        id_no = coalesce(id_no, ?), address = coalesce(nullif(address, ''), ?), district_code = coalesce(district_code, ?),
@@ -174,7 +179,7 @@ export function importTable(db: Database.Database, table: Table, opts: ImportOpt
         continue
       }
       firstRowOf.set(p.phone, rowNo)
-      const dncReason = dncActive.get(p.phone, now) as string | undefined
+      const dncReason = dnc.get(p.phone)
       if (dncReason !== undefined) {
         c.dnc++
         report(rowNo, 'dnc', 'onDoNotCallList', cells, dncReason)
@@ -210,8 +215,9 @@ export function importTable(db: Database.Database, table: Table, opts: ImportOpt
 
       const r = insLead.run(opts.campaignId, p.phone, p.kind, name, gender, birthDate, idNo, address, district, employer, occupation, note, extra, batchId, now, now)
       if (r.changes === 1) {
+        // The search index catches up right after the import commits (fts.ts): writing it here
+        // would double the time the pool is locked.
         const id = Number(r.lastInsertRowid)
-        insFts.run(id, `${name ?? ''} ${p.phone} ${address ?? ''}`)
         c.imported++
         if (warning) {
           c.warnings++
@@ -224,9 +230,11 @@ export function importTable(db: Database.Database, table: Table, opts: ImportOpt
       c.duplicatesInPool++
       if (opts.policy === 'fill') {
         fill.run(name, gender, birthDate, idNo, address, district, employer, occupation, note, now, leadId)
-        const l = refreshFts.get(leadId) as { name: string | null; phone: string; address: string | null }
-        delFts.run(leadId)
-        insFts.run(leadId, `${l.name ?? ''} ${l.phone} ${l.address ?? ''}`)
+        if (leadId <= (ftsUpto.get() as number)) {
+          const l = refreshFts.get(leadId) as { name: string | null; phone: string; address: string | null }
+          delFts.run(leadId)
+          insFts.run(leadId, ftsText(l.name, l.phone, l.address))
+        }
         report(rowNo, 'duplicate_in_pool', 'mergedIntoExisting', cells, null, leadId)
       } else if (opts.policy === 'attach') {
         attach.run(leadId, batchId)

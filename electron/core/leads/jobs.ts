@@ -67,6 +67,7 @@ export class ImportJobs {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') progress(m.done, m.total)
         else if (m.type === 'done') finish('done', m.result, null)
+        else if (m.type === 'indexed') this.deps.events.emit('leads.changed', { reason: 'indexed' })
         else if (m.type === 'cancelled') finish('cancelled', null, new AppError('CONFLICT', 'errors.importCancelled'))
         else finish('failed', null, new AppError(m.code as never, m.key, m.params))
       })

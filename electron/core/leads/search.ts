@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { toHalfWidthDigits } from '../../../shared/domain/phone'
+import { indexedUpto } from './fts'
 
 export interface LeadFilter {
   q?: string
@@ -36,8 +37,8 @@ const COLUMNS = 'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.
 
 /**
  * Search as people type. Three characters or more go through the trigram index (any part of a
- * name, phone or address, Chinese included); one or two characters search names by their start
- * (王, 王芳) or their last two characters (小芳 finds 王小芳), which the name indexes answer.
+ * name, phone or address, Chinese included); two characters find names starting or ending with
+ * them (王芳, 小芳 finds 王小芳); one character finds names by surname.
  * Results come newest first; `beforeId` pages on.
  */
 export function searchLeads(db: Database.Database, f: LeadFilter, limit: number, beforeId?: number): LeadRow[] {
@@ -85,16 +86,28 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
   }
   const q = toHalfWidthDigits((f.q ?? '').trim()).replace(/\s+/g, ' ')
   const cond = where.length ? ` AND ${where.join(' AND ')}` : ''
-  let sql: string
-  if ([...q].length >= 3) {
-    params.match = `"${q.replace(/"/g, '""')}"`
-    sql = `SELECT ${COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH @match${cond} ORDER BY f.rowid DESC LIMIT @limit`
-  } else if (q) {
+  const chars = [...q].length
+  if (!q) return db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE 1${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
+  if (chars === 1) {
+    // One character: a surname. Newest first; the scan stops at the page size.
     params.q = q
-    params.qEnd = q + '\uffff'
-    sql = `SELECT ${COLUMNS} FROM leads l WHERE ((l.name >= @q AND l.name < @qEnd) OR substr(l.name, -2) = @q)${cond} ORDER BY l.id DESC LIMIT @limit`
-  } else {
-    sql = `SELECT ${COLUMNS} FROM leads l WHERE 1${cond} ORDER BY l.id DESC LIMIT @limit`
+    return db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE substr(l.name, 1, 1) = @q${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
   }
-  return db.prepare(sql).all(params) as LeadRow[]
+  // Leads past the search index (an import being indexed) are newer than all indexed ones:
+  // scan those first, then ask the index for the rest of the page.
+  const upto = indexedUpto(db)
+  params.upto = upto
+  params.q = q
+  const tailCond = chars === 2 ? '(substr(l.name, 1, 2) = @q OR substr(l.name, -2) = @q)' : '(instr(l.name, @q) OR instr(l.phone, @q) OR instr(l.address, @q))'
+  const tail = db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE l.id > @upto AND ${tailCond}${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
+  if (tail.length >= limit) return tail
+  const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`
+  // Two characters cannot make a trigram on their own; with the name's anchors they can:
+  // ^王芳 finds names starting 王芳, 小芳$ names ending 小芳.
+  params.match = chars === 2 ? `${phrase('^' + q)} OR ${phrase(q + '$')}` : phrase(q)
+  params.limit = limit - tail.length
+  const indexed = db
+    .prepare(`SELECT ${COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH @match AND f.rowid <= @upto${cond} ORDER BY f.rowid DESC LIMIT @limit`)
+    .all(params) as LeadRow[]
+  return [...tail, ...indexed]
 }

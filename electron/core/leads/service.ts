@@ -3,6 +3,7 @@ import type { CoreDeps } from '../context'
 import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
 import { readTable, type ReadOptions, type Table } from './read-table'
 import { searchLeads, type LeadFilter, type LeadRow } from './search'
+import { indexAll } from './fts'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 
 export interface ImportPreview {
@@ -62,14 +63,25 @@ export class LeadsService {
   async importTableFromFile(file: string, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>): Promise<ImportResult> {
     const table = await readTable(readFileSync(file), opts)
     resolveMapping(table, opts.mapping)
-    return importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    const r = importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    indexAll(this.deps.db)
+    return r
   }
 
-  /** Reads and imports a file in one go (the CLI, and the import worker). */
-  async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>, source: string): Promise<ImportResult> {
+  /** Brings the search index up to date; returns how many leads it indexed. */
+  indexSearch(): number {
+    return indexAll(this.deps.db)
+  }
+
+  /**
+   * Reads and imports a file in one go (the CLI and benchmarks); the search index is brought up
+   * to date afterwards unless `deferIndex` (then call indexSearch).
+   */
+  async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }, source: string): Promise<ImportResult> {
     const table = await readTable(bytes, opts)
     resolveMapping(table, opts.mapping)
     const result = importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    if (!hooks.deferIndex) indexAll(this.deps.db)
     this.deps.audit.write({
       userId: opts.userId,
       username: null,

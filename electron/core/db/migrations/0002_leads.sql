@@ -61,9 +61,6 @@ CREATE INDEX leads_status ON leads (status, campaign_id);
 CREATE INDEX leads_owner ON leads (owner_id, status);
 CREATE INDEX leads_batch ON leads (batch_id);
 CREATE INDEX leads_district ON leads (district_code);
-CREATE INDEX leads_name ON leads (name);
--- Given names are searched too: 小芳 finds 王小芳 (names of 2–3 characters; longer ones go through the trigram index).
-CREATE INDEX leads_name_tail ON leads (substr(name, -2));
 
 -- Leads that a later import attached to its batch (policy 'attach'): batch membership beyond the first.
 CREATE TABLE lead_batches (
@@ -126,5 +123,13 @@ CREATE TABLE lead_events (
 CREATE INDEX lead_events_lead ON lead_events (lead_id, id);
 
 -- Search as people type, by any part of a name, phone or address (trigram: Chinese included).
--- Contentless: the text lives in leads; the index holds only trigrams.
+-- Contentless: the text lives in leads; the index holds only trigrams. The name is written as
+-- ^name$ so that two-character searches can match the start or end of a name (王芳, 小芳).
 CREATE VIRTUAL TABLE leads_fts USING fts5 (txt, content = '', contentless_delete = 1, tokenize = 'trigram');
+-- Leads up to this id are in leads_fts. Imports write leads first and index them right after,
+-- outside the import's transaction; searches cover the rest by scanning it.
+CREATE TABLE leads_fts_state (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  upto INTEGER NOT NULL
+) STRICT;
+INSERT INTO leads_fts_state (id, upto) VALUES (1, 0);
