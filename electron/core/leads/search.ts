@@ -52,10 +52,19 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
     where.push('(l.batch_id = @batchId OR EXISTS (SELECT 1 FROM lead_batches b WHERE b.lead_id = l.id AND b.batch_id = @batchId))')
     params.batchId = f.batchId
   }
-  if (f.districtCode) {
-    where.push('l.district_code = @district')
-    params.district = f.districtCode
-  }
+  // Simple comparisons, one column and one value each.
+  const simple: [unknown, string][] = [
+    [f.districtCode, 'l.district_code = @v'],
+    [f.minAttempts, 'l.attempts >= @v'],
+    [f.maxAttempts, 'l.attempts <= @v'],
+    [f.createdFrom, 'l.created_at >= @v'],
+    [f.createdTo, 'l.created_at < @v']
+  ]
+  simple.forEach(([value, sql], i) => {
+    if (value === undefined || value === '') return
+    where.push(sql.replace('@v', `@f${i}`))
+    params[`f${i}`] = value
+  })
   if (f.ownerId !== undefined) {
     where.push(f.ownerId === null ? 'l.owner_id IS NULL' : 'l.owner_id = @ownerId')
     if (f.ownerId !== null) params.ownerId = f.ownerId
@@ -63,22 +72,6 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
   if (f.allocatedOrOwnedBy !== undefined) {
     where.push('(l.owner_id = @mine OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = @mine))')
     params.mine = f.allocatedOrOwnedBy
-  }
-  if (f.minAttempts !== undefined) {
-    where.push('l.attempts >= @minAttempts')
-    params.minAttempts = f.minAttempts
-  }
-  if (f.maxAttempts !== undefined) {
-    where.push('l.attempts <= @maxAttempts')
-    params.maxAttempts = f.maxAttempts
-  }
-  if (f.createdFrom) {
-    where.push('l.created_at >= @createdFrom')
-    params.createdFrom = f.createdFrom
-  }
-  if (f.createdTo) {
-    where.push('l.created_at < @createdTo')
-    params.createdTo = f.createdTo
   }
   if (beforeId !== undefined) {
     where.push('l.id < @beforeId')

@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs'
 import type { CoreDeps } from '../context'
 import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
-import { readTable, type ReadOptions, type Table } from './read-table'
+import { readTable, type ReadOptions } from './read-table'
 import { searchLeads, type LeadFilter, type LeadRow } from './search'
 import { indexAll } from './fts'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
+import type { ImportPreview } from '../../../shared/contract'
 
-export interface ImportPreview {
-  kind: Table['kind']
-  encoding: string | null
-  delimiter: string | null
-  sheet: string | null
-  sheets: string[]
-  headerRowNo: number
-  headers: string[]
-  sample: string[][]
-  totalRows: number
-  /** The saved mapping of this source where it fits the headers, else one suggested from them. */
-  mapping: (LeadField | null)[]
-  mappingFrom: 'saved' | 'suggested'
-}
 
 const SAMPLE_ROWS = 10
 
