@@ -52,21 +52,29 @@ export async function readTable(buf: Buffer, opts: ReadOptions = {}): Promise<Ta
   return readCsv(buf, opts)
 }
 
+/** The file as text if it is valid UTF-8 (BOM stripped), else null. */
+function tryUtf8(buf: Buffer): string | null {
+  if (startsWith(buf, [0xff, 0xfe])) return null
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf)
+  } catch {
+    return null
+  }
+}
+
 export function detectEncoding(buf: Buffer): string {
   if (startsWith(buf, [0xef, 0xbb, 0xbf])) return 'utf-8'
   if (startsWith(buf, [0xff, 0xfe])) return 'utf-16le'
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf)
-    return 'utf-8'
-  } catch {
-    // Not UTF-8: Excel on Chinese Windows writes GBK; GB18030 is its superset.
-    return 'gb18030'
-  }
+  // Not UTF-8: Excel on Chinese Windows writes GBK; GB18030 is its superset.
+  return tryUtf8(buf) !== null ? 'utf-8' : 'gb18030'
 }
 
 function decode(buf: Buffer, encoding: string): string {
   if (!iconv.encodingExists(encoding)) throw new AppError('INVALID_INPUT', 'errors.unknownEncoding', { encoding })
-  const text = iconv.decode(buf, encoding) // strips a BOM
+  return checkText(iconv.decode(buf, encoding), encoding) // iconv strips a BOM
+}
+
+function checkText(text: string, encoding: string): string {
   // Binary junk decodes to control characters; a text file has almost none.
   const sample = text.slice(0, 4096)
   // eslint-disable-next-line no-control-regex -- counting control characters is the point
@@ -111,6 +119,7 @@ function countOutsideQuotes(line: string, d: string): number {
 export function parseCsv(text: string, d: string): { rowNo: number; cells: string[] }[] {
   const out: { rowNo: number; cells: string[] }[] = []
   const n = text.length
+  const dc = d.charCodeAt(0)
   let i = 0
   let line = 1
   while (i < n) {
@@ -139,20 +148,20 @@ export function parseCsv(text: string, d: string): { rowNo: number; cells: strin
         for (let k = val.indexOf('\n'); k >= 0; k = val.indexOf('\n', k + 1)) line++
         // anything between the closing quote and the delimiter is kept, as spreadsheets do
         let end = j
-        while (end < n && text[end] !== d && text[end] !== '\n' && text[end] !== '\r') end++
+        for (let c = text.charCodeAt(end); end < n && c !== dc && c !== 10 && c !== 13; c = text.charCodeAt(++end));
         cells.push(val + text.slice(j, end))
         i = end
       } else {
         let end = i
         while (end < n) {
           const c = text.charCodeAt(end)
-          if (c === 10 || c === 13 || text[end] === d) break
+          if (c === 10 || c === 13 || c === dc) break
           end++
         }
         cells.push(text.slice(i, end))
         i = end
       }
-      if (i < n && text[i] === d) {
+      if (i < n && text.charCodeAt(i) === dc) {
         i++
         continue
       }
@@ -167,8 +176,15 @@ export function parseCsv(text: string, d: string): { rowNo: number; cells: strin
 }
 
 function readCsv(buf: Buffer, opts: ReadOptions): Table {
-  const encoding = opts.encoding ?? detectEncoding(buf)
-  const text = decode(buf, encoding)
+  let encoding = opts.encoding
+  let text: string | null = null
+  if (!encoding) {
+    // Detecting UTF-8 decodes the whole file; keep that text rather than decode it twice.
+    const utf8 = tryUtf8(buf)
+    encoding = utf8 !== null ? 'utf-8' : detectEncoding(buf)
+    if (utf8 !== null) text = checkText(utf8, encoding)
+  }
+  text ??= decode(buf, encoding)
   const delimiter = opts.delimiter ?? detectDelimiter(text)
   return withHeader({ kind: 'csv', encoding, delimiter, sheet: null, sheets: [] }, parseCsv(text, delimiter))
 }
