@@ -15,7 +15,8 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           server: resolve(__dirname, 'electron/server/index.ts'),
-          'import-worker': resolve(__dirname, 'electron/core/leads/import-worker.ts')
+          'import-worker': resolve(__dirname, 'electron/core/leads/import-worker.ts'),
+          'parse-worker': resolve(__dirname, 'electron/core/leads/parse-worker.ts')
         },
         output: {
           banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')

@@ -44,6 +44,8 @@ export interface CoreOptions {
   logger?: Logger
   /** The built import worker (out/main/import-worker.js); found beside the bundle when absent. */
   importWorkerFile?: string | null
+  /** The built parse worker (out/main/parse-worker.js); found beside the bundle when absent. */
+  parseWorkerFile?: string | null
   /** How often overdue private-pool leads are recalled (default hourly; null: never by itself). */
   recallEveryMs?: number | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
@@ -76,9 +78,9 @@ export const stderrLogger: Logger = {
   error: (m, e) => process.stderr.write(`[leadline] error: ${m} ${e instanceof Error ? e.stack : JSON.stringify(e)}\n`)
 }
 
-/** In the build the worker sits beside the entry bundles (out/main/), whichever chunk asks. */
-function findImportWorker(): string | null {
-  for (const f of [join(__dirname, 'import-worker.js'), join(__dirname, '..', 'import-worker.js')]) if (existsSync(f)) return f
+/** In the build the workers sit beside the entry bundles (out/main/), whichever chunk asks. */
+function findWorker(name: string): string | null {
+  for (const f of [join(__dirname, name), join(__dirname, '..', name)]) if (existsSync(f)) return f
   return null
 }
 
@@ -113,11 +115,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const settings = new SettingsStore(db)
   const districts = new DistrictsRepo(db)
   const auth = new AuthService(deps, users, sessions, settings)
-  const leads = new LeadsService(deps, () => settings.get().areaCode)
+  const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
+  const leads = new LeadsService(deps, () => settings.get().areaCode, parseWorkerFile)
   const downloads = new DownloadStore(clock)
   const pool = new PoolService(deps)
   const uploads = new UploadStore(opts.dataDir)
-  const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findImportWorker() : opts.importWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
+  const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile, parseWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
 
   if (migrated.from === 0) {
     seedDistricts(districts)

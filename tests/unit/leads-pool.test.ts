@@ -222,3 +222,49 @@ describe('the import worker (built bundle)', () => {
     }
   })
 })
+
+describe('the parse thread (built bundle)', () => {
+  const parseWorker = resolve('out/main/parse-worker.js')
+  it('prepares a big file on a second thread with exactly the same result as in line', async () => {
+    expect(existsSync(parseWorker)).toBe(true)
+    const lines = Array.from({ length: 120_000 }, (_, i) =>
+      i % 97 === 0 ? `坏号${i},12345,南宁市青秀区` : `客户${i},138${String(i % 110_000).padStart(8, '0')},南宁市${i % 2 ? '横县' : '武鸣县'}某路${i}号`
+    )
+    const bytes = Buffer.from(`姓名,手机,地址\n${lines.join('\n')}\n`)
+    expect(bytes.length).toBeGreaterThan(4 * 1024 * 1024)
+    const results = []
+    for (const parseWorkerFile of [null, parseWorker]) {
+      const core = await createCore({ dataDir: join(env.dir, `p-${results.length}`), demo: false, logger: quietLogger, parseWorkerFile, recallEveryMs: null })
+      try {
+        core.db.prepare("INSERT INTO dnc (phone, reason, source, added_at) VALUES ('13800000500', 'x', 'manual', 't')").run()
+        const r = await core.leads.importFile(bytes, { fileName: 'big.csv', source: 's', campaignId: 1, policy: 'skip', userId: null }, {}, 'test')
+        const leadsDump = core.db.prepare('SELECT phone, name, district_code FROM leads ORDER BY id').all()
+        const report = core.db.prepare('SELECT row_no, outcome, reason, detail, raw FROM import_rows ORDER BY row_no').all()
+        results.push({ r, leadsDump, report })
+      } finally {
+        core.close()
+      }
+    }
+    expect(results[0].r).toMatchObject({ rows: 120_000, dnc: 1 })
+    expect(results[1].r).toEqual(results[0].r)
+    expect(results[1].leadsDump).toEqual(results[0].leadsDump)
+    expect(results[1].report).toEqual(results[0].report)
+  })
+
+  it('a file that cannot be read fails with its reason from the parse thread', async () => {
+    const core = await createCore({ dataDir: join(env.dir, 'p-bad'), demo: false, logger: quietLogger, parseWorkerFile: parseWorker, recallEveryMs: null })
+    try {
+      const png = Buffer.concat([readFileSync(join(FIX, 'image-renamed.csv')), Buffer.alloc(5 * 1024 * 1024)])
+      await expect(core.leads.importFile(png, { fileName: 'x.csv', source: 's', campaignId: 1, policy: 'skip', userId: null }, {}, 'test')).rejects.toMatchObject({
+        key: 'errors.notASpreadsheet'
+      })
+      const gbkAsUtf8 = Buffer.concat(Array.from({ length: 40_000 }, () => readFileSync(join(FIX, 'gbk.csv'))))
+      await expect(core.leads.importFile(gbkAsUtf8, { fileName: 'x.csv', source: 's', campaignId: 1, policy: 'skip', userId: null, encoding: 'utf-8' }, {}, 'test')).rejects.toMatchObject({
+        key: 'errors.wrongEncoding'
+      })
+      expect(core.db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(0)
+    } finally {
+      core.close()
+    }
+  })
+})

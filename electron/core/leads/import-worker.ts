@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { readFileSync } from 'node:fs'
 import { openDatabase } from '../db/open'
-import { importTable, ImportCancelled, resolveMapping, type ImportOptions } from './import'
-import { readTable, type ReadOptions } from './read-table'
+import { importRows, ImportCancelled, type ImportOptions } from './import'
+import type { ReadOptions } from './read-table'
+import { openRowSource } from './row-source'
 import { AppError } from '../errors'
 import { indexAll } from './fts'
 
@@ -18,11 +19,12 @@ export interface WorkerInput {
   now: string
   opts: ImportOptions & ReadOptions
   cancel: SharedArrayBuffer
+  parseWorkerFile: string | null
 }
 
 export type WorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; result: ReturnType<typeof importTable> }
+  | { type: 'done'; result: ReturnType<typeof importRows> }
   | { type: 'failed'; code: string; key: string; params?: Record<string, string | number>; message: string }
   | { type: 'cancelled' }
   | { type: 'indexed' }
@@ -31,9 +33,8 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
   const cancel = new Int32Array(input.cancel)
   const db = openDatabase(input.dbFile, { nativeBinding: input.nativeBinding })
   try {
-    const table = await readTable(readFileSync(input.file), input.opts)
-    resolveMapping(table, input.opts.mapping)
-    const result = importTable(db, table, input.opts, {
+    const src = await openRowSource(readFileSync(input.file), input.opts, input.parseWorkerFile)
+    const result = importRows(db, src, input.opts, {
       now: new Date(input.now),
       isCancelled: () => Atomics.load(cancel, 0) === 1,
       onProgress: (done, total) => parentPort!.postMessage({ type: 'progress', done, total } satisfies WorkerMessage)

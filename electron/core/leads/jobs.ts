@@ -26,6 +26,7 @@ export class ImportJobs {
     private leads: LeadsService,
     private dbFile: string,
     private workerFile: string | null,
+    private parseWorkerFile: string | null,
     private nativeBinding: string | undefined,
     private areaCode: () => string
   ) {}
@@ -62,7 +63,7 @@ export class ImportJobs {
     }
 
     if (this.workerFile && existsSync(this.workerFile)) {
-      const input: WorkerInput = { dbFile: this.dbFile, nativeBinding: this.nativeBinding, file, now: this.deps.clock.now().toISOString(), opts: full, cancel: shared }
+      const input: WorkerInput = { dbFile: this.dbFile, nativeBinding: this.nativeBinding, file, now: this.deps.clock.now().toISOString(), opts: full, cancel: shared, parseWorkerFile: this.parseWorkerFile }
       const worker = new Worker(this.workerFile, { workerData: input })
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') progress(m.done, m.total)

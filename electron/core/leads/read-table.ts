@@ -2,6 +2,7 @@ import iconv from 'iconv-lite'
 import ExcelJS from 'exceljs'
 import { AppError } from '../errors'
 import { headerScore } from '../../../shared/domain/lead-columns'
+import { excelSerialToDate } from './prepare'
 
 /** A spreadsheet as rows of text, whatever it came as. */
 export interface Table {
@@ -212,10 +213,6 @@ function isDateFormat(fmt: string | undefined): boolean {
   return /[yd]/i.test(bare) || /m+[^a-z]*d|y+[^a-z]*m/i.test(bare)
 }
 
-/** Spreadsheet day numbers count from 1899-12-30. */
-export function excelSerialToDate(serial: number): string {
-  return new Date(Date.UTC(1899, 11, 30) + Math.round(serial) * 86_400_000).toISOString().slice(0, 10)
-}
 
 async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
   const wb = new ExcelJS.Workbook()

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { CoreDeps } from '../context'
-import { importTable, type ImportHooks, type ImportOptions, type ImportResult, resolveMapping } from './import'
+import { importRows, type ImportHooks, type ImportOptions, type ImportResult } from './import'
+import { openRowSource } from './row-source'
 import { readTable, type ReadOptions } from './read-table'
 import { searchLeads, type LeadFilter, type LeadRow } from './search'
 import { indexAll } from './fts'
@@ -13,7 +14,9 @@ const SAMPLE_ROWS = 10
 export class LeadsService {
   constructor(
     private deps: CoreDeps,
-    private areaCode: () => string
+    private areaCode: () => string,
+    /** The built parse worker (out/main/parse-worker.js): big files are prepared on a second thread. */
+    private parseWorkerFile: string | null = null
   ) {}
 
   savedMapping(source: string, headers: string[]): (LeadField | null)[] | null {
@@ -48,9 +51,8 @@ export class LeadsService {
 
   /** Reads and imports a file in-process, without the audit entry (the caller writes it). */
   async importTableFromFile(file: string, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>): Promise<ImportResult> {
-    const table = await readTable(readFileSync(file), opts)
-    resolveMapping(table, opts.mapping)
-    const r = importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    const src = await openRowSource(readFileSync(file), opts, this.parseWorkerFile)
+    const r = importRows(this.deps.db, src, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
     indexAll(this.deps.db)
     return r
   }
@@ -65,9 +67,8 @@ export class LeadsService {
    * to date afterwards unless `deferIndex` (then call indexSearch).
    */
   async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }, source: string): Promise<ImportResult> {
-    const table = await readTable(bytes, opts)
-    resolveMapping(table, opts.mapping)
-    const result = importTable(this.deps.db, table, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    const src = await openRowSource(bytes, opts, this.parseWorkerFile)
+    const result = importRows(this.deps.db, src, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
     if (!hooks.deferIndex) indexAll(this.deps.db)
     this.deps.audit.write({
       userId: opts.userId,
