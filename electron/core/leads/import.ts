@@ -135,13 +135,26 @@ export function importRows(db: Database.Database, src: RowSource, opts: ImportOp
             insRow.run(batchId, rowNo, outcome, chunk[i + 3], chunk[i + 4], null, chunk[i + 5])
             continue
           }
-          const [phone, kind, name, gender, birthDate, idNo, address, district, employer, occupation, note, extra, warning, warningDetail, raw] = chunk.slice(i + 2, i + STRIDE) as (string | null)[]
-          const r = insLead.run(opts.campaignId, phone, kind, name, gender, birthDate, idNo, address, district, employer, occupation, note, extra, batchId, now, now)
+          // Read in place: a million rows, so no array per row.
+          const v = chunk as (string | null)[]
+          const phone = v[i + 2]!
+          const name = v[i + 4]
+          const gender = v[i + 5]
+          const birthDate = v[i + 6]
+          const idNo = v[i + 7]
+          const address = v[i + 8]
+          const district = v[i + 9]
+          const employer = v[i + 10]
+          const occupation = v[i + 11]
+          const note = v[i + 12]
+          const warning = v[i + 14]
+          const raw = v[i + 16]
+          const r = insLead.run(opts.campaignId, phone, v[i + 3], name, gender, birthDate, idNo, address, district, employer, occupation, note, v[i + 13], batchId, now, now)
           if (r.changes === 1) {
             c.imported++
             if (warning) {
               c.warnings++
-              insRow.run(batchId, rowNo, 'warning', warning, warningDetail, Number(r.lastInsertRowid), raw)
+              insRow.run(batchId, rowNo, 'warning', warning, v[i + 15], Number(r.lastInsertRowid), raw)
             }
             continue
           }
