@@ -1,8 +1,8 @@
 import { workerData } from 'node:worker_threads'
 import { AppError } from '../errors'
 import { createPreparer, type PrepareSetup } from './prepare'
-import { readTable } from './read-table'
-import { metaOf, type ParseWorkerInput, type ParseWorkerMessage } from './row-source'
+import { readTable, sniff, streamCsv, type Row } from './read-table'
+import { metaOf, type ParseWorkerInput, type ParseWorkerMessage, type TableMeta } from './row-source'
 
 /** The second thread of an import: reads the file and prepares its rows (row-source.ts). */
 const input = workerData as ParseWorkerInput
@@ -15,25 +15,47 @@ function post(m: ParseWorkerMessage): void {
 }
 
 async function run(): Promise<void> {
-  let table
+  let meta: TableMeta
+  let rows: Iterable<Row>
   try {
-    table = await readTable(Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength), input.read)
+    const buf = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)
+    if (sniff(buf) === 'csv') {
+      // CSV is split into rows as it is prepared: the writer starts after the header, not after the file.
+      const csv = streamCsv(buf, input.read)
+      meta = { kind: 'csv', encoding: csv.encoding, sheet: null, headers: csv.headers, total: csv.estimatedRows }
+      rows = csv.rows
+    } else {
+      const table = await readTable(buf, input.read)
+      meta = metaOf(table)
+      rows = table.rows
+    }
   } catch (err) {
     if (err instanceof AppError) post({ type: 'error', code: err.code, key: err.key, params: err.params })
     else post({ type: 'error', code: 'INTERNAL', key: 'errors.INTERNAL' })
     return
   }
-  post({ type: 'meta', meta: metaOf(table) })
+  post({ type: 'meta', meta })
   // Wait for the mapping and the do-not-call list.
   const setup = await new Promise<Omit<PrepareSetup, 'headers'>>((resolve) => input.port.once('message', resolve))
-  const prepare = createPreparer({ ...setup, headers: table.headers })
-  const rows = table.rows
-  for (let k = 0; k < rows.length; ) {
-    const out: unknown[] = []
-    for (const end = Math.min(k + 5000, rows.length); k < end; k++) prepare(rows[k].rowNo, rows[k].cells, out)
-    post({ type: 'chunk', data: out })
+  const prepare = createPreparer({ ...setup, headers: meta.headers })
+  let out: unknown[] = []
+  let n = 0
+  try {
+    for (const r of rows) {
+      prepare(r.rowNo, r.cells, out)
+      if (++n % CHUNK_ROWS === 0) {
+        post({ type: 'chunk', data: out })
+        out = []
+      }
+    }
+  } catch (err) {
+    post({ type: 'error', code: err instanceof AppError ? err.code : 'INTERNAL', key: err instanceof AppError ? err.key : 'errors.INTERNAL' })
+    return
   }
+  if (out.length) post({ type: 'chunk', data: out })
   post({ type: 'end' })
 }
+
+const CHUNK_ROWS = 5000
 
 void run()

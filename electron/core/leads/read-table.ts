@@ -14,7 +14,7 @@ export interface Table {
   headerRowNo: number
   headers: string[]
   /** Data rows with their 1-based row number in the file (line of the record's start for CSV). */
-  rows: { rowNo: number; cells: string[] }[]
+  rows: Row[]
 }
 
 export interface ReadOptions {
@@ -46,11 +46,47 @@ function notASpreadsheet(what: string): never {
 
 /** Reads CSV (UTF-8 with or without BOM, GBK/GB18030, UTF-16) or XLSX into rows of text. */
 export async function readTable(buf: Buffer, opts: ReadOptions = {}): Promise<Table> {
+  return sniff(buf) === 'xlsx' ? readXlsx(buf, opts) : readCsv(buf, opts)
+}
+
+/** What kind of file this is; refuses what is no spreadsheet at all. */
+export function sniff(buf: Buffer): 'csv' | 'xlsx' {
   if (buf.length === 0) throw new AppError('INVALID_INPUT', 'errors.emptyFile')
   for (const [sig, what] of MAGIC) if (startsWith(buf, sig)) notASpreadsheet(what)
   if (startsWith(buf, [0xd0, 0xcf, 0x11, 0xe0])) throw new AppError('INVALID_INPUT', 'errors.oldXls')
-  if (startsWith(buf, [0x50, 0x4b, 0x03, 0x04])) return readXlsx(buf, opts)
-  return readCsv(buf, opts)
+  return startsWith(buf, [0x50, 0x4b, 0x03, 0x04]) ? 'xlsx' : 'csv'
+}
+
+/**
+ * A CSV file read as it is worked on: the header now, the data rows as they are asked for (the
+ * import's parse thread starts preparing before the whole file is split into rows). Same header
+ * rule and padding as readTable.
+ */
+export function streamCsv(buf: Buffer, opts: ReadOptions) {
+  const { text, encoding, delimiter } = decodeCsv(buf, opts)
+  const it = csvRows(text, delimiter)
+  const head: Row[] = []
+  for (let r = it.next(); !r.done; r = it.next()) {
+    if (isNonEmpty(r.value)) head.push(r.value)
+    if (head.length >= HEADER_SEARCH_ROWS) break
+  }
+  if (!head.length) throw new AppError('INVALID_INPUT', 'errors.emptyFile')
+  const hi = pickHeader(head)
+  const header = head[hi]
+  const width = header.cells.length
+  function* rows(): Generator<Row> {
+    for (const r of head.slice(hi + 1)) yield padRow(r, width)
+    for (let r = it.next(); !r.done; r = it.next()) if (isNonEmpty(r.value)) yield padRow(r.value, width)
+  }
+  let lines = 0
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) lines++
+  return {
+    encoding,
+    headers: header.cells.map((c) => c.trim()),
+    rows: rows(),
+    /** For progress: lines after the header (a quoted newline counts too). */
+    estimatedRows: Math.max(1, lines - header.rowNo + (text.endsWith('\n') ? 0 : 1))
+  }
 }
 
 /** The file as text if it is valid UTF-8 (BOM stripped), else null. */
@@ -117,8 +153,17 @@ function countOutsideQuotes(line: string, d: string): number {
 }
 
 /** RFC 4180 CSV: quoted fields may hold delimiters, quotes ("") and newlines. */
-export function parseCsv(text: string, d: string): { rowNo: number; cells: string[] }[] {
-  const out: { rowNo: number; cells: string[] }[] = []
+export function parseCsv(text: string, d: string): Row[] {
+  return Array.from(csvRows(text, d))
+}
+
+export interface Row {
+  rowNo: number
+  cells: string[]
+}
+
+/** The records of a CSV text one by one, so a big file can be worked on while it is read. */
+export function* csvRows(text: string, d: string): Generator<Row> {
   const n = text.length
   const dc = d.charCodeAt(0)
   let i = 0
@@ -171,12 +216,17 @@ export function parseCsv(text: string, d: string): { rowNo: number; cells: strin
     if (text.charCodeAt(i) === 13) i++
     if (text.charCodeAt(i) === 10) i++
     line++
-    out.push({ rowNo, cells })
+    yield { rowNo, cells }
   }
-  return out
 }
 
 function readCsv(buf: Buffer, opts: ReadOptions): Table {
+  const { text, encoding, delimiter } = decodeCsv(buf, opts)
+  return withHeader({ kind: 'csv', encoding, delimiter, sheet: null, sheets: [] }, parseCsv(text, delimiter))
+}
+
+/** A CSV file as text, with its encoding and delimiter (detected unless given). */
+export function decodeCsv(buf: Buffer, opts: ReadOptions): { text: string; encoding: string; delimiter: string } {
   let encoding = opts.encoding
   let text: string | null = null
   if (!encoding) {
@@ -186,8 +236,7 @@ function readCsv(buf: Buffer, opts: ReadOptions): Table {
     if (utf8 !== null) text = checkText(utf8, encoding)
   }
   text ??= decode(buf, encoding)
-  const delimiter = opts.delimiter ?? detectDelimiter(text)
-  return withHeader({ kind: 'csv', encoding, delimiter, sheet: null, sheets: [] }, parseCsv(text, delimiter))
+  return { text, encoding, delimiter: opts.delimiter ?? detectDelimiter(text) }
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -247,24 +296,42 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
  * Finds the header row: the row among the first 20 non-empty ones that names the most known
  * fields (a title block or a merged caption above it is skipped); else the first non-empty row.
  */
-function withHeader(base: Omit<Table, 'headerRowNo' | 'headers' | 'rows'>, all: { rowNo: number; cells: string[] }[]): Table {
-  const nonEmpty = all.filter((r) => r.cells.some((c) => c.trim() !== ''))
+function withHeader(base: Omit<Table, 'headerRowNo' | 'headers' | 'rows'>, all: Row[]): Table {
+  const nonEmpty = all.filter(isNonEmpty)
   if (!nonEmpty.length) throw new AppError('INVALID_INPUT', base.kind === 'xlsx' ? 'errors.emptySheet' : 'errors.emptyFile', { sheet: base.sheet ?? '' })
-  let headerIdx = 0
-  let best = 0
-  nonEmpty.slice(0, 20).forEach((r, i) => {
-    const s = headerScore(r.cells.map((c) => c.trim()))
-    if (s > best) {
-      best = s
-      headerIdx = i
-    }
-  })
+  const headerIdx = pickHeader(nonEmpty)
   const header = nonEmpty[headerIdx]
   const width = header.cells.length
   return {
     ...base,
     headerRowNo: header.rowNo,
     headers: header.cells.map((c) => c.trim()),
-    rows: nonEmpty.slice(headerIdx + 1).map((r) => ({ rowNo: r.rowNo, cells: r.cells.length >= width ? r.cells : [...r.cells, ...Array<string>(width - r.cells.length).fill('')] }))
+    rows: nonEmpty.slice(headerIdx + 1).map((r) => padRow(r, width))
   }
+}
+
+export function isNonEmpty(r: Row): boolean {
+  return r.cells.some((c) => c.trim() !== '')
+}
+
+/** Header rows to look through: a title block above the header is seldom longer. */
+export const HEADER_SEARCH_ROWS = 20
+
+/** Index, among the first non-empty rows, of the one naming the most known fields (else the first). */
+export function pickHeader(nonEmpty: Row[]): number {
+  let headerIdx = 0
+  let best = 0
+  nonEmpty.slice(0, HEADER_SEARCH_ROWS).forEach((r, i) => {
+    const s = headerScore(r.cells.map((c) => c.trim()))
+    if (s > best) {
+      best = s
+      headerIdx = i
+    }
+  })
+  return headerIdx
+}
+
+/** Rows shorter than the header get empty cells, so every row has a cell per column. */
+export function padRow(r: Row, width: number): Row {
+  return r.cells.length >= width ? r : { rowNo: r.rowNo, cells: [...r.cells, ...Array<string>(width - r.cells.length).fill('')] }
 }
