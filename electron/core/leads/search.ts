@@ -70,7 +70,8 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
     if (f.ownerId !== null) params.ownerId = f.ownerId
   }
   if (f.allocatedOrOwnedBy !== undefined) {
-    where.push('(l.owner_id = @mine OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = @mine))')
+    // Written as a set so each half uses its index (an OR across tables would scan the pool).
+    where.push('l.id IN (SELECT id FROM leads WHERE owner_id = @mine UNION SELECT lead_id FROM allocations WHERE operator_id = @mine)')
     params.mine = f.allocatedOrOwnedBy
   }
   if (beforeId !== undefined) {

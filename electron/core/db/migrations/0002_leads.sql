@@ -57,10 +57,13 @@ CREATE TABLE leads (
   created_at       TEXT NOT NULL,
   updated_at       TEXT NOT NULL
 ) STRICT;
-CREATE INDEX leads_status ON leads (status, campaign_id);
-CREATE INDEX leads_owner ON leads (owner_id, status);
-CREATE INDEX leads_batch ON leads (batch_id);
-CREATE INDEX leads_district ON leads (district_code);
+-- Partial indexes: a fresh import writes only 'new' leads that nobody holds, so it touches
+-- neither (the pool's writes stay cheap); what the queue, the private pools and the reports look
+-- up (held leads, leads past 'new') stays indexed.
+CREATE INDEX leads_owner ON leads (owner_id, status) WHERE owner_id IS NOT NULL;
+CREATE INDEX leads_status ON leads (status, campaign_id) WHERE status <> 'new';
+-- Imports append to their batch: this one costs little and feeds daily allocation.
+CREATE INDEX leads_batch ON leads (batch_id, status);
 
 -- Leads that a later import attached to its batch (policy 'attach'): batch membership beyond the first.
 CREATE TABLE lead_batches (
