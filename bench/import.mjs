@@ -86,10 +86,11 @@ const listAgbk = listFile('listA', { seed: 7, offset: 0 }, 'gbk')
 const listB8 = listFile('listB', { seed: 11, offset: 50_000_000 }, 'utf8')
 log(`rows per list: ${N}`)
 
-// Warm up the JIT on a small list so the first measured import is not also paying for compilation.
+// Warm up the JIT on a list big enough to take the two-thread path (over 4 MB), so the first
+// measured import is not also paying for compilation.
 {
   const warm = join(dataDir, 'warmup.csv')
-  writeFileSync(warm, [...leadLines(20_000, { seed: 99, offset: 90_000_000 })].join('\r\n') + '\r\n')
+  writeFileSync(warm, [...leadLines(80_000, { seed: 99, offset: 90_000_000 })].join('\r\n') + '\r\n')
   const { core, dir } = await freshCore('warmup')
   await timedImport(core, warm, 'warmup.csv')
   core.close()

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import type { Clock } from './clock'
 
 export interface Offer {
@@ -8,6 +9,8 @@ export interface Offer {
   contentType: string
   expiresAt: number
   deleteAfter: boolean
+  /** Who it was offered to: only they may read it through the contract. */
+  userId: number | null
 }
 
 /**
@@ -19,7 +22,7 @@ export class DownloadStore {
   private offers = new Map<string, Offer>()
   constructor(private clock: Clock) {}
 
-  offer(o: { file: string; name: string; contentType?: string; ttlMs?: number; deleteAfter?: boolean }): string {
+  offer(o: { file: string; name: string; contentType?: string; ttlMs?: number; deleteAfter?: boolean; userId?: number | null }): string {
     this.sweep()
     const token = randomBytes(24).toString('base64url')
     this.offers.set(token, {
@@ -27,23 +30,24 @@ export class DownloadStore {
       name: o.name,
       contentType: o.contentType ?? 'application/octet-stream',
       expiresAt: this.clock.now().getTime() + (o.ttlMs ?? 10 * 60_000),
-      deleteAfter: o.deleteAfter ?? false
+      deleteAfter: o.deleteAfter ?? false,
+      userId: o.userId ?? null
     })
     return token
   }
 
   get(token: string): Offer | undefined {
-    const o = this.offers.get(token)
-    if (!o) return undefined
-    if (o.expiresAt <= this.clock.now().getTime()) {
-      this.offers.delete(token)
-      return undefined
-    }
-    return o
+    this.sweep()
+    return this.offers.get(token)
   }
 
+  /** Expired offers go; files made only to be downloaded (reports) go with them. */
   private sweep(): void {
     const now = this.clock.now().getTime()
-    for (const [t, o] of this.offers) if (o.expiresAt <= now) this.offers.delete(t)
+    for (const [t, o] of this.offers) {
+      if (o.expiresAt > now) continue
+      this.offers.delete(t)
+      if (o.deleteAfter) rmSync(o.file, { force: true })
+    }
   }
 }

@@ -186,13 +186,13 @@ export function createLeadsHandlers(
       const { user } = requireUser(ctx)
       const r = await writeReport(input.batchId, input.format, ctx.conn.locale)
       const contentType = input.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-      const token = downloads.offer({ file: r.file, name: r.fileName, contentType, deleteAfter: true })
+      const token = downloads.offer({ file: r.file, name: r.fileName, contentType, deleteAfter: true, userId: user.id })
       audit.write({ userId: user.id, username: user.username, action: 'leads.importReport', entity: 'import_batch', entityId: input.batchId, details: { format: input.format }, source: ctx.conn.source })
       return { token, fileName: r.fileName, rows: r.rows }
     },
-    'downloads.read': (input) => {
+    'downloads.read': (input, ctx) => {
       const offer = downloads.get(input.token)
-      if (!offer) throw new AppError('NOT_FOUND')
+      if (!offer || (offer.userId !== null && offer.userId !== requireUser(ctx).user.id)) throw new AppError('NOT_FOUND')
       return { fileName: offer.name, contentType: offer.contentType, data: readFileSync(offer.file).toString('base64') }
     },
     'leads.search': (input, ctx) => {
