@@ -77,6 +77,9 @@ describe('import through the contract', () => {
     const done = await importFixture(sup, 'utf8-bom.csv')
     const x = await ok<{ token: string; rows: number; fileName: string }>(sup.invoke('leads.importReport', { batchId: done.result!.batchId, format: 'xlsx' }))
     expect(x.fileName).toBe('utf8-bom-导入报告.xlsx')
+    // the token is the supervisor's: another user gets nothing for it
+    const admin = await loginAs(env.core, 'admin')
+    expect(await admin.invoke('downloads.read', { token: x.token })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     const file = await ok<{ data: string }>(sup.invoke('downloads.read', { token: x.token }))
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(Buffer.from(file.data, 'base64') as unknown as ArrayBuffer)
