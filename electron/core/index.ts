@@ -25,6 +25,9 @@ import { createLeadsHandlers } from './leads/handlers'
 import { UploadStore } from './uploads'
 import { indexPending } from './leads/fts'
 import { PoolService } from './pool/service'
+import { RecordingsService } from './recordings/service'
+import { RecordingFiles } from './recordings/store'
+import { MediaGrants } from './recordings/media'
 import { createPoolHandlers } from './pool/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
@@ -61,6 +64,8 @@ export interface Core {
   readonly handlers: HandlerMap
   readonly downloads: DownloadStore
   readonly leads: LeadsService
+  /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
+  readonly media: MediaGrants
   /** Migration applied at open: from which schema version to which. */
   readonly migrated: { from: number; to: number }
   connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection
@@ -119,6 +124,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const leads = new LeadsService(deps, () => settings.get().areaCode, parseWorkerFile)
   const downloads = new DownloadStore(clock)
   const pool = new PoolService(deps)
+  const media = new MediaGrants(clock)
+  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media)
+  // Recordings a crash left open are closed as interrupted, with what reached the disk.
+  await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)
   const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile, parseWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
 
@@ -136,7 +145,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get().areaCode),
-    ...createPoolHandlers(deps, pool)
+    ...createPoolHandlers(deps, pool),
+    ...recordings.handlers()
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
@@ -169,6 +179,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers,
     downloads,
     leads,
+    media,
     migrated,
     connect: dispatcher.connect,
     connectSystem: dispatcher.connectSystem,

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron'
+import { MEDIA_SCHEME } from '../../shared/contract'
+import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
 import { registerIpc } from './ipc'
 import { followLanHubSetting } from './lan-hub'
@@ -32,6 +34,9 @@ function electronSqliteBinding(): string | undefined {
   const file = join(app.getAppPath(), 'node_modules/.leadline-electron/better_sqlite3.node')
   return existsSync(file) ? file : undefined
 }
+
+// Must be said before the app is ready: recordings stream through this scheme (range requests).
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
 
 let mainWindow: BrowserWindow | null = null
 let core: Core | null = null
@@ -75,6 +80,7 @@ async function start(): Promise<void> {
   const c = core
   hardenSession(session.defaultSession, isOurs)
   registerIpc(ipcMain, c, (event) => isOurs(event.senderFrame?.url))
+  protocol.handle(MEDIA_SCHEME, (request) => serveMedia(c, request))
   setMenu(c)
   c.events.subscribe((name, payload) => {
     if (name === 'settings.changed' && (payload as { keys: string[] }).keys.includes('defaultLocale')) setMenu(c)

@@ -2,7 +2,8 @@ import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import { HUB_MEDIA_PATH, HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import { parseRange } from '../core/recordings/media'
 import { translate } from '../../shared/i18n'
 import type { Core, Logger } from '../core'
 import { securityHeaders, serveStatic } from './static'
@@ -49,6 +50,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       return
     }
     if (url.pathname.startsWith('/api/download/')) return download(url.pathname.slice('/api/download/'.length), req, res)
+    if (url.pathname.startsWith(HUB_MEDIA_PATH)) return media(url.pathname.slice(HUB_MEDIA_PATH.length), req, res)
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND' } }))
       return
@@ -79,6 +81,30 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     })
     if (req.method === 'HEAD') res.end()
     else createReadStream(offer.file).pipe(res)
+  }
+
+  /** Recordings, with range requests so the player seeks without downloading the whole call. */
+  function media(token: string, req: IncomingMessage, res: ServerResponse): void {
+    const grant = core.media.get(token)
+    const st = grant && statSafe(grant.file)
+    if (!grant || !st) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found or expired')
+      return
+    }
+    const range = parseRange(req.headers.range, st.size)
+    const common = { 'Content-Type': grant.contentType, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-store' }
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...common, 'Content-Range': `bytes */${st.size}` }).end()
+      return
+    }
+    const { start, end } = range ?? { start: 0, end: st.size - 1 }
+    res.writeHead(range ? 206 : 200, {
+      ...common,
+      'Content-Length': end - start + 1,
+      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {})
+    })
+    if (req.method === 'HEAD' || st.size === 0) res.end()
+    else createReadStream(grant.file, { start, end }).pipe(res)
   }
 
   server.on('upgrade', (req, socket, head) => {

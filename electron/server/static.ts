@@ -26,7 +26,8 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
-  "media-src 'self' blob: mediastream:",
+  // recordings stream from the hub (self) or, in the desktop app, from our privileged scheme
+  "media-src 'self' blob: mediastream: leadline-media:",
   // The hub's API, a team hub elsewhere on the LAN, and the SIP server's WebSocket.
   "connect-src 'self' ws: wss:",
   "object-src 'none'",

@@ -4,6 +4,7 @@ import { authMethods } from './auth'
 import { districtsMethods } from './districts'
 import { leadsMethods } from './leads'
 import { poolMethods } from './pool'
+import { recordingsMethods } from './recordings'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -20,7 +21,8 @@ export const contract = {
   ...auditMethods,
   ...districtsMethods,
   ...leadsMethods,
-  ...poolMethods
+  ...poolMethods,
+  ...recordingsMethods
 }
 
 export type Contract = typeof contract
@@ -38,6 +40,10 @@ export function isMethodName(name: unknown): name is MethodName {
 export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
 export const IPC_EVENT_CHANNEL = 'leadline:event'
 export const HUB_WS_PATH = '/api/ws'
+/** Recordings stream from here on the hub (HTTP range requests) … */
+export const HUB_MEDIA_PATH = '/api/media/'
+/** … and through this privileged protocol in the desktop app. */
+export const MEDIA_SCHEME = 'leadline-media'
 
 export * from './roles'
 export * from './errors'
@@ -51,4 +57,5 @@ export type { AuditEntry } from './audit'
 export type { District } from './districts'
 export * from './leads'
 export * from './pool'
+export * from './recordings'
 export { settingsSchema } from './settings'

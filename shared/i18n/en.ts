@@ -62,6 +62,8 @@ export const en: Catalog = {
     claimCap: 'You have claimed today’s maximum ({{max}})',
     cooldown: 'This lead was just recalled from you; you may claim it again after {{until}}',
     handoverTarget: 'Leads can be handed over only to an active operator',
+    recordingClosed: 'This recording is already closed',
+    recordingGap: 'A recording chunk is missing (expected {{expected}}, got {{got}})',
     importRunning: 'Another import is running; wait for it to finish'
   },
   importReasons: {

@@ -60,6 +60,8 @@ export const zhCN = {
     claimCap: '今日领取已达上限（{{max}} 条）',
     cooldown: '该线索刚从您的私海收回，{{until}} 之后才能再次领取',
     handoverTarget: '只能移交给在职的坐席',
+    recordingClosed: '该录音已结束',
+    recordingGap: '录音分块缺失（应为第 {{expected}} 块，收到第 {{got}} 块）',
     importRunning: '已有一个导入正在进行，请等待其完成'
   },
   importReasons: {

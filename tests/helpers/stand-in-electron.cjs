@@ -20,7 +20,9 @@ const rec = {
   cspHeader: null,
   menu: null,
   errors: [],
-  navigation: {}
+  navigation: {},
+  privilegedSchemes: [],
+  protocolHandlers: []
 }
 
 function makeContents() {
@@ -116,6 +118,14 @@ const electron = {
           fn({ responseHeaders: {} }, (r) => (rec.cspHeader = r.responseHeaders['Content-Security-Policy'][0]))
         }
       }
+    }
+  },
+  protocol: {
+    registerSchemesAsPrivileged(list) {
+      rec.privilegedSchemes.push(...list)
+    },
+    handle(scheme) {
+      rec.protocolHandlers.push(scheme)
     }
   },
   Menu: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { IPC_INVOKE_CHANNEL } from '../../shared/contract'
+import { IPC_INVOKE_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
 
 /**
  * The Electron runtime cannot be downloaded on the development and CI machines, so this does
@@ -57,6 +57,12 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
     expect(rec!.cspHeader).not.toContain('unsafe-eval')
     const html = readFileSync(resolve('out/renderer/index.html'), 'utf8')
     expect(html).toMatch(/http-equiv="Content-Security-Policy"[^>]*script-src 'self';/)
+  })
+
+  it('streams recordings through a privileged scheme of its own, and nothing else', () => {
+    expect(rec!.privilegedSchemes).toEqual([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
+    expect(rec!.protocolHandlers).toEqual([MEDIA_SCHEME])
+    expect(rec!.cspHeader).toContain(`media-src 'self' blob: mediastream: ${MEDIA_SCHEME}:`)
   })
 
   it('builds the application menu in Chinese by default', () => {

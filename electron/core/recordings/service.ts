@@ -1,0 +1,192 @@
+import { HUB_MEDIA_PATH, type Recording, type User } from '../../../shared/contract'
+import type { CoreDeps, DomainHandlers } from '../context'
+import { requireUser } from '../context'
+import { AppError } from '../errors'
+import type { MediaGrants } from './media'
+import type { RecordingFiles } from './store'
+
+/** The renderer sends a chunk about every second (MediaRecorder timeslice). */
+export const CHUNK_MS = 1000
+const PEAK_FRAME_BYTES = 4 // int8 min/max for left and right
+
+interface Row {
+  id: number
+  call_id: number
+  operator_id: number
+  lead_id: number | null
+  file: string
+  mime: string
+  state: Recording['state']
+  started_at: string
+  ended_at: string | null
+  duration_ms: number
+  bytes: number
+  chunks: number
+  sha256: string | null
+  peaks: Buffer | null
+  peaks_per_sec: number
+  retention_class: Recording['retentionClass']
+  line: Recording['line']
+}
+
+function toRecording(r: Row): Recording {
+  return {
+    id: r.id,
+    callId: r.call_id,
+    operatorId: r.operator_id,
+    leadId: r.lead_id,
+    line: r.line,
+    mime: r.mime,
+    state: r.state,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    durationMs: r.duration_ms,
+    bytes: r.bytes,
+    sha256: r.sha256,
+    peaksPerSec: r.peaks_per_sec,
+    retentionClass: r.retention_class
+  }
+}
+
+export class RecordingsService {
+  constructor(
+    private deps: CoreDeps,
+    private files: RecordingFiles,
+    private grants: MediaGrants
+  ) {}
+
+  private row(id: number): Row | undefined {
+    return this.deps.db.prepare('SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = ?').get(id) as Row | undefined
+  }
+
+  /** The operator's own recording while it is written. */
+  private mineRecording(id: number, user: User): Row {
+    const r = this.row(id)
+    if (!r || r.operator_id !== user.id) throw new AppError('NOT_FOUND')
+    return r
+  }
+
+  /** Who may listen: the operator to their own calls; QA, supervisors, administrators to all. */
+  private listenable(id: number, user: User): Row {
+    const r = this.row(id)
+    if (!r) throw new AppError('NOT_FOUND')
+    if (user.role === 'operator' && r.operator_id !== user.id) throw new AppError('FORBIDDEN')
+    return r
+  }
+
+  private abs(r: Row): string {
+    return this.files.abs(this.deps.dataDir, r.file)
+  }
+
+  /**
+   * Recordings left open by a crash (of the app, the renderer or the machine) are closed as
+   * 'interrupted' with what reached the disk: size, checksum and peaks of that, still playable.
+   */
+  async recoverInterrupted(): Promise<number> {
+    const open = this.deps.db.prepare("SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording'").all() as Row[]
+    for (const r of open) {
+      const file = this.abs(r)
+      const peaks = this.files.peaks(file)
+      const frames = Math.floor(peaks.length / PEAK_FRAME_BYTES)
+      const durationMs = Math.max(r.duration_ms, Math.round((frames * 1000) / r.peaks_per_sec))
+      const bytes = this.files.size(file)
+      const sha = bytes ? await this.files.sha256(file) : null
+      const now = this.deps.clock.now().toISOString()
+      this.deps.db.transaction(() => {
+        this.deps.db
+          .prepare("UPDATE recordings SET state = 'interrupted', ended_at = ?, bytes = ?, sha256 = ?, peaks = ?, duration_ms = ? WHERE id = ? AND state = 'recording'")
+          .run(now, bytes, sha, peaks.subarray(0, frames * PEAK_FRAME_BYTES), durationMs, r.id)
+        this.deps.db.prepare("UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, 'interrupted') WHERE id = ?").run(now, r.call_id)
+        this.deps.audit.write({ userId: null, username: null, action: 'recordings.interrupted', entity: 'recording', entityId: r.id, details: { bytes, durationMs }, source: 'system' })
+      })()
+    }
+    return open.length
+  }
+
+  handlers(): DomainHandlers<'calls' | 'recordings'> {
+    const { db, clock } = this.deps
+    return {
+      'calls.start': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        if (input.leadId !== undefined && !db.prepare('SELECT 1 FROM leads WHERE id = ?').get(input.leadId)) throw new AppError('NOT_FOUND')
+        const id = db
+          .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at) VALUES (?, ?, ?, ?, ?)')
+          .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString()).lastInsertRowid
+        return { callId: Number(id) }
+      },
+      'calls.end': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const now = clock.now().toISOString()
+        const r = db
+          .prepare('UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, ?), answered_at = CASE WHEN ? THEN coalesce(answered_at, started_at) ELSE answered_at END WHERE id = ? AND operator_id = ?')
+          .run(now, input.cause, input.answered ? 1 : 0, input.callId, user.id)
+        if (r.changes !== 1) throw new AppError('NOT_FOUND')
+        return { ok: true as const }
+      },
+      'recordings.start': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const call = db.prepare('SELECT id, lead_id FROM calls WHERE id = ? AND operator_id = ?').get(input.callId, user.id) as { id: number; lead_id: number | null } | undefined
+        if (!call) throw new AppError('NOT_FOUND')
+        if (db.prepare('SELECT 1 FROM recordings WHERE call_id = ?').get(call.id)) throw new AppError('CONFLICT')
+        const now = clock.now()
+        const ext = input.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'
+        const id = db.transaction(() => {
+          const newId = Number(
+            db
+              .prepare("INSERT INTO recordings (call_id, operator_id, lead_id, file, mime, state, started_at) VALUES (?, ?, ?, '', ?, 'recording', ?)")
+              .run(call.id, user.id, call.lead_id, input.mime, now.toISOString()).lastInsertRowid
+          )
+          const rel = this.files.newPath(now, newId, ext)
+          db.prepare('UPDATE recordings SET file = ? WHERE id = ?').run(rel, newId)
+          db.prepare('UPDATE calls SET answered_at = coalesce(answered_at, ?) WHERE id = ?').run(now.toISOString(), call.id)
+          this.files.create(this.files.abs(this.deps.dataDir, rel))
+          return newId
+        })()
+        return { recordingId: id, chunkMs: CHUNK_MS }
+      },
+      'recordings.chunk': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const r = this.mineRecording(input.recordingId, user)
+        if (r.state !== 'recording') throw new AppError('CONFLICT', 'errors.recordingClosed')
+        // A chunk sent again after a reconnect is acknowledged, never written twice.
+        if (input.seq < r.chunks) return { bytes: r.bytes }
+        if (input.seq > r.chunks) throw new AppError('CONFLICT', 'errors.recordingGap', { expected: r.chunks, got: input.seq })
+        const peaks = Buffer.from(input.peaks, 'base64')
+        if (peaks.length % PEAK_FRAME_BYTES) throw new AppError('INVALID_INPUT')
+        const bytes = this.files.append(this.abs(r), Buffer.from(input.data, 'base64'), peaks)
+        db.prepare('UPDATE recordings SET chunks = chunks + 1, bytes = ?, duration_ms = max(duration_ms, ?) WHERE id = ?').run(bytes, input.durationMs, r.id)
+        return { bytes }
+      },
+      'recordings.finish': async (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const r = this.mineRecording(input.recordingId, user)
+        if (r.state !== 'recording') return toRecording(r)
+        const file = this.abs(r)
+        const sha = await this.files.sha256(file)
+        const bytes = this.files.size(file)
+        const peaks = this.files.peaks(file)
+        db.prepare("UPDATE recordings SET state = 'done', ended_at = ?, duration_ms = max(duration_ms, ?), bytes = ?, sha256 = ?, peaks = ? WHERE id = ? AND state = 'recording'").run(
+          clock.now().toISOString(),
+          input.durationMs,
+          bytes,
+          sha,
+          peaks,
+          r.id
+        )
+        return toRecording(this.row(r.id)!)
+      },
+      'recordings.get': (input, ctx) => {
+        const r = this.listenable(input.id, requireUser(ctx).user)
+        const peaks = r.peaks ?? (r.state === 'recording' ? this.files.peaks(this.abs(r)) : Buffer.alloc(0))
+        return { ...toRecording(r), peaks: peaks.toString('base64') }
+      },
+      'recordings.media': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const r = this.listenable(input.id, user)
+        const g = this.grants.grant({ file: this.abs(r), contentType: r.mime.split(';')[0], userId: user.id })
+        this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.listen', entity: 'recording', entityId: r.id, source: ctx.conn.source })
+        return { token: g.token, path: `${HUB_MEDIA_PATH}${g.token}`, expiresAt: g.expiresAt.toISOString() }
+      }
+    }
+  }
+}

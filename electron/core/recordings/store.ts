@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { dirname, join, resolve, sep } from 'node:path'
+
+/**
+ * Recording files under dataDir/recordings/YYYY/MM/DD/: the audio (<id>.webm) and its waveform
+ * peaks (<id>.peaks), both appended chunk by chunk and flushed to disk before the chunk is
+ * acknowledged, so a crash loses at most the chunk in flight.
+ */
+export class RecordingFiles {
+  readonly root: string
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, 'recordings')
+    mkdirSync(this.root, { recursive: true })
+  }
+
+  /** A new relative path for a recording started at `at`. */
+  newPath(at: Date, id: number, ext: string): string {
+    const d = at.toISOString()
+    const rel = join('recordings', d.slice(0, 4), d.slice(5, 7), d.slice(8, 10), `${id}-${randomBytes(4).toString('hex')}.${ext}`)
+    return rel
+  }
+
+  /** The absolute path of a stored relative path; refuses anything outside the recordings folder. */
+  abs(dataDir: string, rel: string): string {
+    const p = resolve(dataDir, rel)
+    if (!p.startsWith(this.root + sep)) throw new Error(`recording path outside the store: ${rel}`)
+    return p
+  }
+
+  create(file: string): void {
+    mkdirSync(dirname(file), { recursive: true })
+    closeSync(openSync(file, 'a'))
+    closeSync(openSync(peaksFile(file), 'a'))
+  }
+
+  append(file: string, data: Buffer, peaks: Buffer): number {
+    appendDurably(file, data)
+    if (peaks.length) appendDurably(peaksFile(file), peaks)
+    return statSync(file).size
+  }
+
+  peaks(file: string): Buffer {
+    const p = peaksFile(file)
+    return existsSync(p) ? readFileSync(p) : Buffer.alloc(0)
+  }
+
+  size(file: string): number {
+    return existsSync(file) ? statSync(file).size : 0
+  }
+
+  sha256(file: string): Promise<string> {
+    return new Promise((ok, fail) => {
+      const h = createHash('sha256')
+      createReadStream(file)
+        .on('data', (d) => h.update(d))
+        .on('end', () => ok(h.digest('hex')))
+        .on('error', fail)
+    })
+  }
+}
+
+export function peaksFile(file: string): string {
+  return file.replace(/\.[^.]+$/, '.peaks')
+}
+
+function appendDurably(file: string, data: Buffer): void {
+  const fd = openSync(file, 'a')
+  try {
+    writeSync(fd, data)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

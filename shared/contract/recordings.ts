@@ -1,0 +1,81 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { idSchema, isoTime } from './common'
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
+
+export const recordingSchema = z.object({
+  id: idSchema,
+  callId: idSchema,
+  operatorId: idSchema,
+  leadId: idSchema.nullable(),
+  line: z.enum(['sip', 'simulated']),
+  mime: z.string(),
+  state: z.enum(['recording', 'done', 'interrupted']),
+  startedAt: isoTime,
+  endedAt: isoTime.nullable(),
+  durationMs: z.number().int(),
+  bytes: z.number().int(),
+  sha256: z.string().nullable(),
+  peaksPerSec: z.number().int(),
+  retentionClass: z.enum(['call', 'sale_5y', 'sale_10y'])
+})
+export type Recording = z.infer<typeof recordingSchema>
+
+/** Who may listen: the operator to their own calls; QA, supervisors and administrators to all. */
+export const RECORDING_LISTENERS = ['operator', 'qa', 'supervisor', 'admin'] as const
+
+export const recordingsMethods = defineMethods({
+  'calls.start': {
+    summary: 'The softphone starts a call (and its recording once answered).',
+    input: z
+      .object({ leadId: idSchema.optional(), direction: z.enum(['outbound', 'inbound']), line: z.enum(['sip', 'simulated']) })
+      .strict(),
+    output: z.object({ callId: idSchema }),
+    roles: ['operator']
+  },
+  'calls.end': {
+    summary: 'The call ended, with the cause the line gave.',
+    input: z.object({ callId: idSchema, cause: z.string().max(64), answered: z.boolean() }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+    roles: ['operator']
+  },
+  'recordings.start': {
+    summary: 'Begin the recording of an answered call.',
+    input: z.object({ callId: idSchema, mime: z.string().max(64).regex(/^audio\/(webm|ogg)/) }).strict(),
+    output: z.object({ recordingId: idSchema, chunkMs: z.number().int() }),
+    roles: ['operator']
+  },
+  'recordings.chunk': {
+    summary: 'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once.',
+    input: z
+      .object({
+        recordingId: idSchema,
+        seq: z.number().int().min(0),
+        data: base64.max(4_000_000),
+        peaks: base64.max(100_000),
+        durationMs: z.number().int().min(0)
+      })
+      .strict(),
+    output: z.object({ bytes: z.number().int() }),
+    roles: ['operator']
+  },
+  'recordings.finish': {
+    summary: 'Close a recording: duration, size and SHA-256 are stored.',
+    input: z.object({ recordingId: idSchema, durationMs: z.number().int().min(0) }).strict(),
+    output: recordingSchema,
+    roles: ['operator']
+  },
+  'recordings.get': {
+    summary: 'A recording’s details and its waveform peaks (base64).',
+    input: z.object({ id: idSchema }).strict(),
+    output: recordingSchema.extend({ peaks: z.string() }),
+    roles: RECORDING_LISTENERS
+  },
+  'recordings.media': {
+    summary: 'A short-lived address to stream a recording from (range requests).',
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({ token: z.string(), path: z.string(), expiresAt: isoTime }),
+    roles: RECORDING_LISTENERS
+  }
+})
