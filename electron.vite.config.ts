@@ -37,10 +37,14 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    // Static files of the UI (icon, the simulated customer's lines) live with the other resources.
+    publicDir: resolve(__dirname, 'resources/renderer'),
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       chunkSizeWarningLimit: 2000,
+      // Scripts (the recorder's AudioWorklet) must stay files: the CSP allows no data: scripts.
+      assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') }
     }
   }

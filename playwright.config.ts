@@ -29,7 +29,8 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream'
+        '--use-fake-device-for-media-stream',
+        '--autoplay-policy=no-user-gesture-required'
       ]
     }
   },

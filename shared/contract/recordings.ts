@@ -72,6 +72,12 @@ export const recordingsMethods = defineMethods({
     output: recordingSchema.extend({ peaks: z.string() }),
     roles: RECORDING_LISTENERS
   },
+  'recordings.list': {
+    summary: 'Recordings, newest first (an operator sees their own).',
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: idSchema.optional() }).strict(),
+    output: z.array(recordingSchema.extend({ operatorName: z.string() })),
+    roles: RECORDING_LISTENERS
+  },
   'recordings.media': {
     summary: 'A short-lived address to stream a recording from (range requests).',
     input: z.object({ id: idSchema }).strict(),

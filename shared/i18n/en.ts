@@ -231,6 +231,21 @@ export const en: Catalog = {
     recallNow: 'Recall overdue leads now',
     recalled: '{{n}} recalled'
   },
+  desk: {
+    softphone: 'Softphone',
+    simulated: 'Simulated line',
+    simulatedHint: 'The simulated line is for training and demos: the customer answers after a ring and speaks prepared lines. Simulated calls are recorded too, and kept apart from real calls in reports.',
+    number: 'Phone number',
+    call: 'Call',
+    hangup: 'Hang up',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    recording: 'Recording',
+    lastRecording: 'Last recording',
+    duration: 'Duration',
+    size: 'Size',
+    states: { idle: 'Idle', dialing: 'Dialling…', ringing: 'Ringing…', established: 'On call', ended: 'Call ended' }
+  },
   common: {
     ok: 'OK',
     cancel: 'Cancel',

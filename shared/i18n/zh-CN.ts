@@ -229,6 +229,21 @@ export const zhCN = {
     recallNow: '立即收回超期线索',
     recalled: '已收回 {{n}} 条'
   },
+  desk: {
+    softphone: '软电话',
+    simulated: '模拟线路',
+    simulatedHint: '模拟线路用于培训和演示：客户会在响铃后接听并说出预设的话。模拟通话同样录音，但在报表中与真实通话分开。',
+    number: '电话号码',
+    call: '呼叫',
+    hangup: '挂断',
+    mute: '静音',
+    unmute: '取消静音',
+    recording: '录音中',
+    lastRecording: '上一通录音',
+    duration: '时长',
+    size: '大小',
+    states: { idle: '空闲', dialing: '正在拨号…', ringing: '对方振铃中…', established: '通话中', ended: '通话已结束' }
+  },
   common: {
     ok: '确定',
     cancel: '取消',

@@ -180,6 +180,16 @@ export class RecordingsService {
         const peaks = r.peaks ?? (r.state === 'recording' ? this.files.peaks(this.abs(r)) : Buffer.alloc(0))
         return { ...toRecording(r), peaks: peaks.toString('base64') }
       },
+      'recordings.list': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const rows = db
+          .prepare(
+            `SELECT r.*, c.line, u.display_name AS operator_name FROM recordings r JOIN calls c ON c.id = r.call_id JOIN users u ON u.id = r.operator_id
+             WHERE (@mine IS NULL OR r.operator_id = @mine) AND (@before IS NULL OR r.id < @before) ORDER BY r.id DESC LIMIT @limit`
+          )
+          .all({ mine: user.role === 'operator' ? user.id : null, before: input.beforeId ?? null, limit: input.limit }) as (Row & { operator_name: string })[]
+        return rows.map((r) => ({ ...toRecording(r), operatorName: r.operator_name }))
+      },
       'recordings.media': (input, ctx) => {
         const { user } = requireUser(ctx)
         const r = this.listenable(input.id, user)

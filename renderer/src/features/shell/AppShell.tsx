@@ -16,6 +16,7 @@ import { ImportPage } from '../leads/ImportPage'
 import { PoolPage } from '../leads/PoolPage'
 import { AllocationPage } from '../leads/AllocationPage'
 import { MyLeadsPage } from '../leads/MyLeadsPage'
+import { DeskPage } from '../desk/DeskPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -28,7 +29,8 @@ const PAGES: Record<string, ComponentType> = {
   '/import': ImportPage,
   '/pool': PoolPage,
   '/allocation': AllocationPage,
-  '/my-leads': MyLeadsPage
+  '/my-leads': MyLeadsPage,
+  '/desk': DeskPage
 }
 
 export function AppShell({ info }: { info: SystemInfo }) {

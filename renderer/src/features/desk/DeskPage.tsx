@@ -1,0 +1,133 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { Alert, Button, Card, Descriptions, Input, Space, Tag, Typography } from 'antd'
+import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, StopOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import type { Recording } from '../../../../shared/contract'
+import { useApi } from '../../api/ApiProvider'
+import { errorText } from '../../api/errors'
+import { CallRecorder } from '../phone/recorder'
+import { SimulatedLine } from '../phone/simulated-line'
+import type { CallState } from '../phone/types'
+
+/**
+ * 拨号工作台 (first part): the softphone on the simulated line, recording every answered call.
+ * The dial queue, script and outcome form come with the operator desk.
+ */
+export function DeskPage() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const phone = useMemo(() => new SimulatedLine(), [])
+  const [number, setNumber] = useState('')
+  const [state, setState] = useState<CallState>('idle')
+  const [muted, setMuted] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const [last, setLast] = useState<Recording | null>(null)
+  const [elapsed, setElapsed] = useState(0)
+  const call = useRef<{ callId: number; recorder: Promise<CallRecorder> | null; answeredAt: number | null }>(null)
+
+  useEffect(() => {
+    void phone.register()
+    const off = phone.on((e) => {
+      if (e.type !== 'call') return
+      setState(e.state)
+      const c = call.current
+      if (!c) return
+      if (e.state === 'established') {
+        c.answeredAt = performance.now()
+        c.recorder = CallRecorder.start(api, c.callId, phone.media()!)
+        c.recorder.catch((err: unknown) => setError(err))
+      }
+      if (e.state === 'ended') {
+        call.current = null
+        void (async () => {
+          try {
+            const rec = c.recorder ? await c.recorder : null
+            if (rec) await rec.stop()
+            await api.invoke('calls.end', { callId: c.callId, cause: e.cause ?? 'normal', answered: c.answeredAt !== null })
+            if (rec) setLast(await api.invoke('recordings.get', { id: rec.recordingId }))
+          } catch (err) {
+            setError(err)
+          }
+        })()
+      }
+    })
+    return () => {
+      off()
+      void phone.hangup()
+    }
+  }, [api, phone])
+
+  useEffect(() => {
+    if (state !== 'established') return
+    const started = performance.now()
+    const id = setInterval(() => setElapsed(Math.floor((performance.now() - started) / 1000)), 500)
+    return () => clearInterval(id)
+  }, [state])
+
+  const dial = async () => {
+    setError(undefined)
+    try {
+      const { callId } = await api.invoke('calls.start', { direction: 'outbound', line: 'simulated' })
+      call.current = { callId, recorder: null, answeredAt: null }
+      setElapsed(0)
+      await phone.call(number.trim())
+    } catch (err) {
+      call.current = null
+      setError(err)
+    }
+  }
+
+  const busy = state === 'dialing' || state === 'ringing' || state === 'established'
+  const mmss = `${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}`
+
+  return (
+    <Card
+      title={
+        <Space>
+          {t('desk.softphone')}
+          <Tag color="purple">{t('desk.simulated')}</Tag>
+        </Space>
+      }
+      style={{ maxWidth: 720 }}
+    >
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <Typography.Paragraph type="secondary">{t('desk.simulatedHint')}</Typography.Paragraph>
+        {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
+        <Space.Compact style={{ width: '100%' }}>
+          <Input aria-label={t('desk.number')} placeholder={t('desk.number')} value={number} disabled={busy} onChange={(e) => setNumber(e.target.value)} onPressEnter={() => !busy && number.trim() && void dial()} />
+          <Button type="primary" icon={<PhoneOutlined />} disabled={busy || !number.trim()} onClick={() => void dial()}>
+            {t('desk.call')}
+          </Button>
+          <Button danger icon={<StopOutlined />} disabled={!busy} onClick={() => void phone.hangup()}>
+            {t('desk.hangup')}
+          </Button>
+          <Button
+            icon={muted ? <AudioMutedOutlined /> : <AudioOutlined />}
+            disabled={state !== 'established'}
+            onClick={() => {
+              phone.setMuted(!muted)
+              setMuted(!muted)
+            }}
+          >
+            {muted ? t('desk.unmute') : t('desk.mute')}
+          </Button>
+        </Space.Compact>
+        <Typography.Text data-testid="call-state">
+          {t(`desk.states.${state}`)}
+          {state === 'established' ? ` ${mmss}` : ''}
+          {state === 'established' && <Tag color="red" style={{ marginLeft: 8 }}>{t('desk.recording')}</Tag>}
+        </Typography.Text>
+        {last && (
+          <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
+            <Descriptions.Item label="#">{last.id}</Descriptions.Item>
+            <Descriptions.Item label={t('desk.duration')}>{(last.durationMs / 1000).toFixed(1)} s</Descriptions.Item>
+            <Descriptions.Item label={t('desk.size')}>{Math.round(last.bytes / 1024)} KB</Descriptions.Item>
+            <Descriptions.Item label="SHA-256">
+              <Typography.Text code>{last.sha256?.slice(0, 16)}…</Typography.Text>
+            </Descriptions.Item>
+          </Descriptions>
+        )}
+      </Space>
+    </Card>
+  )
+}

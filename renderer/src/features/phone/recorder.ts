@@ -1,0 +1,95 @@
+import type { ApiClient } from '../../api/client'
+import workletUrl from './peaks-worklet.js?url'
+
+const FRAME_MS = 20
+
+function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+/**
+ * Records an established call in stereo — operator on the left, customer on the right — as
+ * Opus/WebM through a channel merger, sending a chunk to core about every second together with
+ * the waveform peaks computed meanwhile (so QA opens an hour-long call without decoding it).
+ * Chunks go in order; a chunk that fails to send is retried (core ignores one it already has).
+ */
+export class CallRecorder {
+  private seq = 0
+  private queue: Promise<unknown> = Promise.resolve()
+  private peaks: Int8Array[] = []
+  private readonly started = performance.now()
+  private stopped: Promise<void>
+
+  private constructor(
+    private api: ApiClient,
+    readonly recordingId: number,
+    private ctx: AudioContext,
+    private rec: MediaRecorder
+  ) {
+    this.stopped = new Promise((resolve) => rec.addEventListener('stop', () => resolve(), { once: true }))
+    rec.addEventListener('dataavailable', (e) => this.enqueue(e.data))
+  }
+
+  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }): Promise<CallRecorder> {
+    const mime = MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? 'audio/webm;codecs=opus' : 'audio/webm'
+    const { recordingId, chunkMs } = await api.invoke('recordings.start', { callId, mime })
+    const ctx = new AudioContext()
+    await ctx.resume()
+    const merger = ctx.createChannelMerger(2)
+    ctx.createMediaStreamSource(media.local).connect(merger, 0, 0)
+    ctx.createMediaStreamSource(media.remote).connect(merger, 0, 1)
+    const dest = ctx.createMediaStreamDestination()
+    dest.channelCount = 2
+    merger.connect(dest)
+    await ctx.audioWorklet.addModule(workletUrl)
+    const peaksNode = new AudioWorkletNode(ctx, 'leadline-peaks', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit', processorOptions: { frameMs: FRAME_MS } })
+    merger.connect(peaksNode)
+    const rec = new MediaRecorder(dest.stream, { mimeType: mime, audioBitsPerSecond: 48_000 })
+    const r = new CallRecorder(api, recordingId, ctx, rec)
+    peaksNode.port.onmessage = (e: MessageEvent<Int8Array>) => r.peaks.push(e.data)
+    rec.start(chunkMs)
+    return r
+  }
+
+  private enqueue(blob: Blob): void {
+    const seq = this.seq++
+    const peaks = this.takePeaks()
+    const durationMs = Math.round(performance.now() - this.started)
+    this.queue = this.queue.then(async () => {
+      const data = toBase64(new Uint8Array(await blob.arrayBuffer()))
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.api.invoke('recordings.chunk', { recordingId: this.recordingId, seq, data, peaks: toBase64(peaks), durationMs })
+          return
+        } catch (err) {
+          if (attempt >= 5) throw err
+          await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
+        }
+      }
+    })
+  }
+
+  private takePeaks(): Uint8Array {
+    const n = this.peaks.reduce((s, p) => s + p.length, 0)
+    const out = new Int8Array(n - (n % 4))
+    let o = 0
+    for (const p of this.peaks) {
+      const take = Math.min(p.length, out.length - o)
+      out.set(p.subarray(0, take), o)
+      o += take
+    }
+    this.peaks = []
+    return new Uint8Array(out.buffer)
+  }
+
+  /** Stops, sends the last chunk and closes the recording in core. */
+  async stop(): Promise<void> {
+    if (this.rec.state !== 'inactive') this.rec.stop()
+    await this.stopped
+    await this.queue
+    await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started) })
+    await this.ctx.close().catch(() => {})
+  }
+}

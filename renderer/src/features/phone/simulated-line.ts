@@ -1,0 +1,112 @@
+import type { CallState, Phone, PhoneEvent } from './types'
+
+/**
+ * 模拟线路: a customer who answers after a ring and speaks prepared lines (resources/sim, made with
+ * espeak-ng), for training and for the demo on an installation without a PBX. Its audio is a real
+ * stream, so the recorder works as on a real call; calls on it are marked simulated in core.
+ */
+const LINES = ['sim/hello.wav', 'sim/go-on.wav', 'sim/visit.wav']
+const RING_MS = 1500
+const GAP_MS = 1200
+
+export class SimulatedLine implements Phone {
+  readonly kind = 'simulated' as const
+  private listeners = new Set<(e: PhoneEvent) => void>()
+  private ctx: AudioContext | null = null
+  private local: MediaStream | null = null
+  private remote: MediaStream | null = null
+  private timers: ReturnType<typeof setTimeout>[] = []
+  private state: CallState = 'idle'
+  private number = ''
+  private speaker = new Audio()
+
+  on(l: (e: PhoneEvent) => void): () => void {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+
+  private emit(e: PhoneEvent): void {
+    this.listeners.forEach((l) => l(e))
+  }
+
+  private setState(state: CallState, cause?: string): void {
+    this.state = state
+    this.emit({ type: 'call', state, number: this.number, cause })
+  }
+
+  async register(): Promise<void> {
+    this.emit({ type: 'line', state: 'registered' })
+  }
+
+  async unregister(): Promise<void> {
+    this.emit({ type: 'line', state: 'unregistered' })
+  }
+
+  async call(number: string): Promise<void> {
+    if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established') throw new Error('a call is in progress')
+    this.number = number
+    this.local = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })
+    this.ctx = new AudioContext()
+    await this.ctx.resume()
+    this.setState('dialing')
+    this.timers.push(setTimeout(() => this.setState('ringing'), 300))
+    this.timers.push(setTimeout(() => void this.pickUp(), RING_MS))
+  }
+
+  private async pickUp(): Promise<void> {
+    const ctx = this.ctx
+    if (!ctx || this.state !== 'ringing') return
+    const dest = ctx.createMediaStreamDestination()
+    this.remote = dest.stream
+    this.speaker.srcObject = dest.stream
+    void this.speaker.play().catch(() => {})
+    this.setState('established')
+    // The customer speaks the prepared lines one after another, with pauses between.
+    let at = ctx.currentTime + 0.3
+    for (const url of LINES) {
+      try {
+        const buf = await ctx.decodeAudioData(await (await fetch(url)).arrayBuffer())
+        const src = ctx.createBufferSource()
+        src.buffer = buf
+        src.connect(dest)
+        src.start(at)
+        at += buf.duration + GAP_MS / 1000
+      } catch {
+        // a missing line leaves a silence, not a broken call
+      }
+    }
+  }
+
+  async answer(): Promise<void> {
+    // The simulated customer only answers; there are no calls to answer from it.
+  }
+
+  async hangup(): Promise<void> {
+    this.timers.forEach(clearTimeout)
+    this.timers = []
+    const was = this.state
+    this.local?.getTracks().forEach((t) => t.stop())
+    this.speaker.srcObject = null
+    await this.ctx?.close().catch(() => {})
+    this.ctx = null
+    if (was !== 'idle' && was !== 'ended') this.setState('ended', was === 'established' ? 'normal' : 'cancelled')
+  }
+
+  setMuted(muted: boolean): void {
+    this.local?.getAudioTracks().forEach((t) => (t.enabled = !muted))
+  }
+
+  async setHeld(held: boolean): Promise<void> {
+    this.setMuted(held)
+  }
+
+  sendDtmf(): void {}
+
+  async stats() {
+    return this.state === 'established' ? { packetsLost: 0, jitterMs: 0, roundTripMs: 0, bytesReceived: 0 } : null
+  }
+
+  media() {
+    return this.local && this.remote ? { local: this.local, remote: this.remote } : null
+  }
+}

@@ -1,0 +1,30 @@
+/** The one phone the rest of the UI uses, whatever line is behind it (SIP or the simulated line). */
+export type LineState = 'unregistered' | 'registering' | 'registered' | 'failed'
+export type CallState = 'idle' | 'dialing' | 'ringing' | 'established' | 'ended'
+
+export type PhoneEvent =
+  | { type: 'line'; state: LineState; reason?: string }
+  | { type: 'call'; state: CallState; number: string; cause?: string }
+
+export interface CallStats {
+  packetsLost: number
+  jitterMs: number
+  roundTripMs: number
+  bytesReceived: number
+}
+
+export interface Phone {
+  readonly kind: 'sip' | 'simulated'
+  register(): Promise<void>
+  unregister(): Promise<void>
+  call(number: string): Promise<void>
+  answer(): Promise<void>
+  hangup(): Promise<void>
+  setMuted(muted: boolean): void
+  setHeld(held: boolean): Promise<void>
+  sendDtmf(digits: string): void
+  on(listener: (e: PhoneEvent) => void): () => void
+  stats(): Promise<CallStats | null>
+  /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */
+  media(): { local: MediaStream; remote: MediaStream } | null
+}

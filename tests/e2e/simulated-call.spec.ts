@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { HubClient } from '../helpers/ws-client'
+import { E2E_PORT } from '../../playwright.config'
+
+/** Mean volume (dB) of one channel of an audio file, decoded by Debian's ffmpeg. */
+/** ffmpeg's report (it writes it to stderr). */
+function ffmpeg(args: string): string {
+  return execFileSync('sh', ['-c', `ffmpeg -hide_banner ${args} 2>&1`], { encoding: 'utf8' })
+}
+
+/** Mean volume (dB) of one channel of an audio file, decoded by Debian's ffmpeg. */
+function meanVolume(file: string, mix: 'c0' | 'c1' | 'c0-c1'): number {
+  return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "pan=mono|c0=${mix},volumedetect" -f null -`))?.[1] ?? 'NaN')
+}
+
+test('an operator calls on the simulated line; the call is recorded in stereo and stored with its checksum', async ({ page }) => {
+  test.setTimeout(90_000)
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('op3')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '拨号工作台' }).click()
+  await expect(page.getByText('模拟线路', { exact: true })).toBeVisible()
+  await page.getByLabel('电话号码').fill('13877110001')
+  await page.getByRole('button', { name: /呼\s*叫/ }).click()
+  await expect(page.getByTestId('call-state')).toContainText('通话中', { timeout: 10_000 })
+  await expect(page.getByTestId('call-state')).toContainText('录音中')
+  await page.waitForTimeout(6000)
+  await page.getByRole('button', { name: /挂\s*断/ }).click()
+  await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 15_000 })
+
+  // QA finds it, fetches it over HTTP, and checks what is in it.
+  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  try {
+    expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
+    const list = await qa.call('recordings.list', { limit: 5 })
+    if (!list.ok) throw new Error(list.error.message)
+    const rec = (list.value as { id: number; operatorName: string; line: string; state: string; durationMs: number; sha256: string; bytes: number }[]).find((r) => r.operatorName === '黄丽')!
+    expect(rec).toMatchObject({ line: 'simulated', state: 'done' })
+    expect(rec.durationMs).toBeGreaterThan(5500)
+    const media = await qa.call('recordings.media', { id: rec.id })
+    if (!media.ok) throw new Error(media.error.message)
+    const res = await fetch(`http://127.0.0.1:${E2E_PORT}${(media.value as { path: string }).path}`)
+    const bytes = Buffer.from(await res.arrayBuffer())
+    expect(bytes.length).toBe(rec.bytes)
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(rec.sha256)
+    const file = join(mkdtempSync(join(tmpdir(), 'leadline-rec-')), 'call.webm')
+    writeFileSync(file, bytes)
+    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,channels', '-of', 'json', file], { encoding: 'utf8' })
+    expect(JSON.parse(probe).streams[0]).toMatchObject({ codec_name: 'opus', channels: 2 })
+    // about as long as the call: decode it whole (MediaRecorder's WebM has no duration header)
+    const log = ffmpeg(`-i "${file}" -f null -`)
+    const times = [...log.matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))
+    const seconds = times[times.length - 1]
+    expect(seconds).toBeGreaterThan(rec.durationMs / 1000 - 1.5)
+    expect(seconds).toBeLessThan(rec.durationMs / 1000 + 1.5)
+    // the operator (the fake microphone) on the left, the simulated customer's voice on the right
+    expect(meanVolume(file, 'c0')).toBeGreaterThan(-60)
+    expect(meanVolume(file, 'c1')).toBeGreaterThan(-60)
+    // and they are two different signals, not one copied to both sides
+    expect(meanVolume(file, 'c0-c1')).toBeGreaterThan(-60)
+  } finally {
+    qa.close()
+  }
+})
