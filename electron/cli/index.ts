@@ -235,7 +235,8 @@ async function serve(
 ): Promise<number> {
   const port = opt.port === undefined ? 7300 : Number(opt.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('errors.badOption', { name: '--port', value: String(opt.port) })
-  const core = await openCore({ demo: !opt['no-demo'], exclusive: true })
+  const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
+  const core = await openCore({ demo: !opt['no-demo'], exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {

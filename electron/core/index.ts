@@ -49,6 +49,8 @@ export interface CoreOptions {
   importWorkerFile?: string | null
   /** The built parse worker (out/main/parse-worker.js); found beside the bundle when absent. */
   parseWorkerFile?: string | null
+  /** A recording with no chunk for this long lost its renderer and is closed as interrupted (default 30 s). */
+  recordingStaleMs?: number
   /** How often overdue private-pool leads are recalled (default hourly; null: never by itself). */
   recallEveryMs?: number | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
@@ -158,6 +160,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }, opts.recallEveryMs ?? 3_600_000)
   recallTimer?.unref()
+  const staleMs = opts.recordingStaleMs ?? 30_000
+  const staleTimer = setInterval(() => {
+    recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
+  }, Math.max(1000, Math.min(10_000, staleMs / 3)))
+  staleTimer.unref()
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
   let closed = false
   const catchUp = () => {
@@ -192,6 +199,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     close: () => {
       closed = true
       if (recallTimer) clearInterval(recallTimer)
+      clearInterval(staleTimer)
       if (db.open) db.close()
       releaseLock()
     }

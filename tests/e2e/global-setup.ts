@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const data = mkdtempSync(join(tmpdir(), 'leadline-e2e-'))
   const child = spawn(process.execPath, [cli, 'serve', '--data', data, '--port', String(E2E_PORT), '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LANG: 'C' }
+    // A recording whose page was closed is declared interrupted after 4 s instead of 30 s.
+    env: { ...process.env, LANG: 'C', LEADLINE_RECORDING_STALE_MS: '4000' }
   })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += String(d)))

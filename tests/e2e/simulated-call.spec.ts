@@ -68,3 +68,49 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
     qa.close()
   }
 })
+
+test('the page dies mid-call: the recording is kept up to the last chunk, marked interrupted, and plays', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('op2')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '拨号工作台' }).click()
+  await page.getByLabel('电话号码').fill('13877110002')
+  await page.getByRole('button', { name: /呼\s*叫/ }).click()
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 10_000 })
+  await page.waitForTimeout(5000)
+  await context.close() // the window is gone without hanging up
+
+  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  try {
+    expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
+    type Rec = { id: number; operatorName: string; state: string; durationMs: number; sha256: string | null; bytes: number }
+    let rec: Rec | undefined
+    await expect
+      .poll(
+        async () => {
+          const list = await qa.call('recordings.list', { limit: 10 })
+          rec = list.ok ? (list.value as Rec[]).find((r) => r.operatorName === '陈强') : undefined
+          return rec?.state
+        },
+        { timeout: 30_000 }
+      )
+      .toBe('interrupted')
+    expect(rec!.bytes).toBeGreaterThan(0)
+    const media = await qa.call('recordings.media', { id: rec!.id })
+    if (!media.ok) throw new Error(media.error.message)
+    const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media.value as { path: string }).path}`)).arrayBuffer())
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(rec!.sha256)
+    const file = join(mkdtempSync(join(tmpdir(), 'leadline-rec-')), 'cut.webm')
+    writeFileSync(file, bytes)
+    const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))
+    // about the time the call ran before the window went, less at most the chunk in flight
+    expect(times[times.length - 1]).toBeGreaterThan(3)
+    expect(meanVolume(file, 'c1')).toBeGreaterThan(-60)
+  } finally {
+    qa.close()
+  }
+})

@@ -90,6 +90,26 @@ describe('recordings', () => {
   })
 })
 
+describe('a recording whose window went away', () => {
+  it('is closed as interrupted once no chunk came for the stale time, with what reached the disk', async () => {
+    const core = await createCore({ dataDir: join(env.dir, 'stale'), clock: env.clock, logger: quietLogger, recallEveryMs: null, recordingStaleMs: 3000 })
+    try {
+      const op = await loginAs(core, 'op1')
+      const r = await record(op, 2, false)
+      await new Promise((res) => setTimeout(res, 1500))
+      expect(core.db.prepare('SELECT state FROM recordings WHERE id = ?').pluck().get(r.recordingId)).toBe('recording')
+      env.clock.advance(3500)
+      await expect.poll(() => core.db.prepare('SELECT state FROM recordings WHERE id = ?').pluck().get(r.recordingId), { timeout: 5000 }).toBe('interrupted')
+      expect(core.db.prepare('SELECT bytes, sha256 FROM recordings WHERE id = ?').get(r.recordingId)).toEqual({
+        bytes: r.audio.length,
+        sha256: createHash('sha256').update(r.audio).digest('hex')
+      })
+    } finally {
+      core.close()
+    }
+  })
+})
+
 describe('streaming a recording', () => {
   let hub: Hub
   beforeEach(async () => {

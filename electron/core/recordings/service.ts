@@ -82,8 +82,15 @@ export class RecordingsService {
    * Recordings left open by a crash (of the app, the renderer or the machine) are closed as
    * 'interrupted' with what reached the disk: size, checksum and peaks of that, still playable.
    */
-  async recoverInterrupted(): Promise<number> {
-    const open = this.deps.db.prepare("SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording'").all() as Row[]
+  async recoverInterrupted(staleMs?: number): Promise<number> {
+    // At start every open recording was cut off; while running, one whose renderer went silent
+    // (a crashed window, a closed browser) for `staleMs`.
+    const cutoff = staleMs === undefined ? null : new Date(this.deps.clock.now().getTime() - staleMs).toISOString()
+    const open = this.deps.db
+      .prepare(
+        "SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording' AND (@cutoff IS NULL OR coalesce(r.last_chunk_at, r.started_at) < @cutoff)"
+      )
+      .all({ cutoff }) as Row[]
     for (const r of open) {
       const file = this.abs(r)
       const peaks = this.files.peaks(file)
@@ -154,7 +161,12 @@ export class RecordingsService {
         const peaks = Buffer.from(input.peaks, 'base64')
         if (peaks.length % PEAK_FRAME_BYTES) throw new AppError('INVALID_INPUT')
         const bytes = this.files.append(this.abs(r), Buffer.from(input.data, 'base64'), peaks)
-        db.prepare('UPDATE recordings SET chunks = chunks + 1, bytes = ?, duration_ms = max(duration_ms, ?) WHERE id = ?').run(bytes, input.durationMs, r.id)
+        db.prepare('UPDATE recordings SET chunks = chunks + 1, bytes = ?, duration_ms = max(duration_ms, ?), last_chunk_at = ? WHERE id = ?').run(
+          bytes,
+          input.durationMs,
+          clock.now().toISOString(),
+          r.id
+        )
         return { bytes }
       },
       'recordings.finish': async (input, ctx) => {

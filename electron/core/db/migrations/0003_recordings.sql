@@ -31,6 +31,7 @@ CREATE TABLE recordings (
   duration_ms     INTEGER NOT NULL DEFAULT 0,
   bytes           INTEGER NOT NULL DEFAULT 0,
   chunks          INTEGER NOT NULL DEFAULT 0,
+  last_chunk_at   TEXT,                     -- a recording silent for long lost its renderer
   sha256          TEXT,
   -- waveform: per 20 ms frame, int8 min/max of the left then the right channel
   peaks           BLOB,
