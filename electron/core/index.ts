@@ -28,6 +28,8 @@ import { PoolService } from './pool/service'
 import { RecordingsService } from './recordings/service'
 import { RecordingFiles } from './recordings/store'
 import { MediaGrants } from './recordings/media'
+import { createSipHandlers } from './sip/handlers'
+import { KeyFileSecretBox, type SecretBox } from './secrets'
 import { createPoolHandlers } from './pool/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
@@ -53,6 +55,8 @@ export interface CoreOptions {
   recordingStaleMs?: number
   /** How often overdue private-pool leads are recalled (default hourly; null: never by itself). */
   recallEveryMs?: number | null
+  /** Seals secrets at rest (SIP passwords): the desktop passes one backed by Electron's safeStorage. */
+  secretBox?: SecretBox
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
   exclusive?: boolean
 }
@@ -148,7 +152,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createDistrictsHandlers(deps, districts),
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get().areaCode),
     ...createPoolHandlers(deps, pool),
-    ...recordings.handlers()
+    ...recordings.handlers(),
+    ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { MEDIA_SCHEME } from '../../shared/contract'
 import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
+import { KeyFileSecretBox, type SecretBox } from '../core/secrets'
 import { registerIpc } from './ipc'
 import { followLanHubSetting } from './lan-hub'
 import { menuTemplate } from './menu'
@@ -37,6 +38,19 @@ function electronSqliteBinding(): string | undefined {
 
 // Must be said before the app is ready: recordings stream through this scheme (range requests).
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
+
+/**
+ * On a desk, secrets at rest are sealed by the OS keychain (Electron's safeStorage) where it is
+ * available; values sealed earlier with the key file (version byte 1) still open.
+ */
+function desktopSecretBox(dataDir: string): SecretBox | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined
+  const keyFile = new KeyFileSecretBox(dataDir)
+  return {
+    seal: (plain) => Buffer.concat([Buffer.from([2]), safeStorage.encryptString(plain)]),
+    open: (sealed) => (sealed[0] === 2 ? safeStorage.decryptString(sealed.subarray(1)) : keyFile.open(sealed))
+  }
+}
 
 let mainWindow: BrowserWindow | null = null
 let core: Core | null = null
@@ -75,6 +89,8 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     demo: !(args.includes('--no-demo') || process.env.LEADLINE_NO_DEMO === '1'),
     nativeBinding: electronSqliteBinding(),
+    secretBox: desktopSecretBox(dataDir),
+    exclusive: true,
     logger: stderrLogger
   })
   const c = core

@@ -5,6 +5,7 @@ import { districtsMethods } from './districts'
 import { leadsMethods } from './leads'
 import { poolMethods } from './pool'
 import { recordingsMethods } from './recordings'
+import { sipMethods } from './sip'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -22,7 +23,8 @@ export const contract = {
   ...districtsMethods,
   ...leadsMethods,
   ...poolMethods,
-  ...recordingsMethods
+  ...recordingsMethods,
+  ...sipMethods
 }
 
 export type Contract = typeof contract
@@ -58,4 +60,5 @@ export type { District } from './districts'
 export * from './leads'
 export * from './pool'
 export * from './recordings'
+export * from './sip'
 export { settingsSchema } from './settings'

@@ -64,6 +64,8 @@ export const en: Catalog = {
     handoverTarget: 'Leads can be handed over only to an active operator',
     recordingClosed: 'This recording is already closed',
     recordingGap: 'A recording chunk is missing (expected {{expected}}, got {{got}})',
+    secretUnreadable: 'A saved password cannot be opened (the key file was replaced or the data is damaged); set it again',
+    sipPasswordRequired: 'A new SIP account needs a password',
     importRunning: 'Another import is running; wait for it to finish'
   },
   importReasons: {

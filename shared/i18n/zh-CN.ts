@@ -62,6 +62,8 @@ export const zhCN = {
     handoverTarget: '只能移交给在职的坐席',
     recordingClosed: '该录音已结束',
     recordingGap: '录音分块缺失（应为第 {{expected}} 块，收到第 {{got}} 块）',
+    secretUnreadable: '无法解开已保存的密码（密钥文件已更换或数据损坏），请重新设置',
+    sipPasswordRequired: '新建 SIP 账号时必须填写密码',
     importRunning: '已有一个导入正在进行，请等待其完成'
   },
   importReasons: {

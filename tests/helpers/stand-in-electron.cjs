@@ -120,6 +120,7 @@ const electron = {
       }
     }
   },
+  safeStorage: { isEncryptionAvailable: () => false },
   protocol: {
     registerSchemesAsPrivileged(list) {
       rec.privilegedSchemes.push(...list)
