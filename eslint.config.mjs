@@ -60,6 +60,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' }
   },
   {
+    // The SIP test's customer runs in the browser.
+    files: ['tests/telephony/customer/*.js'],
+    languageOptions: { globals: { ...globals.browser } }
+  },
+  {
     // An AudioWorklet module runs in the worklet scope, not the page.
     files: ['renderer/src/features/phone/peaks-worklet.js'],
     languageOptions: { globals: { AudioWorkletProcessor: 'readonly', registerProcessor: 'readonly', sampleRate: 'readonly' } }

@@ -30,7 +30,10 @@ export default defineConfig({
         '--disable-sync',
         '--use-fake-ui-for-media-stream',
         '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required'
+        '--autoplay-policy=no-user-gesture-required',
+        // The SIP test's customer page is served through page.route, which Chromium's local network
+        // access checks treat as a public origin reaching 127.0.0.1.
+        '--disable-features=LocalNetworkAccessChecks'
       ]
     }
   },

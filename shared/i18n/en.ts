@@ -234,6 +234,8 @@ export const en: Catalog = {
     recalled: '{{n}} recalled'
   },
   desk: {
+    sipLine: 'SIP line',
+    lineStates: { unregistered: 'Not registered', registering: 'Registering…', registered: 'Registered', failed: 'Registration failed' },
     softphone: 'Softphone',
     simulated: 'Simulated line',
     simulatedHint: 'The simulated line is for training and demos: the customer answers after a ring and speaks prepared lines. Simulated calls are recorded too, and kept apart from real calls in reports.',

@@ -232,6 +232,8 @@ export const zhCN = {
     recalled: '已收回 {{n}} 条'
   },
   desk: {
+    sipLine: 'SIP 线路',
+    lineStates: { unregistered: '未注册', registering: '正在注册…', registered: '已注册', failed: '注册失败' },
     softphone: '软电话',
     simulated: '模拟线路',
     simulatedHint: '模拟线路用于培训和演示：客户会在响铃后接听并说出预设的话。模拟通话同样录音，但在报表中与真实通话分开。',

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { Alert, Button, Card, Descriptions, Input, Space, Tag, Typography } from 'antd'
+import { Alert, Button, Card, Descriptions, Input, Segmented, Space, Tag, Typography } from 'antd'
 import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Recording } from '../../../../shared/contract'
@@ -7,16 +7,25 @@ import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { CallRecorder } from '../phone/recorder'
 import { SimulatedLine } from '../phone/simulated-line'
-import type { CallState } from '../phone/types'
+import type { CallState, LineState, Phone } from '../phone/types'
+import { SipLine } from '../phone/sip-line'
+import { useMethodQuery } from '../../api/queries'
 
 /**
- * 拨号工作台 (first part): the softphone on the simulated line, recording every answered call.
+ * 拨号工作台 (first part): the softphone — the SIP line when the operator has an account, else the
+ * simulated line — recording every answered call.
  * The dial queue, script and outcome form come with the operator desk.
  */
 export function DeskPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const phone = useMemo(() => new SimulatedLine(), [])
+  const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
+  const [lineKind, setLineKind] = useState<'sip' | 'simulated'>('simulated')
+  useEffect(() => {
+    if (account.data) setLineKind('sip')
+  }, [account.data])
+  const phone: Phone = useMemo(() => (lineKind === 'sip' && account.data ? new SipLine(account.data) : new SimulatedLine()), [lineKind, account.data])
+  const [line, setLine] = useState<{ state: LineState; reason?: string }>({ state: 'unregistered' })
   const [number, setNumber] = useState('')
   const [state, setState] = useState<CallState>('idle')
   const [muted, setMuted] = useState(false)
@@ -28,7 +37,10 @@ export function DeskPage() {
   useEffect(() => {
     void phone.register()
     const off = phone.on((e) => {
-      if (e.type !== 'call') return
+      if (e.type === 'line') {
+        setLine({ state: e.state, reason: e.reason })
+        return
+      }
       setState(e.state)
       const c = call.current
       if (!c) return
@@ -53,7 +65,7 @@ export function DeskPage() {
     })
     return () => {
       off()
-      void phone.hangup()
+      void phone.hangup().then(() => phone.unregister())
     }
   }, [api, phone])
 
@@ -67,7 +79,7 @@ export function DeskPage() {
   const dial = async () => {
     setError(undefined)
     try {
-      const { callId } = await api.invoke('calls.start', { direction: 'outbound', line: 'simulated' })
+      const { callId } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind })
       call.current = { callId, recorder: null, answeredAt: null }
       setElapsed(0)
       await phone.call(number.trim())
@@ -85,13 +97,30 @@ export function DeskPage() {
       title={
         <Space>
           {t('desk.softphone')}
-          <Tag color="purple">{t('desk.simulated')}</Tag>
+          {account.data ? (
+            <Segmented<'sip' | 'simulated'>
+              size="small"
+              value={lineKind}
+              disabled={state === 'dialing' || state === 'ringing' || state === 'established'}
+              onChange={setLineKind}
+              options={[
+                { value: 'sip', label: t('desk.sipLine') },
+                { value: 'simulated', label: t('desk.simulated') }
+              ]}
+            />
+          ) : (
+            <Tag color="purple">{t('desk.simulated')}</Tag>
+          )}
+          <Tag data-testid="line-state" color={line.state === 'registered' ? 'green' : line.state === 'failed' ? 'red' : 'default'}>
+            {t(`desk.lineStates.${line.state}`)}
+            {line.reason ? ` · ${line.reason}` : ''}
+          </Tag>
         </Space>
       }
       style={{ maxWidth: 720 }}
     >
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-        <Typography.Paragraph type="secondary">{t('desk.simulatedHint')}</Typography.Paragraph>
+        {phone.kind === 'simulated' && <Typography.Paragraph type="secondary">{t('desk.simulatedHint')}</Typography.Paragraph>}
         {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
         <Space.Compact style={{ width: '100%' }}>
           <Input aria-label={t('desk.number')} placeholder={t('desk.number')} value={number} disabled={busy} onChange={(e) => setNumber(e.target.value)} onPressEnter={() => !busy && number.trim() && void dial()} />

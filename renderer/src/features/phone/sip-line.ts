@@ -1,0 +1,206 @@
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session, Web } from 'sip.js'
+import type { SipAccount } from '../../../../shared/contract'
+import type { CallState, CallStats, LineState, Phone, PhoneEvent } from './types'
+
+/**
+ * The real line: sip.js 0.21 against the call centre's SIP server over WebSocket. Registers with
+ * the operator's account, re-registers by itself when the WebSocket comes back, and exposes the
+ * call's two sides for the recorder.
+ */
+export class SipLine implements Phone {
+  readonly kind = 'sip' as const
+  private ua: UserAgent
+  private registerer: Registerer
+  private session: Session | null = null
+  private listeners = new Set<(e: PhoneEvent) => void>()
+  private number = ''
+  private line: LineState = 'unregistered'
+  private wanted = false
+  private retry: ReturnType<typeof setTimeout> | null = null
+  private attempt = 0
+  /** The customer's voice in the operator's headset (and Chromium decodes remote WebRTC audio only when it is played). */
+  private speaker = new Audio()
+
+  constructor(private account: SipAccount & { password: string }) {
+    const uri = UserAgent.makeURI(`sip:${account.sipUser}@${account.domain}`)
+    if (!uri) throw new Error(`bad SIP address ${account.sipUser}@${account.domain}`)
+    this.ua = new UserAgent({
+      uri,
+      displayName: account.displayName,
+      authorizationUsername: account.sipUser,
+      authorizationPassword: account.password,
+      transportOptions: { server: account.wsUrl },
+      logLevel: 'warn',
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: account.iceServers as RTCIceServer[] },
+        iceGatheringTimeout: 500
+      },
+      delegate: {
+        onConnect: () => void this.registerNow(),
+        onDisconnect: (err) => {
+          if (!err || !this.wanted) return
+          this.setLine('registering', 'reconnecting')
+          this.scheduleReconnect()
+        },
+        onInvite: (inv: Invitation) => {
+          this.number = inv.remoteIdentity.uri.user ?? ''
+          this.attach(inv)
+          this.emit({ type: 'call', state: 'ringing', number: this.number })
+        }
+      }
+    })
+    this.registerer = new Registerer(this.ua, { expires: 300 })
+    this.registerer.stateChange.addListener((s) => {
+      if (s === RegistererState.Registered) {
+        this.attempt = 0
+        this.setLine('registered')
+      } else if (s === RegistererState.Unregistered && this.wanted) this.setLine('registering')
+    })
+  }
+
+  on(l: (e: PhoneEvent) => void): () => void {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+
+  private emit(e: PhoneEvent): void {
+    this.listeners.forEach((l) => l(e))
+  }
+
+  private setLine(state: LineState, reason?: string): void {
+    this.line = state
+    this.emit({ type: 'line', state, reason })
+  }
+
+  /** Back-off 1, 2, 4 … 30 s while the server is away. */
+  private scheduleReconnect(): void {
+    if (this.retry) return
+    const delay = Math.min(30_000, 1000 * 2 ** this.attempt++)
+    this.retry = setTimeout(() => {
+      this.retry = null
+      this.ua.reconnect().catch(() => this.scheduleReconnect())
+    }, delay)
+  }
+
+  private async registerNow(): Promise<void> {
+    if (!this.wanted) return
+    try {
+      await this.registerer.register({
+        requestDelegate: {
+          // A re-REGISTER after a reconnect leaves the registerer 'Registered' without a state change:
+          // the accepted answer is what says the line is back.
+          onAccept: () => {
+            this.attempt = 0
+            this.setLine('registered')
+          },
+          onReject: (r) => this.setLine('failed', `${r.message.statusCode} ${r.message.reasonPhrase}`)
+        }
+      })
+    } catch (err) {
+      this.setLine('failed', String(err))
+    }
+  }
+
+  async register(): Promise<void> {
+    this.wanted = true
+    this.setLine('registering')
+    if (this.ua.isConnected()) await this.registerNow()
+    else await this.ua.start().catch((err: unknown) => {
+      this.setLine('failed', String(err))
+      this.scheduleReconnect()
+    })
+  }
+
+  async unregister(): Promise<void> {
+    this.wanted = false
+    if (this.retry) clearTimeout(this.retry)
+    await this.registerer.unregister().catch(() => {})
+    await this.ua.stop().catch(() => {})
+    this.setLine('unregistered')
+  }
+
+  private attach(s: Session): void {
+    this.session = s
+    s.stateChange.addListener((state) => {
+      const map: Partial<Record<SessionState, CallState>> = { [SessionState.Established]: 'established', [SessionState.Terminated]: 'ended' }
+      const mapped = map[state]
+      if (!mapped) return
+      if (mapped === 'established') {
+        this.speaker.srcObject = this.sdh()?.remoteMediaStream ?? null
+        void this.speaker.play().catch(() => {})
+      }
+      if (mapped === 'ended') {
+        this.speaker.srcObject = null
+        this.session = null
+      }
+      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? 'normal' : undefined })
+    })
+  }
+
+  async call(number: string): Promise<void> {
+    if (this.line !== 'registered') throw new Error('line not registered')
+    const target = UserAgent.makeURI(`sip:${number}@${this.account.domain}`)
+    if (!target) throw new Error(`bad number ${number}`)
+    this.number = number
+    const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+    this.attach(inviter)
+    this.emit({ type: 'call', state: 'dialing', number })
+    await inviter.invite({
+      requestDelegate: {
+        onProgress: () => this.emit({ type: 'call', state: 'ringing', number }),
+        onReject: (r) => this.emit({ type: 'call', state: 'ended', number, cause: `${r.message.statusCode} ${r.message.reasonPhrase}` })
+      }
+    })
+  }
+
+  async answer(): Promise<void> {
+    const s = this.session as Invitation | null
+    if (!s || !('accept' in s)) return
+    await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+  }
+
+  async hangup(): Promise<void> {
+    const s = this.session
+    if (!s) return
+    if (s.state === SessionState.Established) await s.bye()
+    else if (s instanceof Inviter) await s.cancel()
+    else if ('reject' in s) await (s as Invitation).reject()
+  }
+
+  private sdh(): Web.SessionDescriptionHandler | null {
+    return (this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined) ?? null
+  }
+
+  setMuted(muted: boolean): void {
+    this.sdh()?.localMediaStream.getAudioTracks().forEach((t) => (t.enabled = !muted))
+  }
+
+  async setHeld(held: boolean): Promise<void> {
+    this.setMuted(held)
+  }
+
+  sendDtmf(digits: string): void {
+    const sender = this.sdh()?.peerConnection?.getSenders().find((s) => s.track?.kind === 'audio')
+    sender?.dtmf?.insertDTMF(digits)
+  }
+
+  async stats(): Promise<CallStats | null> {
+    const pc = this.sdh()?.peerConnection
+    if (!pc) return null
+    const out: CallStats = { packetsLost: 0, jitterMs: 0, roundTripMs: 0, bytesReceived: 0 }
+    ;(await pc.getStats()).forEach((r: Record<string, number | string | boolean>) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+        out.packetsLost = Number(r.packetsLost ?? 0)
+        out.jitterMs = Number(r.jitter ?? 0) * 1000
+        out.bytesReceived = Number(r.bytesReceived ?? 0)
+      }
+      if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') out.roundTripMs = Number(r.currentRoundTripTime ?? 0) * 1000
+    })
+    return out
+  }
+
+  media() {
+    const h = this.sdh()
+    return h ? { local: h.localMediaStream, remote: h.remoteMediaStream } : null
+  }
+}

@@ -1,0 +1,116 @@
+import { expect, test, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { extname, join, resolve } from 'node:path'
+import { HubClient } from '../helpers/ws-client'
+import { startKamailio, type Kamailio } from '../helpers/kamailio'
+import { E2E_PORT } from '../../playwright.config'
+
+const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
+let kamailio: Kamailio
+
+function ffmpeg(args: string): string {
+  return execFileSync('sh', ['-c', `ffmpeg -hide_banner ${args} 2>&1`], { encoding: 'utf8' })
+}
+function meanVolume(file: string, filter: string): number {
+  return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN')
+}
+
+/** The customer: a second sip.js agent in the same browser (tests/telephony/customer), answering with a 440 Hz tone. */
+async function openCustomer(page: Page, user: string): Promise<void> {
+  // Served from a loopback origin (the hub's, intercepted): Chromium blocks a public origin from
+  // reaching the SIP server on 127.0.0.1 (local network access checks).
+  const base = `http://127.0.0.1:${E2E_PORT}/__test_customer__/`
+  await page.route(`${base}**`, async (route) => {
+    const path = '/' + new URL(route.request().url()).pathname.slice('/__test_customer__/'.length)
+    const file = path.startsWith('/sipjs/') ? resolve('node_modules/sip.js/lib', path.slice('/sipjs/'.length)) : resolve('tests/telephony/customer', path.slice(1) || 'index.html')
+    const type = extname(file) === '.js' ? 'text/javascript' : 'text/html'
+    await route.fulfill({ body: readFileSync(file), contentType: type })
+  })
+  await page.goto(`${base}index.html?user=${user}&ws=ws://127.0.0.1:${SIP_PORT}&tone=440`)
+  await expect.poll(() => page.evaluate(() => (window as unknown as { customer?: { registered: boolean } }).customer?.registered), { timeout: 10_000 }).toBe(true)
+}
+
+test.beforeAll(async () => {
+  kamailio = await startKamailio(SIP_PORT)
+})
+test.afterAll(async () => {
+  await kamailio?.stop()
+})
+
+test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({ browser }) => {
+  test.setTimeout(120_000)
+  // An administrator gives op1 a SIP account.
+  const admin = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  expect((await admin.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
+  const users = await admin.call('users.list', { role: 'operator' })
+  const op1 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op1')!
+  const set = await admin.call('sip.setAccount', { userId: op1.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
+  expect(set.ok).toBe(true)
+
+  const customer = await (await browser.newContext()).newPage()
+  await openCustomer(customer, '1002')
+
+  const ctx = await browser.newContext()
+  const page = await ctx.newPage()
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('op1')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '拨号工作台' }).click()
+  await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+  await page.getByLabel('电话号码').fill('1002')
+  await page.getByRole('button', { name: /呼\s*叫/ }).click()
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await expect.poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)).toBe('Established')
+  await page.waitForTimeout(5000)
+  await page.getByRole('button', { name: /挂\s*断/ }).click()
+  await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
+
+  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
+  const recs = await qa.call('recordings.list', { limit: 10 })
+  const rec = (recs.ok ? (recs.value as { id: number; line: string; operatorName: string; state: string; durationMs: number }[]) : []).find((r) => r.line === 'sip')!
+  expect(rec).toMatchObject({ state: 'done', operatorName: '王芳' })
+  const media = await qa.call('recordings.media', { id: rec.id })
+  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
+  const file = join(mkdtempSync(join(tmpdir(), 'leadline-sip-')), 'sip.webm')
+  writeFileSync(file, bytes)
+  // The customer's 440 Hz tone came over SIP/WebRTC into the right channel.
+  const right440 = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=440:width_type=h:w=80')
+  const left440 = meanVolume(file, 'pan=mono|c0=c0,bandpass=f=440:width_type=h:w=80')
+  expect(right440).toBeGreaterThan(-40)
+  expect(right440).toBeGreaterThan(left440 + 10)
+  // and the operator's microphone (Chromium's fake device) is on the left
+  expect(meanVolume(file, 'pan=mono|c0=c0')).toBeGreaterThan(-60)
+  admin.close()
+  qa.close()
+  await ctx.close()
+})
+
+test('the SIP server goes away and comes back: the line re-registers by itself', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const admin = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  expect((await admin.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
+  const users = await admin.call('users.list', { role: 'operator' })
+  const op3 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op3')!
+  expect((await admin.call('sip.setAccount', { userId: op3.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1003', displayName: '黄丽', iceServers: [], outsidePrefix: '', password: 'x' })).ok).toBe(true)
+  admin.close()
+
+  const ctx = await browser.newContext()
+  const page = await ctx.newPage()
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('op3')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '拨号工作台' }).click()
+  const line = page.getByTestId('line-state')
+  await expect(line).toHaveText('已注册', { timeout: 15_000 })
+
+  await kamailio.stop()
+  await expect(line).toContainText('正在注册', { timeout: 15_000 })
+  kamailio = await startKamailio(SIP_PORT)
+  await expect(line).toHaveText('已注册', { timeout: 45_000 })
+  await ctx.close()
+})

@@ -1,0 +1,46 @@
+// The customer in the SIP test: a second sip.js agent that registers, answers every call and
+// sends a steady tone, so the recording's right channel can be told from the operator's left.
+import { Registerer, RegistererState, SessionState, UserAgent, Web } from './sipjs/index.js'
+
+const params = new URLSearchParams(location.search)
+const user = params.get('user')
+const ws = params.get('ws')
+const toneHz = Number(params.get('tone') ?? 440)
+window.customer = { registered: false, calls: 0, state: 'none' }
+
+function toneStream() {
+  return async () => {
+    const ctx = new AudioContext()
+    await ctx.resume()
+    const osc = ctx.createOscillator()
+    osc.frequency.value = toneHz
+    const gain = ctx.createGain()
+    gain.gain.value = 0.5
+    const dest = ctx.createMediaStreamDestination()
+    osc.connect(gain).connect(dest)
+    osc.start()
+    return dest.stream
+  }
+}
+
+const ua = new UserAgent({
+  uri: UserAgent.makeURI(`sip:${user}@127.0.0.1`),
+  transportOptions: { server: ws },
+  logLevel: 'warn',
+  sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(toneStream()),
+  sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
+  delegate: {
+    onInvite: (inv) => {
+      window.customer.calls++
+      inv.stateChange.addListener((s) => {
+        window.customer.state = s
+        if (s === SessionState.Established) document.getElementById('remote').srcObject = inv.sessionDescriptionHandler.remoteMediaStream
+      })
+      inv.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+    }
+  }
+})
+await ua.start()
+const reg = new Registerer(ua, { expires: 300 })
+reg.stateChange.addListener((s) => (window.customer.registered = s === RegistererState.Registered))
+await reg.register()
