@@ -234,6 +234,7 @@ export const en: Catalog = {
     recalled: '{{n}} recalled'
   },
   desk: {
+    quality: 'Call quality: {{lost}} packets lost · jitter {{jitter}} ms · round trip {{rtt}} ms · {{kb}} KB received',
     sipLine: 'SIP line',
     lineStates: { unregistered: 'Not registered', registering: 'Registering…', registered: 'Registered', failed: 'Registration failed' },
     softphone: 'Softphone',

@@ -232,6 +232,7 @@ export const zhCN = {
     recalled: '已收回 {{n}} 条'
   },
   desk: {
+    quality: '通话质量：丢包 {{lost}} · 抖动 {{jitter}} ms · 往返 {{rtt}} ms · 已收 {{kb}} KB',
     sipLine: 'SIP 线路',
     lineStates: { unregistered: '未注册', registering: '正在注册…', registered: '已注册', failed: '注册失败' },
     softphone: '软电话',

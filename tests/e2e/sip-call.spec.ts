@@ -64,7 +64,10 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   await page.getByRole('button', { name: /呼\s*叫/ }).click()
   await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
   await expect.poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)).toBe('Established')
-  await page.waitForTimeout(5000)
+  // getStats: audio bytes arrive from the customer (not just a session state)
+  await expect(page.getByTestId('call-quality')).toBeVisible({ timeout: 10_000 })
+  await expect.poll(async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0)
+  await page.waitForTimeout(3000)
   await page.getByRole('button', { name: /挂\s*断/ }).click()
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
 

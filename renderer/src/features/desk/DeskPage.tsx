@@ -7,7 +7,7 @@ import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { CallRecorder } from '../phone/recorder'
 import { SimulatedLine } from '../phone/simulated-line'
-import type { CallState, LineState, Phone } from '../phone/types'
+import type { CallState, CallStats, LineState, Phone } from '../phone/types'
 import { SipLine } from '../phone/sip-line'
 import { useMethodQuery } from '../../api/queries'
 
@@ -69,12 +69,21 @@ export function DeskPage() {
     }
   }, [api, phone])
 
+  const [quality, setQuality] = useState<CallStats | null>(null)
   useEffect(() => {
-    if (state !== 'established') return
+    if (state !== 'established') {
+      setQuality(null)
+      return
+    }
     const started = performance.now()
     const id = setInterval(() => setElapsed(Math.floor((performance.now() - started) / 1000)), 500)
-    return () => clearInterval(id)
-  }, [state])
+    // Call quality from the line (WebRTC getStats on the SIP line), every two seconds.
+    const q = setInterval(() => void phone.stats().then(setQuality), 2000)
+    return () => {
+      clearInterval(id)
+      clearInterval(q)
+    }
+  }, [state, phone])
 
   const dial = async () => {
     setError(undefined)
@@ -146,6 +155,11 @@ export function DeskPage() {
           {state === 'established' ? ` ${mmss}` : ''}
           {state === 'established' && <Tag color="red" style={{ marginLeft: 8 }}>{t('desk.recording')}</Tag>}
         </Typography.Text>
+        {quality && phone.kind === 'sip' && (
+          <Typography.Text type="secondary" data-testid="call-quality">
+            {t('desk.quality', { lost: quality.packetsLost, jitter: quality.jitterMs.toFixed(0), rtt: quality.roundTripMs.toFixed(0), kb: Math.round(quality.bytesReceived / 1024) })}
+          </Typography.Text>
+        )}
         {last && (
           <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
             <Descriptions.Item label="#">{last.id}</Descriptions.Item>
