@@ -114,3 +114,19 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
     qa.close()
   }
 })
+
+test('audio settings: the microphones are listed and the level meter moves with the microphone', async ({ page }) => {
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('op1')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '个人设置' }).click()
+  await page.getByRole('button', { name: '测试麦克风' }).click()
+  // Chromium's fake microphone beeps: the meter rises above silence within a few seconds
+  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')), { timeout: 10_000 }).toBeGreaterThan(5)
+  await page.getByRole('combobox', { name: '麦克风' }).click()
+  await expect(page.locator('.ant-select-item-option').filter({ hasText: /Fake|fake|默认|Default/ }).first()).toBeVisible()
+  await page.keyboard.press('Escape')
+  await page.getByRole('button', { name: '停止测试' }).click()
+  await expect(page.getByTestId('mic-level')).toHaveCount(0)
+})

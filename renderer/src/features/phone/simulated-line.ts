@@ -1,4 +1,5 @@
 import type { CallState, Phone, PhoneEvent } from './types'
+import { micConstraints, routeToSpeaker } from './devices'
 
 /**
  * 模拟线路: a customer who answers after a ring and speaks prepared lines (resources/sim, made with
@@ -45,7 +46,7 @@ export class SimulatedLine implements Phone {
   async call(number: string): Promise<void> {
     if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established') throw new Error('a call is in progress')
     this.number = number
-    this.local = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })
+    this.local = await navigator.mediaDevices.getUserMedia({ audio: micConstraints() })
     this.ctx = new AudioContext()
     await this.ctx.resume()
     this.setState('dialing')
@@ -59,6 +60,7 @@ export class SimulatedLine implements Phone {
     const dest = ctx.createMediaStreamDestination()
     this.remote = dest.stream
     this.speaker.srcObject = dest.stream
+    await routeToSpeaker(this.speaker)
     void this.speaker.play().catch(() => {})
     this.setState('established')
     // The customer speaks the prepared lines one after another, with pauses between.

@@ -1,6 +1,7 @@
 import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session, Web } from 'sip.js'
 import type { SipAccount } from '../../../../shared/contract'
 import type { CallState, CallStats, LineState, Phone, PhoneEvent } from './types'
+import { micConstraints, routeToSpeaker } from './devices'
 
 /**
  * The real line: sip.js 0.21 against the call centre's SIP server over WebSocket. Registers with
@@ -127,7 +128,7 @@ export class SipLine implements Phone {
       if (!mapped) return
       if (mapped === 'established') {
         this.speaker.srcObject = this.sdh()?.remoteMediaStream ?? null
-        void this.speaker.play().catch(() => {})
+        void routeToSpeaker(this.speaker).then(() => this.speaker.play().catch(() => {}))
       }
       if (mapped === 'ended') {
         this.speaker.srcObject = null
@@ -142,7 +143,7 @@ export class SipLine implements Phone {
     const target = UserAgent.makeURI(`sip:${number}@${this.account.domain}`)
     if (!target) throw new Error(`bad number ${number}`)
     this.number = number
-    const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+    const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } } })
     this.attach(inviter)
     this.emit({ type: 'call', state: 'dialing', number })
     await inviter.invite({
@@ -156,7 +157,7 @@ export class SipLine implements Phone {
   async answer(): Promise<void> {
     const s = this.session as Invitation | null
     if (!s || !('accept' in s)) return
-    await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+    await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } } })
   }
 
   async hangup(): Promise<void> {

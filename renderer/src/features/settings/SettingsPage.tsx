@@ -6,6 +6,7 @@ import { useApi } from '../../api/ApiProvider'
 import { HUB_URL_KEY } from '../../api/client'
 import { errorText } from '../../api/errors'
 import { applyLocale } from '../../i18n'
+import { AudioDevicesCard } from './AudioDevicesCard'
 
 export function SettingsPage() {
   const { t, i18n } = useTranslation()
@@ -57,6 +58,7 @@ export function SettingsPage() {
         </Space.Compact>
         {!hubValid && <Typography.Text type="danger">{t('settings.hubUrlInvalid')}</Typography.Text>}
       </Card>
+      <AudioDevicesCard />
       <Card title={t('settings.changePassword')}>
         {pwError !== undefined && <Alert type="error" showIcon message={errorText(t, pwError)} style={{ marginBottom: 16 }} />}
         <Form
