@@ -123,7 +123,7 @@ test('audio settings: the microphones are listed and the level meter moves with 
   await page.getByRole('menuitem', { name: '个人设置' }).click()
   await page.getByRole('button', { name: '测试麦克风' }).click()
   // Chromium's fake microphone beeps: the meter rises above silence within a few seconds
-  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')), { timeout: 10_000 }).toBeGreaterThan(5)
+  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-peak')), { timeout: 15_000 }).toBeGreaterThan(5)
   await page.getByRole('combobox', { name: '麦克风' }).click()
   await expect(page.locator('.ant-select-item-option').filter({ hasText: /Fake|fake|默认|Default/ }).first()).toBeVisible()
   await page.keyboard.press('Escape')

@@ -11,6 +11,8 @@ export function AudioDevicesCard() {
   const [input, setInput] = useState(chosenInput() ?? '')
   const [output, setOutput] = useState(chosenOutput() ?? '')
   const [level, setLevel] = useState<number | null>(null)
+  // The highest level since the test began: a short word shows even between two glances.
+  const [peakHold, setPeakHold] = useState(0)
   const stopMeter = useRef<(() => void) | null>(null)
 
   const refresh = () => void navigator.mediaDevices?.enumerateDevices().then(setDevices)
@@ -33,21 +35,25 @@ export function AudioDevicesCard() {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: micConstraints() })
     refresh() // labels appear once the microphone is allowed
     const ctx = new AudioContext()
+    await ctx.resume()
     const analyser = ctx.createAnalyser()
     analyser.fftSize = 1024
     ctx.createMediaStreamSource(stream).connect(analyser)
     const buf = new Float32Array(analyser.fftSize)
-    let frame = 0
+    // A timer rather than animation frames: the meter keeps moving when the window is behind others.
     const tick = () => {
       analyser.getFloatTimeDomainData(buf)
       let peak = 0
       for (const v of buf) peak = Math.max(peak, Math.abs(v))
-      setLevel(Math.round(Math.min(1, peak) * 100))
-      frame = requestAnimationFrame(tick)
+      const l = Math.round(Math.min(1, peak) * 100)
+      setLevel(l)
+      setPeakHold((p) => Math.max(p, l))
     }
+    setPeakHold(0)
     tick()
+    const timer = setInterval(tick, 50)
     stopMeter.current = () => {
-      cancelAnimationFrame(frame)
+      clearInterval(timer)
       stream.getTracks().forEach((tr) => tr.stop())
       void ctx.close()
     }
@@ -112,7 +118,7 @@ export function AudioDevicesCard() {
         {level !== null && (
           <div style={{ marginTop: 12 }}>
             <Typography.Text type="secondary">{t('settings.micLevel')}</Typography.Text>
-            <Progress percent={level} showInfo={false} aria-label={t('settings.micLevel')} data-testid="mic-level" data-level={level} />
+            <Progress percent={level} success={{ percent: peakHold }} showInfo={false} aria-label={t('settings.micLevel')} data-testid="mic-level" data-level={level} data-peak={peakHold} />
           </div>
         )}
       </Form>
