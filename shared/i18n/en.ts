@@ -235,6 +235,7 @@ export const en: Catalog = {
   },
   desk: {
     quality: 'Call quality: {{lost}} packets lost · jitter {{jitter}} ms · round trip {{rtt}} ms · {{kb}} KB received',
+    badNumber: 'This number cannot be dialled; check it',
     sipLine: 'SIP line',
     lineStates: { unregistered: 'Not registered', registering: 'Registering…', registered: 'Registered', failed: 'Registration failed' },
     softphone: 'Softphone',

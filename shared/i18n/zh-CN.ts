@@ -233,6 +233,7 @@ export const zhCN = {
   },
   desk: {
     quality: '通话质量：丢包 {{lost}} · 抖动 {{jitter}} ms · 往返 {{rtt}} ms · 已收 {{kb}} KB',
+    badNumber: '无法拨打这个号码，请检查',
     sipLine: 'SIP 线路',
     lineStates: { unregistered: '未注册', registering: '正在注册…', registered: '已注册', failed: '注册失败' },
     softphone: '软电话',

@@ -4,7 +4,8 @@ import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, StopOutlined } from '
 import { useTranslation } from 'react-i18next'
 import type { Recording } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
-import { errorText } from '../../api/errors'
+import { ApiError, errorText } from '../../api/errors'
+import { dialString } from '../../../../shared/domain/dialplan'
 import { CallRecorder } from '../phone/recorder'
 import { SimulatedLine } from '../phone/simulated-line'
 import type { CallState, CallStats, LineState, Phone } from '../phone/types'
@@ -91,7 +92,10 @@ export function DeskPage() {
       const { callId } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind })
       call.current = { callId, recorder: null, answeredAt: null }
       setElapsed(0)
-      await phone.call(number.trim())
+      // The SIP line dials through the centre's dial plan (outside-line prefix, +86, local area code).
+      const target = phone.kind === 'sip' && account.data ? dialString(number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : number.trim()
+      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      await phone.call(target)
     } catch (err) {
       call.current = null
       setError(err)
