@@ -1,3 +1,4 @@
+import { loginUi } from './support'
 import { expect, test } from '@playwright/test'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,10 +21,7 @@ function gbkList(): string {
 test('a supervisor imports a GBK list, watches it run, downloads the rejected rows and finds a lead by part of a name', async ({ page }) => {
   test.setTimeout(120_000)
   const file = gbkList()
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('supervisor')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'supervisor')
   await page.getByRole('menuitem', { name: '名单导入' }).click()
 
   await page.locator('input[type=file]').setInputFiles(file)

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
+import { DEMO_PASSWORD, loginUi } from './support'
 
-const DEMO_PASSWORD = 'demo1234'
 
 /** What each role finds in its navigation, as the Chinese UI names it. */
 const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[] }> = {
@@ -16,12 +16,6 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
   admin: { user: 'admin', nav: ['用户管理', '审计日志', '系统设置', '个人设置', '关于'], absent: ['拨号工作台', '名单池'] }
 }
 
-async function login(page: Page, username: string, password: string) {
-  await page.goto('/')
-  await page.getByLabel('用户名').fill(username)
-  await page.getByLabel('密码').fill(password)
-  await page.getByRole('button', { name: /登\s*录/ }).click()
-}
 
 function navItems(page: Page) {
   return page.getByRole('navigation', { name: 'main' }).getByRole('menuitem')
@@ -29,7 +23,7 @@ function navItems(page: Page) {
 
 for (const [role, { user, nav, absent }] of Object.entries(NAV_BY_ROLE)) {
   test(`${role} logs in and sees their own workspaces`, async ({ page }) => {
-    await login(page, user, DEMO_PASSWORD)
+    await loginUi(page, user, DEMO_PASSWORD)
     await expect(page.getByTestId('current-user')).toBeVisible()
     await expect(navItems(page)).toHaveText(nav)
     for (const label of absent) await expect(page.getByRole('menuitem', { name: label })).toHaveCount(0)
@@ -41,7 +35,7 @@ for (const [role, { user, nav, absent }] of Object.entries(NAV_BY_ROLE)) {
 }
 
 test('a wrong password gets a clear message in Chinese, and nothing opens', async ({ page }) => {
-  await login(page, 'op2', 'not-the-password')
+  await loginUi(page, 'op2', 'not-the-password')
   await expect(page.getByRole('alert')).toHaveText('用户名或密码错误')
   await expect(page.getByTestId('current-user')).toHaveCount(0)
   await expect(page.getByLabel('密码')).toHaveValue('')
@@ -69,7 +63,7 @@ test('switching to English switches the UI, and it stays after a reload', async 
 })
 
 test('an administrator adds an operator in the UI, who can then log in', async ({ page, browser }) => {
-  await login(page, 'admin', DEMO_PASSWORD)
+  await loginUi(page, 'admin', DEMO_PASSWORD)
   await page.getByRole('button', { name: /新增用户/ }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByLabel('用户名').fill('e2e_op')
@@ -84,7 +78,7 @@ test('an administrator adds an operator in the UI, who can then log in', async (
   await expect(page.getByRole('cell', { name: 'e2e_op' })).toBeVisible()
 
   const other = await browser.newPage()
-  await login(other, 'e2e_op', 'e2e-secret-1')
+  await loginUi(other, 'e2e_op', 'e2e-secret-1')
   await expect(other.getByTestId('current-user')).toContainText('测试坐席')
   await expect(other.getByRole('menuitem', { name: '拨号工作台' })).toBeVisible()
   await other.close()

@@ -1,10 +1,10 @@
+import { loginUi, hubAs } from './support'
 import { expect, test } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { HubClient } from '../helpers/ws-client'
 import { E2E_PORT } from '../../playwright.config'
 
 /** Mean volume (dB) of one channel of an audio file, decoded by Debian's ffmpeg. */
@@ -20,10 +20,7 @@ function meanVolume(file: string, mix: 'c0' | 'c1' | 'c0-c1'): number {
 
 test('an operator calls on the simulated line; the call is recorded in stereo and stored with its checksum', async ({ page }) => {
   test.setTimeout(90_000)
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('op3')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'op3')
   await page.getByRole('menuitem', { name: '拨号工作台' }).click()
   await expect(page.getByText('模拟线路', { exact: true })).toBeVisible()
   await page.getByLabel('电话号码').fill('13877110001')
@@ -35,9 +32,8 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 15_000 })
 
   // QA finds it, fetches it over HTTP, and checks what is in it.
-  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  const qa = await hubAs('qa')
   try {
-    expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
     const list = await qa.call('recordings.list', { limit: 5 })
     if (!list.ok) throw new Error(list.error.message)
     const rec = (list.value as { id: number; operatorName: string; line: string; state: string; durationMs: number; sha256: string; bytes: number }[]).find((r) => r.operatorName === '黄丽')!
@@ -73,10 +69,7 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
   test.setTimeout(90_000)
   const context = await browser.newContext()
   const page = await context.newPage()
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('op2')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'op2')
   await page.getByRole('menuitem', { name: '拨号工作台' }).click()
   await page.getByLabel('电话号码').fill('13877110002')
   await page.getByRole('button', { name: /呼\s*叫/ }).click()
@@ -84,9 +77,8 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
   await page.waitForTimeout(5000)
   await context.close() // the window is gone without hanging up
 
-  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
+  const qa = await hubAs('qa')
   try {
-    expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
     type Rec = { id: number; operatorName: string; state: string; durationMs: number; sha256: string | null; bytes: number }
     let rec: Rec | undefined
     await expect
@@ -116,10 +108,7 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
 })
 
 test('audio settings: the microphones are listed and the level meter moves with the microphone', async ({ page }) => {
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('op1')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'op1')
   await page.getByRole('menuitem', { name: '个人设置' }).click()
   await page.getByRole('button', { name: '测试麦克风' }).click()
   // Chromium's fake microphone beeps: the meter rises above silence within a few seconds

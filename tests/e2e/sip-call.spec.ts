@@ -1,9 +1,9 @@
+import { loginUi, hubAs } from './support'
 import { expect, test, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
-import { HubClient } from '../helpers/ws-client'
 import { startKamailio, type Kamailio } from '../helpers/kamailio'
 import { E2E_PORT } from '../../playwright.config'
 
@@ -42,8 +42,7 @@ test.afterAll(async () => {
 test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({ browser }) => {
   test.setTimeout(120_000)
   // An administrator gives op1 a SIP account.
-  const admin = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
-  expect((await admin.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
+  const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op1 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op1')!
   const set = await admin.call('sip.setAccount', { userId: op1.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
@@ -54,10 +53,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
 
   const ctx = await browser.newContext()
   const page = await ctx.newPage()
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('op1')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'op1')
   await page.getByRole('menuitem', { name: '拨号工作台' }).click()
   await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
   await page.getByLabel('电话号码').fill('1002')
@@ -71,8 +67,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   await page.getByRole('button', { name: /挂\s*断/ }).click()
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
 
-  const qa = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
-  expect((await qa.call('auth.login', { username: 'qa', password: 'demo1234' })).ok).toBe(true)
+  const qa = await hubAs('qa')
   const recs = await qa.call('recordings.list', { limit: 10 })
   const rec = (recs.ok ? (recs.value as { id: number; line: string; operatorName: string; state: string; durationMs: number }[]) : []).find((r) => r.line === 'sip')!
   expect(rec).toMatchObject({ state: 'done', operatorName: '王芳' })
@@ -94,8 +89,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
 
 test('the SIP server goes away and comes back: the line re-registers by itself', async ({ browser }) => {
   test.setTimeout(120_000)
-  const admin = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
-  expect((await admin.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
+  const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op3 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op3')!
   expect((await admin.call('sip.setAccount', { userId: op3.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1003', displayName: '黄丽', iceServers: [], outsidePrefix: '', password: 'x' })).ok).toBe(true)
@@ -103,10 +97,7 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
 
   const ctx = await browser.newContext()
   const page = await ctx.newPage()
-  await page.goto('/')
-  await page.getByLabel('用户名').fill('op3')
-  await page.getByLabel('密码').fill('demo1234')
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await loginUi(page, 'op3')
   await page.getByRole('menuitem', { name: '拨号工作台' }).click()
   const line = page.getByTestId('line-state')
   await expect(line).toHaveText('已注册', { timeout: 15_000 })

@@ -1,4 +1,4 @@
-import type { CallState, Phone, PhoneEvent } from './types'
+import { PhoneEvents, type CallState, type Phone } from './types'
 import { micConstraints, routeToSpeaker } from './devices'
 
 /**
@@ -10,9 +10,8 @@ const LINES = ['sim/hello.wav', 'sim/go-on.wav', 'sim/visit.wav']
 const RING_MS = 1500
 const GAP_MS = 1200
 
-export class SimulatedLine implements Phone {
+export class SimulatedLine extends PhoneEvents implements Phone {
   readonly kind = 'simulated' as const
-  private listeners = new Set<(e: PhoneEvent) => void>()
   private ctx: AudioContext | null = null
   private local: MediaStream | null = null
   private remote: MediaStream | null = null
@@ -20,15 +19,6 @@ export class SimulatedLine implements Phone {
   private state: CallState = 'idle'
   private number = ''
   private speaker = new Audio()
-
-  on(l: (e: PhoneEvent) => void): () => void {
-    this.listeners.add(l)
-    return () => this.listeners.delete(l)
-  }
-
-  private emit(e: PhoneEvent): void {
-    this.listeners.forEach((l) => l(e))
-  }
 
   private setState(state: CallState, cause?: string): void {
     this.state = state

@@ -1,6 +1,6 @@
 import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session, Web } from 'sip.js'
 import type { SipAccount } from '../../../../shared/contract'
-import type { CallState, CallStats, LineState, Phone, PhoneEvent } from './types'
+import { PhoneEvents, type CallState, type CallStats, type LineState, type Phone } from './types'
 import { micConstraints, routeToSpeaker } from './devices'
 
 /**
@@ -8,12 +8,11 @@ import { micConstraints, routeToSpeaker } from './devices'
  * the operator's account, re-registers by itself when the WebSocket comes back, and exposes the
  * call's two sides for the recorder.
  */
-export class SipLine implements Phone {
+export class SipLine extends PhoneEvents implements Phone {
   readonly kind = 'sip' as const
   private ua: UserAgent
   private registerer: Registerer
   private session: Session | null = null
-  private listeners = new Set<(e: PhoneEvent) => void>()
   private number = ''
   private line: LineState = 'unregistered'
   private wanted = false
@@ -23,6 +22,7 @@ export class SipLine implements Phone {
   private speaker = new Audio()
 
   constructor(private account: SipAccount & { password: string }) {
+    super()
     const uri = UserAgent.makeURI(`sip:${account.sipUser}@${account.domain}`)
     if (!uri) throw new Error(`bad SIP address ${account.sipUser}@${account.domain}`)
     this.ua = new UserAgent({
@@ -57,15 +57,6 @@ export class SipLine implements Phone {
         this.setLine('registered')
       } else if (s === RegistererState.Unregistered && this.wanted) this.setLine('registering')
     })
-  }
-
-  on(l: (e: PhoneEvent) => void): () => void {
-    this.listeners.add(l)
-    return () => this.listeners.delete(l)
-  }
-
-  private emit(e: PhoneEvent): void {
-    this.listeners.forEach((l) => l(e))
   }
 
   private setLine(state: LineState, reason?: string): void {

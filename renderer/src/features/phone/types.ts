@@ -28,3 +28,17 @@ export interface Phone {
   /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */
   media(): { local: MediaStream; remote: MediaStream } | null
 }
+
+/** The listeners both lines keep. */
+export class PhoneEvents {
+  private listeners = new Set<(e: PhoneEvent) => void>()
+
+  on(l: (e: PhoneEvent) => void): () => void {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+
+  protected emit(e: PhoneEvent): void {
+    this.listeners.forEach((l) => l(e))
+  }
+}
