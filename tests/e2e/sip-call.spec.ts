@@ -1,6 +1,5 @@
-import { loginUi, hubAs } from './support'
+import { hubAs, loginUi, meanVolume } from './support'
 import { expect, test, type Page } from '@playwright/test'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
@@ -10,12 +9,6 @@ import { E2E_PORT } from '../../playwright.config'
 const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
 let kamailio: Kamailio
 
-function ffmpeg(args: string): string {
-  return execFileSync('sh', ['-c', `ffmpeg -hide_banner ${args} 2>&1`], { encoding: 'utf8' })
-}
-function meanVolume(file: string, filter: string): number {
-  return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN')
-}
 
 /** The customer: a second sip.js agent in the same browser (tests/telephony/customer), answering with a 440 Hz tone. */
 async function openCustomer(page: Page, user: string): Promise<void> {

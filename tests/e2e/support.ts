@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { expect, type Page } from '@playwright/test'
 import { HubClient } from '../helpers/ws-client'
 import { E2E_PORT } from '../../playwright.config'
@@ -17,4 +18,20 @@ export async function hubAs(username: string): Promise<HubClient> {
   const c = await HubClient.connect(`ws://127.0.0.1:${E2E_PORT}/api/ws`)
   expect((await c.call('auth.login', { username, password: DEMO_PASSWORD })).ok).toBe(true)
   return c
+}
+
+/** ffmpeg's report (Debian's ffmpeg writes it to stderr). */
+export function ffmpeg(args: string): string {
+  return execFileSync('sh', ['-c', `ffmpeg -hide_banner ${args} 2>&1`], { encoding: 'utf8' })
+}
+
+/** Mean volume (dB) of an audio file after an audio filter, e.g. 'pan=mono|c0=c1' for the right channel. */
+export function meanVolume(file: string, filter: string): number {
+  return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN')
+}
+
+/** Seconds of audio in a file, by decoding it whole (MediaRecorder's WebM has no duration header). */
+export function decodedSeconds(file: string): number {
+  const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))
+  return times[times.length - 1] ?? NaN
 }

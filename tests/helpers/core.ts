@@ -56,3 +56,10 @@ export function fingerprint(core: Core, opts: { withAudit?: boolean } = {}): str
     })
     .join('\n')
 }
+
+/** The value of a successful contract call; a failure fails the test with its message. */
+export async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> {
+  const r = await p
+  if (!r.ok) throw new Error(r.error!.message)
+  return r.value as T
+}

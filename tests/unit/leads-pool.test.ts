@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ExcelJS from 'exceljs'
 import { createCore, type Core, type CoreConnection } from '../../electron/core'
-import { fingerprint, loginAs, makeCore, quietLogger } from '../helpers/core'
+import { fingerprint, loginAs, makeCore, quietLogger, ok } from '../helpers/core'
 import { upload } from '../helpers/upload'
 
 const FIX = join(__dirname, '../fixtures/leads')
@@ -16,12 +16,6 @@ beforeEach(async () => {
   sup = await loginAs(env.core, 'supervisor')
 })
 afterEach(() => env.cleanup())
-
-async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(r.error!.message)
-  return r.value as T
-}
 
 async function waitForJob(conn: CoreConnection, jobId: string) {
   for (let i = 0; i < 400; i++) {

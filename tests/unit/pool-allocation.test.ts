@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
 import { DAY_MS } from '../helpers/time'
-import { fingerprint, loginAs, makeCore } from '../helpers/core'
+import { fingerprint, loginAs, makeCore, ok } from '../helpers/core'
 
 type Env = Awaited<ReturnType<typeof makeCore>>
 let env: Env
 /** Logs in afresh: the tests move the clock past the session lifetime. */
 const as = (username: string): Promise<CoreConnection> => loginAs(env.core, username)
 const ids: Record<string, number> = {}
-
-async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(r.error!.message)
-  return r.value as T
-}
 
 function list(source: string, n: number, base: number): Buffer {
   const rows = Array.from({ length: n }, (_, i) => `${source}客户${i},139${String(base + i).padStart(8, '0')},南宁市青秀区`)

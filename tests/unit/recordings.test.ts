@@ -6,17 +6,11 @@ import { join } from 'node:path'
 import { createCore, type CoreConnection } from '../../electron/core'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { serveMedia } from '../../electron/main/media-protocol'
-import { loginAs, makeCore, quietLogger } from '../helpers/core'
+import { loginAs, makeCore, quietLogger, ok } from '../helpers/core'
 
 type Env = Awaited<ReturnType<typeof makeCore>>
 let env: Env
 let op1: CoreConnection
-
-async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(r.error!.message)
-  return r.value as T
-}
 
 /** One second of "audio" and its 50 peak frames (L min/max, R min/max as int8). */
 function chunk(seed: number) {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { DistrictLike } from '../../../shared/domain/address'
+import { DistrictsRepo } from '../districts/repo'
 import { LEAD_FIELDS, suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import { AppError } from '../errors'
 import { ftsText } from './fts'
@@ -77,10 +77,7 @@ export function importRows(db: Database.Database, src: RowSource, opts: ImportOp
   try {
     const mapping = resolveMapping(src.meta.headers, opts.mapping)
     const now = hooks.now.toISOString()
-    const districts = (db.prepare('SELECT code, name, city, aliases FROM districts').all() as (Omit<DistrictLike, 'aliases'> & { aliases: string })[]).map((d) => ({
-      ...d,
-      aliases: JSON.parse(d.aliases) as string[]
-    }))
+    const districts = new DistrictsRepo(db).list()
     // The do-not-call list is read once and checked in a hash while rows are prepared.
     const dnc = (db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?').all(now) as { phone: string; reason: string }[]).map(
       (d) => [d.phone, d.reason] as [string, string]

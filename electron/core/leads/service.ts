@@ -51,9 +51,15 @@ export class LeadsService {
 
   /** Reads and imports a file in-process, without the audit entry (the caller writes it). */
   async importTableFromFile(file: string, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>): Promise<ImportResult> {
-    const src = await openRowSource(readFileSync(file), opts, this.parseWorkerFile)
+    return this.run(readFileSync(file), opts, hooks)
+  }
+
+
+  /** Reads and imports in this process; the search index catches up after unless deferred. */
+  private async run(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }): Promise<ImportResult> {
+    const src = await openRowSource(bytes, opts, this.parseWorkerFile)
     const r = importRows(this.deps.db, src, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
-    indexAll(this.deps.db)
+    if (!hooks.deferIndex) indexAll(this.deps.db)
     return r
   }
 
@@ -67,9 +73,7 @@ export class LeadsService {
    * to date afterwards unless `deferIndex` (then call indexSearch).
    */
   async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }, source: string): Promise<ImportResult> {
-    const src = await openRowSource(bytes, opts, this.parseWorkerFile)
-    const result = importRows(this.deps.db, src, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
-    if (!hooks.deferIndex) indexAll(this.deps.db)
+    const result = await this.run(bytes, opts, hooks)
     this.deps.audit.write({
       userId: opts.userId,
       username: null,

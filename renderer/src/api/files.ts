@@ -1,6 +1,7 @@
 import type { ApiClient } from './client'
 
-function toBase64(bytes: Uint8Array): string {
+/** Bytes as base64, in slices (spreading a whole buffer into fromCharCode overflows the stack). */
+export function toBase64(bytes: Uint8Array): string {
   let s = ''
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(s)

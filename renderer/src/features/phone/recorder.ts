@@ -1,13 +1,8 @@
 import type { ApiClient } from '../../api/client'
+import { toBase64 } from '../../api/files'
 import workletUrl from './peaks-worklet.js?url'
 
 const FRAME_MS = 20
-
-function toBase64(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(s)
-}
 
 /**
  * Records an established call in stereo — operator on the left, customer on the right — as
