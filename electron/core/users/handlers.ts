@@ -31,8 +31,8 @@ export function createUsersHandlers(
       if (other && other.id !== selfId) throw new AppError('CONFLICT', 'errors.usernameTaken', { username })
     }
     if (staffNo) {
-      const clash = db.prepare('SELECT id FROM users WHERE staff_no = ?').get(staffNo) as { id: number } | undefined
-      if (clash && clash.id !== selfId) throw new AppError('CONFLICT', 'errors.staffNoTaken', { staffNo })
+      const clash = users.idByStaffNo(staffNo)
+      if (clash !== undefined && clash !== selfId) throw new AppError('CONFLICT', 'errors.staffNoTaken', { staffNo })
     }
   }
 

@@ -103,6 +103,10 @@ export class UsersRepo {
   byUsername(username: string): UserRow | undefined {
     return this.byNameStmt.get(username)
   }
+  /** The id of the user holding a staff number (工号), if any. */
+  idByStaffNo(staffNo: string): number | undefined {
+    return this.db.prepare('SELECT id FROM users WHERE staff_no = ?').pluck().get(staffNo) as number | undefined
+  }
   count(): number {
     return this.countStmt.get()!.n
   }
