@@ -63,22 +63,29 @@ test('switching to English switches the UI, and it stays after a reload', async 
 })
 
 test('an administrator adds an operator in the UI, who can then log in', async ({ page, browser }) => {
+  // Unique per run: the hub's data outlives a single test when it is repeated.
+  const suffix = String(Date.now() % 100_000)
+  const username = `e2e_op${suffix}`
   await loginUi(page, 'admin', DEMO_PASSWORD)
   await page.getByRole('button', { name: /新增用户/ }).click()
   const dialog = page.getByRole('dialog')
-  await dialog.getByLabel('用户名').fill('e2e_op')
+  await dialog.getByLabel('用户名').fill(username)
   await dialog.getByLabel('姓名').fill('测试坐席')
   // type to pick, as people do with a long list
-  await dialog.getByLabel('角色').pressSequentially('坐席')
-  await page.locator('.ant-select-item-option[title="坐席"]').click()
-  await expect(dialog.getByTitle('坐席')).toBeVisible()
-  await dialog.getByLabel('工号').fill('1777')
+  // Type to filter, then take the option; on a busy machine the list may still be moving, so retry.
+  await expect(async () => {
+    await dialog.getByLabel('角色').click()
+    await dialog.getByLabel('角色').fill('坐席')
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="坐席"]').click({ timeout: 2000 })
+    await expect(dialog.getByTitle('坐席')).toBeVisible({ timeout: 2000 })
+  }).toPass({ timeout: 20_000 })
+  await dialog.getByLabel('工号').fill(`7${suffix}`)
   await dialog.getByLabel('密码').fill('e2e-secret-1')
   await dialog.getByRole('button', { name: /新\s*建/ }).click()
-  await expect(page.getByRole('cell', { name: 'e2e_op' })).toBeVisible()
+  await expect(page.getByRole('cell', { name: username })).toBeVisible()
 
   const other = await browser.newPage()
-  await loginUi(other, 'e2e_op', 'e2e-secret-1')
+  await loginUi(other, username, 'e2e-secret-1')
   await expect(other.getByTestId('current-user')).toContainText('测试坐席')
   await expect(other.getByRole('menuitem', { name: '拨号工作台' })).toBeVisible()
   await other.close()
