@@ -31,6 +31,9 @@ import { MediaGrants } from './recordings/media'
 import { createSipHandlers } from './sip/handlers'
 import { KeyFileSecretBox, type SecretBox } from './secrets'
 import { createPoolHandlers } from './pool/handlers'
+import { CampaignsService } from './campaigns/service'
+import { DeskService } from './desk/service'
+import { createDeskHandlers } from './desk/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
@@ -70,6 +73,8 @@ export interface Core {
   readonly handlers: HandlerMap
   readonly downloads: DownloadStore
   readonly leads: LeadsService
+  readonly desk: DeskService
+  readonly campaigns: CampaignsService
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
   readonly media: MediaGrants
   /** Migration applied at open: from which schema version to which. */
@@ -131,7 +136,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const downloads = new DownloadStore(clock)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock)
-  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media)
+  const campaigns = new CampaignsService(deps)
+  const desk = new DeskService(deps, campaigns, () => settings.get())
+  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media, campaigns)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)
@@ -153,7 +160,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get().areaCode),
     ...createPoolHandlers(deps, pool),
     ...recordings.handlers(),
-    ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode)
+    ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode),
+    ...campaigns.handlers(),
+    ...createDeskHandlers(deps, desk, campaigns, () => settings.get())
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
@@ -165,6 +174,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }, opts.recallEveryMs ?? 3_600_000)
   recallTimer?.unref()
+  // Leases of desks that went silent end by themselves (each claim sweeps too).
+  const leaseTimer = setInterval(() => {
+    try {
+      desk.sweepLeases()
+    } catch (err) {
+      logger.error('lease sweep failed', err)
+    }
+  }, 30_000)
+  leaseTimer.unref()
   const staleMs = opts.recordingStaleMs ?? 30_000
   const staleTimer = setInterval(() => {
     recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
@@ -191,6 +209,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers,
     downloads,
     leads,
+    desk,
+    campaigns,
     media,
     migrated,
     connect: dispatcher.connect,
@@ -205,6 +225,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       closed = true
       if (recallTimer) clearInterval(recallTimer)
       clearInterval(staleTimer)
+      clearInterval(leaseTimer)
       if (db.open) db.close()
       releaseLock()
     }

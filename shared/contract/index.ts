@@ -1,5 +1,7 @@
 import type { z } from 'zod'
 import { auditMethods } from './audit'
+import { campaignsMethods } from './campaigns'
+import { deskMethods } from './desk'
 import { authMethods } from './auth'
 import { districtsMethods } from './districts'
 import { leadsMethods } from './leads'
@@ -24,7 +26,9 @@ export const contract = {
   ...leadsMethods,
   ...poolMethods,
   ...recordingsMethods,
-  ...sipMethods
+  ...sipMethods,
+  ...campaignsMethods,
+  ...deskMethods
 }
 
 export type Contract = typeof contract
@@ -58,6 +62,8 @@ export type { SystemInfo } from './system'
 export type { AuditEntry } from './audit'
 export type { District } from './districts'
 export * from './leads'
+export * from './campaigns'
+export * from './desk'
 export * from './pool'
 export * from './recordings'
 export * from './sip'

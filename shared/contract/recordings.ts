@@ -31,7 +31,7 @@ export const recordingsMethods = defineMethods({
     input: z
       .object({ leadId: idSchema.optional(), direction: z.enum(['outbound', 'inbound']), line: z.enum(['sip', 'simulated']) })
       .strict(),
-    output: z.object({ callId: idSchema }),
+    output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
     roles: ['operator']
   },
   'calls.end': {

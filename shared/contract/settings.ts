@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
-import { ALL_ROLES } from './roles'
+import { ALL_ROLES, roleSchema } from './roles'
 import { emptyInput, localeSchema } from './common'
 
 /** Organisation-wide settings kept by core. Per-seat settings (hub URL) stay on the seat. */
@@ -16,6 +16,27 @@ export const settingsSchema = z.object({
   lockoutMinutes: z.number().int().min(1).max(1440),
   /** Area code put before bare local landline numbers in imported lists (0771: Nanning). */
   areaCode: z.string().regex(/^0\d{2,3}$/),
+  /** The centre's time zone: calling windows and the legal 09:00–21:00 are read in it. */
+  timeZone: z.string().min(1).max(64).refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz })
+      return true
+    } catch {
+      return false
+    }
+  }, 'unknown time zone'),
+  /** Dials to one number, across all operators and campaigns: at most this many in 24 hours … */
+  capPerNumber24h: z.number().int().min(1).max(20),
+  /** … and this many in any 5 minutes. */
+  capPerNumber5min: z.number().int().min(1).max(5),
+  /** Minutes a lead stays leased to an operator's desk without a sign of life from it. */
+  leaseMinutes: z.number().int().min(1).max(120),
+  /** 号码脱敏: how numbers are masked for roles that may not see them. */
+  maskStyle: z.enum(['middle4', 'keepLast4']),
+  /** Roles that see numbers in the clear (they import the lists and keep the do-not-call list). */
+  clearRoles: z.array(roleSchema).max(6),
+  /** Roles that may unmask one lead's number on demand; each unmasking is written to the audit log. */
+  unmaskRoles: z.array(roleSchema).max(6),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */
   lanHub: z.object({
     enabled: z.boolean(),

@@ -66,7 +66,24 @@ export const en: Catalog = {
     recordingGap: 'A recording chunk is missing (expected {{expected}}, got {{got}})',
     secretUnreadable: 'A saved password cannot be opened (the key file was replaced or the data is damaged); set it again',
     sipPasswordRequired: 'A new SIP account needs a password',
-    importRunning: 'Another import is running; wait for it to finish'
+    importRunning: 'Another import is running; wait for it to finish',
+    notYourLead: 'This lead is no longer yours (its lease may have run out); take the next one',
+    outcomeExists: 'This call already has an outcome',
+    unknownDisposition: 'Unknown outcome: {{code}}',
+    callbackTimeRequired: 'Enter the callback time',
+    callbackInPast: 'The callback time must be in the future',
+    consentRequired: 'A visit needs the customer’s consent to pass their details to a field agent (PIPL)',
+    visitTimeRequired: 'Enter the agreed visit time',
+    districtRequiredForSuccess: 'Confirm the customer’s district so the lead goes to that district’s field agents',
+    campaignExists: 'A campaign named “{{name}}” already exists',
+    unmaskForbidden: 'You may not see full numbers',
+    pauseReasonRequired: 'Pick a reason for the pause',
+    idCard: {
+      badLength: 'An ID number has 18 characters',
+      badCharacters: 'An ID number is digits, with X allowed last',
+      badBirthDate: 'The birth date in the ID number is not valid',
+      badCheckDigit: 'The ID number’s check digit is wrong; check it'
+    },
   },
   importReasons: {
     phone: {
@@ -234,6 +251,25 @@ export const en: Catalog = {
     recalled: '{{n}} recalled'
   },
   desk: {
+    blocks: {
+      holiday: 'A holiday: no calls today; dialable from {{until}}',
+      legalHours: 'Outside the legal calling hours (09:00–21:00); dialable from {{until}}',
+      outsideWindow: 'Outside the campaign’s calling windows; dialable from {{until}}',
+      noWindows: 'The campaign has no calling windows',
+      dnc: 'The number is on the do-not-call list for good',
+      dncUntil: 'The number is on the do-not-call list until {{until}}',
+      maxAttempts: 'Maximum attempts reached ({{max}})',
+      retryLater: 'Retry interval: dial again after {{until}}',
+      cap24h: 'Dialed {{max}} times in 24 hours; next after {{until}}',
+      cap5min: 'Dialed in the last 5 minutes; next after {{until}}',
+      leased: 'Another operator is working it until {{until}}',
+      final: 'The lead has a final outcome; not dialed again',
+      inactive: 'Its campaign is inactive'
+    },
+    queue: {
+      closed: 'Outside the calling windows; the next opens at {{at}}',
+      nothingDue: 'Nothing to dial in the queue right now; the next is due at {{at}}'
+    },
     quality: 'Call quality: {{lost}} packets lost · jitter {{jitter}} ms · round trip {{rtt}} ms · {{kb}} KB received',
     badNumber: 'This number cannot be dialled; check it',
     sipLine: 'SIP line',

@@ -64,7 +64,24 @@ export const zhCN = {
     recordingGap: '录音分块缺失（应为第 {{expected}} 块，收到第 {{got}} 块）',
     secretUnreadable: '无法解开已保存的密码（密钥文件已更换或数据损坏），请重新设置',
     sipPasswordRequired: '新建 SIP 账号时必须填写密码',
-    importRunning: '已有一个导入正在进行，请等待其完成'
+    importRunning: '已有一个导入正在进行，请等待其完成',
+    notYourLead: '这条线索现在不在您手上（可能已超时释放），请取下一条',
+    outcomeExists: '这通电话已经保存过结果',
+    unknownDisposition: '未知的通话结果：{{code}}',
+    callbackTimeRequired: '请填写预约回拨时间',
+    callbackInPast: '预约回拨时间必须在将来',
+    consentRequired: '同意约访必须先征得客户同意将信息提供给地面营销人员（个人信息保护法）',
+    visitTimeRequired: '请填写约定的拜访时间',
+    districtRequiredForSuccess: '请确认客户所在区县，以便派给该区的地面营销人员',
+    campaignExists: '活动“{{name}}”已存在',
+    unmaskForbidden: '您没有查看完整号码的权限',
+    pauseReasonRequired: '暂停时请选择原因',
+    idCard: {
+      badLength: '身份证号应为 18 位',
+      badCharacters: '身份证号只能由数字和末位 X 组成',
+      badBirthDate: '身份证号中的出生日期无效',
+      badCheckDigit: '身份证号校验位错误，请核对'
+    }
   },
   importReasons: {
     phone: {
@@ -232,6 +249,25 @@ export const zhCN = {
     recalled: '已收回 {{n}} 条'
   },
   desk: {
+    blocks: {
+      holiday: '今天是节假日，不外呼；{{until}} 起可拨打',
+      legalHours: '不在法定外呼时间（09:00–21:00）内；{{until}} 起可拨打',
+      outsideWindow: '不在本活动的外呼时段内；{{until}} 起可拨打',
+      noWindows: '本活动没有设置可用的外呼时段',
+      dnc: '号码在免打扰名单中（长期）',
+      dncUntil: '号码在免打扰名单中，{{until}} 到期',
+      maxAttempts: '已达到最多拨打次数（{{max}} 次）',
+      retryLater: '按重拨间隔，{{until}} 后再拨',
+      cap24h: '该号码 24 小时内已拨打 {{max}} 次，{{until}} 后可再拨',
+      cap5min: '该号码 5 分钟内已拨打过，{{until}} 后可再拨',
+      leased: '另一位坐席正在处理，{{until}} 前不会分给别人',
+      final: '这条线索已有最终结果，不再拨打',
+      inactive: '所属活动已停用'
+    },
+    queue: {
+      closed: '现在不在外呼时段内，下一个时段从 {{at}} 开始',
+      nothingDue: '队列里暂时没有可以拨打的线索，下一条最早在 {{at}}'
+    },
     quality: '通话质量：丢包 {{lost}} · 抖动 {{jitter}} ms · 往返 {{rtt}} ms · 已收 {{kb}} KB',
     badNumber: '无法拨打这个号码，请检查',
     sipLine: 'SIP 线路',

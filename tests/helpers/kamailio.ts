@@ -1,19 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createSocket } from 'node:dgram'
+import { connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-/** Kamailio from Debian's packages on loopback, started and stopped by PID (tests/telephony/kamailio.cfg). */
-export interface Kamailio {
-  port: number
+/**
+ * The telephony test bed from Debian's packages on loopback (adapted from
+ * ../shared/telephony-testbed): Kamailio as registrar/proxy, rtpengine bridging WebRTC to plain
+ * RTP, baresip as a plain SIP phone. Each is started and stopped by PID.
+ */
+export interface Server {
   pid: number
+  log(): string
   stop(): Promise<void>
 }
+export interface Kamailio extends Server {
+  port: number
+}
 
-function portOpen(port: number): Promise<boolean> {
+export const RTPENGINE_NG_PORT = 22222 // fixed in tests/telephony/kamailio.cfg
+export const KAMAILIO_UDP_PORT = 5070
+
+function tcpOpen(port: number): Promise<boolean> {
   return new Promise((ok) => {
-    const s = connect(port, '127.0.0.1')
+    const s = tcpConnect(port, '127.0.0.1')
     s.once('connect', () => {
       s.destroy()
       ok(true)
@@ -22,30 +33,124 @@ function portOpen(port: number): Promise<boolean> {
   })
 }
 
-export async function startKamailio(port: number): Promise<Kamailio> {
-  const run = mkdtempSync(join(tmpdir(), 'leadline-kamailio-'))
-  const cfg = resolve('tests/telephony/kamailio.cfg')
+/** A UDP port is taken when binding it fails. */
+function udpTaken(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = createSocket('udp4')
+    s.once('error', () => ok(true))
+    s.bind(port, '127.0.0.1', () => s.close(() => ok(false)))
+  })
+}
+
+async function startProcess(name: string, cmd: string, args: string[], ready: (log: string) => Promise<boolean>, opts: { cwd?: string; onStop?: () => void; stopSignals?: number } = {}): Promise<Server> {
   let log = ''
-  const child: ChildProcess = spawn('kamailio', ['-DD', '-E', '-f', cfg, '-Y', run, '-P', join(run, 'kamailio.pid'), '-A', `WS_PORT=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd })
   child.stdout!.on('data', (d) => (log += d))
   child.stderr!.on('data', (d) => (log += d))
-  const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`kamailio could not start (is it installed? tests/setup/system-deps.sh installs it): ${e.message}`))))
-  for (let i = 0; i < 250; i++) {
-    if (child.exitCode !== null) throw new Error(`kamailio exited: ${log.slice(-2000)}`)
-    if (await Promise.race([portOpen(port), failed])) break
-    await new Promise((r) => setTimeout(r, 20))
-    if (i === 249) throw new Error(`kamailio did not listen on ${port}: ${log.slice(-2000)}`)
+  const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`${name} could not start (is it installed? tests/setup/system-deps.sh installs it): ${e.message}`))))
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${log.slice(-2000)}`)
+    if (await Promise.race([ready(log), failed])) break
+    if (i >= 400) {
+      child.kill('SIGKILL')
+      throw new Error(`${name} did not come up: ${log.slice(-2000)}`)
+    }
+    await new Promise((r) => setTimeout(r, 25))
   }
   const pid = child.pid!
   return {
-    port,
     pid,
+    log: () => log,
     stop: async () => {
-      if (child.exitCode === null) {
+      const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+      // baresip ignores the first SIGTERM while it unregisters (testbed gotcha 7): ask again, then insist.
+      for (let i = 0; i < (opts.stopSignals ?? 1) && child.exitCode === null; i++) {
         process.kill(pid, 'SIGTERM')
-        await new Promise((r) => child.once('exit', r))
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 400))])
       }
-      rmSync(run, { recursive: true, force: true })
+      if (child.exitCode === null) {
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
+        if (child.exitCode === null) process.kill(pid, 'SIGKILL')
+      }
+      await exited
+      opts.onStop?.()
     }
+  }
+}
+
+/** Kamailio (tests/telephony/kamailio.cfg): ws://127.0.0.1:<port> for sip.js, udp 5070 for baresip; with rtpengine, WebRTC↔RTP is bridged. */
+export async function startKamailio(port: number, opts: { rtpengine?: boolean } = {}): Promise<Kamailio> {
+  const run = mkdtempSync(join(tmpdir(), 'leadline-kamailio-'))
+  const cfg = resolve('tests/telephony/kamailio.cfg')
+  const args = ['-DD', '-E', '-f', cfg, '-Y', run, '-P', join(run, 'kamailio.pid'), '-A', `WS_PORT=${port}`]
+  if (opts.rtpengine) args.push('-A', 'WITH_RTPENGINE')
+  const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), { onStop: () => rmSync(run, { recursive: true, force: true }) })
+  return { ...s, port }
+}
+
+/** rtpengine in userspace only (--table=-1), its control socket on 127.0.0.1:22222. */
+export async function startRtpengine(): Promise<Server> {
+  return startProcess(
+    'rtpengine',
+    'rtpengine',
+    ['--config-file=none', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${RTPENGINE_NG_PORT}`, '--port-min=40000', '--port-max=40199', '--foreground', '--log-stderr', '--log-level=6'],
+    () => udpTaken(RTPENGINE_NG_PORT)
+  )
+}
+
+/**
+ * baresip 1.0 as a plain SIP/RTP phone registered with Kamailio over UDP: it answers every call
+ * by itself and sends a sine tone (48 kHz stereo, `ausine`), or dials `dial` once it runs.
+ */
+export async function startBaresip(o: { user: string; sipListenPort: number; toneHz?: number; dial?: string }): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadline-baresip-'))
+  const answer = o.dial ? '' : ';answermode=auto'
+  writeFileSync(join(dir, 'accounts'), `<sip:${o.user}@127.0.0.1:${KAMAILIO_UDP_PORT};transport=udp>;regint=600${answer};audio_codecs=opus/48000/2,pcmu,pcma\n`)
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${o.sipListenPort}`,
+      'call_local_timeout 120',
+      'call_max_calls 4',
+      'audio_player aubridge,spk',
+      `audio_source ausine,${o.toneHz ?? 440}`,
+      'audio_alert aubridge,spk',
+      'ausrc_srate 48000',
+      'ausrc_channels 2',
+      'audio_buffer 20-160',
+      'rtcp_mux no',
+      'jitter_buffer_delay 5-10',
+      'rtp_stats yes',
+      'net_interface 127.0.0.1',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module opus.so',
+      'module aubridge.so',
+      'module ausine.so',
+      'module_tmp uuid.so',
+      'module_tmp account.so',
+      'module_app menu.so',
+      'opus_bitrate 28000',
+      ''
+    ].join('\n')
+  )
+  writeFileSync(join(dir, 'contacts'), '')
+  const args = ['-f', dir]
+  if (o.dial) args.push('-e', `/dial ${o.dial}`)
+  // A callee is ready once Kamailio accepted its REGISTER.
+  return startProcess('baresip', 'baresip', args, async (log) => o.dial !== undefined || /200 OK/.test(log), {
+    cwd: dir,
+    stopSignals: 2,
+    onStop: () => rmSync(dir, { recursive: true, force: true })
+  })
+}
+
+/** Waits until a server's log matches. */
+export async function waitForLog(s: Server, re: RegExp, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!re.test(s.log())) {
+    if (Date.now() > until) throw new Error(`log never matched ${re}: ${s.log().slice(-1500)}`)
+    await new Promise((r) => setTimeout(r, 50))
   }
 }

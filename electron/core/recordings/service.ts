@@ -4,6 +4,7 @@ import { requireUser } from '../context'
 import { AppError } from '../errors'
 import type { MediaGrants } from './media'
 import type { RecordingFiles } from './store'
+import type { CampaignsService } from '../campaigns/service'
 
 /** The renderer sends a chunk about every second (MediaRecorder timeslice). */
 export const CHUNK_MS = 1000
@@ -52,7 +53,8 @@ export class RecordingsService {
   constructor(
     private deps: CoreDeps,
     private files: RecordingFiles,
-    private grants: MediaGrants
+    private grants: MediaGrants,
+    private campaigns: CampaignsService
   ) {}
 
   private row(id: number): Row | undefined {
@@ -115,11 +117,13 @@ export class RecordingsService {
     return {
       'calls.start': (input, ctx) => {
         const { user } = requireUser(ctx)
-        if (input.leadId !== undefined && !db.prepare('SELECT 1 FROM leads WHERE id = ?').get(input.leadId)) throw new AppError('NOT_FOUND')
+        const campaignId = input.leadId === undefined ? 1 : (db.prepare('SELECT campaign_id FROM leads WHERE id = ?').pluck().get(input.leadId) as number | undefined)
+        if (campaignId === undefined) throw new AppError('NOT_FOUND')
         const id = db
-          .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at) VALUES (?, ?, ?, ?, ?)')
-          .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString()).lastInsertRowid
-        return { callId: Number(id) }
+          .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString(), campaignId).lastInsertRowid
+        // An answered inbound call is the customer's own: they know whom they called, the notice is for outbound calls.
+        return { callId: Number(id), recordingNotice: input.direction === 'outbound' && this.campaigns.get(campaignId).settings.recordingNotice }
       },
       'calls.end': (input, ctx) => {
         const { user } = requireUser(ctx)

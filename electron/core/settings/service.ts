@@ -11,6 +11,13 @@ export const DEFAULT_SETTINGS: Settings = {
   lockoutThreshold: 5,
   lockoutMinutes: 15,
   areaCode: '0771',
+  timeZone: 'Asia/Shanghai',
+  capPerNumber24h: 3,
+  capPerNumber5min: 1,
+  leaseMinutes: 3,
+  maskStyle: 'middle4',
+  clearRoles: ['supervisor', 'admin'],
+  unmaskRoles: ['qa'],
   lanHub: { enabled: false, host: '0.0.0.0', port: 7300 }
 }
 

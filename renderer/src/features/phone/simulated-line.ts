@@ -1,5 +1,6 @@
 import { PhoneEvents, type CallState, type Phone } from './types'
-import { micConstraints, routeToSpeaker } from './devices'
+import { routeToSpeaker } from './devices'
+import { OutgoingAudio } from './outgoing'
 
 /**
  * 模拟线路: a customer who answers after a ring and speaks prepared lines (resources/sim, made with
@@ -13,7 +14,7 @@ const GAP_MS = 1200
 export class SimulatedLine extends PhoneEvents implements Phone {
   readonly kind = 'simulated' as const
   private ctx: AudioContext | null = null
-  private local: MediaStream | null = null
+  private out: OutgoingAudio | null = null
   private remote: MediaStream | null = null
   private timers: ReturnType<typeof setTimeout>[] = []
   private state: CallState = 'idle'
@@ -36,7 +37,7 @@ export class SimulatedLine extends PhoneEvents implements Phone {
   async call(number: string): Promise<void> {
     if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established') throw new Error('a call is in progress')
     this.number = number
-    this.local = await navigator.mediaDevices.getUserMedia({ audio: micConstraints() })
+    this.out = await OutgoingAudio.open()
     this.ctx = new AudioContext()
     await this.ctx.resume()
     this.setState('dialing')
@@ -77,7 +78,8 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     this.timers.forEach(clearTimeout)
     this.timers = []
     const was = this.state
-    this.local?.getTracks().forEach((t) => t.stop())
+    this.out?.close()
+    this.out = null
     this.speaker.srcObject = null
     await this.ctx?.close().catch(() => {})
     this.ctx = null
@@ -85,7 +87,11 @@ export class SimulatedLine extends PhoneEvents implements Phone {
   }
 
   setMuted(muted: boolean): void {
-    this.local?.getAudioTracks().forEach((t) => (t.enabled = !muted))
+    this.out?.setMuted(muted)
+  }
+
+  async playPrompt(url: string): Promise<void> {
+    await this.out?.play(url)
   }
 
   async setHeld(held: boolean): Promise<void> {
@@ -99,6 +105,6 @@ export class SimulatedLine extends PhoneEvents implements Phone {
   }
 
   media() {
-    return this.local && this.remote ? { local: this.local, remote: this.remote } : null
+    return this.out && this.remote ? { local: this.out.stream, remote: this.remote } : null
   }
 }

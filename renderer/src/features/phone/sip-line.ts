@@ -2,6 +2,7 @@ import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Inv
 import type { SipAccount } from '../../../../shared/contract'
 import { PhoneEvents, type CallState, type CallStats, type LineState, type Phone } from './types'
 import { micConstraints, routeToSpeaker } from './devices'
+import { OutgoingAudio } from './outgoing'
 
 /**
  * The real line: sip.js 0.21 against the call centre's SIP server over WebSocket. Registers with
@@ -20,6 +21,9 @@ export class SipLine extends PhoneEvents implements Phone {
   private attempt = 0
   /** The customer's voice in the operator's headset (and Chromium decodes remote WebRTC audio only when it is played). */
   private speaker = new Audio()
+  /** The microphone plus prompts, sent to the customer (see OutgoingAudio). */
+  private out: OutgoingAudio | null = null
+  private incoming = false
 
   constructor(private account: SipAccount & { password: string }) {
     super()
@@ -32,6 +36,11 @@ export class SipLine extends PhoneEvents implements Phone {
       authorizationPassword: account.password,
       transportOptions: { server: account.wsUrl },
       logLevel: 'warn',
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => {
+        this.out?.close()
+        this.out = await OutgoingAudio.open()
+        return this.out.stream
+      }),
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: { iceServers: account.iceServers as RTCIceServer[] },
         iceGatheringTimeout: 500
@@ -44,9 +53,15 @@ export class SipLine extends PhoneEvents implements Phone {
           this.scheduleReconnect()
         },
         onInvite: (inv: Invitation) => {
+          // One call at a time: a second caller hears busy.
+          if (this.session) {
+            void inv.reject({ statusCode: 486 }).catch(() => {})
+            return
+          }
           this.number = inv.remoteIdentity.uri.user ?? ''
+          this.incoming = true
           this.attach(inv)
-          this.emit({ type: 'call', state: 'ringing', number: this.number })
+          this.emit({ type: 'call', state: 'ringing', number: this.number, incoming: true })
         }
       }
     })
@@ -124,8 +139,10 @@ export class SipLine extends PhoneEvents implements Phone {
       if (mapped === 'ended') {
         this.speaker.srcObject = null
         this.session = null
+        this.out?.close()
+        this.out = null
       }
-      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? 'normal' : undefined })
+      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? 'normal' : undefined, incoming: this.incoming })
     })
   }
 
@@ -134,6 +151,7 @@ export class SipLine extends PhoneEvents implements Phone {
     const target = UserAgent.makeURI(`sip:${number}@${this.account.domain}`)
     if (!target) throw new Error(`bad number ${number}`)
     this.number = number
+    this.incoming = false
     const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } } })
     this.attach(inviter)
     this.emit({ type: 'call', state: 'dialing', number })
@@ -164,7 +182,11 @@ export class SipLine extends PhoneEvents implements Phone {
   }
 
   setMuted(muted: boolean): void {
-    this.sdh()?.localMediaStream.getAudioTracks().forEach((t) => (t.enabled = !muted))
+    this.out?.setMuted(muted)
+  }
+
+  async playPrompt(url: string): Promise<void> {
+    await this.out?.play(url)
   }
 
   async setHeld(held: boolean): Promise<void> {

@@ -4,7 +4,7 @@ export type CallState = 'idle' | 'dialing' | 'ringing' | 'established' | 'ended'
 
 export type PhoneEvent =
   | { type: 'line'; state: LineState; reason?: string }
-  | { type: 'call'; state: CallState; number: string; cause?: string }
+  | { type: 'call'; state: CallState; number: string; cause?: string; incoming?: boolean }
 
 export interface CallStats {
   packetsLost: number
@@ -23,6 +23,8 @@ export interface Phone {
   setMuted(muted: boolean): void
   setHeld(held: boolean): Promise<void>
   sendDtmf(digits: string): void
+  /** Plays a recorded prompt to the customer (and so into the recording), e.g. the recording disclosure. */
+  playPrompt(url: string): Promise<void>
   on(listener: (e: PhoneEvent) => void): () => void
   stats(): Promise<CallStats | null>
   /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */

@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3'
+import type { Campaign, DialBlock, Locale, Settings } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
+import { callingWindow, localTime } from '../../../shared/domain/calling-time'
+
+const MIN = 60_000
+const DAY = 24 * 60 * MIN
+
+export interface DialableLead {
+  id: number
+  phone: string
+  campaign_id: number
+  status: string
+  attempts: number
+  next_at: string | null
+  lease_by: number | null
+  lease_until: string | null
+}
+
+export type BlockCode = DialBlock['code']
+export interface Block {
+  code: BlockCode
+  until: Date | null
+  params?: Record<string, string | number>
+}
+
+/** Statuses a lead never leaves by itself: nothing more to dial. */
+const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhausted'])
+
+/**
+ * The calling rules, in one place: the legal 09:00–21:00, the campaign's windows and holidays,
+ * the do-not-call list, maximum attempts, retry times, and the per-number caps across all
+ * operators and campaigns. Each says why a lead cannot be dialed now, and from when it can.
+ */
+export class DialRules {
+  private dnc: Database.Statement<[string], { expires_at: string | null }>
+  private since: Database.Statement<[string, string], { n: number; first: string | null }>
+
+  constructor(
+    private db: Database.Database,
+    private settings: () => Settings
+  ) {
+    this.dnc = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?')
+    this.since = db.prepare('SELECT count(*) AS n, min(at) AS first FROM dial_attempts WHERE phone = ? AND at > ?')
+  }
+
+  /** The campaign's line now; a customer's own callback may fall outside the campaign's windows, never outside the legal hours. */
+  windowBlock(campaign: Campaign, now: Date, legalOnly = false): Block | null {
+    const tz = this.settings().timeZone
+    const rules = legalOnly
+      ? { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], holidays: [], extraWorkdays: [] }
+      : campaign.settings
+    const v = callingWindow(now, rules, tz)
+    return v.open ? null : { code: v.reason, until: v.opensAt }
+  }
+
+  dncBlock(phone: string, now: Date): Block | null {
+    const d = this.dnc.get(phone)
+    if (!d) return null
+    if (d.expires_at && d.expires_at <= now.toISOString()) return null
+    return { code: 'dnc', until: d.expires_at ? new Date(d.expires_at) : null }
+  }
+
+  /** At most N dials to one number in 24 hours and M in any 5 minutes, whoever dials. */
+  capBlocks(phone: string, now: Date): Block[] {
+    const s = this.settings()
+    const out: Block[] = []
+    const day = this.since.get(phone, new Date(now.getTime() - DAY).toISOString())!
+    if (day.n >= s.capPerNumber24h) out.push({ code: 'cap24h', until: this.nthUntil(phone, now, DAY, day.n - s.capPerNumber24h + 1), params: { max: s.capPerNumber24h } })
+    const five = this.since.get(phone, new Date(now.getTime() - 5 * MIN).toISOString())!
+    if (five.n >= s.capPerNumber5min) out.push({ code: 'cap5min', until: this.nthUntil(phone, now, 5 * MIN, five.n - s.capPerNumber5min + 1), params: { max: s.capPerNumber5min } })
+    return out
+  }
+
+  /** When enough dials have left the window for one more: the k-th oldest in it, plus the window. */
+  private nthUntil(phone: string, now: Date, span: number, k: number): Date {
+    const at = this.db
+      .prepare('SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?')
+      .pluck()
+      .get(phone, new Date(now.getTime() - span).toISOString(), k - 1) as string
+    return new Date(new Date(at).getTime() + span)
+  }
+
+  /** Every reason the lead cannot be dialed now by this operator (empty: dialable). */
+  blocks(lead: DialableLead, campaign: Campaign, now: Date, opts: { forUserId?: number; callback?: boolean } = {}): Block[] {
+    const out: Block[] = []
+    if (!campaign.active) out.push({ code: 'inactive', until: null })
+    const w = this.windowBlock(campaign, now, opts.callback)
+    if (w) out.push(w)
+    const d = this.dncBlock(lead.phone, now)
+    if (d) out.push(d)
+    if (lead.attempts >= campaign.settings.maxAttempts) out.push({ code: 'maxAttempts', until: null, params: { max: campaign.settings.maxAttempts } })
+    if (lead.next_at && lead.next_at > now.toISOString()) out.push({ code: 'retryLater', until: new Date(lead.next_at) })
+    if (lead.lease_by !== null && lead.lease_by !== opts.forUserId && lead.lease_until && lead.lease_until > now.toISOString()) out.push({ code: 'leased', until: new Date(lead.lease_until) })
+    out.push(...this.capBlocks(lead.phone, now))
+    // A final status is explained by the block that made it so (do-not-call, attempts), when there is one.
+    const explained = (lead.status === 'dnc' && out.some((b) => b.code === 'dnc')) || (lead.status === 'exhausted' && out.some((b) => b.code === 'maxAttempts'))
+    if (FINAL.has(lead.status) && !explained) out.unshift({ code: 'final', until: null, params: { status: lead.status } })
+    // A lead parked until another block passes (next_at set from it) is explained by that block alone.
+    const retry = out.find((b) => b.code === 'retryLater')
+    if (retry && out.some((b) => b !== retry && (!b.until || b.until >= retry.until!))) out.splice(out.indexOf(retry), 1)
+    return out
+  }
+
+  /** The earliest time every block will have passed (null: some never will). */
+  static clearsAt(blocks: Block[]): Date | null {
+    let at = 0
+    for (const b of blocks) {
+      if (!b.until) return null
+      at = Math.max(at, b.until.getTime())
+    }
+    return new Date(at)
+  }
+
+  /** The i18n key and parameters that say a block in words. */
+  message(b: Block): { key: string; params: Record<string, string | number> } {
+    const when = b.until ? formatLocal(b.until, this.settings().timeZone) : ''
+    const key = b.code === 'dnc' && b.until ? 'desk.blocks.dncUntil' : `desk.blocks.${b.code}`
+    return { key, params: { ...b.params, until: when } }
+  }
+
+  describe(b: Block, locale: Locale): DialBlock {
+    const m = this.message(b)
+    return { code: b.code, text: translate(locale, m.key, m.params), until: b.until ? b.until.toISOString() : null }
+  }
+}
+
+/** MM-DD HH:mm in the centre's time zone. */
+export function formatLocal(at: Date, tz: string): string {
+  const l = localTime(at, tz)
+  const h = Math.floor(l.minutes / 60)
+  const m = Math.floor(l.minutes % 60)
+  return `${l.day.slice(5)} ${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`
+}

@@ -1,0 +1,267 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CoreConnection } from '../../electron/core'
+import type { DeskLead } from '../../shared/contract'
+import { callingWindow } from '../../shared/domain/calling-time'
+import { withCheckDigit } from '../../shared/domain/id-card'
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../electron/core/campaigns/service'
+import { loginAs, makeCore, ok } from '../helpers/core'
+import { insertLeads } from '../helpers/leads'
+
+const MIN = 60_000
+const TZ = 'Asia/Shanghai'
+/** Local Shanghai time (UTC+8) as an instant. */
+const sh = (local: string) => new Date(`${local}+08:00`)
+
+type Env = Awaited<ReturnType<typeof makeCore>>
+let env: Env
+let op1: CoreConnection
+let op2: CoreConnection
+let sup: CoreConnection
+let n = 0
+const clientId = () => `test-outcome-${++n}-${Date.now()}`
+
+type Next = { lead: DeskLead; source: string; callbackId: number | null; leaseUntil: string } | { lead: null; reason: string; nextAt: string | null }
+const next = (c: CoreConnection) => ok<Next>(c.invoke('desk.next', {}))
+async function nextLead(c: CoreConnection) {
+  const r = await next(c)
+  if (!r.lead) throw new Error(`no lead: ${r.reason}`)
+  return r as Extract<Next, { lead: DeskLead }>
+}
+const dial = (c: CoreConnection, leadId: number, line: 'sip' | 'simulated' = 'sip') => ok<{ callId: number; number: string }>(c.invoke('desk.dial', { leadId, line }))
+const outcome = (c: CoreConnection, input: Record<string, unknown>) => ok<{ outcomeId: number; leadStatus: string; duplicate: boolean }>(c.invoke('desk.outcome', { clientId: clientId(), callId: null, ...input }))
+
+beforeEach(async () => {
+  // Monday 2026-11-23, 10:00 in Nanning.
+  env = await makeCore({ start: sh('2026-11-23T10:00:00').toISOString() })
+  op1 = await loginAs(env.core, 'op1')
+  op2 = await loginAs(env.core, 'op2')
+  sup = await loginAs(env.core, 'supervisor')
+})
+afterEach(() => env.cleanup())
+
+describe('calling windows', () => {
+  const rules = DEFAULT_CAMPAIGN_SETTINGS
+  it('follow the default Monday–Friday 10:00–12:00 and 13:30–18:00, with the lunch break', () => {
+    expect(callingWindow(sh('2026-11-23T09:59:59'), rules, TZ)).toMatchObject({ open: false, reason: 'outsideWindow', opensAt: sh('2026-11-23T10:00:00') })
+    expect(callingWindow(sh('2026-11-23T10:00:00'), rules, TZ)).toMatchObject({ open: true, closesAt: sh('2026-11-23T12:00:00') })
+    expect(callingWindow(sh('2026-11-23T12:30:00'), rules, TZ)).toMatchObject({ open: false, reason: 'outsideWindow', opensAt: sh('2026-11-23T13:30:00') })
+    expect(callingWindow(sh('2026-11-23T17:59:59'), rules, TZ).open).toBe(true)
+    // Friday evening: next Monday morning
+    expect(callingWindow(sh('2026-11-27T18:00:00'), rules, TZ)).toMatchObject({ open: false, opensAt: sh('2026-11-30T10:00:00') })
+  })
+
+  it('never go past the legal 09:00–21:00, whatever the campaign says: 20:59 yes, 21:00 no', () => {
+    const wide = { ...rules, windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '07:00', end: '23:30' }] }
+    expect(callingWindow(sh('2026-11-23T20:59:00'), wide, TZ).open).toBe(true)
+    expect(callingWindow(sh('2026-11-23T21:00:00'), wide, TZ)).toMatchObject({ open: false, reason: 'legalHours', opensAt: sh('2026-11-24T09:00:00') })
+    expect(callingWindow(sh('2026-11-24T08:59:00'), wide, TZ)).toMatchObject({ open: false, reason: 'legalHours', opensAt: sh('2026-11-24T09:00:00') })
+  })
+
+  it('skip holidays and honour weekend working days (调休)', () => {
+    const r = { ...rules, holidays: ['2026-11-24'], extraWorkdays: ['2026-11-28'] }
+    expect(callingWindow(sh('2026-11-24T11:00:00'), r, TZ)).toMatchObject({ open: false, reason: 'holiday', opensAt: sh('2026-11-25T10:00:00') })
+    expect(callingWindow(sh('2026-11-28T11:00:00'), r, TZ).open).toBe(true)
+  })
+})
+
+describe('the dial queue', () => {
+  it('hands out the due callbacks first, then the batch, then the shared pool, and never one lead to two operators', async () => {
+    const [a, b, c] = insertLeads(env.core.db, 3)
+    // b is in op1's batch for today
+    await ok(sup.invoke('allocation.commit', { day: '2026-11-23', perOperator: 1, operatorIds: [(await ok<{ id: number }>(op1.invoke('auth.me', {}))).id] }))
+    const batchLead = env.core.db.prepare('SELECT id FROM leads WHERE owner_id IS NOT NULL').pluck().get() as number
+    expect([a, b, c]).toContain(batchLead)
+    const first = await nextLead(op1)
+    expect(first).toMatchObject({ source: 'batch', lead: { id: batchLead } })
+    // asking again (a reload) gives the same lead, not a second one
+    expect((await nextLead(op1)).lead.id).toBe(batchLead)
+    // op1 books a callback for 10:30
+    await dial(op1, batchLead)
+    await outcome(op1, { leadId: batchLead, disposition: 'callback', callbackAt: sh('2026-11-23T10:30:00').toISOString() })
+    // now the pool feeds op1 and op2, never the same lead
+    const p1 = await nextLead(op1)
+    const p2 = await nextLead(op2)
+    expect(p1.source).toBe('pool')
+    expect(p2.source).toBe('pool')
+    expect(p1.lead.id).not.toBe(p2.lead.id)
+    await ok(op1.invoke('desk.release', { leadId: p1.lead.id }))
+    await ok(op2.invoke('desk.release', { leadId: p2.lead.id }))
+    // at 10:30 the callback comes back first
+    env.clock.set(sh('2026-11-23T10:30:00'))
+    expect(await nextLead(op1)).toMatchObject({ source: 'callback', lead: { id: batchLead } })
+    // and it is op1's own: op2 does not get it
+    const o2 = await nextLead(op2)
+    expect(o2.lead.id).not.toBe(batchLead)
+  })
+
+  it('an open callback goes to whoever is free in the campaign; a missed one shows to the supervisor', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    const l = await nextLead(op1)
+    expect(l.lead.id).toBe(a)
+    await dial(op1, a)
+    await outcome(op1, { leadId: a, disposition: 'callback', callbackAt: sh('2026-11-23T11:00:00').toISOString(), callbackOpen: true })
+    env.clock.set(sh('2026-11-23T11:00:00'))
+    expect(await nextLead(op2)).toMatchObject({ source: 'callback', lead: { id: a } })
+    await ok(op2.invoke('desk.release', { leadId: a }))
+    env.clock.set(sh('2026-11-23T11:30:00'))
+    const missed = await ok<{ leadId: number; phone: string }[]>(sup.invoke('desk.missedCallbacks', {}))
+    expect(missed).toMatchObject([{ leadId: a }])
+  })
+
+  it('says why nothing is dialable outside the windows, and from when', async () => {
+    insertLeads(env.core.db, 2)
+    env.clock.set(sh('2026-11-23T12:15:00'))
+    const r = await next(op1)
+    expect(r).toMatchObject({ lead: null, nextAt: sh('2026-11-23T13:30:00').toISOString() })
+    expect((r as { reason: string }).reason).toContain('13:30')
+  })
+
+  it('skips numbers on the do-not-call list, leads past their retry time or attempts, and explains each in words', async () => {
+    const [a, b, c] = insertLeads(env.core.db, 3)
+    await ok(sup.invoke('dnc.add', { phone: '13900000000', reason: '客户投诉', months: 6 }))
+    env.core.db.prepare('UPDATE leads SET attempts = 6 WHERE id = ?').run(b)
+    env.core.db.prepare('UPDATE leads SET next_at = ? WHERE id = ?').run(sh('2026-11-23T15:00:00').toISOString(), c)
+    const r = await next(op1)
+    expect(r.lead).toBeNull()
+    const why = async (id: number) => ok<{ dialable: boolean; blocks: { code: string; text: string; until: string | null }[] }>(sup.invoke('desk.why', { leadId: id }))
+    expect(await why(a)).toMatchObject({ dialable: false, blocks: [{ code: 'dnc' }] })
+    expect((await why(a)).blocks[0].text).toMatch(/免打扰名单中，05-23 10:00 到期/)
+    expect((await why(b)).blocks).toMatchObject([{ code: 'maxAttempts', until: null }])
+    expect(await why(c)).toMatchObject({ dialable: false, blocks: [{ code: 'retryLater', until: sh('2026-11-23T15:00:00').toISOString() }] })
+    env.clock.set(sh('2026-11-23T15:00:00'))
+    expect((await nextLead(op1)).lead.id).toBe(c)
+  })
+
+  it('caps dials to one number: one in any 5 minutes and three in 24 hours, across operators', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    for (let i = 0; i < 3; i++) {
+      const who = i % 2 ? op2 : op1
+      expect((await nextLead(who)).lead.id).toBe(a)
+      await dial(who, a)
+      await outcome(who, { leadId: a, disposition: 'busy' })
+      // busy retries after 30 minutes; 5 minutes later the 5-minute cap is gone but the retry time is not
+      env.clock.advance(4 * MIN)
+      const w = await ok<{ blocks: { code: string }[] }>(sup.invoke('desk.why', { leadId: a }))
+      expect(w.blocks.map((b) => b.code).sort()).toEqual(i === 2 ? ['cap24h', 'cap5min'] : ['cap5min', 'retryLater'])
+      env.clock.advance(27 * MIN)
+    }
+    // after three dials, the 24-hour cap holds it until a day after the first
+    const w = await ok<{ blocks: { code: string; until: string }[] }>(sup.invoke('desk.why', { leadId: a }))
+    expect(w.blocks).toMatchObject([{ code: 'cap24h', until: sh('2026-11-24T10:00:00').toISOString() }])
+    expect((await next(op1)).lead).toBeNull()
+  })
+
+  it('a lease that runs out (a crashed seat) gives the lead to another operator', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    expect((await next(op2)).lead).toBeNull()
+    // op1's desk renews while it works …
+    env.clock.advance(2 * MIN)
+    await ok(op1.invoke('desk.renew', { leadId: a }))
+    env.clock.advance(2 * MIN)
+    expect((await next(op2)).lead).toBeNull()
+    // … then goes silent
+    env.clock.advance(2 * MIN)
+    expect((await nextLead(op2)).lead.id).toBe(a)
+    // op1 cannot dial it any more
+    expect(await op1.invoke('desk.dial', { leadId: a, line: 'sip' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.notYourLead' } })
+  })
+})
+
+describe('outcomes', () => {
+  it('a refusal puts the number on do-not-call for 6 months; the outcome is saved once even when sent twice', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    await nextLead(op1)
+    const { callId } = await dial(op1, a)
+    const input = { clientId: 'refusal-once-0001', leadId: a, callId, disposition: 'refused', notes: '明确拒绝' }
+    const first = await ok<{ outcomeId: number; duplicate: boolean; leadStatus: string }>(op1.invoke('desk.outcome', input))
+    expect(first).toMatchObject({ duplicate: false, leadStatus: 'refused' })
+    expect(await ok(op1.invoke('desk.outcome', input))).toMatchObject({ outcomeId: first.outcomeId, duplicate: true })
+    expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(1)
+    const dnc = env.core.db.prepare('SELECT source, expires_at FROM dnc WHERE phone = ?').get('13900000000') as { source: string; expires_at: string }
+    expect(dnc.source).toBe('refusal')
+    expect(dnc.expires_at).toBe(sh('2027-05-22T10:00:00').toISOString())
+  })
+
+  it('a success needs a visit time and the customer’s consent, and records the district', async () => {
+    const [a] = insertLeads(env.core.db, 1, { district: null })
+    await nextLead(op1)
+    const { callId } = await dial(op1, a)
+    const base = { leadId: a, callId, disposition: 'accepted', visitAt: sh('2026-11-25T15:00:00').toISOString() }
+    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base })).toMatchObject({ ok: false, error: { key: 'errors.consentRequired' } })
+    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true })).toMatchObject({ ok: false, error: { key: 'errors.districtRequiredForSuccess' } })
+    expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(0)
+    const r = await outcome(op1, { ...base, consent: true, districtCode: '450105', productInterest: '重疾险' })
+    expect(r.leadStatus).toBe('accepted')
+    expect(env.core.db.prepare('SELECT district_code, status, lease_by FROM leads WHERE id = ?').get(a)).toEqual({ district_code: '450105', status: 'accepted', lease_by: null })
+    expect(env.core.db.prepare('SELECT success, consent, visit_at FROM outcomes').get()).toEqual({ success: 1, consent: 1, visit_at: base.visitAt })
+  })
+
+  it('no answer retries after its delay and stops at the maximum attempts', async () => {
+    await ok(sup.invoke('campaigns.update', { id: 1, settings: { maxAttempts: 2 } }))
+    const [a] = insertLeads(env.core.db, 1)
+    await nextLead(op1)
+    await dial(op1, a)
+    expect(await outcome(op1, { leadId: a, disposition: 'no_answer' })).toMatchObject({ leadStatus: 'new' })
+    expect((await next(op1)).lead).toBeNull()
+    // due again at 12:00, in the lunch break: dialed when the afternoon window opens
+    env.clock.set(sh('2026-11-23T12:00:00'))
+    expect((await next(op1)).lead).toBeNull()
+    env.clock.set(sh('2026-11-23T13:30:00'))
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    await dial(op1, a)
+    expect(await outcome(op1, { leadId: a, disposition: 'no_answer' })).toMatchObject({ leadStatus: 'exhausted' })
+  })
+})
+
+describe('number privacy', () => {
+  it('operators see masked numbers; the softphone gets the full one only to dial; unmasking is its own permission, audited', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    const l = await nextLead(op1)
+    expect(l.lead.phone).toBe('139****0000')
+    expect((await dial(op1, a)).number).toBe('13900000000')
+    expect(await op1.invoke('desk.unmask', { leadId: a, reason: '核对号码' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    const qa = await loginAs(env.core, 'qa')
+    expect((await ok<DeskLead>(qa.invoke('desk.card', { leadId: a }))).phone).toBe('139****0000')
+    expect(await ok(qa.invoke('desk.unmask', { leadId: a, reason: '客户投诉核实' }))).toEqual({ phone: '13900000000' })
+    const actions = env.core.db.prepare("SELECT action, username FROM audit_log WHERE action LIKE 'desk.unmask%' ORDER BY id").all()
+    expect(actions).toEqual([
+      { action: 'desk.unmask.denied', username: 'op1' },
+      { action: 'desk.unmask', username: 'qa' }
+    ])
+    // another style: only the last four digits
+    await ok((await loginAs(env.core, 'admin')).invoke('settings.update', { maskStyle: 'keepLast4' }))
+    expect((await ok<DeskLead>(op1.invoke('desk.card', { leadId: a }))).phone).toBe('*******0000')
+  })
+
+  it('an ID number entered on the card is checked, and fills birth date and gender', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    await nextLead(op1)
+    const idNo = withCheckDigit('45010319900101123')
+    const wrong = idNo.slice(0, 17) + (idNo[17] === '0' ? '1' : '0')
+    expect(await op1.invoke('desk.saveCard', { leadId: a, idNo: wrong })).toMatchObject({ ok: false, error: { key: 'errors.idCard.badCheckDigit' } })
+    const card = await ok<DeskLead>(op1.invoke('desk.saveCard', { leadId: a, idNo, card: { basic: { maritalStatus: 'married' }, life: { hobbies: '钓鱼' }, family: [{ relation: '配偶', name: '李明' }], insurance: [] } }))
+    expect(card).toMatchObject({ birthDate: '1990-01-01', gender: 'M', idNo: `450103********${idNo.slice(-4)}`, card: { life: { hobbies: '钓鱼' }, family: [{ relation: '配偶' }] } })
+  })
+})
+
+describe('agent states and figures', () => {
+  it('logs states with times, asks a reason for a pause, and counts only real calls in my figures', async () => {
+    expect(await op1.invoke('desk.setState', { state: 'paused' })).toMatchObject({ ok: false, error: { key: 'errors.pauseReasonRequired' } })
+    await ok(op1.invoke('desk.setState', { state: 'ready' }))
+    env.clock.advance(MIN)
+    await ok(op1.invoke('desk.setState', { state: 'paused', reason: 'break' }))
+    const board = await ok<{ name: string; state: string; reason: string | null }[]>(sup.invoke('desk.board', {}))
+    expect(board.find((b) => b.name === '王芳')).toMatchObject({ state: 'paused', reason: 'break' })
+    const [a, b] = insertLeads(env.core.db, 2)
+    for (const [id, line] of [[a, 'sip'], [b, 'simulated']] as const) {
+      await nextLead(op1)
+      const { callId } = await dial(op1, id, line)
+      await ok(op1.invoke('recordings.start', { callId, mime: 'audio/webm' }))
+      env.clock.advance(90_000)
+      await ok(op1.invoke('calls.end', { callId, cause: 'normal', answered: true }))
+      await outcome(op1, { leadId: id, callId, disposition: 'accepted', consent: true, visitAt: sh('2026-11-26T10:00:00').toISOString() })
+    }
+    expect(await ok(op1.invoke('desk.today', {}))).toEqual({ calls: 1, connected: 1, talkSec: 90, successes: 1, target: 20, callbacksDue: 0 })
+  })
+})
