@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test'
 
 /** The hub the tests start (tests/e2e/global-setup.ts) serves the built renderer on this port. */
 export const E2E_PORT = Number(process.env.LEADLINE_E2E_PORT ?? 7391)
+/** The hub's clock in the end-to-end run starts here (Monday 10:00 in Nanning). */
+export const E2E_CLOCK_START = '2026-11-23T10:00:00+08:00'
 
 export default defineConfig({
   testDir: 'tests/e2e',

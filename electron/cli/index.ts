@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { ROLES, type Locale, type Result } from '../../shared/contract'
-import { createCore, stderrLogger, type Core } from '../core'
+import { createCore, ShiftedClock, stderrLogger, type Core } from '../core'
 import { AppError, toErrorShape } from '../core/errors'
 import { restoreDatabase } from '../core/db/backup'
 import { dataDirOwner } from '../core/db/lock'
@@ -236,7 +236,8 @@ async function serve(
   const port = opt.port === undefined ? 7300 : Number(opt.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('errors.badOption', { name: '--port', value: String(opt.port) })
   const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
-  const core = await openCore({ demo: !opt['no-demo'], exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined })
+  const clockStart = process.env.LEADLINE_CLOCK_START
+  const core = await openCore({ demo: !opt['no-demo'], exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {

@@ -17,7 +17,7 @@ import { createUsersHandlers } from './users/handlers'
 import { SettingsStore, createSettingsHandlers } from './settings/service'
 import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
-import { seedDemo, seedDistricts } from './demo/seed'
+import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService } from './leads/service'
 import { ImportJobs } from './leads/jobs'
@@ -47,6 +47,8 @@ export interface CoreOptions {
   appVersion?: string
   /** Seed the demo team on an empty installation (default true). False: ask for the first admin. */
   demo?: boolean
+  /** With the demo team, demo leads in the pool and the operators' batches (default: as demo). */
+  demoLeads?: boolean
   /** better_sqlite3.node built for the running runtime, when it is not the one in node_modules. */
   nativeBinding?: string
   logger?: Logger
@@ -146,7 +148,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
 
   if (migrated.from === 0) {
     seedDistricts(districts)
-    if (opts.demo ?? true) await seedDemo(deps, users, settings)
+    if (opts.demo ?? true) {
+      await seedDemo(deps, users, settings)
+      if (opts.demoLeads ?? true) seedDemoLeads(deps, desk.todayBounds().day)
+    }
   }
 
   // TypeScript checks that every method of the contract has exactly one handler here.
@@ -234,4 +239,4 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
 
 export type { CoreConnection, Logger } from './invoke'
 export { AppError } from './errors'
-export { ManualClock, systemClock, type Clock } from './clock'
+export { ManualClock, ShiftedClock, systemClock, type Clock } from './clock'

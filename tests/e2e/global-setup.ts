@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { E2E_PORT } from '../../playwright.config'
+import { E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
 
 /**
  * Starts the real hub (the built CLI's `serve`) on a fresh demo data folder, waits until it
@@ -12,10 +12,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const cli = resolve('out/main/cli.js')
   if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` before the end-to-end tests')
   const data = mkdtempSync(join(tmpdir(), 'leadline-e2e-'))
+  process.env.LEADLINE_E2E_HUB_T0 = String(Date.now())
   const child = spawn(process.execPath, [cli, 'serve', '--data', data, '--port', String(E2E_PORT), '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // A recording whose page was closed is declared interrupted after 4 s instead of 30 s.
-    env: { ...process.env, LANG: 'C', LEADLINE_RECORDING_STALE_MS: '4000' }
+    // The hub's clock starts on a Monday at 10:00 in Nanning, inside the calling windows, whatever the hour of the run.
+    env: { ...process.env, LANG: 'C', LEADLINE_RECORDING_STALE_MS: '4000', LEADLINE_CLOCK_START: E2E_CLOCK_START }
   })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += String(d)))

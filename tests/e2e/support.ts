@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { expect, type Page } from '@playwright/test'
 import { HubClient } from '../helpers/ws-client'
-import { E2E_PORT } from '../../playwright.config'
+import { E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
 
 export const DEMO_PASSWORD = 'demo1234'
 
@@ -34,4 +34,26 @@ export function meanVolume(file: string, filter: string): number {
 export function decodedSeconds(file: string): number {
   const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))
   return times[times.length - 1] ?? NaN
+}
+
+/** The hub's clock now (it started at E2E_CLOCK_START when the run began, and runs at the normal pace). */
+export function hubNow(): Date {
+  return new Date(new Date(E2E_CLOCK_START).getTime() + (Date.now() - Number(process.env.LEADLINE_E2E_HUB_T0)))
+}
+
+/** "YYYY-MM-DD HH:mm" in the browser's zone (the date pickers' format). */
+export function pickerText(at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}`
+}
+
+/** A fresh operator for one test (so tests on the shared hub do not take each other's leads). */
+export async function newOperator(prefix: string): Promise<{ username: string; password: string; displayName: string }> {
+  const admin = await hubAs('admin')
+  const n = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 100)}`
+  const u = { username: `${prefix}${n}`, password: 'operator-pass-1', displayName: `测试坐席${n}` }
+  const r = await admin.call('users.create', { ...u, role: 'operator', staffNo: `T${n}` })
+  admin.close()
+  if (!r.ok) throw new Error(r.error.message)
+  return u
 }

@@ -13,10 +13,10 @@ export function tempDir(prefix = 'leadline-test-'): { dir: string; cleanup: () =
 }
 
 /** A real core on a real SQLite file in a fresh temp folder, with a clock the test moves. */
-export async function makeCore(opts: { demo?: boolean; dataDir?: string; start?: string } = {}) {
+export async function makeCore(opts: { demo?: boolean; demoLeads?: boolean; dataDir?: string; start?: string } = {}) {
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir()
   const clock = new ManualClock(opts.start ?? '2026-11-23T02:00:00Z')
-  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, logger: quietLogger, recallEveryMs: null })
+  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, demoLeads: opts.demoLeads ?? false, logger: quietLogger, recallEveryMs: null })
   return {
     core,
     clock,

@@ -190,7 +190,7 @@ describe('the import worker (built bundle)', () => {
   const worker = resolve('out/main/import-worker.js')
   it('runs the import on its own thread and can be cancelled half way with the pool unchanged', async () => {
     expect(existsSync(worker)).toBe(true)
-    const core: Core = await createCore({ dataDir: join(env.dir, 'w'), demo: true, logger: quietLogger, importWorkerFile: worker })
+    const core: Core = await createCore({ dataDir: join(env.dir, 'w'), demo: true, demoLeads: false, logger: quietLogger, importWorkerFile: worker })
     try {
       const conn = await loginAs(core, 'supervisor')
       const rows = Array.from({ length: 60_000 }, (_, i) => `客户${i},139${String(i).padStart(8, '0')},南宁市青秀区民族大道${i}号`).join('\n')

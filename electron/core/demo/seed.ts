@@ -58,3 +58,44 @@ export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: Setti
     deps.audit.write({ userId: null, username: null, action: 'system.demoSeeded', details: { users: DEMO_USERS.length }, source: 'system' })
   })()
 }
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '黄', '韦', '覃', '蒙', '莫', '梁', '陆', '农', '卢', '罗', '周', '吴', '邓', '谢', '唐']
+const GIVEN = ['建华', '秀英', '志强', '丽娟', '海燕', '国庆', '春梅', '小军', '文杰', '美玲', '永福', '桂兰', '德明', '晓燕', '家宝', '玉珍']
+const STREETS = ['民族大道', '朝阳路', '星光大道', '友爱路', '白沙大道', '五一路', '大学路', '江南路', '竹溪大道', '金湖路']
+
+/**
+ * Demo leads for a fresh demo installation, so the desk has work at once: 150 customers across
+ * Nanning's districts, 20 in each demo operator's batch, the rest in the shared pool. Numbers are
+ * in the 170 0771 range, which no real list uses. The demo campaign calls every day 09:00–21:00
+ * (inside the legal hours) so a demo works in the evening and at weekends too.
+ */
+export function seedDemoLeads(deps: CoreDeps, day: string): void {
+  const { db } = deps
+  const now = deps.clock.now().toISOString()
+  db.transaction(() => {
+    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get()) return
+    db.prepare('UPDATE campaigns SET name = ?, settings = ? WHERE id = 1').run('演示活动', JSON.stringify({ windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }] }))
+    const batch = Number(
+      db
+        .prepare("INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, policy, mapping, rows, imported, created_at) VALUES (1, '演示名单.xlsx', '演示数据', 'xlsx', NULL, 'skip', '[]', 150, 150, ?)")
+        .run(now).lastInsertRowid
+    )
+    const ops = db.prepare("SELECT id FROM users WHERE role = 'operator' ORDER BY id").pluck().all() as number[]
+    const ins = db.prepare(
+      `INSERT INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, address, district_code, batch_id, owner_id, owned_since, status, created_at, updated_at)
+       VALUES (1, ?, 'mobile', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    const alloc = db.prepare('INSERT INTO allocations (lead_id, operator_id, day, allocated_at) VALUES (?, ?, ?, ?)')
+    for (let i = 0; i < 150; i++) {
+      const d = NANNING_DISTRICTS[i % NANNING_DISTRICTS.length]
+      const gender = i % 2 ? 'F' : 'M'
+      const name = SURNAMES[i % SURNAMES.length] + GIVEN[(i * 7 + Math.floor(i / 20) * 3) % GIVEN.length] // unique for the 150
+      const birth = `${1960 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
+      const street = STREETS[i % STREETS.length]
+      const address = `南宁市${d.name}${street}${(i % 180) + 1}号`
+      const owner = i < ops.length * 20 ? ops[Math.floor(i / 20)] : null
+      const id = Number(ins.run(`1707710${String(1000 + i).padStart(4, '0')}`, name, gender, birth, address, d.code, batch, owner, owner ? now : null, owner ? 'allocated' : 'new', now, now).lastInsertRowid)
+      if (owner) alloc.run(id, owner, day, now)
+    }
+  })()
+}

@@ -1,4 +1,5 @@
 import type { ApiClient } from './client'
+import { MEDIA_SCHEME } from '../../../shared/contract'
 
 /** Bytes as base64, in slices (spreading a whole buffer into fromCharCode overflows the stack). */
 export function toBase64(bytes: Uint8Array): string {
@@ -41,4 +42,11 @@ export async function download(api: ApiClient, token: string, fileName: string):
   const url = URL.createObjectURL(new Blob([bytes], { type: f.contentType }))
   save(url, f.fileName)
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Where the player streams a recording from: the hub's media path, or the desktop's privileged protocol. */
+export async function recordingUrl(api: ApiClient, recordingId: number): Promise<string> {
+  const m = await api.invoke('recordings.media', { id: recordingId })
+  if (api.kind === 'ws' && api.url) return api.url.replace(/^ws/, 'http').replace(/\/api\/ws$/, m.path)
+  return `${MEDIA_SCHEME}://media/${m.token}`
 }

@@ -1,180 +1,511 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
-import { Alert, Button, Card, Descriptions, Input, Segmented, Space, Tag, Typography } from 'antd'
-import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, StopOutlined } from '@ant-design/icons'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Alert, Button, Card, Col, Descriptions, Empty, Input, Progress, Row, Segmented, Select, Space, Statistic, Tag, Tooltip, Typography, message } from 'antd'
+import { AudioMutedOutlined, AudioOutlined, CustomerServiceOutlined, PauseCircleOutlined, PhoneOutlined, QuestionCircleOutlined, StepForwardOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { Recording } from '../../../../shared/contract'
-import { useApi } from '../../api/ApiProvider'
-import { ApiError, errorText } from '../../api/errors'
+import { useQueryClient } from '@tanstack/react-query'
+import { PAUSE_REASONS, type AgentState, type DeskLead } from '../../../../shared/contract'
 import { dialString } from '../../../../shared/domain/dialplan'
-import { CallRecorder } from '../phone/recorder'
-import { SimulatedLine } from '../phone/simulated-line'
-import type { CallState, CallStats, LineState, Phone } from '../phone/types'
-import { SipLine } from '../phone/sip-line'
+import { useApi, useConnectionStatus } from '../../api/ApiProvider'
+import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
+import { useCurrentUser } from '../auth/AuthProvider'
+import { CustomerCard } from './CustomerCard'
+import { OutcomeForm, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
+import { OutcomeOutbox, newClientId } from './outbox'
+import { ScriptPanel } from './ScriptPanel'
+import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
+import { useSoftphone } from './use-softphone'
+
+interface Work {
+  lead: DeskLead
+  source: 'callback' | 'batch' | 'pool'
+  callbackId: number | null
+  /** The call made for this lead (an outcome belongs to it). */
+  callId: number | null
+  outcomeSaved: boolean
+}
+
+const RENEW_MS = 60_000
+
+function mmss(s: number): string {
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+}
 
 /**
- * 拨号工作台 (first part): the softphone — the SIP line when the operator has an account, else the
- * simulated line — recording every answered call.
- * The dial queue, script and outcome form come with the operator desk.
+ * 拨号工作台: the dial queue (next lead, preview or progressive), the softphone, the customer
+ * card, the script with its required steps, the outcome form, the operator's figures for today
+ * and a key for every call action.
  */
 export function DeskPage() {
   const { t } = useTranslation()
   const api = useApi()
+  const qc = useQueryClient()
+  const me = useCurrentUser()
+  const status = useConnectionStatus()
   const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
+  const settings = useMethodQuery('settings.get', {}, ['settings.get'])
+  const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
+  const today = useMethodQuery('desk.today', {}, ['desk.today'])
   const [lineKind, setLineKind] = useState<'sip' | 'simulated'>('simulated')
   useEffect(() => {
     if (account.data) setLineKind('sip')
   }, [account.data])
-  const phone: Phone = useMemo(() => (lineKind === 'sip' && account.data ? new SipLine(account.data) : new SimulatedLine()), [lineKind, account.data])
-  const [line, setLine] = useState<{ state: LineState; reason?: string }>({ state: 'unregistered' })
-  const [number, setNumber] = useState('')
-  const [state, setState] = useState<CallState>('idle')
-  const [muted, setMuted] = useState(false)
-  const [error, setError] = useState<unknown>()
-  const [last, setLast] = useState<Recording | null>(null)
-  const [elapsed, setElapsed] = useState(0)
-  const call = useRef<{ callId: number; recorder: Promise<CallRecorder> | null; answeredAt: number | null }>(null)
+  const sp = useSoftphone(account.data, lineKind)
+  const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
+  const [queued, setQueued] = useState(outbox.pending().length)
 
+  const [work, setWork] = useState<Work | null>(null)
+  const [empty, setEmpty] = useState<{ reason: string; nextAt: string | null } | null>(null)
+  const [agent, setAgent] = useState<{ state: AgentState; reason?: string }>({ state: 'offline' })
+  const [wrapUpSec, setWrapUpSec] = useState(30)
+  const [wrapLeft, setWrapLeft] = useState<number | null>(null)
+  const [countdown, setCountdown] = useState<number | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [saving, setSaving] = useState(false)
+  const [outcomeError, setOutcomeError] = useState<unknown>()
+  const [ticked, setTicked] = useState<Set<string>>(new Set())
+  const [step, setStep] = useState<string | null>(null)
+  const [help, setHelp] = useState(false)
+  const [manual, setManual] = useState('')
+  const outcomeRef = useRef<OutcomeFormHandle>(null)
+
+  const campaign = campaigns.data?.find((c) => c.id === (work?.lead.campaignId ?? 1)) ?? campaigns.data?.[0]
+  const script = useMethodQuery('scripts.current', { campaignId: work?.lead.campaignId ?? 1 }, ['scripts.current', work?.lead.campaignId ?? 1], !!work)
+  const inCall = sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
+
+  const setAgentState = useCallback(
+    async (state: AgentState, reason?: (typeof PAUSE_REASONS)[number]) => {
+      try {
+        const r = await api.invoke('desk.setState', { state, reason })
+        setWrapUpSec(r.wrapUpSec)
+        setAgent({ state, reason })
+      } catch (err) {
+        sp.setError(err)
+      }
+    },
+    [api, sp]
+  )
+
+  // Ready on arrival; offline when the operator leaves the desk. Waiting outcomes are sent.
   useEffect(() => {
-    void phone.register()
-    const off = phone.on((e) => {
-      if (e.type === 'line') {
-        setLine({ state: e.state, reason: e.reason })
+    void setAgentState('ready')
+    void outbox.flush().then(() => setQueued(outbox.pending().length))
+    return () => {
+      void api.invoke('desk.setState', { state: 'offline' }).catch(() => {})
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+  useEffect(() => {
+    if (status !== 'open') return
+    void outbox.flush().then(() => {
+      setQueued(outbox.pending().length)
+      void qc.invalidateQueries({ queryKey: ['desk.today'] })
+    })
+  }, [status, outbox, qc])
+  useEffect(() => {
+    if (!queued) return
+    const id = setInterval(() => void outbox.flush().then(() => setQueued(outbox.pending().length)), 5000)
+    return () => clearInterval(id)
+  }, [queued, outbox])
+
+  // The lease on the lead in hand is renewed while the desk works it.
+  useEffect(() => {
+    if (!work || work.outcomeSaved) return
+    const id = setInterval(() => void api.invoke('desk.renew', { leadId: work.lead.id }).catch(() => {}), RENEW_MS)
+    return () => clearInterval(id)
+  }, [api, work])
+
+  // The call's life drives the agent state.
+  useEffect(() => {
+    if (sp.state === 'established') void setAgentState('on_call')
+  }, [sp.state, setAgentState])
+  useEffect(
+    () =>
+      sp.onEnded((c) => {
+        if (c.leadId === null) return
+        void setAgentState('wrap_up')
+        setWrapLeft(wrapUpSec)
+      }),
+    [sp, setAgentState, wrapUpSec]
+  )
+  useEffect(() => {
+    if (wrapLeft === null || wrapLeft <= 0) return
+    const id = setTimeout(() => setWrapLeft(wrapLeft - 1), 1000)
+    return () => clearTimeout(id)
+  }, [wrapLeft])
+
+  const next = useCallback(async () => {
+    if (busy || inCall || (work && !work.outcomeSaved && work.callId !== null)) return
+    setBusy(true)
+    setEmpty(null)
+    sp.setError(undefined)
+    setOutcomeError(undefined)
+    try {
+      const r = await api.invoke('desk.next', {})
+      if (!r.lead) {
+        setWork(null)
+        setEmpty({ reason: r.reason, nextAt: r.nextAt })
         return
       }
-      setState(e.state)
-      const c = call.current
-      if (!c) return
-      if (e.state === 'established') {
-        c.answeredAt = performance.now()
-        c.recorder = CallRecorder.start(api, c.callId, phone.media()!)
-        c.recorder.catch((err: unknown) => setError(err))
-      }
-      if (e.state === 'ended') {
-        call.current = null
-        void (async () => {
-          try {
-            const rec = c.recorder ? await c.recorder : null
-            if (rec) await rec.stop()
-            await api.invoke('calls.end', { callId: c.callId, cause: e.cause ?? 'normal', answered: c.answeredAt !== null })
-            if (rec) setLast(await api.invoke('recordings.get', { id: rec.recordingId }))
-          } catch (err) {
-            setError(err)
-          }
-        })()
-      }
-    })
-    return () => {
-      off()
-      void phone.hangup().then(() => phone.unregister())
+      setWork({ lead: r.lead, source: r.source, callbackId: r.callbackId, callId: null, outcomeSaved: false })
+      setTicked(new Set())
+      setStep(null)
+      setWrapLeft(null)
+      if (r.dialMode === 'progressive' && agent.state !== 'paused') setCountdown(campaign?.settings.progressiveDelaySec ?? 10)
+    } catch (err) {
+      sp.setError(err)
+    } finally {
+      setBusy(false)
     }
-  }, [api, phone])
+  }, [api, busy, inCall, work, sp, agent.state, campaign])
 
-  const [quality, setQuality] = useState<CallStats | null>(null)
+  const dial = useCallback(async () => {
+    if (!work || inCall || busy || work.outcomeSaved) return
+    setCountdown(null)
+    setBusy(true)
+    sp.setError(undefined)
+    try {
+      const r = await api.invoke('desk.dial', { leadId: work.lead.id, line: sp.phone.kind })
+      setWork({ ...work, callId: r.callId })
+      setTicked(new Set())
+      void setAgentState('dialing')
+      // The full number goes to the softphone only; the screen keeps showing the masked one.
+      const target = sp.phone.kind === 'sip' && account.data ? dialString(r.number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : r.number
+      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      await sp.dial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, target)
+    } catch (err) {
+      sp.setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }, [api, work, inCall, busy, sp, account.data, setAgentState, t])
+
+  // Progressive mode: the next lead dials itself when the countdown ends (Alt+X stops it).
   useEffect(() => {
-    if (state !== 'established') {
-      setQuality(null)
+    if (countdown === null) return
+    if (countdown <= 0) {
+      setCountdown(null)
+      void dial()
       return
     }
-    const started = performance.now()
-    const id = setInterval(() => setElapsed(Math.floor((performance.now() - started) / 1000)), 500)
-    // Call quality from the line (WebRTC getStats on the SIP line), every two seconds.
-    const q = setInterval(() => void phone.stats().then(setQuality), 2000)
-    return () => {
-      clearInterval(id)
-      clearInterval(q)
-    }
-  }, [state, phone])
+    const id = setTimeout(() => setCountdown(countdown - 1), 1000)
+    return () => clearTimeout(id)
+  }, [countdown, dial])
 
-  const dial = async () => {
-    setError(undefined)
+  const skip = async () => {
+    if (!work || inCall || work.callId !== null) return
+    setCountdown(null)
     try {
-      const { callId } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind })
-      call.current = { callId, recorder: null, answeredAt: null }
-      setElapsed(0)
-      // The SIP line dials through the centre's dial plan (outside-line prefix, +86, local area code).
-      const target = phone.kind === 'sip' && account.data ? dialString(number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : number.trim()
-      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      await phone.call(target)
+      await api.invoke('desk.release', { leadId: work.lead.id })
+      setWork(null)
     } catch (err) {
-      call.current = null
-      setError(err)
+      sp.setError(err)
     }
   }
 
-  const busy = state === 'dialing' || state === 'ringing' || state === 'established'
-  const mmss = `${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}`
+  const tick = async (stepId: string) => {
+    if (!work?.callId || ticked.has(stepId)) return
+    const offsetMs = sp.offsetMs() ?? 0
+    setTicked(new Set([...ticked, stepId]))
+    try {
+      await api.invoke('desk.tick', { callId: work.callId, stepId, offsetMs })
+    } catch (err) {
+      sp.setError(err)
+    }
+  }
+
+  const saveOutcome = async (v: OutcomeValues) => {
+    if (!work) return
+    setSaving(true)
+    setOutcomeError(undefined)
+    try {
+      const how = await outbox.submit({ clientId: newClientId(), leadId: work.lead.id, callId: work.callId, ...v })
+      setQueued(outbox.pending().length)
+      if (how === 'queued') void message.warning(t('desk.outcome.queued'))
+      else void message.success(t('desk.outcome.saved'))
+      setWork({ ...work, outcomeSaved: true })
+      setWrapLeft(null)
+      void qc.invalidateQueries({ queryKey: ['desk.today'] })
+      if (agent.state !== 'paused') await setAgentState('ready')
+      // Progressive mode moves straight on to the next lead.
+      if (campaign?.settings.dialMode === 'progressive' && agent.state !== 'paused') {
+        setWork(null)
+        setTimeout(() => void nextRef.current(), 0)
+      }
+    } catch (err) {
+      setOutcomeError(err)
+    } finally {
+      setSaving(false)
+    }
+  }
+  const nextRef = useRef(next)
+  useEffect(() => {
+    nextRef.current = next
+  })
+
+  const onKey = (a: ShortcutAction) => {
+    if (a === 'help') return setHelp(true)
+    if (a === 'next') return void next()
+    if (a === 'dial') return void dial()
+    if (a === 'hangup') return void sp.hangup()
+    if (a === 'mute') return sp.state === 'established' && sp.toggleMute()
+    if (a === 'hold') return void (sp.state === 'established' && sp.toggleHold())
+    if (a === 'skip') return void skip()
+    if (a === 'answer') return void sp.answer().catch((err: unknown) => sp.setError(err))
+    if (a === 'stopAuto') return setCountdown(null)
+    if (a === 'save') return outcomeRef.current?.submit()
+    if (a === 'tick') {
+      const req = script.data?.body.steps.filter((s) => s.mandatory && !ticked.has(s.id)) ?? []
+      if (req[0]) void tick(req[0].id)
+      return
+    }
+    if (a.startsWith('outcome:')) outcomeRef.current?.pick(a.slice('outcome:'.length))
+  }
+  useDeskShortcuts(onKey)
+
+  const manualDial = async () => {
+    sp.setError(undefined)
+    try {
+      const number = manual.trim()
+      if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: sp.phone.kind })
+      // The SIP line dials through the centre's dial plan (outside-line prefix, +86, local area code).
+      const target = sp.phone.kind === 'sip' && account.data ? dialString(number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : number
+      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      await sp.dial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
+    } catch (err) {
+      sp.setError(err)
+    }
+  }
+
+  const placeholders = useMemo(() => {
+    const l = work?.lead
+    return {
+      姓名: l?.name ?? '',
+      称呼: l?.gender === 'M' ? '先生' : l?.gender === 'F' ? '女士' : '',
+      坐席姓名: me.displayName,
+      工号: me.staffNo ?? '',
+      公司: settings.data?.orgName || t('app.name'),
+      区县: l?.districtName ?? ''
+    }
+  }, [work, me, settings.data, t])
+
+  const fig = today.data
+  const canOutcome = !!work && work.callId !== null && !inCall && !work.outcomeSaved
+  const hint = (k: string) => <Typography.Text type="secondary" style={{ fontSize: 11, marginLeft: 4 }}>{keyLabel(k)}</Typography.Text>
 
   return (
-    <Card
-      title={
-        <Space>
-          {t('desk.softphone')}
-          {account.data ? (
-            <Segmented<'sip' | 'simulated'>
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card size="small" data-testid="desk-status">
+        <Row gutter={16} align="middle" wrap>
+          <Col flex="auto">
+            <Space wrap>
+              <Tag data-testid="agent-state" color={agent.state === 'ready' ? 'green' : agent.state === 'paused' ? 'orange' : agent.state === 'on_call' ? 'red' : 'blue'}>
+                {t(`desk.agentStates.${agent.state}`)}
+                {agent.reason ? ` · ${t(`desk.pauseReasons.${agent.reason}`)}` : ''}
+              </Tag>
+              {agent.state === 'paused' ? (
+                <Button size="small" onClick={() => void setAgentState('ready')}>
+                  {t('desk.resume')}
+                </Button>
+              ) : (
+                <Select<(typeof PAUSE_REASONS)[number]>
+                  size="small"
+                  style={{ width: 140 }}
+                  placeholder={
+                    <span>
+                      <PauseCircleOutlined /> {t('desk.pause')}
+                    </span>
+                  }
+                  value={null as unknown as undefined}
+                  disabled={inCall}
+                  onChange={(r) => void setAgentState('paused', r)}
+                  options={PAUSE_REASONS.map((r) => ({ value: r, label: t(`desk.pauseReasons.${r}`) }))}
+                  aria-label={t('desk.pause')}
+                />
+              )}
+              {wrapLeft !== null && work && !work.outcomeSaved && (
+                <Tag color={wrapLeft > 0 ? 'blue' : 'red'} data-testid="wrap-up">
+                  {wrapLeft > 0 ? t('desk.wrapUpLeft', { s: wrapLeft }) : t('desk.wrapUpOver')}
+                </Tag>
+              )}
+              {queued > 0 && <Tag color="orange">{t('desk.outcome.waiting', { n: queued })}</Tag>}
+            </Space>
+          </Col>
+          <Col>
+            <Space size="large" data-testid="my-figures">
+              <Statistic title={t('desk.figures.calls')} value={fig?.calls ?? 0} valueStyle={{ fontSize: 18 }} />
+              <Statistic title={t('desk.figures.connected')} value={fig?.connected ?? 0} valueStyle={{ fontSize: 18 }} />
+              <Statistic title={t('desk.figures.talk')} value={mmss(fig?.talkSec ?? 0)} valueStyle={{ fontSize: 18 }} />
+              <div>
+                <Typography.Text type="secondary">{t('desk.figures.successes')}</Typography.Text>
+                <div>
+                  <Typography.Text strong style={{ fontSize: 18 }} data-testid="successes">
+                    {fig?.successes ?? 0}
+                  </Typography.Text>
+                  <Typography.Text type="secondary"> / {fig?.target ?? 20}</Typography.Text>
+                </div>
+                <Progress percent={fig?.target ? Math.round((100 * fig.successes) / fig.target) : 0} size="small" showInfo={false} style={{ width: 80, margin: 0 }} />
+              </div>
+              <Tooltip title={t('desk.shortcutsTitle')}>
+                <Button icon={<QuestionCircleOutlined />} onClick={() => setHelp(true)} aria-label={t('desk.shortcutsTitle')}>
+                  F1
+                </Button>
+              </Tooltip>
+            </Space>
+          </Col>
+        </Row>
+      </Card>
+
+      {sp.incoming && (
+        <Alert
+          type="info"
+          showIcon
+          icon={<CustomerServiceOutlined />}
+          data-testid="incoming-call"
+          message={t('desk.incoming', { number: sp.incoming })}
+          action={
+            <Space>
+              <Button type="primary" onClick={() => void sp.answer().catch((err: unknown) => sp.setError(err))}>
+                {t('desk.answer')} {hint('a')}
+              </Button>
+              <Button danger onClick={() => void sp.hangup()}>
+                {t('desk.reject')}
+              </Button>
+            </Space>
+          }
+        />
+      )}
+
+      <Row gutter={16} align="top">
+        <Col xs={24} xl={9}>
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Card
               size="small"
-              value={lineKind}
-              disabled={state === 'dialing' || state === 'ringing' || state === 'established'}
-              onChange={setLineKind}
-              options={[
-                { value: 'sip', label: t('desk.sipLine') },
-                { value: 'simulated', label: t('desk.simulated') }
-              ]}
-            />
+              title={
+                <Space>
+                  {t('desk.softphone')}
+                  {account.data ? (
+                    <Segmented<'sip' | 'simulated'>
+                      size="small"
+                      value={lineKind}
+                      disabled={inCall}
+                      onChange={setLineKind}
+                      options={[
+                        { value: 'sip', label: t('desk.sipLine') },
+                        { value: 'simulated', label: t('desk.simulated') }
+                      ]}
+                    />
+                  ) : (
+                    <Tag color="purple">{t('desk.simulated')}</Tag>
+                  )}
+                  <Tag data-testid="line-state" color={sp.line.state === 'registered' ? 'green' : sp.line.state === 'failed' ? 'red' : 'default'}>
+                    {t(`desk.lineStates.${sp.line.state}`)}
+                    {sp.line.reason ? ` · ${sp.line.reason}` : ''}
+                  </Tag>
+                </Space>
+              }
+            >
+              <Space direction="vertical" size="small" style={{ width: '100%' }}>
+                {sp.phone.kind === 'simulated' && <Typography.Text type="secondary">{t('desk.simulatedHint')}</Typography.Text>}
+                {sp.error !== undefined && <Alert type="error" showIcon message={errorText(t, sp.error)} data-testid="desk-error" />}
+                <Space wrap>
+                  <Button icon={<StepForwardOutlined />} onClick={() => void next()} loading={busy && !work} disabled={inCall || (!!work && work.callId !== null && !work.outcomeSaved)}>
+                    {t('desk.actions.next')} {hint('n')}
+                  </Button>
+                  <Button type="primary" icon={<PhoneOutlined />} onClick={() => void dial()} disabled={!work || inCall || work.outcomeSaved || work.callId !== null}>
+                    {t('desk.actions.dial')} {hint('d')}
+                  </Button>
+                  <Button onClick={() => void skip()} disabled={!work || inCall || work.callId !== null || work.outcomeSaved}>
+                    {t('desk.actions.skip')} {hint('s')}
+                  </Button>
+                </Space>
+                {countdown !== null && (
+                  <Alert
+                    type="warning"
+                    data-testid="progressive-countdown"
+                    message={t('desk.autoDialIn', { s: countdown })}
+                    action={
+                      <Button size="small" onClick={() => setCountdown(null)}>
+                        {t('desk.actions.stopAuto')} {hint('x')}
+                      </Button>
+                    }
+                  />
+                )}
+                <Space wrap>
+                  <Button danger icon={<StopOutlined />} disabled={!inCall} onClick={() => void sp.hangup()}>
+                    {t('desk.hangup')} {hint('h')}
+                  </Button>
+                  <Button icon={sp.muted ? <AudioMutedOutlined /> : <AudioOutlined />} disabled={sp.state !== 'established'} onClick={sp.toggleMute}>
+                    {sp.muted ? t('desk.unmute') : t('desk.mute')} {hint('m')}
+                  </Button>
+                  <Button disabled={sp.state !== 'established'} onClick={() => void sp.toggleHold().catch((err: unknown) => sp.setError(err))}>
+                    {sp.held ? t('desk.unhold') : t('desk.hold')} {hint('p')}
+                  </Button>
+                </Space>
+                <Typography.Text data-testid="call-state">
+                  {t(`desk.states.${sp.state}`)}
+                  {sp.state === 'established' ? ` ${mmss(sp.elapsed)}` : ''}
+                  {sp.state === 'established' && (
+                    <Tag color="red" style={{ marginLeft: 8 }}>
+                      {t('desk.recording')}
+                    </Tag>
+                  )}
+                  {sp.playingNotice && <Tag color="gold">{t('desk.playingNotice')}</Tag>}
+                  {sp.held && <Tag color="orange">{t('desk.onHold')}</Tag>}
+                </Typography.Text>
+                {sp.quality && sp.phone.kind === 'sip' && (
+                  <Typography.Text type="secondary" data-testid="call-quality">
+                    {t('desk.quality', { lost: sp.quality.packetsLost, jitter: sp.quality.jitterMs.toFixed(0), rtt: sp.quality.roundTripMs.toFixed(0), kb: Math.round(sp.quality.bytesReceived / 1024) })}
+                  </Typography.Text>
+                )}
+                <Space.Compact style={{ width: '100%' }}>
+                  <Input aria-label={t('desk.number')} placeholder={t('desk.manualNumber')} value={manual} disabled={inCall} onChange={(e) => setManual(e.target.value)} onPressEnter={() => !inCall && manual.trim() && void manualDial()} />
+                  <Button icon={<PhoneOutlined />} disabled={inCall || !manual.trim()} onClick={() => void manualDial()}>
+                    {t('desk.call')}
+                  </Button>
+                </Space.Compact>
+                {sp.lastRecording && (
+                  <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
+                    <Descriptions.Item label="#">{sp.lastRecording.id}</Descriptions.Item>
+                    <Descriptions.Item label={t('desk.duration')}>{(sp.lastRecording.durationMs / 1000).toFixed(1)} s</Descriptions.Item>
+                    <Descriptions.Item label={t('desk.size')}>{Math.round(sp.lastRecording.bytes / 1024)} KB</Descriptions.Item>
+                    <Descriptions.Item label="SHA-256">
+                      <Typography.Text code>{sp.lastRecording.sha256?.slice(0, 16)}…</Typography.Text>
+                    </Descriptions.Item>
+                  </Descriptions>
+                )}
+              </Space>
+            </Card>
+            {work && (
+              <ScriptPanel script={script.data} values={placeholders} ticked={ticked} canTick={!!work.callId && !work.outcomeSaved} onTick={(id) => void tick(id)} step={step} onStep={setStep} />
+            )}
+          </Space>
+        </Col>
+        <Col xs={24} xl={15}>
+          {work ? (
+            <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+              <Space>
+                <Tag color={work.source === 'callback' ? 'magenta' : work.source === 'batch' ? 'blue' : 'default'} data-testid="lead-source">
+                  {t(`desk.sources.${work.source}`)}
+                </Tag>
+                {work.outcomeSaved && <Tag color="green">{t('desk.outcome.done')}</Tag>}
+              </Space>
+              <OutcomeForm ref={outcomeRef} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canOutcome} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
+              <CustomerCard lead={work.lead} onSaved={(lead) => setWork({ ...work, lead })} />
+            </Space>
           ) : (
-            <Tag color="purple">{t('desk.simulated')}</Tag>
+            <Card size="small">
+              <Empty description={empty ? <span data-testid="queue-empty">{empty.reason}</span> : t('desk.pressNext', { key: keyLabel('n') })}>
+                <Button type="primary" onClick={() => void next()} icon={<StepForwardOutlined />} disabled={inCall}>
+                  {t('desk.actions.next')}
+                </Button>
+              </Empty>
+            </Card>
           )}
-          <Tag data-testid="line-state" color={line.state === 'registered' ? 'green' : line.state === 'failed' ? 'red' : 'default'}>
-            {t(`desk.lineStates.${line.state}`)}
-            {line.reason ? ` · ${line.reason}` : ''}
-          </Tag>
-        </Space>
-      }
-      style={{ maxWidth: 720 }}
-    >
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-        {phone.kind === 'simulated' && <Typography.Paragraph type="secondary">{t('desk.simulatedHint')}</Typography.Paragraph>}
-        {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
-        <Space.Compact style={{ width: '100%' }}>
-          <Input aria-label={t('desk.number')} placeholder={t('desk.number')} value={number} disabled={busy} onChange={(e) => setNumber(e.target.value)} onPressEnter={() => !busy && number.trim() && void dial()} />
-          <Button type="primary" icon={<PhoneOutlined />} disabled={busy || !number.trim()} onClick={() => void dial()}>
-            {t('desk.call')}
-          </Button>
-          <Button danger icon={<StopOutlined />} disabled={!busy} onClick={() => void phone.hangup()}>
-            {t('desk.hangup')}
-          </Button>
-          <Button
-            icon={muted ? <AudioMutedOutlined /> : <AudioOutlined />}
-            disabled={state !== 'established'}
-            onClick={() => {
-              phone.setMuted(!muted)
-              setMuted(!muted)
-            }}
-          >
-            {muted ? t('desk.unmute') : t('desk.mute')}
-          </Button>
-        </Space.Compact>
-        <Typography.Text data-testid="call-state">
-          {t(`desk.states.${state}`)}
-          {state === 'established' ? ` ${mmss}` : ''}
-          {state === 'established' && <Tag color="red" style={{ marginLeft: 8 }}>{t('desk.recording')}</Tag>}
-        </Typography.Text>
-        {quality && phone.kind === 'sip' && (
-          <Typography.Text type="secondary" data-testid="call-quality">
-            {t('desk.quality', { lost: quality.packetsLost, jitter: quality.jitterMs.toFixed(0), rtt: quality.roundTripMs.toFixed(0), kb: Math.round(quality.bytesReceived / 1024) })}
-          </Typography.Text>
-        )}
-        {last && (
-          <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
-            <Descriptions.Item label="#">{last.id}</Descriptions.Item>
-            <Descriptions.Item label={t('desk.duration')}>{(last.durationMs / 1000).toFixed(1)} s</Descriptions.Item>
-            <Descriptions.Item label={t('desk.size')}>{Math.round(last.bytes / 1024)} KB</Descriptions.Item>
-            <Descriptions.Item label="SHA-256">
-              <Typography.Text code>{last.sha256?.slice(0, 16)}…</Typography.Text>
-            </Descriptions.Item>
-          </Descriptions>
-        )}
-      </Space>
-    </Card>
+        </Col>
+      </Row>
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} outcomes={campaign?.settings.dispositions ?? []} />
+    </Space>
   )
 }

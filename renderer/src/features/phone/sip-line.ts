@@ -181,7 +181,10 @@ export class SipLine extends PhoneEvents implements Phone {
     return (this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined) ?? null
   }
 
+  private muted = false
+
   setMuted(muted: boolean): void {
+    this.muted = muted
     this.out?.setMuted(muted)
   }
 
@@ -189,8 +192,23 @@ export class SipLine extends PhoneEvents implements Phone {
     await this.out?.play(url)
   }
 
+  /** Hold: a re-INVITE that makes the media one-way (sip.js' SDH `hold` option), and the microphone silent meanwhile. */
   async setHeld(held: boolean): Promise<void> {
-    this.setMuted(held)
+    const s = this.session
+    if (!s || s.state !== SessionState.Established) return
+    this.out?.setMuted(held || this.muted)
+    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold: held } as typeof s.sessionDescriptionHandlerOptionsReInvite
+    await new Promise<void>((resolve, reject) => {
+      s.invite({
+        requestDelegate: {
+          onAccept: () => resolve(),
+          onReject: (r) => {
+            this.out?.setMuted(this.muted)
+            reject(new Error(`${r.message.statusCode} ${r.message.reasonPhrase}`))
+          }
+        }
+      }).catch(reject)
+    })
   }
 
   sendDtmf(digits: string): void {

@@ -1,0 +1,76 @@
+import type { ApiClient } from '../../api/client'
+import { ApiError } from '../../api/errors'
+import type { Input } from '../../../../shared/contract'
+
+type OutcomeInput = Input<'desk.outcome'>
+
+/**
+ * Outcomes the desk could not deliver yet (the hub was away for a moment): kept on the seat and
+ * sent again until core acknowledges them. Each carries its client id, so a resend after a lost
+ * answer saves nothing twice.
+ */
+export class OutcomeOutbox {
+  private key: string
+  private flushing: Promise<void> | null = null
+
+  constructor(
+    private api: ApiClient,
+    userId: number
+  ) {
+    this.key = `leadline.outbox.${userId}`
+  }
+
+  pending(): OutcomeInput[] {
+    try {
+      return JSON.parse(localStorage.getItem(this.key) ?? '[]') as OutcomeInput[]
+    } catch {
+      return []
+    }
+  }
+
+  private save(items: OutcomeInput[]): void {
+    if (items.length) localStorage.setItem(this.key, JSON.stringify(items))
+    else localStorage.removeItem(this.key)
+  }
+
+  /**
+   * Sends an outcome. A refusal by core (a missing field …) is thrown for the form to show; a lost
+   * connection keeps it here and resolves 'queued'.
+   */
+  async submit(input: OutcomeInput): Promise<'saved' | 'queued'> {
+    this.save([...this.pending().filter((p) => p.clientId !== input.clientId), input])
+    try {
+      await this.api.invoke('desk.outcome', input)
+      this.save(this.pending().filter((p) => p.clientId !== input.clientId))
+      return 'saved'
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'UNAVAILABLE') return 'queued'
+      this.save(this.pending().filter((p) => p.clientId !== input.clientId))
+      throw err
+    }
+  }
+
+  /** Sends what is waiting, oldest first; stops at the first lost connection. */
+  flush(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        for (const item of this.pending()) {
+          try {
+            await this.api.invoke('desk.outcome', item)
+          } catch (err) {
+            if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
+            // Refused for good (the lead was closed meanwhile …): nothing to resend.
+          }
+          this.save(this.pending().filter((p) => p.clientId !== item.clientId))
+        }
+      } finally {
+        this.flushing = null
+      }
+    })()
+    return this.flushing
+  }
+}
+
+export function newClientId(): string {
+  return crypto.randomUUID()
+}

@@ -1,0 +1,202 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { Recording, SipAccount } from '../../../../shared/contract'
+import { useApi } from '../../api/ApiProvider'
+import { CallRecorder } from '../phone/recorder'
+import { RECORDING_NOTICE_URL } from '../phone/outgoing'
+import { SimulatedLine } from '../phone/simulated-line'
+import { SipLine } from '../phone/sip-line'
+import type { CallState, CallStats, LineState, Phone } from '../phone/types'
+
+export interface CallInfo {
+  callId: number
+  leadId: number | null
+  direction: 'outbound' | 'inbound'
+  /** Play the recorded disclosure to the customer on answer. */
+  notice: boolean
+  answeredAt: number | null
+}
+
+export interface Softphone {
+  phone: Phone
+  line: { state: LineState; reason?: string }
+  state: CallState
+  call: CallInfo | null
+  /** Seconds since answer. */
+  elapsed: number
+  quality: CallStats | null
+  muted: boolean
+  held: boolean
+  /** An inbound call ringing, not answered yet. */
+  incoming: string | null
+  playingNotice: boolean
+  lastRecording: Recording | null
+  error: unknown
+  setError(e: unknown): void
+  /** Places a call the desk already registered in core (desk.dial or calls.start). */
+  dial(info: Omit<CallInfo, 'answeredAt'>, number: string): Promise<void>
+  answer(): Promise<void>
+  hangup(): Promise<void>
+  toggleMute(): void
+  toggleHold(): Promise<void>
+  /** Milliseconds since the call was answered (for script ticks), or null. */
+  offsetMs(): number | null
+  /** Called once per call when it has ended and its recording is closed. */
+  onEnded(cb: (call: CallInfo, cause: string) => void): () => void
+}
+
+/**
+ * The desk's softphone: the SIP line when the operator has an account (else the simulated
+ * line), recording every answered call, playing the recording notice when the campaign asks,
+ * and answering inbound calls.
+ */
+export function useSoftphone(account: (SipAccount & { password: string }) | null | undefined, lineKind: 'sip' | 'simulated'): Softphone {
+  const api = useApi()
+  const phone: Phone = useMemo(() => (lineKind === 'sip' && account ? new SipLine(account) : new SimulatedLine()), [lineKind, account])
+  const [line, setLine] = useState<{ state: LineState; reason?: string }>({ state: 'unregistered' })
+  const [state, setState] = useState<CallState>('idle')
+  const [call, setCall] = useState<CallInfo | null>(null)
+  const [elapsed, setElapsed] = useState(0)
+  const [quality, setQuality] = useState<CallStats | null>(null)
+  const [muted, setMuted] = useState(false)
+  const [held, setHeld] = useState(false)
+  const [incoming, setIncoming] = useState<string | null>(null)
+  const [playingNotice, setPlayingNotice] = useState(false)
+  const [lastRecording, setLastRecording] = useState<Recording | null>(null)
+  const [error, setError] = useState<unknown>()
+  const current = useRef<{ info: CallInfo; recorder: Promise<CallRecorder> | null } | null>(null)
+  const endedListeners = useRef(new Set<(call: CallInfo, cause: string) => void>())
+
+  useEffect(() => {
+    const off = phone.on((e) => {
+      if (e.type === 'line') {
+        setLine({ state: e.state, reason: e.reason })
+        return
+      }
+      setState(e.state)
+      if (e.state === 'ringing' && e.incoming && !current.current) {
+        setIncoming(e.number)
+        return
+      }
+      const c = current.current
+      if (e.state === 'ended') setIncoming(null)
+      if (!c) return
+      if (e.state === 'established') {
+        c.info.answeredAt = performance.now()
+        setCall({ ...c.info })
+        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!)
+        c.recorder.catch((err: unknown) => setError(err))
+        if (c.info.notice) {
+          setPlayingNotice(true)
+          void phone
+            .playPrompt(RECORDING_NOTICE_URL)
+            .catch((err: unknown) => setError(err))
+            .finally(() => setPlayingNotice(false))
+        }
+      }
+      if (e.state === 'ended') {
+        current.current = null
+        setMuted(false)
+        setHeld(false)
+        setPlayingNotice(false)
+        void (async () => {
+          try {
+            const rec = c.recorder ? await c.recorder : null
+            if (rec) await rec.stop()
+            await api.invoke('calls.end', { callId: c.info.callId, cause: e.cause ?? 'normal', answered: c.info.answeredAt !== null })
+            if (rec) setLastRecording(await api.invoke('recordings.get', { id: rec.recordingId }))
+          } catch (err) {
+            setError(err)
+          } finally {
+            setCall(null)
+            endedListeners.current.forEach((l) => l(c.info, e.cause ?? 'normal'))
+          }
+        })()
+      }
+    })
+    // Listening first: the simulated line says it is registered at once.
+    void phone.register()
+    return () => {
+      off()
+      void phone.hangup().then(() => phone.unregister())
+    }
+  }, [api, phone])
+
+  useEffect(() => {
+    if (state !== 'established') {
+      setQuality(null)
+      return
+    }
+    const started = performance.now()
+    setElapsed(0)
+    const id = setInterval(() => setElapsed(Math.floor((performance.now() - started) / 1000)), 500)
+    // Call quality from the line (WebRTC getStats on the SIP line), every two seconds.
+    const q = setInterval(() => void phone.stats().then(setQuality), 2000)
+    return () => {
+      clearInterval(id)
+      clearInterval(q)
+    }
+  }, [state, phone])
+
+  const dial = useCallback(
+    async (info: Omit<CallInfo, 'answeredAt'>, number: string) => {
+      setError(undefined)
+      const full: CallInfo = { ...info, answeredAt: null }
+      current.current = { info: full, recorder: null }
+      setCall(full)
+      try {
+        await phone.call(number)
+      } catch (err) {
+        current.current = null
+        setCall(null)
+        // The call never left: core closes it as failed, and the desk hears about it like any other end.
+        await api.invoke('calls.end', { callId: info.callId, cause: 'failed', answered: false }).catch(() => {})
+        endedListeners.current.forEach((l) => l(full, 'failed'))
+        throw err
+      }
+    },
+    [api, phone]
+  )
+
+  const answer = useCallback(async () => {
+    if (!incoming) return
+    setError(undefined)
+    const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'inbound', line: phone.kind })
+    const info: CallInfo = { callId, leadId: null, direction: 'inbound', notice: recordingNotice, answeredAt: null }
+    current.current = { info, recorder: null }
+    setCall(info)
+    setIncoming(null)
+    await phone.answer()
+  }, [api, phone, incoming])
+
+  return {
+    phone,
+    line,
+    state,
+    call,
+    elapsed,
+    quality,
+    muted,
+    held,
+    incoming,
+    playingNotice,
+    lastRecording,
+    error,
+    setError,
+    dial,
+    answer,
+    hangup: () => phone.hangup(),
+    toggleMute: () => {
+      phone.setMuted(!muted)
+      setMuted(!muted)
+    },
+    toggleHold: async () => {
+      await phone.setHeld(!held)
+      setHeld(!held)
+    },
+    offsetMs: () => (current.current?.info.answeredAt ? Math.round(performance.now() - current.current.info.answeredAt) : null),
+    onEnded: (cb) => {
+      endedListeners.current.add(cb)
+      return () => endedListeners.current.delete(cb)
+    }
+  }
+}

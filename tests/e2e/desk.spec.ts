@@ -1,0 +1,167 @@
+import { expect, test, type Page } from '@playwright/test'
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { hubAs, hubNow, newOperator, pickerText } from './support'
+
+/** Logs in with the keyboard only: type, Tab, type, Enter. */
+async function keyboardLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/')
+  await page.getByLabel('用户名').focus()
+  await page.keyboard.type(username)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(password)
+  await page.keyboard.press('Enter')
+  // An operator lands on the dial desk.
+  await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 15_000 })
+}
+
+/** Presses Tab until the focused element matches, as a keyboard user does. */
+async function tabTo(page: Page, test: (el: Element) => boolean, max = 25): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    if (await page.evaluate(`(${test.toString()})(document.activeElement)`)) return
+  }
+  throw new Error('never reached the element with Tab')
+}
+
+async function leadByPhoneMask(name: string) {
+  const sup = await hubAs('supervisor')
+  const r = await sup.call('leads.search', { q: name, limit: 5 })
+  sup.close()
+  if (!r.ok) throw new Error(r.error.message)
+  return (r.value as { rows: { id: number; name: string; phone: string; status: string }[] }).rows
+}
+
+test('an operator works a lead with the keyboard alone: next, dial, script steps, 同意约访 with visit time and consent; the lead is accepted with its recording', async ({ page }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('deskkb')
+  await keyboardLogin(page, op.username, op.password)
+
+  await page.keyboard.press('Alt+N')
+  const card = page.getByTestId('customer-card')
+  await expect(card).toBeVisible()
+  // the number is masked on the desk
+  await expect(page.getByTestId('lead-phone')).toHaveText(/^170\*\*\*\*\d{4}$/)
+  const name = await card.getByLabel('姓名').inputValue()
+  // the script greets with the operator's name and staff number, and the customer's name
+  await expect(page.getByTestId('script-step-identity')).toContainText(`${op.displayName}，工号T`)
+  await expect(page.getByTestId('script-step-identity')).toContainText(name)
+
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await expect(page.getByTestId('agent-state')).toHaveText('通话中')
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(700)
+    await page.keyboard.press('Alt+T')
+  }
+  await expect(page.getByTestId('required-steps').getByRole('checkbox', { checked: true })).toHaveCount(3)
+  await page.waitForTimeout(1500)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await expect(page.getByTestId('wrap-up')).toBeVisible()
+
+  // 1 = 同意约访; the visit time takes the focus
+  await page.keyboard.press('Alt+1')
+  const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
+  visit.setMinutes(0)
+  await expect(page.getByLabel('约定拜访时间')).toBeFocused()
+  await page.keyboard.type(pickerText(visit))
+  await page.keyboard.press('Enter')
+  // the district is detected from the address; the consent is a checkbox reached with Tab
+  await tabTo(page, (el) => el instanceof HTMLInputElement && el.type === 'checkbox' && !!el.closest('.ant-form-item')?.textContent?.includes('客户同意'))
+  await page.keyboard.press('Space')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+  await expect(page.getByTestId('agent-state')).toHaveText('就绪')
+
+  // The lead is accepted, with the call, its outcome and its recording; the ticks are stored at their offsets.
+  const [lead] = (await leadByPhoneMask(name)).filter((l) => l.status === 'accepted')
+  expect(lead).toBeTruthy()
+  const sup = await hubAs('supervisor')
+  const c = await sup.call('desk.card', { leadId: lead.id })
+  sup.close()
+  if (!c.ok) throw new Error(c.error.message)
+  const calls = (c.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean; callId: number }[] }).calls
+  expect(calls[0]).toMatchObject({ outcome: '同意约访', simulated: true })
+  expect(calls[0].recordingId).not.toBeNull()
+  const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
+  try {
+    const ticks = db.prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms').all(calls[0].callId) as { step_id: string; offset_ms: number }[]
+    expect(ticks.map((t) => t.step_id)).toEqual(['identity', 'notice', 'consent'])
+    expect(ticks[0].offset_ms).toBeGreaterThan(300)
+    expect(ticks[2].offset_ms).toBeGreaterThan(ticks[0].offset_ms)
+    const o = db.prepare('SELECT consent, visit_at, district_code, simulated FROM outcomes WHERE call_id = ?').get(calls[0].callId) as { consent: number; visit_at: string; district_code: string; simulated: number }
+    expect(o).toMatchObject({ consent: 1, simulated: 1 })
+    expect(o.district_code).toMatch(/^4501/)
+    expect(new Date(o.visit_at).getTime()).toBe(visit.getTime() - (visit.getTime() % 60_000))
+  } finally {
+    db.close()
+  }
+
+  // the help overlay lists the keys
+  await page.keyboard.press('F1')
+  await expect(page.getByTestId('shortcut-help')).toContainText('Alt+N')
+  await expect(page.getByTestId('shortcut-help')).toContainText('同意约访')
+})
+
+test('a refusal puts the number on the do-not-call list for 6 months', async ({ page }) => {
+  test.setTimeout(90_000)
+  const op = await newOperator('deskrf')
+  await keyboardLogin(page, op.username, op.password)
+  await expect(page.getByTestId('line-state')).toHaveText('已注册')
+  await page.getByRole('button', { name: /下一条/ }).first().click()
+  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+  await page.getByRole('button', { name: /拨打/ }).click()
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(1500)
+  await page.getByRole('button', { name: /挂断/ }).click()
+  await page.getByTestId('outcome-form').locator('label').filter({ hasText: /^3?拒绝$/ }).click()
+  await expect(page.getByTestId('outcome-form')).toContainText('免打扰名单 180 天')
+  await page.getByTestId('save-outcome').click()
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+
+  const [lead] = (await leadByPhoneMask(name)).filter((l) => l.status === 'refused')
+  expect(lead).toBeTruthy()
+  const sup = await hubAs('supervisor')
+  const dnc = await sup.call('dnc.list', { q: lead.phone })
+  sup.close()
+  if (!dnc.ok) throw new Error(dnc.error.message)
+  const entry = (dnc.value as { phone: string; source: string; expiresAt: string }[])[0]
+  expect(entry).toMatchObject({ phone: lead.phone, source: 'refusal' })
+  const days = (new Date(entry.expiresAt).getTime() - hubNow().getTime()) / 86_400_000
+  expect(days).toBeGreaterThan(179)
+  expect(days).toBeLessThan(181)
+})
+
+test('a callback booked for later comes back first when it is due', async ({ page }) => {
+  test.setTimeout(240_000)
+  const op = await newOperator('deskcb')
+  await keyboardLogin(page, op.username, op.password)
+  await page.keyboard.press('Alt+N')
+  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(1000)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await page.keyboard.press('Alt+2')
+  // the next whole minute on the hub's clock, at least 20 s away
+  const due = new Date(Math.ceil((hubNow().getTime() + 20_000) / 60_000) * 60_000)
+  await expect(page.getByLabel('回拨时间')).toBeFocused()
+  await page.keyboard.type(pickerText(due))
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+
+  // Before it is due, the queue gives another lead (from the pool); skipped.
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('lead-source')).toHaveText('公共名单池')
+  expect(await page.getByTestId('customer-card').getByLabel('姓名').inputValue()).not.toBe(name)
+  await page.keyboard.press('Alt+S')
+  await expect(page.getByTestId('customer-card')).toBeHidden()
+
+  await page.waitForTimeout(Math.max(0, due.getTime() - hubNow().getTime()) + 1000)
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('lead-source')).toHaveText('预约回拨')
+  expect(await page.getByTestId('customer-card').getByLabel('姓名').inputValue()).toBe(name)
+})
