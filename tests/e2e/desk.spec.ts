@@ -1,7 +1,10 @@
 import { expect, test, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hubAs, hubNow, newOperator, pickerText } from './support'
+import { hubAs, hubNow, meanVolume, newOperator, pickerText } from './support'
+import { E2E_PORT } from '../../playwright.config'
 
 /** Logs in with the keyboard only: type, Tab, type, Enter. */
 async function keyboardLogin(page: Page, username: string, password: string): Promise<void> {
@@ -164,4 +167,56 @@ test('a callback booked for later comes back first when it is due', async ({ pag
   await page.keyboard.press('Alt+N')
   await expect(page.getByTestId('lead-source')).toHaveText('预约回拨')
   expect(await page.getByTestId('customer-card').getByLabel('姓名').inputValue()).toBe(name)
+})
+
+test('a campaign that asks for it plays the recording notice to the customer on answer, and it is in the recording', async ({ page }) => {
+  test.setTimeout(120_000)
+  const sup = await hubAs('supervisor')
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const r = await sup.call(method, input)
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
+    return r.value as T
+  }
+  const n = `${Date.now() % 100_000}`.padStart(5, '0')
+  const campaign = await call<{ id: number }>('campaigns.create', { name: `录音告知${n}` })
+  await call('campaigns.update', { id: campaign.id, settings: { recordingNotice: true } })
+  // one lead in that campaign, in a new operator's batch for today
+  const csv = Buffer.from(`姓名,手机,地址\n告知客户${n},170999${n},南宁市青秀区民族大道1号\n`)
+  const { uploadId } = await call<{ uploadId: string }>('uploads.begin', { name: 'notice.csv', size: csv.length })
+  await call('uploads.chunk', { uploadId, offset: 0, data: csv.toString('base64') })
+  const preview = await call<{ mapping: (string | null)[] }>('leads.previewImport', { uploadId, source: 'notice-test' })
+  const job = await call<{ jobId: string }>('leads.import', { uploadId, source: 'notice-test', policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
+  await expect.poll(async () => (await call<{ state: string }>('leads.importJob', { jobId: job.jobId })).state).toBe('done')
+  const op = await newOperator('desknt')
+  const opId = (await call<{ id: number; username: string }[]>('users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
+  const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+  await call('allocation.commit', { day, perOperator: 1, operatorIds: [opId], campaignId: campaign.id })
+
+  await keyboardLogin(page, op.username, op.password)
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('customer-card')).toContainText(`录音告知${n}`)
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  // The operator keeps quiet: what the customer hears now is the notice alone.
+  await page.keyboard.press('Alt+M')
+  await expect(page.getByTestId('call-state')).toContainText('正在播放录音告知')
+  await expect(page.getByTestId('call-state')).not.toContainText('正在播放录音告知', { timeout: 15_000 })
+  await page.waitForTimeout(4000)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
+
+  const qa = await hubAs('qa')
+  const recs = await qa.call('recordings.list', { limit: 20 })
+  const rec = (recs.ok ? (recs.value as { id: number; operatorName: string }[]) : []).find((r) => r.operatorName === op.displayName)!
+  const media = await qa.call('recordings.media', { id: rec.id })
+  qa.close()
+  sup.close()
+  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
+  const file = join(mkdtempSync(join(tmpdir(), 'leadline-notice-')), 'notice.webm')
+  writeFileSync(file, bytes)
+  // the operator's side (left) carries the notice in the first seconds, and silence once it has played
+  const during = meanVolume(file, 'atrim=1:4,pan=mono|c0=c0')
+  const after = meanVolume(file, 'atrim=start=7,pan=mono|c0=c0')
+  expect(during).toBeGreaterThan(-45)
+  expect(during).toBeGreaterThan(after + 15)
 })

@@ -1,13 +1,14 @@
-import { hubAs, loginUi, meanVolume } from './support'
+import { hubAs, loginUi, meanVolume, newOperator } from './support'
 import { expect, test, type Page } from '@playwright/test'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
-import { startKamailio, type Kamailio } from '../helpers/kamailio'
+import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
 import { E2E_PORT } from '../../playwright.config'
 
 const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
 let kamailio: Kamailio
+let rtpengine: Server
 
 
 /** The customer: a second sip.js agent in the same browser (tests/telephony/customer), answering with a 440 Hz tone. */
@@ -25,12 +26,44 @@ async function openCustomer(page: Page, user: string): Promise<void> {
   await expect.poll(() => page.evaluate(() => (window as unknown as { customer?: { registered: boolean } }).customer?.registered), { timeout: 10_000 }).toBe(true)
 }
 
+// rtpengine bridges the browser's WebRTC (ICE, DTLS-SRTP) to baresip's plain RTP; browser↔browser calls pass Kamailio alone.
 test.beforeAll(async () => {
-  kamailio = await startKamailio(SIP_PORT)
+  rtpengine = await startRtpengine()
+  kamailio = await startKamailio(SIP_PORT, { rtpengine: true })
 })
 test.afterAll(async () => {
   await kamailio?.stop()
+  await rtpengine?.stop()
 })
+
+/** Gives an operator a SIP account on the test bed. */
+async function giveSipAccount(username: string, sipUser: string, displayName: string): Promise<void> {
+  const admin = await hubAs('admin')
+  const users = await admin.call('users.list', { role: 'operator' })
+  const u = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((x) => x.username === username)!
+  const set = await admin.call('sip.setAccount', { userId: u.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser, displayName, iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
+  admin.close()
+  expect(set.ok).toBe(true)
+}
+
+/** The newest recording of an operator, fetched over HTTP as QA does. */
+async function lastRecordingFile(operatorName: string): Promise<string> {
+  const qa = await hubAs('qa')
+  const recs = await qa.call('recordings.list', { limit: 20 })
+  const rec = (recs.ok ? (recs.value as { id: number; operatorName: string; line: string; state: string }[]) : []).find((r) => r.operatorName === operatorName && r.line === 'sip')!
+  expect(rec).toMatchObject({ state: 'done' })
+  const media = await qa.call('recordings.media', { id: rec.id })
+  qa.close()
+  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
+  const file = join(mkdtempSync(join(tmpdir(), 'leadline-sip-')), 'call.webm')
+  writeFileSync(file, bytes)
+  return file
+}
+
+async function expectAudioIn(page: Page): Promise<void> {
+  await expect(page.getByTestId('call-quality')).toBeVisible({ timeout: 10_000 })
+  await expect.poll(async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0)
+}
 
 test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({ browser }) => {
   test.setTimeout(120_000)
@@ -97,7 +130,74 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
 
   await kamailio.stop()
   await expect(line).toContainText('正在注册', { timeout: 15_000 })
-  kamailio = await startKamailio(SIP_PORT)
+  kamailio = await startKamailio(SIP_PORT, { rtpengine: true })
   await expect(line).toHaveText('已注册', { timeout: 45_000 })
   await ctx.close()
+})
+
+test('the operator calls a plain SIP phone (baresip) through rtpengine: audio flows and its tone is on the right channel', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('sipbs')
+  await giveSipAccount(op.username, '2101', op.displayName)
+  const phone = await startBaresip({ user: '2001', sipListenPort: 5090, toneHz: 660 })
+  const ctx = await browser.newContext()
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page.getByLabel('电话号码').fill('2001')
+    await page.getByRole('button', { name: /呼\s*叫/ }).click()
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    // RTP from baresip reaches the browser (getStats), not just a session state
+    await expectAudioIn(page)
+    await waitForLog(phone, /Call established/i)
+    await page.waitForTimeout(3000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
+    const file = await lastRecordingFile(op.displayName)
+    const right = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=660:width_type=h:w=80')
+    expect(right).toBeGreaterThan(-40)
+    expect(right).toBeGreaterThan(meanVolume(file, 'pan=mono|c0=c0,bandpass=f=660:width_type=h:w=80') + 10)
+    // baresip received the browser's audio: its RTP statistics at hang-up count the packets
+    await waitForLog(phone, /packets:\s+\d+\s+\d+/)
+    const [, sent, received] = /packets:\s+(\d+)\s+(\d+)/.exec(phone.log())!
+    expect(Number(sent)).toBeGreaterThan(50)
+    expect(Number(received)).toBeGreaterThan(50)
+  } finally {
+    await ctx.close()
+    await phone.stop()
+  }
+})
+
+test('a customer on a plain SIP phone calls in: the desk shows the call, the operator answers, and it is recorded', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('sipin')
+  await giveSipAccount(op.username, '2102', op.displayName)
+  const ctx = await browser.newContext()
+  let caller: Server | null = null
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    caller = await startBaresip({ user: '2002', sipListenPort: 5092, toneHz: 880, dial: 'sip:2102@127.0.0.1:5070' })
+    try {
+      await expect(page.getByTestId('incoming-call')).toContainText('2002', { timeout: 15_000 })
+    } catch (err) {
+      console.log('CALLER LOG\n' + caller.log().slice(-4000) + '\nKAMAILIO LOG\n' + kamailio.log().slice(-6000))
+      throw err
+    }
+    await page.getByRole('button', { name: /接听/ }).click()
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await expectAudioIn(page)
+    await page.waitForTimeout(3000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
+    const file = await lastRecordingFile(op.displayName)
+    const right = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=880:width_type=h:w=80')
+    expect(right).toBeGreaterThan(-40)
+    expect(right).toBeGreaterThan(meanVolume(file, 'pan=mono|c0=c0,bandpass=f=880:width_type=h:w=80') + 10)
+  } finally {
+    await ctx.close()
+    await caller?.stop()
+  }
 })

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { Alert, Button, Card, Col, Descriptions, Empty, Input, Progress, Row, Segmented, Select, Space, Statistic, Tag, Tooltip, Typography, message } from 'antd'
+import { Alert, Button, Card, Col, Descriptions, Empty, Input, Progress, Row, Segmented, Select, Space, Spin, Statistic, Tag, Tooltip, Typography, message } from 'antd'
 import { AudioMutedOutlined, AudioOutlined, CustomerServiceOutlined, PauseCircleOutlined, PhoneOutlined, QuestionCircleOutlined, StepForwardOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
-import { PAUSE_REASONS, type AgentState, type DeskLead } from '../../../../shared/contract'
+import { PAUSE_REASONS, type AgentState, type DeskLead, type Output } from '../../../../shared/contract'
 import { dialString } from '../../../../shared/domain/dialplan'
 import { useApi, useConnectionStatus } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
@@ -37,19 +37,23 @@ function mmss(s: number): string {
  * and a key for every call action.
  */
 export function DeskPage() {
+  const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
+  // The line is chosen once the operator's SIP account is known: no simulated line starts meanwhile.
+  if (!account.isFetched) return <Spin style={{ display: 'block', margin: 48 }} />
+  return <DeskWorkspace account={account.data ?? null} />
+}
+
+function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount'> }) {
   const { t } = useTranslation()
   const api = useApi()
   const qc = useQueryClient()
   const me = useCurrentUser()
   const status = useConnectionStatus()
-  const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
+  const account = { data: sipAccount }
   const settings = useMethodQuery('settings.get', {}, ['settings.get'])
   const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
-  const [lineKind, setLineKind] = useState<'sip' | 'simulated'>('simulated')
-  useEffect(() => {
-    if (account.data) setLineKind('sip')
-  }, [account.data])
+  const [lineKind, setLineKind] = useState<'sip' | 'simulated'>(sipAccount ? 'sip' : 'simulated')
   const sp = useSoftphone(account.data, lineKind)
   const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
   const [queued, setQueued] = useState(outbox.pending().length)
