@@ -201,3 +201,46 @@ test('a customer on a plain SIP phone calls in: the desk shows the call, the ope
     await caller?.stop()
   }
 })
+
+test('the desk works a queue lead over the SIP line: the customer registered under the lead’s number answers, and the outcome is saved with the call', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('sipdk')
+  await giveSipAccount(op.username, '2103', op.displayName)
+  const ctx = await browser.newContext()
+  const custCtx = await browser.newContext()
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page.getByRole('button', { name: /下一条/ }).first().click()
+    const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+    // The desk shows the number masked; the supervisor looks the full one up to put the customer on it.
+    await expect(page.getByTestId('lead-phone')).toContainText('****')
+    const sup = await hubAs('supervisor')
+    const found = await sup.call('leads.search', { q: name, limit: 5 })
+    sup.close()
+    const lead = (found.ok ? (found.value as { rows: { id: number; phone: string; status: string }[] }).rows : []).find((r) => r.status === 'in_queue')!
+    const customer = await custCtx.newPage()
+    await openCustomer(customer, lead.phone)
+    await page.getByRole('button', { name: /拨打/ }).click()
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await expect.poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)).toBe('Established')
+    await expectAudioIn(page)
+    // the full number never shows on the operator's screen
+    expect(await page.locator('body').innerText()).not.toContain(lead.phone)
+    await page.waitForTimeout(2000)
+    await page.getByRole('button', { name: /挂断/ }).click()
+    await page.getByTestId('outcome-form').locator('label').filter({ hasText: /^4?无人接听$/ }).click()
+    await page.getByTestId('save-outcome').click()
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    const sup2 = await hubAs('supervisor')
+    const card = await sup2.call('desk.card', { leadId: lead.id })
+    sup2.close()
+    const calls = (card.ok ? (card.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean }[] }).calls : [])
+    expect(calls[0]).toMatchObject({ outcome: '无人接听', simulated: false })
+    expect(calls[0].recordingId).not.toBeNull()
+  } finally {
+    await ctx.close()
+    await custCtx.close()
+  }
+})
