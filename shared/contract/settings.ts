@@ -3,6 +3,18 @@ import { defineMethods } from './define'
 import { ALL_ROLES, roleSchema } from './roles'
 import { emptyInput, localeSchema } from './common'
 
+const knownZones = new Set<string>()
+function isTimeZone(tz: string): boolean {
+  if (knownZones.has(tz)) return true
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    knownZones.add(tz)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Organisation-wide settings kept by core. Per-seat settings (hub URL) stay on the seat. */
 export const settingsSchema = z.object({
   orgName: z.string().max(64),
@@ -17,14 +29,7 @@ export const settingsSchema = z.object({
   /** Area code put before bare local landline numbers in imported lists (0771: Nanning). */
   areaCode: z.string().regex(/^0\d{2,3}$/),
   /** The centre's time zone: calling windows and the legal 09:00–21:00 are read in it. */
-  timeZone: z.string().min(1).max(64).refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz })
-      return true
-    } catch {
-      return false
-    }
-  }, 'unknown time zone'),
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown time zone'),
   /** Dials to one number, across all operators and campaigns: at most this many in 24 hours … */
   capPerNumber24h: z.number().int().min(1).max(20),
   /** … and this many in any 5 minutes. */

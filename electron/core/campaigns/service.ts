@@ -94,8 +94,17 @@ export class CampaignsService {
     return c
   }
 
+  private all: Campaign[] | null = null
+
+  /** All campaigns, kept parsed until one changes (the queue asks on every claim). */
   list(): Campaign[] {
-    return (this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id').all() as CampaignRow[]).map((r) => this.toCampaign(r))
+    this.all ??= (this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id').all() as CampaignRow[]).map((r) => this.toCampaign(r))
+    return this.all
+  }
+
+  private changed(id: number): void {
+    this.cache.delete(id)
+    this.all = null
   }
 
   disposition(campaignId: number, code: string): Disposition {
@@ -137,6 +146,7 @@ export class CampaignsService {
           audit.write({ userId: user.id, username: user.username, action: 'campaigns.create', entity: 'campaign', entityId: newId, details: { name: input.name }, source: ctx.conn.source })
           return newId
         })()
+        this.changed(id)
         return this.get(id)
       },
       'campaigns.update': (input, ctx) => {
@@ -147,7 +157,7 @@ export class CampaignsService {
           db.prepare('UPDATE campaigns SET name = coalesce(?, name), active = coalesce(?, active), settings = ? WHERE id = ?').run(input.name ?? null, input.active === undefined ? null : input.active ? 1 : 0, JSON.stringify(settings), input.id)
           audit.write({ userId: user.id, username: user.username, action: 'campaigns.update', entity: 'campaign', entityId: input.id, details: { name: input.name, active: input.active, settings: input.settings }, source: ctx.conn.source })
         })()
-        this.cache.delete(input.id)
+        this.changed(input.id)
         return this.get(input.id)
       },
       'scripts.current': (input) => {

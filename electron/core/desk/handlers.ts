@@ -9,6 +9,15 @@ import { maskWith, type DeskService } from './service'
 
 export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns: CampaignsService, settings: () => Settings): DomainHandlers<'desk'> {
   const { db, audit, events, clock } = deps
+  // Claims and outcomes come many per second in a big centre: the pool views hear of them at most every 2 s.
+  let pending: ReturnType<typeof setTimeout> | null = null
+  const changed = () => {
+    pending ??= setTimeout(() => {
+      pending = null
+      events.emit('leads.changed', { reason: 'queue' })
+    }, 2000)
+    pending.unref?.()
+  }
   const masked = (phone: string, role: string) => {
     const s = settings()
     return s.clearRoles.includes(role as never) ? phone : maskWith(phone, s.maskStyle)
@@ -23,7 +32,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
         return { lead: null, reason, nextAt: r.nextAt ? r.nextAt.toISOString() : null }
       }
       const lead = desk.card(user, r.claim.leadId)
-      events.emit('leads.changed', { reason: 'queue' })
+      changed()
       return { lead, source: r.claim.source, callbackId: r.claim.callbackId, leaseUntil: r.claim.leaseUntil.toISOString(), dialMode: campaigns.get(lead.campaignId).settings.dialMode }
     },
     'desk.dial': (input, ctx) => {
@@ -34,13 +43,13 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
     'desk.renew': (input, ctx) => ({ leaseUntil: desk.renew(requireUser(ctx).user, input.leadId).toISOString() }),
     'desk.release': (input, ctx) => {
       desk.release(requireUser(ctx).user, input.leadId)
-      events.emit('leads.changed', { reason: 'queue' })
+      changed()
       return { ok: true as const }
     },
     'desk.outcome': (input, ctx) => {
       const { user } = requireUser(ctx)
       const r = desk.outcome(user, input)
-      if (!r.duplicate) events.emit('leads.changed', { reason: 'outcome' })
+      if (!r.duplicate) changed()
       return r
     },
     'desk.why': (input, ctx) => {

@@ -35,6 +35,9 @@ const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhauste
 export class DialRules {
   private dnc: Database.Statement<[string], { expires_at: string | null }>
   private since: Database.Statement<[string, string], { n: number; first: string | null }>
+  private nth: Database.Statement<[string, string, number], string>
+  /** Window verdicts per campaign (object: a changed campaign is a new one) and minute: boundaries fall on whole minutes. */
+  private verdicts = new WeakMap<object, Map<string, Block | null>>()
 
   constructor(
     private db: Database.Database,
@@ -42,11 +45,26 @@ export class DialRules {
   ) {
     this.dnc = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?')
     this.since = db.prepare('SELECT count(*) AS n, min(at) AS first FROM dial_attempts WHERE phone = ? AND at > ?')
+    this.nth = db.prepare<[string, string, number], string>('SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?').pluck()
   }
 
   /** The campaign's line now; a customer's own callback may fall outside the campaign's windows, never outside the legal hours. */
   windowBlock(campaign: Campaign, now: Date, legalOnly = false): Block | null {
-    const tz = this.settings().timeZone
+    const s = this.settings()
+    let byMinute = this.verdicts.get(campaign)
+    if (!byMinute) {
+      byMinute = new Map()
+      this.verdicts.set(campaign, byMinute)
+    }
+    const key = `${s.timeZone}|${legalOnly}|${Math.floor(now.getTime() / 60_000)}`
+    if (byMinute.has(key)) return byMinute.get(key)!
+    if (byMinute.size > 1000) byMinute.clear()
+    const v = this.computeWindow(campaign, now, legalOnly, s.timeZone)
+    byMinute.set(key, v)
+    return v
+  }
+
+  private computeWindow(campaign: Campaign, now: Date, legalOnly: boolean, tz: string): Block | null {
     const rules = legalOnly
       ? { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], holidays: [], extraWorkdays: [] }
       : campaign.settings
@@ -74,10 +92,7 @@ export class DialRules {
 
   /** When enough dials have left the window for one more: the k-th oldest in it, plus the window. */
   private nthUntil(phone: string, now: Date, span: number, k: number): Date {
-    const at = this.db
-      .prepare('SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?')
-      .pluck()
-      .get(phone, new Date(now.getTime() - span).toISOString(), k - 1) as string
+    const at = this.nth.get(phone, new Date(now.getTime() - span).toISOString(), k - 1)!
     return new Date(new Date(at).getTime() + span)
   }
 

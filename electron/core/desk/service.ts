@@ -15,7 +15,7 @@ export type QueueSource = 'callback' | 'batch' | 'pool'
 
 const MIN = 60_000
 /** How many candidates one look at a source takes before giving up on it for this claim. */
-const LOOK = 40
+const LOOK = 12
 
 interface LeadRow extends DialableLead {
   phone_kind: 'mobile' | 'landline'
@@ -68,12 +68,23 @@ export class DeskService {
     return this.deps.db
   }
 
+  /** Statements are prepared once: the queue runs them on every claim. */
+  private stmts = new Map<string, Database.Statement>()
+  private q(sql: string): Database.Statement {
+    let st = this.stmts.get(sql)
+    if (!st) {
+      st = this.db.prepare(sql)
+      this.stmts.set(sql, st)
+    }
+    return st
+  }
+
   private now(): Date {
     return this.deps.clock.now()
   }
 
   lead(id: number): LeadRow {
-    const r = this.db.prepare('SELECT * FROM leads WHERE id = ?').get(id) as LeadRow | undefined
+    const r = this.q('SELECT * FROM leads WHERE id = ?').get(id) as LeadRow | undefined
     if (!r) throw new AppError('NOT_FOUND')
     return r
   }
@@ -85,8 +96,7 @@ export class DeskService {
   /** Leases whose desk went silent (a crashed seat) end: each lead goes back where it came from. */
   sweepLeases(): number {
     const now = this.now().toISOString()
-    const r = this.db
-      .prepare(
+    const r = this.q(
         `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'new' THEN coalesce(next_at, ?) ELSE next_at END,
          lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = ? WHERE lease_by IS NOT NULL AND lease_until <= ?`
       )
@@ -96,8 +106,7 @@ export class DeskService {
 
   private claim(lead: LeadRow, userId: number, now: Date): Date {
     const until = this.leaseUntil(now)
-    const r = this.db
-      .prepare("UPDATE leads SET lease_from = status, status = 'in_queue', lease_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND status = ? AND lease_by IS NULL")
+    const r = this.q("UPDATE leads SET lease_from = status, status = 'in_queue', lease_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND status = ? AND lease_by IS NULL")
       .run(userId, until.toISOString(), now.toISOString(), lead.id, lead.status)
     if (r.changes !== 1) throw new AppError('CONFLICT')
     return until
@@ -125,17 +134,16 @@ export class DeskService {
           const at = DialRules.clearsAt(blocks)
           if (at && (!soonest || at < soonest)) soonest = at
         }
-        const held = db.prepare('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1').get(user.id) as LeadRow | undefined
+        const held = this.q('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1').get(user.id) as LeadRow | undefined
         if (held) {
           const until = this.leaseUntil(now)
-          db.prepare('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), held.id)
-          const cb = db.prepare("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(held.id) as number | undefined
+          this.q('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), held.id)
+          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(held.id) as number | undefined
           return { claim: { leadId: held.id, source: held.lease_from === 'new' ? 'pool' : cb ? 'callback' : 'batch', callbackId: cb ?? null, leaseUntil: until } as Claim }
         }
 
         // 1. Callbacks that are due: mine, then open ones of the campaign.
-        const callbacks = db
-          .prepare(
+        const callbacks = this.q(
             `SELECT c.id AS callback_id, l.* FROM callbacks c JOIN leads l ON l.id = c.lead_id
              WHERE c.state = 'pending' AND c.due_at <= ? AND (c.operator_id = ? OR c.operator_id IS NULL)
              ORDER BY c.operator_id IS NULL, c.due_at LIMIT ?`
@@ -152,8 +160,7 @@ export class DeskService {
         }
 
         // 2. My batch: leads allocated to me (today's first, then retries that are due).
-        const batch = db
-          .prepare(
+        const batch = this.q(
             `SELECT * FROM leads WHERE owner_id = ? AND status = 'allocated' AND (next_at IS NULL OR next_at <= ?)
              ORDER BY next_at IS NOT NULL, id LIMIT ?`
           )
@@ -166,7 +173,7 @@ export class DeskService {
           }
           return { claim: { leadId: l.id, source: 'batch', callbackId: null, leaseUntil: this.claim(l, user.id, now) } as Claim }
         }
-        const laterInBatch = db.prepare("SELECT min(next_at) FROM leads WHERE owner_id = ? AND status = 'allocated' AND next_at > ?").pluck().get(user.id, iso) as string | null
+        const laterInBatch = this.q("SELECT min(next_at) FROM leads WHERE owner_id = ? AND status = 'allocated' AND next_at > ?").pluck().get(user.id, iso) as string | null
         if (laterInBatch && (!soonest || new Date(laterInBatch) < soonest)) soonest = new Date(laterInBatch)
 
         // 3. The shared pool of campaigns that allow it and are open now: due retries, then fresh leads.
@@ -174,8 +181,7 @@ export class DeskService {
         if (open.length) {
           const ids = open.map((c) => c.id)
           const inList = ids.map(() => '?').join(',')
-          const retries = db
-            .prepare(`SELECT * FROM leads WHERE next_at <= ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${inList}) ORDER BY next_at LIMIT ?`)
+          const retries = this.q(`SELECT * FROM leads WHERE next_at <= ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${inList}) ORDER BY next_at LIMIT ?`)
             .all(iso, ...ids, LOOK) as LeadRow[]
           for (const l of retries) {
             const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id })
@@ -188,10 +194,10 @@ export class DeskService {
           }
           for (const c of open) {
             let cursor = this.poolCursor.get(c.id) ?? 0
-            for (let look = 0; look < 3; look++) {
-              const fresh = db
-                .prepare("SELECT * FROM leads WHERE id > ? AND status = 'new' AND next_at IS NULL AND owner_id IS NULL AND campaign_id = ? ORDER BY id LIMIT ?")
-                .all(cursor, c.id, LOOK) as LeadRow[]
+            // Fresh leads are nearly all dialable: a few at a time, further only when some are not.
+            for (let look = 0; look < 8; look++) {
+              const fresh = this.q("SELECT * FROM leads WHERE id > ? AND status = 'new' AND next_at IS NULL AND owner_id IS NULL AND campaign_id = ? ORDER BY id LIMIT ?")
+                .all(cursor, c.id, look === 0 ? 3 : LOOK) as LeadRow[]
               if (!fresh.length) break
               for (const l of fresh) {
                 const blocks = this.rules.blocks(l, c, now, { forUserId: user.id })
@@ -223,17 +229,17 @@ export class DeskService {
    */
   private park(l: LeadRow, blocks: Block[], now: Date): void {
     if (blocks.some((b) => b.code === 'dnc' && !b.until)) {
-      this.db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
+      this.q("UPDATE leads SET status = 'dnc', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
       return
     }
     if (blocks.some((b) => b.code === 'maxAttempts')) {
-      this.db.prepare("UPDATE leads SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
+      this.q("UPDATE leads SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
       return
     }
     // Only blocks of the lead itself park it; a closed line applies to the whole campaign.
     const own = blocks.filter((b) => b.code === 'dnc' || b.code === 'retryLater' || b.code === 'cap24h' || b.code === 'cap5min')
     const at = DialRules.clearsAt(own)
-    if (own.length && at) this.db.prepare('UPDATE leads SET next_at = ? WHERE id = ?').run(at.toISOString(), l.id)
+    if (own.length && at) this.q('UPDATE leads SET next_at = ? WHERE id = ?').run(at.toISOString(), l.id)
   }
 
   private heldBy(leadId: number, userId: number): LeadRow {
@@ -251,23 +257,22 @@ export class DeskService {
         const iso = now.toISOString()
         const l = this.heldBy(leadId, user.id)
         const campaign = this.campaigns.get(l.campaign_id)
-        const isCallback = db.prepare("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(l.id, iso) !== undefined
+        const isCallback = this.q("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(l.id, iso) !== undefined
         const blocks = this.rules.blocks(l, campaign, now, { forUserId: user.id, callback: isCallback })
         if (blocks.length) {
           const m = this.rules.message(blocks[0])
           throw new AppError('CONFLICT', m.key, m.params)
         }
         this.campaigns.ensureScript(campaign.id)
-        const scriptId = db.prepare('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').pluck().get(campaign.id) as number
+        const scriptId = this.q('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').pluck().get(campaign.id) as number
         const callId = Number(
-          db
-            .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          this.q('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
             .run(user.id, l.id, 'outbound', line, iso, campaign.id, scriptId).lastInsertRowid
         )
         // The simulated line reaches no one: it counts as an attempt on the lead, not against the number's caps.
-        if (line === 'sip') db.prepare('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(l.phone, l.id, user.id, callId, iso)
+        if (line === 'sip') this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(l.phone, l.id, user.id, callId, iso)
         const until = this.leaseUntil(now)
-        db.prepare("UPDATE leads SET status = 'in_call', attempts = attempts + 1, last_call_at = ?, lease_until = ?, updated_at = ? WHERE id = ?").run(iso, until.toISOString(), iso, l.id)
+        this.q("UPDATE leads SET status = 'in_call', attempts = attempts + 1, last_call_at = ?, lease_until = ?, updated_at = ? WHERE id = ?").run(iso, until.toISOString(), iso, l.id)
         return { callId, number: l.phone, recordingNotice: campaign.settings.recordingNotice, scriptId, leaseUntil: until }
       })
       .immediate()
@@ -275,7 +280,7 @@ export class DeskService {
 
   renew(user: User, leadId: number): Date {
     const until = this.leaseUntil(this.now())
-    const r = this.db.prepare('UPDATE leads SET lease_until = ? WHERE id = ? AND lease_by = ?').run(until.toISOString(), leadId, user.id)
+    const r = this.q('UPDATE leads SET lease_until = ? WHERE id = ? AND lease_by = ?').run(until.toISOString(), leadId, user.id)
     if (r.changes !== 1) throw new AppError('CONFLICT', 'errors.notYourLead')
     return until
   }
@@ -283,8 +288,7 @@ export class DeskService {
   /** Skip: the lead goes back where it came from (a pool lead to the retry index, so the scan finds it again). */
   release(user: User, leadId: number): void {
     const iso = this.now().toISOString()
-    const r = this.db
-      .prepare(
+    const r = this.q(
         `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'new' THEN coalesce(next_at, ?) ELSE next_at END,
          lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = ? WHERE id = ? AND lease_by = ?`
       )
@@ -297,16 +301,16 @@ export class DeskService {
     const db = this.db
     return db
       .transaction(() => {
-        const dup = db.prepare('SELECT o.id, l.status FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.client_id = ?').get(input.clientId) as { id: number; status: string } | undefined
+        const dup = this.q('SELECT o.id, l.status FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.client_id = ?').get(input.clientId) as { id: number; status: string } | undefined
         if (dup) return { outcomeId: dup.id, leadStatus: dup.status, duplicate: true }
         const now = this.now()
         const iso = now.toISOString()
         const l = this.lead(input.leadId)
-        const call = input.callId === null ? undefined : (db.prepare('SELECT id, lead_id, operator_id, line FROM calls WHERE id = ?').get(input.callId) as { id: number; lead_id: number | null; operator_id: number; line: string } | undefined)
+        const call = input.callId === null ? undefined : (this.q('SELECT id, lead_id, operator_id, line FROM calls WHERE id = ?').get(input.callId) as { id: number; lead_id: number | null; operator_id: number; line: string } | undefined)
         if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id)) throw new AppError('NOT_FOUND')
         // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).
         if (l.lease_by !== user.id && !call) throw new AppError('CONFLICT', 'errors.notYourLead')
-        if (call && db.prepare('SELECT 1 FROM outcomes WHERE call_id = ?').get(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
+        if (call && this.q('SELECT 1 FROM outcomes WHERE call_id = ?').get(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
         const campaign = this.campaigns.get(l.campaign_id)
         const d = this.campaigns.disposition(campaign.id, input.disposition)
         if (d.callback) {
@@ -319,22 +323,21 @@ export class DeskService {
           if (!input.visitAt) throw new AppError('INVALID_INPUT', 'errors.visitTimeRequired')
           district = input.districtCode ?? l.district_code
           if (!district) throw new AppError('INVALID_INPUT', 'errors.districtRequiredForSuccess')
-          if (!db.prepare('SELECT 1 FROM districts WHERE code = ?').get(district)) throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
+          if (!this.q('SELECT 1 FROM districts WHERE code = ?').get(district)) throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
         }
         const simulated = call?.line === 'simulated'
         const outcomeId = Number(
-          db
-            .prepare(
+          this.q(
               `INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, notes, callback_at, visit_at, district_code, consent, product_interest, simulated, at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
             )
             .run(input.clientId, l.id, call?.id ?? null, user.id, campaign.id, d.code, d.label, d.success ? 1 : 0, d.connected ? 1 : 0, input.notes ?? null, d.callback ? input.callbackAt! : null, d.success ? input.visitAt! : null, district, input.consent ? 1 : 0, input.productInterest ?? null, simulated ? 1 : 0, iso).lastInsertRowid
         )
         // Pending callbacks of this lead are answered by this outcome.
-        db.prepare("UPDATE callbacks SET state = 'done', done_at = ? WHERE lead_id = ? AND state = 'pending'").run(iso, l.id)
+        this.q("UPDATE callbacks SET state = 'done', done_at = ? WHERE lead_id = ? AND state = 'pending'").run(iso, l.id)
         if (d.dncDays !== null) {
           const expires = d.dncDays === 0 ? null : new Date(now.getTime() + d.dncDays * 24 * 60 * MIN).toISOString()
-          db.prepare(
+          this.q(
             `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, source = excluded.source, added_by = excluded.added_by, added_at = excluded.added_at,
                expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
@@ -348,7 +351,7 @@ export class DeskService {
         else if (d.callback) {
           status = 'callback'
           if (!input.callbackOpen) owner = owner ?? user.id
-          db.prepare('INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(l.id, campaign.id, input.callbackOpen ? null : user.id, input.callbackAt!, input.notes ?? null, user.id, iso)
+          this.q('INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(l.id, campaign.id, input.callbackOpen ? null : user.id, input.callbackAt!, input.notes ?? null, user.id, iso)
         } else if (d.final) status = d.dncDays === 0 ? 'dnc' : d.connected ? 'refused' : 'invalid_number'
         else if (l.attempts >= campaign.settings.maxAttempts) status = 'exhausted'
         else {
@@ -356,11 +359,11 @@ export class DeskService {
           if (status === 'new') owner = null
           nextAt = new Date(now.getTime() + (d.retryMinutes ?? 60) * MIN).toISOString()
         }
-        db.prepare(
+        this.q(
           `UPDATE leads SET status = ?, next_at = ?, owner_id = ?, lease_by = NULL, lease_until = NULL, lease_from = NULL, last_outcome = ?,
              last_follow_up_at = ?, last_progress_at = CASE WHEN ? THEN ? ELSE last_progress_at END, district_code = coalesce(?, district_code), updated_at = ? WHERE id = ?`
         ).run(status, nextAt, owner, d.code, iso, d.connected ? 1 : 0, iso, district, iso, l.id)
-        db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'outcome', JSON.stringify({ outcome: d.label, callId: call?.id ?? null, simulated }))
+        this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'outcome', JSON.stringify({ outcome: d.label, callId: call?.id ?? null, simulated }))
         return { outcomeId, leadStatus: status, duplicate: false }
       })
       .immediate()
@@ -373,10 +376,9 @@ export class DeskService {
     const s = this.settings()
     const clear = s.clearRoles.includes(user.role)
     const campaign = this.campaigns.get(l.campaign_id)
-    const district = l.district_code ? (this.db.prepare('SELECT name FROM districts WHERE code = ?').pluck().get(l.district_code) as string | undefined) : undefined
+    const district = l.district_code ? (this.q('SELECT name FROM districts WHERE code = ?').pluck().get(l.district_code) as string | undefined) : undefined
     const calls = (
-      this.db
-        .prepare(
+      this.q(
           `SELECT c.id, c.started_at, u.display_name AS operator, o.label, o.notes, c.line,
              CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400000 ELSE 0 END AS ms,
              r.id AS recording_id
@@ -417,7 +419,7 @@ export class DeskService {
   private mayRead(user: User, l: LeadRow): void {
     if (user.role !== 'operator') return
     if (l.lease_by === user.id || l.owner_id === user.id) return
-    const mine = this.db.prepare('SELECT 1 FROM allocations WHERE lead_id = ? AND operator_id = ? UNION ALL SELECT 1 FROM calls WHERE lead_id = ? AND operator_id = ? LIMIT 1').get(l.id, user.id, l.id, user.id)
+    const mine = this.q('SELECT 1 FROM allocations WHERE lead_id = ? AND operator_id = ? UNION ALL SELECT 1 FROM calls WHERE lead_id = ? AND operator_id = ? LIMIT 1').get(l.id, user.id, l.id, user.id)
     if (!mine) throw new AppError('FORBIDDEN')
   }
 
@@ -453,8 +455,8 @@ export class DeskService {
     if (!set.length) return
     const iso = this.now().toISOString()
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE leads SET ${set.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, iso, l.id)
-      this.db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'card', JSON.stringify({ fields: set.map((s) => s.split(' ')[0]) }))
+      this.q(`UPDATE leads SET ${set.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, iso, l.id)
+      this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'card', JSON.stringify({ fields: set.map((s) => s.split(' ')[0]) }))
     })()
   }
 
@@ -470,10 +472,10 @@ export class DeskService {
     const now = this.now()
     const iso = now.toISOString()
     this.db.transaction(() => {
-      const open = this.db.prepare('SELECT id, state, reason FROM agent_states WHERE operator_id = ? AND ended_at IS NULL').get(user.id) as { id: number; state: string; reason: string | null } | undefined
+      const open = this.q('SELECT id, state, reason FROM agent_states WHERE operator_id = ? AND ended_at IS NULL').get(user.id) as { id: number; state: string; reason: string | null } | undefined
       if (open && open.state === state && open.reason === reason) return
-      if (open) this.db.prepare('UPDATE agent_states SET ended_at = ? WHERE id = ?').run(iso, open.id)
-      this.db.prepare('INSERT INTO agent_states (operator_id, state, reason, started_at) VALUES (?, ?, ?, ?)').run(user.id, state, reason, iso)
+      if (open) this.q('UPDATE agent_states SET ended_at = ? WHERE id = ?').run(iso, open.id)
+      this.q('INSERT INTO agent_states (operator_id, state, reason, started_at) VALUES (?, ?, ?, ?)').run(user.id, state, reason, iso)
     })()
     return { since: now }
   }

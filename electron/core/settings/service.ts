@@ -33,7 +33,15 @@ export class SettingsStore {
     )
   }
 
+  /** Read on every call of the desk's hot path: kept parsed until the next change. */
+  private cached: Settings | null = null
+
   get(): Settings {
+    this.cached ??= this.read()
+    return this.cached
+  }
+
+  private read(): Settings {
     const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
     for (const { key, value } of this.all.all()) {
       if (key in DEFAULT_SETTINGS) merged[key] = JSON.parse(value)
@@ -44,6 +52,7 @@ export class SettingsStore {
   }
 
   set(patch: Partial<Settings>): void {
+    this.cached = null
     for (const [key, value] of Object.entries(patch)) {
       if (value !== undefined) this.put.run({ key, value: JSON.stringify(value) })
     }
