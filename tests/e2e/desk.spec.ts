@@ -220,3 +220,68 @@ test('a campaign that asks for it plays the recording notice to the customer on 
   expect(during).toBeGreaterThan(-45)
   expect(during).toBeGreaterThan(after + 15)
 })
+
+test('the hub goes away while the outcome is saved: it is kept on the seat, sent when the hub is back, and saved once', async ({ page }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('deskob')
+  // Every WebSocket of the page passes through here; while `down`, the hub cannot be reached.
+  let down = false
+  const open: { close: () => Promise<void> }[] = []
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    if (down) {
+      void ws.close({ code: 1011, reason: 'hub away' })
+      return
+    }
+    ws.connectToServer()
+    open.push(ws)
+  })
+  await keyboardLogin(page, op.username, op.password)
+  await page.keyboard.press('Alt+N')
+  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(1500)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await page.keyboard.press('Alt+4')
+
+  down = true
+  await Promise.all(open.splice(0).map((ws) => ws.close()))
+  await expect(page.getByText('与服务器的连接已断开')).toBeVisible({ timeout: 10_000 })
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('结果已保存在本机')).toBeVisible()
+  await expect(page.getByText('1 条结果等待提交')).toBeVisible()
+  const [lead] = (await leadByPhoneMask(name)).filter((l) => l.status === 'in_call')
+  expect(lead).toBeTruthy()
+
+  down = false
+  await expect(page.getByText('1 条结果等待提交')).toBeHidden({ timeout: 30_000 })
+  const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
+  try {
+    const rows = db.prepare('SELECT disposition FROM outcomes WHERE lead_id = ?').all(lead.id)
+    expect(rows).toEqual([{ disposition: 'no_answer' }])
+  } finally {
+    db.close()
+  }
+})
+
+test('a supervisor publishes a new script version and sees operators’ states on the wallboard', async ({ page }) => {
+  test.setTimeout(90_000)
+  await page.goto('/')
+  await page.getByLabel('用户名').fill('supervisor')
+  await page.getByLabel('密码').fill('demo1234')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await page.getByRole('menuitem', { name: '活动设置' }).click()
+  const row = page.getByRole('row', { name: /演示活动/ })
+  await row.getByRole('button', { name: /通话脚本/ }).click()
+  const drawer = page.locator('.ant-drawer-open')
+  await expect(drawer.getByLabel('脚本名称')).toHaveValue('标准约访话术')
+  await drawer.getByLabel('脚本名称').fill('标准约访话术（修订）')
+  await drawer.getByRole('button', { name: /发布新版本/ }).click()
+  await expect(page.getByText(/已发布第 \d+ 版/)).toBeVisible()
+  await expect(drawer.getByRole('cell', { name: '标准约访话术（修订）' })).toBeVisible()
+  await drawer.getByRole('button', { name: 'Close' }).or(drawer.locator('.ant-drawer-close')).first().click()
+  await page.getByRole('menuitem', { name: '实时看板' }).click()
+  await expect(page.getByTestId('agent-board')).toContainText('王芳')
+  await expect(page.getByTestId('agent-board')).toContainText(/就绪|离线|暂停|话后整理|通话中/)
+})

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Alert, Button, Card, Col, Form, Input, List, Row, Select, Space, Tabs, Tag, Typography, message } from 'antd'
+import { Alert, Button, Card, Col, Form, Input, List, Modal, Row, Select, Space, Tabs, Tag, Typography, message } from 'antd'
 import { MinusCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
@@ -8,6 +8,8 @@ import { parseIdCard } from '../../../../shared/domain/id-card'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { recordingUrl } from '../../api/files'
+import { useMethodQuery } from '../../api/queries'
+import { useCurrentUser } from '../auth/AuthProvider'
 
 interface FormValues {
   name?: string
@@ -36,10 +38,17 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<unknown>()
   const [playing, setPlaying] = useState<{ id: number; url: string } | null>(null)
+  const me = useCurrentUser()
+  const settings = useMethodQuery('settings.get', {}, ['settings.get'])
+  const mayUnmask = settings.data?.unmaskRoles.includes(me.role) ?? false
+  const [unmasking, setUnmasking] = useState(false)
+  const [reason, setReason] = useState('')
+  const [clear, setClear] = useState<string | null>(null)
   const idNo = Form.useWatch('idNo', form)
   const idInfo = useMemo(() => (idNo && idNo.length >= 15 && !idNo.includes('*') ? parseIdCard(idNo) : null), [idNo])
 
   useEffect(() => {
+    setClear(null)
     form.setFieldsValue({ name: lead.name ?? '', gender: lead.gender, idNo: lead.idNo ?? '', address: lead.address ?? '', employer: lead.employer ?? '', occupation: lead.occupation ?? '', note: lead.note ?? '', card: lead.card })
     setError(undefined)
   }, [lead, form])
@@ -194,8 +203,13 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
         <Space>
           {t('desk.card.title')}
           <Typography.Text data-testid="lead-phone" copyable={false}>
-            {lead.phone}
+            {clear ?? lead.phone}
           </Typography.Text>
+          {mayUnmask && !clear && lead.phone.includes('*') && (
+            <Button size="small" type="link" onClick={() => setUnmasking(true)}>
+              {t('desk.card.unmask')}
+            </Button>
+          )}
           <Tag>{lead.campaignName}</Tag>
         </Space>
       }
@@ -252,6 +266,21 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           ]}
         />
       </Form>
+      <Modal
+        open={unmasking}
+        title={t('desk.card.unmask')}
+        okButtonProps={{ disabled: reason.trim().length < 2 }}
+        onCancel={() => setUnmasking(false)}
+        onOk={() =>
+          void api
+            .invoke('desk.unmask', { leadId: lead.id, reason: reason.trim() })
+            .then((r) => (setClear(r.phone), setUnmasking(false), setReason('')))
+            .catch((err: unknown) => (setError(err), setUnmasking(false)))
+        }
+      >
+        <Typography.Paragraph type="secondary">{t('desk.card.unmaskHint')}</Typography.Paragraph>
+        <Input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} placeholder={t('desk.card.unmaskReason')} aria-label={t('desk.card.unmaskReason')} />
+      </Modal>
       {playing && <audio controls autoPlay src={playing.url} style={{ width: '100%' }} data-testid="card-player" />}
     </Card>
   )

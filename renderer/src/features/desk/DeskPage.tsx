@@ -57,6 +57,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const sp = useSoftphone(account.data, lineKind)
   const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
   const [queued, setQueued] = useState(outbox.pending().length)
+  const [failed, setFailed] = useState(outbox.failed())
 
   const [work, setWork] = useState<Work | null>(null)
   const [empty, setEmpty] = useState<{ reason: string; nextAt: string | null } | null>(null)
@@ -93,7 +94,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   // Ready on arrival; offline when the operator leaves the desk. Waiting outcomes are sent.
   useEffect(() => {
     void setAgentState('ready')
-    void outbox.flush().then(() => setQueued(outbox.pending().length))
+    void outbox.flush().then(() => (setQueued(outbox.pending().length), setFailed(outbox.failed())))
     return () => {
       void api.invoke('desk.setState', { state: 'offline' }).catch(() => {})
     }
@@ -103,12 +104,13 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (status !== 'open') return
     void outbox.flush().then(() => {
       setQueued(outbox.pending().length)
+      setFailed(outbox.failed())
       void qc.invalidateQueries({ queryKey: ['desk.today'] })
     })
   }, [status, outbox, qc])
   useEffect(() => {
     if (!queued) return
-    const id = setInterval(() => void outbox.flush().then(() => setQueued(outbox.pending().length)), 5000)
+    const id = setInterval(() => void outbox.flush().then(() => (setQueued(outbox.pending().length), setFailed(outbox.failed()))), 5000)
     return () => clearInterval(id)
   }, [queued, outbox])
 
@@ -361,6 +363,16 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         </Row>
       </Card>
 
+      {failed.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          message={t('desk.outcome.failedLater', { n: failed.length })}
+          description={failed.map((f) => `#${f.input.leadId} ${f.input.disposition}: ${f.message}`).join('；')}
+          closable
+          onClose={() => (outbox.saveFailed([]), setFailed([]))}
+        />
+      )}
       {sp.incoming && (
         <Alert
           type="info"

@@ -13,11 +13,19 @@ export class OutcomeOutbox {
   private key: string
   private flushing: Promise<void> | null = null
 
+  /** Whether the hub is reachable now; while it is not, outcomes wait here without being sent. */
+  private connected = true
+
   constructor(
     private api: ApiClient,
     userId: number
   ) {
     this.key = `leadline.outbox.${userId}`
+    api.onStatus((s) => (this.connected = s === 'open'))
+  }
+
+  private online(): boolean {
+    return this.connected
   }
 
   pending(): OutcomeInput[] {
@@ -26,6 +34,20 @@ export class OutcomeOutbox {
     } catch {
       return []
     }
+  }
+
+  /** Outcomes core refused when they were finally sent, with its reason: shown to the operator, never dropped silently. */
+  failed(): { input: OutcomeInput; message: string }[] {
+    try {
+      return JSON.parse(localStorage.getItem(`${this.key}.failed`) ?? '[]') as { input: OutcomeInput; message: string }[]
+    } catch {
+      return []
+    }
+  }
+
+  saveFailed(items: { input: OutcomeInput; message: string }[]): void {
+    if (items.length) localStorage.setItem(`${this.key}.failed`, JSON.stringify(items))
+    else localStorage.removeItem(`${this.key}.failed`)
   }
 
   private save(items: OutcomeInput[]): void {
@@ -39,6 +61,7 @@ export class OutcomeOutbox {
    */
   async submit(input: OutcomeInput): Promise<'saved' | 'queued'> {
     this.save([...this.pending().filter((p) => p.clientId !== input.clientId), input])
+    if (!this.online()) return 'queued'
     try {
       await this.api.invoke('desk.outcome', input)
       this.save(this.pending().filter((p) => p.clientId !== input.clientId))
@@ -52,21 +75,23 @@ export class OutcomeOutbox {
 
   /** Sends what is waiting, oldest first; stops at the first lost connection. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        for (const item of this.pending()) {
-          try {
-            await this.api.invoke('desk.outcome', item)
-          } catch (err) {
-            if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
-            // Refused for good (the lead was closed meanwhile …): nothing to resend.
-          }
-          this.save(this.pending().filter((p) => p.clientId !== item.clientId))
+    if (!this.online()) return Promise.resolve()
+    if (this.flushing) return this.flushing
+    // (cleared in .finally, which always runs after this assignment, even when nothing waits)
+    this.flushing = (async () => {
+      for (const item of this.pending()) {
+        try {
+          await this.api.invoke('desk.outcome', item)
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
+          // Refused for good (the lead was closed meanwhile …): kept aside for the operator to see, not resent.
+          this.saveFailed([...this.failed(), { input: item, message: err instanceof Error ? err.message : String(err) }])
         }
-      } finally {
-        this.flushing = null
+        this.save(this.pending().filter((p) => p.clientId !== item.clientId))
       }
-    })()
+    })().finally(() => {
+      this.flushing = null
+    })
     return this.flushing
   }
 }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Switch } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Settings } from '../../../../shared/contract'
+import { ROLES, type Settings } from '../../../../shared/contract'
 import { useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
@@ -43,6 +43,27 @@ export function SystemSettingsPage() {
         </Form.Item>
         <Form.Item name="lockoutMinutes" label={t('settings.lockoutMinutes')}>
           <InputNumber min={1} max={1440} />
+        </Form.Item>
+        <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHint')}>
+          <Select showSearch style={{ width: 240 }} options={['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Taipei', 'UTC'].map((z) => ({ value: z, label: z }))} />
+        </Form.Item>
+        <Form.Item name="capPerNumber24h" label={t('settings.capPerNumber24h')}>
+          <InputNumber min={1} max={20} />
+        </Form.Item>
+        <Form.Item name="capPerNumber5min" label={t('settings.capPerNumber5min')}>
+          <InputNumber min={1} max={5} />
+        </Form.Item>
+        <Form.Item name="leaseMinutes" label={t('settings.leaseMinutes')}>
+          <InputNumber min={1} max={120} />
+        </Form.Item>
+        <Form.Item name="maskStyle" label={t('settings.maskStyle')}>
+          <Select style={{ width: 240 }} options={[{ value: 'middle4', label: t('settings.maskStyles.middle4') }, { value: 'keepLast4', label: t('settings.maskStyles.keepLast4') }]} />
+        </Form.Item>
+        <Form.Item name="clearRoles" label={t('settings.clearRoles')} extra={t('settings.clearRolesHint')}>
+          <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+        </Form.Item>
+        <Form.Item name="unmaskRoles" label={t('settings.unmaskRoles')} extra={t('settings.unmaskRolesHint')}>
+          <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
         </Form.Item>
         <Form.Item name={['lanHub', 'enabled']} label={t('settings.lanHub')} valuePropName="checked">
           <Switch />

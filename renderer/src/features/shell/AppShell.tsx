@@ -17,6 +17,9 @@ import { PoolPage } from '../leads/PoolPage'
 import { AllocationPage } from '../leads/AllocationPage'
 import { MyLeadsPage } from '../leads/MyLeadsPage'
 import { DeskPage } from '../desk/DeskPage'
+import { CallbacksPage } from '../desk/CallbacksPage'
+import { CampaignsPage } from '../campaigns/CampaignsPage'
+import { WallboardPage } from '../wallboard/WallboardPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -30,7 +33,10 @@ const PAGES: Record<string, ComponentType> = {
   '/pool': PoolPage,
   '/allocation': AllocationPage,
   '/my-leads': MyLeadsPage,
-  '/desk': DeskPage
+  '/desk': DeskPage,
+  '/callbacks': CallbacksPage,
+  '/campaigns': CampaignsPage,
+  '/wallboard': WallboardPage
 }
 
 export function AppShell({ info }: { info: SystemInfo }) {

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import {
+  ProfileOutlined,
   AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -46,6 +47,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/pool', label: 'pool', icon: <DatabaseOutlined />, roles: ['supervisor'] },
   { path: '/import', label: 'import', icon: <UploadOutlined />, roles: ['supervisor'] },
   { path: '/allocation', label: 'allocation', icon: <ClusterOutlined />, roles: ['supervisor'] },
+  { path: '/campaigns', label: 'campaigns', icon: <ProfileOutlined />, roles: ['supervisor'] },
   { path: '/dispatch', label: 'dispatch', icon: <SendOutlined />, roles: ['supervisor'] },
   { path: '/reports', label: 'reports', icon: <BarChartOutlined />, roles: ['supervisor'] },
   { path: '/district-dispatch', label: 'districtDispatch', icon: <SendOutlined />, roles: ['leader'] },
