@@ -1,7 +1,12 @@
-// The cost of recording a call: the browser's CPU during a call on the simulated line (playback of
-// the customer, stereo MediaRecorder, AudioWorklet peaks, chunks sent every second) against the
-// same page idle for as long, measured in the same run, as a share of one core; and the bytes per
-// minute of the stored file. Env: BENCH_SECONDS (default 600, a 10-minute call).
+/* global window, AudioContext, Audio -- the baseline runs in the page */
+// The cost of recording a call, as a share of one core, measured in one run of the same page:
+//  1. the desk idle;
+//  2. the baseline: the call's audio without the recorder — the microphone through the outgoing
+//     mix and the simulated customer's lines played to the speaker, as on a call;
+//  3. a recorded call on the simulated line (the same audio, plus the stereo channel merger,
+//     MediaRecorder, the AudioWorklet peaks and a chunk sent to core every second).
+// recordingCpuShare = (3) − (2): what recording and live peaks add to a call. Also the bytes per
+// minute of the stored file. Env: BENCH_SECONDS per phase (default 600, a 10-minute call).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,6 +65,36 @@ try {
   const idleShare = await measure(profile, SECONDS)
   console.log(`idle desk: ${(idleShare * 100).toFixed(2)}% of a core over ${SECONDS} s`)
 
+  await page.evaluate(async () => {
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } })
+    const ctx = new AudioContext()
+    await ctx.resume()
+    const out = ctx.createMediaStreamDestination()
+    ctx.createMediaStreamSource(mic).connect(ctx.createGain()).connect(out)
+    const remote = ctx.createMediaStreamDestination()
+    const el = new Audio()
+    el.srcObject = remote.stream
+    await el.play()
+    let at = ctx.currentTime + 0.3
+    for (const url of ['sim/hello.wav', 'sim/go-on.wav', 'sim/visit.wav']) {
+      const buf = await ctx.decodeAudioData(await (await fetch(url)).arrayBuffer())
+      const src = ctx.createBufferSource()
+      src.buffer = buf
+      src.connect(remote)
+      src.start(at)
+      at += buf.duration + 1.2
+    }
+    window.__baseline = { mic, ctx, el }
+  })
+  const baseShare = await measure(profile, SECONDS)
+  await page.evaluate(async () => {
+    const b = window.__baseline
+    b.mic.getTracks().forEach((t) => t.stop())
+    b.el.srcObject = null
+    await b.ctx.close()
+  })
+  console.log(`call audio without recording (baseline): ${(baseShare * 100).toFixed(2)}% of a core over ${SECONDS} s`)
+
   await page.getByRole('button', { name: /呼\s*叫/ }).click()
   await page.getByTestId('call-state').getByText('录音中').waitFor({ timeout: 15_000 })
   const callShare = await measure(profile, SECONDS)
@@ -72,8 +107,9 @@ try {
   const figures = {
     seconds: SECONDS,
     idleCpuShare: +idleShare.toFixed(4),
+    baselineCallCpuShare: +baseShare.toFixed(4),
     callCpuShare: +callShare.toFixed(4),
-    recordingCpuShare: +Math.max(0, callShare - idleShare).toFixed(4),
+    recordingCpuShare: +Math.max(0, callShare - baseShare).toFixed(4),
     bytesPerMinute: Math.round(rec.bytes / minutes),
     peaksBytesPerMinute: Math.round(rec.peaks / minutes),
     chunks: rec.chunks,

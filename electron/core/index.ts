@@ -162,7 +162,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
-    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get().areaCode),
+    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),
     ...createPoolHandlers(deps, pool),
     ...recordings.handlers(),
     ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode),

@@ -57,3 +57,9 @@ export function maskPhone(phone: string): string {
   if (phone.length > 7) return phone.slice(0, phone.length - 7) + '****' + phone.slice(-3)
   return phone.slice(0, 1) + '****'
 }
+
+/** Masks a number in the organisation's style: the middle four digits (default) or all but the last four. */
+export function maskWith(phone: string, style: 'middle4' | 'keepLast4'): string {
+  if (style === 'keepLast4') return '*'.repeat(Math.max(0, phone.length - 4)) + phone.slice(-4)
+  return maskPhone(phone)
+}

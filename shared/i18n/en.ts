@@ -114,6 +114,8 @@ export const en: Catalog = {
     warning: 'Imported with a warning'
   },
   leads: {
+    dialable: 'Dialable now',
+    dialableNow: 'Yes',
     importTitle: 'Import a lead list',
     chooseFile: 'Choose a file (CSV or XLSX)',
     dropHint: 'Click or drop a file here. CSV in UTF-8 or GBK (comma, tab or semicolon separated) and Excel XLSX',

@@ -112,6 +112,8 @@ export const zhCN = {
     warning: '已导入（有提示）'
   },
   leads: {
+    dialable: '现在可否拨打',
+    dialableNow: '可以拨打',
     importTitle: '导入名单',
     chooseFile: '选择文件（CSV 或 XLSX）',
     dropHint: '点击或拖入文件。支持 UTF-8 / GBK 编码的 CSV（逗号、制表符、分号分隔）和 Excel XLSX',

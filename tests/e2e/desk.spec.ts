@@ -285,3 +285,45 @@ test('a supervisor publishes a new script version and sees operators’ states o
   await expect(page.getByTestId('agent-board')).toContainText('王芳')
   await expect(page.getByTestId('agent-board')).toContainText(/就绪|离线|暂停|话后整理|通话中/)
 })
+
+test('progressive mode: the next lead dials itself after a visible countdown, which the operator can stop', async ({ page }) => {
+  test.setTimeout(120_000)
+  const sup = await hubAs('supervisor')
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const r = await sup.call(method, input)
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
+    return r.value as T
+  }
+  const n = `${Date.now() % 100_000}`.padStart(5, '0')
+  const campaign = await call<{ id: number }>('campaigns.create', { name: `渐进${n}` })
+  await call('campaigns.update', { id: campaign.id, settings: { dialMode: 'progressive', progressiveDelaySec: 3 } })
+  const csv = Buffer.from(`姓名,手机\n渐进甲${n},170888${n}\n渐进乙${n},170887${n}\n`)
+  const { uploadId } = await call<{ uploadId: string }>('uploads.begin', { name: 'p.csv', size: csv.length })
+  await call('uploads.chunk', { uploadId, offset: 0, data: csv.toString('base64') })
+  const preview = await call<{ mapping: (string | null)[] }>('leads.previewImport', { uploadId, source: 'progressive-test' })
+  const job = await call<{ jobId: string }>('leads.import', { uploadId, source: 'progressive-test', policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
+  await expect.poll(async () => (await call<{ state: string }>('leads.importJob', { jobId: job.jobId })).state).toBe('done')
+  const op = await newOperator('deskpg')
+  const opId = (await call<{ id: number; username: string }[]>('users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
+  const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+  await call('allocation.commit', { day, perOperator: 2, operatorIds: [opId], campaignId: campaign.id })
+  sup.close()
+
+  await keyboardLogin(page, op.username, op.password)
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('progressive-countdown')).toContainText('秒后自动拨打下一条')
+  // it dials by itself
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(1000)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await page.keyboard.press('Alt+4')
+  await page.keyboard.press('Control+Enter')
+  // the next lead comes with its countdown; the operator stops it
+  await expect(page.getByTestId('progressive-countdown')).toBeVisible({ timeout: 10_000 })
+  await page.keyboard.press('Alt+X')
+  await expect(page.getByTestId('progressive-countdown')).toBeHidden()
+  await page.waitForTimeout(4000)
+  await expect(page.getByTestId('call-state')).toHaveText('通话已结束')
+  await expect(page.getByRole('button', { name: /拨打/ })).toBeEnabled()
+})

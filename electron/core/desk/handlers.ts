@@ -5,7 +5,8 @@ import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 import { formatLocal } from './rules'
-import { maskWith, type DeskService } from './service'
+import { maskWith } from '../../../shared/domain/phone'
+import type { DeskService } from './service'
 
 export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns: CampaignsService, settings: () => Settings): DomainHandlers<'desk'> {
   const { db, audit, events, clock } = deps

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
-import { maskPhone } from '../../../shared/domain/phone'
+import { maskWith } from '../../../shared/domain/phone'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
@@ -40,11 +40,6 @@ export interface Claim {
   leaseUntil: Date
 }
 
-/** Masks a number in the configured style. */
-export function maskWith(phone: string, style: Settings['maskStyle']): string {
-  if (style === 'keepLast4') return '*'.repeat(Math.max(0, phone.length - 4)) + phone.slice(-4)
-  return maskPhone(phone)
-}
 
 /**
  * The operator desk's core: the dial queue (one transaction per claim, leased so no other seat

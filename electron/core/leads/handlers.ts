@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import type { LeadSummary, Locale, Role, User } from '../../../shared/contract'
+import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
-import { isPhoneProblem, maskPhone, normalisePhone } from '../../../shared/domain/phone'
+import { isPhoneProblem, maskWith, normalisePhone } from '../../../shared/domain/phone'
 import { AppError } from '../errors'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
@@ -15,17 +15,15 @@ import type { LeadsService } from './service'
 import { readTable } from './read-table'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
 
-/** Roles that see full phone numbers (号码脱敏 for everyone else). */
-const SEES_NUMBERS: readonly Role[] = ['supervisor', 'admin']
-
-export function canSeeNumbers(user: User): boolean {
-  return SEES_NUMBERS.includes(user.role)
+/** Roles that see full phone numbers, by the organisation's privacy settings (号码脱敏 for everyone else). */
+export function canSeeNumbers(user: User, settings: Pick<Settings, 'clearRoles'>): boolean {
+  return settings.clearRoles.includes(user.role)
 }
 
-export function toSummary(r: LeadRow, unmasked: boolean): LeadSummary {
+export function toSummary(r: LeadRow, unmasked: boolean, style: Settings['maskStyle'] = 'middle4'): LeadSummary {
   return {
     id: r.id,
-    phone: unmasked ? r.phone : maskPhone(r.phone),
+    phone: unmasked ? r.phone : maskWith(r.phone, style),
     phoneKind: r.phone_kind as LeadSummary['phoneKind'],
     name: r.name,
     gender: r.gender as LeadSummary['gender'],
@@ -46,7 +44,7 @@ export function createLeadsHandlers(
   jobs: ImportJobs,
   uploads: UploadStore,
   downloads: DownloadStore,
-  areaCode: () => string
+  settings: () => Settings
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
   const upsertDnc = db.prepare(
@@ -203,14 +201,16 @@ export function createLeadsHandlers(
       const rows = leads.search(own ? { ...filter, allocatedOrOwnedBy: user.id } : filter, limit + 1, beforeId)
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
-      return { rows: page.map((r) => toSummary(r, canSeeNumbers(user))), nextBeforeId: more ? page[page.length - 1].id : null }
+      const s = settings()
+      return { rows: page.map((r) => toSummary(r, canSeeNumbers(user, s), s.maskStyle)), nextBeforeId: more ? page[page.length - 1].id : null }
     },
     'leads.get': (input, ctx) => {
       const { user } = requireUser(ctx)
       if (user.role === 'operator' && !isOwnLead(input.id, user.id)) throw new AppError('FORBIDDEN')
       const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as (LeadRow & Record<string, string | null>) | undefined
       if (!r) throw new AppError('NOT_FOUND')
-      const unmasked = canSeeNumbers(user)
+      const s = settings()
+      const unmasked = canSeeNumbers(user, s)
       const batches = db
         .prepare(
           `SELECT id, file_name AS fileName, source, created_at AS createdAt FROM import_batches
@@ -235,7 +235,7 @@ export function createLeadsHandlers(
         audit.write({ userId: user.id, username: user.username, action: 'leads.view', entity: 'lead', entityId: r.id, source: ctx.conn.source })
       }
       return {
-        ...toSummary(r, unmasked),
+        ...toSummary(r, unmasked, s.maskStyle),
         // The ID number is personal data: only roles that see numbers see it whole.
         idNo: r.id_no ? (unmasked ? r.id_no : r.id_no.slice(0, 6) + '********' + r.id_no.slice(-4)) : null,
         employer: r.employer,
@@ -259,7 +259,7 @@ export function createLeadsHandlers(
     },
     'dnc.add': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone, areaCode())
+      const p = normalisePhone(input.phone, settings().areaCode)
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
         putOnDnc(p.phone, input.reason, 'manual', input.months, user.id)
@@ -276,7 +276,7 @@ export function createLeadsHandlers(
       // The phone column by its header; a list of bare numbers has its numbers in the first column.
       let col = suggestMapping(table.headers).indexOf('phone')
       const rows = table.rows.map((r) => r.cells)
-      if (col < 0 && table.headers.length === 1 && !isPhoneProblem(normalisePhone(table.headers[0], areaCode()))) {
+      if (col < 0 && table.headers.length === 1 && !isPhoneProblem(normalisePhone(table.headers[0], settings().areaCode))) {
         col = 0
         rows.unshift(table.headers)
       }
@@ -285,7 +285,7 @@ export function createLeadsHandlers(
       let invalid = 0
       db.transaction(() => {
         for (const cells of rows) {
-          const p = normalisePhone(cells[col] ?? '', areaCode())
+          const p = normalisePhone(cells[col] ?? '', settings().areaCode)
           if (isPhoneProblem(p)) invalid++
           else {
             putOnDnc(p.phone, input.reason, 'import', input.months, user.id)
@@ -300,7 +300,7 @@ export function createLeadsHandlers(
     },
     'dnc.remove': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone, areaCode())
+      const p = normalisePhone(input.phone, settings().areaCode)
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
         if (db.prepare('DELETE FROM dnc WHERE phone = ?').run(p.phone).changes === 0) throw new AppError('NOT_FOUND')

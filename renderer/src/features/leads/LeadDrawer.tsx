@@ -6,6 +6,7 @@ import { formatTime } from '../../ui/format'
 export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
   const { t } = useTranslation()
   const lead = useMethodQuery('leads.get', { id: id ?? 1 }, ['leads.get', id], id !== null)
+  const why = useMethodQuery('desk.why', { leadId: id ?? 1 }, ['desk.why', id], id !== null)
   const d = lead.data
   return (
     <Drawer open={id !== null} onClose={onClose} width={560} title={d ? `${d.name ?? ''} ${d.phone}` : t('leads.detail')} loading={lead.isLoading}>
@@ -24,6 +25,11 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
             </Descriptions.Item>
             <Descriptions.Item label={t('leads.status')}>
               <Tag>{t(`leads.statuses.${d.status}`)}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('leads.dialable')}>
+              <span data-testid="lead-why">
+                {why.data?.dialable ? <Tag color="green">{t('leads.dialableNow')}</Tag> : (why.data?.blocks ?? []).map((b) => <div key={b.code}>{b.text}</div>)}
+              </span>
             </Descriptions.Item>
             {Object.entries(d.extra).map(([k, v]) => (
               <Descriptions.Item key={k} label={k}>
