@@ -20,27 +20,33 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 600)
 const quiet = { info() {}, warn() {}, error() {} }
 const TICK = 100 // clock ticks per second (USER_HZ) on Linux
 
-/** CPU seconds used so far by every process of this Chromium (found by its profile folder). */
+/** CPU seconds used so far by each kind of process of this Chromium (found by its profile folder). */
 function chromiumCpuSeconds(profile) {
-  let ticks = 0
+  const by = {}
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile)) continue
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (!cmd.includes(profile)) continue
+      const kind = (/--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser') + (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ? `:${/--utility-sub-type=([\w.]+)/.exec(cmd)[1].split('.').pop()}` : '')
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(f[11]) + Number(f[12]) // utime + stime
+      by[kind] = (by[kind] ?? 0) + (Number(f[11]) + Number(f[12])) / TICK // utime + stime
     } catch {
       // the process ended meanwhile
     }
   }
-  return ticks / TICK
+  return by
 }
 
 async function measure(profile, seconds) {
   const c0 = chromiumCpuSeconds(profile)
   const t0 = performance.now()
   await new Promise((r) => setTimeout(r, seconds * 1000))
-  return (chromiumCpuSeconds(profile) - c0) / ((performance.now() - t0) / 1000)
+  const c1 = chromiumCpuSeconds(profile)
+  const secs = (performance.now() - t0) / 1000
+  const parts = Object.keys(c1).map((k) => [k, (c1[k] - (c0[k] ?? 0)) / secs]).filter(([, v]) => v > 0.001)
+  console.log('   by process: ' + parts.map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '))
+  return parts.reduce((a, [, v]) => a + v, 0)
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'leadline-bench-rec-'))

@@ -27,6 +27,16 @@ interface Work {
 
 const RENEW_MS = 60_000
 
+/** The call's running time; it ticks on its own so that the desk around it does not re-render every second. */
+function CallClock({ from }: { from: number }) {
+  const [now, setNow] = useState(from)
+  useEffect(() => {
+    const id = setInterval(() => setNow(performance.now()), 500)
+    return () => clearInterval(id)
+  }, [])
+  return <> {mmss(Math.max(0, Math.floor((now - from) / 1000)))}</>
+}
+
 function mmss(s: number): string {
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 }
@@ -55,6 +65,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
   const [lineKind, setLineKind] = useState<'sip' | 'simulated'>(sipAccount ? 'sip' : 'simulated')
   const sp = useSoftphone(account.data, lineKind)
+  // The softphone's state changes every half second on a call: effects and callbacks depend on its stable parts only.
+  const { setError: setPhoneError, onEnded, dial: phoneDial, phone } = sp
   const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
   const [queued, setQueued] = useState(outbox.pending().length)
   const [failed, setFailed] = useState(outbox.failed())
@@ -85,10 +97,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         setWrapUpSec(r.wrapUpSec)
         setAgent({ state, reason })
       } catch (err) {
-        sp.setError(err)
+        setPhoneError(err)
       }
     },
-    [api, sp]
+    [api, setPhoneError]
   )
 
   // Ready on arrival; offline when the operator leaves the desk. Waiting outcomes are sent.
@@ -127,12 +139,12 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }, [sp.state, setAgentState])
   useEffect(
     () =>
-      sp.onEnded((c) => {
+      onEnded((c) => {
         if (c.leadId === null) return
         void setAgentState('wrap_up')
         setWrapLeft(wrapUpSec)
       }),
-    [sp, setAgentState, wrapUpSec]
+    [onEnded, setAgentState, wrapUpSec]
   )
   useEffect(() => {
     if (wrapLeft === null || wrapLeft <= 0) return
@@ -144,7 +156,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (busy || inCall || (work && !work.outcomeSaved && work.callId !== null)) return
     setBusy(true)
     setEmpty(null)
-    sp.setError(undefined)
+    setPhoneError(undefined)
     setOutcomeError(undefined)
     try {
       const r = await api.invoke('desk.next', {})
@@ -159,32 +171,32 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       setWrapLeft(null)
       if (r.dialMode === 'progressive' && agent.state !== 'paused') setCountdown(campaign?.settings.progressiveDelaySec ?? 10)
     } catch (err) {
-      sp.setError(err)
+      setPhoneError(err)
     } finally {
       setBusy(false)
     }
-  }, [api, busy, inCall, work, sp, agent.state, campaign])
+  }, [api, busy, inCall, work, setPhoneError, agent.state, campaign])
 
   const dial = useCallback(async () => {
     if (!work || inCall || busy || work.outcomeSaved) return
     setCountdown(null)
     setBusy(true)
-    sp.setError(undefined)
+    setPhoneError(undefined)
     try {
-      const r = await api.invoke('desk.dial', { leadId: work.lead.id, line: sp.phone.kind })
+      const r = await api.invoke('desk.dial', { leadId: work.lead.id, line: phone.kind })
       setWork({ ...work, callId: r.callId })
       setTicked(new Set())
       void setAgentState('dialing')
       // The full number goes to the softphone only; the screen keeps showing the masked one.
-      const target = sp.phone.kind === 'sip' && account.data ? dialString(r.number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : r.number
+      const target = phone.kind === 'sip' && sipAccount ? dialString(r.number, { outsidePrefix: sipAccount.outsidePrefix, localAreaCode: sipAccount.localAreaCode }) : r.number
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      await sp.dial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, target)
+      await phoneDial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, target)
     } catch (err) {
-      sp.setError(err)
+      setPhoneError(err)
     } finally {
       setBusy(false)
     }
-  }, [api, work, inCall, busy, sp, account.data, setAgentState, t])
+  }, [api, work, inCall, busy, phone, phoneDial, setPhoneError, sipAccount, setAgentState, t])
 
   // Progressive mode: the next lead dials itself when the countdown ends (Alt+X stops it).
   useEffect(() => {
@@ -205,7 +217,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       await api.invoke('desk.release', { leadId: work.lead.id })
       setWork(null)
     } catch (err) {
-      sp.setError(err)
+      setPhoneError(err)
     }
   }
 
@@ -216,7 +228,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       await api.invoke('desk.tick', { callId: work.callId, stepId, offsetMs })
     } catch (err) {
-      sp.setError(err)
+      setPhoneError(err)
     }
   }
 
@@ -257,7 +269,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (a === 'mute') return sp.state === 'established' && sp.toggleMute()
     if (a === 'hold') return void (sp.state === 'established' && sp.toggleHold())
     if (a === 'skip') return void skip()
-    if (a === 'answer') return void sp.answer().catch((err: unknown) => sp.setError(err))
+    if (a === 'answer') return void sp.answer().catch((err: unknown) => setPhoneError(err))
     if (a === 'stopAuto') return setCountdown(null)
     if (a === 'save') return outcomeRef.current?.submit()
     if (a === 'tick') {
@@ -270,7 +282,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   useDeskShortcuts(onKey)
 
   const manualDial = async () => {
-    sp.setError(undefined)
+    setPhoneError(undefined)
     try {
       const number = manual.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
@@ -280,7 +292,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
       await sp.dial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
     } catch (err) {
-      sp.setError(err)
+      setPhoneError(err)
     }
   }
 
@@ -382,7 +394,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           message={t('desk.incoming', { number: sp.incoming })}
           action={
             <Space>
-              <Button type="primary" onClick={() => void sp.answer().catch((err: unknown) => sp.setError(err))}>
+              <Button type="primary" onClick={() => void sp.answer().catch((err: unknown) => setPhoneError(err))}>
                 {t('desk.answer')} {hint('a')}
               </Button>
               <Button danger onClick={() => void sp.hangup()}>
@@ -455,13 +467,13 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                   <Button icon={sp.muted ? <AudioMutedOutlined /> : <AudioOutlined />} disabled={sp.state !== 'established'} onClick={sp.toggleMute}>
                     {sp.muted ? t('desk.unmute') : t('desk.mute')} {hint('m')}
                   </Button>
-                  <Button disabled={sp.state !== 'established'} onClick={() => void sp.toggleHold().catch((err: unknown) => sp.setError(err))}>
+                  <Button disabled={sp.state !== 'established'} onClick={() => void sp.toggleHold().catch((err: unknown) => setPhoneError(err))}>
                     {sp.held ? t('desk.unhold') : t('desk.hold')} {hint('p')}
                   </Button>
                 </Space>
                 <Typography.Text data-testid="call-state">
                   {t(`desk.states.${sp.state}`)}
-                  {sp.state === 'established' ? ` ${mmss(sp.elapsed)}` : ''}
+                  {sp.state === 'established' && sp.call?.answeredAt ? <CallClock from={sp.call.answeredAt} /> : null}
                   {sp.state === 'established' && (
                     <Tag color="red" style={{ marginLeft: 8 }}>
                       {t('desk.recording')}

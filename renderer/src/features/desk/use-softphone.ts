@@ -21,8 +21,6 @@ export interface Softphone {
   line: { state: LineState; reason?: string }
   state: CallState
   call: CallInfo | null
-  /** Seconds since answer. */
-  elapsed: number
   quality: CallStats | null
   muted: boolean
   held: boolean
@@ -55,7 +53,6 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
   const [line, setLine] = useState<{ state: LineState; reason?: string }>({ state: 'unregistered' })
   const [state, setState] = useState<CallState>('idle')
   const [call, setCall] = useState<CallInfo | null>(null)
-  const [elapsed, setElapsed] = useState(0)
   const [quality, setQuality] = useState<CallStats | null>(null)
   const [muted, setMuted] = useState(false)
   const [held, setHeld] = useState(false)
@@ -83,7 +80,7 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       if (e.state === 'established') {
         c.info.answeredAt = performance.now()
         setCall({ ...c.info })
-        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!)
+        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!, phone.audioContext())
         c.recorder.catch((err: unknown) => setError(err))
         if (c.info.notice) {
           setPlayingNotice(true)
@@ -126,15 +123,9 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       setQuality(null)
       return
     }
-    const started = performance.now()
-    setElapsed(0)
-    const id = setInterval(() => setElapsed(Math.floor((performance.now() - started) / 1000)), 500)
     // Call quality from the line (WebRTC getStats on the SIP line), every two seconds.
     const q = setInterval(() => void phone.stats().then(setQuality), 2000)
-    return () => {
-      clearInterval(id)
-      clearInterval(q)
-    }
+    return () => clearInterval(q)
   }, [state, phone])
 
   const dial = useCallback(
@@ -157,6 +148,14 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
     [api, phone]
   )
 
+  const onEnded = useCallback((cb: (call: CallInfo, cause: string) => void) => {
+    const set = endedListeners.current
+    set.add(cb)
+    return () => {
+      set.delete(cb)
+    }
+  }, [])
+
   const answer = useCallback(async () => {
     if (!incoming) return
     setError(undefined)
@@ -173,7 +172,6 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
     line,
     state,
     call,
-    elapsed,
     quality,
     muted,
     held,
@@ -194,9 +192,6 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       setHeld(!held)
     },
     offsetMs: () => (current.current?.info.answeredAt ? Math.round(performance.now() - current.current.info.answeredAt) : null),
-    onEnded: (cb) => {
-      endedListeners.current.add(cb)
-      return () => endedListeners.current.delete(cb)
-    }
+    onEnded
   }
 }

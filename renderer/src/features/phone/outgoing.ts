@@ -24,6 +24,11 @@ export class OutgoingAudio {
     return new OutgoingAudio(ctx, mic, micGain, dest)
   }
 
+  /** The call's one AudioContext: the simulated customer and the recorder use it too. */
+  get context(): AudioContext {
+    return this.ctx
+  }
+
   get stream(): MediaStream {
     return this.dest.stream
   }

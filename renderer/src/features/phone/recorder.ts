@@ -21,20 +21,25 @@ export class CallRecorder {
     private api: ApiClient,
     readonly recordingId: number,
     private ctx: AudioContext,
-    private rec: MediaRecorder
+    private rec: MediaRecorder,
+    /** Nodes to disconnect when the context is the call's (shared), or null when the recorder owns it. */
+    private shared: AudioNode[] | null
   ) {
     this.stopped = new Promise((resolve) => rec.addEventListener('stop', () => resolve(), { once: true }))
     rec.addEventListener('dataavailable', (e) => this.enqueue(e.data))
   }
 
-  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }): Promise<CallRecorder> {
+  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }, callContext?: AudioContext | null): Promise<CallRecorder> {
     const mime = MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? 'audio/webm;codecs=opus' : 'audio/webm'
     const { recordingId, chunkMs } = await api.invoke('recordings.start', { callId, mime })
-    const ctx = new AudioContext()
+    // The call's own AudioContext when there is one: a second one would be a second audio thread.
+    const ctx = callContext && callContext.state !== 'closed' ? callContext : new AudioContext()
     await ctx.resume()
     const merger = ctx.createChannelMerger(2)
-    ctx.createMediaStreamSource(media.local).connect(merger, 0, 0)
-    ctx.createMediaStreamSource(media.remote).connect(merger, 0, 1)
+    const localSrc = ctx.createMediaStreamSource(media.local)
+    const remoteSrc = ctx.createMediaStreamSource(media.remote)
+    localSrc.connect(merger, 0, 0)
+    remoteSrc.connect(merger, 0, 1)
     const dest = ctx.createMediaStreamDestination()
     dest.channelCount = 2
     merger.connect(dest)
@@ -42,7 +47,7 @@ export class CallRecorder {
     const peaksNode = new AudioWorkletNode(ctx, 'leadline-peaks', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit', processorOptions: { frameMs: FRAME_MS } })
     merger.connect(peaksNode)
     const rec = new MediaRecorder(dest.stream, { mimeType: mime, audioBitsPerSecond: 48_000 })
-    const r = new CallRecorder(api, recordingId, ctx, rec)
+    const r = new CallRecorder(api, recordingId, ctx, rec, ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null)
     peaksNode.port.onmessage = (e: MessageEvent<Int8Array>) => r.peaks.push(e.data)
     rec.start(chunkMs)
     return r
@@ -85,6 +90,14 @@ export class CallRecorder {
     await this.stopped
     await this.queue
     await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started) })
-    await this.ctx.close().catch(() => {})
+    if (this.shared)
+      this.shared.forEach((n) => {
+        try {
+          n.disconnect()
+        } catch {
+          // already gone with the call's context
+        }
+      })
+    else await this.ctx.close().catch(() => {})
   }
 }

@@ -13,7 +13,6 @@ const GAP_MS = 1200
 
 export class SimulatedLine extends PhoneEvents implements Phone {
   readonly kind = 'simulated' as const
-  private ctx: AudioContext | null = null
   private out: OutgoingAudio | null = null
   private remote: MediaStream | null = null
   private timers: ReturnType<typeof setTimeout>[] = []
@@ -38,15 +37,13 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established') throw new Error('a call is in progress')
     this.number = number
     this.out = await OutgoingAudio.open()
-    this.ctx = new AudioContext()
-    await this.ctx.resume()
     this.setState('dialing')
     this.timers.push(setTimeout(() => this.setState('ringing'), 300))
     this.timers.push(setTimeout(() => void this.pickUp(), RING_MS))
   }
 
   private async pickUp(): Promise<void> {
-    const ctx = this.ctx
+    const ctx = this.out?.context
     if (!ctx || this.state !== 'ringing') return
     const dest = ctx.createMediaStreamDestination()
     this.remote = dest.stream
@@ -81,8 +78,6 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     this.out?.close()
     this.out = null
     this.speaker.srcObject = null
-    await this.ctx?.close().catch(() => {})
-    this.ctx = null
     if (was !== 'idle' && was !== 'ended') this.setState('ended', was === 'established' ? 'normal' : 'cancelled')
   }
 
@@ -102,6 +97,10 @@ export class SimulatedLine extends PhoneEvents implements Phone {
 
   async stats() {
     return this.state === 'established' ? { packetsLost: 0, jitterMs: 0, roundTripMs: 0, bytesReceived: 0 } : null
+  }
+
+  audioContext(): AudioContext | null {
+    return this.out?.context ?? null
   }
 
   media() {

@@ -231,6 +231,10 @@ export class SipLine extends PhoneEvents implements Phone {
     return out
   }
 
+  audioContext(): AudioContext | null {
+    return this.out?.context ?? null
+  }
+
   media() {
     const h = this.sdh()
     return h ? { local: h.localMediaStream, remote: h.remoteMediaStream } : null

@@ -27,6 +27,8 @@ export interface Phone {
   playPrompt(url: string): Promise<void>
   on(listener: (e: PhoneEvent) => void): () => void
   stats(): Promise<CallStats | null>
+  /** The AudioContext of the call's outgoing mix, shared with the recorder (one audio thread per call). */
+  audioContext(): AudioContext | null
   /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */
   media(): { local: MediaStream; remote: MediaStream } | null
 }
