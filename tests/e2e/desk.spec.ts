@@ -1,10 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hubAs, hubNow, meanVolume, newOperator, pickerText } from './support'
-import { E2E_PORT } from '../../playwright.config'
+import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, meanVolume, newOperator, pickerText } from './support'
 
 /** Logs in with the keyboard only: type, Tab, type, Enter. */
 async function keyboardLogin(page: Page, username: string, password: string): Promise<void> {
@@ -25,6 +22,18 @@ async function tabTo(page: Page, test: (el: Element) => boolean, max = 25): Prom
     if (await page.evaluate(`(${test.toString()})(document.activeElement)`)) return
   }
   throw new Error('never reached the element with Tab')
+}
+
+/** Takes the next lead, dials it on the simulated line, talks a moment and hangs up; returns the customer's name. */
+async function callNextAndHangUp(page: Page, talkMs: number): Promise<string> {
+  await page.keyboard.press('Alt+N')
+  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(talkMs)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  return name
 }
 
 async function leadByPhoneMask(name: string) {
@@ -140,13 +149,7 @@ test('a callback booked for later comes back first when it is due', async ({ pag
   test.setTimeout(240_000)
   const op = await newOperator('deskcb')
   await keyboardLogin(page, op.username, op.password)
-  await page.keyboard.press('Alt+N')
-  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
-  await page.keyboard.press('Alt+D')
-  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
-  await page.waitForTimeout(1000)
-  await page.keyboard.press('Alt+H')
-  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  const name = await callNextAndHangUp(page, 1000)
   await page.keyboard.press('Alt+2')
   // the next whole minute on the hub's clock, at least 20 s away
   const due = new Date(Math.ceil((hubNow().getTime() + 20_000) / 60_000) * 60_000)
@@ -171,26 +174,8 @@ test('a callback booked for later comes back first when it is due', async ({ pag
 
 test('a campaign that asks for it plays the recording notice to the customer on answer, and it is in the recording', async ({ page }) => {
   test.setTimeout(120_000)
-  const sup = await hubAs('supervisor')
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await sup.call(method, input)
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
-    return r.value as T
-  }
   const n = `${Date.now() % 100_000}`.padStart(5, '0')
-  const campaign = await call<{ id: number }>('campaigns.create', { name: `录音告知${n}` })
-  await call('campaigns.update', { id: campaign.id, settings: { recordingNotice: true } })
-  // one lead in that campaign, in a new operator's batch for today
-  const csv = Buffer.from(`姓名,手机,地址\n告知客户${n},170999${n},南宁市青秀区民族大道1号\n`)
-  const { uploadId } = await call<{ uploadId: string }>('uploads.begin', { name: 'notice.csv', size: csv.length })
-  await call('uploads.chunk', { uploadId, offset: 0, data: csv.toString('base64') })
-  const preview = await call<{ mapping: (string | null)[] }>('leads.previewImport', { uploadId, source: 'notice-test' })
-  const job = await call<{ jobId: string }>('leads.import', { uploadId, source: 'notice-test', policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
-  await expect.poll(async () => (await call<{ state: string }>('leads.importJob', { jobId: job.jobId })).state).toBe('done')
-  const op = await newOperator('desknt')
-  const opId = (await call<{ id: number; username: string }[]>('users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
-  const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-  await call('allocation.commit', { day, perOperator: 1, operatorIds: [opId], campaignId: campaign.id })
+  const { op } = await campaignForNewOperator(`录音告知${n}`, { recordingNotice: true }, `姓名,手机,地址\n告知客户${n},170999${n},南宁市青秀区民族大道1号\n`, 'desknt')
 
   await keyboardLogin(page, op.username, op.password)
   await page.keyboard.press('Alt+N')
@@ -205,15 +190,7 @@ test('a campaign that asks for it plays the recording notice to the customer on 
   await page.keyboard.press('Alt+H')
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
 
-  const qa = await hubAs('qa')
-  const recs = await qa.call('recordings.list', { limit: 20 })
-  const rec = (recs.ok ? (recs.value as { id: number; operatorName: string }[]) : []).find((r) => r.operatorName === op.displayName)!
-  const media = await qa.call('recordings.media', { id: rec.id })
-  qa.close()
-  sup.close()
-  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
-  const file = join(mkdtempSync(join(tmpdir(), 'leadline-notice-')), 'notice.webm')
-  writeFileSync(file, bytes)
+  const file = await lastRecordingFile(op.displayName)
   // the operator's side (left) carries the notice in the first seconds, and silence once it has played
   const during = meanVolume(file, 'atrim=1:4,pan=mono|c0=c0')
   const after = meanVolume(file, 'atrim=start=7,pan=mono|c0=c0')
@@ -236,13 +213,7 @@ test('the hub goes away while the outcome is saved: it is kept on the seat, sent
     open.push(ws)
   })
   await keyboardLogin(page, op.username, op.password)
-  await page.keyboard.press('Alt+N')
-  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
-  await page.keyboard.press('Alt+D')
-  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
-  await page.waitForTimeout(1500)
-  await page.keyboard.press('Alt+H')
-  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  const name = await callNextAndHangUp(page, 1500)
   await page.keyboard.press('Alt+4')
 
   down = true
@@ -288,26 +259,8 @@ test('a supervisor publishes a new script version and sees operators’ states o
 
 test('progressive mode: the next lead dials itself after a visible countdown, which the operator can stop', async ({ page }) => {
   test.setTimeout(120_000)
-  const sup = await hubAs('supervisor')
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await sup.call(method, input)
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
-    return r.value as T
-  }
   const n = `${Date.now() % 100_000}`.padStart(5, '0')
-  const campaign = await call<{ id: number }>('campaigns.create', { name: `渐进${n}` })
-  await call('campaigns.update', { id: campaign.id, settings: { dialMode: 'progressive', progressiveDelaySec: 3 } })
-  const csv = Buffer.from(`姓名,手机\n渐进甲${n},170888${n}\n渐进乙${n},170887${n}\n`)
-  const { uploadId } = await call<{ uploadId: string }>('uploads.begin', { name: 'p.csv', size: csv.length })
-  await call('uploads.chunk', { uploadId, offset: 0, data: csv.toString('base64') })
-  const preview = await call<{ mapping: (string | null)[] }>('leads.previewImport', { uploadId, source: 'progressive-test' })
-  const job = await call<{ jobId: string }>('leads.import', { uploadId, source: 'progressive-test', policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
-  await expect.poll(async () => (await call<{ state: string }>('leads.importJob', { jobId: job.jobId })).state).toBe('done')
-  const op = await newOperator('deskpg')
-  const opId = (await call<{ id: number; username: string }[]>('users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
-  const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-  await call('allocation.commit', { day, perOperator: 2, operatorIds: [opId], campaignId: campaign.id })
-  sup.close()
+  const { op } = await campaignForNewOperator(`渐进${n}`, { dialMode: 'progressive', progressiveDelaySec: 3 }, `姓名,手机\n渐进甲${n},170888${n}\n渐进乙${n},170887${n}\n`, 'deskpg')
 
   await keyboardLogin(page, op.username, op.password)
   await page.keyboard.press('Alt+N')

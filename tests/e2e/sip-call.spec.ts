@@ -1,8 +1,7 @@
-import { hubAs, loginUi, meanVolume, newOperator } from './support'
+import { hubAs, lastRecordingFile, loginUi, meanVolume, newOperator } from './support'
 import { expect, test, type Page } from '@playwright/test'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { extname, resolve } from 'node:path'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
 import { E2E_PORT } from '../../playwright.config'
 
@@ -46,20 +45,6 @@ async function giveSipAccount(username: string, sipUser: string, displayName: st
   expect(set.ok).toBe(true)
 }
 
-/** The newest recording of an operator, fetched over HTTP as QA does. */
-async function lastRecordingFile(operatorName: string): Promise<string> {
-  const qa = await hubAs('qa')
-  const recs = await qa.call('recordings.list', { limit: 20 })
-  const rec = (recs.ok ? (recs.value as { id: number; operatorName: string; line: string; state: string }[]) : []).find((r) => r.operatorName === operatorName && r.line === 'sip')!
-  expect(rec).toMatchObject({ state: 'done' })
-  const media = await qa.call('recordings.media', { id: rec.id })
-  qa.close()
-  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
-  const file = join(mkdtempSync(join(tmpdir(), 'leadline-sip-')), 'call.webm')
-  writeFileSync(file, bytes)
-  return file
-}
-
 async function expectAudioIn(page: Page): Promise<void> {
   await expect(page.getByTestId('call-quality')).toBeVisible({ timeout: 10_000 })
   await expect.poll(async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0)
@@ -93,14 +78,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   await page.getByRole('button', { name: /挂\s*断/ }).click()
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
 
-  const qa = await hubAs('qa')
-  const recs = await qa.call('recordings.list', { limit: 10 })
-  const rec = (recs.ok ? (recs.value as { id: number; line: string; operatorName: string; state: string; durationMs: number }[]) : []).find((r) => r.line === 'sip')!
-  expect(rec).toMatchObject({ state: 'done', operatorName: '王芳' })
-  const media = await qa.call('recordings.media', { id: rec.id })
-  const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media as { value: { path: string } }).value.path}`)).arrayBuffer())
-  const file = join(mkdtempSync(join(tmpdir(), 'leadline-sip-')), 'sip.webm')
-  writeFileSync(file, bytes)
+  const file = await lastRecordingFile('王芳', 'sip')
   // The customer's 440 Hz tone came over SIP/WebRTC into the right channel.
   const right440 = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=440:width_type=h:w=80')
   const left440 = meanVolume(file, 'pan=mono|c0=c0,bandpass=f=440:width_type=h:w=80')
@@ -109,7 +87,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   // and the operator's microphone (Chromium's fake device) is on the left
   expect(meanVolume(file, 'pan=mono|c0=c0')).toBeGreaterThan(-60)
   admin.close()
-  qa.close()
+
   await ctx.close()
 })
 
@@ -154,7 +132,7 @@ test('the operator calls a plain SIP phone (baresip) through rtpengine: audio fl
     await page.waitForTimeout(3000)
     await page.getByRole('button', { name: /挂\s*断/ }).click()
     await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
-    const file = await lastRecordingFile(op.displayName)
+    const file = await lastRecordingFile(op.displayName, 'sip')
     const right = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=660:width_type=h:w=80')
     expect(right).toBeGreaterThan(-40)
     expect(right).toBeGreaterThan(meanVolume(file, 'pan=mono|c0=c0,bandpass=f=660:width_type=h:w=80') + 10)
@@ -192,7 +170,7 @@ test('a customer on a plain SIP phone calls in: the desk shows the call, the ope
     await page.waitForTimeout(3000)
     await page.getByRole('button', { name: /挂\s*断/ }).click()
     await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
-    const file = await lastRecordingFile(op.displayName)
+    const file = await lastRecordingFile(op.displayName, 'sip')
     const right = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=880:width_type=h:w=80')
     expect(right).toBeGreaterThan(-40)
     expect(right).toBeGreaterThan(meanVolume(file, 'pan=mono|c0=c0,bandpass=f=880:width_type=h:w=80') + 10)

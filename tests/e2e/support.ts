@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, type Page } from '@playwright/test'
 import { HubClient } from '../helpers/ws-client'
 import { E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
@@ -56,4 +59,53 @@ export async function newOperator(prefix: string): Promise<{ username: string; p
   admin.close()
   if (!r.ok) throw new Error(r.error.message)
   return u
+}
+
+/** The value of a hub call, or the test fails with its message. */
+export async function must<T>(c: HubClient, method: string, input: unknown): Promise<T> {
+  const r = await c.call(method, input)
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
+  return r.value as T
+}
+
+/**
+ * A campaign of its own for one test (settings as given), its leads imported from CSV rows
+ * ("姓名,手机,…"), all in a new operator's batch for today on the hub's clock.
+ */
+export async function campaignForNewOperator(name: string, settings: Record<string, unknown>, csv: string, prefix: string) {
+  const sup = await hubAs('supervisor')
+  try {
+    const campaign = await must<{ id: number }>(sup, 'campaigns.create', { name })
+    await must(sup, 'campaigns.update', { id: campaign.id, settings })
+    const bytes = Buffer.from(csv)
+    const { uploadId } = await must<{ uploadId: string }>(sup, 'uploads.begin', { name: 'leads.csv', size: bytes.length })
+    await must(sup, 'uploads.chunk', { uploadId, offset: 0, data: bytes.toString('base64') })
+    const preview = await must<{ mapping: (string | null)[] }>(sup, 'leads.previewImport', { uploadId, source: name })
+    const job = await must<{ jobId: string }>(sup, 'leads.import', { uploadId, source: name, policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
+    await expect.poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job.jobId })).state).toBe('done')
+    const op = await newOperator(prefix)
+    const opId = (await must<{ id: number; username: string }[]>(sup, 'users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
+    const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10) // Nanning's today
+    await must(sup, 'allocation.commit', { day, perOperator: csv.trim().split('\n').length - 1, operatorIds: [opId], campaignId: campaign.id })
+    return { campaign, op }
+  } finally {
+    sup.close()
+  }
+}
+
+/** The newest recording of an operator, fetched over HTTP as QA does, saved to a temporary file. */
+export async function lastRecordingFile(operatorName: string, line?: 'sip' | 'simulated'): Promise<string> {
+  const qa = await hubAs('qa')
+  try {
+    const recs = await must<{ id: number; operatorName: string; line: string; state: string }[]>(qa, 'recordings.list', { limit: 50 })
+    const rec = recs.find((r) => r.operatorName === operatorName && (!line || r.line === line))!
+    expect(rec).toMatchObject({ state: 'done' })
+    const media = await must<{ path: string }>(qa, 'recordings.media', { id: rec.id })
+    const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${media.path}`)).arrayBuffer())
+    const file = join(mkdtempSync(join(tmpdir(), 'leadline-rec-')), 'call.webm')
+    writeFileSync(file, bytes)
+    return file
+  } finally {
+    qa.close()
+  }
 }
