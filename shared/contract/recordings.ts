@@ -78,6 +78,23 @@ export const recordingsMethods = defineMethods({
     output: z.array(recordingSchema.extend({ operatorName: z.string() })),
     roles: RECORDING_LISTENERS
   },
+  'recordings.analysis': {
+    summary: 'What the two channels say: talk shares, silences, talk-over, the longest monologue, the first customer word, who hung up.',
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({
+      durationMs: z.number().int(),
+      operatorTalkShare: z.number(),
+      customerTalkShare: z.number(),
+      silenceShare: z.number(),
+      longestSilenceMs: z.number().int(),
+      talkOverShare: z.number(),
+      talkOverMs: z.number().int(),
+      longestMonologueMs: z.number().int(),
+      firstCustomerWordMs: z.number().int().nullable(),
+      hungUpBy: z.enum(['operator', 'customer', 'unknown'])
+    }),
+    roles: RECORDING_LISTENERS
+  },
   'recordings.media': {
     summary: 'A short-lived address to stream a recording from (range requests).',
     input: z.object({ id: idSchema }).strict(),

@@ -4,6 +4,7 @@ import { requireUser } from '../context'
 import { AppError } from '../errors'
 import type { MediaGrants } from './media'
 import type { RecordingFiles } from './store'
+import { analysePeaks } from './analysis'
 import type { CampaignsService } from '../campaigns/service'
 
 /** The renderer sends a chunk about every second (MediaRecorder timeslice). */
@@ -205,6 +206,11 @@ export class RecordingsService {
           )
           .all({ mine: user.role === 'operator' ? user.id : null, before: input.beforeId ?? null, limit: input.limit }) as (Row & { operator_name: string })[]
         return rows.map((r) => ({ ...toRecording(r), operatorName: r.operator_name }))
+      },
+      'recordings.analysis': (input, ctx) => {
+        const r = this.listenable(input.id, requireUser(ctx).user)
+        const cause = db.prepare('SELECT end_cause FROM calls WHERE id = ?').pluck().get(r.call_id) as string | null
+        return { ...analysePeaks(r.peaks ?? Buffer.alloc(0), r.peaks_per_sec), hungUpBy: cause === 'operator' || cause === 'customer' ? cause : 'unknown' }
       },
       'recordings.media': (input, ctx) => {
         const { user } = requireUser(ctx)

@@ -78,7 +78,7 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     this.out?.close()
     this.out = null
     this.speaker.srcObject = null
-    if (was !== 'idle' && was !== 'ended') this.setState('ended', was === 'established' ? 'normal' : 'cancelled')
+    if (was !== 'idle' && was !== 'ended') this.setState('ended', was === 'established' ? 'operator' : 'cancelled')
   }
 
   setMuted(muted: boolean): void {

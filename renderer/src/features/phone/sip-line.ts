@@ -24,6 +24,8 @@ export class SipLine extends PhoneEvents implements Phone {
   /** The microphone plus prompts, sent to the customer (see OutgoingAudio). */
   private out: OutgoingAudio | null = null
   private incoming = false
+  /** The operator hung up (else the customer did): stored as the call's end cause. */
+  private localHangup = false
 
   constructor(private account: SipAccount & { password: string }) {
     super()
@@ -136,13 +138,15 @@ export class SipLine extends PhoneEvents implements Phone {
         this.speaker.srcObject = this.sdh()?.remoteMediaStream ?? null
         void routeToSpeaker(this.speaker).then(() => this.speaker.play().catch(() => {}))
       }
+      const cause = this.localHangup ? 'operator' : 'customer'
       if (mapped === 'ended') {
+        this.localHangup = false
         this.speaker.srcObject = null
         this.session = null
         this.out?.close()
         this.out = null
       }
-      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? 'normal' : undefined, incoming: this.incoming })
+      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? cause : undefined, incoming: this.incoming })
     })
   }
 
@@ -172,6 +176,7 @@ export class SipLine extends PhoneEvents implements Phone {
   async hangup(): Promise<void> {
     const s = this.session
     if (!s) return
+    this.localHangup = true
     if (s.state === SessionState.Established) await s.bye()
     else if (s instanceof Inviter) await s.cancel()
     else if ('reject' in s) await (s as Invitation).reject()
