@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import { PAUSE_REASONS, type AgentState, type DeskLead, type Output } from '../../../../shared/contract'
 import { dialString } from '../../../../shared/domain/dialplan'
+import { maskWith } from '../../../../shared/domain/phone'
 import { useApi, useConnectionStatus } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
@@ -308,6 +309,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     }
   }, [work, me, settings.data, t])
 
+  // An outside caller's number is masked like any other for roles that may not see numbers; extensions show as they are.
+  const shownNumber = (n: string) => (n.length > 6 && !settings.data?.clearRoles.includes(me.role) ? maskWith(n, settings.data?.maskStyle ?? 'middle4') : n)
   const fig = today.data
   const canOutcome = !!work && work.callId !== null && !inCall && !work.outcomeSaved
   const hint = (k: string) => <Typography.Text type="secondary" style={{ fontSize: 11, marginLeft: 4 }}>{keyLabel(k)}</Typography.Text>
@@ -391,7 +394,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           showIcon
           icon={<CustomerServiceOutlined />}
           data-testid="incoming-call"
-          message={t('desk.incoming', { number: sp.incoming })}
+          message={t('desk.incoming', { number: shownNumber(sp.incoming) })}
           action={
             <Space>
               <Button type="primary" onClick={() => void sp.answer().catch((err: unknown) => setPhoneError(err))}>
