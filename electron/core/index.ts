@@ -140,7 +140,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const media = new MediaGrants(clock)
   const campaigns = new CampaignsService(deps)
   const desk = new DeskService(deps, campaigns, () => settings.get())
-  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media, campaigns)
+  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media, campaigns, desk)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)

@@ -27,9 +27,9 @@ export const RECORDING_LISTENERS = ['operator', 'qa', 'supervisor', 'admin'] as 
 
 export const recordingsMethods = defineMethods({
   'calls.start': {
-    summary: 'The softphone starts a call (and its recording once answered).',
+    summary: 'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
     input: z
-      .object({ leadId: idSchema.optional(), direction: z.enum(['outbound', 'inbound']), line: z.enum(['sip', 'simulated']) })
+      .object({ leadId: idSchema.optional(), direction: z.enum(['outbound', 'inbound']), line: z.enum(['sip', 'simulated']), number: z.string().trim().max(32).optional() })
       .strict(),
     output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
     roles: ['operator']

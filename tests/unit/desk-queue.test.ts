@@ -265,3 +265,21 @@ describe('agent states and figures', () => {
     expect(await ok(op1.invoke('desk.today', {}))).toEqual({ calls: 1, connected: 1, talkSec: 90, successes: 1, target: 20, callbacksDue: 0 })
   })
 })
+
+describe('numbers dialed by hand', () => {
+  it('obey the legal hours, the do-not-call list and the per-number caps on the real line; extensions and the simulated line are free', async () => {
+    const start = (number: string, line: 'sip' | 'simulated' = 'sip') => op1.invoke('calls.start', { direction: 'outbound', line, number })
+    const calls = () => env.core.db.prepare('SELECT count(*) FROM calls').pluck().get()
+    env.clock.set(sh('2026-11-23T21:30:00'))
+    expect(await start('13900000001')).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'desk.blocks.legalHours' } })
+    expect(calls()).toBe(0)
+    expect((await start('1002')).ok).toBe(true) // a colleague's extension
+    env.clock.set(sh('2026-11-23T10:00:00'))
+    await ok(sup.invoke('dnc.add', { phone: '13900000001', reason: '投诉', months: null }))
+    expect(await start('139 0000 0001')).toMatchObject({ ok: false, error: { key: 'desk.blocks.dnc' } })
+    expect((await start('+86 139-0000-0002')).ok).toBe(true)
+    expect(await start('13900000002')).toMatchObject({ ok: false, error: { key: 'desk.blocks.cap5min' } })
+    expect((await start('13900000002', 'simulated')).ok).toBe(true)
+    expect(env.core.db.prepare('SELECT phone FROM dial_attempts').pluck().all()).toEqual(['13900000002'])
+  })
+})

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
-import { maskWith } from '../../../shared/domain/phone'
+import { isPhoneProblem, maskWith, normalisePhone } from '../../../shared/domain/phone'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
@@ -271,6 +271,24 @@ export class DeskService {
         return { callId, number: l.phone, recordingNotice: campaign.settings.recordingNotice, scriptId, leaseUntil: until }
       })
       .immediate()
+  }
+
+  /**
+   * A number dialed by hand (not a queue lead) on the real line: an outside number must be inside
+   * the legal hours, off the do-not-call list and under the per-number caps, and counts against
+   * them. Internal extensions (up to 6 digits) are free.
+   */
+  checkManualDial(user: User, raw: string, callId: number): void {
+    const n = normalisePhone(raw, this.settings().areaCode)
+    if (isPhoneProblem(n)) return
+    const now = this.now()
+    const legal = this.rules.windowBlock({ id: 0, name: '', active: true, createdAt: '', settings: this.campaigns.get(1).settings }, now, true)
+    const blocks = [legal, this.rules.dncBlock(n.phone, now), ...this.rules.capBlocks(n.phone, now)].filter((b): b is Block => b !== null)
+    if (blocks.length) {
+      const m = this.rules.message(blocks[0])
+      throw new AppError('CONFLICT', m.key, m.params)
+    }
+    this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, NULL, ?, ?, ?)').run(n.phone, user.id, callId, now.toISOString())
   }
 
   renew(user: User, leadId: number): Date {

@@ -6,6 +6,7 @@ import type { MediaGrants } from './media'
 import type { RecordingFiles } from './store'
 import { analysePeaks } from './analysis'
 import type { CampaignsService } from '../campaigns/service'
+import type { DeskService } from '../desk/service'
 
 /** The renderer sends a chunk about every second (MediaRecorder timeslice). */
 export const CHUNK_MS = 1000
@@ -55,7 +56,8 @@ export class RecordingsService {
     private deps: CoreDeps,
     private files: RecordingFiles,
     private grants: MediaGrants,
-    private campaigns: CampaignsService
+    private campaigns: CampaignsService,
+    private desk: DeskService
   ) {}
 
   private row(id: number): Row | undefined {
@@ -120,9 +122,16 @@ export class RecordingsService {
         const { user } = requireUser(ctx)
         const campaignId = input.leadId === undefined ? 1 : (db.prepare('SELECT campaign_id FROM leads WHERE id = ?').pluck().get(input.leadId) as number | undefined)
         if (campaignId === undefined) throw new AppError('NOT_FOUND')
-        const id = db
-          .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString(), campaignId).lastInsertRowid
+        const id = db.transaction(() => {
+          const callId = Number(
+            db
+              .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?)')
+              .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString(), campaignId).lastInsertRowid
+          )
+          // The simulated line reaches no one; a real outbound number typed by hand obeys the calling rules.
+          if (input.line === 'sip' && input.direction === 'outbound' && input.number) this.desk.checkManualDial(user, input.number, callId)
+          return callId
+        })()
         // An answered inbound call is the customer's own: they know whom they called, the notice is for outbound calls.
         return { callId: Number(id), recordingNotice: input.direction === 'outbound' && this.campaigns.get(campaignId).settings.recordingNotice }
       },

@@ -287,7 +287,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       const number = manual.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: sp.phone.kind })
+      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: sp.phone.kind, number })
       // The SIP line dials through the centre's dial plan (outside-line prefix, +86, local area code).
       const target = sp.phone.kind === 'sip' && account.data ? dialString(number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : number
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
