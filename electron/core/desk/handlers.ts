@@ -5,7 +5,7 @@ import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 import { formatLocal } from './rules'
-import { maskWith } from '../../../shared/domain/phone'
+import { phoneFor } from '../privacy'
 import type { DeskService } from './service'
 
 export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns: CampaignsService, settings: () => Settings): DomainHandlers<'desk'> {
@@ -18,10 +18,6 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       events.emit('leads.changed', { reason: 'queue' })
     }, 2000)
     pending.unref?.()
-  }
-  const masked = (phone: string, role: string) => {
-    const s = settings()
-    return s.clearRoles.includes(role as never) ? phone : maskWith(phone, s.maskStyle)
   }
   return {
     'desk.next': (_input, ctx) => {
@@ -121,7 +117,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
              WHERE c.state = 'pending' AND (c.operator_id = ? OR c.operator_id IS NULL) ORDER BY c.due_at LIMIT 500`
           )
           .all(user.id) as { id: number; lead_id: number; name: string | null; phone: string; due_at: string; open: number; note: string | null }[]
-      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: masked(c.phone, user.role), dueAt: c.due_at, open: c.open === 1, note: c.note, overdue: c.due_at < now }))
+      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: phoneFor(c.phone, user.role, settings()), dueAt: c.due_at, open: c.open === 1, note: c.note, overdue: c.due_at < now }))
     },
     'desk.missedCallbacks': (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -133,7 +129,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
              WHERE c.state = 'pending' AND c.due_at < ? ORDER BY c.due_at LIMIT 1000`
           )
           .all(before) as { id: number; lead_id: number; name: string | null; phone: string; due_at: string; operator: string | null }[]
-      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: masked(c.phone, user.role), dueAt: c.due_at, operator: c.operator }))
+      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: phoneFor(c.phone, user.role, settings()), dueAt: c.due_at, operator: c.operator }))
     },
     'desk.board': () =>
       (

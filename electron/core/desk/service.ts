@@ -4,10 +4,12 @@ import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
-import { isPhoneProblem, maskWith, normalisePhone } from '../../../shared/domain/phone'
+import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
+import { idNoFor, phoneFor } from '../privacy'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
+import { DncList } from '../leads/dnc'
 import { DialRules, type Block, type DialableLead } from './rules'
 
 type OutcomeInput = z.output<typeof outcomeInputSchema>
@@ -48,6 +50,7 @@ export interface Claim {
  */
 export class DeskService {
   readonly rules: DialRules
+  private dnc: DncList
   /** Fresh pool leads below this id are all taken or worked (per campaign); the scan starts here. */
   private poolCursor = new Map<number, number>()
 
@@ -57,6 +60,7 @@ export class DeskService {
     private settings: () => Settings
   ) {
     this.rules = new DialRules(deps.db, settings)
+    this.dnc = new DncList(deps.db)
   }
 
   private get db(): Database.Database {
@@ -350,11 +354,7 @@ export class DeskService {
         this.q("UPDATE callbacks SET state = 'done', done_at = ? WHERE lead_id = ? AND state = 'pending'").run(iso, l.id)
         if (d.dncDays !== null) {
           const expires = d.dncDays === 0 ? null : new Date(now.getTime() + d.dncDays * 24 * 60 * MIN).toISOString()
-          this.q(
-            `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, source = excluded.source, added_by = excluded.added_by, added_at = excluded.added_at,
-               expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
-          ).run(l.phone, d.label, d.dncDays === 0 ? 'customer_request' : 'refusal', user.id, iso, expires)
+          this.dnc.put(l.phone, d.label, d.dncDays === 0 ? 'customer_request' : 'refusal', user.id, iso, expires)
         }
         const back = l.lease_by === user.id ? (l.lease_from ?? 'new') : l.status === 'in_queue' || l.status === 'in_call' ? (l.lease_from ?? 'new') : l.status
         let status: string
@@ -387,7 +387,6 @@ export class DeskService {
     const l = this.lead(leadId)
     this.mayRead(user, l)
     const s = this.settings()
-    const clear = s.clearRoles.includes(user.role)
     const campaign = this.campaigns.get(l.campaign_id)
     const district = l.district_code ? (this.q('SELECT name FROM districts WHERE code = ?').pluck().get(l.district_code) as string | undefined) : undefined
     const calls = (
@@ -409,12 +408,12 @@ export class DeskService {
       id: l.id,
       campaignId: l.campaign_id,
       campaignName: campaign.name,
-      phone: clear ? l.phone : maskWith(l.phone, s.maskStyle),
+      phone: phoneFor(l.phone, user.role, s),
       phoneKind: l.phone_kind,
       name: l.name,
       gender: l.gender,
       birthDate: l.birth_date,
-      idNo: l.id_no ? (clear ? l.id_no : l.id_no.slice(0, 6) + '********' + l.id_no.slice(-4)) : null,
+      idNo: idNoFor(l.id_no, user.role, s),
       address: l.address,
       districtCode: l.district_code,
       districtName: district ?? null,

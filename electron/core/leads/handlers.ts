@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
-import { isPhoneProblem, maskWith, normalisePhone } from '../../../shared/domain/phone'
+import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
+import { canSeeNumbers, idNoFor, phoneFor } from '../privacy'
+import { DncList } from './dnc'
 import { AppError } from '../errors'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
@@ -15,15 +17,10 @@ import type { LeadsService } from './service'
 import { readTable } from './read-table'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
 
-/** Roles that see full phone numbers, by the organisation's privacy settings (号码脱敏 for everyone else). */
-export function canSeeNumbers(user: User, settings: Pick<Settings, 'clearRoles'>): boolean {
-  return settings.clearRoles.includes(user.role)
-}
-
-export function toSummary(r: LeadRow, unmasked: boolean, style: Settings['maskStyle'] = 'middle4'): LeadSummary {
+export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSummary {
   return {
     id: r.id,
-    phone: unmasked ? r.phone : maskWith(r.phone, style),
+    phone: phoneFor(r.phone, user.role, settings),
     phoneKind: r.phone_kind as LeadSummary['phoneKind'],
     name: r.name,
     gender: r.gender as LeadSummary['gender'],
@@ -47,11 +44,7 @@ export function createLeadsHandlers(
   settings: () => Settings
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
-  const upsertDnc = db.prepare(
-    `INSERT INTO dnc (phone, reason, source, added_by, added_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (phone) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
-     expires_at = CASE WHEN dnc.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(dnc.expires_at, excluded.expires_at) END`
-  )
+  const dncList = new DncList(db)
   const blockLead = db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')")
 
   /** On the list for `months` (null: for good); an entry already there is only ever lengthened. */
@@ -63,7 +56,7 @@ export function createLeadsHandlers(
       e.setUTCMonth(e.getUTCMonth() + months)
       expiresAt = e.toISOString()
     }
-    upsertDnc.run(phone, reason, source, userId, now.toISOString(), expiresAt)
+    dncList.put(phone, reason, source, userId, now.toISOString(), expiresAt)
     // A number on the list is never dialable, whatever else says so.
     blockLead.run(now.toISOString(), phone)
   }
@@ -202,7 +195,7 @@ export function createLeadsHandlers(
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
       const s = settings()
-      return { rows: page.map((r) => toSummary(r, canSeeNumbers(user, s), s.maskStyle)), nextBeforeId: more ? page[page.length - 1].id : null }
+      return { rows: page.map((r) => toSummary(r, user, s)), nextBeforeId: more ? page[page.length - 1].id : null }
     },
     'leads.get': (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -210,7 +203,7 @@ export function createLeadsHandlers(
       const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as (LeadRow & Record<string, string | null>) | undefined
       if (!r) throw new AppError('NOT_FOUND')
       const s = settings()
-      const unmasked = canSeeNumbers(user, s)
+      const unmasked = canSeeNumbers(user.role, s)
       const batches = db
         .prepare(
           `SELECT id, file_name AS fileName, source, created_at AS createdAt FROM import_batches
@@ -235,9 +228,9 @@ export function createLeadsHandlers(
         audit.write({ userId: user.id, username: user.username, action: 'leads.view', entity: 'lead', entityId: r.id, source: ctx.conn.source })
       }
       return {
-        ...toSummary(r, unmasked, s.maskStyle),
+        ...toSummary(r, user, s),
         // The ID number is personal data: only roles that see numbers see it whole.
-        idNo: r.id_no ? (unmasked ? r.id_no : r.id_no.slice(0, 6) + '********' + r.id_no.slice(-4)) : null,
+        idNo: idNoFor(r.id_no, user.role, s),
         employer: r.employer,
         occupation: r.occupation,
         note: r.note,
