@@ -283,3 +283,15 @@ describe('numbers dialed by hand', () => {
     expect(env.core.db.prepare('SELECT phone FROM dial_attempts').pluck().all()).toEqual(['13900000002'])
   })
 })
+
+describe('campaigns', () => {
+  it('a new campaign starts with the default script and settings; an update is seen at once', async () => {
+    const c = await ok<{ id: number; settings: { dialMode: string } }>(sup.invoke('campaigns.create', { name: '新活动' }))
+    expect(c.settings.dialMode).toBe('preview')
+    expect(await ok(sup.invoke('scripts.current', { campaignId: c.id }))).toMatchObject({ version: 1, title: '标准约访话术' })
+    await ok(sup.invoke('campaigns.update', { id: c.id, settings: { dialMode: 'progressive' } }))
+    const all = await ok<{ id: number; settings: { dialMode: string } }[]>(op1.invoke('campaigns.list', {}))
+    expect(all.find((x) => x.id === c.id)?.settings.dialMode).toBe('progressive')
+    expect(await sup.invoke('campaigns.create', { name: '新活动' })).toMatchObject({ ok: false, error: { key: 'errors.campaignExists' } })
+  })
+})

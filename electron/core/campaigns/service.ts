@@ -68,8 +68,6 @@ interface CampaignRow {
 }
 
 export class CampaignsService {
-  private cache = new Map<number, Campaign>()
-
   constructor(private deps: CoreDeps) {}
 
   private get db(): Database.Database {
@@ -84,13 +82,8 @@ export class CampaignsService {
   }
 
   get(id: number): Campaign {
-    let c = this.cache.get(id)
-    if (!c) {
-      const r = this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns WHERE id = ?').get(id) as CampaignRow | undefined
-      if (!r) throw new AppError('NOT_FOUND')
-      c = this.toCampaign(r)
-      this.cache.set(id, c)
-    }
+    const c = this.list().find((x) => x.id === id)
+    if (!c) throw new AppError('NOT_FOUND')
     return c
   }
 
@@ -102,8 +95,7 @@ export class CampaignsService {
     return this.all
   }
 
-  private changed(id: number): void {
-    this.cache.delete(id)
+  private changed(): void {
     this.all = null
   }
 
@@ -128,9 +120,10 @@ export class CampaignsService {
     return this.currentScript(campaignId)!
   }
 
-  /** A campaign without a script gets the default one (first use, and new campaigns). */
-  ensureScript(campaignId: number): void {
-    if (!this.db.prepare('SELECT 1 FROM scripts WHERE campaign_id = ?').get(campaignId)) this.publishScript(campaignId, DEFAULT_SCRIPT.title, DEFAULT_SCRIPT.body, null)
+  /** The id of the campaign's current script; a campaign without one gets the default script first. */
+  currentScriptId(campaignId: number): number {
+    const id = this.db.prepare('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').pluck().get(campaignId) as number | undefined
+    return id ?? this.publishScript(campaignId, DEFAULT_SCRIPT.title, DEFAULT_SCRIPT.body, null).id
   }
 
   handlers(): DomainHandlers<'campaigns' | 'scripts'> {
@@ -140,13 +133,18 @@ export class CampaignsService {
       'campaigns.create': (input, ctx) => {
         const { user } = requireUser(ctx)
         if (db.prepare('SELECT 1 FROM campaigns WHERE name = ?').get(input.name)) throw new AppError('CONFLICT', 'errors.campaignExists', { name: input.name })
-        const id = db.transaction(() => {
-          const newId = Number(db.prepare('INSERT INTO campaigns (name, created_at) VALUES (?, ?)').run(input.name, clock.now().toISOString()).lastInsertRowid)
-          this.ensureScript(newId)
-          audit.write({ userId: user.id, username: user.username, action: 'campaigns.create', entity: 'campaign', entityId: newId, details: { name: input.name }, source: ctx.conn.source })
-          return newId
-        })()
-        this.changed(id)
+        let id: number
+        try {
+          id = db.transaction(() => {
+            const newId = Number(db.prepare('INSERT INTO campaigns (name, created_at) VALUES (?, ?)').run(input.name, clock.now().toISOString()).lastInsertRowid)
+            this.changed() // the default script is published for a campaign the list already knows
+            this.currentScriptId(newId)
+            audit.write({ userId: user.id, username: user.username, action: 'campaigns.create', entity: 'campaign', entityId: newId, details: { name: input.name }, source: ctx.conn.source })
+            return newId
+          })()
+        } finally {
+          this.changed()
+        }
         return this.get(id)
       },
       'campaigns.update': (input, ctx) => {
@@ -157,12 +155,12 @@ export class CampaignsService {
           db.prepare('UPDATE campaigns SET name = coalesce(?, name), active = coalesce(?, active), settings = ? WHERE id = ?').run(input.name ?? null, input.active === undefined ? null : input.active ? 1 : 0, JSON.stringify(settings), input.id)
           audit.write({ userId: user.id, username: user.username, action: 'campaigns.update', entity: 'campaign', entityId: input.id, details: { name: input.name, active: input.active, settings: input.settings }, source: ctx.conn.source })
         })()
-        this.changed(input.id)
+        this.changed()
         return this.get(input.id)
       },
       'scripts.current': (input) => {
         this.get(input.campaignId)
-        this.ensureScript(input.campaignId)
+        this.currentScriptId(input.campaignId)
         return this.currentScript(input.campaignId)
       },
       'scripts.versions': (input) =>

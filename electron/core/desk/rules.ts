@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { Campaign, DialBlock, Locale, Settings } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
-import { callingWindow, localTime } from '../../../shared/domain/calling-time'
+import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -24,6 +24,9 @@ export interface Block {
   params?: Record<string, string | number>
 }
 
+/** Every day, all day: only the legal 09:00–21:00 that callingWindow always applies remains. */
+const LEGAL_HOURS_ONLY: WindowRules = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], holidays: [], extraWorkdays: [] }
+
 /** Statuses a lead never leaves by itself: nothing more to dial. */
 const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhausted'])
 
@@ -34,42 +37,44 @@ const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhauste
  */
 export class DialRules {
   private dnc: Database.Statement<[string], { expires_at: string | null }>
-  private since: Database.Statement<[string, string], { n: number; first: string | null }>
+  private since: Database.Statement<[string, string], { n: number }>
   private nth: Database.Statement<[string, string, number], string>
-  /** Window verdicts per campaign (object: a changed campaign is a new one) and minute: boundaries fall on whole minutes. */
-  private verdicts = new WeakMap<object, Map<string, Block | null>>()
+  /** Window verdicts per set of rules (a changed campaign brings a new object) and minute: boundaries fall on whole minutes. */
+  private verdicts = new WeakMap<WindowRules, Map<string, Block | null>>()
 
   constructor(
     private db: Database.Database,
     private settings: () => Settings
   ) {
     this.dnc = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?')
-    this.since = db.prepare('SELECT count(*) AS n, min(at) AS first FROM dial_attempts WHERE phone = ? AND at > ?')
+    this.since = db.prepare('SELECT count(*) AS n FROM dial_attempts WHERE phone = ? AND at > ?')
     this.nth = db.prepare<[string, string, number], string>('SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?').pluck()
   }
 
-  /** The campaign's line now; a customer's own callback may fall outside the campaign's windows, never outside the legal hours. */
-  windowBlock(campaign: Campaign, now: Date, legalOnly = false): Block | null {
-    const s = this.settings()
-    let byMinute = this.verdicts.get(campaign)
-    if (!byMinute) {
-      byMinute = new Map()
-      this.verdicts.set(campaign, byMinute)
-    }
-    const key = `${s.timeZone}|${legalOnly}|${Math.floor(now.getTime() / 60_000)}`
-    if (byMinute.has(key)) return byMinute.get(key)!
-    if (byMinute.size > 1000) byMinute.clear()
-    const v = this.computeWindow(campaign, now, legalOnly, s.timeZone)
-    byMinute.set(key, v)
-    return v
+  /** The campaign's line now. */
+  windowBlock(campaign: Campaign, now: Date): Block | null {
+    return this.verdict(campaign.settings, now)
   }
 
-  private computeWindow(campaign: Campaign, now: Date, legalOnly: boolean, tz: string): Block | null {
-    const rules = legalOnly
-      ? { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], holidays: [], extraWorkdays: [] }
-      : campaign.settings
+  /** The legal hours alone: a customer's own callback, a number dialed by hand. */
+  legalBlock(now: Date): Block | null {
+    return this.verdict(LEGAL_HOURS_ONLY, now)
+  }
+
+  private verdict(rules: WindowRules, now: Date): Block | null {
+    const tz = this.settings().timeZone
+    let byMinute = this.verdicts.get(rules)
+    if (!byMinute) {
+      byMinute = new Map()
+      this.verdicts.set(rules, byMinute)
+    }
+    const key = `${tz}|${Math.floor(now.getTime() / 60_000)}`
+    if (byMinute.has(key)) return byMinute.get(key)!
+    if (byMinute.size > 1000) byMinute.clear()
     const v = callingWindow(now, rules, tz)
-    return v.open ? null : { code: v.reason, until: v.opensAt }
+    const block = v.open ? null : { code: v.reason, until: v.opensAt }
+    byMinute.set(key, block)
+    return block
   }
 
   dncBlock(phone: string, now: Date): Block | null {
@@ -100,7 +105,8 @@ export class DialRules {
   blocks(lead: DialableLead, campaign: Campaign, now: Date, opts: { forUserId?: number; callback?: boolean } = {}): Block[] {
     const out: Block[] = []
     if (!campaign.active) out.push({ code: 'inactive', until: null })
-    const w = this.windowBlock(campaign, now, opts.callback)
+    // A customer's own callback may fall outside the campaign's windows, never outside the legal hours.
+    const w = opts.callback ? this.legalBlock(now) : this.windowBlock(campaign, now)
     if (w) out.push(w)
     const d = this.dncBlock(lead.phone, now)
     if (d) out.push(d)

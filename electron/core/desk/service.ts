@@ -262,8 +262,7 @@ export class DeskService {
           const m = this.rules.message(blocks[0])
           throw new AppError('CONFLICT', m.key, m.params)
         }
-        this.campaigns.ensureScript(campaign.id)
-        const scriptId = this.q('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').pluck().get(campaign.id) as number
+        const scriptId = this.campaigns.currentScriptId(campaign.id)
         const callId = Number(
           this.q('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
             .run(user.id, l.id, 'outbound', line, iso, campaign.id, scriptId).lastInsertRowid
@@ -286,8 +285,7 @@ export class DeskService {
     const n = normalisePhone(raw, this.settings().areaCode)
     if (isPhoneProblem(n)) return
     const now = this.now()
-    const legal = this.rules.windowBlock({ id: 0, name: '', active: true, createdAt: '', settings: this.campaigns.get(1).settings }, now, true)
-    const blocks = [legal, this.rules.dncBlock(n.phone, now), ...this.rules.capBlocks(n.phone, now)].filter((b): b is Block => b !== null)
+    const blocks = [this.rules.legalBlock(now), this.rules.dncBlock(n.phone, now), ...this.rules.capBlocks(n.phone, now)].filter((b): b is Block => b !== null)
     if (blocks.length) {
       const m = this.rules.message(blocks[0])
       throw new AppError('CONFLICT', m.key, m.params)
