@@ -53,8 +53,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       const { user } = requireUser(ctx)
       const l = desk.lead(input.leadId)
       if (user.role === 'operator') desk.card(user, l.id) // reading rights
-      const isCallback = db.prepare("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending'").get(l.id) !== undefined
-      const blocks = desk.rules.blocks(l, campaigns.get(l.campaign_id), clock.now(), { forUserId: user.id, callback: isCallback })
+      const blocks = desk.blocksFor(l, user, clock.now())
       return { dialable: blocks.length === 0, blocks: blocks.map((b) => desk.rules.describe(b, ctx.conn.locale)) }
     },
     'desk.card': (input, ctx) => desk.card(requireUser(ctx).user, input.leadId),
@@ -85,9 +84,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       const { user } = requireUser(ctx)
       if (input.state === 'paused' && !input.reason) throw new AppError('INVALID_INPUT', 'errors.pauseReasonRequired')
       const { since } = desk.setState(user, input.state, input.state === 'paused' ? input.reason! : null)
-      // The wrap-up limit of the campaign the operator last called in.
-      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1').pluck().get(user.id) as number | undefined) ?? 1
-      return { state: input.state, since: since.toISOString(), wrapUpSec: campaigns.get(campaignId).settings.wrapUpSec }
+      return { state: input.state, since: since.toISOString(), wrapUpSec: desk.lastCampaign(user).settings.wrapUpSec }
     },
     'desk.today': (_input, ctx) => {
       const { user } = requireUser(ctx)
@@ -104,8 +101,7 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
         .prepare('SELECT coalesce(sum(connected), 0) AS connected, coalesce(sum(success), 0) AS successes FROM outcomes WHERE operator_id = ? AND at >= ? AND at < ? AND simulated = 0')
         .get(user.id, from, to) as { connected: number; successes: number }
       const due = db.prepare("SELECT count(*) FROM callbacks WHERE operator_id = ? AND state = 'pending' AND due_at <= ?").pluck().get(user.id, clock.now().toISOString()) as number
-      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1').pluck().get(user.id) as number | undefined) ?? 1
-      return { calls: calls.calls, connected: o.connected, talkSec: Math.round(calls.talk), successes: o.successes, target: campaigns.get(campaignId).settings.dailyTarget, callbacksDue: due }
+      return { calls: calls.calls, connected: o.connected, talkSec: Math.round(calls.talk), successes: o.successes, target: desk.lastCampaign(user).settings.dailyTarget, callbacksDue: due }
     },
     'desk.callbacks': (_input, ctx) => {
       const { user } = requireUser(ctx)

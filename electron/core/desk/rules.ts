@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { Campaign, DialBlock, Locale, Settings } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
+import { AppError } from '../errors'
 import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
 
 const MIN = 60_000
@@ -138,6 +139,12 @@ export class DialRules {
     const when = b.until ? formatLocal(b.until, this.settings().timeZone) : ''
     const key = b.code === 'dnc' && b.until ? 'desk.blocks.dncUntil' : `desk.blocks.${b.code}`
     return { key, params: { ...b.params, until: when } }
+  }
+
+  /** Refuses a dial with the block's words. */
+  refuse(b: Block): never {
+    const m = this.message(b)
+    throw new AppError('CONFLICT', m.key, m.params)
   }
 
   describe(b: Block, locale: Locale): DialBlock {

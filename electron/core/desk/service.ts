@@ -35,6 +35,10 @@ interface LeadRow extends DialableLead {
   card: string | null
 }
 
+/** A lease that ends (expired or released) puts the lead back where it came from; a pool lead goes to the retry index (now), so the fresh scan need not find it again. */
+const GIVE_BACK = `status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'new' THEN coalesce(next_at, @now) ELSE next_at END,
+  lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = @now`
+
 export interface Claim {
   leadId: number
   source: QueueSource
@@ -95,11 +99,7 @@ export class DeskService {
   /** Leases whose desk went silent (a crashed seat) end: each lead goes back where it came from. */
   sweepLeases(): number {
     const now = this.now().toISOString()
-    const r = this.q(
-        `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'new' THEN coalesce(next_at, ?) ELSE next_at END,
-         lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = ? WHERE lease_by IS NOT NULL AND lease_until <= ?`
-      )
-      .run(now, now, now)
+    const r = this.q(`UPDATE leads SET ${GIVE_BACK} WHERE lease_by IS NOT NULL AND lease_until <= @now`).run({ now })
     return r.changes
   }
 
@@ -141,6 +141,20 @@ export class DeskService {
           return { claim: { leadId: held.id, source: held.lease_from === 'new' ? 'pool' : cb ? 'callback' : 'batch', callbackId: cb ?? null, leaseUntil: until } as Claim }
         }
 
+        // The first dialable lead of a source is claimed; blocked ones say when they clear (and pool leads step aside).
+        const take = <R extends LeadRow>(rows: R[], source: QueueSource, o: { callback?: boolean; park?: boolean; callbackId?: (l: R) => number } = {}): Claim | null => {
+          for (const l of rows) {
+            const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id, callback: o.callback })
+            if (blocks.length) {
+              if (o.park) this.park(l, blocks, now)
+              note(blocks)
+              continue
+            }
+            return { leadId: l.id, source, callbackId: o.callbackId?.(l) ?? null, leaseUntil: this.claim(l, user.id, now) }
+          }
+          return null
+        }
+
         // 1. Callbacks that are due: mine, then open ones of the campaign.
         const callbacks = this.q(
             `SELECT c.id AS callback_id, l.* FROM callbacks c JOIN leads l ON l.id = c.lead_id
@@ -148,15 +162,12 @@ export class DeskService {
              ORDER BY c.operator_id IS NULL, c.due_at LIMIT ?`
           )
           .all(iso, user.id, LOOK) as (LeadRow & { callback_id: number })[]
-        for (const l of callbacks) {
-          if (l.status !== 'callback') continue
-          const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id, callback: true })
-          if (blocks.length) {
-            note(blocks)
-            continue
-          }
-          return { claim: { leadId: l.id, source: 'callback', callbackId: l.callback_id, leaseUntil: this.claim(l, user.id, now) } as Claim }
-        }
+        const fromCallback = take(
+          callbacks.filter((l) => l.status === 'callback'),
+          'callback',
+          { callback: true, callbackId: (l) => l.callback_id }
+        )
+        if (fromCallback) return { claim: fromCallback }
 
         // 2. My batch: leads allocated to me (today's first, then retries that are due).
         const batch = this.q(
@@ -164,14 +175,8 @@ export class DeskService {
              ORDER BY next_at IS NOT NULL, id LIMIT ?`
           )
           .all(user.id, iso, LOOK) as LeadRow[]
-        for (const l of batch) {
-          const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id })
-          if (blocks.length) {
-            note(blocks)
-            continue
-          }
-          return { claim: { leadId: l.id, source: 'batch', callbackId: null, leaseUntil: this.claim(l, user.id, now) } as Claim }
-        }
+        const fromBatch = take(batch, 'batch')
+        if (fromBatch) return { claim: fromBatch }
         const laterInBatch = this.q("SELECT min(next_at) FROM leads WHERE owner_id = ? AND status = 'allocated' AND next_at > ?").pluck().get(user.id, iso) as string | null
         if (laterInBatch && (!soonest || new Date(laterInBatch) < soonest)) soonest = new Date(laterInBatch)
 
@@ -182,34 +187,18 @@ export class DeskService {
           const inList = ids.map(() => '?').join(',')
           const retries = this.q(`SELECT * FROM leads WHERE next_at <= ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${inList}) ORDER BY next_at LIMIT ?`)
             .all(iso, ...ids, LOOK) as LeadRow[]
-          for (const l of retries) {
-            const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id })
-            if (blocks.length) {
-              this.park(l, blocks, now)
-              note(blocks)
-              continue
-            }
-            return { claim: { leadId: l.id, source: 'pool', callbackId: null, leaseUntil: this.claim(l, user.id, now) } as Claim }
-          }
+          const fromRetries = take(retries, 'pool', { park: true })
+          if (fromRetries) return { claim: fromRetries }
           for (const c of open) {
-            let cursor = this.poolCursor.get(c.id) ?? 0
             // Fresh leads are nearly all dialable: a few at a time, further only when some are not.
             for (let look = 0; look < 8; look++) {
               const fresh = this.q("SELECT * FROM leads WHERE id > ? AND status = 'new' AND next_at IS NULL AND owner_id IS NULL AND campaign_id = ? ORDER BY id LIMIT ?")
-                .all(cursor, c.id, look === 0 ? 3 : LOOK) as LeadRow[]
+                .all(this.poolCursor.get(c.id) ?? 0, c.id, look === 0 ? 3 : LOOK) as LeadRow[]
               if (!fresh.length) break
-              for (const l of fresh) {
-                const blocks = this.rules.blocks(l, c, now, { forUserId: user.id })
-                if (blocks.length) {
-                  this.park(l, blocks, now)
-                  note(blocks)
-                  cursor = l.id
-                  continue
-                }
-                this.poolCursor.set(c.id, l.id)
-                return { claim: { leadId: l.id, source: 'pool', callbackId: null, leaseUntil: this.claim(l, user.id, now) } as Claim }
-              }
-              this.poolCursor.set(c.id, cursor)
+              const fromFresh = take(fresh, 'pool', { park: true })
+              // Everything below the claimed lead (or below the last one looked at) is taken or parked.
+              this.poolCursor.set(c.id, fromFresh ? fromFresh.leadId : fresh[fresh.length - 1].id)
+              if (fromFresh) return { claim: fromFresh }
             }
           }
         }
@@ -256,19 +245,15 @@ export class DeskService {
         const iso = now.toISOString()
         const l = this.heldBy(leadId, user.id)
         const campaign = this.campaigns.get(l.campaign_id)
-        const isCallback = this.q("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(l.id, iso) !== undefined
-        const blocks = this.rules.blocks(l, campaign, now, { forUserId: user.id, callback: isCallback })
-        if (blocks.length) {
-          const m = this.rules.message(blocks[0])
-          throw new AppError('CONFLICT', m.key, m.params)
-        }
+        const blocks = this.blocksFor(l, user, now)
+        if (blocks.length) this.rules.refuse(blocks[0])
         const scriptId = this.campaigns.currentScriptId(campaign.id)
         const callId = Number(
           this.q('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
             .run(user.id, l.id, 'outbound', line, iso, campaign.id, scriptId).lastInsertRowid
         )
         // The simulated line reaches no one: it counts as an attempt on the lead, not against the number's caps.
-        if (line === 'sip') this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(l.phone, l.id, user.id, callId, iso)
+        if (line === 'sip') this.countDial(l.phone, l.id, user, callId, iso)
         const until = this.leaseUntil(now)
         this.q("UPDATE leads SET status = 'in_call', attempts = attempts + 1, last_call_at = ?, lease_until = ?, updated_at = ? WHERE id = ?").run(iso, until.toISOString(), iso, l.id)
         return { callId, number: l.phone, recordingNotice: campaign.settings.recordingNotice, scriptId, leaseUntil: until }
@@ -286,11 +271,25 @@ export class DeskService {
     if (isPhoneProblem(n)) return
     const now = this.now()
     const blocks = [this.rules.legalBlock(now), this.rules.dncBlock(n.phone, now), ...this.rules.capBlocks(n.phone, now)].filter((b): b is Block => b !== null)
-    if (blocks.length) {
-      const m = this.rules.message(blocks[0])
-      throw new AppError('CONFLICT', m.key, m.params)
-    }
-    this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, NULL, ?, ?, ?)').run(n.phone, user.id, callId, now.toISOString())
+    if (blocks.length) this.rules.refuse(blocks[0])
+    this.countDial(n.phone, null, user, callId, now.toISOString())
+  }
+
+  /** One dial to a number, against its caps across operators and campaigns. */
+  private countDial(phone: string, leadId: number | null, user: User, callId: number, at: string): void {
+    this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(phone, leadId, user.id, callId, at)
+  }
+
+  /** Why this operator cannot dial the lead now (empty: they can); a callback that is due is the customer's own request. */
+  blocksFor(l: LeadRow, user: User, now: Date): Block[] {
+    const dueCallback = this.q("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(l.id, now.toISOString()) !== undefined
+    return this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id, callback: dueCallback })
+  }
+
+  /** The campaign of the operator's last call (for their wrap-up limit and daily target); the default campaign before any. */
+  lastCampaign(user: User): Campaign {
+    const id = this.q('SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1').pluck().get(user.id) as number | undefined
+    return this.campaigns.get(id ?? 1)
   }
 
   renew(user: User, leadId: number): Date {
@@ -300,14 +299,9 @@ export class DeskService {
     return until
   }
 
-  /** Skip: the lead goes back where it came from (a pool lead to the retry index, so the scan finds it again). */
+  /** Skip: the lead goes back where it came from. */
   release(user: User, leadId: number): void {
-    const iso = this.now().toISOString()
-    const r = this.q(
-        `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'new' THEN coalesce(next_at, ?) ELSE next_at END,
-         lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = ? WHERE id = ? AND lease_by = ?`
-      )
-      .run(iso, iso, leadId, user.id)
+    const r = this.q(`UPDATE leads SET ${GIVE_BACK} WHERE id = @id AND lease_by = @user`).run({ now: this.now().toISOString(), id: leadId, user: user.id })
     if (r.changes !== 1) throw new AppError('CONFLICT', 'errors.notYourLead')
   }
 
@@ -354,7 +348,8 @@ export class DeskService {
           const expires = d.dncDays === 0 ? null : new Date(now.getTime() + d.dncDays * 24 * 60 * MIN).toISOString()
           this.dnc.put(l.phone, d.label, d.dncDays === 0 ? 'customer_request' : 'refusal', user.id, iso, expires)
         }
-        const back = l.lease_by === user.id ? (l.lease_from ?? 'new') : l.status === 'in_queue' || l.status === 'in_call' ? (l.lease_from ?? 'new') : l.status
+        // Where the lead came from: before its lease, or as it is when the lease has already ended.
+        const back = l.lease_by !== null ? (l.lease_from ?? 'new') : l.status
         let status: string
         let nextAt: string | null = null
         let owner = l.owner_id
@@ -456,7 +451,7 @@ export class DeskService {
     put('name', input.name)
     put('gender', gender)
     put('birth_date', birthDate)
-    put('id_no', idNo ?? (input.idNo === '' ? '' : undefined))
+    put('id_no', input.idNo === '' ? '' : idNo)
     put('address', input.address)
     put('employer', input.employer)
     put('occupation', input.occupation)
