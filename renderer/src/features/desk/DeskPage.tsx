@@ -60,12 +60,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const qc = useQueryClient()
   const me = useCurrentUser()
   const status = useConnectionStatus()
-  const account = { data: sipAccount }
   const settings = useMethodQuery('settings.get', {}, ['settings.get'])
   const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
   const [lineKind, setLineKind] = useState<'sip' | 'simulated'>(sipAccount ? 'sip' : 'simulated')
-  const sp = useSoftphone(account.data, lineKind)
+  const sp = useSoftphone(sipAccount, lineKind)
   // The softphone's state changes every half second on a call: effects and callbacks depend on its stable parts only.
   const { setError: setPhoneError, onEnded, dial: phoneDial, phone } = sp
   const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
@@ -178,6 +177,16 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     }
   }, [api, busy, inCall, work, setPhoneError, agent.state, campaign])
 
+  /** What the softphone dials: the SIP line goes through the centre's dial plan (outside-line prefix, +86, local area code). */
+  const dialTarget = useCallback(
+    (number: string): string => {
+      const target = phone.kind === 'sip' && sipAccount ? dialString(number, { outsidePrefix: sipAccount.outsidePrefix, localAreaCode: sipAccount.localAreaCode }) : number.trim()
+      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      return target
+    },
+    [phone, sipAccount, t]
+  )
+
   const dial = useCallback(async () => {
     if (!work || inCall || busy || work.outcomeSaved) return
     setCountdown(null)
@@ -189,15 +198,13 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       setTicked(new Set())
       void setAgentState('dialing')
       // The full number goes to the softphone only; the screen keeps showing the masked one.
-      const target = phone.kind === 'sip' && sipAccount ? dialString(r.number, { outsidePrefix: sipAccount.outsidePrefix, localAreaCode: sipAccount.localAreaCode }) : r.number
-      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      await phoneDial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, target)
+      await phoneDial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, dialTarget(r.number))
     } catch (err) {
       setPhoneError(err)
     } finally {
       setBusy(false)
     }
-  }, [api, work, inCall, busy, phone, phoneDial, setPhoneError, sipAccount, setAgentState, t])
+  }, [api, work, inCall, busy, phone, phoneDial, setPhoneError, dialTarget, setAgentState])
 
   // Progressive mode: the next lead dials itself when the countdown ends (Alt+X stops it).
   useEffect(() => {
@@ -287,11 +294,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       const number = manual.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: sp.phone.kind, number })
-      // The SIP line dials through the centre's dial plan (outside-line prefix, +86, local area code).
-      const target = sp.phone.kind === 'sip' && account.data ? dialString(number, { outsidePrefix: account.data.outsidePrefix, localAreaCode: account.data.localAreaCode }) : number
-      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      await sp.dial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
+      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind, number })
+      await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, dialTarget(number))
     } catch (err) {
       setPhoneError(err)
     }
@@ -416,7 +420,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
               title={
                 <Space>
                   {t('desk.softphone')}
-                  {account.data ? (
+                  {sipAccount ? (
                     <Segmented<'sip' | 'simulated'>
                       size="small"
                       value={lineKind}
