@@ -34,6 +34,8 @@ import { createPoolHandlers } from './pool/handlers'
 import { CampaignsService } from './campaigns/service'
 import { DeskService } from './desk/service'
 import { createDeskHandlers } from './desk/handlers'
+import { QaService } from './qa/service'
+import { createQaHandlers } from './qa/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
@@ -77,6 +79,7 @@ export interface Core {
   readonly leads: LeadsService
   readonly desk: DeskService
   readonly campaigns: CampaignsService
+  readonly qa: QaService
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
   readonly media: MediaGrants
   /** Migration applied at open: from which schema version to which. */
@@ -140,7 +143,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const media = new MediaGrants(clock)
   const campaigns = new CampaignsService(deps)
   const desk = new DeskService(deps, campaigns, () => settings.get())
-  const recordings = new RecordingsService(deps, new RecordingFiles(opts.dataDir), media, campaigns, desk)
+  const recordingFiles = new RecordingFiles(opts.dataDir)
+  const recordings = new RecordingsService(deps, recordingFiles, media, campaigns, desk)
+  const qa = new QaService(deps, campaigns, () => settings.get())
+  recordings.onClosed = (id) => qa.recordingClosed(id)
+  recordings.metricsOf = (id) => qa.metrics(id)
+  desk.onOutcome = (o) => qa.outcomeSaved(o.callId, o.leadId, o.success, o.campaignId)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)
@@ -167,7 +175,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...recordings.handlers(),
     ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode),
     ...campaigns.handlers(),
-    ...createDeskHandlers(deps, desk, campaigns, () => settings.get())
+    ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
+    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
@@ -216,6 +225,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     leads,
     desk,
     campaigns,
+    qa,
     media,
     migrated,
     connect: dispatcher.connect,

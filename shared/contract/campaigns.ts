@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineMethods } from './define'
 import { ALL_ROLES, MANAGERS } from './roles'
 import { idSchema, isoTime } from './common'
+import { qaSettingsSchema } from './qa'
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -59,7 +60,9 @@ export const campaignSettingsSchema = z.object({
     .min(1)
     .max(40)
     .refine((ds) => new Set(ds.map((d) => d.code)).size === ds.length, { message: 'codes must be unique' })
-    .refine((ds) => ds.some((d) => d.success), { message: 'one outcome must be a success' })
+    .refine((ds) => ds.some((d) => d.success), { message: 'one outcome must be a success' }),
+  /** Review queue rules and the success gate (质检). */
+  qa: qaSettingsSchema
 })
 export type CampaignSettings = z.infer<typeof campaignSettingsSchema>
 

@@ -3,6 +3,9 @@ import type { Role } from './roles'
 import { ALL_ROLES, MANAGERS } from './roles'
 import { idSchema } from './common'
 
+const QA_AUDIENCE: readonly Role[] = ['qa', 'supervisor', 'admin']
+const OPERATORS: readonly Role[] = ['operator']
+
 interface EventSpec<P extends z.ZodType = z.ZodType> {
   payload: P
   /** Who receives it. */
@@ -32,6 +35,15 @@ export const events = defineEvents({
     audience: 'user'
   },
   'leads.changed': { payload: z.object({ reason: z.string() }), roles: ALL_ROLES },
+  /** The review queue, claims or reviews changed. */
+  'qa.changed': { payload: z.object({ callId: idSchema.nullable() }), roles: QA_AUDIENCE },
+  /** A review of one of the operator's calls was submitted or decided. */
+  'qa.reviewed': { payload: z.object({ userId: idSchema, reviewId: idSchema }), roles: OPERATORS, audience: 'user' },
+  'recordings.exportProgress': {
+    payload: z.object({ userId: idSchema, exportId: z.string(), done: z.number().int(), total: z.number().int() }),
+    roles: QA_AUDIENCE,
+    audience: 'user'
+  },
   'session.ended': { payload: z.object({ userId: idSchema, reason: z.string() }), roles: ALL_ROLES, audience: 'user' }
 })
 

@@ -7,6 +7,7 @@ import { districtsMethods } from './districts'
 import { leadsMethods } from './leads'
 import { poolMethods } from './pool'
 import { recordingsMethods } from './recordings'
+import { qaMethods } from './qa'
 import { sipMethods } from './sip'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
@@ -28,7 +29,8 @@ export const contract = {
   ...recordingsMethods,
   ...sipMethods,
   ...campaignsMethods,
-  ...deskMethods
+  ...deskMethods,
+  ...qaMethods
 }
 
 export type Contract = typeof contract
@@ -66,5 +68,6 @@ export * from './campaigns'
 export * from './desk'
 export * from './pool'
 export * from './recordings'
+export * from './qa'
 export * from './sip'
 export { settingsSchema } from './settings'

@@ -1,29 +1,11 @@
-import { hubAs, lastRecordingFile, loginUi, meanVolume, newOperator } from './support'
+import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, loginUi, meanVolume, must, newOperator, pickerText } from './support'
+import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
-import { readFileSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
-import { E2E_PORT } from '../../playwright.config'
 
-const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
 let kamailio: Kamailio
 let rtpengine: Server
 
-
-/** The customer: a second sip.js agent in the same browser (tests/telephony/customer), answering with a 440 Hz tone. */
-async function openCustomer(page: Page, user: string): Promise<void> {
-  // Served from a loopback origin (the hub's, intercepted): Chromium blocks a public origin from
-  // reaching the SIP server on 127.0.0.1 (local network access checks).
-  const base = `http://127.0.0.1:${E2E_PORT}/__test_customer__/`
-  await page.route(`${base}**`, async (route) => {
-    const path = '/' + new URL(route.request().url()).pathname.slice('/__test_customer__/'.length)
-    const file = path.startsWith('/sipjs/') ? resolve('node_modules/sip.js/lib', path.slice('/sipjs/'.length)) : resolve('tests/telephony/customer', path.slice(1) || 'index.html')
-    const type = extname(file) === '.js' ? 'text/javascript' : 'text/html'
-    await route.fulfill({ body: readFileSync(file), contentType: type })
-  })
-  await page.goto(`${base}index.html?user=${user}&ws=ws://127.0.0.1:${SIP_PORT}&tone=440`)
-  await expect.poll(() => page.evaluate(() => (window as unknown as { customer?: { registered: boolean } }).customer?.registered), { timeout: 10_000 }).toBe(true)
-}
 
 // rtpengine bridges the browser's WebRTC (ICE, DTLS-SRTP) to baresip's plain RTP; browser↔browser calls pass Kamailio alone.
 test.beforeAll(async () => {
@@ -34,21 +16,6 @@ test.afterAll(async () => {
   await kamailio?.stop()
   await rtpengine?.stop()
 })
-
-/** Gives an operator a SIP account on the test bed. */
-async function giveSipAccount(username: string, sipUser: string, displayName: string): Promise<void> {
-  const admin = await hubAs('admin')
-  const users = await admin.call('users.list', { role: 'operator' })
-  const u = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((x) => x.username === username)!
-  const set = await admin.call('sip.setAccount', { userId: u.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser, displayName, iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
-  admin.close()
-  expect(set.ok).toBe(true)
-}
-
-async function expectAudioIn(page: Page): Promise<void> {
-  await expect(page.getByTestId('call-quality')).toBeVisible({ timeout: 10_000 })
-  await expect.poll(async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0)
-}
 
 test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({ browser }) => {
   test.setTimeout(120_000)
@@ -220,5 +187,143 @@ test('the desk works a queue lead over the SIP line: the customer registered und
   } finally {
     await ctx.close()
     await custCtx.close()
+  }
+})
+
+/** Pixels drawn in each lane of the waveform (the canvases in wavesurfer's shadow root), operator first. */
+async function lanesInk(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const host = document.querySelector('[data-testid="waveform"]')?.firstElementChild as HTMLElement | null
+    const lanes = Array.from(host?.shadowRoot?.querySelectorAll('.canvases > div') ?? [])
+    return lanes.map((lane) =>
+      Array.from(lane.querySelectorAll('canvas')).reduce((sum, c) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+        let n = 0
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++
+        return sum + n
+      }, 0)
+    )
+  })
+}
+
+const playerSeconds = async (page: Page) => {
+  const [m, s] = ((await page.getByTestId('player-time').textContent()) ?? '').split(' / ')[0].split(':').map(Number)
+  return m * 60 + s
+}
+
+test('QA reviews a test-bed call: what the two channels say is measured right, the two-lane waveform draws from stored peaks, plays and seeks by keyboard, shows the operator’s script markers; a failed item fails the call and the operator sees the verdict', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const n = String(Date.now() % 10_000_000).padStart(7, '0')
+  const phone = `1707${n}`
+  const { op } = await campaignForNewOperator(`质检${n}`, {}, `姓名,手机,地址\n质检客户${n},${phone},南宁市青秀区民族大道1号\n`, 'qasip')
+  await giveSipAccount(op.username, '2104', op.displayName)
+  // The customer answers and speaks (a tone) from 1.5 s to 4 s into the call, and is silent otherwise.
+  const custCtx = await browser.newContext()
+  const ctx = await browser.newContext()
+  const qaCtx = await browser.newContext()
+  try {
+    await openCustomer(await custCtx.newPage(), phone, { tone: 500, speak: [1.5, 4] })
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page.keyboard.press('Alt+N')
+    await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(`质检客户${n}`)
+    await page.keyboard.press('Alt+D')
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    // the operator stays quiet (muted): the left channel is silent
+    await page.keyboard.press('Alt+M')
+    await page.waitForTimeout(800)
+    await page.keyboard.press('Alt+T') // 身份说明
+    await page.waitForTimeout(800)
+    await page.keyboard.press('Alt+T') // 录音告知; 信息授权 is never ticked
+    await page.waitForTimeout(5500)
+    await page.keyboard.press('Alt+H')
+    await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+    await page.keyboard.press('Alt+1')
+    const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
+    visit.setMinutes(0)
+    await expect(page.getByLabel('约定拜访时间')).toBeFocused()
+    await page.keyboard.type(pickerText(visit))
+    await page.keyboard.press('Enter')
+    await page.getByLabel(/客户同意将其姓名/).check()
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+
+    // The known answer, from the stored peaks: the customer 1.5–4 s (+ 250 ms hang-over), the operator silent.
+    const qa = await hubAs('qa')
+    const queue = await must<{ recordingId: number; operatorName: string; gate: boolean; reasons: string[] }[]>(qa, 'qa.queue', {})
+    const entry = queue.find((q) => q.operatorName === op.displayName)!
+    expect(entry).toMatchObject({ gate: true, reasons: ['success'] })
+    const c = await must<{ metrics: { customerTalkShare: number; operatorTalkShare: number; talkOverShare: number; firstCustomerWordMs: number; hungUpBy: string }; recording: { durationMs: number } }>(qa, 'qa.context', {
+      recordingId: entry.recordingId
+    })
+    qa.close()
+    const customerMs = c.metrics.customerTalkShare * c.recording.durationMs
+    expect(Math.abs(customerMs - 2750), `customer talked ${customerMs} ms`).toBeLessThan(700)
+    expect(Math.abs(c.metrics.firstCustomerWordMs - 1500), `first word at ${c.metrics.firstCustomerWordMs} ms`).toBeLessThan(600)
+    expect(c.metrics.operatorTalkShare).toBeLessThan(0.1)
+    expect(c.metrics.talkOverShare).toBeLessThan(0.05)
+    expect(c.metrics.hungUpBy).toBe('operator')
+
+    // The reviewer claims it from the queue (a success waiting before dispatch).
+    const rv = await qaCtx.newPage()
+    await loginUi(rv, 'qa')
+    await rv.getByRole('menuitem', { name: '质检队列' }).click()
+    const row = rv.getByTestId('review-queue').getByRole('row').filter({ hasText: op.displayName })
+    await expect(row).toContainText('待派单')
+    await row.getByRole('button', { name: /领\s*取/ }).click()
+    await expect(rv.getByTestId('review-view')).toBeVisible()
+    // two lanes drawn on canvas: the customer's tone, the operator's near-flat line
+    await expect.poll(() => lanesInk(rv).then((l) => l.length)).toBe(2)
+    const [opInk, custInk] = await lanesInk(rv)
+    expect(custInk).toBeGreaterThan(500)
+    expect(custInk).toBeGreaterThan(opInk * 3)
+    // the operator's ticks are markers on the waveform; the missing mandatory step is flagged
+    await expect(rv.getByTestId('waveform').getByText('身份说明')).toBeVisible()
+    await expect(rv.getByTestId('waveform').getByText('录音告知')).toBeVisible()
+    await expect(rv.getByTestId('missing-steps')).toContainText('信息授权')
+
+    // play, then the keyboard: Space pauses, → jumps 5 s, ← back; 3 is 1.5×; the position goes into the address
+    await rv.getByTestId('play').click()
+    await expect.poll(() => playerSeconds(rv), { timeout: 10_000 }).toBeGreaterThanOrEqual(1)
+    await rv.keyboard.press(' ')
+    await expect(rv.getByTestId('play')).toContainText('播放')
+    const t1 = await playerSeconds(rv)
+    await rv.keyboard.press('ArrowRight')
+    await expect.poll(() => playerSeconds(rv)).toBe(Math.min(t1 + 5, Math.floor(c.recording.durationMs / 1000)))
+    expect(Number(new URL(rv.url().replace('#/', '')).searchParams.get('t'))).toBeGreaterThanOrEqual(t1 + 4)
+    const shared = rv.url()
+    await rv.keyboard.press('ArrowLeft')
+    await expect.poll(() => playerSeconds(rv)).toBe(t1)
+    await rv.keyboard.press('3')
+    await expect(rv.getByTestId('waveform-player').locator('.ant-segmented-item-selected')).toHaveText('1.5×')
+    // a colleague opening the shared link (and logging in) starts at that position
+    const colleague = await qaCtx.newPage()
+    await loginUi(colleague, 'qa', undefined, shared)
+    await expect.poll(() => playerSeconds(colleague), { timeout: 15_000 }).toBeGreaterThanOrEqual(t1 + 4)
+    await colleague.close()
+
+    // score: the mandatory-step item is pre-filled from the markers; one auto-fail item fails the call
+    const form = rv.getByTestId('score-form')
+    await expect(form.getByTestId('item-steps').getByRole('spinbutton')).toHaveValue('0')
+    await form.getByLabel('夸大收益、承诺保本或误导退保 出现此情况').check()
+    await expect(rv.getByTestId('score-total')).toContainText('总分 85 / 100')
+    await rv.getByLabel('评语').fill('未取得信息授权，且有承诺保本的说法')
+    await rv.getByTestId('submit-review').click()
+    await expect(rv.getByText('评分已提交')).toBeVisible()
+    await expect(rv.getByTestId('review-summary').getByTestId('verdict')).toHaveText('不合格')
+
+    // the operator's side: the verdict and the comment; the success went back to the supervisors
+    await page.getByRole('menuitem', { name: '我的质检' }).click()
+    const mine = page.getByTestId('my-reviews').getByRole('row').filter({ hasText: `质检客户${n}` })
+    await expect(mine).toContainText('不合格')
+    await expect(mine).toContainText('未取得信息授权')
+    await expect(mine.getByRole('button', { name: /申\s*诉/ })).toBeVisible()
+    const sup = await hubAs('supervisor')
+    const returned = await must<{ customerName: string; reason: string }[]>(sup, 'qa.returned', {})
+    sup.close()
+    expect(returned.find((r) => r.customerName === `质检客户${n}`)).toMatchObject({ reason: '未取得信息授权，且有承诺保本的说法' })
+  } finally {
+    await Promise.all([ctx.close(), custCtx.close(), qaCtx.close()])
   }
 })

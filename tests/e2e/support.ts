@@ -9,8 +9,8 @@ import { E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
 export const DEMO_PASSWORD = 'demo1234'
 
 /** Logs in through the login page, as a person does. */
-export async function loginUi(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto('/')
+export async function loginUi(page: Page, username: string, password = DEMO_PASSWORD, at = '/'): Promise<void> {
+  await page.goto(at)
   await page.getByLabel('用户名').fill(username)
   await page.getByLabel('密码').fill(password)
   await page.getByRole('button', { name: /登\s*录/ }).click()

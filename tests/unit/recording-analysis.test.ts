@@ -1,27 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { analysePeaks } from '../../electron/core/recordings/analysis'
 import { loginAs, makeCore, ok } from '../helpers/core'
-
-const PER_SEC = 50
-/**
- * Peaks of a call whose answers are known: each side speaks (a tone at `level`) in the given
- * spans of seconds, over a faint noise floor; 20 ms frames of int8 min/max, left then right.
- */
-function peaksOf(seconds: number, operator: [number, number][], customer: [number, number][], level = 0.5): Buffer {
-  const frames = seconds * PER_SEC
-  const buf = Buffer.alloc(frames * 4)
-  const loud = (spans: [number, number][], f: number) => spans.some(([a, b]) => f >= a * PER_SEC && f < b * PER_SEC)
-  for (let f = 0; f < frames; f++) {
-    const noise = 1 + (f % 3) // ~1–3 / 127: a quiet line
-    const op = loud(operator, f) ? Math.round(level * 127) : noise
-    const cu = loud(customer, f) ? Math.round(level * 127) : noise
-    buf.writeInt8(-op, f * 4)
-    buf.writeInt8(op, f * 4 + 1)
-    buf.writeInt8(-cu, f * 4 + 2)
-    buf.writeInt8(cu, f * 4 + 3)
-  }
-  return buf
-}
+import { PER_SEC, peaksOf } from '../helpers/peaks'
 
 describe('the two channels of a call, without speech recognition', () => {
   it('measure talk shares, silence, talk-over, the longest monologue and the first customer word', () => {

@@ -78,6 +78,12 @@ describe('recordings', () => {
       const row = again.db.prepare('SELECT state, bytes, sha256, duration_ms, length(peaks) AS p FROM recordings WHERE id = ?').get(r.recordingId)
       expect(row).toEqual({ state: 'interrupted', bytes: r.audio.length, sha256: createHash('sha256').update(r.audio).digest('hex'), duration_ms: 3000, p: r.peaks.length })
       expect(again.db.prepare('SELECT end_cause FROM calls WHERE id = ?').pluck().get(r.callId)).toBe('interrupted')
+      // QA can review it: its metrics were computed from what reached the disk
+      const qa = await loginAs(again, 'qa')
+      const c = await ok<{ recording: { state: string; durationMs: number }; metrics: { hungUpBy: string } }>(qa.invoke('qa.context', { recordingId: r.recordingId }))
+      expect(c.recording).toMatchObject({ state: 'interrupted', durationMs: 3000 })
+      expect(c.metrics.hungUpBy).toBe('unknown')
+      expect(again.db.prepare('SELECT count(*) FROM recording_metrics WHERE recording_id = ?').pluck().get(r.recordingId)).toBe(1)
     } finally {
       again.close()
     }

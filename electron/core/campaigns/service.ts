@@ -34,7 +34,18 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   wrapUpSec: 30,
   recordingNotice: false,
   dailyTarget: 20,
-  dispositions: DEFAULT_DISPOSITIONS
+  dispositions: DEFAULT_DISPOSITIONS,
+  // The source plans have QA confirm each success before it is handed over; a few percent of
+  // the rest by hand (DOMAIN.md), and every call the two channels say went badly.
+  qa: {
+    gate: true,
+    reviewSuccesses: true,
+    samplePercent: 5,
+    rules: [
+      { metric: 'talkOverShare', op: 'gt', value: 0.1 },
+      { metric: 'longestMonologueMs', op: 'gt', value: 90_000 }
+    ]
+  }
 }
 
 /** The script a new campaign starts with: the steps the rules require, ticked as they are said. */

@@ -58,6 +58,9 @@ export class DeskService {
   /** Fresh pool leads below this id are all taken or worked (per campaign); the scan starts here. */
   private poolCursor = new Map<number, number>()
 
+  /** Told of each new outcome inside its transaction (QA: the success gate and the review queue). */
+  onOutcome: (o: { callId: number | null; leadId: number; success: boolean; campaignId: number }) => void = () => {}
+
   constructor(
     private deps: CoreDeps,
     private campaigns: CampaignsService,
@@ -370,6 +373,7 @@ export class DeskService {
              last_follow_up_at = ?, last_progress_at = CASE WHEN ? THEN ? ELSE last_progress_at END, district_code = coalesce(?, district_code), updated_at = ? WHERE id = ?`
         ).run(status, nextAt, owner, d.code, iso, d.connected ? 1 : 0, iso, district, iso, l.id)
         this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'outcome', JSON.stringify({ outcome: d.label, callId: call?.id ?? null, simulated }))
+        this.onOutcome({ callId: call?.id ?? null, leadId: l.id, success: d.success, campaignId: campaign.id })
         return { outcomeId, leadStatus: status, duplicate: false }
       })
       .immediate()

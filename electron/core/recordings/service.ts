@@ -1,10 +1,9 @@
-import { HUB_MEDIA_PATH, type Recording, type User } from '../../../shared/contract'
+import { HUB_MEDIA_PATH, type CallMetrics, type Recording, type User } from '../../../shared/contract'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 import type { MediaGrants } from './media'
 import type { RecordingFiles } from './store'
-import { analysePeaks } from './analysis'
 import type { CampaignsService } from '../campaigns/service'
 import type { DeskService } from '../desk/service'
 
@@ -52,6 +51,13 @@ function toRecording(r: Row): Recording {
 }
 
 export class RecordingsService {
+  /** Told when a recording closes (done or interrupted): QA computes its metrics and runs the queue rules. */
+  onClosed: (recordingId: number) => void = () => {}
+  /** The stored metrics of a closed recording (QA keeps them). */
+  metricsOf: (recordingId: number) => CallMetrics = () => {
+    throw new Error('no metrics source')
+  }
+
   constructor(
     private deps: CoreDeps,
     private files: RecordingFiles,
@@ -77,6 +83,14 @@ export class RecordingsService {
     if (!r) throw new AppError('NOT_FOUND')
     if (user.role === 'operator' && r.operator_id !== user.id) throw new AppError('FORBIDDEN')
     return r
+  }
+
+  /** A recording with its waveform peaks (base64); one still being written reads them from its file. */
+  withPeaks(r: Row | number): Recording & { peaks: string } {
+    const row = typeof r === 'number' ? this.row(r) : r
+    if (!row) throw new AppError('NOT_FOUND')
+    const peaks = row.peaks ?? (row.state === 'recording' ? this.files.peaks(this.abs(row)) : Buffer.alloc(0))
+    return { ...toRecording(row), peaks: peaks.toString('base64') }
   }
 
   private abs(r: Row): string {
@@ -111,11 +125,12 @@ export class RecordingsService {
         this.deps.db.prepare("UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, 'interrupted') WHERE id = ?").run(now, r.call_id)
         this.deps.audit.write({ userId: null, username: null, action: 'recordings.interrupted', entity: 'recording', entityId: r.id, details: { bytes, durationMs }, source: 'system' })
       })()
+      this.onClosed(r.id)
     }
     return open.length
   }
 
-  handlers(): DomainHandlers<'calls' | 'recordings'> {
+  handlers(): Omit<DomainHandlers<'calls' | 'recordings'>, 'recordings.export'> {
     const { db, clock } = this.deps
     return {
       'calls.start': (input, ctx) => {
@@ -142,6 +157,9 @@ export class RecordingsService {
           .prepare('UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, ?), answered_at = CASE WHEN ? THEN coalesce(answered_at, started_at) ELSE answered_at END WHERE id = ? AND operator_id = ?')
           .run(now, input.cause, input.answered ? 1 : 0, input.callId, user.id)
         if (r.changes !== 1) throw new AppError('NOT_FOUND')
+        // the recording may have closed first: its metrics learn who hung up now
+        if (input.cause === 'operator' || input.cause === 'customer')
+          db.prepare("UPDATE recording_metrics SET hung_up_by = ? WHERE hung_up_by = 'unknown' AND recording_id = (SELECT id FROM recordings WHERE call_id = ?)").run(input.cause, input.callId)
         return { ok: true as const }
       },
       'recordings.start': (input, ctx) => {
@@ -199,13 +217,10 @@ export class RecordingsService {
           peaks,
           r.id
         )
+        this.onClosed(r.id)
         return toRecording(this.row(r.id)!)
       },
-      'recordings.get': (input, ctx) => {
-        const r = this.listenable(input.id, requireUser(ctx).user)
-        const peaks = r.peaks ?? (r.state === 'recording' ? this.files.peaks(this.abs(r)) : Buffer.alloc(0))
-        return { ...toRecording(r), peaks: peaks.toString('base64') }
-      },
+      'recordings.get': (input, ctx) => this.withPeaks(this.listenable(input.id, requireUser(ctx).user)),
       'recordings.list': (input, ctx) => {
         const { user } = requireUser(ctx)
         const rows = db
@@ -218,8 +233,7 @@ export class RecordingsService {
       },
       'recordings.analysis': (input, ctx) => {
         const r = this.listenable(input.id, requireUser(ctx).user)
-        const cause = db.prepare('SELECT end_cause FROM calls WHERE id = ?').pluck().get(r.call_id) as string | null
-        return { ...analysePeaks(r.peaks ?? Buffer.alloc(0), r.peaks_per_sec), hungUpBy: cause === 'operator' || cause === 'customer' ? cause : 'unknown' }
+        return { durationMs: r.duration_ms, ...this.metricsOf(r.id) }
       },
       'recordings.media': (input, ctx) => {
         const { user } = requireUser(ctx)

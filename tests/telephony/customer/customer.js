@@ -6,7 +6,10 @@ const params = new URLSearchParams(location.search)
 const user = params.get('user')
 const ws = params.get('ws')
 const toneHz = Number(params.get('tone') ?? 440)
+// speak=1.5-4: the tone sounds only from 1.5 s to 4 s after the call is established (a known answer for the analysis)
+const speak = params.get('speak')?.split('-').map(Number) ?? null
 window.customer = { registered: false, calls: 0, state: 'none' }
+let gainNode = null
 
 function toneStream() {
   return async () => {
@@ -15,7 +18,8 @@ function toneStream() {
     const osc = ctx.createOscillator()
     osc.frequency.value = toneHz
     const gain = ctx.createGain()
-    gain.gain.value = 0.5
+    gain.gain.value = speak ? 0 : 0.5
+    gainNode = gain
     const dest = ctx.createMediaStreamDestination()
     osc.connect(gain).connect(dest)
     osc.start()
@@ -34,7 +38,14 @@ const ua = new UserAgent({
       window.customer.calls++
       inv.stateChange.addListener((s) => {
         window.customer.state = s
-        if (s === SessionState.Established) document.getElementById('remote').srcObject = inv.sessionDescriptionHandler.remoteMediaStream
+        if (s === SessionState.Established) {
+          document.getElementById('remote').srcObject = inv.sessionDescriptionHandler.remoteMediaStream
+          if (speak && gainNode) {
+            const t0 = gainNode.context.currentTime
+            gainNode.gain.setValueAtTime(0.5, t0 + speak[0])
+            gainNode.gain.setValueAtTime(0, t0 + speak[1])
+          }
+        }
       })
       inv.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
     }

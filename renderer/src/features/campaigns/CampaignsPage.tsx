@@ -2,9 +2,10 @@ import { useEffect, useState } from 'react'
 import { Alert, App, Button, Card, Checkbox, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { Campaign, CampaignSettings, ScriptBody } from '../../../../shared/contract'
+import { RULE_METRICS, type Campaign, type CampaignSettings, type ScriptBody } from '../../../../shared/contract'
 import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
+import { ScorecardDrawer } from '../qa/ScorecardDrawer'
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7]
 const LIST = ['campaigns.list']
@@ -17,6 +18,7 @@ export function CampaignsPage() {
   const create = useMethodMutation('campaigns.create', [LIST])
   const [editing, setEditing] = useState<Campaign | null>(null)
   const [scriptOf, setScriptOf] = useState<Campaign | null>(null)
+  const [cardOf, setCardOf] = useState<Campaign | null>(null)
   const [name, setName] = useState('')
 
   return (
@@ -63,6 +65,9 @@ export function CampaignsPage() {
                   <Button size="small" onClick={() => setScriptOf(c)}>
                     {t('campaigns.script')}
                   </Button>
+                  <Button size="small" onClick={() => setCardOf(c)}>
+                    {t('qa.scorecard.title')}
+                  </Button>
                 </Space>
               )
             }
@@ -71,6 +76,7 @@ export function CampaignsPage() {
       </Card>
       {editing && <CampaignDrawer campaign={editing} onClose={() => setEditing(null)} />}
       {scriptOf && <ScriptDrawer campaign={scriptOf} onClose={() => setScriptOf(null)} />}
+      {cardOf && <ScorecardDrawer campaign={cardOf} onClose={() => setCardOf(null)} />}
     </Space>
   )
 }
@@ -217,6 +223,53 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
               <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
                 {t('campaigns.dispositionsHint')}
               </Typography.Paragraph>
+            </>
+          )}
+        </Form.List>
+        <Typography.Title level={5}>{t('qa.settings.title')}</Typography.Title>
+        <Row gutter={12}>
+          <Col span={9}>
+            <Form.Item name={['settings', 'qa', 'gate']} valuePropName="checked">
+              <Checkbox>{t('qa.settings.gate')}</Checkbox>
+            </Form.Item>
+          </Col>
+          <Col span={7}>
+            <Form.Item name={['settings', 'qa', 'reviewSuccesses']} valuePropName="checked">
+              <Checkbox>{t('qa.settings.reviewSuccesses')}</Checkbox>
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name={['settings', 'qa', 'samplePercent']} label={t('qa.settings.samplePercent')}>
+              <InputNumber min={0} max={100} step={1} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Typography.Text>{t('qa.settings.rules')}</Typography.Text>
+        <Form.List name={['settings', 'qa', 'rules']}>
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                <Space key={f.key} align="baseline">
+                  <Form.Item name={[f.name, 'metric']} rules={[{ required: true }]} style={{ width: 160 }}>
+                    <Select options={RULE_METRICS.map((m) => ({ value: m, label: t(`qa.metrics.${m}`) }))} aria-label={t('qa.settings.metric')} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'op']} rules={[{ required: true }]} style={{ width: 90 }}>
+                    <Select options={(['gt', 'lt'] as const).map((o) => ({ value: o, label: t(`qa.settings.op.${o}`) }))} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'value']} rules={[{ required: true }]}>
+                    <InputNumber min={0} step={0.01} placeholder={t('qa.settings.value')} />
+                  </Form.Item>
+                  <MinusCircleOutlined onClick={() => remove(f.name)} />
+                </Space>
+              ))}
+              <div>
+                <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ metric: 'talkOverShare', op: 'gt', value: 0.1 })}>
+                  {t('qa.settings.addRule')}
+                </Button>
+                <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                  {t('qa.settings.shareHint')}
+                </Typography.Text>
+              </div>
             </>
           )}
         </Form.List>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Alert, Button, Card, Col, Form, Input, List, Modal, Row, Select, Space, Tabs, Tag, Typography, message } from 'antd'
-import { MinusCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons'
+import { FlagOutlined, MinusCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import type { CustomerCard as Card4, DeskLead } from '../../../../shared/contract'
@@ -38,6 +38,8 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<unknown>()
   const [playing, setPlaying] = useState<{ id: number; url: string } | null>(null)
+  const [flagging, setFlagging] = useState<number | null>(null)
+  const [flagReason, setFlagReason] = useState('')
   const me = useCurrentUser()
   const settings = useMethodQuery('settings.get', {}, ['settings.get'])
   const mayUnmask = settings.data?.unmaskRoles.includes(me.role) ?? false
@@ -245,6 +247,9 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
                           ? [
                               <Button key="play" size="small" type="link" icon={<PlayCircleOutlined />} onClick={() => void play(c.recordingId!)}>
                                 {t('desk.card.play')}
+                              </Button>,
+                              <Button key="flag" size="small" type="link" icon={<FlagOutlined />} onClick={() => setFlagging(c.callId)}>
+                                {t('qa.review.flag')}
                               </Button>
                             ]
                           : []
@@ -282,6 +287,25 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
         <Input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} placeholder={t('desk.card.unmaskReason')} aria-label={t('desk.card.unmaskReason')} />
       </Modal>
       {playing && <audio controls autoPlay src={playing.url} style={{ width: '100%' }} data-testid="card-player" />}
+      <Modal
+        open={flagging !== null}
+        title={t('qa.review.flag')}
+        onCancel={() => setFlagging(null)}
+        okButtonProps={{ disabled: !flagReason.trim() }}
+        onOk={async () => {
+          try {
+            await api.invoke('qa.flag', { callId: flagging!, reason: flagReason.trim() })
+            void message.success(t('qa.review.flagged'))
+            setFlagging(null)
+            setFlagReason('')
+          } catch (err) {
+            setError(err)
+            setFlagging(null)
+          }
+        }}
+      >
+        <Input.TextArea value={flagReason} onChange={(e) => setFlagReason(e.target.value)} maxLength={500} rows={3} aria-label={t('qa.review.flagReason')} placeholder={t('qa.review.flagReason')} />
+      </Modal>
     </Card>
   )
 }

@@ -20,10 +20,18 @@ import { DeskPage } from '../desk/DeskPage'
 import { CallbacksPage } from '../desk/CallbacksPage'
 import { CampaignsPage } from '../campaigns/CampaignsPage'
 import { WallboardPage } from '../wallboard/WallboardPage'
+import { RecordingsPage } from '../qa/RecordingsPage'
+import { ReviewQueuePage } from '../qa/ReviewQueuePage'
+import { MyReviewsPage } from '../qa/MyReviewsPage'
+import { AppealsPage } from '../qa/AppealsPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
 const PAGES: Record<string, ComponentType> = {
+  '/recordings': RecordingsPage,
+  '/review-queue': ReviewQueuePage,
+  '/my-reviews': MyReviewsPage,
+  '/qa-appeals': AppealsPage,
   '/settings': SettingsPage,
   '/about': AboutPage,
   '/users': UsersPage,

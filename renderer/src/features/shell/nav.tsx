@@ -43,6 +43,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/my-reviews', label: 'myReviews', icon: <FileSearchOutlined />, roles: ['operator'] },
   { path: '/review-queue', label: 'reviewQueue', icon: <AlertOutlined />, roles: ['qa'] },
   { path: '/recordings', label: 'recordings', icon: <SoundOutlined />, roles: ['qa', 'supervisor'] },
+  { path: '/qa-appeals', label: 'qaAppeals', icon: <AuditOutlined />, roles: ['supervisor'] },
   { path: '/wallboard', label: 'wallboard', icon: <DashboardOutlined />, roles: ['supervisor'] },
   { path: '/pool', label: 'pool', icon: <DatabaseOutlined />, roles: ['supervisor'] },
   { path: '/import', label: 'import', icon: <UploadOutlined />, roles: ['supervisor'] },

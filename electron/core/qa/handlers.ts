@@ -1,0 +1,99 @@
+import type { CoreDeps, DomainHandlers, HandlerMap } from '../context'
+import { requireUser } from '../context'
+import { AppError } from '../errors'
+import type { DownloadStore } from '../downloads'
+import type { RecordingFiles } from '../recordings/store'
+import type { RecordingsService } from '../recordings/service'
+import type { QaService } from './service'
+import { exportRecordings } from './export'
+
+export function createQaHandlers(
+  deps: CoreDeps,
+  qa: QaService,
+  recordings: RecordingsService,
+  files: RecordingFiles,
+  downloads: DownloadStore
+): DomainHandlers<'qa' | 'scorecards'> & Pick<HandlerMap, 'recordings.export'> {
+  const { db, audit } = deps
+  const recordingOf = (id: number) => {
+    const r = db.prepare('SELECT id, call_id, state FROM recordings WHERE id = ?').get(id) as { id: number; call_id: number; state: string } | undefined
+    if (!r) throw new AppError('NOT_FOUND')
+    return r
+  }
+  return {
+    'qa.library': (input, ctx) => qa.library(requireUser(ctx).user, input),
+    'qa.queue': (input, ctx) => qa.queue(requireUser(ctx).user, input.limit),
+    'qa.claim': (input, ctx) => {
+      const c = qa.claim(requireUser(ctx).user, input.callId)
+      if (c) deps.events.emit('qa.changed', { callId: c.callId })
+      return c
+    },
+    'qa.release': (input, ctx) => {
+      qa.release(requireUser(ctx).user, input.callId)
+      return { ok: true as const }
+    },
+    'qa.flag': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      qa.flag(user, input.callId, input.reason)
+      audit.write({ userId: user.id, username: user.username, action: 'qa.flag', entity: 'call', entityId: input.callId, details: { reason: input.reason }, source: ctx.conn.source })
+      return { ok: true as const }
+    },
+    'qa.context': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const rec = recordingOf(input.recordingId)
+      const call = qa.row(user, rec.id)
+      const { metrics: _m, ...callRow } = call
+      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE id = ?').pluck().get(rec.call_id) as number | null) ?? 1
+      const review = db.prepare('SELECT id FROM qa_reviews WHERE call_id = ?').pluck().get(rec.call_id) as number | undefined
+      const r = review === undefined ? null : qa.review(review)
+      const steps = qa.steps(rec.call_id)
+      return {
+        recording: recordings.withPeaks(rec.id),
+        call: callRow,
+        metrics: rec.state === 'recording' ? { operatorTalkShare: 0, customerTalkShare: 0, silenceShare: 0, longestSilenceMs: 0, talkOverShare: 0, talkOverMs: 0, longestMonologueMs: 0, firstCustomerWordMs: null, hungUpBy: 'unknown' as const } : qa.metrics(rec.id),
+        ticks: steps.ticks,
+        missingSteps: steps.missing,
+        annotations: qa.annotations(rec.id),
+        scorecard: r ? qa.scorecard(r.scorecardId) : qa.currentScorecard(campaignId),
+        review: r,
+        claim: qa.claimOf(user, rec.call_id),
+        flags: qa.flags(rec.call_id),
+        gate: qa.gateOf(rec.call_id)
+      }
+    },
+    'qa.annotate': (input, ctx) => qa.annotate(requireUser(ctx).user, input),
+    'qa.deleteAnnotation': (input, ctx) => {
+      qa.deleteAnnotation(requireUser(ctx).user, input.id)
+      return { ok: true as const }
+    },
+    'qa.submit': (input, ctx) => qa.submit(requireUser(ctx).user, input),
+    'qa.myReviews': (input, ctx) => qa.myReviews(requireUser(ctx).user, input.limit),
+    'qa.appeal': (input, ctx) => qa.appeal(requireUser(ctx).user, input.reviewId, input.reason),
+    'qa.appeals': () => qa.appeals(),
+    'qa.decide': (input, ctx) => qa.decide(requireUser(ctx).user, input),
+    'qa.returned': () => qa.returned(),
+    'qa.settleReturned': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      qa.settleReturned(user, input.leadId, input.action, input.note)
+      audit.write({ userId: user.id, username: user.username, action: 'qa.settleReturned', entity: 'lead', entityId: input.leadId, details: { action: input.action, note: input.note ?? null }, source: ctx.conn.source })
+      return { ok: true as const }
+    },
+    'qa.operatorStats': (input) => qa.operatorStats(input.from, input.to),
+    'scorecards.current': (input) => qa.currentScorecard(input.campaignId),
+    'scorecards.publish': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const card = db.transaction(() => {
+        const c = qa.publishScorecard(input.campaignId, input.body, user.id)
+        audit.write({ userId: user.id, username: user.username, action: 'scorecards.publish', entity: 'campaign', entityId: input.campaignId, details: { version: c.version }, source: ctx.conn.source })
+        return c
+      })()
+      return card
+    },
+    'recordings.export': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const r = await exportRecordings(deps, files, qa, user, ctx.conn.locale, input)
+      const token = downloads.offer({ file: r.file, name: r.fileName, contentType: 'application/zip', deleteAfter: true, userId: user.id, ttlMs: 60 * 60_000 })
+      return { token, fileName: r.fileName, files: r.files, bytes: r.bytes }
+    }
+  }
+}
