@@ -82,7 +82,8 @@ const LIBRARY_FROM = `
   LEFT JOIN recording_metrics m ON m.recording_id = r.id`
 const LIBRARY_COLUMNS = `r.id AS recording_id, c.id AS call_id, r.started_at, r.duration_ms, r.state, c.line, c.direction, r.operator_id, u.display_name AS operator_name,
   cp.name AS campaign_name, c.lead_id, l.name AS customer_name, l.phone, o.label AS outcome, coalesce(o.success, 0) AS success, d.name AS district,
-  v.verdict, v.state AS review_state, q.state AS queue_state, q.reasons, q.claimed_by, q.claimed_until, m.*`
+  v.verdict, v.state AS review_state, q.state AS queue_state, q.reasons, q.claimed_by, q.claimed_until,
+  m.operator_talk_share, m.customer_talk_share, m.silence_share, m.longest_silence_ms, m.talk_over_share, m.talk_over_ms, m.longest_monologue_ms, m.first_customer_word_ms, m.hung_up_by`
 /** The QA state of a library row, in SQL (for the filter) — the same rule as qaState() below. */
 const QA_STATE_SQL = `CASE WHEN v.id IS NOT NULL AND v.state <> 'reopened' THEN v.verdict
   WHEN q.state = 'open' AND q.claimed_by IS NOT NULL AND q.claimed_until > @now THEN 'claimed'
