@@ -35,6 +35,7 @@ import { CampaignsService } from './campaigns/service'
 import { DeskService } from './desk/service'
 import { createDeskHandlers } from './desk/handlers'
 import { QaService } from './qa/service'
+import { FolderGrants } from './folders'
 import { createQaHandlers } from './qa/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
@@ -80,6 +81,8 @@ export interface Core {
   readonly desk: DeskService
   readonly campaigns: CampaignsService
   readonly qa: QaService
+  /** Folders picked in the desktop's folder dialog, offered to the export by token. */
+  readonly folders: FolderGrants
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
   readonly media: MediaGrants
   /** Migration applied at open: from which schema version to which. */
@@ -144,6 +147,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const campaigns = new CampaignsService(deps)
   const desk = new DeskService(deps, campaigns, () => settings.get())
   const recordingFiles = new RecordingFiles(opts.dataDir)
+  const folders = new FolderGrants(clock)
   const recordings = new RecordingsService(deps, recordingFiles, media, campaigns, desk)
   const qa = new QaService(deps, campaigns, () => settings.get())
   recordings.onClosed = (id) => qa.recordingClosed(id)
@@ -176,7 +180,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode),
     ...campaigns.handlers(),
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
-    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads)
+    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
@@ -226,6 +230,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     desk,
     campaigns,
     qa,
+    folders,
     media,
     migrated,
     connect: dispatcher.connect,

@@ -95,7 +95,17 @@ async function start(): Promise<void> {
   })
   const c = core
   hardenSession(session.defaultSession, isOurs)
-  registerIpc(ipcMain, c, (event) => isOurs(event.senderFrame?.url))
+  registerIpc(
+    ipcMain,
+    c,
+    (event) => isOurs(event.senderFrame?.url),
+    async (sender) => {
+      const win = BrowserWindow.fromWebContents(sender)
+      const options = { properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled || !r.filePaths[0] ? null : r.filePaths[0]
+    }
+  )
   protocol.handle(MEDIA_SCHEME, (request) => serveMedia(c, request))
   setMenu(c)
   c.events.subscribe((name, payload) => {

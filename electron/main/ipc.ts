@@ -1,5 +1,6 @@
+import { basename } from 'node:path'
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, localeSchema, type Result } from '../../shared/contract'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, localeSchema, type Result } from '../../shared/contract'
 import type { Core, CoreConnection } from '../core'
 import { AppError } from '../core/errors'
 
@@ -11,7 +12,9 @@ import { AppError } from '../core/errors'
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   core: Core,
-  isTrustedSender: (event: IpcMainInvokeEvent) => boolean
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+  /** The system's folder dialog for the sender's window: the chosen path, or null. */
+  pickFolder: (sender: WebContents) => Promise<string | null>
 ): () => void {
   const connections = new Map<number, CoreConnection>()
 
@@ -39,5 +42,14 @@ export function registerIpc(
     if (!isTrustedSender(event)) return { ok: false, error: new AppError('FORBIDDEN').toShape(conn.state.locale) }
     return conn.invoke(String(method), input)
   })
-  return () => ipcMain.removeHandler(IPC_INVOKE_CHANNEL)
+  // A folder for an export: core gets the path, the page only a single-use token for it.
+  ipcMain.handle(IPC_PICK_FOLDER_CHANNEL, async (event) => {
+    if (!isTrustedSender(event)) return null
+    const path = await pickFolder(event.sender)
+    return path ? { token: core.folders.grant(path), name: basename(path) } : null
+  })
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL)
+    ipcMain.removeHandler(IPC_PICK_FOLDER_CHANNEL)
+  }
 }

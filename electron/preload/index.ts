@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, isMethodName } from '../../shared/contract'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, isEventName, isMethodName } from '../../shared/contract'
 
 /**
  * The whole bridge between the page and the app: invoke a contract method, listen to a
- * contract event. Names outside the contract are refused here already.
+ * contract event, pick a folder. Names outside the contract are refused here already.
  */
 const bridge = {
   invoke(method: string, input: unknown): Promise<unknown> {
@@ -20,6 +20,10 @@ const bridge = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, listener)
     }
+  },
+  /** The system's folder dialog: a token for the chosen folder (core accepts it once), or null. */
+  pickFolder(): Promise<{ token: string; name: string } | null> {
+    return ipcRenderer.invoke(IPC_PICK_FOLDER_CHANNEL)
   },
   platform: process.platform
 }

@@ -47,6 +47,8 @@ export function isMethodName(name: unknown): name is MethodName {
 /** Transport channel names: the only place they are spelled. */
 export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
 export const IPC_EVENT_CHANNEL = 'leadline:event'
+/** The desktop's folder dialog (main process): answers with a token core accepts as a folder to export into. */
+export const IPC_PICK_FOLDER_CHANNEL = 'leadline:pick-folder'
 export const HUB_WS_PATH = '/api/ws'
 /** Recordings stream from here on the hub (HTTP range requests) … */
 export const HUB_MEDIA_PATH = '/api/media/'

@@ -312,9 +312,17 @@ export const qaMethods = defineMethods({
     roles: QA_ROLES
   },
   'recordings.export': {
-    summary: 'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP, as stored or converted to WAV; written to the audit log. Progress comes as events.',
-    input: z.object({ ids: z.array(idSchema).min(1).max(2000), format: z.enum(['original', 'wav']), exportId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
-    output: z.object({ token: z.string(), fileName: z.string(), files: z.number().int(), bytes: z.number().int() }),
+    summary: 'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP or into a folder the desktop user picked, as stored or converted to WAV; written to the audit log. Progress comes as events.',
+    input: z
+      .object({
+        ids: z.array(idSchema).min(1).max(2000),
+        format: z.enum(['original', 'wav']),
+        exportId: z.string().regex(/^[\w-]{1,64}$/),
+        /** Into a folder the desktop user picked (the token the folder dialog gave); a ZIP to download otherwise. */
+        folderToken: z.string().max(64).optional()
+      })
+      .strict(),
+    output: z.object({ token: z.string().nullable(), fileName: z.string(), folder: z.string().nullable(), files: z.number().int(), bytes: z.number().int() }),
     roles: QA_ROLES
   }
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IpcMainInvokeEvent } from 'electron'
-import { contract, HUB_WS_PATH, METHOD_NAMES, ROLES, type MethodName, type Result, type Role } from '../../shared/contract'
+import { contract, HUB_WS_PATH, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, METHOD_NAMES, ROLES, type MethodName, type Result, type Role } from '../../shared/contract'
 import { registerIpc } from '../../electron/main/ipc'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { DEMO_PASSWORD } from '../../electron/core/demo/seed'
@@ -27,12 +27,12 @@ const MALFORMED: unknown[] = [42, 'text', [], { __unexpected: true }]
 async function ipcTransport(core: Awaited<ReturnType<typeof makeCore>>['core']): Promise<Transport> {
   let handler: ((e: IpcMainInvokeEvent, ...args: unknown[]) => Promise<Result<unknown>>) | undefined
   const fakeIpcMain = {
-    handle: (_channel: string, h: typeof handler) => {
-      handler = h
+    handle: (channel: string, h: typeof handler) => {
+      if (channel === IPC_INVOKE_CHANNEL) handler = h
     },
     removeHandler: () => {}
   }
-  registerIpc(fakeIpcMain as never, core, (e) => e.senderFrame?.url === 'file:///app/index.html')
+  registerIpc(fakeIpcMain as never, core, (e) => e.senderFrame?.url === 'file:///app/index.html', async () => null)
   let nextSender = 1
   return {
     name: 'IPC',
@@ -148,11 +148,22 @@ describe('hub WebSocket specifics', () => {
   it('refuses IPC calls from a frame that is not our page', async () => {
     const env = await makeCore()
     try {
-      let handler: ((e: unknown, ...a: unknown[]) => Promise<Result<unknown>>) | undefined
-      registerIpc({ handle: (_c: string, h: typeof handler) => (handler = h), removeHandler: () => {} } as never, env.core, (e) => e.senderFrame?.url === 'file:///app/index.html')
+      const handlers = new Map<string, (e: unknown, ...a: unknown[]) => Promise<unknown>>()
+      registerIpc(
+        { handle: (c: string, h: (e: unknown, ...a: unknown[]) => Promise<unknown>) => handlers.set(c, h), removeHandler: () => {} } as never,
+        env.core,
+        (e) => e.senderFrame?.url === 'file:///app/index.html',
+        async () => env.dir
+      )
       const sender = { id: 1, isDestroyed: () => false, send: () => {}, once: () => {} }
-      const r = await handler!({ sender, senderFrame: { url: 'https://evil.example/' } }, 'system.info', {})
+      const r = await handlers.get(IPC_INVOKE_CHANNEL)!({ sender, senderFrame: { url: 'https://evil.example/' } }, 'system.info', {})
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      // the folder dialog answers our page only, and with a token, never the path
+      expect(await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({ sender, senderFrame: { url: 'https://evil.example/' } })).toBeNull()
+      const picked = (await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({ sender, senderFrame: { url: 'file:///app/index.html' } })) as { token: string; name: string }
+      expect(picked.token).not.toContain(env.dir)
+      expect(env.core.folders.take(picked.token)).toBe(env.dir)
+      expect(env.core.folders.take(picked.token)).toBeUndefined()
     } finally {
       env.cleanup()
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { IPC_INVOKE_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
+import { IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
 
 /**
  * The Electron runtime cannot be downloaded on the development and CI machines, so this does
@@ -32,7 +32,7 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
   })
 
   it('registers the one generic IPC handler on the contract’s channel', () => {
-    expect(rec!.ipcChannels).toEqual([IPC_INVOKE_CHANNEL])
+    expect(rec!.ipcChannels).toEqual([IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL])
   })
 
   it('takes the single-instance lock and opens its database under the user data folder', () => {

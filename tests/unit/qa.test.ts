@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
@@ -357,8 +357,25 @@ describe('录音拷贝: export', () => {
     expect([codec, rate, channels]).toEqual(['pcm_s16le', '48000', '2'])
     expect(Math.abs(Number(duration) - 3)).toBeLessThan(0.1)
 
+    // into a folder the desktop user picked: a subfolder with the files and the sheet; the token works once
+    const picked = join(env.dir, 'picked')
+    mkdirSync(picked)
+    const folderToken = env.core.folders.grant(picked)
+    const f = await ok<{ token: string | null; folder: string; files: number }>(qa.invoke('recordings.export', { ids: [b.recordingId], format: 'original', exportId: 'exp-3', folderToken }))
+    expect(f).toMatchObject({ token: null, files: 1 })
+    expect(f.folder.startsWith(join(picked, '录音拷贝-'))).toBe(true)
+    const inFolder = readdirSync(f.folder).sort()
+    expect(inFolder).toHaveLength(2)
+    expect(inFolder).toContain('录音清单.xlsx')
+    expect(createHash('sha256').update(readFileSync(join(f.folder, inFolder.find((x) => x.endsWith('.webm'))!))).digest('hex')).toBe(stored(b.recordingId))
+    expect(await qa.invoke('recordings.export', { ids: [b.recordingId], format: 'original', exportId: 'exp-4', folderToken })).toMatchObject({ ok: false, error: { key: 'errors.exportFolderGone' } })
+
     const audits = env.core.db.prepare("SELECT details FROM audit_log WHERE action = 'recordings.export'").pluck().all() as string[]
-    expect(audits.map((d) => JSON.parse(d))).toMatchObject([{ ids: [a.recordingId, b.recordingId], format: 'original', files: 2 }, { ids: [a.recordingId], format: 'wav' }])
+    expect(audits.map((d) => JSON.parse(d))).toMatchObject([
+      { ids: [a.recordingId, b.recordingId], format: 'original', files: 2, to: 'zip' },
+      { ids: [a.recordingId], format: 'wav', to: 'zip' },
+      { ids: [b.recordingId], to: 'folder' }
+    ])
     expect(await op1.invoke('recordings.export', { ids: [a.recordingId], format: 'original', exportId: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
 })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, createReadStream, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import archiver from 'archiver'
 import ExcelJS from 'exceljs'
@@ -26,10 +26,47 @@ function safe(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40)
 }
 
+/** Where an export goes: files added one by one, the sheet last, then closed. */
+interface Sink {
+  add(path: string, name: string): void
+  addBuffer(data: Buffer, name: string): void
+  close(): Promise<void>
+}
+
+function zipSink(file: string): Sink {
+  const zip = archiver('zip', { zlib: { level: 0 } }) // audio does not compress
+  const out = createWriteStream(file)
+  const closed = new Promise<void>((ok, fail) => {
+    out.on('close', ok)
+    out.on('error', fail)
+    zip.on('error', fail)
+  })
+  zip.pipe(out)
+  return {
+    add: (path, name) => void zip.file(path, { name }),
+    addBuffer: (data, name) => void zip.append(data, { name }),
+    close: async () => {
+      await zip.finalize()
+      await closed
+    }
+  }
+}
+
+function folderSink(dir: string): Sink {
+  mkdirSync(dir, { recursive: true })
+  return {
+    add: (path, name) => {
+      if (path !== join(dir, name)) copyFileSync(path, join(dir, name))
+    },
+    addBuffer: (data, name) => writeFileSync(join(dir, name), data),
+    close: async () => {}
+  }
+}
+
 /**
- * 录音拷贝: the chosen recordings in one ZIP with a metadata sheet, as stored (Opus/WebM) or as
- * WAV. The sheet names every file with its SHA-256 (the file in the ZIP, and for WAV the stored
- * original's too), so the copy can be checked against the store.
+ * 录音拷贝: the chosen recordings with a metadata sheet, in one ZIP or into a folder, as stored
+ * (Opus/WebM) or as WAV. The sheet names every file with its SHA-256 (the copy, and the stored
+ * original's), so the copy can be checked against the store.
  */
 export async function exportRecordings(
   deps: CoreDeps,
@@ -37,7 +74,9 @@ export async function exportRecordings(
   qa: QaService,
   user: User,
   locale: Locale,
-  input: { ids: number[]; format: 'original' | 'wav'; exportId: string }
+  input: { ids: number[]; format: 'original' | 'wav'; exportId: string },
+  /** A folder to write into (a subfolder is made in it); a ZIP under the data directory otherwise. */
+  folder?: string
 ): Promise<{ file: string; fileName: string; files: number; bytes: number }> {
   const t = (k: string) => translate(locale, k)
   const ids = [...new Set(input.ids)]
@@ -47,19 +86,13 @@ export async function exportRecordings(
     if (r.state === 'recording') throw new AppError('CONFLICT', 'errors.qaStillRecording')
     return { row, abs: files.abs(deps.dataDir, r.file), storedSha: r.sha256 }
   })
-  const work = join(deps.dataDir, 'exports', `${input.exportId}-${Date.now()}`)
-  mkdirSync(work, { recursive: true })
   const stamp = deps.clock.now().toISOString().replace(/[-:]/g, '').slice(0, 15)
-  const zipFile = join(deps.dataDir, 'exports', `recordings-${stamp}-${input.exportId}.zip`)
+  const target = folder ? join(folder, `${t('qa.export.zipName')}-${stamp}`) : join(deps.dataDir, 'exports', `recordings-${stamp}-${input.exportId}.zip`)
+  // WAV files are made here first (a folder export writes them in place)
+  const work = folder ? target : join(deps.dataDir, 'exports', `${input.exportId}-${Date.now()}`)
+  mkdirSync(work, { recursive: true })
   try {
-    const zip = archiver('zip', { zlib: { level: 0 } }) // audio does not compress
-    const out = createWriteStream(zipFile)
-    const closed = new Promise<void>((ok, fail) => {
-      out.on('close', ok)
-      out.on('error', fail)
-      zip.on('error', fail)
-    })
-    zip.pipe(out)
+    const sink = folder ? folderSink(target) : zipSink(target)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t('qa.export.sheet'))
     const head = ['file', 'callTime', 'operator', 'customer', 'phone', 'campaign', 'outcome', 'district', 'qaVerdict', 'duration', 'sha256', 'storedSha256'].map((k) => t(`qa.export.${k}`))
@@ -79,7 +112,7 @@ export async function exportRecordings(
         path = abs
       }
       const sha = await sha256(path)
-      zip.file(path, { name })
+      sink.add(path, name)
       ws.addRow([
         name,
         new Date(row.startedAt),
@@ -100,15 +133,16 @@ export async function exportRecordings(
     ws.getColumn(2).numFmt = 'yyyy-mm-dd hh:mm:ss'
     ws.columns.forEach((c, i) => (c.width = i === 0 ? 48 : i >= 10 ? 66 : 14))
     ws.views = [{ state: 'frozen', ySplit: 1 }]
-    zip.append((await wb.xlsx.writeBuffer()) as unknown as Buffer, { name: `${t('qa.export.sheetFile')}.xlsx` })
-    await zip.finalize()
-    await closed
-    deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.export', entity: 'recording', details: { ids, format: input.format, files: rows.length }, source: 'core' })
-    return { file: zipFile, fileName: `${t('qa.export.zipName')}-${stamp}.zip`, files: rows.length, bytes: statSync(zipFile).size }
+    sink.addBuffer(Buffer.from(await wb.xlsx.writeBuffer()), `${t('qa.export.sheetFile')}.xlsx`)
+    await sink.close()
+    deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.export', entity: 'recording', details: { ids, format: input.format, files: rows.length, to: folder ? 'folder' : 'zip' }, source: 'core' })
+    const bytes = folder ? rows.reduce((s, r) => s + statSync(r.abs).size, 0) : statSync(target).size
+    return { file: target, fileName: folder ? target : `${t('qa.export.zipName')}-${stamp}.zip`, files: rows.length, bytes }
   } catch (err) {
-    rmSync(zipFile, { force: true })
+    // nothing half-written is left behind
+    rmSync(target, { recursive: true, force: true })
     throw err
   } finally {
-    rmSync(work, { recursive: true, force: true })
+    if (!folder) rmSync(work, { recursive: true, force: true })
   }
 }

@@ -2,6 +2,7 @@ import type { CoreDeps, DomainHandlers, HandlerMap } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 import type { DownloadStore } from '../downloads'
+import type { FolderGrants } from '../folders'
 import type { RecordingFiles } from '../recordings/store'
 import type { RecordingsService } from '../recordings/service'
 import type { QaService } from './service'
@@ -12,7 +13,8 @@ export function createQaHandlers(
   qa: QaService,
   recordings: RecordingsService,
   files: RecordingFiles,
-  downloads: DownloadStore
+  downloads: DownloadStore,
+  folders: FolderGrants
 ): DomainHandlers<'qa' | 'scorecards'> & Pick<HandlerMap, 'recordings.export'> {
   const { db, audit } = deps
   const recordingOf = (id: number) => {
@@ -91,9 +93,16 @@ export function createQaHandlers(
     },
     'recordings.export': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await exportRecordings(deps, files, qa, user, ctx.conn.locale, input)
+      const { folderToken, ...what } = input
+      if (folderToken !== undefined) {
+        const folder = folders.take(folderToken)
+        if (!folder) throw new AppError('NOT_FOUND', 'errors.exportFolderGone')
+        const r = await exportRecordings(deps, files, qa, user, ctx.conn.locale, what, folder)
+        return { token: null, fileName: r.fileName, folder: r.file, files: r.files, bytes: r.bytes }
+      }
+      const r = await exportRecordings(deps, files, qa, user, ctx.conn.locale, what)
       const token = downloads.offer({ file: r.file, name: r.fileName, contentType: 'application/zip', deleteAfter: true, userId: user.id, ttlMs: 60 * 60_000 })
-      return { token, fileName: r.fileName, files: r.files, bytes: r.bytes }
+      return { token, fileName: r.fileName, folder: null, files: r.files, bytes: r.bytes }
     }
   }
 }

@@ -29,6 +29,8 @@ export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting'
 interface Bridge {
   invoke(method: string, input: unknown): Promise<Result<unknown>>
   on(event: string, cb: (payload: unknown) => void): () => void
+  /** The desktop's folder dialog (the app only). */
+  pickFolder?: () => Promise<{ token: string; name: string } | null>
 }
 
 declare global {

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { Alert, Button, Card, DatePicker, Input, InputNumber, Modal, Progress, Select, Space, Table, Tabs, Typography, message } from 'antd'
+import { Alert, Button, Card, Checkbox, DatePicker, Input, InputNumber, Modal, Progress, Select, Space, Table, Tabs, Typography, message } from 'antd'
 import type { TableProps } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
@@ -73,14 +73,19 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
 
   const patch = (p: Partial<LibraryFilter>) => setFilter((f) => Object.fromEntries(Object.entries({ ...f, ...p }).filter(([, v]) => v !== undefined && v !== null && v !== '')) as LibraryFilter)
 
+  // the desktop app can write into a folder chosen in the system's dialog; a browser downloads a ZIP
+  const pickFolder = window.leadline?.pickFolder
+  const [toFolder, setToFolder] = useState(false)
   const exportAs = async (format: 'original' | 'wav') => {
     const id = `x${Date.now().toString(36)}`
     setError(null)
-    setExporting({ id, done: 0, total: selected.length })
     try {
-      const r = await api.invoke('recordings.export', { ids: selected, format, exportId: id })
-      await download(api, r.token, r.fileName)
-      void message.success(t('qa.library.exported', { files: r.files }))
+      const folder = toFolder && pickFolder ? await pickFolder() : null
+      if (toFolder && !folder) return
+      setExporting({ id, done: 0, total: selected.length })
+      const r = await api.invoke('recordings.export', { ids: selected, format, exportId: id, ...(folder ? { folderToken: folder.token } : {}) })
+      if (r.token) await download(api, r.token, r.fileName)
+      void message.success(r.folder ? t('qa.library.exportedTo', { files: r.files, folder: r.folder }) : t('qa.library.exported', { files: r.files }))
     } catch (err) {
       setError(err)
     } finally {
@@ -137,6 +142,11 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
         <Button icon={<DownloadOutlined />} disabled={!selected.length || exporting !== null} onClick={() => exportAs('wav')}>
           {t('qa.library.exportWav')}
         </Button>
+        {pickFolder && (
+          <Checkbox checked={toFolder} onChange={(e) => setToFolder(e.target.checked)}>
+            {t('qa.library.toFolder')}
+          </Checkbox>
+        )}
       </Space>
       {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} />}
       <Table<LibraryRow>
