@@ -2,24 +2,10 @@ import { z } from 'zod'
 import { defineMethods } from './define'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime } from './common'
-import { recordingSchema } from './recordings'
+import { callMetricsSchema, recordingSchema } from './recordings'
 
 /** QA reviewers, and the supervisors and administrators above them. */
 export const QA_ROLES = ['qa', 'supervisor', 'admin'] as const
-
-/** What the two channels of a call say (electron/core/recordings/analysis.ts). */
-export const callMetricsSchema = z.object({
-  operatorTalkShare: z.number(),
-  customerTalkShare: z.number(),
-  silenceShare: z.number(),
-  longestSilenceMs: z.number().int(),
-  talkOverShare: z.number(),
-  talkOverMs: z.number().int(),
-  longestMonologueMs: z.number().int(),
-  firstCustomerWordMs: z.number().int().nullable(),
-  hungUpBy: z.enum(['operator', 'customer', 'unknown'])
-})
-export type CallMetrics = z.infer<typeof callMetricsSchema>
 
 /** The metrics a review-queue rule can test. */
 export const RULE_METRICS = ['talkOverShare', 'silenceShare', 'longestSilenceMs', 'longestMonologueMs', 'operatorTalkShare', 'customerTalkShare', 'firstCustomerWordMs'] as const

@@ -22,6 +22,20 @@ export const recordingSchema = z.object({
 })
 export type Recording = z.infer<typeof recordingSchema>
 
+/** What the two channels of a call say (electron/core/recordings/analysis.ts), kept per recording. */
+export const callMetricsSchema = z.object({
+  operatorTalkShare: z.number(),
+  customerTalkShare: z.number(),
+  silenceShare: z.number(),
+  longestSilenceMs: z.number().int(),
+  talkOverShare: z.number(),
+  talkOverMs: z.number().int(),
+  longestMonologueMs: z.number().int(),
+  firstCustomerWordMs: z.number().int().nullable(),
+  hungUpBy: z.enum(['operator', 'customer', 'unknown'])
+})
+export type CallMetrics = z.infer<typeof callMetricsSchema>
+
 /** Who may listen: the operator to their own calls; QA, supervisors and administrators to all. */
 export const RECORDING_LISTENERS = ['operator', 'qa', 'supervisor', 'admin'] as const
 
@@ -81,18 +95,7 @@ export const recordingsMethods = defineMethods({
   'recordings.analysis': {
     summary: 'What the two channels say: talk shares, silences, talk-over, the longest monologue, the first customer word, who hung up.',
     input: z.object({ id: idSchema }).strict(),
-    output: z.object({
-      durationMs: z.number().int(),
-      operatorTalkShare: z.number(),
-      customerTalkShare: z.number(),
-      silenceShare: z.number(),
-      longestSilenceMs: z.number().int(),
-      talkOverShare: z.number(),
-      talkOverMs: z.number().int(),
-      longestMonologueMs: z.number().int(),
-      firstCustomerWordMs: z.number().int().nullable(),
-      hungUpBy: z.enum(['operator', 'customer', 'unknown'])
-    }),
+    output: callMetricsSchema.extend({ durationMs: z.number().int() }),
     roles: RECORDING_LISTENERS
   },
   'recordings.media': {

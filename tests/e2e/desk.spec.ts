@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, meanVolume, newOperator, pickerText } from './support'
+import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, meanVolume, newOperator, pickerText, pickSuccessWithVisit } from './support'
 
 /** Logs in with the keyboard only: type, Tab, type, Enter. */
 async function keyboardLogin(page: Page, username: string, password: string): Promise<void> {
@@ -73,12 +73,7 @@ test('an operator works a lead with the keyboard alone: next, dial, script steps
   await expect(page.getByTestId('wrap-up')).toBeVisible()
 
   // 1 = 同意约访; the visit time takes the focus
-  await page.keyboard.press('Alt+1')
-  const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
-  visit.setMinutes(0)
-  await expect(page.getByLabel('约定拜访时间')).toBeFocused()
-  await page.keyboard.type(pickerText(visit))
-  await page.keyboard.press('Enter')
+  const visit = await pickSuccessWithVisit(page)
   // the district is detected from the address; the consent is a checkbox reached with Tab
   await tabTo(page, (el) => el instanceof HTMLInputElement && el.type === 'checkbox' && !!el.closest('.ant-form-item')?.textContent?.includes('客户同意'))
   await page.keyboard.press('Space')

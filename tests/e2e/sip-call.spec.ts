@@ -1,4 +1,4 @@
-import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, loginUi, meanVolume, must, newOperator, pickerText } from './support'
+import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, pickSuccessWithVisit } from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
@@ -239,12 +239,7 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await page.waitForTimeout(5500)
     await page.keyboard.press('Alt+H')
     await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
-    await page.keyboard.press('Alt+1')
-    const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
-    visit.setMinutes(0)
-    await expect(page.getByLabel('约定拜访时间')).toBeFocused()
-    await page.keyboard.type(pickerText(visit))
-    await page.keyboard.press('Enter')
+    await pickSuccessWithVisit(page)
     await page.getByLabel(/客户同意将其姓名/).check()
     await page.keyboard.press('Control+Enter')
     await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })

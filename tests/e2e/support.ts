@@ -50,6 +50,17 @@ export function pickerText(at: Date): string {
   return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}`
 }
 
+/** On the desk after a call: Alt+1 (同意约访) and the visit time, two days on at the full hour, typed where the focus lands. */
+export async function pickSuccessWithVisit(page: Page): Promise<Date> {
+  await page.keyboard.press('Alt+1')
+  const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
+  visit.setMinutes(0)
+  await expect(page.getByLabel('约定拜访时间')).toBeFocused()
+  await page.keyboard.type(pickerText(visit))
+  await page.keyboard.press('Enter')
+  return visit
+}
+
 /** A fresh operator for one test (so tests on the shared hub do not take each other's leads). */
 export async function newOperator(prefix: string): Promise<{ username: string; password: string; displayName: string }> {
   const admin = await hubAs('admin')

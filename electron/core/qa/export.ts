@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { copyFileSync, createReadStream, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import archiver from 'archiver'
 import ExcelJS from 'exceljs'
@@ -10,16 +9,6 @@ import { AppError } from '../errors'
 import type { RecordingFiles } from '../recordings/store'
 import { webmToWav } from '../recordings/wav'
 import type { QaService } from './service'
-
-function sha256(file: string): Promise<string> {
-  return new Promise((ok, fail) => {
-    const h = createHash('sha256')
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('end', () => ok(h.digest('hex')))
-      .on('error', fail)
-  })
-}
 
 /** A name safe on every file system, keeping Chinese. */
 function safe(s: string): string {
@@ -111,7 +100,7 @@ export async function exportRecordings(
         name = `${base}.${abs.endsWith('.ogg') ? 'ogg' : 'webm'}`
         path = abs
       }
-      const sha = await sha256(path)
+      const sha = await files.sha256(path)
       sink.add(path, name)
       ws.addRow([
         name,
