@@ -36,6 +36,9 @@ import { DeskService } from './desk/service'
 import { createDeskHandlers } from './desk/handlers'
 import { QaService } from './qa/service'
 import { FolderGrants } from './folders'
+import { DispatchService } from './dispatch/service'
+import { createDispatchHandlers } from './dispatch/handlers'
+import { SmtpStore } from './dispatch/package'
 import { createQaHandlers } from './qa/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
@@ -81,6 +84,7 @@ export interface Core {
   readonly desk: DeskService
   readonly campaigns: CampaignsService
   readonly qa: QaService
+  readonly dispatch: DispatchService
   /** Folders picked in the desktop's folder dialog, offered to the export by token. */
   readonly folders: FolderGrants
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
@@ -152,7 +156,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const qa = new QaService(deps, campaigns, () => settings.get())
   recordings.onClosed = (id) => qa.recordingClosed(id)
   recordings.metricsOf = (id) => qa.metrics(id)
-  desk.onOutcome = (o) => qa.outcomeSaved(o.callId, o.leadId, o.success, o.campaignId)
+  const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
+  const smtp = new SmtpStore(deps, secretBox)
+  const dispatch = new DispatchService(deps, () => settings.get(), desk, smtp, recordingFiles)
+  // A success goes to dispatch at once, or when its call passes QA where the campaign has the gate.
+  desk.onOutcome = (o) => {
+    qa.outcomeSaved(o.callId, o.leadId, o.success, o.campaignId)
+    if (o.success) dispatch.release(o.leadId)
+  }
+  qa.onGatePassed = (leadId) => dispatch.release(leadId)
+  recordings.agentMayListen = (userId, callId) => dispatch.agentMayListen(userId, callId)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)
@@ -177,10 +190,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),
     ...createPoolHandlers(deps, pool),
     ...recordings.handlers(),
-    ...createSipHandlers(deps, opts.secretBox ?? new KeyFileSecretBox(opts.dataDir), () => settings.get().areaCode),
+    ...createSipHandlers(deps, secretBox, () => settings.get().areaCode),
     ...campaigns.handlers(),
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
-    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders)
+    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),
+    ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads)
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
@@ -206,6 +220,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
   }, Math.max(1000, Math.min(10_000, staleMs / 3)))
   staleTimer.unref()
+  // The day's success package goes by e-mail at the receive time (when the organisation asked for it).
+  const packageTimer = opts.recallEveryMs === null ? null : setInterval(() => {
+    dispatch.tick().catch((err: unknown) => logger.error('success package', err))
+  }, 60_000)
+  packageTimer?.unref()
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
   let closed = false
   const catchUp = () => {
@@ -230,6 +249,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     desk,
     campaigns,
     qa,
+    dispatch,
     folders,
     media,
     migrated,
@@ -246,6 +266,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (recallTimer) clearInterval(recallTimer)
       clearInterval(staleTimer)
       clearInterval(leaseTimer)
+      if (packageTimer) clearInterval(packageTimer)
       if (db.open) db.close()
       releaseLock()
     }

@@ -39,6 +39,8 @@ export const events = defineEvents({
   'qa.changed': { payload: z.object({ callId: idSchema.nullable() }), roles: QA_AUDIENCE },
   /** A review of one of the operator's calls was submitted or decided. */
   'qa.reviewed': { payload: z.object({ userId: idSchema, reviewId: idSchema }), roles: OPERATORS, audience: 'user' },
+  /** A dispatch or a follow-up changed (created, assigned, reported, completed). */
+  'dispatch.changed': { payload: z.object({ dispatchId: idSchema.nullable() }), roles: ALL_ROLES },
   'recordings.exportProgress': {
     payload: z.object({ userId: idSchema, exportId: z.string(), done: z.number().int(), total: z.number().int() }),
     roles: QA_AUDIENCE,

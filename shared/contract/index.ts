@@ -8,6 +8,7 @@ import { leadsMethods } from './leads'
 import { poolMethods } from './pool'
 import { recordingsMethods } from './recordings'
 import { qaMethods } from './qa'
+import { dispatchMethods } from './dispatch'
 import { sipMethods } from './sip'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
@@ -30,7 +31,8 @@ export const contract = {
   ...sipMethods,
   ...campaignsMethods,
   ...deskMethods,
-  ...qaMethods
+  ...qaMethods,
+  ...dispatchMethods
 }
 
 export type Contract = typeof contract
@@ -71,5 +73,6 @@ export * from './desk'
 export * from './pool'
 export * from './recordings'
 export * from './qa'
+export * from './dispatch'
 export * from './sip'
 export { settingsSchema } from './settings'

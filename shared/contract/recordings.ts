@@ -36,8 +36,8 @@ export const callMetricsSchema = z.object({
 })
 export type CallMetrics = z.infer<typeof callMetricsSchema>
 
-/** Who may listen: the operator to their own calls; QA, supervisors and administrators to all. */
-export const RECORDING_LISTENERS = ['operator', 'qa', 'supervisor', 'admin'] as const
+/** Who may listen: the operator to their own calls; a field agent to the calls of the visits assigned to them; QA, supervisors and administrators to all. */
+export const RECORDING_LISTENERS = ['operator', 'field_agent', 'qa', 'supervisor', 'admin'] as const
 
 export const recordingsMethods = defineMethods({
   'calls.start': {
@@ -90,7 +90,7 @@ export const recordingsMethods = defineMethods({
     summary: 'Recordings, newest first (an operator sees their own).',
     input: z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: idSchema.optional() }).strict(),
     output: z.array(recordingSchema.extend({ operatorName: z.string() })),
-    roles: RECORDING_LISTENERS
+    roles: ['operator', 'qa', 'supervisor', 'admin']
   },
   'recordings.analysis': {
     summary: 'What the two channels say: talk shares, silences, talk-over, the longest monologue, the first customer word, who hung up.',

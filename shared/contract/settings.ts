@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineMethods } from './define'
 import { ALL_ROLES, roleSchema } from './roles'
 import { emptyInput, localeSchema } from './common'
+import { dispatchSettingsSchema, followUpSettingsSchema } from './dispatch'
 
 const knownZones = new Set<string>()
 function isTimeZone(tz: string): boolean {
@@ -42,6 +43,10 @@ export const settingsSchema = z.object({
   clearRoles: z.array(roleSchema).max(6),
   /** Roles that may unmask one lead's number on demand; each unmasking is written to the audit log. */
   unmaskRoles: z.array(roleSchema).max(6),
+  /** Dispatch deadlines, direction-group cities, the success package by e-mail. */
+  dispatch: dispatchSettingsSchema,
+  /** 回访: the follow-up window and the cooling-off period. */
+  followUp: followUpSettingsSchema,
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */
   lanHub: z.object({
     enabled: z.boolean(),

@@ -52,13 +52,13 @@ export function atLocal(day: string, minutes: number, tz: string): Date {
   return new Date(t)
 }
 
-function addDays(day: string, n: number): string {
+export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + n)
   return d.toISOString().slice(0, 10)
 }
 
-function weekdayOf(day: string): number {
+export function weekdayOf(day: string): number {
   const w = new Date(`${day}T00:00:00Z`).getUTCDay()
   return w === 0 ? 7 : w
 }

@@ -79,6 +79,14 @@ export const en: Catalog = {
     unmaskForbidden: 'You may not see full numbers',
     pauseReasonRequired: 'Pick a reason for the pause',
     exportFolderGone: 'The chosen folder is no longer available (used, timed out or gone); choose it again',
+    crossDistrict: 'No selling across districts: {{agent}} belongs to {{agentDistrict}}, this dispatch to {{district}}',
+    dispatchClosed: 'This dispatch is closed: it can no longer be assigned or reported',
+    newVisitTimeRequired: 'A rescheduled visit needs its new time (later than now)',
+    policyRequired: 'A signed policy needs its details',
+    followUpDone: 'This follow-up is already done',
+    complaintCategoryRequired: 'Choose the category of the complaint',
+    sevenPointsIncomplete: 'A cooling-off follow-up confirms all seven points: {{count}} not answered yet',
+    smtpNotConfigured: 'The e-mail server, sender and receivers are not set yet (System settings → E-mail)',
     qaClaimedBy: '{{name}} is reviewing this recording',
     qaNotClaimed: 'Claim this recording before scoring it',
     qaAlreadyReviewed: 'This call has already been reviewed',
@@ -631,6 +639,26 @@ export const en: Catalog = {
       storedSha256: 'SHA-256 (stored original)'
     },
     stats: { calls: 'Recordings', reviews: 'Reviewed', passRate: 'Pass rate', averageScore: 'Average score', period: 'Period' }
+  },
+  dispatch: {
+    package: {
+      sheet: 'Successes',
+      name: 'successes',
+      recordings: 'recordings',
+      successAt: 'Success at',
+      customer: 'Customer',
+      phone: 'Phone',
+      address: 'Address',
+      district: 'District',
+      visitAt: 'Visit at',
+      product: 'Product interest',
+      operator: 'Operator',
+      staffNo: 'Staff no.',
+      agent: 'Field agent',
+      recording: 'Recording',
+      subject: 'Successes of {{day}} ({{count}})',
+      body: 'Attached: the successes of {{day}} — {{count}} customers who agreed to a visit, with the call recordings (ZIP, {{mb}} MB).'
+    }
   },
   nav: {
     qaAppeals: 'Appeals and returns',

@@ -77,6 +77,14 @@ export const zhCN = {
     unmaskForbidden: '您没有查看完整号码的权限',
     pauseReasonRequired: '暂停时请选择原因',
     exportFolderGone: '所选文件夹已失效（已用过、超时或已不存在），请重新选择',
+    crossDistrict: '不得跨区营销：{{agent}} 属于{{agentDistrict}}，这条派单属于{{district}}',
+    dispatchClosed: '这条派单已结束，不能再分配或回报',
+    newVisitTimeRequired: '改约请填写新的拜访时间（须晚于现在）',
+    policyRequired: '签单请填写保单信息',
+    followUpDone: '这条回访已经完成',
+    complaintCategoryRequired: '投诉请选择类别',
+    sevenPointsIncomplete: '犹豫期回访须逐项确认七个要点，还有 {{count}} 项未答',
+    smtpNotConfigured: '尚未设置发送邮件的服务器、发件人和收件人（系统设置 → 邮件）',
     qaClaimedBy: '该录音正由 {{name}} 质检',
     qaNotClaimed: '请先领取这条录音再评分',
     qaAlreadyReviewed: '这通电话已经质检过了',
@@ -629,6 +637,26 @@ export const zhCN = {
       storedSha256: 'SHA-256（存档原件）'
     },
     stats: { calls: '录音数', reviews: '已质检', passRate: '合格率', averageScore: '平均得分', period: '统计期间' }
+  },
+  dispatch: {
+    package: {
+      sheet: '成功单',
+      name: '成功单',
+      recordings: '录音',
+      successAt: '成功时间',
+      customer: '客户',
+      phone: '电话',
+      address: '地址',
+      district: '区县',
+      visitAt: '约访时间',
+      product: '意向产品',
+      operator: '坐席',
+      staffNo: '工号',
+      agent: '地面人员',
+      recording: '录音文件',
+      subject: '{{day}} 成功单（{{count}} 条）',
+      body: '附件为 {{day}} 的成功单：{{count}} 条约访成功的客户资料及通话录音（压缩包 {{mb}} MB）。'
+    }
   },
   nav: {
     qaAppeals: '申诉与退回',

@@ -144,6 +144,8 @@ interface ReviewRow {
 
 export class QaService {
   private db: Database.Database
+  /** Told when a success passes the gate (dispatch takes it then). */
+  onGatePassed: (leadId: number) => void = () => {}
 
   constructor(
     private deps: CoreDeps,
@@ -453,6 +455,7 @@ export class QaService {
     const gate = verdict === 'pass' ? 'passed' : 'failed'
     this.db.prepare('UPDATE leads SET qa_gate = ?, qa_note = ?, updated_at = ? WHERE id = ?').run(gate, verdict === 'pass' ? null : note, this.now().toISOString(), l.id)
     this.db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, this.now().toISOString(), userId, 'qa_gate', JSON.stringify({ gate, verdict, callId, note }))
+    if (gate === 'passed') this.onGatePassed(l.id)
   }
 
   appeal(user: User, reviewId: number, reason: string): Review {

@@ -53,6 +53,8 @@ function toRecording(r: Row): Recording {
 export class RecordingsService {
   /** Told when a recording closes (done or interrupted): QA computes its metrics and runs the queue rules. */
   onClosed: (recordingId: number) => void = () => {}
+  /** A field agent listens to the call of a visit assigned to them, and to nothing else. */
+  agentMayListen: (userId: number, callId: number) => boolean = () => false
   /** The stored metrics of a closed recording (QA keeps them). */
   metricsOf: (recordingId: number) => CallMetrics = () => {
     throw new Error('no metrics source')
@@ -77,11 +79,12 @@ export class RecordingsService {
     return r
   }
 
-  /** Who may listen: the operator to their own calls; QA, supervisors, administrators to all. */
+  /** Who may listen: the operator to their own calls; a field agent to the calls of their visits; QA, supervisors, administrators to all. */
   private listenable(id: number, user: User): Row {
     const r = this.row(id)
     if (!r) throw new AppError('NOT_FOUND')
     if (user.role === 'operator' && r.operator_id !== user.id) throw new AppError('FORBIDDEN')
+    if (user.role === 'field_agent' && !this.agentMayListen(user.id, r.call_id)) throw new AppError('FORBIDDEN')
     return r
   }
 

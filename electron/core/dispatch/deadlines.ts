@@ -1,0 +1,53 @@
+import type { DispatchSettings, FollowUpSettings } from '../../../shared/contract'
+import { addDays, atLocal, hhmmToMinutes, localTime, weekdayOf } from '../../../shared/domain/calling-time'
+
+/** The next working day after `day` (YYYY-MM-DD). */
+export function nextWorkday(day: string, workdays: readonly number[]): string {
+  let d = addDays(day, 1)
+  for (let i = 0; i < 7 && !workdays.includes(weekdayOf(d)); i++) d = addDays(d, 1)
+  return d
+}
+
+/**
+ * The deadlines of a success released to dispatch at `at` (DOMAIN.md): it is in the package of
+ * that day when that is a working day and it came before `receiveBy` (with the receiver by then),
+ * else in the next working day's; it is assigned to an agent by `assignBy` on the working day after
+ * its package day.
+ */
+export function dispatchDeadlines(at: Date, s: DispatchSettings, tz: string): { packageDay: string; receiveDue: Date; assignDue: Date } {
+  const l = localTime(at, tz)
+  const receiveBy = hhmmToMinutes(s.receiveBy)
+  const packageDay = s.workdays.includes(l.weekday) && l.minutes < receiveBy ? l.day : nextWorkday(l.day, s.workdays)
+  return {
+    packageDay,
+    receiveDue: atLocal(packageDay, receiveBy, tz),
+    assignDue: atLocal(nextWorkday(packageDay, s.workdays), hhmmToMinutes(s.assignBy), tz)
+  }
+}
+
+/**
+ * When a visited customer is called back. A visit: in the next follow-up window (default Friday
+ * 13:30–18:00) from the report on, results due on the following due day (Saturday 18:00). A new
+ * life policy of more than a year: from now, due inside the cooling-off period counted from the
+ * day the customer received the policy (its last day, at the due time).
+ */
+export function followUpWindow(
+  reportedAt: Date,
+  s: FollowUpSettings,
+  tz: string,
+  coolingOff: { receivedOn: string } | null
+): { kind: 'visit' | 'cooling_off'; from: Date; due: Date } {
+  const dueMinutes = hhmmToMinutes(s.dueTime)
+  if (coolingOff) return { kind: 'cooling_off', from: reportedAt, due: atLocal(addDays(coolingOff.receivedOn, s.coolingOffDays), dueMinutes, tz) }
+  const l = localTime(reportedAt, tz)
+  let day = l.day
+  // the first follow-up day whose window has not closed yet
+  for (let i = 0; i < 8; i++) {
+    if (s.days.includes(weekdayOf(day)) && (day !== l.day || l.minutes < hhmmToMinutes(s.end))) break
+    day = addDays(day, 1)
+  }
+  const from = atLocal(day, hhmmToMinutes(s.start), tz)
+  let dueDay = day
+  for (let i = 0; i < 7 && (weekdayOf(dueDay) !== s.dueDay || dueDay === day); i++) dueDay = addDays(dueDay, 1)
+  return { kind: 'visit', from: from < reportedAt ? reportedAt : from, due: atLocal(dueDay, dueMinutes, tz) }
+}

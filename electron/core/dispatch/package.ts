@@ -1,0 +1,154 @@
+import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import archiver from 'archiver'
+import ExcelJS from 'exceljs'
+import nodemailer from 'nodemailer'
+import type { Locale } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
+import type { CoreDeps } from '../context'
+import { AppError } from '../errors'
+import type { SecretBox } from '../secrets'
+import type { RecordingFiles } from '../recordings/store'
+
+export interface SmtpSettings {
+  host: string
+  port: number
+  secure: boolean
+  user: string
+  from: string
+  to: string[]
+  hasPassword: boolean
+}
+
+/** E-mail settings for the success package: one row, the password sealed at rest. */
+export class SmtpStore {
+  constructor(
+    private deps: CoreDeps,
+    private box: SecretBox
+  ) {}
+
+  get(): SmtpSettings {
+    const r = this.deps.db.prepare('SELECT * FROM smtp_settings WHERE id = 1').get() as
+      | { host: string; port: number; secure: number; user: string; from_addr: string; to_addrs: string; password_sealed: Buffer | null }
+      | undefined
+    if (!r) return { host: '', port: 25, secure: false, user: '', from: '', to: [], hasPassword: false }
+    return { host: r.host, port: r.port, secure: r.secure === 1, user: r.user, from: r.from_addr, to: JSON.parse(r.to_addrs) as string[], hasPassword: r.password_sealed !== null }
+  }
+
+  set(s: Omit<SmtpSettings, 'hasPassword'> & { password?: string }): SmtpSettings {
+    const current = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as Buffer | null | undefined
+    const sealed = s.password ? this.box.seal(s.password) : (current ?? null)
+    this.deps.db
+      .prepare(
+        `INSERT INTO smtp_settings (id, host, port, secure, user, from_addr, to_addrs, password_sealed) VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, secure = excluded.secure, user = excluded.user,
+           from_addr = excluded.from_addr, to_addrs = excluded.to_addrs, password_sealed = excluded.password_sealed`
+      )
+      .run(s.host, s.port, s.secure ? 1 : 0, s.user, s.from, JSON.stringify(s.to), sealed)
+    return this.get()
+  }
+
+  password(): string | undefined {
+    const sealed = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as Buffer | null | undefined
+    return sealed ? this.box.open(sealed) : undefined
+  }
+}
+
+interface PackageRow {
+  created_at: string
+  name: string
+  phone: string
+  address: string | null
+  district: string
+  visit_at: string
+  product_interest: string | null
+  operator: string
+  staff_no: string | null
+  agent: string | null
+  file: string | null
+  recording_id: number | null
+}
+
+/**
+ * The success package of a day (DOMAIN.md: the day's successes with the customers' details and the
+ * call recordings, with the receiver by 20:00): one XLSX and the recordings, in a ZIP.
+ */
+export interface SuccessPackage {
+  file: string
+  fileName: string
+  successes: number
+  /** The sheet alone, attached to the e-mail beside the ZIP. */
+  sheet: Buffer
+  sheetName: string
+}
+
+export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles, day: string, locale: Locale): Promise<SuccessPackage> {
+  const t = (k: string) => translate(locale, k)
+  const rows = deps.db
+    .prepare(
+      `SELECT d.created_at, l.name, l.phone, l.address, di.name AS district, d.visit_at, o.product_interest, ou.display_name AS operator, ou.staff_no,
+         au.display_name AS agent, r.file, r.id AS recording_id
+       FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN outcomes o ON o.id = d.outcome_id
+       JOIN users ou ON ou.id = d.operator_id LEFT JOIN users au ON au.id = d.agent_id LEFT JOIN recordings r ON r.call_id = d.call_id
+       WHERE d.package_day = ? ORDER BY di.code, d.visit_at`
+    )
+    .all(day) as PackageRow[]
+  const dir = join(deps.dataDir, 'exports')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `success-${day}-${Date.now()}.zip`)
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet(t('dispatch.package.sheet'))
+  ws.addRow(['successAt', 'customer', 'phone', 'address', 'district', 'visitAt', 'product', 'operator', 'staffNo', 'agent', 'recording'].map((k) => t(`dispatch.package.${k}`))).font = { bold: true }
+  const zip = archiver('zip', { zlib: { level: 0 } })
+  const out = createWriteStream(file)
+  const closed = new Promise<void>((ok, fail) => {
+    out.on('close', ok)
+    out.on('error', fail)
+    zip.on('error', fail)
+  })
+  zip.pipe(out)
+  const sheetName = `${t('dispatch.package.name')}-${day}.xlsx`
+  let sheet: Buffer
+  try {
+    for (const r of rows) {
+      const rec = r.file && r.recording_id ? `${t('dispatch.package.recordings')}/${r.recording_id}-${r.name}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}` : ''
+      if (rec) zip.file(files.abs(deps.dataDir, r.file!), { name: rec })
+      ws.addRow([new Date(r.created_at), r.name, r.phone, r.address ?? '', r.district, new Date(r.visit_at), r.product_interest ?? '', r.operator, r.staff_no ?? '', r.agent ?? '', rec])
+    }
+    for (const c of [1, 6]) ws.getColumn(c).numFmt = 'yyyy-mm-dd hh:mm'
+    ws.columns.forEach((c, i) => (c.width = [18, 10, 14, 36, 10, 18, 14, 10, 8, 10, 40][i] ?? 14))
+    ws.views = [{ state: 'frozen', ySplit: 1 }]
+    sheet = Buffer.from(await wb.xlsx.writeBuffer())
+    zip.append(sheet, { name: sheetName })
+    await zip.finalize()
+    await closed
+  } catch (err) {
+    rmSync(file, { force: true })
+    throw err
+  }
+  return { file, fileName: `${t('dispatch.package.name')}-${day}.zip`, successes: rows.length, sheet, sheetName }
+}
+
+/** Sends the package to the configured receivers: the sheet, and the ZIP with the sheet and the recordings. */
+export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, day: string, locale: Locale): Promise<string[]> {
+  const s = smtp.get()
+  if (!s.host || !s.to.length || !s.from) throw new AppError('INVALID_INPUT', 'errors.smtpNotConfigured')
+  const pass = smtp.password()
+  const transport = nodemailer.createTransport({ host: s.host, port: s.port, secure: s.secure, auth: s.user ? { user: s.user, pass } : undefined })
+  const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
+  try {
+    await transport.sendMail({
+      from: s.from,
+      to: s.to,
+      subject: t('dispatch.package.subject', { day, count: pkg.successes }),
+      text: t('dispatch.package.body', { day, count: pkg.successes, mb: (statSync(pkg.file).size / 1e6).toFixed(1) }),
+      attachments: [
+        { filename: pkg.sheetName, content: pkg.sheet, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        { filename: pkg.fileName, path: pkg.file, contentType: 'application/zip' }
+      ]
+    })
+  } finally {
+    transport.close()
+  }
+  return s.to
+}
