@@ -4,7 +4,6 @@ import { AudioMutedOutlined, AudioOutlined, CustomerServiceOutlined, PauseCircle
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import { PAUSE_REASONS, type AgentState, type DeskLead, type Output } from '../../../../shared/contract'
-import { dialString } from '../../../../shared/domain/dialplan'
 import { maskWith } from '../../../../shared/domain/phone'
 import { useApi, useConnectionStatus } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
@@ -15,7 +14,7 @@ import { OutcomeForm, type OutcomeFormHandle, type OutcomeValues } from './Outco
 import { OutcomeOutbox, newClientId } from './outbox'
 import { ScriptPanel } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
-import { useSoftphone } from './use-softphone'
+import { dialTargetOf, useSoftphone } from './use-softphone'
 
 interface Work {
   lead: DeskLead
@@ -180,7 +179,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   /** What the softphone dials: the SIP line goes through the centre's dial plan (outside-line prefix, +86, local area code). */
   const dialTarget = useCallback(
     (number: string): string => {
-      const target = phone.kind === 'sip' && sipAccount ? dialString(number, { outsidePrefix: sipAccount.outsidePrefix, localAreaCode: sipAccount.localAreaCode }) : number.trim()
+      const target = dialTargetOf(phone, sipAccount, number)
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
       return target
     },

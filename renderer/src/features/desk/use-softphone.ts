@@ -6,6 +6,7 @@ import { RECORDING_NOTICE_URL } from '../phone/outgoing'
 import { SimulatedLine } from '../phone/simulated-line'
 import { SipLine } from '../phone/sip-line'
 import type { CallState, CallStats, LineState, Phone } from '../phone/types'
+import { dialString } from '../../../../shared/domain/dialplan'
 
 export interface CallInfo {
   callId: number
@@ -40,6 +41,12 @@ export interface Softphone {
   offsetMs(): number | null
   /** Called once per call when it has ended and its recording is closed. */
   onEnded(cb: (call: CallInfo, cause: string) => void): () => void
+}
+
+/** What the softphone dials for a number: through the dial plan on the SIP line, as given on the simulated one; null if it cannot be dialled. */
+export function dialTargetOf(phone: Phone, account: (SipAccount & { localAreaCode: string }) | null | undefined, number: string): string | null {
+  const target = phone.kind === 'sip' && account ? dialString(number, { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode }) : number.trim()
+  return target || null
 }
 
 /**

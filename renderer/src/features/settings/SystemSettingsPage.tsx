@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Switch } from 'antd'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { ROLES, type Settings } from '../../../../shared/contract'
 import { useInvalidateOn } from '../../api/ApiProvider'
@@ -8,6 +8,15 @@ import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 
 /** Organisation settings (administrators). */
 export function SystemSettingsPage() {
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <OrgCard />
+      <SmtpCard />
+    </Space>
+  )
+}
+
+function OrgCard() {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const q = useMethodQuery('settings.get', {}, keys.settings)
@@ -17,14 +26,15 @@ export function SystemSettingsPage() {
   useEffect(() => {
     if (q.data) form.setFieldsValue(q.data)
   }, [q.data, form])
-
   return (
     <Card title={t('settings.org')} loading={q.isLoading} style={{ maxWidth: 720 }}>
       {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
       <Form<Settings>
         form={form}
         layout="vertical"
-        onFinish={(v) => save.mutate(v, { onSuccess: () => void message.success(t('common.saved')) })}
+        onFinish={(v) =>
+          save.mutate(v.dispatch && q.data ? { ...v, dispatch: { ...q.data.dispatch, ...v.dispatch } } : v, { onSuccess: () => void message.success(t('common.saved')) })
+        }
       >
         <Form.Item name="orgName" label={t('settings.orgName')}>
           <Input maxLength={64} />
@@ -73,6 +83,75 @@ export function SystemSettingsPage() {
         </Form.Item>
         <Form.Item name={['lanHub', 'port']} label={t('settings.lanHubPort')}>
           <InputNumber min={1024} max={65535} />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name={['dispatch', 'receiveBy']} label={t('smtp.receiveBy')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+            <Input style={{ width: 90 }} />
+          </Form.Item>
+          <Form.Item name={['dispatch', 'assignBy']} label={t('smtp.assignBy')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+            <Input style={{ width: 90 }} />
+          </Form.Item>
+          <Form.Item name={['dispatch', 'packageEmail']} label={t('smtp.packageEmail')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Space>
+        <div>
+          <Button type="primary" htmlType="submit" loading={save.isPending}>
+            {t('common.save')}
+          </Button>
+        </div>
+      </Form>
+    </Card>
+  )
+}
+
+/** The mail server the day's success package goes out through (administrators); the password is write-only. */
+function SmtpCard() {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const q = useMethodQuery('smtp.get', {}, ['smtp.get'])
+  const save = useMethodMutation('smtp.set', [['smtp.get']])
+  const [form] = Form.useForm<{ host: string; port: number; secure: boolean; user: string; password?: string; from: string; to: string }>()
+  useEffect(() => {
+    if (q.data) form.setFieldsValue({ ...q.data, to: q.data.to.join('\n'), password: '' })
+  }, [q.data, form])
+  return (
+    <Card title={t('smtp.title')} loading={q.isLoading} style={{ maxWidth: 720 }}>
+      {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) =>
+          save.mutate(
+            { ...v, password: v.password || undefined, to: v.to.split(/[\s,;，；]+/).filter(Boolean) },
+            { onSuccess: () => void message.success(t('common.saved')) }
+          )
+        }
+      >
+        <Space wrap>
+          <Form.Item name="host" label={t('smtp.host')}>
+            <Input style={{ width: 240 }} />
+          </Form.Item>
+          <Form.Item name="port" label={t('smtp.port')}>
+            <InputNumber min={1} max={65535} />
+          </Form.Item>
+          <Form.Item name="secure" label={t('smtp.secure')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Form.Item name="user" label={t('smtp.user')}>
+            <Input style={{ width: 200 }} autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="password" label={t('smtp.password')} extra={q.data?.hasPassword ? t('smtp.passwordKept') : undefined}>
+            <Input.Password style={{ width: 200 }} autoComplete="new-password" />
+          </Form.Item>
+        </Space>
+        <Form.Item name="from" label={t('smtp.from')}>
+          <Input style={{ width: 320 }} />
+        </Form.Item>
+        <Form.Item name="to" label={t('smtp.to')}>
+          <Input.TextArea rows={3} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {t('common.save')}

@@ -24,6 +24,10 @@ import { RecordingsPage } from '../qa/RecordingsPage'
 import { ReviewQueuePage } from '../qa/ReviewQueuePage'
 import { MyReviewsPage } from '../qa/MyReviewsPage'
 import { AppealsPage } from '../qa/AppealsPage'
+import { DistrictDispatchPage } from '../dispatch/DistrictDispatchPage'
+import { DispatchBoardPage } from '../dispatch/DispatchBoardPage'
+import { VisitsPage } from '../dispatch/VisitsPage'
+import { FollowUpsPage } from '../dispatch/FollowUpsPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -32,6 +36,10 @@ const PAGES: Record<string, ComponentType> = {
   '/review-queue': ReviewQueuePage,
   '/my-reviews': MyReviewsPage,
   '/qa-appeals': AppealsPage,
+  '/district-dispatch': DistrictDispatchPage,
+  '/dispatch': DispatchBoardPage,
+  '/visits': VisitsPage,
+  '/follow-ups': FollowUpsPage,
   '/settings': SettingsPage,
   '/about': AboutPage,
   '/users': UsersPage,

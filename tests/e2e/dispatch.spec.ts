@@ -1,0 +1,143 @@
+import { expect, test } from '@playwright/test'
+import { simpleParser } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+import ExcelJS from 'exceljs'
+import { campaignForNewOperator, hubAs, hubNow, loginUi, must, pickSuccessWithVisit } from './support'
+
+/** The hub's day in Nanning (its clock is shifted to a Monday morning there). */
+const nanningDay = () => new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+
+test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (never of 江南区), the agent on a phone sees only the consented details, plays the call and reports a signed policy; the follow-up’s seven points are completed; the supervisor sees the chain; the day’s package arrives by e-mail', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const n = String(Date.now() % 10_000_000).padStart(7, '0')
+  const customer = `派单客户${n}`
+  const idNo = '450103199001011236'
+  const { op } = await campaignForNewOperator(
+    `派单${n}`,
+    { qa: { gate: false, reviewSuccesses: false, samplePercent: 0, rules: [] } },
+    `姓名,手机,地址,身份证号\n${customer},1706${n},南宁市青秀区民族大道${Number(n) % 500}号,${idNo}\n`,
+    'dsp'
+  )
+  const opCtx = await browser.newContext()
+  const leaderCtx = await browser.newContext()
+  const agentCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+  const supCtx = await browser.newContext()
+  const mails: { subject?: string; attachments: { filename?: string; content: Buffer }[] }[] = []
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _s, cb) {
+      simpleParser(stream).then((m) => {
+        mails.push({ subject: m.subject, attachments: m.attachments })
+        cb()
+      }, cb)
+    }
+  })
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
+  try {
+    // The operator: a success on the simulated line.
+    const page = await opCtx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 15_000 })
+    await page.keyboard.press('Alt+N')
+    await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(customer)
+    await page.keyboard.press('Alt+D')
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await page.waitForTimeout(2500)
+    await page.keyboard.press('Alt+H')
+    await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+    await pickSuccessWithVisit(page)
+    await page.getByLabel(/客户同意将其姓名/).check()
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+
+    // The leader of 青秀区 has it; only 青秀区's agents are offered; a forced request for 江南区's is refused.
+    const leader = await leaderCtx.newPage()
+    await loginUi(leader, 'leader_qx')
+    await leader.getByRole('menuitem', { name: '本区派单' }).click()
+    const row = leader.getByTestId('dispatches').getByRole('row').filter({ hasText: customer })
+    await expect(row).toContainText('待分配')
+    await row.getByLabel('选择本区人员').click()
+    const options = leader.locator('.ant-select-dropdown:visible .ant-select-item-option')
+    await expect(options).toHaveCount(2)
+    await expect(options.filter({ hasText: '莫小军' })).toHaveCount(0)
+    const hubLeader = await hubAs('leader_qx')
+    const [mine] = (await must<{ id: number; customerName: string }[]>(hubLeader, 'dispatch.list', {})).filter((d) => d.customerName === customer)
+    const admin = await hubAs('admin')
+    const jn = (await must<{ id: number; username: string }[]>(admin, 'users.list', {})).find((u) => u.username === 'agent_jn1')!
+    const forced = await hubLeader.call('dispatch.assign', { dispatchId: mine.id, agentId: jn.id })
+    hubLeader.close()
+    expect(forced.ok).toBe(false)
+    if (!forced.ok) expect(forced.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('不得跨区营销') })
+    await options.filter({ hasText: '蒙志刚' }).click()
+    await row.getByRole('button', { name: /分\s*配/ }).click()
+    await expect(row).toContainText('已分配')
+
+    // The agent, on a phone-sized screen: name, number (a tel: link) and address — not the ID number; the call plays.
+    const agent = await agentCtx.newPage()
+    await loginUi(agent, 'agent_qx1')
+    const visit = agent.getByTestId('visit').filter({ hasText: customer })
+    await expect(visit).toBeVisible({ timeout: 15_000 })
+    await expect(visit.getByTestId('tel')).toHaveAttribute('href', `tel:1706${n}`)
+    await expect(visit).toContainText('南宁市青秀区民族大道')
+    expect(await agent.locator('body').innerText()).not.toContain(idNo)
+    await visit.getByRole('button', { name: '听通话录音' }).click()
+    await expect.poll(() => agent.getByTestId('visit-audio').evaluate((a: HTMLAudioElement) => a.readyState), { timeout: 10_000 }).toBeGreaterThan(0)
+    await visit.getByRole('button', { name: '回报拜访结果' }).click()
+    await visit.getByLabel('已签单').check()
+    await visit.getByLabel('产品').fill('鑫享人生终身寿险')
+    await visit.getByLabel('保单号').fill(`P${n}`)
+    await visit.getByLabel('保额（元）').fill('500000')
+    await visit.getByLabel('保费（元/期）').fill('12000')
+    await visit.getByLabel('保险期间（年）').fill('20')
+    await visit.getByLabel('缴费年期').fill('10')
+    await visit.getByLabel('客户签收保单日期').click()
+    await agent.keyboard.type(nanningDay())
+    await agent.keyboard.press('Tab')
+    await visit.getByTestId('submit-visit').press('Enter')
+    await expect(agent.getByText('已回报')).toBeVisible()
+
+    // The follow-up: a cooling-off check, every point answered.
+    await page.getByRole('menuitem', { name: '回访' }).click()
+    const item = page.getByTestId('follow-ups').getByRole('listitem').filter({ hasText: customer })
+    await expect(item).toContainText('犹豫期回访')
+    await item.click()
+    const form = page.getByTestId('follow-up-form')
+    for (const point of ['核实客户身份', '确认本人投保并亲笔签名', '已阅读保险条款及投保资料', '了解保险责任和责任免除', '了解退保可能产生的损失', '了解犹豫期及犹豫期内的权利', '确认缴费期限和缴费频率']) {
+      await form.locator('.ant-form-item').filter({ hasText: point }).getByLabel('是').check()
+    }
+    await page.getByTestId('complete-follow-up').click()
+    await expect(page.getByText('回访结果已保存')).toBeVisible()
+
+    // The supervisor: the chain, and the day's package by e-mail.
+    await must(admin, 'smtp.set', { host: '127.0.0.1', port: (smtp.server.address() as { port: number }).port, secure: false, user: '', from: 'leadline@centre.test', to: ['receiver@insurer.test'] })
+    admin.close()
+    const sup = await supCtx.newPage()
+    await loginUi(sup, 'supervisor')
+    await sup.getByRole('menuitem', { name: '派单跟踪' }).click()
+    const chain = sup.getByTestId('chain')
+    for (const step of ['约访成功', '已派单', '已分配', '已拜访', '已签单', '已回访']) {
+      await expect.poll(async () => Number((await chain.locator('.ant-statistic').filter({ hasText: step }).locator('.ant-statistic-content-value').textContent())?.replace(/,/g, '')), { timeout: 10_000 }).toBeGreaterThanOrEqual(1)
+    }
+    await sup.getByRole('tab', { name: '按地面人员' }).click()
+    await expect(sup.getByRole('row').filter({ hasText: '蒙志刚' })).toContainText('青秀区')
+    await sup.getByRole('tab', { name: '成功单' }).click()
+    const day = sup.getByLabel('日期')
+    await day.click()
+    await sup.keyboard.press('Control+A')
+    await sup.keyboard.type(nanningDay())
+    await sup.keyboard.press('Enter')
+    await sup.getByRole('button', { name: '立即发送邮件' }).click()
+    await expect(sup.getByText(/已发送 \d+ 条成功单给 receiver@insurer.test/)).toBeVisible({ timeout: 15_000 })
+    await expect.poll(() => mails.length, { timeout: 10_000 }).toBe(1)
+    const xlsx = mails[0].attachments.find((a) => a.filename?.endsWith('.xlsx'))!
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.content as never)
+    const names: string[] = []
+    wb.worksheets[0].eachRow((r, i) => i > 1 && names.push(String(r.getCell(2).value)))
+    expect(names).toContain(customer)
+  } finally {
+    await Promise.all([opCtx.close(), leaderCtx.close(), agentCtx.close(), supCtx.close()])
+    await new Promise<void>((r) => smtp.close(() => r()))
+  }
+})
