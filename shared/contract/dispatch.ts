@@ -90,6 +90,8 @@ export const visitSchema = z.object({
   state: z.enum(DISPATCH_STATES),
   productInterest: z.string().nullable(),
   recordingId: idSchema.nullable(),
+  /** The call, to flag it for QA (the customer said the operator promised something else). */
+  callId: idSchema.nullable(),
   confirmDue: isoTime.nullable()
 })
 export type Visit = z.infer<typeof visitSchema>
@@ -142,6 +144,12 @@ export const dispatchMethods = defineMethods({
     summary: 'The field agents a dispatch may go to: those of its district (不得跨区营销), with their open visits.',
     input: z.object({ dispatchId: idSchema }).strict(),
     output: z.array(z.object({ id: idSchema, name: z.string(), open: z.number().int() })),
+    roles: ['leader', 'supervisor', 'admin']
+  },
+  'dispatch.team': {
+    summary: 'The field agents of my team (a leader) or of every team (supervisors), with their open, visited and signed visits.',
+    input: z.object({}).strict(),
+    output: z.array(z.object({ id: idSchema, name: z.string(), district: z.string().nullable(), open: z.number().int(), late: z.number().int(), visited: z.number().int(), signed: z.number().int() })),
     roles: ['leader', 'supervisor', 'admin']
   },
   'dispatch.assign': {

@@ -182,10 +182,10 @@ export const qaMethods = defineMethods({
     roles: ['qa']
   },
   'qa.flag': {
-    summary: 'Flag a call for review with a reason (an operator their own calls; QA and supervisors any).',
+    summary: 'Flag a call for review with a reason (an operator their own calls, a field agent the calls of their visits; QA and supervisors any).',
     input: z.object({ callId: idSchema, reason: z.string().trim().min(1).max(500) }).strict(),
     output: z.object({ ok: z.literal(true) }),
-    roles: ['operator', 'qa', 'supervisor', 'admin']
+    roles: ['operator', 'field_agent', 'qa', 'supervisor', 'admin']
   },
   'qa.context': {
     summary: 'Everything the review page shows for a recording: peaks, the call, its metrics, the script steps ticked and missing, annotations, the scorecard, the review and its history, the queue entry and flags.',

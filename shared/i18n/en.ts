@@ -610,6 +610,11 @@ export const en: Catalog = {
       version: 'Version {{version}}'
     },
     settings: {
+    directionCities: 'Cities dispatched by direction groups',
+    directionCitiesHint: 'Their districts go to four groups (east, south, west, north): leaders and agents belong to a group, not to one district',
+    followUpStart: 'Follow-up window from (Fridays)',
+    followUpEnd: 'Follow-up window until',
+    coolingOffDays: 'Cooling-off period (days)',
       title: 'QA rules',
       gate: 'Successes go to dispatch only after QA passes them',
       reviewSuccesses: 'Review every success call',
@@ -644,7 +649,7 @@ export const en: Catalog = {
     states: { new: 'To assign', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', not_interested: 'Not interested', absent: 'Customer absent' },
     late: { assign: 'Assignment late', confirm: 'Report late' },
     chain: { successes: 'Successes', qaPassed: 'QA passed', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', followedUp: 'Followed up', late: 'Late' },
-    cols: { district: 'District', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', agent: 'Field agent', satisfied: 'Satisfied', complaints: 'Complaints', done: 'Followed up', unreachable: 'Unreachable' },
+    cols: { open: 'Open', district: 'District', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', agent: 'Field agent', satisfied: 'Satisfied', complaints: 'Complaints', done: 'Followed up', unreachable: 'Unreachable' },
     ui: {
       customer: 'Customer',
       district: 'District',

@@ -608,6 +608,11 @@ export const zhCN = {
       version: '当前第 {{version}} 版'
     },
     settings: {
+    directionCities: '按方位分组派单的城市',
+    directionCitiesHint: '这些城市的区县按东、南、西、北四个组派单：组长和地面人员属于组，不属于单个区县',
+    followUpStart: '回访时段开始（每周五）',
+    followUpEnd: '回访时段结束',
+    coolingOffDays: '犹豫期（天）',
       title: '质检规则',
       gate: '约访成功须质检通过后才能派单',
       reviewSuccesses: '每个约访成功的通话都质检',
@@ -642,7 +647,7 @@ export const zhCN = {
     states: { new: '待分配', assigned: '已分配', visited: '已拜访', signed: '已签单', not_interested: '无意向', absent: '客户不在' },
     late: { assign: '分配超时', confirm: '回报超时' },
     chain: { successes: '约访成功', qaPassed: '质检通过', dispatched: '已派单', assigned: '已分配', visited: '已拜访', signed: '已签单', followedUp: '已回访', late: '超时待办' },
-    cols: { district: '区县', dispatched: '派单', assigned: '已分配', visited: '已拜访', signed: '签单', agent: '地面人员', satisfied: '满意', complaints: '投诉', done: '已回访', unreachable: '未接通' },
+    cols: { open: '待拜访', district: '区县', dispatched: '派单', assigned: '已分配', visited: '已拜访', signed: '签单', agent: '地面人员', satisfied: '满意', complaints: '投诉', done: '已回访', unreachable: '未接通' },
     ui: {
       customer: '客户',
       district: '区县',

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import ExcelJS from 'exceljs'
-import { campaignForNewOperator, hubAs, hubNow, loginUi, must, pickSuccessWithVisit } from './support'
+import { campaignForNewOperator, hubAs, hubNow, loginUi, must, hangUpWithSuccess } from './support'
 
 /** The hub's day in Nanning (its clock is shifted to a Monday morning there). */
 const nanningDay = () => new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
@@ -44,12 +44,7 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
     await page.waitForTimeout(2500)
-    await page.keyboard.press('Alt+H')
-    await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
-    await pickSuccessWithVisit(page)
-    await page.getByLabel(/客户同意将其姓名/).check()
-    await page.keyboard.press('Control+Enter')
-    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    await hangUpWithSuccess(page)
 
     // The leader of 青秀区 has it; only 青秀区's agents are offered; a forced request for 江南区's is refused.
     const leader = await leaderCtx.newPage()

@@ -1,4 +1,4 @@
-import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, pickSuccessWithVisit } from './support'
+import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, hangUpWithSuccess } from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
@@ -237,12 +237,7 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await page.waitForTimeout(800)
     await page.keyboard.press('Alt+T') // 录音告知; 信息授权 is never ticked
     await page.waitForTimeout(5500)
-    await page.keyboard.press('Alt+H')
-    await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
-    await pickSuccessWithVisit(page)
-    await page.getByLabel(/客户同意将其姓名/).check()
-    await page.keyboard.press('Control+Enter')
-    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    await hangUpWithSuccess(page)
 
     // The known answer, from the stored peaks: the customer 1.5–4 s (+ 250 ms hang-over), the operator silent.
     const qa = await hubAs('qa')

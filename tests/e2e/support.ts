@@ -61,6 +61,16 @@ export async function pickSuccessWithVisit(page: Page): Promise<Date> {
   return visit
 }
 
+/** On the desk in a call: hang up (Alt+H), pick 同意约访 with a visit time, tick the consent, save (Ctrl+Enter). */
+export async function hangUpWithSuccess(page: Page): Promise<void> {
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await pickSuccessWithVisit(page)
+  await page.getByLabel(/客户同意将其姓名/).check()
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+}
+
 /** A fresh operator for one test (so tests on the shared hub do not take each other's leads). */
 export async function newOperator(prefix: string): Promise<{ username: string; password: string; displayName: string }> {
   const admin = await hubAs('admin')

@@ -84,6 +84,11 @@ describe('routing by district', () => {
     const a = await ok<Dispatch>(leaderQx.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_qx1') }))
     expect(a).toMatchObject({ state: 'assigned', agentName: '蒙志刚', confirmDue: sh('2026-11-26T10:00:00').toISOString() })
     await ok(sup.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_qx2'), note: '蒙志刚请假' }))
+    const team = await ok<{ name: string; open: number }[]>(leaderQx.invoke('dispatch.team', {}))
+    expect(team.map((a) => [a.name, a.open]).sort()).toEqual([
+      ['梁秀英', 1],
+      ['蒙志刚', 0]
+    ])
     const events = env.core.db.prepare('SELECT action FROM dispatch_events WHERE dispatch_id = ? ORDER BY id').pluck().all(id)
     expect(events).toEqual(['created', 'assigned', 'reassigned'])
     // another leader cannot touch it at all
@@ -142,7 +147,7 @@ describe('the field agent and the follow-up', () => {
     const agent = await loginAs(env.core, 'agent_qx1')
     const visits = await ok<Visit[]>(agent.invoke('dispatch.myVisits', {}))
     expect(visits).toHaveLength(1)
-    expect(Object.keys(visits[0]).sort()).toEqual(['address', 'confirmDue', 'customerName', 'district', 'id', 'phone', 'productInterest', 'recordingId', 'state', 'visitAt'])
+    expect(Object.keys(visits[0]).sort()).toEqual(['address', 'callId', 'confirmDue', 'customerName', 'district', 'id', 'phone', 'productInterest', 'recordingId', 'state', 'visitAt'])
     expect(JSON.stringify(visits)).not.toContain('450103199001011234')
     // the call of this visit, and no other
     expect((await agent.invoke('recordings.media', { id: visits[0].recordingId! })).ok).toBe(true)
@@ -150,6 +155,10 @@ describe('the field agent and the follow-up', () => {
     const otherRec = env.core.db.prepare('SELECT id FROM recordings WHERE call_id = ?').pluck().get(other.callId) as number
     expect(await agent.invoke('recordings.media', { id: otherRec })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(await (await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    // the agent may flag the call of their visit for QA, and no other
+    await ok(agent.invoke('qa.flag', { callId: qx.callId, reason: '客户说坐席承诺保本' }))
+    expect(await agent.invoke('qa.flag', { callId: other.callId, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(env.core.db.prepare('SELECT reasons FROM qa_queue WHERE call_id = ?').pluck().get(qx.callId)).toContain('flag')
 
     expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'signed' })).toMatchObject({ ok: false, error: { key: 'errors.policyRequired' } })
     const policy = { product: '鑫享人生终身寿险', life: true, termYears: 20, sumInsured: 500000, premium: 12000, paymentYears: 10, paymentFrequency: 'annual', policyNo: 'P2026112500001', receivedOn: '2026-11-26' }

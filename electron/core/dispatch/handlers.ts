@@ -16,6 +16,7 @@ export function createDispatchHandlers(
   return {
     'dispatch.list': (input, ctx) => dispatch.list(requireUser(ctx).user, input.state, input.limit),
     'dispatch.agents': (input, ctx) => dispatch.agents(requireUser(ctx).user, input.dispatchId),
+    'dispatch.team': (_input, ctx) => dispatch.team(requireUser(ctx).user),
     'dispatch.assign': (input, ctx) => dispatch.assign(requireUser(ctx).user, input.dispatchId, input.agentId, input.note),
     'dispatch.myVisits': (_input, ctx) => dispatch.myVisits(requireUser(ctx).user),
     'dispatch.report': (input, ctx) => dispatch.report(requireUser(ctx).user, input),

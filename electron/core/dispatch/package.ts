@@ -1,6 +1,6 @@
-import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import archiver from 'archiver'
+import { zipWriter } from '../zip'
 import ExcelJS from 'exceljs'
 import nodemailer from 'nodemailer'
 import type { Locale } from '../../../shared/contract'
@@ -99,29 +99,21 @@ export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles,
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(t('dispatch.package.sheet'))
   ws.addRow(['successAt', 'customer', 'phone', 'address', 'district', 'visitAt', 'product', 'operator', 'staffNo', 'agent', 'recording'].map((k) => t(`dispatch.package.${k}`))).font = { bold: true }
-  const zip = archiver('zip', { zlib: { level: 0 } })
-  const out = createWriteStream(file)
-  const closed = new Promise<void>((ok, fail) => {
-    out.on('close', ok)
-    out.on('error', fail)
-    zip.on('error', fail)
-  })
-  zip.pipe(out)
+  const zip = zipWriter(file)
   const sheetName = `${t('dispatch.package.name')}-${day}.xlsx`
   let sheet: Buffer
   try {
     for (const r of rows) {
       const rec = r.file && r.recording_id ? `${t('dispatch.package.recordings')}/${r.recording_id}-${r.name}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}` : ''
-      if (rec) zip.file(files.abs(deps.dataDir, r.file!), { name: rec })
+      if (rec) zip.add(files.abs(deps.dataDir, r.file!), rec)
       ws.addRow([new Date(r.created_at), r.name, r.phone, r.address ?? '', r.district, new Date(r.visit_at), r.product_interest ?? '', r.operator, r.staff_no ?? '', r.agent ?? '', rec])
     }
     for (const c of [1, 6]) ws.getColumn(c).numFmt = 'yyyy-mm-dd hh:mm'
     ws.columns.forEach((c, i) => (c.width = [18, 10, 14, 36, 10, 18, 14, 10, 8, 10, 40][i] ?? 14))
     ws.views = [{ state: 'frozen', ySplit: 1 }]
     sheet = Buffer.from(await wb.xlsx.writeBuffer())
-    zip.append(sheet, { name: sheetName })
-    await zip.finalize()
-    await closed
+    zip.addBuffer(sheet, sheetName)
+    await zip.close()
   } catch (err) {
     rmSync(file, { force: true })
     throw err

@@ -197,6 +197,21 @@ export class DispatchService {
     return candidates.filter((a) => this.unitOf(a.district_code) === d.unit).map(({ id, name, open }) => ({ id, name, open }))
   }
 
+  team(user: User): { id: number; name: string; district: string | null; open: number; late: number; visited: number; signed: number }[] {
+    const team = this.teamOf(user)
+    if (user.role === 'leader' && !team) return []
+    const rows = this.db
+      .prepare(
+        `SELECT u.id, u.display_name AS name, u.district_code, di.name AS district,
+           coalesce(sum(d.state = 'assigned'), 0) AS open, coalesce(sum(d.state = 'assigned' AND d.confirm_due < @now), 0) AS late,
+           coalesce(sum(d.state IN ('visited', 'signed')), 0) AS visited, coalesce(sum(d.state = 'signed'), 0) AS signed
+         FROM users u LEFT JOIN districts di ON di.code = u.district_code LEFT JOIN dispatches d ON d.agent_id = u.id
+         WHERE u.role = 'field_agent' AND u.disabled = 0 GROUP BY u.id ORDER BY u.district_code, u.display_name`
+      )
+      .all({ now: this.now().toISOString() }) as { id: number; name: string; district_code: string | null; district: string | null; open: number; late: number; visited: number; signed: number }[]
+    return rows.filter((r) => team === null || this.unitOf(r.district_code) === team).map(({ district_code: _d, ...r }) => r)
+  }
+
   assign(user: User, dispatchId: number, agentId: number, note?: string): Dispatch {
     this.db
       .transaction(() => {
@@ -232,12 +247,12 @@ export class DispatchService {
     const today = new Date(this.now().getTime() - 12 * HOUR).toISOString()
     const rows = this.db
       .prepare(
-        `SELECT d.id, l.name, l.phone, l.address, di.name AS district, d.visit_at, d.state, o.product_interest, d.confirm_due,
+        `SELECT d.id, d.call_id, l.name, l.phone, l.address, di.name AS district, d.visit_at, d.state, o.product_interest, d.confirm_due,
            (SELECT r.id FROM recordings r WHERE r.call_id = d.call_id) AS recording_id
          FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN outcomes o ON o.id = d.outcome_id
          WHERE d.agent_id = ? AND (d.state = 'assigned' OR d.visit_at >= ?) ORDER BY d.state <> 'assigned', d.visit_at`
       )
-      .all(user.id, today) as { id: number; name: string; phone: string; address: string | null; district: string; visit_at: string; state: Visit['state']; product_interest: string | null; confirm_due: string | null; recording_id: number | null }[]
+      .all(user.id, today) as { id: number; call_id: number | null; name: string; phone: string; address: string | null; district: string; visit_at: string; state: Visit['state']; product_interest: string | null; confirm_due: string | null; recording_id: number | null }[]
     // the customer agreed to pass name, number and address (PIPL): those, and nothing else of the card
     return rows.map((r) => ({
       id: r.id,
@@ -249,6 +264,7 @@ export class DispatchService {
       state: r.state,
       productInterest: r.product_interest,
       recordingId: r.recording_id,
+      callId: r.call_id,
       confirmDue: r.confirm_due
     }))
   }

@@ -1,6 +1,6 @@
-import { copyFileSync, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import archiver from 'archiver'
+import { zipWriter, type ZipWriter } from '../zip'
 import ExcelJS from 'exceljs'
 import type { Locale, User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
@@ -15,31 +15,8 @@ function safe(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40)
 }
 
-/** Where an export goes: files added one by one, the sheet last, then closed. */
-interface Sink {
-  add(path: string, name: string): void
-  addBuffer(data: Buffer, name: string): void
-  close(): Promise<void>
-}
-
-function zipSink(file: string): Sink {
-  const zip = archiver('zip', { zlib: { level: 0 } }) // audio does not compress
-  const out = createWriteStream(file)
-  const closed = new Promise<void>((ok, fail) => {
-    out.on('close', ok)
-    out.on('error', fail)
-    zip.on('error', fail)
-  })
-  zip.pipe(out)
-  return {
-    add: (path, name) => void zip.file(path, { name }),
-    addBuffer: (data, name) => void zip.append(data, { name }),
-    close: async () => {
-      await zip.finalize()
-      await closed
-    }
-  }
-}
+/** Where an export goes: a ZIP, or a folder; files added one by one, the sheet last, then closed. */
+type Sink = ZipWriter
 
 function folderSink(dir: string): Sink {
   mkdirSync(dir, { recursive: true })
@@ -81,7 +58,7 @@ export async function exportRecordings(
   const work = folder ? target : join(deps.dataDir, 'exports', `${input.exportId}-${Date.now()}`)
   mkdirSync(work, { recursive: true })
   try {
-    const sink = folder ? folderSink(target) : zipSink(target)
+    const sink = folder ? folderSink(target) : zipWriter(target)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t('qa.export.sheet'))
     const head = ['file', 'callTime', 'operator', 'customer', 'phone', 'campaign', 'outcome', 'district', 'qaVerdict', 'duration', 'sha256', 'storedSha256'].map((k) => t(`qa.export.${k}`))

@@ -266,6 +266,7 @@ export class QaService {
     const c = this.db.prepare('SELECT operator_id FROM calls WHERE id = ?').get(callId) as { operator_id: number } | undefined
     if (!c) throw new AppError('NOT_FOUND')
     if (user.role === 'operator' && c.operator_id !== user.id) throw new AppError('FORBIDDEN')
+    if (user.role === 'field_agent' && !this.db.prepare('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?').get(callId, user.id)) throw new AppError('FORBIDDEN')
     if (!this.db.prepare('SELECT 1 FROM recordings WHERE call_id = ?').get(callId)) throw new AppError('INVALID_INPUT', 'errors.qaNoRecording')
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO qa_flags (call_id, user_id, reason, at) VALUES (?, ?, ?, ?)').run(callId, user.id, reason, this.now().toISOString())

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, List, Radio, Select, Space, Switch, Tag, Typography, message } from 'antd'
-import { PhoneOutlined, PlayCircleOutlined } from '@ant-design/icons'
+import { FlagOutlined, PhoneOutlined, PlayCircleOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import type { Dayjs } from 'dayjs'
 import { useTranslation } from 'react-i18next'
@@ -42,6 +42,8 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
   const api = useApi()
   const [audio, setAudio] = useState<string | null>(null)
   const [reporting, setReporting] = useState(false)
+  const [flagging, setFlagging] = useState(false)
+  const [flagReason, setFlagReason] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [form] = Form.useForm<ReportValues>()
   const result = Form.useWatch('result', form)
@@ -84,12 +86,37 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
               {t('visits.listen')}
             </Button>
           )}
+          {visit.callId && (
+            <Button icon={<FlagOutlined />} onClick={() => setFlagging(!flagging)}>
+              {t('qa.review.flag')}
+            </Button>
+          )}
           {open && (
             <Button type="primary" onClick={() => setReporting(!reporting)}>
               {t('visits.report')}
             </Button>
           )}
         </Space>
+        {flagging && (
+          <Space.Compact style={{ width: '100%' }}>
+            <Input value={flagReason} onChange={(e) => setFlagReason(e.target.value)} maxLength={500} placeholder={t('qa.review.flagReason')} aria-label={t('qa.review.flagReason')} />
+            <Button
+              disabled={!flagReason.trim()}
+              onClick={() =>
+                void api.invoke('qa.flag', { callId: visit.callId!, reason: flagReason.trim() }).then(
+                  () => {
+                    void message.success(t('qa.review.flagged'))
+                    setFlagging(false)
+                    setFlagReason('')
+                  },
+                  (err: unknown) => setError(err)
+                )
+              }
+            >
+              {t('visits.submit')}
+            </Button>
+          </Space.Compact>
+        )}
         {audio && <audio controls autoPlay src={audio} style={{ width: '100%' }} data-testid="visit-audio" />}
         {error !== null && <Alert type="error" showIcon title={errorText(t, error)} />}
         {reporting && (

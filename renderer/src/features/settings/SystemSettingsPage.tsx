@@ -33,7 +33,9 @@ function OrgCard() {
         form={form}
         layout="vertical"
         onFinish={(v) =>
-          save.mutate(v.dispatch && q.data ? { ...v, dispatch: { ...q.data.dispatch, ...v.dispatch } } : v, { onSuccess: () => void message.success(t('common.saved')) })
+          save.mutate(q.data ? { ...v, dispatch: { ...q.data.dispatch, ...v.dispatch }, followUp: { ...q.data.followUp, ...v.followUp } } : v, {
+            onSuccess: () => void message.success(t('common.saved'))
+          })
         }
       >
         <Form.Item name="orgName" label={t('settings.orgName')}>
@@ -93,6 +95,20 @@ function OrgCard() {
           </Form.Item>
           <Form.Item name={['dispatch', 'packageEmail']} label={t('smtp.packageEmail')} valuePropName="checked">
             <Switch />
+          </Form.Item>
+        </Space>
+        <Form.Item name={['dispatch', 'directionCities']} label={t('settings.directionCities')} extra={t('settings.directionCitiesHint')}>
+          <Select mode="tags" tokenSeparators={[',', '，', ' ']} style={{ maxWidth: 400 }} />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name={['followUp', 'start']} label={t('settings.followUpStart')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+            <Input style={{ width: 90 }} />
+          </Form.Item>
+          <Form.Item name={['followUp', 'end']} label={t('settings.followUpEnd')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+            <Input style={{ width: 90 }} />
+          </Form.Item>
+          <Form.Item name={['followUp', 'coolingOffDays']} label={t('settings.coolingOffDays')}>
+            <InputNumber min={5} max={60} />
           </Form.Item>
         </Space>
         <div>

@@ -28,6 +28,7 @@ import { DistrictDispatchPage } from '../dispatch/DistrictDispatchPage'
 import { DispatchBoardPage } from '../dispatch/DispatchBoardPage'
 import { VisitsPage } from '../dispatch/VisitsPage'
 import { FollowUpsPage } from '../dispatch/FollowUpsPage'
+import { TeamPage } from '../dispatch/TeamPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -40,6 +41,7 @@ const PAGES: Record<string, ComponentType> = {
   '/dispatch': DispatchBoardPage,
   '/visits': VisitsPage,
   '/follow-ups': FollowUpsPage,
+  '/agents': TeamPage,
   '/settings': SettingsPage,
   '/about': AboutPage,
   '/users': UsersPage,
