@@ -39,11 +39,16 @@ import { FolderGrants } from './folders'
 import { DispatchService } from './dispatch/service'
 import { createDispatchHandlers } from './dispatch/handlers'
 import { SmtpStore } from './dispatch/package'
+import { ReportsService } from './reports/service'
+import { createReportsHandlers } from './reports/handlers'
 import { createQaHandlers } from './qa/handlers'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import type { Locale, Settings } from '../../shared/contract'
 
 export const DB_FILE_NAME = 'leadline.db'
+
+/** The calls that change what the wallboard shows. */
+const BOARD_METHODS = ['desk.setState', 'desk.dial', 'desk.outcome', 'calls.start', 'calls.end', 'dispatch.assign', 'dispatch.report', 'followUps.complete'] as const
 
 export interface CoreOptions {
   dataDir: string
@@ -194,7 +199,25 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...campaigns.handlers(),
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
     ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),
-    ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads)
+    ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads),
+    ...createReportsHandlers(deps, new ReportsService(deps, desk, campaigns), downloads)
+  }
+  // The wallboard is told when what it shows changes (coalesced to once a second), instead of polling.
+  let boardPending: ReturnType<typeof setTimeout> | null = null
+  const boardChanged = (reason: string) => {
+    boardPending ??= setTimeout(() => {
+      boardPending = null
+      events.emit('board.changed', { reason })
+    }, 1000)
+    boardPending.unref?.()
+  }
+  for (const m of BOARD_METHODS) {
+    const inner = handlers[m] as (input: unknown, ctx: unknown) => unknown
+    ;(handlers as Record<string, unknown>)[m] = async (input: unknown, ctx: unknown) => {
+      const out = await inner(input, ctx)
+      boardChanged(m)
+      return out
+    }
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.

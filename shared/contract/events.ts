@@ -39,6 +39,8 @@ export const events = defineEvents({
   'qa.changed': { payload: z.object({ callId: idSchema.nullable() }), roles: QA_AUDIENCE },
   /** A review of one of the operator's calls was submitted or decided. */
   'qa.reviewed': { payload: z.object({ userId: idSchema, reviewId: idSchema }), roles: OPERATORS, audience: 'user' },
+  /** Something on the wallboard changed (an agent state, a call, an outcome): it refreshes, it does not poll. */
+  'board.changed': { payload: z.object({ reason: z.string() }), roles: MANAGERS },
   /** A dispatch or a follow-up changed (created, assigned, reported, completed). */
   'dispatch.changed': { payload: z.object({ dispatchId: idSchema.nullable() }), roles: ALL_ROLES },
   'recordings.exportProgress': {

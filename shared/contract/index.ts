@@ -9,6 +9,7 @@ import { poolMethods } from './pool'
 import { recordingsMethods } from './recordings'
 import { qaMethods } from './qa'
 import { dispatchMethods } from './dispatch'
+import { reportsMethods } from './reports'
 import { sipMethods } from './sip'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
@@ -32,7 +33,8 @@ export const contract = {
   ...campaignsMethods,
   ...deskMethods,
   ...qaMethods,
-  ...dispatchMethods
+  ...dispatchMethods,
+  ...reportsMethods
 }
 
 export type Contract = typeof contract
@@ -74,5 +76,6 @@ export * from './pool'
 export * from './recordings'
 export * from './qa'
 export * from './dispatch'
+export * from './reports'
 export * from './sip'
 export { settingsSchema } from './settings'

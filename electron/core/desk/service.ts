@@ -290,7 +290,7 @@ export class DeskService {
   }
 
   /** The campaign of the operator's last call (for their wrap-up limit and daily target); the default campaign before any. */
-  lastCampaign(user: User): Campaign {
+  lastCampaign(user: Pick<User, 'id'>): Campaign {
     const id = this.q('SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1').pluck().get(user.id) as number | undefined
     return this.campaigns.get(id ?? 1)
   }

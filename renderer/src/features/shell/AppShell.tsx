@@ -29,6 +29,7 @@ import { DispatchBoardPage } from '../dispatch/DispatchBoardPage'
 import { VisitsPage } from '../dispatch/VisitsPage'
 import { FollowUpsPage } from '../dispatch/FollowUpsPage'
 import { TeamPage } from '../dispatch/TeamPage'
+import { ReportsPage } from '../reports/ReportsPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 
@@ -42,6 +43,7 @@ const PAGES: Record<string, ComponentType> = {
   '/visits': VisitsPage,
   '/follow-ups': FollowUpsPage,
   '/agents': TeamPage,
+  '/reports': ReportsPage,
   '/settings': SettingsPage,
   '/about': AboutPage,
   '/users': UsersPage,

@@ -1,44 +1,107 @@
-import { Card, Col, Row, Table, Tag, Typography } from 'antd'
+import { useEffect, useState } from 'react'
+import { Card, Col, Progress, Row, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
-import { useApi } from '../../api/ApiProvider'
+import type { Live } from '../../../../shared/contract'
+import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 
 const STATE_COLOR: Record<string, string> = { ready: 'green', dialing: 'blue', on_call: 'red', wrap_up: 'gold', paused: 'orange', offline: 'default' }
 
-function since(iso: string | null): string {
-  if (!iso) return ''
-  const s = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 1000))
+function mmss(s: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
 
-/** 实时看板 (first part): every operator's state and since when, and callbacks that were not made. */
+/** How long since: the page's own clock ticks it; the server is asked only when something changed. */
+function Since({ at }: { at: string | null }) {
+  const [now, setNow] = useState<number | null>(null)
+  useEffect(() => {
+    const tick = () => setNow(Date.now())
+    const first = setTimeout(tick, 0)
+    const id = setInterval(tick, 1000)
+    return () => {
+      clearTimeout(first)
+      clearInterval(id)
+    }
+  }, [])
+  if (!at || now === null) return null
+  return <Typography.Text type="secondary">{mmss(Math.max(0, Math.floor((now - new Date(at).getTime()) / 1000)))}</Typography.Text>
+}
+
+/**
+ * 实时看板: every operator's state (with how long) and today's figures against the target, each
+ * campaign's figures and queue health (what is dialable now, and why the rest is not), and what is
+ * overdue. Updated by events from core (agent states, calls, outcomes, dispatches), not by polling.
+ */
 export function WallboardPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const board = useQuery({ queryKey: ['desk.board'], queryFn: () => api.invoke('desk.board', {}), refetchInterval: 5000 })
-  const missed = useQuery({ queryKey: ['desk.missedCallbacks'], queryFn: () => api.invoke('desk.missedCallbacks', {}), refetchInterval: 30_000 })
-  const counts = (board.data ?? []).reduce<Record<string, number>>((m, b) => ((m[b.state] = (m[b.state] ?? 0) + 1), m), {})
+  const live = useQuery({ queryKey: ['reports.live'], queryFn: () => api.invoke('reports.live', {}) })
+  const missed = useQuery({ queryKey: ['desk.missedCallbacks'], queryFn: () => api.invoke('desk.missedCallbacks', {}) })
+  useInvalidateOn('board.changed', ['reports.live'])
+  useInvalidateOn('board.changed', ['desk.missedCallbacks'])
+  useInvalidateOn('dispatch.changed', ['reports.live'])
+  useInvalidateOn('leads.changed', ['reports.live'])
+  const d = live.data
+  const counts = (d?.operators ?? []).reduce<Record<string, number>>((m, b) => ((m[b.state] = (m[b.state] ?? 0) + 1), m), {})
   return (
-    <Row gutter={16}>
-      <Col xs={24} xl={12}>
+    <Row gutter={[16, 16]}>
+      <Col xs={24}>
+        <Card size="small" title={t('reports.live.overdue')}>
+          <Row gutter={16} data-testid="overdue">
+            {(['callbacks', 'dispatches', 'followUps'] as const).map((k) => (
+              <Col key={k} span={8}>
+                <Statistic title={t(`reports.live.overdue${k[0].toUpperCase()}${k.slice(1)}`)} value={d?.overdue[k] ?? 0} valueStyle={{ color: d?.overdue[k] ? '#cf1322' : undefined }} />
+              </Col>
+            ))}
+          </Row>
+        </Card>
+      </Col>
+      <Col xs={24} xl={14}>
         <Card title={t('wallboard.agents')} size="small" extra={Object.entries(counts).map(([s, n]) => <Tag key={s} color={STATE_COLOR[s]}>{`${t(`desk.agentStates.${s}`)} ${n}`}</Tag>)}>
-          <Table
+          <Table<Live['operators'][number]>
             size="small"
             rowKey="operatorId"
-            loading={board.isLoading}
-            dataSource={board.data ?? []}
+            loading={live.isLoading}
+            dataSource={d?.operators ?? []}
             pagination={false}
             data-testid="agent-board"
             columns={[
               { title: t('wallboard.operator'), dataIndex: 'name' },
-              { title: t('wallboard.state'), render: (_, b) => <Tag color={STATE_COLOR[b.state]}>{t(`desk.agentStates.${b.state}`)}{b.reason ? ` · ${t(`desk.pauseReasons.${b.reason}`)}` : ''}</Tag> },
-              { title: t('wallboard.since'), render: (_, b) => <Typography.Text type="secondary">{since(b.since)}</Typography.Text> }
+              { title: t('wallboard.state'), key: 'state', render: (_, b) => <Tag color={STATE_COLOR[b.state]}>{t(`desk.agentStates.${b.state}`)}{b.reason ? ` · ${t(`desk.pauseReasons.${b.reason}`)}` : ''}</Tag> },
+              { title: t('wallboard.since'), key: 'since', render: (_, b) => <Since at={b.since} /> },
+              { title: t('reports.cols.calls'), dataIndex: 'calls' },
+              { title: t('reports.cols.connected'), dataIndex: 'connected' },
+              { title: t('reports.cols.talkSec'), dataIndex: 'talkSec', render: (s: number) => mmss(s) },
+              {
+                title: `${t('reports.cols.successes')} / ${t('reports.live.target')}`,
+                key: 'target',
+                render: (_, b) => (
+                  <Tooltip title={`${b.successes} / ${b.target}`}>
+                    <Progress percent={b.target ? Math.round((b.successes / b.target) * 100) : 0} size="small" format={() => `${b.successes}/${b.target}`} style={{ width: 120 }} />
+                  </Tooltip>
+                )
+              }
             ]}
           />
         </Card>
       </Col>
-      <Col xs={24} xl={12}>
-        <Card title={t('wallboard.missedCallbacks')} size="small">
+      <Col xs={24} xl={10}>
+        <Card title={t('reports.live.campaigns')} size="small">
+          {(d?.campaigns ?? []).map((c) => (
+            <div key={c.campaignId} style={{ marginBottom: 12 }} data-testid="queue-health">
+              <Typography.Text strong>{c.name}</Typography.Text> {!c.windowOpen && <Tag color="orange">{t('reports.live.windowClosed')}</Tag>}
+              <div>
+                {t('reports.live.today')}：{t('reports.cols.calls')} {c.calls} · {t('reports.cols.connected')} {c.connected} · {t('reports.cols.successes')} {c.successes}
+              </div>
+              <div>
+                {(['dialableNow', 'outsideWindow', 'retryPending', 'held', 'exhausted', 'dnc', 'done'] as const).map((k) => (
+                  <Tag key={k} color={k === 'dialableNow' ? (c[k] ? 'green' : 'red') : undefined}>{`${t(`reports.live.${k}`)} ${c[k]}`}</Tag>
+                ))}
+              </div>
+            </div>
+          ))}
+        </Card>
+        <Card title={t('wallboard.missedCallbacks')} size="small" style={{ marginTop: 16 }}>
           <Table
             size="small"
             rowKey="id"

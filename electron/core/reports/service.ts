@@ -1,0 +1,242 @@
+import ExcelJS from 'exceljs'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { FUNNEL_STEPS, type Live, type Locale, type OperatorRow, type Output } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
+import type { CampaignsService } from '../campaigns/service'
+import type { CoreDeps } from '../context'
+import type { DeskService } from '../desk/service'
+
+const rate = (n: number, d: number) => (d ? +(n / d).toFixed(4) : 0)
+
+/**
+ * Supervisors' figures: the live wallboard (pushed by events, never polled) and the reports over a
+ * period. Simulated (training) calls never count.
+ */
+export class ReportsService {
+  constructor(
+    private deps: CoreDeps,
+    private desk: DeskService,
+    private campaigns: CampaignsService
+  ) {}
+
+  private get db() {
+    return this.deps.db
+  }
+
+  live(): Live {
+    const now = this.deps.clock.now()
+    const iso = now.toISOString()
+    const { from, to } = this.desk.todayBounds()
+    const operators = (
+      this.db
+        .prepare(
+          `SELECT u.id, u.display_name AS name, s.state, s.reason, s.started_at AS since,
+             (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
+             (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
+                FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
+             (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
+             (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes
+           FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL
+           WHERE u.role = 'operator' AND u.disabled = 0 ORDER BY u.display_name`
+        )
+        .all({ from, to }) as { id: number; name: string; state: Live['operators'][number]['state'] | null; reason: string | null; since: string | null; calls: number; talk: number; connected: number; successes: number }[]
+    ).map((o) => {
+      return {
+        operatorId: o.id,
+        name: o.name,
+        state: o.state ?? 'offline',
+        reason: o.reason,
+        since: o.since,
+        calls: o.calls,
+        connected: o.connected,
+        talkSec: Math.round(o.talk),
+        successes: o.successes,
+        target: this.desk.lastCampaign({ id: o.id }).settings.dailyTarget
+      }
+    })
+    const campaigns = this.campaigns
+      .list()
+      .filter((c) => c.active)
+      .map((c) => {
+        const windowOpen = this.desk.rules.windowBlock(c, now) === null
+        const q = this.db
+          .prepare(
+            `SELECT
+               coalesce(sum(status IN ('refused', 'invalid_number', 'accepted')), 0) AS done,
+               coalesce(sum(status = 'dnc'), 0) AS dnc,
+               coalesce(sum(status = 'exhausted' OR (status IN ('new', 'allocated', 'callback') AND attempts >= @max)), 0) AS exhausted,
+               coalesce(sum(status IN ('in_queue', 'in_call') OR (lease_by IS NOT NULL AND lease_until > @now)), 0) AS held,
+               coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND next_at > @now), 0) AS retry,
+               coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND (next_at IS NULL OR next_at <= @now)), 0) AS ready
+             FROM leads WHERE campaign_id = @campaign`
+          )
+          .get({ campaign: c.id, max: c.settings.maxAttempts, now: iso }) as { done: number; dnc: number; exhausted: number; held: number; retry: number; ready: number }
+        const f = this.db
+          .prepare(
+            `SELECT (SELECT count(*) FROM calls WHERE campaign_id = @c AND line = 'sip' AND started_at >= @from AND started_at < @to) AS calls,
+               coalesce(sum(connected), 0) AS connected, coalesce(sum(success), 0) AS successes
+             FROM outcomes WHERE campaign_id = @c AND simulated = 0 AND at >= @from AND at < @to`
+          )
+          .get({ c: c.id, from, to }) as { calls: number; connected: number; successes: number }
+        return {
+          campaignId: c.id,
+          name: c.name,
+          ...f,
+          dialableNow: windowOpen ? q.ready : 0,
+          outsideWindow: windowOpen ? 0 : q.ready,
+          retryPending: q.retry,
+          held: q.held,
+          exhausted: q.exhausted,
+          dnc: q.dnc,
+          done: q.done,
+          windowOpen
+        }
+      })
+    const overdue = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < @now) AS callbacks,
+           (SELECT count(*) FROM dispatches WHERE (state = 'new' AND assign_due < @now) OR (state = 'assigned' AND confirm_due < @now)) AS dispatches,
+           (SELECT count(*) FROM follow_ups WHERE state = 'open' AND due_at < @now) AS follow_ups`
+      )
+      .get({ now: iso }) as { callbacks: number; dispatches: number; follow_ups: number }
+    return { operators, campaigns, overdue: { callbacks: overdue.callbacks, dispatches: overdue.dispatches, followUps: overdue.follow_ups } }
+  }
+
+  operators(from: string, to: string): OperatorRow[] {
+    const now = this.deps.clock.now().toISOString()
+    const rows = this.db
+      .prepare(
+        `SELECT u.id, u.display_name AS name,
+           (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
+           (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to) AS answered,
+           (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
+              FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
+           (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
+           (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes,
+           (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS reviews,
+           (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_avg,
+           (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_pass
+         FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`
+      )
+      .all({ from, to }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
+    // Time in a state inside the period (a state still open runs until now).
+    const states = this.db
+      .prepare(
+        `SELECT operator_id, state, coalesce(reason, '') AS reason,
+           sum((julianday(min(coalesce(ended_at, @now), @to)) - julianday(max(started_at, @from))) * 86400) AS secs
+         FROM agent_states WHERE started_at < @to AND coalesce(ended_at, @now) > @from AND state IN ('wrap_up', 'paused')
+         GROUP BY operator_id, state, reason`
+      )
+      .all({ from, to, now }) as { operator_id: number; state: string; reason: string; secs: number }[]
+    return rows
+      .filter((r) => r.calls || r.connected || states.some((s) => s.operator_id === r.id))
+      .map((r) => {
+        const mine = states.filter((s) => s.operator_id === r.id)
+        const wrap = mine.filter((s) => s.state === 'wrap_up').reduce((a, s) => a + s.secs, 0)
+        const pauseSec: Record<string, number> = {}
+        for (const s of mine.filter((x) => x.state === 'paused')) pauseSec[s.reason || 'other'] = Math.round(s.secs)
+        return {
+          operatorId: r.id,
+          operator: r.name,
+          calls: r.calls,
+          connected: r.connected,
+          connectRate: rate(r.connected, r.calls),
+          talkSec: Math.round(r.talk),
+          ahtSec: r.answered ? Math.round((r.talk + wrap) / r.answered) : 0,
+          successes: r.successes,
+          conversion: rate(r.successes, r.connected),
+          qaReviews: r.reviews,
+          qaAverage: r.qa_avg === null ? null : +r.qa_avg.toFixed(1),
+          qaPassRate: r.qa_pass === null ? null : +r.qa_pass.toFixed(4),
+          pauseSec
+        }
+      })
+  }
+
+  /** The leads imported in the period, step by step to the follow-up; in all and by batch. */
+  funnel(from: string, to: string): Output<'reports.funnel'> {
+    const rows = this.db
+      .prepare(
+        `SELECT l.batch_id, b.file_name AS batch, b.source,
+           count(*) AS imported,
+           sum(l.attempts > 0) AS dialed,
+           sum(EXISTS (SELECT 1 FROM outcomes o WHERE o.lead_id = l.id AND o.connected = 1 AND o.simulated = 0)) AS contacted,
+           sum(EXISTS (SELECT 1 FROM outcomes o WHERE o.lead_id = l.id AND o.success = 1)) AS accepted,
+           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id)) AS qa_passed,
+           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.agent_id IS NOT NULL)) AS assigned,
+           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.state IN ('visited', 'signed'))) AS visited,
+           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.state = 'signed')) AS signed,
+           sum(EXISTS (SELECT 1 FROM follow_ups f WHERE f.lead_id = l.id AND f.state = 'done')) AS followed_up
+         FROM leads l JOIN import_batches b ON b.id = l.batch_id
+         WHERE l.created_at >= ? AND l.created_at < ? GROUP BY l.batch_id ORDER BY l.batch_id`
+      )
+      .all(from, to) as ({ batch_id: number; batch: string; source: string } & Record<string, number>)[]
+    const key = (s: (typeof FUNNEL_STEPS)[number]) => (s === 'qaPassed' ? 'qa_passed' : s === 'followedUp' ? 'followed_up' : s)
+    const total = (s: (typeof FUNNEL_STEPS)[number]) => rows.reduce((a, r) => a + (r[key(s)] ?? 0), 0)
+    return {
+      steps: FUNNEL_STEPS.map((s, i) => ({ step: s, count: total(s), rate: i === 0 ? 1 : rate(total(s), total(FUNNEL_STEPS[i - 1])) })),
+      batches: rows.map((r) => ({ batchId: r.batch_id, batch: r.batch, source: r.source, counts: Object.fromEntries(FUNNEL_STEPS.map((s) => [s, r[key(s)] ?? 0])) }))
+    }
+  }
+
+  /** Which lists are worth buying: bad numbers per batch, at import and when dialed. */
+  numberQuality(from: string, to: string): Output<'reports.numberQuality'> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.id, b.file_name, b.source, b.rows, b.imported, b.invalid,
+           coalesce(sum(l.attempts > 0), 0) AS dialed,
+           coalesce(sum(l.last_outcome = 'vacant'), 0) AS vacant,
+           coalesce(sum(l.last_outcome = 'suspended'), 0) AS suspended,
+           coalesce(sum(l.last_outcome = 'wrong_number'), 0) AS wrong
+         FROM import_batches b LEFT JOIN leads l ON l.batch_id = b.id
+         WHERE b.created_at >= ? AND b.created_at < ? GROUP BY b.id ORDER BY b.id`
+      )
+      .all(from, to) as { id: number; file_name: string; source: string; rows: number; imported: number; invalid: number; dialed: number; vacant: number; suspended: number; wrong: number }[]
+    return rows.map((r) => ({
+      batchId: r.id,
+      batch: r.file_name,
+      source: r.source,
+      rows: r.rows,
+      imported: r.imported,
+      invalidAtImport: r.invalid,
+      dialed: r.dialed,
+      vacant: r.vacant,
+      suspended: r.suspended,
+      wrongNumber: r.wrong,
+      badShare: rate(r.invalid + r.vacant + r.suspended + r.wrong, r.rows)
+    }))
+  }
+
+  /** The report as an XLSX: the same figures the screen shows, in the caller's language. */
+  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality', from: string, to: string, locale: Locale): Promise<{ file: string; fileName: string }> {
+    const t = (k: string) => translate(locale, k)
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet(t(`reports.${report}`))
+    if (report === 'operators') {
+      const cols = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
+      ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
+      for (const r of this.operators(from, to)) ws.addRow(cols.map((c) => r[c]))
+      for (const c of [4, 8, 11]) ws.getColumn(c).numFmt = '0.0%'
+    } else if (report === 'numberQuality') {
+      const cols = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
+      ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
+      for (const r of this.numberQuality(from, to)) ws.addRow(cols.map((c) => r[c]))
+      ws.getColumn(10).numFmt = '0.0%'
+    } else {
+      const f = this.funnel(from, to)
+      ws.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
+      for (const s of f.steps) ws.addRow([t(`reports.steps.${s.step}`), s.count, s.rate])
+      ws.getColumn(3).numFmt = '0.0%'
+      ws.addRow([])
+      ws.addRow([t('reports.cols.batch'), t('reports.cols.source'), ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))]).font = { bold: true }
+      for (const b of f.batches) ws.addRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])])
+    }
+    ws.columns.forEach((c) => (c.width = 14))
+    const dir = join(this.deps.dataDir, 'exports')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `report-${report}-${Date.now()}.xlsx`)
+    await wb.xlsx.writeFile(file)
+    return { file, fileName: `${t(`reports.${report}`)}-${from.slice(0, 10)}.xlsx` }
+  }
+}

@@ -1,0 +1,180 @@
+import { useMemo, useState } from 'react'
+import { Alert, Button, Card, DatePicker, Space, Table, Tabs, Typography } from 'antd'
+import { DownloadOutlined } from '@ant-design/icons'
+import { useQuery } from '@tanstack/react-query'
+import dayjs, { type Dayjs } from 'dayjs'
+import { useTranslation } from 'react-i18next'
+import { FUNNEL_STEPS, type OperatorRow } from '../../../../shared/contract'
+import { useApi } from '../../api/ApiProvider'
+import { errorText } from '../../api/errors'
+import { download } from '../../api/files'
+import { Chart } from '../../ui/Chart'
+
+type Tab = 'operators' | 'funnel' | 'numberQuality'
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+
+/** 统计报表 (supervisors): operators and the funnel over any period; charts to look at, tables to read, Excel out. */
+export function ReportsPage() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('day'), dayjs().endOf('day')])
+  const [error, setError] = useState<unknown>(null)
+  const [tab, setTab] = useState<Tab>('operators')
+  const period = { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').add(1, 'ms').toISOString() }
+  const exportXlsx = async () => {
+    setError(null)
+    try {
+      const r = await api.invoke('reports.export', { report: tab, ...period })
+      await download(api, r.token, r.fileName)
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <Card
+      size="small"
+      title={t('nav.reports')}
+      extra={
+        <Space wrap>
+          <span>{t('reports.period')}</span>
+          <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} aria-label={t('reports.period')} />
+          <Button icon={<DownloadOutlined />} onClick={exportXlsx} data-testid="export-report">
+            {t('reports.export')}
+          </Button>
+        </Space>
+      }
+    >
+      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} style={{ marginBottom: 8 }} />}
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setTab(k as Tab)}
+        items={[
+          { key: 'operators', label: t('reports.operators'), children: <Operators period={period} /> },
+          { key: 'funnel', label: t('reports.funnel'), children: <Funnel period={period} /> },
+          { key: 'numberQuality', label: t('reports.numberQuality'), children: <NumberQuality period={period} /> }
+        ]}
+      />
+    </Card>
+  )
+}
+
+function Operators({ period }: { period: { from: string; to: string } }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const q = useQuery({ queryKey: ['reports.operators', period], queryFn: () => api.invoke('reports.operators', period) })
+  const rows = useMemo(() => q.data ?? [], [q.data])
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: {},
+      grid: { left: 40, right: 20, bottom: 30, top: 40 },
+      xAxis: { type: 'category', data: rows.map((r) => r.operator) },
+      yAxis: { type: 'value' },
+      series: (['calls', 'connected', 'successes'] as const).map((k) => ({ name: t(`reports.cols.${k}`), type: 'bar', data: rows.map((r) => r[k]) }))
+    }),
+    [rows, t]
+  )
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Chart option={option} height={260} testId="operators-chart" />
+      <Table<OperatorRow>
+        size="small"
+        rowKey="operatorId"
+        loading={q.isLoading}
+        dataSource={rows}
+        pagination={false}
+        data-testid="operators-report"
+        columns={[
+          { title: t('reports.cols.operator'), dataIndex: 'operator' },
+          { title: t('reports.cols.calls'), dataIndex: 'calls' },
+          { title: t('reports.cols.connected'), dataIndex: 'connected' },
+          { title: t('reports.cols.connectRate'), dataIndex: 'connectRate', render: pct },
+          { title: t('reports.cols.talkSec'), dataIndex: 'talkSec' },
+          { title: t('reports.cols.ahtSec'), dataIndex: 'ahtSec' },
+          { title: t('reports.cols.successes'), dataIndex: 'successes' },
+          { title: t('reports.cols.conversion'), dataIndex: 'conversion', render: pct },
+          { title: t('reports.cols.qaReviews'), dataIndex: 'qaReviews' },
+          { title: t('reports.cols.qaAverage'), dataIndex: 'qaAverage', render: (x: number | null) => x ?? '—' },
+          { title: t('reports.cols.qaPassRate'), dataIndex: 'qaPassRate', render: pct },
+          {
+            title: t('reports.cols.pause'),
+            key: 'pause',
+            render: (_, r) =>
+              Object.entries(r.pauseSec)
+                .map(([k, v]) => `${t(`desk.pauseReasons.${k}`)} ${Math.round(v / 60)}′`)
+                .join('，') || '—'
+          }
+        ]}
+      />
+    </Space>
+  )
+}
+
+function Funnel({ period }: { period: { from: string; to: string } }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const q = useQuery({ queryKey: ['reports.funnel', period], queryFn: () => api.invoke('reports.funnel', period) })
+  const steps = useMemo(() => q.data?.steps ?? [], [q.data])
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      grid: { left: 90, right: 40, bottom: 20, top: 10 },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'category', inverse: true, data: steps.map((s) => t(`reports.steps.${s.step}`)) },
+      series: [{ type: 'bar', data: steps.map((s) => s.count), label: { show: true, position: 'right' } }]
+    }),
+    [steps, t]
+  )
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Chart option={option} height={300} testId="funnel-chart" />
+      <Table
+        size="small"
+        rowKey="step"
+        pagination={false}
+        loading={q.isLoading}
+        dataSource={steps}
+        data-testid="funnel"
+        columns={[
+          { title: t('reports.cols.step'), dataIndex: 'step', render: (s: string) => t(`reports.steps.${s}`) },
+          { title: t('reports.cols.count'), dataIndex: 'count' },
+          { title: t('reports.cols.rate'), dataIndex: 'rate', render: pct }
+        ]}
+      />
+      <Typography.Text strong>{t('reports.byBatch')}</Typography.Text>
+      <Table
+        size="small"
+        rowKey="batchId"
+        pagination={false}
+        dataSource={q.data?.batches ?? []}
+        scroll={{ x: 900 }}
+        columns={[
+          { title: t('reports.cols.batch'), dataIndex: 'batch' },
+          { title: t('reports.cols.source'), dataIndex: 'source' },
+          ...FUNNEL_STEPS.map((s) => ({ title: t(`reports.steps.${s}`), key: s, render: (_: unknown, b: { counts: Record<string, number> }) => b.counts[s] }))
+        ]}
+      />
+    </Space>
+  )
+}
+
+function NumberQuality({ period }: { period: { from: string; to: string } }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const q = useQuery({ queryKey: ['reports.numberQuality', period], queryFn: () => api.invoke('reports.numberQuality', period) })
+  return (
+    <Table
+      size="small"
+      rowKey="batchId"
+      pagination={false}
+      loading={q.isLoading}
+      dataSource={q.data ?? []}
+      data-testid="number-quality"
+      columns={[
+        ...(['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber'] as const).map((k) => ({ title: t(`reports.cols.${k}`), dataIndex: k })),
+        { title: t('reports.cols.badShare'), dataIndex: 'badShare', render: pct }
+      ]}
+    />
+  )
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { MANAGERS } from './roles'
+import { idSchema, isoTime } from './common'
+import { agentStateSchema } from './desk'
+
+const range = { from: isoTime, to: isoTime }
+
+export const operatorRowSchema = z.object({
+  operatorId: idSchema,
+  operator: z.string(),
+  calls: z.number().int(),
+  connected: z.number().int(),
+  connectRate: z.number(),
+  talkSec: z.number().int(),
+  /** Average handle time: talk plus wrap-up, per answered call. */
+  ahtSec: z.number().int(),
+  successes: z.number().int(),
+  /** Successes per connected call. */
+  conversion: z.number(),
+  qaReviews: z.number().int(),
+  qaAverage: z.number().nullable(),
+  qaPassRate: z.number().nullable(),
+  pauseSec: z.record(z.string(), z.number().int())
+})
+export type OperatorRow = z.infer<typeof operatorRowSchema>
+
+export const FUNNEL_STEPS = ['imported', 'dialed', 'contacted', 'accepted', 'qaPassed', 'assigned', 'visited', 'signed', 'followedUp'] as const
+export const funnelSchema = z.object({
+  steps: z.array(z.object({ step: z.enum(FUNNEL_STEPS), count: z.number().int(), rate: z.number() })),
+  batches: z.array(z.object({ batchId: idSchema, batch: z.string(), source: z.string(), counts: z.record(z.string(), z.number().int()) }))
+})
+
+export const liveSchema = z.object({
+  operators: z.array(
+    z.object({
+      operatorId: idSchema,
+      name: z.string(),
+      state: agentStateSchema,
+      reason: z.string().nullable(),
+      since: isoTime.nullable(),
+      calls: z.number().int(),
+      connected: z.number().int(),
+      talkSec: z.number().int(),
+      successes: z.number().int(),
+      target: z.number().int()
+    })
+  ),
+  campaigns: z.array(
+    z.object({
+      campaignId: idSchema,
+      name: z.string(),
+      calls: z.number().int(),
+      connected: z.number().int(),
+      successes: z.number().int(),
+      /** Queue health: leads dialable now, and why the others are not. */
+      dialableNow: z.number().int(),
+      outsideWindow: z.number().int(),
+      retryPending: z.number().int(),
+      held: z.number().int(),
+      exhausted: z.number().int(),
+      dnc: z.number().int(),
+      done: z.number().int(),
+      windowOpen: z.boolean()
+    })
+  ),
+  overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() })
+})
+export type Live = z.infer<typeof liveSchema>
+
+export const reportsMethods = defineMethods({
+  'reports.live': {
+    summary: 'The wallboard: every operator’s state and today’s figures, each campaign’s figures and queue health, and what is overdue.',
+    input: z.object({}).strict(),
+    output: liveSchema,
+    roles: MANAGERS
+  },
+  'reports.operators': {
+    summary: 'Per operator over a period: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
+    input: z.object(range).strict(),
+    output: z.array(operatorRowSchema),
+    roles: MANAGERS
+  },
+  'reports.funnel': {
+    summary: 'The funnel of the leads imported in a period, from import to follow-up, with counts and rates at each step, in all and by batch.',
+    input: z.object(range).strict(),
+    output: funnelSchema,
+    roles: MANAGERS
+  },
+  'reports.numberQuality': {
+    summary: 'Number quality per batch imported in a period: rows, invalid at import, and the numbers found vacant, suspended or wrong when dialed, with the bad share.',
+    input: z.object(range).strict(),
+    output: z.array(
+      z.object({
+        batchId: idSchema,
+        batch: z.string(),
+        source: z.string(),
+        rows: z.number().int(),
+        imported: z.number().int(),
+        invalidAtImport: z.number().int(),
+        dialed: z.number().int(),
+        vacant: z.number().int(),
+        suspended: z.number().int(),
+        wrongNumber: z.number().int(),
+        /** (invalid at import + vacant + suspended + wrong) / rows */
+        badShare: z.number()
+      })
+    ),
+    roles: MANAGERS
+  },
+  'reports.export': {
+    summary: 'A report as an XLSX whose cells are the figures on the screen.',
+    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality']), ...range }).strict(),
+    output: z.object({ token: z.string(), fileName: z.string() }),
+    roles: MANAGERS
+  }
+})

@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test'
+import ExcelJS from 'exceljs'
+import { hubNow, loginUi, newOperator } from './support'
+
+test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('wall')
+  const supCtx = await browser.newContext()
+  const opCtx = await browser.newContext()
+  try {
+    const sup = await supCtx.newPage()
+    await loginUi(sup, 'supervisor')
+    await sup.getByRole('menuitem', { name: '实时看板' }).click()
+    const row = sup.getByTestId('agent-board').getByRole('row').filter({ hasText: op.displayName })
+    await expect(row).toContainText('离线')
+    await expect(sup.getByTestId('queue-health').first()).toContainText('现在可拨')
+
+    const page = await opCtx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 15_000 })
+    await expect(row).toContainText('就绪', { timeout: 10_000 })
+    await page.keyboard.press('Alt+N')
+    await page.keyboard.press('Alt+D')
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await expect(row).toContainText('通话中', { timeout: 10_000 })
+    await page.keyboard.press('Alt+H')
+    await expect(row).toContainText('话后整理', { timeout: 10_000 })
+    await page.keyboard.press('Alt+4') // 无人接听
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    await expect(row).toContainText('就绪', { timeout: 10_000 })
+  } finally {
+    await Promise.all([supCtx.close(), opCtx.close()])
+  }
+})
+
+test('a report exports an XLSX whose cells are the figures on the screen', async ({ page }) => {
+  test.setTimeout(90_000)
+  await loginUi(page, 'supervisor')
+  await page.getByRole('menuitem', { name: '统计报表' }).click()
+  // the hub's day (its clock runs from a Monday morning in Nanning)
+  const day = hubNow().toISOString().slice(0, 10)
+  await page.getByPlaceholder('开始日期').click()
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(day)
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(day)
+  await page.keyboard.press('Enter')
+  const table = page.getByTestId('operators-report')
+  await expect(table.locator('tbody tr.ant-table-row').first()).toBeVisible({ timeout: 15_000 })
+  const screen = await table.locator('tbody tr.ant-table-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')))
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()])
+  expect(dl.suggestedFilename()).toMatch(/^坐席报表-.*\.xlsx$/)
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.readFile((await dl.path())!)
+  const ws = wb.worksheets[0]
+  expect(ws.getRow(1).getCell(1).value).toBe('坐席')
+  expect(ws.rowCount - 1).toBe(screen.length)
+  screen.forEach((cells, i) => {
+    const row = ws.getRow(i + 2)
+    // operator, calls, connected, connect rate, talk, handle time, successes, conversion
+    expect(String(row.getCell(1).value)).toBe(cells[0])
+    for (const c of [2, 3, 5, 6, 7]) expect(String(row.getCell(c).value)).toBe(cells[c - 1])
+    for (const c of [4, 8]) expect(`${(Number(row.getCell(c).value) * 100).toFixed(1)}%`).toBe(cells[c - 1])
+  })
+})
