@@ -200,7 +200,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
     ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),
     ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads),
-    ...createReportsHandlers(deps, new ReportsService(deps, desk, campaigns), downloads)
+    ...createReportsHandlers(deps, new ReportsService(deps, desk, campaigns, () => settings.get()), downloads)
   }
   // The wallboard is told when what it shows changes (coalesced to once a second), instead of polling.
   let boardPending: ReturnType<typeof setTimeout> | null = null

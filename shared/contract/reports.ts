@@ -82,7 +82,7 @@ export const reportsMethods = defineMethods({
     roles: MANAGERS
   },
   'reports.funnel': {
-    summary: 'The funnel of the leads imported in a period, from import to follow-up, with counts and rates at each step, in all and by batch.',
+    summary: 'The funnel of the batches imported in a period, from import to follow-up, with counts and rates at each step, in all and by batch.',
     input: z.object(range).strict(),
     output: funnelSchema,
     roles: MANAGERS

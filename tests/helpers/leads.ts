@@ -12,6 +12,7 @@ export function insertLeads(db: Database.Database, n: number, o: { campaignId?: 
       .prepare("INSERT INTO import_batches (campaign_id, file_name, source, kind, policy, mapping, created_at) VALUES (?, 'test.csv', 'test', 'csv', 'skip', '[]', ?)")
       .run(o.campaignId ?? 1, at).lastInsertRowid
   )
+  db.prepare('UPDATE import_batches SET rows = ?, imported = ? WHERE id = ?').run(n, n, batch)
   const ins = db.prepare(
     "INSERT INTO leads (campaign_id, phone, phone_kind, name, gender, address, district_code, batch_id, created_at, updated_at) VALUES (?, ?, 'mobile', ?, 'F', ?, ?, ?, ?, ?)"
   )

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { localTime } from '../../../shared/domain/calling-time'
 
 export interface OpenOptions {
   /** Path of a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
@@ -20,7 +21,30 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   // and imports insert into them in random (phone) order.
   db.pragma('cache_size = -65536')
   db.pragma('temp_store = MEMORY')
+  registerFunctions(db)
   return db
+}
+
+/**
+ * SQL functions the schema's triggers use. local_day(iso, tz) is the centre's calendar day of an
+ * instant (tz: the time-zone setting as stored, JSON, or NULL for the default) — the reports'
+ * daily figures are kept per local day. Memoised by the UTC hour: every zone in use has whole or
+ * half-hour offsets, so the day changes only on the hour or half hour.
+ */
+export function registerFunctions(db: Database.Database): void {
+  const memo = new Map<string, string>()
+  db.function('local_day', { deterministic: true }, (iso: unknown, tzJson: unknown) => {
+    if (typeof iso !== 'string') return null
+    const tz = typeof tzJson === 'string' ? (JSON.parse(tzJson) as string) : 'Asia/Shanghai'
+    const key = `${tz}|${iso.slice(0, 13)}|${iso.slice(14, 16) < '30' ? 0 : 1}`
+    let day = memo.get(key)
+    if (day === undefined) {
+      day = localTime(new Date(iso), tz).day
+      if (memo.size > 100_000) memo.clear()
+      memo.set(key, day)
+    }
+    return day
+  })
 }
 
 /** Runs SQLite's own consistency check; returns the problems it lists (empty when sound). */

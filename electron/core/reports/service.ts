@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { FUNNEL_STEPS, type Live, type Locale, type OperatorRow, type Output } from '../../../shared/contract'
+import { FUNNEL_STEPS, type Live, type Locale, type OperatorRow, type Output, type Settings } from '../../../shared/contract'
+import { localTime } from '../../../shared/domain/calling-time'
 import { translate } from '../../../shared/i18n'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
@@ -17,7 +18,8 @@ export class ReportsService {
   constructor(
     private deps: CoreDeps,
     private desk: DeskService,
-    private campaigns: CampaignsService
+    private campaigns: CampaignsService,
+    private settings: () => Settings
   ) {}
 
   private get db() {
@@ -103,23 +105,39 @@ export class ReportsService {
     return { operators, campaigns, overdue: { callbacks: overdue.callbacks, dispatches: overdue.dispatches, followUps: overdue.follow_ups } }
   }
 
+  /** The period as the centre's days when it starts and ends at local midnight (the reports' usual case), else null. */
+  private wholeDays(from: string, to: string): { first: string; end: string } | null {
+    const tz = this.settings().timeZone
+    const a = localTime(new Date(from), tz)
+    const b = localTime(new Date(to), tz)
+    return a.minutes === 0 && b.minutes === 0 ? { first: a.day, end: b.day } : null
+  }
+
   operators(from: string, to: string): OperatorRow[] {
     const now = this.deps.clock.now().toISOString()
+    const days = this.wholeDays(from, to)
+    // Whole days sum the daily figures kept as calls and outcomes happen; a period cut inside a day counts the calls.
+    const counts = days
+      ? `coalesce((SELECT sum(d.calls) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS calls,
+         coalesce((SELECT sum(d.answered) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS answered,
+         coalesce((SELECT sum(d.talk_sec) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS talk,
+         coalesce((SELECT sum(d.connected) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS connected,
+         coalesce((SELECT sum(d.successes) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS successes`
+      : `(SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
+         (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to) AS answered,
+         (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
+            FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
+         (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
+         (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes`
     const rows = this.db
       .prepare(
-        `SELECT u.id, u.display_name AS name,
-           (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
-           (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to) AS answered,
-           (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
-              FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
-           (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
-           (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes,
+        `SELECT u.id, u.display_name AS name, ${counts},
            (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS reviews,
            (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_avg,
            (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_pass
          FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`
       )
-      .all({ from, to }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
+      .all({ from, to, first: days?.first ?? null, end: days?.end ?? null }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
     // Time in a state inside the period (a state still open runs until now).
     const states = this.db
       .prepare(
@@ -154,22 +172,15 @@ export class ReportsService {
       })
   }
 
-  /** The leads imported in the period, step by step to the follow-up; in all and by batch. */
+  /** The batches imported in the period, step by step to the follow-up (each lead's steps counted once, as they happened). */
   funnel(from: string, to: string): Output<'reports.funnel'> {
     const rows = this.db
       .prepare(
-        `SELECT l.batch_id, b.file_name AS batch, b.source,
-           count(*) AS imported,
-           sum(l.attempts > 0) AS dialed,
-           sum(EXISTS (SELECT 1 FROM outcomes o WHERE o.lead_id = l.id AND o.connected = 1 AND o.simulated = 0)) AS contacted,
-           sum(EXISTS (SELECT 1 FROM outcomes o WHERE o.lead_id = l.id AND o.success = 1)) AS accepted,
-           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id)) AS qa_passed,
-           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.agent_id IS NOT NULL)) AS assigned,
-           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.state IN ('visited', 'signed'))) AS visited,
-           sum(EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.state = 'signed')) AS signed,
-           sum(EXISTS (SELECT 1 FROM follow_ups f WHERE f.lead_id = l.id AND f.state = 'done')) AS followed_up
-         FROM leads l JOIN import_batches b ON b.id = l.batch_id
-         WHERE l.created_at >= ? AND l.created_at < ? GROUP BY l.batch_id ORDER BY l.batch_id`
+        `SELECT b.id AS batch_id, b.file_name AS batch, b.source, b.imported, coalesce(f.dialed, 0) AS dialed, coalesce(f.contacted, 0) AS contacted,
+           coalesce(f.accepted, 0) AS accepted, coalesce(f.qa_passed, 0) AS qa_passed, coalesce(f.assigned, 0) AS assigned, coalesce(f.visited, 0) AS visited,
+           coalesce(f.signed, 0) AS signed, coalesce(f.followed_up, 0) AS followed_up
+         FROM import_batches b LEFT JOIN batch_funnel f ON f.batch_id = b.id
+         WHERE b.created_at >= ? AND b.created_at < ? ORDER BY b.id`
       )
       .all(from, to) as ({ batch_id: number; batch: string; source: string } & Record<string, number>)[]
     const key = (s: (typeof FUNNEL_STEPS)[number]) => (s === 'qaPassed' ? 'qa_passed' : s === 'followedUp' ? 'followed_up' : s)
