@@ -90,6 +90,7 @@ export interface Core {
   readonly campaigns: CampaignsService
   readonly qa: QaService
   readonly dispatch: DispatchService
+  readonly reports: ReportsService
   /** Folders picked in the desktop's folder dialog, offered to the export by token. */
   readonly folders: FolderGrants
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
@@ -170,6 +171,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (o.success) dispatch.release(o.leadId)
   }
   qa.onGatePassed = (leadId) => dispatch.release(leadId)
+  const reports = new ReportsService(deps, desk, campaigns, () => settings.get())
+  dispatch.dailyReport = (day, locale) => reports.daily(day, locale)
   recordings.agentMayListen = (userId, callId) => dispatch.agentMayListen(userId, callId)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
@@ -200,7 +203,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
     ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),
     ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads),
-    ...createReportsHandlers(deps, new ReportsService(deps, desk, campaigns, () => settings.get()), downloads)
+    ...createReportsHandlers(deps, reports, downloads)
   }
   // The wallboard is told when what it shows changes (coalesced to once a second), instead of polling.
   let boardPending: ReturnType<typeof setTimeout> | null = null
@@ -244,8 +247,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }, Math.max(1000, Math.min(10_000, staleMs / 3)))
   staleTimer.unref()
   // The day's success package goes by e-mail at the receive time (when the organisation asked for it).
+  // The daily report at its time (19:30), then the day's success package with it at the package time (20:00).
   const packageTimer = opts.recallEveryMs === null ? null : setInterval(() => {
-    dispatch.tick().catch((err: unknown) => logger.error('success package', err))
+    reports
+      .tick()
+      .catch((err: unknown) => logger.error('daily report', err))
+      .then(() => dispatch.tick())
+      .catch((err: unknown) => logger.error('success package', err))
   }, 60_000)
   packageTimer?.unref()
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
@@ -273,6 +281,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     campaigns,
     qa,
     dispatch,
+    reports,
     folders,
     media,
     migrated,

@@ -76,8 +76,8 @@ export const reportsMethods = defineMethods({
     roles: MANAGERS
   },
   'reports.operators': {
-    summary: 'Per operator over a period: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
-    input: z.object(range).strict(),
+    summary: 'Per operator over a period, in one campaign or all: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
+    input: z.object({ ...range, campaignId: idSchema.optional() }).strict(),
     output: z.array(operatorRowSchema),
     roles: MANAGERS
   },
@@ -108,9 +108,21 @@ export const reportsMethods = defineMethods({
     ),
     roles: MANAGERS
   },
+  'reports.dailyList': {
+    summary: 'The daily reports made so far, newest first.',
+    input: z.object({}).strict(),
+    output: z.array(z.object({ day: z.string(), createdAt: isoTime })),
+    roles: MANAGERS
+  },
+  'reports.daily': {
+    summary: 'The daily report of a day (operators, the funnel, number quality, the successes) to download; made now when it is missing or when asked afresh.',
+    input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), fresh: z.boolean().default(false) }).strict(),
+    output: z.object({ token: z.string(), fileName: z.string() }),
+    roles: MANAGERS
+  },
   'reports.export': {
     summary: 'A report as an XLSX whose cells are the figures on the screen.',
-    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality']), ...range }).strict(),
+    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality']), ...range, campaignId: idSchema.optional() }).strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),
     roles: MANAGERS
   }

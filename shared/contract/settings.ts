@@ -47,6 +47,8 @@ export const settingsSchema = z.object({
   dispatch: dispatchSettingsSchema,
   /** 回访: the follow-up window and the cooling-off period. */
   followUp: followUpSettingsSchema,
+  /** The daily report is made at this time every day (and on demand). */
+  reports: z.object({ dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') }),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */
   lanHub: z.object({
     enabled: z.boolean(),

@@ -761,11 +761,18 @@ export const en: Catalog = {
     assignBy: 'Assigned by (next day)'
   },
   reports: {
+    dailyName: 'daily-report',
+    successes: 'Successes of the day',
+    dailyTab: 'Daily reports',
+    makeDaily: 'Make today’s report',
+    dailyHint: 'Made every day at {{at}} and sent with the success package',
+    download: 'Download',
     numberQuality: 'Number quality',
     operators: 'Operators',
     funnel: 'Funnel',
     period: 'Period',
     export: 'Export to Excel',
+    allCampaigns: 'All campaigns',
     byBatch: 'By batch (which lists are worth buying)',
     cols: {
       operator: 'Operator',

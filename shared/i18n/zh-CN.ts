@@ -759,11 +759,18 @@ export const zhCN = {
     assignBy: '次日分配截止时间'
   },
   reports: {
+    dailyName: '日报',
+    successes: '当日成功单',
+    dailyTab: '日报',
+    makeDaily: '生成今日日报',
+    dailyHint: '每天 {{at}} 自动生成，并随成功单邮件发出',
+    download: '下载',
     numberQuality: '号码质量',
     operators: '坐席报表',
     funnel: '转化漏斗',
     period: '统计期间',
     export: '导出 Excel',
+    allCampaigns: '全部活动',
     byBatch: '按批次（哪些名单值得买）',
     cols: {
       operator: '坐席',

@@ -255,6 +255,8 @@ describe('the success package', () => {
       expect(names).toContain(env.core.db.prepare('SELECT name FROM leads WHERE id = ?').pluck().get(qx.leadId))
       expect(String(ws.getRow(2).getCell(3).value)).toMatch(/^139\d{8}$/)
       expect(mails[0].attachments.some((a) => a.filename?.endsWith('.zip'))).toBe(true)
+      // with the day's report
+      expect(mails[0].attachments.some((a) => a.filename === '日报-2026-11-23.xlsx')).toBe(true)
       // a download for the supervisor
       expect(await ok(sup.invoke('dispatch.package', { day: '2026-11-23' }))).toMatchObject({ successes: 2 })
       expect(await op1.invoke('dispatch.package', { day: '2026-11-23' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

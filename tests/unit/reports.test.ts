@@ -92,6 +92,16 @@ describe('the operator report', () => {
     })
     // operators with nothing that day are not listed
     expect(rows.map((r) => r.operator)).toEqual(['王芳'])
+    // the same figures for a period cut inside the day come from the calls themselves (rollups agree with the raw rows)
+    const cut = await ok<OperatorRow[]>(sup.invoke('reports.operators', { from: sh('2026-11-24T00:00:00'), to: sh('2026-11-24T23:00:00') }))
+    expect(cut.find((r) => r.operator === '王芳')).toMatchObject({ calls: 3, connected: 2, talkSec: 180, successes: 1 })
+    // one campaign only: another campaign's call is left out
+    const other = await ok<{ id: number }>(sup.invoke('campaigns.create', { name: '第二活动' }))
+    env.core.db.prepare("INSERT INTO calls (operator_id, direction, line, started_at, campaign_id) VALUES (?, 'outbound', 'sip', ?, ?)").run(uid('op1'), sh('2026-11-24T16:00:00'), other.id)
+    const day = { from: sh('2026-11-24T00:00:00'), to: sh('2026-11-25T00:00:00') }
+    expect((await ok<OperatorRow[]>(sup.invoke('reports.operators', { ...day, campaignId: 1 }))).find((r) => r.operator === '王芳')).toMatchObject({ calls: 4 })
+    expect((await ok<OperatorRow[]>(sup.invoke('reports.operators', { ...day, campaignId: other.id }))).find((r) => r.operator === '王芳')).toMatchObject({ calls: 1, connected: 0 })
+    expect((await ok<OperatorRow[]>(sup.invoke('reports.operators', day))).find((r) => r.operator === '王芳')).toMatchObject({ calls: 5 })
   })
 })
 
@@ -180,6 +190,28 @@ describe('the live wallboard', () => {
     const op = await loginAs(env.core, 'op1')
     await ok(op.invoke('desk.setState', { state: 'ready' }))
     await expect.poll(() => seen.includes('board.changed'), { timeout: 3000 }).toBe(true)
+  })
+})
+
+describe('the daily report', () => {
+  it('is made at 19:30 once, with its four sheets, and on demand for any day', async () => {
+    call('op1', sh('2026-11-24T10:00:00'), { talk: 60, connected: true, success: true })
+    expect(await env.core.reports.tick()).toBeNull()
+    env.clock.set(sh('2026-11-24T19:30:00'))
+    expect(await env.core.reports.tick()).toBe('2026-11-24')
+    expect(await env.core.reports.tick()).toBeNull()
+    sup = await loginAs(env.core, 'supervisor')
+    expect(await ok(sup.invoke('reports.dailyList', {}))).toMatchObject([{ day: '2026-11-24' }])
+    const r = await ok<{ token: string; fileName: string }>(sup.invoke('reports.daily', { day: '2026-11-24' }))
+    expect(r.fileName).toBe('日报-2026-11-24.xlsx')
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from((await ok<{ data: string }>(sup.invoke('downloads.read', { token: r.token }))).data, 'base64') as never)
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['坐席报表', '转化漏斗', '号码质量', '当日成功单'])
+    expect(wb.worksheets[0].getRow(2).getCell(2).value).toBe(1)
+    expect(wb.worksheets[3].rowCount).toBe(2)
+    // another day, on demand
+    expect(await ok(sup.invoke('reports.daily', { day: '2026-11-23' }))).toMatchObject({ fileName: '日报-2026-11-23.xlsx' })
   })
 })
 

@@ -121,8 +121,8 @@ export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles,
   return { file, fileName: `${t('dispatch.package.name')}-${day}.zip`, successes: rows.length, sheet, sheetName }
 }
 
-/** Sends the package to the configured receivers: the sheet, and the ZIP with the sheet and the recordings. */
-export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, day: string, locale: Locale): Promise<string[]> {
+/** Sends the package to the configured receivers: the sheet, the ZIP with the sheet and the recordings, and the day's report. */
+export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, day: string, locale: Locale, report: { file: string; fileName: string } | null = null): Promise<string[]> {
   const s = smtp.get()
   if (!s.host || !s.to.length || !s.from) throw new AppError('INVALID_INPUT', 'errors.smtpNotConfigured')
   const pass = smtp.password()
@@ -136,7 +136,8 @@ export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, d
       text: t('dispatch.package.body', { day, count: pkg.successes, mb: (statSync(pkg.file).size / 1e6).toFixed(1) }),
       attachments: [
         { filename: pkg.sheetName, content: pkg.sheet, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-        { filename: pkg.fileName, path: pkg.file, contentType: 'application/zip' }
+        { filename: pkg.fileName, path: pkg.file, contentType: 'application/zip' },
+        ...(report ? [{ filename: report.fileName, path: report.file, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }] : [])
       ]
     })
   } finally {

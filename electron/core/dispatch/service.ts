@@ -82,6 +82,9 @@ interface FollowUpRow {
 export class DispatchService {
   private db: Database.Database
 
+  /** The day's daily report (reports), attached to the success package's e-mail. */
+  dailyReport: ((day: string, locale: Locale) => Promise<{ file: string; fileName: string }>) | null = null
+
   constructor(
     private deps: CoreDeps,
     private settings: () => Settings,
@@ -467,7 +470,8 @@ export class DispatchService {
     const pkg = await buildSuccessPackage(this.deps, this.files, day, locale)
     const at = this.now().toISOString()
     try {
-      const sentTo = await mailSuccessPackage(this.smtp, pkg, day, locale)
+      const report = this.dailyReport ? await this.dailyReport(day, locale) : null
+      const sentTo = await mailSuccessPackage(this.smtp, pkg, day, locale, report)
       this.db
         .prepare(
           `INSERT INTO success_packages (day, successes, sent_to, sent_at, error, tried_at) VALUES (?, ?, ?, ?, NULL, ?)

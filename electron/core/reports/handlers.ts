@@ -2,19 +2,33 @@ import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import type { DownloadStore } from '../downloads'
 import type { ReportsService } from './service'
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export function createReportsHandlers(deps: CoreDeps, reports: ReportsService, downloads: DownloadStore): DomainHandlers<'reports'> {
   return {
     'reports.live': () => reports.live(),
-    'reports.operators': (input) => reports.operators(input.from, input.to),
+    'reports.operators': (input) => reports.operators(input.from, input.to, input.campaignId),
     'reports.funnel': (input) => reports.funnel(input.from, input.to),
     'reports.numberQuality': (input) => reports.numberQuality(input.from, input.to),
+    'reports.dailyList': () => reports.dailyList(),
+    'reports.daily': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const r = await reports.daily(input.day, ctx.conn.locale, input.fresh)
+      // the kept file stays: the download gets a copy
+      const copy = join(deps.dataDir, 'exports', `daily-${input.day}-${Date.now()}.xlsx`)
+      mkdirSync(dirname(copy), { recursive: true })
+      copyFileSync(r.file, copy)
+      return { token: downloads.offer({ file: copy, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }), fileName: r.fileName }
+    },
     'reports.export': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await reports.exportXlsx(input.report, input.from, input.to, ctx.conn.locale)
+      const r = await reports.exportXlsx(input.report, input.from, input.to, ctx.conn.locale, input.campaignId)
       deps.audit.write({ userId: user.id, username: user.username, action: 'reports.export', entity: 'report', details: { report: input.report, from: input.from, to: input.to }, source: ctx.conn.source })
       return {
-        token: downloads.offer({ file: r.file, name: r.fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', deleteAfter: true, userId: user.id }),
+        token: downloads.offer({ file: r.file, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }),
         fileName: r.fileName
       }
     }

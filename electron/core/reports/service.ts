@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { FUNNEL_STEPS, type Live, type Locale, type OperatorRow, type Output, type Settings } from '../../../shared/contract'
-import { localTime } from '../../../shared/domain/calling-time'
+import { addDays, atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { translate } from '../../../shared/i18n'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
@@ -29,20 +29,17 @@ export class ReportsService {
   live(): Live {
     const now = this.deps.clock.now()
     const iso = now.toISOString()
-    const { from, to } = this.desk.todayBounds()
+    const { from, to, day } = this.desk.todayBounds()
+    // today's figures from the daily figures the triggers keep
     const operators = (
       this.db
         .prepare(
           `SELECT u.id, u.display_name AS name, s.state, s.reason, s.started_at AS since,
-             (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
-             (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
-                FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
-             (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
-             (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes
-           FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL
-           WHERE u.role = 'operator' AND u.disabled = 0 ORDER BY u.display_name`
+             coalesce(sum(d.calls), 0) AS calls, coalesce(sum(d.talk_sec), 0) AS talk, coalesce(sum(d.connected), 0) AS connected, coalesce(sum(d.successes), 0) AS successes
+           FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL LEFT JOIN operator_days d ON d.operator_id = u.id AND d.day = @day
+           WHERE u.role = 'operator' AND u.disabled = 0 GROUP BY u.id ORDER BY u.display_name`
         )
-        .all({ from, to }) as { id: number; name: string; state: Live['operators'][number]['state'] | null; reason: string | null; since: string | null; calls: number; talk: number; connected: number; successes: number }[]
+        .all({ day }) as { id: number; name: string; state: Live['operators'][number]['state'] | null; reason: string | null; since: string | null; calls: number; talk: number; connected: number; successes: number }[]
     ).map((o) => {
       return {
         operatorId: o.id,
@@ -113,31 +110,31 @@ export class ReportsService {
     return a.minutes === 0 && b.minutes === 0 ? { first: a.day, end: b.day } : null
   }
 
-  operators(from: string, to: string): OperatorRow[] {
+  operators(from: string, to: string, campaignId?: number): OperatorRow[] {
     const now = this.deps.clock.now().toISOString()
     const days = this.wholeDays(from, to)
     // Whole days sum the daily figures kept as calls and outcomes happen; a period cut inside a day counts the calls.
     const counts = days
-      ? `coalesce((SELECT sum(d.calls) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS calls,
-         coalesce((SELECT sum(d.answered) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS answered,
-         coalesce((SELECT sum(d.talk_sec) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS talk,
-         coalesce((SELECT sum(d.connected) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS connected,
-         coalesce((SELECT sum(d.successes) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end), 0) AS successes`
-      : `(SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS calls,
-         (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to) AS answered,
+      ? `coalesce((SELECT sum(d.calls) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS calls,
+         coalesce((SELECT sum(d.answered) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS answered,
+         coalesce((SELECT sum(d.talk_sec) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS talk,
+         coalesce((SELECT sum(d.connected) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS connected,
+         coalesce((SELECT sum(d.successes) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS successes`
+      : `(SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS calls,
+         (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS answered,
          (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
-            FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to) AS talk,
-         (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS connected,
-         (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to) AS successes`
+            FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS talk,
+         (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to AND (@campaign IS NULL OR o.campaign_id = @campaign)) AS connected,
+         (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to AND (@campaign IS NULL OR o.campaign_id = @campaign)) AS successes`
     const rows = this.db
       .prepare(
         `SELECT u.id, u.display_name AS name, ${counts},
-           (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS reviews,
-           (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_avg,
-           (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to) AS qa_pass
+           (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS reviews,
+           (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_avg,
+           (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
          FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`
       )
-      .all({ from, to, first: days?.first ?? null, end: days?.end ?? null }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
+      .all({ from, to, first: days?.first ?? null, end: days?.end ?? null, campaign: campaignId ?? null }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
     // Time in a state inside the period (a state still open runs until now).
     const states = this.db
       .prepare(
@@ -219,15 +216,75 @@ export class ReportsService {
     }))
   }
 
+  /**
+   * The daily report of a centre's day: operators, the funnel of the day's batches, number quality
+   * and the day's successes, one sheet each; kept under reports/ (made again when asked afresh).
+   */
+  async daily(day: string, locale: Locale, fresh = false): Promise<{ file: string; fileName: string }> {
+    const t = (k: string) => translate(locale, k)
+    const fileName = `${t('reports.dailyName')}-${day}.xlsx`
+    const kept = this.db.prepare('SELECT file FROM daily_reports WHERE day = ?').pluck().get(day) as string | undefined
+    if (kept && !fresh && existsSync(kept)) return { file: kept, fileName }
+    const tz = this.settings().timeZone
+    const from = atLocal(day, 0, tz).toISOString()
+    const to = atLocal(addDays(day, 1), 0, tz).toISOString()
+    const wb = new ExcelJS.Workbook()
+    const ops = wb.addWorksheet(t('reports.operators'))
+    const oc = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
+    ops.addRow(oc.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
+    for (const r of this.operators(from, to)) ops.addRow(oc.map((c) => r[c]))
+    const fun = wb.addWorksheet(t('reports.funnel'))
+    fun.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
+    for (const st of this.funnel(from, to).steps) fun.addRow([t(`reports.steps.${st.step}`), st.count, st.rate])
+    const nq = wb.addWorksheet(t('reports.numberQuality'))
+    const qc = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
+    nq.addRow(qc.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
+    for (const r of this.numberQuality(from, to)) nq.addRow(qc.map((c) => r[c]))
+    const suc = wb.addWorksheet(t('reports.successes'))
+    suc.addRow([t('dispatch.package.successAt'), t('dispatch.package.customer'), t('dispatch.package.district'), t('dispatch.package.visitAt'), t('dispatch.package.operator')]).font = { bold: true }
+    const successes = this.db
+      .prepare(
+        `SELECT o.at, l.name, d.name AS district, o.visit_at, u.display_name AS operator FROM outcomes o JOIN leads l ON l.id = o.lead_id
+         LEFT JOIN districts d ON d.code = o.district_code JOIN users u ON u.id = o.operator_id
+         WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ? ORDER BY o.at`
+      )
+      .all(from, to) as { at: string; name: string; district: string | null; visit_at: string | null; operator: string }[]
+    for (const r of successes) suc.addRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
+    for (const ws of wb.worksheets) ws.columns.forEach((c) => (c.width = 14))
+    const dir = join(this.deps.dataDir, 'reports')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `daily-${day}.xlsx`)
+    await wb.xlsx.writeFile(file)
+    this.db
+      .prepare('INSERT INTO daily_reports (day, file, created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET file = excluded.file, created_at = excluded.created_at')
+      .run(day, file, this.deps.clock.now().toISOString())
+    return { file, fileName }
+  }
+
+  dailyList(): { day: string; createdAt: string }[] {
+    return this.db.prepare('SELECT day, created_at AS createdAt FROM daily_reports ORDER BY day DESC LIMIT 400').all() as { day: string; createdAt: string }[]
+  }
+
+  /** The schedule (every minute): today's report once the daily time has come. Returns the day made, if any. */
+  async tick(): Promise<string | null> {
+    const s = this.settings()
+    const now = this.deps.clock.now()
+    const l = localTime(now, s.timeZone)
+    if (l.minutes < hhmmToMinutes(s.reports.dailyAt)) return null
+    if (this.db.prepare('SELECT 1 FROM daily_reports WHERE day = ?').get(l.day)) return null
+    await this.daily(l.day, s.defaultLocale)
+    return l.day
+  }
+
   /** The report as an XLSX: the same figures the screen shows, in the caller's language. */
-  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality', from: string, to: string, locale: Locale): Promise<{ file: string; fileName: string }> {
+  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality', from: string, to: string, locale: Locale, campaignId?: number): Promise<{ file: string; fileName: string }> {
     const t = (k: string) => translate(locale, k)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t(`reports.${report}`))
     if (report === 'operators') {
       const cols = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
       ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
-      for (const r of this.operators(from, to)) ws.addRow(cols.map((c) => r[c]))
+      for (const r of this.operators(from, to, campaignId)) ws.addRow(cols.map((c) => r[c]))
       for (const c of [4, 8, 11]) ws.getColumn(c).numFmt = '0.0%'
     } else if (report === 'numberQuality') {
       const cols = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const

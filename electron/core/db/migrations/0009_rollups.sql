@@ -1,16 +1,17 @@
 -- 0009: figures kept as things happen, so that reports over a week or a month sum a few thousand
--- rows instead of millions of calls: per operator and day (the centre's calendar day, from the
+-- rows instead of millions of calls: per operator, day and campaign (the centre's calendar day, from the
 -- time-zone setting), and the funnel per import batch (each lead's steps as bits, counted once).
 
 CREATE TABLE operator_days (
   operator_id INTEGER NOT NULL,
   day         TEXT NOT NULL,
+  campaign_id INTEGER NOT NULL,
   calls       INTEGER NOT NULL DEFAULT 0,   -- real (SIP) calls started that day
   answered    INTEGER NOT NULL DEFAULT 0,
   talk_sec    REAL NOT NULL DEFAULT 0,
   connected   INTEGER NOT NULL DEFAULT 0,   -- outcomes saved that day (simulated never)
   successes   INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (operator_id, day)
+  PRIMARY KEY (operator_id, day, campaign_id)
 ) STRICT, WITHOUT ROWID;
 
 -- A lead's steps: 1 dialed, 2 contacted, 4 accepted, 8 QA passed (released to dispatch),
@@ -28,18 +29,25 @@ CREATE TABLE batch_funnel (
   followed_up INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX agent_states_started ON agent_states (started_at);
+
+-- The daily reports made (on schedule or on demand), kept as files under reports/.
+CREATE TABLE daily_reports (
+  day        TEXT PRIMARY KEY,
+  file       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
 CREATE INDEX import_batches_created ON import_batches (created_at);
 
 -- What happened before this version, counted once.
-INSERT INTO operator_days (operator_id, day, calls, answered, talk_sec)
-  SELECT operator_id, local_day(started_at, (SELECT value FROM settings WHERE key = 'timeZone')) AS d, count(*),
+INSERT INTO operator_days (operator_id, day, campaign_id, calls, answered, talk_sec)
+  SELECT operator_id, local_day(started_at, (SELECT value FROM settings WHERE key = 'timeZone')) AS d, coalesce(campaign_id, 0) AS cid, count(*),
     count(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 END),
     coalesce(sum(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN (julianday(ended_at) - julianday(answered_at)) * 86400 END), 0)
-  FROM calls WHERE line = 'sip' GROUP BY operator_id, d;
-INSERT INTO operator_days (operator_id, day, connected, successes)
-  SELECT operator_id, local_day(at, (SELECT value FROM settings WHERE key = 'timeZone')) AS d, sum(connected), sum(success)
-  FROM outcomes WHERE simulated = 0 GROUP BY operator_id, d
-  ON CONFLICT (operator_id, day) DO UPDATE SET connected = excluded.connected, successes = excluded.successes;
+  FROM calls WHERE line = 'sip' GROUP BY operator_id, d, cid;
+INSERT INTO operator_days (operator_id, day, campaign_id, connected, successes)
+  SELECT operator_id, local_day(at, (SELECT value FROM settings WHERE key = 'timeZone')) AS d, campaign_id, sum(connected), sum(success)
+  FROM outcomes WHERE simulated = 0 GROUP BY operator_id, d, campaign_id
+  ON CONFLICT (operator_id, day, campaign_id) DO UPDATE SET connected = excluded.connected, successes = excluded.successes;
 UPDATE leads SET milestones =
     (attempts > 0)
   | (EXISTS (SELECT 1 FROM outcomes o WHERE o.lead_id = leads.id AND o.connected = 1 AND o.simulated = 0)) << 1
@@ -57,21 +65,21 @@ INSERT INTO batch_funnel (batch_id, dialed, contacted, accepted, qa_passed, assi
 
 -- From now on, as it happens.
 CREATE TRIGGER calls_days_insert AFTER INSERT ON calls WHEN NEW.line = 'sip' BEGIN
-  INSERT INTO operator_days (operator_id, day, calls, answered, talk_sec)
-  VALUES (NEW.operator_id, local_day(NEW.started_at, (SELECT value FROM settings WHERE key = 'timeZone')), 1,
+  INSERT INTO operator_days (operator_id, day, campaign_id, calls, answered, talk_sec)
+  VALUES (NEW.operator_id, local_day(NEW.started_at, (SELECT value FROM settings WHERE key = 'timeZone')), coalesce(NEW.campaign_id, 0), 1,
     NEW.answered_at IS NOT NULL AND NEW.ended_at IS NOT NULL,
     CASE WHEN NEW.answered_at IS NOT NULL AND NEW.ended_at IS NOT NULL THEN (julianday(NEW.ended_at) - julianday(NEW.answered_at)) * 86400 ELSE 0 END)
-  ON CONFLICT (operator_id, day) DO UPDATE SET calls = calls + 1, answered = answered + excluded.answered, talk_sec = talk_sec + excluded.talk_sec;
+  ON CONFLICT (operator_id, day, campaign_id) DO UPDATE SET calls = calls + 1, answered = answered + excluded.answered, talk_sec = talk_sec + excluded.talk_sec;
 END;
 CREATE TRIGGER calls_days_end AFTER UPDATE OF ended_at ON calls
 WHEN NEW.line = 'sip' AND OLD.ended_at IS NULL AND NEW.ended_at IS NOT NULL AND NEW.answered_at IS NOT NULL BEGIN
   UPDATE operator_days SET answered = answered + 1, talk_sec = talk_sec + (julianday(NEW.ended_at) - julianday(NEW.answered_at)) * 86400
-  WHERE operator_id = NEW.operator_id AND day = local_day(NEW.started_at, (SELECT value FROM settings WHERE key = 'timeZone'));
+  WHERE operator_id = NEW.operator_id AND day = local_day(NEW.started_at, (SELECT value FROM settings WHERE key = 'timeZone')) AND campaign_id = coalesce(NEW.campaign_id, 0);
 END;
 CREATE TRIGGER outcomes_days AFTER INSERT ON outcomes WHEN NEW.simulated = 0 BEGIN
-  INSERT INTO operator_days (operator_id, day, connected, successes)
-  VALUES (NEW.operator_id, local_day(NEW.at, (SELECT value FROM settings WHERE key = 'timeZone')), NEW.connected, NEW.success)
-  ON CONFLICT (operator_id, day) DO UPDATE SET connected = connected + excluded.connected, successes = successes + excluded.successes;
+  INSERT INTO operator_days (operator_id, day, campaign_id, connected, successes)
+  VALUES (NEW.operator_id, local_day(NEW.at, (SELECT value FROM settings WHERE key = 'timeZone')), NEW.campaign_id, NEW.connected, NEW.success)
+  ON CONFLICT (operator_id, day, campaign_id) DO UPDATE SET connected = connected + excluded.connected, successes = successes + excluded.successes;
 END;
 
 CREATE TRIGGER leads_funnel AFTER UPDATE OF milestones ON leads WHEN NEW.milestones <> OLD.milestones BEGIN

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { Alert, Button, Card, DatePicker, Space, Table, Tabs, Typography } from 'antd'
+import { Alert, Button, Card, DatePicker, Select, Space, Table, Tabs, Typography } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import dayjs, { type Dayjs } from 'dayjs'
@@ -10,7 +10,7 @@ import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { Chart } from '../../ui/Chart'
 
-type Tab = 'operators' | 'funnel' | 'numberQuality'
+type Tab = 'operators' | 'funnel' | 'numberQuality' | 'daily'
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 
@@ -21,11 +21,14 @@ export function ReportsPage() {
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('day'), dayjs().endOf('day')])
   const [error, setError] = useState<unknown>(null)
   const [tab, setTab] = useState<Tab>('operators')
+  const [campaignId, setCampaignId] = useState<number | undefined>()
+  const campaigns = useQuery({ queryKey: ['campaigns.list'], queryFn: () => api.invoke('campaigns.list', {}) })
   const period = { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').add(1, 'ms').toISOString() }
   const exportXlsx = async () => {
     setError(null)
     try {
-      const r = await api.invoke('reports.export', { report: tab, ...period })
+      if (tab === 'daily') return
+      const r = await api.invoke('reports.export', { report: tab, ...period, ...(tab === 'operators' && campaignId ? { campaignId } : {}) })
       await download(api, r.token, r.fileName)
     } catch (err) {
       setError(err)
@@ -39,6 +42,16 @@ export function ReportsPage() {
         <Space wrap>
           <span>{t('reports.period')}</span>
           <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} aria-label={t('reports.period')} />
+          {tab === 'operators' && (
+            <Select
+              allowClear
+              placeholder={t('reports.allCampaigns')}
+              style={{ width: 150 }}
+              value={campaignId}
+              onChange={setCampaignId}
+              options={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            />
+          )}
           <Button icon={<DownloadOutlined />} onClick={exportXlsx} data-testid="export-report">
             {t('reports.export')}
           </Button>
@@ -50,19 +63,20 @@ export function ReportsPage() {
         activeKey={tab}
         onChange={(k) => setTab(k as Tab)}
         items={[
-          { key: 'operators', label: t('reports.operators'), children: <Operators period={period} /> },
+          { key: 'operators', label: t('reports.operators'), children: <Operators period={period} campaignId={campaignId} /> },
           { key: 'funnel', label: t('reports.funnel'), children: <Funnel period={period} /> },
-          { key: 'numberQuality', label: t('reports.numberQuality'), children: <NumberQuality period={period} /> }
+          { key: 'numberQuality', label: t('reports.numberQuality'), children: <NumberQuality period={period} /> },
+          { key: 'daily', label: t('reports.dailyTab'), children: <DailyReports onError={setError} /> }
         ]}
       />
     </Card>
   )
 }
 
-function Operators({ period }: { period: { from: string; to: string } }) {
+function Operators({ period, campaignId }: { period: { from: string; to: string }; campaignId?: number }) {
   const { t } = useTranslation()
   const api = useApi()
-  const q = useQuery({ queryKey: ['reports.operators', period], queryFn: () => api.invoke('reports.operators', period) })
+  const q = useQuery({ queryKey: ['reports.operators', period, campaignId], queryFn: () => api.invoke('reports.operators', { ...period, ...(campaignId ? { campaignId } : {}) }) })
   const rows = useMemo(() => q.data ?? [], [q.data])
   const option = useMemo(
     () => ({
@@ -176,5 +190,43 @@ function NumberQuality({ period }: { period: { from: string; to: string } }) {
         { title: t('reports.cols.badShare'), dataIndex: 'badShare', render: pct }
       ]}
     />
+  )
+}
+
+function DailyReports({ onError }: { onError: (e: unknown) => void }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const list = useQuery({ queryKey: ['reports.dailyList'], queryFn: () => api.invoke('reports.dailyList', {}) })
+  const settings = useQuery({ queryKey: ['settings.get'], queryFn: () => api.invoke('settings.get', {}) })
+  const get = async (day: string, fresh: boolean) => {
+    try {
+      const r = await api.invoke('reports.daily', { day, fresh })
+      await download(api, r.token, r.fileName)
+      await list.refetch()
+    } catch (err) {
+      onError(err)
+    }
+  }
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space>
+        <Button type="primary" onClick={() => get(dayjs().format('YYYY-MM-DD'), true)}>
+          {t('reports.makeDaily')}
+        </Button>
+        <Typography.Text type="secondary">{t('reports.dailyHint', { at: settings.data?.reports.dailyAt ?? '19:30' })}</Typography.Text>
+      </Space>
+      <Table
+        size="small"
+        rowKey="day"
+        pagination={{ pageSize: 31 }}
+        loading={list.isLoading}
+        dataSource={list.data ?? []}
+        columns={[
+          { title: t('reports.period'), dataIndex: 'day' },
+          { title: '', dataIndex: 'createdAt', render: (x: string) => new Date(x).toLocaleString() },
+          { title: '', key: 'dl', render: (_, r) => <Button size="small" icon={<DownloadOutlined />} onClick={() => get(r.day, false)}>{t('reports.download')}</Button> }
+        ]}
+      />
+    </Space>
   )
 }
