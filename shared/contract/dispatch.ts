@@ -191,7 +191,7 @@ export const dispatchMethods = defineMethods({
         signed: z.number().int(),
         followedUp: z.number().int()
       }),
-      districts: z.array(z.object({ district: z.string(), dispatched: z.number().int(), assigned: z.number().int(), visited: z.number().int(), signed: z.number().int() })),
+      districts: z.array(z.object({ district: z.string(), dispatched: z.number().int(), assigned: z.number().int(), visited: z.number().int(), signed: z.number().int(), hoursToVisit: z.number().nullable() })),
       agents: z.array(
         z.object({ agent: z.string(), district: z.string(), assigned: z.number().int(), visited: z.number().int(), signed: z.number().int(), satisfied: z.number().int(), complaints: z.number().int() })
       ),

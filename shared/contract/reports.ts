@@ -122,7 +122,7 @@ export const reportsMethods = defineMethods({
   },
   'reports.export': {
     summary: 'A report as an XLSX whose cells are the figures on the screen.',
-    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality']), ...range, campaignId: idSchema.optional() }).strict(),
+    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality', 'districts']), ...range, campaignId: idSchema.optional() }).strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),
     roles: MANAGERS
   }

@@ -649,7 +649,7 @@ export const en: Catalog = {
     states: { new: 'To assign', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', not_interested: 'Not interested', absent: 'Customer absent' },
     late: { assign: 'Assignment late', confirm: 'Report late' },
     chain: { successes: 'Successes', qaPassed: 'QA passed', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', followedUp: 'Followed up', late: 'Late' },
-    cols: { open: 'Open', district: 'District', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', agent: 'Field agent', satisfied: 'Satisfied', complaints: 'Complaints', done: 'Followed up', unreachable: 'Unreachable' },
+    cols: { open: 'Open', hoursToVisit: 'Hours to visit', district: 'District', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', agent: 'Field agent', satisfied: 'Satisfied', complaints: 'Complaints', done: 'Followed up', unreachable: 'Unreachable' },
     ui: {
       customer: 'Customer',
       district: 'District',
@@ -761,6 +761,7 @@ export const en: Catalog = {
     assignBy: 'Assigned by (next day)'
   },
   reports: {
+    districts: 'Districts and agents',
     dailyName: 'daily-report',
     successes: 'Successes of the day',
     dailyTab: 'Daily reports',

@@ -647,7 +647,7 @@ export const zhCN = {
     states: { new: '待分配', assigned: '已分配', visited: '已拜访', signed: '已签单', not_interested: '无意向', absent: '客户不在' },
     late: { assign: '分配超时', confirm: '回报超时' },
     chain: { successes: '约访成功', qaPassed: '质检通过', dispatched: '已派单', assigned: '已分配', visited: '已拜访', signed: '已签单', followedUp: '已回访', late: '超时待办' },
-    cols: { open: '待拜访', district: '区县', dispatched: '派单', assigned: '已分配', visited: '已拜访', signed: '签单', agent: '地面人员', satisfied: '满意', complaints: '投诉', done: '已回访', unreachable: '未接通' },
+    cols: { open: '待拜访', hoursToVisit: '平均拜访用时（小时）', district: '区县', dispatched: '派单', assigned: '已分配', visited: '已拜访', signed: '签单', agent: '地面人员', satisfied: '满意', complaints: '投诉', done: '已回访', unreachable: '未接通' },
     ui: {
       customer: '客户',
       district: '区县',
@@ -759,6 +759,7 @@ export const zhCN = {
     assignBy: '次日分配截止时间'
   },
   reports: {
+    districts: '区县与地面人员',
     dailyName: '日报',
     successes: '当日成功单',
     dailyTab: '日报',

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { hubNow, loginUi, newOperator } from './support'
+import { campaignForNewOperator, hubNow, loginUi } from './support'
 
 test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({ browser }) => {
   test.setTimeout(120_000)
-  const op = await newOperator('wall')
+  const n = String(Date.now() % 10_000_000).padStart(7, '0')
+  const { op } = await campaignForNewOperator(`看板${n}`, {}, `姓名,手机\n看板客户${n},1705${n}\n`, 'wall')
   const supCtx = await browser.newContext()
   const opCtx = await browser.newContext()
   try {
@@ -20,6 +21,7 @@ test('the wallboard follows an operator in another browser as they take a call a
     await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 15_000 })
     await expect(row).toContainText('就绪', { timeout: 10_000 })
     await page.keyboard.press('Alt+N')
+    await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(`看板客户${n}`)
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
     await expect(row).toContainText('通话中', { timeout: 10_000 })

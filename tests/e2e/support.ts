@@ -102,8 +102,20 @@ export async function campaignForNewOperator(name: string, settings: Record<stri
     const { uploadId } = await must<{ uploadId: string }>(sup, 'uploads.begin', { name: 'leads.csv', size: bytes.length })
     await must(sup, 'uploads.chunk', { uploadId, offset: 0, data: bytes.toString('base64') })
     const preview = await must<{ mapping: (string | null)[] }>(sup, 'leads.previewImport', { uploadId, source: name })
-    const job = await must<{ jobId: string }>(sup, 'leads.import', { uploadId, source: name, policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
-    await expect.poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job.jobId })).state).toBe('done')
+    // one import at a time on the hub: a test in the other worker may be importing now
+    let job: { jobId: string } | undefined
+    await expect
+      .poll(
+        async () => {
+          const r = await sup.call('leads.import', { uploadId, source: name, policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
+          if (r.ok) job = r.value as { jobId: string }
+          else if (r.error.key !== 'errors.importRunning') throw new Error(`leads.import: ${r.error.message}`)
+          return job !== undefined
+        },
+        { timeout: 60_000, intervals: [250, 500, 1000] }
+      )
+      .toBe(true)
+    await expect.poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job!.jobId })).state).toBe('done')
     const op = await newOperator(prefix)
     const opId = (await must<{ id: number; username: string }[]>(sup, 'users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
     const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10) // Nanning's today

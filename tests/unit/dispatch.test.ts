@@ -179,8 +179,17 @@ describe('the field agent and the follow-up', () => {
     const checks = { identity: 'yes', bought: 'yes', readDocuments: 'yes', coverage: 'yes', surrender: 'yes', coolingOff: 'yes', payment: 'yes' }
     const done = await ok<FollowUp>(op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks }))
     expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '王芳' })
-    const board = await ok<{ chain: Record<string, number> }>(sup.invoke('dispatch.board', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-26T00:00:00').toISOString() }))
+    const board = await ok<{ chain: Record<string, number>; districts: { district: string; hoursToVisit: number | null }[] }>(
+      sup.invoke('dispatch.board', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-26T00:00:00').toISOString() })
+    )
     expect(board.chain).toMatchObject({ successes: 2, dispatched: 2, assigned: 1, visited: 1, signed: 1, followedUp: 1 })
+    // released Monday ~10:00, reported Wednesday 11:30: about 49 hours to the visit
+    expect(board.districts.find((d) => d.district === '青秀区')!.hoursToVisit).toBeGreaterThan(48)
+    const x = await ok<{ token: string }>(sup.invoke('reports.export', { report: 'districts', from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-26T00:00:00').toISOString() }))
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from((await ok<{ data: string }>(sup.invoke('downloads.read', { token: x.token }))).data, 'base64') as never)
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['区县与地面人员', '按地面人员'])
+    expect(wb.worksheets[1].getRow(2).values).toContain('蒙志刚')
     const report = await ok<{ agent: string; satisfied: number }[]>(sup.invoke('followUps.report', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-30T00:00:00').toISOString() }))
     expect(report).toMatchObject([{ agent: '蒙志刚', satisfied: 1 }])
   })

@@ -105,6 +105,18 @@ describe('the operator report', () => {
   })
 })
 
+describe('the centre’s time zone', () => {
+  it('decides the day a call counts on', async () => {
+    await ok((await loginAs(env.core, 'admin')).invoke('settings.update', { timeZone: 'America/New_York' }))
+    // 03:00 UTC on the 24th is 22:00 on the 23rd in New York
+    call('op1', '2026-11-24T03:00:00.000Z', { talk: 20, connected: true })
+    const ny = (day: string, next: string) => ({ from: `${day}T05:00:00.000Z`, to: `${next}T05:00:00.000Z` }) // New York midnights (EST)
+    expect((await ok<OperatorRow[]>(sup.invoke('reports.operators', ny('2026-11-23', '2026-11-24')))).find((r) => r.operator === '王芳')).toMatchObject({ calls: 1, connected: 1, talkSec: 20 })
+    expect((await ok<OperatorRow[]>(sup.invoke('reports.operators', ny('2026-11-24', '2026-11-25')))).find((r) => r.operator === '王芳')).toBeUndefined()
+    expect(env.core.db.prepare('SELECT day FROM operator_days WHERE operator_id = ?').pluck().all(uid('op1'))).toEqual(['2026-11-23'])
+  })
+})
+
 describe('the funnel', () => {
   it('follows the leads imported in the period step by step, by batch; rates against the step before', async () => {
     const db = env.core.db

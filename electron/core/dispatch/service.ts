@@ -434,11 +434,12 @@ export class DispatchService {
       .get(from, to) as { successes: number; qa_passed: number; dispatched: number; assigned: number; visited: number; signed: number; followed_up: number }
     const districts = this.db
       .prepare(
-        `SELECT di.name AS district, count(*) AS dispatched, sum(d.agent_id IS NOT NULL) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed
+        `SELECT di.name AS district, count(*) AS dispatched, sum(d.agent_id IS NOT NULL) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed,
+           round(avg(CASE WHEN d.state IN ('visited', 'signed') THEN (julianday(d.reported_at) - julianday(d.created_at)) * 24 END), 1) AS hours_to_visit
          FROM dispatches d JOIN outcomes o ON o.id = d.outcome_id JOIN districts di ON di.code = d.district_code
          WHERE o.at >= ? AND o.at < ? GROUP BY di.code ORDER BY di.code`
       )
-      .all(from, to) as { district: string; dispatched: number; assigned: number; visited: number; signed: number }[]
+      .all(from, to) as { district: string; dispatched: number; assigned: number; visited: number; signed: number; hours_to_visit: number | null }[]
     const agents = this.db
       .prepare(
         `SELECT au.display_name AS agent, di.name AS district, count(*) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed,
@@ -457,7 +458,7 @@ export class DispatchService {
       .get({ now }) as { assign: number; confirm: number; follow_ups: number }
     return {
       chain: { successes: chain.successes, qaPassed: chain.qa_passed, dispatched: chain.dispatched, assigned: chain.assigned, visited: chain.visited, signed: chain.signed, followedUp: chain.followed_up },
-      districts,
+      districts: districts.map(({ hours_to_visit, ...d }) => ({ ...d, hoursToVisit: hours_to_visit })),
       agents,
       late: { assign: late.assign, confirm: late.confirm, followUps: late.follow_ups }
     }

@@ -15,6 +15,9 @@ const rate = (n: number, d: number) => (d ? +(n / d).toFixed(4) : 0)
  * period. Simulated (training) calls never count.
  */
 export class ReportsService {
+  /** The dispatch board's districts and agents (dispatch), for their export. */
+  dispatchBoard: ((from: string, to: string) => Output<'dispatch.board'>) | null = null
+
   constructor(
     private deps: CoreDeps,
     private desk: DeskService,
@@ -277,7 +280,7 @@ export class ReportsService {
   }
 
   /** The report as an XLSX: the same figures the screen shows, in the caller's language. */
-  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality', from: string, to: string, locale: Locale, campaignId?: number): Promise<{ file: string; fileName: string }> {
+  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality' | 'districts', from: string, to: string, locale: Locale, campaignId?: number): Promise<{ file: string; fileName: string }> {
     const t = (k: string) => translate(locale, k)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t(`reports.${report}`))
@@ -286,6 +289,16 @@ export class ReportsService {
       ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
       for (const r of this.operators(from, to, campaignId)) ws.addRow(cols.map((c) => r[c]))
       for (const c of [4, 8, 11]) ws.getColumn(c).numFmt = '0.0%'
+    } else if (report === 'districts' && this.dispatchBoard) {
+      const b = this.dispatchBoard(from, to)
+      const dc = ['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'] as const
+      ws.addRow(dc.map((c) => t(`dispatch.cols.${c}`))).font = { bold: true }
+      for (const r of b.districts) ws.addRow(dc.map((c) => r[c]))
+      const agents = wb.addWorksheet(t('dispatch.ui.agentsTab'))
+      const ac = ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'] as const
+      agents.addRow(ac.map((c) => t(`dispatch.cols.${c}`))).font = { bold: true }
+      for (const r of b.agents) agents.addRow(ac.map((c) => r[c]))
+      agents.columns.forEach((c) => (c.width = 14))
     } else if (report === 'numberQuality') {
       const cols = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
       ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }

@@ -44,6 +44,17 @@ export function DispatchBoardPage() {
         extra={
           <Space wrap>
             <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() =>
+                run(async () => {
+                  const r = await api.invoke('reports.export', { report: 'districts', ...period })
+                  await download(api, r.token, r.fileName)
+                })
+              }
+            >
+              {t('reports.export')}
+            </Button>
           </Space>
         }
       >
@@ -72,7 +83,7 @@ export function DispatchBoardPage() {
                   rowKey="district"
                   pagination={false}
                   dataSource={b?.districts ?? []}
-                  columns={(['district', 'dispatched', 'assigned', 'visited', 'signed'] as const).map((k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k }))}
+                  columns={(['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'] as const).map((k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k }))}
                 />
               )
             },
