@@ -171,9 +171,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (o.success) dispatch.release(o.leadId)
   }
   qa.onGatePassed = (leadId) => dispatch.release(leadId)
-  const reports = new ReportsService(deps, desk, campaigns, () => settings.get())
+  const reports = new ReportsService(deps, desk, campaigns, () => settings.get(), dispatch)
   dispatch.dailyReport = (day, locale) => reports.daily(day, locale)
-  reports.dispatchBoard = (from, to) => dispatch.board(from, to)
   recordings.agentMayListen = (userId, callId) => dispatch.agentMayListen(userId, callId)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()

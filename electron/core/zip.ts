@@ -1,6 +1,11 @@
 import { createWriteStream } from 'node:fs'
 import archiver from 'archiver'
 
+/** A file name safe on every file system (and inside a ZIP: no folders), keeping Chinese. */
+export function safeFileName(s: string): string {
+  return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40)
+}
+
 /** A ZIP written as files are added (stored, not compressed: audio does not compress), closed once. */
 export interface ZipWriter {
   add(path: string, name: string): void

@@ -117,9 +117,18 @@ export class CampaignsService {
   }
 
   currentScript(campaignId: number): Script | null {
+    return this.scriptWhere('campaign_id = ? ORDER BY version DESC LIMIT 1', campaignId)
+  }
+
+  /** One version of a script (the one a call started with). */
+  script(id: number): Script | null {
+    return this.scriptWhere('s.id = ?', id)
+  }
+
+  private scriptWhere(where: string, arg: number): Script | null {
     const r = this.db
-      .prepare('SELECT s.*, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE campaign_id = ? ORDER BY version DESC LIMIT 1')
-      .get(campaignId) as { id: number; campaign_id: number; version: number; title: string; body: string; created_at: string; username: string | null } | undefined
+      .prepare(`SELECT s.*, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE ${where}`)
+      .get(arg) as { id: number; campaign_id: number; version: number; title: string; body: string; created_at: string; username: string | null } | undefined
     if (!r) return null
     return { id: r.id, campaignId: r.campaign_id, version: r.version, title: r.title, body: scriptBodySchema.parse(JSON.parse(r.body)), createdAt: r.created_at, createdBy: r.username }
   }

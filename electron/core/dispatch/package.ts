@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { zipWriter } from '../zip'
+import { safeFileName, zipWriter } from '../zip'
 import ExcelJS from 'exceljs'
 import nodemailer from 'nodemailer'
 import type { Locale } from '../../../shared/contract'
@@ -104,7 +104,7 @@ export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles,
   let sheet: Buffer
   try {
     for (const r of rows) {
-      const rec = r.file && r.recording_id ? `${t('dispatch.package.recordings')}/${r.recording_id}-${r.name}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}` : ''
+      const rec = r.file && r.recording_id ? `${t('dispatch.package.recordings')}/${r.recording_id}-${safeFileName(r.name)}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}` : ''
       if (rec) zip.add(files.abs(deps.dataDir, r.file!), rec)
       ws.addRow([new Date(r.created_at), r.name, r.phone, r.address ?? '', r.district, new Date(r.visit_at), r.product_interest ?? '', r.operator, r.staff_no ?? '', r.agent ?? '', rec])
     }

@@ -417,8 +417,18 @@ export class DispatchService {
 
   // ——— the supervisors' view of the chain ———
 
+  /** What is late now: dispatches not assigned or not reported in time, follow-ups past due. */
+  lateCounts(): { assign: number; confirm: number; followUps: number } {
+    return this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM dispatches WHERE state = 'new' AND assign_due < @now) AS assign,
+           (SELECT count(*) FROM dispatches WHERE state = 'assigned' AND confirm_due < @now) AS confirm,
+           (SELECT count(*) FROM follow_ups WHERE state = 'open' AND due_at < @now) AS followUps`
+      )
+      .get({ now: this.now().toISOString() }) as { assign: number; confirm: number; followUps: number }
+  }
+
   board(from: string, to: string) {
-    const now = this.now().toISOString()
     const chain = this.db
       .prepare(
         `SELECT count(*) AS successes,
@@ -449,18 +459,12 @@ export class DispatchService {
          WHERE o.at >= ? AND o.at < ? GROUP BY au.id ORDER BY di.code, au.display_name`
       )
       .all(from, to) as { agent: string; district: string; assigned: number; visited: number; signed: number; satisfied: number; complaints: number }[]
-    const late = this.db
-      .prepare(
-        `SELECT (SELECT count(*) FROM dispatches WHERE state = 'new' AND assign_due < @now) AS assign,
-           (SELECT count(*) FROM dispatches WHERE state = 'assigned' AND confirm_due < @now) AS confirm,
-           (SELECT count(*) FROM follow_ups WHERE state = 'open' AND due_at < @now) AS follow_ups`
-      )
-      .get({ now }) as { assign: number; confirm: number; follow_ups: number }
+    const late = this.lateCounts()
     return {
       chain: { successes: chain.successes, qaPassed: chain.qa_passed, dispatched: chain.dispatched, assigned: chain.assigned, visited: chain.visited, signed: chain.signed, followedUp: chain.followed_up },
       districts: districts.map(({ hours_to_visit, ...d }) => ({ ...d, hoursToVisit: hours_to_visit })),
       agents,
-      late: { assign: late.assign, confirm: late.confirm, followUps: late.follow_ups }
+      late
     }
   }
 

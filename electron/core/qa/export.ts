@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { zipWriter, type ZipWriter } from '../zip'
+import { safeFileName, zipWriter, type ZipWriter } from '../zip'
 import ExcelJS from 'exceljs'
 import type { Locale, User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
@@ -10,10 +10,6 @@ import type { RecordingFiles } from '../recordings/store'
 import { webmToWav } from '../recordings/wav'
 import type { QaService } from './service'
 
-/** A name safe on every file system, keeping Chinese. */
-function safe(s: string): string {
-  return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40)
-}
 
 /** Where an export goes: a ZIP, or a folder; files added one by one, the sheet last, then closed. */
 type Sink = ZipWriter
@@ -66,7 +62,7 @@ export async function exportRecordings(
     let done = 0
     for (const { row, abs, storedSha } of rows) {
       const time = row.startedAt.replace(/[-:]/g, '').slice(0, 15)
-      const base = `${time}_${safe(row.operatorName)}_${safe(row.customerName ?? '-')}_${row.recordingId}`
+      const base = `${time}_${safeFileName(row.operatorName)}_${safeFileName(row.customerName ?? '-')}_${row.recordingId}`
       let name: string
       let path: string
       if (input.format === 'wav') {

@@ -17,19 +17,10 @@ export function createQaHandlers(
   folders: FolderGrants
 ): DomainHandlers<'qa' | 'scorecards'> & Pick<HandlerMap, 'recordings.export'> {
   const { db, audit } = deps
-  const recordingOf = (id: number) => {
-    const r = db.prepare('SELECT id, call_id, state FROM recordings WHERE id = ?').get(id) as { id: number; call_id: number; state: string } | undefined
-    if (!r) throw new AppError('NOT_FOUND')
-    return r
-  }
   return {
     'qa.library': (input, ctx) => qa.library(requireUser(ctx).user, input),
     'qa.queue': (input, ctx) => qa.queue(requireUser(ctx).user, input.limit),
-    'qa.claim': (input, ctx) => {
-      const c = qa.claim(requireUser(ctx).user, input.callId)
-      if (c) deps.events.emit('qa.changed', { callId: c.callId })
-      return c
-    },
+    'qa.claim': (input, ctx) => qa.claim(requireUser(ctx).user, input.callId),
     'qa.release': (input, ctx) => {
       qa.release(requireUser(ctx).user, input.callId)
       return { ok: true as const }
@@ -42,25 +33,25 @@ export function createQaHandlers(
     },
     'qa.context': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const rec = recordingOf(input.recordingId)
-      const call = qa.row(user, rec.id)
-      const { metrics: _m, ...callRow } = call
-      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE id = ?').pluck().get(rec.call_id) as number | null) ?? 1
-      const review = db.prepare('SELECT id FROM qa_reviews WHERE call_id = ?').pluck().get(rec.call_id) as number | undefined
+      const recording = recordings.withPeaks(input.recordingId)
+      const callId = recording.callId
+      const { metrics: _m, ...callRow } = qa.row(user, recording.id)
+      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE id = ?').pluck().get(callId) as number | null) ?? 1
+      const review = db.prepare('SELECT id FROM qa_reviews WHERE call_id = ?').pluck().get(callId) as number | undefined
       const r = review === undefined ? null : qa.review(review)
-      const steps = qa.steps(rec.call_id)
+      const steps = qa.steps(callId)
       return {
-        recording: recordings.withPeaks(rec.id),
+        recording,
         call: callRow,
-        metrics: rec.state === 'recording' ? { operatorTalkShare: 0, customerTalkShare: 0, silenceShare: 0, longestSilenceMs: 0, talkOverShare: 0, talkOverMs: 0, longestMonologueMs: 0, firstCustomerWordMs: null, hungUpBy: 'unknown' as const } : qa.metrics(rec.id),
+        metrics: recording.state === 'recording' ? { operatorTalkShare: 0, customerTalkShare: 0, silenceShare: 0, longestSilenceMs: 0, talkOverShare: 0, talkOverMs: 0, longestMonologueMs: 0, firstCustomerWordMs: null, hungUpBy: 'unknown' as const } : qa.metrics(recording.id),
         ticks: steps.ticks,
         missingSteps: steps.missing,
-        annotations: qa.annotations(rec.id),
+        annotations: qa.annotations(recording.id),
         scorecard: r ? qa.scorecard(r.scorecardId) : qa.currentScorecard(campaignId),
         review: r,
-        claim: qa.claimOf(user, rec.call_id),
-        flags: qa.flags(rec.call_id),
-        gate: qa.gateOf(rec.call_id)
+        claim: qa.claimOf(user, callId),
+        flags: qa.flags(callId),
+        gate: qa.gateOf(callId)
       }
     },
     'qa.annotate': (input, ctx) => qa.annotate(requireUser(ctx).user, input),

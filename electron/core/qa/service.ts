@@ -281,7 +281,7 @@ export class QaService {
     const now = this.now()
     const iso = now.toISOString()
     const until = new Date(now.getTime() + CLAIM_MS).toISOString()
-    return this.db
+    const claimed = this.db
       .transaction(() => {
         let id = callId
         if (id === undefined) {
@@ -308,6 +308,8 @@ export class QaService {
         return { callId: id, recordingId: rec.id, claimedUntil: until }
       })
       .immediate()
+    if (claimed) this.deps.events.emit('qa.changed', { callId: claimed.callId })
+    return claimed
   }
 
   release(user: User, callId: number): void {
@@ -390,10 +392,9 @@ export class QaService {
   /** The mandatory steps of the call's script and the ones the operator ticked. */
   steps(callId: number): { ticks: { stepId: string; title: string; mandatory: boolean; offsetMs: number }[]; missing: { stepId: string; title: string; mandatory: boolean }[] } {
     const c = this.db.prepare('SELECT campaign_id, script_id FROM calls WHERE id = ?').get(callId) as { campaign_id: number | null; script_id: number | null }
-    const scriptBody = c.script_id
-      ? (this.db.prepare('SELECT body FROM scripts WHERE id = ?').pluck().get(c.script_id) as string | undefined)
-      : undefined
-    const steps = scriptBody ? (JSON.parse(scriptBody) as { steps: { id: string; title: string; mandatory: boolean }[] }).steps : (this.campaigns.currentScript(c.campaign_id ?? 1)?.body.steps ?? [])
+    // the version the call started with (older calls: the campaign's current one)
+    const script = (c.script_id ? this.campaigns.script(c.script_id) : null) ?? this.campaigns.currentScript(c.campaign_id ?? 1)
+    const steps = script?.body.steps ?? []
     const ticked = this.db.prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms').all(callId) as { step_id: string; offset_ms: number }[]
     const byId = new Map(steps.map((s) => [s.id, s]))
     return {

@@ -7,22 +7,42 @@ import { translate } from '../../../shared/i18n'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import type { DeskService } from '../desk/service'
+import type { DispatchService } from '../dispatch/service'
 
 const rate = (n: number, d: number) => (d ? +(n / d).toFixed(4) : 0)
+
+type T = (key: string) => string
+const OPERATOR_COLS = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
+const QUALITY_COLS = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
+
+/** A sheet of rows under a bold header (the columns' names under `headers` in the catalog), the named columns as percentages; the same in the exports and the daily report. */
+function tableSheet<K extends string>(ws: ExcelJS.Worksheet, t: T, headers: string, cols: readonly K[], rows: readonly Record<K, unknown>[], percent: readonly K[] = []): void {
+  ws.addRow(cols.map((c) => t(`${headers}.${c}`))).font = { bold: true }
+  for (const r of rows) ws.addRow(cols.map((c) => r[c]))
+  for (const c of percent) ws.getColumn(cols.indexOf(c) + 1).numFmt = '0.0%'
+}
+
+/** The funnel: the steps with their rates, then the batches. */
+function funnelSheet(ws: ExcelJS.Worksheet, t: T, f: Output<'reports.funnel'>): void {
+  ws.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
+  for (const s of f.steps) ws.addRow([t(`reports.steps.${s.step}`), s.count, s.rate])
+  ws.getColumn(3).numFmt = '0.0%'
+  ws.addRow([])
+  ws.addRow([t('reports.cols.batch'), t('reports.cols.source'), ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))]).font = { bold: true }
+  for (const b of f.batches) ws.addRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])])
+}
 
 /**
  * Supervisors' figures: the live wallboard (pushed by events, never polled) and the reports over a
  * period. Simulated (training) calls never count.
  */
 export class ReportsService {
-  /** The dispatch board's districts and agents (dispatch), for their export. */
-  dispatchBoard: ((from: string, to: string) => Output<'dispatch.board'>) | null = null
-
   constructor(
     private deps: CoreDeps,
     private desk: DeskService,
     private campaigns: CampaignsService,
-    private settings: () => Settings
+    private settings: () => Settings,
+    private dispatch: DispatchService
   ) {}
 
   private get db() {
@@ -32,8 +52,8 @@ export class ReportsService {
   live(): Live {
     const now = this.deps.clock.now()
     const iso = now.toISOString()
-    const { from, to, day } = this.desk.todayBounds()
-    // today's figures from the daily figures the triggers keep
+    const { day } = this.desk.todayBounds()
+    // today's figures (operators and campaigns) from the daily figures the triggers keep
     const operators = (
       this.db
         .prepare(
@@ -75,12 +95,8 @@ export class ReportsService {
           )
           .get({ campaign: c.id, max: c.settings.maxAttempts, now: iso }) as { done: number; dnc: number; exhausted: number; held: number; retry: number; ready: number }
         const f = this.db
-          .prepare(
-            `SELECT (SELECT count(*) FROM calls WHERE campaign_id = @c AND line = 'sip' AND started_at >= @from AND started_at < @to) AS calls,
-               coalesce(sum(connected), 0) AS connected, coalesce(sum(success), 0) AS successes
-             FROM outcomes WHERE campaign_id = @c AND simulated = 0 AND at >= @from AND at < @to`
-          )
-          .get({ c: c.id, from, to }) as { calls: number; connected: number; successes: number }
+          .prepare('SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(connected), 0) AS connected, coalesce(sum(successes), 0) AS successes FROM operator_days WHERE day = ? AND campaign_id = ?')
+          .get(day, c.id) as { calls: number; connected: number; successes: number }
         return {
           campaignId: c.id,
           name: c.name,
@@ -95,14 +111,9 @@ export class ReportsService {
           windowOpen
         }
       })
-    const overdue = this.db
-      .prepare(
-        `SELECT (SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < @now) AS callbacks,
-           (SELECT count(*) FROM dispatches WHERE (state = 'new' AND assign_due < @now) OR (state = 'assigned' AND confirm_due < @now)) AS dispatches,
-           (SELECT count(*) FROM follow_ups WHERE state = 'open' AND due_at < @now) AS follow_ups`
-      )
-      .get({ now: iso }) as { callbacks: number; dispatches: number; follow_ups: number }
-    return { operators, campaigns, overdue: { callbacks: overdue.callbacks, dispatches: overdue.dispatches, followUps: overdue.follow_ups } }
+    const callbacks = this.db.prepare("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?").pluck().get(iso) as number
+    const late = this.dispatch.lateCounts()
+    return { operators, campaigns, overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps } }
   }
 
   /** The period as the centre's days when it starts and ends at local midnight (the reports' usual case), else null. */
@@ -232,17 +243,9 @@ export class ReportsService {
     const from = atLocal(day, 0, tz).toISOString()
     const to = atLocal(addDays(day, 1), 0, tz).toISOString()
     const wb = new ExcelJS.Workbook()
-    const ops = wb.addWorksheet(t('reports.operators'))
-    const oc = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
-    ops.addRow(oc.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
-    for (const r of this.operators(from, to)) ops.addRow(oc.map((c) => r[c]))
-    const fun = wb.addWorksheet(t('reports.funnel'))
-    fun.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
-    for (const st of this.funnel(from, to).steps) fun.addRow([t(`reports.steps.${st.step}`), st.count, st.rate])
-    const nq = wb.addWorksheet(t('reports.numberQuality'))
-    const qc = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
-    nq.addRow(qc.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
-    for (const r of this.numberQuality(from, to)) nq.addRow(qc.map((c) => r[c]))
+    tableSheet(wb.addWorksheet(t('reports.operators')), t, 'reports.cols', OPERATOR_COLS, this.operators(from, to), ['connectRate', 'conversion', 'qaPassRate'])
+    funnelSheet(wb.addWorksheet(t('reports.funnel')), t, this.funnel(from, to))
+    tableSheet(wb.addWorksheet(t('reports.numberQuality')), t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
     const suc = wb.addWorksheet(t('reports.successes'))
     suc.addRow([t('dispatch.package.successAt'), t('dispatch.package.customer'), t('dispatch.package.district'), t('dispatch.package.visitAt'), t('dispatch.package.operator')]).font = { bold: true }
     const successes = this.db
@@ -284,34 +287,15 @@ export class ReportsService {
     const t = (k: string) => translate(locale, k)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t(`reports.${report}`))
-    if (report === 'operators') {
-      const cols = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
-      ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
-      for (const r of this.operators(from, to, campaignId)) ws.addRow(cols.map((c) => r[c]))
-      for (const c of [4, 8, 11]) ws.getColumn(c).numFmt = '0.0%'
-    } else if (report === 'districts' && this.dispatchBoard) {
-      const b = this.dispatchBoard(from, to)
-      const dc = ['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'] as const
-      ws.addRow(dc.map((c) => t(`dispatch.cols.${c}`))).font = { bold: true }
-      for (const r of b.districts) ws.addRow(dc.map((c) => r[c]))
+    if (report === 'operators') tableSheet(ws, t, 'reports.cols', OPERATOR_COLS, this.operators(from, to, campaignId), ['connectRate', 'conversion', 'qaPassRate'])
+    else if (report === 'numberQuality') tableSheet(ws, t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
+    else if (report === 'funnel') funnelSheet(ws, t, this.funnel(from, to))
+    else {
+      const b = this.dispatch.board(from, to)
+      tableSheet(ws, t, 'dispatch.cols', ['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'], b.districts)
       const agents = wb.addWorksheet(t('dispatch.ui.agentsTab'))
-      const ac = ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'] as const
-      agents.addRow(ac.map((c) => t(`dispatch.cols.${c}`))).font = { bold: true }
-      for (const r of b.agents) agents.addRow(ac.map((c) => r[c]))
+      tableSheet(agents, t, 'dispatch.cols', ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'], b.agents)
       agents.columns.forEach((c) => (c.width = 14))
-    } else if (report === 'numberQuality') {
-      const cols = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
-      ws.addRow(cols.map((c) => t(`reports.cols.${c}`))).font = { bold: true }
-      for (const r of this.numberQuality(from, to)) ws.addRow(cols.map((c) => r[c]))
-      ws.getColumn(10).numFmt = '0.0%'
-    } else {
-      const f = this.funnel(from, to)
-      ws.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
-      for (const s of f.steps) ws.addRow([t(`reports.steps.${s.step}`), s.count, s.rate])
-      ws.getColumn(3).numFmt = '0.0%'
-      ws.addRow([])
-      ws.addRow([t('reports.cols.batch'), t('reports.cols.source'), ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))]).font = { bold: true }
-      for (const b of f.batches) ws.addRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])])
     }
     ws.columns.forEach((c) => (c.width = 14))
     const dir = join(this.deps.dataDir, 'exports')
