@@ -2,8 +2,15 @@ import { defineConfig } from '@playwright/test'
 
 /** The hub the tests start (tests/e2e/global-setup.ts) serves the built renderer on this port. */
 export const E2E_PORT = Number(process.env.LEADLINE_E2E_PORT ?? 7391)
-/** The hub's clock in the end-to-end run starts here (Monday 10:00 in Nanning). */
-export const E2E_CLOCK_START = '2026-11-23T10:00:00+08:00'
+/**
+ * The hub's clock in the end-to-end run starts here (a Monday, 10:00 in Nanning): inside the
+ * calling windows whatever the hour of the run, and far from the day the suite runs on, so that
+ * nothing on a page may follow the browser's own calendar instead of the centre's.
+ */
+export const E2E_CLOCK_START = '2026-03-02T10:00:00+08:00'
+/** The centre's zone (the demo's setting) and the browsers' own, which is another one on purpose (no DST, 18 h behind). */
+export const CENTRE_ZONE = 'Asia/Shanghai'
+export const BROWSER_ZONE = 'Pacific/Honolulu'
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -17,6 +24,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     locale: 'zh-CN',
+    timezoneId: BROWSER_ZONE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -2,6 +2,7 @@ import { Result, Spin } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { errorText } from './api/errors'
 import { keys, useMethodQuery } from './api/queries'
+import { useCentreClockSync } from './api/centre-clock'
 import { useAuth } from './features/auth/AuthProvider'
 import { FirstAdminPage } from './features/auth/FirstAdminPage'
 import { LoginPage } from './features/auth/LoginPage'
@@ -11,9 +12,11 @@ export function App() {
   const { t } = useTranslation()
   const { state } = useAuth()
   const info = useMethodQuery('system.info', {}, keys.systemInfo)
+  // Days and times are the centre's: nothing is shown before its clock is known.
+  const clockKnown = useCentreClockSync()
 
   if (info.error) return <Result status="error" title={errorText(t, info.error)} />
-  if (!info.data || state.status === 'loading') {
+  if (!info.data || !clockKnown || state.status === 'loading') {
     return (
       <div className="center-page">
         <Spin size="large" tip={t('common.loading')}>

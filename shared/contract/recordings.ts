@@ -61,7 +61,7 @@ export const recordingsMethods = defineMethods({
     roles: ['operator']
   },
   'recordings.chunk': {
-    summary: 'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once.',
+    summary: 'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once. A repeated or late chunk is acknowledged, never an error.',
     input: z
       .object({
         recordingId: idSchema,
@@ -71,12 +71,13 @@ export const recordingsMethods = defineMethods({
         durationMs: z.number().int().min(0)
       })
       .strict(),
-    output: z.object({ bytes: z.number().int() }),
+    /** dropped: the recording was already closed and the chunk is not part of it (a late or repeated send). */
+    output: z.object({ bytes: z.number().int(), dropped: z.boolean().optional() }),
     roles: ['operator']
   },
   'recordings.finish': {
-    summary: 'Close a recording: duration, size and SHA-256 are stored.',
-    input: z.object({ recordingId: idSchema, durationMs: z.number().int().min(0) }).strict(),
+    summary: 'Close a recording: duration, size and SHA-256 are stored. With the number of chunks the seat sent, a recording closed as interrupted meanwhile is complete again.',
+    input: z.object({ recordingId: idSchema, durationMs: z.number().int().min(0), chunks: z.number().int().min(0).optional() }).strict(),
     output: recordingSchema,
     roles: ['operator']
   },

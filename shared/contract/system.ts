@@ -27,6 +27,12 @@ export const systemMethods = defineMethods({
     output: systemInfoSchema,
     roles: 'public'
   },
+  'system.now': {
+    summary: 'The centre’s clock: the hub’s time now, the centre’s time zone and today’s date in it. Every seat shows days and times by it, not by its own clock or zone.',
+    input: emptyInput,
+    output: z.object({ now: isoTime, timeZone: z.string(), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    roles: 'public'
+  },
   'system.stats': {
     summary: 'Database size and row counts, for administrators.',
     input: emptyInput,

@@ -393,10 +393,22 @@ export const en: Catalog = {
     mute: 'Mute',
     unmute: 'Unmute',
     recording: 'Recording',
+    recordingState: 'State',
+    recordingStates: { recording: 'Recording', done: 'Saved', interrupted: 'Incomplete' },
+    recordingIncomplete: 'The last recording could not be saved whole ({{reason}}); the call and its outcome are not affected, and QA can review the saved part in the library.',
+    recordingUnsent: 'some recording data did not reach the server in time',
+    outcomeFirst: 'Save this call’s outcome ({{key}}) before taking the next lead',
+    inCallNoNext: 'You cannot take the next lead during a call',
     lastRecording: 'Last recording',
     duration: 'Duration',
     size: 'Size',
     states: { idle: 'Idle', dialing: 'Dialling…', ringing: 'Ringing…', established: 'On call', ended: 'Call ended' }
+  },
+  clock: {
+    seatOff: 'This computer’s clock is about {{by}} off the centre’s: dates and times on this page are the centre’s ({{zone}}, now {{now}}). Ask an administrator to set the clock right.',
+    zoneDiffers: 'This computer is in another time zone: dates and times on this page are the centre’s ({{zone}}, now {{now}}).',
+    minutes: '{{n}} minutes',
+    hours: '{{n}} hours'
   },
   common: {
     ok: 'OK',

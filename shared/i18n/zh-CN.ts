@@ -391,10 +391,22 @@ export const zhCN = {
     mute: '静音',
     unmute: '取消静音',
     recording: '录音中',
+    recordingState: '状态',
+    recordingStates: { recording: '录音中', done: '已保存', interrupted: '不完整' },
+    recordingIncomplete: '上一通录音未能完整保存（{{reason}}）；通话和结果不受影响，质检可在录音库查看已保存的部分。',
+    recordingUnsent: '部分录音数据未能及时送达服务器',
+    outcomeFirst: '请先保存本通电话的结果（{{key}}），再取下一条',
+    inCallNoNext: '通话中不能取下一条',
     lastRecording: '上一通录音',
     duration: '时长',
     size: '大小',
     states: { idle: '空闲', dialing: '正在拨号…', ringing: '对方振铃中…', established: '通话中', ended: '通话已结束' }
+  },
+  clock: {
+    seatOff: '本机时钟与中心相差约 {{by}}：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。请让管理员校准本机时钟。',
+    zoneDiffers: '本机时区与中心不同：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。',
+    minutes: '{{n}} 分钟',
+    hours: '{{n}} 小时'
   },
   common: {
     ok: '确定',

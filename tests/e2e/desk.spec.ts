@@ -275,3 +275,52 @@ test('progressive mode: the next lead dials itself after a visible countdown, wh
   await expect(page.getByTestId('call-state')).toHaveText('通话已结束')
   await expect(page.getByRole('button', { name: /拨打/ })).toBeEnabled()
 })
+
+test('hanging up while the last recording chunks are late never wedges the desk: wrap-up at once, the outcome saves, the recording is whole', async ({ page }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('desklt')
+  // From `lateFrom` on, the page's recording chunks reach the hub 7 s late: longer than the hub's
+  // stale time (4 s here), so the hub closes the recording as interrupted before they arrive.
+  let late = false
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    const server = ws.connectToServer()
+    ws.onMessage((m) => {
+      if (late && String(m).includes('"recordings.chunk"')) setTimeout(() => server.send(m), 7000)
+      else server.send(m)
+    })
+  })
+  await keyboardLogin(page, op.username, op.password)
+  await page.keyboard.press('Alt+N')
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(2500)
+  late = true
+  await page.waitForTimeout(1500)
+  await page.keyboard.press('Alt+H')
+  // wrap-up comes at once, with the outcome form enabled, while the chunks are still on their way
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 5000 })
+  await expect(page.getByTestId('outcome-form').getByRole('radio').first()).toBeEnabled()
+  await page.keyboard.press('Alt+4')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+  await expect(page.getByTestId('agent-state')).toHaveText('就绪')
+  await expect(page.getByTestId('desk-error')).toBeHidden()
+
+  // The hub did close the recording meanwhile (the race happened), took it up again with the late
+  // chunks, and closed it whole when the seat finished it.
+  const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
+  try {
+    const rec = () =>
+      db
+        .prepare('SELECT r.id, r.state, r.chunks, r.duration_ms AS ms, c.end_cause AS cause FROM recordings r JOIN calls c ON c.id = r.call_id JOIN users u ON u.id = r.operator_id WHERE u.username = ? ORDER BY r.id DESC LIMIT 1')
+        .get(op.username) as { id: number; state: string; chunks: number; ms: number; cause: string }
+    await expect.poll(() => rec().state, { timeout: 30_000 }).toBe('done')
+    const r = rec()
+    expect(r.cause).toBe('operator')
+    expect(r.chunks).toBeGreaterThanOrEqual(3)
+    expect(r.ms).toBeGreaterThan(3500)
+    expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = 'recordings.resumed' AND entity_id = ?").pluck().get(String(r.id))).toBeGreaterThanOrEqual(1)
+  } finally {
+    db.close()
+  }
+})

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { campaignForNewOperator, hubNow, loginUi } from './support'
+import { campaignForNewOperator, centreDay, loginUi } from './support'
 
 test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({ browser }) => {
   test.setTimeout(120_000)
@@ -40,8 +40,8 @@ test('a report exports an XLSX whose cells are the figures on the screen', async
   test.setTimeout(90_000)
   await loginUi(page, 'supervisor')
   await page.getByRole('menuitem', { name: '统计报表' }).click()
-  // the hub's day (its clock runs from a Monday morning in Nanning)
-  const day = hubNow().toISOString().slice(0, 10)
+  // the hub's day in the centre (its clock runs from a Monday morning in Nanning)
+  const day = centreDay()
   await page.getByPlaceholder('开始日期').click()
   await page.keyboard.press('Control+A')
   await page.keyboard.type(day)
@@ -66,4 +66,29 @@ test('a report exports an XLSX whose cells are the figures on the screen', async
     for (const c of [2, 3, 5, 6, 7]) expect(String(row.getCell(c).value)).toBe(cells[c - 1])
     for (const c of [4, 8]) expect(`${(Number(row.getCell(c).value) * 100).toFixed(1)}%`).toBe(cells[c - 1])
   })
+})
+
+test('a seat whose clock is days off and in another zone shows the centre’s day everywhere, and says so', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const ctx = await browser.newContext({ timezoneId: 'America/New_York' })
+  const page = await ctx.newPage()
+  try {
+    // this browser's clock runs 40 days and 7 hours ahead of the machine's (which is itself far from the hub's)
+    await page.clock.install({ time: new Date(Date.now() + 40 * 86_400_000 + 7 * 3_600_000) })
+    await loginUi(page, 'supervisor')
+    await expect(page.getByTestId('seat-clock-notice')).toContainText('本机时钟与中心相差约')
+    await expect(page.getByTestId('seat-clock-notice')).toContainText(centreDay())
+    const day = centreDay()
+    for (const [menu, placeholder] of [
+      ['统计报表', '开始日期'],
+      ['派单跟踪', '开始日期']
+    ]) {
+      await page.getByRole('menuitem', { name: menu }).click()
+      // the default period is the centre's today, not the seat's
+      await expect(page.getByPlaceholder(placeholder).first()).toHaveValue(day)
+      await expect(page.getByPlaceholder('结束日期').first()).toHaveValue(day)
+    }
+  } finally {
+    await ctx.close()
+  }
 })

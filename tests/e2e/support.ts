@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page } from '@playwright/test'
 import { HubClient } from '../helpers/ws-client'
-import { E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
+import { CENTRE_ZONE, E2E_CLOCK_START, E2E_PORT } from '../../playwright.config'
 
 export const DEMO_PASSWORD = 'demo1234'
 
@@ -44,10 +44,19 @@ export function hubNow(): Date {
   return new Date(new Date(E2E_CLOCK_START).getTime() + (Date.now() - Number(process.env.LEADLINE_E2E_HUB_T0)))
 }
 
-/** "YYYY-MM-DD HH:mm" in the browser's zone (the date pickers' format). */
+/** "YYYY-MM-DD HH:mm:ss" of an instant in the centre's zone: what its pages show, and what their date pickers take. */
+export function centreText(at: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: CENTRE_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at)
+}
+
+/** "YYYY-MM-DD HH:mm" in the centre's zone (the date pickers' format). */
 export function pickerText(at: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}`
+  return centreText(at).slice(0, 16)
+}
+
+/** The centre's date on the hub's clock, YYYY-MM-DD. */
+export function centreDay(at = hubNow()): string {
+  return centreText(at).slice(0, 10)
 }
 
 /** On the desk after a call: Alt+1 (同意约访) and the visit time, two days on at the full hour, typed where the focus lands. */
@@ -61,14 +70,15 @@ export async function pickSuccessWithVisit(page: Page): Promise<Date> {
   return visit
 }
 
-/** On the desk in a call: hang up (Alt+H), pick 同意约访 with a visit time, tick the consent, save (Ctrl+Enter). */
-export async function hangUpWithSuccess(page: Page): Promise<void> {
+/** On the desk in a call: hang up (Alt+H), pick 同意约访 with a visit time, tick the consent, save (Ctrl+Enter); returns the visit time. */
+export async function hangUpWithSuccess(page: Page): Promise<Date> {
   await page.keyboard.press('Alt+H')
   await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
-  await pickSuccessWithVisit(page)
+  const visit = await pickSuccessWithVisit(page)
   await page.getByLabel(/客户同意将其姓名/).check()
   await page.keyboard.press('Control+Enter')
   await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+  return visit
 }
 
 /** A fresh operator for one test (so tests on the shared hub do not take each other's leads). */
@@ -118,7 +128,7 @@ export async function campaignForNewOperator(name: string, settings: Record<stri
     await expect.poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job!.jobId })).state).toBe('done')
     const op = await newOperator(prefix)
     const opId = (await must<{ id: number; username: string }[]>(sup, 'users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
-    const day = new Date(hubNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10) // Nanning's today
+    const day = centreDay()
     await must(sup, 'allocation.commit', { day, perOperator: csv.trim().split('\n').length - 1, operatorIds: [opId], campaignId: campaign.id })
     return { campaign, op }
   } finally {

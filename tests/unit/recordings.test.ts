@@ -110,6 +110,67 @@ describe('a recording whose window went away', () => {
   })
 })
 
+describe('a seat that was only slow (the hang-up must never wedge on it)', () => {
+  async function staleCore() {
+    const core = await createCore({ dataDir: join(env.dir, 'slow'), clock: env.clock, logger: quietLogger, recallEveryMs: null, recordingStaleMs: 3000 })
+    return { core, op: await loginAs(core, 'op1') }
+  }
+  const sweptClosed = (core: Awaited<ReturnType<typeof createCore>>, id: number) =>
+    expect.poll(() => core.db.prepare('SELECT state FROM recordings WHERE id = ?').pluck().get(id), { timeout: 5000 }).toBe('interrupted')
+
+  it('a chunk in order after the sweep closed the recording is appended and the recording goes on; finish closes it as done', async () => {
+    const { core, op } = await staleCore()
+    try {
+      const r = await record(op, 2, false)
+      env.clock.advance(3500)
+      await sweptClosed(core, r.recordingId)
+      expect(core.db.prepare('SELECT end_cause FROM calls WHERE id = ?').pluck().get(r.callId)).toBe('interrupted')
+      const late = chunk(9)
+      const got = await ok<{ bytes: number; dropped?: boolean }>(op.invoke('recordings.chunk', { recordingId: r.recordingId, seq: 2, data: late.data.toString('base64'), peaks: late.peaks.toString('base64'), durationMs: 3000 }))
+      expect(got).toEqual({ bytes: r.audio.length + late.data.length })
+      // the call's end that the sweep wrote is taken back: the seat says when the call ends
+      expect(core.db.prepare('SELECT ended_at, end_cause FROM calls WHERE id = ?').get(r.callId)).toEqual({ ended_at: null, end_cause: null })
+      await ok(op.invoke('calls.end', { callId: r.callId, cause: 'operator', answered: true }))
+      const done = await ok<{ state: string; bytes: number; sha256: string }>(op.invoke('recordings.finish', { recordingId: r.recordingId, durationMs: 3000, chunks: 3 }))
+      const audio = Buffer.concat([r.audio, late.data])
+      expect(done).toMatchObject({ state: 'done', bytes: audio.length, sha256: createHash('sha256').update(audio).digest('hex') })
+      expect(core.db.prepare('SELECT end_cause FROM calls WHERE id = ?').pluck().get(r.callId)).toBe('operator')
+      expect(core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'recordings.resumed' AND entity_id = ?").pluck().get(String(r.recordingId))).toBe(1)
+    } finally {
+      core.close()
+    }
+  })
+
+  it('finish with every chunk in, after the sweep closed it, makes it complete again', async () => {
+    const { core, op } = await staleCore()
+    try {
+      const r = await record(op, 2, false)
+      env.clock.advance(3500)
+      await sweptClosed(core, r.recordingId)
+      expect(await ok(op.invoke('recordings.finish', { recordingId: r.recordingId, durationMs: 2000, chunks: 2 }))).toMatchObject({ state: 'done', bytes: r.audio.length })
+      // without the count (or with fewer chunks than stored) it stays as the sweep left it
+      const r2 = await record(op, 2, false)
+      env.clock.advance(3500)
+      await sweptClosed(core, r2.recordingId)
+      expect(await ok(op.invoke('recordings.finish', { recordingId: r2.recordingId, durationMs: 2000, chunks: 5 }))).toMatchObject({ state: 'interrupted' })
+    } finally {
+      core.close()
+    }
+  })
+
+  it('a chunk for a finished recording is acknowledged and dropped, never an error, and changes nothing', async () => {
+    const r = await record(op1, 2)
+    const before = env.core.db.prepare('SELECT state, bytes, sha256, chunks FROM recordings WHERE id = ?').get(r.recordingId)
+    const c = chunk(3)
+    for (const seq of [2, 7]) {
+      const got = await op1.invoke('recordings.chunk', { recordingId: r.recordingId, seq, data: c.data.toString('base64'), peaks: c.peaks.toString('base64'), durationMs: 9000 })
+      expect(got).toEqual({ ok: true, value: { bytes: r.audio.length, dropped: true } })
+    }
+    expect(env.core.db.prepare('SELECT state, bytes, sha256, chunks FROM recordings WHERE id = ?').get(r.recordingId)).toEqual(before)
+    expect(readFileSync(join(env.dir, env.core.db.prepare('SELECT file FROM recordings WHERE id = ?').pluck().get(r.recordingId) as string)).equals(r.audio)).toBe(true)
+  })
+})
+
 describe('streaming a recording', () => {
   let hub: Hub
   beforeEach(async () => {

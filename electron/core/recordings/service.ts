@@ -133,6 +133,21 @@ export class RecordingsService {
     return open.length
   }
 
+  /**
+   * Opens again a recording the sweep closed as interrupted, because its seat turned out to be
+   * alive: the call's end that the sweep wrote is taken back too (the seat will say when it ends).
+   */
+  private resume(r: Row, user: User, source: string): boolean {
+    const { db } = this.deps
+    return db.transaction(() => {
+      const done = db.prepare("UPDATE recordings SET state = 'recording', ended_at = NULL, sha256 = NULL, peaks = NULL WHERE id = ? AND state = 'interrupted'").run(r.id)
+      if (done.changes !== 1) return false
+      db.prepare("UPDATE calls SET ended_at = NULL, end_cause = NULL WHERE id = ? AND end_cause = 'interrupted'").run(r.call_id)
+      this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.resumed', entity: 'recording', entityId: r.id, details: { chunks: r.chunks }, source })
+      return true
+    })()
+  }
+
   handlers(): Omit<DomainHandlers<'calls' | 'recordings'>, 'recordings.export'> {
     const { db, clock } = this.deps
     return {
@@ -189,9 +204,17 @@ export class RecordingsService {
       'recordings.chunk': (input, ctx) => {
         const { user } = requireUser(ctx)
         const r = this.mineRecording(input.recordingId, user)
-        if (r.state !== 'recording') throw new AppError('CONFLICT', 'errors.recordingClosed')
         // A chunk sent again after a reconnect is acknowledged, never written twice.
         if (input.seq < r.chunks) return { bytes: r.bytes }
+        if (r.state !== 'recording') {
+          // The sweep closed it as interrupted while the seat was only slow (a busy machine, a stalled
+          // network): the next chunk in order belongs at its end, so the recording goes on. Anything
+          // else for a closed recording is acknowledged and dropped: a late chunk never stops a hang-up.
+          if (!(r.state === 'interrupted' && input.seq === r.chunks && this.resume(r, user, ctx.conn.source))) {
+            this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.lateChunk', entity: 'recording', entityId: r.id, details: { seq: input.seq, chunks: r.chunks, state: r.state }, source: ctx.conn.source })
+            return { bytes: r.bytes, dropped: true }
+          }
+        }
         if (input.seq > r.chunks) throw new AppError('CONFLICT', 'errors.recordingGap', { expected: r.chunks, got: input.seq })
         const peaks = Buffer.from(input.peaks, 'base64')
         if (peaks.length % PEAK_FRAME_BYTES) throw new AppError('INVALID_INPUT')
@@ -206,7 +229,9 @@ export class RecordingsService {
       },
       'recordings.finish': async (input, ctx) => {
         const { user } = requireUser(ctx)
-        const r = this.mineRecording(input.recordingId, user)
+        let r = this.mineRecording(input.recordingId, user)
+        // Closed as interrupted between its last chunk and this call: the seat says every chunk is in, so it is complete.
+        if (r.state === 'interrupted' && input.chunks === r.chunks && this.resume(r, user, ctx.conn.source)) r = this.row(r.id)!
         if (r.state !== 'recording') return toRecording(r)
         const file = this.abs(r)
         const sha = await this.files.sha256(file)

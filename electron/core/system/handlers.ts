@@ -4,6 +4,7 @@ import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
 import type { SettingsStore } from '../settings/service'
 import type { UsersRepo } from '../users/repo'
+import { localTime } from '../../../shared/domain/calling-time'
 
 export interface HostInfo {
   appVersion: string
@@ -42,6 +43,11 @@ export function createSystemHandlers(
           : [],
         serverTime: clock.now().toISOString()
       }
+    },
+    'system.now': () => {
+      const now = clock.now()
+      const { timeZone } = settings.get()
+      return { now: now.toISOString(), timeZone, today: localTime(now, timeZone).day }
     },
     'system.stats': () => {
       const size = (f: string) => {

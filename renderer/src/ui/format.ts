@@ -1,6 +1,6 @@
-import dayjs from 'dayjs'
+import { centre } from './centre-time'
 
-/** Times as these users write them: 2026-11-23 10:05:00, whatever the browser's own locale. */
+/** Times as these users write them: 2026-11-23 10:05:00, in the centre's time zone whatever the browser's. */
 export function formatTime(iso: string | null | undefined): string {
-  return iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : ''
+  return centre.format(iso)
 }

@@ -6,6 +6,7 @@ import { RULE_METRICS, type Campaign, type CampaignSettings, type ScriptBody } f
 import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
 import { ScorecardDrawer } from '../qa/ScorecardDrawer'
+import { centre } from '../../ui/centre-time'
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7]
 const LIST = ['campaigns.list']
@@ -387,7 +388,7 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('campaigns.versions')}
       </Typography.Title>
-      <Table size="small" rowKey="id" pagination={false} dataSource={versions.data ?? []} columns={[{ title: 'v', dataIndex: 'version' }, { title: t('campaigns.scriptTitle'), dataIndex: 'title' }, { title: t('campaigns.publishedBy'), dataIndex: 'createdBy' }, { title: t('campaigns.publishedAt'), dataIndex: 'createdAt', render: (x: string) => new Date(x).toLocaleString() }]} />
+      <Table size="small" rowKey="id" pagination={false} dataSource={versions.data ?? []} columns={[{ title: 'v', dataIndex: 'version' }, { title: t('campaigns.scriptTitle'), dataIndex: 'title' }, { title: t('campaigns.publishedBy'), dataIndex: 'createdBy' }, { title: t('campaigns.publishedAt'), dataIndex: 'createdAt', render: (x: string) => centre.format(x) }]} />
     </Drawer>
   )
 }

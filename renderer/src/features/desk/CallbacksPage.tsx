@@ -2,6 +2,7 @@ import { Card, Table, Tag } from 'antd'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/ApiProvider'
+import { centre } from '../../ui/centre-time'
 
 /** 预约回拨: my callbacks (and open ones of my campaigns), soonest first; the desk calls them first when due. */
 export function CallbacksPage() {
@@ -18,7 +19,7 @@ export function CallbacksPage() {
         pagination={{ pageSize: 50 }}
         data-testid="my-callbacks"
         columns={[
-          { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string, c) => <span style={{ color: c.overdue ? '#cf1322' : undefined }}>{new Date(x).toLocaleString()}</span> },
+          { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string, c) => <span style={{ color: c.overdue ? '#cf1322' : undefined }}>{centre.format(x)}</span> },
           { title: t('wallboard.customer'), dataIndex: 'name' },
           { title: t('wallboard.phone'), dataIndex: 'phone' },
           { title: t('desk.outcome.notes'), dataIndex: 'note' },

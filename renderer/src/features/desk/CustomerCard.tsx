@@ -10,6 +10,7 @@ import { errorText } from '../../api/errors'
 import { recordingUrl } from '../../api/files'
 import { useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
+import { centre } from '../../ui/centre-time'
 
 interface FormValues {
   name?: string
@@ -256,7 +257,7 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
                       }
                     >
                       <Space size="small" wrap>
-                        <Typography.Text type="secondary">{new Date(c.at).toLocaleString()}</Typography.Text>
+                        <Typography.Text type="secondary">{centre.format(c.at)}</Typography.Text>
                         <span>{c.operator}</span>
                         {c.outcome ? <Tag color="blue">{c.outcome}</Tag> : <Tag>{t('desk.card.noOutcome')}</Tag>}
                         <span>{Math.round(c.durationMs / 1000)} s</span>

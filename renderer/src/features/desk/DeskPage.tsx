@@ -1,50 +1,52 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { Alert, Button, Card, Col, Descriptions, Empty, Input, Progress, Row, Segmented, Select, Space, Spin, Statistic, Tag, Tooltip, Typography, message } from 'antd'
-import { AudioMutedOutlined, AudioOutlined, CustomerServiceOutlined, PauseCircleOutlined, PhoneOutlined, QuestionCircleOutlined, StepForwardOutlined, StopOutlined } from '@ant-design/icons'
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
+import { Alert, Button, Card, Col, Empty, Row, Space, Spin, Tag, message } from 'antd'
+import { CustomerServiceOutlined, StepForwardOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
-import { PAUSE_REASONS, type AgentState, type DeskLead, type Output } from '../../../../shared/contract'
+import type { Output } from '../../../../shared/contract'
 import { maskWith } from '../../../../shared/domain/phone'
 import { useApi, useConnectionStatus } from '../../api/ApiProvider'
-import { ApiError, errorText } from '../../api/errors'
+import type { ApiClient } from '../../api/client'
+import { ApiError } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
 import { CustomerCard } from './CustomerCard'
+import { agentStateOf, canDial, canPause, canSaveOutcome, canSkip, deskReducer, initialDesk, undialedLead, whyNoNext, type DeskState, type PauseReason } from './desk-machine'
+import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { OutcomeOutbox, newClientId } from './outbox'
 import { ScriptPanel } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
+import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
-
-interface Work {
-  lead: DeskLead
-  source: 'callback' | 'batch' | 'pool'
-  callbackId: number | null
-  /** The call made for this lead (an outcome belongs to it). */
-  callId: number | null
-  outcomeSaved: boolean
-}
 
 const RENEW_MS = 60_000
 
-/** The call's running time; it ticks on its own so that the desk around it does not re-render every second. */
-function CallClock({ from }: { from: number }) {
-  const [now, setNow] = useState(from)
+/**
+ * Tells core the agent state the desk derives (agentStateOf), one call after another so that a
+ * slow answer can never put an older state over a newer one; again after a reconnect; offline
+ * when the operator leaves the desk.
+ */
+function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unknown) => void): void {
+  const status = useConnectionStatus()
+  const { state, reason } = agentStateOf(desk)
+  const chain = useRef<Promise<void>>(Promise.resolve())
   useEffect(() => {
-    const id = setInterval(() => setNow(performance.now()), 500)
-    return () => clearInterval(id)
-  }, [])
-  return <> {mmss(Math.max(0, Math.floor((now - from) / 1000)))}</>
-}
-
-function mmss(s: number): string {
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+    if (status !== 'open') return
+    chain.current = chain.current.then(() => api.invoke('desk.setState', { state, reason }).then(() => undefined, onError))
+  }, [api, state, reason, status, onError])
+  useEffect(
+    () => () => {
+      void chain.current.then(() => api.invoke('desk.setState', { state: 'offline' }).catch(() => {}))
+    },
+    [api]
+  )
 }
 
 /**
  * 拨号工作台: the dial queue (next lead, preview or progressive), the softphone, the customer
  * card, the script with its required steps, the outcome form, the operator's figures for today
- * and a key for every call action.
+ * and a key for every call action. Its lifecycle is the reducer in desk-machine.ts.
  */
 export function DeskPage() {
   const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
@@ -70,166 +72,153 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const [queued, setQueued] = useState(outbox.pending().length)
   const [failed, setFailed] = useState(outbox.failed())
 
-  const [work, setWork] = useState<Work | null>(null)
-  const [empty, setEmpty] = useState<{ reason: string; nextAt: string | null } | null>(null)
-  const [agent, setAgent] = useState<{ state: AgentState; reason?: string }>({ state: 'offline' })
-  const [wrapUpSec, setWrapUpSec] = useState(30)
-  const [wrapLeft, setWrapLeft] = useState<number | null>(null)
-  const [countdown, setCountdown] = useState<number | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [desk, dispatch] = useReducer(deskReducer, initialDesk)
+  const work = desk.work
+  const [loading, setLoading] = useState(false)
   const [saving, setSaving] = useState(false)
+  const [autoNext, setAutoNext] = useState(false)
   const [outcomeError, setOutcomeError] = useState<unknown>()
+  const [notice, setNotice] = useState<string | null>(null)
   const [ticked, setTicked] = useState<Set<string>>(new Set())
   const [step, setStep] = useState<string | null>(null)
   const [help, setHelp] = useState(false)
-  const [manual, setManual] = useState('')
   const outcomeRef = useRef<OutcomeFormHandle>(null)
 
-  const campaign = campaigns.data?.find((c) => c.id === (work?.lead.campaignId ?? 1)) ?? campaigns.data?.[0]
+  const campaignOf = useCallback((id: number | undefined) => campaigns.data?.find((c) => c.id === (id ?? 1)) ?? campaigns.data?.[0], [campaigns.data])
+  const campaign = campaignOf(work?.lead.campaignId)
+  const wrapUpSec = campaign?.settings.wrapUpSec ?? 30
   const script = useMethodQuery('scripts.current', { campaignId: work?.lead.campaignId ?? 1 }, ['scripts.current', work?.lead.campaignId ?? 1], !!work)
-  const inCall = sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
+  const busyLine = desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
 
-  const setAgentState = useCallback(
-    async (state: AgentState, reason?: (typeof PAUSE_REASONS)[number]) => {
-      try {
-        const r = await api.invoke('desk.setState', { state, reason })
-        setWrapUpSec(r.wrapUpSec)
-        setAgent({ state, reason })
-      } catch (err) {
-        setPhoneError(err)
-      }
-    },
-    [api, setPhoneError]
-  )
+  useAgentStateSync(api, desk, setPhoneError)
 
-  // Ready on arrival; offline when the operator leaves the desk. Waiting outcomes are sent.
-  useEffect(() => {
-    void setAgentState('ready')
-    void outbox.flush().then(() => (setQueued(outbox.pending().length), setFailed(outbox.failed())))
-    return () => {
-      void api.invoke('desk.setState', { state: 'offline' }).catch(() => {})
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
+  // Waiting outcomes are sent on arrival, when the hub is back, and every 5 s while any wait.
+  const refreshOutbox = useCallback(() => {
+    setQueued(outbox.pending().length)
+    setFailed(outbox.failed())
+  }, [outbox])
   useEffect(() => {
     if (status !== 'open') return
     void outbox.flush().then(() => {
-      setQueued(outbox.pending().length)
-      setFailed(outbox.failed())
+      refreshOutbox()
       void qc.invalidateQueries({ queryKey: ['desk.today'] })
     })
-  }, [status, outbox, qc])
+  }, [status, outbox, qc, refreshOutbox])
   useEffect(() => {
     if (!queued) return
-    const id = setInterval(() => void outbox.flush().then(() => (setQueued(outbox.pending().length), setFailed(outbox.failed()))), 5000)
+    const id = setInterval(() => void outbox.flush().then(refreshOutbox), 5000)
     return () => clearInterval(id)
-  }, [queued, outbox])
+  }, [queued, outbox, refreshOutbox])
 
   // The lease on the lead in hand is renewed while the desk works it.
+  const leasedLead = work && work.stage !== 'saved' ? work.lead.id : null
   useEffect(() => {
-    if (!work || work.outcomeSaved) return
-    const id = setInterval(() => void api.invoke('desk.renew', { leadId: work.lead.id }).catch(() => {}), RENEW_MS)
+    if (leasedLead === null) return
+    const id = setInterval(() => void api.invoke('desk.renew', { leadId: leasedLead }).catch(() => {}), RENEW_MS)
     return () => clearInterval(id)
-  }, [api, work])
+  }, [api, leasedLead])
 
-  // The call's life drives the agent state.
+  // The line drives the lifecycle: answered, then ended (whatever else fails on the way, wrap-up follows).
   useEffect(() => {
-    if (sp.state === 'established') void setAgentState('on_call')
-  }, [sp.state, setAgentState])
-  useEffect(
-    () =>
-      onEnded((c) => {
-        if (c.leadId === null) return
-        void setAgentState('wrap_up')
-        setWrapLeft(wrapUpSec)
-      }),
-    [onEnded, setAgentState, wrapUpSec]
-  )
-  useEffect(() => {
-    if (wrapLeft === null || wrapLeft <= 0) return
-    const id = setTimeout(() => setWrapLeft(wrapLeft - 1), 1000)
-    return () => clearTimeout(id)
-  }, [wrapLeft])
+    if (sp.state === 'established') dispatch({ type: 'lineAnswered' })
+  }, [sp.state])
+  useEffect(() => onEnded((c) => dispatch({ type: 'lineEnded', callId: c.callId, at: performance.now(), wrapUpSec })), [onEnded, wrapUpSec])
 
-  const next = useCallback(async () => {
-    if (busy || inCall || (work && !work.outcomeSaved && work.callId !== null)) return
-    setBusy(true)
-    setEmpty(null)
+  const next = async () => {
+    const why = whyNoNext(desk)
+    if (why) return setNotice(why === 'inCall' ? t('desk.inCallNoNext') : t('desk.outcomeFirst', { key: 'Ctrl+Enter' }))
+    if (loading) return
+    setLoading(true)
+    setNotice(null)
     setPhoneError(undefined)
     setOutcomeError(undefined)
     try {
-      const r = await api.invoke('desk.next', {})
-      if (!r.lead) {
-        setWork(null)
-        setEmpty({ reason: r.reason, nextAt: r.nextAt })
-        return
+      // A lead taken but not dialled goes back to the queue first.
+      const give = undialedLead(desk)
+      if (give !== null) {
+        await api.invoke('desk.release', { leadId: give })
+        dispatch({ type: 'released' })
       }
-      setWork({ lead: r.lead, source: r.source, callbackId: r.callbackId, callId: null, outcomeSaved: false })
+      const r = await api.invoke('desk.next', {})
+      if (!r.lead) return dispatch({ type: 'queueEmpty', reason: r.reason, nextAt: r.nextAt })
+      const c = campaignOf(r.lead.campaignId)
+      dispatch({ type: 'leadTaken', lead: r.lead, source: r.source, callbackId: r.callbackId, progressiveSec: r.dialMode === 'progressive' ? (c?.settings.progressiveDelaySec ?? 10) : null })
       setTicked(new Set())
       setStep(null)
-      setWrapLeft(null)
-      if (r.dialMode === 'progressive' && agent.state !== 'paused') setCountdown(campaign?.settings.progressiveDelaySec ?? 10)
     } catch (err) {
       setPhoneError(err)
     } finally {
-      setBusy(false)
+      setLoading(false)
     }
-  }, [api, busy, inCall, work, setPhoneError, agent.state, campaign])
+  }
 
   /** What the softphone dials: the SIP line goes through the centre's dial plan (outside-line prefix, +86, local area code). */
-  const dialTarget = useCallback(
-    (number: string): string => {
-      const target = dialTargetOf(phone, sipAccount, number)
-      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      return target
-    },
-    [phone, sipAccount, t]
-  )
+  const dialTarget = (number: string): string => {
+    const target = dialTargetOf(phone, sipAccount, number)
+    if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+    return target
+  }
 
-  const dial = useCallback(async () => {
-    if (!work || inCall || busy || work.outcomeSaved) return
-    setCountdown(null)
-    setBusy(true)
+  const dial = async () => {
+    if (!canDial(desk) || loading) return
+    const w = desk.work!
+    setLoading(true)
+    setNotice(null)
     setPhoneError(undefined)
+    let callId: number | null = null
     try {
-      const r = await api.invoke('desk.dial', { leadId: work.lead.id, line: phone.kind })
-      setWork({ ...work, callId: r.callId })
+      const r = await api.invoke('desk.dial', { leadId: w.lead.id, line: phone.kind })
+      callId = r.callId
+      dispatch({ type: 'dialRegistered', callId })
       setTicked(new Set())
-      void setAgentState('dialing')
       // The full number goes to the softphone only; the screen keeps showing the masked one.
-      await phoneDial({ callId: r.callId, leadId: work.lead.id, direction: 'outbound', notice: r.recordingNotice }, dialTarget(r.number))
+      await phoneDial({ callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice }, dialTarget(r.number))
     } catch (err) {
       setPhoneError(err)
+      if (callId === null) dispatch({ type: 'dialRefused' })
+      else if (err instanceof ApiError && err.key === 'desk.badNumber') {
+        // never reached the line: the call is closed as failed, and its outcome (空号, 错号 …) is next
+        await api.invoke('calls.end', { callId, cause: 'failed', answered: false }).catch(() => {})
+        dispatch({ type: 'lineEnded', callId, at: performance.now(), wrapUpSec })
+      }
     } finally {
-      setBusy(false)
+      setLoading(false)
     }
-  }, [api, work, inCall, busy, phone, phoneDial, setPhoneError, dialTarget, setAgentState])
-
-  // Progressive mode: the next lead dials itself when the countdown ends (Alt+X stops it).
+  }
+  const dialRef = useRef(dial)
+  const nextRef = useRef(next)
   useEffect(() => {
-    if (countdown === null) return
-    if (countdown <= 0) {
-      setCountdown(null)
-      void dial()
-      return
-    }
-    const id = setTimeout(() => setCountdown(countdown - 1), 1000)
+    dialRef.current = dial
+    nextRef.current = next
+  })
+
+  // Progressive mode: the lead dials itself when the countdown ends (Alt+X stops it) …
+  const countingDown = work?.stage === 'countdown' ? desk.countdown : null
+  useEffect(() => {
+    if (countingDown === null) return
+    if (countingDown <= 0) return void dialRef.current()
+    const id = setTimeout(() => dispatch({ type: 'countdownTick' }), 1000)
     return () => clearTimeout(id)
-  }, [countdown, dial])
+  }, [countingDown])
+  // … and after a saved outcome the next lead comes by itself.
+  useEffect(() => {
+    if (!autoNext || loading) return
+    setAutoNext(false)
+    void nextRef.current()
+  }, [autoNext, loading])
 
   const skip = async () => {
-    if (!work || inCall || work.callId !== null) return
-    setCountdown(null)
+    if (!canSkip(desk)) return
     try {
-      await api.invoke('desk.release', { leadId: work.lead.id })
-      setWork(null)
+      await api.invoke('desk.release', { leadId: desk.work!.lead.id })
+      dispatch({ type: 'released' })
     } catch (err) {
       setPhoneError(err)
     }
   }
 
   const tick = async (stepId: string) => {
-    if (!work?.callId || ticked.has(stepId)) return
+    if (work?.stage !== 'call' || !work.callId || ticked.has(stepId)) return
     const offsetMs = sp.offsetMs() ?? 0
     setTicked(new Set([...ticked, stepId]))
     try {
@@ -240,33 +229,35 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }
 
   const saveOutcome = async (v: OutcomeValues) => {
-    if (!work) return
+    if (!canSaveOutcome(desk)) return
+    const w = desk.work!
     setSaving(true)
     setOutcomeError(undefined)
+    setNotice(null)
     try {
-      const how = await outbox.submit({ clientId: newClientId(), leadId: work.lead.id, callId: work.callId, ...v })
+      const how = await outbox.submit({ clientId: newClientId(), leadId: w.lead.id, callId: w.callId, ...v })
       setQueued(outbox.pending().length)
       if (how === 'queued') void message.warning(t('desk.outcome.queued'))
       else void message.success(t('desk.outcome.saved'))
-      setWork({ ...work, outcomeSaved: true })
-      setWrapLeft(null)
       void qc.invalidateQueries({ queryKey: ['desk.today'] })
-      if (agent.state !== 'paused') await setAgentState('ready')
-      // Progressive mode moves straight on to the next lead.
-      if (campaign?.settings.dialMode === 'progressive' && agent.state !== 'paused') {
-        setWork(null)
-        setTimeout(() => void nextRef.current(), 0)
-      }
+      const progressive = campaignOf(w.lead.campaignId)?.settings.dialMode === 'progressive'
+      dispatch({ type: 'outcomeSaved', progressive })
+      if (progressive && !desk.paused) setAutoNext(true)
     } catch (err) {
       setOutcomeError(err)
     } finally {
       setSaving(false)
     }
   }
-  const nextRef = useRef(next)
-  useEffect(() => {
-    nextRef.current = next
-  })
+
+  const answer = () => {
+    if (!sp.incoming) return
+    dispatch({ type: 'lineDialing' })
+    void sp.answer().catch((err: unknown) => {
+      setPhoneError(err)
+      dispatch({ type: 'lineEnded', callId: null, at: performance.now(), wrapUpSec })
+    })
+  }
 
   const onKey = (a: ShortcutAction) => {
     if (a === 'help') return setHelp(true)
@@ -276,8 +267,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (a === 'mute') return sp.state === 'established' && sp.toggleMute()
     if (a === 'hold') return void (sp.state === 'established' && sp.toggleHold())
     if (a === 'skip') return void skip()
-    if (a === 'answer') return void sp.answer().catch((err: unknown) => setPhoneError(err))
-    if (a === 'stopAuto') return setCountdown(null)
+    if (a === 'answer') return answer()
+    if (a === 'stopAuto') return dispatch({ type: 'countdownStopped' })
     if (a === 'save') return outcomeRef.current?.submit()
     if (a === 'tick') {
       const req = script.data?.body.steps.filter((s) => s.mandatory && !ticked.has(s.id)) ?? []
@@ -288,13 +279,15 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }
   useDeskShortcuts(onKey)
 
-  const manualDial = async () => {
+  const manualDial = async (input: string) => {
     setPhoneError(undefined)
     try {
-      const number = manual.trim()
+      const number = input.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      const target = dialTarget(number)
       const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind, number })
-      await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, dialTarget(number))
+      dispatch({ type: 'lineDialing' })
+      await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
     } catch (err) {
       setPhoneError(err)
     }
@@ -314,72 +307,20 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   // An outside caller's number is masked like any other for roles that may not see numbers; extensions show as they are.
   const shownNumber = (n: string) => (n.length > 6 && !settings.data?.clearRoles.includes(me.role) ? maskWith(n, settings.data?.maskStyle ?? 'middle4') : n)
-  const fig = today.data
-  const canOutcome = !!work && work.callId !== null && !inCall && !work.outcomeSaved
-  const hint = (k: string) => <Typography.Text type="secondary" style={{ fontSize: 11, marginLeft: 4 }}>{keyLabel(k)}</Typography.Text>
+  const agent = agentStateOf(desk)
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Card size="small" data-testid="desk-status">
-        <Row gutter={16} align="middle" wrap>
-          <Col flex="auto">
-            <Space wrap>
-              <Tag data-testid="agent-state" color={agent.state === 'ready' ? 'green' : agent.state === 'paused' ? 'orange' : agent.state === 'on_call' ? 'red' : 'blue'}>
-                {t(`desk.agentStates.${agent.state}`)}
-                {agent.reason ? ` · ${t(`desk.pauseReasons.${agent.reason}`)}` : ''}
-              </Tag>
-              {agent.state === 'paused' ? (
-                <Button size="small" onClick={() => void setAgentState('ready')}>
-                  {t('desk.resume')}
-                </Button>
-              ) : (
-                <Select<(typeof PAUSE_REASONS)[number]>
-                  size="small"
-                  style={{ width: 140 }}
-                  placeholder={
-                    <span>
-                      <PauseCircleOutlined /> {t('desk.pause')}
-                    </span>
-                  }
-                  value={null as unknown as undefined}
-                  disabled={inCall}
-                  onChange={(r) => void setAgentState('paused', r)}
-                  options={PAUSE_REASONS.map((r) => ({ value: r, label: t(`desk.pauseReasons.${r}`) }))}
-                  aria-label={t('desk.pause')}
-                />
-              )}
-              {wrapLeft !== null && work && !work.outcomeSaved && (
-                <Tag color={wrapLeft > 0 ? 'blue' : 'red'} data-testid="wrap-up">
-                  {wrapLeft > 0 ? t('desk.wrapUpLeft', { s: wrapLeft }) : t('desk.wrapUpOver')}
-                </Tag>
-              )}
-              {queued > 0 && <Tag color="orange">{t('desk.outcome.waiting', { n: queued })}</Tag>}
-            </Space>
-          </Col>
-          <Col>
-            <Space size="large" data-testid="my-figures">
-              <Statistic title={t('desk.figures.calls')} value={fig?.calls ?? 0} valueStyle={{ fontSize: 18 }} />
-              <Statistic title={t('desk.figures.connected')} value={fig?.connected ?? 0} valueStyle={{ fontSize: 18 }} />
-              <Statistic title={t('desk.figures.talk')} value={mmss(fig?.talkSec ?? 0)} valueStyle={{ fontSize: 18 }} />
-              <div>
-                <Typography.Text type="secondary">{t('desk.figures.successes')}</Typography.Text>
-                <div>
-                  <Typography.Text strong style={{ fontSize: 18 }} data-testid="successes">
-                    {fig?.successes ?? 0}
-                  </Typography.Text>
-                  <Typography.Text type="secondary"> / {fig?.target ?? 20}</Typography.Text>
-                </div>
-                <Progress percent={fig?.target ? Math.round((100 * fig.successes) / fig.target) : 0} size="small" showInfo={false} style={{ width: 80, margin: 0 }} />
-              </div>
-              <Tooltip title={t('desk.shortcutsTitle')}>
-                <Button icon={<QuestionCircleOutlined />} onClick={() => setHelp(true)} aria-label={t('desk.shortcutsTitle')}>
-                  F1
-                </Button>
-              </Tooltip>
-            </Space>
-          </Col>
-        </Row>
-      </Card>
+      <DeskStatusBar
+        agent={agent}
+        canPause={canPause(desk) && !busyLine}
+        onPause={(r: PauseReason) => dispatch({ type: 'paused', reason: r })}
+        onResume={() => dispatch({ type: 'resumed' })}
+        wrapUntil={work?.stage === 'wrap_up' ? desk.wrapUntil : null}
+        queued={queued}
+        figures={today.data}
+        onHelp={() => setHelp(true)}
+      />
 
       {failed.length > 0 && (
         <Alert
@@ -400,8 +341,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           message={t('desk.incoming', { number: shownNumber(sp.incoming) })}
           action={
             <Space>
-              <Button type="primary" onClick={() => void sp.answer().catch((err: unknown) => setPhoneError(err))}>
-                {t('desk.answer')} {hint('a')}
+              <Button type="primary" onClick={answer}>
+                {t('desk.answer')} <KeyHint k="a" />
               </Button>
               <Button danger onClick={() => void sp.hangup()}>
                 {t('desk.reject')}
@@ -414,106 +355,23 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       <Row gutter={16} align="top">
         <Col xs={24} xl={9}>
           <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-            <Card
-              size="small"
-              title={
-                <Space>
-                  {t('desk.softphone')}
-                  {sipAccount ? (
-                    <Segmented<'sip' | 'simulated'>
-                      size="small"
-                      value={lineKind}
-                      disabled={inCall}
-                      onChange={setLineKind}
-                      options={[
-                        { value: 'sip', label: t('desk.sipLine') },
-                        { value: 'simulated', label: t('desk.simulated') }
-                      ]}
-                    />
-                  ) : (
-                    <Tag color="purple">{t('desk.simulated')}</Tag>
-                  )}
-                  <Tag data-testid="line-state" color={sp.line.state === 'registered' ? 'green' : sp.line.state === 'failed' ? 'red' : 'default'}>
-                    {t(`desk.lineStates.${sp.line.state}`)}
-                    {sp.line.reason ? ` · ${sp.line.reason}` : ''}
-                  </Tag>
-                </Space>
-              }
-            >
-              <Space direction="vertical" size="small" style={{ width: '100%' }}>
-                {sp.phone.kind === 'simulated' && <Typography.Text type="secondary">{t('desk.simulatedHint')}</Typography.Text>}
-                {sp.error !== undefined && <Alert type="error" showIcon message={errorText(t, sp.error)} data-testid="desk-error" />}
-                <Space wrap>
-                  <Button icon={<StepForwardOutlined />} onClick={() => void next()} loading={busy && !work} disabled={inCall || (!!work && work.callId !== null && !work.outcomeSaved)}>
-                    {t('desk.actions.next')} {hint('n')}
-                  </Button>
-                  <Button type="primary" icon={<PhoneOutlined />} onClick={() => void dial()} disabled={!work || inCall || work.outcomeSaved || work.callId !== null}>
-                    {t('desk.actions.dial')} {hint('d')}
-                  </Button>
-                  <Button onClick={() => void skip()} disabled={!work || inCall || work.callId !== null || work.outcomeSaved}>
-                    {t('desk.actions.skip')} {hint('s')}
-                  </Button>
-                </Space>
-                {countdown !== null && (
-                  <Alert
-                    type="warning"
-                    data-testid="progressive-countdown"
-                    message={t('desk.autoDialIn', { s: countdown })}
-                    action={
-                      <Button size="small" onClick={() => setCountdown(null)}>
-                        {t('desk.actions.stopAuto')} {hint('x')}
-                      </Button>
-                    }
-                  />
-                )}
-                <Space wrap>
-                  <Button danger icon={<StopOutlined />} disabled={!inCall} onClick={() => void sp.hangup()}>
-                    {t('desk.hangup')} {hint('h')}
-                  </Button>
-                  <Button icon={sp.muted ? <AudioMutedOutlined /> : <AudioOutlined />} disabled={sp.state !== 'established'} onClick={sp.toggleMute}>
-                    {sp.muted ? t('desk.unmute') : t('desk.mute')} {hint('m')}
-                  </Button>
-                  <Button disabled={sp.state !== 'established'} onClick={() => void sp.toggleHold().catch((err: unknown) => setPhoneError(err))}>
-                    {sp.held ? t('desk.unhold') : t('desk.hold')} {hint('p')}
-                  </Button>
-                </Space>
-                <Typography.Text data-testid="call-state">
-                  {t(`desk.states.${sp.state}`)}
-                  {sp.state === 'established' && sp.call?.answeredAt ? <CallClock from={sp.call.answeredAt} /> : null}
-                  {sp.state === 'established' && (
-                    <Tag color="red" style={{ marginLeft: 8 }}>
-                      {t('desk.recording')}
-                    </Tag>
-                  )}
-                  {sp.playingNotice && <Tag color="gold">{t('desk.playingNotice')}</Tag>}
-                  {sp.held && <Tag color="orange">{t('desk.onHold')}</Tag>}
-                </Typography.Text>
-                {sp.quality && sp.phone.kind === 'sip' && (
-                  <Typography.Text type="secondary" data-testid="call-quality">
-                    {t('desk.quality', { lost: sp.quality.packetsLost, jitter: sp.quality.jitterMs.toFixed(0), rtt: sp.quality.roundTripMs.toFixed(0), kb: Math.round(sp.quality.bytesReceived / 1024) })}
-                  </Typography.Text>
-                )}
-                <Space.Compact style={{ width: '100%' }}>
-                  <Input aria-label={t('desk.number')} placeholder={t('desk.manualNumber')} value={manual} disabled={inCall} onChange={(e) => setManual(e.target.value)} onPressEnter={() => !inCall && manual.trim() && void manualDial()} />
-                  <Button icon={<PhoneOutlined />} disabled={inCall || !manual.trim()} onClick={() => void manualDial()}>
-                    {t('desk.call')}
-                  </Button>
-                </Space.Compact>
-                {sp.lastRecording && (
-                  <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
-                    <Descriptions.Item label="#">{sp.lastRecording.id}</Descriptions.Item>
-                    <Descriptions.Item label={t('desk.duration')}>{(sp.lastRecording.durationMs / 1000).toFixed(1)} s</Descriptions.Item>
-                    <Descriptions.Item label={t('desk.size')}>{Math.round(sp.lastRecording.bytes / 1024)} KB</Descriptions.Item>
-                    <Descriptions.Item label="SHA-256">
-                      <Typography.Text code>{sp.lastRecording.sha256?.slice(0, 16)}…</Typography.Text>
-                    </Descriptions.Item>
-                  </Descriptions>
-                )}
-              </Space>
-            </Card>
-            {work && (
-              <ScriptPanel script={script.data} values={placeholders} ticked={ticked} canTick={!!work.callId && !work.outcomeSaved} onTick={(id) => void tick(id)} step={step} onStep={setStep} />
-            )}
+            <SoftphoneCard
+              sp={sp}
+              sipAccount={sipAccount}
+              lineKind={lineKind}
+              onLineKind={setLineKind}
+              busyLine={busyLine}
+              loadingNext={loading && !work}
+              may={{ next: !busyLine && whyNoNext(desk) === null, dial: canDial(desk) && !busyLine, skip: canSkip(desk) && !busyLine }}
+              countdown={work?.stage === 'countdown' ? desk.countdown : null}
+              notice={notice ? <Alert type="info" showIcon message={notice} data-testid="desk-notice" closable onClose={() => setNotice(null)} /> : null}
+              onNext={() => void next()}
+              onDial={() => void dial()}
+              onSkip={() => void skip()}
+              onStopCountdown={() => dispatch({ type: 'countdownStopped' })}
+              onManualDial={(n) => void manualDial(n)}
+            />
+            {work && <ScriptPanel script={script.data} values={placeholders} ticked={ticked} canTick={work.stage === 'call'} onTick={(id) => void tick(id)} step={step} onStep={setStep} />}
           </Space>
         </Col>
         <Col xs={24} xl={15}>
@@ -523,15 +381,15 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 <Tag color={work.source === 'callback' ? 'magenta' : work.source === 'batch' ? 'blue' : 'default'} data-testid="lead-source">
                   {t(`desk.sources.${work.source}`)}
                 </Tag>
-                {work.outcomeSaved && <Tag color="green">{t('desk.outcome.done')}</Tag>}
+                {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
-              <OutcomeForm ref={outcomeRef} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canOutcome} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
-              <CustomerCard lead={work.lead} onSaved={(lead) => setWork({ ...work, lead })} />
+              <OutcomeForm ref={outcomeRef} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canSaveOutcome(desk)} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
+              <CustomerCard lead={work.lead} onSaved={(lead) => dispatch({ type: 'cardSaved', lead })} />
             </Space>
           ) : (
             <Card size="small">
-              <Empty description={empty ? <span data-testid="queue-empty">{empty.reason}</span> : t('desk.pressNext', { key: keyLabel('n') })}>
-                <Button type="primary" onClick={() => void next()} icon={<StepForwardOutlined />} disabled={inCall}>
+              <Empty description={desk.empty ? <span data-testid="queue-empty">{desk.empty.reason}</span> : t('desk.pressNext', { key: keyLabel('n') })}>
+                <Button type="primary" onClick={() => void next()} icon={<StepForwardOutlined />} disabled={busyLine}>
                   {t('desk.actions.next')}
                 </Button>
               </Empty>

@@ -2,6 +2,7 @@ import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 're
 import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Dayjs } from 'dayjs'
+import { centre } from '../../ui/centre-time'
 import type { DeskLead, Disposition } from '../../../../shared/contract'
 import { errorText } from '../../api/errors'
 import { useMethodQuery, keys } from '../../api/queries'
@@ -60,9 +61,9 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
       onSubmit({
         disposition: v.disposition,
         notes: v.notes?.trim() || undefined,
-        callbackAt: v.callbackAt ? v.callbackAt.toISOString() : undefined,
+        callbackAt: v.callbackAt ? centre.instant(v.callbackAt).toISOString() : undefined,
         callbackOpen: v.callbackOpen || undefined,
-        visitAt: v.visitAt ? v.visitAt.toISOString() : undefined,
+        visitAt: v.visitAt ? centre.instant(v.visitAt).toISOString() : undefined,
         districtCode: v.districtCode,
         consent: v.consent || undefined,
         productInterest: v.productInterest?.trim() || undefined
@@ -100,7 +101,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
           <Space align="start" wrap>
             <div data-outcome-first>
               <Form.Item name="callbackAt" label={t('desk.outcome.callbackAt')} rules={[{ required: true, message: t('errors.callbackTimeRequired') }]}>
-                <DatePicker showTime={{ format: 'HH:mm' }} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.callbackAt')} />
+                <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.callbackAt')} />
               </Form.Item>
             </div>
             <Form.Item name="callbackOpen" valuePropName="checked" label=" ">
@@ -113,7 +114,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
             <Space align="start" wrap>
               <div data-outcome-first>
                 <Form.Item name="visitAt" label={t('desk.outcome.visitAt')} rules={[{ required: true, message: t('errors.visitTimeRequired') }]}>
-                  <DatePicker showTime={{ format: 'HH:mm' }} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.visitAt')} />
+                  <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.visitAt')} />
                 </Form.Item>
               </div>
               <Form.Item

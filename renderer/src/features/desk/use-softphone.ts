@@ -29,6 +29,9 @@ export interface Softphone {
   incoming: string | null
   playingNotice: boolean
   lastRecording: Recording | null
+  /** The last call's recording could not be closed whole (what went wrong); the call itself is unaffected. */
+  recordingProblem: unknown
+  clearRecordingProblem(): void
   error: unknown
   setError(e: unknown): void
   /** Places a call the desk already registered in core (desk.dial or calls.start). */
@@ -67,6 +70,7 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
   const [playingNotice, setPlayingNotice] = useState(false)
   const [lastRecording, setLastRecording] = useState<Recording | null>(null)
   const [error, setError] = useState<unknown>()
+  const [recordingProblem, setRecordingProblem] = useState<unknown>(null)
   const current = useRef<{ info: CallInfo; recorder: Promise<CallRecorder> | null } | null>(null)
   const endedListeners = useRef(new Set<(call: CallInfo, cause: string) => void>())
 
@@ -102,18 +106,18 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
         setMuted(false)
         setHeld(false)
         setPlayingNotice(false)
+        setCall(null)
+        const cause = e.cause ?? 'normal'
+        // The desk moves on (wrap-up) at once, whatever happens below: the call's end and its
+        // recording are closed behind it, and a failure there is reported, never in the way.
+        endedListeners.current.forEach((l) => l(c.info, cause))
         void (async () => {
-          try {
-            const rec = c.recorder ? await c.recorder : null
-            if (rec) await rec.stop()
-            await api.invoke('calls.end', { callId: c.info.callId, cause: e.cause ?? 'normal', answered: c.info.answeredAt !== null })
-            if (rec) setLastRecording(await api.invoke('recordings.get', { id: rec.recordingId }))
-          } catch (err) {
-            setError(err)
-          } finally {
-            setCall(null)
-            endedListeners.current.forEach((l) => l(c.info, e.cause ?? 'normal'))
-          }
+          await api.invoke('calls.end', { callId: c.info.callId, cause, answered: c.info.answeredAt !== null }).catch((err: unknown) => setError(err))
+          const rec = c.recorder ? await c.recorder.catch(() => null) : null
+          if (!rec) return
+          const failure = await rec.stop()
+          if (failure !== null) setRecordingProblem(failure)
+          setLastRecording(await api.invoke('recordings.get', { id: rec.recordingId }).catch(() => null))
         })()
       }
     })
@@ -185,6 +189,8 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
     incoming,
     playingNotice,
     lastRecording,
+    recordingProblem,
+    clearRecordingProblem: () => setRecordingProblem(null),
     error,
     setError,
     dial,

@@ -2,12 +2,13 @@ import { useState } from 'react'
 import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Table, Tabs, message } from 'antd'
 import { DownloadOutlined, MailOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { DispatchTable } from './DispatchTable'
+import { useCentreClock } from '../../ui/centre-time'
 
 const CHAIN = ['successes', 'qaPassed', 'dispatched', 'assigned', 'visited', 'signed', 'followedUp'] as const
 
@@ -15,11 +16,13 @@ const CHAIN = ['successes', 'qaPassed', 'dispatched', 'assigned', 'visited', 'si
 export function DispatchBoardPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('day'), dayjs().endOf('day')])
-  const [day, setDay] = useState<Dayjs>(dayjs())
+  const clock = useCentreClock()
+  // The centre's today, whatever this seat's clock and zone say.
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [clock.wallNow().startOf('day'), clock.wallNow().startOf('day')])
+  const [day, setDay] = useState<Dayjs>(() => clock.wallNow().startOf('day'))
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
-  const period = { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').toISOString() }
+  const period = clock.days(range[0], range[1])
   const board = useQuery({ queryKey: ['dispatch.board', period], queryFn: () => api.invoke('dispatch.board', period) })
   const followUps = useQuery({ queryKey: ['followUps.report', period], queryFn: () => api.invoke('followUps.report', period) })
   useInvalidateOn('dispatch.changed', ['dispatch.board'])

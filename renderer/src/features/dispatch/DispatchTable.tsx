@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import type { Dispatch } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
+import { centre } from '../../ui/centre-time'
 
 const STATE_COLORS: Record<Dispatch['state'], string> = { new: 'gold', assigned: 'blue', visited: 'cyan', signed: 'green', not_interested: 'default', absent: 'orange' }
 
@@ -29,7 +30,7 @@ export function DispatchTable() {
         columns={[
           { title: t('dispatch.ui.customer'), dataIndex: 'customerName' },
           { title: t('dispatch.ui.district'), dataIndex: 'district' },
-          { title: t('dispatch.ui.visitAt'), dataIndex: 'visitAt', render: (x: string) => new Date(x).toLocaleString() },
+          { title: t('dispatch.ui.visitAt'), dataIndex: 'visitAt', render: (x: string) => centre.format(x) },
           { title: t('dispatch.ui.operator'), dataIndex: 'operatorName' },
           { title: t('dispatch.ui.product'), dataIndex: 'productInterest' },
           { title: t('dispatch.ui.state'), key: 'state', render: (_, d) => <Tag color={STATE_COLORS[d.state]}>{t(`dispatch.states.${d.state}`)}</Tag> },
@@ -38,7 +39,7 @@ export function DispatchTable() {
             key: 'due',
             render: (_, d) => (
               <Space size={4}>
-                <span>{new Date(d.state === 'new' ? d.assignDue : (d.confirmDue ?? d.assignDue)).toLocaleString()}</span>
+                <span>{centre.format(d.state === 'new' ? d.assignDue : (d.confirmDue ?? d.assignDue))}</span>
                 {d.late && <Tag color="red">{t(`dispatch.late.${d.late}`)}</Tag>}
               </Space>
             )

@@ -8,6 +8,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { dialTargetOf, useSoftphone } from '../desk/use-softphone'
+import { centre } from '../../ui/centre-time'
 
 /** 回访 (operators): visited customers to call back, overdue first flagged; the seven-point check for new life policies. */
 export function FollowUpsPage() {
@@ -59,7 +60,7 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
                     {f.overdue && <Tag color="red">{t('followUps.overdue')}</Tag>}
                   </Space>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t('followUps.due', { at: new Date(f.dueAt).toLocaleString() })} · {f.district} · {f.agentName ?? '—'}
+                    {t('followUps.due', { at: centre.format(f.dueAt) })} · {f.district} · {f.agentName ?? '—'}
                   </Typography.Text>
                 </Space>
               </List.Item>

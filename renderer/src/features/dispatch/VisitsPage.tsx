@@ -3,6 +3,7 @@ import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, List,
 import { FlagOutlined, PhoneOutlined, PlayCircleOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import type { Dayjs } from 'dayjs'
+import { centre } from '../../ui/centre-time'
 import { useTranslation } from 'react-i18next'
 import { PAYMENT_FREQUENCIES, VISIT_RESULTS, type Visit } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
@@ -55,7 +56,7 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
         await api.invoke('dispatch.report', {
           dispatchId: visit.id,
           result: v.result,
-          ...(v.newVisitAt ? { newVisitAt: v.newVisitAt.toISOString() } : {}),
+          ...(v.newVisitAt ? { newVisitAt: centre.instant(v.newVisitAt).toISOString() } : {}),
           ...(v.notes ? { notes: v.notes } : {}),
           ...(v.result === 'signed' && v.policy ? { policy: { ...v.policy, receivedOn: v.policy.receivedOn.format('YYYY-MM-DD') } } : {})
         })
@@ -69,7 +70,7 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
   return (
     <Card size="small" style={{ width: '100%' }} data-testid="visit" title={<Space wrap>{visit.customerName}<Tag>{visit.district}</Tag>{!open && <Tag color="green">{t(`dispatch.states.${visit.state}`)}</Tag>}</Space>}>
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Typography.Text strong>{new Date(visit.visitAt).toLocaleString()}</Typography.Text>
+        <Typography.Text strong>{centre.format(visit.visitAt, 'YYYY-MM-DD HH:mm')}</Typography.Text>
         <Typography.Text>{visit.address ?? '—'}</Typography.Text>
         {visit.productInterest && <Typography.Text type="secondary">{t('dispatch.ui.product')}：{visit.productInterest}</Typography.Text>}
         <Space wrap>
@@ -126,7 +127,7 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
             </Form.Item>
             {result === 'rescheduled' && (
               <Form.Item name="newVisitAt" label={t('visits.newVisitAt')} rules={[{ required: true }]}>
-                <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+                <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
               </Form.Item>
             )}
             {result === 'signed' && (

@@ -1,15 +1,16 @@
 import { useState } from 'react'
 import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Popconfirm, Space, Table, Tag, Typography } from 'antd'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
+import { centre } from '../../ui/centre-time'
 import { useTranslation } from 'react-i18next'
 import type { AllocationPlan } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { PoolRulesCard } from './PoolRulesCard'
 
-/** The next working day: batches are handed out the evening before (DOMAIN.md). */
+/** The centre's next working day: batches are handed out the evening before. */
 function nextWorkingDay(): Dayjs {
-  let d = dayjs().add(1, 'day')
+  let d = centre.wallNow().startOf('day').add(1, 'day')
   while (d.day() === 0 || d.day() === 6) d = d.add(1, 'day')
   return d
 }

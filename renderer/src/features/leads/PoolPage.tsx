@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { Card, DatePicker, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd'
 import type { Dayjs } from 'dayjs'
+import { centre } from '../../ui/centre-time'
 import { SearchOutlined } from '@ant-design/icons'
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -38,8 +39,8 @@ export function LeadTable({ own = false }: { own?: boolean }) {
       batchId,
       ownerId: owner === undefined ? undefined : owner === 0 ? null : owner,
       minAttempts: minAttempts ?? undefined,
-      createdFrom: created?.[0]?.startOf('day').toISOString(),
-      createdTo: created?.[1]?.add(1, 'day').startOf('day').toISOString()
+      createdFrom: created?.[0] ? centre.days(created[0], created[0]).from : undefined,
+      createdTo: created?.[1] ? centre.days(created[1], created[1]).to : undefined
     }),
     [query, status, district, batchId, owner, minAttempts, created]
   )

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../api/client'
+import { ApiError } from '../../api/errors'
 import { toBase64 } from '../../api/files'
 import workletUrl from './peaks-worklet.js?url'
 
@@ -8,11 +9,17 @@ const FRAME_MS = 20
  * Records an established call in stereo — operator on the left, customer on the right — as
  * Opus/WebM through a channel merger, sending a chunk to core about every second together with
  * the waveform peaks computed meanwhile (so QA opens an hour-long call without decoding it).
- * Chunks go in order; a chunk that fails to send is retried (core ignores one it already has).
+ * Chunks go in order; a chunk that fails to send is retried while the hub is away (core ignores
+ * one it already has). Stopping never hangs: what could not be sent in time is reported, and the
+ * recording is closed with what core has.
  */
 export class CallRecorder {
   private seq = 0
-  private queue: Promise<unknown> = Promise.resolve()
+  /** Chunks core has stored (or acknowledged): the recording is complete when this is every chunk. */
+  private stored = 0
+  /** The first chunk that could not be sent; later ones would leave a gap, so they are not sent. */
+  private failure: unknown = null
+  private queue: Promise<void> = Promise.resolve()
   private peaks: Int8Array[] = []
   private readonly started = performance.now()
   private stopped: Promise<void>
@@ -58,15 +65,23 @@ export class CallRecorder {
     const peaks = this.takePeaks()
     const durationMs = Math.round(performance.now() - this.started)
     this.queue = this.queue.then(async () => {
-      const data = toBase64(new Uint8Array(await blob.arrayBuffer()))
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.api.invoke('recordings.chunk', { recordingId: this.recordingId, seq, data, peaks: toBase64(peaks), durationMs })
-          return
-        } catch (err) {
-          if (attempt >= 5) throw err
-          await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
+      if (this.failure !== null) return
+      try {
+        const data = toBase64(new Uint8Array(await blob.arrayBuffer()))
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await this.api.invoke('recordings.chunk', { recordingId: this.recordingId, seq, data, peaks: toBase64(peaks), durationMs })
+            this.stored = seq + 1
+            return
+          } catch (err) {
+            // Only a hub that is away is worth asking again; a refusal will not change.
+            const retry = err instanceof ApiError && err.code === 'UNAVAILABLE'
+            if (!retry || attempt >= 5) throw err
+            await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
+          }
         }
+      } catch (err) {
+        this.failure = err
       }
     })
   }
@@ -84,12 +99,20 @@ export class CallRecorder {
     return new Uint8Array(out.buffer)
   }
 
-  /** Stops, sends the last chunk and closes the recording in core. */
-  async stop(): Promise<void> {
+  /**
+   * Stops, sends the last chunk and closes the recording in core. Waits at most `withinMs` for the
+   * chunks still on their way; resolves with what went wrong (null when the recording is whole).
+   */
+  async stop(withinMs = 20_000): Promise<unknown> {
+    const inTime = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms))])
     if (this.rec.state !== 'inactive') this.rec.stop()
-    await this.stopped
-    await this.queue
-    await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started) })
+    await inTime(this.stopped, 3000)
+    if ((await inTime(this.queue, withinMs)) === 'late' && this.failure === null) this.failure = new ApiError({ code: 'UNAVAILABLE', message: 'recording chunks still unsent', key: 'desk.recordingUnsent' })
+    try {
+      await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started), chunks: this.stored })
+    } catch (err) {
+      this.failure ??= err
+    }
     if (this.shared)
       this.shared.forEach((n) => {
         try {
@@ -99,5 +122,6 @@ export class CallRecorder {
         }
       })
     else await this.ctx.close().catch(() => {})
+    return this.failure
   }
 }

@@ -8,6 +8,7 @@ import { errorText } from '../../api/errors'
 import { useHashParams } from '../shell/use-hash-params'
 import { ReviewView } from './ReviewView'
 import { VerdictTag } from './parts'
+import { centre } from '../../ui/centre-time'
 
 type Appeal = Output<'qa.appeals'>[number]
 type Returned = Output<'qa.returned'>[number]
@@ -66,7 +67,7 @@ export function AppealsPage() {
                 locale={{ emptyText: t('qa.appeals.emptyAppeals') }}
                 data-testid="appeals"
                 columns={[
-                  { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => new Date(x).toLocaleString() },
+                  { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => centre.format(x) },
                   { title: t('qa.library.operator'), dataIndex: 'operatorName' },
                   { title: t('qa.my.reviewer'), dataIndex: 'reviewerName' },
                   { title: t('qa.review.verdict'), key: 'v', render: (_, r) => <VerdictTag verdict={r.verdict} /> },
@@ -105,7 +106,7 @@ export function AppealsPage() {
                 locale={{ emptyText: t('qa.appeals.emptyReturned') }}
                 data-testid="returned"
                 columns={[
-                  { title: t('qa.library.time'), dataIndex: 'at', render: (x: string) => new Date(x).toLocaleString() },
+                  { title: t('qa.library.time'), dataIndex: 'at', render: (x: string) => centre.format(x) },
                   { title: t('qa.library.customer'), dataIndex: 'customerName' },
                   { title: t('qa.library.operator'), dataIndex: 'operatorName' },
                   { title: t('qa.review.verdict'), key: 'v', render: (_, r) => <VerdictTag verdict={r.verdict} /> },

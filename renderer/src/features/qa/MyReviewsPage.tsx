@@ -9,6 +9,7 @@ import { recordingUrl } from '../../api/files'
 import { ReviewSummary } from './ReviewView'
 import { WaveformPlayer } from './WaveformPlayer'
 import { VerdictTag } from './parts'
+import { centre } from '../../ui/centre-time'
 
 type Mine = Output<'qa.myReviews'>[number]
 
@@ -47,7 +48,7 @@ export function MyReviewsPage() {
         data-testid="my-reviews"
         expandable={{ expandedRowRender: (r) => <MyReview review={r} /> }}
         columns={[
-          { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => new Date(x).toLocaleString() },
+          { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => centre.format(x) },
           { title: t('qa.library.customer'), dataIndex: 'customerName' },
           { title: t('qa.library.outcome'), dataIndex: 'outcome' },
           { title: t('qa.review.verdict'), dataIndex: 'verdict', render: (_, r) => <VerdictTag verdict={r.verdict} /> },

@@ -3,7 +3,8 @@ import { Alert, Button, Card, Checkbox, DatePicker, Input, InputNumber, Modal, P
 import type { TableProps } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
+import { centre } from '../../ui/centre-time'
 import { useTranslation } from 'react-i18next'
 import { LIBRARY_SORTS, QA_STATES, type LibraryFilter, type LibraryRow } from '../../../../shared/contract'
 import { useApi, useApiEvent, useInvalidateOn } from '../../api/ApiProvider'
@@ -95,7 +96,7 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
 
   const sorter = (by: Sort) => ({ sorter: true, sortOrder: sort.by === by ? (sort.dir === 'asc' ? ('ascend' as const) : ('descend' as const)) : null })
   const columns: TableProps<LibraryRow>['columns'] = [
-    { title: t('qa.library.time'), dataIndex: 'startedAt', key: 'startedAt', width: 170, render: (x: string) => new Date(x).toLocaleString(), ...sorter('startedAt') },
+    { title: t('qa.library.time'), dataIndex: 'startedAt', key: 'startedAt', width: 170, render: (x: string) => centre.format(x), ...sorter('startedAt') },
     { title: t('qa.library.operator'), dataIndex: 'operatorName', width: 90 },
     { title: t('qa.library.customer'), dataIndex: 'customerName', width: 90 },
     { title: t('qa.library.phone'), dataIndex: 'phone', width: 130 },
@@ -123,7 +124,7 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
         />
         <DatePicker.RangePicker
           aria-label={t('qa.library.dates')}
-          onChange={(v) => patch({ from: v?.[0]?.startOf('day').toISOString(), to: v?.[1]?.endOf('day').toISOString() })}
+          onChange={(v) => patch(v?.[0] && v[1] ? centre.days(v[0], v[1]) : { from: undefined, to: undefined })}
         />
         <Select allowClear placeholder={t('qa.library.operator')} style={{ width: 120 }} onChange={(v) => patch({ operatorId: v })} options={(users.data ?? []).filter((u) => u.role === 'operator').map((u) => ({ value: u.id, label: u.displayName }))} />
         <Select allowClear placeholder={t('qa.library.campaign')} style={{ width: 130 }} onChange={(v) => patch({ campaignId: v })} options={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
@@ -192,10 +193,10 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
 function OperatorStats() {
   const { t } = useTranslation()
   const api = useApi()
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('week'), dayjs().endOf('day')])
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [centre.wallNow().startOf('week'), centre.wallNow().startOf('day')])
   const stats = useQuery({
     queryKey: ['qa.operatorStats', range[0].valueOf(), range[1].valueOf()],
-    queryFn: () => api.invoke('qa.operatorStats', { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').toISOString() })
+    queryFn: () => api.invoke('qa.operatorStats', centre.days(range[0], range[1]))
   })
   const data = useMemo(() => stats.data ?? [], [stats.data])
   const option = useMemo(

@@ -7,6 +7,7 @@ import { errorText } from '../../api/errors'
 import { clockOf, useHashParams } from '../shell/use-hash-params'
 import { ReviewView } from './ReviewView'
 import { ReasonTags, pct } from './parts'
+import { centre } from '../../ui/centre-time'
 
 /** 质检队列: successes waiting at the gate first, then samples, flags and metric rules; claim and score. */
 export function ReviewQueuePage() {
@@ -50,8 +51,8 @@ export function ReviewQueuePage() {
         locale={{ emptyText: <Empty description={t('qa.queue.empty')} /> }}
         data-testid="review-queue"
         columns={[
-          { title: t('qa.queue.addedAt'), dataIndex: 'addedAt', render: (x: string) => new Date(x).toLocaleString() },
-          { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => new Date(x).toLocaleString() },
+          { title: t('qa.queue.addedAt'), dataIndex: 'addedAt', render: (x: string) => centre.format(x) },
+          { title: t('qa.library.time'), dataIndex: 'startedAt', render: (x: string) => centre.format(x) },
           { title: t('qa.library.operator'), dataIndex: 'operatorName' },
           { title: t('qa.library.customer'), dataIndex: 'customerName' },
           { title: t('qa.library.outcome'), dataIndex: 'outcome' },

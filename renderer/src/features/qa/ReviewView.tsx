@@ -11,6 +11,7 @@ import { useCurrentUser } from '../auth/AuthProvider'
 import { clockOf, useHashParams } from '../shell/use-hash-params'
 import { WaveformPlayer } from './WaveformPlayer'
 import { MetricsView, QaStateTag, ReasonTags, VerdictTag } from './parts'
+import { centre } from '../../ui/centre-time'
 
 type Context = Output<'qa.context'>
 
@@ -56,7 +57,7 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
             <Button icon={<ArrowLeftOutlined />} onClick={onBack}>
               {t('qa.review.back')}
             </Button>
-            <span>{new Date(c.call.startedAt).toLocaleString()}</span>
+            <span>{centre.format(c.call.startedAt)}</span>
             <span>{c.call.operatorName}</span>
             <span>{c.call.customerName ?? '—'}</span>
             <span>{c.call.phone ?? ''}</span>
@@ -312,7 +313,7 @@ export function ReviewSummary({ review, card }: { review: Review; card: Scorecar
       <Typography.Text strong>{t('qa.review.history')}</Typography.Text>
       <Timeline
         items={review.events.map((e) => ({
-          children: `${new Date(e.at).toLocaleString()} ${e.user} ${t(`qa.events.${e.action}`)}${e.verdict ? ` · ${t(`qa.verdicts.${e.verdict}`)}` : ''}${e.note ? ` · ${e.note}` : ''}`
+          children: `${centre.format(e.at)} ${e.user} ${t(`qa.events.${e.action}`)}${e.verdict ? ` · ${t(`qa.verdicts.${e.verdict}`)}` : ''}${e.note ? ` · ${e.note}` : ''}`
         }))}
       />
     </Space>

@@ -2,13 +2,14 @@ import { useMemo, useState } from 'react'
 import { Alert, Button, Card, DatePicker, Select, Space, Table, Tabs, Typography } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import { FUNNEL_STEPS, type OperatorRow } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { Chart } from '../../ui/Chart'
+import { centre, useCentreClock } from '../../ui/centre-time'
 
 type Tab = 'operators' | 'funnel' | 'numberQuality' | 'daily'
 
@@ -18,12 +19,13 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 export function ReportsPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('day'), dayjs().endOf('day')])
+  const clock = useCentreClock()
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [clock.wallNow().startOf('day'), clock.wallNow().startOf('day')])
   const [error, setError] = useState<unknown>(null)
   const [tab, setTab] = useState<Tab>('operators')
   const [campaignId, setCampaignId] = useState<number | undefined>()
   const campaigns = useQuery({ queryKey: ['campaigns.list'], queryFn: () => api.invoke('campaigns.list', {}) })
-  const period = { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').add(1, 'ms').toISOString() }
+  const period = clock.days(range[0], range[1])
   const exportXlsx = async () => {
     setError(null)
     try {
@@ -210,7 +212,7 @@ function DailyReports({ onError }: { onError: (e: unknown) => void }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
-        <Button type="primary" onClick={() => get(dayjs().format('YYYY-MM-DD'), true)}>
+        <Button type="primary" onClick={() => get(centre.today(), true)}>
           {t('reports.makeDaily')}
         </Button>
         <Typography.Text type="secondary">{t('reports.dailyHint', { at: settings.data?.reports.dailyAt ?? '19:30' })}</Typography.Text>
@@ -223,7 +225,7 @@ function DailyReports({ onError }: { onError: (e: unknown) => void }) {
         dataSource={list.data ?? []}
         columns={[
           { title: t('reports.period'), dataIndex: 'day' },
-          { title: '', dataIndex: 'createdAt', render: (x: string) => new Date(x).toLocaleString() },
+          { title: '', dataIndex: 'createdAt', render: (x: string) => centre.format(x) },
           { title: '', key: 'dl', render: (_, r) => <Button size="small" icon={<DownloadOutlined />} onClick={() => get(r.day, false)}>{t('reports.download')}</Button> }
         ]}
       />

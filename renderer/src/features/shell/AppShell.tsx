@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import type { SystemInfo } from '../../../../shared/contract'
 import { useConnectionStatus } from '../../api/ApiProvider'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
+import { SeatClockNotice } from '../../ui/SeatClockNotice'
 import { useAuth, useCurrentUser } from '../auth/AuthProvider'
 import { AboutPage } from '../about/AboutPage'
 import { AuditPage } from '../audit/AuditPage'
@@ -97,6 +98,7 @@ export function AppShell({ info }: { info: SystemInfo }) {
           </Space>
         </Layout.Header>
         {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
+        <SeatClockNotice />
         <Layout.Content className="app-content">
           {Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}
         </Layout.Content>

@@ -8,6 +8,7 @@ import { useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
+import { centre } from '../../ui/centre-time'
 
 interface NewUserValues {
   username: string
@@ -80,7 +81,7 @@ export function UsersPage() {
             render: (_, u) =>
               u.disabled ? (
                 <Tag color="default">{t('users.disabled')}</Tag>
-              ) : u.lockedUntil && new Date(u.lockedUntil) > new Date() ? (
+              ) : u.lockedUntil && new Date(u.lockedUntil) > centre.now() ? (
                 <Tag color="red">{t('users.locked')}</Tag>
               ) : (
                 <Tag color="green">{t('users.active')}</Tag>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Live } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
+import { centre } from '../../ui/centre-time'
 
 const STATE_COLOR: Record<string, string> = { ready: 'green', dialing: 'blue', on_call: 'red', wrap_up: 'gold', paused: 'orange', offline: 'default' }
 
@@ -15,7 +16,7 @@ function mmss(s: number): string {
 function Since({ at }: { at: string | null }) {
   const [now, setNow] = useState<number | null>(null)
   useEffect(() => {
-    const tick = () => setNow(Date.now())
+    const tick = () => setNow(centre.now().getTime())
     const first = setTimeout(tick, 0)
     const id = setInterval(tick, 1000)
     return () => {
@@ -112,7 +113,7 @@ export function WallboardPage() {
             columns={[
               { title: t('wallboard.customer'), dataIndex: 'name' },
               { title: t('wallboard.phone'), dataIndex: 'phone' },
-              { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string) => new Date(x).toLocaleString() },
+              { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string) => centre.format(x) },
               { title: t('wallboard.owner'), dataIndex: 'operator', render: (x: string | null) => x ?? <Tag>{t('wallboard.open')}</Tag> }
             ]}
           />
