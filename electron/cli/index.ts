@@ -10,6 +10,7 @@ import { restoreDatabase } from '../core/db/backup'
 import { dataDirOwner } from '../core/db/lock'
 import { DB_FILE_NAME } from '../core'
 import { startHub } from '../server/hub'
+import { defaultNames, ensureHubCertificate, hubCa, loadCredentials, type HubCredentials } from '../server/tls'
 
 declare const __APP_VERSION__: string
 
@@ -19,11 +20,16 @@ declare const __APP_VERSION__: string
  */
 
 const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
-const COMMANDS = ['serve', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
+const COMMANDS = ['serve', 'tls ca', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
 
 const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
 
   leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub
+        [--tls] [--name hub.lan]... [--tls-cert FILE --tls-key FILE] [--insecure-http]
+                                                                HTTPS/WSS with the hub's own CA (names: this host, localhost,
+                                                                127.0.0.1 unless --name) or the centre's certificate; on a LAN
+                                                                address TLS is on unless --insecure-http
+  leadline tls ca                                               the hub CA's certificate (PEM) and SHA-256, for seats to trust
   leadline users add USERNAME --role ROLE --name NAME [--password P] [--staff-no N] [--district CODE]
   leadline users list [--role ROLE]
   leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
@@ -63,7 +69,12 @@ async function main(argv: string[]): Promise<number> {
         'no-demo': { type: 'boolean' },
         static: { type: 'string' },
         role: { type: 'string' },
-        name: { type: 'string' },
+        // a user's display name; for `serve`, each name the hub's certificate covers (repeatable)
+        name: { type: 'string', multiple: true },
+        tls: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'insecure-http': { type: 'boolean' },
         password: { type: 'string' },
         'staff-no': { type: 'string' },
         district: { type: 'string' },
@@ -96,6 +107,13 @@ async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'serve':
         return await serve(dataDir, opt, openCore)
+      case 'tls': {
+        if (sub !== 'ca') return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })
+        const ca = await hubCa(dataDir)
+        if (json) out({ pem: ca.pem, fingerprint: ca.fingerprint, notAfter: ca.notAfter.toISOString() })
+        else process.stdout.write(`${ca.pem}SHA-256 ${ca.fingerprint}\n`)
+        return 0
+      }
       case 'users': {
         const core = await openCore({ demo: false })
         try {
@@ -115,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
             const user = unwrap<{ id: number; username: string; role: string }>(
               await sys.invoke('users.create', {
                 username,
-                displayName: opt.name ?? username,
+                displayName: opt.name?.[0] ?? username,
                 role: opt.role,
                 password: opt.password ?? generated,
                 staffNo: opt['staff-no'],
@@ -228,28 +246,74 @@ function generatePassword(): string {
   return randomBytes(9).toString('base64url')
 }
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
+
+/** The hub's certificate: the centre's own (--tls-cert/--tls-key), or one its CA issues for the names asked for. */
+async function hubCredentials(dataDir: string, host: string, opt: { name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean }): Promise<HubCredentials | null> {
+  const files = opt['tls-cert'] !== undefined || opt['tls-key'] !== undefined
+  if (files && (!opt['tls-cert'] || !opt['tls-key'])) fail('errors.missingArgument', { name: opt['tls-cert'] ? '--tls-key' : '--tls-cert' })
+  const wanted = opt.tls || files
+  if (wanted && opt['insecure-http']) fail('errors.tlsConflict')
+  // a seat on the LAN is not a secure context over http: plain HTTP there only when asked for
+  if (!wanted && (opt['insecure-http'] || isLoopback(host))) return null
+  if (files) {
+    try {
+      return loadCredentials(opt['tls-cert']!, opt['tls-key']!)
+    } catch (err) {
+      fail('errors.tlsFiles', { reason: err instanceof Error ? err.message : String(err) })
+    }
+  }
+  const names = opt.name?.length ? opt.name : [...defaultNames(), ...(host !== '0.0.0.0' && host !== '::' && !defaultNames().includes(host) ? [host] : [])]
+  return ensureHubCertificate(dataDir, names)
+}
+
 async function serve(
   dataDir: string,
-  opt: { host?: string; port?: string; 'no-demo'?: boolean; static?: string; json?: boolean },
+  opt: { host?: string; port?: string; 'no-demo'?: boolean; static?: string; json?: boolean; name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean },
   openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
 ): Promise<number> {
   const port = opt.port === undefined ? 7300 : Number(opt.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('errors.badOption', { name: '--port', value: String(opt.port) })
+  const host = opt.host ?? '127.0.0.1'
+  const tls = await hubCredentials(dataDir, host, opt)
   const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
   const clockStart = process.env.LEADLINE_CLOCK_START
   const core = await openCore({ demo: !opt['no-demo'], exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {
-    hub = await startHub({ core, host: opt.host ?? '127.0.0.1', port, staticDir: existsSync(staticDir) ? staticDir : null, logger: stderrLogger })
+    hub = await startHub({ core, host, port, staticDir: existsSync(staticDir) ? staticDir : null, logger: stderrLogger, tls })
   } catch (err) {
     core.close()
     throw err
   }
-  const line = { url: hub.url, host: hub.host, port: hub.port, dataDir, pid: process.pid, demo: core.settings().demoMode }
+  // the hub's own certificate is renewed a month before it ends, without a restart (checked twice a day)
+  const renew =
+    tls?.ca && !opt['tls-cert']
+      ? setInterval(() => {
+          ensureHubCertificate(dataDir, tls.names)
+            .then((c) => {
+              if (!c.renewed) return
+              hub.setCredentials(c)
+              stderrLogger.info(`certificate renewed until ${c.notAfter.toISOString()}`)
+            })
+            .catch((err: unknown) => stderrLogger.error('certificate renewal', err))
+        }, 12 * 3_600_000)
+      : null
+  renew?.unref()
+  const line = {
+    url: hub.url,
+    host: hub.host,
+    port: hub.port,
+    dataDir,
+    pid: process.pid,
+    demo: core.settings().demoMode,
+    tls: tls ? { names: tls.names, fingerprint: tls.fingerprint, spki: tls.spki, notAfter: tls.notAfter.toISOString(), ca: tls.ca ? 'hub' : 'centre' } : null
+  }
   if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
-  else process.stdout.write(`LeadLine hub: ${hub.url}  (data: ${dataDir})\n`)
+  else process.stdout.write(`LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`)
   const stop = async () => {
+    if (renew) clearInterval(renew)
     await hub.close()
     core.close()
     process.exit(0)

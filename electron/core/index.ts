@@ -198,7 +198,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),
     ...createPoolHandlers(deps, pool),
     ...recordings.handlers(),
-    ...createSipHandlers(deps, secretBox, () => settings.get().areaCode),
+    ...createSipHandlers(deps, secretBox, () => settings.get().areaCode, uploads),
     ...campaigns.handlers(),
     ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
     ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),

@@ -1,12 +1,14 @@
 import { createReadStream, statSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { HUB_MEDIA_PATH, HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
 import { parseRange } from '../core/recordings/media'
 import { translate } from '../../shared/i18n'
 import type { Core, Logger } from '../core'
 import { securityHeaders, serveStatic } from './static'
+import type { HubCredentials } from './tls'
 
 export interface HubOptions {
   core: Core
@@ -18,10 +20,16 @@ export interface HubOptions {
   logger?: Logger
   /** Largest WebSocket frame accepted. */
   maxPayload?: number
+  /** Serve HTTPS and WSS with these; plain HTTP on the same port is then answered with a redirect to https. */
+  tls?: HubCredentials | null
 }
 
 export interface Hub {
   readonly url: string
+  /** HTTPS and WSS. */
+  readonly secure: boolean
+  /** A renewed certificate, taken by new connections at once. */
+  setCredentials(c: HubCredentials): void
   readonly port: number
   readonly host: string
   /** Open WebSocket connections. */
@@ -42,7 +50,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 4 * 1024 * 1024 })
   const alive = new WeakMap<WebSocket, boolean>()
 
-  const server: Server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     securityHeaders(res)
     const url = new URL(req.url ?? '/', 'http://hub')
     if (url.pathname === '/healthz') {
@@ -64,7 +72,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       return
     }
     serveStatic(opts.staticDir, req, res)
-  })
+  }
 
   function download(token: string, req: IncomingMessage, res: ServerResponse): void {
     const offer = core.downloads.get(token)
@@ -106,6 +114,42 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     if (req.method === 'HEAD' || st.size === 0) res.end()
     else createReadStream(grant.file, { start, end }).pipe(res)
   }
+
+  /**
+   * With TLS, one port answers both: a connection whose first byte opens a TLS handshake goes to
+   * the HTTPS server, anything else is plain HTTP and is sent to the https address (WebSocket
+   * upgrades over plain HTTP are refused), so a seat typing http:// still lands on the right page.
+   */
+  let web: Server | HttpsServer
+  let listener: Server | NetServer
+  let plain: Server | null = null
+  if (opts.tls) {
+    const https = createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, handle)
+    plain = createServer((req, res) => {
+      securityHeaders(res)
+      const target = `https://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
+      res.writeHead(308, { Location: target, 'Content-Type': 'text/plain; charset=utf-8' }).end(`LeadLine hub: use ${target}\n`)
+    })
+    plain.on('upgrade', (_req, socket) => {
+      socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThis hub speaks wss:// only\n')
+    })
+    const sorter = createNetServer((socket: Socket) => {
+      socket.once('data', (first: Buffer) => {
+        socket.pause()
+        socket.unshift(first)
+        ;(first[0] === 0x16 ? https : plain!).emit('connection', socket)
+        // resumed on the next tick: the server has to take the socket over first, or the connection hangs
+        process.nextTick(() => socket.resume())
+      })
+      socket.on('error', () => socket.destroy())
+    })
+    web = https
+    listener = sorter
+  } else {
+    web = createServer(handle)
+    listener = web
+  }
+  const server = web
 
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://hub').pathname
@@ -159,19 +203,23 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   heartbeat.unref()
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 7300, host, () => {
-      server.off('error', reject)
+    listener.once('error', reject)
+    listener.listen(opts.port ?? 7300, host, () => {
+      listener.off('error', reject)
       resolve()
     })
   })
-  const addr = server.address() as AddressInfo
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${addr.port}`
+  const addr = listener.address() as AddressInfo
+  const shownHost = host === '0.0.0.0' || host === '::' ? (opts.tls?.names.find((n) => n !== 'localhost' && n !== '127.0.0.1') ?? '127.0.0.1') : host
+  const url = `${opts.tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${addr.port}`
   opts.logger?.info(`hub listening on ${host}:${addr.port}`)
 
   return {
     url,
+    secure: !!opts.tls,
+    setCredentials: (c) => {
+      if ('setSecureContext' in server) server.setSecureContext({ key: c.key, cert: c.cert, minVersion: 'TLSv1.2' })
+    },
     port: addr.port,
     host,
     connections: () => wss.clients.size,
@@ -180,8 +228,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         clearInterval(heartbeat)
         for (const ws of wss.clients) ws.terminate()
         wss.close()
+        if (listener !== server) listener.close()
         server.close(() => resolve())
         server.closeAllConnections()
+        plain?.closeAllConnections()
       })
   }
 }

@@ -110,9 +110,25 @@ export const deskMethods = defineMethods({
     summary: 'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it.',
     input: z.object({}).strict(),
     output: z.union([
-      z.object({ lead: deskLeadSchema, source: queueSourceSchema, callbackId: idSchema.nullable(), leaseUntil: isoTime, dialMode: z.enum(['preview', 'progressive']) }),
+      z.object({
+        lead: deskLeadSchema,
+        source: queueSourceSchema,
+        callbackId: idSchema.nullable(),
+        leaseUntil: isoTime,
+        dialMode: z.enum(['preview', 'progressive']),
+        /** The lead came back for the outcome of this earlier call of mine (the desk was reloaded or closed during wrap-up). */
+        unfinishedCallId: idSchema.optional()
+      }),
       z.object({ lead: z.null(), reason: z.string(), nextAt: isoTime.nullable() })
     ]),
+    roles: ['operator']
+  },
+  'desk.unfinished': {
+    summary: 'My last call of a lead that still owes its outcome (the page was reloaded, the browser crashed, another browser): the desk opens on its wrap-up.',
+    input: z.object({}).strict(),
+    output: z
+      .object({ lead: deskLeadSchema, source: queueSourceSchema, callbackId: idSchema.nullable(), callId: idSchema, endedAt: isoTime.nullable(), wrapUpSec: z.number().int() })
+      .nullable(),
     roles: ['operator']
   },
   'desk.dial': {

@@ -47,6 +47,10 @@ export const settingsSchema = z.object({
   dispatch: dispatchSettingsSchema,
   /** 回访: the follow-up window and the cooling-off period. */
   followUp: followUpSettingsSchema,
+  /** Field agents visit customers between these times (the centre's zone): a success's visit time is offered and accepted inside them. */
+  visitHours: z
+    .object({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'), end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') })
+    .refine((v) => v.start < v.end, 'start before end'),
   /** The daily report is made at this time every day (and on demand). */
   reports: z.object({ dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') }),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */

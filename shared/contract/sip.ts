@@ -2,43 +2,82 @@ import { z } from 'zod'
 import { defineMethods } from './define'
 import { idSchema, isoTime, okOutput } from './common'
 
-const iceServer = z.object({ urls: z.union([z.string().max(256), z.array(z.string().max(256)).max(8)]), username: z.string().max(128).optional(), credential: z.string().max(256).optional() }).strict()
+const urls = z.union([z.string().max(256), z.array(z.string().max(256)).max(8)])
+/** An ICE server as the administrator enters it: a TURN credential is write-only (omitted: the stored one is kept). */
+const iceServerInput = z.object({ urls, username: z.string().max(128).optional(), credential: z.string().max(256).optional() }).strict()
+/** As anyone but its operator sees it: whether a credential is set, never the credential. */
+const iceServerShown = z.object({ urls, username: z.string().max(128).optional(), hasCredential: z.boolean().optional() }).strict()
 
-export const sipAccountSchema = z.object({
+const accountFields = {
   userId: idSchema,
   wsUrl: z.string().regex(/^wss?:\/\/[^\s]+$/).max(256),
   domain: z.string().min(1).max(128),
   sipUser: z.string().min(1).max(64),
   displayName: z.string().max(64),
-  iceServers: z.array(iceServer).max(8),
-  outsidePrefix: z.string().regex(/^[0-9*#]{0,4}$/),
-  updatedAt: isoTime
-})
+  outsidePrefix: z.string().regex(/^[0-9*#]{0,4}$/)
+}
+
+export const sipAccountSchema = z.object({ ...accountFields, iceServers: z.array(iceServerShown).max(8), updatedAt: isoTime })
 export type SipAccount = z.infer<typeof sipAccountSchema>
+
+/** What a test registration found (errors.sipTest.* says it in words). */
+export const SIP_TEST_VERDICTS = ['registered', 'wrongCredentials', 'unknownDomain', 'noAnswer', 'tlsUntrusted', 'failed'] as const
 
 export const sipMethods = defineMethods({
   'sip.myAccount': {
-    summary: 'My SIP account with its password, for the softphone to register (null: no account; use the simulated line).',
+    summary: 'My SIP account with its password and TURN credentials, for the softphone to register (null: no account; use the simulated line).',
     input: z.object({}).strict(),
-    output: sipAccountSchema.extend({ password: z.string(), localAreaCode: z.string() }).nullable(),
+    output: sipAccountSchema
+      .extend({ iceServers: z.array(z.object({ urls, username: z.string().optional(), credential: z.string().optional() })), password: z.string(), localAreaCode: z.string() })
+      .nullable(),
     roles: ['operator']
   },
   'sip.accounts': {
-    summary: 'The SIP accounts of all users (without passwords).',
+    summary: 'The SIP lines of all users (without passwords or TURN credentials).',
     input: z.object({}).strict(),
     output: z.array(sipAccountSchema.extend({ username: z.string() })),
     roles: ['admin']
   },
   'sip.setAccount': {
-    summary: 'Give a user a SIP account; the password is sealed at rest (omit it to keep the current one).',
-    input: sipAccountSchema.omit({ updatedAt: true }).extend({ password: z.string().min(1).max(128).optional() }).strict(),
+    summary: 'Give a user a SIP line; the password and TURN credentials are sealed at rest (omit them to keep the current ones).',
+    input: z.object({ ...accountFields, iceServers: z.array(iceServerInput).max(8), password: z.string().min(1).max(128).optional() }).strict(),
     output: sipAccountSchema,
     roles: ['admin']
   },
   'sip.removeAccount': {
-    summary: 'Take a user’s SIP account away.',
+    summary: 'Take a user’s SIP line away.',
     input: z.object({ userId: idSchema }).strict(),
     output: okOutput,
+    roles: ['admin']
+  },
+  'sip.testRegister': {
+    summary: 'Register once with a line (a saved one, or the form’s values before saving) from the hub, and say what happened in words; the registration is taken back at once.',
+    input: z
+      .object({
+        userId: idSchema.optional(),
+        wsUrl: accountFields.wsUrl.optional(),
+        domain: accountFields.domain.optional(),
+        sipUser: accountFields.sipUser.optional(),
+        displayName: accountFields.displayName.optional(),
+        password: z.string().min(1).max(128).optional()
+      })
+      .strict(),
+    output: z.object({ verdict: z.enum(SIP_TEST_VERDICTS), status: z.number().int().nullable(), text: z.string() }),
+    roles: ['admin']
+  },
+  'sip.importLines': {
+    summary: 'Lines for a whole floor from a CSV/XLSX upload (工号 or user name, extension, password; display name optional), with the server settings given once. All or nothing; every refused row with its reason.',
+    input: z
+      .object({
+        uploadId: z.string().min(1).max(64),
+        wsUrl: accountFields.wsUrl,
+        domain: accountFields.domain,
+        outsidePrefix: accountFields.outsidePrefix,
+        iceServers: z.array(iceServerInput).max(8),
+        dryRun: z.boolean().default(false)
+      })
+      .strict(),
+    output: z.object({ rows: z.number().int(), set: z.number().int(), errors: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
     roles: ['admin']
   }
 })

@@ -96,3 +96,15 @@ export function callingWindow(now: Date, rules: WindowRules, tz: string): Window
   const reason: ClosedReason = !opensAt ? 'noWindows' : rules.holidays.includes(l.day) ? 'holiday' : !legal ? 'legalHours' : 'outsideWindow'
   return { open: false, reason, opensAt }
 }
+
+/** ISO weekdays as runs, for reading: [1,2,3,4,5,7] → [[1,5],[7,7]] (Monday–Friday and Sunday). */
+export function weekdayRuns(days: readonly number[]): [number, number][] {
+  const sorted = [...new Set(days)].filter((d) => d >= 1 && d <= 7).sort((a, b) => a - b)
+  const runs: [number, number][] = []
+  for (const d of sorted) {
+    const last = runs[runs.length - 1]
+    if (last && d === last[1] + 1) last[1] = d
+    else runs.push([d, d])
+  }
+  return runs
+}

@@ -67,6 +67,9 @@ test('an operator works a lead with the keyboard alone: next, dial, script steps
     await page.keyboard.press('Alt+T')
   }
   await expect(page.getByTestId('required-steps').getByRole('checkbox', { checked: true })).toHaveCount(3)
+  // the script followed the operator: past the last step said (信息授权) to the closing words, not back at step 1
+  await expect(page.getByTestId('script-step-close')).toBeVisible()
+  await expect(page.getByTestId('script-step-identity')).toBeHidden()
   await page.waitForTimeout(1500)
   await page.keyboard.press('Alt+H')
   await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
@@ -291,6 +294,7 @@ test('hanging up while the last recording chunks are late never wedges the desk:
   })
   await keyboardLogin(page, op.username, op.password)
   await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('customer-card')).toBeVisible()
   await page.keyboard.press('Alt+D')
   await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
   await page.waitForTimeout(2500)
@@ -323,4 +327,45 @@ test('hanging up while the last recording chunks are late never wedges the desk:
   } finally {
     db.close()
   }
+})
+
+test('a reload during wrap-up brings the call back for its outcome, with what was filled in; Alt+N says why it waits', async ({ page }) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('deskrl')
+  await keyboardLogin(page, op.username, op.password)
+  const name = await callNextAndHangUp(page, 1500)
+  // Alt+N before the outcome is saved: the desk says why instead of doing nothing
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('desk-notice')).toHaveText('请先保存本通电话的结果（Ctrl+Enter），再取下一条')
+  await page.keyboard.press('Alt+2')
+  const due = new Date(hubNow().getTime() + 3 * 86_400_000)
+  due.setUTCHours(2, 0, 0, 0) // 10:00 in Nanning
+  await expect(page.getByLabel('回拨时间')).toBeFocused()
+  await page.keyboard.type(pickerText(due))
+  await page.keyboard.press('Enter')
+  await page.getByTestId('outcome-form').getByLabel('备注').fill('客户周四上午方便')
+
+  await page.reload()
+  // back on the same lead, in wrap-up, with the form as it was
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(name)
+  await expect(page.getByTestId('outcome-form').getByLabel('备注')).toHaveValue('客户周四上午方便')
+  await expect(page.getByLabel('回拨时间')).toHaveValue(pickerText(due))
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('desk-notice')).toContainText('再取下一条')
+  await page.getByTestId('save-outcome').click()
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+
+  const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
+  try {
+    const rows = db
+      .prepare('SELECT o.disposition, o.notes, o.callback_at AS at, o.call_id AS callId FROM outcomes o JOIN users u ON u.id = o.operator_id WHERE u.username = ?')
+      .all(op.username) as { disposition: string; notes: string; at: string; callId: number | null }[]
+    expect(rows).toEqual([{ disposition: 'callback', notes: '客户周四上午方便', at: due.toISOString(), callId: expect.any(Number) }])
+  } finally {
+    db.close()
+  }
+  // and the next lead is a new one
+  await page.keyboard.press('Alt+N')
+  await expect(page.getByTestId('customer-card').getByLabel('姓名')).not.toHaveValue(name)
 })

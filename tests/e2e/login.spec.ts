@@ -90,6 +90,13 @@ test('an administrator adds an operator in the UI, who can then log in', async (
   await expect(other.getByRole('menuitem', { name: '拨号工作台' })).toBeVisible()
   await other.close()
 
+  // the audit log says it in words (action, object, details), the raw record one click away
   await page.getByRole('menuitem', { name: '审计日志' }).click()
-  await expect(page.getByRole('cell', { name: 'users.create' }).first()).toBeVisible()
+  const row = page.getByTestId('audit-log').getByRole('row').filter({ hasText: '新增用户' }).filter({ hasText: username }).first()
+  await expect(row).toContainText('用户 #')
+  await expect(row).toContainText(`用户名：${username}`)
+  await expect(row).toContainText('角色：坐席')
+  await expect(page.getByTestId('audit-log')).not.toContainText('users.create')
+  await row.getByRole('button', { name: /expand|展开/i }).click()
+  await expect(page.getByTestId('audit-raw').first()).toContainText('"action": "users.create"')
 })

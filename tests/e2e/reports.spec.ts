@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { campaignForNewOperator, centreDay, loginUi } from './support'
+import { campaignForNewOperator, centreDay, hubAs, loginUi } from './support'
 
 test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({ browser }) => {
   test.setTimeout(120_000)
@@ -91,4 +91,33 @@ test('a seat whose clock is days off and in another zone shows the centre’s da
   } finally {
     await ctx.close()
   }
+})
+
+test('统计报表’s charts: the legend stays clear of the axis labels; a period without data says 暂无数据', async ({ page }) => {
+  test.setTimeout(90_000)
+  // an operator paused today is in the report (with no calls)
+  const op = await hubAs('op2')
+  expect((await op.call('desk.setState', { state: 'paused', reason: 'break' })).ok).toBe(true)
+  op.close()
+  await loginUi(page, 'supervisor')
+  await page.getByRole('menuitem', { name: '统计报表' }).click()
+  const chart = page.getByTestId('operators-chart')
+  await expect(chart.locator('svg text').filter({ hasText: '陈强' })).toBeVisible({ timeout: 15_000 })
+  const boxes = await chart.locator('svg text').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) as DOMRect })))
+  const legend = boxes.filter((b) => ['呼叫', '接通', '成功'].includes(b.text))
+  const labels = boxes.filter((b) => !['呼叫', '接通', '成功'].includes(b.text) && b.text.trim())
+  expect(legend.length).toBe(3)
+  for (const l of legend) for (const a of labels) expect(l.x < a.x + a.width && a.x < l.x + l.width && l.y < a.y + a.height && a.y < l.y + l.height, `legend “${l.text}” over “${a.text}”`).toBe(false)
+
+  // a day long ago: nothing to chart, and the page says so
+  for (const placeholder of ['开始日期', '结束日期']) {
+    await page.getByPlaceholder(placeholder).first().click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('2020-01-06')
+    await page.keyboard.press('Enter')
+  }
+  await expect(page.getByTestId('operators-chart')).toHaveAttribute('data-empty', 'true')
+  await expect(page.getByTestId('operators-chart')).toContainText('暂无数据')
+  await page.getByRole('tab', { name: '转化漏斗' }).click()
+  await expect(page.getByTestId('funnel-chart')).toContainText('暂无数据')
 })

@@ -20,6 +20,9 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
   await page.waitForTimeout(6000)
   await page.getByRole('button', { name: /挂\s*断/ }).click()
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 15_000 })
+  // an operator sees that the recording is saved, not its checksum
+  await expect(page.getByTestId('last-recording')).toContainText('已保存')
+  await expect(page.getByTestId('last-recording')).not.toContainText('SHA-256')
 
   // QA finds it, fetches it over HTTP, and checks what is in it.
   const qa = await hubAs('qa')

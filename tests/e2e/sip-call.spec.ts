@@ -1,4 +1,4 @@
-import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, hangUpWithSuccess } from './support'
+import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, hangUpWithSuccess, soundOnsetMs } from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
@@ -206,6 +206,14 @@ async function lanesInk(page: Page): Promise<number[]> {
   })
 }
 
+/** Where a script-step marker is drawn on the waveform, in seconds of the recording (from its pixels). */
+async function markerSeconds(page: Page, title: string, durationMs: number): Promise<number> {
+  const wave = await page.getByTestId('waveform').boundingBox()
+  const marker = await page.getByTestId('waveform').locator(`[data-marker="${title}"]`).boundingBox()
+  if (!wave || !marker) throw new Error(`no marker ${title}`)
+  return ((marker.x - wave.x) / wave.width) * (durationMs / 1000)
+}
+
 const playerSeconds = async (page: Page) => {
   const [m, s] = ((await page.getByTestId('player-time').textContent()) ?? '').split(' / ')[0].split(':').map(Number)
   return m * 60 + s
@@ -217,12 +225,13 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
   const phone = `1707${n}`
   const { op } = await campaignForNewOperator(`质检${n}`, {}, `姓名,手机,地址\n质检客户${n},${phone},南宁市青秀区民族大道1号\n`, 'qasip')
   await giveSipAccount(op.username, '2104', op.displayName)
-  // The customer answers and speaks (a tone) from 1.5 s to 4 s into the call, and is silent otherwise.
+  // The customer answers and speaks (a tone) from 1.5 s to 4 s into the recording, and is silent otherwise.
   const custCtx = await browser.newContext()
   const ctx = await browser.newContext()
   const qaCtx = await browser.newContext()
   try {
-    await openCustomer(await custCtx.newPage(), phone, { tone: 500, speak: [1.5, 4] })
+    const customer = await custCtx.newPage()
+    await openCustomer(customer, phone, { tone: 500, speak: 'manual' })
     const page = await ctx.newPage()
     await loginUi(page, op.username, op.password)
     await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
@@ -230,6 +239,8 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(`质检客户${n}`)
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    // 录音中 shows once the recorder runs: from then on the customer speaks 1.5–4 s in
+    await customer.evaluate(() => (window as unknown as { customer: { speak(from: number, to: number): void } }).customer.speak(1.5, 4))
     // the operator stays quiet (muted): the left channel is silent
     await page.keyboard.press('Alt+M')
     await page.waitForTimeout(800)
@@ -244,13 +255,18 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     const queue = await must<{ recordingId: number; operatorName: string; gate: boolean; reasons: string[] }[]>(qa, 'qa.queue', {})
     const entry = queue.find((q) => q.operatorName === op.displayName)!
     expect(entry).toMatchObject({ gate: true, reasons: ['success'] })
-    const c = await must<{ metrics: { customerTalkShare: number; operatorTalkShare: number; talkOverShare: number; firstCustomerWordMs: number; hungUpBy: string }; recording: { durationMs: number } }>(qa, 'qa.context', {
+    const c = await must<{ metrics: { customerTalkShare: number; operatorTalkShare: number; talkOverShare: number; firstCustomerWordMs: number; hungUpBy: string }; recording: { durationMs: number }; ticks: { title: string; offsetMs: number }[] }>(qa, 'qa.context', {
       recordingId: entry.recordingId
     })
     qa.close()
     const customerMs = c.metrics.customerTalkShare * c.recording.durationMs
     expect(Math.abs(customerMs - 2750), `customer talked ${customerMs} ms`).toBeLessThan(700)
-    expect(Math.abs(c.metrics.firstCustomerWordMs - 1500), `first word at ${c.metrics.firstCustomerWordMs} ms`).toBeLessThan(600)
+    // the first word where the stored audio has it (ffmpeg on the right channel), 1.5 s after recording began plus
+    // the call's audio latency
+    const onset = soundOnsetMs(await lastRecordingFile(op.displayName, 'sip'), 'pan=mono|c0=c1')
+    expect(onset, 'the customer’s tone in the file').toBeGreaterThanOrEqual(1400)
+    expect(onset).toBeLessThan(3500)
+    expect(Math.abs(c.metrics.firstCustomerWordMs - onset), `first word at ${c.metrics.firstCustomerWordMs} ms, in the audio at ${onset} ms`).toBeLessThan(200)
     expect(c.metrics.operatorTalkShare).toBeLessThan(0.1)
     expect(c.metrics.talkOverShare).toBeLessThan(0.05)
     expect(c.metrics.hungUpBy).toBe('operator')
@@ -268,10 +284,16 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     const [opInk, custInk] = await lanesInk(rv)
     expect(custInk).toBeGreaterThan(500)
     expect(custInk).toBeGreaterThan(opInk * 3)
-    // the operator's ticks are markers on the waveform; the missing mandatory step is flagged
+    // the operator's ticks are markers on the waveform, each where it was ticked; the missing mandatory step is flagged
     await expect(rv.getByTestId('waveform').getByText('身份说明')).toBeVisible()
     await expect(rv.getByTestId('waveform').getByText('录音告知')).toBeVisible()
     await expect(rv.getByTestId('missing-steps')).toContainText('信息授权')
+    for (const tick of c.ticks) {
+      const at = await markerSeconds(rv, tick.title, c.recording.durationMs)
+      expect(Math.abs(at - tick.offsetMs / 1000), `${tick.title} drawn at ${at.toFixed(2)} s, ticked at ${tick.offsetMs} ms`).toBeLessThan(0.25)
+    }
+    expect(c.ticks.map((k) => k.title)).toEqual(['身份说明', '录音告知'])
+    expect(c.ticks[1].offsetMs - c.ticks[0].offsetMs).toBeGreaterThan(500)
 
     // play, then the keyboard: Space pauses, → jumps 5 s, ← back; 3 is 1.5×; the position goes into the address
     await rv.getByTestId('play').click()
@@ -293,11 +315,22 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect.poll(() => playerSeconds(colleague), { timeout: 15_000 }).toBeGreaterThanOrEqual(t1 + 4)
     await colleague.close()
 
-    // score: the mandatory-step item is pre-filled from the markers; one auto-fail item fails the call
+    // score: nothing is assumed — no total, no verdict, no submit until every item is scored; the mandatory-step
+    // item is pre-filled from the markers; one auto-fail item fails the call
     const form = rv.getByTestId('score-form')
     await expect(form.getByTestId('item-steps').getByRole('spinbutton')).toHaveValue('0')
-    await form.getByLabel('夸大收益、承诺保本或误导退保 出现此情况').check()
+    await expect(rv.getByTestId('score-total')).toContainText('还有 8 项未评分')
+    await expect(form.getByRole('radio', { checked: true })).toHaveCount(0)
+    await expect(rv.getByTestId('submit-review')).toBeDisabled()
+    for (const [item, points] of [['identity', 10], ['needs', 15], ['listening', 15], ['accuracy', 20], ['attitude', 15], ['closing', 10]] as const) {
+      await form.getByTestId(`item-${item}`).getByRole('spinbutton').fill(String(points))
+    }
+    await form.getByTestId('item-consent').locator('label').filter({ hasText: '未出现' }).click()
+    await expect(rv.getByTestId('score-total')).toContainText('还有 1 项未评分')
+    await expect(rv.getByTestId('submit-review')).toBeDisabled()
+    await form.getByTestId('item-misleading').locator('label').filter({ hasText: '出现此情况' }).click()
     await expect(rv.getByTestId('score-total')).toContainText('总分 85 / 100')
+    await expect(form.getByRole('radio', { name: '不合格', checked: true })).toHaveCount(1)
     await rv.getByLabel('评语').fill('未取得信息授权，且有承诺保本的说法')
     await rv.getByTestId('submit-review').click()
     await expect(rv.getByText('评分已提交')).toBeVisible()

@@ -33,6 +33,15 @@ export function meanVolume(file: string, filter: string): number {
   return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN')
 }
 
+/** When sound first starts in a file (ms), after an audio filter: the end of the leading silence (ffmpeg's silencedetect). */
+export function soundOnsetMs(file: string, filter: string): number {
+  const out = ffmpeg(`-i "${file}" -af "${filter},silencedetect=noise=-40dB:d=0.2" -f null -`)
+  const first = /silence_start: (-?[\d.]+)/.exec(out)
+  // no silence at the start: sound from the first moment
+  if (!first || Number(first[1]) > 0.05) return 0
+  return Math.round(Number(/silence_end: ([\d.]+)/.exec(out)?.[1] ?? 'NaN') * 1000)
+}
+
 /** Seconds of audio in a file, by decoding it whole (MediaRecorder's WebM has no duration header). */
 export function decodedSeconds(file: string): number {
   const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))

@@ -8,7 +8,7 @@ import { hubAs } from './support'
 export const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
 
 /** The customer: a second sip.js agent in the same browser (tests/telephony/customer), answering with a 440 Hz tone. */
-export async function openCustomer(page: Page, user: string, o: { tone?: number; speak?: [number, number] } = {}): Promise<void> {
+export async function openCustomer(page: Page, user: string, o: { tone?: number; speak?: [number, number] | 'manual' } = {}): Promise<void> {
   // Served from a loopback origin (the hub's, intercepted): Chromium blocks a public origin from
   // reaching the SIP server on 127.0.0.1 (local network access checks).
   const base = `http://127.0.0.1:${E2E_PORT}/__test_customer__/`
@@ -18,7 +18,7 @@ export async function openCustomer(page: Page, user: string, o: { tone?: number;
     const type = extname(file) === '.js' ? 'text/javascript' : 'text/html'
     await route.fulfill({ body: readFileSync(file), contentType: type })
   })
-  await page.goto(`${base}index.html?user=${user}&ws=ws://127.0.0.1:${SIP_PORT}&tone=${o.tone ?? 440}${o.speak ? `&speak=${o.speak.join('-')}` : ''}`)
+  await page.goto(`${base}index.html?user=${user}&ws=ws://127.0.0.1:${SIP_PORT}&tone=${o.tone ?? 440}${o.speak ? `&speak=${o.speak === 'manual' ? 'manual' : o.speak.join('-')}` : ''}`)
   await expect.poll(() => page.evaluate(() => (window as unknown as { customer?: { registered: boolean } }).customer?.registered), { timeout: 10_000 }).toBe(true)
 }
 

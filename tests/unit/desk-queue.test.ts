@@ -191,6 +191,12 @@ describe('outcomes', () => {
     expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base })).toMatchObject({ ok: false, error: { key: 'errors.consentRequired' } })
     expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true })).toMatchObject({ ok: false, error: { key: 'errors.districtRequiredForSuccess' } })
     expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(0)
+    // the visit is later than now, inside the hours field agents visit (09:00–20:00 in the centre's zone)
+    const refusedAt = async (local: string) => (await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true, districtCode: '450105', visitAt: sh(local).toISOString() })) as { ok: false; error: { key: string; message: string } }
+    expect((await refusedAt('2026-11-23T09:30:00')).error.key).toBe('errors.visitInPast')
+    expect(await refusedAt('2026-11-25T21:00:00')).toMatchObject({ ok: false, error: { key: 'errors.visitOutsideHours', message: '拜访时间须在每天 09:00–20:00 之间' } })
+    expect((await refusedAt('2026-11-25T08:59:00')).error.key).toBe('errors.visitOutsideHours')
+    expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(0)
     const r = await outcome(op1, { ...base, consent: true, districtCode: '450105', productInterest: '重疾险' })
     expect(r.leadStatus).toBe('accepted')
     expect(env.core.db.prepare('SELECT district_code, status, lease_by FROM leads WHERE id = ?').get(a)).toEqual({ district_code: '450105', status: 'accepted', lease_by: null })
@@ -211,6 +217,44 @@ describe('outcomes', () => {
     expect((await nextLead(op1)).lead.id).toBe(a)
     await dial(op1, a)
     expect(await outcome(op1, { leadId: a, disposition: 'no_answer' })).toMatchObject({ leadStatus: 'exhausted' })
+  })
+})
+
+describe('a call without an outcome (the page was reloaded, the browser crashed, another browser)', () => {
+  it('comes back to its operator as unfinished wrap-up, before any new lead, even after its lease ran out; saved once, it is gone', async () => {
+    const [a] = insertLeads(env.core.db, 3)
+    expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
+    await nextLead(op1)
+    const { callId } = await dial(op1, a)
+    await ok(op1.invoke('calls.end', { callId, cause: 'operator', answered: true }))
+    // the desk went away: another connection (a reload, another browser) of the same operator
+    const again = await loginAs(env.core, 'op1')
+    expect(await ok(again.invoke('desk.unfinished', {}))).toMatchObject({ lead: { id: a }, callId, wrapUpSec: 30 })
+    // its lease runs out meanwhile; it still comes back, and is held for the operator again
+    env.clock.advance(10 * MIN)
+    env.core.desk.sweepLeases()
+    const r = await nextLead(again)
+    expect(r).toMatchObject({ lead: { id: a }, unfinishedCallId: callId })
+    expect(env.core.db.prepare('SELECT lease_by FROM leads WHERE id = ?').pluck().get(a)).not.toBeNull()
+    // nobody else gets it meanwhile
+    expect((await next(op2)).lead?.id).not.toBe(a)
+    await outcome(again, { leadId: a, callId, disposition: 'no_answer' })
+    expect(await ok(again.invoke('desk.unfinished', {}))).toBeNull()
+    expect((await nextLead(again)).lead.id).not.toBe(a)
+  })
+
+  it('not once the lead moved on: a later call by someone else, or another operator holding it', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    await nextLead(op1)
+    const { callId } = await dial(op1, a)
+    await ok(op1.invoke('calls.end', { callId, cause: 'operator', answered: false }))
+    env.core.db.prepare("UPDATE leads SET lease_by = (SELECT id FROM users WHERE username = 'op2') WHERE id = ?").run(a)
+    expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
+    // and a day later it is no longer owed
+    env.core.db.prepare('UPDATE leads SET lease_by = NULL WHERE id = ?').run(a)
+    expect(await ok(op1.invoke('desk.unfinished', {}))).toMatchObject({ callId })
+    env.clock.advance(25 * 60 * MIN)
+    expect(await ok((await loginAs(env.core, 'op1')).invoke('desk.unfinished', {}))).toBeNull()
   })
 })
 

@@ -104,3 +104,13 @@ describe('column headers', () => {
     expect(suggestMapping(['Name', 'Mobile', 'Phone', 'Address'])).toEqual(['name', 'phone', null, 'address'])
   })
 })
+
+describe('weekdays as people read them', () => {
+  it('groups consecutive days into runs (周一至周日, not 一二三四五六日)', async () => {
+    const { weekdayRuns } = await import('../../shared/domain/calling-time')
+    expect(weekdayRuns([1, 2, 3, 4, 5, 6, 7])).toEqual([[1, 7]])
+    expect(weekdayRuns([5, 1, 2, 3, 4])).toEqual([[1, 5]])
+    expect(weekdayRuns([1, 3, 5, 6, 7])).toEqual([[1, 1], [3, 3], [5, 7]])
+    expect(weekdayRuns([])).toEqual([])
+  })
+})

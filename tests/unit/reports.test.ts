@@ -123,8 +123,8 @@ describe('the funnel', () => {
     const a = insertLeads(db, 6, { first: 1000, at: sh('2026-11-24T09:00:00') })
     const b = insertLeads(db, 4, { first: 2000, at: sh('2026-11-24T09:30:00') })
     insertLeads(db, 5, { first: 3000, at: sh('2026-11-23T09:00:00') }) // the day before: not in the funnel
-    // dialed: 4 of a, 2 of b; contacted: 3 of a, 1 of b; accepted: 2 of a
-    for (const id of [...a.slice(0, 4), ...b.slice(0, 2)]) db.prepare('UPDATE leads SET attempts = 1 WHERE id = ?').run(id)
+    // dialed: 4 of a, 2 of b; contacted: 3 of a, 1 of b; accepted: 2 of a (dialed means a real call: a[3] was called without an outcome yet)
+    call('op1', sh('2026-11-24T09:40:00'), { leadId: a[3] })
     a.slice(0, 3).forEach((id, i) => call('op1', sh('2026-11-24T10:00:00'), { talk: 10, connected: true, success: i < 2, leadId: id }))
     call('op2', sh('2026-11-24T10:00:00'), { talk: 10, connected: true, leadId: b[0] })
     call('op2', sh('2026-11-24T10:05:00'), { connected: false, leadId: b[1] })
@@ -158,15 +158,48 @@ describe('the funnel', () => {
   })
 })
 
+describe('one rule for every figure', () => {
+  it('a call on the simulated line (training, demos) counts nowhere: not in the funnel, the operator report, the wallboard, 派单跟踪 or the desk’s today', async () => {
+    const db = env.core.db
+    insertLeads(db, 2, { first: 7000, at: sh('2026-11-24T09:00:00') })
+    const op1 = await loginAs(env.core, 'op1')
+    const clientId = (n: string) => `rule-${n}-${Date.now()}`
+    // a simulated success, then a real (SIP) call that is not answered
+    for (const line of ['simulated', 'sip'] as const) {
+      const { lead } = await ok<{ lead: { id: number } }>(op1.invoke('desk.next', {}))
+      const { callId } = await ok<{ callId: number }>(op1.invoke('desk.dial', { leadId: lead.id, line }))
+      await ok(op1.invoke('calls.end', { callId, cause: line === 'sip' ? 'no_answer' : 'operator', answered: line === 'simulated' }))
+      const success = line === 'simulated'
+      await ok(op1.invoke('desk.outcome', { clientId: clientId(line), leadId: lead.id, callId, disposition: success ? 'accepted' : 'no_answer', ...(success ? { consent: true, visitAt: sh('2026-11-26T10:00:00') } : {}) }))
+    }
+    const day = { from: sh('2026-11-24T00:00:00'), to: sh('2026-11-25T00:00:00') }
+    const funnel = await ok<Output<'reports.funnel'>>(sup.invoke('reports.funnel', day))
+    expect(Object.fromEntries(funnel.steps.map((x) => [x.step, x.count]))).toMatchObject({ imported: 2, dialed: 1, contacted: 0, accepted: 0, qaPassed: 0 })
+    const me = (await ok<OperatorRow[]>(sup.invoke('reports.operators', day))).find((r) => r.operator === '王芳')!
+    expect(me).toMatchObject({ calls: 1, connected: 0, successes: 0, qaReviews: 0 })
+    const live = await ok<Live>(sup.invoke('reports.live', {}))
+    expect(live.operators.find((o) => o.name === '王芳')).toMatchObject({ calls: 1, connected: 0, successes: 0 })
+    const board = await ok<{ chain: Record<string, number> }>(sup.invoke('dispatch.board', day))
+    expect(board.chain).toMatchObject({ successes: 0, dispatched: 0 })
+    expect(await ok(op1.invoke('desk.today', {}))).toMatchObject({ calls: 1, connected: 0, successes: 0 })
+    // the simulated success itself is worked like any other (here it waits at the QA gate)
+    expect(db.prepare("SELECT count(*) FROM leads WHERE status = 'accepted' AND qa_gate = 'pending'").pluck().get()).toBe(1)
+  })
+})
+
 describe('number quality', () => {
   it('shares of bad numbers per batch: invalid at import plus vacant, suspended and wrong when dialed', async () => {
     const db = env.core.db
     const ids = insertLeads(db, 8, { first: 6000, at: sh('2026-11-24T09:00:00') })
     const batch = db.prepare('SELECT batch_id FROM leads WHERE id = ?').pluck().get(ids[0]) as number
     db.prepare('UPDATE import_batches SET rows = 10, imported = 8, invalid = 2, created_at = ? WHERE id = ?').run(sh('2026-11-24T09:00:00'), batch)
+    // four leads dialed on real calls (a simulated one would not count)
+    for (const id of ids.slice(0, 4)) call('op1', sh('2026-11-24T10:00:00'), { leadId: id })
+    call('op1', sh('2026-11-24T10:00:00'), { leadId: ids[4], line: 'simulated' })
     db.prepare("UPDATE leads SET attempts = 1, last_outcome = 'vacant' WHERE id IN (?, ?)").run(ids[0], ids[1])
     db.prepare("UPDATE leads SET attempts = 1, last_outcome = 'suspended' WHERE id = ?").run(ids[2])
     db.prepare("UPDATE leads SET attempts = 2, last_outcome = 'no_answer' WHERE id = ?").run(ids[3])
+    db.prepare("UPDATE leads SET attempts = 1, last_outcome = 'vacant' WHERE id = ?").run(ids[4])
     const q = await ok<Output<'reports.numberQuality'>>(sup.invoke('reports.numberQuality', { from: sh('2026-11-24T00:00:00'), to: sh('2026-11-25T00:00:00') }))
     expect(q).toEqual([{ batchId: batch, batch: 'test.csv', source: 'test', rows: 10, imported: 8, invalidAtImport: 2, dialed: 4, vacant: 2, suspended: 1, wrongNumber: 0, badShare: 0.5 }])
   })

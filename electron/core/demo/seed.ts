@@ -60,7 +60,8 @@ export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: Setti
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '黄', '韦', '覃', '蒙', '莫', '梁', '陆', '农', '卢', '罗', '周', '吴', '邓', '谢', '唐']
-const GIVEN = ['建华', '秀英', '志强', '丽娟', '海燕', '国庆', '春梅', '小军', '文杰', '美玲', '永福', '桂兰', '德明', '晓燕', '家宝', '玉珍']
+/** Given names that read as a man's and as a woman's, so the card's 性别 and 称呼 (先生/女士) fit the name. */
+const GIVEN = { M: ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝'], F: ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍'] } as const
 const STREETS = ['民族大道', '朝阳路', '星光大道', '友爱路', '白沙大道', '五一路', '大学路', '江南路', '竹溪大道', '金湖路']
 
 /**
@@ -89,7 +90,9 @@ export function seedDemoLeads(deps: CoreDeps, day: string): void {
     for (let i = 0; i < 150; i++) {
       const d = NANNING_DISTRICTS[i % NANNING_DISTRICTS.length]
       const gender = i % 2 ? 'F' : 'M'
-      const name = SURNAMES[i % SURNAMES.length] + GIVEN[(i * 7 + Math.floor(i / 20) * 3) % GIVEN.length] // unique for the 150
+      // the k-th man or woman: surname k mod 20, given name shifted by each round of 20, so all 150 are different
+      const k = Math.floor(i / 2)
+      const name = SURNAMES[k % SURNAMES.length] + GIVEN[gender][(Math.floor(k / SURNAMES.length) + (k % SURNAMES.length)) % GIVEN[gender].length]
       const birth = `${1960 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
       const street = STREETS[i % STREETS.length]
       const address = `南宁市${d.name}${street}${(i % 180) + 1}号`

@@ -30,7 +30,29 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       }
       const lead = desk.card(user, r.claim.leadId)
       changed()
-      return { lead, source: r.claim.source, callbackId: r.claim.callbackId, leaseUntil: r.claim.leaseUntil.toISOString(), dialMode: campaigns.get(lead.campaignId).settings.dialMode }
+      return {
+        lead,
+        source: r.claim.source,
+        callbackId: r.claim.callbackId,
+        leaseUntil: r.claim.leaseUntil.toISOString(),
+        dialMode: campaigns.get(lead.campaignId).settings.dialMode,
+        ...(r.claim.unfinishedCallId ? { unfinishedCallId: r.claim.unfinishedCallId } : {})
+      }
+    },
+    'desk.unfinished': (_input, ctx) => {
+      const { user } = requireUser(ctx)
+      const owed = desk.unfinished(user)
+      if (!owed) return null
+      const l = desk.lead(owed.leadId)
+      const cb = db.prepare("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as number | undefined
+      return {
+        lead: desk.card(user, l.id),
+        source: (l.lease_from ?? l.status) === 'new' ? ('pool' as const) : cb ? ('callback' as const) : ('batch' as const),
+        callbackId: cb ?? null,
+        callId: owed.callId,
+        endedAt: owed.endedAt,
+        wrapUpSec: campaigns.get(l.campaign_id).settings.wrapUpSec
+      }
     },
     'desk.dial': (input, ctx) => {
       const { user } = requireUser(ctx)

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { customerCardSchema, EMPTY_CARD, type Campaign, type CustomerCard, type DeskLead, type Settings, type User } from '../../../shared/contract'
 import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
-import { atLocal, localTime } from '../../../shared/domain/calling-time'
+import { atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import { idNoFor, phoneFor } from '../privacy'
@@ -44,7 +44,12 @@ export interface Claim {
   source: QueueSource
   callbackId: number | null
   leaseUntil: Date
+  /** The lead comes back for the outcome of this call of mine (the desk was reloaded, crashed, closed). */
+  unfinishedCallId?: number
 }
+
+/** How long an operator's call without an outcome keeps coming back to them for one. */
+const UNFINISHED_WITHIN_MS = 24 * 60 * MIN
 
 
 /**
@@ -135,6 +140,17 @@ export class DeskService {
         const note = (blocks: Block[]) => {
           const at = DialRules.clearsAt(blocks)
           if (at && (!soonest || at < soonest)) soonest = at
+        }
+        // A call of mine still owes its outcome: that lead comes back first, for its wrap-up.
+        const owed = this.unfinished(user)
+        if (owed) {
+          const l = this.lead(owed.leadId)
+          let until = this.leaseUntil(now)
+          // mine again while the outcome is filled in (its lease ran out while the desk was away), so no other seat takes it
+          if (l.lease_by === user.id) this.q('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), l.id)
+          else if (['new', 'allocated', 'callback'].includes(l.status)) until = this.claim(l, user.id, now)
+          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as number | undefined
+          return { claim: { leadId: l.id, source: (l.lease_from ?? l.status) === 'new' ? 'pool' : cb ? 'callback' : 'batch', callbackId: cb ?? null, leaseUntil: until, unfinishedCallId: owed.callId } as Claim }
         }
         const held = this.q('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1').get(user.id) as LeadRow | undefined
         if (held) {
@@ -333,6 +349,11 @@ export class DeskService {
         if (d.success) {
           if (!input.consent) throw new AppError('INVALID_INPUT', 'errors.consentRequired')
           if (!input.visitAt) throw new AppError('INVALID_INPUT', 'errors.visitTimeRequired')
+          // a visit is agreed for later, inside the hours field agents visit (in the centre's zone)
+          if (input.visitAt <= iso) throw new AppError('INVALID_INPUT', 'errors.visitInPast')
+          const { visitHours, timeZone } = this.settings()
+          const at = localTime(new Date(input.visitAt), timeZone).minutes
+          if (at < hhmmToMinutes(visitHours.start) || at > hhmmToMinutes(visitHours.end)) throw new AppError('INVALID_INPUT', 'errors.visitOutsideHours', { start: visitHours.start, end: visitHours.end })
           district = input.districtCode ?? l.district_code
           if (!district) throw new AppError('INVALID_INPUT', 'errors.districtRequiredForSuccess')
           if (!this.q('SELECT 1 FROM districts WHERE code = ?').get(district)) throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
@@ -467,6 +488,24 @@ export class DeskService {
       this.q(`UPDATE leads SET ${set.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, iso, l.id)
       this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'card', JSON.stringify({ fields: set.map((s) => s.split(' ')[0]) }))
     })()
+  }
+
+  /**
+   * My last call of a lead that has no outcome yet — the page was reloaded or closed during the
+   * call or its wrap-up, the browser crashed, the hub restarted: an outcome is owed, and the lead
+   * has not moved on since (no outcome for it after the call, no later call, nobody else holds it).
+   */
+  unfinished(user: Pick<User, 'id'>): { callId: number; leadId: number; endedAt: string | null } | null {
+    const since = new Date(this.now().getTime() - UNFINISHED_WITHIN_MS).toISOString()
+    const row = this.q(
+      `SELECT c.id AS callId, c.lead_id AS leadId, c.ended_at AS endedAt FROM calls c JOIN leads l ON l.id = c.lead_id
+       WHERE c.operator_id = ? AND c.started_at >= ? AND c.lead_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.call_id = c.id OR (o.lead_id = c.lead_id AND o.at >= c.started_at))
+         AND NOT EXISTS (SELECT 1 FROM calls c2 WHERE c2.lead_id = c.lead_id AND c2.id > c.id)
+         AND (l.lease_by IS NULL OR l.lease_by = ?)
+       ORDER BY c.id DESC LIMIT 1`
+    ).get(user.id, since, user.id) as { callId: number; leadId: number; endedAt: string | null } | undefined
+    return row ?? null
   }
 
   /** Start and end of today in the centre's time zone, as ISO instants. */

@@ -398,8 +398,8 @@ export class DispatchService {
     const rows = this.db
       .prepare(
         `SELECT coalesce(au.display_name, '—') AS agent, di.name AS district, f.result, f.complaint, count(*) AS n
-         FROM follow_ups f JOIN dispatches d ON d.id = f.dispatch_id JOIN districts di ON di.code = d.district_code LEFT JOIN users au ON au.id = d.agent_id
-         WHERE f.state = 'done' AND f.done_at >= ? AND f.done_at < ? GROUP BY agent, district, f.result, f.complaint ORDER BY district, agent`
+         FROM follow_ups f JOIN dispatches d ON d.id = f.dispatch_id JOIN outcomes o ON o.id = d.outcome_id JOIN districts di ON di.code = d.district_code LEFT JOIN users au ON au.id = d.agent_id
+         WHERE f.state = 'done' AND o.simulated = 0 AND f.done_at >= ? AND f.done_at < ? GROUP BY agent, district, f.result, f.complaint ORDER BY district, agent`
       )
       .all(from, to) as { agent: string; district: string; result: string; complaint: string | null; n: number }[]
     const by = new Map<string, { agent: string; district: string; done: number; satisfied: number; complaints: Record<string, number>; unreachable: number }>()
@@ -428,6 +428,7 @@ export class DispatchService {
       .get({ now: this.now().toISOString() }) as { assign: number; confirm: number; followUps: number }
   }
 
+  /** 派单跟踪's figures: like every figure, they count successes of real calls only (the simulated line is training). */
   board(from: string, to: string) {
     const chain = this.db
       .prepare(
@@ -439,7 +440,7 @@ export class DispatchService {
            coalesce(sum(d.state = 'signed'), 0) AS signed,
            coalesce(sum((SELECT count(*) FROM follow_ups f WHERE f.dispatch_id = d.id AND f.state = 'done') > 0), 0) AS followed_up
          FROM outcomes o JOIN leads l ON l.id = o.lead_id LEFT JOIN dispatches d ON d.outcome_id = o.id
-         WHERE o.success = 1 AND o.at >= ? AND o.at < ?`
+         WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ?`
       )
       .get(from, to) as { successes: number; qa_passed: number; dispatched: number; assigned: number; visited: number; signed: number; followed_up: number }
     const districts = this.db
@@ -447,7 +448,7 @@ export class DispatchService {
         `SELECT di.name AS district, count(*) AS dispatched, sum(d.agent_id IS NOT NULL) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed,
            round(avg(CASE WHEN d.state IN ('visited', 'signed') THEN (julianday(d.reported_at) - julianday(d.created_at)) * 24 END), 1) AS hours_to_visit
          FROM dispatches d JOIN outcomes o ON o.id = d.outcome_id JOIN districts di ON di.code = d.district_code
-         WHERE o.at >= ? AND o.at < ? GROUP BY di.code ORDER BY di.code`
+         WHERE o.simulated = 0 AND o.at >= ? AND o.at < ? GROUP BY di.code ORDER BY di.code`
       )
       .all(from, to) as { district: string; dispatched: number; assigned: number; visited: number; signed: number; hours_to_visit: number | null }[]
     const agents = this.db
@@ -456,7 +457,7 @@ export class DispatchService {
            coalesce(sum((SELECT count(*) FROM follow_ups f WHERE f.dispatch_id = d.id AND f.result = 'satisfied')), 0) AS satisfied,
            coalesce(sum((SELECT count(*) FROM follow_ups f WHERE f.dispatch_id = d.id AND f.result = 'complaint')), 0) AS complaints
          FROM dispatches d JOIN outcomes o ON o.id = d.outcome_id JOIN users au ON au.id = d.agent_id JOIN districts di ON di.code = d.district_code
-         WHERE o.at >= ? AND o.at < ? GROUP BY au.id ORDER BY di.code, au.display_name`
+         WHERE o.simulated = 0 AND o.at >= ? AND o.at < ? GROUP BY au.id ORDER BY di.code, au.display_name`
       )
       .all(from, to) as { agent: string; district: string; assigned: number; visited: number; signed: number; satisfied: number; complaints: number }[]
     const late = this.lateCounts()

@@ -143,9 +143,9 @@ export class ReportsService {
     const rows = this.db
       .prepare(
         `SELECT u.id, u.display_name AS name, ${counts},
-           (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS reviews,
-           (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_avg,
-           (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
+           (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS reviews,
+           (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_avg,
+           (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
          FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`
       )
       .all({ from, to, first: days?.first ?? null, end: days?.end ?? null, campaign: campaignId ?? null }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
@@ -207,10 +207,10 @@ export class ReportsService {
     const rows = this.db
       .prepare(
         `SELECT b.id, b.file_name, b.source, b.rows, b.imported, b.invalid,
-           coalesce(sum(l.attempts > 0), 0) AS dialed,
-           coalesce(sum(l.last_outcome = 'vacant'), 0) AS vacant,
-           coalesce(sum(l.last_outcome = 'suspended'), 0) AS suspended,
-           coalesce(sum(l.last_outcome = 'wrong_number'), 0) AS wrong
+           coalesce(sum((l.milestones & 1) <> 0), 0) AS dialed,
+           coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'vacant'), 0) AS vacant,
+           coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'suspended'), 0) AS suspended,
+           coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'wrong_number'), 0) AS wrong
          FROM import_batches b LEFT JOIN leads l ON l.batch_id = b.id
          WHERE b.created_at >= ? AND b.created_at < ? GROUP BY b.id ORDER BY b.id`
       )

@@ -1,65 +1,80 @@
-import type { SipAccount } from '../../../shared/contract'
+import { readFileSync } from 'node:fs'
+import type { Input, SipAccount } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
+import { readTable } from '../leads/read-table'
 import type { SecretBox } from '../secrets'
+import type { UploadStore } from '../uploads'
+import { testRegister } from './register-test'
+import { SipRepo, type StoredAccount } from './repo'
 
-interface Row {
-  user_id: number
-  ws_url: string
-  domain: string
-  sip_user: string
-  password_sealed: Buffer
-  display_name: string
-  ice_servers: string
-  outside_prefix: string
-  updated_at: string
+type IceIn = Input<'sip.setAccount'>['iceServers'][number]
+const sameServer = (a: { urls: string | string[]; username?: string }, b: { urls: string | string[]; username?: string }) => JSON.stringify(a.urls) === JSON.stringify(b.urls) && a.username === b.username
+
+/** Columns of a line list, as people head them. */
+const COLUMNS = {
+  staffNo: ['工号', 'staffno', 'staff no', 'staff_no'],
+  username: ['用户名', '账号', 'username', 'user', 'login'],
+  ext: ['分机', '分机号', 'sip账号', 'sip 账号', 'extension', 'ext', 'sip user', 'sipuser'],
+  password: ['密码', 'sip密码', 'sip 密码', 'password'],
+  displayName: ['显示名', '姓名', 'display name', 'displayname', 'name']
 }
 
-function toAccount(r: Row): SipAccount {
-  return {
-    userId: r.user_id,
-    wsUrl: r.ws_url,
-    domain: r.domain,
-    sipUser: r.sip_user,
-    displayName: r.display_name,
-    iceServers: JSON.parse(r.ice_servers) as SipAccount['iceServers'],
-    outsidePrefix: r.outside_prefix,
-    updatedAt: r.updated_at
-  }
-}
-
-export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () => string): DomainHandlers<'sip'> {
+export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () => string, uploads: UploadStore): DomainHandlers<'sip'> {
   const { db, clock, audit } = deps
-  const byUser = db.prepare('SELECT * FROM sip_accounts WHERE user_id = ?')
+  const repo = new SipRepo(db)
+  repo.sealClearCredentials(box)
+  const credentialsOf = (s: StoredAccount): (string | null)[] => (s.iceCredentialsSealed ? (JSON.parse(box.open(s.iceCredentialsSealed)) as (string | null)[]) : [])
+  /** An account as the administrator sees it: whether each TURN server has a credential, never the credential. */
+  const shown = (s: StoredAccount): SipAccount => {
+    const creds = credentialsOf(s)
+    return { ...s.account, iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, hasCredential: true } : x)) }
+  }
+  const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?')
+  const userByKey = db.prepare("SELECT id, username, display_name FROM users WHERE disabled = 0 AND (staff_no = @key OR username = @key) ORDER BY staff_no = @key DESC LIMIT 1")
+
+  /** Writes a line: a password or TURN credential left out keeps the one stored (for the same server). */
+  const write = (input: Input<'sip.setAccount'>) => {
+    const current = repo.get(input.userId)
+    if (!current && !input.password) throw new AppError('INVALID_INPUT', 'errors.sipPasswordRequired')
+    const stored = current ? credentialsOf(current) : []
+    const creds = input.iceServers.map((x: IceIn) => x.credential ?? (current ? (stored[current.account.iceServers.findIndex((s) => sameServer(s, x))] ?? null) : null))
+    repo.save({
+      userId: input.userId,
+      wsUrl: input.wsUrl,
+      domain: input.domain,
+      sipUser: input.sipUser,
+      displayName: input.displayName,
+      outsidePrefix: input.outsidePrefix,
+      iceServers: input.iceServers.map(({ credential: _c, ...x }: IceIn) => x),
+      passwordSealed: input.password ? box.seal(input.password) : current!.passwordSealed,
+      iceCredentialsSealed: creds.some(Boolean) ? box.seal(JSON.stringify(creds)) : null,
+      now: clock.now().toISOString()
+    })
+  }
+
   return {
     'sip.myAccount': (_input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = byUser.get(user.id) as Row | undefined
-      if (!r) return null
-      // Only the account's owner ever receives the password, to register their own softphone.
-      return { ...toAccount(r), password: box.open(r.password_sealed), localAreaCode: areaCode() }
+      const s = repo.get(user.id)
+      if (!s) return null
+      // Only the account's owner ever receives the password and TURN credentials, to register their own softphone.
+      const creds = credentialsOf(s)
+      return {
+        ...s.account,
+        iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, credential: creds[i]! } : x)),
+        password: box.open(s.passwordSealed),
+        localAreaCode: areaCode()
+      }
     },
-    'sip.accounts': () =>
-      (db.prepare('SELECT s.*, u.username FROM sip_accounts s JOIN users u ON u.id = s.user_id ORDER BY u.username').all() as (Row & { username: string })[]).map((r) => ({
-        ...toAccount(r),
-        username: r.username
-      })),
+    'sip.accounts': () => repo.list().map((s) => ({ ...shown(s), username: s.username })),
     'sip.setAccount': (input, ctx) => {
       const { user } = requireUser(ctx)
-      if (!db.prepare('SELECT 1 FROM users WHERE id = ?').get(input.userId)) throw new AppError('NOT_FOUND')
-      const current = byUser.get(input.userId) as Row | undefined
-      if (!current && !input.password) throw new AppError('INVALID_INPUT', 'errors.sipPasswordRequired')
-      const sealed = input.password ? box.seal(input.password) : current!.password_sealed
-      const now = clock.now().toISOString()
+      if (!userExists.get(input.userId)) throw new AppError('NOT_FOUND')
       db.transaction(() => {
-        db.prepare(
-          `INSERT INTO sip_accounts (user_id, ws_url, domain, sip_user, password_sealed, display_name, ice_servers, outside_prefix, updated_at)
-           VALUES (@userId, @wsUrl, @domain, @sipUser, @sealed, @displayName, @ice, @outsidePrefix, @now)
-           ON CONFLICT (user_id) DO UPDATE SET ws_url = excluded.ws_url, domain = excluded.domain, sip_user = excluded.sip_user,
-             password_sealed = excluded.password_sealed, display_name = excluded.display_name, ice_servers = excluded.ice_servers,
-             outside_prefix = excluded.outside_prefix, updated_at = excluded.updated_at`
-        ).run({ ...input, sealed, ice: JSON.stringify(input.iceServers), now })
+        write(input)
         audit.write({
           userId: user.id,
           username: user.username,
@@ -70,13 +85,71 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
           source: ctx.conn.source
         })
       })()
-      return toAccount(byUser.get(input.userId) as Row)
+      return shown(repo.get(input.userId)!)
     },
     'sip.removeAccount': (input, ctx) => {
       const { user } = requireUser(ctx)
-      if (db.prepare('DELETE FROM sip_accounts WHERE user_id = ?').run(input.userId).changes !== 1) throw new AppError('NOT_FOUND')
+      if (!repo.remove(input.userId)) throw new AppError('NOT_FOUND')
       audit.write({ userId: user.id, username: user.username, action: 'sip.removeAccount', entity: 'user', entityId: input.userId, source: ctx.conn.source })
       return { ok: true as const }
+    },
+    'sip.testRegister': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const saved = input.userId ? repo.get(input.userId) : null
+      if (input.userId && !saved && !input.password) throw new AppError('NOT_FOUND')
+      const a = {
+        wsUrl: input.wsUrl ?? saved?.account.wsUrl,
+        domain: input.domain ?? saved?.account.domain,
+        sipUser: input.sipUser ?? saved?.account.sipUser,
+        displayName: input.displayName ?? saved?.account.displayName ?? '',
+        password: input.password ?? (saved ? box.open(saved.passwordSealed) : undefined)
+      }
+      if (!a.wsUrl || !a.domain || !a.sipUser || !a.password) throw new AppError('INVALID_INPUT', 'errors.sipTestIncomplete')
+      const r = await testRegister({ wsUrl: a.wsUrl, domain: a.domain, sipUser: a.sipUser, displayName: a.displayName, password: a.password })
+      audit.write({ userId: user.id, username: user.username, action: 'sip.testRegister', entity: 'user', entityId: input.userId, details: { wsUrl: a.wsUrl, sipUser: a.sipUser, verdict: r.verdict, status: r.status }, source: ctx.conn.source })
+      return { verdict: r.verdict, status: r.status, text: translate(ctx.conn.locale, `sipTest.${r.verdict}`, { status: r.status ?? '', reason: r.reason, url: a.wsUrl, domain: a.domain }) }
+    },
+    'sip.importLines': async (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { file, name } = uploads.complete(input.uploadId, user.id)
+      const table = await readTable(readFileSync(file))
+      const headers = table.headers.map((h) => h.trim().toLowerCase())
+      const col = (names: string[]) => headers.findIndex((h) => names.includes(h))
+      const at = { staffNo: col(COLUMNS.staffNo), username: col(COLUMNS.username), ext: col(COLUMNS.ext), password: col(COLUMNS.password), displayName: col(COLUMNS.displayName) }
+      const say = (key: string, params?: Record<string, string | number>) => translate(ctx.conn.locale, key, params)
+      if ((at.staffNo < 0 && at.username < 0) || at.ext < 0 || at.password < 0) throw new AppError('INVALID_INPUT', 'errors.sipImportColumns')
+      const errors: { row: number; reason: string }[] = []
+      const lines: Input<'sip.setAccount'>[] = []
+      const seenExt = new Map<string, number>()
+      const seenUser = new Set<number>()
+      for (const r of table.rows) {
+        const cell = (i: number) => (i >= 0 ? (r.cells[i] ?? '').trim() : '')
+        const key = cell(at.staffNo) || cell(at.username)
+        if (!key && !cell(at.ext) && !cell(at.password)) continue
+        const u = key ? (userByKey.get({ key }) as { id: number; username: string; display_name: string } | undefined) : undefined
+        const ext = cell(at.ext)
+        const password = cell(at.password)
+        const refuse = (reason: string) => errors.push({ row: r.rowNo, reason })
+        if (!u) refuse(say('errors.sipImportNoUser', { key: key || '—' }))
+        else if (!/^[A-Za-z0-9_.+-]{1,64}$/.test(ext)) refuse(say('errors.sipImportBadExt', { ext: ext || '—' }))
+        else if (!password) refuse(say('errors.sipImportNoPassword'))
+        else if (seenExt.has(ext)) refuse(say('errors.sipImportDuplicateExt', { ext, row: seenExt.get(ext)! }))
+        else if (seenUser.has(u.id)) refuse(say('errors.sipImportDuplicateUser', { key }))
+        else {
+          seenExt.set(ext, r.rowNo)
+          seenUser.add(u.id)
+          lines.push({ userId: u.id, wsUrl: input.wsUrl, domain: input.domain, sipUser: ext, displayName: cell(at.displayName) || u.display_name, outsidePrefix: input.outsidePrefix, iceServers: input.iceServers, password })
+        }
+      }
+      // all or nothing: a floor's lines go in together or not at all
+      if (!errors.length && !input.dryRun) {
+        db.transaction(() => {
+          for (const l of lines) write(l)
+          audit.write({ userId: user.id, username: user.username, action: 'sip.importLines', entity: 'user', details: { fileName: name, rows: lines.length, wsUrl: input.wsUrl }, source: ctx.conn.source })
+        })()
+        uploads.remove(input.uploadId)
+      }
+      return { rows: lines.length + errors.length, set: errors.length || input.dryRun ? 0 : lines.length, errors }
     }
   }
 }

@@ -6,9 +6,20 @@ const params = new URLSearchParams(location.search)
 const user = params.get('user')
 const ws = params.get('ws')
 const toneHz = Number(params.get('tone') ?? 440)
-// speak=1.5-4: the tone sounds only from 1.5 s to 4 s after the call is established (a known answer for the analysis)
-const speak = params.get('speak')?.split('-').map(Number) ?? null
-window.customer = { registered: false, calls: 0, state: 'none' }
+// speak=1.5-4: the tone sounds only from 1.5 s to 4 s after the call is established (a known answer for the analysis);
+// speak=manual: silent until the test calls customer.speak(from, to), seconds from then
+const speakParam = params.get('speak')
+const speak = speakParam === 'manual' ? 'manual' : (speakParam?.split('-').map(Number) ?? null)
+window.customer = {
+  registered: false,
+  calls: 0,
+  state: 'none',
+  speak: (from, to) => {
+    const t0 = gainNode.context.currentTime
+    gainNode.gain.setValueAtTime(0.5, t0 + from)
+    gainNode.gain.setValueAtTime(0, t0 + to)
+  }
+}
 let gainNode = null
 
 function toneStream() {
@@ -40,7 +51,7 @@ const ua = new UserAgent({
         window.customer.state = s
         if (s === SessionState.Established) {
           document.getElementById('remote').srcObject = inv.sessionDescriptionHandler.remoteMediaStream
-          if (speak && gainNode) {
+          if (Array.isArray(speak) && gainNode) {
             const t0 = gainNode.context.currentTime
             gainNode.gain.setValueAtTime(0.5, t0 + speak[0])
             gainNode.gain.setValueAtTime(0, t0 + speak[1])

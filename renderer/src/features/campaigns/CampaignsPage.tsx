@@ -7,6 +7,7 @@ import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
 import { ScorecardDrawer } from '../qa/ScorecardDrawer'
 import { centre } from '../../ui/centre-time'
+import { daysText } from '../../ui/weekdays'
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7]
 const LIST = ['campaigns.list']
@@ -53,7 +54,7 @@ export function CampaignsPage() {
             { title: t('campaigns.dialMode'), render: (_, c) => t(`campaigns.dialModes.${c.settings.dialMode}`) },
             {
               title: t('campaigns.windows'),
-              render: (_, c) => c.settings.windows.map((w, i) => <Tag key={i}>{`${w.days.map((d) => t(`campaigns.days.${d}`)).join('')} ${w.start}–${w.end}`}</Tag>)
+              render: (_, c) => c.settings.windows.map((w, i) => <Tag key={i}>{`${daysText(w.days, t)} ${w.start}–${w.end}`}</Tag>)
             },
             { title: t('campaigns.recordingNotice'), render: (_, c) => (c.settings.recordingNotice ? t('common.yes') : t('common.no')) },
             {

@@ -13,9 +13,11 @@ import { useCurrentUser } from '../auth/AuthProvider'
 import { CustomerCard } from './CustomerCard'
 import { agentStateOf, canDial, canPause, canSaveOutcome, canSkip, deskReducer, initialDesk, undialedLead, whyNoNext, type DeskState, type PauseReason } from './desk-machine'
 import { DeskStatusBar } from './DeskStatusBar'
-import { OutcomeForm, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
+import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
+import { centre } from '../../ui/centre-time'
+import { InsecureSeat } from '../../ui/InsecureSeat'
 import { OutcomeOutbox, newClientId } from './outbox'
-import { ScriptPanel } from './ScriptPanel'
+import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
@@ -49,6 +51,12 @@ function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unkno
  * and a key for every call action. Its lifecycle is the reducer in desk-machine.ts.
  */
 export function DeskPage() {
+  // a seat on plain http from another machine gets no microphone from the browser: no line, and it says why
+  if (!window.isSecureContext) return <InsecureSeat />
+  return <SecureDesk />
+}
+
+function SecureDesk() {
   const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
   // The line is chosen once the operator's SIP account is known: no simulated line starts meanwhile.
   if (!account.isFetched) return <Spin style={{ display: 'block', margin: 48 }} />
@@ -88,6 +96,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const campaign = campaignOf(work?.lead.campaignId)
   const wrapUpSec = campaign?.settings.wrapUpSec ?? 30
   const script = useMethodQuery('scripts.current', { campaignId: work?.lead.campaignId ?? 1 }, ['scripts.current', work?.lead.campaignId ?? 1], !!work)
+  const draftKey = work?.callId ? `leadline.outcomeDraft.${me.id}.${work.callId}` : null
   const busyLine = desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
 
   useAgentStateSync(api, desk, setPhoneError)
@@ -118,6 +127,23 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     return () => clearInterval(id)
   }, [api, leasedLead])
 
+  // A call of mine that still owes its outcome (the page was reloaded or closed in wrap-up, the browser
+  // crashed, another browser) opens the desk on its wrap-up, with what was filled in.
+  useEffect(() => {
+    let live = true
+    api
+      .invoke('desk.unfinished', {})
+      .then((u) => {
+        if (!live || !u) return
+        const ago = u.endedAt ? Math.max(0, centre.now().getTime() - Date.parse(u.endedAt)) : 0
+        dispatch({ type: 'wrapUpRestored', lead: u.lead, source: u.source, callbackId: u.callbackId, callId: u.callId, at: performance.now() - ago, wrapUpSec: u.wrapUpSec })
+      })
+      .catch((err: unknown) => setPhoneError(err))
+    return () => {
+      live = false
+    }
+  }, [api, setPhoneError])
+
   // The line drives the lifecycle: answered, then ended (whatever else fails on the way, wrap-up follows).
   useEffect(() => {
     if (sp.state === 'established') dispatch({ type: 'lineAnswered' })
@@ -142,6 +168,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       const r = await api.invoke('desk.next', {})
       if (!r.lead) return dispatch({ type: 'queueEmpty', reason: r.reason, nextAt: r.nextAt })
       const c = campaignOf(r.lead.campaignId)
+      if (r.unfinishedCallId) {
+        setNotice(t('desk.unfinishedBack'))
+        return dispatch({ type: 'wrapUpRestored', lead: r.lead, source: r.source, callbackId: r.callbackId, callId: r.unfinishedCallId, at: performance.now(), wrapUpSec: c?.settings.wrapUpSec ?? 30 })
+      }
       dispatch({ type: 'leadTaken', lead: r.lead, source: r.source, callbackId: r.callbackId, progressiveSec: r.dialMode === 'progressive' ? (c?.settings.progressiveDelaySec ?? 10) : null })
       setTicked(new Set())
       setStep(null)
@@ -221,6 +251,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (work?.stage !== 'call' || !work.callId || ticked.has(stepId)) return
     const offsetMs = sp.offsetMs() ?? 0
     setTicked(new Set([...ticked, stepId]))
+    // the panel follows the operator: past the step just said, to what comes next
+    const steps = script.data?.body.steps ?? []
+    const shown = step ?? steps[0]?.id
+    const order = (id: string | undefined) => steps.findIndex((s) => s.id === id)
+    if (order(shown) <= order(stepId)) setStep(stepAfter(steps, stepId) ?? stepId)
     try {
       await api.invoke('desk.tick', { callId: work.callId, stepId, offsetMs })
     } catch (err) {
@@ -236,6 +271,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     setNotice(null)
     try {
       const how = await outbox.submit({ clientId: newClientId(), leadId: w.lead.id, callId: w.callId, ...v })
+      if (draftKey) outcomeDrafts.remove(draftKey)
       setQueued(outbox.pending().length)
       if (how === 'queued') void message.warning(t('desk.outcome.queued'))
       else void message.success(t('desk.outcome.saved'))
@@ -371,7 +407,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
               onStopCountdown={() => dispatch({ type: 'countdownStopped' })}
               onManualDial={(n) => void manualDial(n)}
             />
-            {work && <ScriptPanel script={script.data} values={placeholders} ticked={ticked} canTick={work.stage === 'call'} onTick={(id) => void tick(id)} step={step} onStep={setStep} />}
+            {work && <ScriptPanel key={work.lead.id} script={script.data} values={placeholders} ticked={ticked} canTick={work.stage === 'call'} onTick={(id) => void tick(id)} step={step} onStep={setStep} />}
           </Space>
         </Col>
         <Col xs={24} xl={15}>
@@ -383,7 +419,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 </Tag>
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
-              <OutcomeForm ref={outcomeRef} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canSaveOutcome(desk)} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
+              <OutcomeForm ref={outcomeRef} draftKey={draftKey} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canSaveOutcome(desk)} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
               <CustomerCard lead={work.lead} onSaved={(lead) => dispatch({ type: 'cardSaved', lead })} />
             </Space>
           ) : (

@@ -1,7 +1,7 @@
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react'
+import { forwardRef, useEffect, useImperativeHandle, useState } from 'react'
 import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Dayjs } from 'dayjs'
+import dayjs, { type Dayjs } from 'dayjs'
 import { centre } from '../../ui/centre-time'
 import type { DeskLead, Disposition } from '../../../../shared/contract'
 import { errorText } from '../../api/errors'
@@ -27,32 +27,93 @@ export interface OutcomeFormHandle {
 const PRODUCTS = ['重疾险', '医疗险', '寿险', '年金险', '意外险', '教育金']
 const FORMAT = 'YYYY-MM-DD HH:mm'
 
+type FormValues = { disposition?: string; notes?: string; callbackAt?: Dayjs; callbackOpen?: boolean; visitAt?: Dayjs; districtCode?: string; consent?: boolean; productInterest?: string }
+
+/**
+ * What the operator has filled in, kept on the seat until it is saved: a reload, a crash or a
+ * closed tab during wrap-up brings the call back (core knows it owes an outcome) with its form.
+ */
+export const outcomeDrafts = {
+  read(key: string): FormValues | null {
+    try {
+      const raw = JSON.parse(localStorage.getItem(key) ?? 'null') as (Omit<FormValues, 'callbackAt' | 'visitAt'> & { callbackAt?: string; visitAt?: string }) | null
+      if (!raw) return null
+      return { ...raw, callbackAt: raw.callbackAt ? dayjs(raw.callbackAt) : undefined, visitAt: raw.visitAt ? dayjs(raw.visitAt) : undefined }
+    } catch {
+      return null
+    }
+  },
+  write(key: string, v: FormValues): void {
+    localStorage.setItem(key, JSON.stringify({ ...v, callbackAt: v.callbackAt?.format(FORMAT), visitAt: v.visitAt?.format(FORMAT) }))
+  },
+  remove(key: string): void {
+    localStorage.removeItem(key)
+  }
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i)
+
+/** The visit time picker offers the centre's visit hours from now on (in the centre's wall time, like every picker). */
+export function visitPicker(hours: { start: string; end: string }, now: () => Dayjs = () => centre.wallNow()) {
+  const start = minutesOf(hours.start)
+  const end = minutesOf(hours.end)
+  const earliest = (d: Dayjs) => (d.isSame(now(), 'day') ? Math.max(start, now().hour() * 60 + now().minute() + 1) : start)
+  return {
+    disabledDate: (d: Dayjs) => d.isBefore(now().startOf('day')) || (d.isSame(now(), 'day') && earliest(d) > end),
+    disabledTime: (d: Dayjs | null) => {
+      const from = earliest(d ?? now())
+      return {
+        disabledHours: () => [...range(0, Math.floor(from / 60)), ...range(Math.floor(end / 60) + 1, 24)],
+        disabledMinutes: (h: number) => [...(h === Math.floor(from / 60) ? range(0, from % 60) : []), ...(h === Math.floor(end / 60) ? range((end % 60) + 1, 60) : [])]
+      }
+    },
+    allowed: (d: Dayjs) => {
+      const m = d.hour() * 60 + d.minute()
+      return !d.isBefore(now()) && m >= start && m <= end
+    }
+  }
+}
+
 /**
  * 通话结果: the outcome, notes, a callback time, and for a success the agreed visit time, the
  * district (detected from the address, confirmable), the customer's consent to pass their
  * details to a field agent (required, PIPL) and the product of interest.
  */
-export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispositions: Disposition[]; disabled: boolean; saving: boolean; error: unknown; onSubmit: (v: OutcomeValues) => void }>(function OutcomeForm(
-  { lead, dispositions, disabled, saving, error, onSubmit },
-  ref
-) {
+export const OutcomeForm = forwardRef<
+  OutcomeFormHandle,
+  { lead: DeskLead; dispositions: Disposition[]; disabled: boolean; saving: boolean; error: unknown; onSubmit: (v: OutcomeValues) => void; /** Where the filled-in form is kept until saved (null: nothing to keep yet). */ draftKey: string | null }
+>(function OutcomeForm({ lead, dispositions, disabled, saving, error, onSubmit, draftKey }, ref) {
   const { t } = useTranslation()
-  const [form] = Form.useForm<{ disposition?: string; notes?: string; callbackAt?: Dayjs; callbackOpen?: boolean; visitAt?: Dayjs; districtCode?: string; consent?: boolean; productInterest?: string }>()
+  const [form] = Form.useForm<FormValues>()
   const code = Form.useWatch('disposition', form)
   const d = dispositions.find((x) => x.code === code)
   const districts = useMethodQuery('districts.list', {}, keys.districts)
-  const firstField = useRef<HTMLElement | null>(null)
-  const [focusNext, setFocusNext] = useState(0)
+  const settings = useMethodQuery('settings.get', {}, keys.settings)
+  const hours = settings.data?.visitHours ?? { start: '09:00', end: '20:00' }
+  const visitRules = visitPicker(hours)
+  /** The outcome just picked by key: the first field it needs takes the focus. */
+  const [focusFor, setFocusFor] = useState<{ code: string; n: number } | null>(null)
 
   useEffect(() => {
     form.resetFields()
-    form.setFieldsValue({ districtCode: lead.districtCode ?? undefined })
-  }, [lead.id, form, lead.districtCode])
+    form.setFieldsValue({ districtCode: lead.districtCode ?? undefined, ...(draftKey ? outcomeDrafts.read(draftKey) : null) })
+  }, [lead.id, form, lead.districtCode, draftKey])
 
-  // After an outcome is picked by key, the first field it needs takes the focus.
+  // After an outcome is picked by key, the first field it needs takes the focus — once the form shows
+  // that field (a busy seat may take a few frames to render it).
   useEffect(() => {
-    if (focusNext) setTimeout(() => (document.querySelector<HTMLElement>('[data-outcome-first] input, [data-outcome-first] textarea') ?? firstField.current)?.focus(), 50)
-  }, [focusNext])
+    if (!focusFor) return
+    let tries = 0
+    let timer: ReturnType<typeof setTimeout>
+    const focus = () => {
+      const el = document.querySelector<HTMLElement>(`[data-outcome-first="${focusFor.code}"] input, [data-outcome-first="${focusFor.code}"] textarea`)
+      if (el) el.focus()
+      else if (tries++ < 40) timer = setTimeout(focus, 25)
+    }
+    timer = setTimeout(focus, 0)
+    return () => clearTimeout(timer)
+  }, [focusFor])
 
   const submit = () => {
     if (disabled || saving) return
@@ -76,7 +137,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
       const found = dispositions.find((x) => x.hotkey === hotkey)
       if (!found || disabled) return
       form.setFieldsValue({ disposition: found.code })
-      setFocusNext((n) => n + 1)
+      setFocusFor({ code: found.code, n: Date.now() })
     },
     submit
   }))
@@ -84,7 +145,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
   return (
     <Card size="small" title={t('desk.outcome.title')} data-testid="outcome-form">
       {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" size="small" disabled={disabled} requiredMark>
+      <Form form={form} layout="vertical" size="small" disabled={disabled} requiredMark onValuesChange={(_c, all) => draftKey && !disabled && outcomeDrafts.write(draftKey, all)}>
         <Form.Item name="disposition" rules={[{ required: true, message: t('desk.outcome.pick') }]} style={{ marginBottom: 8 }}>
           <Radio.Group optionType="button" buttonStyle="solid" size="small" aria-label={t('desk.outcome.title')}>
             <Space wrap size={[4, 4]}>
@@ -99,7 +160,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
         </Form.Item>
         {d?.callback && (
           <Space align="start" wrap>
-            <div data-outcome-first>
+            <div data-outcome-first={d.code}>
               <Form.Item name="callbackAt" label={t('desk.outcome.callbackAt')} rules={[{ required: true, message: t('errors.callbackTimeRequired') }]}>
                 <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.callbackAt')} />
               </Form.Item>
@@ -112,9 +173,27 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
         {d?.success && (
           <>
             <Space align="start" wrap>
-              <div data-outcome-first>
-                <Form.Item name="visitAt" label={t('desk.outcome.visitAt')} rules={[{ required: true, message: t('errors.visitTimeRequired') }]}>
-                  <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.visitAt')} />
+              <div data-outcome-first={d.code}>
+                <Form.Item
+                  name="visitAt"
+                  label={t('desk.outcome.visitAt')}
+                  extra={t('desk.outcome.visitHours', hours)}
+                  rules={[
+                    { required: true, message: t('errors.visitTimeRequired') },
+                    { validator: (_r, v: Dayjs | undefined) => (!v || visitRules.allowed(v) ? Promise.resolve() : Promise.reject(new Error(t('errors.visitOutsideHours', hours)))) }
+                  ]}
+                >
+                  <DatePicker
+                    showTime={{ format: 'HH:mm', hideDisabledOptions: true }}
+                    showNow={false}
+                    format={FORMAT}
+                    needConfirm={false}
+                    disabledDate={visitRules.disabledDate}
+                    disabledTime={visitRules.disabledTime}
+                    placeholder={t('desk.outcome.visitPlaceholder', hours)}
+                    style={{ width: 220 }}
+                    aria-label={t('desk.outcome.visitAt')}
+                  />
                 </Form.Item>
               </div>
               <Form.Item
@@ -134,7 +213,7 @@ export const OutcomeForm = forwardRef<OutcomeFormHandle, { lead: DeskLead; dispo
             </Form.Item>
           </>
         )}
-        <div data-outcome-first={d && !d.callback && !d.success ? true : undefined}>
+        <div data-outcome-first={d && !d.callback && !d.success ? d.code : undefined}>
           <Form.Item name="notes" label={t('desk.outcome.notes')}>
             <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
           </Form.Item>

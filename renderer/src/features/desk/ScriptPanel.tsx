@@ -11,6 +11,17 @@ export function fillPlaceholders(text: string, values: Placeholders): string {
 }
 
 /**
+ * Where the script goes after a step when nothing else is said: its first branch (the usual answer),
+ * or the next step in order. Ticking a required step moves the panel on to it, so the operator
+ * always sees what to say next.
+ */
+export function stepAfter(steps: Script['body']['steps'], id: string): string | null {
+  const i = steps.findIndex((s) => s.id === id)
+  if (i < 0) return null
+  return steps[i].branches[0]?.to ?? steps[i + 1]?.id ?? null
+}
+
+/**
  * 电销脚本: the campaign's script, one step at a time with the branches the operator picks from
  * the customer's answer, the objection library, and the required steps ticked as they are said
  * (each tick is stored with its offset in the call).
@@ -36,6 +47,18 @@ export function ScriptPanel({
   const [showAll, setShowAll] = useState(false)
   const steps = useMemo(() => script?.body.steps ?? [], [script])
   const current = steps.find((s) => s.id === step) ?? steps[0]
+  // the steps the operator came through, for 上一步
+  const [trail, setTrail] = useState<string[]>([])
+  const go = (to: string) => {
+    if (current) setTrail([...trail, current.id])
+    onStep(to)
+  }
+  const back = () => {
+    const prev = trail[trail.length - 1]
+    if (prev === undefined) return
+    setTrail(trail.slice(0, -1))
+    onStep(prev)
+  }
   const required = useMemo(() => steps.filter((s) => s.mandatory), [steps])
   if (!script) return <Card size="small" title={t('desk.script.title')}><Empty description={t('desk.script.none')} /></Card>
   return (
@@ -76,11 +99,21 @@ export function ScriptPanel({
             <Typography.Paragraph style={{ fontSize: 15, margin: '6px 0' }}>{fillPlaceholders(s.text, values)}</Typography.Paragraph>
             {!showAll && (
               <Space wrap>
+                {trail.length > 0 && (
+                  <Button size="small" type="text" onClick={back}>
+                    ← {t('desk.script.back')}
+                  </Button>
+                )}
                 {s.branches.map((b) => (
-                  <Button key={b.label} size="small" onClick={() => onStep(b.to)}>
+                  <Button key={b.label} size="small" onClick={() => go(b.to)}>
                     {b.label} →
                   </Button>
                 ))}
+                {s.branches.length === 0 && stepAfter(steps, s.id) && (
+                  <Button size="small" onClick={() => go(stepAfter(steps, s.id)!)}>
+                    {t('desk.script.next')} →
+                  </Button>
+                )}
               </Space>
             )}
           </div>

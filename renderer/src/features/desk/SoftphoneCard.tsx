@@ -132,8 +132,8 @@ export function SoftphoneCard({
         <Typography.Text data-testid="call-state">
           {t(`desk.states.${sp.state}`)}
           {sp.state === 'established' && sp.call?.answeredAt ? <CallClock from={sp.call.answeredAt} /> : null}
-          {sp.state === 'established' && (
-            <Tag color="red" style={{ marginLeft: 8 }}>
+          {sp.state === 'established' && sp.recording && (
+            <Tag color="red" style={{ marginLeft: 8 }} data-testid="recording-tag">
               {t('desk.recording')}
             </Tag>
           )}

@@ -28,6 +28,8 @@ export interface Softphone {
   /** An inbound call ringing, not answered yet. */
   incoming: string | null
   playingNotice: boolean
+  /** The recorder runs. */
+  recording: boolean
   lastRecording: Recording | null
   /** The last call's recording could not be closed whole (what went wrong); the call itself is unaffected. */
   recordingProblem: unknown
@@ -68,6 +70,8 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
   const [held, setHeld] = useState(false)
   const [incoming, setIncoming] = useState<string | null>(null)
   const [playingNotice, setPlayingNotice] = useState(false)
+  /** The call is being recorded (the recorder runs: only then does the desk say 录音中). */
+  const [recording, setRecording] = useState(false)
   const [lastRecording, setLastRecording] = useState<Recording | null>(null)
   const [error, setError] = useState<unknown>()
   const [recordingProblem, setRecordingProblem] = useState<unknown>(null)
@@ -91,7 +95,7 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       if (e.state === 'established') {
         c.info.answeredAt = performance.now()
         setCall({ ...c.info })
-        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!, phone.audioContext())
+        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!, phone.audioContext(), () => setRecording(true))
         c.recorder.catch((err: unknown) => setError(err))
         if (c.info.notice) {
           setPlayingNotice(true)
@@ -106,6 +110,7 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
         setMuted(false)
         setHeld(false)
         setPlayingNotice(false)
+        setRecording(false)
         setCall(null)
         const cause = e.cause ?? 'normal'
         // The desk moves on (wrap-up) at once, whatever happens below: the call's end and its
@@ -188,6 +193,7 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
     held,
     incoming,
     playingNotice,
+    recording,
     lastRecording,
     recordingProblem,
     clearRecordingProblem: () => setRecordingProblem(null),

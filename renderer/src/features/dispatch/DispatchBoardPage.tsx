@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Table, Tabs, message } from 'antd'
+import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Table, Tabs, Typography, message } from 'antd'
 import { DownloadOutlined, MailOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import type { Dayjs } from 'dayjs'
@@ -62,6 +62,9 @@ export function DispatchBoardPage() {
         }
       >
         {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} style={{ marginBottom: 8 }} />}
+        <Typography.Paragraph type="secondary" data-testid="figures-rule" style={{ marginBottom: 8 }}>
+          {t('reports.simulatedRule')}
+        </Typography.Paragraph>
         <Row gutter={16} data-testid="chain">
           {CHAIN.map((k) => (
             <Col key={k} xs={12} md={3}>

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { Alert, Button, Select, Space, Table, Tag, Tooltip, message } from 'antd'
-import { useQuery } from '@tanstack/react-query'
+import { Alert, Button, Select, Space, Table, Tag, Typography, message } from 'antd'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Dispatch } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
@@ -54,6 +54,7 @@ export function DispatchTable() {
 function AssignControl({ dispatch, onError }: { dispatch: Dispatch; onError: (e: unknown) => void }) {
   const { t } = useTranslation()
   const api = useApi()
+  const qc = useQueryClient()
   const [open, setOpen] = useState(false)
   const [agent, setAgent] = useState<number | undefined>(dispatch.agentId ?? undefined)
   const agents = useQuery({ queryKey: ['dispatch.agents', dispatch.id], queryFn: () => api.invoke('dispatch.agents', { dispatchId: dispatch.id }), enabled: open })
@@ -62,31 +63,44 @@ function AssignControl({ dispatch, onError }: { dispatch: Dispatch; onError: (e:
     if (!agent) return
     try {
       await api.invoke('dispatch.assign', { dispatchId: dispatch.id, agentId: agent })
+      // every row's list of agents shows their open visits: all of them are out of date now
+      await qc.invalidateQueries({ queryKey: ['dispatch.agents'] })
       void message.success(t('dispatch.ui.assigned'))
     } catch (err) {
       onError(err)
     }
   }
+  const counts = new Map((agents.data ?? []).map((a) => [a.id, a.open]))
   return (
     <Space.Compact>
       <Select
-        style={{ width: 140 }}
+        style={{ width: 180 }}
         placeholder={t('dispatch.ui.pickAgent')}
         value={agent}
         onChange={setAgent}
-        onDropdownVisibleChange={setOpen}
+        onOpenChange={setOpen}
         loading={agents.isLoading}
         aria-label={t('dispatch.ui.pickAgent')}
-        options={(agents.data ?? (dispatch.agentId ? [{ id: dispatch.agentId, name: dispatch.agentName ?? '', open: 0 }] : [])).map((a) => ({
-          value: a.id,
-          label: `${a.name}${agents.data ? `（${t('dispatch.ui.openVisits', { count: a.open })}）` : ''}`
-        }))}
+        // the chosen agent shows by name; the open visits are counted in the list, where they are fresh
+        options={(agents.data ?? (dispatch.agentId ? [{ id: dispatch.agentId, name: dispatch.agentName ?? '', open: 0 }] : [])).map((a) => ({ value: a.id, label: a.name }))}
+        optionRender={(o) => (
+          <span>
+            {o.label}
+            {counts.has(Number(o.value)) && <Typography.Text type="secondary">（{t('dispatch.ui.openVisits', { count: counts.get(Number(o.value)) })}）</Typography.Text>}
+          </span>
+        )}
+        popupRender={(menu) => (
+          <>
+            <Typography.Text type="secondary" style={{ display: 'block', padding: '4px 12px', fontSize: 12 }}>
+              {t('dispatch.ui.sameDistrictOnly')}
+            </Typography.Text>
+            {menu}
+          </>
+        )}
       />
-      <Tooltip title={t('dispatch.ui.sameDistrictOnly')}>
-        <Button type="primary" disabled={!agent || agent === dispatch.agentId} onClick={assign}>
-          {dispatch.agentId ? t('dispatch.ui.reassign') : t('dispatch.ui.assign')}
-        </Button>
-      </Tooltip>
+      <Button type="primary" disabled={!agent || agent === dispatch.agentId} onClick={assign}>
+        {dispatch.agentId ? t('dispatch.ui.reassign') : t('dispatch.ui.assign')}
+      </Button>
     </Space.Compact>
   )
 }

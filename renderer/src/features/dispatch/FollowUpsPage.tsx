@@ -8,10 +8,16 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { dialTargetOf, useSoftphone } from '../desk/use-softphone'
+import { InsecureSeat } from '../../ui/InsecureSeat'
 import { centre } from '../../ui/centre-time'
 
 /** 回访 (operators): visited customers to call back, overdue first flagged; the seven-point check for new life policies. */
 export function FollowUpsPage() {
+  if (!window.isSecureContext) return <InsecureSeat />
+  return <SecureFollowUps />
+}
+
+function SecureFollowUps() {
   const account = useMethodQuery('sip.myAccount', {}, ['sip.myAccount'])
   if (!account.isFetched) return <Spin style={{ display: 'block', margin: 48 }} />
   return <FollowUpsWork account={account.data ?? null} />

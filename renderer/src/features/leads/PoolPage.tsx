@@ -8,7 +8,6 @@ import { useTranslation } from 'react-i18next'
 import { LEAD_STATUSES, type LeadSummary } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { keys, useMethodQuery } from '../../api/queries'
-import { formatTime } from '../../ui/format'
 import { DncPanel } from './DncPanel'
 import { LeadDrawer } from './LeadDrawer'
 
@@ -118,7 +117,8 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         loading={search.isFetching && !search.isFetchingNextPage}
         dataSource={rows}
         pagination={false}
-        scroll={{ y: 560, x: 1100 }}
+        // fits a 1366-px screen beside the menu; the address takes what is left
+        scroll={{ y: 560, x: 1000 }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         onScroll={(e) => {
           const el = e.currentTarget
@@ -127,13 +127,13 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         columns={[
           { title: t('leads.fields.name'), dataIndex: 'name', width: 120 },
           { title: t('leads.fields.phone'), dataIndex: 'phone', width: 140 },
-          { title: t('leads.fields.gender'), dataIndex: 'gender', width: 70, render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '') },
+          { title: t('leads.fields.gender'), dataIndex: 'gender', width: 60, render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '') },
           { title: t('leads.fields.birthDate'), dataIndex: 'birthDate', width: 110 },
           { title: t('leads.district'), dataIndex: 'districtCode', width: 100, render: (c: string | null) => districtName(c) },
           { title: t('leads.fields.address'), dataIndex: 'address', ellipsis: true },
           { title: t('leads.status'), dataIndex: 'status', width: 110, render: (s: string) => <Tag>{t(`leads.statuses.${s}`)}</Tag> },
-          { title: t('leads.attempts'), dataIndex: 'attempts', width: 90 },
-          { title: t('leads.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v) }
+          { title: t('leads.attempts'), dataIndex: 'attempts', width: 80 },
+          { title: t('leads.createdAt'), dataIndex: 'createdAt', width: 140, fixed: 'right', render: (v: string) => centre.format(v, 'YYYY-MM-DD HH:mm') }
         ]}
       />
       <LeadDrawer id={open} onClose={() => setOpen(null)} />

@@ -4,6 +4,8 @@ import { toBase64 } from '../../api/files'
 import workletUrl from './peaks-worklet.js?url'
 
 const FRAME_MS = 20
+/** A chunk about every second (core's recordings.start says the same). */
+const CHUNK_MS = 1000
 
 /**
  * Records an established call in stereo — operator on the left, customer on the right — as
@@ -24,9 +26,13 @@ export class CallRecorder {
   private readonly started = performance.now()
   private stopped: Promise<void>
 
+  /** Known once core has answered recordings.start; chunks wait for it in the queue. */
+  recordingId = 0
+
   private constructor(
     private api: ApiClient,
-    readonly recordingId: number,
+    /** core's recordings.start, in flight while the recorder already runs */
+    started: Promise<{ recordingId: number }>,
     private ctx: AudioContext,
     private rec: MediaRecorder,
     /** Nodes to disconnect when the context is the call's (shared), or null when the recorder owns it. */
@@ -34,14 +40,23 @@ export class CallRecorder {
   ) {
     this.stopped = new Promise((resolve) => rec.addEventListener('stop', () => resolve(), { once: true }))
     rec.addEventListener('dataavailable', (e) => this.enqueue(e.data))
+    this.queue = started.then(
+      (s) => void (this.recordingId = s.recordingId),
+      (err: unknown) => void (this.failure = err)
+    )
   }
 
-  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }, callContext?: AudioContext | null): Promise<CallRecorder> {
+  /**
+   * Starts recording at once on answer: every moment before the recorder runs would be lost from
+   * the recording, so core's recordings.start is not waited for (the chunks are, in their queue).
+   */
+  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }, callContext?: AudioContext | null, onRecording?: () => void): Promise<CallRecorder> {
     const mime = MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? 'audio/webm;codecs=opus' : 'audio/webm'
-    const { recordingId, chunkMs } = await api.invoke('recordings.start', { callId, mime })
+    const started = api.invoke('recordings.start', { callId, mime })
     // The call's own AudioContext when there is one: a second one would be a second audio thread.
     const ctx = callContext && callContext.state !== 'closed' ? callContext : new AudioContext()
     await ctx.resume()
+    await ctx.audioWorklet.addModule(workletUrl)
     const merger = ctx.createChannelMerger(2)
     const localSrc = ctx.createMediaStreamSource(media.local)
     const remoteSrc = ctx.createMediaStreamSource(media.remote)
@@ -50,13 +65,20 @@ export class CallRecorder {
     const dest = ctx.createMediaStreamDestination()
     dest.channelCount = 2
     merger.connect(dest)
-    await ctx.audioWorklet.addModule(workletUrl)
     const peaksNode = new AudioWorkletNode(ctx, 'leadline-peaks', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit', processorOptions: { frameMs: FRAME_MS } })
     merger.connect(peaksNode)
     const rec = new MediaRecorder(dest.stream, { mimeType: mime, audioBitsPerSecond: 48_000 })
-    const r = new CallRecorder(api, recordingId, ctx, rec, ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null)
+    const r = new CallRecorder(api, started, ctx, rec, ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null)
     peaksNode.port.onmessage = (e: MessageEvent<Int8Array>) => r.peaks.push(e.data)
-    rec.start(chunkMs)
+    rec.start(CHUNK_MS)
+    onRecording?.()
+    // a refusal by core (no such call) is the caller's to hear; the recorder then stops
+    try {
+      await started
+    } catch (err) {
+      await r.stop().catch(() => {})
+      throw err
+    }
     return r
   }
 
@@ -108,11 +130,13 @@ export class CallRecorder {
     if (this.rec.state !== 'inactive') this.rec.stop()
     await inTime(this.stopped, 3000)
     if ((await inTime(this.queue, withinMs)) === 'late' && this.failure === null) this.failure = new ApiError({ code: 'UNAVAILABLE', message: 'recording chunks still unsent', key: 'desk.recordingUnsent' })
-    try {
-      await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started), chunks: this.stored })
-    } catch (err) {
-      this.failure ??= err
-    }
+    // (no recording to close when core refused to start one)
+    if (this.recordingId)
+      try {
+        await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started), chunks: this.stored })
+      } catch (err) {
+        this.failure ??= err
+      }
     if (this.shared)
       this.shared.forEach((n) => {
         try {

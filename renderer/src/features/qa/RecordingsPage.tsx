@@ -11,7 +11,7 @@ import { useApi, useApiEvent, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { keys, useMethodQuery } from '../../api/queries'
-import { Chart } from '../../ui/Chart'
+import { Chart, barLayout } from '../../ui/Chart'
 import { useCurrentUser } from '../auth/AuthProvider'
 import { clockOf, useHashParams } from '../shell/use-hash-params'
 import { ReviewView } from './ReviewView'
@@ -202,9 +202,9 @@ function OperatorStats() {
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
-      legend: {},
-      grid: { left: 40, right: 20, bottom: 30, top: 40 },
-      xAxis: { type: 'category', data: data.map((d) => d.operatorName) },
+      legend: barLayout(data.length).legend,
+      grid: barLayout(data.length).grid,
+      xAxis: { type: 'category', data: data.map((d) => d.operatorName), axisLabel: barLayout(data.length).axisLabel },
       yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
       series: (['talkOverShare', 'silenceShare', 'operatorTalkShare'] as const).map((k) => ({ name: t(`qa.metrics.${k}`), type: 'bar', data: data.map((d) => +(d[k] * 100).toFixed(1)) }))
     }),
@@ -216,7 +216,7 @@ function OperatorStats() {
         <span>{t('qa.stats.period')}</span>
         <DatePicker.RangePicker value={range} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} allowClear={false} />
       </Space>
-      <Chart option={option} testId="operator-chart" />
+      <Chart option={option} testId="operator-chart" empty={!stats.isLoading && data.length === 0} />
       <Table
         size="small"
         rowKey="operatorId"

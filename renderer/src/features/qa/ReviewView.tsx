@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Empty, Form, Input, InputNumber, List, Modal, Radio, Row, Select, Space, Tag, Timeline, Typography, message } from 'antd'
+import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, List, Modal, Radio, Row, Select, Space, Tag, Timeline, Typography, message } from 'antd'
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -208,25 +208,45 @@ function AnnotationModal(props: { selection: { startMs: number; endMs: number } 
 }
 
 type Scores = Review['scores']
+/** An item as the reviewer scores it: nothing is assumed, every item is scored before the review can go (null: not yet). */
+type Draft = Record<string, { score: number | null; failed: boolean | null }>
+
+function draftOf(card: ScorecardBody, context: Context): Draft {
+  const d: Draft = {}
+  for (const i of card.items) {
+    const s = context.review?.scores.find((x) => x.itemId === i.id)
+    if (s) d[i.id] = { score: s.score, failed: s.failed }
+    // the mandatory steps are scored from the ticks, which the reviewer may correct
+    else if (i.check === 'mandatorySteps') d[i.id] = { score: context.missingSteps.length ? 0 : i.points, failed: false }
+    else d[i.id] = i.autoFail ? { score: 0, failed: null } : { score: null, failed: false }
+  }
+  return d
+}
 
 function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: Context; onSubmit: (scores: Scores, verdict: Verdict, comment?: string) => void }) {
   const { t } = useTranslation()
-  const initial = useMemo<Scores>(
-    () =>
-      context.review?.scores ??
-      card.items.map((i) => ({ itemId: i.id, score: i.check === 'mandatorySteps' && context.missingSteps.length ? 0 : i.points, failed: false })),
-    [card, context.review, context.missingSteps.length]
-  )
-  const [scores, setScores] = useState<Scores>(initial)
+  const initial = useMemo(() => draftOf(card, context), [card, context])
+  const [draft, setDraft] = useState<Draft>(initial)
   const [comment, setComment] = useState(context.review?.comment ?? '')
-  const total = scores.reduce((s, x) => s + (x.failed ? 0 : x.score), 0)
+  const unscored = card.items.filter((i) => (i.autoFail ? draft[i.id].failed === null : draft[i.id].score === null))
+  const complete = unscored.length === 0
+  const total = card.items.reduce((s, i) => s + (draft[i.id].failed ? 0 : (draft[i.id].score ?? 0)), 0)
   const max = card.items.reduce((s, i) => s + i.points, 0)
-  const autoFailed = scores.some((s) => s.failed)
+  const autoFailed = card.items.some((i) => draft[i.id].failed === true)
   const suggested: Verdict = autoFailed ? 'fail' : max && (total * 100) / max < card.passMark ? 'fix' : 'pass'
   const [verdict, setVerdict] = useState<Verdict | null>(null)
-  const chosen = verdict ?? suggested
-  const set = (id: string, patch: Partial<Scores[number]>) => setScores(scores.map((s) => (s.itemId === id ? { ...s, ...patch } : s)))
+  // no verdict is offered before every item is scored; then the one the scores suggest, which the reviewer may change
+  const chosen = autoFailed ? 'fail' : complete ? (verdict ?? suggested) : null
+  const set = (id: string, patch: Partial<Draft[string]>) => setDraft({ ...draft, [id]: { ...draft[id], ...patch } })
   const groups = [...new Set(card.items.map((i) => i.group))]
+  const submit = () => {
+    if (!complete || !chosen) return
+    onSubmit(
+      card.items.map((i) => ({ itemId: i.id, score: draft[i.id].failed ? 0 : (draft[i.id].score ?? 0), failed: draft[i.id].failed === true })),
+      chosen,
+      comment.trim() || undefined
+    )
+  }
   return (
     <Form layout="vertical" data-testid="score-form">
       {groups.map((g) => (
@@ -235,9 +255,10 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
           {card.items
             .filter((i) => i.group === g)
             .map((i) => {
-              const s = scores.find((x) => x.itemId === i.id)!
+              const s = draft[i.id]
+              const open = i.autoFail ? s.failed === null : s.score === null
               return (
-                <div key={i.id} style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '4px 0' }} data-testid={`item-${i.id}`}>
+                <div key={i.id} style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '4px 0' }} data-testid={`item-${i.id}`} data-unscored={open || undefined}>
                   <span style={{ flex: 1 }}>
                     {i.title}
                     {i.autoFail && (
@@ -253,11 +274,29 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
                     )}
                   </span>
                   {i.autoFail ? (
-                    <Checkbox checked={s.failed} onChange={(e) => set(i.id, { failed: e.target.checked, score: 0 })} aria-label={`${i.title} ${t('qa.review.failedItem')}`}>
-                      {t('qa.review.failedItem')}
-                    </Checkbox>
+                    <Radio.Group
+                      size="small"
+                      optionType="button"
+                      value={s.failed === null ? undefined : s.failed ? 'yes' : 'no'}
+                      onChange={(e) => set(i.id, { failed: e.target.value === 'yes', score: 0 })}
+                      aria-label={i.title}
+                      options={[
+                        { value: 'no', label: t('qa.review.notHappened') },
+                        { value: 'yes', label: t('qa.review.failedItem') }
+                      ]}
+                    />
                   ) : (
-                    <InputNumber min={0} max={i.points} value={s.score} onChange={(v) => set(i.id, { score: Number(v ?? 0) })} aria-label={i.title} style={{ width: 80 }} addonAfter={`/${i.points}`} />
+                    <InputNumber
+                      min={0}
+                      max={i.points}
+                      value={s.score}
+                      placeholder={t('qa.review.toScore')}
+                      status={open ? 'warning' : undefined}
+                      onChange={(v) => set(i.id, { score: v === null ? null : Number(v) })}
+                      aria-label={i.title}
+                      style={{ width: 110 }}
+                      addonAfter={`/${i.points}`}
+                    />
                   )}
                 </div>
               )
@@ -266,11 +305,15 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
       ))}
       <Alert
         style={{ margin: '8px 0' }}
-        type={autoFailed ? 'error' : suggested === 'pass' ? 'success' : 'warning'}
-        title={<span data-testid="score-total">{t('qa.review.total', { total, max, mark: card.passMark })}</span>}
+        type={!complete ? 'info' : autoFailed ? 'error' : suggested === 'pass' ? 'success' : 'warning'}
+        title={
+          <span data-testid="score-total">
+            {complete ? t('qa.review.total', { total, max, mark: card.passMark }) : t('qa.review.unscored', { n: unscored.length, items: unscored.map((i) => i.title).join('、') })}
+          </span>
+        }
       />
       <Form.Item label={t('qa.review.verdict')}>
-        <Radio.Group value={chosen} onChange={(e) => setVerdict(e.target.value as Verdict)} optionType="button" buttonStyle="solid">
+        <Radio.Group value={chosen} onChange={(e) => setVerdict(e.target.value as Verdict)} optionType="button" buttonStyle="solid" disabled={!complete}>
           {(['pass', 'fix', 'fail'] as const).map((v) => (
             <Radio.Button key={v} value={v} disabled={autoFailed && v !== 'fail'}>
               {t(`qa.verdicts.${v}`)}
@@ -281,7 +324,7 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
       <Form.Item label={t('qa.review.comment')}>
         <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} rows={3} aria-label={t('qa.review.comment')} />
       </Form.Item>
-      <Button type="primary" onClick={() => onSubmit(scores, autoFailed ? 'fail' : chosen, comment.trim() || undefined)} data-testid="submit-review">
+      <Button type="primary" onClick={submit} disabled={!complete || !chosen} data-testid="submit-review">
         {t('qa.review.submit')}
       </Button>
     </Form>

@@ -57,6 +57,8 @@ export function WaveformPlayer(props: {
   const [playing, setPlaying] = useState(false)
   const [time, setTime] = useState(props.startAt ?? 0)
   const [speed, setSpeed] = useState<number>(1)
+  /** The player knows its duration (regions added before that would all sit at 0:00). */
+  const [ready, setReady] = useState(false)
   const onPosition = useRef(props.onPosition)
   const onSelect = useRef(props.onSelect)
   useEffect(() => {
@@ -92,6 +94,7 @@ export function WaveformPlayer(props: {
     const start = props.startAt ?? 0
     instance.on('ready', () => {
       if (start > 0) instance.setTime(Math.min(start, duration))
+      setReady(true)
     })
     instance.on('play', () => setPlaying(true))
     instance.on('pause', () => {
@@ -112,23 +115,26 @@ export function WaveformPlayer(props: {
       instance.destroy()
       ws.current = null
       regions.current = null
+      setReady(false)
     }
     // the player is rebuilt only for another recording
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.url, props.peaks, props.durationMs])
 
-  // Markers and annotations follow the data without rebuilding the player.
+  // Markers and annotations follow the data without rebuilding the player, once it knows its duration
+  // (the regions plugin places a region by its share of the duration, and clamps it to 0 before that).
   useEffect(() => {
     const reg = regions.current
-    if (!reg) return
+    if (!reg || !ready) return
     for (const r of reg.getRegions()) if (r.id.startsWith('ann-') || r.id.startsWith('step-')) r.remove()
     for (const m of props.markers) {
-      reg.addRegion({ id: `step-${m.title}-${m.offsetMs}`, start: m.offsetMs / 1000, content: label(m.title), color: m.mandatory ? '#722ed1' : '#8c8c8c', drag: false, resize: false })
+      const region = reg.addRegion({ id: `step-${m.title}-${m.offsetMs}`, start: m.offsetMs / 1000, content: label(m.title), color: m.mandatory ? '#722ed1' : '#8c8c8c', drag: false, resize: false })
+      region.element?.setAttribute('data-marker', m.title)
     }
     for (const a of props.annotations) {
       reg.addRegion({ id: `ann-${a.id}`, start: a.startMs / 1000, end: Math.max(a.endMs, a.startMs + 200) / 1000, content: label(a.comment), color: 'rgba(250, 84, 28, 0.2)', drag: false, resize: false })
     }
-  }, [props.markers, props.annotations, props.url])
+  }, [props.markers, props.annotations, props.url, ready])
 
   const skip = (s: number) => {
     const w = ws.current

@@ -8,7 +8,7 @@ import { FUNNEL_STEPS, type OperatorRow } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
-import { Chart } from '../../ui/Chart'
+import { Chart, barLayout } from '../../ui/Chart'
 import { centre, useCentreClock } from '../../ui/centre-time'
 
 type Tab = 'operators' | 'funnel' | 'numberQuality' | 'daily'
@@ -61,6 +61,9 @@ export function ReportsPage() {
       }
     >
       {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} style={{ marginBottom: 8 }} />}
+      <Typography.Text type="secondary" data-testid="figures-rule">
+        {t('reports.simulatedRule')}
+      </Typography.Text>
       <Tabs
         activeKey={tab}
         onChange={(k) => setTab(k as Tab)}
@@ -83,9 +86,9 @@ function Operators({ period, campaignId }: { period: { from: string; to: string 
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 40, right: 20, bottom: 30, top: 40 },
-      xAxis: { type: 'category', data: rows.map((r) => r.operator) },
+      legend: barLayout(rows.length).legend,
+      grid: barLayout(rows.length).grid,
+      xAxis: { type: 'category', data: rows.map((r) => r.operator), axisLabel: barLayout(rows.length).axisLabel },
       yAxis: { type: 'value' },
       series: (['calls', 'connected', 'successes'] as const).map((k) => ({ name: t(`reports.cols.${k}`), type: 'bar', data: rows.map((r) => r[k]) }))
     }),
@@ -93,7 +96,7 @@ function Operators({ period, campaignId }: { period: { from: string; to: string 
   )
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Chart option={option} height={260} testId="operators-chart" />
+      <Chart option={option} height={280} testId="operators-chart" empty={!q.isLoading && rows.length === 0} />
       <Table<OperatorRow>
         size="small"
         rowKey="operatorId"
@@ -144,7 +147,7 @@ function Funnel({ period }: { period: { from: string; to: string } }) {
   )
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Chart option={option} height={300} testId="funnel-chart" />
+      <Chart option={option} height={300} testId="funnel-chart" empty={!q.isLoading && steps.every((s) => s.count === 0)} />
       <Table
         size="small"
         rowKey="step"

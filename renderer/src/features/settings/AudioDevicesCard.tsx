@@ -3,9 +3,16 @@ import { Button, Card, Form, Progress, Select, Space, Typography } from 'antd'
 import { SoundOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { chooseInput, chooseOutput, chosenInput, chosenOutput, micConstraints, routeToSpeaker } from '../phone/devices'
+import { InsecureSeat } from '../../ui/InsecureSeat'
 
 /** Microphone and speaker for calls, with a test tone and a live microphone level. */
 export function AudioDevicesCard() {
+  // no microphone for a page on plain http from another machine: say so instead of an empty list
+  if (!window.isSecureContext) return <InsecureSeat compact />
+  return <Devices />
+}
+
+function Devices() {
   const { t } = useTranslation()
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([])
   const [input, setInput] = useState(chosenInput() ?? '')

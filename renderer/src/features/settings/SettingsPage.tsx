@@ -33,7 +33,9 @@ export function SettingsPage() {
           ]}
         />
       </Card>
-      <Card title={t('settings.hubUrl')}>
+      {/* joining a team hub is for the desktop app; a browser is already on the hub that served it */}
+      {window.leadline && (
+      <Card title={t('settings.hubUrl')} data-testid="hub-url-card">
         <Typography.Paragraph type="secondary">{t('settings.hubUrlHelp')}</Typography.Paragraph>
         <Space.Compact style={{ width: '100%' }}>
           <Input
@@ -58,6 +60,7 @@ export function SettingsPage() {
         </Space.Compact>
         {!hubValid && <Typography.Text type="danger">{t('settings.hubUrlInvalid')}</Typography.Text>}
       </Card>
+      )}
       <AudioDevicesCard />
       <Card title={t('settings.changePassword')}>
         {pwError !== undefined && <Alert type="error" showIcon message={errorText(t, pwError)} style={{ marginBottom: 16 }} />}

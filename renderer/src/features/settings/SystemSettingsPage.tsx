@@ -1,123 +1,193 @@
-import { useEffect } from 'react'
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch } from 'antd'
+import { useEffect, type ReactNode } from 'react'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Tabs } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { ROLES, type Settings } from '../../../../shared/contract'
-import { useInvalidateOn } from '../../api/ApiProvider'
+import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 
-/** Organisation settings (administrators). */
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
+
+/**
+ * 系统设置 (administrators): the organisation's settings in sections — each with its own tab, a
+ * line of explanation per setting with its unit, and its own save with a clear result. What only
+ * works in the desktop app (sharing this seat's pool on the LAN) is shown only there.
+ */
 export function SystemSettingsPage() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const q = useMethodQuery('settings.get', {}, keys.settings)
+  useInvalidateOn('settings.changed', keys.settings)
+  const sections = [
+    { key: 'org', label: t('settings.sections.org'), children: <OrgSection /> },
+    { key: 'security', label: t('settings.sections.security'), children: <SecuritySection /> },
+    { key: 'dialling', label: t('settings.sections.dialling'), children: <DiallingSection /> },
+    { key: 'privacy', label: t('settings.sections.privacy'), children: <PrivacySection /> },
+    { key: 'dispatch', label: t('settings.sections.dispatch'), children: <DispatchSection /> },
+    { key: 'mail', label: t('settings.sections.mail'), children: <SmtpCard /> },
+    // the LAN hub runs inside a desktop seat that works on its own data
+    ...(api.kind === 'ipc' ? [{ key: 'lan', label: t('settings.sections.lan'), children: <LanSection /> }] : [])
+  ]
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <OrgCard />
-      <SmtpCard />
-    </Space>
+    <Card title={t('nav.system')} loading={q.isLoading} data-testid="system-settings">
+      <Tabs tabPosition="left" items={sections} destroyOnHidden={false} />
+    </Card>
   )
 }
 
-function OrgCard() {
+/** One section of the settings: its own form, saved on its own (only its fields are sent), with its result said. */
+function Section({ name, children }: { name: string; children: ReactNode }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const q = useMethodQuery('settings.get', {}, keys.settings)
-  const save = useMethodMutation('settings.update', [keys.settings, keys.systemInfo])
+  const save = useMethodMutation('settings.update', [keys.settings, keys.systemInfo, ['system.now']])
   const [form] = Form.useForm<Settings>()
-  useInvalidateOn('settings.changed', keys.settings)
   useEffect(() => {
     if (q.data) form.setFieldsValue(q.data)
   }, [q.data, form])
   return (
-    <Card title={t('settings.org')} loading={q.isLoading} style={{ maxWidth: 720 }}>
+    <Form<Settings>
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 640 }}
+      data-testid={`settings-${name}`}
+      onFinish={(v) => {
+        // nested groups are replaced whole by the update: keep what this section does not show
+        const patch: Record<string, unknown> = { ...v }
+        if (q.data && v.dispatch) patch.dispatch = { ...q.data.dispatch, ...v.dispatch }
+        if (q.data && v.followUp) patch.followUp = { ...q.data.followUp, ...v.followUp }
+        save.mutate(patch, { onSuccess: () => void message.success(t('settings.sectionSaved', { section: t(`settings.sections.${name}`) })) })
+      }}
+    >
       {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
-      <Form<Settings>
-        form={form}
-        layout="vertical"
-        onFinish={(v) =>
-          save.mutate(q.data ? { ...v, dispatch: { ...q.data.dispatch, ...v.dispatch }, followUp: { ...q.data.followUp, ...v.followUp } } : v, {
-            onSuccess: () => void message.success(t('common.saved'))
-          })
-        }
-      >
-        <Form.Item name="orgName" label={t('settings.orgName')}>
-          <Input maxLength={64} />
+      {children}
+      <Button type="primary" htmlType="submit" loading={save.isPending}>
+        {t('settings.saveSection', { section: t(`settings.sections.${name}`) })}
+      </Button>
+    </Form>
+  )
+}
+
+function OrgSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="org">
+      <Form.Item name="orgName" label={t('settings.orgName')} extra={t('settings.hints.orgName')}>
+        <Input maxLength={64} />
+      </Form.Item>
+      <Form.Item name="defaultLocale" label={t('settings.defaultLocale')} extra={t('settings.hints.defaultLocale')}>
+        <Select style={{ width: 200 }} options={[{ value: 'zh-CN', label: '简体中文' }, { value: 'en', label: 'English' }]} />
+      </Form.Item>
+      <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHint')}>
+        <Select showSearch style={{ width: 240 }} options={['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Taipei', 'UTC'].map((z) => ({ value: z, label: z }))} />
+      </Form.Item>
+      <Form.Item name="demoMode" label={t('settings.demoMode')} valuePropName="checked" extra={t('settings.hints.demoMode')}>
+        <Switch />
+      </Form.Item>
+    </Section>
+  )
+}
+
+function SecuritySection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="security">
+      <Form.Item name="sessionHours" label={t('settings.sessionHours')} extra={t('settings.hints.sessionHours')}>
+        <InputNumber min={1} max={72} addonAfter={t('settings.units.hours')} />
+      </Form.Item>
+      <Form.Item name="lockoutThreshold" label={t('settings.lockoutThreshold')} extra={t('settings.hints.lockoutThreshold')}>
+        <InputNumber min={3} max={20} addonAfter={t('settings.units.times')} />
+      </Form.Item>
+      <Form.Item name="lockoutMinutes" label={t('settings.lockoutMinutes')} extra={t('settings.hints.lockoutMinutes')}>
+        <InputNumber min={1} max={1440} addonAfter={t('settings.units.minutes')} />
+      </Form.Item>
+    </Section>
+  )
+}
+
+function DiallingSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="dialling">
+      <Form.Item name="capPerNumber24h" label={t('settings.capPerNumber24h')} extra={t('settings.hints.capPerNumber24h')}>
+        <InputNumber min={1} max={20} addonAfter={t('settings.units.times')} />
+      </Form.Item>
+      <Form.Item name="capPerNumber5min" label={t('settings.capPerNumber5min')} extra={t('settings.hints.capPerNumber5min')}>
+        <InputNumber min={1} max={5} addonAfter={t('settings.units.times')} />
+      </Form.Item>
+      <Form.Item name="leaseMinutes" label={t('settings.leaseMinutesLabel')} extra={t('settings.leaseMinutes')}>
+        <InputNumber min={1} max={120} addonAfter={t('settings.units.minutes')} />
+      </Form.Item>
+    </Section>
+  )
+}
+
+function PrivacySection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="privacy">
+      <Form.Item name="maskStyle" label={t('settings.maskStyle')} extra={t('settings.hints.maskStyle')}>
+        <Select style={{ width: 280 }} options={[{ value: 'middle4', label: t('settings.maskStyles.middle4') }, { value: 'keepLast4', label: t('settings.maskStyles.keepLast4') }]} />
+      </Form.Item>
+      <Form.Item name="clearRoles" label={t('settings.clearRoles')} extra={t('settings.clearRolesHint')}>
+        <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+      </Form.Item>
+      <Form.Item name="unmaskRoles" label={t('settings.unmaskRoles')} extra={t('settings.unmaskRolesHint')}>
+        <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+      </Form.Item>
+    </Section>
+  )
+}
+
+function DispatchSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="dispatch">
+      <Space wrap align="start">
+        <Form.Item name={['dispatch', 'receiveBy']} label={t('smtp.receiveBy')} extra={t('settings.hints.receiveBy')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+          <Input style={{ width: 90 }} placeholder="20:00" />
         </Form.Item>
-        <Form.Item name="defaultLocale" label={t('settings.defaultLocale')}>
-          <Select options={[{ value: 'zh-CN', label: '简体中文' }, { value: 'en', label: 'English' }]} />
+        <Form.Item name={['dispatch', 'assignBy']} label={t('smtp.assignBy')} extra={t('settings.hints.assignBy')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+          <Input style={{ width: 90 }} placeholder="09:30" />
         </Form.Item>
-        <Form.Item name="demoMode" label={t('settings.demoMode')} valuePropName="checked">
-          <Switch />
+      </Space>
+      <Form.Item name={['dispatch', 'packageEmail']} label={t('smtp.packageEmail')} valuePropName="checked" extra={t('settings.hints.packageEmail')}>
+        <Switch />
+      </Form.Item>
+      <Form.Item name={['dispatch', 'directionCities']} label={t('settings.directionCities')} extra={t('settings.directionCitiesHint')}>
+        <Select mode="tags" tokenSeparators={[',', '，', ' ']} style={{ maxWidth: 400 }} />
+      </Form.Item>
+      <Space wrap align="start">
+        <Form.Item name={['followUp', 'start']} label={t('settings.followUpStart')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+          <Input style={{ width: 90 }} placeholder="13:30" />
         </Form.Item>
-        <Form.Item name="sessionHours" label={t('settings.sessionHours')}>
-          <InputNumber min={1} max={72} />
+        <Form.Item name={['followUp', 'end']} label={t('settings.followUpEnd')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+          <Input style={{ width: 90 }} placeholder="18:00" />
         </Form.Item>
-        <Form.Item name="lockoutThreshold" label={t('settings.lockoutThreshold')}>
-          <InputNumber min={3} max={20} />
+        <Form.Item name={['followUp', 'coolingOffDays']} label={t('settings.coolingOffDays')} extra={t('settings.hints.coolingOffDays')}>
+          <InputNumber min={5} max={60} addonAfter={t('settings.units.days')} />
         </Form.Item>
-        <Form.Item name="lockoutMinutes" label={t('settings.lockoutMinutes')}>
-          <InputNumber min={1} max={1440} />
-        </Form.Item>
-        <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHint')}>
-          <Select showSearch style={{ width: 240 }} options={['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Taipei', 'UTC'].map((z) => ({ value: z, label: z }))} />
-        </Form.Item>
-        <Form.Item name="capPerNumber24h" label={t('settings.capPerNumber24h')}>
-          <InputNumber min={1} max={20} />
-        </Form.Item>
-        <Form.Item name="capPerNumber5min" label={t('settings.capPerNumber5min')}>
-          <InputNumber min={1} max={5} />
-        </Form.Item>
-        <Form.Item name="leaseMinutes" label={t('settings.leaseMinutes')}>
-          <InputNumber min={1} max={120} />
-        </Form.Item>
-        <Form.Item name="maskStyle" label={t('settings.maskStyle')}>
-          <Select style={{ width: 240 }} options={[{ value: 'middle4', label: t('settings.maskStyles.middle4') }, { value: 'keepLast4', label: t('settings.maskStyles.keepLast4') }]} />
-        </Form.Item>
-        <Form.Item name="clearRoles" label={t('settings.clearRoles')} extra={t('settings.clearRolesHint')}>
-          <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
-        </Form.Item>
-        <Form.Item name="unmaskRoles" label={t('settings.unmaskRoles')} extra={t('settings.unmaskRolesHint')}>
-          <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
-        </Form.Item>
-        <Form.Item name={['lanHub', 'enabled']} label={t('settings.lanHub')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-        <Form.Item name={['lanHub', 'host']} label={t('settings.lanHubHost')}>
+      </Space>
+    </Section>
+  )
+}
+
+function LanSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="lan">
+      <Form.Item name={['lanHub', 'enabled']} label={t('settings.lanHub')} valuePropName="checked" extra={t('settings.hints.lanHub')}>
+        <Switch />
+      </Form.Item>
+      <Space wrap align="start">
+        <Form.Item name={['lanHub', 'host']} label={t('settings.lanHubHost')} extra={t('settings.hints.lanHubHost')}>
           <Input style={{ width: 200 }} />
         </Form.Item>
         <Form.Item name={['lanHub', 'port']} label={t('settings.lanHubPort')}>
           <InputNumber min={1024} max={65535} />
         </Form.Item>
-        <Space wrap>
-          <Form.Item name={['dispatch', 'receiveBy']} label={t('smtp.receiveBy')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
-            <Input style={{ width: 90 }} />
-          </Form.Item>
-          <Form.Item name={['dispatch', 'assignBy']} label={t('smtp.assignBy')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
-            <Input style={{ width: 90 }} />
-          </Form.Item>
-          <Form.Item name={['dispatch', 'packageEmail']} label={t('smtp.packageEmail')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </Space>
-        <Form.Item name={['dispatch', 'directionCities']} label={t('settings.directionCities')} extra={t('settings.directionCitiesHint')}>
-          <Select mode="tags" tokenSeparators={[',', '，', ' ']} style={{ maxWidth: 400 }} />
-        </Form.Item>
-        <Space wrap>
-          <Form.Item name={['followUp', 'start']} label={t('settings.followUpStart')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
-            <Input style={{ width: 90 }} />
-          </Form.Item>
-          <Form.Item name={['followUp', 'end']} label={t('settings.followUpEnd')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
-            <Input style={{ width: 90 }} />
-          </Form.Item>
-          <Form.Item name={['followUp', 'coolingOffDays']} label={t('settings.coolingOffDays')}>
-            <InputNumber min={5} max={60} />
-          </Form.Item>
-        </Space>
-        <div>
-          <Button type="primary" htmlType="submit" loading={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </div>
-      </Form>
-    </Card>
+      </Space>
+    </Section>
   )
 }
 
@@ -132,47 +202,47 @@ function SmtpCard() {
     if (q.data) form.setFieldsValue({ ...q.data, to: q.data.to.join('\n'), password: '' })
   }, [q.data, form])
   return (
-    <Card title={t('smtp.title')} loading={q.isLoading} style={{ maxWidth: 720 }}>
+    <Form
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 640 }}
+      onFinish={(v) =>
+        save.mutate(
+          { ...v, password: v.password || undefined, to: v.to.split(/[\s,;，；]+/).filter(Boolean) },
+          { onSuccess: () => void message.success(t('settings.sectionSaved', { section: t('settings.sections.mail') })) }
+        )
+      }
+    >
+      <Alert type="info" showIcon message={t('smtp.title')} style={{ marginBottom: 16 }} />
       {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={(v) =>
-          save.mutate(
-            { ...v, password: v.password || undefined, to: v.to.split(/[\s,;，；]+/).filter(Boolean) },
-            { onSuccess: () => void message.success(t('common.saved')) }
-          )
-        }
-      >
-        <Space wrap>
-          <Form.Item name="host" label={t('smtp.host')}>
-            <Input style={{ width: 240 }} />
-          </Form.Item>
-          <Form.Item name="port" label={t('smtp.port')}>
-            <InputNumber min={1} max={65535} />
-          </Form.Item>
-          <Form.Item name="secure" label={t('smtp.secure')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </Space>
-        <Space wrap>
-          <Form.Item name="user" label={t('smtp.user')}>
-            <Input style={{ width: 200 }} autoComplete="off" />
-          </Form.Item>
-          <Form.Item name="password" label={t('smtp.password')} extra={q.data?.hasPassword ? t('smtp.passwordKept') : undefined}>
-            <Input.Password style={{ width: 200 }} autoComplete="new-password" />
-          </Form.Item>
-        </Space>
-        <Form.Item name="from" label={t('smtp.from')}>
-          <Input style={{ width: 320 }} />
+      <Space wrap>
+        <Form.Item name="host" label={t('smtp.host')}>
+          <Input style={{ width: 240 }} />
         </Form.Item>
-        <Form.Item name="to" label={t('smtp.to')}>
-          <Input.TextArea rows={3} />
+        <Form.Item name="port" label={t('smtp.port')}>
+          <InputNumber min={1} max={65535} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={save.isPending}>
-          {t('common.save')}
-        </Button>
-      </Form>
-    </Card>
+        <Form.Item name="secure" label={t('smtp.secure')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Space>
+      <Space wrap>
+        <Form.Item name="user" label={t('smtp.user')}>
+          <Input style={{ width: 200 }} autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="password" label={t('smtp.password')} extra={q.data?.hasPassword ? t('smtp.passwordKept') : undefined}>
+          <Input.Password style={{ width: 200 }} autoComplete="new-password" />
+        </Form.Item>
+      </Space>
+      <Form.Item name="from" label={t('smtp.from')}>
+        <Input style={{ width: 320 }} />
+      </Form.Item>
+      <Form.Item name="to" label={t('smtp.to')}>
+        <Input.TextArea rows={3} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={save.isPending}>
+        {t('settings.saveSection', { section: t('settings.sections.mail') })}
+      </Button>
+    </Form>
   )
 }

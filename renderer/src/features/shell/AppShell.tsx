@@ -1,6 +1,6 @@
-import type { ComponentType } from 'react'
-import { Alert, Button, Layout, Menu, Space, Tag, Typography } from 'antd'
-import { LogoutOutlined } from '@ant-design/icons'
+import { useState, type ComponentType } from 'react'
+import { Alert, Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd'
+import { LogoutOutlined, MenuOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { SystemInfo } from '../../../../shared/contract'
 import { useConnectionStatus } from '../../api/ApiProvider'
@@ -69,19 +69,64 @@ export function AppShell({ info }: { info: SystemInfo }) {
   const [path, go] = useHashRoute()
   const current = items.find((i) => i.path === path) ?? items[0]
   const Page = PAGES[current.path]
+  // a phone (field agents) gets its own header: the page's title, and a menu with the name, the language and logging out
+  const phone = Grid.useBreakpoint().md === false
+  const [menuOpen, setMenuOpen] = useState(false)
+  const menu = (
+    <Menu
+      mode="inline"
+      role="navigation"
+      aria-label="main"
+      selectedKeys={[current.path]}
+      items={items.map((i) => ({ key: i.path, icon: i.icon, label: t(`nav.${i.label}`) }))}
+      onClick={(e) => {
+        go(e.key)
+        setMenuOpen(false)
+      }}
+    />
+  )
+  const content = (
+    <>
+      {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
+      <SeatClockNotice />
+      <Layout.Content className="app-content">{Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}</Layout.Content>
+    </>
+  )
+
+  if (phone)
+    return (
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Header className="app-header app-header-phone" data-testid="phone-header">
+          <Button type="text" icon={<MenuOutlined />} onClick={() => setMenuOpen(true)} aria-label={t('nav.menu')} data-testid="phone-menu" />
+          <Typography.Text strong ellipsis className="phone-title" data-testid="page-title">
+            {t(`nav.${current.label}`)}
+          </Typography.Text>
+        </Layout.Header>
+        <Drawer placement="left" open={menuOpen} onClose={() => setMenuOpen(false)} width={280} title={t('app.name')} styles={{ body: { padding: 0 } }}>
+          <div className="phone-user" data-testid="current-user">
+            <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
+              {user.displayName}
+            </Typography.Text>
+            <Tag color="blue">{t(`roles.${user.role}`)}</Tag>
+            {info.demoMode && <Tag color="orange">DEMO</Tag>}
+          </div>
+          {menu}
+          <div className="phone-menu-foot">
+            <LanguageSwitch />
+            <Button icon={<LogoutOutlined />} onClick={() => void logout()} block>
+              {t('nav.logout')}
+            </Button>
+          </div>
+        </Drawer>
+        {content}
+      </Layout>
+    )
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={208} theme="light" breakpoint="md" collapsedWidth={0}>
+      <Layout.Sider width={208} theme="light">
         <div className="brand">{t('app.name')}</div>
-        <Menu
-          mode="inline"
-          role="navigation"
-          aria-label="main"
-          selectedKeys={[current.path]}
-          items={items.map((i) => ({ key: i.path, icon: i.icon, label: t(`nav.${i.label}`) }))}
-          onClick={(e) => go(e.key)}
-        />
+        {menu}
       </Layout.Sider>
       <Layout>
         <Layout.Header className="app-header">
@@ -97,11 +142,7 @@ export function AppShell({ info }: { info: SystemInfo }) {
             </Button>
           </Space>
         </Layout.Header>
-        {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
-        <SeatClockNotice />
-        <Layout.Content className="app-content">
-          {Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}
-        </Layout.Content>
+        {content}
       </Layout>
     </Layout>
   )

@@ -1,7 +1,7 @@
 import { formatTime } from '../../ui/format'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd'
-import { PlusOutlined } from '@ant-design/icons'
+import { PhoneOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { ROLES, type Role, type User } from '../../../../shared/contract'
 import { useInvalidateOn } from '../../api/ApiProvider'
@@ -9,6 +9,8 @@ import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
 import { centre } from '../../ui/centre-time'
+import { SipImportModal } from './SipImportModal'
+import { SipLineDrawer, type LineValues } from './SipLineDrawer'
 
 interface NewUserValues {
   username: string
@@ -33,6 +35,15 @@ export function UsersPage() {
   const reset = useMethodMutation('users.resetPassword', [keys.usersAll])
   useInvalidateOn('users.changed', keys.usersAll)
   const [open, setOpen] = useState(false)
+  const lines = useMethodQuery('sip.accounts', {}, ['sip.accounts'], canEdit)
+  const [lineFor, setLineFor] = useState<User | null>(null)
+  const [importing, setImporting] = useState(false)
+  const lineOf = (id: number) => lines.data?.find((a) => a.userId === id) ?? null
+  // a new line starts from the server most lines use: a floor is set up in minutes
+  const lineDefaults = useMemo<Partial<LineValues>>(() => {
+    const common = lines.data?.[0]
+    return common ? { wsUrl: common.wsUrl, domain: common.domain, outsidePrefix: common.outsidePrefix } : {}
+  }, [lines.data])
   const [form] = Form.useForm<NewUserValues>()
   const role = Form.useWatch('role', form)
   const districtName = (code: string | null) => districts.data?.find((d) => d.code === code)?.name ?? code ?? ''
@@ -52,9 +63,14 @@ export function UsersPage() {
       title={t('users.title')}
       extra={
         canEdit && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
-            {t('users.add')}
-          </Button>
+          <Space>
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              {t('sip.importTitle')}
+            </Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+              {t('users.add')}
+            </Button>
+          </Space>
         )
       }
     >
@@ -91,6 +107,22 @@ export function UsersPage() {
           ...(canEdit
             ? [
                 {
+                  title: t('sip.line'),
+                  key: 'line',
+                  render: (_: unknown, u: User) => {
+                    const a = lineOf(u.id)
+                    return (
+                      <Button size="small" type={a ? 'default' : 'dashed'} icon={<PhoneOutlined />} onClick={() => setLineFor(u)} data-testid={`sip-line-${u.username}`}>
+                        {a ? a.sipUser : t('sip.setUp')}
+                      </Button>
+                    )
+                  }
+                }
+              ]
+            : []),
+          ...(canEdit
+            ? [
+                {
                   title: t('common.actions'),
                   render: (_: unknown, u: User) => (
                     <Space size="small">
@@ -112,6 +144,8 @@ export function UsersPage() {
             : [])
         ]}
       />
+      <SipLineDrawer user={lineFor} account={lineFor ? lineOf(lineFor.id) : null} defaults={lineDefaults} onClose={() => setLineFor(null)} />
+      <SipImportModal open={importing} defaults={lineDefaults} onClose={() => setImporting(false)} />
       <Modal
         title={t('users.add')}
         open={open}

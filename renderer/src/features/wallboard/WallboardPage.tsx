@@ -47,7 +47,7 @@ export function WallboardPage() {
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24}>
-        <Card size="small" title={t('reports.live.overdue')}>
+        <Card size="small" title={t('reports.live.overdue')} extra={<Typography.Text type="secondary" data-testid="figures-rule">{t('reports.simulatedRule')}</Typography.Text>}>
           <Row gutter={16} data-testid="overdue">
             {(['callbacks', 'dispatches', 'followUps'] as const).map((k) => (
               <Col key={k} span={8}>

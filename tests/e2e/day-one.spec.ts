@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test'
+import { hubAs, loginUi, must } from './support'
+
+test.use({ viewport: { width: 1366, height: 768 } })
+
+test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ days read 周一至周日, the demo’s customers’ genders fit their names', async ({ page }) => {
+  test.setTimeout(90_000)
+  await loginUi(page, 'supervisor')
+  await page.getByRole('menuitem', { name: '名单池' }).click()
+  const header = page.getByRole('columnheader', { name: '入池时间' })
+  await expect(header).toBeVisible({ timeout: 15_000 })
+  const cell = await header.boundingBox()
+  const body = await page.locator('.ant-table-container').first().boundingBox()
+  expect(cell!.x + cell!.width).toBeLessThanOrEqual(body!.x + body!.width + 1)
+  expect(cell!.x + cell!.width).toBeLessThanOrEqual(1366)
+
+  await page.getByRole('menuitem', { name: '活动设置' }).click()
+  await expect(page.getByRole('row', { name: /演示活动/ })).toContainText('周一至周日 09:00–21:00')
+
+  // every demo customer's gender fits the name (秀英 is a woman's name, 志强 a man's)
+  const sup = await hubAs('supervisor')
+  const rows = (await must<{ rows: { name: string; gender: 'M' | 'F' | null }[] }>(sup, 'leads.search', { limit: 200 })).rows
+  sup.close()
+  const female = ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍']
+  const male = ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝']
+  const demo = rows.filter((r) => [...female, ...male].some((g) => r.name.endsWith(g)))
+  expect(demo.length).toBeGreaterThan(100)
+  for (const r of demo) expect(r.gender, r.name).toBe(female.some((g) => r.name.endsWith(g)) ? 'F' : 'M')
+})
+
+test('系统设置 in sections, each with its units and its own save; what only works in the desktop app is not offered in a browser', async ({ page }) => {
+  test.setTimeout(90_000)
+  await loginUi(page, 'admin')
+  await page.getByRole('menuitem', { name: '系统设置' }).click()
+  const tabs = page.getByTestId('system-settings').getByRole('tab')
+  await expect(tabs).toHaveText(['机构', '登录与安全', '外呼限制', '号码脱敏', '派单与回访', '成功单邮件'])
+  await page.getByRole('tab', { name: '外呼限制' }).click()
+  const section = page.getByTestId('settings-dialling')
+  await expect(section).toContainText('防止骚扰和线路被运营商封停')
+  await expect(section.locator('.ant-input-number-group-addon, .ant-input-number-addon').first()).toHaveText('次')
+  const cap = section.getByLabel('同一号码 24 小时内最多拨打次数（所有坐席、所有活动合计）')
+  await cap.fill('4')
+  await section.getByRole('button', { name: /保存外呼限制设置/ }).click()
+  await expect(page.getByText('外呼限制设置已保存')).toBeVisible()
+  const admin = await hubAs('admin')
+  expect((await must<{ capPerNumber24h: number; lockoutThreshold: number }>(admin, 'settings.get', {})).capPerNumber24h).toBe(4)
+  await must(admin, 'settings.update', { capPerNumber24h: 3 })
+  admin.close()
+  // a browser is already on its hub: no hub address to set, no pool to share on the LAN
+  await page.getByRole('menuitem', { name: '个人设置' }).click()
+  await expect(page.getByText('音频设备')).toBeVisible()
+  await expect(page.getByTestId('hub-url-card')).toHaveCount(0)
+  await expect(page.getByText('团队服务器地址')).toHaveCount(0)
+})
