@@ -20,16 +20,22 @@ declare const __APP_VERSION__: string
  */
 
 const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
-const COMMANDS = ['serve', 'tls ca', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
+const COMMANDS = ['serve', 'tls ca', 'sip set', 'sip list', 'sip remove', 'sip test', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
 
 const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
 
-  leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub
+  leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub (demo data on 127.0.0.1 only, unless --demo)
         [--tls] [--name hub.lan]... [--tls-cert FILE --tls-key FILE] [--insecure-http]
                                                                 HTTPS/WSS with the hub's own CA (names: this host, localhost,
                                                                 127.0.0.1 unless --name) or the centre's certificate; on a LAN
                                                                 address TLS is on unless --insecure-http
   leadline tls ca                                               the hub CA's certificate (PEM) and SHA-256, for seats to trust
+  leadline sip set USERNAME --ws wss://pbx:8089/ws --domain pbx.local --ext 2001 [--password P] [--display-name N]
+        [--prefix 9] [--ice '[{"urls":"turn:turn.local:3478","username":"u","credential":"c"}]']
+                                                                give a user a SIP line (the password and TURN credential sealed)
+  leadline sip list                                             every line (no passwords)
+  leadline sip remove USERNAME                                  take a line away
+  leadline sip test USERNAME                                    register once with the user's line and say what happened
   leadline users add USERNAME --role ROLE --name NAME [--password P] [--staff-no N] [--district CODE]
   leadline users list [--role ROLE]
   leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
@@ -55,6 +61,8 @@ function unwrap<T>(r: Result<unknown>): T {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // everything the hub and the commands write (database, recordings, backups, exports) is the administrator's alone
+  process.umask(0o077)
   let parsed
   try {
     parsed = parseArgs({
@@ -67,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         'no-demo': { type: 'boolean' },
+        demo: { type: 'boolean' },
         static: { type: 'string' },
         role: { type: 'string' },
         // a user's display name; for `serve`, each name the hub's certificate covers (repeatable)
@@ -75,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'insecure-http': { type: 'boolean' },
+        ws: { type: 'string' },
+        domain: { type: 'string' },
+        ext: { type: 'string' },
+        prefix: { type: 'string' },
+        'display-name': { type: 'string' },
+        ice: { type: 'string' },
         password: { type: 'string' },
         'staff-no': { type: 'string' },
         district: { type: 'string' },
@@ -107,6 +122,8 @@ async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'serve':
         return await serve(dataDir, opt, openCore)
+      case 'sip':
+        return await sip(sub, rest, opt, json, openCore)
       case 'tls': {
         if (sub !== 'ca') return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })
         const ca = await hubCa(dataDir)
@@ -246,6 +263,78 @@ function generatePassword(): string {
   return randomBytes(9).toString('base64url')
 }
 
+/** `leadline sip set|list|remove|test`: an IT person sets up a floor's lines from a shell. */
+async function sip(
+  sub: string | undefined,
+  rest: string[],
+  opt: { ws?: string; domain?: string; ext?: string; password?: string; prefix?: string; 'display-name'?: string; ice?: string },
+  json: boolean,
+  openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
+): Promise<number> {
+  const core = await openCore({ demo: false })
+  const out = (obj: unknown) => process.stdout.write(JSON.stringify(obj) + '\n')
+  try {
+    const sys = core.connectSystem('cli', locale)
+    const userOf = async (name: string | undefined) => {
+      const username = name ?? fail('errors.missingArgument', { name: 'USERNAME' })
+      const users = unwrap<{ id: number; username: string; displayName: string }[]>(await sys.invoke('users.list', { includeDisabled: true }))
+      return users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ?? fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
+    }
+    type Line = { userId: number; username: string; wsUrl: string; domain: string; sipUser: string; displayName: string; outsidePrefix: string; iceServers: unknown[] }
+    const lines = async () => unwrap<Line[]>(await sys.invoke('sip.accounts', {}))
+    if (sub === 'list') {
+      const all = await lines()
+      if (json) out({ lines: all })
+      else for (const l of all) console.log([l.username, l.sipUser, l.domain, l.wsUrl, l.outsidePrefix || '-'].join('\t'))
+      return 0
+    }
+    if (sub === 'set') {
+      const u = await userOf(rest[0])
+      const current = (await lines()).find((l) => l.userId === u.id)
+      let iceServers: unknown = current?.iceServers.map((x) => Object.fromEntries(Object.entries(x as object).filter(([k]) => k !== 'hasCredential'))) ?? []
+      if (opt.ice !== undefined) {
+        try {
+          iceServers = JSON.parse(opt.ice)
+        } catch {
+          fail('errors.badOption', { name: '--ice', value: opt.ice })
+        }
+      }
+      const line = unwrap<Line>(
+        await sys.invoke('sip.setAccount', {
+          userId: u.id,
+          wsUrl: opt.ws ?? current?.wsUrl ?? fail('errors.missingArgument', { name: '--ws' }),
+          domain: opt.domain ?? current?.domain ?? fail('errors.missingArgument', { name: '--domain' }),
+          sipUser: opt.ext ?? current?.sipUser ?? fail('errors.missingArgument', { name: '--ext' }),
+          displayName: opt['display-name'] ?? current?.displayName ?? u.displayName,
+          outsidePrefix: opt.prefix ?? current?.outsidePrefix ?? '',
+          iceServers,
+          ...(opt.password ? { password: opt.password } : {})
+        })
+      )
+      if (json) out({ line: { ...line, username: u.username } })
+      else console.log(`${u.username}: ${line.sipUser}@${line.domain} via ${line.wsUrl}`)
+      return 0
+    }
+    if (sub === 'remove') {
+      const u = await userOf(rest[0])
+      unwrap(await sys.invoke('sip.removeAccount', { userId: u.id }))
+      if (json) out({ removed: u.username })
+      else console.log(`${u.username}: line removed`)
+      return 0
+    }
+    if (sub === 'test') {
+      const u = await userOf(rest[0])
+      const r = unwrap<{ verdict: string; status: number | null; text: string }>(await sys.invoke('sip.testRegister', { userId: u.id }))
+      if (json) out(r)
+      else console.log(r.text)
+      return r.verdict === 'registered' ? 0 : 1
+    }
+    return fail('errors.unknownCommand', { command: `sip ${sub ?? ''}`.trim(), commands: COMMANDS.join(', ') })
+  } finally {
+    core.close()
+  }
+}
+
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
 /** The hub's certificate: the centre's own (--tls-cert/--tls-key), or one its CA issues for the names asked for. */
@@ -269,7 +358,7 @@ async function hubCredentials(dataDir: string, host: string, opt: { name?: strin
 
 async function serve(
   dataDir: string,
-  opt: { host?: string; port?: string; 'no-demo'?: boolean; static?: string; json?: boolean; name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean },
+  opt: { host?: string; port?: string; 'no-demo'?: boolean; demo?: boolean; static?: string; json?: boolean; name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean },
   openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
 ): Promise<number> {
   const port = opt.port === undefined ? 7300 : Number(opt.port)
@@ -278,7 +367,10 @@ async function serve(
   const tls = await hubCredentials(dataDir, host, opt)
   const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
   const clockStart = process.env.LEADLINE_CLOCK_START
-  const core = await openCore({ demo: !opt['no-demo'], exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
+  // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
+  // installation there asks for its first administrator instead.
+  const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
+  const core = await openCore({ demo, demoLogins: demo, exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {

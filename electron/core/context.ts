@@ -12,6 +12,8 @@ export interface ConnectionState {
   locale: Locale
   /** Where calls come from, for the audit log: 'ipc', 'ws 192.168.1.7', 'cli'. */
   source: string
+  /** The transport has gone (a closed socket): work queued for it is dropped. */
+  closed?: boolean
 }
 
 export interface CallContext {

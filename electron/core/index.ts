@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { systemClock, type Clock } from './clock'
@@ -58,6 +58,11 @@ export interface CoreOptions {
   appVersion?: string
   /** Seed the demo team on an empty installation (default true). False: ask for the first admin. */
   demo?: boolean
+  /**
+   * Demo accounts (their password still the demo one) may log in and are listed on the login page
+   * (default true). A hub shared on the LAN passes false unless started with --demo.
+   */
+  demoLogins?: boolean
   /** With the demo team, demo leads in the pool and the operators' batches (default: as demo). */
   demoLeads?: boolean
   /** better_sqlite3.node built for the running runtime, when it is not the one in node_modules. */
@@ -112,6 +117,18 @@ export const stderrLogger: Logger = {
   error: (m, e) => process.stderr.write(`[leadline] error: ${m} ${e instanceof Error ? e.stack : JSON.stringify(e)}\n`)
 }
 
+/**
+ * Customers' personal data is for the hub's user alone: the data folder is 0700 and the database
+ * with its WAL 0600 (SQLite gives the WAL and journal the database file's mode). An older
+ * installation's 0755/0644 are tightened on start. The hub and the desktop also set the process
+ * umask (077), so whatever else they write there is private too.
+ */
+function privateDataFolder(dataDir: string, dbFile: string): void {
+  chmodSync(dataDir, 0o700)
+  if (!existsSync(dbFile)) closeSync(openSync(dbFile, 'a', 0o600))
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
+}
+
 /** In the build the workers sit beside the entry bundles (out/main/), whichever chunk asks. */
 function findWorker(name: string): string | null {
   for (const f of [join(__dirname, name), join(__dirname, '..', name)]) if (existsSync(f)) return f
@@ -122,9 +139,10 @@ function findWorker(name: string): string | null {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? stderrLogger
-  mkdirSync(opts.dataDir, { recursive: true })
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
   const releaseLock = opts.exclusive ? acquireDataDirLock(opts.dataDir) : () => {}
   const dbFile = join(opts.dataDir, DB_FILE_NAME)
+  privateDataFolder(opts.dataDir, dbFile)
   let db: Database.Database
   let migrated: { from: number; to: number }
   try {
@@ -148,12 +166,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const sessions = new SessionsRepo(db)
   const settings = new SettingsStore(db)
   const districts = new DistrictsRepo(db)
-  const auth = new AuthService(deps, users, sessions, settings)
+  const auth = new AuthService(deps, users, sessions, settings, opts.demoLogins ?? true)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
   const leads = new LeadsService(deps, () => settings.get().areaCode, parseWorkerFile)
   const downloads = new DownloadStore(clock)
   const pool = new PoolService(deps)
-  const media = new MediaGrants(clock)
+  const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
   const campaigns = new CampaignsService(deps)
   const desk = new DeskService(deps, campaigns, () => settings.get())
   const recordingFiles = new RecordingFiles(opts.dataDir)
@@ -192,7 +210,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...auth.handlers(),
     ...createUsersHandlers(deps, users, sessions, districts),
     ...createSettingsHandlers(deps, settings),
-    ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile }, users, sessions, settings),
+    ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile, demoLogins: opts.demoLogins ?? true }, users, sessions, settings),
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),

@@ -10,6 +10,8 @@ import { registerIpc } from './ipc'
 import { followLanHubSetting } from './lan-hub'
 import { menuTemplate } from './menu'
 import { hardenContents, hardenSession, makeOriginCheck, windowOptions } from './window'
+import { fileTrustStore, installHubTrust } from './hub-trust'
+import { translate } from '../../shared/i18n'
 
 // Composition root of the desktop seat: everything else lives in core, the IPC transport
 // and the window helpers.
@@ -35,6 +37,9 @@ function electronSqliteBinding(): string | undefined {
   const file = join(app.getAppPath(), 'node_modules/.leadline-electron/better_sqlite3.node')
   return existsSync(file) ? file : undefined
 }
+
+// A desk's data (customers' details, recordings) is its user's alone: files 0600, folders 0700.
+process.umask(0o077)
 
 // Must be said before the app is ready: recordings stream through this scheme (range requests).
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
@@ -95,6 +100,28 @@ async function start(): Promise<void> {
   })
   const c = core
   hardenSession(session.defaultSession, isOurs)
+  // A team hub's certificate: confirmed once by its fingerprint, refused when it changes.
+  const trustFile = join(app.getPath('userData'), 'trusted-hubs.json')
+  const say = (key: string, params?: Record<string, string>) => translate(c.settings().defaultLocale, key, params)
+  installHubTrust(
+    session.defaultSession,
+    fileTrustStore(trustFile),
+    async (host, fingerprint) => {
+      const options = {
+        type: 'question' as const,
+        buttons: [say('desktop.trust.accept'), say('desktop.trust.cancel')],
+        defaultId: 1,
+        cancelId: 1,
+        title: 'LeadLine',
+        message: say('desktop.trust.ask', { host }),
+        detail: say('desktop.trust.askDetail', { fingerprint })
+      }
+      const r = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+      return r.response === 0
+    },
+    (host, expected, got) =>
+      void dialog.showMessageBox({ type: 'warning', title: 'LeadLine', message: say('desktop.trust.changed', { host }), detail: say('desktop.trust.changedDetail', { expected, got, file: trustFile }) })
+  )
   registerIpc(
     ipcMain,
     c,

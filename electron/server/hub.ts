@@ -9,6 +9,7 @@ import { translate } from '../../shared/i18n'
 import type { Core, Logger } from '../core'
 import { securityHeaders, serveStatic } from './static'
 import type { HubCredentials } from './tls'
+import { jsonTooDeep, peekId } from './frames'
 
 export interface HubOptions {
   core: Core
@@ -22,6 +23,11 @@ export interface HubOptions {
   maxPayload?: number
   /** Serve HTTPS and WSS with these; plain HTTP on the same port is then answered with a redirect to https. */
   tls?: HubCredentials | null
+  /** Browser origins allowed besides the hub's own (a web app of the centre that embeds the hub). */
+  origins?: string[]
+  /** Open sockets allowed from one address, and in all (a flood is refused, the floor keeps working). */
+  maxConnectionsPerAddress?: number
+  maxConnections?: number
 }
 
 export interface Hub {
@@ -38,6 +44,12 @@ export interface Hub {
 }
 
 const HEARTBEAT_MS = 30_000
+/** No frame of the contract nests deeper than this; deeper is refused before parsing. */
+const MAX_DEPTH = 32
+/** Before login a socket has only tiny things to say (auth.login, auth.resume, system.info). */
+const MAX_ANONYMOUS_FRAME = 16 * 1024
+/** Requests one socket may have in flight; more are refused at once (a desk has a handful). */
+const MAX_IN_FLIGHT = 32
 
 /**
  * The hub: the contract over WebSocket (one core connection, and so one login session, per
@@ -151,6 +163,27 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   }
   const server = web
 
+  const perAddress = new Map<string, number>()
+  const refuseUpgrade = (socket: import('node:stream').Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    socket.destroy()
+  }
+  /**
+   * A browser says which page opens the socket: only the hub's own pages (any of its names), the
+   * desktop app (a file:// page) and origins the centre configured may. Tools send no Origin.
+   */
+  const originAllowed = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin
+    if (origin === undefined || origin === 'file://' || origin === 'null') return true
+    try {
+      const o = new URL(origin)
+      if (o.host === req.headers.host) return true
+    } catch {
+      return false
+    }
+    return (opts.origins ?? []).includes(origin)
+  }
+
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://hub').pathname
     if (path !== HUB_WS_PATH) {
@@ -158,6 +191,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       socket.destroy()
       return
     }
+    if (!originAllowed(req)) return refuseUpgrade(socket, '403 Forbidden')
+    const address = req.socket.remoteAddress ?? '?'
+    if (wss.clients.size >= (opts.maxConnections ?? 2000) || (perAddress.get(address) ?? 0) >= (opts.maxConnectionsPerAddress ?? 500)) return refuseUpgrade(socket, '503 Service Unavailable')
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
+    socket.once('close', () => {
+      const n = (perAddress.get(address) ?? 1) - 1
+      if (n > 0) perAddress.set(address, n)
+      else perAddress.delete(address)
+    })
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
@@ -169,23 +211,38 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
     }
     const unsubscribe = conn.subscribe((event, payload) => send({ event, payload }))
+    let inFlight = 0
+    const refuse = (id: number, code: 'INVALID_INPUT' | 'UNAVAILABLE', key: string) => send({ id, ok: false, error: { code, message: translate(conn.state.locale, key), key } })
     ws.on('message', async (data, isBinary) => {
-      let frame
-      try {
-        frame = wsRequestSchema.parse(JSON.parse(isBinary ? '' : data.toString()))
-      } catch {
-        send({
-          id: -1,
-          ok: false,
-          error: { code: 'INVALID_INPUT', message: translate(conn.state.locale, 'errors.badFrame'), key: 'errors.badFrame' }
-        })
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength
+      // a socket that has not logged in gets no room for big frames
+      if (conn.state.token === null && size > MAX_ANONYMOUS_FRAME) {
+        ws.close(1009, 'frame too big before login')
         return
       }
+      const text = isBinary ? '' : data.toString()
+      if (inFlight >= MAX_IN_FLIGHT) return refuse(peekId(text), 'UNAVAILABLE', 'errors.tooManyRequests')
+      let frame
+      try {
+        if (jsonTooDeep(text, MAX_DEPTH)) throw new Error('too deep')
+        frame = wsRequestSchema.parse(JSON.parse(text))
+      } catch {
+        // answered to the id it carried, so the caller is not left waiting
+        return refuse(peekId(text), 'INVALID_INPUT', 'errors.badFrame')
+      }
       if (frame.locale) conn.state.locale = frame.locale
-      const result = await conn.invoke(frame.method, frame.input)
-      send({ id: frame.id, ...result })
+      inFlight++
+      try {
+        const result = await conn.invoke(frame.method, frame.input)
+        send({ id: frame.id, ...result })
+      } finally {
+        inFlight--
+      }
     })
-    ws.on('close', unsubscribe)
+    ws.on('close', () => {
+      conn.state.closed = true
+      unsubscribe()
+    })
     ws.on('error', () => ws.terminate())
   })
 
@@ -210,7 +267,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     })
   })
   const addr = listener.address() as AddressInfo
-  const shownHost = host === '0.0.0.0' || host === '::' ? (opts.tls?.names.find((n) => n !== 'localhost' && n !== '127.0.0.1') ?? '127.0.0.1') : host
+  // over TLS the address is one the certificate names (the first: --name, or this machine's host name)
+  const shownHost = opts.tls?.names[0] ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)
   const url = `${opts.tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${addr.port}`
   opts.logger?.info(`hub listening on ${host}:${addr.port}`)
 

@@ -35,7 +35,7 @@ export const dispositionSchema = z.object({
 export type Disposition = z.infer<typeof dispositionSchema>
 
 export const campaignSettingsSchema = z.object({
-  /** Calling windows, inside the legal 09:00–21:00 (DOMAIN.md). */
+  /** Calling windows, inside the legal 09:00–21:00 (docs/domain.md). */
   windows: z.array(callingWindowSchema).min(1).max(14),
   /** Days with no calling at all (public holidays), YYYY-MM-DD. */
   holidays: z.array(day).max(400),

@@ -6,7 +6,7 @@ import { idSchema, isoTime, okOutput } from './common'
 const text = (max: number) => z.string().trim().max(max)
 const opt = (max: number) => text(max).optional()
 
-/** 客户资料卡: the four groups of DOMAIN.md beyond the lead's own columns. */
+/** 客户资料卡: the four groups of docs/domain.md beyond the lead's own columns. */
 export const customerCardSchema = z.object({
   basic: z
     .object({

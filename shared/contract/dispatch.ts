@@ -6,7 +6,7 @@ import { idSchema, isoTime } from './common'
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
-/** The dispatch rhythm of the source plans (DOMAIN.md), configurable. */
+/** The dispatch rhythm of the source plans (docs/domain.md), configurable. */
 export const dispatchSettingsSchema = z.object({
   /** The day's successes are with the receiver by this time (the success package is sent then). */
   receiveBy: hhmm,

@@ -5,16 +5,17 @@ import { emptyInput, isoTime } from './common'
 
 export const systemInfoSchema = z.object({
   appName: z.string(),
-  appVersion: z.string(),
-  schemaVersion: z.number().int(),
-  sqliteVersion: z.string(),
-  nodeVersion: z.string(),
+  /** Versions and where core runs are for logged-in users only: before login the page needs none of it. */
+  appVersion: z.string().optional(),
+  schemaVersion: z.number().int().optional(),
+  sqliteVersion: z.string().optional(),
+  nodeVersion: z.string().optional(),
   /** Where the core runs: inside a desktop seat or as the headless hub. */
-  host: z.enum(['desktop', 'hub']),
+  host: z.enum(['desktop', 'hub']).optional(),
   demoMode: z.boolean(),
   /** True on an installation with no user yet: the UI asks for the first admin. */
   needsFirstAdmin: z.boolean(),
-  /** Demo accounts whose password is still the demo one (demo mode only). */
+  /** Demo accounts whose password is still the demo one (demo mode only, and never on a hub shared on the LAN unless started with --demo). */
   demoAccounts: z.array(z.object({ username: z.string(), displayName: z.string(), role: roleSchema, password: z.string() })),
   serverTime: isoTime
 })
@@ -22,7 +23,7 @@ export type SystemInfo = z.infer<typeof systemInfoSchema>
 
 export const systemMethods = defineMethods({
   'system.info': {
-    summary: 'Versions and installation state, for the login and about pages.',
+    summary: 'What the login page needs (installation state, the demo accounts in demo mode); versions too for a logged-in user (the about page).',
     input: emptyInput,
     output: systemInfoSchema,
     roles: 'public'

@@ -1,6 +1,6 @@
 /**
  * When a campaign may call: its calling windows on working days, never on holidays, and never
- * outside the legal 09:00–21:00 (life-insurance telesales rules, 2013; DOMAIN.md). All read in
+ * outside the legal 09:00–21:00 (life-insurance telesales rules, 2013; docs/domain.md). All read in
  * the centre's time zone. A window's end is exclusive: at 21:00 sharp the line is closed.
  */
 export interface WindowRules {

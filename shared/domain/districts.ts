@@ -1,5 +1,5 @@
 /**
- * Nanning's districts with their official codes (DOMAIN.md). Former names are kept as
+ * Nanning's districts with their official codes (docs/domain.md). Former names are kept as
  * aliases because old addresses still use them: 横县 became 横州市 in 2021, 武鸣县 became
  * 武鸣区 in 2015. Other cities are added as data, not code.
  */

@@ -47,6 +47,8 @@ export const en: Catalog = {
     unknownDistrict: 'Unknown district code: {{code}}',
     connectionLost: 'Connection to the server lost; reconnecting…',
     timeout: 'The server did not answer; try again shortly',
+    tooManyRequests: 'Too many requests; try again in a moment',
+    tooManyLogins: 'Too many login attempts from this computer; try again in a minute',
     badFrame: 'The request could not be understood',
     notADatabase: 'The file {{file}} is not a usable LeadLine database ({{reason}})',
     integrityFailed: 'The database file {{file}} failed its integrity check: {{problems}}',
@@ -443,6 +445,16 @@ export const en: Catalog = {
     zoneDiffers: 'This computer is in another time zone: dates and times on this page are the centre’s ({{zone}}, now {{now}}).',
     minutes: '{{n}} minutes',
     hours: '{{n}} hours'
+  },
+  desktop: {
+    trust: {
+      ask: 'First connection to the team hub {{host}}: check its certificate fingerprint',
+      askDetail: 'Certificate SHA-256 fingerprint:\n{{fingerprint}}\n\nCompare it character by character with the one your administrator gives you (the hub shows it when it starts); only if they match, choose “Trust and connect”. From then on this seat accepts only this certificate.',
+      accept: 'Trust and connect',
+      cancel: 'Cancel',
+      changed: 'The team hub {{host}} presents a different certificate from last time: the connection is refused',
+      changedDetail: 'Someone may be posing as the hub. Trusted before:\n{{expected}}\nPresented now:\n{{got}}\n\nAsk your administrator. If the certificate was really replaced, the administrator checks it and then deletes this seat’s trust record ({{file}}) before connecting again.'
+    }
   },
   sip: {
     line: 'SIP line',
@@ -986,7 +998,7 @@ export const en: Catalog = {
     title: 'Settings',
     language: 'Interface language',
     hubUrl: 'Team hub address',
-    hubUrlHelp: 'Connect to a team hub to share its lead pool, e.g. ws://192.168.1.10:7300. Leave empty to use this machine’s data.',
+    hubUrlHelp: 'Connect to a team hub to share its lead pool, e.g. wss://hub.centre.local:7300. On the first connection you are asked to check the hub certificate’s fingerprint. Leave empty to use this machine’s data.',
     hubUrlInvalid: 'The address must start with ws:// or wss://',
     audio: 'Audio devices',
     microphone: 'Microphone',

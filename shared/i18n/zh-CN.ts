@@ -45,6 +45,8 @@ export const zhCN = {
     unknownDistrict: '未知的区县代码：{{code}}',
     connectionLost: '与服务器的连接已断开，正在重连…',
     timeout: '服务器没有响应，请稍后重试',
+    tooManyRequests: '请求太多，请稍后再试',
+    tooManyLogins: '这台电脑登录尝试太多，请一分钟后再试',
     badFrame: '无法识别的请求格式',
     notADatabase: '文件 {{file}} 不是可用的线索通数据库（{{reason}}）',
     integrityFailed: '数据库文件 {{file}} 未通过完整性检查：{{problems}}',
@@ -441,6 +443,16 @@ export const zhCN = {
     zoneDiffers: '本机时区与中心不同：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。',
     minutes: '{{n}} 分钟',
     hours: '{{n}} 小时'
+  },
+  desktop: {
+    trust: {
+      ask: '第一次连接团队服务器 {{host}}：请核对它的证书指纹',
+      askDetail: '证书 SHA-256 指纹：\n{{fingerprint}}\n\n请与管理员提供的指纹（服务器启动时显示）逐字核对，一致才点“信任并连接”。以后本机只接受这个证书。',
+      accept: '信任并连接',
+      cancel: '取消',
+      changed: '团队服务器 {{host}} 的证书和上次不同，已拒绝连接',
+      changedDetail: '这可能是有人在冒充服务器。上次信任的指纹：\n{{expected}}\n这次的指纹：\n{{got}}\n\n请联系管理员核对。如确实更换了证书，管理员核对无误后删除本机的信任记录（{{file}}）再重新连接。'
+    }
   },
   sip: {
     line: 'SIP 线路',
@@ -984,7 +996,7 @@ export const zhCN = {
     title: '设置',
     language: '界面语言',
     hubUrl: '团队服务器地址',
-    hubUrlHelp: '连接团队服务器（Hub）以共享名单池，例如 ws://192.168.1.10:7300。留空则使用本机数据。',
+    hubUrlHelp: '连接团队服务器（Hub）以共享名单池，例如 wss://hub.centre.local:7300。第一次连接时会请你核对服务器证书的指纹。留空则使用本机数据。',
     hubUrlInvalid: '地址须以 ws:// 或 wss:// 开头',
     audio: '音频设备',
     microphone: '麦克风',

@@ -76,7 +76,7 @@ test('a seat whose clock is days off and in another zone shows the centre’s da
     // this browser's clock runs 40 days and 7 hours ahead of the machine's (which is itself far from the hub's)
     await page.clock.install({ time: new Date(Date.now() + 40 * 86_400_000 + 7 * 3_600_000) })
     await loginUi(page, 'supervisor')
-    await expect(page.getByTestId('seat-clock-notice')).toContainText('本机时钟与中心相差约')
+    await expect(page.getByTestId('seat-clock-notice')).toContainText('本机时钟与中心相差约', { timeout: 30_000 })
     await expect(page.getByTestId('seat-clock-notice')).toContainText(centreDay())
     const day = centreDay()
     for (const [menu, placeholder] of [

@@ -1,6 +1,9 @@
 import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, hangUpWithSuccess, soundOnsetMs } from './support'
-import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT } from './testbed'
+import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT, testbedPassword } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
 
 let kamailio: Kamailio
@@ -23,7 +26,7 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op1 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op1')!
-  const set = await admin.call('sip.setAccount', { userId: op1.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
+  const set = await admin.call('sip.setAccount', { userId: op1.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: testbedPassword('1001') })
   expect(set.ok).toBe(true)
 
   const customer = await (await browser.newContext()).newPage()
@@ -63,7 +66,7 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op3 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op3')!
-  expect((await admin.call('sip.setAccount', { userId: op3.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1003', displayName: '黄丽', iceServers: [], outsidePrefix: '', password: 'x' })).ok).toBe(true)
+  expect((await admin.call('sip.setAccount', { userId: op3.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1003', displayName: '黄丽', iceServers: [], outsidePrefix: '', password: testbedPassword('1003') })).ok).toBe(true)
   admin.close()
 
   const ctx = await browser.newContext()
@@ -261,11 +264,11 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     qa.close()
     const customerMs = c.metrics.customerTalkShare * c.recording.durationMs
     expect(Math.abs(customerMs - 2750), `customer talked ${customerMs} ms`).toBeLessThan(700)
-    // the first word where the stored audio has it (ffmpeg on the right channel), 1.5 s after recording began plus
-    // the call's audio latency
+    // the first word where the stored audio has it (ffmpeg on the right channel): 1.5 s after recording began, plus
+    // however long the test and the call's audio path took to get it there (seconds on a loaded machine)
     const onset = soundOnsetMs(await lastRecordingFile(op.displayName, 'sip'), 'pan=mono|c0=c1')
     expect(onset, 'the customer’s tone in the file').toBeGreaterThanOrEqual(1400)
-    expect(onset).toBeLessThan(3500)
+    expect(onset).toBeLessThan(6000)
     expect(Math.abs(c.metrics.firstCustomerWordMs - onset), `first word at ${c.metrics.firstCustomerWordMs} ms, in the audio at ${onset} ms`).toBeLessThan(200)
     expect(c.metrics.operatorTalkShare).toBeLessThan(0.1)
     expect(c.metrics.talkOverShare).toBeLessThan(0.05)
@@ -349,4 +352,92 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
   } finally {
     await Promise.all([ctx.close(), custCtx.close(), qaCtx.close()])
   }
+})
+
+test('an administrator sets up an operator’s line in 用户管理: 测试注册 says in words what a wrong password and the right one get; the operator then calls on it, and the callee’s tone is on the right channel', async ({ browser }) => {
+  test.setTimeout(150_000)
+  const op = await newOperator('sipui')
+  const customer = await (await browser.newContext()).newPage()
+  await openCustomer(customer, '2301', { tone: 440 })
+  const adminCtx = await browser.newContext()
+  const admin = await adminCtx.newPage()
+  await loginUi(admin, 'admin')
+  await admin.getByRole('menuitem', { name: '用户管理' }).click()
+  await admin.getByTestId(`sip-line-${op.username}`).click()
+  const drawer = admin.getByTestId('sip-line-drawer')
+  await drawer.getByLabel('WebSocket 地址').fill(`ws://127.0.0.1:${SIP_PORT}`)
+  await drawer.getByLabel('SIP 域').fill('127.0.0.1')
+  await drawer.getByLabel('分机号').fill('2201')
+  await drawer.getByLabel('SIP 密码').fill('not-the-password')
+  await drawer.getByTestId('sip-test').click()
+  await expect(drawer.getByTestId('sip-test-result')).toContainText('分机号或密码不对', { timeout: 15_000 })
+  await drawer.getByLabel('SIP 密码').fill(testbedPassword('2201'))
+  await drawer.getByTestId('sip-test').click()
+  await expect(drawer.getByTestId('sip-test-result')).toHaveText('注册成功：线路可以使用', { timeout: 15_000 })
+  await drawer.getByRole('button', { name: /保\s*存/ }).click()
+  await expect(admin.getByText('SIP 线路已保存')).toBeVisible()
+  await expect(admin.getByTestId(`sip-line-${op.username}`)).toHaveText('2201')
+  // the saved line tests again without typing the password (it never comes back to the screen)
+  await admin.getByTestId(`sip-line-${op.username}`).click()
+  await expect(drawer.getByLabel('SIP 密码')).toHaveValue('')
+  await expect(drawer.getByLabel('SIP 密码')).toHaveAttribute('placeholder', '已设置；留空则保持不变')
+  await drawer.getByTestId('sip-test').click()
+  await expect(drawer.getByTestId('sip-test-result')).toHaveText('注册成功：线路可以使用', { timeout: 15_000 })
+  await adminCtx.close()
+
+  // the operator registers on it (digest auth) and calls the customer's extension
+  const ctx = await browser.newContext()
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page.getByLabel('电话号码').fill('2301')
+    await page.getByRole('button', { name: /呼\s*叫/ }).click()
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await expectAudioIn(page)
+    await page.waitForTimeout(3000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
+    const file = await lastRecordingFile(op.displayName, 'sip')
+    const right = meanVolume(file, 'pan=mono|c0=c1,bandpass=f=440:width_type=h:w=80')
+    expect(right).toBeGreaterThan(-40)
+    expect(right).toBeGreaterThan(meanVolume(file, 'pan=mono|c0=c0,bandpass=f=440:width_type=h:w=80') + 10)
+  } finally {
+    await ctx.close()
+    await customer.context().close()
+  }
+})
+
+test('a floor’s lines from one spreadsheet: a wrong row refuses the whole file with its reason; the corrected file sets every line, which registers', async ({ page }) => {
+  test.setTimeout(120_000)
+  const a = await newOperator('sipbulk')
+  const b = await newOperator('sipbulk')
+  const dir = mkdtempSync(join(tmpdir(), 'leadline-lines-'))
+  const bad = join(dir, 'lines-bad.csv')
+  const good = join(dir, '坐席线路.csv')
+  writeFileSync(bad, `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\nnobody_here,2402,x\n${b.username},2401,${testbedPassword('2401')}\n`)
+  writeFileSync(good, `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\n${b.username},2402,${testbedPassword('2402')}\n`)
+  await loginUi(page, 'admin')
+  await page.getByRole('menuitem', { name: '用户管理' }).click()
+  await page.getByRole('button', { name: /批量导入线路/ }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByLabel('WebSocket 地址').fill(`ws://127.0.0.1:${SIP_PORT}`)
+  await dialog.getByLabel('SIP 域').fill('127.0.0.1')
+  await dialog.locator('input[type=file]').setInputFiles(bad)
+  await dialog.getByRole('button', { name: /检查并导入/ }).click()
+  const report = dialog.getByTestId('sip-import-report')
+  await expect(report).toContainText('3 行中有 2 行有问题，一条都没有保存')
+  await expect(report.getByRole('row').filter({ hasText: 'nobody_here' })).toContainText('3')
+  await expect(report).toContainText('分机 2401 在第 2 行已出现')
+  const hub = await hubAs('admin')
+  const lines = async () => (await must<{ username: string; sipUser: string }[]>(hub, 'sip.accounts', {})).filter((l) => l.username === a.username || l.username === b.username)
+  expect(await lines()).toEqual([])
+  await dialog.locator('input[type=file]').setInputFiles(good)
+  await dialog.getByRole('button', { name: /检查并导入/ }).click()
+  await expect(report).toContainText('已设置 2 条线路')
+  expect((await lines()).map((l) => l.sipUser).sort()).toEqual(['2401', '2402'])
+  const userIds = await must<{ id: number; username: string }[]>(hub, 'users.list', { role: 'operator' })
+  const tried = await must<{ verdict: string }>(hub, 'sip.testRegister', { userId: userIds.find((u) => u.username === b.username)!.id })
+  expect(tried.verdict).toBe('registered')
+  hub.close()
 })

@@ -22,12 +22,15 @@ export async function openCustomer(page: Page, user: string, o: { tone?: number;
   await expect.poll(() => page.evaluate(() => (window as unknown as { customer?: { registered: boolean } }).customer?.registered), { timeout: 10_000 }).toBe(true)
 }
 
+/** The test bed's Kamailio challenges every REGISTER and INVITE: extension E's password is secret-E. */
+export const testbedPassword = (ext: string) => `secret-${ext}`
+
 /** Gives an operator a SIP account on the test bed. */
 export async function giveSipAccount(username: string, sipUser: string, displayName: string): Promise<void> {
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const u = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((x) => x.username === username)!
-  const set = await admin.call('sip.setAccount', { userId: u.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser, displayName, iceServers: [], outsidePrefix: '', password: 'not-checked-by-the-test-bed' })
+  const set = await admin.call('sip.setAccount', { userId: u.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser, displayName, iceServers: [], outsidePrefix: '', password: testbedPassword(sipUser) })
   admin.close()
   expect(set.ok).toBe(true)
 }

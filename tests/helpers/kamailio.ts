@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 /**
- * The telephony test bed from Debian's packages on loopback (adapted from
- * ../shared/telephony-testbed): Kamailio as registrar/proxy, rtpengine bridging WebRTC to plain
+ * The telephony test bed from Debian's packages on loopback: Kamailio as registrar/proxy (with digest
+ * authentication), rtpengine bridging WebRTC to plain
  * RTP, baresip as a plain SIP phone. Each is started and stopped by PID.
  */
 export interface Server {
@@ -105,7 +105,8 @@ export async function startRtpengine(): Promise<Server> {
 export async function startBaresip(o: { user: string; sipListenPort: number; toneHz?: number; dial?: string }): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'leadline-baresip-'))
   const answer = o.dial ? '' : ';answermode=auto'
-  writeFileSync(join(dir, 'accounts'), `<sip:${o.user}@127.0.0.1:${KAMAILIO_UDP_PORT};transport=udp>;regint=600${answer};audio_codecs=opus/48000/2,pcmu,pcma\n`)
+  // the test bed's passwords: extension E's is secret-E (tests/telephony/kamailio.cfg)
+  writeFileSync(join(dir, 'accounts'), `<sip:${o.user}@127.0.0.1:${KAMAILIO_UDP_PORT};transport=udp>;auth_pass=secret-${o.user};regint=600${answer};audio_codecs=opus/48000/2,pcmu,pcma\n`)
   writeFileSync(
     join(dir, 'config'),
     [

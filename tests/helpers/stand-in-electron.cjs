@@ -22,8 +22,11 @@ const rec = {
   errors: [],
   navigation: {},
   privilegedSchemes: [],
-  protocolHandlers: []
+  protocolHandlers: [],
+  dialogs: [],
+  certificates: null
 }
+let verifyProc = null
 
 function makeContents() {
   const handlers = {}
@@ -110,6 +113,9 @@ const electron = {
           rec.permissionRequests = { mic, camera, foreignMic, notifications, geolocation }
         })
       },
+      setCertificateVerifyProc(fn) {
+        verifyProc = fn
+      },
       setPermissionCheckHandler(fn) {
         rec.permissionChecks = { foreignMedia: fn(null, 'media', 'https://evil.example') }
       },
@@ -139,6 +145,12 @@ const electron = {
   dialog: {
     showErrorBox(_t, msg) {
       rec.errors.push(msg)
+    },
+    // the user trusts hub.lan when asked and declines anything else
+    showMessageBox(...a) {
+      const o = a[a.length - 1]
+      rec.dialogs.push({ type: o.type, message: o.message, detail: o.detail, buttons: o.buttons })
+      return Promise.resolve({ response: o.type === 'question' && /hub\.lan/.test(o.message) ? 0 : 1 })
     }
   }
 }
@@ -168,8 +180,32 @@ const timer = setInterval(() => {
       rec.navigation.webviewPrevented = webview
     }
     rec.dataDirCreated = fs.existsSync(path.join(userData, 'data', 'leadline.db'))
-    process.stdout.write(JSON.stringify(rec) + '\n')
-    fs.rmSync(userData, { recursive: true, force: true })
-    process.exit(0)
+    const finish = () => {
+      process.stdout.write(JSON.stringify(rec) + '\n')
+      fs.rmSync(userData, { recursive: true, force: true })
+      process.exit(0)
+    }
+    // The hub's certificate, as Chromium would hand it to the verify proc (PEM files from the test).
+    const [a, b] = [process.env.LEADLINE_TEST_CERT_A, process.env.LEADLINE_TEST_CERT_B]
+    if (!verifyProc || !a || !b) return finish()
+    const pemA = fs.readFileSync(a, 'utf8')
+    const pemB = fs.readFileSync(b, 'utf8')
+    const verify = (hostname, data, verificationResult = 'net::ERR_CERT_AUTHORITY_INVALID') =>
+      new Promise((resolve) => verifyProc({ hostname, certificate: { data }, verificationResult, errorCode: -202 }, resolve))
+    ;(async () => {
+      const results = {}
+      results.firstAsked = await verify('hub.lan', pemA)
+      results.dialogsAfterFirst = rec.dialogs.length
+      results.sameAgain = await verify('hub.lan', pemA)
+      results.dialogsAfterSame = rec.dialogs.length
+      results.changed = await verify('hub.lan', pemB)
+      results.systemTrusted = await verify('pbx.centre.example', pemB, 'net::OK')
+      results.declined = await verify('other.lan', pemA)
+      results.declinedAgainAsks = await verify('other.lan', pemA)
+      results.trustFile = JSON.parse(fs.readFileSync(path.join(userData, 'trusted-hubs.json'), 'utf8'))
+      results.trustFileMode = (fs.statSync(path.join(userData, 'trusted-hubs.json')).mode & 0o777).toString(8)
+      rec.certificates = results
+      finish()
+    })()
   }
 }, 50)

@@ -139,7 +139,57 @@ describe('sessions', () => {
     expect((await admin.invoke('users.update', { id, disabled: true })).ok).toBe(true)
     expect((await op.invoke('auth.me', {})).ok).toBe(false)
     const again = await env.core.connect({ source: 'x' }).invoke('auth.login', { username: 'op3', password: DEMO_PASSWORD })
-    expect(again).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'errors.accountDisabled' } })
+    // the same answer as a wrong password: a disabled account tells nothing about its password
+    const wrong = await env.core.connect({ source: 'x' }).invoke('auth.login', { username: 'op3', password: 'not-the-password' })
+    expect(again).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'errors.badCredentials' } })
+    expect(wrong).toEqual(again)
+  })
+
+  it('guessing from one machine locks that machine out, not the real user at their own seat, the administrator included', async () => {
+    const attacker = () => env.core.connect({ source: 'ws 127.0.0.2' })
+    for (let i = 0; i < 5; i++) await attacker().invoke('auth.login', { username: 'admin', password: `guess-${i}` })
+    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: false, error: { code: 'LOCKED' } })
+    // the administrator at their own seat
+    expect(await env.core.connect({ source: 'ws 127.0.0.3' }).invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
+    // and the lock shows in 用户管理, where it can be lifted for every address
+    const admin = await loginAs(env.core, 'admin')
+    const row = ((await admin.invoke('users.list', {})) as { value: { username: string; id: number; lockedUntil: string | null }[] }).value.find((u) => u.username === 'admin')!
+    expect(row.lockedUntil).not.toBeNull()
+    expect((await admin.invoke('users.unlock', { id: row.id })).ok).toBe(true)
+    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
+  })
+
+  it('unknown names are counted and locked like real ones: the answers tell nothing about which names exist', async () => {
+    const from = () => env.core.connect({ source: 'ws 127.0.0.4' })
+    const answers = async (username: string) => {
+      const out: unknown[] = []
+      for (let i = 0; i < 6; i++) out.push(await from().invoke('auth.login', { username, password: `guess-${i}` }))
+      return out
+    }
+    const real = await answers('op2')
+    const unknown = await answers('nobody-at-all')
+    expect(unknown).toEqual(real)
+    expect(real[0]).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(real[5]).toMatchObject({ ok: false, error: { code: 'LOCKED' } })
+  })
+
+  it('a flood of logins from one address is refused before any password is hashed; a seat elsewhere logs in meanwhile', async () => {
+    const flood = Array.from({ length: 400 }, (_, i) => env.core.connect({ source: 'ws 127.0.0.2' }).invoke('auth.login', { username: `nobody${i}`, password: 'x' }))
+    const bystander = await env.core.connect({ source: 'ws 127.0.0.3' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })
+    expect(bystander.ok).toBe(true)
+    const results = await Promise.all(flood)
+    const refused = results.filter((r) => !r.ok && r.error.key === 'errors.tooManyLogins').length
+    // a few are checked (the address's share of the queue), the rest refused at once
+    expect(refused).toBeGreaterThan(380)
+  })
+
+  it('a login whose caller has gone is not hashed when its turn comes', async () => {
+    const conns = Array.from({ length: 6 }, () => env.core.connect({ source: 'ws 127.0.0.5' }))
+    const pending = conns.map((c, i) => c.invoke('auth.login', { username: `gone${i}`, password: 'x' }))
+    // the sockets close while their logins wait
+    conns.slice(2).forEach((c) => (c.state.closed = true))
+    const results = await Promise.all(pending)
+    expect(results.slice(2).every((r) => !r.ok && r.error.key === 'errors.tooManyLogins')).toBe(true)
   })
 })
 

@@ -75,3 +75,46 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
     expect([...new Set(requires)]).toEqual(['electron'])
   })
 })
+
+describe('the desk trusts its team hub safely (certificate pinning in the main process, through the stand-in electron)', () => {
+  it('asks on the first connection and remembers; the same certificate passes; a different one is refused with a warning in Chinese', async () => {
+    const { ensureHubCertificate } = await import('../../electron/server/tls')
+    const { tempDir } = await import('../helpers/core')
+    const { X509Certificate } = await import('node:crypto')
+    const { join } = await import('node:path')
+    const tmp = tempDir()
+    try {
+      const a = await ensureHubCertificate(join(tmp.dir, 'a'), ['hub.lan'])
+      const b = await ensureHubCertificate(join(tmp.dir, 'b'), ['hub.lan'])
+      const env = { ...process.env, LEADLINE_TEST_CERT_A: join(tmp.dir, 'a', 'tls', 'server.crt'), LEADLINE_TEST_CERT_B: join(tmp.dir, 'b', 'tls', 'server.crt') }
+      const rec = JSON.parse(execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], { encoding: 'utf8', timeout: 60_000, env })) as Record<string, any>
+      const c = rec.certificates
+      const fpA = new X509Certificate(a.cert).fingerprint256
+      const fpB = new X509Certificate(b.cert).fingerprint256
+      // first connection: the user is shown the fingerprint and trusts it
+      expect(c.firstAsked).toBe(0)
+      expect(c.dialogsAfterFirst).toBe(1)
+      expect(rec.dialogs[0]).toMatchObject({ type: 'question', message: '第一次连接团队服务器 hub.lan：请核对它的证书指纹', buttons: ['信任并连接', '取消'] })
+      expect(rec.dialogs[0].detail).toContain(fpA)
+      // the same certificate passes without asking again
+      expect(c.sameAgain).toBe(0)
+      expect(c.dialogsAfterSame).toBe(1)
+      // a different one is refused, with a warning naming both fingerprints
+      expect(c.changed).toBe(-2)
+      const warning = rec.dialogs.find((d: { type: string }) => d.type === 'warning')
+      expect(warning.message).toBe('团队服务器 hub.lan 的证书和上次不同，已拒绝连接')
+      expect(warning.detail).toContain(fpA)
+      expect(warning.detail).toContain(fpB)
+      // a certificate the system trusts is Chromium's to judge
+      expect(c.systemTrusted).toBe(-3)
+      // declined: refused, not remembered, asked again next time
+      expect(c.declined).toBe(-2)
+      expect(c.declinedAgainAsks).toBe(-2)
+      expect(rec.dialogs.filter((d: { message: string }) => d.message.includes('other.lan'))).toHaveLength(2)
+      expect(c.trustFile).toEqual({ 'hub.lan': fpA })
+      expect(c.trustFileMode).toBe('600')
+    } finally {
+      tmp.cleanup()
+    }
+  })
+})

@@ -94,7 +94,7 @@ describe('the hub over TLS', () => {
   })
 
   it('serves HTTPS and WSS; plain HTTP on the same port is sent to the https address', async () => {
-    expect(hub.url).toBe(`https://127.0.0.1:${hub.port}`)
+    expect(hub.url).toBe(`https://localhost:${hub.port}`)
     const body = await new Promise<string>((ok, fail) =>
       httpsRequest({ host: '127.0.0.1', port: hub.port, path: '/healthz', ca }, (res) => {
         let b = ''

@@ -7,6 +7,7 @@ import type { SettingsStore } from '../settings/service'
 import { toUser, type UsersRepo, type UserRow } from '../users/repo'
 import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from './password'
 import type { SessionsRepo } from './sessions-repo'
+import { addressOf, LoginFailures, LoginGate } from './login-gate'
 
 /** Refresh a session's last-seen time at most this often, so reads stay reads. */
 const TOUCH_EVERY_MS = MINUTE
@@ -16,8 +17,12 @@ export class AuthService {
     private deps: CoreDeps,
     private users: UsersRepo,
     private sessions: SessionsRepo,
-    private settings: SettingsStore
-  ) {}
+    private settings: SettingsStore,
+    /** Accounts still on their demo password may log in (not on a hub shared on the LAN, unless asked for). */
+    private demoLogins = true
+  ) {
+    this.failures = new LoginFailures(deps.db)
+  }
 
   /** The user behind a token, or null when it is unknown, ended, expired or the user is disabled. */
   resolve(token: string | null): { user: User; sessionId: number } | null {
@@ -58,45 +63,58 @@ export class AuthService {
     return { token, expiresAt, user: toUser(this.users.byId(row.id)!) }
   }
 
+  private gate = new LoginGate()
+  private failures: LoginFailures
+
+  /**
+   * A login. Wrong passwords are counted per account and address: the machine that guesses is
+   * locked out, not the real user at their own seat. Unknown, disabled and real accounts answer
+   * alike, and a flood of attempts is refused before any password is hashed.
+   */
   async login(username: string, password: string, ctx: CallContext): Promise<SessionInfo> {
     const { clock, audit } = this.deps
-    const row = this.users.byUsername(username)
-    // Check a hash even for unknown users: the time taken must not tell which names exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    // Re-read after the await: another login may have changed the counters meanwhile.
-    const fresh = row && this.users.byId(row.id)
-    const now = clock.now()
-    if (!fresh) {
-      audit.write({ userId: null, username, action: 'auth.login.failed', details: { reason: 'unknown user' }, source: ctx.conn.source })
-      throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
-    }
-    if (fresh.locked_until && new Date(fresh.locked_until) > now) {
-      const minutes = Math.ceil((new Date(fresh.locked_until).getTime() - now.getTime()) / MINUTE)
-      audit.write({ userId: fresh.id, username: fresh.username, action: 'auth.login.refused', details: { reason: 'locked' }, source: ctx.conn.source })
+    const address = addressOf(ctx.conn.source)
+    const started = clock.now()
+    if (this.gate.blocked(address, started.getTime())) throw new AppError('UNAVAILABLE', 'errors.tooManyLogins')
+    const pair = this.failures.get(username, address)
+    if (pair.lockedUntil && new Date(pair.lockedUntil) > started) {
+      const minutes = Math.ceil((new Date(pair.lockedUntil).getTime() - started.getTime()) / MINUTE)
+      const row = this.users.byUsername(username)
+      audit.write({ userId: row?.id ?? null, username, action: 'auth.login.refused', details: { reason: 'locked', address }, source: ctx.conn.source })
       throw new AppError('LOCKED', 'errors.accountLocked', { minutes })
     }
-    if (!ok) {
-      const { lockoutThreshold, lockoutMinutes } = this.settings.get()
-      const failed = fresh.failed_logins + 1
-      const locks = failed >= lockoutThreshold
-      const lockedUntil = locks ? new Date(now.getTime() + lockoutMinutes * MINUTE).toISOString() : null
-      this.deps.db.transaction(() => {
-        this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil, now.toISOString())
-        audit.write({
-          userId: fresh.id,
-          username: fresh.username,
-          action: locks ? 'auth.locked' : 'auth.login.failed',
-          entity: 'user',
-          entityId: fresh.id,
-          details: { failed },
-          source: ctx.conn.source
-        })
-      })()
-      if (locks) throw new AppError('LOCKED', 'errors.accountLocked', { minutes: lockoutMinutes })
-      throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
+    const row = this.users.byUsername(username)
+    // Check a hash even for unknown users: the time taken must not tell which names exist.
+    const ok = await this.gate.check(address, () => ctx.conn.closed === true, () => verifyPassword(password, row?.password_hash ?? DUMMY_HASH))
+    // Re-read after the await: another login may have changed the account meanwhile.
+    const fresh = row && this.users.byId(row.id)
+    const now = clock.now()
+    if (ok && fresh && !fresh.disabled && (this.demoLogins || fresh.demo_password === null)) {
+      this.failures.clear(username, address)
+      return this.openSession(fresh, ctx, 'auth.login')
     }
-    if (fresh.disabled) throw new AppError('FORBIDDEN', 'errors.accountDisabled')
-    return this.openSession(fresh, ctx, 'auth.login')
+    // A wrong password, an unknown name and a disabled account are one answer.
+    const { lockoutThreshold, lockoutMinutes } = this.settings.get()
+    const failed = pair.failed + 1
+    const locks = failed >= lockoutThreshold
+    const lockedUntil = locks ? new Date(now.getTime() + lockoutMinutes * MINUTE).toISOString() : null
+    this.gate.noteFailure(address, now.getTime())
+    this.deps.db.transaction(() => {
+      this.failures.put(username, address, locks ? 0 : failed, lockedUntil, now.toISOString())
+      // the account shows its lock to administrators (用户管理), who may lift it
+      if (fresh) this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil ?? fresh.locked_until, now.toISOString())
+      audit.write({
+        userId: fresh?.id ?? null,
+        username,
+        action: locks ? 'auth.locked' : 'auth.login.failed',
+        entity: fresh ? 'user' : undefined,
+        entityId: fresh?.id,
+        details: { failed, address, ...(fresh ? {} : { reason: 'unknown user' }), ...(fresh?.disabled && ok ? { reason: 'disabled' } : {}) },
+        source: ctx.conn.source
+      })
+    })()
+    if (locks) throw new AppError('LOCKED', 'errors.accountLocked', { minutes: lockoutMinutes })
+    throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
   }
 
   handlers(): DomainHandlers<'auth'> {

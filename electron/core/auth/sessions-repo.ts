@@ -15,6 +15,7 @@ export class SessionsRepo {
   private endStmt: Database.Statement
   private endAllStmt: Database.Statement
   private activeStmt: Database.Statement<[string], { n: number }>
+  private liveStmt: Database.Statement<[number, string], { ok: number }>
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(
@@ -32,6 +33,7 @@ export class SessionsRepo {
       'UPDATE sessions SET ended_at = @now, end_reason = @reason WHERE user_id = @userId AND ended_at IS NULL AND id IS NOT @keep'
     )
     this.activeStmt = db.prepare('SELECT count(*) AS n FROM sessions WHERE ended_at IS NULL AND expires_at > ?')
+    this.liveStmt = db.prepare('SELECT 1 AS ok FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.disabled = 0')
   }
 
   create(s: { tokenHash: string; userId: number; source: string; now: string; expiresAt: string }): number {
@@ -49,6 +51,10 @@ export class SessionsRepo {
   /** Ends every open session of a user, except `keep` (the one that asked). */
   endAllOf(userId: number, reason: string, now: string, keep: number | null = null): number {
     return this.endAllStmt.run({ userId, reason, now, keep }).changes
+  }
+  /** Still open, not expired, its user not disabled. */
+  alive(id: number, now: string): boolean {
+    return this.liveStmt.get(id, now) !== undefined
   }
   activeCount(now: string): number {
     return this.activeStmt.get(now)!.n

@@ -8,7 +8,7 @@ import { AppError } from '../errors'
 export const DEFAULT_DISPOSITIONS: Disposition[] = [
   { code: 'accepted', label: '同意约访', connected: true, final: true, success: true, callback: false, retryMinutes: null, dncDays: null, hotkey: '1' },
   { code: 'callback', label: '考虑中-预约回拨', connected: true, final: false, success: false, callback: true, retryMinutes: null, dncDays: null, hotkey: '2' },
-  // A clear refusal: do not call again for at least 6 months (DOMAIN.md).
+  // A clear refusal: do not call again for at least 6 months (docs/domain.md).
   { code: 'refused', label: '拒绝', connected: true, final: true, success: false, callback: false, retryMinutes: null, dncDays: 180, hotkey: '3' },
   { code: 'no_answer', label: '无人接听', connected: false, final: false, success: false, callback: false, retryMinutes: 120, dncDays: null, hotkey: '4' },
   { code: 'busy', label: '忙线', connected: false, final: false, success: false, callback: false, retryMinutes: 30, dncDays: null, hotkey: '5' },
@@ -36,7 +36,7 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   dailyTarget: 20,
   dispositions: DEFAULT_DISPOSITIONS,
   // The source plans have QA confirm each success before it is handed over; a few percent of
-  // the rest by hand (DOMAIN.md), and every call the two channels say went badly.
+  // the rest by hand (docs/domain.md), and every call the two channels say went badly.
   qa: {
     gate: true,
     reviewSuccesses: true,

@@ -9,7 +9,7 @@ export function nextWorkday(day: string, workdays: readonly number[]): string {
 }
 
 /**
- * The deadlines of a success released to dispatch at `at` (DOMAIN.md): it is in the package of
+ * The deadlines of a success released to dispatch at `at` (docs/domain.md): it is in the package of
  * that day when that is a working day and it came before `receiveBy` (with the receiver by then),
  * else in the next working day's; it is assigned to an agent by `assignBy` on the working day after
  * its package day.

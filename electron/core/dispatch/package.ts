@@ -70,7 +70,7 @@ interface PackageRow {
 }
 
 /**
- * The success package of a day (DOMAIN.md: the day's successes with the customers' details and the
+ * The success package of a day (docs/domain.md: the day's successes with the customers' details and the
  * call recordings, with the receiver by 20:00): one XLSX and the recordings, in a ZIP.
  */
 export interface SuccessPackage {

@@ -5,6 +5,8 @@ export interface MediaGrant {
   file: string
   contentType: string
   userId: number
+  /** The login that asked: the grant dies with it (logout, a disabled user, expiry). */
+  sessionId: number
   expiresAt: number
 }
 
@@ -15,7 +17,11 @@ export interface MediaGrant {
  */
 export class MediaGrants {
   private grants = new Map<string, MediaGrant>()
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    /** Whether a login session is still alive (not ended, not expired, its user not disabled). */
+    private sessionAlive: (sessionId: number) => boolean = () => true
+  ) {}
 
   grant(g: Omit<MediaGrant, 'expiresAt'>, ttlMs = 3_600_000): { token: string; expiresAt: Date } {
     const now = this.clock.now().getTime()
@@ -29,6 +35,11 @@ export class MediaGrants {
   get(token: string): MediaGrant | undefined {
     const g = this.grants.get(token)
     if (!g || g.expiresAt <= this.clock.now().getTime()) return undefined
+    // a bearer URL outlives nothing: logged out, disabled or expired, its stream ends
+    if (g.sessionId !== 0 && !this.sessionAlive(g.sessionId)) {
+      this.grants.delete(token)
+      return undefined
+    }
     return g
   }
 }

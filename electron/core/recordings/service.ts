@@ -266,7 +266,7 @@ export class RecordingsService {
       'recordings.media': (input, ctx) => {
         const { user } = requireUser(ctx)
         const r = this.listenable(input.id, user)
-        const g = this.grants.grant({ file: this.abs(r), contentType: r.mime.split(';')[0], userId: user.id })
+        const g = this.grants.grant({ file: this.abs(r), contentType: r.mime.split(';')[0], userId: user.id, sessionId: requireUser(ctx).sessionId })
         this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.listen', entity: 'recording', entityId: r.id, source: ctx.conn.source })
         return { token: g.token, path: `${HUB_MEDIA_PATH}${g.token}`, expiresAt: g.expiresAt.toISOString() }
       }

@@ -10,6 +10,8 @@ export interface HostInfo {
   appVersion: string
   host: 'desktop' | 'hub'
   dbFile: string
+  /** Demo accounts may log in (false on a hub shared on the LAN unless asked for). */
+  demoLogins: boolean
 }
 
 export function createSystemHandlers(
@@ -22,18 +24,14 @@ export function createSystemHandlers(
   const { db, clock, audit } = deps
   const sqliteVersion = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
   return {
-    'system.info': () => {
+    'system.info': (_input, ctx) => {
       const demoMode = settings.get().demoMode
       return {
         appName: 'LeadLine',
-        appVersion: host.appVersion,
-        schemaVersion: SCHEMA_VERSION,
-        sqliteVersion,
-        nodeVersion: process.versions.node,
-        host: host.host,
+        ...(ctx.user ? { appVersion: host.appVersion, schemaVersion: SCHEMA_VERSION, sqliteVersion, nodeVersion: process.versions.node, host: host.host } : {}),
         demoMode,
         needsFirstAdmin: users.count() === 0,
-        demoAccounts: demoMode
+        demoAccounts: demoMode && host.demoLogins
           ? users.demoAccounts().map((u) => ({
               username: u.username,
               displayName: u.display_name,

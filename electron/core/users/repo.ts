@@ -70,6 +70,7 @@ export class UsersRepo {
   private loginOkStmt: Database.Statement
   private setPasswordStmt: Database.Statement
   private unlockStmt: Database.Statement
+  private unlockAddressesStmt: Database.Statement
   private demoStmt: Database.Statement<[], UserRow>
 
   constructor(private db: Database.Database) {
@@ -84,14 +85,15 @@ export class UsersRepo {
     this.failStmt = db.prepare(
       'UPDATE users SET failed_logins = @failed, locked_until = @lockedUntil, updated_at = @now WHERE id = @id'
     )
-    this.loginOkStmt = db.prepare(
-      'UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = @now WHERE id = @id'
-    )
+    // a lock is per address now: logging in at one's own seat does not lift the one on the guessing machine
+    // (users.locked_until keeps showing administrators that someone is guessing until it runs out)
+    this.loginOkStmt = db.prepare('UPDATE users SET failed_logins = 0, last_login_at = @now WHERE id = @id')
     this.setPasswordStmt = db.prepare(
       `UPDATE users SET password_hash = @hash, demo_password = NULL, failed_logins = 0, locked_until = NULL,
        updated_at = @now WHERE id = @id`
     )
     this.unlockStmt = db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = @now WHERE id = @id')
+    this.unlockAddressesStmt = db.prepare('DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = @id)')
     this.demoStmt = db.prepare(
       'SELECT * FROM users WHERE demo_password IS NOT NULL AND disabled = 0 ORDER BY id'
     )
@@ -151,7 +153,11 @@ export class UsersRepo {
   setPassword(id: number, hash: string, now: string): void {
     this.setPasswordStmt.run({ id, hash, now })
   }
+  /** Lifts a user's locks, from every address they were counted at. */
   unlock(id: number, now: string): void {
-    this.unlockStmt.run({ id, now })
+    this.db.transaction(() => {
+      this.unlockStmt.run({ id, now })
+      this.unlockAddressesStmt.run({ id })
+    })()
   }
 }

@@ -40,6 +40,9 @@ function toneStream() {
 
 const ua = new UserAgent({
   uri: UserAgent.makeURI(`sip:${user}@127.0.0.1`),
+  // the test bed's Kamailio asks for digest authentication: extension E's password is secret-E
+  authorizationUsername: user,
+  authorizationPassword: `secret-${user}`,
   transportOptions: { server: ws },
   logLevel: 'warn',
   sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(toneStream()),

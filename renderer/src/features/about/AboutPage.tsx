@@ -7,7 +7,8 @@ import { keys, useMethodQuery } from '../../api/queries'
 export function AboutPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const { data } = useMethodQuery('system.info', {}, keys.systemInfo)
+  // asked again once logged in: the versions are for logged-in users only
+  const { data } = useMethodQuery('system.info', {}, [...keys.systemInfo, 'about'])
   return (
     <Card title={t('about.title')} style={{ maxWidth: 720 }}>
       {data && (

@@ -27,7 +27,7 @@ const BASIC_TEXT = ['nativePlace', 'education', 'mobile2', 'department', 'employ
 const LIFE = ['career', 'finances', 'hobbies', 'social', 'personality', 'health'] as const
 
 /**
- * 客户资料卡: the four groups of DOMAIN.md (basic, life, family, insurance held), editable
+ * 客户资料卡: the four groups of docs/domain.md (basic, life, family, insurance held), editable
  * during the call; the ID number is checked and fills birth date and gender; the lead's previous
  * calls, one line each, with their recordings.
  */

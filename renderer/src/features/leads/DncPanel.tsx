@@ -8,7 +8,7 @@ import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
 
-/** 免打扰名单: a refusal keeps a number off the lists for 6 months (DOMAIN.md); permanent on request. */
+/** 免打扰名单: a refusal keeps a number off the lists for 6 months (docs/domain.md); permanent on request. */
 export function DncPanel() {
   const { t } = useTranslation()
   const api = useApi()

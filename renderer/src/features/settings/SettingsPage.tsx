@@ -42,7 +42,7 @@ export function SettingsPage() {
             aria-label={t('settings.hubUrl')}
             value={hubUrl}
             status={hubValid ? undefined : 'error'}
-            placeholder="ws://192.168.1.10:7300"
+            placeholder="wss://hub.centre.local:7300"
             onChange={(e) => setHubUrl(e.target.value.trim())}
           />
           <Button

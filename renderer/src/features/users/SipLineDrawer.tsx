@@ -133,7 +133,8 @@ export function SipLineDrawer({ user, account, defaults, onClose }: { user: User
   }
 
   return (
-    <Drawer open={user !== null} onClose={onClose} width={560} title={user ? t('sip.lineOf', { name: user.displayName, username: user.username }) : ''} destroyOnHidden data-testid="sip-line-drawer">
+    <Drawer open={user !== null} onClose={onClose} width={560} title={user ? t('sip.lineOf', { name: user.displayName, username: user.username }) : ''} destroyOnHidden>
+      <div data-testid="sip-line-drawer">
       {error !== null && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 12 }} />}
       {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 12 }} />}
       <Form<LineValues>
@@ -179,6 +180,7 @@ export function SipLineDrawer({ user, account, defaults, onClose }: { user: User
           )}
         </Space>
       </Form>
+      </div>
     </Drawer>
   )
 }
