@@ -7,6 +7,7 @@ import { ROLES, type Locale, type Result } from '../../shared/contract'
 import { createCore, ShiftedClock, stderrLogger, type Core } from '../core'
 import { AppError, toErrorShape } from '../core/errors'
 import { restoreDatabase } from '../core/db/backup'
+import { fullRestore, isBackupSet } from '../core/backup/full'
 import { dataDirOwner } from '../core/db/lock'
 import { DB_FILE_NAME } from '../core'
 import { startHub } from '../server/hub'
@@ -41,8 +42,11 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
   leadline import FILE [--source S] [--policy skip|fill|attach] [--encoding utf-8|gbk|gb18030] [--sheet NAME] [--campaign ID]
                                                                 import a CSV/XLSX lead list (all or nothing)
-  leadline backup FILE                                          online backup, then an integrity check of the copy
-  leadline restore FILE                                         replace the database with a checked backup
+  leadline backup FILE.db                                       the database alone: online backup, then an integrity check
+  leadline backup DIR [--passphrase P] [--keep-days N]          everything: database, sealing key (under the passphrase,
+                                                                or $LEADLINE_BACKUP_PASSPHRASE), recordings new since the last time
+  leadline restore FILE.db | DIR/leadline-<time> [--passphrase P]
+                                                                bring a backup back (checked first; the old database kept beside it)
   leadline migrate                                              bring the database to this version's schema
 
   common options: --data DIR (default $LEADLINE_DATA or ~/.leadline), --json
@@ -98,7 +102,9 @@ async function main(argv: string[]): Promise<number> {
         policy: { type: 'string' },
         encoding: { type: 'string' },
         sheet: { type: 'string' },
-        campaign: { type: 'string' }
+        campaign: { type: 'string' },
+        passphrase: { type: 'string' },
+        'keep-days': { type: 'string' }
       }
     })
   } catch (err) {
@@ -212,9 +218,18 @@ async function main(argv: string[]): Promise<number> {
         if (!existsSync(join(dataDir, DB_FILE_NAME))) fail('errors.fileNotFound', { file: join(dataDir, DB_FILE_NAME) }, 'NOT_FOUND')
         const core = await openCore({ demo: false })
         try {
-          const r = await core.backup(file, 'cli')
+          // FILE.db: the database alone; a folder: everything (database, sealing key, recordings), incrementally
+          if (file.endsWith('.db')) {
+            const r = await core.backup(file, 'cli')
+            if (json) out(r)
+            else console.log(`backup written: ${r.file} (${r.bytes} bytes, schema ${r.schemaVersion}, integrity ok)`)
+            return 0
+          }
+          const keepDays = opt['keep-days'] ? Number(opt['keep-days']) : undefined
+          if (keepDays !== undefined && !(Number.isInteger(keepDays) && keepDays > 0)) fail('errors.badOption', { name: '--keep-days', value: String(opt['keep-days']) })
+          const r = await core.backupAll(file, opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? null, 'cli', keepDays)
           if (json) out(r)
-          else console.log(`backup written: ${r.file} (${r.bytes} bytes, schema ${r.schemaVersion}, integrity ok)`)
+          else console.log(`backup set ${r.set}: database ${r.database.bytes} bytes (schema ${r.database.schemaVersion}), ${r.recordings.copied} of ${r.recordings.files} recording files copied (${r.recordings.bytes} bytes), key sealed under the passphrase`)
           return 0
         } finally {
           core.close()
@@ -224,6 +239,13 @@ async function main(argv: string[]): Promise<number> {
         const file = resolve(sub ?? fail('errors.missingArgument', { name: 'FILE' }))
         const owner = dataDirOwner(dataDir)
         if (owner) throw new AppError('CONFLICT', 'errors.dataDirInUse', { pid: owner })
+        if (isBackupSet(file)) {
+          const passphrase = opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? fail('errors.backupPassphraseRequired')
+          const r = fullRestore({ dataDir, set: file, passphrase, now: new Date() })
+          if (json) out(r)
+          else console.log(`restored from ${file} (schema ${r.schemaVersion}): ${r.recordings.restored} recordings${r.recordings.missing.length ? `, ${r.recordings.missing.length} missing from the backup` : ''}; the sealing key ${r.key ? 'restored' : 'was not in the set'}`)
+          return r.recordings.missing.length ? 1 : 0
+        }
         const r = restoreDatabase(join(dataDir, DB_FILE_NAME), file, new Date())
         if (json) out(r)
         else console.log(`restored from ${r.restoredFrom} (schema ${r.schemaVersion}); previous database kept as ${r.previousKeptAs ?? '-'}`)
@@ -370,7 +392,7 @@ async function serve(
   // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
   // installation there asks for its first administrator instead.
   const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
-  const core = await openCore({ demo, demoLogins: demo, exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
+  const core = await openCore({ demo, demoLogins: demo, backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null, exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {

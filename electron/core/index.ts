@@ -7,6 +7,8 @@ import { openDatabase } from './db/open'
 import { migrate } from './db/migrate'
 import { acquireDataDirLock } from './db/lock'
 import { backupDatabase, type BackupResult } from './db/backup'
+import { BackupService } from './backup/service'
+import type { FullBackupResult } from './backup/full'
 import { EventBus } from './events'
 import { AuditRepo } from './audit/repo'
 import { createAuditHandlers } from './audit/handlers'
@@ -78,6 +80,8 @@ export interface CoreOptions {
   recallEveryMs?: number | null
   /** Seals secrets at rest (SIP passwords): the desktop passes one backed by Electron's safeStorage. */
   secretBox?: SecretBox
+  /** The passphrase the nightly backup encrypts the sealing key with (the hub's LEADLINE_BACKUP_PASSPHRASE). */
+  backupPassphrase?: string | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
   exclusive?: boolean
 }
@@ -96,6 +100,8 @@ export interface Core {
   readonly qa: QaService
   readonly dispatch: DispatchService
   readonly reports: ReportsService
+  /** The full backups: by hand and nightly into the set folder. */
+  readonly backups: BackupService
   /** Folders picked in the desktop's folder dialog, offered to the export by token. */
   readonly folders: FolderGrants
   /** Grants to stream recordings (hub HTTP and the desktop protocol serve through them). */
@@ -108,6 +114,8 @@ export interface Core {
   settings(): Settings
   /** Online backup to a file, checked, and written to the audit log. */
   backup(file: string, source: string): Promise<BackupResult>
+  /** Everything into a backup folder: the database, the sealing key under a passphrase, new recordings. */
+  backupAll(dest: string, passphrase: string | null, source: string, keepDays?: number): Promise<FullBackupResult>
   close(): void
 }
 
@@ -190,6 +198,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }
   qa.onGatePassed = (leadId) => dispatch.release(leadId)
   const reports = new ReportsService(deps, desk, campaigns, () => settings.get(), dispatch)
+  const backups = new BackupService(deps, () => settings.get(), opts.backupPassphrase ?? null, opts.nativeBinding)
   dispatch.dailyReport = (day, locale) => reports.daily(day, locale)
   recordings.agentMayListen = (userId, callId) => dispatch.agentMayListen(userId, callId)
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
@@ -272,6 +281,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       .catch((err: unknown) => logger.error('daily report', err))
       .then(() => dispatch.tick())
       .catch((err: unknown) => logger.error('success package', err))
+      .then(() => backups.tick())
+      .catch((err: unknown) => logger.error('nightly backup', err))
   }, 60_000)
   packageTimer?.unref()
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
@@ -300,6 +311,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     qa,
     dispatch,
     reports,
+    backups,
     folders,
     media,
     migrated,
@@ -311,6 +323,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       audit.write({ userId: null, username: null, action: 'system.backup', entity: 'database', details: { file, bytes: r.bytes }, source })
       return r
     },
+    backupAll: (dest, passphrase, source, keepDays) => backups.run(dest, passphrase, source, keepDays),
     close: () => {
       closed = true
       if (recallTimer) clearInterval(recallTimer)

@@ -50,6 +50,14 @@ const MAX_DEPTH = 32
 const MAX_ANONYMOUS_FRAME = 16 * 1024
 /** Requests one socket may have in flight; more are refused at once (a desk has a handful). */
 const MAX_IN_FLIGHT = 32
+/**
+ * Before login a page says a handful of things (system.info, auth.resume, a few tries of auth.login):
+ * a bucket of this many frames, refilled by one a second. A socket that spends it is closed, so a flood
+ * of logins costs its sender a new connection per few frames instead of costing the floor its hub.
+ */
+const ANONYMOUS_BURST = 12
+/** A logged-in socket refused this many times within a second is flooding, not working: it is closed. */
+const MAX_REFUSED_PER_SECOND = 256
 
 /**
  * The hub: the contract over WebSocket (one core connection, and so one login session, per
@@ -212,6 +220,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     const unsubscribe = conn.subscribe((event, payload) => send({ event, payload }))
     let inFlight = 0
+    let anonymousBudget = ANONYMOUS_BURST
+    let budgetAt = Date.now()
+    let refused = 0
+    let refusedSince = Date.now()
     const refuse = (id: number, code: 'INVALID_INPUT' | 'UNAVAILABLE', key: string) => send({ id, ok: false, error: { code, message: translate(conn.state.locale, key), key } })
     ws.on('message', async (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength
@@ -220,8 +232,29 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         ws.close(1009, 'frame too big before login')
         return
       }
+      if (conn.state.token === null) {
+        const now = Date.now()
+        anonymousBudget = Math.min(ANONYMOUS_BURST, anonymousBudget + (now - budgetAt) / 1000)
+        budgetAt = now
+        if (anonymousBudget < 1) {
+          ws.close(1008, 'too many requests before login')
+          return
+        }
+        anonymousBudget--
+      }
       const text = isBinary ? '' : data.toString()
-      if (inFlight >= MAX_IN_FLIGHT) return refuse(peekId(text), 'UNAVAILABLE', 'errors.tooManyRequests')
+      if (inFlight >= MAX_IN_FLIGHT) {
+        const now = Date.now()
+        if (now - refusedSince > 1000) {
+          refused = 0
+          refusedSince = now
+        }
+        if (++refused > MAX_REFUSED_PER_SECOND) {
+          ws.close(1008, 'too many requests')
+          return
+        }
+        return refuse(peekId(text), 'UNAVAILABLE', 'errors.tooManyRequests')
+      }
       let frame
       try {
         if (jsonTooDeep(text, MAX_DEPTH)) throw new Error('too deep')

@@ -64,7 +64,9 @@ export const liveSchema = z.object({
       windowOpen: z.boolean()
     })
   ),
-  overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() })
+  overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() }),
+  /** The last backup: when, whether it worked, and why not (null: none yet). */
+  backup: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable(), scheduled: z.boolean() }).nullable()
 })
 export type Live = z.infer<typeof liveSchema>
 

@@ -51,6 +51,13 @@ export const settingsSchema = z.object({
   visitHours: z
     .object({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'), end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') })
     .refine((v) => v.start < v.end, 'start before end'),
+  /** The nightly backup (database, sealing key, new recordings) into a folder on another disk or a NAS; empty: none. */
+  backup: z.object({
+    // a folder on the hub's machine (a second disk, a NAS mount): absolute, or empty for none
+    folder: z.string().max(512).refine((f) => f === '' || /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(f), 'an absolute folder on the hub, e.g. /mnt/nas/leadline'),
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+    keepDays: z.number().int().min(1).max(3650)
+  }),
   /** The daily report is made at this time every day (and on demand). */
   reports: z.object({ dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') }),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */

@@ -49,6 +49,11 @@ export const en: Catalog = {
     timeout: 'The server did not answer; try again shortly',
     tooManyRequests: 'Too many requests; try again in a moment',
     tooManyLogins: 'Too many login attempts from this computer; try again in a minute',
+    backupPassphraseRequired: 'A backup needs a passphrase (--passphrase or LEADLINE_BACKUP_PASSPHRASE): the sealing key goes into it only encrypted',
+    backupPassphrase: 'Wrong backup passphrase: the key in the backup cannot be opened',
+    backupChecksum: 'The recording {{file}} does not match its checksum; the backup stopped',
+    backupRunning: 'A backup is already running',
+    notABackupSet: '{{file}} is not a LeadLine backup (no manifest.json or database)',
     badFrame: 'The request could not be understood',
     notADatabase: 'The file {{file}} is not a usable LeadLine database ({{reason}})',
     integrityFailed: 'The database file {{file}} failed its integrity check: {{problems}}',
@@ -579,6 +584,7 @@ export const en: Catalog = {
     publishedAt: 'Published at'
   },
   wallboard: {
+    backup: { title: 'Last backup', none: 'No backup yet', ok: '{{at}} done', failed: '{{at}} failed' },
     agents: 'Operators',
     operator: 'Operator',
     state: 'State',
@@ -953,6 +959,9 @@ export const en: Catalog = {
     logout: 'Log out'
   },
   settings: {
+    backupFolder: 'Backup folder',
+    backupAt: 'Backup every day at',
+    backupKeep: 'Keep',
     directionCities: 'Cities dispatched by direction groups',
     directionCitiesHint: 'Their districts go to four groups (east, south, west, north): leaders and agents belong to a group, not to one district',
     followUpStart: 'Follow-up window from (Fridays)',
@@ -962,12 +971,14 @@ export const en: Catalog = {
     lockoutThreshold: 'Lock after failed logins',
     lockoutMinutes: 'Lock-out',
     leaseMinutesLabel: 'Lead lease',
-    sections: { org: 'Organisation', security: 'Login and security', dialling: 'Dialling limits', privacy: 'Number masking', dispatch: 'Dispatch and follow-up', mail: 'Success package e-mail', lan: 'LAN sharing' },
+    sections: { org: 'Organisation', security: 'Login and security', dialling: 'Dialling limits', privacy: 'Number masking', dispatch: 'Dispatch and follow-up', mail: 'Success package e-mail', lan: 'LAN sharing', backup: 'Backup' },
     sectionSaved: '{{section}} settings saved',
     saveSection: 'Save {{section}} settings',
     hhmm: 'Use hours:minutes, e.g. 09:30',
     units: { hours: 'hours', minutes: 'minutes', days: 'days', times: 'times' },
     hints: {
+      backup: 'Every night the database, the sealing key (encrypted with the passphrase the hub gets from LEADLINE_BACKUP_PASSPHRASE) and the new recordings are backed up; the result shows on the wallboard and in the audit log.',
+      backupFolder: 'A folder on another disk or a NAS; empty: no nightly backup',
       orgName: 'Used for the “company” placeholder in scripts and in exported reports',
       defaultLocale: 'The language new users see first; each person can change it in their settings',
       demoMode: 'In demo mode the login page lists the demo accounts and their password; turn it off before going live',
@@ -1106,6 +1117,7 @@ export const en: Catalog = {
       'sip.importLines': 'SIP lines imported',
       'smtp.set': 'Mail server changed',
       'system.backup': 'Database backed up',
+      'system.backup.failed': 'Backup failed',
       'system.demoSeeded': 'Demo data created',
       'users.create': 'User added',
       'users.resetPassword': 'Password reset',

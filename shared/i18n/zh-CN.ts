@@ -47,6 +47,11 @@ export const zhCN = {
     timeout: '服务器没有响应，请稍后重试',
     tooManyRequests: '请求太多，请稍后再试',
     tooManyLogins: '这台电脑登录尝试太多，请一分钟后再试',
+    backupPassphraseRequired: '备份需要口令（--passphrase 或环境变量 LEADLINE_BACKUP_PASSPHRASE）：密封密钥只能加密后放进备份',
+    backupPassphrase: '备份口令不对，无法打开备份里的密钥',
+    backupChecksum: '录音 {{file}} 的校验值不符，备份已停止',
+    backupRunning: '已有一个备份正在进行',
+    notABackupSet: '{{file}} 不是线索通的备份（缺少 manifest.json 或数据库）',
     badFrame: '无法识别的请求格式',
     notADatabase: '文件 {{file}} 不是可用的线索通数据库（{{reason}}）',
     integrityFailed: '数据库文件 {{file}} 未通过完整性检查：{{problems}}',
@@ -577,6 +582,7 @@ export const zhCN = {
     publishedAt: '发布时间'
   },
   wallboard: {
+    backup: { title: '上次备份', none: '还没有备份', ok: '{{at}} 成功', failed: '{{at}} 失败' },
     agents: '坐席状态',
     operator: '坐席',
     state: '状态',
@@ -951,6 +957,9 @@ export const zhCN = {
     logout: '退出登录'
   },
   settings: {
+    backupFolder: '备份文件夹',
+    backupAt: '每天备份时间',
+    backupKeep: '保留',
     directionCities: '按方位分组派单的城市',
     directionCitiesHint: '这些城市的区县按东、南、西、北四个组派单：组长和地面人员属于组，不属于单个区县',
     followUpStart: '回访时段开始（每周五）',
@@ -960,12 +969,14 @@ export const zhCN = {
     lockoutThreshold: '连续登录失败锁定',
     lockoutMinutes: '锁定时长',
     leaseMinutesLabel: '线索锁定时长',
-    sections: { org: '机构', security: '登录与安全', dialling: '外呼限制', privacy: '号码脱敏', dispatch: '派单与回访', mail: '成功单邮件', lan: '局域网共享' },
+    sections: { org: '机构', security: '登录与安全', dialling: '外呼限制', privacy: '号码脱敏', dispatch: '派单与回访', mail: '成功单邮件', lan: '局域网共享', backup: '备份' },
     sectionSaved: '{{section}}设置已保存',
     saveSection: '保存{{section}}设置',
     hhmm: '请按 时:分 填写，例如 09:30',
     units: { hours: '小时', minutes: '分钟', days: '天', times: '次' },
     hints: {
+      backup: '每晚备份数据库、密封密钥（用口令加密，口令由服务器的环境变量 LEADLINE_BACKUP_PASSPHRASE 提供）和新增的录音；结果显示在实时看板上，也记入审计日志。',
+      backupFolder: '放在另一块硬盘或 NAS 上的文件夹；留空则不自动备份',
       orgName: '脚本里的“公司”占位和导出的报表都用这个名称',
       defaultLocale: '新用户第一次登录时看到的语言；每个人可在个人设置里改',
       demoMode: '演示模式下登录页会列出演示账户和密码；正式使用前请关闭',
@@ -1104,6 +1115,7 @@ export const zhCN = {
       'sip.importLines': '批量导入 SIP 线路',
       'smtp.set': '修改邮件服务器设置',
       'system.backup': '备份数据库',
+      'system.backup.failed': '备份失败',
       'system.demoSeeded': '生成演示数据',
       'users.create': '新增用户',
       'users.resetPassword': '重置密码',

@@ -65,6 +65,32 @@ describe('frames from a socket nobody trusts yet', () => {
     tool.close()
   })
 
+  it('before login a socket has a few frames to spend; a flood of logins on it closes it', async () => {
+    const ws = await open()
+    const answers: unknown[] = []
+    ws.on('message', (d) => answers.push(JSON.parse(String(d))))
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)))
+    for (let i = 0; i < 40; i++) ws.send(JSON.stringify({ id: i, method: 'auth.login', input: { username: `nobody${i}`, password: 'guess-123' } }))
+    expect(await closed).toBe(1008)
+    // a handful were answered (refused as wrong or as too many), the rest never reached the password check
+    expect(answers.length).toBeLessThanOrEqual(12)
+  })
+
+  it('a logged-in socket that pushes thousands of unawaited requests is refused, then closed; its neighbour works on', async () => {
+    const neighbour = await HubClient.connect(url())
+    await neighbour.call('auth.login', { username: 'op1', password: 'demo1234' })
+    const flood = await HubClient.connect(url())
+    await flood.call('auth.login', { username: 'op2', password: 'demo1234' })
+    const calls = Array.from({ length: 2000 }, () => flood.call('desk.unfinished', {}))
+    const results = await Promise.all(calls)
+    const refused = results.filter((r) => !r.ok && (r as { error: { key: string } }).error.key === 'errors.tooManyRequests').length
+    expect(refused).toBeGreaterThan(0)
+    // past its share of refusals the socket is closed: the rest are answered as closed, not run
+    expect(results.filter((r) => !r.ok && (r as { error: { key: string } }).error.key === 'closed').length).toBeGreaterThan(1000)
+    expect((await neighbour.call('auth.me', {})).ok).toBe(true)
+    neighbour.close()
+  })
+
   it('one address cannot open more than its share of sockets', async () => {
     const socks = await Promise.all(Array.from({ length: 5 }, () => open()))
     await expect(open()).rejects.toThrow(/503/)

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { AppError } from '../errors'
@@ -42,8 +42,12 @@ export async function backupDatabase(db: Database.Database, dest: string, native
   mkdirSync(dirname(dest), { recursive: true })
   const tmp = `${dest}.partial`
   rmSync(tmp, { force: true })
+  // the copy holds customers' data: the owner's alone, whatever the process umask
+  closeSync(openSync(tmp, 'w', 0o600))
   await db.backup(tmp)
   const { schemaVersion } = verifyDatabaseFile(tmp, nativeBinding)
+  // the check's read-only connection leaves an empty WAL and shared-memory file beside the copy
+  for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true })
   renameSync(tmp, dest)
   return { file: dest, bytes: statSync(dest).size, schemaVersion, integrity: 'ok' }
 }

@@ -113,7 +113,9 @@ export class ReportsService {
       })
     const callbacks = this.db.prepare("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?").pluck().get(iso) as number
     const late = this.dispatch.lateCounts()
-    return { operators, campaigns, overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps } }
+    const b = this.db.prepare('SELECT started_at, ok, detail FROM backups WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1').get() as { started_at: string; ok: number; detail: string | null } | undefined
+    const backup = b ? { at: b.started_at, ok: b.ok === 1, message: b.ok === 1 ? null : ((JSON.parse(b.detail ?? '{}') as { error?: string }).error ?? null), scheduled: !!this.settings().backup.folder } : null
+    return { operators, campaigns, overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps }, backup }
   }
 
   /** The period as the centre's days when it starts and ends at local midnight (the reports' usual case), else null. */

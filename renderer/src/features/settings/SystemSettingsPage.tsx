@@ -25,6 +25,7 @@ export function SystemSettingsPage() {
     { key: 'privacy', label: t('settings.sections.privacy'), children: <PrivacySection /> },
     { key: 'dispatch', label: t('settings.sections.dispatch'), children: <DispatchSection /> },
     { key: 'mail', label: t('settings.sections.mail'), children: <SmtpCard /> },
+    { key: 'backup', label: t('settings.sections.backup'), children: <BackupSection /> },
     // the LAN hub runs inside a desktop seat that works on its own data
     ...(api.kind === 'ipc' ? [{ key: 'lan', label: t('settings.sections.lan'), children: <LanSection /> }] : [])
   ]
@@ -166,6 +167,26 @@ function DispatchSection() {
         </Form.Item>
         <Form.Item name={['followUp', 'coolingOffDays']} label={t('settings.coolingOffDays')} extra={t('settings.hints.coolingOffDays')}>
           <InputNumber min={5} max={60} addonAfter={t('settings.units.days')} />
+        </Form.Item>
+      </Space>
+    </Section>
+  )
+}
+
+function BackupSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="backup">
+      <Alert type="info" showIcon message={t('settings.hints.backup')} style={{ marginBottom: 16 }} />
+      <Form.Item name={['backup', 'folder']} label={t('settings.backupFolder')} extra={t('settings.hints.backupFolder')}>
+        <Input placeholder="/mnt/nas/leadline" />
+      </Form.Item>
+      <Space wrap align="start">
+        <Form.Item name={['backup', 'at']} label={t('settings.backupAt')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+          <Input style={{ width: 90 }} placeholder="02:00" />
+        </Form.Item>
+        <Form.Item name={['backup', 'keepDays']} label={t('settings.backupKeep')}>
+          <InputNumber min={1} max={3650} addonAfter={t('settings.units.days')} />
         </Form.Item>
       </Space>
     </Section>

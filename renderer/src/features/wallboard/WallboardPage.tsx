@@ -50,10 +50,24 @@ export function WallboardPage() {
         <Card size="small" title={t('reports.live.overdue')} extra={<Typography.Text type="secondary" data-testid="figures-rule">{t('reports.simulatedRule')}</Typography.Text>}>
           <Row gutter={16} data-testid="overdue">
             {(['callbacks', 'dispatches', 'followUps'] as const).map((k) => (
-              <Col key={k} span={8}>
+              <Col key={k} span={6}>
                 <Statistic title={t(`reports.live.overdue${k[0].toUpperCase()}${k.slice(1)}`)} value={d?.overdue[k] ?? 0} valueStyle={{ color: d?.overdue[k] ? '#cf1322' : undefined }} />
               </Col>
             ))}
+            <Col span={6} data-testid="backup-state">
+              <Typography.Text type="secondary">{t('wallboard.backup.title')}</Typography.Text>
+              <div style={{ marginTop: 4 }}>
+                {!d?.backup ? (
+                  <Tag color="orange">{t('wallboard.backup.none')}</Tag>
+                ) : d.backup.ok ? (
+                  <Tag color="green">{t('wallboard.backup.ok', { at: centre.format(d.backup.at, 'MM-DD HH:mm') })}</Tag>
+                ) : (
+                  <Tag color="red" title={d.backup.message ?? undefined}>
+                    {t('wallboard.backup.failed', { at: centre.format(d.backup.at, 'MM-DD HH:mm') })}
+                  </Tag>
+                )}
+              </div>
+            </Col>
           </Row>
         </Card>
       </Col>
