@@ -65,8 +65,8 @@ export const liveSchema = z.object({
     })
   ),
   overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() }),
-  /** The last backup: when, whether it worked, and why not (null: none yet). */
-  backup: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable(), scheduled: z.boolean() }).nullable()
+  /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */
+  backup: z.object({ scheduled: z.boolean(), last: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable() }).nullable() })
 })
 export type Live = z.infer<typeof liveSchema>
 

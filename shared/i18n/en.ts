@@ -584,7 +584,7 @@ export const en: Catalog = {
     publishedAt: 'Published at'
   },
   wallboard: {
-    backup: { title: 'Last backup', none: 'No backup yet', ok: '{{at}} done', failed: '{{at}} failed' },
+    backup: { notSet: 'No nightly backup set (System settings → Backup)', title: 'Last backup', none: 'No backup yet', ok: '{{at}} done', failed: '{{at}} failed' },
     agents: 'Operators',
     operator: 'Operator',
     state: 'State',

@@ -582,7 +582,7 @@ export const zhCN = {
     publishedAt: '发布时间'
   },
   wallboard: {
-    backup: { title: '上次备份', none: '还没有备份', ok: '{{at}} 成功', failed: '{{at}} 失败' },
+    backup: { notSet: '未设置每晚自动备份（系统设置 → 备份）', title: '上次备份', none: '还没有备份', ok: '{{at}} 成功', failed: '{{at}} 失败' },
     agents: '坐席状态',
     operator: '坐席',
     state: '状态',

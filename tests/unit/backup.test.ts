@@ -96,12 +96,12 @@ describe('backups that bring everything back', () => {
 
   it('without a passphrase the backup is refused, written down, and the wallboard says it failed', async () => {
     await expect(env.core.backupAll(out.dir, null, 'schedule')).rejects.toMatchObject({ key: 'errors.backupPassphraseRequired' })
-    const live = await ok<{ backup: { ok: boolean; message: string } | null }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
-    expect(live.backup).toMatchObject({ ok: false })
+    const live = await ok<{ backup: unknown }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
+    expect(live.backup).toMatchObject({ scheduled: false, last: { ok: false, message: expect.stringContaining('备份需要口令') } })
     expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'system.backup.failed'").pluck().get()).toBe(1)
     await env.core.backupAll(out.dir, 'pp', 'test')
-    const after = await ok<{ backup: { ok: boolean } | null }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
-    expect(after.backup).toMatchObject({ ok: true })
+    const after = await ok<{ backup: unknown }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
+    expect(after.backup).toMatchObject({ last: { ok: true, message: null } })
   })
 
   it('runs every night after the set time into the set folder, once a day, keeping the set number of days', async () => {

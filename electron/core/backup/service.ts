@@ -24,8 +24,8 @@ class BackupsRepo {
   ok(id: number, at: string, set: string, detail: unknown): void {
     this.okStmt.run({ id, at, set, detail: JSON.stringify(detail) })
   }
-  fail(id: number, at: string, error: string): void {
-    this.failStmt.run({ id, at, detail: JSON.stringify({ error }) })
+  fail(id: number, at: string, error: string, key?: string, params?: Record<string, string | number>): void {
+    this.failStmt.run({ id, at, detail: JSON.stringify({ error, key, params }) })
   }
   startedSince(at: string): number {
     return this.sinceStmt.get(at)!.n
@@ -66,7 +66,7 @@ export class BackupService {
       return r
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
-      this.repo.fail(id, clock.now().toISOString(), error)
+      this.repo.fail(id, clock.now().toISOString(), error, err instanceof AppError ? err.key : undefined, err instanceof AppError ? err.params : undefined)
       audit.write({ userId: null, username: null, action: 'system.backup.failed', entity: 'database', details: { dest, error }, source })
       throw err
     } finally {

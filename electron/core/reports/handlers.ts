@@ -9,7 +9,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export function createReportsHandlers(deps: CoreDeps, reports: ReportsService, downloads: DownloadStore): DomainHandlers<'reports'> {
   return {
-    'reports.live': () => reports.live(),
+    'reports.live': (_input, ctx) => reports.live(ctx.conn.locale),
     'reports.operators': (input) => reports.operators(input.from, input.to, input.campaignId),
     'reports.funnel': (input) => reports.funnel(input.from, input.to),
     'reports.numberQuality': (input) => reports.numberQuality(input.from, input.to),

@@ -49,7 +49,7 @@ export class ReportsService {
     return this.deps.db
   }
 
-  live(): Live {
+  live(locale: Locale = 'zh-CN'): Live {
     const now = this.deps.clock.now()
     const iso = now.toISOString()
     const { day } = this.desk.todayBounds()
@@ -114,7 +114,10 @@ export class ReportsService {
     const callbacks = this.db.prepare("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?").pluck().get(iso) as number
     const late = this.dispatch.lateCounts()
     const b = this.db.prepare('SELECT started_at, ok, detail FROM backups WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1').get() as { started_at: string; ok: number; detail: string | null } | undefined
-    const backup = b ? { at: b.started_at, ok: b.ok === 1, message: b.ok === 1 ? null : ((JSON.parse(b.detail ?? '{}') as { error?: string }).error ?? null), scheduled: !!this.settings().backup.folder } : null
+    const backup = {
+      scheduled: !!this.settings().backup.folder,
+      last: b ? { at: b.started_at, ok: b.ok === 1, message: b.ok === 1 ? null : backupError(b.detail, locale) } : null
+    }
     return { operators, campaigns, overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps }, backup }
   }
 
@@ -306,4 +309,10 @@ export class ReportsService {
     await wb.xlsx.writeFile(file)
     return { file, fileName: `${t(`reports.${report}`)}-${from.slice(0, 10)}.xlsx` }
   }
+}
+
+/** Why a backup failed, in the reader's language when it was one of ours (its key is kept), else as it was. */
+function backupError(detail: string | null, locale: Locale): string | null {
+  const d = JSON.parse(detail ?? '{}') as { error?: string; key?: string; params?: Record<string, string | number> }
+  return d.key ? translate(locale, d.key, d.params) : (d.error ?? null)
 }

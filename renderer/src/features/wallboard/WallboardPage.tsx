@@ -57,14 +57,20 @@ export function WallboardPage() {
             <Col span={6} data-testid="backup-state">
               <Typography.Text type="secondary">{t('wallboard.backup.title')}</Typography.Text>
               <div style={{ marginTop: 4 }}>
-                {!d?.backup ? (
-                  <Tag color="orange">{t('wallboard.backup.none')}</Tag>
-                ) : d.backup.ok ? (
-                  <Tag color="green">{t('wallboard.backup.ok', { at: centre.format(d.backup.at, 'MM-DD HH:mm') })}</Tag>
+                {!d?.backup.last ? (
+                  <Tag color="orange">{t(d?.backup.scheduled ? 'wallboard.backup.none' : 'wallboard.backup.notSet')}</Tag>
+                ) : d.backup.last.ok ? (
+                  <Tag color="green">{t('wallboard.backup.ok', { at: centre.format(d.backup.last.at, 'MM-DD HH:mm') })}</Tag>
                 ) : (
-                  <Tag color="red" title={d.backup.message ?? undefined}>
-                    {t('wallboard.backup.failed', { at: centre.format(d.backup.at, 'MM-DD HH:mm') })}
+                  <Tag color="red" title={d.backup.last.message ?? undefined}>
+                    {t('wallboard.backup.failed', { at: centre.format(d.backup.last.at, 'MM-DD HH:mm') })}
                   </Tag>
+                )}
+                {d?.backup.last && !d.backup.scheduled && <Tag color="orange">{t('wallboard.backup.notSet')}</Tag>}
+                {d?.backup.last && !d.backup.last.ok && d.backup.last.message && (
+                  <Typography.Paragraph type="danger" ellipsis={{ rows: 2 }} style={{ margin: '4px 0 0', fontSize: 12 }}>
+                    {d.backup.last.message}
+                  </Typography.Paragraph>
                 )}
               </div>
             </Col>
