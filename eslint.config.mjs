@@ -16,7 +16,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'Literal[value=/^leadline:/]', message: 'Channel names live in shared/contract only.' }
@@ -32,7 +35,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, { name: 'react', message: 'shared/ is UI-free.' }], patterns: [nodeBuiltins, { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither side.' }] }
+        {
+          paths: [noElectron, { name: 'react', message: 'shared/ is UI-free.' }],
+          patterns: [
+            nodeBuiltins,
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither side.' }
+          ]
+        }
       ]
     }
   },
@@ -45,14 +54,23 @@ export default tseslint.config(
       'react-hooks/set-state-in-effect': 'off',
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron], patterns: [nodeBuiltins, { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' }] }
+        {
+          paths: [noElectron],
+          patterns: [
+            nodeBuiltins,
+            { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' }
+          ]
+        }
       ]
     }
   },
   {
     files: ['electron/core/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['**/renderer/**'], message: 'Core does not know the UI.' }] }]
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['**/renderer/**'], message: 'Core does not know the UI.' }] }
+      ]
     }
   },
   {
@@ -67,7 +85,9 @@ export default tseslint.config(
   {
     // An AudioWorklet module runs in the worklet scope, not the page.
     files: ['renderer/src/features/phone/peaks-worklet.js'],
-    languageOptions: { globals: { AudioWorkletProcessor: 'readonly', registerProcessor: 'readonly', sampleRate: 'readonly' } }
+    languageOptions: {
+      globals: { AudioWorkletProcessor: 'readonly', registerProcessor: 'readonly', sampleRate: 'readonly' }
+    }
   },
   {
     files: ['**/*.cjs'],

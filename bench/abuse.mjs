@@ -39,7 +39,8 @@ function client(url, localAddress) {
     ws.on('error', () => {})
     const c = {
       ws,
-      call: (method, input) => new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, input })))),
+      call: (method, input) =>
+        new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, input })))),
       send: (text) => ws.readyState === ws.OPEN && ws.send(text),
       close: () => ws.close()
     }
@@ -67,8 +68,16 @@ if (process.argv[2] === 'attack') {
   } else if (kind === 'logins') {
     // 2,000 parallel logins for unknown users from one machine, again and again, on new sockets each time
     while (!stopped) {
-      const socks = (await Promise.all(Array.from({ length: 20 }, () => client(from('127.0.0.3'), '127.0.0.3').catch(() => null)))).filter(Boolean)
-      await Promise.all(socks.flatMap((s, i) => Array.from({ length: 100 }, (_, j) => Promise.race([s.call('auth.login', { username: `nobody${i}-${j}`, password: 'guess-123' }), sleep(1000)]))))
+      const socks = (
+        await Promise.all(Array.from({ length: 20 }, () => client(from('127.0.0.3'), '127.0.0.3').catch(() => null)))
+      ).filter(Boolean)
+      await Promise.all(
+        socks.flatMap((s, i) =>
+          Array.from({ length: 100 }, (_, j) =>
+            Promise.race([s.call('auth.login', { username: `nobody${i}-${j}`, password: 'guess-123' }), sleep(1000)])
+          )
+        )
+      )
       socks.forEach((s) => s.close())
     }
   } else if (kind === 'requests') {
@@ -76,7 +85,8 @@ if (process.argv[2] === 'attack') {
     const a = await client(from('127.0.0.2'), '127.0.0.2')
     await a.call('auth.login', { username: 'op3', password: DEMO_PASSWORD })
     while (!stopped) {
-      for (let i = 0; i < 10_000; i++) a.send(JSON.stringify({ id: 1_000_000 + i, method: 'desk.unfinished', input: {} }))
+      for (let i = 0; i < 10_000; i++)
+        a.send(JSON.stringify({ id: 1_000_000 + i, method: 'desk.unfinished', input: {} }))
       await sleep(200)
     }
     a.close()
@@ -91,11 +101,14 @@ const hub = await startHub({ core, port: 0, host: '0.0.0.0', staticDir: null, lo
 const url = `ws://127.0.0.1:${hub.port}/api/ws`
 
 const bystander = await client(url, '127.0.0.1')
-if (!(await bystander.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok) throw new Error('bystander login failed')
+if (!(await bystander.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok)
+  throw new Error('bystander login failed')
 
 /** auth.me every 20 ms for the phase's length while the attack runs; the bystander's times and the hub's RSS growth. */
 async function phase(name, kind) {
-  const attacker = kind ? fork(fileURLToPath(import.meta.url), ['attack', kind, String(hub.port)], { stdio: 'inherit' }) : null
+  const attacker = kind
+    ? fork(fileURLToPath(import.meta.url), ['attack', kind, String(hub.port)], { stdio: 'inherit' })
+    : null
   const rss0 = process.memoryUsage().rss
   let rssPeak = rss0
   const times = []
@@ -112,8 +125,16 @@ async function phase(name, kind) {
     attacker.send('stop')
     await new Promise((r) => attacker.once('exit', r))
   }
-  const r = { calls: times.length, p50: +pct(times, 50).toFixed(1), p99: +pct(times, 99).toFixed(1), max: +Math.max(...times).toFixed(1), rssMb: Math.round((rssPeak - rss0) / 1e6) }
-  console.log(`${name.padEnd(14)} bystander auth.me: ${r.calls} calls, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms; hub RSS +${r.rssMb} MB at most`)
+  const r = {
+    calls: times.length,
+    p50: +pct(times, 50).toFixed(1),
+    p99: +pct(times, 99).toFixed(1),
+    max: +Math.max(...times).toFixed(1),
+    rssMb: Math.round((rssPeak - rss0) / 1e6)
+  }
+  console.log(
+    `${name.padEnd(14)} bystander auth.me: ${r.calls} calls, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms; hub RSS +${r.rssMb} MB at most`
+  )
   return r
 }
 

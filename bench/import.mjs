@@ -45,7 +45,10 @@ function bareInsert(rowsFile) {
   const indexes = mig.match(/CREATE INDEX leads_[\s\S]*?;/g)
   db.exec(leadsDdl)
   for (const ix of indexes) db.exec(ix)
-  const rows = readFileSync(rowsFile, 'utf8').split('\r\n').slice(1, -1).map((l) => l.split(','))
+  const rows = readFileSync(rowsFile, 'utf8')
+    .split('\r\n')
+    .slice(1, -1)
+    .map((l) => l.split(','))
   const ins = db.prepare(
     `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code, employer, occupation, note, extra, batch_id, created_at, updated_at)
      VALUES (1, ?, 'mobile', ?, ?, NULL, ?, ?, NULL, ?, NULL, NULL, NULL, 1, '2026-11-23', '2026-11-23')`
@@ -54,7 +57,8 @@ function bareInsert(rowsFile) {
   let inserted = 0
   const t0 = performance.now()
   db.transaction(() => {
-    for (const r of rows) inserted += ins.run(r[1], r[0], gender[r[2]] ?? null, r[3] || null, r[4], r[5] || null).changes
+    for (const r of rows)
+      inserted += ins.run(r[1], r[0], gender[r[2]] ?? null, r[3] || null, r[4], r[5] || null).changes
   })()
   const ms = performance.now() - t0
   db.close()
@@ -68,7 +72,12 @@ function bareInsert(rowsFile) {
 async function timedImport(core, file, name) {
   const bytes = readFileSync(file)
   const t0 = performance.now()
-  const r = await core.leads.importFile(bytes, { fileName: name, source: 'bench', campaignId: 1, policy: 'skip', userId: null }, { deferIndex: true }, 'bench')
+  const r = await core.leads.importFile(
+    bytes,
+    { fileName: name, source: 'bench', campaignId: 1, policy: 'skip', userId: null },
+    { deferIndex: true },
+    'bench'
+  )
   const ms = performance.now() - t0
   const t1 = performance.now()
   core.leads.indexSearch()
@@ -109,7 +118,9 @@ for (const [label, file] of [
   const { core, dir } = await freshCore(label)
   const r = await timedImport(core, file, `listA-${label}.csv`)
   results[label] = r
-  log(`import ${label} into empty pool: ${r.ms.toFixed(0)} ms, ${Math.round(r.rows / (r.ms / 1000))} rows/s — imported ${r.imported}, dup in file ${r.duplicatesInFile}, invalid ${r.invalid}; search index after it: ${r.indexMs.toFixed(0)} ms`)
+  log(
+    `import ${label} into empty pool: ${r.ms.toFixed(0)} ms, ${Math.round(r.rows / (r.ms / 1000))} rows/s — imported ${r.imported}, dup in file ${r.duplicatesInFile}, invalid ${r.invalid}; search index after it: ${r.indexMs.toFixed(0)} ms`
+  )
   if (label === 'gbk') {
     core.close()
     rmSync(dir, { recursive: true, force: true })
@@ -119,11 +130,19 @@ for (const [label, file] of [
   const full = await timedImport(core, listB8, 'listB.csv')
   results.intoFull = full
   const pool = core.db.prepare('SELECT count(*) FROM leads').pluck().get()
-  log(`import utf8 into a pool of ${r.imported} leads: ${full.ms.toFixed(0)} ms, ${Math.round(full.rows / (full.ms / 1000))} rows/s — pool now ${pool}; search index after it: ${full.indexMs.toFixed(0)} ms`)
+  log(
+    `import utf8 into a pool of ${r.imported} leads: ${full.ms.toFixed(0)} ms, ${Math.round(full.rows / (full.ms / 1000))} rows/s — pool now ${pool}; search index after it: ${full.indexMs.toFixed(0)} ms`
+  )
 
   // Search as people type, on the full pool.
   const names = core.db.prepare('SELECT name, phone, address FROM leads WHERE id % 997 = 0 LIMIT 200').all()
-  const queries = names.flatMap((l, i) => [l.name.slice(0, 2), l.name.slice(-2), l.phone.slice(3, 8), l.address.slice(-8, -3), i % 2 ? l.name : l.phone.slice(-6)])
+  const queries = names.flatMap((l, i) => [
+    l.name.slice(0, 2),
+    l.name.slice(-2),
+    l.phone.slice(3, 8),
+    l.address.slice(-8, -3),
+    i % 2 ? l.name : l.phone.slice(-6)
+  ])
   for (const q of queries.slice(0, 50)) core.leads.search({ q }, 50)
   const times = []
   for (const q of queries) {
@@ -135,7 +154,9 @@ for (const [label, file] of [
   results.searchP95Ms = times[Math.floor(times.length * 0.95)]
   results.searchP50Ms = times[Math.floor(times.length * 0.5)]
   results.searches = times.length
-  log(`search on ${pool} leads: p50 ${results.searchP50Ms.toFixed(2)} ms, p95 ${results.searchP95Ms.toFixed(2)} ms over ${times.length} queries`)
+  log(
+    `search on ${pool} leads: p50 ${results.searchP50Ms.toFixed(2)} ms, p95 ${results.searchP95Ms.toFixed(2)} ms over ${times.length} queries`
+  )
   core.close()
   rmSync(dir, { recursive: true, force: true })
 }

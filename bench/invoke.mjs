@@ -42,7 +42,8 @@ try {
     pending.get(f.id)?.(f)
     pending.delete(f.id)
   })
-  const call = (method, input) => new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, input }))))
+  const call = (method, input) =>
+    new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, input }))))
   await call('auth.login', { username: 'op2', password: DEMO_PASSWORD })
   for (let i = 0; i < 500; i++) await call('auth.me', {})
   const hubTimes = []
@@ -67,7 +68,9 @@ try {
     hubOverCoreP50: +(pct(hubTimes, 50) / pct(coreTimes, 50)).toFixed(2)
   }
   console.log(`core: p50 ${figures.coreP50Ms} ms, p99 ${figures.coreP99Ms} ms, ${figures.coreCallsPerSec} calls/s`)
-  console.log(`hub:  p50 ${figures.hubP50Ms} ms, p99 ${figures.hubP99Ms} ms, ${figures.hubCallsPerSec} calls/s (sequential, one socket)`)
+  console.log(
+    `hub:  p50 ${figures.hubP50Ms} ms, p99 ${figures.hubP99Ms} ms, ${figures.hubCallsPerSec} calls/s (sequential, one socket)`
+  )
   console.log(JSON.stringify(figures))
 } finally {
   await hub.close()

@@ -31,8 +31,14 @@ const core = await createCore({ dataDir: dir, logger: quiet, clock, demo: true, 
 const db = core.db
 
 let t = now()
-const batch = db.prepare("INSERT INTO import_batches (campaign_id, file_name, source, kind, policy, mapping, created_at) VALUES (1, 'bench', 'bench', 'csv', 'skip', '[]', ?)").run(clock.now().toISOString()).lastInsertRowid
-const ins = db.prepare("INSERT INTO leads (campaign_id, phone, phone_kind, name, district_code, batch_id, created_at, updated_at) VALUES (1, ?, 'mobile', ?, '450103', ?, ?, ?)")
+const batch = db
+  .prepare(
+    "INSERT INTO import_batches (campaign_id, file_name, source, kind, policy, mapping, created_at) VALUES (1, 'bench', 'bench', 'csv', 'skip', '[]', ?)"
+  )
+  .run(clock.now().toISOString()).lastInsertRowid
+const ins = db.prepare(
+  "INSERT INTO leads (campaign_id, phone, phone_kind, name, district_code, batch_id, created_at, updated_at) VALUES (1, ?, 'mobile', ?, '450103', ?, ?, ?)"
+)
 const at = clock.now().toISOString()
 db.transaction(() => {
   for (let i = 0; i < LEADS; i++) ins.run(`13${String(100_000_000 + i)}`, `客户${i}`, batch, at, at)
@@ -41,7 +47,9 @@ console.log(`pool: ${LEADS.toLocaleString()} leads in ${((now() - t) / 1000).toF
 
 // 200 operators (one password hash for all), each with a batch of 30 for today.
 const hash = db.prepare("SELECT password_hash FROM users WHERE username = 'op1'").pluck().get()
-const insUser = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES (?, ?, 'operator', ?, ?, ?)")
+const insUser = db.prepare(
+  "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES (?, ?, 'operator', ?, ?, ?)"
+)
 const opIds = []
 db.transaction(() => {
   for (let i = 0; i < OPS; i++) opIds.push(Number(insUser.run(`bench${i}`, `坐席${i}`, hash, at, at).lastInsertRowid))
@@ -57,7 +65,13 @@ const outcomes = ['no_answer', 'busy', 'refused', 'vacant', 'accepted']
 let seq = 0
 function outcomeInput(leadId, callId) {
   const d = outcomes[seq % outcomes.length]
-  return { clientId: `bench-${++seq}-${leadId}`, leadId, callId, disposition: d, ...(d === 'accepted' ? { consent: true, visitAt: '2026-11-25T07:00:00.000Z' } : {}) }
+  return {
+    clientId: `bench-${++seq}-${leadId}`,
+    leadId,
+    callId,
+    disposition: d,
+    ...(d === 'accepted' ? { consent: true, visitAt: '2026-11-25T07:00:00.000Z' } : {})
+  }
 }
 
 // ---- core: operators in turn --------------------------------------------------------------
@@ -88,7 +102,9 @@ for (let i = 0; i < CLAIMS; i++) {
   if (!o.ok) throw new Error(JSON.stringify(o.error))
   clock.advance(5) // 5 ms of "time" per claim: a working day passes slowly
 }
-console.log(`core: ${CLAIMS} claims by ${OPS} operators (batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(coreNext, 50)} ms p99 ${pct(coreNext, 99)} ms; auth.me p50 ${pct(coreBase, 50)} ms`)
+console.log(
+  `core: ${CLAIMS} claims by ${OPS} operators (batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(coreNext, 50)} ms p99 ${pct(coreNext, 99)} ms; auth.me p50 ${pct(coreBase, 50)} ms`
+)
 
 // ---- hub: 200 connected operators, open-loop arrivals -------------------------------------
 const hub = await startHub({ core, port: 0, staticDir: null, logger: quiet })
@@ -178,10 +194,15 @@ await new Promise((resolve, reject) => {
   tick()
 })
 const hubSeconds = (now() - t) / 1000
-console.log(`hub: ${CLAIMS} claims by ${OPS} connected operators in ${hubSeconds.toFixed(1)} s (${Math.round(CLAIMS / hubSeconds)}/s; batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(hubNext, 50)} ms p99 ${pct(hubNext, 99)} ms; auth.me p50 ${pct(hubBase, 50)} ms`)
+console.log(
+  `hub: ${CLAIMS} claims by ${OPS} connected operators in ${hubSeconds.toFixed(1)} s (${Math.round(CLAIMS / hubSeconds)}/s; batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(hubNext, 50)} ms p99 ${pct(hubNext, 99)} ms; auth.me p50 ${pct(hubBase, 50)} ms`
+)
 
 const stillLeased = db.prepare('SELECT count(*) FROM leads WHERE lease_by IS NOT NULL').pluck().get()
-const twiceDialed = db.prepare('SELECT count(*) FROM (SELECT lead_id FROM calls GROUP BY lead_id HAVING count(*) > 1)').pluck().get()
+const twiceDialed = db
+  .prepare('SELECT count(*) FROM (SELECT lead_id FROM calls GROUP BY lead_id HAVING count(*) > 1)')
+  .pluck()
+  .get()
 const figures = {
   leads: LEADS,
   operators: OPS,

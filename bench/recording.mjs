@@ -27,7 +27,11 @@ function chromiumCpuSeconds(profile) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
       if (!cmd.includes(profile)) continue
-      const kind = (/--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser') + (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ? `:${/--utility-sub-type=([\w.]+)/.exec(cmd)[1].split('.').pop()}` : '')
+      const kind =
+        (/--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser') +
+        (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1]
+          ? `:${/--utility-sub-type=([\w.]+)/.exec(cmd)[1].split('.').pop()}`
+          : '')
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       by[kind] = (by[kind] ?? 0) + (Number(f[11]) + Number(f[12])) / TICK // utime + stime
@@ -44,7 +48,9 @@ async function measure(profile, seconds) {
   await new Promise((r) => setTimeout(r, seconds * 1000))
   const c1 = chromiumCpuSeconds(profile)
   const secs = (performance.now() - t0) / 1000
-  const parts = Object.keys(c1).map((k) => [k, (c1[k] - (c0[k] ?? 0)) / secs]).filter(([, v]) => v > 0.001)
+  const parts = Object.keys(c1)
+    .map((k) => [k, (c1[k] - (c0[k] ?? 0)) / secs])
+    .filter(([, v]) => v > 0.001)
   console.log('   by process: ' + parts.map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '))
   return parts.reduce((a, [, v]) => a + v, 0)
 }
@@ -56,7 +62,18 @@ const hub = await startHub({ core, port: 0, staticDir: join(import.meta.dirname,
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required'
+  ]
 })
 try {
   const page = browser.pages()[0] ?? (await browser.newPage())
@@ -72,7 +89,9 @@ try {
   console.log(`idle desk: ${(idleShare * 100).toFixed(2)}% of a core over ${SECONDS} s`)
 
   await page.evaluate(async () => {
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } })
+    const mic = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
+    })
     const ctx = new AudioContext()
     await ctx.resume()
     const out = ctx.createMediaStreamDestination()
@@ -108,7 +127,11 @@ try {
   await page.getByTestId('last-recording').waitFor({ timeout: 30_000 })
   console.log(`call with recording: ${(callShare * 100).toFixed(2)}% of a core over ${SECONDS} s`)
 
-  const rec = core.db.prepare("SELECT duration_ms, bytes, chunks, length(peaks) AS peaks FROM recordings WHERE state = 'done' ORDER BY id DESC LIMIT 1").get()
+  const rec = core.db
+    .prepare(
+      "SELECT duration_ms, bytes, chunks, length(peaks) AS peaks FROM recordings WHERE state = 'done' ORDER BY id DESC LIMIT 1"
+    )
+    .get()
   const minutes = rec.duration_ms / 60000
   const figures = {
     seconds: SECONDS,
@@ -121,7 +144,9 @@ try {
     chunks: rec.chunks,
     durationMs: rec.duration_ms
   }
-  console.log(`stored: ${rec.bytes} bytes for ${(rec.duration_ms / 1000).toFixed(1)} s (${figures.bytesPerMinute} bytes/min), ${rec.chunks} chunks, peaks ${rec.peaks} bytes`)
+  console.log(
+    `stored: ${rec.bytes} bytes for ${(rec.duration_ms / 1000).toFixed(1)} s (${figures.bytesPerMinute} bytes/min), ${rec.chunks} chunks, peaks ${rec.peaks} bytes`
+  )
   console.log(JSON.stringify(figures))
 } finally {
   await browser.close()

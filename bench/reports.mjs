@@ -20,18 +20,36 @@ const quiet = { info() {}, warn() {}, error() {} }
 const dir = mkdtempSync(join(tmpdir(), 'leadline-bench-reports-'))
 const end = Date.parse('2026-11-30T16:00:00Z') // the end of 30 Nov in Nanning
 const start = end - DAYS * 86_400_000
-const core = await createCore({ dataDir: dir, logger: quiet, recallEveryMs: null, demoLeads: false, clock: new ManualClock(new Date(end - 3_600_000).toISOString()) })
+const core = await createCore({
+  dataDir: dir,
+  logger: quiet,
+  recallEveryMs: null,
+  demoLeads: false,
+  clock: new ManualClock(new Date(end - 3_600_000).toISOString())
+})
 const db = core.db
 
 const t0 = performance.now()
 db.exec('PRAGMA synchronous = OFF')
 db.transaction(() => {
   const now = new Date(start).toISOString()
-  const insUser = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES (?, ?, 'operator', 'x', ?, ?)")
+  const insUser = db.prepare(
+    "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES (?, ?, 'operator', 'x', ?, ?)"
+  )
   for (let i = 0; i < OPS; i++) insUser.run(`bench${i}`, `坐席${String(i).padStart(3, '0')}`, now, now)
   // batches: one per day; leads spread over the 30 days
-  const insBatch = db.prepare("INSERT INTO import_batches (campaign_id, file_name, source, kind, policy, mapping, rows, imported, invalid, created_at) VALUES (1, ?, ?, 'csv', 'skip', '[]', ?, ?, ?, ?)")
-  for (let d = 0; d < DAYS; d++) insBatch.run(`名单${d + 1}.csv`, `渠道${d % 4}`, Math.floor(LEADS / DAYS) + 500, Math.floor(LEADS / DAYS), 500, new Date(start + d * 86_400_000 + 3_600_000).toISOString())
+  const insBatch = db.prepare(
+    "INSERT INTO import_batches (campaign_id, file_name, source, kind, policy, mapping, rows, imported, invalid, created_at) VALUES (1, ?, ?, 'csv', 'skip', '[]', ?, ?, ?, ?)"
+  )
+  for (let d = 0; d < DAYS; d++)
+    insBatch.run(
+      `名单${d + 1}.csv`,
+      `渠道${d % 4}`,
+      Math.floor(LEADS / DAYS) + 500,
+      Math.floor(LEADS / DAYS),
+      500,
+      new Date(start + d * 86_400_000 + 3_600_000).toISOString()
+    )
 })()
 const firstBatch = db.prepare('SELECT min(id) FROM import_batches WHERE file_name LIKE ?').pluck().get('名单%')
 db.exec(`
@@ -68,7 +86,9 @@ db.exec(`
 db.exec('PRAGMA synchronous = NORMAL; ANALYZE')
 const calls = db.prepare('SELECT count(*) FROM calls').pluck().get()
 const leads = db.prepare('SELECT count(*) FROM leads').pluck().get()
-console.log(`generated ${calls.toLocaleString()} calls, ${leads.toLocaleString()} leads in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+console.log(
+  `generated ${calls.toLocaleString()} calls, ${leads.toLocaleString()} leads in ${((performance.now() - t0) / 1000).toFixed(0)} s`
+)
 
 const sup = core.connect({ source: 'bench' })
 const login = await sup.invoke('auth.login', { username: 'supervisor', password: DEMO_PASSWORD })
@@ -89,19 +109,37 @@ const figures = { calls, leads, operators: OPS, baselineAuthMeMs: await time('au
 for (const [name, [a, b]] of Object.entries(ranges)) {
   figures[`operatorsReport_${name}_ms`] = await time('reports.operators', { from: iso(a), to: iso(b) })
   figures[`funnel_${name}_ms`] = await time('reports.funnel', { from: iso(a), to: iso(b) })
-  console.log(`${name}: operator report ${figures[`operatorsReport_${name}_ms`]} ms, funnel ${figures[`funnel_${name}_ms`]} ms`)
+  console.log(
+    `${name}: operator report ${figures[`operatorsReport_${name}_ms`]} ms, funnel ${figures[`funnel_${name}_ms`]} ms`
+  )
 }
 // a period cut inside a day counts the raw calls (4 hours of the last day)
-figures.operatorsReport_4hours_ms = await time('reports.operators', { from: iso(end - 10 * 3_600_000), to: iso(end - 6 * 3_600_000) })
+figures.operatorsReport_4hours_ms = await time('reports.operators', {
+  from: iso(end - 10 * 3_600_000),
+  to: iso(end - 6 * 3_600_000)
+})
 console.log(`4 hours inside a day (raw calls): operator report ${figures.operatorsReport_4hours_ms} ms`)
 const month = await sup.invoke('reports.funnel', { from: iso(start), to: iso(end) })
 if (month.ok) console.log('funnel of the month: ' + month.value.steps.map((x) => `${x.step} ${x.count}`).join(', '))
 for (const [label, sql] of [
-  ['daily figures of an operator', "SELECT sum(calls) FROM operator_days WHERE operator_id = 5 AND day >= '2026-11-01' AND day < '2026-12-01'"],
-  ['batches imported in a period', "SELECT b.id FROM import_batches b LEFT JOIN batch_funnel f ON f.batch_id = b.id WHERE b.created_at >= '2026-11-01' AND b.created_at < '2026-12-01'"],
-  ['calls of an operator inside a day', "SELECT count(*) FROM calls c WHERE c.operator_id = 5 AND c.line = 'sip' AND c.started_at >= '2026-11-30T02:00' AND c.started_at < '2026-11-30T06:00'"]
+  [
+    'daily figures of an operator',
+    "SELECT sum(calls) FROM operator_days WHERE operator_id = 5 AND day >= '2026-11-01' AND day < '2026-12-01'"
+  ],
+  [
+    'batches imported in a period',
+    "SELECT b.id FROM import_batches b LEFT JOIN batch_funnel f ON f.batch_id = b.id WHERE b.created_at >= '2026-11-01' AND b.created_at < '2026-12-01'"
+  ],
+  [
+    'calls of an operator inside a day',
+    "SELECT count(*) FROM calls c WHERE c.operator_id = 5 AND c.line = 'sip' AND c.started_at >= '2026-11-30T02:00' AND c.started_at < '2026-11-30T06:00'"
+  ]
 ]) {
-  const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join('; ')
+  const plan = db
+    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .all()
+    .map((r) => r.detail)
+    .join('; ')
   console.log(`plan (${label}): ${plan}`)
 }
 core.close()

@@ -21,7 +21,11 @@ if (!existsSync(join(root, 'out/main/server.js'))) {
   const b = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
   if (b.status !== 0) process.exit(b.status ?? 1)
 }
-const r = spawnSync(process.execPath, [join(here, `${name}.mjs`), ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' })
+const r = spawnSync(process.execPath, [join(here, `${name}.mjs`), ...args], {
+  cwd: root,
+  stdio: ['inherit', 'pipe', 'inherit'],
+  encoding: 'utf8'
+})
 process.stdout.write(r.stdout)
 const last = r.stdout.trim().split('\n').pop() ?? ''
 try {

@@ -8,7 +8,17 @@
 // renderer process (PSS after − before, the blank page's own cost apart), with the totals beside; appOpenMs.
 // Env: BENCH_MINUTES (default 60), BENCH_RUNS (default 3).
 import { execFileSync, spawn } from 'node:child_process'
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -37,7 +47,22 @@ if (!existsSync(webm) || !existsSync(peaksFile)) {
   // (commas inside a filter's expression are escaped)
   const left = 'sin(2*PI*220*t)*0.4*lt(mod(t\\,9)\\,4)'
   const right = '(random(0)-0.5)*0.5*gte(mod(t\\,9)\\,4.5)'
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc=${left}|${right}:s=48000:d=${SECONDS}`, '-c:a', 'libopus', '-b:a', '32k', '-f', 'webm', webm])
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc=${left}|${right}:s=48000:d=${SECONDS}`,
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    '-f',
+    'webm',
+    webm
+  ])
   const frames = []
   await new Promise((resolve, reject) => {
     const ff = spawn('ffmpeg', ['-loglevel', 'error', '-i', webm, '-f', 's16le', '-ac', '2', '-ar', '8000', '-'])
@@ -48,7 +73,10 @@ if (!existsSync(webm) || !existsSync(peaksFile)) {
       const frameBytes = PER_FRAME * 4
       let o = 0
       for (; o + frameBytes <= buf.length; o += frameBytes) {
-        let lmin = 0, lmax = 0, rmin = 0, rmax = 0
+        let lmin = 0,
+          lmax = 0,
+          rmin = 0,
+          rmax = 0
         for (let i = 0; i < PER_FRAME; i++) {
           const l = buf.readInt16LE(o + i * 4) / 32768
           const r = buf.readInt16LE(o + i * 4 + 2) / 32768
@@ -68,11 +96,18 @@ if (!existsSync(webm) || !existsSync(peaksFile)) {
 }
 const peaks = readFileSync(peaksFile)
 const durationSec = peaks.length / 4 / 50
-console.log(`recording: ${(statSync(webm).size / 1e6).toFixed(1)} MB, ${durationSec} s, peaks ${(peaks.length / 1e3).toFixed(0)} KB`)
+console.log(
+  `recording: ${(statSync(webm).size / 1e6).toFixed(1)} MB, ${durationSec} s, peaks ${(peaks.length / 1e3).toFixed(0)} KB`
+)
 
 // 2. The harness page, built with vite from the player's own peaks code.
 const pageDir = mkdtempSync(join(tmpdir(), 'leadline-bench-wave-'))
-await build({ root: join(here, 'waveform-page'), logLevel: 'error', build: { outDir: pageDir, emptyOutDir: true }, base: './' })
+await build({
+  root: join(here, 'waveform-page'),
+  logLevel: 'error',
+  build: { outDir: pageDir, emptyOutDir: true },
+  base: './'
+})
 const peaksB64 = peaks.toString('base64')
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://x')
@@ -82,7 +117,12 @@ const server = createServer((req, res) => {
     const m = /bytes=(\d*)-(\d*)/.exec(req.headers.range ?? '')
     const start = m && m[1] ? Number(m[1]) : 0
     const end = m && m[2] ? Number(m[2]) : size - 1
-    res.writeHead(m ? 206 : 200, { 'Content-Type': 'audio/webm', 'Accept-Ranges': 'bytes', 'Content-Length': end - start + 1, ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}) })
+    res.writeHead(m ? 206 : 200, {
+      'Content-Type': 'audio/webm',
+      'Accept-Ranges': 'bytes',
+      'Content-Length': end - start + 1,
+      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {})
+    })
     createReadStream(webm, { start, end }).pipe(res)
     return
   }
@@ -120,7 +160,15 @@ async function inFreshBrowser(fn) {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
   })
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage())
@@ -145,7 +193,13 @@ for (let i = 0; i < RUNS; i++) {
     await inFreshBrowser(async (page, settle) => {
       await page.goto(`${base}/`)
       const baseMB = await settle()
-      return { baseMB, ms: await page.evaluate(([a, p, d]) => window.openWithPeaks(a, p, d), [`${base}/call.webm`, `${base}/call.peaks.b64`, durationSec]) }
+      return {
+        baseMB,
+        ms: await page.evaluate(
+          ([a, p, d]) => window.openWithPeaks(a, p, d),
+          [`${base}/call.webm`, `${base}/call.peaks.b64`, durationSec]
+        )
+      }
     })
   )
   decodeRuns.push(
@@ -156,7 +210,9 @@ for (let i = 0; i < RUNS; i++) {
     })
   )
   const mb = (r) => `${r.memMB.toFixed(0)} MB (page before opening ${r.baseMB.toFixed(0)} MB)`
-  console.log(`run ${i + 1}: peaks ${peaksRuns[i].ms.toFixed(0)} ms, ${mb(peaksRuns[i])}; decode ${decodeRuns[i].ms.toFixed(0)} ms, ${mb(decodeRuns[i])}`)
+  console.log(
+    `run ${i + 1}: peaks ${peaksRuns[i].ms.toFixed(0)} ms, ${mb(peaksRuns[i])}; decode ${decodeRuns[i].ms.toFixed(0)} ms, ${mb(decodeRuns[i])}`
+  )
 }
 
 // 3. The real QA page through the hub: the recording stored as the desk stores it.
@@ -167,10 +223,18 @@ mkdirSync(join(dataDir, 'recordings', '2026', '11', '23'), { recursive: true })
 execFileSync('cp', [webm, join(dataDir, rel)])
 const op = core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get()
 const at = new Date().toISOString()
-const callId = Number(core.db.prepare("INSERT INTO calls (operator_id, direction, line, started_at, answered_at, ended_at, end_cause, campaign_id) VALUES (?, 'outbound', 'sip', ?, ?, ?, 'customer', 1)").run(op, at, at, at).lastInsertRowid)
+const callId = Number(
+  core.db
+    .prepare(
+      "INSERT INTO calls (operator_id, direction, line, started_at, answered_at, ended_at, end_cause, campaign_id) VALUES (?, 'outbound', 'sip', ?, ?, ?, 'customer', 1)"
+    )
+    .run(op, at, at, at).lastInsertRowid
+)
 const recId = Number(
   core.db
-    .prepare("INSERT INTO recordings (call_id, operator_id, file, mime, state, started_at, ended_at, duration_ms, bytes, peaks) VALUES (?, ?, ?, 'audio/webm;codecs=opus', 'done', ?, ?, ?, ?, ?)")
+    .prepare(
+      "INSERT INTO recordings (call_id, operator_id, file, mime, state, started_at, ended_at, duration_ms, bytes, peaks) VALUES (?, ?, ?, 'audio/webm;codecs=opus', 'done', ?, ?, ?, ?, ?)"
+    )
     .run(callId, op, rel, at, at, Math.round(durationSec * 1000), statSync(webm).size, peaks).lastInsertRowid
 )
 const hub = await startHub({ core, port: 0, staticDir: join(here, '../out/renderer'), logger: quiet })
@@ -193,7 +257,9 @@ for (let i = 0; i < RUNS; i++) {
     return { baseMB, ms: Date.now() - t0 }
   })
   appRuns.push(r)
-  console.log(`app run ${i + 1}: ${r.ms} ms to the waveform, renderer ${r.memMB.toFixed(0)} MB (before opening ${r.baseMB.toFixed(0)} MB)`)
+  console.log(
+    `app run ${i + 1}: ${r.ms} ms to the waveform, renderer ${r.memMB.toFixed(0)} MB (before opening ${r.baseMB.toFixed(0)} MB)`
+  )
 }
 await hub.close()
 core.close()
@@ -219,5 +285,7 @@ const figures = {
   appRendererMB: +median(appRuns.map((r) => r.memMB)).toFixed(0),
   targets: { speedup: '>= 10', peaksMemMB: '< 150', peaksRendererMB: '< 150 (the whole page)' }
 }
-console.log(`peaks ${peaksOpenMs} ms vs decode ${decodeOpenMs} ms: ${figures.speedup}× faster; opening adds ${figures.peaksMemMB} MB vs ${figures.decodeMemMB} MB to the renderer (totals ${figures.peaksRendererMB} vs ${figures.decodeRendererMB} MB); the QA page ${figures.appOpenMs} ms`)
+console.log(
+  `peaks ${peaksOpenMs} ms vs decode ${decodeOpenMs} ms: ${figures.speedup}× faster; opening adds ${figures.peaksMemMB} MB vs ${figures.decodeMemMB} MB to the renderer (totals ${figures.peaksRendererMB} vs ${figures.decodeRendererMB} MB); the QA page ${figures.appOpenMs} ms`
+)
 console.log(JSON.stringify(figures))

@@ -21,7 +21,14 @@ declare global {
 window.openWithPeaks = async (audio, peaksUrl, durationSec) => {
   const t0 = performance.now()
   const base64 = await (await fetch(peaksUrl)).text()
-  const ws = WaveSurfer.create({ container: '#wave', height: 64, url: audio, peaks: lanesFromPeaks(base64), duration: durationSec, splitChannels: lanes })
+  const ws = WaveSurfer.create({
+    container: '#wave',
+    height: 64,
+    url: audio,
+    peaks: lanesFromPeaks(base64),
+    duration: durationSec,
+    splitChannels: lanes
+  })
   await drawn(ws)
   return performance.now() - t0
 }

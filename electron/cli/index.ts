@@ -21,7 +21,22 @@ declare const __APP_VERSION__: string
  */
 
 const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
-const COMMANDS = ['serve', 'tls ca', 'sip set', 'sip list', 'sip remove', 'sip test', 'users add', 'users list', 'users passwd', 'import', 'backup', 'restore', 'migrate', 'help']
+const COMMANDS = [
+  'serve',
+  'tls ca',
+  'sip set',
+  'sip list',
+  'sip remove',
+  'sip test',
+  'users add',
+  'users list',
+  'users passwd',
+  'import',
+  'backup',
+  'restore',
+  'migrate',
+  'help'
+]
 
 const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
 
@@ -55,7 +70,11 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
 
 class CliExit extends Error {}
 
-function fail(key: string, params?: Record<string, string | number>, code: 'INVALID_INPUT' | 'NOT_FOUND' = 'INVALID_INPUT'): never {
+function fail(
+  key: string,
+  params?: Record<string, string | number>,
+  code: 'INVALID_INPUT' | 'NOT_FOUND' = 'INVALID_INPUT'
+): never {
   throw new AppError(code, key, params)
 }
 
@@ -108,7 +127,10 @@ async function main(argv: string[]): Promise<number> {
       }
     })
   } catch (err) {
-    return report(argv.includes('--json'), new AppError('INVALID_INPUT', 'errors.badOption', { name: 'argv', value: (err as Error).message }))
+    return report(
+      argv.includes('--json'),
+      new AppError('INVALID_INPUT', 'errors.badOption', { name: 'argv', value: (err as Error).message })
+    )
   }
   const { values: opt, positionals: pos } = parsed
   const json = !!opt.json
@@ -131,7 +153,8 @@ async function main(argv: string[]): Promise<number> {
       case 'sip':
         return await sip(sub, rest, opt, json, openCore)
       case 'tls': {
-        if (sub !== 'ca') return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })
+        if (sub !== 'ca')
+          return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })
         const ca = await hubCa(dataDir)
         if (json) out({ pem: ca.pem, fingerprint: ca.fingerprint, notAfter: ca.notAfter.toISOString() })
         else process.stdout.write(`${ca.pem}SHA-256 ${ca.fingerprint}\n`)
@@ -142,11 +165,29 @@ async function main(argv: string[]): Promise<number> {
         try {
           const sys = core.connectSystem('cli', locale)
           if (sub === 'list') {
-            const users = unwrap<{ username: string; displayName: string; role: string; staffNo: string | null; districtCode: string | null; disabled: boolean }[]>(
-              await sys.invoke('users.list', { role: opt.role, includeDisabled: true })
-            )
+            const users = unwrap<
+              {
+                username: string
+                displayName: string
+                role: string
+                staffNo: string | null
+                districtCode: string | null
+                disabled: boolean
+              }[]
+            >(await sys.invoke('users.list', { role: opt.role, includeDisabled: true }))
             if (json) out({ users })
-            else for (const u of users) console.log([u.username, u.displayName, u.role, u.staffNo ?? '-', u.districtCode ?? '-', u.disabled ? 'disabled' : 'active'].join('\t'))
+            else
+              for (const u of users)
+                console.log(
+                  [
+                    u.username,
+                    u.displayName,
+                    u.role,
+                    u.staffNo ?? '-',
+                    u.districtCode ?? '-',
+                    u.disabled ? 'disabled' : 'active'
+                  ].join('\t')
+                )
             return 0
           }
           if (sub === 'add') {
@@ -164,13 +205,18 @@ async function main(argv: string[]): Promise<number> {
               })
             )
             if (json) out({ user, ...(generated ? { password: generated } : {}) })
-            else console.log(`${user.username} (${user.role}) #${user.id}${generated ? `  password: ${generated}` : ''}`)
+            else
+              console.log(`${user.username} (${user.role}) #${user.id}${generated ? `  password: ${generated}` : ''}`)
             return 0
           }
           if (sub === 'passwd') {
             const username = rest[0] ?? fail('errors.missingArgument', { name: 'USERNAME' })
-            const users = unwrap<{ id: number; username: string }[]>(await sys.invoke('users.list', { includeDisabled: true }))
-            const u = users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ?? fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
+            const users = unwrap<{ id: number; username: string }[]>(
+              await sys.invoke('users.list', { includeDisabled: true })
+            )
+            const u =
+              users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ??
+              fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
             const password = opt.password ?? generatePassword()
             unwrap(await sys.invoke('users.resetPassword', { id: u.id, password }))
             if (json) out({ username: u.username, ...(opt.password ? {} : { password }) })
@@ -207,7 +253,10 @@ async function main(argv: string[]): Promise<number> {
           process.stderr.write('\n')
           const out1 = { ...r, seconds: (Date.now() - started) / 1000 }
           if (json) out(out1)
-          else console.log(`batch #${r.batchId}: ${r.rows} rows, ${r.imported} imported, ${r.duplicatesInFile} duplicate in file, ${r.duplicatesInPool} already in pool, ${r.invalid} invalid, ${r.dnc} do-not-call`)
+          else
+            console.log(
+              `batch #${r.batchId}: ${r.rows} rows, ${r.imported} imported, ${r.duplicatesInFile} duplicate in file, ${r.duplicatesInPool} already in pool, ${r.invalid} invalid, ${r.dnc} do-not-call`
+            )
           return 0
         } finally {
           core.close()
@@ -215,7 +264,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'backup': {
         const file = resolve(sub ?? fail('errors.missingArgument', { name: 'FILE' }))
-        if (!existsSync(join(dataDir, DB_FILE_NAME))) fail('errors.fileNotFound', { file: join(dataDir, DB_FILE_NAME) }, 'NOT_FOUND')
+        if (!existsSync(join(dataDir, DB_FILE_NAME)))
+          fail('errors.fileNotFound', { file: join(dataDir, DB_FILE_NAME) }, 'NOT_FOUND')
         const core = await openCore({ demo: false })
         try {
           // FILE.db: the database alone; a folder: everything (database, sealing key, recordings), incrementally
@@ -226,10 +276,19 @@ async function main(argv: string[]): Promise<number> {
             return 0
           }
           const keepDays = opt['keep-days'] ? Number(opt['keep-days']) : undefined
-          if (keepDays !== undefined && !(Number.isInteger(keepDays) && keepDays > 0)) fail('errors.badOption', { name: '--keep-days', value: String(opt['keep-days']) })
-          const r = await core.backupAll(file, opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? null, 'cli', keepDays)
+          if (keepDays !== undefined && !(Number.isInteger(keepDays) && keepDays > 0))
+            fail('errors.badOption', { name: '--keep-days', value: String(opt['keep-days']) })
+          const r = await core.backupAll(
+            file,
+            opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
+            'cli',
+            keepDays
+          )
           if (json) out(r)
-          else console.log(`backup set ${r.set}: database ${r.database.bytes} bytes (schema ${r.database.schemaVersion}), ${r.recordings.copied} of ${r.recordings.files} recording files copied (${r.recordings.bytes} bytes), key sealed under the passphrase`)
+          else
+            console.log(
+              `backup set ${r.set}: database ${r.database.bytes} bytes (schema ${r.database.schemaVersion}), ${r.recordings.copied} of ${r.recordings.files} recording files copied (${r.recordings.bytes} bytes), key sealed under the passphrase`
+            )
           return 0
         } finally {
           core.close()
@@ -240,15 +299,22 @@ async function main(argv: string[]): Promise<number> {
         const owner = dataDirOwner(dataDir)
         if (owner) throw new AppError('CONFLICT', 'errors.dataDirInUse', { pid: owner })
         if (isBackupSet(file)) {
-          const passphrase = opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? fail('errors.backupPassphraseRequired')
+          const passphrase =
+            opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? fail('errors.backupPassphraseRequired')
           const r = fullRestore({ dataDir, set: file, passphrase, now: new Date() })
           if (json) out(r)
-          else console.log(`restored from ${file} (schema ${r.schemaVersion}): ${r.recordings.restored} recordings${r.recordings.missing.length ? `, ${r.recordings.missing.length} missing from the backup` : ''}; the sealing key ${r.key ? 'restored' : 'was not in the set'}`)
+          else
+            console.log(
+              `restored from ${file} (schema ${r.schemaVersion}): ${r.recordings.restored} recordings${r.recordings.missing.length ? `, ${r.recordings.missing.length} missing from the backup` : ''}; the sealing key ${r.key ? 'restored' : 'was not in the set'}`
+            )
           return r.recordings.missing.length ? 1 : 0
         }
         const r = restoreDatabase(join(dataDir, DB_FILE_NAME), file, new Date())
         if (json) out(r)
-        else console.log(`restored from ${r.restoredFrom} (schema ${r.schemaVersion}); previous database kept as ${r.previousKeptAs ?? '-'}`)
+        else
+          console.log(
+            `restored from ${r.restoredFrom} (schema ${r.schemaVersion}); previous database kept as ${r.previousKeptAs ?? '-'}`
+          )
         return 0
       }
       case 'migrate': {
@@ -274,7 +340,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(json: boolean, err: unknown): number {
-  const shape = err instanceof CliExit ? (err as CliExit & { shape: ReturnType<typeof toErrorShape> }).shape : toErrorShape(err, locale)
+  const shape =
+    err instanceof CliExit
+      ? (err as CliExit & { shape: ReturnType<typeof toErrorShape> }).shape
+      : toErrorShape(err, locale)
   if (!(err instanceof AppError) && !(err instanceof CliExit)) stderrLogger.error('command failed', err)
   if (json) process.stdout.write(JSON.stringify({ error: { code: shape.code, message: shape.message } }) + '\n')
   else process.stderr.write(`${shape.message}\n`)
@@ -289,7 +358,15 @@ function generatePassword(): string {
 async function sip(
   sub: string | undefined,
   rest: string[],
-  opt: { ws?: string; domain?: string; ext?: string; password?: string; prefix?: string; 'display-name'?: string; ice?: string },
+  opt: {
+    ws?: string
+    domain?: string
+    ext?: string
+    password?: string
+    prefix?: string
+    'display-name'?: string
+    ice?: string
+  },
   json: boolean,
   openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
 ): Promise<number> {
@@ -299,21 +376,39 @@ async function sip(
     const sys = core.connectSystem('cli', locale)
     const userOf = async (name: string | undefined) => {
       const username = name ?? fail('errors.missingArgument', { name: 'USERNAME' })
-      const users = unwrap<{ id: number; username: string; displayName: string }[]>(await sys.invoke('users.list', { includeDisabled: true }))
-      return users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ?? fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
+      const users = unwrap<{ id: number; username: string; displayName: string }[]>(
+        await sys.invoke('users.list', { includeDisabled: true })
+      )
+      return (
+        users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ??
+        fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
+      )
     }
-    type Line = { userId: number; username: string; wsUrl: string; domain: string; sipUser: string; displayName: string; outsidePrefix: string; iceServers: unknown[] }
+    type Line = {
+      userId: number
+      username: string
+      wsUrl: string
+      domain: string
+      sipUser: string
+      displayName: string
+      outsidePrefix: string
+      iceServers: unknown[]
+    }
     const lines = async () => unwrap<Line[]>(await sys.invoke('sip.accounts', {}))
     if (sub === 'list') {
       const all = await lines()
       if (json) out({ lines: all })
-      else for (const l of all) console.log([l.username, l.sipUser, l.domain, l.wsUrl, l.outsidePrefix || '-'].join('\t'))
+      else
+        for (const l of all) console.log([l.username, l.sipUser, l.domain, l.wsUrl, l.outsidePrefix || '-'].join('\t'))
       return 0
     }
     if (sub === 'set') {
       const u = await userOf(rest[0])
       const current = (await lines()).find((l) => l.userId === u.id)
-      let iceServers: unknown = current?.iceServers.map((x) => Object.fromEntries(Object.entries(x as object).filter(([k]) => k !== 'hasCredential'))) ?? []
+      let iceServers: unknown =
+        current?.iceServers.map((x) =>
+          Object.fromEntries(Object.entries(x as object).filter(([k]) => k !== 'hasCredential'))
+        ) ?? []
       if (opt.ice !== undefined) {
         try {
           iceServers = JSON.parse(opt.ice)
@@ -346,7 +441,9 @@ async function sip(
     }
     if (sub === 'test') {
       const u = await userOf(rest[0])
-      const r = unwrap<{ verdict: string; status: number | null; text: string }>(await sys.invoke('sip.testRegister', { userId: u.id }))
+      const r = unwrap<{ verdict: string; status: number | null; text: string }>(
+        await sys.invoke('sip.testRegister', { userId: u.id })
+      )
       if (json) out(r)
       else console.log(r.text)
       return r.verdict === 'registered' ? 0 : 1
@@ -360,9 +457,14 @@ async function sip(
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
 /** The hub's certificate: the centre's own (--tls-cert/--tls-key), or one its CA issues for the names asked for. */
-async function hubCredentials(dataDir: string, host: string, opt: { name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean }): Promise<HubCredentials | null> {
+async function hubCredentials(
+  dataDir: string,
+  host: string,
+  opt: { name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean }
+): Promise<HubCredentials | null> {
   const files = opt['tls-cert'] !== undefined || opt['tls-key'] !== undefined
-  if (files && (!opt['tls-cert'] || !opt['tls-key'])) fail('errors.missingArgument', { name: opt['tls-cert'] ? '--tls-key' : '--tls-cert' })
+  if (files && (!opt['tls-cert'] || !opt['tls-key']))
+    fail('errors.missingArgument', { name: opt['tls-cert'] ? '--tls-key' : '--tls-cert' })
   const wanted = opt.tls || files
   if (wanted && opt['insecure-http']) fail('errors.tlsConflict')
   // a seat on the LAN is not a secure context over http: plain HTTP there only when asked for
@@ -374,17 +476,32 @@ async function hubCredentials(dataDir: string, host: string, opt: { name?: strin
       fail('errors.tlsFiles', { reason: err instanceof Error ? err.message : String(err) })
     }
   }
-  const names = opt.name?.length ? opt.name : [...defaultNames(), ...(host !== '0.0.0.0' && host !== '::' && !defaultNames().includes(host) ? [host] : [])]
+  const names = opt.name?.length
+    ? opt.name
+    : [...defaultNames(), ...(host !== '0.0.0.0' && host !== '::' && !defaultNames().includes(host) ? [host] : [])]
   return ensureHubCertificate(dataDir, names)
 }
 
 async function serve(
   dataDir: string,
-  opt: { host?: string; port?: string; 'no-demo'?: boolean; demo?: boolean; static?: string; json?: boolean; name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean },
+  opt: {
+    host?: string
+    port?: string
+    'no-demo'?: boolean
+    demo?: boolean
+    static?: string
+    json?: boolean
+    name?: string[]
+    tls?: boolean
+    'tls-cert'?: string
+    'tls-key'?: string
+    'insecure-http'?: boolean
+  },
   openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
 ): Promise<number> {
   const port = opt.port === undefined ? 7300 : Number(opt.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('errors.badOption', { name: '--port', value: String(opt.port) })
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail('errors.badOption', { name: '--port', value: String(opt.port) })
   const host = opt.host ?? '127.0.0.1'
   const tls = await hubCredentials(dataDir, host, opt)
   const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
@@ -392,11 +509,25 @@ async function serve(
   // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
   // installation there asks for its first administrator instead.
   const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
-  const core = await openCore({ demo, demoLogins: demo, backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null, exclusive: true, recordingStaleMs: staleEnv > 0 ? staleEnv : undefined, clock: clockStart ? new ShiftedClock(clockStart) : undefined })
+  const core = await openCore({
+    demo,
+    demoLogins: demo,
+    backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
+    exclusive: true,
+    recordingStaleMs: staleEnv > 0 ? staleEnv : undefined,
+    clock: clockStart ? new ShiftedClock(clockStart) : undefined
+  })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {
-    hub = await startHub({ core, host, port, staticDir: existsSync(staticDir) ? staticDir : null, logger: stderrLogger, tls })
+    hub = await startHub({
+      core,
+      host,
+      port,
+      staticDir: existsSync(staticDir) ? staticDir : null,
+      logger: stderrLogger,
+      tls
+    })
   } catch (err) {
     core.close()
     throw err
@@ -422,10 +553,21 @@ async function serve(
     dataDir,
     pid: process.pid,
     demo: core.settings().demoMode,
-    tls: tls ? { names: tls.names, fingerprint: tls.fingerprint, spki: tls.spki, notAfter: tls.notAfter.toISOString(), ca: tls.ca ? 'hub' : 'centre' } : null
+    tls: tls
+      ? {
+          names: tls.names,
+          fingerprint: tls.fingerprint,
+          spki: tls.spki,
+          notAfter: tls.notAfter.toISOString(),
+          ca: tls.ca ? 'hub' : 'centre'
+        }
+      : null
   }
   if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
-  else process.stdout.write(`LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`)
+  else
+    process.stdout.write(
+      `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`
+    )
   const stop = async () => {
     if (renew) clearInterval(renew)
     await hub.close()

@@ -29,10 +29,7 @@ export interface AuthedContext extends CallContext {
   sessionId: number
 }
 
-export type Handler<M extends MethodName> = (
-  input: ParsedInput<M>,
-  ctx: CallContext
-) => Output<M> | Promise<Output<M>>
+export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: CallContext) => Output<M> | Promise<Output<M>>
 
 export type HandlerMap<K extends MethodName = MethodName> = { [M in K]: Handler<M> }
 

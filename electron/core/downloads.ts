@@ -22,7 +22,14 @@ export class DownloadStore {
   private offers = new Map<string, Offer>()
   constructor(private clock: Clock) {}
 
-  offer(o: { file: string; name: string; contentType?: string; ttlMs?: number; deleteAfter?: boolean; userId?: number | null }): string {
+  offer(o: {
+    file: string
+    name: string
+    contentType?: string
+    ttlMs?: number
+    deleteAfter?: boolean
+    userId?: number | null
+  }): string {
     this.sweep()
     const token = randomBytes(24).toString('base64url')
     this.offers.set(token, {

@@ -50,7 +50,16 @@ import type { Locale, Settings } from '../../shared/contract'
 export const DB_FILE_NAME = 'leadline.db'
 
 /** The calls that change what the wallboard shows. */
-const BOARD_METHODS = ['desk.setState', 'desk.dial', 'desk.outcome', 'calls.start', 'calls.end', 'dispatch.assign', 'dispatch.report', 'followUps.complete'] as const
+const BOARD_METHODS = [
+  'desk.setState',
+  'desk.dial',
+  'desk.outcome',
+  'calls.start',
+  'calls.end',
+  'dispatch.assign',
+  'dispatch.report',
+  'followUps.complete'
+] as const
 
 export interface CoreOptions {
   dataDir: string
@@ -204,7 +213,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Recordings a crash left open are closed as interrupted, with what reached the disk.
   await recordings.recoverInterrupted()
   const uploads = new UploadStore(opts.dataDir)
-  const jobs = new ImportJobs(deps, leads, dbFile, opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile, parseWorkerFile, opts.nativeBinding, () => settings.get().areaCode)
+  const jobs = new ImportJobs(
+    deps,
+    leads,
+    dbFile,
+    opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile,
+    parseWorkerFile,
+    opts.nativeBinding,
+    () => settings.get().areaCode
+  )
 
   if (migrated.from === 0) {
     seedDistricts(districts)
@@ -219,7 +236,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...auth.handlers(),
     ...createUsersHandlers(deps, users, sessions, districts),
     ...createSettingsHandlers(deps, settings),
-    ...createSystemHandlers(deps, { appVersion: opts.appVersion ?? '0.0.0-dev', host: opts.host ?? 'desktop', dbFile, demoLogins: opts.demoLogins ?? true }, users, sessions, settings),
+    ...createSystemHandlers(
+      deps,
+      {
+        appVersion: opts.appVersion ?? '0.0.0-dev',
+        host: opts.host ?? 'desktop',
+        dbFile,
+        demoLogins: opts.demoLogins ?? true
+      },
+      users,
+      sessions,
+      settings
+    ),
     ...createAuditHandlers(deps),
     ...createDistrictsHandlers(deps, districts),
     ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),
@@ -251,13 +279,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }
   const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
   // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
-  const recallTimer = opts.recallEveryMs === null ? null : setInterval(() => {
-    try {
-      pool.recall()
-    } catch (err) {
-      logger.error('recall failed', err)
-    }
-  }, opts.recallEveryMs ?? 3_600_000)
+  const recallTimer =
+    opts.recallEveryMs === null
+      ? null
+      : setInterval(() => {
+          try {
+            pool.recall()
+          } catch (err) {
+            logger.error('recall failed', err)
+          }
+        }, opts.recallEveryMs ?? 3_600_000)
   recallTimer?.unref()
   // Leases of desks that went silent end by themselves (each claim sweeps too).
   const leaseTimer = setInterval(() => {
@@ -269,21 +300,27 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }, 30_000)
   leaseTimer.unref()
   const staleMs = opts.recordingStaleMs ?? 30_000
-  const staleTimer = setInterval(() => {
-    recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
-  }, Math.max(1000, Math.min(10_000, staleMs / 3)))
+  const staleTimer = setInterval(
+    () => {
+      recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
+    },
+    Math.max(1000, Math.min(10_000, staleMs / 3))
+  )
   staleTimer.unref()
   // The day's success package goes by e-mail at the receive time (when the organisation asked for it).
   // The daily report at its time (19:30), then the day's success package with it at the package time (20:00).
-  const packageTimer = opts.recallEveryMs === null ? null : setInterval(() => {
-    reports
-      .tick()
-      .catch((err: unknown) => logger.error('daily report', err))
-      .then(() => dispatch.tick())
-      .catch((err: unknown) => logger.error('success package', err))
-      .then(() => backups.tick())
-      .catch((err: unknown) => logger.error('nightly backup', err))
-  }, 60_000)
+  const packageTimer =
+    opts.recallEveryMs === null
+      ? null
+      : setInterval(() => {
+          reports
+            .tick()
+            .catch((err: unknown) => logger.error('daily report', err))
+            .then(() => dispatch.tick())
+            .catch((err: unknown) => logger.error('success package', err))
+            .then(() => backups.tick())
+            .catch((err: unknown) => logger.error('nightly backup', err))
+        }, 60_000)
   packageTimer?.unref()
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
   let closed = false
@@ -320,7 +357,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settings: () => settings.get(),
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)
-      audit.write({ userId: null, username: null, action: 'system.backup', entity: 'database', details: { file, bytes: r.bytes }, source })
+      audit.write({
+        userId: null,
+        username: null,
+        action: 'system.backup',
+        entity: 'database',
+        details: { file, bytes: r.bytes },
+        source
+      })
       return r
     },
     backupAll: (dest, passphrase, source, keepDays) => backups.run(dest, passphrase, source, keepDays),

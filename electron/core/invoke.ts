@@ -60,7 +60,12 @@ export function createDispatcher(deps: {
 }) {
   const { handlers, auth, events, audit, logger } = deps
 
-  async function call(conn: ConnectionState, method: string, input: unknown, asSystem = false): Promise<Result<unknown>> {
+  async function call(
+    conn: ConnectionState,
+    method: string,
+    input: unknown,
+    asSystem = false
+  ): Promise<Result<unknown>> {
     const locale: Locale = conn.locale
     try {
       if (!isMethodName(method)) {
@@ -70,7 +75,10 @@ export function createDispatcher(deps: {
       const session = asSystem ? { user: SYSTEM_USER, sessionId: 0 } : auth.resolve(conn.token)
       if (spec.roles !== 'public' && !asSystem) {
         if (!session) {
-          throw new AppError('UNAUTHENTICATED', conn.token && auth.isExpired(conn.token) ? 'errors.sessionExpired' : undefined)
+          throw new AppError(
+            'UNAUTHENTICATED',
+            conn.token && auth.isExpired(conn.token) ? 'errors.sessionExpired' : undefined
+          )
         }
         if (!(spec.roles as readonly Role[]).includes(session.user.role)) {
           audit.write({
@@ -105,7 +113,12 @@ export function createDispatcher(deps: {
   }
 
   function connect(init: { source: string; locale?: Locale; token?: string | null }): CoreConnection {
-    const state: ConnectionState = { token: init.token ?? null, userId: null, locale: init.locale ?? 'zh-CN', source: init.source }
+    const state: ConnectionState = {
+      token: init.token ?? null,
+      userId: null,
+      locale: init.locale ?? 'zh-CN',
+      source: init.source
+    }
     return {
       state,
       invoke: (method, input) => call(state, method, input),

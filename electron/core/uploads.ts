@@ -38,7 +38,8 @@ export class UploadStore {
 
   chunk(id: string, offset: number, data: Buffer, userId: number): { received: number; complete: boolean } {
     const u = this.mine(id, userId)
-    if (offset !== u.received || offset + data.length > u.size) throw new AppError('CONFLICT', 'errors.uploadOutOfOrder')
+    if (offset !== u.received || offset + data.length > u.size)
+      throw new AppError('CONFLICT', 'errors.uploadOutOfOrder')
     const fd = openSync(u.file, 'r+')
     try {
       writeSync(fd, data, 0, data.length, offset)
@@ -52,7 +53,8 @@ export class UploadStore {
   /** A complete upload of this user: its file and name. */
   complete(id: string, userId: number): { file: string; name: string } {
     const u = this.mine(id, userId)
-    if (u.received !== u.size || statSync(u.file).size !== u.size) throw new AppError('CONFLICT', 'errors.uploadIncomplete')
+    if (u.received !== u.size || statSync(u.file).size !== u.size)
+      throw new AppError('CONFLICT', 'errors.uploadIncomplete')
     return { file: u.file, name: u.name }
   }
 

@@ -42,7 +42,9 @@ function electronSqliteBinding(): string | undefined {
 process.umask(0o077)
 
 // Must be said before the app is ready: recordings stream through this scheme (range requests).
-protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }
+])
 
 /**
  * On a desk, secrets at rest are sealed by the OS keychain (Electron's safeStorage) where it is
@@ -82,7 +84,9 @@ function createWindow(): void {
 }
 
 function setMenu(c: Core): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(c.settings().defaultLocale, process.platform === 'darwin', showAbout)))
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(c.settings().defaultLocale, process.platform === 'darwin', showAbout))
+  )
 }
 
 async function start(): Promise<void> {
@@ -120,7 +124,12 @@ async function start(): Promise<void> {
       return r.response === 0
     },
     (host, expected, got) =>
-      void dialog.showMessageBox({ type: 'warning', title: 'LeadLine', message: say('desktop.trust.changed', { host }), detail: say('desktop.trust.changedDetail', { expected, got, file: trustFile }) })
+      void dialog.showMessageBox({
+        type: 'warning',
+        title: 'LeadLine',
+        message: say('desktop.trust.changed', { host }),
+        detail: say('desktop.trust.changedDetail', { expected, got, file: trustFile })
+      })
   )
   registerIpc(
     ipcMain,
@@ -171,4 +180,3 @@ if (!app.requestSingleInstanceLock()) {
     app.exit(1)
   })
 }
-

@@ -1,6 +1,12 @@
 import { basename } from 'node:path'
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, localeSchema, type Result } from '../../shared/contract'
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
+  localeSchema,
+  type Result
+} from '../../shared/contract'
 import type { Core, CoreConnection } from '../core'
 import { AppError } from '../core/errors'
 
@@ -35,13 +41,16 @@ export function registerIpc(
     return conn
   }
 
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown, locale: unknown): Promise<Result<unknown>> => {
-    const conn = connectionFor(event.sender)
-    const parsedLocale = localeSchema.safeParse(locale)
-    if (parsedLocale.success) conn.state.locale = parsedLocale.data
-    if (!isTrustedSender(event)) return { ok: false, error: new AppError('FORBIDDEN').toShape(conn.state.locale) }
-    return conn.invoke(String(method), input)
-  })
+  ipcMain.handle(
+    IPC_INVOKE_CHANNEL,
+    async (event, method: unknown, input: unknown, locale: unknown): Promise<Result<unknown>> => {
+      const conn = connectionFor(event.sender)
+      const parsedLocale = localeSchema.safeParse(locale)
+      if (parsedLocale.success) conn.state.locale = parsedLocale.data
+      if (!isTrustedSender(event)) return { ok: false, error: new AppError('FORBIDDEN').toShape(conn.state.locale) }
+      return conn.invoke(String(method), input)
+    }
+  )
   // A folder for an export: core gets the path, the page only a single-use token for it.
   ipcMain.handle(IPC_PICK_FOLDER_CHANNEL, async (event) => {
     if (!isTrustedSender(event)) return null

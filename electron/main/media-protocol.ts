@@ -19,7 +19,8 @@ export async function serveMedia(core: Core, request: Request): Promise<Response
   if (!grant || size < 0) return new Response('not found', { status: 404 })
   const range = parseRange(request.headers.get('range'), size)
   const headers: Record<string, string> = { 'Content-Type': grant.contentType, 'Accept-Ranges': 'bytes' }
-  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } })
+  if (range === 'unsatisfiable')
+    return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } })
   const { start, end } = range ?? { start: 0, end: size - 1 }
   headers['Content-Length'] = String(end - start + 1)
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`

@@ -6,7 +6,18 @@ import { translate } from '../../shared/i18n'
 export function menuTemplate(locale: Locale, isMac: boolean, onAbout: () => void): MenuItemConstructorOptions[] {
   const t = (key: string) => translate(locale, `menu.${key}`)
   return [
-    ...(isMac ? [{ label: t('app'), submenu: [{ label: t('about'), click: onAbout }, { type: 'separator' as const }, { role: 'quit' as const, label: t('quit') }] }] : []),
+    ...(isMac
+      ? [
+          {
+            label: t('app'),
+            submenu: [
+              { label: t('about'), click: onAbout },
+              { type: 'separator' as const },
+              { role: 'quit' as const, label: t('quit') }
+            ]
+          }
+        ]
+      : []),
     {
       label: t('edit'),
       submenu: [
@@ -40,7 +51,10 @@ export function menuTemplate(locale: Locale, isMac: boolean, onAbout: () => void
     },
     {
       label: t('help'),
-      submenu: [{ label: t('about'), click: onAbout }, ...(isMac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const, label: t('quit') }])]
+      submenu: [
+        { label: t('about'), click: onAbout },
+        ...(isMac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const, label: t('quit') }])
+      ]
     }
   ]
 }

@@ -1,6 +1,12 @@
 /// <reference lib="dom" />
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, isEventName, isMethodName } from '../../shared/contract'
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
+  isEventName,
+  isMethodName
+} from '../../shared/contract'
 
 /**
  * The whole bridge between the page and the app: invoke a contract method, listen to a

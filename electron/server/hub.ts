@@ -77,7 +77,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }))
       return
     }
-    if (url.pathname.startsWith('/api/download/')) return download(url.pathname.slice('/api/download/'.length), req, res)
+    if (url.pathname.startsWith('/api/download/'))
+      return download(url.pathname.slice('/api/download/'.length), req, res)
     if (url.pathname.startsWith(HUB_MEDIA_PATH)) return media(url.pathname.slice(HUB_MEDIA_PATH.length), req, res)
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND' } }))
@@ -148,10 +149,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     plain = createServer((req, res) => {
       securityHeaders(res)
       const target = `https://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
-      res.writeHead(308, { Location: target, 'Content-Type': 'text/plain; charset=utf-8' }).end(`LeadLine hub: use ${target}\n`)
+      res
+        .writeHead(308, { Location: target, 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`LeadLine hub: use ${target}\n`)
     })
     plain.on('upgrade', (_req, socket) => {
-      socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThis hub speaks wss:// only\n')
+      socket.end(
+        'HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThis hub speaks wss:// only\n'
+      )
     })
     const sorter = createNetServer((socket: Socket) => {
       socket.once('data', (first: Buffer) => {
@@ -201,7 +206,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     if (!originAllowed(req)) return refuseUpgrade(socket, '403 Forbidden')
     const address = req.socket.remoteAddress ?? '?'
-    if (wss.clients.size >= (opts.maxConnections ?? 2000) || (perAddress.get(address) ?? 0) >= (opts.maxConnectionsPerAddress ?? 500)) return refuseUpgrade(socket, '503 Service Unavailable')
+    if (
+      wss.clients.size >= (opts.maxConnections ?? 2000) ||
+      (perAddress.get(address) ?? 0) >= (opts.maxConnectionsPerAddress ?? 500)
+    )
+      return refuseUpgrade(socket, '503 Service Unavailable')
     perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
     socket.once('close', () => {
       const n = (perAddress.get(address) ?? 1) - 1
@@ -224,9 +233,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     let budgetAt = Date.now()
     let refused = 0
     let refusedSince = Date.now()
-    const refuse = (id: number, code: 'INVALID_INPUT' | 'UNAVAILABLE', key: string) => send({ id, ok: false, error: { code, message: translate(conn.state.locale, key), key } })
+    const refuse = (id: number, code: 'INVALID_INPUT' | 'UNAVAILABLE', key: string) =>
+      send({ id, ok: false, error: { code, message: translate(conn.state.locale, key), key } })
     ws.on('message', async (data, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength
+      const size = Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : (data as Buffer | ArrayBuffer).byteLength
       // a socket that has not logged in gets no room for big frames
       if (conn.state.token === null && size > MAX_ANONYMOUS_FRAME) {
         ws.close(1009, 'frame too big before login')

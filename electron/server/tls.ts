@@ -50,7 +50,10 @@ function writeSecret(file: string, text: string): void {
 
 async function pkcs8Pem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key))
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
@@ -84,7 +87,8 @@ async function ensureCa(dir: string, now: Date): Promise<{ cert: x509.X509Certif
     const pem = readFileSync(certFile, 'utf8')
     const cert = new x509.X509Certificate(pem)
     // a CA near its end is replaced (seats then confirm the new one)
-    if (cert.notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY) return { cert, key: await importKey(readFileSync(keyFile, 'utf8')), pem }
+    if (cert.notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY)
+      return { cert, key: await importKey(readFileSync(keyFile, 'utf8')), pem }
   }
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -114,7 +118,11 @@ function sameNames(a: string[], b: string[]): boolean {
  * The hub's server certificate for `names` (host names and IP addresses), signed by the hub's own
  * CA; made again when missing, when the names change, or a month before it ends.
  */
-export async function ensureHubCertificate(dataDir: string, names: string[], now = new Date()): Promise<HubCredentials & { renewed: boolean }> {
+export async function ensureHubCertificate(
+  dataDir: string,
+  names: string[],
+  now = new Date()
+): Promise<HubCredentials & { renewed: boolean }> {
   if (!names.length) throw new Error('a certificate needs at least one name')
   const dir = tlsDir(dataDir)
   const ca = await ensureCa(dir, now)
@@ -144,7 +152,9 @@ export async function ensureHubCertificate(dataDir: string, names: string[], now
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(names.map((n) => (isIP(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n }))),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (isIP(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n }))
+      ),
       await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
     ]
@@ -157,8 +167,22 @@ export async function ensureHubCertificate(dataDir: string, names: string[], now
   return { ...credentials(key, pem, ca.pem, names, notAfter), renewed: true }
 }
 
-function credentials(key: string, serverPem: string, caPem: string | null, names: string[], notAfter: Date): HubCredentials {
-  return { key, cert: caPem ? serverPem + caPem : serverPem, ca: caPem, names, notAfter, fingerprint: fingerprintOf(serverPem), spki: spkiOf(serverPem) }
+function credentials(
+  key: string,
+  serverPem: string,
+  caPem: string | null,
+  names: string[],
+  notAfter: Date
+): HubCredentials {
+  return {
+    key,
+    cert: caPem ? serverPem + caPem : serverPem,
+    ca: caPem,
+    names,
+    notAfter,
+    fingerprint: fingerprintOf(serverPem),
+    spki: spkiOf(serverPem)
+  }
 }
 
 /** A certificate and key the centre brought (--tls-cert, --tls-key), checked to belong together. */
@@ -171,11 +195,22 @@ export function loadCredentials(certFile: string, keyFile: string): HubCredentia
     .split(/,\s*/)
     .map((s) => s.replace(/^(DNS|IP Address):/, ''))
     .filter(Boolean)
-  return { key, cert, ca: null, names, notAfter: new Date(x.validTo), fingerprint: x.fingerprint256, spki: spkiOf(cert) }
+  return {
+    key,
+    cert,
+    ca: null,
+    names,
+    notAfter: new Date(x.validTo),
+    fingerprint: x.fingerprint256,
+    spki: spkiOf(cert)
+  }
 }
 
 /** The hub CA's certificate and fingerprint, for seats to trust (`leadline tls ca`); made if there is none yet. */
-export async function hubCa(dataDir: string, now = new Date()): Promise<{ pem: string; fingerprint: string; notAfter: Date }> {
+export async function hubCa(
+  dataDir: string,
+  now = new Date()
+): Promise<{ pem: string; fingerprint: string; notAfter: Date }> {
   const ca = await ensureCa(tlsDir(dataDir), now)
   return { pem: ca.pem, fingerprint: fingerprintOf(ca.pem), notAfter: ca.cert.notAfter }
 }

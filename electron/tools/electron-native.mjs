@@ -16,7 +16,8 @@ const binary = join(target, 'better_sqlite3.node')
 const stampFile = join(target, 'stamp.json')
 const want = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch }
 
-if (existsSync(binary) && existsSync(stampFile) && JSON.stringify(readJson(stampFile)) === JSON.stringify(want)) process.exit(0)
+if (existsSync(binary) && existsSync(stampFile) && JSON.stringify(readJson(stampFile)) === JSON.stringify(want))
+  process.exit(0)
 
 console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once)…`)
 const stage = join(target, 'stage')
@@ -26,7 +27,10 @@ cpSync(join(root, 'node_modules/better-sqlite3'), join(stage, 'node_modules/bett
   recursive: true,
   filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`)
 })
-writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'leadline-native-stage', version: '0.0.0', dependencies: { 'better-sqlite3': sqliteVersion } }))
+writeFileSync(
+  join(stage, 'package.json'),
+  JSON.stringify({ name: 'leadline-native-stage', version: '0.0.0', dependencies: { 'better-sqlite3': sqliteVersion } })
+)
 // A nodedir meant for Node's headers (as CI sets) would build against the wrong ABI here.
 delete process.env.npm_config_nodedir
 delete process.env.NPM_CONFIG_NODEDIR

@@ -32,7 +32,10 @@ const queryClient = new QueryClient({
 function Localised({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation()
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1565c0', borderRadius: 4 } }}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1565c0', borderRadius: 4 } }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   )

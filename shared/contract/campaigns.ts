@@ -26,11 +26,19 @@ export const dispositionSchema = z.object({
   /** The operator books a callback time with it. */
   callback: z.boolean(),
   /** Not final: try the number again after this many minutes. */
-  retryMinutes: z.number().int().min(1).max(60 * 24 * 90).nullable(),
+  retryMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 90)
+    .nullable(),
   /** Put the number on the do-not-call list for this many days (0: for good; null: no). */
   dncDays: z.number().int().min(0).max(3650).nullable(),
   /** The key that picks it on the desk (0–9). */
-  hotkey: z.string().regex(/^[0-9]$/).nullable()
+  hotkey: z
+    .string()
+    .regex(/^[0-9]$/)
+    .nullable()
 })
 export type Disposition = z.infer<typeof dispositionSchema>
 
@@ -89,10 +97,14 @@ export const scriptStepSchema = z.object({
 export const scriptBodySchema = z
   .object({
     steps: z.array(scriptStepSchema).min(1).max(60),
-    objections: z.array(z.object({ objection: z.string().trim().min(1).max(100), answer: z.string().max(2000) })).max(60)
+    objections: z
+      .array(z.object({ objection: z.string().trim().min(1).max(100), answer: z.string().max(2000) }))
+      .max(60)
   })
   .refine((b) => new Set(b.steps.map((s) => s.id)).size === b.steps.length, { message: 'step ids must be unique' })
-  .refine((b) => b.steps.every((s) => s.branches.every((br) => b.steps.some((t) => t.id === br.to))), { message: 'a branch leads to a step that does not exist' })
+  .refine((b) => b.steps.every((s) => s.branches.every((br) => b.steps.some((t) => t.id === br.to))), {
+    message: 'a branch leads to a step that does not exist'
+  })
 export type ScriptBody = z.infer<typeof scriptBodySchema>
 export const scriptSchema = z.object({
   id: idSchema,
@@ -121,7 +133,12 @@ export const campaignsMethods = defineMethods({
   'campaigns.update': {
     summary: 'Change a campaign’s name, state or dialing settings (calling windows, outcomes, dial mode …).',
     input: z
-      .object({ id: idSchema, name: z.string().trim().min(1).max(64).optional(), active: z.boolean().optional(), settings: campaignSettingsSchema.partial().strict().optional() })
+      .object({
+        id: idSchema,
+        name: z.string().trim().min(1).max(64).optional(),
+        active: z.boolean().optional(),
+        settings: campaignSettingsSchema.partial().strict().optional()
+      })
       .strict(),
     output: campaignSchema,
     roles: MANAGERS

@@ -26,11 +26,31 @@ export const customerCardSchema = z.object({
     })
     .strict(),
   life: z
-    .object({ career: opt(500), finances: opt(500), hobbies: opt(500), social: opt(500), personality: opt(500), health: opt(500) })
+    .object({
+      career: opt(500),
+      finances: opt(500),
+      hobbies: opt(500),
+      social: opt(500),
+      personality: opt(500),
+      health: opt(500)
+    })
     .strict(),
-  family: z.array(z.object({ relation: text(16), name: opt(32), birthDate: opt(10), occupation: opt(64) }).strict()).max(20),
+  family: z
+    .array(z.object({ relation: text(16), name: opt(32), birthDate: opt(10), occupation: opt(64) }).strict())
+    .max(20),
   insurance: z
-    .array(z.object({ insurer: text(64), product: opt(64), startDate: opt(10), term: opt(32), sumInsured: opt(32), annualPremium: opt(32) }).strict())
+    .array(
+      z
+        .object({
+          insurer: text(64),
+          product: opt(64),
+          startDate: opt(10),
+          term: opt(32),
+          sumInsured: opt(32),
+          annualPremium: opt(32)
+        })
+        .strict()
+    )
     .max(30)
 })
 export type CustomerCard = z.infer<typeof customerCardSchema>
@@ -76,7 +96,20 @@ export const queueSourceSchema = z.enum(['callback', 'batch', 'pool'])
 
 /** Why a lead cannot be dialed now, and from when it can (null: not again). */
 export const blockSchema = z.object({
-  code: z.enum(['holiday', 'legalHours', 'outsideWindow', 'noWindows', 'dnc', 'maxAttempts', 'retryLater', 'cap24h', 'cap5min', 'leased', 'final', 'inactive']),
+  code: z.enum([
+    'holiday',
+    'legalHours',
+    'outsideWindow',
+    'noWindows',
+    'dnc',
+    'maxAttempts',
+    'retryLater',
+    'cap24h',
+    'cap5min',
+    'leased',
+    'final',
+    'inactive'
+  ]),
   text: z.string(),
   until: isoTime.nullable()
 })
@@ -107,7 +140,8 @@ export const outcomeInputSchema = z
 
 export const deskMethods = defineMethods({
   'desk.next': {
-    summary: 'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it.',
+    summary:
+      'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it.',
     input: z.object({}).strict(),
     output: z.union([
       z.object({
@@ -124,17 +158,32 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.unfinished': {
-    summary: 'My last call of a lead that still owes its outcome (the page was reloaded, the browser crashed, another browser): the desk opens on its wrap-up.',
+    summary:
+      'My last call of a lead that still owes its outcome (the page was reloaded, the browser crashed, another browser): the desk opens on its wrap-up.',
     input: z.object({}).strict(),
     output: z
-      .object({ lead: deskLeadSchema, source: queueSourceSchema, callbackId: idSchema.nullable(), callId: idSchema, endedAt: isoTime.nullable(), wrapUpSec: z.number().int() })
+      .object({
+        lead: deskLeadSchema,
+        source: queueSourceSchema,
+        callbackId: idSchema.nullable(),
+        callId: idSchema,
+        endedAt: isoTime.nullable(),
+        wrapUpSec: z.number().int()
+      })
       .nullable(),
     roles: ['operator']
   },
   'desk.dial': {
-    summary: 'Dial the lead I hold: checked again against the calling rules, counted against the number’s caps, and a call started. The full number goes only to the softphone.',
+    summary:
+      'Dial the lead I hold: checked again against the calling rules, counted against the number’s caps, and a call started. The full number goes only to the softphone.',
     input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
-    output: z.object({ callId: idSchema, number: z.string(), recordingNotice: z.boolean(), scriptId: idSchema.nullable(), leaseUntil: isoTime }),
+    output: z.object({
+      callId: idSchema,
+      number: z.string(),
+      recordingNotice: z.boolean(),
+      scriptId: idSchema.nullable(),
+      leaseUntil: isoTime
+    }),
     roles: ['operator']
   },
   'desk.renew': {
@@ -150,7 +199,8 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.outcome': {
-    summary: 'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
+    summary:
+      'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
     input: outcomeInputSchema,
     output: z.object({ outcomeId: idSchema, leadStatus: z.string(), duplicate: z.boolean() }),
     roles: ['operator']
@@ -168,13 +218,18 @@ export const deskMethods = defineMethods({
     roles: ['operator', 'qa', ...MANAGERS]
   },
   'desk.saveCard': {
-    summary: 'Edit the customer card during or after the call; an ID number is checked and fills birth date and gender.',
+    summary:
+      'Edit the customer card during or after the call; an ID number is checked and fills birth date and gender.',
     input: z
       .object({
         leadId: idSchema,
         name: text(64).optional(),
         gender: z.enum(['M', 'F']).nullable().optional(),
-        birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+        birthDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .nullable()
+          .optional(),
         idNo: z.string().trim().max(18).optional(),
         address: text(200).optional(),
         employer: text(100).optional(),
@@ -207,25 +262,60 @@ export const deskMethods = defineMethods({
   'desk.today': {
     summary: 'My figures for today: calls, connected, talk time, successes against the target.',
     input: z.object({}).strict(),
-    output: z.object({ calls: z.number().int(), connected: z.number().int(), talkSec: z.number().int(), successes: z.number().int(), target: z.number().int(), callbacksDue: z.number().int() }),
+    output: z.object({
+      calls: z.number().int(),
+      connected: z.number().int(),
+      talkSec: z.number().int(),
+      successes: z.number().int(),
+      target: z.number().int(),
+      callbacksDue: z.number().int()
+    }),
     roles: ['operator']
   },
   'desk.callbacks': {
     summary: 'My pending callbacks (and open ones of my campaigns), soonest first.',
     input: z.object({}).strict(),
-    output: z.array(z.object({ id: idSchema, leadId: idSchema, name: z.string().nullable(), phone: z.string(), dueAt: isoTime, open: z.boolean(), note: z.string().nullable(), overdue: z.boolean() })),
+    output: z.array(
+      z.object({
+        id: idSchema,
+        leadId: idSchema,
+        name: z.string().nullable(),
+        phone: z.string(),
+        dueAt: isoTime,
+        open: z.boolean(),
+        note: z.string().nullable(),
+        overdue: z.boolean()
+      })
+    ),
     roles: ['operator']
   },
   'desk.missedCallbacks': {
     summary: 'Callbacks past due and not made, for the supervisor.',
     input: z.object({ olderThanMinutes: z.number().int().min(0).max(10_080).default(15) }).strict(),
-    output: z.array(z.object({ id: idSchema, leadId: idSchema, name: z.string().nullable(), phone: z.string(), dueAt: isoTime, operator: z.string().nullable() })),
+    output: z.array(
+      z.object({
+        id: idSchema,
+        leadId: idSchema,
+        name: z.string().nullable(),
+        phone: z.string(),
+        dueAt: isoTime,
+        operator: z.string().nullable()
+      })
+    ),
     roles: MANAGERS
   },
   'desk.board': {
     summary: 'Every operator’s agent state now and since when, for the supervisor.',
     input: z.object({}).strict(),
-    output: z.array(z.object({ operatorId: idSchema, name: z.string(), state: agentStateSchema, reason: z.string().nullable(), since: isoTime.nullable() })),
+    output: z.array(
+      z.object({
+        operatorId: idSchema,
+        name: z.string(),
+        state: agentStateSchema,
+        reason: z.string().nullable(),
+        since: isoTime.nullable()
+      })
+    ),
     roles: MANAGERS
   }
 })

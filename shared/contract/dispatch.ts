@@ -96,7 +96,15 @@ export const visitSchema = z.object({
 })
 export type Visit = z.infer<typeof visitSchema>
 
-export const SEVEN_POINTS = ['identity', 'bought', 'readDocuments', 'coverage', 'surrender', 'coolingOff', 'payment'] as const
+export const SEVEN_POINTS = [
+  'identity',
+  'bought',
+  'readDocuments',
+  'coverage',
+  'surrender',
+  'coolingOff',
+  'payment'
+] as const
 export const COMPLAINT_CATEGORIES = ['late', 'attitude', 'competence', 'misSold', 'other'] as const
 export const followUpSchema = z.object({
   id: idSchema,
@@ -136,7 +144,9 @@ const range = z.object({ from: isoTime, to: isoTime }).strict()
 export const dispatchMethods = defineMethods({
   'dispatch.list': {
     summary: 'Dispatches: a leader sees their district’s (or direction group’s), supervisors all; late ones flagged.',
-    input: z.object({ state: z.enum(DISPATCH_STATES).optional(), limit: z.number().int().min(1).max(1000).default(300) }).strict(),
+    input: z
+      .object({ state: z.enum(DISPATCH_STATES).optional(), limit: z.number().int().min(1).max(1000).default(300) })
+      .strict(),
     output: z.array(dispatchSchema),
     roles: ['leader', 'supervisor', 'admin']
   },
@@ -147,13 +157,25 @@ export const dispatchMethods = defineMethods({
     roles: ['leader', 'supervisor', 'admin']
   },
   'dispatch.team': {
-    summary: 'The field agents of my team (a leader) or of every team (supervisors), with their open, visited and signed visits.',
+    summary:
+      'The field agents of my team (a leader) or of every team (supervisors), with their open, visited and signed visits.',
     input: z.object({}).strict(),
-    output: z.array(z.object({ id: idSchema, name: z.string(), district: z.string().nullable(), open: z.number().int(), late: z.number().int(), visited: z.number().int(), signed: z.number().int() })),
+    output: z.array(
+      z.object({
+        id: idSchema,
+        name: z.string(),
+        district: z.string().nullable(),
+        open: z.number().int(),
+        late: z.number().int(),
+        visited: z.number().int(),
+        signed: z.number().int()
+      })
+    ),
     roles: ['leader', 'supervisor', 'admin']
   },
   'dispatch.assign': {
-    summary: 'Assign (or reassign) a dispatch to a field agent of its own district; an agent of another district is refused, whoever asks.',
+    summary:
+      'Assign (or reassign) a dispatch to a field agent of its own district; an agent of another district is refused, whoever asks.',
     input: z.object({ dispatchId: idSchema, agentId: idSchema, note: z.string().trim().max(200).optional() }).strict(),
     output: dispatchSchema,
     roles: ['leader', 'supervisor', 'admin']
@@ -165,7 +187,8 @@ export const dispatchMethods = defineMethods({
     roles: ['field_agent']
   },
   'dispatch.report': {
-    summary: 'Report a visit: visited, policy signed (with the policy), not interested, customer absent, or rescheduled (with the new time).',
+    summary:
+      'Report a visit: visited, policy signed (with the policy), not interested, customer absent, or rescheduled (with the new time).',
     input: z
       .object({
         dispatchId: idSchema,
@@ -179,7 +202,8 @@ export const dispatchMethods = defineMethods({
     roles: ['field_agent']
   },
   'dispatch.board': {
-    summary: 'The chain from success to follow-up over a period: counts at each step, per district and agent, and what is late.',
+    summary:
+      'The chain from success to follow-up over a period: counts at each step, per district and agent, and what is late.',
     input: range,
     output: z.object({
       chain: z.object({
@@ -191,9 +215,26 @@ export const dispatchMethods = defineMethods({
         signed: z.number().int(),
         followedUp: z.number().int()
       }),
-      districts: z.array(z.object({ district: z.string(), dispatched: z.number().int(), assigned: z.number().int(), visited: z.number().int(), signed: z.number().int(), hoursToVisit: z.number().nullable() })),
+      districts: z.array(
+        z.object({
+          district: z.string(),
+          dispatched: z.number().int(),
+          assigned: z.number().int(),
+          visited: z.number().int(),
+          signed: z.number().int(),
+          hoursToVisit: z.number().nullable()
+        })
+      ),
       agents: z.array(
-        z.object({ agent: z.string(), district: z.string(), assigned: z.number().int(), visited: z.number().int(), signed: z.number().int(), satisfied: z.number().int(), complaints: z.number().int() })
+        z.object({
+          agent: z.string(),
+          district: z.string(),
+          assigned: z.number().int(),
+          visited: z.number().int(),
+          signed: z.number().int(),
+          satisfied: z.number().int(),
+          complaints: z.number().int()
+        })
       ),
       late: z.object({ assign: z.number().int(), confirm: z.number().int(), followUps: z.number().int() })
     }),
@@ -225,18 +266,22 @@ export const dispatchMethods = defineMethods({
   },
   'followUps.list': {
     summary: 'Follow-up calls (回访): open ones by due time (overdue flagged), or done ones of a period.',
-    input: z.object({ state: z.enum(['open', 'done']).default('open'), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    input: z
+      .object({ state: z.enum(['open', 'done']).default('open'), limit: z.number().int().min(1).max(500).default(200) })
+      .strict(),
     output: z.array(followUpSchema),
     roles: ['operator', 'supervisor', 'admin']
   },
   'followUps.dial': {
-    summary: 'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
+    summary:
+      'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
     input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
     output: z.object({ callId: idSchema, number: z.string(), recordingNotice: z.boolean() }),
     roles: ['operator']
   },
   'followUps.complete': {
-    summary: 'The follow-up’s result: satisfied, a complaint with its category, or unreachable; the seven-point check for a cooling-off follow-up, each point answered.',
+    summary:
+      'The follow-up’s result: satisfied, a complaint with its category, or unreachable; the seven-point check for a cooling-off follow-up, each point answered.',
     input: z
       .object({
         followUpId: idSchema,
@@ -253,7 +298,16 @@ export const dispatchMethods = defineMethods({
   'followUps.report': {
     summary: 'Follow-up results per agent and district over a period, complaints by category.',
     input: range,
-    output: z.array(z.object({ agent: z.string(), district: z.string(), done: z.number().int(), satisfied: z.number().int(), complaints: z.record(z.string(), z.number().int()), unreachable: z.number().int() })),
+    output: z.array(
+      z.object({
+        agent: z.string(),
+        district: z.string(),
+        done: z.number().int(),
+        satisfied: z.number().int(),
+        complaints: z.record(z.string(), z.number().int()),
+        unreachable: z.number().int()
+      })
+    ),
     roles: MANAGERS
   }
 })

@@ -30,7 +30,12 @@ export const events = defineEvents({
     audience: 'user'
   },
   'leads.importFinished': {
-    payload: z.object({ userId: idSchema, jobId: z.string(), state: z.enum(['done', 'failed', 'cancelled']), batchId: idSchema.nullable() }),
+    payload: z.object({
+      userId: idSchema,
+      jobId: z.string(),
+      state: z.enum(['done', 'failed', 'cancelled']),
+      batchId: idSchema.nullable()
+    }),
     roles: MANAGERS,
     audience: 'user'
   },

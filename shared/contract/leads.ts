@@ -4,7 +4,18 @@ import { ALL_ROLES, MANAGERS } from './roles'
 import { idSchema, isoTime, okOutput } from './common'
 import { LEAD_FIELDS } from '../domain/lead-columns'
 
-export const LEAD_STATUSES = ['new', 'allocated', 'in_queue', 'in_call', 'callback', 'accepted', 'refused', 'invalid_number', 'dnc', 'exhausted'] as const
+export const LEAD_STATUSES = [
+  'new',
+  'allocated',
+  'in_queue',
+  'in_call',
+  'callback',
+  'accepted',
+  'refused',
+  'invalid_number',
+  'dnc',
+  'exhausted'
+] as const
 export const leadStatusSchema = z.enum(LEAD_STATUSES)
 export const leadFieldSchema = z.enum(LEAD_FIELDS)
 const encodingSchema = z.enum(['utf-8', 'gb18030', 'gbk', 'utf-16le'])
@@ -83,7 +94,10 @@ export const leadFilterSchema = z
     q: z.string().max(64).optional(),
     status: z.array(leadStatusSchema).max(10).optional(),
     batchId: idSchema.optional(),
-    districtCode: z.string().regex(/^\d{6}$/).optional(),
+    districtCode: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
     ownerId: idSchema.nullable().optional(),
     minAttempts: z.number().int().min(0).optional(),
     maxAttempts: z.number().int().min(0).optional(),
@@ -95,7 +109,16 @@ export const leadFilterSchema = z
 export const leadsMethods = defineMethods({
   'uploads.begin': {
     summary: 'Start sending a file (a lead list) in chunks.',
-    input: z.object({ name: z.string().min(1).max(255), size: z.number().int().min(1).max(512 * 1024 * 1024) }).strict(),
+    input: z
+      .object({
+        name: z.string().min(1).max(255),
+        size: z
+          .number()
+          .int()
+          .min(1)
+          .max(512 * 1024 * 1024)
+      })
+      .strict(),
     output: z.object({ uploadId: z.string(), chunkSize: z.number().int() }),
     roles: MANAGERS
   },
@@ -107,7 +130,14 @@ export const leadsMethods = defineMethods({
   },
   'leads.previewImport': {
     summary: 'Read an uploaded list: encoding, sheets, headers, the first rows and a column mapping.',
-    input: z.object({ uploadId, encoding: encodingSchema.optional(), sheet: z.string().max(64).optional(), source: z.string().max(64).optional() }).strict(),
+    input: z
+      .object({
+        uploadId,
+        encoding: encodingSchema.optional(),
+        sheet: z.string().max(64).optional(),
+        source: z.string().max(64).optional()
+      })
+      .strict(),
     output: importPreviewSchema,
     roles: MANAGERS
   },
@@ -159,7 +189,9 @@ export const leadsMethods = defineMethods({
   },
   'leads.search': {
     summary: 'Search the pool as people type, with filters; newest first, paged by beforeId.',
-    input: leadFilterSchema.extend({ beforeId: idSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    input: leadFilterSchema
+      .extend({ beforeId: idSchema.optional(), limit: z.number().int().min(1).max(500).default(100) })
+      .strict(),
     output: z.object({ rows: z.array(leadSummarySchema), nextBeforeId: idSchema.nullable() }),
     roles: ['supervisor', 'admin', 'operator']
   },
@@ -173,7 +205,14 @@ export const leadsMethods = defineMethods({
       note: z.string().nullable(),
       extra: z.record(z.string(), z.string()),
       batches: z.array(z.object({ id: idSchema, fileName: z.string(), source: z.string(), createdAt: isoTime })),
-      history: z.array(z.object({ at: isoTime, kind: z.string(), user: z.string().nullable(), details: z.record(z.string(), z.unknown()).nullable() }))
+      history: z.array(
+        z.object({
+          at: isoTime,
+          kind: z.string(),
+          user: z.string().nullable(),
+          details: z.record(z.string(), z.unknown()).nullable()
+        })
+      )
     }),
     roles: ['supervisor', 'admin', 'operator']
   },
@@ -181,20 +220,39 @@ export const leadsMethods = defineMethods({
     summary: 'The do-not-call list.',
     input: z.object({ q: phoneQuery.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(
-      z.object({ phone: z.string(), reason: z.string(), source: z.string(), addedAt: isoTime, expiresAt: isoTime.nullable(), addedBy: z.string().nullable() })
+      z.object({
+        phone: z.string(),
+        reason: z.string(),
+        source: z.string(),
+        addedAt: isoTime,
+        expiresAt: isoTime.nullable(),
+        addedBy: z.string().nullable()
+      })
     ),
     roles: MANAGERS
   },
   'dnc.add': {
     summary: 'Put a number on the do-not-call list, for a time or for good.',
-    input: z.object({ phone: phoneQuery, reason: z.string().trim().min(1).max(200), months: z.number().int().min(1).max(120).nullable() }).strict(),
+    input: z
+      .object({
+        phone: phoneQuery,
+        reason: z.string().trim().min(1).max(200),
+        months: z.number().int().min(1).max(120).nullable()
+      })
+      .strict(),
     output: z.object({ phone: z.string(), expiresAt: isoTime.nullable() }),
     roles: MANAGERS
   },
   'dnc.import': {
     summary: 'Put every number of an uploaded list on the do-not-call list (all or nothing).',
     input: z
-      .object({ uploadId, reason: z.string().trim().min(1).max(200), months: z.number().int().min(1).max(120).nullable(), encoding: encodingSchema.optional(), sheet: z.string().max(64).optional() })
+      .object({
+        uploadId,
+        reason: z.string().trim().min(1).max(200),
+        months: z.number().int().min(1).max(120).nullable(),
+        encoding: encodingSchema.optional(),
+        sheet: z.string().max(64).optional()
+      })
       .strict(),
     output: z.object({ rows: z.number().int(), added: z.number().int(), invalid: z.number().int() }),
     roles: MANAGERS

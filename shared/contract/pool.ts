@@ -92,7 +92,14 @@ export const poolMethods = defineMethods({
   'pool.myWarnings': {
     summary: 'My leads that go back to the public pool soon, and when.',
     input: z.object({}).strict(),
-    output: z.array(z.object({ leadId: idSchema, name: z.string().nullable(), recallAt: isoTime, reason: z.enum(['noFollowUp', 'noProgress']) })),
+    output: z.array(
+      z.object({
+        leadId: idSchema,
+        name: z.string().nullable(),
+        recallAt: isoTime,
+        reason: z.enum(['noFollowUp', 'noProgress'])
+      })
+    ),
     roles: ['operator']
   },
   'pool.recallNow': {
@@ -103,7 +110,9 @@ export const poolMethods = defineMethods({
   },
   'pool.handover': {
     summary: 'Hand all leads of an operator who leaves or moves to another operator, or back to the pool, in one step.',
-    input: z.object({ fromUserId: idSchema, toUserId: idSchema.nullable(), reason: z.string().trim().min(1).max(200) }).strict(),
+    input: z
+      .object({ fromUserId: idSchema, toUserId: idSchema.nullable(), reason: z.string().trim().min(1).max(200) })
+      .strict(),
     output: z.object({ leads: z.number().int(), allocations: z.number().int() }),
     roles: MANAGERS
   }

@@ -8,8 +8,20 @@ import { callMetricsSchema, recordingSchema } from './recordings'
 export const QA_ROLES = ['qa', 'supervisor', 'admin'] as const
 
 /** The metrics a review-queue rule can test. */
-export const RULE_METRICS = ['talkOverShare', 'silenceShare', 'longestSilenceMs', 'longestMonologueMs', 'operatorTalkShare', 'customerTalkShare', 'firstCustomerWordMs'] as const
-export const qaRuleSchema = z.object({ metric: z.enum(RULE_METRICS), op: z.enum(['gt', 'lt']), value: z.number().min(0) })
+export const RULE_METRICS = [
+  'talkOverShare',
+  'silenceShare',
+  'longestSilenceMs',
+  'longestMonologueMs',
+  'operatorTalkShare',
+  'customerTalkShare',
+  'firstCustomerWordMs'
+] as const
+export const qaRuleSchema = z.object({
+  metric: z.enum(RULE_METRICS),
+  op: z.enum(['gt', 'lt']),
+  value: z.number().min(0)
+})
 export type QaRule = z.infer<typeof qaRuleSchema>
 
 /** A campaign's QA settings (part of its settings). */
@@ -48,7 +60,13 @@ export const scorecardBodySchema = z
   })
   .refine((b) => new Set(b.items.map((i) => i.id)).size === b.items.length, { message: 'item ids must be unique' })
 export type ScorecardBody = z.infer<typeof scorecardBodySchema>
-export const scorecardSchema = z.object({ id: idSchema, campaignId: idSchema, version: z.number().int(), body: scorecardBodySchema, createdAt: isoTime })
+export const scorecardSchema = z.object({
+  id: idSchema,
+  campaignId: idSchema,
+  version: z.number().int(),
+  body: scorecardBodySchema,
+  createdAt: isoTime
+})
 export type Scorecard = z.infer<typeof scorecardSchema>
 
 export const VERDICTS = ['pass', 'fail', 'fix'] as const
@@ -63,7 +81,13 @@ export const itemScoreSchema = z.object({
   failed: z.boolean(),
   note: z.string().trim().max(500).optional()
 })
-export const reviewEventSchema = z.object({ at: isoTime, user: z.string(), action: z.string(), verdict: verdictSchema.nullable(), note: z.string().nullable() })
+export const reviewEventSchema = z.object({
+  at: isoTime,
+  user: z.string(),
+  action: z.string(),
+  verdict: verdictSchema.nullable(),
+  note: z.string().nullable()
+})
 export const reviewSchema = z.object({
   id: idSchema,
   callId: idSchema,
@@ -124,7 +148,14 @@ export const libraryRowSchema = z.object({
 })
 export type LibraryRow = z.infer<typeof libraryRowSchema>
 
-export const LIBRARY_SORTS = ['startedAt', 'durationMs', 'talkOverShare', 'silenceShare', 'longestMonologueMs', 'operatorTalkShare'] as const
+export const LIBRARY_SORTS = [
+  'startedAt',
+  'durationMs',
+  'talkOverShare',
+  'silenceShare',
+  'longestMonologueMs',
+  'operatorTalkShare'
+] as const
 export const libraryFilterSchema = z
   .object({
     from: isoTime.optional(),
@@ -132,7 +163,10 @@ export const libraryFilterSchema = z
     operatorId: idSchema.optional(),
     campaignId: idSchema.optional(),
     disposition: z.string().max(32).optional(),
-    districtCode: z.string().regex(/^\d{6}$/).optional(),
+    districtCode: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
     qaState: qaStateSchema.optional(),
     minDurationSec: z.number().int().min(0).optional(),
     maxDurationSec: z.number().int().min(0).optional(),
@@ -148,7 +182,8 @@ const step = z.object({ stepId: z.string(), title: z.string(), mandatory: z.bool
 
 export const qaMethods = defineMethods({
   'qa.library': {
-    summary: 'Recordings found by date, operator, campaign, outcome, district, QA state, duration, or any part of the phone number or name; sorted, a page at a time.',
+    summary:
+      'Recordings found by date, operator, campaign, outcome, district, QA state, duration, or any part of the phone number or name; sorted, a page at a time.',
     input: z
       .object({
         filter: libraryFilterSchema.default({}),
@@ -165,12 +200,19 @@ export const qaMethods = defineMethods({
     summary: 'The review queue: open entries, successes waiting at the gate first, with who holds each claim.',
     input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
     output: z.array(
-      libraryRowSchema.extend({ addedAt: isoTime, claimedBy: z.string().nullable(), claimedUntil: isoTime.nullable(), mine: z.boolean(), gate: z.boolean() })
+      libraryRowSchema.extend({
+        addedAt: isoTime,
+        claimedBy: z.string().nullable(),
+        claimedUntil: isoTime.nullable(),
+        mine: z.boolean(),
+        gate: z.boolean()
+      })
     ),
     roles: QA_ROLES
   },
   'qa.claim': {
-    summary: 'Claim a call to review (the given one, or the next open one) for 30 minutes; a claim held by another reviewer is refused.',
+    summary:
+      'Claim a call to review (the given one, or the next open one) for 30 minutes; a claim held by another reviewer is refused.',
     input: z.object({ callId: idSchema.optional() }).strict(),
     output: z.object({ callId: idSchema, recordingId: idSchema, claimedUntil: isoTime }).nullable(),
     roles: ['qa']
@@ -182,13 +224,15 @@ export const qaMethods = defineMethods({
     roles: ['qa']
   },
   'qa.flag': {
-    summary: 'Flag a call for review with a reason (an operator their own calls, a field agent the calls of their visits; QA and supervisors any).',
+    summary:
+      'Flag a call for review with a reason (an operator their own calls, a field agent the calls of their visits; QA and supervisors any).',
     input: z.object({ callId: idSchema, reason: z.string().trim().min(1).max(500) }).strict(),
     output: z.object({ ok: z.literal(true) }),
     roles: ['operator', 'field_agent', 'qa', 'supervisor', 'admin']
   },
   'qa.context': {
-    summary: 'Everything the review page shows for a recording: peaks, the call, its metrics, the script steps ticked and missing, annotations, the scorecard, the review and its history, the queue entry and flags.',
+    summary:
+      'Everything the review page shows for a recording: peaks, the call, its metrics, the script steps ticked and missing, annotations, the scorecard, the review and its history, the queue entry and flags.',
     input: z.object({ recordingId: idSchema }).strict(),
     output: z.object({
       recording: recordingSchema.extend({ peaks: z.string() }),
@@ -208,7 +252,13 @@ export const qaMethods = defineMethods({
   'qa.annotate': {
     summary: 'Mark a region of the waveform with a comment (optionally for a scorecard item).',
     input: z
-      .object({ recordingId: idSchema, startMs: z.number().int().min(0), endMs: z.number().int().min(0), comment: z.string().trim().min(1).max(1000), itemId: itemId.optional() })
+      .object({
+        recordingId: idSchema,
+        startMs: z.number().int().min(0),
+        endMs: z.number().int().min(0),
+        comment: z.string().trim().min(1).max(1000),
+        itemId: itemId.optional()
+      })
       .strict()
       .refine((a) => a.endMs >= a.startMs, { message: 'end before start' }),
     output: annotationSchema,
@@ -221,9 +271,15 @@ export const qaMethods = defineMethods({
     roles: ['qa']
   },
   'qa.submit': {
-    summary: 'Submit (or resubmit a reopened) review: item scores, verdict, comment. An auto-fail item failed forces a fail; a pass needs the pass mark. Settles the success gate.',
+    summary:
+      'Submit (or resubmit a reopened) review: item scores, verdict, comment. An auto-fail item failed forces a fail; a pass needs the pass mark. Settles the success gate.',
     input: z
-      .object({ callId: idSchema, scores: z.array(itemScoreSchema).min(1).max(60), verdict: verdictSchema, comment: z.string().trim().max(2000).optional() })
+      .object({
+        callId: idSchema,
+        scores: z.array(itemScoreSchema).min(1).max(60),
+        verdict: verdictSchema,
+        comment: z.string().trim().max(2000).optional()
+      })
       .strict(),
     output: reviewSchema,
     roles: ['qa']
@@ -232,7 +288,13 @@ export const qaMethods = defineMethods({
     summary: 'The reviews of my calls, newest first, with their history.',
     input: z.object({ limit: z.number().int().min(1).max(200).default(100) }).strict(),
     output: z.array(
-      reviewSchema.extend({ startedAt: isoTime, customerName: z.string().nullable(), outcome: z.string().nullable(), scorecard: scorecardBodySchema, annotations: z.array(annotationSchema) })
+      reviewSchema.extend({
+        startedAt: isoTime,
+        customerName: z.string().nullable(),
+        outcome: z.string().nullable(),
+        scorecard: scorecardBodySchema,
+        annotations: z.array(annotationSchema)
+      })
     ),
     roles: ['operator']
   },
@@ -249,20 +311,42 @@ export const qaMethods = defineMethods({
     roles: MANAGERS
   },
   'qa.decide': {
-    summary: 'Decide an appeal: uphold the verdict, overturn it (with the new verdict), or reopen the review for the reviewer. Also reopens a settled review.',
-    input: z.object({ reviewId: idSchema, decision: z.enum(['uphold', 'overturn', 'reopen']), verdict: verdictSchema.optional(), note: z.string().trim().min(1).max(1000) }).strict(),
+    summary:
+      'Decide an appeal: uphold the verdict, overturn it (with the new verdict), or reopen the review for the reviewer. Also reopens a settled review.',
+    input: z
+      .object({
+        reviewId: idSchema,
+        decision: z.enum(['uphold', 'overturn', 'reopen']),
+        verdict: verdictSchema.optional(),
+        note: z.string().trim().min(1).max(1000)
+      })
+      .strict(),
     output: reviewSchema,
     roles: MANAGERS
   },
   'qa.returned': {
     summary: 'Successes that failed QA at the gate, with the reason, for the supervisors to settle.',
     input: z.object({}).strict(),
-    output: z.array(z.object({ leadId: idSchema, customerName: z.string(), operatorName: z.string(), operatorId: idSchema, reviewId: idSchema, recordingId: idSchema, verdict: verdictSchema, reason: z.string().nullable(), at: isoTime })),
+    output: z.array(
+      z.object({
+        leadId: idSchema,
+        customerName: z.string(),
+        operatorName: z.string(),
+        operatorId: idSchema,
+        reviewId: idSchema,
+        recordingId: idSchema,
+        verdict: verdictSchema,
+        reason: z.string().nullable(),
+        at: isoTime
+      })
+    ),
     roles: MANAGERS
   },
   'qa.settleReturned': {
     summary: 'A failed success: back to its operator to call again, or closed as not a sale.',
-    input: z.object({ leadId: idSchema, action: z.enum(['recall', 'close']), note: z.string().trim().max(500).optional() }).strict(),
+    input: z
+      .object({ leadId: idSchema, action: z.enum(['recall', 'close']), note: z.string().trim().max(500).optional() })
+      .strict(),
     output: z.object({ ok: z.literal(true) }),
     roles: MANAGERS
   },
@@ -298,7 +382,8 @@ export const qaMethods = defineMethods({
     roles: QA_ROLES
   },
   'recordings.export': {
-    summary: 'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP or into a folder the desktop user picked, as stored or converted to WAV; written to the audit log. Progress comes as events.',
+    summary:
+      'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP or into a folder the desktop user picked, as stored or converted to WAV; written to the audit log. Progress comes as events.',
     input: z
       .object({
         ids: z.array(idSchema).min(1).max(2000),
@@ -308,7 +393,13 @@ export const qaMethods = defineMethods({
         folderToken: z.string().max(64).optional()
       })
       .strict(),
-    output: z.object({ token: z.string().nullable(), fileName: z.string(), folder: z.string().nullable(), files: z.number().int(), bytes: z.number().int() }),
+    output: z.object({
+      token: z.string().nullable(),
+      fileName: z.string(),
+      folder: z.string().nullable(),
+      files: z.number().int(),
+      bytes: z.number().int()
+    }),
     roles: QA_ROLES
   }
 })

@@ -41,9 +41,15 @@ export const RECORDING_LISTENERS = ['operator', 'field_agent', 'qa', 'supervisor
 
 export const recordingsMethods = defineMethods({
   'calls.start': {
-    summary: 'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
+    summary:
+      'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
     input: z
-      .object({ leadId: idSchema.optional(), direction: z.enum(['outbound', 'inbound']), line: z.enum(['sip', 'simulated']), number: z.string().trim().max(32).optional() })
+      .object({
+        leadId: idSchema.optional(),
+        direction: z.enum(['outbound', 'inbound']),
+        line: z.enum(['sip', 'simulated']),
+        number: z.string().trim().max(32).optional()
+      })
       .strict(),
     output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
     roles: ['operator']
@@ -56,12 +62,21 @@ export const recordingsMethods = defineMethods({
   },
   'recordings.start': {
     summary: 'Begin the recording of an answered call.',
-    input: z.object({ callId: idSchema, mime: z.string().max(64).regex(/^audio\/(webm|ogg)/) }).strict(),
+    input: z
+      .object({
+        callId: idSchema,
+        mime: z
+          .string()
+          .max(64)
+          .regex(/^audio\/(webm|ogg)/)
+      })
+      .strict(),
     output: z.object({ recordingId: idSchema, chunkMs: z.number().int() }),
     roles: ['operator']
   },
   'recordings.chunk': {
-    summary: 'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once. A repeated or late chunk is acknowledged, never an error.',
+    summary:
+      'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once. A repeated or late chunk is acknowledged, never an error.',
     input: z
       .object({
         recordingId: idSchema,
@@ -76,8 +91,15 @@ export const recordingsMethods = defineMethods({
     roles: ['operator']
   },
   'recordings.finish': {
-    summary: 'Close a recording: duration, size and SHA-256 are stored. With the number of chunks the seat sent, a recording closed as interrupted meanwhile is complete again.',
-    input: z.object({ recordingId: idSchema, durationMs: z.number().int().min(0), chunks: z.number().int().min(0).optional() }).strict(),
+    summary:
+      'Close a recording: duration, size and SHA-256 are stored. With the number of chunks the seat sent, a recording closed as interrupted meanwhile is complete again.',
+    input: z
+      .object({
+        recordingId: idSchema,
+        durationMs: z.number().int().min(0),
+        chunks: z.number().int().min(0).optional()
+      })
+      .strict(),
     output: recordingSchema,
     roles: ['operator']
   },
@@ -94,7 +116,8 @@ export const recordingsMethods = defineMethods({
     roles: ['operator', 'qa', 'supervisor', 'admin']
   },
   'recordings.analysis': {
-    summary: 'What the two channels say: talk shares, silences, talk-over, the longest monologue, the first customer word, who hung up.',
+    summary:
+      'What the two channels say: talk shares, silences, talk-over, the longest monologue, the first customer word, who hung up.',
     input: z.object({ id: idSchema }).strict(),
     output: callMetricsSchema.extend({ durationMs: z.number().int() }),
     roles: RECORDING_LISTENERS

@@ -25,10 +25,27 @@ export const operatorRowSchema = z.object({
 })
 export type OperatorRow = z.infer<typeof operatorRowSchema>
 
-export const FUNNEL_STEPS = ['imported', 'dialed', 'contacted', 'accepted', 'qaPassed', 'assigned', 'visited', 'signed', 'followedUp'] as const
+export const FUNNEL_STEPS = [
+  'imported',
+  'dialed',
+  'contacted',
+  'accepted',
+  'qaPassed',
+  'assigned',
+  'visited',
+  'signed',
+  'followedUp'
+] as const
 export const funnelSchema = z.object({
   steps: z.array(z.object({ step: z.enum(FUNNEL_STEPS), count: z.number().int(), rate: z.number() })),
-  batches: z.array(z.object({ batchId: idSchema, batch: z.string(), source: z.string(), counts: z.record(z.string(), z.number().int()) }))
+  batches: z.array(
+    z.object({
+      batchId: idSchema,
+      batch: z.string(),
+      source: z.string(),
+      counts: z.record(z.string(), z.number().int())
+    })
+  )
 })
 
 export const liveSchema = z.object({
@@ -66,31 +83,38 @@ export const liveSchema = z.object({
   ),
   overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() }),
   /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */
-  backup: z.object({ scheduled: z.boolean(), last: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable() }).nullable() })
+  backup: z.object({
+    scheduled: z.boolean(),
+    last: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable() }).nullable()
+  })
 })
 export type Live = z.infer<typeof liveSchema>
 
 export const reportsMethods = defineMethods({
   'reports.live': {
-    summary: 'The wallboard: every operator’s state and today’s figures, each campaign’s figures and queue health, and what is overdue.',
+    summary:
+      'The wallboard: every operator’s state and today’s figures, each campaign’s figures and queue health, and what is overdue.',
     input: z.object({}).strict(),
     output: liveSchema,
     roles: MANAGERS
   },
   'reports.operators': {
-    summary: 'Per operator over a period, in one campaign or all: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
+    summary:
+      'Per operator over a period, in one campaign or all: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
     input: z.object({ ...range, campaignId: idSchema.optional() }).strict(),
     output: z.array(operatorRowSchema),
     roles: MANAGERS
   },
   'reports.funnel': {
-    summary: 'The funnel of the batches imported in a period, from import to follow-up, with counts and rates at each step, in all and by batch.',
+    summary:
+      'The funnel of the batches imported in a period, from import to follow-up, with counts and rates at each step, in all and by batch.',
     input: z.object(range).strict(),
     output: funnelSchema,
     roles: MANAGERS
   },
   'reports.numberQuality': {
-    summary: 'Number quality per batch imported in a period: rows, invalid at import, and the numbers found vacant, suspended or wrong when dialed, with the bad share.',
+    summary:
+      'Number quality per batch imported in a period: rows, invalid at import, and the numbers found vacant, suspended or wrong when dialed, with the bad share.',
     input: z.object(range).strict(),
     output: z.array(
       z.object({
@@ -117,14 +141,21 @@ export const reportsMethods = defineMethods({
     roles: MANAGERS
   },
   'reports.daily': {
-    summary: 'The daily report of a day (operators, the funnel, number quality, the successes) to download; made now when it is missing or when asked afresh.',
+    summary:
+      'The daily report of a day (operators, the funnel, number quality, the successes) to download; made now when it is missing or when asked afresh.',
     input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), fresh: z.boolean().default(false) }).strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),
     roles: MANAGERS
   },
   'reports.export': {
     summary: 'A report as an XLSX whose cells are the figures on the screen.',
-    input: z.object({ report: z.enum(['operators', 'funnel', 'numberQuality', 'districts']), ...range, campaignId: idSchema.optional() }).strict(),
+    input: z
+      .object({
+        report: z.enum(['operators', 'funnel', 'numberQuality', 'districts']),
+        ...range,
+        campaignId: idSchema.optional()
+      })
+      .strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),
     roles: MANAGERS
   }

@@ -49,12 +49,21 @@ export const settingsSchema = z.object({
   followUp: followUpSettingsSchema,
   /** Field agents visit customers between these times (the centre's zone): a success's visit time is offered and accepted inside them. */
   visitHours: z
-    .object({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'), end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') })
+    .object({
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+      end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+    })
     .refine((v) => v.start < v.end, 'start before end'),
   /** The nightly backup (database, sealing key, new recordings) into a folder on another disk or a NAS; empty: none. */
   backup: z.object({
     // a folder on the hub's machine (a second disk, a NAS mount): absolute, or empty for none
-    folder: z.string().max(512).refine((f) => f === '' || /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(f), 'an absolute folder on the hub, e.g. /mnt/nas/leadline'),
+    folder: z
+      .string()
+      .max(512)
+      .refine(
+        (f) => f === '' || /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(f),
+        'an absolute folder on the hub, e.g. /mnt/nas/leadline'
+      ),
     at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
     keepDays: z.number().int().min(1).max(3650)
   }),

@@ -4,31 +4,54 @@ import { idSchema, isoTime, okOutput } from './common'
 
 const urls = z.union([z.string().max(256), z.array(z.string().max(256)).max(8)])
 /** An ICE server as the administrator enters it: a TURN credential is write-only (omitted: the stored one is kept). */
-const iceServerInput = z.object({ urls, username: z.string().max(128).optional(), credential: z.string().max(256).optional() }).strict()
+const iceServerInput = z
+  .object({ urls, username: z.string().max(128).optional(), credential: z.string().max(256).optional() })
+  .strict()
 /** As anyone but its operator sees it: whether a credential is set, never the credential. */
-const iceServerShown = z.object({ urls, username: z.string().max(128).optional(), hasCredential: z.boolean().optional() }).strict()
+const iceServerShown = z
+  .object({ urls, username: z.string().max(128).optional(), hasCredential: z.boolean().optional() })
+  .strict()
 
 const accountFields = {
   userId: idSchema,
-  wsUrl: z.string().regex(/^wss?:\/\/[^\s]+$/).max(256),
+  wsUrl: z
+    .string()
+    .regex(/^wss?:\/\/[^\s]+$/)
+    .max(256),
   domain: z.string().min(1).max(128),
   sipUser: z.string().min(1).max(64),
   displayName: z.string().max(64),
   outsidePrefix: z.string().regex(/^[0-9*#]{0,4}$/)
 }
 
-export const sipAccountSchema = z.object({ ...accountFields, iceServers: z.array(iceServerShown).max(8), updatedAt: isoTime })
+export const sipAccountSchema = z.object({
+  ...accountFields,
+  iceServers: z.array(iceServerShown).max(8),
+  updatedAt: isoTime
+})
 export type SipAccount = z.infer<typeof sipAccountSchema>
 
 /** What a test registration found (errors.sipTest.* says it in words). */
-export const SIP_TEST_VERDICTS = ['registered', 'wrongCredentials', 'unknownDomain', 'noAnswer', 'tlsUntrusted', 'failed'] as const
+export const SIP_TEST_VERDICTS = [
+  'registered',
+  'wrongCredentials',
+  'unknownDomain',
+  'noAnswer',
+  'tlsUntrusted',
+  'failed'
+] as const
 
 export const sipMethods = defineMethods({
   'sip.myAccount': {
-    summary: 'My SIP account with its password and TURN credentials, for the softphone to register (null: no account; use the simulated line).',
+    summary:
+      'My SIP account with its password and TURN credentials, for the softphone to register (null: no account; use the simulated line).',
     input: z.object({}).strict(),
     output: sipAccountSchema
-      .extend({ iceServers: z.array(z.object({ urls, username: z.string().optional(), credential: z.string().optional() })), password: z.string(), localAreaCode: z.string() })
+      .extend({
+        iceServers: z.array(z.object({ urls, username: z.string().optional(), credential: z.string().optional() })),
+        password: z.string(),
+        localAreaCode: z.string()
+      })
       .nullable(),
     roles: ['operator']
   },
@@ -39,8 +62,15 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.setAccount': {
-    summary: 'Give a user a SIP line; the password and TURN credentials are sealed at rest (omit them to keep the current ones).',
-    input: z.object({ ...accountFields, iceServers: z.array(iceServerInput).max(8), password: z.string().min(1).max(128).optional() }).strict(),
+    summary:
+      'Give a user a SIP line; the password and TURN credentials are sealed at rest (omit them to keep the current ones).',
+    input: z
+      .object({
+        ...accountFields,
+        iceServers: z.array(iceServerInput).max(8),
+        password: z.string().min(1).max(128).optional()
+      })
+      .strict(),
     output: sipAccountSchema,
     roles: ['admin']
   },
@@ -51,7 +81,8 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.testRegister': {
-    summary: 'Register once with a line (a saved one, or the form’s values before saving) from the hub, and say what happened in words; the registration is taken back at once.',
+    summary:
+      'Register once with a line (a saved one, or the form’s values before saving) from the hub, and say what happened in words; the registration is taken back at once.',
     input: z
       .object({
         userId: idSchema.optional(),
@@ -66,7 +97,8 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.importLines': {
-    summary: 'Lines for a whole floor from a CSV/XLSX upload (工号 or user name, extension, password; display name optional), with the server settings given once. All or nothing; every refused row with its reason.',
+    summary:
+      'Lines for a whole floor from a CSV/XLSX upload (工号 or user name, extension, password; display name optional), with the server settings given once. All or nothing; every refused row with its reason.',
     input: z
       .object({
         uploadId: z.string().min(1).max(64),
@@ -77,7 +109,11 @@ export const sipMethods = defineMethods({
         dryRun: z.boolean().default(false)
       })
       .strict(),
-    output: z.object({ rows: z.number().int(), set: z.number().int(), errors: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
+    output: z.object({
+      rows: z.number().int(),
+      set: z.number().int(),
+      errors: z.array(z.object({ row: z.number().int(), reason: z.string() }))
+    }),
     roles: ['admin']
   }
 })

@@ -16,20 +16,24 @@ export const systemInfoSchema = z.object({
   /** True on an installation with no user yet: the UI asks for the first admin. */
   needsFirstAdmin: z.boolean(),
   /** Demo accounts whose password is still the demo one (demo mode only, and never on a hub shared on the LAN unless started with --demo). */
-  demoAccounts: z.array(z.object({ username: z.string(), displayName: z.string(), role: roleSchema, password: z.string() })),
+  demoAccounts: z.array(
+    z.object({ username: z.string(), displayName: z.string(), role: roleSchema, password: z.string() })
+  ),
   serverTime: isoTime
 })
 export type SystemInfo = z.infer<typeof systemInfoSchema>
 
 export const systemMethods = defineMethods({
   'system.info': {
-    summary: 'What the login page needs (installation state, the demo accounts in demo mode); versions too for a logged-in user (the about page).',
+    summary:
+      'What the login page needs (installation state, the demo accounts in demo mode); versions too for a logged-in user (the about page).',
     input: emptyInput,
     output: systemInfoSchema,
     roles: 'public'
   },
   'system.now': {
-    summary: 'The centre’s clock: the hub’s time now, the centre’s time zone and today’s date in it. Every seat shows days and times by it, not by its own clock or zone.',
+    summary:
+      'The centre’s clock: the hub’s time now, the centre’s time zone and today’s date in it. Every seat shows days and times by it, not by its own clock or zone.',
     input: emptyInput,
     output: z.object({ now: isoTime, timeZone: z.string(), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
     roles: 'public'

@@ -3,7 +3,12 @@ import { defineMethods } from './define'
 import { MANAGERS, roleSchema } from './roles'
 import { idSchema, okOutput, passwordSchema, userSchema, usernameSchema } from './common'
 
-const staffNo = z.string().trim().min(1).max(16).regex(/^[A-Za-z0-9-]+$/)
+const staffNo = z
+  .string()
+  .trim()
+  .min(1)
+  .max(16)
+  .regex(/^[A-Za-z0-9-]+$/)
 const districtCode = z.string().regex(/^\d{6}$/)
 
 export const usersMethods = defineMethods({

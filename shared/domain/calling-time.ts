@@ -22,7 +22,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz)
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hourCycle: 'h23' })
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23'
+    })
     formatters.set(tz, f)
   }
   return f
@@ -32,7 +42,11 @@ const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 
 export function localTime(at: Date, tz: string): LocalTime {
   const p: Record<string, string> = {}
   for (const part of formatter(tz).formatToParts(at)) p[part.type] = part.value
-  return { day: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) + Number(p.second) / 60, weekday: WEEKDAYS[p.weekday] }
+  return {
+    day: `${p.year}-${p.month}-${p.day}`,
+    minutes: Number(p.hour) * 60 + Number(p.minute) + Number(p.second) / 60,
+    weekday: WEEKDAYS[p.weekday]
+  }
 }
 
 export function hhmmToMinutes(s: string): number {
@@ -46,7 +60,13 @@ export function atLocal(day: string, minutes: number, tz: string): Date {
   let t = guess
   for (let i = 0; i < 2; i++) {
     const l = localTime(new Date(t), tz)
-    const asUtc = Date.UTC(Number(l.day.slice(0, 4)), Number(l.day.slice(5, 7)) - 1, Number(l.day.slice(8, 10)), 0, Math.round(l.minutes))
+    const asUtc = Date.UTC(
+      Number(l.day.slice(0, 4)),
+      Number(l.day.slice(5, 7)) - 1,
+      Number(l.day.slice(8, 10)),
+      0,
+      Math.round(l.minutes)
+    )
     t += guess - asUtc
   }
   return new Date(t)
@@ -71,7 +91,10 @@ export function periodsOn(day: string, rules: WindowRules): [number, number][] {
   const legalEnd = hhmmToMinutes(LEGAL_END)
   return rules.windows
     .filter((w) => w.days.includes(weekday))
-    .map((w): [number, number] => [Math.max(legalStart, hhmmToMinutes(w.start)), Math.min(legalEnd, hhmmToMinutes(w.end))])
+    .map((w): [number, number] => [
+      Math.max(legalStart, hhmmToMinutes(w.start)),
+      Math.min(legalEnd, hhmmToMinutes(w.end))
+    ])
     .filter(([s, e]) => s < e)
     .sort((a, b) => a[0] - b[0])
 }
@@ -93,7 +116,13 @@ export function callingWindow(now: Date, rules: WindowRules, tz: string): Window
     if (next) opensAt = atLocal(day, next[0], tz)
   }
   const legal = l.minutes >= hhmmToMinutes(LEGAL_START) && l.minutes < hhmmToMinutes(LEGAL_END)
-  const reason: ClosedReason = !opensAt ? 'noWindows' : rules.holidays.includes(l.day) ? 'holiday' : !legal ? 'legalHours' : 'outsideWindow'
+  const reason: ClosedReason = !opensAt
+    ? 'noWindows'
+    : rules.holidays.includes(l.day)
+      ? 'holiday'
+      : !legal
+        ? 'legalHours'
+        : 'outsideWindow'
   return { open: false, reason, opensAt }
 }
 

@@ -20,6 +20,7 @@ export function dialString(number: string, plan: DialPlan): string | null {
   const n = normalisePhone(number, plan.localAreaCode)
   if (isPhoneProblem(n)) return null
   let digits = n.phone
-  if (n.kind === 'landline' && plan.localAreaCode && digits.startsWith(plan.localAreaCode)) digits = digits.slice(plan.localAreaCode.length)
+  if (n.kind === 'landline' && plan.localAreaCode && digits.startsWith(plan.localAreaCode))
+    digits = digits.slice(plan.localAreaCode.length)
   return `${plan.outsidePrefix}${digits}`
 }

@@ -26,7 +26,8 @@ export function parseIdCard(raw: string, today?: string): IdCardInfo | { problem
   const d = Number(s.slice(12, 14))
   const date = new Date(Date.UTC(y, m - 1, d))
   const birthDate = `${s.slice(6, 10)}-${s.slice(10, 12)}-${s.slice(12, 14)}`
-  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return { problem: 'badBirthDate' }
+  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    return { problem: 'badBirthDate' }
   if (today && birthDate > today) return { problem: 'badBirthDate' }
   let sum = 0
   for (let i = 0; i < 17; i++) sum += (s.charCodeAt(i) - 48) * WEIGHTS[i]

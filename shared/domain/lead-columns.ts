@@ -1,10 +1,36 @@
 /** The lead fields an import maps columns to, with the headers lists really use for them. */
-export const LEAD_FIELDS = ['name', 'phone', 'gender', 'birthDate', 'idNo', 'address', 'employer', 'occupation', 'note'] as const
+export const LEAD_FIELDS = [
+  'name',
+  'phone',
+  'gender',
+  'birthDate',
+  'idNo',
+  'address',
+  'employer',
+  'occupation',
+  'note'
+] as const
 export type LeadField = (typeof LEAD_FIELDS)[number]
 
 const SYNONYMS: Record<LeadField, string[]> = {
   name: ['姓名', '客户姓名', '客户名称', '名字', '客户', '联系人', 'name', 'fullname', 'customername', 'customer'],
-  phone: ['手机', '手机号', '手机号码', '联系电话', '电话', '电话号码', '联系方式', '移动电话', 'mobile', 'phone', 'tel', 'telephone', 'cellphone', 'phonenumber', 'mobilephone'],
+  phone: [
+    '手机',
+    '手机号',
+    '手机号码',
+    '联系电话',
+    '电话',
+    '电话号码',
+    '联系方式',
+    '移动电话',
+    'mobile',
+    'phone',
+    'tel',
+    'telephone',
+    'cellphone',
+    'phonenumber',
+    'mobilephone'
+  ],
   gender: ['性别', 'gender', 'sex'],
   birthDate: ['出生日期', '生日', '出生年月', '出生年月日', 'birthday', 'birthdate', 'dateofbirth', 'dob'],
   idNo: ['身份证', '身份证号', '身份证号码', '证件号', '证件号码', 'idno', 'idcard', 'idnumber', 'id'],

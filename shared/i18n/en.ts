@@ -12,7 +12,8 @@ export const en: Catalog = {
   },
   errors: {
     browser: {
-      NotAllowedError: 'The browser has not allowed the microphone: allow it in the site settings left of the address, then try again',
+      NotAllowedError:
+        'The browser has not allowed the microphone: allow it in the site settings left of the address, then try again',
       NotFoundError: 'No microphone was found: plug in the headset and choose it in your settings',
       NotReadableError: 'The microphone is used by another program: close other call software and try again',
       OverconstrainedError: 'The chosen microphone is not available: choose it again in your settings',
@@ -35,7 +36,8 @@ export const en: Catalog = {
     UNAVAILABLE: 'The service is unavailable; try again shortly',
     INTERNAL: 'Internal error; please contact your administrator',
     badCredentials: 'Wrong user name or password',
-    accountLocked: 'Too many failed logins: the account is locked. Try again in {{minutes}} minutes or ask an administrator',
+    accountLocked:
+      'Too many failed logins: the account is locked. Try again in {{minutes}} minutes or ask an administrator',
     accountDisabled: 'This account is disabled; please contact your administrator',
     sessionExpired: 'Your login has expired; please log in again',
     usernameTaken: 'The user name “{{username}}” is taken',
@@ -49,7 +51,8 @@ export const en: Catalog = {
     timeout: 'The server did not answer; try again shortly',
     tooManyRequests: 'Too many requests; try again in a moment',
     tooManyLogins: 'Too many login attempts from this computer; try again in a minute',
-    backupPassphraseRequired: 'A backup needs a passphrase (--passphrase or LEADLINE_BACKUP_PASSPHRASE): the sealing key goes into it only encrypted',
+    backupPassphraseRequired:
+      'A backup needs a passphrase (--passphrase or LEADLINE_BACKUP_PASSPHRASE): the sealing key goes into it only encrypted',
     backupPassphrase: 'Wrong backup passphrase: the key in the backup cannot be opened',
     backupChecksum: 'The recording {{file}} does not match its checksum; the backup stopped',
     backupRunning: 'A backup is already running',
@@ -85,7 +88,8 @@ export const en: Catalog = {
     handoverTarget: 'Leads can be handed over only to an active operator',
     recordingClosed: 'This recording is already closed',
     recordingGap: 'A recording chunk is missing (expected {{expected}}, got {{got}})',
-    secretUnreadable: 'A saved password cannot be opened (the key file was replaced or the data is damaged); set it again',
+    secretUnreadable:
+      'A saved password cannot be opened (the key file was replaced or the data is damaged); set it again',
     sipTestIncomplete: 'A test registration needs the WebSocket URL, the SIP domain, the extension and the password',
     sipImportColumns: 'The file needs the columns “工号” (or “用户名”), “分机” and “密码”',
     sipImportNoUser: 'No active account has the staff number or user name {{key}}',
@@ -135,7 +139,7 @@ export const en: Catalog = {
       badCharacters: 'An ID number is digits, with X allowed last',
       badBirthDate: 'The birth date in the ID number is not valid',
       badCheckDigit: 'The ID number’s check digit is wrong; check it'
-    },
+    }
   },
   importReasons: {
     phone: {
@@ -157,7 +161,13 @@ export const en: Catalog = {
     mergedIntoExisting: 'Already in the lead pool; its empty fields were filled',
     attachedToBatch: 'Already in the lead pool; added to this batch'
   },
-  importReport: { row: 'Row', outcome: 'Outcome', reason: 'Reason', suffix: 'import report', sheet: 'Rows not imported' },
+  importReport: {
+    row: 'Row',
+    outcome: 'Outcome',
+    reason: 'Reason',
+    suffix: 'import report',
+    sheet: 'Rows not imported'
+  },
   importOutcomes: {
     invalid: 'Invalid',
     duplicate_in_file: 'Duplicate in file',
@@ -310,9 +320,35 @@ export const en: Catalog = {
       text: 'Browsers give the microphone only to secure (https) pages. Open {{url}}, or use the LeadLine desktop app.',
       open: 'Open over https'
     },
-    actions: { next: 'Next lead', dial: 'Dial', hangup: 'Hang up', mute: 'Mute / unmute', hold: 'Hold / resume', skip: 'Skip', answer: 'Answer a call', tick: 'Tick the next required step', stopAuto: 'Stop auto-dial', save: 'Save the outcome', help: 'Keyboard help' },
-    agentStates: { offline: 'Offline', ready: 'Ready', dialing: 'Dialing', on_call: 'On call', wrap_up: 'Wrap-up', paused: 'Paused' },
-    pauseReasons: { break: 'Break', lunch: 'Lunch', training: 'Training', meeting: 'Meeting', coaching: 'Coaching', system: 'System problem' },
+    actions: {
+      next: 'Next lead',
+      dial: 'Dial',
+      hangup: 'Hang up',
+      mute: 'Mute / unmute',
+      hold: 'Hold / resume',
+      skip: 'Skip',
+      answer: 'Answer a call',
+      tick: 'Tick the next required step',
+      stopAuto: 'Stop auto-dial',
+      save: 'Save the outcome',
+      help: 'Keyboard help'
+    },
+    agentStates: {
+      offline: 'Offline',
+      ready: 'Ready',
+      dialing: 'Dialing',
+      on_call: 'On call',
+      wrap_up: 'Wrap-up',
+      paused: 'Paused'
+    },
+    pauseReasons: {
+      break: 'Break',
+      lunch: 'Lunch',
+      training: 'Training',
+      meeting: 'Meeting',
+      coaching: 'Coaching',
+      system: 'System problem'
+    },
     sources: { callback: 'Callback', batch: 'Today’s batch', pool: 'Shared pool' },
     figures: { calls: 'Calls today', connected: 'Connected', talk: 'Talk time', successes: 'Successes / target' },
     pause: 'Pause',
@@ -352,12 +388,45 @@ export const en: Catalog = {
       employer: 'Employer',
       occupation: 'Occupation',
       note: 'Note',
-      basic: { nativePlace: 'Native place', maritalStatus: 'Marital status', education: 'Education', mobile2: 'Other mobile', department: 'Department', employerAddress: 'Employer address', position: 'Position', workPhone: 'Work phone', occupationType: 'Occupation type', email: 'Email', fax: 'Fax', homePhone: 'Home phone', grade: 'Grade' },
+      basic: {
+        nativePlace: 'Native place',
+        maritalStatus: 'Marital status',
+        education: 'Education',
+        mobile2: 'Other mobile',
+        department: 'Department',
+        employerAddress: 'Employer address',
+        position: 'Position',
+        workPhone: 'Work phone',
+        occupationType: 'Occupation type',
+        email: 'Email',
+        fax: 'Fax',
+        homePhone: 'Home phone',
+        grade: 'Grade'
+      },
       marital: { single: 'Single', married: 'Married', divorced: 'Divorced', widowed: 'Widowed' },
-      grades: { high_value: 'High-value', high_contribution: 'High-contribution', ordinary: 'Ordinary', dormant: 'Dormant' },
-      life: { career: 'Career', finances: 'Finances', hobbies: 'Hobbies', social: 'Social circle', personality: 'Personality', health: 'Health' },
+      grades: {
+        high_value: 'High-value',
+        high_contribution: 'High-contribution',
+        ordinary: 'Ordinary',
+        dormant: 'Dormant'
+      },
+      life: {
+        career: 'Career',
+        finances: 'Finances',
+        hobbies: 'Hobbies',
+        social: 'Social circle',
+        personality: 'Personality',
+        health: 'Health'
+      },
       familyFields: { relation: 'Relation', name: 'Name', birthDate: 'Born', occupation: 'Occupation' },
-      insuranceFields: { insurer: 'Insurer', product: 'Product', startDate: 'Start', term: 'Term', sumInsured: 'Sum insured', annualPremium: 'Annual premium' },
+      insuranceFields: {
+        insurer: 'Insurer',
+        product: 'Product',
+        startDate: 'Start',
+        term: 'Term',
+        sumInsured: 'Sum insured',
+        annualPremium: 'Annual premium'
+      },
       add: { family: 'Add family member', insurance: 'Add policy' },
       removeRow: 'Remove this row',
       noCalls: 'No calls yet',
@@ -422,10 +491,16 @@ export const en: Catalog = {
     quality: 'Call quality: {{lost}} packets lost · jitter {{jitter}} ms · round trip {{rtt}} ms · {{kb}} KB received',
     badNumber: 'This number cannot be dialled; check it',
     sipLine: 'SIP line',
-    lineStates: { unregistered: 'Not registered', registering: 'Registering…', registered: 'Registered', failed: 'Registration failed' },
+    lineStates: {
+      unregistered: 'Not registered',
+      registering: 'Registering…',
+      registered: 'Registered',
+      failed: 'Registration failed'
+    },
     softphone: 'Softphone',
     simulated: 'Simulated line',
-    simulatedHint: 'The simulated line is for training and demos: the customer answers after a ring and speaks prepared lines. Simulated calls are recorded too, and count in no figure.',
+    simulatedHint:
+      'The simulated line is for training and demos: the customer answers after a ring and speaks prepared lines. Simulated calls are recorded too, and count in no figure.',
     number: 'Phone number',
     call: 'Call',
     hangup: 'Hang up',
@@ -434,7 +509,8 @@ export const en: Catalog = {
     recording: 'Recording',
     recordingState: 'State',
     recordingStates: { recording: 'Recording', done: 'Saved', interrupted: 'Incomplete' },
-    recordingIncomplete: 'The last recording could not be saved whole ({{reason}}); the call and its outcome are not affected, and QA can review the saved part in the library.',
+    recordingIncomplete:
+      'The last recording could not be saved whole ({{reason}}); the call and its outcome are not affected, and QA can review the saved part in the library.',
     recordingUnsent: 'some recording data did not reach the server in time',
     unfinishedBack: 'This call has no outcome yet: finish its wrap-up first',
     outcomeFirst: 'Save this call’s outcome ({{key}}) before taking the next lead',
@@ -446,19 +522,23 @@ export const en: Catalog = {
   },
   clock: {
     days: '{{n}} days',
-    seatOff: 'This computer’s clock is about {{by}} off the centre’s: dates and times on this page are the centre’s ({{zone}}, now {{now}}). Ask an administrator to set the clock right.',
-    zoneDiffers: 'This computer is in another time zone: dates and times on this page are the centre’s ({{zone}}, now {{now}}).',
+    seatOff:
+      'This computer’s clock is about {{by}} off the centre’s: dates and times on this page are the centre’s ({{zone}}, now {{now}}). Ask an administrator to set the clock right.',
+    zoneDiffers:
+      'This computer is in another time zone: dates and times on this page are the centre’s ({{zone}}, now {{now}}).',
     minutes: '{{n}} minutes',
     hours: '{{n}} hours'
   },
   desktop: {
     trust: {
       ask: 'First connection to the team hub {{host}}: check its certificate fingerprint',
-      askDetail: 'Certificate SHA-256 fingerprint:\n{{fingerprint}}\n\nCompare it character by character with the one your administrator gives you (the hub shows it when it starts); only if they match, choose “Trust and connect”. From then on this seat accepts only this certificate.',
+      askDetail:
+        'Certificate SHA-256 fingerprint:\n{{fingerprint}}\n\nCompare it character by character with the one your administrator gives you (the hub shows it when it starts); only if they match, choose “Trust and connect”. From then on this seat accepts only this certificate.',
       accept: 'Trust and connect',
       cancel: 'Cancel',
       changed: 'The team hub {{host}} presents a different certificate from last time: the connection is refused',
-      changedDetail: 'Someone may be posing as the hub. Trusted before:\n{{expected}}\nPresented now:\n{{got}}\n\nAsk your administrator. If the certificate was really replaced, the administrator checks it and then deletes this seat’s trust record ({{file}}) before connecting again.'
+      changedDetail:
+        'Someone may be posing as the hub. Trusted before:\n{{expected}}\nPresented now:\n{{got}}\n\nAsk your administrator. If the certificate was really replaced, the administrator checks it and then deletes this seat’s trust record ({{file}}) before connecting again.'
     }
   },
   sip: {
@@ -477,7 +557,8 @@ export const en: Catalog = {
     outsidePrefixHint: 'Dialled before outside numbers, e.g. 9; empty if none',
     outsidePrefixRule: 'Up to 4 digits, * or #',
     iceServers: 'STUN/TURN servers',
-    iceHint: 'A seat behind NAT needs TURN when media does not flow; the credential is kept sealed and given only to the operator of this line.',
+    iceHint:
+      'A seat behind NAT needs TURN when media does not flow; the credential is kept sealed and given only to the operator of this line.',
     iceUrls: 'URL',
     iceUrlRule: 'Enter the URL, e.g. turn:turn.centre.local:3478',
     iceUser: 'User name',
@@ -491,7 +572,8 @@ export const en: Catalog = {
     removeConfirm: 'Without a line this operator can only use the simulated line. Remove it?',
     removed: 'SIP line removed',
     importTitle: 'Import lines',
-    importHint: 'Fill in the server settings the floor shares, then pick a CSV or Excel file: one operator per row with the columns “工号” (or “用户名”), “分机”, “密码”, and optionally “显示名”. Every row is checked first; only when all are right are they saved together.',
+    importHint:
+      'Fill in the server settings the floor shares, then pick a CSV or Excel file: one operator per row with the columns “工号” (or “用户名”), “分机”, “密码”, and optionally “显示名”. Every row is checked first; only when all are right are they saved together.',
     pickFile: 'Pick a file',
     importRun: 'Check and import',
     imported: '{{n}} lines set',
@@ -500,9 +582,12 @@ export const en: Catalog = {
   sipTest: {
     registered: 'Registered: the line works',
     wrongCredentials: 'Registration refused ({{status}}): the extension or the password is wrong',
-    unknownDomain: 'The SIP server does not know this domain or extension ({{status}}): check the SIP domain {{domain}} and the extension',
-    noAnswer: 'No answer from the SIP server: {{url}} cannot be reached ({{reason}}); check the address, port and network',
-    tlsUntrusted: 'The SIP server’s certificate is not trusted ({{reason}}): give the server a trusted certificate, or trust its CA on this machine',
+    unknownDomain:
+      'The SIP server does not know this domain or extension ({{status}}): check the SIP domain {{domain}} and the extension',
+    noAnswer:
+      'No answer from the SIP server: {{url}} cannot be reached ({{reason}}); check the address, port and network',
+    tlsUntrusted:
+      'The SIP server’s certificate is not trusted ({{reason}}): give the server a trusted certificate, or trust its CA on this machine',
     failed: 'Registration failed ({{status}} {{reason}})'
   },
   common: {
@@ -547,7 +632,10 @@ export const en: Catalog = {
     active: 'Active',
     edit: 'Campaign settings',
     dialMode: 'Dial mode',
-    dialModes: { preview: 'Preview (read the card, then dial)', progressive: 'Progressive (next lead dials after wrap-up)' },
+    dialModes: {
+      preview: 'Preview (read the card, then dial)',
+      progressive: 'Progressive (next lead dials after wrap-up)'
+    },
     progressiveDelaySec: 'Auto-dial countdown (s)',
     wrapUpSec: 'Wrap-up limit (s)',
     maxAttempts: 'Attempts per lead, at most',
@@ -563,9 +651,19 @@ export const en: Catalog = {
     holidays: 'Holidays (no calls)',
     extraWorkdays: 'Weekend working days',
     dispositions: 'Outcomes',
-    dispositionsHint: '“Final” means not dialed again; “Success” leads go to dispatch; do-not-call days 0 means for good.',
+    dispositionsHint:
+      '“Final” means not dialed again; “Success” leads go to dispatch; do-not-call days 0 means for good.',
     addDisposition: 'Add outcome',
-    d: { hotkey: 'Key', label: 'Name', connected: 'Connected', final: 'Final', success: 'Success', callback: 'Callback', retryMinutes: 'Retry (min)', dncDays: 'DNC days' },
+    d: {
+      hotkey: 'Key',
+      label: 'Name',
+      connected: 'Connected',
+      final: 'Final',
+      success: 'Success',
+      callback: 'Callback',
+      retryMinutes: 'Retry (min)',
+      dncDays: 'DNC days'
+    },
     script: 'Script',
     scriptTitle: 'Script name',
     publish: 'Publish new version',
@@ -584,7 +682,13 @@ export const en: Catalog = {
     publishedAt: 'Published at'
   },
   wallboard: {
-    backup: { notSet: 'No nightly backup set (System settings → Backup)', title: 'Last backup', none: 'No backup yet', ok: '{{at}} done', failed: '{{at}} failed' },
+    backup: {
+      notSet: 'No nightly backup set (System settings → Backup)',
+      title: 'Last backup',
+      none: 'No backup yet',
+      ok: '{{at}} done',
+      failed: '{{at}} failed'
+    },
     agents: 'Operators',
     operator: 'Operator',
     state: 'State',
@@ -598,10 +702,29 @@ export const en: Catalog = {
   },
   callbacks: { hint: 'Due callbacks come first with “Next lead”', overdue: 'Overdue' },
   qa: {
-    states: { none: 'Not reviewed', queued: 'Waiting', claimed: 'Being reviewed', pass: 'Pass', fail: 'Fail', fix: 'Fix needed' },
+    states: {
+      none: 'Not reviewed',
+      queued: 'Waiting',
+      claimed: 'Being reviewed',
+      pass: 'Pass',
+      fail: 'Fail',
+      fix: 'Fix needed'
+    },
     verdicts: { pass: 'Pass', fail: 'Fail', fix: 'Fix needed' },
-    reviewStates: { submitted: 'Reviewed', appealed: 'Under appeal', reopened: 'Being reviewed again', final: 'Settled' },
-    events: { submitted: 'Scored', resubmitted: 'Scored again', appealed: 'Appealed', upheld: 'Verdict upheld', overturned: 'Verdict overturned', reopened: 'Reopened' },
+    reviewStates: {
+      submitted: 'Reviewed',
+      appealed: 'Under appeal',
+      reopened: 'Being reviewed again',
+      final: 'Settled'
+    },
+    events: {
+      submitted: 'Scored',
+      resubmitted: 'Scored again',
+      appealed: 'Appealed',
+      upheld: 'Verdict upheld',
+      overturned: 'Verdict overturned',
+      reopened: 'Reopened'
+    },
     reasons: { success: 'Success', sample: 'Weekly sample', flag: 'Flagged', manual: 'Picked', metric: 'Metric rule' },
     metrics: {
       operatorTalkShare: 'Operator talk share',
@@ -616,7 +739,11 @@ export const en: Catalog = {
       never: 'Customer never spoke'
     },
     hungUp: { operator: 'Operator', customer: 'Customer', unknown: 'Unknown' },
-    gate: { pending: 'Goes to dispatch once QA passes it', passed: 'Passed QA: ready for dispatch', failed: 'Failed QA: returned to the supervisors' },
+    gate: {
+      pending: 'Goes to dispatch once QA passes it',
+      passed: 'Passed QA: ready for dispatch',
+      failed: 'Failed QA: returned to the supervisors'
+    },
     library: {
       search: 'Any part of the customer’s name or number',
       dates: 'Call date',
@@ -643,7 +770,17 @@ export const en: Catalog = {
       duration: 'Duration',
       open: 'Open'
     },
-    queue: { claimNext: 'Claim next', claim: 'Claim', open: 'View', claimedBy: '{{name}} reviewing', mine: 'Mine', empty: 'The review queue is empty', gateTag: 'Before dispatch', addedAt: 'Queued at', reasons: 'Why' },
+    queue: {
+      claimNext: 'Claim next',
+      claim: 'Claim',
+      open: 'View',
+      claimedBy: '{{name}} reviewing',
+      mine: 'Mine',
+      empty: 'The review queue is empty',
+      gateTag: 'Before dispatch',
+      addedAt: 'Queued at',
+      reasons: 'Why'
+    },
     player: {
       play: 'Play',
       pause: 'Pause',
@@ -691,7 +828,15 @@ export const en: Catalog = {
       metrics: 'Call metrics (from the two channels)',
       scorecard: 'Scorecard {{title}} (version {{version}})'
     },
-    my: { appeal: 'Appeal', appealReason: 'Why you appeal', appealed: 'Appeal sent; a supervisor will decide', score: 'Score', reviewer: 'Reviewer', empty: 'No reviews yet', items: 'Items' },
+    my: {
+      appeal: 'Appeal',
+      appealReason: 'Why you appeal',
+      appealed: 'Appeal sent; a supervisor will decide',
+      score: 'Score',
+      reviewer: 'Reviewer',
+      empty: 'No reviews yet',
+      items: 'Items'
+    },
     appeals: {
       appealsTab: 'Appeals',
       returnedTab: 'Successes returned by QA',
@@ -752,13 +897,48 @@ export const en: Catalog = {
       sha256: 'SHA-256 (this file)',
       storedSha256: 'SHA-256 (stored original)'
     },
-    stats: { calls: 'Recordings', reviews: 'Reviewed', passRate: 'Pass rate', averageScore: 'Average score', period: 'Period' }
+    stats: {
+      calls: 'Recordings',
+      reviews: 'Reviewed',
+      passRate: 'Pass rate',
+      averageScore: 'Average score',
+      period: 'Period'
+    }
   },
   dispatch: {
-    states: { new: 'To assign', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', not_interested: 'Not interested', absent: 'Customer absent' },
+    states: {
+      new: 'To assign',
+      assigned: 'Assigned',
+      visited: 'Visited',
+      signed: 'Signed',
+      not_interested: 'Not interested',
+      absent: 'Customer absent'
+    },
     late: { assign: 'Assignment late', confirm: 'Report late' },
-    chain: { successes: 'Successes', qaPassed: 'QA passed', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', followedUp: 'Followed up', late: 'Late' },
-    cols: { open: 'Open', hoursToVisit: 'Hours to visit', district: 'District', dispatched: 'Dispatched', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', agent: 'Field agent', satisfied: 'Satisfied', complaints: 'Complaints', done: 'Followed up', unreachable: 'Unreachable' },
+    chain: {
+      successes: 'Successes',
+      qaPassed: 'QA passed',
+      dispatched: 'Dispatched',
+      assigned: 'Assigned',
+      visited: 'Visited',
+      signed: 'Signed',
+      followedUp: 'Followed up',
+      late: 'Late'
+    },
+    cols: {
+      open: 'Open',
+      hoursToVisit: 'Hours to visit',
+      district: 'District',
+      dispatched: 'Dispatched',
+      assigned: 'Assigned',
+      visited: 'Visited',
+      signed: 'Signed',
+      agent: 'Field agent',
+      satisfied: 'Satisfied',
+      complaints: 'Complaints',
+      done: 'Followed up',
+      unreachable: 'Unreachable'
+    },
     ui: {
       customer: 'Customer',
       district: 'District',
@@ -810,7 +990,13 @@ export const en: Catalog = {
     report: 'Report the visit',
     reported: 'Reported',
     result: 'Result',
-    results: { visited: 'Visited', signed: 'Policy signed', not_interested: 'Not interested', absent: 'Customer absent', rescheduled: 'Rescheduled' },
+    results: {
+      visited: 'Visited',
+      signed: 'Policy signed',
+      not_interested: 'Not interested',
+      absent: 'Customer absent',
+      rescheduled: 'Rescheduled'
+    },
     newVisitAt: 'New visit time',
     notes: 'Notes',
     submit: 'Submit',
@@ -825,7 +1011,13 @@ export const en: Catalog = {
       receivedOn: 'Policy received on',
       life: 'Life insurance'
     },
-    frequencies: { single: 'Single', annual: 'Annual', semiannual: 'Half-yearly', quarterly: 'Quarterly', monthly: 'Monthly' }
+    frequencies: {
+      single: 'Single',
+      annual: 'Annual',
+      semiannual: 'Half-yearly',
+      quarterly: 'Quarterly',
+      monthly: 'Monthly'
+    }
   },
   followUps: {
     empty: 'No follow-ups waiting',
@@ -850,7 +1042,13 @@ export const en: Catalog = {
     result: 'Result',
     results: { satisfied: 'Satisfied', complaint: 'Complaint', unreachable: 'Unreachable' },
     complaint: 'Complaint about',
-    complaints: { late: 'Agent late', attitude: 'Attitude', competence: 'Competence', misSold: 'Mis-sold', other: 'Other' },
+    complaints: {
+      late: 'Agent late',
+      attitude: 'Attitude',
+      competence: 'Competence',
+      misSold: 'Mis-sold',
+      other: 'Other'
+    },
     notes: 'Notes',
     complete: 'Complete the follow-up',
     saved: 'Follow-up saved'
@@ -870,7 +1068,8 @@ export const en: Catalog = {
     assignBy: 'Assigned by (next day)'
   },
   reports: {
-    simulatedRule: 'Every figure counts real calls only: calls on the simulated line (training, demos) and their successes count nowhere.',
+    simulatedRule:
+      'Every figure counts real calls only: calls on the simulated line (training, demos) and their successes count nowhere.',
     districts: 'Districts and agents',
     dailyName: 'daily-report',
     successes: 'Successes of the day',
@@ -912,7 +1111,17 @@ export const en: Catalog = {
       badShare: 'Bad share',
       source: 'Source'
     },
-    steps: { imported: 'Imported', dialed: 'Dialed', contacted: 'Contacted', accepted: 'Accepted', qaPassed: 'QA passed', assigned: 'Assigned', visited: 'Visited', signed: 'Signed', followedUp: 'Followed up' },
+    steps: {
+      imported: 'Imported',
+      dialed: 'Dialed',
+      contacted: 'Contacted',
+      accepted: 'Accepted',
+      qaPassed: 'QA passed',
+      assigned: 'Assigned',
+      visited: 'Visited',
+      signed: 'Signed',
+      followedUp: 'Followed up'
+    },
     live: {
       campaigns: 'Campaigns and queue health',
       dialableNow: 'Dialable now',
@@ -963,7 +1172,8 @@ export const en: Catalog = {
     backupAt: 'Backup every day at',
     backupKeep: 'Keep',
     directionCities: 'Cities dispatched by direction groups',
-    directionCitiesHint: 'Their districts go to four groups (east, south, west, north): leaders and agents belong to a group, not to one district',
+    directionCitiesHint:
+      'Their districts go to four groups (east, south, west, north): leaders and agents belong to a group, not to one district',
     followUpStart: 'Follow-up window from (Fridays)',
     followUpEnd: 'Follow-up window until',
     coolingOffDays: 'Cooling-off period (days)',
@@ -971,13 +1181,23 @@ export const en: Catalog = {
     lockoutThreshold: 'Lock after failed logins',
     lockoutMinutes: 'Lock-out',
     leaseMinutesLabel: 'Lead lease',
-    sections: { org: 'Organisation', security: 'Login and security', dialling: 'Dialling limits', privacy: 'Number masking', dispatch: 'Dispatch and follow-up', mail: 'Success package e-mail', lan: 'LAN sharing', backup: 'Backup' },
+    sections: {
+      org: 'Organisation',
+      security: 'Login and security',
+      dialling: 'Dialling limits',
+      privacy: 'Number masking',
+      dispatch: 'Dispatch and follow-up',
+      mail: 'Success package e-mail',
+      lan: 'LAN sharing',
+      backup: 'Backup'
+    },
     sectionSaved: '{{section}} settings saved',
     saveSection: 'Save {{section}} settings',
     hhmm: 'Use hours:minutes, e.g. 09:30',
     units: { hours: 'hours', minutes: 'minutes', days: 'days', times: 'times' },
     hints: {
-      backup: 'Every night the database, the sealing key (encrypted with the passphrase the hub gets from LEADLINE_BACKUP_PASSPHRASE) and the new recordings are backed up; the result shows on the wallboard and in the audit log.',
+      backup:
+        'Every night the database, the sealing key (encrypted with the passphrase the hub gets from LEADLINE_BACKUP_PASSPHRASE) and the new recordings are backed up; the result shows on the wallboard and in the audit log.',
       backupFolder: 'A folder on another disk or a NAS; empty: no nightly backup',
       orgName: 'Used for the “company” placeholder in scripts and in exported reports',
       defaultLocale: 'The language new users see first; each person can change it in their settings',
@@ -985,12 +1205,14 @@ export const en: Catalog = {
       sessionHours: 'After this long a user logs in again',
       lockoutThreshold: 'An account is locked for a while after this many wrong passwords in a row',
       lockoutMinutes: 'How long a locked account waits',
-      capPerNumber24h: 'Dials to one number in 24 hours across all operators and campaigns: protects customers and keeps the carrier from blocking the lines',
+      capPerNumber24h:
+        'Dials to one number in 24 hours across all operators and campaigns: protects customers and keeps the carrier from blocking the lines',
       capPerNumber5min: 'Dials to one number in any 5 minutes',
       maskStyle: 'How numbers look to roles not listed under “Roles that see full numbers”',
       receiveBy: 'The day’s successes reach the receiver by this time; later ones count for the next working day',
       assignBy: 'By this time next day every success is assigned to a field agent',
-      packageEmail: 'At the package time the day’s successes (Excel and recordings) go to the receivers under “Success package e-mail”',
+      packageEmail:
+        'At the package time the day’s successes (Excel and recordings) go to the receivers under “Success package e-mail”',
       coolingOffDays: 'A new policy of more than a year is followed up within this many days of receipt',
       lanHub: 'Lets other seats on the LAN connect to this one and share its lead pool',
       lanHubHost: '0.0.0.0 listens on every network; 127.0.0.1 for this machine only'
@@ -1001,7 +1223,10 @@ export const en: Catalog = {
     capPerNumber5min: 'Dials to one number in 5 minutes, at most',
     leaseMinutes: 'Lead lease (minutes): a desk silent this long gives its lead back to the queue',
     maskStyle: 'Number masking',
-    maskStyles: { middle4: 'Hide the middle four digits (138****5678)', keepLast4: 'Show the last four only (*******5678)' },
+    maskStyles: {
+      middle4: 'Hide the middle four digits (138****5678)',
+      keepLast4: 'Show the last four only (*******5678)'
+    },
     clearRoles: 'Roles that see full numbers',
     clearRolesHint: 'Everyone else sees masked numbers',
     unmaskRoles: 'Roles that may unmask a number on demand',
@@ -1009,7 +1234,8 @@ export const en: Catalog = {
     title: 'Settings',
     language: 'Interface language',
     hubUrl: 'Team hub address',
-    hubUrlHelp: 'Connect to a team hub to share its lead pool, e.g. wss://hub.centre.local:7300. On the first connection you are asked to check the hub certificate’s fingerprint. Leave empty to use this machine’s data.',
+    hubUrlHelp:
+      'Connect to a team hub to share its lead pool, e.g. wss://hub.centre.local:7300. On the first connection you are asked to check the hub certificate’s fingerprint. Leave empty to use this machine’s data.',
     hubUrlInvalid: 'The address must start with ws:// or wss://',
     audio: 'Audio devices',
     microphone: 'Microphone',
@@ -1124,9 +1350,72 @@ export const en: Catalog = {
       'users.unlock': 'Account unlocked',
       'users.update': 'User changed'
     },
-    entities: { allocation: 'Batch', call: 'Call', campaign: 'Campaign', database: 'Database', dispatch: 'Dispatch', dnc: 'Do-not-call', import_batch: 'Import batch', lead: 'Lead', package: 'Success package', recording: 'Recording', report: 'Report', settings: 'Settings', user: 'User' },
+    entities: {
+      allocation: 'Batch',
+      call: 'Call',
+      campaign: 'Campaign',
+      database: 'Database',
+      dispatch: 'Dispatch',
+      dnc: 'Do-not-call',
+      import_batch: 'Import batch',
+      lead: 'Lead',
+      package: 'Success package',
+      recording: 'Recording',
+      report: 'Report',
+      settings: 'Settings',
+      user: 'User'
+    },
     fields: {
-      action: 'Action', active: 'Active', agentId: 'Field agent', bytes: 'Bytes', chunks: 'Chunks', day: 'Day', durationMs: 'Duration (ms)', fileName: 'File', files: 'Files', firstAdmin: 'First administrator', format: 'Format', from: 'Before', host: 'Server', max: 'Out of', method: 'Action', months: 'Months', name: 'Name', note: 'Note', password: 'Password', passwordChanged: 'Password changed', perOperator: 'Per operator', reason: 'Reason', recalled: 'Recalled', report: 'Report', reviewId: 'Review', role: 'Role', rows: 'Rows', seq: 'Chunk', settings: 'Settings', shortage: 'Short', sipUser: 'SIP user', source: 'Source', state: 'State', successes: 'Successes', title: 'Title', to: 'To', total: 'Total', username: 'User name', users: 'Users', verdict: 'Verdict', version: 'Version', wsUrl: 'WebSocket URL', districtCode: 'District', failed: 'Failed', ids: 'Numbers', imported: 'Imported', invalid: 'Invalid', added: 'Added', rules: 'Rules', id: 'Number'
+      action: 'Action',
+      active: 'Active',
+      agentId: 'Field agent',
+      bytes: 'Bytes',
+      chunks: 'Chunks',
+      day: 'Day',
+      durationMs: 'Duration (ms)',
+      fileName: 'File',
+      files: 'Files',
+      firstAdmin: 'First administrator',
+      format: 'Format',
+      from: 'Before',
+      host: 'Server',
+      max: 'Out of',
+      method: 'Action',
+      months: 'Months',
+      name: 'Name',
+      note: 'Note',
+      password: 'Password',
+      passwordChanged: 'Password changed',
+      perOperator: 'Per operator',
+      reason: 'Reason',
+      recalled: 'Recalled',
+      report: 'Report',
+      reviewId: 'Review',
+      role: 'Role',
+      rows: 'Rows',
+      seq: 'Chunk',
+      settings: 'Settings',
+      shortage: 'Short',
+      sipUser: 'SIP user',
+      source: 'Source',
+      state: 'State',
+      successes: 'Successes',
+      title: 'Title',
+      to: 'To',
+      total: 'Total',
+      username: 'User name',
+      users: 'Users',
+      verdict: 'Verdict',
+      version: 'Version',
+      wsUrl: 'WebSocket URL',
+      districtCode: 'District',
+      failed: 'Failed',
+      ids: 'Numbers',
+      imported: 'Imported',
+      invalid: 'Invalid',
+      added: 'Added',
+      rules: 'Rules',
+      id: 'Number'
     },
     system: 'System',
     raw: 'Raw record',

@@ -47,7 +47,8 @@ export const zhCN = {
     timeout: '服务器没有响应，请稍后重试',
     tooManyRequests: '请求太多，请稍后再试',
     tooManyLogins: '这台电脑登录尝试太多，请一分钟后再试',
-    backupPassphraseRequired: '备份需要口令（--passphrase 或环境变量 LEADLINE_BACKUP_PASSPHRASE）：密封密钥只能加密后放进备份',
+    backupPassphraseRequired:
+      '备份需要口令（--passphrase 或环境变量 LEADLINE_BACKUP_PASSPHRASE）：密封密钥只能加密后放进备份',
     backupPassphrase: '备份口令不对，无法打开备份里的密钥',
     backupChecksum: '录音 {{file}} 的校验值不符，备份已停止',
     backupRunning: '已有一个备份正在进行',
@@ -308,9 +309,35 @@ export const zhCN = {
       text: '浏览器只在安全连接（https）下开放麦克风。请用 {{url}} 打开，或使用桌面版线索通。',
       open: '用 https 打开'
     },
-    actions: { next: '下一条', dial: '拨打', hangup: '挂断', mute: '静音/取消静音', hold: '保持/恢复', skip: '跳过', answer: '接听来电', tick: '勾选下一个必说步骤', stopAuto: '停止自动拨号', save: '保存通话结果', help: '快捷键帮助' },
-    agentStates: { offline: '离线', ready: '就绪', dialing: '拨号中', on_call: '通话中', wrap_up: '话后整理', paused: '暂停' },
-    pauseReasons: { break: '休息', lunch: '午餐', training: '培训', meeting: '会议', coaching: '辅导', system: '系统问题' },
+    actions: {
+      next: '下一条',
+      dial: '拨打',
+      hangup: '挂断',
+      mute: '静音/取消静音',
+      hold: '保持/恢复',
+      skip: '跳过',
+      answer: '接听来电',
+      tick: '勾选下一个必说步骤',
+      stopAuto: '停止自动拨号',
+      save: '保存通话结果',
+      help: '快捷键帮助'
+    },
+    agentStates: {
+      offline: '离线',
+      ready: '就绪',
+      dialing: '拨号中',
+      on_call: '通话中',
+      wrap_up: '话后整理',
+      paused: '暂停'
+    },
+    pauseReasons: {
+      break: '休息',
+      lunch: '午餐',
+      training: '培训',
+      meeting: '会议',
+      coaching: '辅导',
+      system: '系统问题'
+    },
     sources: { callback: '预约回拨', batch: '今日批次', pool: '公共名单池' },
     figures: { calls: '今日呼叫', connected: '接通', talk: '通话时长', successes: '成功/目标' },
     pause: '暂停',
@@ -350,12 +377,40 @@ export const zhCN = {
       employer: '工作单位',
       occupation: '职业',
       note: '备注',
-      basic: { nativePlace: '籍贯', maritalStatus: '婚姻状况', education: '学历', mobile2: '其他手机', department: '部门', employerAddress: '单位地址', position: '职务', workPhone: '单位电话', occupationType: '职业类别', email: '电子邮箱', fax: '传真', homePhone: '家庭电话', grade: '客户等级' },
+      basic: {
+        nativePlace: '籍贯',
+        maritalStatus: '婚姻状况',
+        education: '学历',
+        mobile2: '其他手机',
+        department: '部门',
+        employerAddress: '单位地址',
+        position: '职务',
+        workPhone: '单位电话',
+        occupationType: '职业类别',
+        email: '电子邮箱',
+        fax: '传真',
+        homePhone: '家庭电话',
+        grade: '客户等级'
+      },
       marital: { single: '未婚', married: '已婚', divorced: '离异', widowed: '丧偶' },
       grades: { high_value: '高效', high_contribution: '高贡献', ordinary: '一般', dormant: '休眠' },
-      life: { career: '工作经历', finances: '财务状况', hobbies: '兴趣爱好', social: '社交圈', personality: '性格', health: '健康状况' },
+      life: {
+        career: '工作经历',
+        finances: '财务状况',
+        hobbies: '兴趣爱好',
+        social: '社交圈',
+        personality: '性格',
+        health: '健康状况'
+      },
       familyFields: { relation: '关系', name: '姓名', birthDate: '出生日期', occupation: '职业' },
-      insuranceFields: { insurer: '保险公司', product: '产品', startDate: '生效日期', term: '保障期限', sumInsured: '保额', annualPremium: '年缴保费' },
+      insuranceFields: {
+        insurer: '保险公司',
+        product: '产品',
+        startDate: '生效日期',
+        term: '保障期限',
+        sumInsured: '保额',
+        annualPremium: '年缴保费'
+      },
       add: { family: '添加家庭成员', insurance: '添加保单' },
       removeRow: '删除这一行',
       noCalls: '还没有通话记录',
@@ -444,7 +499,8 @@ export const zhCN = {
   },
   clock: {
     days: '{{n}} 天',
-    seatOff: '本机时钟与中心相差约 {{by}}：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。请让管理员校准本机时钟。',
+    seatOff:
+      '本机时钟与中心相差约 {{by}}：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。请让管理员校准本机时钟。',
     zoneDiffers: '本机时区与中心不同：页面上的日期和时间按中心时间（{{zone}}，现在 {{now}}）显示。',
     minutes: '{{n}} 分钟',
     hours: '{{n}} 小时'
@@ -452,11 +508,13 @@ export const zhCN = {
   desktop: {
     trust: {
       ask: '第一次连接团队服务器 {{host}}：请核对它的证书指纹',
-      askDetail: '证书 SHA-256 指纹：\n{{fingerprint}}\n\n请与管理员提供的指纹（服务器启动时显示）逐字核对，一致才点“信任并连接”。以后本机只接受这个证书。',
+      askDetail:
+        '证书 SHA-256 指纹：\n{{fingerprint}}\n\n请与管理员提供的指纹（服务器启动时显示）逐字核对，一致才点“信任并连接”。以后本机只接受这个证书。',
       accept: '信任并连接',
       cancel: '取消',
       changed: '团队服务器 {{host}} 的证书和上次不同，已拒绝连接',
-      changedDetail: '这可能是有人在冒充服务器。上次信任的指纹：\n{{expected}}\n这次的指纹：\n{{got}}\n\n请联系管理员核对。如确实更换了证书，管理员核对无误后删除本机的信任记录（{{file}}）再重新连接。'
+      changedDetail:
+        '这可能是有人在冒充服务器。上次信任的指纹：\n{{expected}}\n这次的指纹：\n{{got}}\n\n请联系管理员核对。如确实更换了证书，管理员核对无误后删除本机的信任记录（{{file}}）再重新连接。'
     }
   },
   sip: {
@@ -489,7 +547,8 @@ export const zhCN = {
     removeConfirm: '删除后这位坐席只能用模拟线路，确定吗？',
     removed: 'SIP 线路已删除',
     importTitle: '批量导入线路',
-    importHint: '先填写整层共用的服务器设置，再选一个 CSV 或 Excel 文件：每行一位坐席，列为“工号”（或“用户名”）、“分机”、“密码”，可选“显示名”。先检查全部行，全部无误才一起保存。',
+    importHint:
+      '先填写整层共用的服务器设置，再选一个 CSV 或 Excel 文件：每行一位坐席，列为“工号”（或“用户名”）、“分机”、“密码”，可选“显示名”。先检查全部行，全部无误才一起保存。',
     pickFile: '选择文件',
     importRun: '检查并导入',
     imported: '已设置 {{n}} 条线路',
@@ -563,7 +622,16 @@ export const zhCN = {
     dispositions: '通话结果',
     dispositionsHint: '勾选“最终”表示不再拨打；“成功”的线索进入派单；“免打扰天数”为 0 表示长期。',
     addDisposition: '添加通话结果',
-    d: { hotkey: '键', label: '名称', connected: '接通', final: '最终', success: '成功', callback: '预约回拨', retryMinutes: '重拨间隔(分)', dncDays: '免打扰天数' },
+    d: {
+      hotkey: '键',
+      label: '名称',
+      connected: '接通',
+      final: '最终',
+      success: '成功',
+      callback: '预约回拨',
+      retryMinutes: '重拨间隔(分)',
+      dncDays: '免打扰天数'
+    },
     script: '通话脚本',
     scriptTitle: '脚本名称',
     publish: '发布新版本',
@@ -582,7 +650,13 @@ export const zhCN = {
     publishedAt: '发布时间'
   },
   wallboard: {
-    backup: { notSet: '未设置每晚自动备份（系统设置 → 备份）', title: '上次备份', none: '还没有备份', ok: '{{at}} 成功', failed: '{{at}} 失败' },
+    backup: {
+      notSet: '未设置每晚自动备份（系统设置 → 备份）',
+      title: '上次备份',
+      none: '还没有备份',
+      ok: '{{at}} 成功',
+      failed: '{{at}} 失败'
+    },
     agents: '坐席状态',
     operator: '坐席',
     state: '状态',
@@ -599,7 +673,14 @@ export const zhCN = {
     states: { none: '未质检', queued: '待质检', claimed: '质检中', pass: '合格', fail: '不合格', fix: '需整改' },
     verdicts: { pass: '合格', fail: '不合格', fix: '需整改' },
     reviewStates: { submitted: '已出结果', appealed: '申诉中', reopened: '重新质检中', final: '已定案' },
-    events: { submitted: '提交评分', resubmitted: '重新评分', appealed: '坐席申诉', upheld: '维持原结论', overturned: '改判', reopened: '退回重评' },
+    events: {
+      submitted: '提交评分',
+      resubmitted: '重新评分',
+      appealed: '坐席申诉',
+      upheld: '维持原结论',
+      overturned: '改判',
+      reopened: '退回重评'
+    },
     reasons: { success: '约访成功', sample: '每周抽检', flag: '被标记', manual: '主动调取', metric: '指标触发' },
     metrics: {
       operatorTalkShare: '坐席说话占比',
@@ -641,7 +722,17 @@ export const zhCN = {
       duration: '时长',
       open: '打开'
     },
-    queue: { claimNext: '领取下一条', claim: '领取', open: '查看', claimedBy: '{{name}} 质检中', mine: '我在质检', empty: '质检队列已清空', gateTag: '待派单', addedAt: '入队时间', reasons: '入队原因' },
+    queue: {
+      claimNext: '领取下一条',
+      claim: '领取',
+      open: '查看',
+      claimedBy: '{{name}} 质检中',
+      mine: '我在质检',
+      empty: '质检队列已清空',
+      gateTag: '待派单',
+      addedAt: '入队时间',
+      reasons: '入队原因'
+    },
     player: {
       play: '播放',
       pause: '暂停',
@@ -689,7 +780,15 @@ export const zhCN = {
       metrics: '通话指标（双声道自动分析）',
       scorecard: '评分表 {{title}}（第 {{version}} 版）'
     },
-    my: { appeal: '申诉', appealReason: '申诉理由', appealed: '申诉已提交，等待主管处理', score: '得分', reviewer: '质检员', empty: '暂无质检结果', items: '评分明细' },
+    my: {
+      appeal: '申诉',
+      appealReason: '申诉理由',
+      appealed: '申诉已提交，等待主管处理',
+      score: '得分',
+      reviewer: '质检员',
+      empty: '暂无质检结果',
+      items: '评分明细'
+    },
     appeals: {
       appealsTab: '质检申诉',
       returnedTab: '质检退回的约访',
@@ -753,10 +852,39 @@ export const zhCN = {
     stats: { calls: '录音数', reviews: '已质检', passRate: '合格率', averageScore: '平均得分', period: '统计期间' }
   },
   dispatch: {
-    states: { new: '待分配', assigned: '已分配', visited: '已拜访', signed: '已签单', not_interested: '无意向', absent: '客户不在' },
+    states: {
+      new: '待分配',
+      assigned: '已分配',
+      visited: '已拜访',
+      signed: '已签单',
+      not_interested: '无意向',
+      absent: '客户不在'
+    },
     late: { assign: '分配超时', confirm: '回报超时' },
-    chain: { successes: '约访成功', qaPassed: '质检通过', dispatched: '已派单', assigned: '已分配', visited: '已拜访', signed: '已签单', followedUp: '已回访', late: '超时待办' },
-    cols: { open: '待拜访', hoursToVisit: '平均拜访用时（小时）', district: '区县', dispatched: '派单', assigned: '已分配', visited: '已拜访', signed: '签单', agent: '地面人员', satisfied: '满意', complaints: '投诉', done: '已回访', unreachable: '未接通' },
+    chain: {
+      successes: '约访成功',
+      qaPassed: '质检通过',
+      dispatched: '已派单',
+      assigned: '已分配',
+      visited: '已拜访',
+      signed: '已签单',
+      followedUp: '已回访',
+      late: '超时待办'
+    },
+    cols: {
+      open: '待拜访',
+      hoursToVisit: '平均拜访用时（小时）',
+      district: '区县',
+      dispatched: '派单',
+      assigned: '已分配',
+      visited: '已拜访',
+      signed: '签单',
+      agent: '地面人员',
+      satisfied: '满意',
+      complaints: '投诉',
+      done: '已回访',
+      unreachable: '未接通'
+    },
     ui: {
       customer: '客户',
       district: '区县',
@@ -910,7 +1038,17 @@ export const zhCN = {
       badShare: '无效号码占比',
       source: '来源'
     },
-    steps: { imported: '导入', dialed: '已拨打', contacted: '已接通', accepted: '同意约访', qaPassed: '质检通过', assigned: '已派单到人', visited: '已拜访', signed: '已签单', followedUp: '已回访' },
+    steps: {
+      imported: '导入',
+      dialed: '已拨打',
+      contacted: '已接通',
+      accepted: '同意约访',
+      qaPassed: '质检通过',
+      assigned: '已派单到人',
+      visited: '已拜访',
+      signed: '已签单',
+      followedUp: '已回访'
+    },
     live: {
       campaigns: '活动与名单健康度',
       dialableNow: '现在可拨',
@@ -969,13 +1107,23 @@ export const zhCN = {
     lockoutThreshold: '连续登录失败锁定',
     lockoutMinutes: '锁定时长',
     leaseMinutesLabel: '线索锁定时长',
-    sections: { org: '机构', security: '登录与安全', dialling: '外呼限制', privacy: '号码脱敏', dispatch: '派单与回访', mail: '成功单邮件', lan: '局域网共享', backup: '备份' },
+    sections: {
+      org: '机构',
+      security: '登录与安全',
+      dialling: '外呼限制',
+      privacy: '号码脱敏',
+      dispatch: '派单与回访',
+      mail: '成功单邮件',
+      lan: '局域网共享',
+      backup: '备份'
+    },
     sectionSaved: '{{section}}设置已保存',
     saveSection: '保存{{section}}设置',
     hhmm: '请按 时:分 填写，例如 09:30',
     units: { hours: '小时', minutes: '分钟', days: '天', times: '次' },
     hints: {
-      backup: '每晚备份数据库、密封密钥（用口令加密，口令由服务器的环境变量 LEADLINE_BACKUP_PASSPHRASE 提供）和新增的录音；结果显示在实时看板上，也记入审计日志。',
+      backup:
+        '每晚备份数据库、密封密钥（用口令加密，口令由服务器的环境变量 LEADLINE_BACKUP_PASSPHRASE 提供）和新增的录音；结果显示在实时看板上，也记入审计日志。',
       backupFolder: '放在另一块硬盘或 NAS 上的文件夹；留空则不自动备份',
       orgName: '脚本里的“公司”占位和导出的报表都用这个名称',
       defaultLocale: '新用户第一次登录时看到的语言；每个人可在个人设置里改',
@@ -1007,7 +1155,8 @@ export const zhCN = {
     title: '设置',
     language: '界面语言',
     hubUrl: '团队服务器地址',
-    hubUrlHelp: '连接团队服务器（Hub）以共享名单池，例如 wss://hub.centre.local:7300。第一次连接时会请你核对服务器证书的指纹。留空则使用本机数据。',
+    hubUrlHelp:
+      '连接团队服务器（Hub）以共享名单池，例如 wss://hub.centre.local:7300。第一次连接时会请你核对服务器证书的指纹。留空则使用本机数据。',
     hubUrlInvalid: '地址须以 ws:// 或 wss:// 开头',
     audio: '音频设备',
     microphone: '麦克风',
@@ -1122,9 +1271,72 @@ export const zhCN = {
       'users.unlock': '解除账户锁定',
       'users.update': '修改用户'
     },
-    entities: { allocation: '批次', call: '通话', campaign: '活动', database: '数据库', dispatch: '派单', dnc: '免打扰', import_batch: '导入批次', lead: '线索', package: '成功单', recording: '录音', report: '报表', settings: '设置', user: '用户' },
+    entities: {
+      allocation: '批次',
+      call: '通话',
+      campaign: '活动',
+      database: '数据库',
+      dispatch: '派单',
+      dnc: '免打扰',
+      import_batch: '导入批次',
+      lead: '线索',
+      package: '成功单',
+      recording: '录音',
+      report: '报表',
+      settings: '设置',
+      user: '用户'
+    },
     fields: {
-      action: '处理', active: '启用', agentId: '地面人员', bytes: '字节', chunks: '分块', day: '日期', durationMs: '时长（毫秒）', fileName: '文件', files: '文件数', firstAdmin: '第一个管理员', format: '格式', from: '原来', host: '服务器', max: '满分', method: '操作', months: '月数', name: '名称', note: '说明', password: '密码', passwordChanged: '密码已更换', perOperator: '每人条数', reason: '原因', recalled: '回收条数', report: '报表', reviewId: '评分', role: '角色', rows: '行数', seq: '序号', settings: '设置', shortage: '不足', sipUser: 'SIP 账号', source: '来源', state: '状态', successes: '成功单', title: '标题', to: '至', total: '合计', username: '用户名', users: '用户数', verdict: '结论', version: '版本', wsUrl: 'WebSocket 地址', districtCode: '区县', failed: '失败', ids: '编号', imported: '已导入', invalid: '无效', added: '新增', rules: '规则', id: '编号'
+      action: '处理',
+      active: '启用',
+      agentId: '地面人员',
+      bytes: '字节',
+      chunks: '分块',
+      day: '日期',
+      durationMs: '时长（毫秒）',
+      fileName: '文件',
+      files: '文件数',
+      firstAdmin: '第一个管理员',
+      format: '格式',
+      from: '原来',
+      host: '服务器',
+      max: '满分',
+      method: '操作',
+      months: '月数',
+      name: '名称',
+      note: '说明',
+      password: '密码',
+      passwordChanged: '密码已更换',
+      perOperator: '每人条数',
+      reason: '原因',
+      recalled: '回收条数',
+      report: '报表',
+      reviewId: '评分',
+      role: '角色',
+      rows: '行数',
+      seq: '序号',
+      settings: '设置',
+      shortage: '不足',
+      sipUser: 'SIP 账号',
+      source: '来源',
+      state: '状态',
+      successes: '成功单',
+      title: '标题',
+      to: '至',
+      total: '合计',
+      username: '用户名',
+      users: '用户数',
+      verdict: '结论',
+      version: '版本',
+      wsUrl: 'WebSocket 地址',
+      districtCode: '区县',
+      failed: '失败',
+      ids: '编号',
+      imported: '已导入',
+      invalid: '无效',
+      added: '新增',
+      rules: '规则',
+      id: '编号'
     },
     system: '系统',
     raw: '原始记录',

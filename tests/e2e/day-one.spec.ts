@@ -3,7 +3,9 @@ import { hubAs, loginUi, must } from './support'
 
 test.use({ viewport: { width: 1366, height: 768 } })
 
-test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ days read 周一至周日, the demo’s customers’ genders fit their names', async ({ page }) => {
+test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ days read 周一至周日, the demo’s customers’ genders fit their names', async ({
+  page
+}) => {
   test.setTimeout(90_000)
   await loginUi(page, 'supervisor')
   await page.getByRole('menuitem', { name: '名单池' }).click()
@@ -19,7 +21,8 @@ test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ da
 
   // every demo customer's gender fits the name (秀英 is a woman's name, 志强 a man's)
   const sup = await hubAs('supervisor')
-  const rows = (await must<{ rows: { name: string; gender: 'M' | 'F' | null }[] }>(sup, 'leads.search', { limit: 200 })).rows
+  const rows = (await must<{ rows: { name: string; gender: 'M' | 'F' | null }[] }>(sup, 'leads.search', { limit: 200 }))
+    .rows
   sup.close()
   const female = ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍']
   const male = ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝']
@@ -28,7 +31,9 @@ test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ da
   for (const r of demo) expect(r.gender, r.name).toBe(female.some((g) => r.name.endsWith(g)) ? 'F' : 'M')
 })
 
-test('系统设置 in sections, each with its units and its own save; what only works in the desktop app is not offered in a browser', async ({ page }) => {
+test('系统设置 in sections, each with its units and its own save; what only works in the desktop app is not offered in a browser', async ({
+  page
+}) => {
   test.setTimeout(90_000)
   await loginUi(page, 'admin')
   await page.getByRole('menuitem', { name: '系统设置' }).click()
@@ -43,7 +48,9 @@ test('系统设置 in sections, each with its units and its own save; what only 
   await section.getByRole('button', { name: /保存外呼限制设置/ }).click()
   await expect(page.getByText('外呼限制设置已保存')).toBeVisible()
   const admin = await hubAs('admin')
-  expect((await must<{ capPerNumber24h: number; lockoutThreshold: number }>(admin, 'settings.get', {})).capPerNumber24h).toBe(4)
+  expect(
+    (await must<{ capPerNumber24h: number; lockoutThreshold: number }>(admin, 'settings.get', {})).capPerNumber24h
+  ).toBe(4)
   // the nightly backup's folder, time and days kept, saved on their own
   await page.getByRole('tab', { name: '备份' }).click()
   const backup = page.getByTestId('settings-backup')
@@ -51,7 +58,11 @@ test('系统设置 in sections, each with its units and its own save; what only 
   await backup.getByLabel('保留').fill('30')
   await backup.getByRole('button', { name: /保存备份设置/ }).click()
   await expect(page.getByText('备份设置已保存')).toBeVisible()
-  expect((await must<{ backup: unknown }>(admin, 'settings.get', {})).backup).toEqual({ folder: '/mnt/nas/leadline', at: '02:00', keepDays: 30 })
+  expect((await must<{ backup: unknown }>(admin, 'settings.get', {})).backup).toEqual({
+    folder: '/mnt/nas/leadline',
+    at: '02:00',
+    keepDays: 30
+  })
   await must(admin, 'settings.update', { capPerNumber24h: 3, backup: { folder: '', at: '02:00', keepDays: 14 } })
   admin.close()
   // a browser is already on its hub: no hub address to set, no pool to share on the LAN

@@ -1,7 +1,16 @@
 import { expect, test, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { campaignForNewOperator, hubAs, hubNow, lastRecordingFile, meanVolume, newOperator, pickerText, pickSuccessWithVisit } from './support'
+import {
+  campaignForNewOperator,
+  hubAs,
+  hubNow,
+  lastRecordingFile,
+  meanVolume,
+  newOperator,
+  pickerText,
+  pickSuccessWithVisit
+} from './support'
 
 /** Logs in with the keyboard only: type, Tab, type, Enter. */
 async function keyboardLogin(page: Page, username: string, password: string): Promise<void> {
@@ -44,7 +53,9 @@ async function leadByPhoneMask(name: string) {
   return (r.value as { rows: { id: number; name: string; phone: string; status: string }[] }).rows
 }
 
-test('an operator works a lead with the keyboard alone: next, dial, script steps, 同意约访 with visit time and consent; the lead is accepted with its recording', async ({ page }) => {
+test('an operator works a lead with the keyboard alone: next, dial, script steps, 同意约访 with visit time and consent; the lead is accepted with its recording', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('deskkb')
   await keyboardLogin(page, op.username, op.password)
@@ -78,7 +89,13 @@ test('an operator works a lead with the keyboard alone: next, dial, script steps
   // 1 = 同意约访; the visit time takes the focus
   const visit = await pickSuccessWithVisit(page)
   // the district is detected from the address; the consent is a checkbox reached with Tab
-  await tabTo(page, (el) => el instanceof HTMLInputElement && el.type === 'checkbox' && !!el.closest('.ant-form-item')?.textContent?.includes('客户同意'))
+  await tabTo(
+    page,
+    (el) =>
+      el instanceof HTMLInputElement &&
+      el.type === 'checkbox' &&
+      !!el.closest('.ant-form-item')?.textContent?.includes('客户同意')
+  )
   await page.keyboard.press('Space')
   await page.keyboard.press('Control+Enter')
   await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
@@ -91,16 +108,22 @@ test('an operator works a lead with the keyboard alone: next, dial, script steps
   const c = await sup.call('desk.card', { leadId: lead.id })
   sup.close()
   if (!c.ok) throw new Error(c.error.message)
-  const calls = (c.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean; callId: number }[] }).calls
+  const calls = (
+    c.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean; callId: number }[] }
+  ).calls
   expect(calls[0]).toMatchObject({ outcome: '同意约访', simulated: true })
   expect(calls[0].recordingId).not.toBeNull()
   const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
   try {
-    const ticks = db.prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms').all(calls[0].callId) as { step_id: string; offset_ms: number }[]
+    const ticks = db
+      .prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms')
+      .all(calls[0].callId) as { step_id: string; offset_ms: number }[]
     expect(ticks.map((t) => t.step_id)).toEqual(['identity', 'notice', 'consent'])
     expect(ticks[0].offset_ms).toBeGreaterThan(300)
     expect(ticks[2].offset_ms).toBeGreaterThan(ticks[0].offset_ms)
-    const o = db.prepare('SELECT consent, visit_at, district_code, simulated FROM outcomes WHERE call_id = ?').get(calls[0].callId) as { consent: number; visit_at: string; district_code: string; simulated: number }
+    const o = db
+      .prepare('SELECT consent, visit_at, district_code, simulated FROM outcomes WHERE call_id = ?')
+      .get(calls[0].callId) as { consent: number; visit_at: string; district_code: string; simulated: number }
     expect(o).toMatchObject({ consent: 1, simulated: 1 })
     expect(o.district_code).toMatch(/^4501/)
     expect(new Date(o.visit_at).getTime()).toBe(visit.getTime() - (visit.getTime() % 60_000))
@@ -119,13 +142,20 @@ test('a refusal puts the number on the do-not-call list for 6 months', async ({ 
   const op = await newOperator('deskrf')
   await keyboardLogin(page, op.username, op.password)
   await expect(page.getByTestId('line-state')).toHaveText('已注册')
-  await page.getByRole('button', { name: /下一条/ }).first().click()
+  await page
+    .getByRole('button', { name: /下一条/ })
+    .first()
+    .click()
   const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
   await page.getByRole('button', { name: /拨打/ }).click()
   await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
   await page.waitForTimeout(1500)
   await page.getByRole('button', { name: /挂断/ }).click()
-  await page.getByTestId('outcome-form').locator('label').filter({ hasText: /^3?拒绝$/ }).click()
+  await page
+    .getByTestId('outcome-form')
+    .locator('label')
+    .filter({ hasText: /^3?拒绝$/ })
+    .click()
   await expect(page.getByTestId('outcome-form')).toContainText('免打扰名单 180 天')
   await page.getByTestId('save-outcome').click()
   await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
@@ -170,10 +200,17 @@ test('a callback booked for later comes back first when it is due', async ({ pag
   expect(await page.getByTestId('customer-card').getByLabel('姓名').inputValue()).toBe(name)
 })
 
-test('a campaign that asks for it plays the recording notice to the customer on answer, and it is in the recording', async ({ page }) => {
+test('a campaign that asks for it plays the recording notice to the customer on answer, and it is in the recording', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const n = `${Date.now() % 100_000}`.padStart(5, '0')
-  const { op } = await campaignForNewOperator(`录音告知${n}`, { recordingNotice: true }, `姓名,手机,地址\n告知客户${n},170999${n},南宁市青秀区民族大道1号\n`, 'desknt')
+  const { op } = await campaignForNewOperator(
+    `录音告知${n}`,
+    { recordingNotice: true },
+    `姓名,手机,地址\n告知客户${n},170999${n},南宁市青秀区民族大道1号\n`,
+    'desknt'
+  )
 
   await keyboardLogin(page, op.username, op.password)
   await page.keyboard.press('Alt+N')
@@ -196,7 +233,9 @@ test('a campaign that asks for it plays the recording notice to the customer on 
   expect(during).toBeGreaterThan(after + 15)
 })
 
-test('the hub goes away while the outcome is saved: it is kept on the seat, sent when the hub is back, and saved once', async ({ page }) => {
+test('the hub goes away while the outcome is saved: it is kept on the seat, sent when the hub is back, and saved once', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('deskob')
   // Every WebSocket of the page passes through here; while `down`, the hub cannot be reached.
@@ -255,10 +294,17 @@ test('a supervisor publishes a new script version and sees operators’ states o
   await expect(page.getByTestId('agent-board')).toContainText(/就绪|离线|暂停|话后整理|通话中/)
 })
 
-test('progressive mode: the next lead dials itself after a visible countdown, which the operator can stop', async ({ page }) => {
+test('progressive mode: the next lead dials itself after a visible countdown, which the operator can stop', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const n = `${Date.now() % 100_000}`.padStart(5, '0')
-  const { op } = await campaignForNewOperator(`渐进${n}`, { dialMode: 'progressive', progressiveDelaySec: 3 }, `姓名,手机\n渐进甲${n},170888${n}\n渐进乙${n},170887${n}\n`, 'deskpg')
+  const { op } = await campaignForNewOperator(
+    `渐进${n}`,
+    { dialMode: 'progressive', progressiveDelaySec: 3 },
+    `姓名,手机\n渐进甲${n},170888${n}\n渐进乙${n},170887${n}\n`,
+    'deskpg'
+  )
 
   await keyboardLogin(page, op.username, op.password)
   await page.keyboard.press('Alt+N')
@@ -279,7 +325,9 @@ test('progressive mode: the next lead dials itself after a visible countdown, wh
   await expect(page.getByRole('button', { name: /拨打/ })).toBeEnabled()
 })
 
-test('hanging up while the last recording chunks are late never wedges the desk: wrap-up at once, the outcome saves, the recording is whole', async ({ page }) => {
+test('hanging up while the last recording chunks are late never wedges the desk: wrap-up at once, the outcome saves, the recording is whole', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('desklt')
   // From `lateFrom` on, the page's recording chunks reach the hub 7 s late: longer than the hub's
@@ -316,20 +364,29 @@ test('hanging up while the last recording chunks are late never wedges the desk:
   try {
     const rec = () =>
       db
-        .prepare('SELECT r.id, r.state, r.chunks, r.duration_ms AS ms, c.end_cause AS cause FROM recordings r JOIN calls c ON c.id = r.call_id JOIN users u ON u.id = r.operator_id WHERE u.username = ? ORDER BY r.id DESC LIMIT 1')
+        .prepare(
+          'SELECT r.id, r.state, r.chunks, r.duration_ms AS ms, c.end_cause AS cause FROM recordings r JOIN calls c ON c.id = r.call_id JOIN users u ON u.id = r.operator_id WHERE u.username = ? ORDER BY r.id DESC LIMIT 1'
+        )
         .get(op.username) as { id: number; state: string; chunks: number; ms: number; cause: string }
     await expect.poll(() => rec().state, { timeout: 30_000 }).toBe('done')
     const r = rec()
     expect(r.cause).toBe('operator')
     expect(r.chunks).toBeGreaterThanOrEqual(3)
     expect(r.ms).toBeGreaterThan(3500)
-    expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = 'recordings.resumed' AND entity_id = ?").pluck().get(String(r.id))).toBeGreaterThanOrEqual(1)
+    expect(
+      db
+        .prepare("SELECT count(*) FROM audit_log WHERE action = 'recordings.resumed' AND entity_id = ?")
+        .pluck()
+        .get(String(r.id))
+    ).toBeGreaterThanOrEqual(1)
   } finally {
     db.close()
   }
 })
 
-test('a reload during wrap-up brings the call back for its outcome, with what was filled in; Alt+N says why it waits', async ({ page }) => {
+test('a reload during wrap-up brings the call back for its outcome, with what was filled in; Alt+N says why it waits', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('deskrl')
   await keyboardLogin(page, op.username, op.password)
@@ -359,9 +416,13 @@ test('a reload during wrap-up brings the call back for its outcome, with what wa
   const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
   try {
     const rows = db
-      .prepare('SELECT o.disposition, o.notes, o.callback_at AS at, o.call_id AS callId FROM outcomes o JOIN users u ON u.id = o.operator_id WHERE u.username = ?')
+      .prepare(
+        'SELECT o.disposition, o.notes, o.callback_at AS at, o.call_id AS callId FROM outcomes o JOIN users u ON u.id = o.operator_id WHERE u.username = ?'
+      )
       .all(op.username) as { disposition: string; notes: string; at: string; callId: number | null }[]
-    expect(rows).toEqual([{ disposition: 'callback', notes: '客户周四上午方便', at: due.toISOString(), callId: expect.any(Number) }])
+    expect(rows).toEqual([
+      { disposition: 'callback', notes: '客户周四上午方便', at: due.toISOString(), callId: expect.any(Number) }
+    ])
   } finally {
     db.close()
   }

@@ -6,8 +6,9 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { campaignForNewOperator, centreDay, centreText, hubAs, loginUi, must, hangUpWithSuccess } from './support'
 
-
-test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (never of 江南区), the agent on a phone sees only the consented details, plays the call and reports a signed policy; the follow-up’s seven points are completed; the supervisor sees the chain; the day’s package arrives by e-mail', async ({ browser }) => {
+test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (never of 江南区), the agent on a phone sees only the consented details, plays the call and reports a signed policy; the follow-up’s seven points are completed; the supervisor sees the chain; the day’s package arrives by e-mail', async ({
+  browser
+}) => {
   test.setTimeout(180_000)
   const n = String(Date.now() % 10_000_000).padStart(7, '0')
   const customer = `派单客户${n}`
@@ -57,14 +58,21 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await expect(options).toHaveCount(2)
     await expect(options.filter({ hasText: '莫小军' })).toHaveCount(0)
     const hubLeader = await hubAs('leader_qx')
-    const [mine] = (await must<{ id: number; customerName: string }[]>(hubLeader, 'dispatch.list', {})).filter((d) => d.customerName === customer)
+    const [mine] = (await must<{ id: number; customerName: string }[]>(hubLeader, 'dispatch.list', {})).filter(
+      (d) => d.customerName === customer
+    )
     const admin = await hubAs('admin')
-    const jn = (await must<{ id: number; username: string }[]>(admin, 'users.list', {})).find((u) => u.username === 'agent_jn1')!
+    const jn = (await must<{ id: number; username: string }[]>(admin, 'users.list', {})).find(
+      (u) => u.username === 'agent_jn1'
+    )!
     const forced = await hubLeader.call('dispatch.assign', { dispatchId: mine.id, agentId: jn.id })
     hubLeader.close()
     expect(forced.ok).toBe(false)
-    if (!forced.ok) expect(forced.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('不得跨区营销') })
-    const openBefore = Number(/（(\d+) 个待访）/.exec((await options.filter({ hasText: '蒙志刚' }).textContent()) ?? '')?.[1])
+    if (!forced.ok)
+      expect(forced.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('不得跨区营销') })
+    const openBefore = Number(
+      /（(\d+) 个待访）/.exec((await options.filter({ hasText: '蒙志刚' }).textContent()) ?? '')?.[1]
+    )
     await options.filter({ hasText: '蒙志刚' }).click()
     await row.getByRole('button', { name: /分\s*配/ }).click()
     await expect(row).toContainText('已分配')
@@ -86,7 +94,9 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await expect(visit).toContainText('南宁市青秀区民族大道')
     expect(await agent.locator('body').innerText()).not.toContain(idNo)
     await visit.getByRole('button', { name: '听通话录音' }).click()
-    await expect.poll(() => agent.getByTestId('visit-audio').evaluate((a: HTMLAudioElement) => a.readyState), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => agent.getByTestId('visit-audio').evaluate((a: HTMLAudioElement) => a.readyState), { timeout: 10_000 })
+      .toBeGreaterThan(0)
     await visit.getByRole('button', { name: '回报拜访结果' }).click()
     await visit.getByLabel('已签单').check()
     await visit.getByLabel('产品').fill('鑫享人生终身寿险')
@@ -107,14 +117,29 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await expect(item).toContainText('犹豫期回访')
     await item.click()
     const form = page.getByTestId('follow-up-form')
-    for (const point of ['核实客户身份', '确认本人投保并亲笔签名', '已阅读保险条款及投保资料', '了解保险责任和责任免除', '了解退保可能产生的损失', '了解犹豫期及犹豫期内的权利', '确认缴费期限和缴费频率']) {
+    for (const point of [
+      '核实客户身份',
+      '确认本人投保并亲笔签名',
+      '已阅读保险条款及投保资料',
+      '了解保险责任和责任免除',
+      '了解退保可能产生的损失',
+      '了解犹豫期及犹豫期内的权利',
+      '确认缴费期限和缴费频率'
+    ]) {
       await form.locator('.ant-form-item').filter({ hasText: point }).getByLabel('是').check()
     }
     await page.getByTestId('complete-follow-up').click()
     await expect(page.getByText('回访结果已保存')).toBeVisible()
 
     // The supervisor: the chain, and the day's package by e-mail.
-    await must(admin, 'smtp.set', { host: '127.0.0.1', port: (smtp.server.address() as { port: number }).port, secure: false, user: '', from: 'leadline@centre.test', to: ['receiver@insurer.test'] })
+    await must(admin, 'smtp.set', {
+      host: '127.0.0.1',
+      port: (smtp.server.address() as { port: number }).port,
+      secure: false,
+      user: '',
+      from: 'leadline@centre.test',
+      to: ['receiver@insurer.test']
+    })
     admin.close()
     const sup = await supCtx.newPage()
     await loginUi(sup, 'supervisor')
@@ -123,21 +148,46 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     // figure it counts real calls only, so this success made on the simulated line is worked but not counted.
     const chain = sup.getByTestId('chain')
     await expect(sup.getByTestId('figures-rule')).toContainText('模拟线路')
-    const today = { from: new Date(`${centreDay()}T00:00:00+08:00`).toISOString(), to: new Date(new Date(`${centreDay()}T00:00:00+08:00`).getTime() + 86_400_000).toISOString() }
+    const today = {
+      from: new Date(`${centreDay()}T00:00:00+08:00`).toISOString(),
+      to: new Date(new Date(`${centreDay()}T00:00:00+08:00`).getTime() + 86_400_000).toISOString()
+    }
     const hubSup = await hubAs('supervisor')
     const steps = ['约访成功', '质检通过', '已派单', '已分配', '已拜访', '已签单', '已回访']
-    const onScreen = async () => Promise.all(steps.map(async (step) => Number((await chain.locator('.ant-statistic').filter({ hasText: step }).locator('.ant-statistic-content-value').textContent())?.replace(/,/g, ''))))
+    const onScreen = async () =>
+      Promise.all(
+        steps.map(async (step) =>
+          Number(
+            (
+              await chain
+                .locator('.ant-statistic')
+                .filter({ hasText: step })
+                .locator('.ant-statistic-content-value')
+                .textContent()
+            )?.replace(/,/g, '')
+          )
+        )
+      )
     await expect
-      .poll(async () => {
-        const c = (await must<{ chain: Record<string, number> }>(hubSup, 'dispatch.board', today)).chain
-        return JSON.stringify(await onScreen()) === JSON.stringify([c.successes, c.qaPassed, c.dispatched, c.assigned, c.visited, c.signed, c.followedUp])
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const c = (await must<{ chain: Record<string, number> }>(hubSup, 'dispatch.board', today)).chain
+          return (
+            JSON.stringify(await onScreen()) ===
+            JSON.stringify([c.successes, c.qaPassed, c.dispatched, c.assigned, c.visited, c.signed, c.followedUp])
+          )
+        },
+        { timeout: 15_000 }
+      )
       .toBe(true)
     const sim = await must<{ chain: Record<string, number> }>(hubSup, 'dispatch.board', today)
     hubSup.close()
     const db = new Database(join(process.env.LEADLINE_E2E_DATA!, 'leadline.db'), { readonly: true })
     try {
-      const real = db.prepare("SELECT count(*) FROM outcomes WHERE success = 1 AND simulated = 0 AND at >= ? AND at < ?").pluck().get(today.from, today.to)
+      const real = db
+        .prepare('SELECT count(*) FROM outcomes WHERE success = 1 AND simulated = 0 AND at >= ? AND at < ?')
+        .pluck()
+        .get(today.from, today.to)
       expect(sim.chain.successes).toBe(real)
     } finally {
       db.close()
@@ -145,7 +195,9 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await expect(sup.getByTestId('dispatches').getByRole('row').filter({ hasText: customer })).toContainText('已签单')
     // the visit time in the centre's zone (the browser runs in another one)
     const visitAt0 = new Date(visitAt.getTime() - (visitAt.getTime() % 60_000))
-    await expect(sup.getByTestId('dispatches').getByRole('row').filter({ hasText: customer })).toContainText(centreText(visitAt0))
+    await expect(sup.getByTestId('dispatches').getByRole('row').filter({ hasText: customer })).toContainText(
+      centreText(visitAt0)
+    )
     await sup.getByRole('tab', { name: '成功单' }).click()
     const day = sup.getByLabel('日期')
     await day.click()

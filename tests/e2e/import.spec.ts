@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs'
 /** A GBK list as Excel on Chinese Windows writes it: 80,000 leads, 10 bad numbers, 5 repeats, and 韦小宝. */
 function gbkList(): string {
   const lines = ['姓名,手机,性别,地址']
-  for (let i = 0; i < 80_000; i++) lines.push(`客户${i},135${String(i).padStart(8, '0')},${i % 2 ? '男' : '女'},南宁市青秀区民族大道${i % 500}号`)
+  for (let i = 0; i < 80_000; i++)
+    lines.push(`客户${i},135${String(i).padStart(8, '0')},${i % 2 ? '男' : '女'},南宁市青秀区民族大道${i % 500}号`)
   for (let i = 0; i < 10; i++) lines.push(`坏号${i},1350000${i},男,南宁市江南区`)
   for (let i = 0; i < 5; i++) lines.push(`重复${i},135${String(i).padStart(8, '0')},女,南宁市江南区`)
   lines.push('韦小宝,13977188888,男,广西横县横州镇')
@@ -18,7 +19,9 @@ function gbkList(): string {
   return file
 }
 
-test('a supervisor imports a GBK list, watches it run, downloads the rejected rows and finds a lead by part of a name', async ({ page }) => {
+test('a supervisor imports a GBK list, watches it run, downloads the rejected rows and finds a lead by part of a name', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const file = gbkList()
   await loginUi(page, 'supervisor')
@@ -35,13 +38,17 @@ test('a supervisor imports a GBK list, watches it run, downloads the rejected ro
   await expect(page.locator('.ant-progress')).toBeVisible()
   const result = page.getByTestId('import-result')
   await expect(result).toBeVisible({ timeout: 60_000 })
-  const stat = (title: string) => result.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content-value')
+  const stat = (title: string) =>
+    result.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content-value')
   await expect(stat('总行数')).toHaveText('80,016')
   await expect(stat('已导入')).toHaveText('80,001')
   await expect(stat('文件内重复')).toHaveText('5')
   await expect(stat('无效')).toHaveText('10')
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载导入报告（XLSX）' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载导入报告（XLSX）' }).click()
+  ])
   expect(download.suggestedFilename()).toBe('十一月名单-导入报告.xlsx')
   const wb = new ExcelJS.Workbook()
   await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer)

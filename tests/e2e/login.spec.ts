@@ -1,21 +1,41 @@
 import { expect, test, type Page } from '@playwright/test'
 import { DEMO_PASSWORD, loginUi } from './support'
 
-
 /** What each role finds in its navigation, as the Chinese UI names it. */
 const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[] }> = {
-  operator: { user: 'op1', nav: ['拨号工作台', '我的线索', '预约回拨', '回访', '我的质检', '个人设置', '关于'], absent: ['用户管理', '名单池', '质检队列'] },
+  operator: {
+    user: 'op1',
+    nav: ['拨号工作台', '我的线索', '预约回拨', '回访', '我的质检', '个人设置', '关于'],
+    absent: ['用户管理', '名单池', '质检队列']
+  },
   qa: { user: 'qa', nav: ['质检队列', '录音库', '个人设置', '关于'], absent: ['拨号工作台', '用户管理', '名单导入'] },
   supervisor: {
     user: 'supervisor',
-    nav: ['录音库', '申诉与退回', '实时看板', '名单池', '名单导入', '批次分配', '活动设置', '派单跟踪', '统计报表', '用户管理', '审计日志', '个人设置', '关于'],
+    nav: [
+      '录音库',
+      '申诉与退回',
+      '实时看板',
+      '名单池',
+      '名单导入',
+      '批次分配',
+      '活动设置',
+      '派单跟踪',
+      '统计报表',
+      '用户管理',
+      '审计日志',
+      '个人设置',
+      '关于'
+    ],
     absent: ['拨号工作台', '系统设置']
   },
   leader: { user: 'leader_qx', nav: ['本区派单', '地面人员', '个人设置', '关于'], absent: ['名单池', '用户管理'] },
   field_agent: { user: 'agent_qx1', nav: ['我的拜访', '个人设置', '关于'], absent: ['本区派单', '拨号工作台'] },
-  admin: { user: 'admin', nav: ['用户管理', '审计日志', '系统设置', '个人设置', '关于'], absent: ['拨号工作台', '名单池'] }
+  admin: {
+    user: 'admin',
+    nav: ['用户管理', '审计日志', '系统设置', '个人设置', '关于'],
+    absent: ['拨号工作台', '名单池']
+  }
 }
-
 
 function navItems(page: Page) {
   return page.getByRole('navigation', { name: 'main' }).getByRole('menuitem')
@@ -76,7 +96,9 @@ test('an administrator adds an operator in the UI, who can then log in', async (
   await expect(async () => {
     await dialog.getByLabel('角色').click()
     await dialog.getByLabel('角色').fill('坐席')
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="坐席"]').click({ timeout: 2000 })
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="坐席"]')
+      .click({ timeout: 2000 })
     await expect(dialog.getByTitle('坐席')).toBeVisible({ timeout: 2000 })
   }).toPass({ timeout: 20_000 })
   await dialog.getByLabel('工号').fill(`7${suffix}`)
@@ -92,7 +114,12 @@ test('an administrator adds an operator in the UI, who can then log in', async (
 
   // the audit log says it in words (action, object, details), the raw record one click away
   await page.getByRole('menuitem', { name: '审计日志' }).click()
-  const row = page.getByTestId('audit-log').getByRole('row').filter({ hasText: '新增用户' }).filter({ hasText: username }).first()
+  const row = page
+    .getByTestId('audit-log')
+    .getByRole('row')
+    .filter({ hasText: '新增用户' })
+    .filter({ hasText: username })
+    .first()
   await expect(row).toContainText('用户 #')
   await expect(row).toContainText(`用户名：${username}`)
   await expect(row).toContainText('角色：坐席')

@@ -4,17 +4,25 @@ import { loginUi } from './support'
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
 
 /** Whether two boxes overlap. */
-const overlap = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }) =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+const overlap = (
+  a: { x: number; y: number; width: number; height: number },
+  b: { x: number; y: number; width: number; height: number }
+) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 
-test('a field agent’s phone: a header of its own (menu, title on one line), the name, the language and logging out in the menu', async ({ page }) => {
+test('a field agent’s phone: a header of its own (menu, title on one line), the name, the language and logging out in the menu', async ({
+  page
+}) => {
   test.setTimeout(60_000)
   await loginUi(page, 'agent_qx1')
   const header = page.getByTestId('phone-header')
   await expect(header).toBeVisible({ timeout: 15_000 })
   const title = page.getByTestId('page-title')
   await expect(title).toHaveText('我的拜访')
-  const [menuBox, titleBox, headerBox] = await Promise.all([page.getByTestId('phone-menu').boundingBox(), title.boundingBox(), header.boundingBox()])
+  const [menuBox, titleBox, headerBox] = await Promise.all([
+    page.getByTestId('phone-menu').boundingBox(),
+    title.boundingBox(),
+    header.boundingBox()
+  ])
   // nothing floats over the title; the title is one line inside the header, the header fits the screen
   expect(overlap(menuBox!, titleBox!)).toBe(false)
   expect(titleBox!.height).toBeLessThan(30)
@@ -26,7 +34,9 @@ test('a field agent’s phone: a header of its own (menu, title on one line), th
   await page.getByTestId('phone-menu').click()
   const who = page.getByTestId('current-user')
   // once the menu has slid in
-  await expect.poll(async () => (await page.getByText('English', { exact: true }).boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0)
+  await expect
+    .poll(async () => (await page.getByText('English', { exact: true }).boundingBox())?.x ?? -1)
+    .toBeGreaterThanOrEqual(0)
   await expect(who).toContainText('蒙志刚')
   // the name on one line, not one character per line
   const name = await who.getByText('蒙志刚').boundingBox()

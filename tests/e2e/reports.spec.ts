@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test'
 import ExcelJS from 'exceljs'
 import { campaignForNewOperator, centreDay, hubAs, loginUi } from './support'
 
-test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({ browser }) => {
+test('the wallboard follows an operator in another browser as they take a call and finish it, without reloading', async ({
+  browser
+}) => {
   test.setTimeout(120_000)
   const n = String(Date.now() % 10_000_000).padStart(7, '0')
   const { op } = await campaignForNewOperator(`看板${n}`, {}, `姓名,手机\n看板客户${n},1705${n}\n`, 'wall')
@@ -51,7 +53,9 @@ test('a report exports an XLSX whose cells are the figures on the screen', async
   await page.keyboard.press('Enter')
   const table = page.getByTestId('operators-report')
   await expect(table.locator('tbody tr.ant-table-row').first()).toBeVisible({ timeout: 15_000 })
-  const screen = await table.locator('tbody tr.ant-table-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')))
+  const screen = await table
+    .locator('tbody tr.ant-table-row')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')))
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()])
   expect(dl.suggestedFilename()).toMatch(/^坐席报表-.*\.xlsx$/)
   const wb = new ExcelJS.Workbook()
@@ -68,7 +72,9 @@ test('a report exports an XLSX whose cells are the figures on the screen', async
   })
 })
 
-test('a seat whose clock is days off and in another zone shows the centre’s day everywhere, and says so', async ({ browser }) => {
+test('a seat whose clock is days off and in another zone shows the centre’s day everywhere, and says so', async ({
+  browser
+}) => {
   test.setTimeout(90_000)
   const ctx = await browser.newContext({ timezoneId: 'America/New_York' })
   const page = await ctx.newPage()
@@ -93,7 +99,9 @@ test('a seat whose clock is days off and in another zone shows the centre’s da
   }
 })
 
-test('统计报表’s charts: the legend stays clear of the axis labels; a period without data says 暂无数据', async ({ page }) => {
+test('统计报表’s charts: the legend stays clear of the axis labels; a period without data says 暂无数据', async ({
+  page
+}) => {
   test.setTimeout(90_000)
   // an operator paused today is in the report (with no calls)
   const op = await hubAs('op2')
@@ -103,11 +111,21 @@ test('统计报表’s charts: the legend stays clear of the axis labels; a peri
   await page.getByRole('menuitem', { name: '统计报表' }).click()
   const chart = page.getByTestId('operators-chart')
   await expect(chart.locator('svg text').filter({ hasText: '陈强' })).toBeVisible({ timeout: 15_000 })
-  const boxes = await chart.locator('svg text').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) as DOMRect })))
+  const boxes = await chart.locator('svg text').evaluateAll((els) =>
+    els.map((e) => ({
+      text: e.textContent ?? '',
+      ...(JSON.parse(JSON.stringify(e.getBoundingClientRect())) as DOMRect)
+    }))
+  )
   const legend = boxes.filter((b) => ['呼叫', '接通', '成功'].includes(b.text))
   const labels = boxes.filter((b) => !['呼叫', '接通', '成功'].includes(b.text) && b.text.trim())
   expect(legend.length).toBe(3)
-  for (const l of legend) for (const a of labels) expect(l.x < a.x + a.width && a.x < l.x + l.width && l.y < a.y + a.height && a.y < l.y + l.height, `legend “${l.text}” over “${a.text}”`).toBe(false)
+  for (const l of legend)
+    for (const a of labels)
+      expect(
+        l.x < a.x + a.width && a.x < l.x + l.width && l.y < a.y + a.height && a.y < l.y + l.height,
+        `legend “${l.text}” over “${a.text}”`
+      ).toBe(false)
 
   // a day long ago: nothing to chart, and the page says so
   for (const placeholder of ['开始日期', '结束日期']) {

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { E2E_PORT } from '../../playwright.config'
 
-
-test('an operator calls on the simulated line; the call is recorded in stereo and stored with its checksum', async ({ page }) => {
+test('an operator calls on the simulated line; the call is recorded in stereo and stored with its checksum', async ({
+  page
+}) => {
   test.setTimeout(90_000)
   await loginUi(page, 'op3')
   await page.getByRole('menuitem', { name: '拨号工作台' }).click()
@@ -29,7 +30,17 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
   try {
     const list = await qa.call('recordings.list', { limit: 5 })
     if (!list.ok) throw new Error(list.error.message)
-    const rec = (list.value as { id: number; operatorName: string; line: string; state: string; durationMs: number; sha256: string; bytes: number }[]).find((r) => r.operatorName === '黄丽')!
+    const rec = (
+      list.value as {
+        id: number
+        operatorName: string
+        line: string
+        state: string
+        durationMs: number
+        sha256: string
+        bytes: number
+      }[]
+    ).find((r) => r.operatorName === '黄丽')!
     expect(rec).toMatchObject({ line: 'simulated', state: 'done' })
     expect(rec.durationMs).toBeGreaterThan(5500)
     const media = await qa.call('recordings.media', { id: rec.id })
@@ -40,7 +51,11 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(rec.sha256)
     const file = join(mkdtempSync(join(tmpdir(), 'leadline-rec-')), 'call.webm')
     writeFileSync(file, bytes)
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,channels', '-of', 'json', file], { encoding: 'utf8' })
+    const probe = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=codec_name,channels', '-of', 'json', file],
+      { encoding: 'utf8' }
+    )
     expect(JSON.parse(probe).streams[0]).toMatchObject({ codec_name: 'opus', channels: 2 })
     // about as long as the call: decode it whole (MediaRecorder's WebM has no duration header)
     const seconds = decodedSeconds(file)
@@ -56,7 +71,9 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
   }
 })
 
-test('the page dies mid-call: the recording is kept up to the last chunk, marked interrupted, and plays', async ({ browser }) => {
+test('the page dies mid-call: the recording is kept up to the last chunk, marked interrupted, and plays', async ({
+  browser
+}) => {
   test.setTimeout(90_000)
   const context = await browser.newContext()
   const page = await context.newPage()
@@ -70,7 +87,14 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
 
   const qa = await hubAs('qa')
   try {
-    type Rec = { id: number; operatorName: string; state: string; durationMs: number; sha256: string | null; bytes: number }
+    type Rec = {
+      id: number
+      operatorName: string
+      state: string
+      durationMs: number
+      sha256: string | null
+      bytes: number
+    }
     let rec: Rec | undefined
     await expect
       .poll(
@@ -85,7 +109,9 @@ test('the page dies mid-call: the recording is kept up to the last chunk, marked
     expect(rec!.bytes).toBeGreaterThan(0)
     const media = await qa.call('recordings.media', { id: rec!.id })
     if (!media.ok) throw new Error(media.error.message)
-    const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media.value as { path: string }).path}`)).arrayBuffer())
+    const bytes = Buffer.from(
+      await (await fetch(`http://127.0.0.1:${E2E_PORT}${(media.value as { path: string }).path}`)).arrayBuffer()
+    )
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(rec!.sha256)
     const file = join(mkdtempSync(join(tmpdir(), 'leadline-rec-')), 'cut.webm')
     writeFileSync(file, bytes)
@@ -102,9 +128,16 @@ test('audio settings: the microphones are listed and the level meter moves with 
   await page.getByRole('menuitem', { name: '个人设置' }).click()
   await page.getByRole('button', { name: '测试麦克风' }).click()
   // Chromium's fake microphone beeps: the meter rises above silence within a few seconds
-  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-peak')), { timeout: 15_000 }).toBeGreaterThan(5)
+  await expect
+    .poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-peak')), { timeout: 15_000 })
+    .toBeGreaterThan(5)
   await page.getByRole('combobox', { name: '麦克风' }).click()
-  await expect(page.locator('.ant-select-item-option').filter({ hasText: /Fake|fake|默认|Default/ }).first()).toBeVisible()
+  await expect(
+    page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: /Fake|fake|默认|Default/ })
+      .first()
+  ).toBeVisible()
   await page.keyboard.press('Escape')
   await page.getByRole('button', { name: '停止测试' }).click()
   await expect(page.getByTestId('mic-level')).toHaveCount(0)

@@ -1,14 +1,30 @@
-import { campaignForNewOperator, hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator, hangUpWithSuccess, soundOnsetMs } from './support'
+import {
+  campaignForNewOperator,
+  hubAs,
+  lastRecordingFile,
+  loginUi,
+  meanVolume,
+  must,
+  newOperator,
+  hangUpWithSuccess,
+  soundOnsetMs
+} from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT, testbedPassword } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startBaresip, startKamailio, startRtpengine, waitForLog, type Kamailio, type Server } from '../helpers/kamailio'
+import {
+  startBaresip,
+  startKamailio,
+  startRtpengine,
+  waitForLog,
+  type Kamailio,
+  type Server
+} from '../helpers/kamailio'
 
 let kamailio: Kamailio
 let rtpengine: Server
-
 
 // rtpengine bridges the browser's WebRTC (ICE, DTLS-SRTP) to baresip's plain RTP; browser↔browser calls pass Kamailio alone.
 test.beforeAll(async () => {
@@ -20,13 +36,24 @@ test.afterAll(async () => {
   await rtpengine?.stop()
 })
 
-test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({ browser }) => {
+test('an operator calls a customer through Kamailio; audio flows both ways and the recording has each side on its own channel', async ({
+  browser
+}) => {
   test.setTimeout(120_000)
   // An administrator gives op1 a SIP account.
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op1 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op1')!
-  const set = await admin.call('sip.setAccount', { userId: op1.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: testbedPassword('1001') })
+  const set = await admin.call('sip.setAccount', {
+    userId: op1.id,
+    wsUrl: `ws://127.0.0.1:${SIP_PORT}`,
+    domain: '127.0.0.1',
+    sipUser: '1001',
+    displayName: '王芳',
+    iceServers: [],
+    outsidePrefix: '',
+    password: testbedPassword('1001')
+  })
   expect(set.ok).toBe(true)
 
   const customer = await (await browser.newContext()).newPage()
@@ -40,10 +67,17 @@ test('an operator calls a customer through Kamailio; audio flows both ways and t
   await page.getByLabel('电话号码').fill('1002')
   await page.getByRole('button', { name: /呼\s*叫/ }).click()
   await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
-  await expect.poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)).toBe('Established')
+  await expect
+    .poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state))
+    .toBe('Established')
   // getStats: audio bytes arrive from the customer (not just a session state)
   await expect(page.getByTestId('call-quality')).toBeVisible({ timeout: 10_000 })
-  await expect.poll(async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0)
+  await expect
+    .poll(
+      async () => Number(/已收 (\d+) KB/.exec((await page.getByTestId('call-quality').textContent()) ?? '')?.[1] ?? 0),
+      { timeout: 10_000 }
+    )
+    .toBeGreaterThan(0)
   await page.waitForTimeout(3000)
   await page.getByRole('button', { name: /挂\s*断/ }).click()
   await expect(page.getByTestId('last-recording')).toBeVisible({ timeout: 20_000 })
@@ -66,7 +100,20 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const op3 = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((u) => u.username === 'op3')!
-  expect((await admin.call('sip.setAccount', { userId: op3.id, wsUrl: `ws://127.0.0.1:${SIP_PORT}`, domain: '127.0.0.1', sipUser: '1003', displayName: '黄丽', iceServers: [], outsidePrefix: '', password: testbedPassword('1003') })).ok).toBe(true)
+  expect(
+    (
+      await admin.call('sip.setAccount', {
+        userId: op3.id,
+        wsUrl: `ws://127.0.0.1:${SIP_PORT}`,
+        domain: '127.0.0.1',
+        sipUser: '1003',
+        displayName: '黄丽',
+        iceServers: [],
+        outsidePrefix: '',
+        password: testbedPassword('1003')
+      })
+    ).ok
+  ).toBe(true)
   admin.close()
 
   const ctx = await browser.newContext()
@@ -83,7 +130,9 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
   await ctx.close()
 })
 
-test('the operator calls a plain SIP phone (baresip) through rtpengine: audio flows and its tone is on the right channel', async ({ browser }) => {
+test('the operator calls a plain SIP phone (baresip) through rtpengine: audio flows and its tone is on the right channel', async ({
+  browser
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('sipbs')
   await giveSipAccount(op.username, '2101', op.displayName)
@@ -117,7 +166,9 @@ test('the operator calls a plain SIP phone (baresip) through rtpengine: audio fl
   }
 })
 
-test('a customer on a plain SIP phone calls in: the desk shows the call, the operator answers, and it is recorded', async ({ browser }) => {
+test('a customer on a plain SIP phone calls in: the desk shows the call, the operator answers, and it is recorded', async ({
+  browser
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('sipin')
   await giveSipAccount(op.username, '2102', op.displayName)
@@ -150,7 +201,9 @@ test('a customer on a plain SIP phone calls in: the desk shows the call, the ope
   }
 })
 
-test('the desk works a queue lead over the SIP line: the customer registered under the lead’s number answers, and the outcome is saved with the call', async ({ browser }) => {
+test('the desk works a queue lead over the SIP line: the customer registered under the lead’s number answers, and the outcome is saved with the call', async ({
+  browser
+}) => {
   test.setTimeout(120_000)
   const op = await newOperator('sipdk')
   await giveSipAccount(op.username, '2103', op.displayName)
@@ -160,31 +213,44 @@ test('the desk works a queue lead over the SIP line: the customer registered und
     const page = await ctx.newPage()
     await loginUi(page, op.username, op.password)
     await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
-    await page.getByRole('button', { name: /下一条/ }).first().click()
+    await page
+      .getByRole('button', { name: /下一条/ })
+      .first()
+      .click()
     const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
     // The desk shows the number masked; the supervisor looks the full one up to put the customer on it.
     await expect(page.getByTestId('lead-phone')).toContainText('****')
     const sup = await hubAs('supervisor')
     const found = await sup.call('leads.search', { q: name, limit: 5 })
     sup.close()
-    const lead = (found.ok ? (found.value as { rows: { id: number; phone: string; status: string }[] }).rows : []).find((r) => r.status === 'in_queue')!
+    const lead = (found.ok ? (found.value as { rows: { id: number; phone: string; status: string }[] }).rows : []).find(
+      (r) => r.status === 'in_queue'
+    )!
     const customer = await custCtx.newPage()
     await openCustomer(customer, lead.phone)
     await page.getByRole('button', { name: /拨打/ }).click()
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
-    await expect.poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)).toBe('Established')
+    await expect
+      .poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state))
+      .toBe('Established')
     await expectAudioIn(page)
     // the full number never shows on the operator's screen
     expect(await page.locator('body').innerText()).not.toContain(lead.phone)
     await page.waitForTimeout(2000)
     await page.getByRole('button', { name: /挂断/ }).click()
-    await page.getByTestId('outcome-form').locator('label').filter({ hasText: /^4?无人接听$/ }).click()
+    await page
+      .getByTestId('outcome-form')
+      .locator('label')
+      .filter({ hasText: /^4?无人接听$/ })
+      .click()
     await page.getByTestId('save-outcome').click()
     await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
     const sup2 = await hubAs('supervisor')
     const card = await sup2.call('desk.card', { leadId: lead.id })
     sup2.close()
-    const calls = (card.ok ? (card.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean }[] }).calls : [])
+    const calls = card.ok
+      ? (card.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean }[] }).calls
+      : []
     expect(calls[0]).toMatchObject({ outcome: '无人接听', simulated: false })
     expect(calls[0].recordingId).not.toBeNull()
   } finally {
@@ -222,11 +288,18 @@ const playerSeconds = async (page: Page) => {
   return m * 60 + s
 }
 
-test('QA reviews a test-bed call: what the two channels say is measured right, the two-lane waveform draws from stored peaks, plays and seeks by keyboard, shows the operator’s script markers; a failed item fails the call and the operator sees the verdict', async ({ browser }) => {
+test('QA reviews a test-bed call: what the two channels say is measured right, the two-lane waveform draws from stored peaks, plays and seeks by keyboard, shows the operator’s script markers; a failed item fails the call and the operator sees the verdict', async ({
+  browser
+}) => {
   test.setTimeout(180_000)
   const n = String(Date.now() % 10_000_000).padStart(7, '0')
   const phone = `1707${n}`
-  const { op } = await campaignForNewOperator(`质检${n}`, {}, `姓名,手机,地址\n质检客户${n},${phone},南宁市青秀区民族大道1号\n`, 'qasip')
+  const { op } = await campaignForNewOperator(
+    `质检${n}`,
+    {},
+    `姓名,手机,地址\n质检客户${n},${phone},南宁市青秀区民族大道1号\n`,
+    'qasip'
+  )
   await giveSipAccount(op.username, '2104', op.displayName)
   // The customer answers and speaks (a tone) from 1.5 s to 4 s into the recording, and is silent otherwise.
   const custCtx = await browser.newContext()
@@ -243,7 +316,9 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
     // 录音中 shows once the recorder runs: from then on the customer speaks 1.5–4 s in
-    await customer.evaluate(() => (window as unknown as { customer: { speak(from: number, to: number): void } }).customer.speak(1.5, 4))
+    await customer.evaluate(() =>
+      (window as unknown as { customer: { speak(from: number, to: number): void } }).customer.speak(1.5, 4)
+    )
     // the operator stays quiet (muted): the left channel is silent
     await page.keyboard.press('Alt+M')
     await page.waitForTimeout(800)
@@ -255,10 +330,24 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
 
     // The known answer, from the stored peaks: the customer 1.5–4 s (+ 250 ms hang-over), the operator silent.
     const qa = await hubAs('qa')
-    const queue = await must<{ recordingId: number; operatorName: string; gate: boolean; reasons: string[] }[]>(qa, 'qa.queue', {})
+    const queue = await must<{ recordingId: number; operatorName: string; gate: boolean; reasons: string[] }[]>(
+      qa,
+      'qa.queue',
+      {}
+    )
     const entry = queue.find((q) => q.operatorName === op.displayName)!
     expect(entry).toMatchObject({ gate: true, reasons: ['success'] })
-    const c = await must<{ metrics: { customerTalkShare: number; operatorTalkShare: number; talkOverShare: number; firstCustomerWordMs: number; hungUpBy: string }; recording: { durationMs: number }; ticks: { title: string; offsetMs: number }[] }>(qa, 'qa.context', {
+    const c = await must<{
+      metrics: {
+        customerTalkShare: number
+        operatorTalkShare: number
+        talkOverShare: number
+        firstCustomerWordMs: number
+        hungUpBy: string
+      }
+      recording: { durationMs: number }
+      ticks: { title: string; offsetMs: number }[]
+    }>(qa, 'qa.context', {
       recordingId: entry.recordingId
     })
     qa.close()
@@ -269,7 +358,10 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     const onset = soundOnsetMs(await lastRecordingFile(op.displayName, 'sip'), 'pan=mono|c0=c1')
     expect(onset, 'the customer’s tone in the file').toBeGreaterThanOrEqual(1400)
     expect(onset).toBeLessThan(6000)
-    expect(Math.abs(c.metrics.firstCustomerWordMs - onset), `first word at ${c.metrics.firstCustomerWordMs} ms, in the audio at ${onset} ms`).toBeLessThan(200)
+    expect(
+      Math.abs(c.metrics.firstCustomerWordMs - onset),
+      `first word at ${c.metrics.firstCustomerWordMs} ms, in the audio at ${onset} ms`
+    ).toBeLessThan(200)
     expect(c.metrics.operatorTalkShare).toBeLessThan(0.1)
     expect(c.metrics.talkOverShare).toBeLessThan(0.05)
     expect(c.metrics.hungUpBy).toBe('operator')
@@ -293,7 +385,10 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect(rv.getByTestId('missing-steps')).toContainText('信息授权')
     for (const tick of c.ticks) {
       const at = await markerSeconds(rv, tick.title, c.recording.durationMs)
-      expect(Math.abs(at - tick.offsetMs / 1000), `${tick.title} drawn at ${at.toFixed(2)} s, ticked at ${tick.offsetMs} ms`).toBeLessThan(0.25)
+      expect(
+        Math.abs(at - tick.offsetMs / 1000),
+        `${tick.title} drawn at ${at.toFixed(2)} s, ticked at ${tick.offsetMs} ms`
+      ).toBeLessThan(0.25)
     }
     expect(c.ticks.map((k) => k.title)).toEqual(['身份说明', '录音告知'])
     expect(c.ticks[1].offsetMs - c.ticks[0].offsetMs).toBeGreaterThan(500)
@@ -325,7 +420,14 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect(rv.getByTestId('score-total')).toContainText('还有 8 项未评分')
     await expect(form.getByRole('radio', { checked: true })).toHaveCount(0)
     await expect(rv.getByTestId('submit-review')).toBeDisabled()
-    for (const [item, points] of [['identity', 10], ['needs', 15], ['listening', 15], ['accuracy', 20], ['attitude', 15], ['closing', 10]] as const) {
+    for (const [item, points] of [
+      ['identity', 10],
+      ['needs', 15],
+      ['listening', 15],
+      ['accuracy', 20],
+      ['attitude', 15],
+      ['closing', 10]
+    ] as const) {
       await form.getByTestId(`item-${item}`).getByRole('spinbutton').fill(String(points))
     }
     await form.getByTestId('item-consent').locator('label').filter({ hasText: '未出现' }).click()
@@ -341,20 +443,27 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
 
     // the operator's side: the verdict and the comment; the success went back to the supervisors
     await page.getByRole('menuitem', { name: '我的质检' }).click()
-    const mine = page.getByTestId('my-reviews').getByRole('row').filter({ hasText: `质检客户${n}` })
+    const mine = page
+      .getByTestId('my-reviews')
+      .getByRole('row')
+      .filter({ hasText: `质检客户${n}` })
     await expect(mine).toContainText('不合格')
     await expect(mine).toContainText('未取得信息授权')
     await expect(mine.getByRole('button', { name: /申\s*诉/ })).toBeVisible()
     const sup = await hubAs('supervisor')
     const returned = await must<{ customerName: string; reason: string }[]>(sup, 'qa.returned', {})
     sup.close()
-    expect(returned.find((r) => r.customerName === `质检客户${n}`)).toMatchObject({ reason: '未取得信息授权，且有承诺保本的说法' })
+    expect(returned.find((r) => r.customerName === `质检客户${n}`)).toMatchObject({
+      reason: '未取得信息授权，且有承诺保本的说法'
+    })
   } finally {
     await Promise.all([ctx.close(), custCtx.close(), qaCtx.close()])
   }
 })
 
-test('an administrator sets up an operator’s line in 用户管理: 测试注册 says in words what a wrong password and the right one get; the operator then calls on it, and the callee’s tone is on the right channel', async ({ browser }) => {
+test('an administrator sets up an operator’s line in 用户管理: 测试注册 says in words what a wrong password and the right one get; the operator then calls on it, and the callee’s tone is on the right channel', async ({
+  browser
+}) => {
   test.setTimeout(150_000)
   const op = await newOperator('sipui')
   const customer = await (await browser.newContext()).newPage()
@@ -408,15 +517,23 @@ test('an administrator sets up an operator’s line in 用户管理: 测试注�
   }
 })
 
-test('a floor’s lines from one spreadsheet: a wrong row refuses the whole file with its reason; the corrected file sets every line, which registers', async ({ page }) => {
+test('a floor’s lines from one spreadsheet: a wrong row refuses the whole file with its reason; the corrected file sets every line, which registers', async ({
+  page
+}) => {
   test.setTimeout(120_000)
   const a = await newOperator('sipbulk')
   const b = await newOperator('sipbulk')
   const dir = mkdtempSync(join(tmpdir(), 'leadline-lines-'))
   const bad = join(dir, 'lines-bad.csv')
   const good = join(dir, '坐席线路.csv')
-  writeFileSync(bad, `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\nnobody_here,2402,x\n${b.username},2401,${testbedPassword('2401')}\n`)
-  writeFileSync(good, `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\n${b.username},2402,${testbedPassword('2402')}\n`)
+  writeFileSync(
+    bad,
+    `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\nnobody_here,2402,x\n${b.username},2401,${testbedPassword('2401')}\n`
+  )
+  writeFileSync(
+    good,
+    `用户名,分机,密码\n${a.username},2401,${testbedPassword('2401')}\n${b.username},2402,${testbedPassword('2402')}\n`
+  )
   await loginUi(page, 'admin')
   await page.getByRole('menuitem', { name: '用户管理' }).click()
   await page.getByRole('button', { name: /批量导入线路/ }).click()
@@ -430,14 +547,19 @@ test('a floor’s lines from one spreadsheet: a wrong row refuses the whole file
   await expect(report.getByRole('row').filter({ hasText: 'nobody_here' })).toContainText('3')
   await expect(report).toContainText('分机 2401 在第 2 行已出现')
   const hub = await hubAs('admin')
-  const lines = async () => (await must<{ username: string; sipUser: string }[]>(hub, 'sip.accounts', {})).filter((l) => l.username === a.username || l.username === b.username)
+  const lines = async () =>
+    (await must<{ username: string; sipUser: string }[]>(hub, 'sip.accounts', {})).filter(
+      (l) => l.username === a.username || l.username === b.username
+    )
   expect(await lines()).toEqual([])
   await dialog.locator('input[type=file]').setInputFiles(good)
   await dialog.getByRole('button', { name: /检查并导入/ }).click()
   await expect(report).toContainText('已设置 2 条线路')
   expect((await lines()).map((l) => l.sipUser).sort()).toEqual(['2401', '2402'])
   const userIds = await must<{ id: number; username: string }[]>(hub, 'users.list', { role: 'operator' })
-  const tried = await must<{ verdict: string }>(hub, 'sip.testRegister', { userId: userIds.find((u) => u.username === b.username)!.id })
+  const tried = await must<{ verdict: string }>(hub, 'sip.testRegister', {
+    userId: userIds.find((u) => u.username === b.username)!.id
+  })
   expect(tried.verdict).toBe('registered')
   hub.close()
 })

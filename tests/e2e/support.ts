@@ -30,7 +30,9 @@ export function ffmpeg(args: string): string {
 
 /** Mean volume (dB) of an audio file after an audio filter, e.g. 'pan=mono|c0=c1' for the right channel. */
 export function meanVolume(file: string, filter: string): number {
-  return Number(/mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN')
+  return Number(
+    /mean_volume: (-?[\d.]+) dB/.exec(ffmpeg(`-i "${file}" -af "${filter},volumedetect" -f null -`))?.[1] ?? 'NaN'
+  )
 }
 
 /** When sound first starts in a file (ms), after an audio filter: the end of the leading silence (ffmpeg's silencedetect). */
@@ -44,7 +46,9 @@ export function soundOnsetMs(file: string, filter: string): number {
 
 /** Seconds of audio in a file, by decoding it whole (MediaRecorder's WebM has no duration header). */
 export function decodedSeconds(file: string): number {
-  const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]))
+  const times = [...ffmpeg(`-i "${file}" -f null -`).matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map(
+    (m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
+  )
   return times[times.length - 1] ?? NaN
 }
 
@@ -55,7 +59,16 @@ export function hubNow(): Date {
 
 /** "YYYY-MM-DD HH:mm:ss" of an instant in the centre's zone: what its pages show, and what their date pickers take. */
 export function centreText(at: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: CENTRE_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at)
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: CENTRE_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23'
+  }).format(at)
 }
 
 /** "YYYY-MM-DD HH:mm" in the centre's zone (the date pickers' format). */
@@ -91,7 +104,9 @@ export async function hangUpWithSuccess(page: Page): Promise<Date> {
 }
 
 /** A fresh operator for one test (so tests on the shared hub do not take each other's leads). */
-export async function newOperator(prefix: string): Promise<{ username: string; password: string; displayName: string }> {
+export async function newOperator(
+  prefix: string
+): Promise<{ username: string; password: string; displayName: string }> {
   const admin = await hubAs('admin')
   const n = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 100)}`
   const u = { username: `${prefix}${n}`, password: 'operator-pass-1', displayName: `测试坐席${n}` }
@@ -112,13 +127,21 @@ export async function must<T>(c: HubClient, method: string, input: unknown): Pro
  * A campaign of its own for one test (settings as given), its leads imported from CSV rows
  * ("姓名,手机,…"), all in a new operator's batch for today on the hub's clock.
  */
-export async function campaignForNewOperator(name: string, settings: Record<string, unknown>, csv: string, prefix: string) {
+export async function campaignForNewOperator(
+  name: string,
+  settings: Record<string, unknown>,
+  csv: string,
+  prefix: string
+) {
   const sup = await hubAs('supervisor')
   try {
     const campaign = await must<{ id: number }>(sup, 'campaigns.create', { name })
     await must(sup, 'campaigns.update', { id: campaign.id, settings })
     const bytes = Buffer.from(csv)
-    const { uploadId } = await must<{ uploadId: string }>(sup, 'uploads.begin', { name: 'leads.csv', size: bytes.length })
+    const { uploadId } = await must<{ uploadId: string }>(sup, 'uploads.begin', {
+      name: 'leads.csv',
+      size: bytes.length
+    })
     await must(sup, 'uploads.chunk', { uploadId, offset: 0, data: bytes.toString('base64') })
     const preview = await must<{ mapping: (string | null)[] }>(sup, 'leads.previewImport', { uploadId, source: name })
     // one import at a time on the hub: a test in the other worker may be importing now
@@ -126,7 +149,13 @@ export async function campaignForNewOperator(name: string, settings: Record<stri
     await expect
       .poll(
         async () => {
-          const r = await sup.call('leads.import', { uploadId, source: name, policy: 'skip', mapping: preview.mapping, campaignId: campaign.id })
+          const r = await sup.call('leads.import', {
+            uploadId,
+            source: name,
+            policy: 'skip',
+            mapping: preview.mapping,
+            campaignId: campaign.id
+          })
           if (r.ok) job = r.value as { jobId: string }
           else if (r.error.key !== 'errors.importRunning') throw new Error(`leads.import: ${r.error.message}`)
           return job !== undefined
@@ -134,11 +163,20 @@ export async function campaignForNewOperator(name: string, settings: Record<stri
         { timeout: 60_000, intervals: [250, 500, 1000] }
       )
       .toBe(true)
-    await expect.poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job!.jobId })).state).toBe('done')
+    await expect
+      .poll(async () => (await must<{ state: string }>(sup, 'leads.importJob', { jobId: job!.jobId })).state)
+      .toBe('done')
     const op = await newOperator(prefix)
-    const opId = (await must<{ id: number; username: string }[]>(sup, 'users.list', { role: 'operator' })).find((u) => u.username === op.username)!.id
+    const opId = (await must<{ id: number; username: string }[]>(sup, 'users.list', { role: 'operator' })).find(
+      (u) => u.username === op.username
+    )!.id
     const day = centreDay()
-    await must(sup, 'allocation.commit', { day, perOperator: csv.trim().split('\n').length - 1, operatorIds: [opId], campaignId: campaign.id })
+    await must(sup, 'allocation.commit', {
+      day,
+      perOperator: csv.trim().split('\n').length - 1,
+      operatorIds: [opId],
+      campaignId: campaign.id
+    })
     return { campaign, op }
   } finally {
     sup.close()
@@ -149,7 +187,11 @@ export async function campaignForNewOperator(name: string, settings: Record<stri
 export async function lastRecordingFile(operatorName: string, line?: 'sip' | 'simulated'): Promise<string> {
   const qa = await hubAs('qa')
   try {
-    const recs = await must<{ id: number; operatorName: string; line: string; state: string }[]>(qa, 'recordings.list', { limit: 50 })
+    const recs = await must<{ id: number; operatorName: string; line: string; state: string }[]>(
+      qa,
+      'recordings.list',
+      { limit: 50 }
+    )
     const rec = recs.find((r) => r.operatorName === operatorName && (!line || r.line === line))!
     expect(rec).toMatchObject({ state: 'done' })
     const media = await must<{ path: string }>(qa, 'recordings.media', { id: rec.id })

@@ -18,7 +18,24 @@ const RAW = /\b(?:undefined|NaN|null)\b|\[object Object\]|Cannot read properties
 const ROLES = [
   { user: 'op3', pages: ['desk', 'my-leads', 'callbacks', 'follow-ups', 'my-reviews', 'settings', 'about'] },
   { user: 'qa', pages: ['review-queue', 'recordings', 'settings', 'about'] },
-  { user: 'supervisor', pages: ['recordings', 'qa-appeals', 'wallboard', 'pool', 'import', 'allocation', 'campaigns', 'dispatch', 'reports', 'users', 'audit', 'settings', 'about'] },
+  {
+    user: 'supervisor',
+    pages: [
+      'recordings',
+      'qa-appeals',
+      'wallboard',
+      'pool',
+      'import',
+      'allocation',
+      'campaigns',
+      'dispatch',
+      'reports',
+      'users',
+      'audit',
+      'settings',
+      'about'
+    ]
+  },
   { user: 'leader_qx', pages: ['district-dispatch', 'agents', 'settings', 'about'] },
   { user: 'agent_qx1', pages: ['visits', 'settings', 'about'] },
   { user: 'admin', pages: ['users', 'audit', 'system', 'settings', 'about'] }
@@ -29,8 +46,11 @@ async function pageText(page: Page): Promise<string> {
   // but not what is deliberately shown as code (an API method's name in the audit log)
   return page.evaluate(() => {
     let text = document.body.innerText
-    for (const c of Array.from(document.querySelectorAll('code'))) text = text.split((c as HTMLElement).innerText).join(' ')
-    const attrs = Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).map((e) => [e.getAttribute('title'), e.getAttribute('placeholder'), e.getAttribute('aria-label')].filter(Boolean).join(' '))
+    for (const c of Array.from(document.querySelectorAll('code')))
+      text = text.split((c as HTMLElement).innerText).join(' ')
+    const attrs = Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).map((e) =>
+      [e.getAttribute('title'), e.getAttribute('placeholder'), e.getAttribute('aria-label')].filter(Boolean).join(' ')
+    )
     return text + '\n' + attrs.join('\n')
   })
 }
@@ -50,12 +70,18 @@ for (const { user, pages } of ROLES) {
         await page.evaluate((path) => (window.location.hash = path), `/${p}`)
         await expect(page.locator('.app-content')).toBeVisible()
         // the page's data has loaded: no spinner left
-        await expect(page.locator('.app-content .ant-spin-spinning, .app-content .ant-card-loading-content')).toHaveCount(0, { timeout: 15_000 })
+        await expect(
+          page.locator('.app-content .ant-spin-spinning, .app-content .ant-card-loading-content')
+        ).toHaveCount(0, { timeout: 15_000 })
         await page.waitForTimeout(300)
         const text = await pageText(page)
-        expect((text.match(KEY_LIKE) ?? []).filter((k) => !FILE.test(k)), `raw i18n keys on /${p}`).toEqual([])
+        expect(
+          (text.match(KEY_LIKE) ?? []).filter((k) => !FILE.test(k)),
+          `raw i18n keys on /${p}`
+        ).toEqual([])
         expect(text.match(RAW) ?? [], `raw values on /${p}`).toEqual([])
-        if (process.env.SWEEP_SHOTS) await page.screenshot({ path: `test-results/sweep/${user}-${locale}-${p}.png`, fullPage: true })
+        if (process.env.SWEEP_SHOTS)
+          await page.screenshot({ path: `test-results/sweep/${user}-${locale}-${p}.png`, fullPage: true })
       }
     })
   }

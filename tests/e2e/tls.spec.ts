@@ -21,10 +21,14 @@ interface RunningHub {
 
 async function startHub(port: number, args: string[]): Promise<RunningHub> {
   const data = mkdtempSync(join(tmpdir(), 'leadline-tls-'))
-  const child = spawn(process.execPath, [resolve('out/main/cli.js'), 'serve', '--data', data, '--port', String(port), '--json', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LANG: 'C', LEADLINE_CLOCK_START: E2E_CLOCK_START }
-  })
+  const child = spawn(
+    process.execPath,
+    [resolve('out/main/cli.js'), 'serve', '--data', data, '--port', String(port), '--json', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LANG: 'C', LEADLINE_CLOCK_START: E2E_CLOCK_START }
+    }
+  )
   let out = ''
   let err = ''
   child.stderr!.on('data', (d) => (err += d))
@@ -64,7 +68,11 @@ test.beforeAll(async () => {
   httpHub = await startHub(HTTP_PORT, ['--insecure-http'])
   browser = await chromium.launch({
     executablePath,
-    args: [...baseArgs, '--host-resolver-rules=MAP hub.lan 127.0.0.1', `--ignore-certificate-errors-spki-list=${tlsHub.line.tls!.spki}`]
+    args: [
+      ...baseArgs,
+      '--host-resolver-rules=MAP hub.lan 127.0.0.1',
+      `--ignore-certificate-errors-spki-list=${tlsHub.line.tls!.spki}`
+    ]
   })
 })
 test.afterAll(async () => {

@@ -16,7 +16,14 @@ export function tempDir(prefix = 'leadline-test-'): { dir: string; cleanup: () =
 export async function makeCore(opts: { demo?: boolean; demoLeads?: boolean; dataDir?: string; start?: string } = {}) {
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir()
   const clock = new ManualClock(opts.start ?? '2026-11-23T02:00:00Z')
-  const core = await createCore({ dataDir: tmp.dir, clock, demo: opts.demo ?? true, demoLeads: opts.demoLeads ?? false, logger: quietLogger, recallEveryMs: null })
+  const core = await createCore({
+    dataDir: tmp.dir,
+    clock,
+    demo: opts.demo ?? true,
+    demoLeads: opts.demoLeads ?? false,
+    logger: quietLogger,
+    recallEveryMs: null
+  })
   return {
     core,
     clock,
@@ -51,7 +58,9 @@ export function fingerprint(core: Core, opts: { withAudit?: boolean } = {}): str
     .map((t) => {
       const rows = core.db.prepare(`SELECT * FROM "${t.name}"`).all() as Record<string, unknown>[]
       // last_seen_at moves on any authenticated read; it is bookkeeping, not data.
-      const cleaned = rows.map(({ last_seen_at: _ignored, ...rest }) => JSON.stringify(rest, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+      const cleaned = rows.map(({ last_seen_at: _ignored, ...rest }) =>
+        JSON.stringify(rest, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))
+      )
       return `${t.name}:${cleaned.sort().join(',')}`
     })
     .join('\n')

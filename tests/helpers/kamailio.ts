@@ -42,12 +42,24 @@ function udpTaken(port: number): Promise<boolean> {
   })
 }
 
-async function startProcess(name: string, cmd: string, args: string[], ready: (log: string) => Promise<boolean>, opts: { cwd?: string; onStop?: () => void; stopSignals?: number } = {}): Promise<Server> {
+async function startProcess(
+  name: string,
+  cmd: string,
+  args: string[],
+  ready: (log: string) => Promise<boolean>,
+  opts: { cwd?: string; onStop?: () => void; stopSignals?: number } = {}
+): Promise<Server> {
   let log = ''
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd })
   child.stdout!.on('data', (d) => (log += d))
   child.stderr!.on('data', (d) => (log += d))
-  const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`${name} could not start (is it installed? tests/setup/system-deps.sh installs it): ${e.message}`))))
+  const failed = new Promise<never>((_, reject) =>
+    child.once('error', (e) =>
+      reject(
+        new Error(`${name} could not start (is it installed? tests/setup/system-deps.sh installs it): ${e.message}`)
+      )
+    )
+  )
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited: ${log.slice(-2000)}`)
     if (await Promise.race([ready(log), failed])) break
@@ -84,7 +96,9 @@ export async function startKamailio(port: number, opts: { rtpengine?: boolean } 
   const cfg = resolve('tests/telephony/kamailio.cfg')
   const args = ['-DD', '-E', '-f', cfg, '-Y', run, '-P', join(run, 'kamailio.pid'), '-A', `WS_PORT=${port}`]
   if (opts.rtpengine) args.push('-A', 'WITH_RTPENGINE')
-  const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), { onStop: () => rmSync(run, { recursive: true, force: true }) })
+  const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), {
+    onStop: () => rmSync(run, { recursive: true, force: true })
+  })
   return { ...s, port }
 }
 
@@ -93,7 +107,17 @@ export async function startRtpengine(): Promise<Server> {
   return startProcess(
     'rtpengine',
     'rtpengine',
-    ['--config-file=none', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${RTPENGINE_NG_PORT}`, '--port-min=40000', '--port-max=40199', '--foreground', '--log-stderr', '--log-level=6'],
+    [
+      '--config-file=none',
+      '--table=-1',
+      '--interface=127.0.0.1',
+      `--listen-ng=127.0.0.1:${RTPENGINE_NG_PORT}`,
+      '--port-min=40000',
+      '--port-max=40199',
+      '--foreground',
+      '--log-stderr',
+      '--log-level=6'
+    ],
     () => udpTaken(RTPENGINE_NG_PORT)
   )
 }
@@ -102,11 +126,19 @@ export async function startRtpengine(): Promise<Server> {
  * baresip 1.0 as a plain SIP/RTP phone registered with Kamailio over UDP: it answers every call
  * by itself and sends a sine tone (48 kHz stereo, `ausine`), or dials `dial` once it runs.
  */
-export async function startBaresip(o: { user: string; sipListenPort: number; toneHz?: number; dial?: string }): Promise<Server> {
+export async function startBaresip(o: {
+  user: string
+  sipListenPort: number
+  toneHz?: number
+  dial?: string
+}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'leadline-baresip-'))
   const answer = o.dial ? '' : ';answermode=auto'
   // the test bed's passwords: extension E's is secret-E (tests/telephony/kamailio.cfg)
-  writeFileSync(join(dir, 'accounts'), `<sip:${o.user}@127.0.0.1:${KAMAILIO_UDP_PORT};transport=udp>;auth_pass=secret-${o.user};regint=600${answer};audio_codecs=opus/48000/2,pcmu,pcma\n`)
+  writeFileSync(
+    join(dir, 'accounts'),
+    `<sip:${o.user}@127.0.0.1:${KAMAILIO_UDP_PORT};transport=udp>;auth_pass=secret-${o.user};regint=600${answer};audio_codecs=opus/48000/2,pcmu,pcma\n`
+  )
   writeFileSync(
     join(dir, 'config'),
     [

@@ -7,7 +7,12 @@ export const PER_SEC = 50
  * Peaks of a call whose answers are known: each side speaks (a tone at `level`) in the given
  * spans of seconds, over a faint noise floor; 20 ms frames of int8 min/max, left then right.
  */
-export function peaksOf(seconds: number, operator: [number, number][], customer: [number, number][], level = 0.5): Buffer {
+export function peaksOf(
+  seconds: number,
+  operator: [number, number][],
+  customer: [number, number][],
+  level = 0.5
+): Buffer {
   const frames = seconds * PER_SEC
   const buf = Buffer.alloc(frames * 4)
   const loud = (spans: [number, number][], f: number) => spans.some(([a, b]) => f >= a * PER_SEC && f < b * PER_SEC)
@@ -32,7 +37,10 @@ export async function recordCall(
   cause: 'operator' | 'customer' = 'operator'
 ): Promise<number> {
   const call = <T>(m: MethodName, i: unknown) => ok<T>(op.invoke(m, i as never))
-  const { recordingId } = await call<{ recordingId: number }>('recordings.start', { callId, mime: 'audio/webm;codecs=opus' })
+  const { recordingId } = await call<{ recordingId: number }>('recordings.start', {
+    callId,
+    mime: 'audio/webm;codecs=opus'
+  })
   const seconds = Math.ceil(peaks.length / (PER_SEC * 4))
   const slice = Math.ceil(audio.length / seconds)
   for (let s = 0; s < seconds; s++) {

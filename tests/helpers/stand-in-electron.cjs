@@ -166,14 +166,21 @@ require(path.resolve(process.argv[2] || 'out/main/index.js'))
 const started = Date.now()
 const timer = setInterval(() => {
   const w = BrowserWindow.last
-  if ((w && rec.ipcChannels.length && rec.permissionRequests.mic !== undefined) || rec.errors.length || Date.now() - started > 20000) {
+  if (
+    (w && rec.ipcChannels.length && rec.permissionRequests.mic !== undefined) ||
+    rec.errors.length ||
+    Date.now() - started > 20000
+  ) {
     clearInterval(timer)
     if (w) {
       let prevented = false
       w.webContents.handlers['will-navigate']?.({ preventDefault: () => (prevented = true) }, 'https://evil.example/')
       rec.navigation.foreignPrevented = prevented
       prevented = false
-      w.webContents.handlers['will-navigate']?.({ preventDefault: () => (prevented = true) }, 'file://' + path.resolve('out/renderer/index.html') + '#/about')
+      w.webContents.handlers['will-navigate']?.(
+        { preventDefault: () => (prevented = true) },
+        'file://' + path.resolve('out/renderer/index.html') + '#/about'
+      )
       rec.navigation.ownPrevented = prevented
       let webview = false
       w.webContents.handlers['will-attach-webview']?.({ preventDefault: () => (webview = true) })
@@ -191,7 +198,9 @@ const timer = setInterval(() => {
     const pemA = fs.readFileSync(a, 'utf8')
     const pemB = fs.readFileSync(b, 'utf8')
     const verify = (hostname, data, verificationResult = 'net::ERR_CERT_AUTHORITY_INVALID') =>
-      new Promise((resolve) => verifyProc({ hostname, certificate: { data }, verificationResult, errorCode: -202 }, resolve))
+      new Promise((resolve) =>
+        verifyProc({ hostname, certificate: { data }, verificationResult, errorCode: -202 }, resolve)
+      )
     ;(async () => {
       const results = {}
       results.firstAsked = await verify('hub.lan', pemA)

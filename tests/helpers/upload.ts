@@ -6,7 +6,11 @@ export async function upload(conn: CoreConnection, name: string, bytes: Buffer):
   if (!begin.ok) throw new Error(begin.error.message)
   const { uploadId, chunkSize } = begin.value as { uploadId: string; chunkSize: number }
   for (let off = 0; off < bytes.length; off += chunkSize) {
-    const r = await conn.invoke('uploads.chunk', { uploadId, offset: off, data: bytes.subarray(off, off + chunkSize).toString('base64') })
+    const r = await conn.invoke('uploads.chunk', {
+      uploadId,
+      offset: off,
+      data: bytes.subarray(off, off + chunkSize).toString('base64')
+    })
     if (!r.ok) throw new Error(r.error.message)
   }
   return uploadId

@@ -24,7 +24,8 @@ export class HubClient {
     })
     // a socket the hub closed answers what was still pending, so a test never waits for nothing
     ws.on('close', (code) => {
-      for (const p of this.pending.values()) p({ ok: false, error: { code: 'UNAVAILABLE', message: `closed ${code}`, key: 'closed' } } as Result<unknown>)
+      for (const p of this.pending.values())
+        p({ ok: false, error: { code: 'UNAVAILABLE', message: `closed ${code}`, key: 'closed' } } as Result<unknown>)
       this.pending.clear()
     })
   }
@@ -40,7 +41,11 @@ export class HubClient {
   call(method: string, input: unknown, locale?: 'zh-CN' | 'en'): Promise<Result<unknown>> {
     const id = this.nextId++
     return new Promise((resolve) => {
-      if (this.ws.readyState !== WebSocket.OPEN) return resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'closed', key: 'closed' } } as Result<unknown>)
+      if (this.ws.readyState !== WebSocket.OPEN)
+        return resolve({
+          ok: false,
+          error: { code: 'UNAVAILABLE', message: 'closed', key: 'closed' }
+        } as Result<unknown>)
       this.pending.set(id, resolve)
       this.ws.send(JSON.stringify({ id, method, input, locale }))
     })

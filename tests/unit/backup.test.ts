@@ -31,18 +31,20 @@ function recordings(n: number, from = 0): void {
   const op = db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
   db.transaction(() => {
     for (let i = from; i < from + n; i++) {
-      const call = Number(db.prepare("INSERT INTO calls (operator_id, direction, line, started_at, campaign_id) VALUES (?, 'outbound', 'sip', '2026-11-23T02:00:00Z', 1)").run(op).lastInsertRowid)
+      const call = Number(
+        db
+          .prepare(
+            "INSERT INTO calls (operator_id, direction, line, started_at, campaign_id) VALUES (?, 'outbound', 'sip', '2026-11-23T02:00:00Z', 1)"
+          )
+          .run(op).lastInsertRowid
+      )
       const rel = `recordings/2026/11/23/${call}-${i}.webm`
       const data = randomBytes(300)
       mkdirSync(join(env.dir, 'recordings/2026/11/23'), { recursive: true })
       writeFileSync(join(env.dir, rel), data)
-      db.prepare("INSERT INTO recordings (call_id, operator_id, file, mime, state, started_at, ended_at, bytes, sha256, chunks) VALUES (?, ?, ?, 'audio/webm', 'done', '2026-11-23T02:00:00Z', '2026-11-23T02:01:00Z', ?, ?, 1)").run(
-        call,
-        op,
-        rel,
-        data.length,
-        createHash('sha256').update(data).digest('hex')
-      )
+      db.prepare(
+        "INSERT INTO recordings (call_id, operator_id, file, mime, state, started_at, ended_at, bytes, sha256, chunks) VALUES (?, ?, ?, 'audio/webm', 'done', '2026-11-23T02:00:00Z', '2026-11-23T02:01:00Z', ?, ?, 1)"
+      ).run(call, op, rel, data.length, createHash('sha256').update(data).digest('hex'))
     }
   })()
 }
@@ -67,14 +69,27 @@ describe('backups that bring everything back', () => {
     // a damaged original is caught, not copied over the good one
     const bad = env.core.db.prepare('SELECT file FROM recordings ORDER BY id DESC LIMIT 1').pluck().get() as string
     writeFileSync(join(env.dir, bad), randomBytes(301))
-    await expect(env.core.backupAll(out.dir, 'correct horse', 'test')).rejects.toMatchObject({ key: 'errors.backupChecksum' })
+    await expect(env.core.backupAll(out.dir, 'correct horse', 'test')).rejects.toMatchObject({
+      key: 'errors.backupChecksum'
+    })
   })
 
   it('a restore onto an empty folder plays a recording and opens a sealed SIP password; a wrong passphrase changes nothing', async () => {
     recordings(3)
     const admin = await loginAs(env.core, 'admin')
     const op1 = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
-    await ok(admin.invoke('sip.setAccount', { userId: op1, wsUrl: 'wss://pbx.local/ws', domain: 'pbx.local', sipUser: '2001', displayName: '王芳', iceServers: [], outsidePrefix: '', password: 'sip-secret-1' }))
+    await ok(
+      admin.invoke('sip.setAccount', {
+        userId: op1,
+        wsUrl: 'wss://pbx.local/ws',
+        domain: 'pbx.local',
+        sipUser: '2001',
+        displayName: '王芳',
+        iceServers: [],
+        outsidePrefix: '',
+        password: 'sip-secret-1'
+      })
+    )
     const { set } = await env.core.backupAll(out.dir, 'correct horse', 'test')
     const target = join(out.dir, 'restored')
     expect(() => fullRestore({ dataDir: target, set, passphrase: 'wrong', now: new Date() })).toThrow()
@@ -83,7 +98,10 @@ describe('backups that bring everything back', () => {
     expect(r).toMatchObject({ key: true, recordings: { restored: 3, missing: [] } })
     const again = await createCore({ dataDir: target, clock: env.clock, logger: quietLogger, recallEveryMs: null })
     try {
-      expect(await (await loginAs(again, 'op1')).invoke('sip.myAccount', {})).toMatchObject({ ok: true, value: { password: 'sip-secret-1' } })
+      expect(await (await loginAs(again, 'op1')).invoke('sip.myAccount', {})).toMatchObject({
+        ok: true,
+        value: { password: 'sip-secret-1' }
+      })
       const qa = await loginAs(again, 'qa')
       const rec = (await ok<{ id: number }[]>(qa.invoke('recordings.list', {})))[0]
       const media = await ok<{ token: string }>(qa.invoke('recordings.media', { id: rec.id }))
@@ -95,10 +113,17 @@ describe('backups that bring everything back', () => {
   })
 
   it('without a passphrase the backup is refused, written down, and the wallboard says it failed', async () => {
-    await expect(env.core.backupAll(out.dir, null, 'schedule')).rejects.toMatchObject({ key: 'errors.backupPassphraseRequired' })
+    await expect(env.core.backupAll(out.dir, null, 'schedule')).rejects.toMatchObject({
+      key: 'errors.backupPassphraseRequired'
+    })
     const live = await ok<{ backup: unknown }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
-    expect(live.backup).toMatchObject({ scheduled: false, last: { ok: false, message: expect.stringContaining('备份需要口令') } })
-    expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'system.backup.failed'").pluck().get()).toBe(1)
+    expect(live.backup).toMatchObject({
+      scheduled: false,
+      last: { ok: false, message: expect.stringContaining('备份需要口令') }
+    })
+    expect(
+      env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'system.backup.failed'").pluck().get()
+    ).toBe(1)
     await env.core.backupAll(out.dir, 'pp', 'test')
     const after = await ok<{ backup: unknown }>((await loginAs(env.core, 'supervisor')).invoke('reports.live', {}))
     expect(after.backup).toMatchObject({ last: { ok: true, message: null } })
@@ -108,10 +133,19 @@ describe('backups that bring everything back', () => {
     recordings(2)
     const admin = await loginAs(env.core, 'admin')
     await ok(admin.invoke('settings.update', { backup: { folder: out.dir, at: '02:00', keepDays: 2 } }))
-    const sets = () => readdirSync(out.dir).filter((e) => e.startsWith('leadline-')).sort()
+    const sets = () =>
+      readdirSync(out.dir)
+        .filter((e) => e.startsWith('leadline-'))
+        .sort()
     // the clock stands at 10:00 in Nanning: past 02:00, so the night's backup is due; the hub's core
     // has the passphrase (LEADLINE_BACKUP_PASSPHRASE)
-    const core = await createCore({ dataDir: env.dir, clock: env.clock, logger: quietLogger, recallEveryMs: null, backupPassphrase: 'nightly pass' })
+    const core = await createCore({
+      dataDir: env.dir,
+      clock: env.clock,
+      logger: quietLogger,
+      recallEveryMs: null,
+      backupPassphrase: 'nightly pass'
+    })
     try {
       await core.backups.tick()
       expect(sets()).toHaveLength(1)
@@ -123,7 +157,9 @@ describe('backups that bring everything back', () => {
       }
       // four nights, two days kept: the first night's set is gone, the recordings mirror stays
       expect(sets()).toEqual(['leadline-20261124T020000Z', 'leadline-20261125T020000Z', 'leadline-20261126T020000Z'])
-      expect(existsSync(join(out.dir, (core.db.prepare('SELECT file FROM recordings LIMIT 1').pluck().get() as string)))).toBe(true)
+      expect(
+        existsSync(join(out.dir, core.db.prepare('SELECT file FROM recordings LIMIT 1').pluck().get() as string))
+      ).toBe(true)
       expect(core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'system.backup'").pluck().get()).toBe(4)
     } finally {
       core.close()

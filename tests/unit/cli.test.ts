@@ -9,9 +9,18 @@ import { SCHEMA_VERSION } from '../../electron/core/db/migrate'
 const CLI = resolve('out/main/cli.js')
 
 function leadline(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'C', ...env } })
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LANG: 'C', ...env }
+  })
   const lines = r.stdout.trim().split('\n').filter(Boolean)
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: lines.length ? JSON.parse(lines[lines.length - 1]) : null }
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json: lines.length ? JSON.parse(lines[lines.length - 1]) : null
+  }
 }
 
 let tmp: ReturnType<typeof tempDir>
@@ -27,10 +36,38 @@ describe('leadline CLI', () => {
 
   it('users add, then list shows them; a bad role is refused with a JSON error and a non-zero exit', () => {
     const data = join(tmp.dir, 'data')
-    const add = leadline(['users', 'add', 'zhang3', '--role', 'operator', '--name', '张三', '--staff-no', '2001', '--password', 'secret-123', '--data', data, '--json'])
+    const add = leadline([
+      'users',
+      'add',
+      'zhang3',
+      '--role',
+      'operator',
+      '--name',
+      '张三',
+      '--staff-no',
+      '2001',
+      '--password',
+      'secret-123',
+      '--data',
+      data,
+      '--json'
+    ])
     expect(add.code).toBe(0)
-    expect(add.json).toMatchObject({ user: { username: 'zhang3', role: 'operator', displayName: '张三', staffNo: '2001' } })
-    const gen = leadline(['users', 'add', 'li4', '--role', 'field_agent', '--district', '450110', '--data', data, '--json'])
+    expect(add.json).toMatchObject({
+      user: { username: 'zhang3', role: 'operator', displayName: '张三', staffNo: '2001' }
+    })
+    const gen = leadline([
+      'users',
+      'add',
+      'li4',
+      '--role',
+      'field_agent',
+      '--district',
+      '450110',
+      '--data',
+      data,
+      '--json'
+    ])
     expect(gen.code).toBe(0)
     expect(gen.json.password).toMatch(/^[A-Za-z0-9_-]{12}$/)
 
@@ -40,17 +77,42 @@ describe('leadline CLI', () => {
     // a fresh data folder opened by the CLI gets no demo team
     expect(list.json.users).toHaveLength(2)
 
-    const bad = leadline(['users', 'add', 'wang5', '--role', 'boss', '--password', 'secret-123', '--data', data, '--json'])
+    const bad = leadline([
+      'users',
+      'add',
+      'wang5',
+      '--role',
+      'boss',
+      '--password',
+      'secret-123',
+      '--data',
+      data,
+      '--json'
+    ])
     expect(bad.code).not.toBe(0)
     expect(bad.json).toEqual({ error: { code: 'INVALID_INPUT', message: expect.any(String) } })
     expect(leadline(['users', 'list', '--data', data, '--json']).json.users).toHaveLength(2)
 
-    const dup = leadline(['users', 'add', 'ZHANG3', '--role', 'qa', '--password', 'secret-123', '--data', data, '--json'])
+    const dup = leadline([
+      'users',
+      'add',
+      'ZHANG3',
+      '--role',
+      'qa',
+      '--password',
+      'secret-123',
+      '--data',
+      data,
+      '--json'
+    ])
     expect(dup.json).toEqual({ error: { code: 'CONFLICT', message: 'The user name “ZHANG3” is taken' } })
   })
 
   it('speaks Chinese when the environment does', () => {
-    const r = leadline(['users', 'add', 'x', '--role', 'qa', '--password', 'short', '--data', join(tmp.dir, 'd'), '--json'], { LANG: 'zh_CN.UTF-8' })
+    const r = leadline(
+      ['users', 'add', 'x', '--role', 'qa', '--password', 'short', '--data', join(tmp.dir, 'd'), '--json'],
+      { LANG: 'zh_CN.UTF-8' }
+    )
     expect(r.json.error).toMatchObject({ code: 'INVALID_INPUT', message: '输入有误，请检查后重试' })
   })
 
@@ -80,14 +142,31 @@ describe('leadline CLI', () => {
     expect(r.code).toBe(0)
     expect(r.json.previousKeptAs).toContain('before-restore')
     expect(existsSync(r.json.previousKeptAs)).toBe(true)
-    const users = leadline(['users', 'list', '--data', data, '--json']).json.users.map((u: { username: string }) => u.username)
+    const users = leadline(['users', 'list', '--data', data, '--json']).json.users.map(
+      (u: { username: string }) => u.username
+    )
     expect(users).toEqual(['keepme'])
   })
 
   it('backup DIR takes everything under a passphrase; restore of the set needs it and brings the key back', () => {
     const data = join(tmp.dir, 'data')
     leadline(['users', 'add', 'keepme', '--role', 'operator', '--password', 'secret-123', '--data', data, '--json'])
-    leadline(['sip', 'set', 'keepme', '--ws', 'wss://pbx.local/ws', '--domain', 'pbx.local', '--ext', '2001', '--password', 'line-pw-1', '--data', data, '--json'])
+    leadline([
+      'sip',
+      'set',
+      'keepme',
+      '--ws',
+      'wss://pbx.local/ws',
+      '--domain',
+      'pbx.local',
+      '--ext',
+      '2001',
+      '--password',
+      'line-pw-1',
+      '--data',
+      data,
+      '--json'
+    ])
     const dest = join(tmp.dir, 'nas')
     const none = leadline(['backup', dest, '--data', data, '--json'])
     expect(none.code).not.toBe(0)
@@ -102,7 +181,9 @@ describe('leadline CLI', () => {
     const r = leadline(['restore', b.json.set, '--data', target, '--passphrase', 'night shift', '--json'])
     expect(r).toMatchObject({ code: 0, json: { key: true } })
     // (that the restored key opens the line's sealed password is shown in backup.test.ts)
-    expect(leadline(['users', 'list', '--data', target, '--json']).json.users.map((u: { username: string }) => u.username)).toEqual(['keepme'])
+    expect(
+      leadline(['users', 'list', '--data', target, '--json']).json.users.map((u: { username: string }) => u.username)
+    ).toEqual(['keepme'])
   })
 
   it('restore refuses a file that is not a database and leaves the data alone', () => {
@@ -114,13 +195,18 @@ describe('leadline CLI', () => {
     expect(r.code).not.toBe(0)
     expect(r.json.error.code).toBe('INVALID_INPUT')
     expect(r.json.error.message).toContain('not a usable LeadLine database')
-    expect(leadline(['users', 'list', '--data', data, '--json']).json.users.map((u: { username: string }) => u.username)).toEqual(['stay'])
+    expect(
+      leadline(['users', 'list', '--data', data, '--json']).json.users.map((u: { username: string }) => u.username)
+    ).toEqual(['stay'])
   })
 
   it('migrate reports the schema; an unknown command is a clear error', () => {
     const data = join(tmp.dir, 'data')
     expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: 0, to: SCHEMA_VERSION })
-    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
+    expect(leadline(['migrate', '--data', data, '--json']).json).toMatchObject({
+      from: SCHEMA_VERSION,
+      to: SCHEMA_VERSION
+    })
     const r = leadline(['frobnicate', '--json'])
     expect(r.code).not.toBe(0)
     expect(r.json.error.message).toContain('Unknown command: frobnicate')
@@ -131,21 +217,77 @@ describe('leadline CLI', () => {
 
   it('sip set, list, remove: a line from the shell with --json; the password never printed; a bad option is a clear error', () => {
     const data = join(tmp.dir, 'data')
-    expect(leadline(['users', 'add', 'wangfang', '--role', 'operator', '--name', '王芳', '--password', 'secret-123', '--data', data, '--json']).code).toBe(0)
-    const set = leadline(['sip', 'set', 'wangfang', '--ws', 'wss://pbx:8089/ws', '--domain', 'pbx.local', '--ext', '2001', '--password', 'sip-pass-9', '--prefix', '9', '--ice', '[{"urls":"turn:turn.local:3478","username":"u","credential":"turn-pass-7"}]', '--data', data, '--json'])
+    expect(
+      leadline([
+        'users',
+        'add',
+        'wangfang',
+        '--role',
+        'operator',
+        '--name',
+        '王芳',
+        '--password',
+        'secret-123',
+        '--data',
+        data,
+        '--json'
+      ]).code
+    ).toBe(0)
+    const set = leadline([
+      'sip',
+      'set',
+      'wangfang',
+      '--ws',
+      'wss://pbx:8089/ws',
+      '--domain',
+      'pbx.local',
+      '--ext',
+      '2001',
+      '--password',
+      'sip-pass-9',
+      '--prefix',
+      '9',
+      '--ice',
+      '[{"urls":"turn:turn.local:3478","username":"u","credential":"turn-pass-7"}]',
+      '--data',
+      data,
+      '--json'
+    ])
     expect(set.code).toBe(0)
-    expect(set.json).toMatchObject({ line: { username: 'wangfang', sipUser: '2001', domain: 'pbx.local', wsUrl: 'wss://pbx:8089/ws', outsidePrefix: '9', iceServers: [{ urls: 'turn:turn.local:3478', username: 'u', hasCredential: true }] } })
+    expect(set.json).toMatchObject({
+      line: {
+        username: 'wangfang',
+        sipUser: '2001',
+        domain: 'pbx.local',
+        wsUrl: 'wss://pbx:8089/ws',
+        outsidePrefix: '9',
+        iceServers: [{ urls: 'turn:turn.local:3478', username: 'u', hasCredential: true }]
+      }
+    })
     expect(set.stdout).not.toContain('sip-pass-9')
     expect(set.stdout).not.toContain('turn-pass-7')
     // changing the extension alone keeps the rest, the password and the TURN credential included
-    expect(leadline(['sip', 'set', 'wangfang', '--ext', '2002', '--data', data, '--json']).json).toMatchObject({ line: { sipUser: '2002', domain: 'pbx.local', iceServers: [{ hasCredential: true }] } })
+    expect(leadline(['sip', 'set', 'wangfang', '--ext', '2002', '--data', data, '--json']).json).toMatchObject({
+      line: { sipUser: '2002', domain: 'pbx.local', iceServers: [{ hasCredential: true }] }
+    })
     const list = leadline(['sip', 'list', '--data', data, '--json'])
     expect(list.json.lines).toMatchObject([{ username: 'wangfang', sipUser: '2002' }])
     expect(list.stdout).not.toContain('sip-pass-9')
-    expect(spawnSync(process.execPath, [CLI, 'sip', 'list', '--data', data], { encoding: 'utf8' }).stdout).toContain('wangfang\t2002\tpbx.local\twss://pbx:8089/ws\t9')
-    expect(leadline(['sip', 'set', 'wangfang', '--ice', 'not json', '--data', data, '--json'])).toMatchObject({ code: 1, json: { error: { code: 'INVALID_INPUT' } } })
-    expect(leadline(['sip', 'set', 'nobody', '--data', data, '--json'])).toMatchObject({ code: 1, json: { error: { code: 'NOT_FOUND' } } })
-    expect(leadline(['sip', 'remove', 'wangfang', '--data', data, '--json'])).toMatchObject({ code: 0, json: { removed: 'wangfang' } })
+    expect(spawnSync(process.execPath, [CLI, 'sip', 'list', '--data', data], { encoding: 'utf8' }).stdout).toContain(
+      'wangfang\t2002\tpbx.local\twss://pbx:8089/ws\t9'
+    )
+    expect(leadline(['sip', 'set', 'wangfang', '--ice', 'not json', '--data', data, '--json'])).toMatchObject({
+      code: 1,
+      json: { error: { code: 'INVALID_INPUT' } }
+    })
+    expect(leadline(['sip', 'set', 'nobody', '--data', data, '--json'])).toMatchObject({
+      code: 1,
+      json: { error: { code: 'NOT_FOUND' } }
+    })
+    expect(leadline(['sip', 'remove', 'wangfang', '--data', data, '--json'])).toMatchObject({
+      code: 0,
+      json: { removed: 'wangfang' }
+    })
     expect(leadline(['sip', 'list', '--data', data, '--json']).json.lines).toEqual([])
   })
 })

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IpcMainInvokeEvent } from 'electron'
-import { contract, HUB_WS_PATH, IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, METHOD_NAMES, ROLES, type MethodName, type Result, type Role } from '../../shared/contract'
+import {
+  contract,
+  HUB_WS_PATH,
+  IPC_INVOKE_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
+  METHOD_NAMES,
+  ROLES,
+  type MethodName,
+  type Result,
+  type Role
+} from '../../shared/contract'
 import { registerIpc } from '../../electron/main/ipc'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { DEMO_PASSWORD } from '../../electron/core/demo/seed'
@@ -32,7 +42,12 @@ async function ipcTransport(core: Awaited<ReturnType<typeof makeCore>>['core']):
     },
     removeHandler: () => {}
   }
-  registerIpc(fakeIpcMain as never, core, (e) => e.senderFrame?.url === 'file:///app/index.html', async () => null)
+  registerIpc(
+    fakeIpcMain as never,
+    core,
+    (e) => e.senderFrame?.url === 'file:///app/index.html',
+    async () => null
+  )
   let nextSender = 1
   return {
     name: 'IPC',
@@ -92,7 +107,10 @@ for (const make of [ipcTransport, hubTransport]) {
     it('an unknown method gets UNKNOWN_METHOD naming it', async () => {
       for (const call of [anon, asRole.get('admin')!]) {
         const r = await call('leads.nuke', {})
-        expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation: leads.nuke' } })
+        expect(r).toMatchObject({
+          ok: false,
+          error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation: leads.nuke' }
+        })
       }
       expect(await anon('__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
       expect(await anon('constructor', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
@@ -107,7 +125,10 @@ for (const make of [ipcTransport, hubTransport]) {
         for (const bad of MALFORMED) {
           const before = fingerprint(env.core, { withAudit: true })
           const r = await call(method, bad)
-          expect(r, `${method} with ${JSON.stringify(bad)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+          expect(r, `${method} with ${JSON.stringify(bad)}`).toMatchObject({
+            ok: false,
+            error: { code: 'INVALID_INPUT' }
+          })
           expect(fingerprint(env.core, { withAudit: true })).toBe(before)
         }
       })
@@ -152,17 +173,29 @@ describe('hub WebSocket specifics', () => {
     try {
       const handlers = new Map<string, (e: unknown, ...a: unknown[]) => Promise<unknown>>()
       registerIpc(
-        { handle: (c: string, h: (e: unknown, ...a: unknown[]) => Promise<unknown>) => handlers.set(c, h), removeHandler: () => {} } as never,
+        {
+          handle: (c: string, h: (e: unknown, ...a: unknown[]) => Promise<unknown>) => handlers.set(c, h),
+          removeHandler: () => {}
+        } as never,
         env.core,
         (e) => e.senderFrame?.url === 'file:///app/index.html',
         async () => env.dir
       )
       const sender = { id: 1, isDestroyed: () => false, send: () => {}, once: () => {} }
-      const r = await handlers.get(IPC_INVOKE_CHANNEL)!({ sender, senderFrame: { url: 'https://evil.example/' } }, 'system.info', {})
+      const r = await handlers.get(IPC_INVOKE_CHANNEL)!(
+        { sender, senderFrame: { url: 'https://evil.example/' } },
+        'system.info',
+        {}
+      )
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
       // the folder dialog answers our page only, and with a token, never the path
-      expect(await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({ sender, senderFrame: { url: 'https://evil.example/' } })).toBeNull()
-      const picked = (await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({ sender, senderFrame: { url: 'file:///app/index.html' } })) as { token: string; name: string }
+      expect(
+        await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({ sender, senderFrame: { url: 'https://evil.example/' } })
+      ).toBeNull()
+      const picked = (await handlers.get(IPC_PICK_FOLDER_CHANNEL)!({
+        sender,
+        senderFrame: { url: 'file:///app/index.html' }
+      })) as { token: string; name: string }
       expect(picked.token).not.toContain(env.dir)
       expect(env.core.folders.take(picked.token)).toBe(env.dir)
       expect(env.core.folders.take(picked.token)).toBeUndefined()
@@ -180,7 +213,12 @@ describe('hub WebSocket specifics', () => {
       const op = await HubClient.connect(url)
       await admin.call('auth.login', { username: 'admin', password: DEMO_PASSWORD })
       await op.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })
-      const r = await admin.call('users.create', { username: 'op7', displayName: '七', role: 'operator', password: 'secret-123' })
+      const r = await admin.call('users.create', {
+        username: 'op7',
+        displayName: '七',
+        role: 'operator',
+        password: 'secret-123'
+      })
       expect(r.ok).toBe(true)
       await admin.call('system.info', {})
       await op.call('system.info', {})

@@ -11,7 +11,9 @@ beforeEach(async () => {
 afterEach(() => env.cleanup())
 
 function auditActions(): string[] {
-  return (env.core.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map((r) => r.action)
+  return (env.core.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map(
+    (r) => r.action
+  )
 }
 
 describe('login', () => {
@@ -64,7 +66,9 @@ describe('login', () => {
     expect(right).toMatchObject({ ok: false, error: { code: 'LOCKED' } })
     expect(right.ok || right.error.message).toContain('15 分钟')
     // other users are not affected
-    expect((await env.core.connect({ source: 't' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok).toBe(true)
+    expect(
+      (await env.core.connect({ source: 't' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok
+    ).toBe(true)
     env.clock.advance(15 * MINUTE + 1000)
     expect((await conn.invoke('auth.login', { username: 'op2', password: DEMO_PASSWORD })).ok).toBe(true)
     expect(auditActions()).toContain('auth.locked')
@@ -99,7 +103,10 @@ describe('sessions', () => {
     const fresh = env.core.connect({ source: 'reload' })
     expect((await fresh.invoke('auth.resume', { token })).ok).toBe(true)
     env.clock.advance(1 * HOUR + 1000)
-    expect(await conn.invoke('auth.me', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'errors.sessionExpired' } })
+    expect(await conn.invoke('auth.me', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', key: 'errors.sessionExpired' }
+    })
     expect(await env.core.connect({ source: 'x' }).invoke('auth.resume', { token })).toMatchObject({
       ok: false,
       error: { code: 'UNAUTHENTICATED', message: '登录已过期，请重新登录' }
@@ -121,7 +128,9 @@ describe('sessions', () => {
     b.subscribe((name, payload) => ended.push([name, payload]))
     const bad = await a.invoke('auth.changePassword', { currentPassword: 'not-it-at-all', newPassword: 'new-secret-1' })
     expect(bad).toMatchObject({ ok: false, error: { key: 'errors.wrongCurrentPassword' } })
-    expect((await a.invoke('auth.changePassword', { currentPassword: DEMO_PASSWORD, newPassword: 'new-secret-1' })).ok).toBe(true)
+    expect(
+      (await a.invoke('auth.changePassword', { currentPassword: DEMO_PASSWORD, newPassword: 'new-secret-1' })).ok
+    ).toBe(true)
     expect((await a.invoke('auth.me', {})).ok).toBe(true)
     expect((await b.invoke('auth.me', {})).ok).toBe(false)
     expect(ended).toEqual([['session.ended', expect.objectContaining({ reason: 'password changed' })]])
@@ -135,12 +144,16 @@ describe('sessions', () => {
   it('disabling a user ends their sessions at once and refuses their next login', async () => {
     const op = await loginAs(env.core, 'op3')
     const admin = await loginAs(env.core, 'admin')
-    const id = (await op.invoke('auth.me', {}) as { value: { id: number } }).value.id
+    const id = ((await op.invoke('auth.me', {})) as { value: { id: number } }).value.id
     expect((await admin.invoke('users.update', { id, disabled: true })).ok).toBe(true)
     expect((await op.invoke('auth.me', {})).ok).toBe(false)
-    const again = await env.core.connect({ source: 'x' }).invoke('auth.login', { username: 'op3', password: DEMO_PASSWORD })
+    const again = await env.core
+      .connect({ source: 'x' })
+      .invoke('auth.login', { username: 'op3', password: DEMO_PASSWORD })
     // the same answer as a wrong password: a disabled account tells nothing about its password
-    const wrong = await env.core.connect({ source: 'x' }).invoke('auth.login', { username: 'op3', password: 'not-the-password' })
+    const wrong = await env.core
+      .connect({ source: 'x' })
+      .invoke('auth.login', { username: 'op3', password: 'not-the-password' })
     expect(again).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'errors.badCredentials' } })
     expect(wrong).toEqual(again)
   })
@@ -148,15 +161,28 @@ describe('sessions', () => {
   it('guessing from one machine locks that machine out, not the real user at their own seat, the administrator included', async () => {
     const attacker = () => env.core.connect({ source: 'ws 127.0.0.2' })
     for (let i = 0; i < 5; i++) await attacker().invoke('auth.login', { username: 'admin', password: `guess-${i}` })
-    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: false, error: { code: 'LOCKED' } })
+    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCKED' }
+    })
     // the administrator at their own seat
-    expect(await env.core.connect({ source: 'ws 127.0.0.3' }).invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
+    expect(
+      await env.core
+        .connect({ source: 'ws 127.0.0.3' })
+        .invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })
+    ).toMatchObject({ ok: true })
     // and the lock shows in 用户管理, where it can be lifted for every address
     const admin = await loginAs(env.core, 'admin')
-    const row = ((await admin.invoke('users.list', {})) as { value: { username: string; id: number; lockedUntil: string | null }[] }).value.find((u) => u.username === 'admin')!
+    const row = (
+      (await admin.invoke('users.list', {})) as {
+        value: { username: string; id: number; lockedUntil: string | null }[]
+      }
+    ).value.find((u) => u.username === 'admin')!
     expect(row.lockedUntil).not.toBeNull()
     expect((await admin.invoke('users.unlock', { id: row.id })).ok).toBe(true)
-    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
+    expect(await attacker().invoke('auth.login', { username: 'admin', password: DEMO_PASSWORD })).toMatchObject({
+      ok: true
+    })
   })
 
   it('unknown names are counted and locked like real ones: the answers tell nothing about which names exist', async () => {
@@ -174,8 +200,12 @@ describe('sessions', () => {
   })
 
   it('a flood of logins from one address is refused before any password is hashed; a seat elsewhere logs in meanwhile', async () => {
-    const flood = Array.from({ length: 400 }, (_, i) => env.core.connect({ source: 'ws 127.0.0.2' }).invoke('auth.login', { username: `nobody${i}`, password: 'x' }))
-    const bystander = await env.core.connect({ source: 'ws 127.0.0.3' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })
+    const flood = Array.from({ length: 400 }, (_, i) =>
+      env.core.connect({ source: 'ws 127.0.0.2' }).invoke('auth.login', { username: `nobody${i}`, password: 'x' })
+    )
+    const bystander = await env.core
+      .connect({ source: 'ws 127.0.0.3' })
+      .invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })
     expect(bystander.ok).toBe(true)
     const results = await Promise.all(flood)
     const refused = results.filter((r) => !r.ok && r.error.key === 'errors.tooManyLogins').length
@@ -196,8 +226,17 @@ describe('sessions', () => {
 describe('roles', () => {
   it('an operator may not manage users; an administrator may, and it is audited', async () => {
     const op = await loginAs(env.core, 'op1')
-    const input = { username: 'newop', displayName: '新坐席', role: 'operator', password: 'secret-123', staffNo: '1099' }
-    expect(await op.invoke('users.create', input)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: '您没有权限执行此操作' } })
+    const input = {
+      username: 'newop',
+      displayName: '新坐席',
+      role: 'operator',
+      password: 'secret-123',
+      staffNo: '1099'
+    }
+    expect(await op.invoke('users.create', input)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: '您没有权限执行此操作' }
+    })
     expect(auditActions()).toContain('access.denied')
     const admin = await loginAs(env.core, 'admin')
     const r = await admin.invoke('users.create', input)
@@ -210,13 +249,18 @@ describe('roles', () => {
     const sup = await loginAs(env.core, 'supervisor')
     const list = await sup.invoke('users.list', { role: 'field_agent', districtCode: '450103' })
     expect(list.ok && (list.value as { username: string }[]).map((u) => u.username)).toEqual(['agent_qx1', 'agent_qx2'])
-    expect((await sup.invoke('users.create', { username: 'x1', displayName: 'x', role: 'qa', password: 'secret-123' })).ok).toBe(false)
+    expect(
+      (await sup.invoke('users.create', { username: 'x1', displayName: 'x', role: 'qa', password: 'secret-123' })).ok
+    ).toBe(false)
   })
 
   it('field agents and leaders must belong to a known district', async () => {
     const admin = await loginAs(env.core, 'admin')
     const base = { username: 'agent9', displayName: '新人', role: 'field_agent', password: 'secret-123' }
-    expect(await admin.invoke('users.create', base)).toMatchObject({ ok: false, error: { key: 'errors.districtRequired' } })
+    expect(await admin.invoke('users.create', base)).toMatchObject({
+      ok: false,
+      error: { key: 'errors.districtRequired' }
+    })
     expect(await admin.invoke('users.create', { ...base, districtCode: '999999' })).toMatchObject({
       ok: false,
       error: { key: 'errors.unknownDistrict' }
@@ -226,26 +270,40 @@ describe('roles', () => {
 
   it('user names and staff numbers are unique', async () => {
     const admin = await loginAs(env.core, 'admin')
-    expect(await admin.invoke('users.create', { username: 'OP1', displayName: 'x', role: 'qa', password: 'secret-123' })).toMatchObject({
+    expect(
+      await admin.invoke('users.create', { username: 'OP1', displayName: 'x', role: 'qa', password: 'secret-123' })
+    ).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', key: 'errors.usernameTaken' }
     })
     expect(
-      await admin.invoke('users.create', { username: 'op9', displayName: 'x', role: 'operator', password: 'secret-123', staffNo: '1001' })
+      await admin.invoke('users.create', {
+        username: 'op9',
+        displayName: 'x',
+        role: 'operator',
+        password: 'secret-123',
+        staffNo: '1001'
+      })
     ).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.staffNoTaken' } })
   })
 
   it('the last active administrator cannot be disabled or demoted', async () => {
     const admin = await loginAs(env.core, 'admin')
-    const me = (await admin.invoke('auth.me', {}) as { value: { id: number } }).value
-    expect(await admin.invoke('users.update', { id: me.id, role: 'operator' })).toMatchObject({ ok: false, error: { key: 'errors.lastAdmin' } })
-    expect(await admin.invoke('users.update', { id: me.id, disabled: true })).toMatchObject({ ok: false, error: { key: 'errors.lastAdmin' } })
+    const me = ((await admin.invoke('auth.me', {})) as { value: { id: number } }).value
+    expect(await admin.invoke('users.update', { id: me.id, role: 'operator' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.lastAdmin' }
+    })
+    expect(await admin.invoke('users.update', { id: me.id, disabled: true })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.lastAdmin' }
+    })
   })
 
   it('a role change takes effect at once: the old session ends', async () => {
     const qa = await loginAs(env.core, 'qa')
     const admin = await loginAs(env.core, 'admin')
-    const id = (await qa.invoke('auth.me', {}) as { value: { id: number } }).value.id
+    const id = ((await qa.invoke('auth.me', {})) as { value: { id: number } }).value.id
     expect((await admin.invoke('users.update', { id, role: 'operator', staffNo: '1050' })).ok).toBe(true)
     expect((await qa.invoke('auth.me', {})).ok).toBe(false)
   })
@@ -265,7 +323,7 @@ describe('first run without demo data', () => {
       ])
       expect([a.ok, b.ok].sort()).toEqual([false, true])
       expect((empty.core.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBe(1)
-      expect((a.ok ? b : a)).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.alreadySetUp' } })
+      expect(a.ok ? b : a).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.alreadySetUp' } })
       // the winner is logged in as the new administrator
       const districts = await (a.ok ? c : other).invoke('districts.list', {})
       expect(districts.ok && (districts.value as unknown[]).length).toBe(12)
@@ -282,7 +340,10 @@ describe('settings', () => {
     expect(r).toMatchObject({ ok: true, value: { lockoutThreshold: 3, lanHub: { port: 7400, enabled: false } } })
     const c = env.core.connect({ source: 'x' })
     for (let i = 0; i < 2; i++) await c.invoke('auth.login', { username: 'op1', password: 'bad-password' })
-    expect(await c.invoke('auth.login', { username: 'op1', password: 'bad-password' })).toMatchObject({ ok: false, error: { code: 'LOCKED' } })
+    expect(await c.invoke('auth.login', { username: 'op1', password: 'bad-password' })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCKED' }
+    })
   })
 
   it('the audit log cannot be edited, even with SQL', () => {

@@ -15,7 +15,9 @@ describe('database migrations', () => {
       expect(core.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
       expect(core.db.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(core.db.pragma('foreign_keys', { simple: true })).toBe(1)
-      const tables = (core.db.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]).map((t) => t.name)
+      const tables = (
+        core.db.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]
+      ).map((t) => t.name)
       expect(tables).toEqual(expect.arrayContaining(['users', 'sessions', 'audit_log', 'settings', 'districts']))
     } finally {
       cleanup()
@@ -47,9 +49,13 @@ describe('database migrations', () => {
     try {
       const db = new Database(join(tmp.dir, 'v1.db'))
       migrate(db, 1)
-      db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES ('old', '老用户', 'operator', 'x', 't', 't')").run()
+      db.prepare(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES ('old', '老用户', 'operator', 'x', 't', 't')"
+      ).run()
       expect(migrate(db, 2)).toEqual({ from: 1, to: 2 })
-      expect(db.prepare('SELECT username, display_name FROM users').all()).toEqual([{ username: 'old', display_name: '老用户' }])
+      expect(db.prepare('SELECT username, display_name FROM users').all()).toEqual([
+        { username: 'old', display_name: '老用户' }
+      ])
       expect(db.prepare('SELECT id, name FROM campaigns').all()).toEqual([{ id: 1, name: '默认活动' }])
       db.close()
     } finally {
@@ -62,21 +68,41 @@ describe('database migrations', () => {
     try {
       const db = openDatabase(join(tmp.dir, 'v9.db'))
       migrate(db, 9)
-      db.prepare("INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (7, 'op', '坐席', 'operator', 'x', 't', 't')").run()
+      db.prepare(
+        "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (7, 'op', '坐席', 'operator', 'x', 't', 't')"
+      ).run()
       const [real, training] = insertLeads(db, 2, { district: null })
       const batch = db.prepare('SELECT batch_id FROM leads WHERE id = ?').pluck().get(real)
       const dial = (lead: number, line: string) => {
         db.prepare('UPDATE leads SET attempts = attempts + 1 WHERE id = ?').run(lead)
-        return Number(db.prepare("INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (7, ?, 'outbound', ?, '2026-11-23T02:00:00Z', 1)").run(lead, line).lastInsertRowid)
+        return Number(
+          db
+            .prepare(
+              "INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (7, ?, 'outbound', ?, '2026-11-23T02:00:00Z', 1)"
+            )
+            .run(lead, line).lastInsertRowid
+        )
       }
       const outcome = (lead: number, call: number, simulated: number) =>
-        db.prepare("INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, simulated, at) VALUES (?, ?, ?, 7, 1, 'accepted', '同意约访', 1, 1, ?, '2026-11-23T02:05:00Z')").run(`c${call}`, lead, call, simulated)
+        db
+          .prepare(
+            "INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, simulated, at) VALUES (?, ?, ?, 7, 1, 'accepted', '同意约访', 1, 1, ?, '2026-11-23T02:05:00Z')"
+          )
+          .run(`c${call}`, lead, call, simulated)
       outcome(real, dial(real, 'sip'), 0)
       outcome(training, dial(training, 'simulated'), 1)
       // version 9 counted the training lead as dialed and accepted (but not as contacted)
-      expect(db.prepare('SELECT dialed, contacted, accepted FROM batch_funnel WHERE batch_id = ?').get(batch)).toEqual({ dialed: 2, contacted: 1, accepted: 2 })
+      expect(db.prepare('SELECT dialed, contacted, accepted FROM batch_funnel WHERE batch_id = ?').get(batch)).toEqual({
+        dialed: 2,
+        contacted: 1,
+        accepted: 2
+      })
       expect(migrate(db, 10)).toEqual({ from: 9, to: 10 })
-      expect(db.prepare('SELECT dialed, contacted, accepted FROM batch_funnel WHERE batch_id = ?').get(batch)).toEqual({ dialed: 1, contacted: 1, accepted: 1 })
+      expect(db.prepare('SELECT dialed, contacted, accepted FROM batch_funnel WHERE batch_id = ?').get(batch)).toEqual({
+        dialed: 1,
+        contacted: 1,
+        accepted: 1
+      })
       expect(db.prepare('SELECT id, milestones FROM leads ORDER BY id').all()).toEqual([
         { id: real, milestones: 7 },
         { id: training, milestones: 0 }
@@ -124,7 +150,9 @@ describe('database migrations', () => {
       db.exec('CREATE TABLE settings (k)')
       expect(() => migrate(db)).toThrow()
       expect(db.pragma('user_version', { simple: true })).toBe(0)
-      expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('users','districts')").get()).toEqual({ n: 0 })
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('users','districts')").get()).toEqual({
+        n: 0
+      })
       db.close()
     } finally {
       tmp.cleanup()

@@ -24,7 +24,14 @@ beforeAll(async () => {
   insertLeads(env.core.db, 10_000)
   const admin = await loginAs(env.core, 'admin')
   for (let i = 0; i < OPERATORS; i++) {
-    await ok(admin.invoke('users.create', { username: `load${i}`, displayName: `坐席${i}`, role: 'operator', password: 'load-test-pass' }))
+    await ok(
+      admin.invoke('users.create', {
+        username: `load${i}`,
+        displayName: `坐席${i}`,
+        role: 'operator',
+        password: 'load-test-pass'
+      })
+    )
   }
   hub = await startHub({ core: env.core, port: 0, staticDir: null })
   for (let i = 0; i < OPERATORS; i++) {
@@ -41,55 +48,68 @@ afterAll(async () => {
   env?.cleanup()
 })
 
-it(`${OPERATORS} operators claim concurrently through the hub: no lead held twice, every claim dialed or released`, async () => {
-  const held = new Map<number, number>() // lead → operator holding it now
-  const doubles: string[] = []
-  let claims = 0
-  let dialed = 0
-  let released = 0
-  let seq = 0
-  const until = Date.now() + SECONDS * 1000
-  const outcomes = ['no_answer', 'busy', 'refused', 'vacant']
+it(
+  `${OPERATORS} operators claim concurrently through the hub: no lead held twice, every claim dialed or released`,
+  async () => {
+    const held = new Map<number, number>() // lead → operator holding it now
+    const doubles: string[] = []
+    let claims = 0
+    let dialed = 0
+    let released = 0
+    let seq = 0
+    const until = Date.now() + SECONDS * 1000
+    const outcomes = ['no_answer', 'busy', 'refused', 'vacant']
 
-  await Promise.all(
-    clients.map(async (c, op) => {
-      while (Date.now() < until) {
-        const r = await c.call('desk.next', {})
-        if (!r.ok) throw new Error(JSON.stringify(r))
-        const v = r.value as { lead: { id: number } | null }
-        if (!v.lead) break
-        const id = v.lead.id
-        claims++
-        if (held.has(id)) doubles.push(`lead ${id}: operator ${op} while ${held.get(id)} holds it`)
-        held.set(id, op)
-        if (++seq % 3 === 0) {
-          // skip it; it goes back for someone else
+    await Promise.all(
+      clients.map(async (c, op) => {
+        while (Date.now() < until) {
+          const r = await c.call('desk.next', {})
+          if (!r.ok) throw new Error(JSON.stringify(r))
+          const v = r.value as { lead: { id: number } | null }
+          if (!v.lead) break
+          const id = v.lead.id
+          claims++
+          if (held.has(id)) doubles.push(`lead ${id}: operator ${op} while ${held.get(id)} holds it`)
+          held.set(id, op)
+          if (++seq % 3 === 0) {
+            // skip it; it goes back for someone else
+            held.delete(id)
+            const rel = await c.call('desk.release', { leadId: id })
+            if (!rel.ok) throw new Error(JSON.stringify(rel))
+            released++
+            continue
+          }
+          const d = await c.call('desk.dial', { leadId: id, line: 'sip' })
+          if (!d.ok) throw new Error(JSON.stringify(d))
+          dialed++
+          const callId = (d.value as { callId: number }).callId
           held.delete(id)
-          const rel = await c.call('desk.release', { leadId: id })
-          if (!rel.ok) throw new Error(JSON.stringify(rel))
-          released++
-          continue
+          const o = await c.call('desk.outcome', {
+            clientId: `load-${op}-${seq}-${id}`,
+            leadId: id,
+            callId,
+            disposition: outcomes[seq % outcomes.length]
+          })
+          if (!o.ok) throw new Error(JSON.stringify(o))
         }
-        const d = await c.call('desk.dial', { leadId: id, line: 'sip' })
-        if (!d.ok) throw new Error(JSON.stringify(d))
-        dialed++
-        const callId = (d.value as { callId: number }).callId
-        held.delete(id)
-        const o = await c.call('desk.outcome', { clientId: `load-${op}-${seq}-${id}`, leadId: id, callId, disposition: outcomes[seq % outcomes.length] })
-        if (!o.ok) throw new Error(JSON.stringify(o))
-      }
-    })
-  )
+      })
+    )
 
-  console.log(`desk concurrency: ${OPERATORS} operators, ${SECONDS} s: ${claims} claims, ${dialed} dialed, ${released} released, ${doubles.length} held twice`)
-  expect(doubles).toEqual([])
-  expect(claims).toBeGreaterThan(OPERATORS * 5)
-  expect(claims).toBe(dialed + released)
-  const db = env.core.db
-  // The database agrees: one call per dial, one outcome per call, nothing still leased.
-  expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(dialed)
-  expect(db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(dialed)
-  expect(db.prepare('SELECT count(*) FROM leads WHERE lease_by IS NOT NULL').pluck().get()).toBe(0)
-  // Each lead was dialed at most once (the frozen clock keeps every retry in the future).
-  expect(db.prepare('SELECT count(*) FROM (SELECT lead_id FROM calls GROUP BY lead_id HAVING count(*) > 1)').pluck().get()).toBe(0)
-}, SECONDS * 1000 + 60_000)
+    console.log(
+      `desk concurrency: ${OPERATORS} operators, ${SECONDS} s: ${claims} claims, ${dialed} dialed, ${released} released, ${doubles.length} held twice`
+    )
+    expect(doubles).toEqual([])
+    expect(claims).toBeGreaterThan(OPERATORS * 5)
+    expect(claims).toBe(dialed + released)
+    const db = env.core.db
+    // The database agrees: one call per dial, one outcome per call, nothing still leased.
+    expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(dialed)
+    expect(db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(dialed)
+    expect(db.prepare('SELECT count(*) FROM leads WHERE lease_by IS NOT NULL').pluck().get()).toBe(0)
+    // Each lead was dialed at most once (the frozen clock keeps every retry in the future).
+    expect(
+      db.prepare('SELECT count(*) FROM (SELECT lead_id FROM calls GROUP BY lead_id HAVING count(*) > 1)').pluck().get()
+    ).toBe(0)
+  },
+  SECONDS * 1000 + 60_000
+)

@@ -24,7 +24,9 @@ const ended = (callId: number | null, at = 1000): DeskEvent => ({ type: 'lineEnd
 describe('the desk lifecycle', () => {
   it('idle → preview → dialling → in call → wrap-up → saved, with the agent state and the guards of each stage', () => {
     expect(agentStateOf(initialDesk)).toEqual({ state: 'ready' })
-    expect([canTakeNext(initialDesk), canDial(initialDesk), canSkip(initialDesk), canSaveOutcome(initialDesk)]).toEqual([true, false, false, false])
+    expect([canTakeNext(initialDesk), canDial(initialDesk), canSkip(initialDesk), canSaveOutcome(initialDesk)]).toEqual(
+      [true, false, false, false]
+    )
 
     const preview = run([take])
     expect(preview.work).toMatchObject({ stage: 'preview', callId: null })
@@ -34,7 +36,13 @@ describe('the desk lifecycle', () => {
     const dialling = run([{ type: 'dialRegistered', callId: 5 }], preview)
     expect(dialling).toMatchObject({ line: 'dialing', work: { stage: 'call', callId: 5 } })
     expect(agentStateOf(dialling)).toEqual({ state: 'dialing' })
-    expect([canTakeNext(dialling), canDial(dialling), canSkip(dialling), canSaveOutcome(dialling), canPause(dialling)]).toEqual([false, false, false, false, false])
+    expect([
+      canTakeNext(dialling),
+      canDial(dialling),
+      canSkip(dialling),
+      canSaveOutcome(dialling),
+      canPause(dialling)
+    ]).toEqual([false, false, false, false, false])
     expect(whyNoNext(dialling)).toBe('inCall')
 
     const inCall = run([{ type: 'lineAnswered' }], dialling)
@@ -59,13 +67,26 @@ describe('the desk lifecycle', () => {
     expect(counting).toMatchObject({ countdown: 3, work: { stage: 'countdown' } })
     expect(run([{ type: 'countdownTick' }, { type: 'countdownTick' }], counting).countdown).toBe(1)
     // it never goes below zero
-    expect(run([{ type: 'countdownTick' }, { type: 'countdownTick' }, { type: 'countdownTick' }, { type: 'countdownTick' }], counting).countdown).toBe(0)
+    expect(
+      run(
+        [{ type: 'countdownTick' }, { type: 'countdownTick' }, { type: 'countdownTick' }, { type: 'countdownTick' }],
+        counting
+      ).countdown
+    ).toBe(0)
     const stopped = run([{ type: 'countdownStopped' }], counting)
     expect(stopped).toMatchObject({ countdown: null, work: { stage: 'preview' } })
     expect(canDial(stopped)).toBe(true)
     // core refuses the dial (the window just closed): the lead stays in hand, no countdown
     expect(run([{ type: 'dialRefused' }], counting)).toMatchObject({ countdown: null, work: { stage: 'preview' } })
-    const done = run([{ type: 'dialRegistered', callId: 9 }, { type: 'lineAnswered' }, ended(9), { type: 'outcomeSaved', progressive: true }], counting)
+    const done = run(
+      [
+        { type: 'dialRegistered', callId: 9 },
+        { type: 'lineAnswered' },
+        ended(9),
+        { type: 'outcomeSaved', progressive: true }
+      ],
+      counting
+    )
     expect(done.work).toBeNull()
     expect(canTakeNext(done)).toBe(true)
   })
@@ -75,11 +96,20 @@ describe('the desk lifecycle', () => {
     expect(agentStateOf(paused)).toEqual({ state: 'paused', reason: 'lunch' })
     expect(run([takeProgressive], paused)).toMatchObject({ countdown: null, work: { stage: 'preview' } })
     // pausing during a countdown stops it
-    expect(run([takeProgressive, { type: 'paused', reason: 'break' }])).toMatchObject({ countdown: null, work: { stage: 'preview' } })
+    expect(run([takeProgressive, { type: 'paused', reason: 'break' }])).toMatchObject({
+      countdown: null,
+      work: { stage: 'preview' }
+    })
     const calling = run([take, { type: 'dialRegistered', callId: 1 }])
     expect(run([{ type: 'paused', reason: 'break' }], calling).paused).toBeNull()
     // paused in wrap-up: still paused afterwards, and progressive does not move on by itself
-    const wrapPaused = run([takeProgressive, { type: 'dialRegistered', callId: 1 }, { type: 'lineAnswered' }, ended(1), { type: 'paused', reason: 'break' }])
+    const wrapPaused = run([
+      takeProgressive,
+      { type: 'dialRegistered', callId: 1 },
+      { type: 'lineAnswered' },
+      ended(1),
+      { type: 'paused', reason: 'break' }
+    ])
     expect(agentStateOf(wrapPaused)).toEqual({ state: 'paused', reason: 'break' })
     expect(run([{ type: 'outcomeSaved', progressive: true }], wrapPaused).work).toMatchObject({ stage: 'saved' })
     expect(agentStateOf(run([{ type: 'resumed' }], wrapPaused))).toEqual({ state: 'wrap_up' })
@@ -87,18 +117,26 @@ describe('the desk lifecycle', () => {
 
   it('every end of a call leads to wrap-up: not answered, failed to leave, hung up, and in any order of the line’s late news', () => {
     // the line failed before it was answered
-    expect(run([take, { type: 'dialRegistered', callId: 3 }, ended(3)])).toMatchObject({ line: 'free', work: { stage: 'wrap_up' } })
+    expect(run([take, { type: 'dialRegistered', callId: 3 }, ended(3)])).toMatchObject({
+      line: 'free',
+      work: { stage: 'wrap_up' }
+    })
     // the line's "answered" arrives after its "ended" (a short call on a busy seat): it changes nothing
     const late = run([take, { type: 'dialRegistered', callId: 3 }, ended(3), { type: 'lineAnswered' }])
     expect(late).toMatchObject({ line: 'free', work: { stage: 'wrap_up' } })
     expect(canSaveOutcome(late)).toBe(true)
     expect(agentStateOf(late)).toEqual({ state: 'wrap_up' })
     // another call's end (a hand-dialled one) frees the line and leaves the lead alone
-    expect(run([take, { type: 'lineDialing' }, { type: 'lineAnswered' }, ended(null)])).toMatchObject({ line: 'free', work: { stage: 'preview' } })
+    expect(run([take, { type: 'lineDialing' }, { type: 'lineAnswered' }, ended(null)])).toMatchObject({
+      line: 'free',
+      work: { stage: 'preview' }
+    })
   })
 
   it('an unfinished call given back by core after a reload comes back as wrap-up with its call', () => {
-    const restored = run([{ type: 'wrapUpRestored', lead, source: 'pool', callbackId: null, callId: 44, at: 0, wrapUpSec: 30 }])
+    const restored = run([
+      { type: 'wrapUpRestored', lead, source: 'pool', callbackId: null, callId: 44, at: 0, wrapUpSec: 30 }
+    ])
     expect(restored).toMatchObject({ work: { stage: 'wrap_up', callId: 44 }, wrapUntil: 30_000 })
     expect(canSaveOutcome(restored)).toBe(true)
     expect(whyNoNext(restored)).toBe('outcomeFirst')
@@ -155,7 +193,7 @@ describe('the desk lifecycle', () => {
     expect(seen.size).toBeGreaterThan(20)
     // states from which taking the next lead is possible, grown backwards until nothing changes
     const good = new Set([...seen].filter(([, s]) => canTakeNext(s)).map(([k]) => k))
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false
       for (const [k, out] of edges) {
         if (good.has(k) || ![...out].some((o) => good.has(o))) continue
@@ -166,6 +204,7 @@ describe('the desk lifecycle', () => {
     const dead = [...seen.keys()].filter((k) => !good.has(k))
     expect(dead).toEqual([])
     // and the agent state is never 'on_call' or 'dialing' without a call on the line
-    for (const s of seen.values()) if (s.line === 'free') expect(['ready', 'wrap_up', 'paused']).toContain(agentStateOf(s).state)
+    for (const s of seen.values())
+      if (s.line === 'free') expect(['ready', 'wrap_up', 'paused']).toContain(agentStateOf(s).state)
   })
 })

@@ -20,15 +20,21 @@ let sup: CoreConnection
 let n = 0
 const clientId = () => `test-outcome-${++n}-${Date.now()}`
 
-type Next = { lead: DeskLead; source: string; callbackId: number | null; leaseUntil: string } | { lead: null; reason: string; nextAt: string | null }
+type Next =
+  | { lead: DeskLead; source: string; callbackId: number | null; leaseUntil: string }
+  | { lead: null; reason: string; nextAt: string | null }
 const next = (c: CoreConnection) => ok<Next>(c.invoke('desk.next', {}))
 async function nextLead(c: CoreConnection) {
   const r = await next(c)
   if (!r.lead) throw new Error(`no lead: ${r.reason}`)
   return r as Extract<Next, { lead: DeskLead }>
 }
-const dial = (c: CoreConnection, leadId: number, line: 'sip' | 'simulated' = 'sip') => ok<{ callId: number; number: string }>(c.invoke('desk.dial', { leadId, line }))
-const outcome = (c: CoreConnection, input: Record<string, unknown>) => ok<{ outcomeId: number; leadStatus: string; duplicate: boolean }>(c.invoke('desk.outcome', { clientId: clientId(), callId: null, ...input }))
+const dial = (c: CoreConnection, leadId: number, line: 'sip' | 'simulated' = 'sip') =>
+  ok<{ callId: number; number: string }>(c.invoke('desk.dial', { leadId, line }))
+const outcome = (c: CoreConnection, input: Record<string, unknown>) =>
+  ok<{ outcomeId: number; leadStatus: string; duplicate: boolean }>(
+    c.invoke('desk.outcome', { clientId: clientId(), callId: null, ...input })
+  )
 
 beforeEach(async () => {
   // Monday 2026-11-23, 10:00 in Nanning.
@@ -42,24 +48,50 @@ afterEach(() => env.cleanup())
 describe('calling windows', () => {
   const rules = DEFAULT_CAMPAIGN_SETTINGS
   it('follow the default Monday–Friday 10:00–12:00 and 13:30–18:00, with the lunch break', () => {
-    expect(callingWindow(sh('2026-11-23T09:59:59'), rules, TZ)).toMatchObject({ open: false, reason: 'outsideWindow', opensAt: sh('2026-11-23T10:00:00') })
-    expect(callingWindow(sh('2026-11-23T10:00:00'), rules, TZ)).toMatchObject({ open: true, closesAt: sh('2026-11-23T12:00:00') })
-    expect(callingWindow(sh('2026-11-23T12:30:00'), rules, TZ)).toMatchObject({ open: false, reason: 'outsideWindow', opensAt: sh('2026-11-23T13:30:00') })
+    expect(callingWindow(sh('2026-11-23T09:59:59'), rules, TZ)).toMatchObject({
+      open: false,
+      reason: 'outsideWindow',
+      opensAt: sh('2026-11-23T10:00:00')
+    })
+    expect(callingWindow(sh('2026-11-23T10:00:00'), rules, TZ)).toMatchObject({
+      open: true,
+      closesAt: sh('2026-11-23T12:00:00')
+    })
+    expect(callingWindow(sh('2026-11-23T12:30:00'), rules, TZ)).toMatchObject({
+      open: false,
+      reason: 'outsideWindow',
+      opensAt: sh('2026-11-23T13:30:00')
+    })
     expect(callingWindow(sh('2026-11-23T17:59:59'), rules, TZ).open).toBe(true)
     // Friday evening: next Monday morning
-    expect(callingWindow(sh('2026-11-27T18:00:00'), rules, TZ)).toMatchObject({ open: false, opensAt: sh('2026-11-30T10:00:00') })
+    expect(callingWindow(sh('2026-11-27T18:00:00'), rules, TZ)).toMatchObject({
+      open: false,
+      opensAt: sh('2026-11-30T10:00:00')
+    })
   })
 
   it('never go past the legal 09:00–21:00, whatever the campaign says: 20:59 yes, 21:00 no', () => {
     const wide = { ...rules, windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '07:00', end: '23:30' }] }
     expect(callingWindow(sh('2026-11-23T20:59:00'), wide, TZ).open).toBe(true)
-    expect(callingWindow(sh('2026-11-23T21:00:00'), wide, TZ)).toMatchObject({ open: false, reason: 'legalHours', opensAt: sh('2026-11-24T09:00:00') })
-    expect(callingWindow(sh('2026-11-24T08:59:00'), wide, TZ)).toMatchObject({ open: false, reason: 'legalHours', opensAt: sh('2026-11-24T09:00:00') })
+    expect(callingWindow(sh('2026-11-23T21:00:00'), wide, TZ)).toMatchObject({
+      open: false,
+      reason: 'legalHours',
+      opensAt: sh('2026-11-24T09:00:00')
+    })
+    expect(callingWindow(sh('2026-11-24T08:59:00'), wide, TZ)).toMatchObject({
+      open: false,
+      reason: 'legalHours',
+      opensAt: sh('2026-11-24T09:00:00')
+    })
   })
 
   it('skip holidays and honour weekend working days (调休)', () => {
     const r = { ...rules, holidays: ['2026-11-24'], extraWorkdays: ['2026-11-28'] }
-    expect(callingWindow(sh('2026-11-24T11:00:00'), r, TZ)).toMatchObject({ open: false, reason: 'holiday', opensAt: sh('2026-11-25T10:00:00') })
+    expect(callingWindow(sh('2026-11-24T11:00:00'), r, TZ)).toMatchObject({
+      open: false,
+      reason: 'holiday',
+      opensAt: sh('2026-11-25T10:00:00')
+    })
     expect(callingWindow(sh('2026-11-28T11:00:00'), r, TZ).open).toBe(true)
   })
 })
@@ -68,7 +100,13 @@ describe('the dial queue', () => {
   it('hands out the due callbacks first, then the batch, then the shared pool, and never one lead to two operators', async () => {
     const [a, b, c] = insertLeads(env.core.db, 3)
     // b is in op1's batch for today
-    await ok(sup.invoke('allocation.commit', { day: '2026-11-23', perOperator: 1, operatorIds: [(await ok<{ id: number }>(op1.invoke('auth.me', {}))).id] }))
+    await ok(
+      sup.invoke('allocation.commit', {
+        day: '2026-11-23',
+        perOperator: 1,
+        operatorIds: [(await ok<{ id: number }>(op1.invoke('auth.me', {}))).id]
+      })
+    )
     const batchLead = env.core.db.prepare('SELECT id FROM leads WHERE owner_id IS NOT NULL').pluck().get() as number
     expect([a, b, c]).toContain(batchLead)
     const first = await nextLead(op1)
@@ -77,7 +115,11 @@ describe('the dial queue', () => {
     expect((await nextLead(op1)).lead.id).toBe(batchLead)
     // op1 books a callback for 10:30
     await dial(op1, batchLead)
-    await outcome(op1, { leadId: batchLead, disposition: 'callback', callbackAt: sh('2026-11-23T10:30:00').toISOString() })
+    await outcome(op1, {
+      leadId: batchLead,
+      disposition: 'callback',
+      callbackAt: sh('2026-11-23T10:30:00').toISOString()
+    })
     // now the pool feeds op1 and op2, never the same lead
     const p1 = await nextLead(op1)
     const p2 = await nextLead(op2)
@@ -99,7 +141,12 @@ describe('the dial queue', () => {
     const l = await nextLead(op1)
     expect(l.lead.id).toBe(a)
     await dial(op1, a)
-    await outcome(op1, { leadId: a, disposition: 'callback', callbackAt: sh('2026-11-23T11:00:00').toISOString(), callbackOpen: true })
+    await outcome(op1, {
+      leadId: a,
+      disposition: 'callback',
+      callbackAt: sh('2026-11-23T11:00:00').toISOString(),
+      callbackOpen: true
+    })
     env.clock.set(sh('2026-11-23T11:00:00'))
     expect(await nextLead(op2)).toMatchObject({ source: 'callback', lead: { id: a } })
     await ok(op2.invoke('desk.release', { leadId: a }))
@@ -123,11 +170,17 @@ describe('the dial queue', () => {
     env.core.db.prepare('UPDATE leads SET next_at = ? WHERE id = ?').run(sh('2026-11-23T15:00:00').toISOString(), c)
     const r = await next(op1)
     expect(r.lead).toBeNull()
-    const why = async (id: number) => ok<{ dialable: boolean; blocks: { code: string; text: string; until: string | null }[] }>(sup.invoke('desk.why', { leadId: id }))
+    const why = async (id: number) =>
+      ok<{ dialable: boolean; blocks: { code: string; text: string; until: string | null }[] }>(
+        sup.invoke('desk.why', { leadId: id })
+      )
     expect(await why(a)).toMatchObject({ dialable: false, blocks: [{ code: 'dnc' }] })
     expect((await why(a)).blocks[0].text).toMatch(/免打扰名单中，05-23 10:00 到期/)
     expect((await why(b)).blocks).toMatchObject([{ code: 'maxAttempts', until: null }])
-    expect(await why(c)).toMatchObject({ dialable: false, blocks: [{ code: 'retryLater', until: sh('2026-11-23T15:00:00').toISOString() }] })
+    expect(await why(c)).toMatchObject({
+      dialable: false,
+      blocks: [{ code: 'retryLater', until: sh('2026-11-23T15:00:00').toISOString() }]
+    })
     env.clock.set(sh('2026-11-23T15:00:00'))
     expect((await nextLead(op1)).lead.id).toBe(c)
   })
@@ -164,7 +217,10 @@ describe('the dial queue', () => {
     env.clock.advance(2 * MIN)
     expect((await nextLead(op2)).lead.id).toBe(a)
     // op1 cannot dial it any more
-    expect(await op1.invoke('desk.dial', { leadId: a, line: 'sip' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.notYourLead' } })
+    expect(await op1.invoke('desk.dial', { leadId: a, line: 'sip' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', key: 'errors.notYourLead' }
+    })
   })
 })
 
@@ -174,11 +230,16 @@ describe('outcomes', () => {
     await nextLead(op1)
     const { callId } = await dial(op1, a)
     const input = { clientId: 'refusal-once-0001', leadId: a, callId, disposition: 'refused', notes: '明确拒绝' }
-    const first = await ok<{ outcomeId: number; duplicate: boolean; leadStatus: string }>(op1.invoke('desk.outcome', input))
+    const first = await ok<{ outcomeId: number; duplicate: boolean; leadStatus: string }>(
+      op1.invoke('desk.outcome', input)
+    )
     expect(first).toMatchObject({ duplicate: false, leadStatus: 'refused' })
     expect(await ok(op1.invoke('desk.outcome', input))).toMatchObject({ outcomeId: first.outcomeId, duplicate: true })
     expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(1)
-    const dnc = env.core.db.prepare('SELECT source, expires_at FROM dnc WHERE phone = ?').get('13900000000') as { source: string; expires_at: string }
+    const dnc = env.core.db.prepare('SELECT source, expires_at FROM dnc WHERE phone = ?').get('13900000000') as {
+      source: string
+      expires_at: string
+    }
     expect(dnc.source).toBe('refusal')
     expect(dnc.expires_at).toBe(sh('2027-05-22T10:00:00').toISOString())
   })
@@ -188,19 +249,43 @@ describe('outcomes', () => {
     await nextLead(op1)
     const { callId } = await dial(op1, a)
     const base = { leadId: a, callId, disposition: 'accepted', visitAt: sh('2026-11-25T15:00:00').toISOString() }
-    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base })).toMatchObject({ ok: false, error: { key: 'errors.consentRequired' } })
-    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true })).toMatchObject({ ok: false, error: { key: 'errors.districtRequiredForSuccess' } })
+    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.consentRequired' }
+    })
+    expect(await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.districtRequiredForSuccess' }
+    })
     expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(0)
     // the visit is later than now, inside the hours field agents visit (09:00–20:00 in the centre's zone)
-    const refusedAt = async (local: string) => (await op1.invoke('desk.outcome', { clientId: clientId(), ...base, consent: true, districtCode: '450105', visitAt: sh(local).toISOString() })) as { ok: false; error: { key: string; message: string } }
+    const refusedAt = async (local: string) =>
+      (await op1.invoke('desk.outcome', {
+        clientId: clientId(),
+        ...base,
+        consent: true,
+        districtCode: '450105',
+        visitAt: sh(local).toISOString()
+      })) as { ok: false; error: { key: string; message: string } }
     expect((await refusedAt('2026-11-23T09:30:00')).error.key).toBe('errors.visitInPast')
-    expect(await refusedAt('2026-11-25T21:00:00')).toMatchObject({ ok: false, error: { key: 'errors.visitOutsideHours', message: '拜访时间须在每天 09:00–20:00 之间' } })
+    expect(await refusedAt('2026-11-25T21:00:00')).toMatchObject({
+      ok: false,
+      error: { key: 'errors.visitOutsideHours', message: '拜访时间须在每天 09:00–20:00 之间' }
+    })
     expect((await refusedAt('2026-11-25T08:59:00')).error.key).toBe('errors.visitOutsideHours')
     expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(0)
     const r = await outcome(op1, { ...base, consent: true, districtCode: '450105', productInterest: '重疾险' })
     expect(r.leadStatus).toBe('accepted')
-    expect(env.core.db.prepare('SELECT district_code, status, lease_by FROM leads WHERE id = ?').get(a)).toEqual({ district_code: '450105', status: 'accepted', lease_by: null })
-    expect(env.core.db.prepare('SELECT success, consent, visit_at FROM outcomes').get()).toEqual({ success: 1, consent: 1, visit_at: base.visitAt })
+    expect(env.core.db.prepare('SELECT district_code, status, lease_by FROM leads WHERE id = ?').get(a)).toEqual({
+      district_code: '450105',
+      status: 'accepted',
+      lease_by: null
+    })
+    expect(env.core.db.prepare('SELECT success, consent, visit_at FROM outcomes').get()).toEqual({
+      success: 1,
+      consent: 1,
+      visit_at: base.visitAt
+    })
   })
 
   it('no answer retries after its delay and stops at the maximum attempts', async () => {
@@ -264,11 +349,16 @@ describe('number privacy', () => {
     const l = await nextLead(op1)
     expect(l.lead.phone).toBe('139****0000')
     expect((await dial(op1, a)).number).toBe('13900000000')
-    expect(await op1.invoke('desk.unmask', { leadId: a, reason: '核对号码' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await op1.invoke('desk.unmask', { leadId: a, reason: '核对号码' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
     const qa = await loginAs(env.core, 'qa')
     expect((await ok<DeskLead>(qa.invoke('desk.card', { leadId: a }))).phone).toBe('139****0000')
     expect(await ok(qa.invoke('desk.unmask', { leadId: a, reason: '客户投诉核实' }))).toEqual({ phone: '13900000000' })
-    const actions = env.core.db.prepare("SELECT action, username FROM audit_log WHERE action LIKE 'desk.unmask%' ORDER BY id").all()
+    const actions = env.core.db
+      .prepare("SELECT action, username FROM audit_log WHERE action LIKE 'desk.unmask%' ORDER BY id")
+      .all()
     expect(actions).toEqual([
       { action: 'desk.unmask.denied', username: 'op1' },
       { action: 'desk.unmask', username: 'qa' }
@@ -283,39 +373,81 @@ describe('number privacy', () => {
     await nextLead(op1)
     const idNo = withCheckDigit('45010319900101123')
     const wrong = idNo.slice(0, 17) + (idNo[17] === '0' ? '1' : '0')
-    expect(await op1.invoke('desk.saveCard', { leadId: a, idNo: wrong })).toMatchObject({ ok: false, error: { key: 'errors.idCard.badCheckDigit' } })
-    const card = await ok<DeskLead>(op1.invoke('desk.saveCard', { leadId: a, idNo, card: { basic: { maritalStatus: 'married' }, life: { hobbies: '钓鱼' }, family: [{ relation: '配偶', name: '李明' }], insurance: [] } }))
-    expect(card).toMatchObject({ birthDate: '1990-01-01', gender: 'M', idNo: `450103********${idNo.slice(-4)}`, card: { life: { hobbies: '钓鱼' }, family: [{ relation: '配偶' }] } })
+    expect(await op1.invoke('desk.saveCard', { leadId: a, idNo: wrong })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.idCard.badCheckDigit' }
+    })
+    const card = await ok<DeskLead>(
+      op1.invoke('desk.saveCard', {
+        leadId: a,
+        idNo,
+        card: {
+          basic: { maritalStatus: 'married' },
+          life: { hobbies: '钓鱼' },
+          family: [{ relation: '配偶', name: '李明' }],
+          insurance: []
+        }
+      })
+    )
+    expect(card).toMatchObject({
+      birthDate: '1990-01-01',
+      gender: 'M',
+      idNo: `450103********${idNo.slice(-4)}`,
+      card: { life: { hobbies: '钓鱼' }, family: [{ relation: '配偶' }] }
+    })
   })
 })
 
 describe('agent states and figures', () => {
   it('logs states with times, asks a reason for a pause, and counts only real calls in my figures', async () => {
-    expect(await op1.invoke('desk.setState', { state: 'paused' })).toMatchObject({ ok: false, error: { key: 'errors.pauseReasonRequired' } })
+    expect(await op1.invoke('desk.setState', { state: 'paused' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.pauseReasonRequired' }
+    })
     await ok(op1.invoke('desk.setState', { state: 'ready' }))
     env.clock.advance(MIN)
     await ok(op1.invoke('desk.setState', { state: 'paused', reason: 'break' }))
     const board = await ok<{ name: string; state: string; reason: string | null }[]>(sup.invoke('desk.board', {}))
     expect(board.find((b) => b.name === '王芳')).toMatchObject({ state: 'paused', reason: 'break' })
     const [a, b] = insertLeads(env.core.db, 2)
-    for (const [id, line] of [[a, 'sip'], [b, 'simulated']] as const) {
+    for (const [id, line] of [
+      [a, 'sip'],
+      [b, 'simulated']
+    ] as const) {
       await nextLead(op1)
       const { callId } = await dial(op1, id, line)
       await ok(op1.invoke('recordings.start', { callId, mime: 'audio/webm' }))
       env.clock.advance(90_000)
       await ok(op1.invoke('calls.end', { callId, cause: 'normal', answered: true }))
-      await outcome(op1, { leadId: id, callId, disposition: 'accepted', consent: true, visitAt: sh('2026-11-26T10:00:00').toISOString() })
+      await outcome(op1, {
+        leadId: id,
+        callId,
+        disposition: 'accepted',
+        consent: true,
+        visitAt: sh('2026-11-26T10:00:00').toISOString()
+      })
     }
-    expect(await ok(op1.invoke('desk.today', {}))).toEqual({ calls: 1, connected: 1, talkSec: 90, successes: 1, target: 20, callbacksDue: 0 })
+    expect(await ok(op1.invoke('desk.today', {}))).toEqual({
+      calls: 1,
+      connected: 1,
+      talkSec: 90,
+      successes: 1,
+      target: 20,
+      callbacksDue: 0
+    })
   })
 })
 
 describe('numbers dialed by hand', () => {
   it('obey the legal hours, the do-not-call list and the per-number caps on the real line; extensions and the simulated line are free', async () => {
-    const start = (number: string, line: 'sip' | 'simulated' = 'sip') => op1.invoke('calls.start', { direction: 'outbound', line, number })
+    const start = (number: string, line: 'sip' | 'simulated' = 'sip') =>
+      op1.invoke('calls.start', { direction: 'outbound', line, number })
     const calls = () => env.core.db.prepare('SELECT count(*) FROM calls').pluck().get()
     env.clock.set(sh('2026-11-23T21:30:00'))
-    expect(await start('13900000001')).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'desk.blocks.legalHours' } })
+    expect(await start('13900000001')).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', key: 'desk.blocks.legalHours' }
+    })
     expect(calls()).toBe(0)
     expect((await start('1002')).ok).toBe(true) // a colleague's extension
     env.clock.set(sh('2026-11-23T10:00:00'))
@@ -330,12 +462,20 @@ describe('numbers dialed by hand', () => {
 
 describe('campaigns', () => {
   it('a new campaign starts with the default script and settings; an update is seen at once', async () => {
-    const c = await ok<{ id: number; settings: { dialMode: string } }>(sup.invoke('campaigns.create', { name: '新活动' }))
+    const c = await ok<{ id: number; settings: { dialMode: string } }>(
+      sup.invoke('campaigns.create', { name: '新活动' })
+    )
     expect(c.settings.dialMode).toBe('preview')
-    expect(await ok(sup.invoke('scripts.current', { campaignId: c.id }))).toMatchObject({ version: 1, title: '标准约访话术' })
+    expect(await ok(sup.invoke('scripts.current', { campaignId: c.id }))).toMatchObject({
+      version: 1,
+      title: '标准约访话术'
+    })
     await ok(sup.invoke('campaigns.update', { id: c.id, settings: { dialMode: 'progressive' } }))
     const all = await ok<{ id: number; settings: { dialMode: string } }[]>(op1.invoke('campaigns.list', {}))
     expect(all.find((x) => x.id === c.id)?.settings.dialMode).toBe('progressive')
-    expect(await sup.invoke('campaigns.create', { name: '新活动' })).toMatchObject({ ok: false, error: { key: 'errors.campaignExists' } })
+    expect(await sup.invoke('campaigns.create', { name: '新活动' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.campaignExists' }
+    })
   })
 })

@@ -45,13 +45,29 @@ async function success(address: string, district: string | null = null): Promise
   await ok(op1.invoke('desk.next', {}))
   const { callId } = await ok<{ callId: number }>(op1.invoke('desk.dial', { leadId, line: 'sip' }))
   await recordCall(op1, callId, peaksOf(5, [[0, 2]], [[2, 4]]))
-  await ok(op1.invoke('desk.outcome', { clientId: `d-${n}-${Date.now()}`, leadId, callId, disposition: 'accepted', consent: true, visitAt: sh('2026-11-25T10:00:00').toISOString(), ...(district ? {} : { districtCode: detect(address) }) }))
+  await ok(
+    op1.invoke('desk.outcome', {
+      clientId: `d-${n}-${Date.now()}`,
+      leadId,
+      callId,
+      disposition: 'accepted',
+      consent: true,
+      visitAt: sh('2026-11-25T10:00:00').toISOString(),
+      ...(district ? {} : { districtCode: detect(address) })
+    })
+  )
   env.clock.advance(6 * 60_000) // past the per-number 5-minute cap for the next test call
   return { leadId, callId }
 }
-const detect = (address: string) => (address.includes('横县') || address.includes('横州') ? '450181' : address.includes('江南') ? '450105' : '450103')
+const detect = (address: string) =>
+  address.includes('横县') || address.includes('横州') ? '450181' : address.includes('江南') ? '450105' : '450103'
 
-const dispatchOf = (leadId: number) => env.core.db.prepare('SELECT id, unit, district_code FROM dispatches WHERE lead_id = ?').get(leadId) as { id: number; unit: string; district_code: string }
+const dispatchOf = (leadId: number) =>
+  env.core.db.prepare('SELECT id, unit, district_code FROM dispatches WHERE lead_id = ?').get(leadId) as {
+    id: number
+    unit: string
+    district_code: string
+  }
 
 describe('routing by district', () => {
   it('a success lands with its district’s leader — old names too; a leader sees only their own', async () => {
@@ -66,72 +82,132 @@ describe('routing by district', () => {
     expect((await ok<Dispatch[]>(leaderQx.invoke('dispatch.list', {}))).map((d) => d.leadId)).toEqual([qx.leadId])
     expect(await ok<Dispatch[]>(leaderJn.invoke('dispatch.list', {}))).toEqual([])
     expect((await ok<Dispatch[]>(sup.invoke('dispatch.list', {}))).length).toBe(2)
-    expect(await leaderJn.invoke('dispatch.agents', { dispatchId: dispatchOf(qx.leadId).id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await leaderJn.invoke('dispatch.agents', { dispatchId: dispatchOf(qx.leadId).id })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
   })
 
   it('cross-district assignment is refused for every role; reassignment inside the district is logged', async () => {
     const qx = await success('南宁市青秀区民族大道100号', '450103')
     const id = dispatchOf(qx.leadId).id
-    const userId = (u: string) => env.core.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(u) as number
+    const userId = (u: string) =>
+      env.core.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(u) as number
     const leaderQx = await loginAs(env.core, 'leader_qx')
     const offered = await ok<{ name: string }[]>(leaderQx.invoke('dispatch.agents', { dispatchId: id }))
     expect(offered.map((a) => a.name).sort()).toEqual(['梁秀英', '蒙志刚'])
     for (const who of [leaderQx, sup, admin]) {
-      expect(await who.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.crossDistrict' } })
+      expect(await who.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', key: 'errors.crossDistrict' }
+      })
     }
-    const r = await (await loginAs(env.core, 'leader_qx')).invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })
+    const r = await (
+      await loginAs(env.core, 'leader_qx')
+    ).invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })
     expect(r.ok ? '' : r.error.message).toContain('不得跨区营销')
     const a = await ok<Dispatch>(leaderQx.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_qx1') }))
-    expect(a).toMatchObject({ state: 'assigned', agentName: '蒙志刚', confirmDue: sh('2026-11-26T10:00:00').toISOString() })
+    expect(a).toMatchObject({
+      state: 'assigned',
+      agentName: '蒙志刚',
+      confirmDue: sh('2026-11-26T10:00:00').toISOString()
+    })
     await ok(sup.invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_qx2'), note: '蒙志刚请假' }))
     const team = await ok<{ name: string; open: number }[]>(leaderQx.invoke('dispatch.team', {}))
     expect(team.map((a) => [a.name, a.open]).sort()).toEqual([
       ['梁秀英', 1],
       ['蒙志刚', 0]
     ])
-    const events = env.core.db.prepare('SELECT action FROM dispatch_events WHERE dispatch_id = ? ORDER BY id').pluck().all(id)
+    const events = env.core.db
+      .prepare('SELECT action FROM dispatch_events WHERE dispatch_id = ? ORDER BY id')
+      .pluck()
+      .all(id)
     expect(events).toEqual(['created', 'assigned', 'reassigned'])
     // another leader cannot touch it at all
-    expect(await (await loginAs(env.core, 'leader_jn')).invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(
+      await (
+        await loginAs(env.core, 'leader_jn')
+      ).invoke('dispatch.assign', { dispatchId: id, agentId: userId('agent_jn1') })
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
 
   it('a city organised by direction groups routes to the group', async () => {
-    await ok(admin.invoke('settings.update', { dispatch: { ...DEFAULT_SETTINGS.dispatch, directionCities: ['南宁市'] } }))
+    await ok(
+      admin.invoke('settings.update', { dispatch: { ...DEFAULT_SETTINGS.dispatch, directionCities: ['南宁市'] } })
+    )
     // 邕宁区 is in the east group with 青秀区: 青秀's agents take it
     const yn = await success('南宁市邕宁区蒲庙镇1号', '450109')
     expect(dispatchOf(yn.leadId).unit).toBe('南宁市:east')
     const leaderQx = await loginAs(env.core, 'leader_qx')
-    expect((await ok<{ name: string }[]>(leaderQx.invoke('dispatch.agents', { dispatchId: dispatchOf(yn.leadId).id }))).map((a) => a.name).sort()).toEqual(['梁秀英', '蒙志刚'])
+    expect(
+      (await ok<{ name: string }[]>(leaderQx.invoke('dispatch.agents', { dispatchId: dispatchOf(yn.leadId).id })))
+        .map((a) => a.name)
+        .sort()
+    ).toEqual(['梁秀英', '蒙志刚'])
   })
 })
 
 describe('deadlines', () => {
   const s = DEFAULT_SETTINGS.dispatch
   it('a success at 19:59 is in that day’s package and assigned by 09:30 the next day; at 20:01 it moves a day', () => {
-    expect(dispatchDeadlines(sh('2026-11-24T19:59:00'), s, TZ)).toEqual({ packageDay: '2026-11-24', receiveDue: sh('2026-11-24T20:00:00'), assignDue: sh('2026-11-25T09:30:00') })
-    expect(dispatchDeadlines(sh('2026-11-24T20:01:00'), s, TZ)).toEqual({ packageDay: '2026-11-25', receiveDue: sh('2026-11-25T20:00:00'), assignDue: sh('2026-11-26T09:30:00') })
+    expect(dispatchDeadlines(sh('2026-11-24T19:59:00'), s, TZ)).toEqual({
+      packageDay: '2026-11-24',
+      receiveDue: sh('2026-11-24T20:00:00'),
+      assignDue: sh('2026-11-25T09:30:00')
+    })
+    expect(dispatchDeadlines(sh('2026-11-24T20:01:00'), s, TZ)).toEqual({
+      packageDay: '2026-11-25',
+      receiveDue: sh('2026-11-25T20:00:00'),
+      assignDue: sh('2026-11-26T09:30:00')
+    })
   })
   it('over a weekend: Friday’s successes are assigned on Monday; Friday evening and Saturday go in Monday’s package', () => {
-    expect(dispatchDeadlines(sh('2026-11-27T15:00:00'), s, TZ)).toMatchObject({ packageDay: '2026-11-27', assignDue: sh('2026-11-30T09:30:00') })
-    expect(dispatchDeadlines(sh('2026-11-27T20:30:00'), s, TZ)).toMatchObject({ packageDay: '2026-11-30', assignDue: sh('2026-12-01T09:30:00') })
-    expect(dispatchDeadlines(sh('2026-11-28T11:00:00'), s, TZ)).toMatchObject({ packageDay: '2026-11-30', receiveDue: sh('2026-11-30T20:00:00') })
+    expect(dispatchDeadlines(sh('2026-11-27T15:00:00'), s, TZ)).toMatchObject({
+      packageDay: '2026-11-27',
+      assignDue: sh('2026-11-30T09:30:00')
+    })
+    expect(dispatchDeadlines(sh('2026-11-27T20:30:00'), s, TZ)).toMatchObject({
+      packageDay: '2026-11-30',
+      assignDue: sh('2026-12-01T09:30:00')
+    })
+    expect(dispatchDeadlines(sh('2026-11-28T11:00:00'), s, TZ)).toMatchObject({
+      packageDay: '2026-11-30',
+      receiveDue: sh('2026-11-30T20:00:00')
+    })
   })
   it('follow-ups: a visit in the Friday window with results by Saturday 18:00; a new life policy inside its cooling-off period', () => {
     const f = DEFAULT_SETTINGS.followUp
     // reported Tuesday → Friday 13:30, due Saturday 18:00
-    expect(followUpWindow(sh('2026-11-24T16:00:00'), f, TZ, null)).toEqual({ kind: 'visit', from: sh('2026-11-27T13:30:00'), due: sh('2026-11-28T18:00:00') })
+    expect(followUpWindow(sh('2026-11-24T16:00:00'), f, TZ, null)).toEqual({
+      kind: 'visit',
+      from: sh('2026-11-27T13:30:00'),
+      due: sh('2026-11-28T18:00:00')
+    })
     // reported Friday after 18:00 → next Friday
-    expect(followUpWindow(sh('2026-11-27T18:30:00'), f, TZ, null)).toMatchObject({ from: sh('2026-12-04T13:30:00'), due: sh('2026-12-05T18:00:00') })
+    expect(followUpWindow(sh('2026-11-27T18:30:00'), f, TZ, null)).toMatchObject({
+      from: sh('2026-12-04T13:30:00'),
+      due: sh('2026-12-05T18:00:00')
+    })
     // received on 11-24: 15 days → due 12-09 18:00, workable at once
-    expect(followUpWindow(sh('2026-11-25T10:00:00'), f, TZ, { receivedOn: '2026-11-24' })).toEqual({ kind: 'cooling_off', from: sh('2026-11-25T10:00:00'), due: sh('2026-12-09T18:00:00') })
+    expect(followUpWindow(sh('2026-11-25T10:00:00'), f, TZ, { receivedOn: '2026-11-24' })).toEqual({
+      kind: 'cooling_off',
+      from: sh('2026-11-25T10:00:00'),
+      due: sh('2026-12-09T18:00:00')
+    })
   })
   it('a dispatch past its assignment deadline is flagged late', async () => {
     const qx = await success('南宁市青秀区民族大道100号', '450103')
-    const late = async () => (await ok<Dispatch[]>(sup.invoke('dispatch.list', {}))).find((d) => d.leadId === qx.leadId)!.late
+    const late = async () =>
+      (await ok<Dispatch[]>(sup.invoke('dispatch.list', {}))).find((d) => d.leadId === qx.leadId)!.late
     expect(await late()).toBeNull()
     await jump(sh('2026-11-24T09:31:00'))
     expect(await late()).toBe('assign')
-    const board = await ok<{ late: { assign: number } }>(sup.invoke('dispatch.board', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-25T00:00:00').toISOString() }))
+    const board = await ok<{ late: { assign: number } }>(
+      sup.invoke('dispatch.board', {
+        from: sh('2026-11-23T00:00:00').toISOString(),
+        to: sh('2026-11-25T00:00:00').toISOString()
+      })
+    )
     expect(board.late.assign).toBe(1)
   })
 })
@@ -147,50 +223,148 @@ describe('the field agent and the follow-up', () => {
     const agent = await loginAs(env.core, 'agent_qx1')
     const visits = await ok<Visit[]>(agent.invoke('dispatch.myVisits', {}))
     expect(visits).toHaveLength(1)
-    expect(Object.keys(visits[0]).sort()).toEqual(['address', 'callId', 'confirmDue', 'customerName', 'district', 'id', 'phone', 'productInterest', 'recordingId', 'state', 'visitAt'])
+    expect(Object.keys(visits[0]).sort()).toEqual([
+      'address',
+      'callId',
+      'confirmDue',
+      'customerName',
+      'district',
+      'id',
+      'phone',
+      'productInterest',
+      'recordingId',
+      'state',
+      'visitAt'
+    ])
     expect(JSON.stringify(visits)).not.toContain('450103199001011234')
     // the call of this visit, and no other
     expect((await agent.invoke('recordings.media', { id: visits[0].recordingId! })).ok).toBe(true)
     const other = await success('南宁市青秀区民族大道200号', '450103')
-    const otherRec = env.core.db.prepare('SELECT id FROM recordings WHERE call_id = ?').pluck().get(other.callId) as number
-    expect(await agent.invoke('recordings.media', { id: otherRec })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(await (await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    const otherRec = env.core.db
+      .prepare('SELECT id FROM recordings WHERE call_id = ?')
+      .pluck()
+      .get(other.callId) as number
+    expect(await agent.invoke('recordings.media', { id: otherRec })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
+    expect(
+      await (await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' })
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     // the agent may flag the call of their visit for QA, and no other
     await ok(agent.invoke('qa.flag', { callId: qx.callId, reason: '客户说坐席承诺保本' }))
-    expect(await agent.invoke('qa.flag', { callId: other.callId, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(env.core.db.prepare('SELECT reasons FROM qa_queue WHERE call_id = ?').pluck().get(qx.callId)).toContain('flag')
+    expect(await agent.invoke('qa.flag', { callId: other.callId, reason: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
+    expect(env.core.db.prepare('SELECT reasons FROM qa_queue WHERE call_id = ?').pluck().get(qx.callId)).toContain(
+      'flag'
+    )
 
-    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'signed' })).toMatchObject({ ok: false, error: { key: 'errors.policyRequired' } })
-    const policy = { product: '鑫享人生终身寿险', life: true, termYears: 20, sumInsured: 500000, premium: 12000, paymentYears: 10, paymentFrequency: 'annual', policyNo: 'P2026112500001', receivedOn: '2026-11-26' }
+    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'signed' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.policyRequired' }
+    })
+    const policy = {
+      product: '鑫享人生终身寿险',
+      life: true,
+      termYears: 20,
+      sumInsured: 500000,
+      premium: 12000,
+      paymentYears: 10,
+      paymentFrequency: 'annual',
+      policyNo: 'P2026112500001',
+      receivedOn: '2026-11-26'
+    }
     await jump(sh('2026-11-25T11:30:00'))
     const agentAgain = await loginAs(env.core, 'agent_qx1')
-    const r = await ok<{ followUpId: number }>(agentAgain.invoke('dispatch.report', { dispatchId: id, result: 'signed', policy }))
-    expect(env.core.db.prepare('SELECT retention_class FROM recordings WHERE call_id = ?').pluck().get(qx.callId)).toBe('sale_10y')
+    const r = await ok<{ followUpId: number }>(
+      agentAgain.invoke('dispatch.report', { dispatchId: id, result: 'signed', policy })
+    )
+    expect(env.core.db.prepare('SELECT retention_class FROM recordings WHERE call_id = ?').pluck().get(qx.callId)).toBe(
+      'sale_10y'
+    )
     const fus = await ok<FollowUp[]>(op1.invoke('followUps.list', {}))
-    expect(fus).toMatchObject([{ id: r.followUpId, kind: 'cooling_off', dueAt: sh('2026-12-11T18:00:00').toISOString(), agentName: '蒙志刚', overdue: false }])
+    expect(fus).toMatchObject([
+      {
+        id: r.followUpId,
+        kind: 'cooling_off',
+        dueAt: sh('2026-12-11T18:00:00').toISOString(),
+        agentName: '蒙志刚',
+        overdue: false
+      }
+    ])
     expect(fus[0].phone).toMatch(/\*{4}/)
     // the softphone gets the number; then the seven points, each answered
-    const dial = await ok<{ callId: number; number: string }>(op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' }))
+    const dial = await ok<{ callId: number; number: string }>(
+      op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
+    )
     expect(dial.number).toMatch(/^139\d{8}$/)
-    expect(await op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks: { identity: 'yes', bought: 'yes' } })).toMatchObject({
+    expect(
+      await op1.invoke('followUps.complete', {
+        followUpId: r.followUpId,
+        callId: dial.callId,
+        result: 'satisfied',
+        checks: { identity: 'yes', bought: 'yes' }
+      })
+    ).toMatchObject({
       ok: false,
       error: { key: 'errors.sevenPointsIncomplete', params: { count: 5 } }
     })
-    const checks = { identity: 'yes', bought: 'yes', readDocuments: 'yes', coverage: 'yes', surrender: 'yes', coolingOff: 'yes', payment: 'yes' }
-    const done = await ok<FollowUp>(op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks }))
-    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '王芳' })
-    const board = await ok<{ chain: Record<string, number>; districts: { district: string; hoursToVisit: number | null }[] }>(
-      sup.invoke('dispatch.board', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-26T00:00:00').toISOString() })
+    const checks = {
+      identity: 'yes',
+      bought: 'yes',
+      readDocuments: 'yes',
+      coverage: 'yes',
+      surrender: 'yes',
+      coolingOff: 'yes',
+      payment: 'yes'
+    }
+    const done = await ok<FollowUp>(
+      op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks })
     )
-    expect(board.chain).toMatchObject({ successes: 2, dispatched: 2, assigned: 1, visited: 1, signed: 1, followedUp: 1 })
+    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '王芳' })
+    const board = await ok<{
+      chain: Record<string, number>
+      districts: { district: string; hoursToVisit: number | null }[]
+    }>(
+      sup.invoke('dispatch.board', {
+        from: sh('2026-11-23T00:00:00').toISOString(),
+        to: sh('2026-11-26T00:00:00').toISOString()
+      })
+    )
+    expect(board.chain).toMatchObject({
+      successes: 2,
+      dispatched: 2,
+      assigned: 1,
+      visited: 1,
+      signed: 1,
+      followedUp: 1
+    })
     // released Monday ~10:00, reported Wednesday 11:30: about 49 hours to the visit
     expect(board.districts.find((d) => d.district === '青秀区')!.hoursToVisit).toBeGreaterThan(48)
-    const x = await ok<{ token: string }>(sup.invoke('reports.export', { report: 'districts', from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-26T00:00:00').toISOString() }))
+    const x = await ok<{ token: string }>(
+      sup.invoke('reports.export', {
+        report: 'districts',
+        from: sh('2026-11-23T00:00:00').toISOString(),
+        to: sh('2026-11-26T00:00:00').toISOString()
+      })
+    )
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from((await ok<{ data: string }>(sup.invoke('downloads.read', { token: x.token }))).data, 'base64') as never)
+    await wb.xlsx.load(
+      Buffer.from(
+        (await ok<{ data: string }>(sup.invoke('downloads.read', { token: x.token }))).data,
+        'base64'
+      ) as never
+    )
     expect(wb.worksheets.map((w) => w.name)).toEqual(['区县与地面人员', '按地面人员'])
     expect(wb.worksheets[1].getRow(2).values).toContain('蒙志刚')
-    const report = await ok<{ agent: string; satisfied: number }[]>(sup.invoke('followUps.report', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-30T00:00:00').toISOString() }))
+    const report = await ok<{ agent: string; satisfied: number }[]>(
+      sup.invoke('followUps.report', {
+        from: sh('2026-11-23T00:00:00').toISOString(),
+        to: sh('2026-11-30T00:00:00').toISOString()
+      })
+    )
     expect(report).toMatchObject([{ agent: '蒙志刚', satisfied: 1 }])
   })
 
@@ -200,24 +374,67 @@ describe('the field agent and the follow-up', () => {
     const agentId = env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number
     await ok(sup.invoke('dispatch.assign', { dispatchId: id, agentId }))
     const agent = await loginAs(env.core, 'agent_qx2')
-    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'rescheduled' })).toMatchObject({ ok: false, error: { key: 'errors.newVisitTimeRequired' } })
-    await ok(agent.invoke('dispatch.report', { dispatchId: id, result: 'rescheduled', newVisitAt: sh('2026-11-26T15:00:00').toISOString() }))
-    expect((await ok<Visit[]>(agent.invoke('dispatch.myVisits', {})))[0]).toMatchObject({ visitAt: sh('2026-11-26T15:00:00').toISOString(), state: 'assigned' })
+    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'rescheduled' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.newVisitTimeRequired' }
+    })
+    await ok(
+      agent.invoke('dispatch.report', {
+        dispatchId: id,
+        result: 'rescheduled',
+        newVisitAt: sh('2026-11-26T15:00:00').toISOString()
+      })
+    )
+    expect((await ok<Visit[]>(agent.invoke('dispatch.myVisits', {})))[0]).toMatchObject({
+      visitAt: sh('2026-11-26T15:00:00').toISOString(),
+      state: 'assigned'
+    })
     await jump(sh('2026-11-26T16:00:00'))
-    const r = await ok<{ followUpId: number }>((await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited', notes: '客户考虑中' }))
+    const r = await ok<{ followUpId: number }>(
+      (await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', {
+        dispatchId: id,
+        result: 'visited',
+        notes: '客户考虑中'
+      })
+    )
     const [f] = await ok<FollowUp[]>(op1.invoke('followUps.list', {}))
-    expect(f).toMatchObject({ id: r.followUpId, kind: 'visit', from: sh('2026-11-27T13:30:00').toISOString(), dueAt: sh('2026-11-28T18:00:00').toISOString() })
-    expect(await op1.invoke('followUps.complete', { followUpId: f.id, result: 'complaint' })).toMatchObject({ ok: false, error: { key: 'errors.complaintCategoryRequired' } })
-    await ok(op1.invoke('followUps.complete', { followUpId: f.id, result: 'complaint', complaint: 'late', notes: '迟到半小时' }))
+    expect(f).toMatchObject({
+      id: r.followUpId,
+      kind: 'visit',
+      from: sh('2026-11-27T13:30:00').toISOString(),
+      dueAt: sh('2026-11-28T18:00:00').toISOString()
+    })
+    expect(await op1.invoke('followUps.complete', { followUpId: f.id, result: 'complaint' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.complaintCategoryRequired' }
+    })
+    await ok(
+      op1.invoke('followUps.complete', {
+        followUpId: f.id,
+        result: 'complaint',
+        complaint: 'late',
+        notes: '迟到半小时'
+      })
+    )
     await jump(sh('2026-11-29T10:00:00'))
-    const report = await ok<{ agent: string; complaints: Record<string, number> }[]>(sup.invoke('followUps.report', { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-30T00:00:00').toISOString() }))
+    const report = await ok<{ agent: string; complaints: Record<string, number> }[]>(
+      sup.invoke('followUps.report', {
+        from: sh('2026-11-23T00:00:00').toISOString(),
+        to: sh('2026-11-30T00:00:00').toISOString()
+      })
+    )
     expect(report).toMatchObject([{ agent: '梁秀英', complaints: { late: 1 } }])
   })
 
   it('an overdue follow-up is flagged', async () => {
     const qx = await success('南宁市青秀区民族大道100号', '450103')
     const id = dispatchOf(qx.leadId).id
-    await ok(sup.invoke('dispatch.assign', { dispatchId: id, agentId: env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number }))
+    await ok(
+      sup.invoke('dispatch.assign', {
+        dispatchId: id,
+        agentId: env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number
+      })
+    )
     await ok((await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' }))
     await jump(sh('2026-11-28T18:01:00'))
     expect((await ok<FollowUp[]>(op1.invoke('followUps.list', {})))[0].overdue).toBe(true)
@@ -232,7 +449,11 @@ describe('the success package', () => {
       disabledCommands: ['STARTTLS'],
       onData(stream, _session, cb) {
         simpleParser(stream).then((m) => {
-          mails.push({ to: (Array.isArray(m.to) ? m.to[0] : m.to)?.text ?? '', subject: m.subject, attachments: m.attachments })
+          mails.push({
+            to: (Array.isArray(m.to) ? m.to[0] : m.to)?.text ?? '',
+            subject: m.subject,
+            attachments: m.attachments
+          })
           cb()
         }, cb)
       }
@@ -242,8 +463,21 @@ describe('the success package', () => {
     try {
       const qx = await success('南宁市青秀区民族大道100号', '450103')
       await success('南宁市江南区星光大道9号', '450105')
-      expect(await sup.invoke('dispatch.sendPackage', { day: '2026-11-23' })).toMatchObject({ ok: false, error: { key: 'errors.smtpNotConfigured' } })
-      await ok(admin.invoke('smtp.set', { host: '127.0.0.1', port, secure: false, user: '', from: 'leadline@centre.test', to: ['receiver@insurer.test'], password: 'not-used' }))
+      expect(await sup.invoke('dispatch.sendPackage', { day: '2026-11-23' })).toMatchObject({
+        ok: false,
+        error: { key: 'errors.smtpNotConfigured' }
+      })
+      await ok(
+        admin.invoke('smtp.set', {
+          host: '127.0.0.1',
+          port,
+          secure: false,
+          user: '',
+          from: 'leadline@centre.test',
+          to: ['receiver@insurer.test'],
+          password: 'not-used'
+        })
+      )
       expect(await ok(admin.invoke('smtp.get', {}))).toMatchObject({ host: '127.0.0.1', hasPassword: true })
       expect(JSON.stringify(await ok(admin.invoke('smtp.get', {})))).not.toContain('not-used')
       await ok(admin.invoke('settings.update', { dispatch: { ...DEFAULT_SETTINGS.dispatch, packageEmail: true } }))
@@ -268,7 +502,10 @@ describe('the success package', () => {
       expect(mails[0].attachments.some((a) => a.filename === '日报-2026-11-23.xlsx')).toBe(true)
       // a download for the supervisor
       expect(await ok(sup.invoke('dispatch.package', { day: '2026-11-23' }))).toMatchObject({ successes: 2 })
-      expect(await op1.invoke('dispatch.package', { day: '2026-11-23' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await op1.invoke('dispatch.package', { day: '2026-11-23' })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' }
+      })
     } finally {
       await new Promise<void>((r) => server.close(() => r()))
     }

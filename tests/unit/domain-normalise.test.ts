@@ -52,7 +52,11 @@ describe('ID card numbers', () => {
   })
   it('the X check digit, also in lower or full-width case', () => {
     // 11010519491231002X is the standard's own example
-    expect(parseIdCard('11010519491231002x')).toMatchObject({ idNo: '11010519491231002X', gender: 'F', birthDate: '1949-12-31' })
+    expect(parseIdCard('11010519491231002x')).toMatchObject({
+      idNo: '11010519491231002X',
+      gender: 'F',
+      birthDate: '1949-12-31'
+    })
     expect(parseIdCard('11010519491231002Ｘ')).toMatchObject({ idNo: '11010519491231002X' })
   })
   it('refuses wrong check digits, impossible dates, wrong lengths', () => {
@@ -89,18 +93,20 @@ describe('district from the address', () => {
 
 describe('column headers', () => {
   it('recognises Chinese and English headers and keeps unknown ones custom', () => {
-    expect(suggestMapping(['客户姓名', '手机号', '性别', '生日', '身份证号', '家庭地址', '工作单位', '职业', '备注', '来源渠道'])).toEqual([
-      'name',
-      'phone',
-      'gender',
-      'birthDate',
-      'idNo',
-      'address',
-      'employer',
-      'occupation',
-      'note',
-      null
-    ])
+    expect(
+      suggestMapping([
+        '客户姓名',
+        '手机号',
+        '性别',
+        '生日',
+        '身份证号',
+        '家庭地址',
+        '工作单位',
+        '职业',
+        '备注',
+        '来源渠道'
+      ])
+    ).toEqual(['name', 'phone', 'gender', 'birthDate', 'idNo', 'address', 'employer', 'occupation', 'note', null])
     expect(suggestMapping(['Name', 'Mobile', 'Phone', 'Address'])).toEqual(['name', 'phone', null, 'address'])
   })
 })
@@ -110,7 +116,11 @@ describe('weekdays as people read them', () => {
     const { weekdayRuns } = await import('../../shared/domain/calling-time')
     expect(weekdayRuns([1, 2, 3, 4, 5, 6, 7])).toEqual([[1, 7]])
     expect(weekdayRuns([5, 1, 2, 3, 4])).toEqual([[1, 5]])
-    expect(weekdayRuns([1, 3, 5, 6, 7])).toEqual([[1, 1], [3, 3], [5, 7]])
+    expect(weekdayRuns([1, 3, 5, 6, 7])).toEqual([
+      [1, 1],
+      [3, 3],
+      [5, 7]
+    ])
     expect(weekdayRuns([])).toEqual([])
   })
 })

@@ -18,14 +18,25 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
   })
 
   const rec = existsSync(bundle)
-    ? (JSON.parse(execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], { encoding: 'utf8', timeout: 60_000 })) as Record<string, any>)
+    ? (JSON.parse(
+        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
+          encoding: 'utf8',
+          timeout: 60_000
+        })
+      ) as Record<string, any>)
     : null
 
   it('creates one window with contextIsolation and sandbox on, nodeIntegration off, and our preload', () => {
     expect(rec!.errors).toEqual([])
     expect(rec!.windows).toHaveLength(1)
     const wp = rec!.windows[0].webPreferences
-    expect(wp).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true })
+    expect(wp).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      webSecurity: true
+    })
     expect(wp.preload).toMatch(/out[\\/]preload[\\/]index\.cjs$/)
     expect(existsSync(wp.preload)).toBe(true)
     expect(rec!.loaded).toEqual([{ file: resolve('out/renderer/index.html') }])
@@ -37,7 +48,9 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
 
   it('takes the single-instance lock and opens its database under the user data folder', () => {
     expect(rec!.singleInstanceLock).toBe(true)
-    expect(rec!.appEvents).toEqual(expect.arrayContaining(['second-instance', 'web-contents-created', 'window-all-closed']))
+    expect(rec!.appEvents).toEqual(
+      expect.arrayContaining(['second-instance', 'web-contents-created', 'window-all-closed'])
+    )
     expect(rec!.dataDirCreated).toBe(true)
   })
 
@@ -47,7 +60,13 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
   })
 
   it('grants the microphone to our own page only, and nothing else', () => {
-    expect(rec!.permissionRequests).toEqual({ mic: true, camera: false, foreignMic: false, notifications: false, geolocation: false })
+    expect(rec!.permissionRequests).toEqual({
+      mic: true,
+      camera: false,
+      foreignMic: false,
+      notifications: false,
+      geolocation: false
+    })
     expect(rec!.permissionChecks).toEqual({ foreignMedia: false })
   })
 
@@ -60,7 +79,9 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
   })
 
   it('streams recordings through a privileged scheme of its own, and nothing else', () => {
-    expect(rec!.privilegedSchemes).toEqual([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }])
+    expect(rec!.privilegedSchemes).toEqual([
+      { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }
+    ])
     expect(rec!.protocolHandlers).toEqual([MEDIA_SCHEME])
     expect(rec!.cspHeader).toContain(`media-src 'self' blob: mediastream: ${MEDIA_SCHEME}:`)
   })
@@ -86,15 +107,29 @@ describe('the desk trusts its team hub safely (certificate pinning in the main p
     try {
       const a = await ensureHubCertificate(join(tmp.dir, 'a'), ['hub.lan'])
       const b = await ensureHubCertificate(join(tmp.dir, 'b'), ['hub.lan'])
-      const env = { ...process.env, LEADLINE_TEST_CERT_A: join(tmp.dir, 'a', 'tls', 'server.crt'), LEADLINE_TEST_CERT_B: join(tmp.dir, 'b', 'tls', 'server.crt') }
-      const rec = JSON.parse(execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], { encoding: 'utf8', timeout: 60_000, env })) as Record<string, any>
+      const env = {
+        ...process.env,
+        LEADLINE_TEST_CERT_A: join(tmp.dir, 'a', 'tls', 'server.crt'),
+        LEADLINE_TEST_CERT_B: join(tmp.dir, 'b', 'tls', 'server.crt')
+      }
+      const rec = JSON.parse(
+        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env
+        })
+      ) as Record<string, any>
       const c = rec.certificates
       const fpA = new X509Certificate(a.cert).fingerprint256
       const fpB = new X509Certificate(b.cert).fingerprint256
       // first connection: the user is shown the fingerprint and trusts it
       expect(c.firstAsked).toBe(0)
       expect(c.dialogsAfterFirst).toBe(1)
-      expect(rec.dialogs[0]).toMatchObject({ type: 'question', message: '第一次连接团队服务器 hub.lan：请核对它的证书指纹', buttons: ['信任并连接', '取消'] })
+      expect(rec.dialogs[0]).toMatchObject({
+        type: 'question',
+        message: '第一次连接团队服务器 hub.lan：请核对它的证书指纹',
+        buttons: ['信任并连接', '取消']
+      })
       expect(rec.dialogs[0].detail).toContain(fpA)
       // the same certificate passes without asking again
       expect(c.sameAgain).toBe(0)

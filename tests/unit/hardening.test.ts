@@ -22,21 +22,41 @@ describe('what the hub says before anyone logs in', () => {
     const anon = await ok<Record<string, unknown>>(env.core.connect({ source: 'x' }).invoke('system.info', {}))
     expect(Object.keys(anon).sort()).toEqual(['appName', 'demoAccounts', 'demoMode', 'needsFirstAdmin', 'serverTime'])
     const me = await ok<Record<string, unknown>>((await loginAs(env.core, 'op1')).invoke('system.info', {}))
-    expect(me).toMatchObject({ appVersion: expect.any(String), schemaVersion: expect.any(Number), sqliteVersion: expect.any(String), host: 'desktop' })
+    expect(me).toMatchObject({
+      appVersion: expect.any(String),
+      schemaVersion: expect.any(Number),
+      sqliteVersion: expect.any(String),
+      host: 'desktop'
+    })
   })
 
   it('without demo logins (a hub on the LAN), demo accounts neither log in nor show on the login page', async () => {
     env.core.close()
-    const lan = await createCore({ dataDir: env.dir, clock: env.clock, logger: quietLogger, recallEveryMs: null, demoLogins: false })
+    const lan = await createCore({
+      dataDir: env.dir,
+      clock: env.clock,
+      logger: quietLogger,
+      recallEveryMs: null,
+      demoLogins: false
+    })
     try {
       const info = await ok<{ demoAccounts: unknown[] }>(lan.connect({ source: 'x' }).invoke('system.info', {}))
       expect(info.demoAccounts).toEqual([])
-      expect(await lan.connect({ source: 'x' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })).toMatchObject({ ok: false, error: { key: 'errors.badCredentials' } })
+      expect(
+        await lan.connect({ source: 'x' }).invoke('auth.login', { username: 'op1', password: DEMO_PASSWORD })
+      ).toMatchObject({ ok: false, error: { key: 'errors.badCredentials' } })
       // an account whose password was changed logs in as usual
       const admin = lan.connectSystem('test')
       const users = await ok<{ id: number; username: string }[]>(admin.invoke('users.list', {}))
-      await ok(admin.invoke('users.resetPassword', { id: users.find((u) => u.username === 'op1')!.id, password: 'a-real-password-1' }))
-      expect((await lan.connect({ source: 'x' }).invoke('auth.login', { username: 'op1', password: 'a-real-password-1' })).ok).toBe(true)
+      await ok(
+        admin.invoke('users.resetPassword', {
+          id: users.find((u) => u.username === 'op1')!.id,
+          password: 'a-real-password-1'
+        })
+      )
+      expect(
+        (await lan.connect({ source: 'x' }).invoke('auth.login', { username: 'op1', password: 'a-real-password-1' })).ok
+      ).toBe(true)
     } finally {
       lan.close()
     }
@@ -65,9 +85,21 @@ describe('a recording’s stream dies with the login that asked for it', () => {
 
   it('after logout, and when the user is disabled, the grant streams nothing more', async () => {
     const op = await loginAs(env.core, 'op1')
-    const { callId } = await ok<{ callId: number }>(op.invoke('calls.start', { direction: 'outbound', line: 'simulated' }))
-    const { recordingId } = await ok<{ recordingId: number }>(op.invoke('recordings.start', { callId, mime: 'audio/webm' }))
-    await ok(op.invoke('recordings.chunk', { recordingId, seq: 0, data: Buffer.from('abcdef').toString('base64'), peaks: '', durationMs: 100 }))
+    const { callId } = await ok<{ callId: number }>(
+      op.invoke('calls.start', { direction: 'outbound', line: 'simulated' })
+    )
+    const { recordingId } = await ok<{ recordingId: number }>(
+      op.invoke('recordings.start', { callId, mime: 'audio/webm' })
+    )
+    await ok(
+      op.invoke('recordings.chunk', {
+        recordingId,
+        seq: 0,
+        data: Buffer.from('abcdef').toString('base64'),
+        peaks: '',
+        durationMs: 100
+      })
+    )
     await ok(op.invoke('recordings.finish', { recordingId, durationMs: 100 }))
     const qa = await loginAs(env.core, 'qa')
     const m1 = await ok<{ path: string }>(qa.invoke('recordings.media', { id: recordingId }))
@@ -88,7 +120,10 @@ describe('files at rest', () => {
   it('everything the hub writes in its data folder is its user’s alone: folders 0700, files 0600', async () => {
     const tmp = tempDir()
     const data = join(tmp.dir, 'data')
-    const child = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } })
+    const child = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LANG: 'C' }
+    })
     try {
       const line = await new Promise<{ port: number }>((ok, fail) => {
         let out = ''
@@ -102,9 +137,19 @@ describe('files at rest', () => {
       // a recording, an upload, a report: the hub writes its usual files
       const op = await HubClient.connect(`ws://127.0.0.1:${line.port}/api/ws`)
       expect((await op.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok).toBe(true)
-      const call = (await op.call('calls.start', { direction: 'outbound', line: 'simulated' })) as { value: { callId: number } }
-      const rec = (await op.call('recordings.start', { callId: call.value.callId, mime: 'audio/webm' })) as { value: { recordingId: number } }
-      await op.call('recordings.chunk', { recordingId: rec.value.recordingId, seq: 0, data: Buffer.from('abc').toString('base64'), peaks: '', durationMs: 10 })
+      const call = (await op.call('calls.start', { direction: 'outbound', line: 'simulated' })) as {
+        value: { callId: number }
+      }
+      const rec = (await op.call('recordings.start', { callId: call.value.callId, mime: 'audio/webm' })) as {
+        value: { recordingId: number }
+      }
+      await op.call('recordings.chunk', {
+        recordingId: rec.value.recordingId,
+        seq: 0,
+        data: Buffer.from('abc').toString('base64'),
+        peaks: '',
+        durationMs: 10
+      })
       await op.call('recordings.finish', { recordingId: rec.value.recordingId, durationMs: 10 })
       op.close()
       const sup = await HubClient.connect(`ws://127.0.0.1:${line.port}/api/ws`)
@@ -115,7 +160,11 @@ describe('files at rest', () => {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
     }
-    expect(spawnSync(process.execPath, [CLI, 'backup', join(data, 'backups', 'b.db'), '--data', data, '--json'], { encoding: 'utf8' }).status).toBe(0)
+    expect(
+      spawnSync(process.execPath, [CLI, 'backup', join(data, 'backups', 'b.db'), '--data', data, '--json'], {
+        encoding: 'utf8'
+      }).status
+    ).toBe(0)
     const loose: string[] = []
     const walk = (dir: string) => {
       if ((statSync(dir).mode & 0o077) !== 0) loose.push(`${dir} ${(statSync(dir).mode & 0o777).toString(8)}`)

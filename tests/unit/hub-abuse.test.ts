@@ -44,7 +44,11 @@ describe('frames from a socket nobody trusts yet', () => {
   it('a deep frame is refused unparsed and answered to its own id; a malformed one too', async () => {
     const ws = await open()
     ws.send(`{"id":7,"method":"auth.me","input":${'['.repeat(5000)}${']'.repeat(5000)}}`)
-    expect((await next(ws)).frame).toMatchObject({ id: 7, ok: false, error: { code: 'INVALID_INPUT', key: 'errors.badFrame' } })
+    expect((await next(ws)).frame).toMatchObject({
+      id: 7,
+      ok: false,
+      error: { code: 'INVALID_INPUT', key: 'errors.badFrame' }
+    })
     ws.send('{"id":8,"method":')
     expect((await next(ws)).frame).toMatchObject({ id: 8, ok: false, error: { key: 'errors.badFrame' } })
     ws.close()
@@ -70,7 +74,8 @@ describe('frames from a socket nobody trusts yet', () => {
     const answers: unknown[] = []
     ws.on('message', (d) => answers.push(JSON.parse(String(d))))
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)))
-    for (let i = 0; i < 40; i++) ws.send(JSON.stringify({ id: i, method: 'auth.login', input: { username: `nobody${i}`, password: 'guess-123' } }))
+    for (let i = 0; i < 40; i++)
+      ws.send(JSON.stringify({ id: i, method: 'auth.login', input: { username: `nobody${i}`, password: 'guess-123' } }))
     expect(await closed).toBe(1008)
     // a handful were answered (refused as wrong or as too many), the rest never reached the password check
     expect(answers.length).toBeLessThanOrEqual(12)
@@ -83,10 +88,14 @@ describe('frames from a socket nobody trusts yet', () => {
     await flood.call('auth.login', { username: 'op2', password: 'demo1234' })
     const calls = Array.from({ length: 2000 }, () => flood.call('desk.unfinished', {}))
     const results = await Promise.all(calls)
-    const refused = results.filter((r) => !r.ok && (r as { error: { key: string } }).error.key === 'errors.tooManyRequests').length
+    const refused = results.filter(
+      (r) => !r.ok && (r as { error: { key: string } }).error.key === 'errors.tooManyRequests'
+    ).length
     expect(refused).toBeGreaterThan(0)
     // past its share of refusals the socket is closed: the rest are answered as closed, not run
-    expect(results.filter((r) => !r.ok && (r as { error: { key: string } }).error.key === 'closed').length).toBeGreaterThan(1000)
+    expect(
+      results.filter((r) => !r.ok && (r as { error: { key: string } }).error.key === 'closed').length
+    ).toBeGreaterThan(1000)
     expect((await neighbour.call('auth.me', {})).ok).toBe(true)
     neighbour.close()
   })

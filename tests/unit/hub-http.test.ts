@@ -26,7 +26,10 @@ afterEach(async () => {
 })
 
 /** A raw GET, so paths are sent exactly as written (fetch would normalise `..`). */
-function get(url: string, path: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  url: string,
+  path: string
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   const u = new URL(url)
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (res) => {
@@ -84,9 +87,27 @@ describe('sharing a desktop seat’s pool on the LAN', () => {
       const admin = await loginAs(env.core, 'admin')
       const port = 20000 + Math.floor(Math.random() * 20000)
       await admin.invoke('settings.update', { lanHub: { enabled: true, host: '127.0.0.1', port } })
-      await expect.poll(() => get(`http://127.0.0.1:${port}`, '/healthz').then((r) => r.status, () => 0), { timeout: 5000 }).toBe(200)
+      await expect
+        .poll(
+          () =>
+            get(`http://127.0.0.1:${port}`, '/healthz').then(
+              (r) => r.status,
+              () => 0
+            ),
+          { timeout: 5000 }
+        )
+        .toBe(200)
       await admin.invoke('settings.update', { lanHub: { enabled: false } })
-      await expect.poll(() => get(`http://127.0.0.1:${port}`, '/healthz').then((r) => r.status, () => 0), { timeout: 5000 }).toBe(0)
+      await expect
+        .poll(
+          () =>
+            get(`http://127.0.0.1:${port}`, '/healthz').then(
+              (r) => r.status,
+              () => 0
+            ),
+          { timeout: 5000 }
+        )
+        .toBe(0)
     } finally {
       await lan.stop()
     }

@@ -13,7 +13,8 @@ function sources(dir: string): string[] {
 
 function lookup(catalog: unknown, key: string): unknown {
   let node = catalog
-  for (const part of key.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined
+  for (const part of key.split('.'))
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined
   return node
 }
 
@@ -23,13 +24,24 @@ function lookup(catalog: unknown, key: string): unknown {
  */
 function usedKeys(): { file: string; key: string; dynamic: boolean }[] {
   const out: { file: string; key: string; dynamic: boolean }[] = []
-  for (const file of [...sources('renderer/src'), ...sources('electron/core'), ...sources('electron/cli'), ...sources('electron/main')]) {
+  for (const file of [
+    ...sources('renderer/src'),
+    ...sources('electron/core'),
+    ...sources('electron/cli'),
+    ...sources('electron/main')
+  ]) {
     const text = readFileSync(file, 'utf8')
     // t('a.b', { returnObjects: true }) asks for a section of the catalog
-    for (const m of text.matchAll(/\b(?:t|translate)\(\s*(?:[a-zA-Z.]+,\s*)?'([a-zA-Z0-9_]+\.[a-zA-Z0-9_.]+)'(,\s*\{\s*returnObjects: true)?/g)) out.push({ file, key: m[1], dynamic: !!m[2] })
-    for (const m of text.matchAll(/\b(?:t|translate)\(\s*(?:[a-zA-Z.]+,\s*)?`([a-zA-Z0-9_.]+)\.\$\{/g)) out.push({ file, key: m[1], dynamic: true })
-    for (const m of text.matchAll(/\bkey: '([a-z][a-zA-Z0-9]*\.[a-zA-Z0-9_.]+)'/g)) out.push({ file, key: m[1], dynamic: false })
-    for (const m of text.matchAll(/new AppError\('[A-Z_]+',\s*'([a-z][a-zA-Z0-9]*\.[a-zA-Z0-9_.]+)'/g)) out.push({ file, key: m[1], dynamic: false })
+    for (const m of text.matchAll(
+      /\b(?:t|translate)\(\s*(?:[a-zA-Z.]+,\s*)?'([a-zA-Z0-9_]+\.[a-zA-Z0-9_.]+)'(,\s*\{\s*returnObjects: true)?/g
+    ))
+      out.push({ file, key: m[1], dynamic: !!m[2] })
+    for (const m of text.matchAll(/\b(?:t|translate)\(\s*(?:[a-zA-Z.]+,\s*)?`([a-zA-Z0-9_.]+)\.\$\{/g))
+      out.push({ file, key: m[1], dynamic: true })
+    for (const m of text.matchAll(/\bkey: '([a-z][a-zA-Z0-9]*\.[a-zA-Z0-9_.]+)'/g))
+      out.push({ file, key: m[1], dynamic: false })
+    for (const m of text.matchAll(/new AppError\('[A-Z_]+',\s*'([a-z][a-zA-Z0-9]*\.[a-zA-Z0-9_.]+)'/g))
+      out.push({ file, key: m[1], dynamic: false })
   }
   return out
 }
@@ -53,7 +65,9 @@ describe('i18n', () => {
 
   it('both catalogs have the same keys', () => {
     const flat = (node: unknown, prefix = ''): string[] =>
-      typeof node === 'object' && node !== null ? Object.entries(node).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k)) : [prefix]
+      typeof node === 'object' && node !== null
+        ? Object.entries(node).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
+        : [prefix]
     expect(flat(catalogs.en).sort()).toEqual(flat(catalogs['zh-CN']).sort())
   })
 })

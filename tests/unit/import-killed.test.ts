@@ -17,10 +17,15 @@ describe('an import killed half way (SIGKILL, a separate process)', () => {
     const data = join(tmp.dir, 'data')
     const small = join(tmp.dir, 'small.csv')
     writeFileSync(small, '姓名,手机,地址\n甲,13900000001,南宁市青秀区\n乙,13900000002,南宁市江南区\n')
-    expect(spawnSync(process.execPath, [CLI, 'import', small, '--data', data, '--json'], { encoding: 'utf8' }).status).toBe(0)
+    expect(
+      spawnSync(process.execPath, [CLI, 'import', small, '--data', data, '--json'], { encoding: 'utf8' }).status
+    ).toBe(0)
 
     const big = join(tmp.dir, 'big.csv')
-    const rows = Array.from({ length: 300_000 }, (_, i) => `客户${i},137${String(i).padStart(8, '0')},南宁市西乡塘区大学东路${i}号`)
+    const rows = Array.from(
+      { length: 300_000 },
+      (_, i) => `客户${i},137${String(i).padStart(8, '0')},南宁市西乡塘区大学东路${i}号`
+    )
     writeFileSync(big, `姓名,手机,地址\n${rows.join('\n')}\n`)
 
     const core0 = await createCore({ dataDir: data, logger: quietLogger, recallEveryMs: null })
@@ -35,7 +40,9 @@ describe('an import killed half way (SIGKILL, a separate process)', () => {
         if (m) progressed = Number(m[1])
         if (progressed >= 100_000 && child.exitCode === null) child.kill('SIGKILL')
       })
-      child.once('exit', (_code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`import ended before it was killed (progress ${progressed})`))))
+      child.once('exit', (_code, signal) =>
+        signal === 'SIGKILL' ? done() : fail(new Error(`import ended before it was killed (progress ${progressed})`))
+      )
     })
     expect(progressed).toBeGreaterThanOrEqual(100_000)
 

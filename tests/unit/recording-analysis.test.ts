@@ -6,8 +6,19 @@ import { PER_SEC, peaksOf } from '../helpers/peaks'
 describe('the two channels of a call, without speech recognition', () => {
   it('measure talk shares, silence, talk-over, the longest monologue and the first customer word', () => {
     // operator 0–5 s and 13–15 s; customer 4–10 s; nobody 10–13 s and 15–20 s; 20 s in all
-    const a = analysePeaks(peaksOf(20, [[0, 5], [13, 15]], [[4, 10]]), PER_SEC)
-    const near = (v: number, want: number, tol: number) => expect(Math.abs(v - want), `${v} vs ${want}`).toBeLessThanOrEqual(tol)
+    const a = analysePeaks(
+      peaksOf(
+        20,
+        [
+          [0, 5],
+          [13, 15]
+        ],
+        [[4, 10]]
+      ),
+      PER_SEC
+    )
+    const near = (v: number, want: number, tol: number) =>
+      expect(Math.abs(v - want), `${v} vs ${want}`).toBeLessThanOrEqual(tol)
     expect(a.durationMs).toBe(20_000)
     // each turn runs on 250 ms past its last loud frame (pauses between words)
     near(a.operatorTalkShare, 7.5 / 20, 0.02)
@@ -29,7 +40,11 @@ describe('the two channels of a call, without speech recognition', () => {
     expect(a.longestMonologueMs).toBe(10_000)
     const quiet = analysePeaks(peaksOf(5, [], []), PER_SEC)
     expect(quiet).toMatchObject({ operatorTalkShare: 0, customerTalkShare: 0, silenceShare: 1, longestSilenceMs: 5000 })
-    expect(analysePeaks(Buffer.alloc(0), PER_SEC)).toMatchObject({ durationMs: 0, silenceShare: 0, firstCustomerWordMs: null })
+    expect(analysePeaks(Buffer.alloc(0), PER_SEC)).toMatchObject({
+      durationMs: 0,
+      silenceShare: 0,
+      firstCustomerWordMs: null
+    })
   })
 })
 
@@ -43,17 +58,32 @@ describe('recordings.analysis', () => {
   it('reads the stored peaks and says who hung up; only those who may listen get it', async () => {
     const op1 = await loginAs(env.core, 'op1')
     const { callId } = await ok<{ callId: number }>(op1.invoke('calls.start', { direction: 'outbound', line: 'sip' }))
-    const { recordingId } = await ok<{ recordingId: number }>(op1.invoke('recordings.start', { callId, mime: 'audio/webm' }))
+    const { recordingId } = await ok<{ recordingId: number }>(
+      op1.invoke('recordings.start', { callId, mime: 'audio/webm' })
+    )
     const peaks = peaksOf(6, [[0, 2]], [[3, 6]])
     for (let s = 0; s < 6; s++) {
-      await ok(op1.invoke('recordings.chunk', { recordingId, seq: s, data: Buffer.from([s]).toString('base64'), peaks: peaks.subarray(s * 200, (s + 1) * 200).toString('base64'), durationMs: (s + 1) * 1000 }))
+      await ok(
+        op1.invoke('recordings.chunk', {
+          recordingId,
+          seq: s,
+          data: Buffer.from([s]).toString('base64'),
+          peaks: peaks.subarray(s * 200, (s + 1) * 200).toString('base64'),
+          durationMs: (s + 1) * 1000
+        })
+      )
     }
     await ok(op1.invoke('recordings.finish', { recordingId, durationMs: 6000 }))
     await ok(op1.invoke('calls.end', { callId, cause: 'customer', answered: true }))
     const qa = await loginAs(env.core, 'qa')
-    const a = await ok<{ firstCustomerWordMs: number; hungUpBy: string; durationMs: number }>(qa.invoke('recordings.analysis', { id: recordingId }))
+    const a = await ok<{ firstCustomerWordMs: number; hungUpBy: string; durationMs: number }>(
+      qa.invoke('recordings.analysis', { id: recordingId })
+    )
     expect(a).toMatchObject({ firstCustomerWordMs: 3000, hungUpBy: 'customer', durationMs: 6000 })
     const op2 = await loginAs(env.core, 'op2')
-    expect(await op2.invoke('recordings.analysis', { id: recordingId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await op2.invoke('recordings.analysis', { id: recordingId })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
   })
 })

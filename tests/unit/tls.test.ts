@@ -51,7 +51,11 @@ describe('the hub’s own certificates', () => {
     expect(late.renewed).toBe(true)
     expect(late.fingerprint).not.toBe(first.fingerprint)
     expect(late.ca).toBe(first.ca)
-    const renamed = await ensureHubCertificate(tmp.dir, ['hub.lan', 'leadline.centre.local'], new Date(now.getTime() + 370 * DAY))
+    const renamed = await ensureHubCertificate(
+      tmp.dir,
+      ['hub.lan', 'leadline.centre.local'],
+      new Date(now.getTime() + 370 * DAY)
+    )
     expect(renamed.renewed).toBe(true)
     expect(new X509Certificate(renamed.cert).subjectAltName).toContain('leadline.centre.local')
   })
@@ -59,7 +63,9 @@ describe('the hub’s own certificates', () => {
   it('`leadline tls ca` prints the CA for seats to trust, with its SHA-256', async () => {
     const c = await ensureHubCertificate(tmp.dir, ['hub.lan'])
     const cli = resolve('out/main/cli.js')
-    const out = JSON.parse(execFileSync(process.execPath, [cli, 'tls', 'ca', '--data', tmp.dir, '--json'], { encoding: 'utf8' })) as { pem: string; fingerprint: string }
+    const out = JSON.parse(
+      execFileSync(process.execPath, [cli, 'tls', 'ca', '--data', tmp.dir, '--json'], { encoding: 'utf8' })
+    ) as { pem: string; fingerprint: string }
     expect(out.pem).toBe(c.ca)
     expect(out.fingerprint).toBe(new X509Certificate(c.ca!).fingerprint256)
     expect((await hubCa(tmp.dir)).fingerprint).toBe(out.fingerprint)
@@ -72,7 +78,11 @@ describe('the hub’s own certificates', () => {
     const c = await ensureHubCertificate(tmp.dir, ['hub.lan'])
     const other = await ensureHubCertificate(join(tmp.dir, 'other'), ['hub.lan'])
     const certFile = join(tmp.dir, 'tls', 'server.crt')
-    expect(loadCredentials(certFile, join(tmp.dir, 'tls', 'server.key'))).toMatchObject({ names: ['hub.lan'], fingerprint: c.fingerprint, ca: null })
+    expect(loadCredentials(certFile, join(tmp.dir, 'tls', 'server.key'))).toMatchObject({
+      names: ['hub.lan'],
+      fingerprint: c.fingerprint,
+      ca: null
+    })
     expect(() => loadCredentials(certFile, join(tmp.dir, 'other', 'tls', 'server.key'))).toThrow(/does not belong/)
     void other
   })
@@ -106,11 +116,14 @@ describe('the hub over TLS', () => {
     )
     expect(JSON.parse(body)).toEqual({ ok: true })
     const plain = await new Promise<{ status: number; location: string; body: string }>((ok, fail) =>
-      httpRequest({ host: '127.0.0.1', port: hub.port, path: '/login?x=1', headers: { host: `hub.lan:${hub.port}` } }, (res) => {
-        let b = ''
-        res.on('data', (d) => (b += d))
-        res.on('end', () => ok({ status: res.statusCode!, location: String(res.headers.location), body: b }))
-      })
+      httpRequest(
+        { host: '127.0.0.1', port: hub.port, path: '/login?x=1', headers: { host: `hub.lan:${hub.port}` } },
+        (res) => {
+          let b = ''
+          res.on('data', (d) => (b += d))
+          res.on('end', () => ok({ status: res.statusCode!, location: String(res.headers.location), body: b }))
+        }
+      )
         .on('error', fail)
         .end()
     )
@@ -127,7 +140,9 @@ describe('the hub over TLS', () => {
     expect(answer).toMatchObject({ id: 1, ok: true, value: { timeZone: 'Asia/Shanghai' } })
     // without trusting it, a client refuses the hub
     const untrusted = new WebSocket(`wss://127.0.0.1:${hub.port}/api/ws`)
-    await expect(new Promise((ok, fail) => (untrusted.once('open', ok), untrusted.once('error', fail)))).rejects.toThrow(/certificate/)
+    await expect(
+      new Promise((ok, fail) => (untrusted.once('open', ok), untrusted.once('error', fail)))
+    ).rejects.toThrow(/certificate/)
     expect(readFileSync(join(env.dir, 'tls', 'ca.crt'), 'utf8')).toBe(ca)
   })
 })

@@ -22,9 +22,7 @@ export class LoginGate {
   /** Recent failures per address (ms timestamps), for the per-address rate limit. */
   private failures = new Map<string, number[]>()
 
-  constructor(
-    private opts = { concurrency: 2, maxQueued: 64, perAddressQueued: 8, failuresPerMinute: 30 }
-  ) {}
+  constructor(private opts = { concurrency: 2, maxQueued: 64, perAddressQueued: 8, failuresPerMinute: 30 }) {}
 
   /** An address that failed this often in the last minute waits before it may try again. */
   blocked(address: string, now: number): boolean {
@@ -41,7 +39,8 @@ export class LoginGate {
   /** Runs a password check when its turn comes; refuses at once when the queue or the address's share is full, or the caller left meanwhile. */
   check<T>(address: string, gone: () => boolean, work: () => Promise<T>): Promise<T> {
     const queuedHere = this.queue.filter((q) => q.address === address).length
-    if (this.queue.length >= this.opts.maxQueued || queuedHere >= this.opts.perAddressQueued) return Promise.reject(new AppError('UNAVAILABLE', 'errors.tooManyLogins'))
+    if (this.queue.length >= this.opts.maxQueued || queuedHere >= this.opts.perAddressQueued)
+      return Promise.reject(new AppError('UNAVAILABLE', 'errors.tooManyLogins'))
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         if (gone()) {

@@ -32,7 +32,8 @@ export class AuthService {
     if (!s || s.ended_at || new Date(s.expires_at) <= now) return null
     const row = this.users.byId(s.user_id)
     if (!row || row.disabled) return null
-    if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) this.sessions.touch(s.id, now.toISOString())
+    if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS)
+      this.sessions.touch(s.id, now.toISOString())
     return { user: toUser(row), sessionId: s.id }
   }
 
@@ -56,7 +57,14 @@ export class AuthService {
         now: now.toISOString(),
         expiresAt
       })
-      audit.write({ userId: row.id, username: row.username, action, entity: 'user', entityId: row.id, source: ctx.conn.source })
+      audit.write({
+        userId: row.id,
+        username: row.username,
+        action,
+        entity: 'user',
+        entityId: row.id,
+        source: ctx.conn.source
+      })
     })()
     ctx.conn.token = token
     ctx.conn.userId = row.id
@@ -80,12 +88,22 @@ export class AuthService {
     if (pair.lockedUntil && new Date(pair.lockedUntil) > started) {
       const minutes = Math.ceil((new Date(pair.lockedUntil).getTime() - started.getTime()) / MINUTE)
       const row = this.users.byUsername(username)
-      audit.write({ userId: row?.id ?? null, username, action: 'auth.login.refused', details: { reason: 'locked', address }, source: ctx.conn.source })
+      audit.write({
+        userId: row?.id ?? null,
+        username,
+        action: 'auth.login.refused',
+        details: { reason: 'locked', address },
+        source: ctx.conn.source
+      })
       throw new AppError('LOCKED', 'errors.accountLocked', { minutes })
     }
     const row = this.users.byUsername(username)
     // Check a hash even for unknown users: the time taken must not tell which names exist.
-    const ok = await this.gate.check(address, () => ctx.conn.closed === true, () => verifyPassword(password, row?.password_hash ?? DUMMY_HASH))
+    const ok = await this.gate.check(
+      address,
+      () => ctx.conn.closed === true,
+      () => verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
+    )
     // Re-read after the await: another login may have changed the account meanwhile.
     const fresh = row && this.users.byId(row.id)
     const now = clock.now()
@@ -102,14 +120,20 @@ export class AuthService {
     this.deps.db.transaction(() => {
       this.failures.put(username, address, locks ? 0 : failed, lockedUntil, now.toISOString())
       // the account shows its lock to administrators (用户管理), who may lift it
-      if (fresh) this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil ?? fresh.locked_until, now.toISOString())
+      if (fresh)
+        this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil ?? fresh.locked_until, now.toISOString())
       audit.write({
         userId: fresh?.id ?? null,
         username,
         action: locks ? 'auth.locked' : 'auth.login.failed',
         entity: fresh ? 'user' : undefined,
         entityId: fresh?.id,
-        details: { failed, address, ...(fresh ? {} : { reason: 'unknown user' }), ...(fresh?.disabled && ok ? { reason: 'disabled' } : {}) },
+        details: {
+          failed,
+          address,
+          ...(fresh ? {} : { reason: 'unknown user' }),
+          ...(fresh?.disabled && ok ? { reason: 'disabled' } : {})
+        },
         source: ctx.conn.source
       })
     })()
@@ -149,7 +173,15 @@ export class AuthService {
             demoPassword: null,
             now
           })
-          audit.write({ userId: newId, username: input.username, action: 'users.create', entity: 'user', entityId: newId, details: { role: 'admin', firstAdmin: true }, source: ctx.conn.source })
+          audit.write({
+            userId: newId,
+            username: input.username,
+            action: 'users.create',
+            entity: 'user',
+            entityId: newId,
+            details: { role: 'admin', firstAdmin: true },
+            source: ctx.conn.source
+          })
           return newId
         })()
         return this.openSession(this.users.byId(id)!, ctx, 'auth.login')
@@ -158,7 +190,14 @@ export class AuthService {
         const { user, sessionId } = requireUser(ctx)
         db.transaction(() => {
           this.sessions.end(sessionId, 'logout', clock.now().toISOString())
-          audit.write({ userId: user.id, username: user.username, action: 'auth.logout', entity: 'user', entityId: user.id, source: ctx.conn.source })
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'auth.logout',
+            entity: 'user',
+            entityId: user.id,
+            source: ctx.conn.source
+          })
         })()
         ctx.conn.token = null
         return { ok: true as const }
@@ -175,7 +214,14 @@ export class AuthService {
         db.transaction(() => {
           this.users.setPassword(user.id, hash, now)
           this.sessions.endAllOf(user.id, 'password changed', now, sessionId)
-          audit.write({ userId: user.id, username: user.username, action: 'auth.changePassword', entity: 'user', entityId: user.id, source: ctx.conn.source })
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'auth.changePassword',
+            entity: 'user',
+            entityId: user.id,
+            source: ctx.conn.source
+          })
         })()
         events.emit('session.ended', { userId: user.id, reason: 'password changed' })
         return { ok: true as const }

@@ -33,7 +33,9 @@ export class SessionsRepo {
       'UPDATE sessions SET ended_at = @now, end_reason = @reason WHERE user_id = @userId AND ended_at IS NULL AND id IS NOT @keep'
     )
     this.activeStmt = db.prepare('SELECT count(*) AS n FROM sessions WHERE ended_at IS NULL AND expires_at > ?')
-    this.liveStmt = db.prepare('SELECT 1 AS ok FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.disabled = 0')
+    this.liveStmt = db.prepare(
+      'SELECT 1 AS ok FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.disabled = 0'
+    )
   }
 
   create(s: { tokenHash: string; userId: number; source: string; now: string; expiresAt: string }): number {

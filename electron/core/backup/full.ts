@@ -1,5 +1,18 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto'
-import { chmodSync, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type Database from 'better-sqlite3'
@@ -39,12 +52,36 @@ export function sealKey(key: Buffer, passphrase: string): string {
   const k = scryptSync(passphrase, salt, 32, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
   const c = createCipheriv('aes-256-gcm', k, iv)
   const data = Buffer.concat([c.update(key), c.final()])
-  return JSON.stringify({ v: 1, kdf: 'scrypt', N: 32768, r: 8, p: 1, salt: salt.toString('base64'), iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64') })
+  return JSON.stringify({
+    v: 1,
+    kdf: 'scrypt',
+    N: 32768,
+    r: 8,
+    p: 1,
+    salt: salt.toString('base64'),
+    iv: iv.toString('base64'),
+    tag: c.getAuthTag().toString('base64'),
+    data: data.toString('base64')
+  })
 }
 
 export function openKey(sealed: string, passphrase: string): Buffer {
-  const s = JSON.parse(sealed) as { v: number; N: number; r: number; p: number; salt: string; iv: string; tag: string; data: string }
-  const k = scryptSync(passphrase, Buffer.from(s.salt, 'base64'), 32, { N: s.N, r: s.r, p: s.p, maxmem: 64 * 1024 * 1024 })
+  const s = JSON.parse(sealed) as {
+    v: number
+    N: number
+    r: number
+    p: number
+    salt: string
+    iv: string
+    tag: string
+    data: string
+  }
+  const k = scryptSync(passphrase, Buffer.from(s.salt, 'base64'), 32, {
+    N: s.N,
+    r: s.r,
+    p: s.p,
+    maxmem: 64 * 1024 * 1024
+  })
   try {
     const d = createDecipheriv('aes-256-gcm', k, Buffer.from(s.iv, 'base64'))
     d.setAuthTag(Buffer.from(s.tag, 'base64'))
@@ -76,9 +113,21 @@ async function copyHashed(from: string, to: string): Promise<string> {
   return h.digest('hex')
 }
 
-const stampOf = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+const stampOf = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
 
-export async function fullBackup(o: { db: Database.Database; dataDir: string; dest: string; passphrase: string; now: Date; keepDays?: number; nativeBinding?: string }): Promise<FullBackupResult> {
+export async function fullBackup(o: {
+  db: Database.Database
+  dataDir: string
+  dest: string
+  passphrase: string
+  now: Date
+  keepDays?: number
+  nativeBinding?: string
+}): Promise<FullBackupResult> {
   if (!o.passphrase) throw new AppError('INVALID_INPUT', 'errors.backupPassphraseRequired')
   const started = Date.now()
   mkdirSync(o.dest, { recursive: true, mode: 0o700 })
@@ -91,12 +140,24 @@ export async function fullBackup(o: { db: Database.Database; dataDir: string; de
   chmodSync(db.file, 0o600)
   // 2. the key that seals SIP and SMTP passwords, under the passphrase
   const keyFile = join(o.dataDir, 'secret.key')
-  if (existsSync(keyFile)) writeFileSync(join(partial, 'secret.key.enc'), sealKey(readFileSync(keyFile), o.passphrase), { mode: 0o600 })
+  if (existsSync(keyFile))
+    writeFileSync(join(partial, 'secret.key.enc'), sealKey(readFileSync(keyFile), o.passphrase), { mode: 0o600 })
   // 3. the recordings, what is new or has grown since the last backup; each copy checked against the SHA-256 core stored
   const indexFile = join(o.dest, INDEX)
   const index: Index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Index) : {}
-  const known = new Map((o.db.prepare("SELECT file, sha256 FROM recordings WHERE state <> 'recording' AND sha256 IS NOT NULL").all() as { file: string; sha256: string }[]).map((r) => [r.file.split(sep).join('/'), r.sha256]))
-  const open = new Set((o.db.prepare("SELECT file FROM recordings WHERE state = 'recording'").pluck().all() as string[]).map((f) => f.split(sep).join('/')))
+  const known = new Map(
+    (
+      o.db.prepare("SELECT file, sha256 FROM recordings WHERE state <> 'recording' AND sha256 IS NOT NULL").all() as {
+        file: string
+        sha256: string
+      }[]
+    ).map((r) => [r.file.split(sep).join('/'), r.sha256])
+  )
+  const open = new Set(
+    (o.db.prepare("SELECT file FROM recordings WHERE state = 'recording'").pluck().all() as string[]).map((f) =>
+      f.split(sep).join('/')
+    )
+  )
   let copied = 0
   let bytes = 0
   let total = 0
@@ -116,7 +177,15 @@ export async function fullBackup(o: { db: Database.Database; dataDir: string; de
   }
   writeFileSync(`${indexFile}.partial`, JSON.stringify(index), { mode: 0o600 })
   renameSync(`${indexFile}.partial`, indexFile)
-  writeFileSync(join(partial, 'manifest.json'), JSON.stringify({ at: o.now.toISOString(), schemaVersion: db.schemaVersion, recordings: total, key: existsSync(keyFile) }, null, 2), { mode: 0o600 })
+  writeFileSync(
+    join(partial, 'manifest.json'),
+    JSON.stringify(
+      { at: o.now.toISOString(), schemaVersion: db.schemaVersion, recordings: total, key: existsSync(keyFile) },
+      null,
+      2
+    ),
+    { mode: 0o600 }
+  )
   renameSync(partial, set)
   // 4. sets older than keepDays go (the mirror stays: recordings have their own retention)
   const removedSets: string[] = []
@@ -131,7 +200,14 @@ export async function fullBackup(o: { db: Database.Database; dataDir: string; de
       }
     }
   }
-  return { dest: o.dest, set, database: { bytes: db.bytes, schemaVersion: db.schemaVersion }, recordings: { files: total, copied, bytes }, removedSets, seconds: (Date.now() - started) / 1000 }
+  return {
+    dest: o.dest,
+    set,
+    database: { bytes: db.bytes, schemaVersion: db.schemaVersion },
+    recordings: { files: total, copied, bytes },
+    removedSets,
+    seconds: (Date.now() - started) / 1000
+  }
 }
 
 function readManifest(set: string): { at: string; schemaVersion: number } | null {
@@ -152,7 +228,13 @@ export function isBackupSet(path: string): boolean {
  * the sealing key (opened with the passphrase) and every recording the database names, from the
  * mirror, each checked by its SHA-256. The caller makes sure no core has the folder open.
  */
-export function fullRestore(o: { dataDir: string; set: string; passphrase: string; now: Date; nativeBinding?: string }) {
+export function fullRestore(o: {
+  dataDir: string
+  set: string
+  passphrase: string
+  now: Date
+  nativeBinding?: string
+}) {
   if (!isBackupSet(o.set)) throw new AppError('NOT_FOUND', 'errors.notABackupSet', { file: o.set })
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 })
   // the key first: a wrong passphrase changes nothing
@@ -177,7 +259,8 @@ export function fullRestore(o: { dataDir: string; set: string; passphrase: strin
         mkdirSync(dirname(to), { recursive: true, mode: 0o700 })
         copyFileSync(from, to)
         chmodSync(to, 0o600)
-        if (rel === r.file && r.sha256 && createHash('sha256').update(readFileSync(to)).digest('hex') !== r.sha256) throw new AppError('CONFLICT', 'errors.backupChecksum', { file: rel })
+        if (rel === r.file && r.sha256 && createHash('sha256').update(readFileSync(to)).digest('hex') !== r.sha256)
+          throw new AppError('CONFLICT', 'errors.backupChecksum', { file: rel })
         if (rel === r.file) restored++
       }
     }

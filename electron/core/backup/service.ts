@@ -14,7 +14,9 @@ class BackupsRepo {
 
   constructor(db: Database.Database) {
     this.startStmt = db.prepare('INSERT INTO backups (started_at, dest) VALUES (?, ?)')
-    this.okStmt = db.prepare('UPDATE backups SET finished_at = @at, ok = 1, set_dir = @set, detail = @detail WHERE id = @id')
+    this.okStmt = db.prepare(
+      'UPDATE backups SET finished_at = @at, ok = 1, set_dir = @set, detail = @detail WHERE id = @id'
+    )
     this.failStmt = db.prepare('UPDATE backups SET finished_at = @at, ok = 0, detail = @detail WHERE id = @id')
     this.sinceStmt = db.prepare('SELECT count(*) AS n FROM backups WHERE started_at >= ?')
   }
@@ -57,17 +59,49 @@ export class BackupService {
     const id = this.repo.start(now.toISOString(), dest)
     this.running = (async () => {
       if (!passphrase) throw new AppError('INVALID_INPUT', 'errors.backupPassphraseRequired')
-      return fullBackup({ db: this.deps.db, dataDir: this.deps.dataDir, dest, passphrase, now, keepDays, nativeBinding: this.nativeBinding })
+      return fullBackup({
+        db: this.deps.db,
+        dataDir: this.deps.dataDir,
+        dest,
+        passphrase,
+        now,
+        keepDays,
+        nativeBinding: this.nativeBinding
+      })
     })()
     try {
       const r = await this.running
-      this.repo.ok(id, clock.now().toISOString(), r.set, { database: r.database, recordings: r.recordings, removedSets: r.removedSets })
-      audit.write({ userId: null, username: null, action: 'system.backup', entity: 'database', details: { dest, set: r.set, copied: r.recordings.copied, bytes: r.recordings.bytes }, source })
+      this.repo.ok(id, clock.now().toISOString(), r.set, {
+        database: r.database,
+        recordings: r.recordings,
+        removedSets: r.removedSets
+      })
+      audit.write({
+        userId: null,
+        username: null,
+        action: 'system.backup',
+        entity: 'database',
+        details: { dest, set: r.set, copied: r.recordings.copied, bytes: r.recordings.bytes },
+        source
+      })
       return r
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
-      this.repo.fail(id, clock.now().toISOString(), error, err instanceof AppError ? err.key : undefined, err instanceof AppError ? err.params : undefined)
-      audit.write({ userId: null, username: null, action: 'system.backup.failed', entity: 'database', details: { dest, error }, source })
+      this.repo.fail(
+        id,
+        clock.now().toISOString(),
+        error,
+        err instanceof AppError ? err.key : undefined,
+        err instanceof AppError ? err.params : undefined
+      )
+      audit.write({
+        userId: null,
+        username: null,
+        action: 'system.backup.failed',
+        entity: 'database',
+        details: { dest, error },
+        source
+      })
       throw err
     } finally {
       this.running = null

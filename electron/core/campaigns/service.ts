@@ -1,22 +1,130 @@
 import type Database from 'better-sqlite3'
-import { campaignSettingsSchema, scriptBodySchema, type Campaign, type CampaignSettings, type Disposition, type Script, type ScriptBody } from '../../../shared/contract'
+import {
+  campaignSettingsSchema,
+  scriptBodySchema,
+  type Campaign,
+  type CampaignSettings,
+  type Disposition,
+  type Script,
+  type ScriptBody
+} from '../../../shared/contract'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 
 /** Outcomes a Chinese insurance telesales team starts from (all editable per campaign). */
 export const DEFAULT_DISPOSITIONS: Disposition[] = [
-  { code: 'accepted', label: '同意约访', connected: true, final: true, success: true, callback: false, retryMinutes: null, dncDays: null, hotkey: '1' },
-  { code: 'callback', label: '考虑中-预约回拨', connected: true, final: false, success: false, callback: true, retryMinutes: null, dncDays: null, hotkey: '2' },
+  {
+    code: 'accepted',
+    label: '同意约访',
+    connected: true,
+    final: true,
+    success: true,
+    callback: false,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '1'
+  },
+  {
+    code: 'callback',
+    label: '考虑中-预约回拨',
+    connected: true,
+    final: false,
+    success: false,
+    callback: true,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '2'
+  },
   // A clear refusal: do not call again for at least 6 months (docs/domain.md).
-  { code: 'refused', label: '拒绝', connected: true, final: true, success: false, callback: false, retryMinutes: null, dncDays: 180, hotkey: '3' },
-  { code: 'no_answer', label: '无人接听', connected: false, final: false, success: false, callback: false, retryMinutes: 120, dncDays: null, hotkey: '4' },
-  { code: 'busy', label: '忙线', connected: false, final: false, success: false, callback: false, retryMinutes: 30, dncDays: null, hotkey: '5' },
-  { code: 'vacant', label: '空号', connected: false, final: true, success: false, callback: false, retryMinutes: null, dncDays: null, hotkey: '6' },
-  { code: 'suspended', label: '停机', connected: false, final: true, success: false, callback: false, retryMinutes: null, dncDays: null, hotkey: '7' },
-  { code: 'wrong_number', label: '错号', connected: true, final: true, success: false, callback: false, retryMinutes: null, dncDays: null, hotkey: '8' },
-  { code: 'insured', label: '已投保', connected: true, final: true, success: false, callback: false, retryMinutes: null, dncDays: null, hotkey: '9' },
-  { code: 'do_not_call', label: '要求不再来电', connected: true, final: true, success: false, callback: false, retryMinutes: null, dncDays: 0, hotkey: '0' }
+  {
+    code: 'refused',
+    label: '拒绝',
+    connected: true,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: 180,
+    hotkey: '3'
+  },
+  {
+    code: 'no_answer',
+    label: '无人接听',
+    connected: false,
+    final: false,
+    success: false,
+    callback: false,
+    retryMinutes: 120,
+    dncDays: null,
+    hotkey: '4'
+  },
+  {
+    code: 'busy',
+    label: '忙线',
+    connected: false,
+    final: false,
+    success: false,
+    callback: false,
+    retryMinutes: 30,
+    dncDays: null,
+    hotkey: '5'
+  },
+  {
+    code: 'vacant',
+    label: '空号',
+    connected: false,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '6'
+  },
+  {
+    code: 'suspended',
+    label: '停机',
+    connected: false,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '7'
+  },
+  {
+    code: 'wrong_number',
+    label: '错号',
+    connected: true,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '8'
+  },
+  {
+    code: 'insured',
+    label: '已投保',
+    connected: true,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: null,
+    hotkey: '9'
+  },
+  {
+    code: 'do_not_call',
+    label: '要求不再来电',
+    connected: true,
+    final: true,
+    success: false,
+    callback: false,
+    retryMinutes: null,
+    dncDays: 0,
+    hotkey: '0'
+  }
 ]
 
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
@@ -53,18 +161,70 @@ export const DEFAULT_SCRIPT: { title: string; body: ScriptBody } = {
   title: '标准约访话术',
   body: {
     steps: [
-      { id: 'identity', title: '身份说明', text: '{{称呼}}您好！我是{{公司}}的电话客服{{坐席姓名}}，工号{{工号}}。请问您是{{姓名}}吗？', mandatory: true, branches: [{ label: '是本人', to: 'notice' }, { label: '不是本人', to: 'close' }] },
-      { id: 'notice', title: '录音告知', text: '为保障您的权益，本次通话将被录音。', mandatory: true, branches: [{ label: '继续', to: 'needs' }] },
-      { id: 'needs', title: '需求了解', text: '{{姓名}}{{称呼}}，想了解一下您和家人目前的保障情况，方便占用您两分钟吗？', mandatory: false, branches: [{ label: '愿意听', to: 'offer' }, { label: '犹豫', to: 'hesitate' }, { label: '拒绝', to: 'close' }] },
-      { id: 'hesitate', title: '犹豫时', text: '理解您的顾虑。我们只是安排{{区县}}的专业顾问上门为您免费讲解，不需要您现在做任何决定。', mandatory: false, branches: [{ label: '可以', to: 'offer' }, { label: '还是不要', to: 'close' }] },
-      { id: 'offer', title: '约访', text: '我们{{区县}}的顾问这周可以上门，您看哪天方便？', mandatory: false, branches: [{ label: '约好时间', to: 'consent' }, { label: '以后再说', to: 'close' }] },
-      { id: 'consent', title: '信息授权', text: '为安排上门，需要把您的姓名、电话和地址提供给我们的顾问，您同意吗？', mandatory: true, branches: [{ label: '同意', to: 'close' }] },
+      {
+        id: 'identity',
+        title: '身份说明',
+        text: '{{称呼}}您好！我是{{公司}}的电话客服{{坐席姓名}}，工号{{工号}}。请问您是{{姓名}}吗？',
+        mandatory: true,
+        branches: [
+          { label: '是本人', to: 'notice' },
+          { label: '不是本人', to: 'close' }
+        ]
+      },
+      {
+        id: 'notice',
+        title: '录音告知',
+        text: '为保障您的权益，本次通话将被录音。',
+        mandatory: true,
+        branches: [{ label: '继续', to: 'needs' }]
+      },
+      {
+        id: 'needs',
+        title: '需求了解',
+        text: '{{姓名}}{{称呼}}，想了解一下您和家人目前的保障情况，方便占用您两分钟吗？',
+        mandatory: false,
+        branches: [
+          { label: '愿意听', to: 'offer' },
+          { label: '犹豫', to: 'hesitate' },
+          { label: '拒绝', to: 'close' }
+        ]
+      },
+      {
+        id: 'hesitate',
+        title: '犹豫时',
+        text: '理解您的顾虑。我们只是安排{{区县}}的专业顾问上门为您免费讲解，不需要您现在做任何决定。',
+        mandatory: false,
+        branches: [
+          { label: '可以', to: 'offer' },
+          { label: '还是不要', to: 'close' }
+        ]
+      },
+      {
+        id: 'offer',
+        title: '约访',
+        text: '我们{{区县}}的顾问这周可以上门，您看哪天方便？',
+        mandatory: false,
+        branches: [
+          { label: '约好时间', to: 'consent' },
+          { label: '以后再说', to: 'close' }
+        ]
+      },
+      {
+        id: 'consent',
+        title: '信息授权',
+        text: '为安排上门，需要把您的姓名、电话和地址提供给我们的顾问，您同意吗？',
+        mandatory: true,
+        branches: [{ label: '同意', to: 'close' }]
+      },
       { id: 'close', title: '结束语', text: '感谢您的接听，祝您生活愉快，再见！', mandatory: false, branches: [] }
     ],
     objections: [
       { objection: '我没时间', answer: '理解您很忙，我只占用您一分钟，或者我换个时间再打给您？' },
       { objection: '我已经有保险了', answer: '那很好！很多客户也是让我们的顾问帮忙检视一下现有保障，看看有没有缺口。' },
-      { objection: '你们怎么有我的电话', answer: '您的信息来自我们的合作渠道，如果您不希望再接到来电，我可以为您登记。' },
+      {
+        objection: '你们怎么有我的电话',
+        answer: '您的信息来自我们的合作渠道，如果您不希望再接到来电，我可以为您登记。'
+      },
       { objection: '不需要', answer: '好的，不打扰您了。如果以后有需要，欢迎随时联系我们。' }
     ]
   }
@@ -89,7 +249,13 @@ export class CampaignsService {
     const merged = { ...DEFAULT_CAMPAIGN_SETTINGS, ...(JSON.parse(r.settings) as Partial<CampaignSettings>) }
     // Settings that no longer fit (an older build's, hand-edited) fall back to the defaults.
     const parsed = campaignSettingsSchema.safeParse(merged)
-    return { id: r.id, name: r.name, active: r.active === 1, createdAt: r.created_at, settings: parsed.success ? parsed.data : DEFAULT_CAMPAIGN_SETTINGS }
+    return {
+      id: r.id,
+      name: r.name,
+      active: r.active === 1,
+      createdAt: r.created_at,
+      settings: parsed.success ? parsed.data : DEFAULT_CAMPAIGN_SETTINGS
+    }
   }
 
   get(id: number): Campaign {
@@ -102,7 +268,9 @@ export class CampaignsService {
 
   /** All campaigns, kept parsed until one changes (the queue asks on every claim). */
   list(): Campaign[] {
-    this.all ??= (this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id').all() as CampaignRow[]).map((r) => this.toCampaign(r))
+    this.all ??= (
+      this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id').all() as CampaignRow[]
+    ).map((r) => this.toCampaign(r))
     return this.all
   }
 
@@ -128,21 +296,48 @@ export class CampaignsService {
   private scriptWhere(where: string, arg: number): Script | null {
     const r = this.db
       .prepare(`SELECT s.*, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE ${where}`)
-      .get(arg) as { id: number; campaign_id: number; version: number; title: string; body: string; created_at: string; username: string | null } | undefined
+      .get(arg) as
+      | {
+          id: number
+          campaign_id: number
+          version: number
+          title: string
+          body: string
+          created_at: string
+          username: string | null
+        }
+      | undefined
     if (!r) return null
-    return { id: r.id, campaignId: r.campaign_id, version: r.version, title: r.title, body: scriptBodySchema.parse(JSON.parse(r.body)), createdAt: r.created_at, createdBy: r.username }
+    return {
+      id: r.id,
+      campaignId: r.campaign_id,
+      version: r.version,
+      title: r.title,
+      body: scriptBodySchema.parse(JSON.parse(r.body)),
+      createdAt: r.created_at,
+      createdBy: r.username
+    }
   }
 
   publishScript(campaignId: number, title: string, body: ScriptBody, userId: number | null): Script {
     this.get(campaignId)
-    const version = ((this.db.prepare('SELECT max(version) FROM scripts WHERE campaign_id = ?').pluck().get(campaignId) as number | null) ?? 0) + 1
-    this.db.prepare('INSERT INTO scripts (campaign_id, version, title, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(campaignId, version, title, JSON.stringify(body), userId, this.deps.clock.now().toISOString())
+    const version =
+      ((this.db.prepare('SELECT max(version) FROM scripts WHERE campaign_id = ?').pluck().get(campaignId) as
+        number | null) ?? 0) + 1
+    this.db
+      .prepare(
+        'INSERT INTO scripts (campaign_id, version, title, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+      )
+      .run(campaignId, version, title, JSON.stringify(body), userId, this.deps.clock.now().toISOString())
     return this.currentScript(campaignId)!
   }
 
   /** The id of the campaign's current script; a campaign without one gets the default script first. */
   currentScriptId(campaignId: number): number {
-    const id = this.db.prepare('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').pluck().get(campaignId) as number | undefined
+    const id = this.db
+      .prepare('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1')
+      .pluck()
+      .get(campaignId) as number | undefined
     return id ?? this.publishScript(campaignId, DEFAULT_SCRIPT.title, DEFAULT_SCRIPT.body, null).id
   }
 
@@ -152,14 +347,27 @@ export class CampaignsService {
       'campaigns.list': () => this.list(),
       'campaigns.create': (input, ctx) => {
         const { user } = requireUser(ctx)
-        if (db.prepare('SELECT 1 FROM campaigns WHERE name = ?').get(input.name)) throw new AppError('CONFLICT', 'errors.campaignExists', { name: input.name })
+        if (db.prepare('SELECT 1 FROM campaigns WHERE name = ?').get(input.name))
+          throw new AppError('CONFLICT', 'errors.campaignExists', { name: input.name })
         let id: number
         try {
           id = db.transaction(() => {
-            const newId = Number(db.prepare('INSERT INTO campaigns (name, created_at) VALUES (?, ?)').run(input.name, clock.now().toISOString()).lastInsertRowid)
+            const newId = Number(
+              db
+                .prepare('INSERT INTO campaigns (name, created_at) VALUES (?, ?)')
+                .run(input.name, clock.now().toISOString()).lastInsertRowid
+            )
             this.changed() // the default script is published for a campaign the list already knows
             this.currentScriptId(newId)
-            audit.write({ userId: user.id, username: user.username, action: 'campaigns.create', entity: 'campaign', entityId: newId, details: { name: input.name }, source: ctx.conn.source })
+            audit.write({
+              userId: user.id,
+              username: user.username,
+              action: 'campaigns.create',
+              entity: 'campaign',
+              entityId: newId,
+              details: { name: input.name },
+              source: ctx.conn.source
+            })
             return newId
           })()
         } finally {
@@ -172,8 +380,23 @@ export class CampaignsService {
         const current = this.get(input.id)
         const settings = campaignSettingsSchema.parse({ ...current.settings, ...input.settings })
         db.transaction(() => {
-          db.prepare('UPDATE campaigns SET name = coalesce(?, name), active = coalesce(?, active), settings = ? WHERE id = ?').run(input.name ?? null, input.active === undefined ? null : input.active ? 1 : 0, JSON.stringify(settings), input.id)
-          audit.write({ userId: user.id, username: user.username, action: 'campaigns.update', entity: 'campaign', entityId: input.id, details: { name: input.name, active: input.active, settings: input.settings }, source: ctx.conn.source })
+          db.prepare(
+            'UPDATE campaigns SET name = coalesce(?, name), active = coalesce(?, active), settings = ? WHERE id = ?'
+          ).run(
+            input.name ?? null,
+            input.active === undefined ? null : input.active ? 1 : 0,
+            JSON.stringify(settings),
+            input.id
+          )
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'campaigns.update',
+            entity: 'campaign',
+            entityId: input.id,
+            details: { name: input.name, active: input.active, settings: input.settings },
+            source: ctx.conn.source
+          })
         })()
         this.changed()
         return this.get(input.id)
@@ -186,14 +409,38 @@ export class CampaignsService {
       'scripts.versions': (input) =>
         (
           db
-            .prepare('SELECT s.id, s.campaign_id, s.version, s.title, s.created_at, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE campaign_id = ? ORDER BY version DESC')
-            .all(input.campaignId) as { id: number; campaign_id: number; version: number; title: string; created_at: string; username: string | null }[]
-        ).map((r) => ({ id: r.id, campaignId: r.campaign_id, version: r.version, title: r.title, createdAt: r.created_at, createdBy: r.username })),
+            .prepare(
+              'SELECT s.id, s.campaign_id, s.version, s.title, s.created_at, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE campaign_id = ? ORDER BY version DESC'
+            )
+            .all(input.campaignId) as {
+            id: number
+            campaign_id: number
+            version: number
+            title: string
+            created_at: string
+            username: string | null
+          }[]
+        ).map((r) => ({
+          id: r.id,
+          campaignId: r.campaign_id,
+          version: r.version,
+          title: r.title,
+          createdAt: r.created_at,
+          createdBy: r.username
+        })),
       'scripts.publish': (input, ctx) => {
         const { user } = requireUser(ctx)
         const s = db.transaction(() => {
           const script = this.publishScript(input.campaignId, input.title, input.body, user.id)
-          audit.write({ userId: user.id, username: user.username, action: 'scripts.publish', entity: 'campaign', entityId: input.campaignId, details: { version: script.version, title: input.title }, source: ctx.conn.source })
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'scripts.publish',
+            entity: 'campaign',
+            entityId: input.campaignId,
+            details: { version: script.version, title: input.title },
+            source: ctx.conn.source
+          })
           return script
         })()
         return s

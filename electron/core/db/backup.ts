@@ -27,7 +27,8 @@ export function verifyDatabaseFile(file: string, nativeBinding?: string): { sche
     } catch (err) {
       throw new AppError('INVALID_INPUT', 'errors.notADatabase', { file, reason: (err as Error).message })
     }
-    if (problems.length) throw new AppError('INVALID_INPUT', 'errors.integrityFailed', { file, problems: problems.slice(0, 3).join('; ') })
+    if (problems.length)
+      throw new AppError('INVALID_INPUT', 'errors.integrityFailed', { file, problems: problems.slice(0, 3).join('; ') })
     return { schemaVersion: schemaVersionOf(db) }
   } finally {
     db.close()
@@ -38,7 +39,11 @@ export function verifyDatabaseFile(file: string, nativeBinding?: string): { sche
  * Online backup (SQLite's backup API: consistent while others keep writing), then an
  * integrity check of the copy, so a backup that cannot be restored is known at once.
  */
-export async function backupDatabase(db: Database.Database, dest: string, nativeBinding?: string): Promise<BackupResult> {
+export async function backupDatabase(
+  db: Database.Database,
+  dest: string,
+  nativeBinding?: string
+): Promise<BackupResult> {
   mkdirSync(dirname(dest), { recursive: true })
   const tmp = `${dest}.partial`
   rmSync(tmp, { force: true })

@@ -19,7 +19,8 @@ function loadMigrations(): Migration[] {
   })
   list.sort((a, b) => a.version - b.version)
   list.forEach((mig, i) => {
-    if (mig.version !== i + 1) throw new Error(`migrations must be numbered 0001, 0002, … without gaps (at ${mig.name})`)
+    if (mig.version !== i + 1)
+      throw new Error(`migrations must be numbered 0001, 0002, … without gaps (at ${mig.name})`)
   })
   return list
 }

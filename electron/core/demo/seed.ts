@@ -55,14 +55,55 @@ export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: Setti
       })
     }
     settings.set({ demoMode: true, orgName: '南宁电销中心（演示）' })
-    deps.audit.write({ userId: null, username: null, action: 'system.demoSeeded', details: { users: DEMO_USERS.length }, source: 'system' })
+    deps.audit.write({
+      userId: null,
+      username: null,
+      action: 'system.demoSeeded',
+      details: { users: DEMO_USERS.length },
+      source: 'system'
+    })
   })()
 }
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '黄', '韦', '覃', '蒙', '莫', '梁', '陆', '农', '卢', '罗', '周', '吴', '邓', '谢', '唐']
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '黄',
+  '韦',
+  '覃',
+  '蒙',
+  '莫',
+  '梁',
+  '陆',
+  '农',
+  '卢',
+  '罗',
+  '周',
+  '吴',
+  '邓',
+  '谢',
+  '唐'
+]
 /** Given names that read as a man's and as a woman's, so the card's 性别 and 称呼 (先生/女士) fit the name. */
-const GIVEN = { M: ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝'], F: ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍'] } as const
-const STREETS = ['民族大道', '朝阳路', '星光大道', '友爱路', '白沙大道', '五一路', '大学路', '江南路', '竹溪大道', '金湖路']
+const GIVEN = {
+  M: ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝'],
+  F: ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍']
+} as const
+const STREETS = [
+  '民族大道',
+  '朝阳路',
+  '星光大道',
+  '友爱路',
+  '白沙大道',
+  '五一路',
+  '大学路',
+  '江南路',
+  '竹溪大道',
+  '金湖路'
+]
 
 /**
  * Demo leads for a fresh demo installation, so the desk has work at once: 150 customers across
@@ -75,10 +116,15 @@ export function seedDemoLeads(deps: CoreDeps, day: string): void {
   const now = deps.clock.now().toISOString()
   db.transaction(() => {
     if (db.prepare('SELECT 1 FROM leads LIMIT 1').get()) return
-    db.prepare('UPDATE campaigns SET name = ?, settings = ? WHERE id = 1').run('演示活动', JSON.stringify({ windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }] }))
+    db.prepare('UPDATE campaigns SET name = ?, settings = ? WHERE id = 1').run(
+      '演示活动',
+      JSON.stringify({ windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }] })
+    )
     const batch = Number(
       db
-        .prepare("INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, policy, mapping, rows, imported, created_at) VALUES (1, '演示名单.xlsx', '演示数据', 'xlsx', NULL, 'skip', '[]', 150, 150, ?)")
+        .prepare(
+          "INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, policy, mapping, rows, imported, created_at) VALUES (1, '演示名单.xlsx', '演示数据', 'xlsx', NULL, 'skip', '[]', 150, 150, ?)"
+        )
         .run(now).lastInsertRowid
     )
     const ops = db.prepare("SELECT id FROM users WHERE role = 'operator' ORDER BY id").pluck().all() as number[]
@@ -92,12 +138,29 @@ export function seedDemoLeads(deps: CoreDeps, day: string): void {
       const gender = i % 2 ? 'F' : 'M'
       // the k-th man or woman: surname k mod 20, given name shifted by each round of 20, so all 150 are different
       const k = Math.floor(i / 2)
-      const name = SURNAMES[k % SURNAMES.length] + GIVEN[gender][(Math.floor(k / SURNAMES.length) + (k % SURNAMES.length)) % GIVEN[gender].length]
+      const name =
+        SURNAMES[k % SURNAMES.length] +
+        GIVEN[gender][(Math.floor(k / SURNAMES.length) + (k % SURNAMES.length)) % GIVEN[gender].length]
       const birth = `${1960 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
       const street = STREETS[i % STREETS.length]
       const address = `南宁市${d.name}${street}${(i % 180) + 1}号`
       const owner = i < ops.length * 20 ? ops[Math.floor(i / 20)] : null
-      const id = Number(ins.run(`1707710${String(1000 + i).padStart(4, '0')}`, name, gender, birth, address, d.code, batch, owner, owner ? now : null, owner ? 'allocated' : 'new', now, now).lastInsertRowid)
+      const id = Number(
+        ins.run(
+          `1707710${String(1000 + i).padStart(4, '0')}`,
+          name,
+          gender,
+          birth,
+          address,
+          d.code,
+          batch,
+          owner,
+          owner ? now : null,
+          owner ? 'allocated' : 'new',
+          now,
+          now
+        ).lastInsertRowid
+      )
       if (owner) alloc.run(id, owner, day, now)
     }
   })()

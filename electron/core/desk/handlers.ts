@@ -8,7 +8,12 @@ import { formatLocal } from './rules'
 import { phoneFor } from '../privacy'
 import type { DeskService } from './service'
 
-export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns: CampaignsService, settings: () => Settings): DomainHandlers<'desk'> {
+export function createDeskHandlers(
+  deps: CoreDeps,
+  desk: DeskService,
+  campaigns: CampaignsService,
+  settings: () => Settings
+): DomainHandlers<'desk'> {
   const { db, audit, events, clock } = deps
   // Claims and outcomes come many per second in a big centre: the pool views hear of them at most every 2 s.
   let pending: ReturnType<typeof setTimeout> | null = null
@@ -25,7 +30,11 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       const r = desk.next(user)
       if (!r.claim) {
         const tz = settings().timeZone
-        const reason = translate(ctx.conn.locale, r.reason === 'closed' ? 'desk.queue.closed' : 'desk.queue.nothingDue', { at: r.nextAt ? formatLocal(r.nextAt, tz) : '—' })
+        const reason = translate(
+          ctx.conn.locale,
+          r.reason === 'closed' ? 'desk.queue.closed' : 'desk.queue.nothingDue',
+          { at: r.nextAt ? formatLocal(r.nextAt, tz) : '—' }
+        )
         return { lead: null, reason, nextAt: r.nextAt ? r.nextAt.toISOString() : null }
       }
       const lead = desk.card(user, r.claim.leadId)
@@ -44,10 +53,12 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       const owed = desk.unfinished(user)
       if (!owed) return null
       const l = desk.lead(owed.leadId)
-      const cb = db.prepare("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as number | undefined
+      const cb = db.prepare("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as
+        number | undefined
       return {
         lead: desk.card(user, l.id),
-        source: (l.lease_from ?? l.status) === 'new' ? ('pool' as const) : cb ? ('callback' as const) : ('batch' as const),
+        source:
+          (l.lease_from ?? l.status) === 'new' ? ('pool' as const) : cb ? ('callback' as const) : ('batch' as const),
         callbackId: cb ?? null,
         callId: owed.callId,
         endedAt: owed.endedAt,
@@ -88,18 +99,39 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
       const { user } = requireUser(ctx)
       const l = desk.lead(input.leadId)
       if (!settings().unmaskRoles.includes(user.role)) {
-        audit.write({ userId: user.id, username: user.username, action: 'desk.unmask.denied', entity: 'lead', entityId: l.id, details: { reason: input.reason }, source: ctx.conn.source })
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'desk.unmask.denied',
+          entity: 'lead',
+          entityId: l.id,
+          details: { reason: input.reason },
+          source: ctx.conn.source
+        })
         throw new AppError('FORBIDDEN', 'errors.unmaskForbidden')
       }
       desk.card(user, l.id) // reading rights
-      audit.write({ userId: user.id, username: user.username, action: 'desk.unmask', entity: 'lead', entityId: l.id, details: { reason: input.reason }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'desk.unmask',
+        entity: 'lead',
+        entityId: l.id,
+        details: { reason: input.reason },
+        source: ctx.conn.source
+      })
       return { phone: l.phone }
     },
     'desk.tick': (input, ctx) => {
       const { user } = requireUser(ctx)
       const call = db.prepare('SELECT id FROM calls WHERE id = ? AND operator_id = ?').get(input.callId, user.id)
       if (!call) throw new AppError('NOT_FOUND')
-      db.prepare('INSERT OR IGNORE INTO script_ticks (call_id, step_id, offset_ms, at) VALUES (?, ?, ?, ?)').run(input.callId, input.stepId, input.offsetMs, clock.now().toISOString())
+      db.prepare('INSERT OR IGNORE INTO script_ticks (call_id, step_id, offset_ms, at) VALUES (?, ?, ?, ?)').run(
+        input.callId,
+        input.stepId,
+        input.offsetMs,
+        clock.now().toISOString()
+      )
       return { ok: true as const }
     },
     'desk.setState': (input, ctx) => {
@@ -120,10 +152,22 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
         )
         .get(user.id, from, to) as { calls: number; answered: number; talk: number }
       const o = db
-        .prepare('SELECT coalesce(sum(connected), 0) AS connected, coalesce(sum(success), 0) AS successes FROM outcomes WHERE operator_id = ? AND at >= ? AND at < ? AND simulated = 0')
+        .prepare(
+          'SELECT coalesce(sum(connected), 0) AS connected, coalesce(sum(success), 0) AS successes FROM outcomes WHERE operator_id = ? AND at >= ? AND at < ? AND simulated = 0'
+        )
         .get(user.id, from, to) as { connected: number; successes: number }
-      const due = db.prepare("SELECT count(*) FROM callbacks WHERE operator_id = ? AND state = 'pending' AND due_at <= ?").pluck().get(user.id, clock.now().toISOString()) as number
-      return { calls: calls.calls, connected: o.connected, talkSec: Math.round(calls.talk), successes: o.successes, target: desk.lastCampaign(user).settings.dailyTarget, callbacksDue: due }
+      const due = db
+        .prepare("SELECT count(*) FROM callbacks WHERE operator_id = ? AND state = 'pending' AND due_at <= ?")
+        .pluck()
+        .get(user.id, clock.now().toISOString()) as number
+      return {
+        calls: calls.calls,
+        connected: o.connected,
+        talkSec: Math.round(calls.talk),
+        successes: o.successes,
+        target: desk.lastCampaign(user).settings.dailyTarget,
+        callbacksDue: due
+      }
     },
     'desk.callbacks': (_input, ctx) => {
       const { user } = requireUser(ctx)
@@ -134,8 +178,25 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
             `SELECT c.id, c.lead_id, l.name, l.phone, c.due_at, c.operator_id IS NULL AS open, c.note FROM callbacks c JOIN leads l ON l.id = c.lead_id
              WHERE c.state = 'pending' AND (c.operator_id = ? OR c.operator_id IS NULL) ORDER BY c.due_at LIMIT 500`
           )
-          .all(user.id) as { id: number; lead_id: number; name: string | null; phone: string; due_at: string; open: number; note: string | null }[]
-      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: phoneFor(c.phone, user.role, settings()), dueAt: c.due_at, open: c.open === 1, note: c.note, overdue: c.due_at < now }))
+          .all(user.id) as {
+          id: number
+          lead_id: number
+          name: string | null
+          phone: string
+          due_at: string
+          open: number
+          note: string | null
+        }[]
+      ).map((c) => ({
+        id: c.id,
+        leadId: c.lead_id,
+        name: c.name,
+        phone: phoneFor(c.phone, user.role, settings()),
+        dueAt: c.due_at,
+        open: c.open === 1,
+        note: c.note,
+        overdue: c.due_at < now
+      }))
     },
     'desk.missedCallbacks': (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -146,8 +207,22 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
             `SELECT c.id, c.lead_id, l.name, l.phone, c.due_at, u.display_name AS operator FROM callbacks c JOIN leads l ON l.id = c.lead_id LEFT JOIN users u ON u.id = c.operator_id
              WHERE c.state = 'pending' AND c.due_at < ? ORDER BY c.due_at LIMIT 1000`
           )
-          .all(before) as { id: number; lead_id: number; name: string | null; phone: string; due_at: string; operator: string | null }[]
-      ).map((c) => ({ id: c.id, leadId: c.lead_id, name: c.name, phone: phoneFor(c.phone, user.role, settings()), dueAt: c.due_at, operator: c.operator }))
+          .all(before) as {
+          id: number
+          lead_id: number
+          name: string | null
+          phone: string
+          due_at: string
+          operator: string | null
+        }[]
+      ).map((c) => ({
+        id: c.id,
+        leadId: c.lead_id,
+        name: c.name,
+        phone: phoneFor(c.phone, user.role, settings()),
+        dueAt: c.due_at,
+        operator: c.operator
+      }))
     },
     'desk.board': () =>
       (
@@ -157,7 +232,19 @@ export function createDeskHandlers(deps: CoreDeps, desk: DeskService, campaigns:
              LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL
              WHERE u.role = 'operator' AND u.disabled = 0 ORDER BY u.display_name`
           )
-          .all() as { id: number; display_name: string; state: string | null; reason: string | null; started_at: string | null }[]
-      ).map((r) => ({ operatorId: r.id, name: r.display_name, state: (r.state ?? 'offline') as 'offline', reason: r.reason, since: r.started_at }))
+          .all() as {
+          id: number
+          display_name: string
+          state: string | null
+          reason: string | null
+          started_at: string | null
+        }[]
+      ).map((r) => ({
+        operatorId: r.id,
+        name: r.display_name,
+        state: (r.state ?? 'offline') as 'offline',
+        reason: r.reason,
+        since: r.started_at
+      }))
   }
 }

@@ -26,7 +26,11 @@ export interface Block {
 }
 
 /** Every day, all day: only the legal 09:00–21:00 that callingWindow always applies remains. */
-const LEGAL_HOURS_ONLY: WindowRules = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], holidays: [], extraWorkdays: [] }
+const LEGAL_HOURS_ONLY: WindowRules = {
+  windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }],
+  holidays: [],
+  extraWorkdays: []
+}
 
 /** Statuses a lead never leaves by itself: nothing more to dial. */
 const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhausted'])
@@ -49,7 +53,11 @@ export class DialRules {
   ) {
     this.dnc = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?')
     this.since = db.prepare('SELECT count(*) AS n FROM dial_attempts WHERE phone = ? AND at > ?')
-    this.nth = db.prepare<[string, string, number], string>('SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?').pluck()
+    this.nth = db
+      .prepare<[string, string, number], string>(
+        'SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?'
+      )
+      .pluck()
   }
 
   /** The campaign's line now. */
@@ -90,9 +98,19 @@ export class DialRules {
     const s = this.settings()
     const out: Block[] = []
     const day = this.since.get(phone, new Date(now.getTime() - DAY).toISOString())!
-    if (day.n >= s.capPerNumber24h) out.push({ code: 'cap24h', until: this.nthUntil(phone, now, DAY, day.n - s.capPerNumber24h + 1), params: { max: s.capPerNumber24h } })
+    if (day.n >= s.capPerNumber24h)
+      out.push({
+        code: 'cap24h',
+        until: this.nthUntil(phone, now, DAY, day.n - s.capPerNumber24h + 1),
+        params: { max: s.capPerNumber24h }
+      })
     const five = this.since.get(phone, new Date(now.getTime() - 5 * MIN).toISOString())!
-    if (five.n >= s.capPerNumber5min) out.push({ code: 'cap5min', until: this.nthUntil(phone, now, 5 * MIN, five.n - s.capPerNumber5min + 1), params: { max: s.capPerNumber5min } })
+    if (five.n >= s.capPerNumber5min)
+      out.push({
+        code: 'cap5min',
+        until: this.nthUntil(phone, now, 5 * MIN, five.n - s.capPerNumber5min + 1),
+        params: { max: s.capPerNumber5min }
+      })
     return out
   }
 
@@ -103,7 +121,12 @@ export class DialRules {
   }
 
   /** Every reason the lead cannot be dialed now by this operator (empty: dialable). */
-  blocks(lead: DialableLead, campaign: Campaign, now: Date, opts: { forUserId?: number; callback?: boolean } = {}): Block[] {
+  blocks(
+    lead: DialableLead,
+    campaign: Campaign,
+    now: Date,
+    opts: { forUserId?: number; callback?: boolean } = {}
+  ): Block[] {
     const out: Block[] = []
     if (!campaign.active) out.push({ code: 'inactive', until: null })
     // A customer's own callback may fall outside the campaign's windows, never outside the legal hours.
@@ -111,16 +134,28 @@ export class DialRules {
     if (w) out.push(w)
     const d = this.dncBlock(lead.phone, now)
     if (d) out.push(d)
-    if (lead.attempts >= campaign.settings.maxAttempts) out.push({ code: 'maxAttempts', until: null, params: { max: campaign.settings.maxAttempts } })
-    if (lead.next_at && lead.next_at > now.toISOString()) out.push({ code: 'retryLater', until: new Date(lead.next_at) })
-    if (lead.lease_by !== null && lead.lease_by !== opts.forUserId && lead.lease_until && lead.lease_until > now.toISOString()) out.push({ code: 'leased', until: new Date(lead.lease_until) })
+    if (lead.attempts >= campaign.settings.maxAttempts)
+      out.push({ code: 'maxAttempts', until: null, params: { max: campaign.settings.maxAttempts } })
+    if (lead.next_at && lead.next_at > now.toISOString())
+      out.push({ code: 'retryLater', until: new Date(lead.next_at) })
+    if (
+      lead.lease_by !== null &&
+      lead.lease_by !== opts.forUserId &&
+      lead.lease_until &&
+      lead.lease_until > now.toISOString()
+    )
+      out.push({ code: 'leased', until: new Date(lead.lease_until) })
     out.push(...this.capBlocks(lead.phone, now))
     // A final status is explained by the block that made it so (do-not-call, attempts), when there is one.
-    const explained = (lead.status === 'dnc' && out.some((b) => b.code === 'dnc')) || (lead.status === 'exhausted' && out.some((b) => b.code === 'maxAttempts'))
-    if (FINAL.has(lead.status) && !explained) out.unshift({ code: 'final', until: null, params: { status: lead.status } })
+    const explained =
+      (lead.status === 'dnc' && out.some((b) => b.code === 'dnc')) ||
+      (lead.status === 'exhausted' && out.some((b) => b.code === 'maxAttempts'))
+    if (FINAL.has(lead.status) && !explained)
+      out.unshift({ code: 'final', until: null, params: { status: lead.status } })
     // A lead parked until another block passes (next_at set from it) is explained by that block alone.
     const retry = out.find((b) => b.code === 'retryLater')
-    if (retry && out.some((b) => b !== retry && (!b.until || b.until >= retry.until!))) out.splice(out.indexOf(retry), 1)
+    if (retry && out.some((b) => b !== retry && (!b.until || b.until >= retry.until!)))
+      out.splice(out.indexOf(retry), 1)
     return out
   }
 

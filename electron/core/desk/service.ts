@@ -1,5 +1,13 @@
 import type Database from 'better-sqlite3'
-import { customerCardSchema, EMPTY_CARD, type Campaign, type CustomerCard, type DeskLead, type Settings, type User } from '../../../shared/contract'
+import {
+  customerCardSchema,
+  EMPTY_CARD,
+  type Campaign,
+  type CustomerCard,
+  type DeskLead,
+  type Settings,
+  type User
+} from '../../../shared/contract'
 import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
@@ -50,7 +58,6 @@ export interface Claim {
 
 /** How long an operator's call without an outcome keeps coming back to them for one. */
 const UNFINISHED_WITHIN_MS = 24 * 60 * MIN
-
 
 /**
  * The operator desk's core: the dial queue (one transaction per claim, leased so no other seat
@@ -113,8 +120,9 @@ export class DeskService {
 
   private claim(lead: LeadRow, userId: number, now: Date): Date {
     const until = this.leaseUntil(now)
-    const r = this.q("UPDATE leads SET lease_from = status, status = 'in_queue', lease_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND status = ? AND lease_by IS NULL")
-      .run(userId, until.toISOString(), now.toISOString(), lead.id, lead.status)
+    const r = this.q(
+      "UPDATE leads SET lease_from = status, status = 'in_queue', lease_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND status = ? AND lease_by IS NULL"
+    ).run(userId, until.toISOString(), now.toISOString(), lead.id, lead.status)
     if (r.changes !== 1) throw new AppError('CONFLICT')
     return until
   }
@@ -147,40 +155,70 @@ export class DeskService {
           const l = this.lead(owed.leadId)
           let until = this.leaseUntil(now)
           // mine again while the outcome is filled in (its lease ran out while the desk was away), so no other seat takes it
-          if (l.lease_by === user.id) this.q('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), l.id)
+          if (l.lease_by === user.id)
+            this.q('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), l.id)
           else if (['new', 'allocated', 'callback'].includes(l.status)) until = this.claim(l, user.id, now)
-          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as number | undefined
-          return { claim: { leadId: l.id, source: (l.lease_from ?? l.status) === 'new' ? 'pool' : cb ? 'callback' : 'batch', callbackId: cb ?? null, leaseUntil: until, unfinishedCallId: owed.callId } as Claim }
+          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(l.id) as
+            number | undefined
+          return {
+            claim: {
+              leadId: l.id,
+              source: (l.lease_from ?? l.status) === 'new' ? 'pool' : cb ? 'callback' : 'batch',
+              callbackId: cb ?? null,
+              leaseUntil: until,
+              unfinishedCallId: owed.callId
+            } as Claim
+          }
         }
-        const held = this.q('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1').get(user.id) as LeadRow | undefined
+        const held = this.q('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1').get(user.id) as
+          LeadRow | undefined
         if (held) {
           const until = this.leaseUntil(now)
           this.q('UPDATE leads SET lease_until = ? WHERE id = ?').run(until.toISOString(), held.id)
-          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(held.id) as number | undefined
-          return { claim: { leadId: held.id, source: held.lease_from === 'new' ? 'pool' : cb ? 'callback' : 'batch', callbackId: cb ?? null, leaseUntil: until } as Claim }
+          const cb = this.q("SELECT id FROM callbacks WHERE lead_id = ? AND state = 'pending'").pluck().get(held.id) as
+            number | undefined
+          return {
+            claim: {
+              leadId: held.id,
+              source: held.lease_from === 'new' ? 'pool' : cb ? 'callback' : 'batch',
+              callbackId: cb ?? null,
+              leaseUntil: until
+            } as Claim
+          }
         }
 
         // The first dialable lead of a source is claimed; blocked ones say when they clear (and pool leads step aside).
-        const take = <R extends LeadRow>(rows: R[], source: QueueSource, o: { callback?: boolean; park?: boolean; callbackId?: (l: R) => number } = {}): Claim | null => {
+        const take = <R extends LeadRow>(
+          rows: R[],
+          source: QueueSource,
+          o: { callback?: boolean; park?: boolean; callbackId?: (l: R) => number } = {}
+        ): Claim | null => {
           for (const l of rows) {
-            const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id, callback: o.callback })
+            const blocks = this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, {
+              forUserId: user.id,
+              callback: o.callback
+            })
             if (blocks.length) {
               if (o.park) this.park(l, blocks, now)
               note(blocks)
               continue
             }
-            return { leadId: l.id, source, callbackId: o.callbackId?.(l) ?? null, leaseUntil: this.claim(l, user.id, now) }
+            return {
+              leadId: l.id,
+              source,
+              callbackId: o.callbackId?.(l) ?? null,
+              leaseUntil: this.claim(l, user.id, now)
+            }
           }
           return null
         }
 
         // 1. Callbacks that are due: mine, then open ones of the campaign.
         const callbacks = this.q(
-            `SELECT c.id AS callback_id, l.* FROM callbacks c JOIN leads l ON l.id = c.lead_id
+          `SELECT c.id AS callback_id, l.* FROM callbacks c JOIN leads l ON l.id = c.lead_id
              WHERE c.state = 'pending' AND c.due_at <= ? AND (c.operator_id = ? OR c.operator_id IS NULL)
              ORDER BY c.operator_id IS NULL, c.due_at LIMIT ?`
-          )
-          .all(iso, user.id, LOOK) as (LeadRow & { callback_id: number })[]
+        ).all(iso, user.id, LOOK) as (LeadRow & { callback_id: number })[]
         const fromCallback = take(
           callbacks.filter((l) => l.status === 'callback'),
           'callback',
@@ -190,13 +228,16 @@ export class DeskService {
 
         // 2. My batch: leads allocated to me (today's first, then retries that are due).
         const batch = this.q(
-            `SELECT * FROM leads WHERE owner_id = ? AND status = 'allocated' AND (next_at IS NULL OR next_at <= ?)
+          `SELECT * FROM leads WHERE owner_id = ? AND status = 'allocated' AND (next_at IS NULL OR next_at <= ?)
              ORDER BY next_at IS NOT NULL, id LIMIT ?`
-          )
-          .all(user.id, iso, LOOK) as LeadRow[]
+        ).all(user.id, iso, LOOK) as LeadRow[]
         const fromBatch = take(batch, 'batch')
         if (fromBatch) return { claim: fromBatch }
-        const laterInBatch = this.q("SELECT min(next_at) FROM leads WHERE owner_id = ? AND status = 'allocated' AND next_at > ?").pluck().get(user.id, iso) as string | null
+        const laterInBatch = this.q(
+          "SELECT min(next_at) FROM leads WHERE owner_id = ? AND status = 'allocated' AND next_at > ?"
+        )
+          .pluck()
+          .get(user.id, iso) as string | null
         if (laterInBatch && (!soonest || new Date(laterInBatch) < soonest)) soonest = new Date(laterInBatch)
 
         // 3. The shared pool of campaigns that allow it and are open now: due retries, then fresh leads.
@@ -204,15 +245,17 @@ export class DeskService {
         if (open.length) {
           const ids = open.map((c) => c.id)
           const inList = ids.map(() => '?').join(',')
-          const retries = this.q(`SELECT * FROM leads WHERE next_at <= ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${inList}) ORDER BY next_at LIMIT ?`)
-            .all(iso, ...ids, LOOK) as LeadRow[]
+          const retries = this.q(
+            `SELECT * FROM leads WHERE next_at <= ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${inList}) ORDER BY next_at LIMIT ?`
+          ).all(iso, ...ids, LOOK) as LeadRow[]
           const fromRetries = take(retries, 'pool', { park: true })
           if (fromRetries) return { claim: fromRetries }
           for (const c of open) {
             // Fresh leads are nearly all dialable: a few at a time, further only when some are not.
             for (let look = 0; look < 8; look++) {
-              const fresh = this.q("SELECT * FROM leads WHERE id > ? AND status = 'new' AND next_at IS NULL AND owner_id IS NULL AND campaign_id = ? ORDER BY id LIMIT ?")
-                .all(this.poolCursor.get(c.id) ?? 0, c.id, look === 0 ? 3 : LOOK) as LeadRow[]
+              const fresh = this.q(
+                "SELECT * FROM leads WHERE id > ? AND status = 'new' AND next_at IS NULL AND owner_id IS NULL AND campaign_id = ? ORDER BY id LIMIT ?"
+              ).all(this.poolCursor.get(c.id) ?? 0, c.id, look === 0 ? 3 : LOOK) as LeadRow[]
               if (!fresh.length) break
               const fromFresh = take(fresh, 'pool', { park: true })
               // Everything below the claimed lead (or below the last one looked at) is taken or parked.
@@ -236,15 +279,23 @@ export class DeskService {
    */
   private park(l: LeadRow, blocks: Block[], now: Date): void {
     if (blocks.some((b) => b.code === 'dnc' && !b.until)) {
-      this.q("UPDATE leads SET status = 'dnc', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
+      this.q("UPDATE leads SET status = 'dnc', updated_at = ? WHERE id = ? AND status = 'new'").run(
+        now.toISOString(),
+        l.id
+      )
       return
     }
     if (blocks.some((b) => b.code === 'maxAttempts')) {
-      this.q("UPDATE leads SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'new'").run(now.toISOString(), l.id)
+      this.q("UPDATE leads SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'new'").run(
+        now.toISOString(),
+        l.id
+      )
       return
     }
     // Only blocks of the lead itself park it; a closed line applies to the whole campaign.
-    const own = blocks.filter((b) => b.code === 'dnc' || b.code === 'retryLater' || b.code === 'cap24h' || b.code === 'cap5min')
+    const own = blocks.filter(
+      (b) => b.code === 'dnc' || b.code === 'retryLater' || b.code === 'cap24h' || b.code === 'cap5min'
+    )
     const at = DialRules.clearsAt(own)
     if (own.length && at) this.q('UPDATE leads SET next_at = ? WHERE id = ?').run(at.toISOString(), l.id)
   }
@@ -256,7 +307,11 @@ export class DeskService {
   }
 
   /** Dial the lead I hold: the rules once more, one attempt against the caps, a call started. */
-  dial(user: User, leadId: number, line: 'sip' | 'simulated'): { callId: number; number: string; recordingNotice: boolean; scriptId: number | null; leaseUntil: Date } {
+  dial(
+    user: User,
+    leadId: number,
+    line: 'sip' | 'simulated'
+  ): { callId: number; number: string; recordingNotice: boolean; scriptId: number | null; leaseUntil: Date } {
     const db = this.db
     return db
       .transaction(() => {
@@ -268,14 +323,23 @@ export class DeskService {
         if (blocks.length) this.rules.refuse(blocks[0])
         const scriptId = this.campaigns.currentScriptId(campaign.id)
         const callId = Number(
-          this.q('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(user.id, l.id, 'outbound', line, iso, campaign.id, scriptId).lastInsertRowid
+          this.q(
+            'INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id) VALUES (?, ?, ?, ?, ?, ?, ?)'
+          ).run(user.id, l.id, 'outbound', line, iso, campaign.id, scriptId).lastInsertRowid
         )
         // The simulated line reaches no one: it counts as an attempt on the lead, not against the number's caps.
         if (line === 'sip') this.countDial(l.phone, l.id, user, callId, iso)
         const until = this.leaseUntil(now)
-        this.q("UPDATE leads SET status = 'in_call', attempts = attempts + 1, last_call_at = ?, lease_until = ?, updated_at = ? WHERE id = ?").run(iso, until.toISOString(), iso, l.id)
-        return { callId, number: l.phone, recordingNotice: campaign.settings.recordingNotice, scriptId, leaseUntil: until }
+        this.q(
+          "UPDATE leads SET status = 'in_call', attempts = attempts + 1, last_call_at = ?, lease_until = ?, updated_at = ? WHERE id = ?"
+        ).run(iso, until.toISOString(), iso, l.id)
+        return {
+          callId,
+          number: l.phone,
+          recordingNotice: campaign.settings.recordingNotice,
+          scriptId,
+          leaseUntil: until
+        }
       })
       .immediate()
   }
@@ -289,38 +353,64 @@ export class DeskService {
     const n = normalisePhone(raw, this.settings().areaCode)
     if (isPhoneProblem(n)) return
     const now = this.now()
-    const blocks = [this.rules.legalBlock(now), this.rules.dncBlock(n.phone, now), ...this.rules.capBlocks(n.phone, now)].filter((b): b is Block => b !== null)
+    const blocks = [
+      this.rules.legalBlock(now),
+      this.rules.dncBlock(n.phone, now),
+      ...this.rules.capBlocks(n.phone, now)
+    ].filter((b): b is Block => b !== null)
     if (blocks.length) this.rules.refuse(blocks[0])
     this.countDial(n.phone, null, user, callId, now.toISOString())
   }
 
   /** One dial to a number, against its caps across operators and campaigns. */
   private countDial(phone: string, leadId: number | null, user: User, callId: number, at: string): void {
-    this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(phone, leadId, user.id, callId, at)
+    this.q('INSERT INTO dial_attempts (phone, lead_id, operator_id, call_id, at) VALUES (?, ?, ?, ?, ?)').run(
+      phone,
+      leadId,
+      user.id,
+      callId,
+      at
+    )
   }
 
   /** Why this operator cannot dial the lead now (empty: they can); a callback that is due is the customer's own request. */
   blocksFor(l: LeadRow, user: User, now: Date): Block[] {
-    const dueCallback = this.q("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(l.id, now.toISOString()) !== undefined
+    const dueCallback =
+      this.q("SELECT 1 FROM callbacks WHERE lead_id = ? AND state = 'pending' AND due_at <= ?").get(
+        l.id,
+        now.toISOString()
+      ) !== undefined
     return this.rules.blocks(l, this.campaigns.get(l.campaign_id), now, { forUserId: user.id, callback: dueCallback })
   }
 
   /** The campaign of the operator's last call (for their wrap-up limit and daily target); the default campaign before any. */
   lastCampaign(user: Pick<User, 'id'>): Campaign {
-    const id = this.q('SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1').pluck().get(user.id) as number | undefined
+    const id = this.q(
+      'SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1'
+    )
+      .pluck()
+      .get(user.id) as number | undefined
     return this.campaigns.get(id ?? 1)
   }
 
   renew(user: User, leadId: number): Date {
     const until = this.leaseUntil(this.now())
-    const r = this.q('UPDATE leads SET lease_until = ? WHERE id = ? AND lease_by = ?').run(until.toISOString(), leadId, user.id)
+    const r = this.q('UPDATE leads SET lease_until = ? WHERE id = ? AND lease_by = ?').run(
+      until.toISOString(),
+      leadId,
+      user.id
+    )
     if (r.changes !== 1) throw new AppError('CONFLICT', 'errors.notYourLead')
     return until
   }
 
   /** Skip: the lead goes back where it came from. */
   release(user: User, leadId: number): void {
-    const r = this.q(`UPDATE leads SET ${GIVE_BACK} WHERE id = @id AND lease_by = @user`).run({ now: this.now().toISOString(), id: leadId, user: user.id })
+    const r = this.q(`UPDATE leads SET ${GIVE_BACK} WHERE id = @id AND lease_by = @user`).run({
+      now: this.now().toISOString(),
+      id: leadId,
+      user: user.id
+    })
     if (r.changes !== 1) throw new AppError('CONFLICT', 'errors.notYourLead')
   }
 
@@ -329,16 +419,24 @@ export class DeskService {
     const db = this.db
     return db
       .transaction(() => {
-        const dup = this.q('SELECT o.id, l.status FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.client_id = ?').get(input.clientId) as { id: number; status: string } | undefined
+        const dup = this.q(
+          'SELECT o.id, l.status FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.client_id = ?'
+        ).get(input.clientId) as { id: number; status: string } | undefined
         if (dup) return { outcomeId: dup.id, leadStatus: dup.status, duplicate: true }
         const now = this.now()
         const iso = now.toISOString()
         const l = this.lead(input.leadId)
-        const call = input.callId === null ? undefined : (this.q('SELECT id, lead_id, operator_id, line FROM calls WHERE id = ?').get(input.callId) as { id: number; lead_id: number | null; operator_id: number; line: string } | undefined)
-        if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id)) throw new AppError('NOT_FOUND')
+        const call =
+          input.callId === null
+            ? undefined
+            : (this.q('SELECT id, lead_id, operator_id, line FROM calls WHERE id = ?').get(input.callId) as
+                { id: number; lead_id: number | null; operator_id: number; line: string } | undefined)
+        if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id))
+          throw new AppError('NOT_FOUND')
         // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).
         if (l.lease_by !== user.id && !call) throw new AppError('CONFLICT', 'errors.notYourLead')
-        if (call && this.q('SELECT 1 FROM outcomes WHERE call_id = ?').get(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
+        if (call && this.q('SELECT 1 FROM outcomes WHERE call_id = ?').get(call.id))
+          throw new AppError('CONFLICT', 'errors.outcomeExists')
         const campaign = this.campaigns.get(l.campaign_id)
         const d = this.campaigns.disposition(campaign.id, input.disposition)
         if (d.callback) {
@@ -353,21 +451,46 @@ export class DeskService {
           if (input.visitAt <= iso) throw new AppError('INVALID_INPUT', 'errors.visitInPast')
           const { visitHours, timeZone } = this.settings()
           const at = localTime(new Date(input.visitAt), timeZone).minutes
-          if (at < hhmmToMinutes(visitHours.start) || at > hhmmToMinutes(visitHours.end)) throw new AppError('INVALID_INPUT', 'errors.visitOutsideHours', { start: visitHours.start, end: visitHours.end })
+          if (at < hhmmToMinutes(visitHours.start) || at > hhmmToMinutes(visitHours.end))
+            throw new AppError('INVALID_INPUT', 'errors.visitOutsideHours', {
+              start: visitHours.start,
+              end: visitHours.end
+            })
           district = input.districtCode ?? l.district_code
           if (!district) throw new AppError('INVALID_INPUT', 'errors.districtRequiredForSuccess')
-          if (!this.q('SELECT 1 FROM districts WHERE code = ?').get(district)) throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
+          if (!this.q('SELECT 1 FROM districts WHERE code = ?').get(district))
+            throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
         }
         const simulated = call?.line === 'simulated'
         const outcomeId = Number(
           this.q(
-              `INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, notes, callback_at, visit_at, district_code, consent, product_interest, simulated, at)
+            `INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, notes, callback_at, visit_at, district_code, consent, product_interest, simulated, at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-            )
-            .run(input.clientId, l.id, call?.id ?? null, user.id, campaign.id, d.code, d.label, d.success ? 1 : 0, d.connected ? 1 : 0, input.notes ?? null, d.callback ? input.callbackAt! : null, d.success ? input.visitAt! : null, district, input.consent ? 1 : 0, input.productInterest ?? null, simulated ? 1 : 0, iso).lastInsertRowid
+          ).run(
+            input.clientId,
+            l.id,
+            call?.id ?? null,
+            user.id,
+            campaign.id,
+            d.code,
+            d.label,
+            d.success ? 1 : 0,
+            d.connected ? 1 : 0,
+            input.notes ?? null,
+            d.callback ? input.callbackAt! : null,
+            d.success ? input.visitAt! : null,
+            district,
+            input.consent ? 1 : 0,
+            input.productInterest ?? null,
+            simulated ? 1 : 0,
+            iso
+          ).lastInsertRowid
         )
         // Pending callbacks of this lead are answered by this outcome.
-        this.q("UPDATE callbacks SET state = 'done', done_at = ? WHERE lead_id = ? AND state = 'pending'").run(iso, l.id)
+        this.q("UPDATE callbacks SET state = 'done', done_at = ? WHERE lead_id = ? AND state = 'pending'").run(
+          iso,
+          l.id
+        )
         if (d.dncDays !== null) {
           const expires = d.dncDays === 0 ? null : new Date(now.getTime() + d.dncDays * 24 * 60 * MIN).toISOString()
           this.dnc.put(l.phone, d.label, d.dncDays === 0 ? 'customer_request' : 'refusal', user.id, iso, expires)
@@ -381,7 +504,17 @@ export class DeskService {
         else if (d.callback) {
           status = 'callback'
           if (!input.callbackOpen) owner = owner ?? user.id
-          this.q('INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(l.id, campaign.id, input.callbackOpen ? null : user.id, input.callbackAt!, input.notes ?? null, user.id, iso)
+          this.q(
+            'INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+          ).run(
+            l.id,
+            campaign.id,
+            input.callbackOpen ? null : user.id,
+            input.callbackAt!,
+            input.notes ?? null,
+            user.id,
+            iso
+          )
         } else if (d.final) status = d.dncDays === 0 ? 'dnc' : d.connected ? 'refused' : 'invalid_number'
         else if (l.attempts >= campaign.settings.maxAttempts) status = 'exhausted'
         else {
@@ -393,7 +526,13 @@ export class DeskService {
           `UPDATE leads SET status = ?, next_at = ?, owner_id = ?, lease_by = NULL, lease_until = NULL, lease_from = NULL, last_outcome = ?,
              last_follow_up_at = ?, last_progress_at = CASE WHEN ? THEN ? ELSE last_progress_at END, district_code = coalesce(?, district_code), updated_at = ? WHERE id = ?`
         ).run(status, nextAt, owner, d.code, iso, d.connected ? 1 : 0, iso, district, iso, l.id)
-        this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'outcome', JSON.stringify({ outcome: d.label, callId: call?.id ?? null, simulated }))
+        this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(
+          l.id,
+          iso,
+          user.id,
+          'outcome',
+          JSON.stringify({ outcome: d.label, callId: call?.id ?? null, simulated })
+        )
         this.onOutcome({ callId: call?.id ?? null, leadId: l.id, success: d.success, campaignId: campaign.id })
         return { outcomeId, leadStatus: status, duplicate: false }
       })
@@ -406,17 +545,36 @@ export class DeskService {
     this.mayRead(user, l)
     const s = this.settings()
     const campaign = this.campaigns.get(l.campaign_id)
-    const district = l.district_code ? (this.q('SELECT name FROM districts WHERE code = ?').pluck().get(l.district_code) as string | undefined) : undefined
+    const district = l.district_code
+      ? (this.q('SELECT name FROM districts WHERE code = ?').pluck().get(l.district_code) as string | undefined)
+      : undefined
     const calls = (
       this.q(
-          `SELECT c.id, c.started_at, u.display_name AS operator, o.label, o.notes, c.line,
+        `SELECT c.id, c.started_at, u.display_name AS operator, o.label, o.notes, c.line,
              CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400000 ELSE 0 END AS ms,
              r.id AS recording_id
            FROM calls c JOIN users u ON u.id = c.operator_id LEFT JOIN outcomes o ON o.call_id = c.id LEFT JOIN recordings r ON r.call_id = c.id
            WHERE c.lead_id = ? ORDER BY c.id DESC LIMIT 50`
-        )
-        .all(l.id) as { id: number; started_at: string; operator: string; label: string | null; notes: string | null; line: string; ms: number; recording_id: number | null }[]
-    ).map((c) => ({ callId: c.id, at: c.started_at, operator: c.operator, outcome: c.label, notes: c.notes, durationMs: Math.round(c.ms), recordingId: c.recording_id, simulated: c.line === 'simulated' }))
+      ).all(l.id) as {
+        id: number
+        started_at: string
+        operator: string
+        label: string | null
+        notes: string | null
+        line: string
+        ms: number
+        recording_id: number | null
+      }[]
+    ).map((c) => ({
+      callId: c.id,
+      at: c.started_at,
+      operator: c.operator,
+      outcome: c.label,
+      notes: c.notes,
+      durationMs: Math.round(c.ms),
+      recordingId: c.recording_id,
+      simulated: c.line === 'simulated'
+    }))
     let card: CustomerCard = EMPTY_CARD
     if (l.card) {
       const parsed = customerCardSchema.safeParse(JSON.parse(l.card))
@@ -449,11 +607,27 @@ export class DeskService {
   private mayRead(user: User, l: LeadRow): void {
     if (user.role !== 'operator') return
     if (l.lease_by === user.id || l.owner_id === user.id) return
-    const mine = this.q('SELECT 1 FROM allocations WHERE lead_id = ? AND operator_id = ? UNION ALL SELECT 1 FROM calls WHERE lead_id = ? AND operator_id = ? LIMIT 1').get(l.id, user.id, l.id, user.id)
+    const mine = this.q(
+      'SELECT 1 FROM allocations WHERE lead_id = ? AND operator_id = ? UNION ALL SELECT 1 FROM calls WHERE lead_id = ? AND operator_id = ? LIMIT 1'
+    ).get(l.id, user.id, l.id, user.id)
     if (!mine) throw new AppError('FORBIDDEN')
   }
 
-  saveCard(user: User, input: { leadId: number; name?: string; gender?: 'M' | 'F' | null; birthDate?: string | null; idNo?: string; address?: string; employer?: string; occupation?: string; note?: string; card?: CustomerCard }): void {
+  saveCard(
+    user: User,
+    input: {
+      leadId: number
+      name?: string
+      gender?: 'M' | 'F' | null
+      birthDate?: string | null
+      idNo?: string
+      address?: string
+      employer?: string
+      occupation?: string
+      note?: string
+      card?: CustomerCard
+    }
+  ): void {
     const l = this.lead(input.leadId)
     if (user.role === 'operator' && l.lease_by !== user.id && l.owner_id !== user.id) throw new AppError('FORBIDDEN')
     let { gender, birthDate } = input
@@ -486,7 +660,13 @@ export class DeskService {
     const iso = this.now().toISOString()
     this.db.transaction(() => {
       this.q(`UPDATE leads SET ${set.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, iso, l.id)
-      this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'card', JSON.stringify({ fields: set.map((s) => s.split(' ')[0]) }))
+      this.q('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(
+        l.id,
+        iso,
+        user.id,
+        'card',
+        JSON.stringify({ fields: set.map((s) => s.split(' ')[0]) })
+      )
     })()
   }
 
@@ -520,10 +700,17 @@ export class DeskService {
     const now = this.now()
     const iso = now.toISOString()
     this.db.transaction(() => {
-      const open = this.q('SELECT id, state, reason FROM agent_states WHERE operator_id = ? AND ended_at IS NULL').get(user.id) as { id: number; state: string; reason: string | null } | undefined
+      const open = this.q('SELECT id, state, reason FROM agent_states WHERE operator_id = ? AND ended_at IS NULL').get(
+        user.id
+      ) as { id: number; state: string; reason: string | null } | undefined
       if (open && open.state === state && open.reason === reason) return
       if (open) this.q('UPDATE agent_states SET ended_at = ? WHERE id = ?').run(iso, open.id)
-      this.q('INSERT INTO agent_states (operator_id, state, reason, started_at) VALUES (?, ?, ?, ?)').run(user.id, state, reason, iso)
+      this.q('INSERT INTO agent_states (operator_id, state, reason, started_at) VALUES (?, ?, ?, ?)').run(
+        user.id,
+        state,
+        reason,
+        iso
+      )
     })()
     return { since: now }
   }

@@ -14,7 +14,11 @@ export function nextWorkday(day: string, workdays: readonly number[]): string {
  * else in the next working day's; it is assigned to an agent by `assignBy` on the working day after
  * its package day.
  */
-export function dispatchDeadlines(at: Date, s: DispatchSettings, tz: string): { packageDay: string; receiveDue: Date; assignDue: Date } {
+export function dispatchDeadlines(
+  at: Date,
+  s: DispatchSettings,
+  tz: string
+): { packageDay: string; receiveDue: Date; assignDue: Date } {
   const l = localTime(at, tz)
   const receiveBy = hhmmToMinutes(s.receiveBy)
   const packageDay = s.workdays.includes(l.weekday) && l.minutes < receiveBy ? l.day : nextWorkday(l.day, s.workdays)
@@ -38,7 +42,12 @@ export function followUpWindow(
   coolingOff: { receivedOn: string } | null
 ): { kind: 'visit' | 'cooling_off'; from: Date; due: Date } {
   const dueMinutes = hhmmToMinutes(s.dueTime)
-  if (coolingOff) return { kind: 'cooling_off', from: reportedAt, due: atLocal(addDays(coolingOff.receivedOn, s.coolingOffDays), dueMinutes, tz) }
+  if (coolingOff)
+    return {
+      kind: 'cooling_off',
+      from: reportedAt,
+      due: atLocal(addDays(coolingOff.receivedOn, s.coolingOffDays), dueMinutes, tz)
+    }
   const l = localTime(reportedAt, tz)
   let day = l.day
   // the first follow-up day whose window has not closed yet

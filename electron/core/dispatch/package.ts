@@ -29,14 +29,31 @@ export class SmtpStore {
 
   get(): SmtpSettings {
     const r = this.deps.db.prepare('SELECT * FROM smtp_settings WHERE id = 1').get() as
-      | { host: string; port: number; secure: number; user: string; from_addr: string; to_addrs: string; password_sealed: Buffer | null }
+      | {
+          host: string
+          port: number
+          secure: number
+          user: string
+          from_addr: string
+          to_addrs: string
+          password_sealed: Buffer | null
+        }
       | undefined
     if (!r) return { host: '', port: 25, secure: false, user: '', from: '', to: [], hasPassword: false }
-    return { host: r.host, port: r.port, secure: r.secure === 1, user: r.user, from: r.from_addr, to: JSON.parse(r.to_addrs) as string[], hasPassword: r.password_sealed !== null }
+    return {
+      host: r.host,
+      port: r.port,
+      secure: r.secure === 1,
+      user: r.user,
+      from: r.from_addr,
+      to: JSON.parse(r.to_addrs) as string[],
+      hasPassword: r.password_sealed !== null
+    }
   }
 
   set(s: Omit<SmtpSettings, 'hasPassword'> & { password?: string }): SmtpSettings {
-    const current = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as Buffer | null | undefined
+    const current = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as
+      Buffer | null | undefined
     const sealed = s.password ? this.box.seal(s.password) : (current ?? null)
     this.deps.db
       .prepare(
@@ -49,7 +66,8 @@ export class SmtpStore {
   }
 
   password(): string | undefined {
-    const sealed = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as Buffer | null | undefined
+    const sealed = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as
+      Buffer | null | undefined
     return sealed ? this.box.open(sealed) : undefined
   }
 }
@@ -82,7 +100,12 @@ export interface SuccessPackage {
   sheetName: string
 }
 
-export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles, day: string, locale: Locale): Promise<SuccessPackage> {
+export async function buildSuccessPackage(
+  deps: CoreDeps,
+  files: RecordingFiles,
+  day: string,
+  locale: Locale
+): Promise<SuccessPackage> {
   const t = (k: string) => translate(locale, k)
   const rows = deps.db
     .prepare(
@@ -98,15 +121,44 @@ export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles,
   const file = join(dir, `success-${day}-${Date.now()}.zip`)
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(t('dispatch.package.sheet'))
-  ws.addRow(['successAt', 'customer', 'phone', 'address', 'district', 'visitAt', 'product', 'operator', 'staffNo', 'agent', 'recording'].map((k) => t(`dispatch.package.${k}`))).font = { bold: true }
+  ws.addRow(
+    [
+      'successAt',
+      'customer',
+      'phone',
+      'address',
+      'district',
+      'visitAt',
+      'product',
+      'operator',
+      'staffNo',
+      'agent',
+      'recording'
+    ].map((k) => t(`dispatch.package.${k}`))
+  ).font = { bold: true }
   const zip = zipWriter(file)
   const sheetName = `${t('dispatch.package.name')}-${day}.xlsx`
   let sheet: Buffer
   try {
     for (const r of rows) {
-      const rec = r.file && r.recording_id ? `${t('dispatch.package.recordings')}/${r.recording_id}-${safeFileName(r.name)}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}` : ''
+      const rec =
+        r.file && r.recording_id
+          ? `${t('dispatch.package.recordings')}/${r.recording_id}-${safeFileName(r.name)}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}`
+          : ''
       if (rec) zip.add(files.abs(deps.dataDir, r.file!), rec)
-      ws.addRow([new Date(r.created_at), r.name, r.phone, r.address ?? '', r.district, new Date(r.visit_at), r.product_interest ?? '', r.operator, r.staff_no ?? '', r.agent ?? '', rec])
+      ws.addRow([
+        new Date(r.created_at),
+        r.name,
+        r.phone,
+        r.address ?? '',
+        r.district,
+        new Date(r.visit_at),
+        r.product_interest ?? '',
+        r.operator,
+        r.staff_no ?? '',
+        r.agent ?? '',
+        rec
+      ])
     }
     for (const c of [1, 6]) ws.getColumn(c).numFmt = 'yyyy-mm-dd hh:mm'
     ws.columns.forEach((c, i) => (c.width = [18, 10, 14, 36, 10, 18, 14, 10, 8, 10, 40][i] ?? 14))
@@ -122,11 +174,22 @@ export async function buildSuccessPackage(deps: CoreDeps, files: RecordingFiles,
 }
 
 /** Sends the package to the configured receivers: the sheet, the ZIP with the sheet and the recordings, and the day's report. */
-export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, day: string, locale: Locale, report: { file: string; fileName: string } | null = null): Promise<string[]> {
+export async function mailSuccessPackage(
+  smtp: SmtpStore,
+  pkg: SuccessPackage,
+  day: string,
+  locale: Locale,
+  report: { file: string; fileName: string } | null = null
+): Promise<string[]> {
   const s = smtp.get()
   if (!s.host || !s.to.length || !s.from) throw new AppError('INVALID_INPUT', 'errors.smtpNotConfigured')
   const pass = smtp.password()
-  const transport = nodemailer.createTransport({ host: s.host, port: s.port, secure: s.secure, auth: s.user ? { user: s.user, pass } : undefined })
+  const transport = nodemailer.createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.secure,
+    auth: s.user ? { user: s.user, pass } : undefined
+  })
   const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
   try {
     await transport.sendMail({
@@ -135,9 +198,21 @@ export async function mailSuccessPackage(smtp: SmtpStore, pkg: SuccessPackage, d
       subject: t('dispatch.package.subject', { day, count: pkg.successes }),
       text: t('dispatch.package.body', { day, count: pkg.successes, mb: (statSync(pkg.file).size / 1e6).toFixed(1) }),
       attachments: [
-        { filename: pkg.sheetName, content: pkg.sheet, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        {
+          filename: pkg.sheetName,
+          content: pkg.sheet,
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+        },
         { filename: pkg.fileName, path: pkg.file, contentType: 'application/zip' },
-        ...(report ? [{ filename: report.fileName, path: report.file, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }] : [])
+        ...(report
+          ? [
+              {
+                filename: report.fileName,
+                path: report.file,
+                contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+              }
+            ]
+          : [])
       ]
     })
   } finally {

@@ -100,15 +100,20 @@ export class DispatchService {
   }
 
   private event(dispatchId: number, userId: number | null, action: string, details: object): void {
-    this.db.prepare('INSERT INTO dispatch_events (dispatch_id, at, user_id, action, details) VALUES (?, ?, ?, ?, ?)').run(dispatchId, this.now().toISOString(), userId, action, JSON.stringify(details))
+    this.db
+      .prepare('INSERT INTO dispatch_events (dispatch_id, at, user_id, action, details) VALUES (?, ?, ?, ?, ?)')
+      .run(dispatchId, this.now().toISOString(), userId, action, JSON.stringify(details))
   }
 
   /** The team a district belongs to: the district itself, or its city's direction group. */
   unitOf(districtCode: string | null): string | null {
     if (!districtCode) return null
-    const d = this.db.prepare('SELECT code, city, direction FROM districts WHERE code = ?').get(districtCode) as { code: string; city: string; direction: string | null } | undefined
+    const d = this.db.prepare('SELECT code, city, direction FROM districts WHERE code = ?').get(districtCode) as
+      { code: string; city: string; direction: string | null } | undefined
     if (!d) return null
-    return d.direction && this.settings().dispatch.directionCities.includes(d.city) ? `${d.city}:${d.direction}` : d.code
+    return d.direction && this.settings().dispatch.directionCities.includes(d.city)
+      ? `${d.city}:${d.direction}`
+      : d.code
   }
 
   /** A lead's latest success becomes a dispatch, unless it waits at the QA gate or is dispatched already. */
@@ -118,7 +123,16 @@ export class DispatchService {
         `SELECT o.id, o.call_id, o.operator_id, o.visit_at, o.district_code, l.qa_gate FROM outcomes o JOIN leads l ON l.id = o.lead_id
          WHERE o.lead_id = ? AND o.success = 1 ORDER BY o.id DESC LIMIT 1`
       )
-      .get(leadId) as { id: number; call_id: number | null; operator_id: number; visit_at: string; district_code: string; qa_gate: string | null } | undefined
+      .get(leadId) as
+      | {
+          id: number
+          call_id: number | null
+          operator_id: number
+          visit_at: string
+          district_code: string
+          qa_gate: string | null
+        }
+      | undefined
     if (!o || (o.qa_gate !== null && o.qa_gate !== 'passed')) return null
     if (this.db.prepare('SELECT 1 FROM dispatches WHERE outcome_id = ?').get(o.id)) return null
     const unit = this.unitOf(o.district_code)
@@ -131,7 +145,19 @@ export class DispatchService {
           `INSERT INTO dispatches (lead_id, outcome_id, call_id, operator_id, district_code, unit, visit_at, package_day, receive_due, assign_due, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
         )
-        .run(leadId, o.id, o.call_id, o.operator_id, o.district_code, unit, o.visit_at, d.packageDay, d.receiveDue.toISOString(), d.assignDue.toISOString(), now.toISOString()).lastInsertRowid
+        .run(
+          leadId,
+          o.id,
+          o.call_id,
+          o.operator_id,
+          o.district_code,
+          unit,
+          o.visit_at,
+          d.packageDay,
+          d.receiveDue.toISOString(),
+          d.assignDue.toISOString(),
+          now.toISOString()
+        ).lastInsertRowid
     )
     this.event(id, null, 'created', { unit, packageDay: d.packageDay })
     this.deps.events.emit('dispatch.changed', { dispatchId: id })
@@ -183,7 +209,9 @@ export class DispatchService {
     const team = this.teamOf(user)
     if (user.role === 'leader' && !team) return []
     const rows = this.db
-      .prepare(`${DISPATCH_SELECT} WHERE (@team IS NULL OR d.unit = @team) AND (@state IS NULL OR d.state = @state) ORDER BY d.state = 'new' DESC, d.visit_at LIMIT @limit`)
+      .prepare(
+        `${DISPATCH_SELECT} WHERE (@team IS NULL OR d.unit = @team) AND (@state IS NULL OR d.state = @state) ORDER BY d.state = 'new' DESC, d.visit_at LIMIT @limit`
+      )
       .all({ team, state: state ?? null, limit }) as DispatchRow[]
     return rows.map((r) => this.toDispatch(r))
   }
@@ -197,10 +225,20 @@ export class DispatchService {
          FROM users u WHERE u.role = 'field_agent' AND u.disabled = 0 ORDER BY open, u.display_name`
       )
       .all() as { id: number; name: string; district_code: string | null; open: number }[]
-    return candidates.filter((a) => this.unitOf(a.district_code) === d.unit).map(({ id, name, open }) => ({ id, name, open }))
+    return candidates
+      .filter((a) => this.unitOf(a.district_code) === d.unit)
+      .map(({ id, name, open }) => ({ id, name, open }))
   }
 
-  team(user: User): { id: number; name: string; district: string | null; open: number; late: number; visited: number; signed: number }[] {
+  team(user: User): {
+    id: number
+    name: string
+    district: string | null
+    open: number
+    late: number
+    visited: number
+    signed: number
+  }[] {
     const team = this.teamOf(user)
     if (user.role === 'leader' && !team) return []
     const rows = this.db
@@ -211,8 +249,19 @@ export class DispatchService {
          FROM users u LEFT JOIN districts di ON di.code = u.district_code LEFT JOIN dispatches d ON d.agent_id = u.id
          WHERE u.role = 'field_agent' AND u.disabled = 0 GROUP BY u.id ORDER BY u.district_code, u.display_name`
       )
-      .all({ now: this.now().toISOString() }) as { id: number; name: string; district_code: string | null; district: string | null; open: number; late: number; visited: number; signed: number }[]
-    return rows.filter((r) => team === null || this.unitOf(r.district_code) === team).map(({ district_code: _d, ...r }) => r)
+      .all({ now: this.now().toISOString() }) as {
+      id: number
+      name: string
+      district_code: string | null
+      district: string | null
+      open: number
+      late: number
+      visited: number
+      signed: number
+    }[]
+    return rows
+      .filter((r) => team === null || this.unitOf(r.district_code) === team)
+      .map(({ district_code: _d, ...r }) => r)
   }
 
   assign(user: User, dispatchId: number, agentId: number, note?: string): Dispatch {
@@ -220,21 +269,48 @@ export class DispatchService {
       .transaction(() => {
         const d = this.row(user, dispatchId)
         if (d.state !== 'new' && d.state !== 'assigned') throw new AppError('CONFLICT', 'errors.dispatchClosed')
-        const agent = this.db.prepare("SELECT id, display_name, district_code, disabled FROM users WHERE id = ? AND role = 'field_agent'").get(agentId) as
-          | { id: number; display_name: string; district_code: string | null; disabled: number }
-          | undefined
+        const agent = this.db
+          .prepare("SELECT id, display_name, district_code, disabled FROM users WHERE id = ? AND role = 'field_agent'")
+          .get(agentId) as
+          { id: number; display_name: string; district_code: string | null; disabled: number } | undefined
         if (!agent || agent.disabled) throw new AppError('NOT_FOUND')
         // 不得跨区营销: an agent works their own district (or direction group) only — for every role.
         if (this.unitOf(agent.district_code) !== d.unit) {
-          const name = (code: string | null) => (code ? ((this.db.prepare('SELECT name FROM districts WHERE code = ?').pluck().get(code) as string | undefined) ?? code) : '—')
-          throw new AppError('CONFLICT', 'errors.crossDistrict', { agent: agent.display_name, agentDistrict: name(agent.district_code), district: d.district })
+          const name = (code: string | null) =>
+            code
+              ? ((this.db.prepare('SELECT name FROM districts WHERE code = ?').pluck().get(code) as
+                  string | undefined) ?? code)
+              : '—'
+          throw new AppError('CONFLICT', 'errors.crossDistrict', {
+            agent: agent.display_name,
+            agentDistrict: name(agent.district_code),
+            district: d.district
+          })
         }
         if (d.agent_id === agentId) return
         const now = this.now()
-        const confirmDue = new Date(new Date(d.visit_at).getTime() + this.settings().dispatch.confirmHours * HOUR).toISOString()
-        this.db.prepare("UPDATE dispatches SET agent_id = ?, state = 'assigned', assigned_at = ?, confirm_due = ? WHERE id = ?").run(agentId, now.toISOString(), confirmDue, d.id)
-        this.event(d.id, user.id, d.agent_id === null ? 'assigned' : 'reassigned', { agentId, from: d.agent_id, note: note ?? null })
-        this.deps.audit.write({ userId: user.id, username: user.username, action: d.agent_id === null ? 'dispatch.assign' : 'dispatch.reassign', entity: 'dispatch', entityId: d.id, details: { agentId, from: d.agent_id }, source: 'core' })
+        const confirmDue = new Date(
+          new Date(d.visit_at).getTime() + this.settings().dispatch.confirmHours * HOUR
+        ).toISOString()
+        this.db
+          .prepare(
+            "UPDATE dispatches SET agent_id = ?, state = 'assigned', assigned_at = ?, confirm_due = ? WHERE id = ?"
+          )
+          .run(agentId, now.toISOString(), confirmDue, d.id)
+        this.event(d.id, user.id, d.agent_id === null ? 'assigned' : 'reassigned', {
+          agentId,
+          from: d.agent_id,
+          note: note ?? null
+        })
+        this.deps.audit.write({
+          userId: user.id,
+          username: user.username,
+          action: d.agent_id === null ? 'dispatch.assign' : 'dispatch.reassign',
+          entity: 'dispatch',
+          entityId: d.id,
+          details: { agentId, from: d.agent_id },
+          source: 'core'
+        })
       })
       .immediate()
     this.deps.events.emit('dispatch.changed', { dispatchId })
@@ -243,7 +319,9 @@ export class DispatchService {
 
   /** May this field agent listen to this call? Only the call of a visit assigned to them. */
   agentMayListen(userId: number, callId: number): boolean {
-    return this.db.prepare('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?').get(callId, userId) !== undefined
+    return (
+      this.db.prepare('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?').get(callId, userId) !== undefined
+    )
   }
 
   myVisits(user: User): Visit[] {
@@ -255,7 +333,19 @@ export class DispatchService {
          FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN outcomes o ON o.id = d.outcome_id
          WHERE d.agent_id = ? AND (d.state = 'assigned' OR d.visit_at >= ?) ORDER BY d.state <> 'assigned', d.visit_at`
       )
-      .all(user.id, today) as { id: number; call_id: number | null; name: string; phone: string; address: string | null; district: string; visit_at: string; state: Visit['state']; product_interest: string | null; confirm_due: string | null; recording_id: number | null }[]
+      .all(user.id, today) as {
+      id: number
+      call_id: number | null
+      name: string
+      phone: string
+      address: string | null
+      district: string
+      visit_at: string
+      state: Visit['state']
+      product_interest: string | null
+      confirm_due: string | null
+      recording_id: number | null
+    }[]
     // the customer agreed to pass name, number and address (PIPL): those, and nothing else of the card
     return rows.map((r) => ({
       id: r.id,
@@ -277,32 +367,55 @@ export class DispatchService {
     const iso = now.toISOString()
     const out = this.db
       .transaction(() => {
-        const d = this.db.prepare('SELECT * FROM dispatches WHERE id = ?').get(input.dispatchId) as DispatchRow | undefined
+        const d = this.db.prepare('SELECT * FROM dispatches WHERE id = ?').get(input.dispatchId) as
+          DispatchRow | undefined
         if (!d || d.agent_id !== user.id) throw new AppError('NOT_FOUND')
         if (d.state !== 'assigned') throw new AppError('CONFLICT', 'errors.dispatchClosed')
         if (input.result === 'rescheduled') {
-          if (!input.newVisitAt || input.newVisitAt <= iso) throw new AppError('INVALID_INPUT', 'errors.newVisitTimeRequired')
-          const confirmDue = new Date(new Date(input.newVisitAt).getTime() + this.settings().dispatch.confirmHours * HOUR).toISOString()
-          this.db.prepare('UPDATE dispatches SET visit_at = ?, confirm_due = ? WHERE id = ?').run(input.newVisitAt, confirmDue, d.id)
-          this.event(d.id, user.id, 'rescheduled', { from: d.visit_at, to: input.newVisitAt, notes: input.notes ?? null })
+          if (!input.newVisitAt || input.newVisitAt <= iso)
+            throw new AppError('INVALID_INPUT', 'errors.newVisitTimeRequired')
+          const confirmDue = new Date(
+            new Date(input.newVisitAt).getTime() + this.settings().dispatch.confirmHours * HOUR
+          ).toISOString()
+          this.db
+            .prepare('UPDATE dispatches SET visit_at = ?, confirm_due = ? WHERE id = ?')
+            .run(input.newVisitAt, confirmDue, d.id)
+          this.event(d.id, user.id, 'rescheduled', {
+            from: d.visit_at,
+            to: input.newVisitAt,
+            notes: input.notes ?? null
+          })
           return null
         }
         if (input.result === 'signed' && !input.policy) throw new AppError('INVALID_INPUT', 'errors.policyRequired')
         const policy = input.result === 'signed' ? input.policy! : null
-        this.db.prepare('UPDATE dispatches SET state = ?, policy = ?, notes = ?, reported_at = ? WHERE id = ?').run(input.result, policy ? JSON.stringify(policy) : null, input.notes ?? null, iso, d.id)
+        this.db
+          .prepare('UPDATE dispatches SET state = ?, policy = ?, notes = ?, reported_at = ? WHERE id = ?')
+          .run(input.result, policy ? JSON.stringify(policy) : null, input.notes ?? null, iso, d.id)
         this.event(d.id, user.id, 'reported', { result: input.result, policyNo: policy?.policyNo ?? null })
-        this.db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(d.lead_id, iso, user.id, 'visit', JSON.stringify({ result: input.result, dispatchId: d.id }))
+        this.db
+          .prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)')
+          .run(d.lead_id, iso, user.id, 'visit', JSON.stringify({ result: input.result, dispatchId: d.id }))
         if (policy) {
           // 保险销售行为可回溯: recordings of a closed sale are kept 5 years (term up to a year) or 10.
-          this.db.prepare('UPDATE recordings SET retention_class = ? WHERE lead_id = ?').run(policy.termYears > 1 ? 'sale_10y' : 'sale_5y', d.lead_id)
+          this.db
+            .prepare('UPDATE recordings SET retention_class = ? WHERE lead_id = ?')
+            .run(policy.termYears > 1 ? 'sale_10y' : 'sale_5y', d.lead_id)
         }
         if (input.result !== 'visited' && input.result !== 'signed') return null
         // A visited customer is called back: a new life policy of more than a year inside its cooling-off period.
         const s = this.settings()
-        const w = followUpWindow(now, s.followUp, s.timeZone, policy && policy.life && policy.termYears > 1 ? { receivedOn: policy.receivedOn } : null)
+        const w = followUpWindow(
+          now,
+          s.followUp,
+          s.timeZone,
+          policy && policy.life && policy.termYears > 1 ? { receivedOn: policy.receivedOn } : null
+        )
         return Number(
           this.db
-            .prepare('INSERT INTO follow_ups (dispatch_id, lead_id, kind, from_at, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .prepare(
+              'INSERT INTO follow_ups (dispatch_id, lead_id, kind, from_at, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+            )
             .run(d.id, d.lead_id, w.kind, w.from.toISOString(), w.due.toISOString(), iso).lastInsertRowid
         )
       })
@@ -348,15 +461,24 @@ export class DispatchService {
   }
 
   followUps(user: User, state: 'open' | 'done', limit: number): FollowUp[] {
-    const rows = this.followUpRows(`WHERE f.state = ? ORDER BY ${state === 'open' ? 'f.due_at' : 'f.done_at DESC'} LIMIT ?`, [state, limit])
+    const rows = this.followUpRows(
+      `WHERE f.state = ? ORDER BY ${state === 'open' ? 'f.due_at' : 'f.done_at DESC'} LIMIT ?`,
+      [state, limit]
+    )
     return rows.map((r) => this.toFollowUp(r, user))
   }
 
   /** The softphone calls the customer of a follow-up: a service call, inside the legal hours. */
-  dialFollowUp(user: User, followUpId: number, line: 'sip' | 'simulated'): { callId: number; number: string; recordingNotice: boolean } {
-    const f = this.db.prepare("SELECT f.id, f.lead_id, l.phone, l.campaign_id FROM follow_ups f JOIN leads l ON l.id = f.lead_id WHERE f.id = ? AND f.state = 'open'").get(followUpId) as
-      | { id: number; lead_id: number; phone: string; campaign_id: number }
-      | undefined
+  dialFollowUp(
+    user: User,
+    followUpId: number,
+    line: 'sip' | 'simulated'
+  ): { callId: number; number: string; recordingNotice: boolean } {
+    const f = this.db
+      .prepare(
+        "SELECT f.id, f.lead_id, l.phone, l.campaign_id FROM follow_ups f JOIN leads l ON l.id = f.lead_id WHERE f.id = ? AND f.state = 'open'"
+      )
+      .get(followUpId) as { id: number; lead_id: number; phone: string; campaign_id: number } | undefined
     if (!f) throw new AppError('NOT_FOUND')
     const now = this.now()
     if (line === 'sip') {
@@ -365,7 +487,9 @@ export class DispatchService {
     }
     const callId = Number(
       this.db
-        .prepare("INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, follow_up_id) VALUES (?, ?, 'outbound', ?, ?, ?, ?)")
+        .prepare(
+          "INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, follow_up_id) VALUES (?, ?, 'outbound', ?, ?, ?, ?)"
+        )
         .run(user.id, f.lead_id, line, now.toISOString(), f.campaign_id, f.id).lastInsertRowid
     )
     return { callId, number: f.phone, recordingNotice: true }
@@ -375,19 +499,39 @@ export class DispatchService {
     const iso = this.now().toISOString()
     this.db
       .transaction(() => {
-        const f = this.db.prepare('SELECT id, kind, state FROM follow_ups WHERE id = ?').get(input.followUpId) as { id: number; kind: FollowUp['kind']; state: string } | undefined
+        const f = this.db.prepare('SELECT id, kind, state FROM follow_ups WHERE id = ?').get(input.followUpId) as
+          { id: number; kind: FollowUp['kind']; state: string } | undefined
         if (!f) throw new AppError('NOT_FOUND')
         if (f.state !== 'open') throw new AppError('CONFLICT', 'errors.followUpDone')
-        if (input.result === 'complaint' && !input.complaint) throw new AppError('INVALID_INPUT', 'errors.complaintCategoryRequired')
+        if (input.result === 'complaint' && !input.complaint)
+          throw new AppError('INVALID_INPUT', 'errors.complaintCategoryRequired')
         // the seven-point check of a cooling-off follow-up: every point answered when the customer was reached
         if (f.kind === 'cooling_off' && input.result !== 'unreachable') {
           const missing = SEVEN_POINTS.filter((p) => !input.checks?.[p])
-          if (missing.length) throw new AppError('INVALID_INPUT', 'errors.sevenPointsIncomplete', { count: missing.length })
+          if (missing.length)
+            throw new AppError('INVALID_INPUT', 'errors.sevenPointsIncomplete', { count: missing.length })
         }
-        if (input.callId !== undefined && !this.db.prepare('SELECT 1 FROM calls WHERE id = ? AND operator_id = ? AND follow_up_id = ?').get(input.callId, user.id, f.id)) throw new AppError('NOT_FOUND')
+        if (
+          input.callId !== undefined &&
+          !this.db
+            .prepare('SELECT 1 FROM calls WHERE id = ? AND operator_id = ? AND follow_up_id = ?')
+            .get(input.callId, user.id, f.id)
+        )
+          throw new AppError('NOT_FOUND')
         this.db
-          .prepare("UPDATE follow_ups SET state = 'done', operator_id = ?, call_id = ?, result = ?, complaint = ?, checks = ?, notes = ?, done_at = ? WHERE id = ?")
-          .run(user.id, input.callId ?? null, input.result, input.result === 'complaint' ? input.complaint! : null, input.checks ? JSON.stringify(input.checks) : null, input.notes ?? null, iso, f.id)
+          .prepare(
+            "UPDATE follow_ups SET state = 'done', operator_id = ?, call_id = ?, result = ?, complaint = ?, checks = ?, notes = ?, done_at = ? WHERE id = ?"
+          )
+          .run(
+            user.id,
+            input.callId ?? null,
+            input.result,
+            input.result === 'complaint' ? input.complaint! : null,
+            input.checks ? JSON.stringify(input.checks) : null,
+            input.notes ?? null,
+            iso,
+            f.id
+          )
       })
       .immediate()
     this.deps.events.emit('dispatch.changed', { dispatchId: null })
@@ -402,14 +546,32 @@ export class DispatchService {
          WHERE f.state = 'done' AND o.simulated = 0 AND f.done_at >= ? AND f.done_at < ? GROUP BY agent, district, f.result, f.complaint ORDER BY district, agent`
       )
       .all(from, to) as { agent: string; district: string; result: string; complaint: string | null; n: number }[]
-    const by = new Map<string, { agent: string; district: string; done: number; satisfied: number; complaints: Record<string, number>; unreachable: number }>()
+    const by = new Map<
+      string,
+      {
+        agent: string
+        district: string
+        done: number
+        satisfied: number
+        complaints: Record<string, number>
+        unreachable: number
+      }
+    >()
     for (const r of rows) {
       const k = `${r.district}|${r.agent}`
-      const e = by.get(k) ?? { agent: r.agent, district: r.district, done: 0, satisfied: 0, complaints: {}, unreachable: 0 }
+      const e = by.get(k) ?? {
+        agent: r.agent,
+        district: r.district,
+        done: 0,
+        satisfied: 0,
+        complaints: {},
+        unreachable: 0
+      }
       e.done += r.n
       if (r.result === 'satisfied') e.satisfied += r.n
       if (r.result === 'unreachable') e.unreachable += r.n
-      if (r.result === 'complaint') e.complaints[r.complaint ?? 'other'] = (e.complaints[r.complaint ?? 'other'] ?? 0) + r.n
+      if (r.result === 'complaint')
+        e.complaints[r.complaint ?? 'other'] = (e.complaints[r.complaint ?? 'other'] ?? 0) + r.n
       by.set(k, e)
     }
     return [...by.values()]
@@ -442,7 +604,15 @@ export class DispatchService {
          FROM outcomes o JOIN leads l ON l.id = o.lead_id LEFT JOIN dispatches d ON d.outcome_id = o.id
          WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ?`
       )
-      .get(from, to) as { successes: number; qa_passed: number; dispatched: number; assigned: number; visited: number; signed: number; followed_up: number }
+      .get(from, to) as {
+      successes: number
+      qa_passed: number
+      dispatched: number
+      assigned: number
+      visited: number
+      signed: number
+      followed_up: number
+    }
     const districts = this.db
       .prepare(
         `SELECT di.name AS district, count(*) AS dispatched, sum(d.agent_id IS NOT NULL) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed,
@@ -450,7 +620,14 @@ export class DispatchService {
          FROM dispatches d JOIN outcomes o ON o.id = d.outcome_id JOIN districts di ON di.code = d.district_code
          WHERE o.simulated = 0 AND o.at >= ? AND o.at < ? GROUP BY di.code ORDER BY di.code`
       )
-      .all(from, to) as { district: string; dispatched: number; assigned: number; visited: number; signed: number; hours_to_visit: number | null }[]
+      .all(from, to) as {
+      district: string
+      dispatched: number
+      assigned: number
+      visited: number
+      signed: number
+      hours_to_visit: number | null
+    }[]
     const agents = this.db
       .prepare(
         `SELECT au.display_name AS agent, di.name AS district, count(*) AS assigned, sum(d.state IN ('visited', 'signed')) AS visited, sum(d.state = 'signed') AS signed,
@@ -459,10 +636,26 @@ export class DispatchService {
          FROM dispatches d JOIN outcomes o ON o.id = d.outcome_id JOIN users au ON au.id = d.agent_id JOIN districts di ON di.code = d.district_code
          WHERE o.simulated = 0 AND o.at >= ? AND o.at < ? GROUP BY au.id ORDER BY di.code, au.display_name`
       )
-      .all(from, to) as { agent: string; district: string; assigned: number; visited: number; signed: number; satisfied: number; complaints: number }[]
+      .all(from, to) as {
+      agent: string
+      district: string
+      assigned: number
+      visited: number
+      signed: number
+      satisfied: number
+      complaints: number
+    }[]
     const late = this.lateCounts()
     return {
-      chain: { successes: chain.successes, qaPassed: chain.qa_passed, dispatched: chain.dispatched, assigned: chain.assigned, visited: chain.visited, signed: chain.signed, followedUp: chain.followed_up },
+      chain: {
+        successes: chain.successes,
+        qaPassed: chain.qa_passed,
+        dispatched: chain.dispatched,
+        assigned: chain.assigned,
+        visited: chain.visited,
+        signed: chain.signed,
+        followedUp: chain.followed_up
+      },
       districts: districts.map(({ hours_to_visit, ...d }) => ({ ...d, hoursToVisit: hours_to_visit })),
       agents,
       late
@@ -487,7 +680,9 @@ export class DispatchService {
       return { sentTo, successes: pkg.successes }
     } catch (err) {
       this.db
-        .prepare('INSERT INTO success_packages (day, successes, error, tried_at) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET error = excluded.error, tried_at = excluded.tried_at')
+        .prepare(
+          'INSERT INTO success_packages (day, successes, error, tried_at) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET error = excluded.error, tried_at = excluded.tried_at'
+        )
         .run(day, pkg.successes, err instanceof Error ? err.message : String(err), at)
       throw err
     } finally {
@@ -505,10 +700,19 @@ export class DispatchService {
     if (!s.dispatch.packageEmail) return null
     const now = this.now()
     const l = localTime(now, s.timeZone)
-    if (!s.dispatch.workdays.includes(l.weekday) || now < atLocal(l.day, hhmmToMinutes(s.dispatch.receiveBy), s.timeZone)) return null
+    if (
+      !s.dispatch.workdays.includes(l.weekday) ||
+      now < atLocal(l.day, hhmmToMinutes(s.dispatch.receiveBy), s.timeZone)
+    )
+      return null
     // sent already, or failed less than a quarter of an hour ago (the mail server is down: try again later)
     const retryAfter = new Date(now.getTime() - 15 * 60_000).toISOString()
-    if (this.db.prepare('SELECT 1 FROM success_packages WHERE day = ? AND (sent_at IS NOT NULL OR tried_at > ?)').get(l.day, retryAfter)) return null
+    if (
+      this.db
+        .prepare('SELECT 1 FROM success_packages WHERE day = ? AND (sent_at IS NOT NULL OR tried_at > ?)')
+        .get(l.day, retryAfter)
+    )
+      return null
     await this.sendPackage(l.day, s.defaultLocale)
     return l.day
   }

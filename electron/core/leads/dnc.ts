@@ -16,7 +16,14 @@ export class DncList {
     )
   }
 
-  put(phone: string, reason: string, source: string, userId: number | null, at: string, expiresAt: string | null): void {
+  put(
+    phone: string,
+    reason: string,
+    source: string,
+    userId: number | null,
+    at: string,
+    expiresAt: string | null
+  ): void {
     this.upsert.run(phone, reason, source, userId, at, expiresAt)
   }
 }

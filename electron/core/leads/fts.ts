@@ -18,7 +18,9 @@ export function indexPending(db: Database.Database, chunk = 50_000): number {
   return db
     .transaction(() => {
       const upto = indexedUpto(db)
-      const rows = db.prepare('SELECT id, name, phone, address FROM leads WHERE id > ? ORDER BY id LIMIT ?').all(upto, chunk) as {
+      const rows = db
+        .prepare('SELECT id, name, phone, address FROM leads WHERE id > ? ORDER BY id LIMIT ?')
+        .all(upto, chunk) as {
         id: number
         name: string | null
         phone: string

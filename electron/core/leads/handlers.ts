@@ -45,7 +45,9 @@ export function createLeadsHandlers(
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
   const dncList = new DncList(db)
-  const blockLead = db.prepare("UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')")
+  const blockLead = db.prepare(
+    "UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')"
+  )
 
   /** On the list for `months` (null: for good); an entry already there is only ever lengthened. */
   function putOnDnc(phone: string, reason: string, source: string, months: number | null, userId: number): void {
@@ -64,16 +66,21 @@ export function createLeadsHandlers(
   function isOwnLead(leadId: number, userId: number): boolean {
     return (
       db
-        .prepare('SELECT 1 FROM leads l WHERE l.id = ? AND (l.owner_id = ? OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = ?))')
+        .prepare(
+          'SELECT 1 FROM leads l WHERE l.id = ? AND (l.owner_id = ? OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = ?))'
+        )
         .get(leadId, userId, userId) !== undefined
     )
   }
 
   async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale) {
-    const batch = db.prepare('SELECT file_name, mapping FROM import_batches WHERE id = ?').get(batchId) as { file_name: string; mapping: string } | undefined
+    const batch = db.prepare('SELECT file_name, mapping FROM import_batches WHERE id = ?').get(batchId) as
+      { file_name: string; mapping: string } | undefined
     if (!batch) throw new AppError('NOT_FOUND')
     const headers = (JSON.parse(batch.mapping) as { headers: string[] }).headers
-    const rows = db.prepare('SELECT row_no, outcome, reason, detail, raw FROM import_rows WHERE batch_id = ? ORDER BY row_no').all(batchId) as {
+    const rows = db
+      .prepare('SELECT row_no, outcome, reason, detail, raw FROM import_rows WHERE batch_id = ? ORDER BY row_no')
+      .all(batchId) as {
       row_no: number
       outcome: string
       reason: string
@@ -176,14 +183,26 @@ export function createLeadsHandlers(
     'leads.importReport': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const r = await writeReport(input.batchId, input.format, ctx.conn.locale)
-      const contentType = input.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      const contentType =
+        input.format === 'csv'
+          ? 'text/csv; charset=utf-8'
+          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
       const token = downloads.offer({ file: r.file, name: r.fileName, contentType, deleteAfter: true, userId: user.id })
-      audit.write({ userId: user.id, username: user.username, action: 'leads.importReport', entity: 'import_batch', entityId: input.batchId, details: { format: input.format }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'leads.importReport',
+        entity: 'import_batch',
+        entityId: input.batchId,
+        details: { format: input.format },
+        source: ctx.conn.source
+      })
       return { token, fileName: r.fileName, rows: r.rows }
     },
     'downloads.read': (input, ctx) => {
       const offer = downloads.get(input.token)
-      if (!offer || (offer.userId !== null && offer.userId !== requireUser(ctx).user.id)) throw new AppError('NOT_FOUND')
+      if (!offer || (offer.userId !== null && offer.userId !== requireUser(ctx).user.id))
+        throw new AppError('NOT_FOUND')
       return { fileName: offer.name, contentType: offer.contentType, data: readFileSync(offer.file).toString('base64') }
     },
     'leads.search': (input, ctx) => {
@@ -200,7 +219,8 @@ export function createLeadsHandlers(
     'leads.get': (input, ctx) => {
       const { user } = requireUser(ctx)
       if (user.role === 'operator' && !isOwnLead(input.id, user.id)) throw new AppError('FORBIDDEN')
-      const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as (LeadRow & Record<string, string | null>) | undefined
+      const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as
+        (LeadRow & Record<string, string | null>) | undefined
       if (!r) throw new AppError('NOT_FOUND')
       const s = settings()
       const unmasked = canSeeNumbers(user.role, s)
@@ -225,7 +245,14 @@ export function createLeadsHandlers(
           .all({ id: r.id }) as { at: string; kind: string; user: string | null; details: string | null }[]
       ).map((h) => ({ ...h, details: h.details ? (JSON.parse(h.details) as Record<string, unknown>) : null }))
       if (unmasked) {
-        audit.write({ userId: user.id, username: user.username, action: 'leads.view', entity: 'lead', entityId: r.id, source: ctx.conn.source })
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'leads.view',
+          entity: 'lead',
+          entityId: r.id,
+          source: ctx.conn.source
+        })
       }
       return {
         ...toSummary(r, user, s),
@@ -241,14 +268,19 @@ export function createLeadsHandlers(
     },
     'dnc.list': (input) => {
       const q = input.q ? `%${input.q.replace(/\D/g, '')}%` : '%'
-      return (
-        db
-          .prepare(
-            `SELECT d.phone, d.reason, d.source, d.added_at AS addedAt, d.expires_at AS expiresAt, u.username AS addedBy
+      return db
+        .prepare(
+          `SELECT d.phone, d.reason, d.source, d.added_at AS addedAt, d.expires_at AS expiresAt, u.username AS addedBy
              FROM dnc d LEFT JOIN users u ON u.id = d.added_by WHERE d.phone LIKE ? ORDER BY d.added_at DESC LIMIT ?`
-          )
-          .all(q, input.limit) as { phone: string; reason: string; source: string; addedAt: string; expiresAt: string | null; addedBy: string | null }[]
-      )
+        )
+        .all(q, input.limit) as {
+        phone: string
+        reason: string
+        source: string
+        addedAt: string
+        expiresAt: string | null
+        addedBy: string | null
+      }[]
     },
     'dnc.add': (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -256,7 +288,15 @@ export function createLeadsHandlers(
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
         putOnDnc(p.phone, input.reason, 'manual', input.months, user.id)
-        audit.write({ userId: user.id, username: user.username, action: 'dnc.add', entity: 'dnc', entityId: p.phone, details: { reason: input.reason, months: input.months }, source: ctx.conn.source })
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'dnc.add',
+          entity: 'dnc',
+          entityId: p.phone,
+          details: { reason: input.reason, months: input.months },
+          source: ctx.conn.source
+        })
       })()
       events.emit('leads.changed', { reason: 'dnc' })
       const row = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?').pluck().get(p.phone) as string | null
@@ -269,11 +309,18 @@ export function createLeadsHandlers(
       // The phone column by its header; a list of bare numbers has its numbers in the first column.
       let col = suggestMapping(table.headers).indexOf('phone')
       const rows = table.rows.map((r) => r.cells)
-      if (col < 0 && table.headers.length === 1 && !isPhoneProblem(normalisePhone(table.headers[0], settings().areaCode))) {
+      if (
+        col < 0 &&
+        table.headers.length === 1 &&
+        !isPhoneProblem(normalisePhone(table.headers[0], settings().areaCode))
+      ) {
         col = 0
         rows.unshift(table.headers)
       }
-      if (col < 0) throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', { headers: table.headers.filter(Boolean).slice(0, 8).join('、') })
+      if (col < 0)
+        throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', {
+          headers: table.headers.filter(Boolean).slice(0, 8).join('、')
+        })
       let added = 0
       let invalid = 0
       db.transaction(() => {
@@ -285,7 +332,14 @@ export function createLeadsHandlers(
             added++
           }
         }
-        audit.write({ userId: user.id, username: user.username, action: 'dnc.import', entity: 'dnc', details: { fileName: name, rows: rows.length, added, invalid, months: input.months }, source: ctx.conn.source })
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'dnc.import',
+          entity: 'dnc',
+          details: { fileName: name, rows: rows.length, added, invalid, months: input.months },
+          source: ctx.conn.source
+        })
       })()
       uploads.remove(input.uploadId)
       events.emit('leads.changed', { reason: 'dnc' })
@@ -297,8 +351,19 @@ export function createLeadsHandlers(
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
         if (db.prepare('DELETE FROM dnc WHERE phone = ?').run(p.phone).changes === 0) throw new AppError('NOT_FOUND')
-        db.prepare("UPDATE leads SET status = 'new', updated_at = ? WHERE phone = ? AND status = 'dnc'").run(clock.now().toISOString(), p.phone)
-        audit.write({ userId: user.id, username: user.username, action: 'dnc.remove', entity: 'dnc', entityId: p.phone, details: { reason: input.reason }, source: ctx.conn.source })
+        db.prepare("UPDATE leads SET status = 'new', updated_at = ? WHERE phone = ? AND status = 'dnc'").run(
+          clock.now().toISOString(),
+          p.phone
+        )
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'dnc.remove',
+          entity: 'dnc',
+          entityId: p.phone,
+          details: { reason: input.reason },
+          source: ctx.conn.source
+        })
       })()
       events.emit('leads.changed', { reason: 'dnc' })
       return { ok: true as const }

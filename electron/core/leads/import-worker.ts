@@ -45,7 +45,8 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
     return { type: 'indexed' }
   } catch (err) {
     if (err instanceof ImportCancelled) return { type: 'cancelled' }
-    if (err instanceof AppError) return { type: 'failed', code: err.code, key: err.key, params: err.params, message: err.message }
+    if (err instanceof AppError)
+      return { type: 'failed', code: err.code, key: err.key, params: err.params, message: err.message }
     return { type: 'failed', code: 'INTERNAL', key: 'errors.INTERNAL', message: String((err as Error)?.stack ?? err) }
   } finally {
     db.close()

@@ -51,11 +51,15 @@ export class ImportCancelled extends Error {
 export function resolveMapping(headers: string[], mapping?: (LeadField | null)[]): (LeadField | null)[] {
   const m = mapping ?? suggestMapping(headers)
   if (m.length !== headers.length) throw new AppError('INVALID_INPUT', 'errors.mappingMismatch')
-  if (!m.includes('phone')) throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', { headers: headers.filter(Boolean).slice(0, 8).join('、') })
+  if (!m.includes('phone'))
+    throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', {
+      headers: headers.filter(Boolean).slice(0, 8).join('、')
+    })
   const seen = new Set<string>()
   for (const f of m) {
     if (!f) continue
-    if (!(LEAD_FIELDS as readonly string[]).includes(f) || seen.has(f)) throw new AppError('INVALID_INPUT', 'errors.mappingMismatch')
+    if (!(LEAD_FIELDS as readonly string[]).includes(f) || seen.has(f))
+      throw new AppError('INVALID_INPUT', 'errors.mappingMismatch')
     seen.add(f)
   }
   return m
@@ -73,15 +77,23 @@ const OUTCOME_COUNTER = {
  * per-row report. A cancel, an error or a killed process leaves the pool exactly as it was. The
  * search index catches up after the commit (fts.ts).
  */
-export function importRows(db: Database.Database, src: RowSource, opts: ImportOptions, hooks: ImportHooks): ImportResult {
+export function importRows(
+  db: Database.Database,
+  src: RowSource,
+  opts: ImportOptions,
+  hooks: ImportHooks
+): ImportResult {
   try {
     const mapping = resolveMapping(src.meta.headers, opts.mapping)
     const now = hooks.now.toISOString()
     const districts = new DistrictsRepo(db).list()
     // The do-not-call list is read once and checked in a hash while rows are prepared.
-    const dnc = (db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?').all(now) as { phone: string; reason: string }[]).map(
-      (d) => [d.phone, d.reason] as [string, string]
-    )
+    const dnc = (
+      db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?').all(now) as {
+        phone: string
+        reason: string
+      }[]
+    ).map((d) => [d.phone, d.reason] as [string, string])
     src.start({ mapping, defaultAreaCode: opts.defaultAreaCode, districts, dnc, today: now.slice(0, 10) })
 
     const insBatch = db.prepare(
@@ -105,8 +117,12 @@ export function importRows(db: Database.Database, src: RowSource, opts: ImportOp
     const refreshFts = db.prepare('SELECT name, phone, address FROM leads WHERE id = ?')
     const delFts = db.prepare('DELETE FROM leads_fts WHERE rowid = ?')
     const attach = db.prepare('INSERT OR IGNORE INTO lead_batches (lead_id, batch_id) VALUES (?, ?)')
-    const insRow = db.prepare('INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    const finish = db.prepare(`UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ? WHERE id = ?`)
+    const insRow = db.prepare(
+      'INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'
+    )
+    const finish = db.prepare(
+      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ? WHERE id = ?`
+    )
     const saveMapping = db.prepare(
       `INSERT INTO import_mappings (source, mapping, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (source) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at`
@@ -116,10 +132,28 @@ export function importRows(db: Database.Database, src: RowSource, opts: ImportOp
     const run = db.transaction((): ImportResult => {
       const named = Object.fromEntries(mapping.map((f, i) => [i, f ?? meta.headers[i]]))
       const batchId = Number(
-        insBatch.run(opts.campaignId, opts.fileName, opts.source, meta.kind, meta.encoding, meta.sheet, opts.policy, JSON.stringify({ headers: meta.headers, fields: mapping, named }), opts.userId, now)
-          .lastInsertRowid
+        insBatch.run(
+          opts.campaignId,
+          opts.fileName,
+          opts.source,
+          meta.kind,
+          meta.encoding,
+          meta.sheet,
+          opts.policy,
+          JSON.stringify({ headers: meta.headers, fields: mapping, named }),
+          opts.userId,
+          now
+        ).lastInsertRowid
       )
-      const c: ImportCounts = { rows: 0, imported: 0, duplicatesInFile: 0, duplicatesInPool: 0, invalid: 0, dnc: 0, warnings: 0 }
+      const c: ImportCounts = {
+        rows: 0,
+        imported: 0,
+        duplicatesInFile: 0,
+        duplicatesInPool: 0,
+        invalid: 0,
+        dnc: 0,
+        warnings: 0
+      }
       hooks.onProgress?.(0, meta.total)
       for (let chunk = src.next(); chunk; chunk = src.next()) {
         if (hooks.isCancelled?.()) throw new ImportCancelled()
@@ -146,7 +180,24 @@ export function importRows(db: Database.Database, src: RowSource, opts: ImportOp
           const note = v[i + 12]
           const warning = v[i + 14]
           const raw = v[i + 16]
-          const r = insLead.run(opts.campaignId, phone, v[i + 3], name, gender, birthDate, idNo, address, district, employer, occupation, note, v[i + 13], batchId, now, now)
+          const r = insLead.run(
+            opts.campaignId,
+            phone,
+            v[i + 3],
+            name,
+            gender,
+            birthDate,
+            idNo,
+            address,
+            district,
+            employer,
+            occupation,
+            note,
+            v[i + 13],
+            batchId,
+            now,
+            now
+          )
           if (r.changes === 1) {
             c.imported++
             if (warning) {

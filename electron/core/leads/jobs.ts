@@ -35,11 +35,27 @@ export class ImportJobs {
     return [...this.jobs.values()].find((j) => j.state === 'running')
   }
 
-  start(user: { id: number; username: string }, file: string, opts: ImportOptions & ReadOptions, source: string, onEnd: () => void): ImportJob {
+  start(
+    user: { id: number; username: string },
+    file: string,
+    opts: ImportOptions & ReadOptions,
+    source: string,
+    onEnd: () => void
+  ): ImportJob {
     if (this.running()) throw new AppError('CONFLICT', 'errors.importRunning')
     const jobId = randomBytes(12).toString('base64url')
     const shared = new SharedArrayBuffer(4)
-    const job: Job = { jobId, state: 'running', fileName: opts.fileName, done: 0, total: 0, result: null, error: null, userId: user.id, cancel: new Int32Array(shared) }
+    const job: Job = {
+      jobId,
+      state: 'running',
+      fileName: opts.fileName,
+      done: 0,
+      total: 0,
+      result: null,
+      error: null,
+      userId: user.id,
+      cancel: new Int32Array(shared)
+    }
     this.jobs.set(jobId, job)
     const full = { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }
 
@@ -53,17 +69,39 @@ export class ImportJobs {
       job.result = result
       job.error = error ? { code: error.code, message: error.message } : null
       if (result) {
-        this.deps.audit.write({ userId: user.id, username: user.username, action: 'leads.import', entity: 'import_batch', entityId: result.batchId, details: { fileName: opts.fileName, source: opts.source, ...result }, source })
+        this.deps.audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'leads.import',
+          entity: 'import_batch',
+          entityId: result.batchId,
+          details: { fileName: opts.fileName, source: opts.source, ...result },
+          source
+        })
         this.deps.events.emit('leads.changed', { reason: 'import' })
       } else if (state === 'cancelled') {
-        this.deps.audit.write({ userId: user.id, username: user.username, action: 'leads.import.cancelled', details: { fileName: opts.fileName }, source })
+        this.deps.audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'leads.import.cancelled',
+          details: { fileName: opts.fileName },
+          source
+        })
       }
       this.deps.events.emit('leads.importFinished', { userId: user.id, jobId, state, batchId: result?.batchId ?? null })
       onEnd()
     }
 
     if (this.workerFile && existsSync(this.workerFile)) {
-      const input: WorkerInput = { dbFile: this.dbFile, nativeBinding: this.nativeBinding, file, now: this.deps.clock.now().toISOString(), opts: full, cancel: shared, parseWorkerFile: this.parseWorkerFile }
+      const input: WorkerInput = {
+        dbFile: this.dbFile,
+        nativeBinding: this.nativeBinding,
+        file,
+        now: this.deps.clock.now().toISOString(),
+        opts: full,
+        cancel: shared,
+        parseWorkerFile: this.parseWorkerFile
+      }
       const worker = new Worker(this.workerFile, { workerData: input })
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') progress(m.done, m.total)
@@ -76,11 +114,15 @@ export class ImportJobs {
     } else {
       setImmediate(() => {
         this.leads
-          .importTableFromFile(file, full, { onProgress: progress, isCancelled: () => Atomics.load(job.cancel, 0) === 1 })
+          .importTableFromFile(file, full, {
+            onProgress: progress,
+            isCancelled: () => Atomics.load(job.cancel, 0) === 1
+          })
           .then(
             (r) => finish('done', r, null),
             (err: unknown) => {
-              if (err instanceof ImportCancelled) finish('cancelled', null, new AppError('CONFLICT', 'errors.importCancelled'))
+              if (err instanceof ImportCancelled)
+                finish('cancelled', null, new AppError('CONFLICT', 'errors.importCancelled'))
               else finish('failed', null, err instanceof AppError ? err : new AppError('INTERNAL'))
             }
           )

@@ -49,7 +49,11 @@ async function run(): Promise<void> {
       }
     }
   } catch (err) {
-    post({ type: 'error', code: err instanceof AppError ? err.code : 'INTERNAL', key: err instanceof AppError ? err.key : 'errors.INTERNAL' })
+    post({
+      type: 'error',
+      code: err instanceof AppError ? err.code : 'INTERNAL',
+      key: err instanceof AppError ? err.key : 'errors.INTERNAL'
+    })
     return
   }
   if (out.length) post({ type: 'chunk', data: out })

@@ -74,8 +74,33 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
   const dnc = new Map(s.dnc)
   const firstRowOf = new Map<string, number>()
   const get = (cells: string[], i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '')
-  const reject = (out: unknown[], rowNo: number, outcome: string, reason: string, detail: string | null, cells: string[]) => {
-    out.push(REJECT, rowNo, outcome, reason, detail, JSON.stringify(cells), null, null, null, null, null, null, null, null, null, null, null)
+  const reject = (
+    out: unknown[],
+    rowNo: number,
+    outcome: string,
+    reason: string,
+    detail: string | null,
+    cells: string[]
+  ) => {
+    out.push(
+      REJECT,
+      rowNo,
+      outcome,
+      reason,
+      detail,
+      JSON.stringify(cells),
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null
+    )
   }
 
   return (rowNo, cells, out) => {

@@ -124,7 +124,11 @@ function checkText(text: string, encoding: string): string {
 }
 
 export function detectDelimiter(text: string): string {
-  const lines = text.slice(0, 64 * 1024).split(/\r?\n/).filter((l) => l.trim()).slice(0, 20)
+  const lines = text
+    .slice(0, 64 * 1024)
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20)
   let best = ','
   let bestScore = -1
   for (const d of [',', '\t', ';', '|']) {
@@ -132,7 +136,9 @@ export function detectDelimiter(text: string): string {
     const nonZero = counts.filter((c) => c > 0)
     if (!nonZero.length) continue
     // consistent counts across lines beat many delimiters on one line
-    const mode = nonZero.sort((a, b) => nonZero.filter((x) => x === b).length - nonZero.filter((x) => x === a).length)[0]
+    const mode = nonZero.sort(
+      (a, b) => nonZero.filter((x) => x === b).length - nonZero.filter((x) => x === a).length
+    )[0]
     const score = counts.filter((c) => c === mode).length * 100 + mode
     if (score > bestScore) {
       bestScore = score
@@ -262,7 +268,6 @@ function isDateFormat(fmt: string | undefined): boolean {
   return /[yd]/i.test(bare) || /m+[^a-z]*d|y+[^a-z]*m/i.test(bare)
 }
 
-
 async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
   const wb = new ExcelJS.Workbook()
   try {
@@ -272,7 +277,10 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
   }
   const sheets = wb.worksheets.map((w) => w.name)
   const ws = opts.sheet ? wb.getWorksheet(opts.sheet) : wb.worksheets[0]
-  if (!ws) throw new AppError('INVALID_INPUT', opts.sheet ? 'errors.noSuchSheet' : 'errors.emptySheet', { sheet: opts.sheet ?? '' })
+  if (!ws)
+    throw new AppError('INVALID_INPUT', opts.sheet ? 'errors.noSuchSheet' : 'errors.emptySheet', {
+      sheet: opts.sheet ?? ''
+    })
   const rows: { rowNo: number; cells: string[] }[] = []
   ws.eachRow({ includeEmpty: false }, (row, rowNo) => {
     const cells: string[] = []
@@ -280,7 +288,11 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
     row.eachCell({ includeEmpty: true }, (cell, col) => {
       // A merged area repeats its master's value in every cell: keep it once.
       const isSlave = cell.isMerged && cell.master.address !== cell.address
-      const text = isSlave ? '' : isDateFormat(cell.numFmt) && typeof cell.value === 'number' ? excelSerialToDate(cell.value) : cellText(cell.value)
+      const text = isSlave
+        ? ''
+        : isDateFormat(cell.numFmt) && typeof cell.value === 'number'
+          ? excelSerialToDate(cell.value)
+          : cellText(cell.value)
       if (text.trim() && !cell.isMerged) plain++
       cells[col - 1] = text
     })
@@ -298,7 +310,10 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
  */
 function withHeader(base: Omit<Table, 'headerRowNo' | 'headers' | 'rows'>, all: Row[]): Table {
   const nonEmpty = all.filter(isNonEmpty)
-  if (!nonEmpty.length) throw new AppError('INVALID_INPUT', base.kind === 'xlsx' ? 'errors.emptySheet' : 'errors.emptyFile', { sheet: base.sheet ?? '' })
+  if (!nonEmpty.length)
+    throw new AppError('INVALID_INPUT', base.kind === 'xlsx' ? 'errors.emptySheet' : 'errors.emptyFile', {
+      sheet: base.sheet ?? ''
+    })
   const headerIdx = pickHeader(nonEmpty)
   const header = nonEmpty[headerIdx]
   const width = header.cells.length
@@ -333,5 +348,7 @@ export function pickHeader(nonEmpty: Row[]): number {
 
 /** Rows shorter than the header get empty cells, so every row has a cell per column. */
 export function padRow(r: Row, width: number): Row {
-  return r.cells.length >= width ? r : { rowNo: r.rowNo, cells: [...r.cells, ...Array<string>(width - r.cells.length).fill('')] }
+  return r.cells.length >= width
+    ? r
+    : { rowNo: r.rowNo, cells: [...r.cells, ...Array<string>(width - r.cells.length).fill('')] }
 }

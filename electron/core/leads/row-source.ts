@@ -44,7 +44,8 @@ export function inThreadSource(table: Table): RowSource {
       if (!prepare) throw new Error('start() first')
       if (k >= table.rows.length) return null
       const out: unknown[] = []
-      for (const end = Math.min(k + CHUNK, table.rows.length); k < end; k++) prepare(table.rows[k].rowNo, table.rows[k].cells, out)
+      for (const end = Math.min(k + CHUNK, table.rows.length); k < end; k++)
+        prepare(table.rows[k].rowNo, table.rows[k].cells, out)
       return out
     },
     close() {}
@@ -76,7 +77,10 @@ export function threadedSource(workerFile: string, bytes: Uint8Array, read: Read
   const { port1, port2 } = new MessageChannel()
   const signal = new SharedArrayBuffer(4)
   const counter = new Int32Array(signal)
-  const worker = new Worker(workerFile, { workerData: { bytes, read, port: port2, signal } satisfies ParseWorkerInput, transferList: [port2] })
+  const worker = new Worker(workerFile, {
+    workerData: { bytes, read, port: port2, signal } satisfies ParseWorkerInput,
+    transferList: [port2]
+  })
   worker.unref()
   let ended = false
 
@@ -127,7 +131,11 @@ export function threadedSource(workerFile: string, bytes: Uint8Array, read: Read
 }
 
 /** The threaded source when the built parse worker is at hand and the file is big enough to gain. */
-export async function openRowSource(bytes: Buffer, read: ReadOptions, parseWorkerFile: string | null): Promise<RowSource> {
+export async function openRowSource(
+  bytes: Buffer,
+  read: ReadOptions,
+  parseWorkerFile: string | null
+): Promise<RowSource> {
   if (parseWorkerFile && bytes.length > 4 * 1024 * 1024) return threadedSource(parseWorkerFile, bytes, read)
   return inThreadSource(await readTable(bytes, read))
 }

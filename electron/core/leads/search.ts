@@ -33,7 +33,8 @@ export interface LeadRow {
   created_at: string
 }
 
-const COLUMNS = 'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.address, l.district_code, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
+const COLUMNS =
+  'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.address, l.district_code, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
 
 /**
  * Search as people type. Three characters or more go through the trigram index (any part of a
@@ -49,7 +50,9 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
     f.status.forEach((s, i) => (params[`s${i}`] = s))
   }
   if (f.batchId !== undefined) {
-    where.push('(l.batch_id = @batchId OR EXISTS (SELECT 1 FROM lead_batches b WHERE b.lead_id = l.id AND b.batch_id = @batchId))')
+    where.push(
+      '(l.batch_id = @batchId OR EXISTS (SELECT 1 FROM lead_batches b WHERE b.lead_id = l.id AND b.batch_id = @batchId))'
+    )
     params.batchId = f.batchId
   }
   // Simple comparisons, one column and one value each.
@@ -71,7 +74,9 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
   }
   if (f.allocatedOrOwnedBy !== undefined) {
     // Written as a set so each half uses its index (an OR across tables would scan the pool).
-    where.push('l.id IN (SELECT id FROM leads WHERE owner_id = @mine UNION SELECT lead_id FROM allocations WHERE operator_id = @mine)')
+    where.push(
+      'l.id IN (SELECT id FROM leads WHERE owner_id = @mine UNION SELECT lead_id FROM allocations WHERE operator_id = @mine)'
+    )
     params.mine = f.allocatedOrOwnedBy
   }
   if (beforeId !== undefined) {
@@ -81,19 +86,29 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
   const q = toHalfWidthDigits((f.q ?? '').trim()).replace(/\s+/g, ' ')
   const cond = where.length ? ` AND ${where.join(' AND ')}` : ''
   const chars = [...q].length
-  if (!q) return db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE 1${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
+  if (!q)
+    return db
+      .prepare(`SELECT ${COLUMNS} FROM leads l WHERE 1${cond} ORDER BY l.id DESC LIMIT @limit`)
+      .all(params) as LeadRow[]
   if (chars === 1) {
     // One character: a surname. Newest first; the scan stops at the page size.
     params.q = q
-    return db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE substr(l.name, 1, 1) = @q${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
+    return db
+      .prepare(`SELECT ${COLUMNS} FROM leads l WHERE substr(l.name, 1, 1) = @q${cond} ORDER BY l.id DESC LIMIT @limit`)
+      .all(params) as LeadRow[]
   }
   // Leads past the search index (an import being indexed) are newer than all indexed ones:
   // scan those first, then ask the index for the rest of the page.
   const upto = indexedUpto(db)
   params.upto = upto
   params.q = q
-  const tailCond = chars === 2 ? '(substr(l.name, 1, 2) = @q OR substr(l.name, -2) = @q)' : '(instr(l.name, @q) OR instr(l.phone, @q) OR instr(l.address, @q))'
-  const tail = db.prepare(`SELECT ${COLUMNS} FROM leads l WHERE l.id > @upto AND ${tailCond}${cond} ORDER BY l.id DESC LIMIT @limit`).all(params) as LeadRow[]
+  const tailCond =
+    chars === 2
+      ? '(substr(l.name, 1, 2) = @q OR substr(l.name, -2) = @q)'
+      : '(instr(l.name, @q) OR instr(l.phone, @q) OR instr(l.address, @q))'
+  const tail = db
+    .prepare(`SELECT ${COLUMNS} FROM leads l WHERE l.id > @upto AND ${tailCond}${cond} ORDER BY l.id DESC LIMIT @limit`)
+    .all(params) as LeadRow[]
   if (tail.length >= limit) return tail
   const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`
   // Two characters cannot make a trigram on their own; with the name's anchors they can:
@@ -101,7 +116,9 @@ export function searchLeads(db: Database.Database, f: LeadFilter, limit: number,
   params.match = chars === 2 ? `${phrase('^' + q)} OR ${phrase(q + '$')}` : phrase(q)
   params.limit = limit - tail.length
   const indexed = db
-    .prepare(`SELECT ${COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH @match AND f.rowid <= @upto${cond} ORDER BY f.rowid DESC LIMIT @limit`)
+    .prepare(
+      `SELECT ${COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH @match AND f.rowid <= @upto${cond} ORDER BY f.rowid DESC LIMIT @limit`
+    )
     .all(params) as LeadRow[]
   return [...tail, ...indexed]
 }

@@ -8,7 +8,6 @@ import { indexAll } from './fts'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import type { ImportPreview } from '../../../shared/contract'
 
-
 const SAMPLE_ROWS = 10
 
 export class LeadsService {
@@ -20,7 +19,8 @@ export class LeadsService {
   ) {}
 
   savedMapping(source: string, headers: string[]): (LeadField | null)[] | null {
-    const row = this.deps.db.prepare('SELECT mapping FROM import_mappings WHERE source = ?').pluck().get(source) as string | undefined
+    const row = this.deps.db.prepare('SELECT mapping FROM import_mappings WHERE source = ?').pluck().get(source) as
+      string | undefined
     if (!row) return null
     const saved = JSON.parse(row) as Record<string, LeadField | null>
     if (!headers.every((h) => h in saved)) return null
@@ -50,15 +50,27 @@ export class LeadsService {
   }
 
   /** Reads and imports a file in-process, without the audit entry (the caller writes it). */
-  async importTableFromFile(file: string, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'>): Promise<ImportResult> {
+  async importTableFromFile(
+    file: string,
+    opts: ImportOptions & ReadOptions,
+    hooks: Omit<ImportHooks, 'now'>
+  ): Promise<ImportResult> {
     return this.run(readFileSync(file), opts, hooks)
   }
 
-
   /** Reads and imports in this process; the search index catches up after unless deferred. */
-  private async run(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }): Promise<ImportResult> {
+  private async run(
+    bytes: Buffer,
+    opts: ImportOptions & ReadOptions,
+    hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }
+  ): Promise<ImportResult> {
     const src = await openRowSource(bytes, opts, this.parseWorkerFile)
-    const r = importRows(this.deps.db, src, { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }, { ...hooks, now: this.deps.clock.now() })
+    const r = importRows(
+      this.deps.db,
+      src,
+      { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() },
+      { ...hooks, now: this.deps.clock.now() }
+    )
     if (!hooks.deferIndex) indexAll(this.deps.db)
     return r
   }
@@ -72,7 +84,12 @@ export class LeadsService {
    * Reads and imports a file in one go (the CLI and benchmarks); the search index is brought up
    * to date afterwards unless `deferIndex` (then call indexSearch).
    */
-  async importFile(bytes: Buffer, opts: ImportOptions & ReadOptions, hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }, source: string): Promise<ImportResult> {
+  async importFile(
+    bytes: Buffer,
+    opts: ImportOptions & ReadOptions,
+    hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean },
+    source: string
+  ): Promise<ImportResult> {
     const result = await this.run(bytes, opts, hooks)
     this.deps.audit.write({
       userId: opts.userId,

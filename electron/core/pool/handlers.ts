@@ -12,7 +12,15 @@ export function createPoolHandlers(deps: CoreDeps, pool: PoolService): DomainHan
     'allocation.commit': (input, ctx) => {
       const { user } = requireUser(ctx)
       const plan = pool.commit(input, user.id)
-      audit.write({ userId: user.id, username: user.username, action: 'allocation.commit', entity: 'allocation', entityId: input.day, details: { total: plan.total, perOperator: plan.perOperator, shortage: plan.shortage }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'allocation.commit',
+        entity: 'allocation',
+        entityId: input.day,
+        details: { total: plan.total, perOperator: plan.perOperator, shortage: plan.shortage },
+        source: ctx.conn.source
+      })
       events.emit('leads.changed', { reason: 'allocation' })
       return plan
     },
@@ -20,7 +28,15 @@ export function createPoolHandlers(deps: CoreDeps, pool: PoolService): DomainHan
     'pool.setRules': (input, ctx) => {
       const { user } = requireUser(ctx)
       const rules = pool.setRules(input.campaignId, input.rules)
-      audit.write({ userId: user.id, username: user.username, action: 'pool.setRules', entity: 'campaign', entityId: input.campaignId, details: input.rules, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'pool.setRules',
+        entity: 'campaign',
+        entityId: input.campaignId,
+        details: input.rules,
+        source: ctx.conn.source
+      })
       return rules
     },
     'pool.claim': (input, ctx) => {
@@ -38,7 +54,15 @@ export function createPoolHandlers(deps: CoreDeps, pool: PoolService): DomainHan
     'pool.handover': (input, ctx) => {
       const { user } = requireUser(ctx)
       const r = pool.handover(input.fromUserId, input.toUserId, user.id)
-      audit.write({ userId: user.id, username: user.username, action: 'pool.handover', entity: 'user', entityId: input.fromUserId, details: { to: input.toUserId, reason: input.reason, ...r }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'pool.handover',
+        entity: 'user',
+        entityId: input.fromUserId,
+        details: { to: input.toUserId, reason: input.reason, ...r },
+        source: ctx.conn.source
+      })
       events.emit('leads.changed', { reason: 'handover' })
       return r
     }

@@ -39,7 +39,8 @@ export class PoolService {
   }
 
   rules(campaignId: number): PoolRules {
-    const raw = this.db.prepare('SELECT rules FROM campaigns WHERE id = ?').pluck().get(campaignId) as string | undefined
+    const raw = this.db.prepare('SELECT rules FROM campaigns WHERE id = ?').pluck().get(campaignId) as
+      string | undefined
     if (raw === undefined) throw new AppError('NOT_FOUND')
     const parsed = poolRulesSchema.safeParse({ ...DEFAULT_POOL_RULES, ...(JSON.parse(raw) as object) })
     return parsed.success ? parsed.data : DEFAULT_POOL_RULES
@@ -52,7 +53,10 @@ export class PoolService {
   }
 
   held(userId: number): number {
-    return this.db.prepare(`SELECT count(*) FROM leads WHERE owner_id = ? AND status IN ${HELD}`).pluck().get(userId) as number
+    return this.db
+      .prepare(`SELECT count(*) FROM leads WHERE owner_id = ? AND status IN ${HELD}`)
+      .pluck()
+      .get(userId) as number
   }
 
   /**
@@ -66,7 +70,11 @@ export class PoolService {
     const rules = this.rules(input.campaignId)
     const ops = (
       input.operatorIds?.length
-        ? db.prepare(`SELECT id, display_name FROM users WHERE role = 'operator' AND disabled = 0 AND id IN (${input.operatorIds.map(() => '?').join(',')}) ORDER BY id`).all(...input.operatorIds)
+        ? db
+            .prepare(
+              `SELECT id, display_name FROM users WHERE role = 'operator' AND disabled = 0 AND id IN (${input.operatorIds.map(() => '?').join(',')}) ORDER BY id`
+            )
+            .all(...input.operatorIds)
         : db.prepare("SELECT id, display_name FROM users WHERE role = 'operator' AND disabled = 0 ORDER BY id").all()
     ) as { id: number; display_name: string }[]
     const already = db.prepare('SELECT count(*) FROM allocations WHERE operator_id = ? AND day = ?').pluck()
@@ -80,10 +88,16 @@ export class PoolService {
     // Candidates per source, oldest first, from the campaign's public pool.
     const batches = (
       input.batchIds?.length
-        ? db.prepare(`SELECT id, source FROM import_batches WHERE campaign_id = ? AND id IN (${input.batchIds.map(() => '?').join(',')}) ORDER BY id`).all(input.campaignId, ...input.batchIds)
+        ? db
+            .prepare(
+              `SELECT id, source FROM import_batches WHERE campaign_id = ? AND id IN (${input.batchIds.map(() => '?').join(',')}) ORDER BY id`
+            )
+            .all(input.campaignId, ...input.batchIds)
         : db.prepare('SELECT id, source FROM import_batches WHERE campaign_id = ? ORDER BY id').all(input.campaignId)
     ) as { id: number; source: string }[]
-    const pick = db.prepare("SELECT id FROM leads WHERE batch_id = ? AND status = 'new' AND owner_id IS NULL ORDER BY id LIMIT ?").pluck()
+    const pick = db
+      .prepare("SELECT id FROM leads WHERE batch_id = ? AND status = 'new' AND owner_id IS NULL ORDER BY id LIMIT ?")
+      .pluck()
     const bySource = new Map<string, Candidate[]>()
     for (const b of batches) {
       const list = bySource.get(b.source) ?? []
@@ -135,18 +149,24 @@ export class PoolService {
 
   commit(input: PlanInput, byUserId: number): AllocationPlan {
     const now = this.deps.clock.now().toISOString()
-    const ins = this.db.prepare('INSERT INTO allocations (lead_id, operator_id, day, allocated_by, allocated_at) VALUES (?, ?, ?, ?, ?)')
+    const ins = this.db.prepare(
+      'INSERT INTO allocations (lead_id, operator_id, day, allocated_by, allocated_at) VALUES (?, ?, ?, ?, ?)'
+    )
     // Only a lead still new and unowned changes hands: a lead cannot be given twice.
-    const take = this.db.prepare("UPDATE leads SET status = 'allocated', owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ? AND status = 'new' AND owner_id IS NULL")
-    return this.db.transaction(() => {
-      const plan = this.plan(input)
-      for (const a of plan.assignments) {
-        if (take.run(a.operatorId, now, now, a.leadId).changes !== 1) throw new AppError('CONFLICT')
-        ins.run(a.leadId, a.operatorId, input.day, byUserId, now)
-      }
-      const { assignments: _assignments, ...view } = plan
-      return view
-    }).immediate()
+    const take = this.db.prepare(
+      "UPDATE leads SET status = 'allocated', owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ? AND status = 'new' AND owner_id IS NULL"
+    )
+    return this.db
+      .transaction(() => {
+        const plan = this.plan(input)
+        for (const a of plan.assignments) {
+          if (take.run(a.operatorId, now, now, a.leadId).changes !== 1) throw new AppError('CONFLICT')
+          ins.run(a.leadId, a.operatorId, input.day, byUserId, now)
+        }
+        const { assignments: _assignments, ...view } = plan
+        return view
+      })
+      .immediate()
   }
 
   claim(leadId: number, userId: number): void {
@@ -154,8 +174,7 @@ export class PoolService {
     this.db
       .transaction(() => {
         const lead = this.db.prepare('SELECT id, campaign_id, status, owner_id FROM leads WHERE id = ?').get(leadId) as
-          | { id: number; campaign_id: number; status: string; owner_id: number | null }
-          | undefined
+          { id: number; campaign_id: number; status: string; owner_id: number | null } | undefined
         if (!lead) throw new AppError('NOT_FOUND')
         const rules = this.rules(lead.campaign_id)
         if (!rules.allowPublicClaim) throw new AppError('FORBIDDEN', 'errors.publicClaimOff')
@@ -166,17 +185,25 @@ export class PoolService {
           .prepare("SELECT count(*) FROM lead_events WHERE user_id = ? AND kind = 'claimed' AND at >= ?")
           .pluck()
           .get(userId, dayStart) as number
-        if (claimedToday >= rules.dailyClaimCap) throw new AppError('CONFLICT', 'errors.claimCap', { max: rules.dailyClaimCap })
+        if (claimedToday >= rules.dailyClaimCap)
+          throw new AppError('CONFLICT', 'errors.claimCap', { max: rules.dailyClaimCap })
         const lastRecall = this.db
-          .prepare("SELECT at FROM lead_events WHERE lead_id = ? AND kind = 'recalled' AND json_extract(details, '$.from') = ? ORDER BY id DESC LIMIT 1")
+          .prepare(
+            "SELECT at FROM lead_events WHERE lead_id = ? AND kind = 'recalled' AND json_extract(details, '$.from') = ? ORDER BY id DESC LIMIT 1"
+          )
           .pluck()
           .get(leadId, userId) as string | undefined
         if (lastRecall) {
           const until = new Date(new Date(lastRecall).getTime() + rules.cooldownDays * DAY)
-          if (until > now) throw new AppError('CONFLICT', 'errors.cooldown', { until: until.toISOString().slice(0, 16).replace('T', ' ') })
+          if (until > now)
+            throw new AppError('CONFLICT', 'errors.cooldown', {
+              until: until.toISOString().slice(0, 16).replace('T', ' ')
+            })
         }
         const iso = now.toISOString()
-        this.db.prepare("UPDATE leads SET owner_id = ?, status = 'allocated', owned_since = ?, updated_at = ? WHERE id = ?").run(userId, iso, iso, leadId)
+        this.db
+          .prepare("UPDATE leads SET owner_id = ?, status = 'allocated', owned_since = ?, updated_at = ? WHERE id = ?")
+          .run(userId, iso, iso, leadId)
         this.event(leadId, userId, 'claimed', null)
       })
       .immediate()
@@ -186,7 +213,9 @@ export class PoolService {
     this.db.transaction(() => {
       const iso = this.deps.clock.now().toISOString()
       const r = this.db
-        .prepare(`UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ? AND status IN ${HELD}`)
+        .prepare(
+          `UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ? AND status IN ${HELD}`
+        )
         .run(iso, leadId, userId)
       if (r.changes !== 1) throw new AppError('NOT_FOUND')
       this.event(leadId, userId, 'released', null)
@@ -202,18 +231,33 @@ export class PoolService {
             WHERE l.owner_id IS NOT NULL AND l.status IN ${HELD}`
   }
 
-  private dueAt(row: { rules: string; follow_base: string; progress_base: string }): { at: Date; reason: 'noFollowUp' | 'noProgress' } {
+  private dueAt(row: { rules: string; follow_base: string; progress_base: string }): {
+    at: Date
+    reason: 'noFollowUp' | 'noProgress'
+  } {
     const r = { ...DEFAULT_POOL_RULES, ...(JSON.parse(row.rules) as Partial<PoolRules>) }
     const a = new Date(new Date(row.follow_base).getTime() + r.recallNoFollowUpDays * DAY)
     const b = new Date(new Date(row.progress_base).getTime() + r.recallNoProgressDays * DAY)
     return a <= b ? { at: a, reason: 'noFollowUp' } : { at: b, reason: 'noProgress' }
   }
 
-  warnings(userId: number): { leadId: number; name: string | null; recallAt: string; reason: 'noFollowUp' | 'noProgress' }[] {
+  warnings(
+    userId: number
+  ): { leadId: number; name: string | null; recallAt: string; reason: 'noFollowUp' | 'noProgress' }[] {
     const now = this.deps.clock.now().getTime()
-    const rows = this.db.prepare(`${this.dueSql()} AND l.owner_id = ?`).all(userId) as { id: number; name: string | null; rules: string; follow_base: string; progress_base: string }[]
+    const rows = this.db.prepare(`${this.dueSql()} AND l.owner_id = ?`).all(userId) as {
+      id: number
+      name: string | null
+      rules: string
+      follow_base: string
+      progress_base: string
+    }[]
     return rows
-      .map((r) => ({ r, due: this.dueAt(r), warn: (JSON.parse(r.rules) as Partial<PoolRules>).warnDaysBefore ?? DEFAULT_POOL_RULES.warnDaysBefore }))
+      .map((r) => ({
+        r,
+        due: this.dueAt(r),
+        warn: (JSON.parse(r.rules) as Partial<PoolRules>).warnDaysBefore ?? DEFAULT_POOL_RULES.warnDaysBefore
+      }))
       .filter(({ due, warn }) => due.at.getTime() - now <= warn * DAY)
       .map(({ r, due }) => ({ leadId: r.id, name: r.name, recallAt: due.at.toISOString(), reason: due.reason }))
       .sort((a, b) => a.recallAt.localeCompare(b.recallAt))
@@ -222,17 +266,31 @@ export class PoolService {
   /** Sends leads nobody followed up back to the public pool. */
   recall(): number {
     const now = this.deps.clock.now()
-    const rows = this.db.prepare(this.dueSql()).all() as { id: number; owner_id: number; rules: string; follow_base: string; progress_base: string }[]
+    const rows = this.db.prepare(this.dueSql()).all() as {
+      id: number
+      owner_id: number
+      rules: string
+      follow_base: string
+      progress_base: string
+    }[]
     const due = rows.map((r) => ({ r, d: this.dueAt(r) })).filter(({ d }) => d.at <= now)
     if (!due.length) return 0
-    const upd = this.db.prepare("UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ?")
+    const upd = this.db.prepare(
+      "UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ?"
+    )
     this.db.transaction(() => {
       for (const { r, d } of due) {
         upd.run(now.toISOString(), r.id, r.owner_id)
         this.event(r.id, null, 'recalled', { from: r.owner_id, reason: d.reason })
       }
     })()
-    this.deps.audit.write({ userId: null, username: null, action: 'pool.recall', details: { recalled: due.length }, source: 'system' })
+    this.deps.audit.write({
+      userId: null,
+      username: null,
+      action: 'pool.recall',
+      details: { recalled: due.length },
+      source: 'system'
+    })
     this.deps.events.emit('leads.changed', { reason: 'recall' })
     return due.length
   }
@@ -243,22 +301,32 @@ export class PoolService {
     const today = now.slice(0, 10)
     return this.db.transaction(() => {
       if (toUserId !== null) {
-        const to = this.db.prepare("SELECT role, disabled FROM users WHERE id = ?").get(toUserId) as { role: string; disabled: number } | undefined
+        const to = this.db.prepare('SELECT role, disabled FROM users WHERE id = ?').get(toUserId) as
+          { role: string; disabled: number } | undefined
         if (!to || to.role !== 'operator' || to.disabled) throw new AppError('INVALID_INPUT', 'errors.handoverTarget')
       }
-      const ids = this.db.prepare(`SELECT id FROM leads WHERE owner_id = ? AND status IN ${HELD}`).pluck().all(fromUserId) as number[]
-      const upd = toUserId === null
-        ? this.db.prepare("UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ?")
-        : this.db.prepare('UPDATE leads SET owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ?')
+      const ids = this.db
+        .prepare(`SELECT id FROM leads WHERE owner_id = ? AND status IN ${HELD}`)
+        .pluck()
+        .all(fromUserId) as number[]
+      const upd =
+        toUserId === null
+          ? this.db.prepare(
+              "UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ?"
+            )
+          : this.db.prepare('UPDATE leads SET owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ?')
       for (const id of ids) {
         if (toUserId === null) upd.run(now, id)
         else upd.run(toUserId, now, now, id)
         this.event(id, byUserId, 'handover', { from: fromUserId, to: toUserId })
       }
       // Today's and later batches follow the leads.
-      const alloc = toUserId === null
-        ? this.db.prepare('DELETE FROM allocations WHERE operator_id = ? AND day >= ?').run(fromUserId, today)
-        : this.db.prepare('UPDATE OR IGNORE allocations SET operator_id = ? WHERE operator_id = ? AND day >= ?').run(toUserId, fromUserId, today)
+      const alloc =
+        toUserId === null
+          ? this.db.prepare('DELETE FROM allocations WHERE operator_id = ? AND day >= ?').run(fromUserId, today)
+          : this.db
+              .prepare('UPDATE OR IGNORE allocations SET operator_id = ? WHERE operator_id = ? AND day >= ?')
+              .run(toUserId, fromUserId, today)
       return { leads: ids.length, allocations: alloc.changes }
     })()
   }

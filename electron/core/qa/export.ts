@@ -10,7 +10,6 @@ import type { RecordingFiles } from '../recordings/store'
 import { webmToWav } from '../recordings/wav'
 import type { QaService } from './service'
 
-
 /** Where an export goes: a ZIP, or a folder; files added one by one, the sheet last, then closed. */
 type Sink = ZipWriter
 
@@ -44,12 +43,18 @@ export async function exportRecordings(
   const ids = [...new Set(input.ids)]
   const rows = ids.map((id) => {
     const row = qa.row(user, id)
-    const r = deps.db.prepare('SELECT file, sha256, state FROM recordings WHERE id = ?').get(id) as { file: string; sha256: string | null; state: string }
+    const r = deps.db.prepare('SELECT file, sha256, state FROM recordings WHERE id = ?').get(id) as {
+      file: string
+      sha256: string | null
+      state: string
+    }
     if (r.state === 'recording') throw new AppError('CONFLICT', 'errors.qaStillRecording')
     return { row, abs: files.abs(deps.dataDir, r.file), storedSha: r.sha256 }
   })
   const stamp = deps.clock.now().toISOString().replace(/[-:]/g, '').slice(0, 15)
-  const target = folder ? join(folder, `${t('qa.export.zipName')}-${stamp}`) : join(deps.dataDir, 'exports', `recordings-${stamp}-${input.exportId}.zip`)
+  const target = folder
+    ? join(folder, `${t('qa.export.zipName')}-${stamp}`)
+    : join(deps.dataDir, 'exports', `recordings-${stamp}-${input.exportId}.zip`)
   // WAV files are made here first (a folder export writes them in place)
   const work = folder ? target : join(deps.dataDir, 'exports', `${input.exportId}-${Date.now()}`)
   mkdirSync(work, { recursive: true })
@@ -57,7 +62,20 @@ export async function exportRecordings(
     const sink = folder ? folderSink(target) : zipWriter(target)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t('qa.export.sheet'))
-    const head = ['file', 'callTime', 'operator', 'customer', 'phone', 'campaign', 'outcome', 'district', 'qaVerdict', 'duration', 'sha256', 'storedSha256'].map((k) => t(`qa.export.${k}`))
+    const head = [
+      'file',
+      'callTime',
+      'operator',
+      'customer',
+      'phone',
+      'campaign',
+      'outcome',
+      'district',
+      'qaVerdict',
+      'duration',
+      'sha256',
+      'storedSha256'
+    ].map((k) => t(`qa.export.${k}`))
     ws.addRow(head).font = { bold: true }
     let done = 0
     for (const { row, abs, storedSha } of rows) {
@@ -90,16 +108,33 @@ export async function exportRecordings(
         storedSha ?? ''
       ])
       done++
-      deps.events.emit('recordings.exportProgress', { userId: user.id, exportId: input.exportId, done, total: rows.length })
+      deps.events.emit('recordings.exportProgress', {
+        userId: user.id,
+        exportId: input.exportId,
+        done,
+        total: rows.length
+      })
     }
     ws.getColumn(2).numFmt = 'yyyy-mm-dd hh:mm:ss'
     ws.columns.forEach((c, i) => (c.width = i === 0 ? 48 : i >= 10 ? 66 : 14))
     ws.views = [{ state: 'frozen', ySplit: 1 }]
     sink.addBuffer(Buffer.from(await wb.xlsx.writeBuffer()), `${t('qa.export.sheetFile')}.xlsx`)
     await sink.close()
-    deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.export', entity: 'recording', details: { ids, format: input.format, files: rows.length, to: folder ? 'folder' : 'zip' }, source: 'core' })
+    deps.audit.write({
+      userId: user.id,
+      username: user.username,
+      action: 'recordings.export',
+      entity: 'recording',
+      details: { ids, format: input.format, files: rows.length, to: folder ? 'folder' : 'zip' },
+      source: 'core'
+    })
     const bytes = folder ? rows.reduce((s, r) => s + statSync(r.abs).size, 0) : statSync(target).size
-    return { file: target, fileName: folder ? target : `${t('qa.export.zipName')}-${stamp}.zip`, files: rows.length, bytes }
+    return {
+      file: target,
+      fileName: folder ? target : `${t('qa.export.zipName')}-${stamp}.zip`,
+      files: rows.length,
+      bytes
+    }
   } catch (err) {
     // nothing half-written is left behind
     rmSync(target, { recursive: true, force: true })

@@ -28,7 +28,15 @@ export function createQaHandlers(
     'qa.flag': (input, ctx) => {
       const { user } = requireUser(ctx)
       qa.flag(user, input.callId, input.reason)
-      audit.write({ userId: user.id, username: user.username, action: 'qa.flag', entity: 'call', entityId: input.callId, details: { reason: input.reason }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'qa.flag',
+        entity: 'call',
+        entityId: input.callId,
+        details: { reason: input.reason },
+        source: ctx.conn.source
+      })
       return { ok: true as const }
     },
     'qa.context': (input, ctx) => {
@@ -36,14 +44,28 @@ export function createQaHandlers(
       const recording = recordings.withPeaks(input.recordingId)
       const callId = recording.callId
       const { metrics: _m, ...callRow } = qa.row(user, recording.id)
-      const campaignId = (db.prepare('SELECT campaign_id FROM calls WHERE id = ?').pluck().get(callId) as number | null) ?? 1
+      const campaignId =
+        (db.prepare('SELECT campaign_id FROM calls WHERE id = ?').pluck().get(callId) as number | null) ?? 1
       const review = db.prepare('SELECT id FROM qa_reviews WHERE call_id = ?').pluck().get(callId) as number | undefined
       const r = review === undefined ? null : qa.review(review)
       const steps = qa.steps(callId)
       return {
         recording,
         call: callRow,
-        metrics: recording.state === 'recording' ? { operatorTalkShare: 0, customerTalkShare: 0, silenceShare: 0, longestSilenceMs: 0, talkOverShare: 0, talkOverMs: 0, longestMonologueMs: 0, firstCustomerWordMs: null, hungUpBy: 'unknown' as const } : qa.metrics(recording.id),
+        metrics:
+          recording.state === 'recording'
+            ? {
+                operatorTalkShare: 0,
+                customerTalkShare: 0,
+                silenceShare: 0,
+                longestSilenceMs: 0,
+                talkOverShare: 0,
+                talkOverMs: 0,
+                longestMonologueMs: 0,
+                firstCustomerWordMs: null,
+                hungUpBy: 'unknown' as const
+              }
+            : qa.metrics(recording.id),
         ticks: steps.ticks,
         missingSteps: steps.missing,
         annotations: qa.annotations(recording.id),
@@ -68,7 +90,15 @@ export function createQaHandlers(
     'qa.settleReturned': (input, ctx) => {
       const { user } = requireUser(ctx)
       qa.settleReturned(user, input.leadId, input.action, input.note)
-      audit.write({ userId: user.id, username: user.username, action: 'qa.settleReturned', entity: 'lead', entityId: input.leadId, details: { action: input.action, note: input.note ?? null }, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'qa.settleReturned',
+        entity: 'lead',
+        entityId: input.leadId,
+        details: { action: input.action, note: input.note ?? null },
+        source: ctx.conn.source
+      })
       return { ok: true as const }
     },
     'qa.operatorStats': (input) => qa.operatorStats(input.from, input.to),
@@ -77,7 +107,15 @@ export function createQaHandlers(
       const { user } = requireUser(ctx)
       const card = db.transaction(() => {
         const c = qa.publishScorecard(input.campaignId, input.body, user.id)
-        audit.write({ userId: user.id, username: user.username, action: 'scorecards.publish', entity: 'campaign', entityId: input.campaignId, details: { version: c.version }, source: ctx.conn.source })
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'scorecards.publish',
+          entity: 'campaign',
+          entityId: input.campaignId,
+          details: { version: c.version },
+          source: ctx.conn.source
+        })
         return c
       })()
       return card
@@ -92,7 +130,14 @@ export function createQaHandlers(
         return { token: null, fileName: r.fileName, folder: r.file, files: r.files, bytes: r.bytes }
       }
       const r = await exportRecordings(deps, files, qa, user, ctx.conn.locale, what)
-      const token = downloads.offer({ file: r.file, name: r.fileName, contentType: 'application/zip', deleteAfter: true, userId: user.id, ttlMs: 60 * 60_000 })
+      const token = downloads.offer({
+        file: r.file,
+        name: r.fileName,
+        contentType: 'application/zip',
+        deleteAfter: true,
+        userId: user.id,
+        ttlMs: 60 * 60_000
+      })
       return { token, fileName: r.fileName, folder: null, files: r.files, bytes: r.bytes }
     }
   }

@@ -30,13 +30,52 @@ export const DEFAULT_SCORECARD: ScorecardBody = {
   title: '电销通话质检评分表',
   passMark: 80,
   items: [
-    { id: 'identity', group: '开场', title: '报出姓名和工号', points: 10, autoFail: false, check: 'manual', hint: '人身保险电话销售服务规范：开场告知姓名、工号' },
-    { id: 'steps', group: '开场', title: '必说环节齐全（身份说明、录音告知、信息授权）', points: 15, autoFail: false, check: 'mandatorySteps' },
+    {
+      id: 'identity',
+      group: '开场',
+      title: '报出姓名和工号',
+      points: 10,
+      autoFail: false,
+      check: 'manual',
+      hint: '人身保险电话销售服务规范：开场告知姓名、工号'
+    },
+    {
+      id: 'steps',
+      group: '开场',
+      title: '必说环节齐全（身份说明、录音告知、信息授权）',
+      points: 15,
+      autoFail: false,
+      check: 'mandatorySteps'
+    },
     { id: 'needs', group: '沟通', title: '了解客户需求，不强行推销', points: 15, autoFail: false, check: 'manual' },
-    { id: 'listening', group: '沟通', title: '耐心倾听，不抢话、不打断', points: 15, autoFail: false, check: 'manual', hint: '参考抢话时长与最长独白' },
+    {
+      id: 'listening',
+      group: '沟通',
+      title: '耐心倾听，不抢话、不打断',
+      points: 15,
+      autoFail: false,
+      check: 'manual',
+      hint: '参考抢话时长与最长独白'
+    },
     { id: 'accuracy', group: '合规', title: '产品介绍准确', points: 20, autoFail: false, check: 'manual' },
-    { id: 'misleading', group: '合规', title: '夸大收益、承诺保本或误导退保', points: 0, autoFail: true, check: 'manual', hint: '一经发现，整通电话不合格' },
-    { id: 'consent', group: '合规', title: '约访成功时未取得客户同意共享个人信息', points: 0, autoFail: true, check: 'manual', hint: '个人信息保护法：向地面人员提供客户信息须经同意' },
+    {
+      id: 'misleading',
+      group: '合规',
+      title: '夸大收益、承诺保本或误导退保',
+      points: 0,
+      autoFail: true,
+      check: 'manual',
+      hint: '一经发现，整通电话不合格'
+    },
+    {
+      id: 'consent',
+      group: '合规',
+      title: '约访成功时未取得客户同意共享个人信息',
+      points: 0,
+      autoFail: true,
+      check: 'manual',
+      hint: '个人信息保护法：向地面人员提供客户信息须经同意'
+    },
     { id: 'attitude', group: '服务', title: '语气礼貌，用语规范', points: 15, autoFail: false, check: 'manual' },
     { id: 'closing', group: '服务', title: '结束语与约定事项复述', points: 10, autoFail: false, check: 'manual' }
   ]
@@ -164,8 +203,11 @@ export class QaService {
   /** A recording closed: its metrics are computed from the stored peaks, then the queue rules run. */
   recordingClosed(recordingId: number): void {
     const r = this.db
-      .prepare('SELECT r.peaks, r.peaks_per_sec, r.call_id, c.end_cause FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = ?')
-      .get(recordingId) as { peaks: Buffer | null; peaks_per_sec: number; call_id: number; end_cause: string | null } | undefined
+      .prepare(
+        'SELECT r.peaks, r.peaks_per_sec, r.call_id, c.end_cause FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = ?'
+      )
+      .get(recordingId) as
+      { peaks: Buffer | null; peaks_per_sec: number; call_id: number; end_cause: string | null } | undefined
     if (!r) return
     const a = analysePeaks(r.peaks ?? Buffer.alloc(0), r.peaks_per_sec)
     const hungUpBy = r.end_cause === 'operator' || r.end_cause === 'customer' ? r.end_cause : 'unknown'
@@ -174,13 +216,25 @@ export class QaService {
         `INSERT OR REPLACE INTO recording_metrics (recording_id, operator_talk_share, customer_talk_share, silence_share, longest_silence_ms, talk_over_share, talk_over_ms, longest_monologue_ms, first_customer_word_ms, hung_up_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(recordingId, a.operatorTalkShare, a.customerTalkShare, a.silenceShare, a.longestSilenceMs, a.talkOverShare, a.talkOverMs, a.longestMonologueMs, a.firstCustomerWordMs, hungUpBy)
+      .run(
+        recordingId,
+        a.operatorTalkShare,
+        a.customerTalkShare,
+        a.silenceShare,
+        a.longestSilenceMs,
+        a.talkOverShare,
+        a.talkOverMs,
+        a.longestMonologueMs,
+        a.firstCustomerWordMs,
+        hungUpBy
+      )
     this.consider(r.call_id)
   }
 
   /** The metrics of a recording (computed now if it closed before metrics were kept). */
   metrics(recordingId: number): CallMetrics {
-    let m = this.db.prepare('SELECT * FROM recording_metrics WHERE recording_id = ?').get(recordingId) as MetricsRow | undefined
+    let m = this.db.prepare('SELECT * FROM recording_metrics WHERE recording_id = ?').get(recordingId) as
+      MetricsRow | undefined
     if (!m) {
       this.recordingClosed(recordingId)
       m = this.db.prepare('SELECT * FROM recording_metrics WHERE recording_id = ?').get(recordingId) as MetricsRow
@@ -200,18 +254,38 @@ export class QaService {
          FROM calls c LEFT JOIN recordings r ON r.call_id = c.id LEFT JOIN outcomes o ON o.call_id = c.id WHERE c.id = ?`
       )
       .get(callId) as
-      | { id: number; operator_id: number; campaign_id: number | null; line: string; qa_sampled: number | null; started_at: string; rec_state: string | null; recording_id: number | null; success: number | null; outcome_id: number | null }
+      | {
+          id: number
+          operator_id: number
+          campaign_id: number | null
+          line: string
+          qa_sampled: number | null
+          started_at: string
+          rec_state: string | null
+          recording_id: number | null
+          success: number | null
+          outcome_id: number | null
+        }
       | undefined
     if (!c || !c.recording_id || c.rec_state === 'recording') return
     const qa = this.campaigns.get(c.campaign_id ?? 1).settings.qa
-    const gated = this.db.prepare("SELECT 1 FROM leads l JOIN outcomes o ON o.lead_id = l.id WHERE o.call_id = ? AND l.qa_gate = 'pending'").get(callId) !== undefined
+    const gated =
+      this.db
+        .prepare(
+          "SELECT 1 FROM leads l JOIN outcomes o ON o.lead_id = l.id WHERE o.call_id = ? AND l.qa_gate = 'pending'"
+        )
+        .get(callId) !== undefined
     // A success waiting at the gate is reviewed whatever line it was made on; the rules below are for real calls.
-    if (c.success === 1 && (gated || (qa.reviewSuccesses && c.line !== 'simulated'))) this.enqueue(callId, 'success', gated ? 1 : 0)
+    if (c.success === 1 && (gated || (qa.reviewSuccesses && c.line !== 'simulated')))
+      this.enqueue(callId, 'success', gated ? 1 : 0)
     if (c.line === 'simulated') return
-    const m = this.db.prepare('SELECT * FROM recording_metrics WHERE recording_id = ?').get(c.recording_id) as MetricsRow | undefined
+    const m = this.db.prepare('SELECT * FROM recording_metrics WHERE recording_id = ?').get(c.recording_id) as
+      MetricsRow | undefined
     if (m) {
       const metrics = toMetrics(m)
-      for (const rule of qa.rules) if (matches(rule, metrics)) this.enqueue(callId, `metric:${rule.metric}${rule.op === 'gt' ? '>' : '<'}${rule.value}`)
+      for (const rule of qa.rules)
+        if (matches(rule, metrics))
+          this.enqueue(callId, `metric:${rule.metric}${rule.op === 'gt' ? '>' : '<'}${rule.value}`)
     }
     // The sample: other calls with an outcome, each counted once in its operator's week.
     if (c.outcome_id !== null && c.success !== 1 && c.qa_sampled === null) {
@@ -228,8 +302,12 @@ export class QaService {
   private drawSample(operatorId: number, startedAt: string, percent: number): boolean {
     if (percent <= 0) return false
     const l = localTime(new Date(startedAt), this.settings().timeZone)
-    const monday = new Date(Date.parse(`${l.day}T00:00:00Z`) - (l.weekday - 1) * 24 * 60 * MIN).toISOString().slice(0, 10)
-    this.db.prepare('INSERT OR IGNORE INTO qa_sample_weeks (operator_id, week, seed) VALUES (?, ?, ?)').run(operatorId, monday, randomInt(0, 2 ** 31))
+    const monday = new Date(Date.parse(`${l.day}T00:00:00Z`) - (l.weekday - 1) * 24 * 60 * MIN)
+      .toISOString()
+      .slice(0, 10)
+    this.db
+      .prepare('INSERT OR IGNORE INTO qa_sample_weeks (operator_id, week, seed) VALUES (?, ?, ?)')
+      .run(operatorId, monday, randomInt(0, 2 ** 31))
     const w = this.db
       .prepare('UPDATE qa_sample_weeks SET seen = seen + 1 WHERE operator_id = ? AND week = ? RETURNING seen, seed')
       .get(operatorId, monday) as { seen: number; seed: number }
@@ -239,37 +317,54 @@ export class QaService {
     // a different position in every block, from the week's seed
     const position = Math.abs(Math.imul(w.seed ^ (k + 1), 2654435761) ^ (w.seed >>> 7)) % block
     const picked = n % block === position
-    if (picked) this.db.prepare('UPDATE qa_sample_weeks SET sampled = sampled + 1 WHERE operator_id = ? AND week = ?').run(operatorId, monday)
+    if (picked)
+      this.db
+        .prepare('UPDATE qa_sample_weeks SET sampled = sampled + 1 WHERE operator_id = ? AND week = ?')
+        .run(operatorId, monday)
     return picked
   }
 
   /** Puts a call in the queue for a reason (or adds the reason to its entry). */
   enqueue(callId: number, reason: string, priority = 0): void {
-    const e = this.db.prepare('SELECT reasons, priority FROM qa_queue WHERE call_id = ?').get(callId) as { reasons: string; priority: number } | undefined
+    const e = this.db.prepare('SELECT reasons, priority FROM qa_queue WHERE call_id = ?').get(callId) as
+      { reasons: string; priority: number } | undefined
     if (!e) {
-      this.db.prepare('INSERT INTO qa_queue (call_id, reasons, added_at, priority) VALUES (?, ?, ?, ?)').run(callId, JSON.stringify([reason]), this.now().toISOString(), priority)
+      this.db
+        .prepare('INSERT INTO qa_queue (call_id, reasons, added_at, priority) VALUES (?, ?, ?, ?)')
+        .run(callId, JSON.stringify([reason]), this.now().toISOString(), priority)
     } else {
       const reasons = JSON.parse(e.reasons) as string[]
       if (reasons.includes(reason) && e.priority >= priority) return
-      this.db.prepare('UPDATE qa_queue SET reasons = ?, priority = max(priority, ?) WHERE call_id = ?').run(JSON.stringify([...new Set([...reasons, reason])]), priority, callId)
+      this.db
+        .prepare('UPDATE qa_queue SET reasons = ?, priority = max(priority, ?) WHERE call_id = ?')
+        .run(JSON.stringify([...new Set([...reasons, reason])]), priority, callId)
     }
     this.deps.events.emit('qa.changed', { callId })
   }
 
   /** An outcome was saved: a success in a gated campaign waits for QA before dispatch. */
   outcomeSaved(callId: number | null, leadId: number, success: boolean, campaignId: number): void {
-    if (success && this.campaigns.get(campaignId).settings.qa.gate) this.db.prepare("UPDATE leads SET qa_gate = 'pending', qa_note = NULL WHERE id = ?").run(leadId)
+    if (success && this.campaigns.get(campaignId).settings.qa.gate)
+      this.db.prepare("UPDATE leads SET qa_gate = 'pending', qa_note = NULL WHERE id = ?").run(leadId)
     if (callId !== null) this.consider(callId)
   }
 
   flag(user: User, callId: number, reason: string): void {
-    const c = this.db.prepare('SELECT operator_id FROM calls WHERE id = ?').get(callId) as { operator_id: number } | undefined
+    const c = this.db.prepare('SELECT operator_id FROM calls WHERE id = ?').get(callId) as
+      { operator_id: number } | undefined
     if (!c) throw new AppError('NOT_FOUND')
     if (user.role === 'operator' && c.operator_id !== user.id) throw new AppError('FORBIDDEN')
-    if (user.role === 'field_agent' && !this.db.prepare('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?').get(callId, user.id)) throw new AppError('FORBIDDEN')
-    if (!this.db.prepare('SELECT 1 FROM recordings WHERE call_id = ?').get(callId)) throw new AppError('INVALID_INPUT', 'errors.qaNoRecording')
+    if (
+      user.role === 'field_agent' &&
+      !this.db.prepare('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?').get(callId, user.id)
+    )
+      throw new AppError('FORBIDDEN')
+    if (!this.db.prepare('SELECT 1 FROM recordings WHERE call_id = ?').get(callId))
+      throw new AppError('INVALID_INPUT', 'errors.qaNoRecording')
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO qa_flags (call_id, user_id, reason, at) VALUES (?, ?, ?, ?)').run(callId, user.id, reason, this.now().toISOString())
+      this.db
+        .prepare('INSERT INTO qa_flags (call_id, user_id, reason, at) VALUES (?, ?, ?, ?)')
+        .run(callId, user.id, reason, this.now().toISOString())
       this.enqueue(callId, 'flag')
     })()
   }
@@ -294,17 +389,28 @@ export class QaService {
             .get(iso, user.id) as number | undefined
           if (id === undefined) return null
         }
-        const rec = this.db.prepare('SELECT id, state FROM recordings WHERE call_id = ?').get(id) as { id: number; state: string } | undefined
+        const rec = this.db.prepare('SELECT id, state FROM recordings WHERE call_id = ?').get(id) as
+          { id: number; state: string } | undefined
         if (!rec) throw new AppError('NOT_FOUND')
         if (rec.state === 'recording') throw new AppError('CONFLICT', 'errors.qaStillRecording')
         const e = this.db
-          .prepare('SELECT q.state, q.claimed_by, q.claimed_until, u.display_name AS holder FROM qa_queue q LEFT JOIN users u ON u.id = q.claimed_by WHERE q.call_id = ?')
-          .get(id) as { state: string; claimed_by: number | null; claimed_until: string | null; holder: string | null } | undefined
-        if (e && e.claimed_by !== null && e.claimed_by !== user.id && e.claimed_until! > iso) throw new AppError('CONFLICT', 'errors.qaClaimedBy', { name: e.holder ?? '' })
-        const review = this.db.prepare('SELECT state FROM qa_reviews WHERE call_id = ?').pluck().get(id) as string | undefined
+          .prepare(
+            'SELECT q.state, q.claimed_by, q.claimed_until, u.display_name AS holder FROM qa_queue q LEFT JOIN users u ON u.id = q.claimed_by WHERE q.call_id = ?'
+          )
+          .get(id) as
+          { state: string; claimed_by: number | null; claimed_until: string | null; holder: string | null } | undefined
+        if (e && e.claimed_by !== null && e.claimed_by !== user.id && e.claimed_until! > iso)
+          throw new AppError('CONFLICT', 'errors.qaClaimedBy', { name: e.holder ?? '' })
+        const review = this.db.prepare('SELECT state FROM qa_reviews WHERE call_id = ?').pluck().get(id) as
+          string | undefined
         if (review !== undefined && review !== 'reopened') throw new AppError('CONFLICT', 'errors.qaAlreadyReviewed')
-        if (!e) this.db.prepare("INSERT INTO qa_queue (call_id, reasons, added_at) VALUES (?, '[\"manual\"]', ?)").run(id, iso)
-        this.db.prepare("UPDATE qa_queue SET state = 'open', claimed_by = ?, claimed_until = ? WHERE call_id = ?").run(user.id, until, id)
+        if (!e)
+          this.db
+            .prepare('INSERT INTO qa_queue (call_id, reasons, added_at) VALUES (?, \'["manual"]\', ?)')
+            .run(id, iso)
+        this.db
+          .prepare("UPDATE qa_queue SET state = 'open', claimed_by = ?, claimed_until = ? WHERE call_id = ?")
+          .run(user.id, until, id)
         return { callId: id, recordingId: rec.id, claimedUntil: until }
       })
       .immediate()
@@ -313,7 +419,9 @@ export class QaService {
   }
 
   release(user: User, callId: number): void {
-    const r = this.db.prepare('UPDATE qa_queue SET claimed_by = NULL, claimed_until = NULL WHERE call_id = ? AND claimed_by = ?').run(callId, user.id)
+    const r = this.db
+      .prepare('UPDATE qa_queue SET claimed_by = NULL, claimed_until = NULL WHERE call_id = ? AND claimed_by = ?')
+      .run(callId, user.id)
     if (r.changes !== 1) throw new AppError('CONFLICT', 'errors.qaNotClaimed')
     this.deps.events.emit('qa.changed', { callId })
   }
@@ -322,22 +430,45 @@ export class QaService {
 
   currentScorecard(campaignId: number): Scorecard {
     this.campaigns.get(campaignId)
-    const r = this.db.prepare('SELECT * FROM scorecards WHERE campaign_id = ? ORDER BY version DESC LIMIT 1').get(campaignId) as
-      | { id: number; campaign_id: number; version: number; body: string; created_at: string }
-      | undefined
+    const r = this.db
+      .prepare('SELECT * FROM scorecards WHERE campaign_id = ? ORDER BY version DESC LIMIT 1')
+      .get(campaignId) as
+      { id: number; campaign_id: number; version: number; body: string; created_at: string } | undefined
     if (!r) return this.publishScorecard(campaignId, DEFAULT_SCORECARD, null)
-    return { id: r.id, campaignId: r.campaign_id, version: r.version, body: scorecardBodySchema.parse(JSON.parse(r.body)), createdAt: r.created_at }
+    return {
+      id: r.id,
+      campaignId: r.campaign_id,
+      version: r.version,
+      body: scorecardBodySchema.parse(JSON.parse(r.body)),
+      createdAt: r.created_at
+    }
   }
 
   scorecard(id: number): Scorecard {
-    const r = this.db.prepare('SELECT * FROM scorecards WHERE id = ?').get(id) as { id: number; campaign_id: number; version: number; body: string; created_at: string }
-    return { id: r.id, campaignId: r.campaign_id, version: r.version, body: scorecardBodySchema.parse(JSON.parse(r.body)), createdAt: r.created_at }
+    const r = this.db.prepare('SELECT * FROM scorecards WHERE id = ?').get(id) as {
+      id: number
+      campaign_id: number
+      version: number
+      body: string
+      created_at: string
+    }
+    return {
+      id: r.id,
+      campaignId: r.campaign_id,
+      version: r.version,
+      body: scorecardBodySchema.parse(JSON.parse(r.body)),
+      createdAt: r.created_at
+    }
   }
 
   publishScorecard(campaignId: number, body: ScorecardBody, userId: number | null): Scorecard {
     this.campaigns.get(campaignId)
-    const version = ((this.db.prepare('SELECT max(version) FROM scorecards WHERE campaign_id = ?').pluck().get(campaignId) as number | null) ?? 0) + 1
-    this.db.prepare('INSERT INTO scorecards (campaign_id, version, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run(campaignId, version, JSON.stringify(body), userId, this.now().toISOString())
+    const version =
+      ((this.db.prepare('SELECT max(version) FROM scorecards WHERE campaign_id = ?').pluck().get(campaignId) as
+        number | null) ?? 0) + 1
+    this.db
+      .prepare('INSERT INTO scorecards (campaign_id, version, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(campaignId, version, JSON.stringify(body), userId, this.now().toISOString())
     return this.currentScorecard(campaignId)
   }
 
@@ -355,7 +486,9 @@ export class QaService {
   toReview(v: ReviewRow): Review {
     const events = (
       this.db
-        .prepare('SELECT e.at, u.display_name AS user, e.action, e.verdict, e.note FROM qa_review_events e JOIN users u ON u.id = e.user_id WHERE e.review_id = ? ORDER BY e.id')
+        .prepare(
+          'SELECT e.at, u.display_name AS user, e.action, e.verdict, e.note FROM qa_review_events e JOIN users u ON u.id = e.user_id WHERE e.review_id = ? ORDER BY e.id'
+        )
         .all(v.id) as { at: string; user: string; action: string; verdict: Verdict | null; note: string | null }[]
     ).map((e) => ({ ...e }))
     return {
@@ -386,20 +519,38 @@ export class QaService {
   }
 
   private event(reviewId: number, userId: number, action: string, verdict: Verdict | null, note: string | null): void {
-    this.db.prepare('INSERT INTO qa_review_events (review_id, at, user_id, action, verdict, note) VALUES (?, ?, ?, ?, ?, ?)').run(reviewId, this.now().toISOString(), userId, action, verdict, note)
+    this.db
+      .prepare('INSERT INTO qa_review_events (review_id, at, user_id, action, verdict, note) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(reviewId, this.now().toISOString(), userId, action, verdict, note)
   }
 
   /** The mandatory steps of the call's script and the ones the operator ticked. */
-  steps(callId: number): { ticks: { stepId: string; title: string; mandatory: boolean; offsetMs: number }[]; missing: { stepId: string; title: string; mandatory: boolean }[] } {
-    const c = this.db.prepare('SELECT campaign_id, script_id FROM calls WHERE id = ?').get(callId) as { campaign_id: number | null; script_id: number | null }
+  steps(callId: number): {
+    ticks: { stepId: string; title: string; mandatory: boolean; offsetMs: number }[]
+    missing: { stepId: string; title: string; mandatory: boolean }[]
+  } {
+    const c = this.db.prepare('SELECT campaign_id, script_id FROM calls WHERE id = ?').get(callId) as {
+      campaign_id: number | null
+      script_id: number | null
+    }
     // the version the call started with (older calls: the campaign's current one)
-    const script = (c.script_id ? this.campaigns.script(c.script_id) : null) ?? this.campaigns.currentScript(c.campaign_id ?? 1)
+    const script =
+      (c.script_id ? this.campaigns.script(c.script_id) : null) ?? this.campaigns.currentScript(c.campaign_id ?? 1)
     const steps = script?.body.steps ?? []
-    const ticked = this.db.prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms').all(callId) as { step_id: string; offset_ms: number }[]
+    const ticked = this.db
+      .prepare('SELECT step_id, offset_ms FROM script_ticks WHERE call_id = ? ORDER BY offset_ms')
+      .all(callId) as { step_id: string; offset_ms: number }[]
     const byId = new Map(steps.map((s) => [s.id, s]))
     return {
-      ticks: ticked.map((t) => ({ stepId: t.step_id, title: byId.get(t.step_id)?.title ?? t.step_id, mandatory: byId.get(t.step_id)?.mandatory ?? false, offsetMs: t.offset_ms })),
-      missing: steps.filter((s) => s.mandatory && !ticked.some((t) => t.step_id === s.id)).map((s) => ({ stepId: s.id, title: s.title, mandatory: true }))
+      ticks: ticked.map((t) => ({
+        stepId: t.step_id,
+        title: byId.get(t.step_id)?.title ?? t.step_id,
+        mandatory: byId.get(t.step_id)?.mandatory ?? false,
+        offsetMs: t.offset_ms
+      })),
+      missing: steps
+        .filter((s) => s.mandatory && !ticked.some((t) => t.step_id === s.id))
+        .map((s) => ({ stepId: s.id, title: s.title, mandatory: true }))
     }
   }
 
@@ -408,10 +559,14 @@ export class QaService {
     const id = this.db
       .transaction(() => {
         const call = this.db
-          .prepare('SELECT c.id, c.operator_id, c.campaign_id, r.id AS recording_id FROM calls c JOIN recordings r ON r.call_id = c.id WHERE c.id = ?')
-          .get(input.callId) as { id: number; operator_id: number; campaign_id: number | null; recording_id: number } | undefined
+          .prepare(
+            'SELECT c.id, c.operator_id, c.campaign_id, r.id AS recording_id FROM calls c JOIN recordings r ON r.call_id = c.id WHERE c.id = ?'
+          )
+          .get(input.callId) as
+          { id: number; operator_id: number; campaign_id: number | null; recording_id: number } | undefined
         if (!call) throw new AppError('NOT_FOUND')
-        const q = this.db.prepare('SELECT claimed_by, state FROM qa_queue WHERE call_id = ?').get(call.id) as { claimed_by: number | null; state: string } | undefined
+        const q = this.db.prepare('SELECT claimed_by, state FROM qa_queue WHERE call_id = ?').get(call.id) as
+          { claimed_by: number | null; state: string } | undefined
         if (!q || q.claimed_by !== user.id || q.state !== 'open') throw new AppError('CONFLICT', 'errors.qaNotClaimed')
         const existing = this.reviewRow('v.call_id = ?', call.id)
         if (existing && existing.state !== 'reopened') throw new AppError('CONFLICT', 'errors.qaAlreadyReviewed')
@@ -421,8 +576,20 @@ export class QaService {
         if (existing) {
           reviewId = existing.id
           this.db
-            .prepare("UPDATE qa_reviews SET reviewer_id = ?, scores = ?, total = ?, max = ?, auto_failed = ?, verdict = ?, comment = ?, state = 'submitted', updated_at = ? WHERE id = ?")
-            .run(user.id, JSON.stringify(scored.scores), scored.total, scored.max, scored.autoFailed ? 1 : 0, input.verdict, input.comment ?? null, iso, reviewId)
+            .prepare(
+              "UPDATE qa_reviews SET reviewer_id = ?, scores = ?, total = ?, max = ?, auto_failed = ?, verdict = ?, comment = ?, state = 'submitted', updated_at = ? WHERE id = ?"
+            )
+            .run(
+              user.id,
+              JSON.stringify(scored.scores),
+              scored.total,
+              scored.max,
+              scored.autoFailed ? 1 : 0,
+              input.verdict,
+              input.comment ?? null,
+              iso,
+              reviewId
+            )
           this.event(reviewId, user.id, 'resubmitted', input.verdict, input.comment ?? null)
         } else {
           reviewId = Number(
@@ -431,13 +598,37 @@ export class QaService {
                 `INSERT INTO qa_reviews (call_id, recording_id, operator_id, reviewer_id, scorecard_id, scores, total, max, auto_failed, verdict, comment, state, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)`
               )
-              .run(call.id, call.recording_id, call.operator_id, user.id, card.id, JSON.stringify(scored.scores), scored.total, scored.max, scored.autoFailed ? 1 : 0, input.verdict, input.comment ?? null, iso, iso).lastInsertRowid
+              .run(
+                call.id,
+                call.recording_id,
+                call.operator_id,
+                user.id,
+                card.id,
+                JSON.stringify(scored.scores),
+                scored.total,
+                scored.max,
+                scored.autoFailed ? 1 : 0,
+                input.verdict,
+                input.comment ?? null,
+                iso,
+                iso
+              ).lastInsertRowid
           )
           this.event(reviewId, user.id, 'submitted', input.verdict, input.comment ?? null)
         }
-        this.db.prepare("UPDATE qa_queue SET state = 'done', claimed_by = NULL, claimed_until = NULL WHERE call_id = ?").run(call.id)
+        this.db
+          .prepare("UPDATE qa_queue SET state = 'done', claimed_by = NULL, claimed_until = NULL WHERE call_id = ?")
+          .run(call.id)
         this.settleGate(call.id, input.verdict, input.comment ?? null, user.id)
-        this.deps.audit.write({ userId: user.id, username: user.username, action: 'qa.review', entity: 'call', entityId: call.id, details: { verdict: input.verdict, total: scored.total, max: scored.max }, source: 'core' })
+        this.deps.audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'qa.review',
+          entity: 'call',
+          entityId: call.id,
+          details: { verdict: input.verdict, total: scored.total, max: scored.max },
+          source: 'core'
+        })
         return reviewId
       })
       .immediate()
@@ -451,12 +642,18 @@ export class QaService {
   /** The success gate follows the call's verdict: a pass releases the lead to dispatch, anything else returns it. */
   private settleGate(callId: number, verdict: Verdict, note: string | null, userId: number): void {
     const l = this.db
-      .prepare('SELECT l.id, l.qa_gate FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.call_id = ? AND o.success = 1 AND l.qa_gate IS NOT NULL')
+      .prepare(
+        'SELECT l.id, l.qa_gate FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.call_id = ? AND o.success = 1 AND l.qa_gate IS NOT NULL'
+      )
       .get(callId) as { id: number; qa_gate: string } | undefined
     if (!l) return
     const gate = verdict === 'pass' ? 'passed' : 'failed'
-    this.db.prepare('UPDATE leads SET qa_gate = ?, qa_note = ?, updated_at = ? WHERE id = ?').run(gate, verdict === 'pass' ? null : note, this.now().toISOString(), l.id)
-    this.db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, this.now().toISOString(), userId, 'qa_gate', JSON.stringify({ gate, verdict, callId, note }))
+    this.db
+      .prepare('UPDATE leads SET qa_gate = ?, qa_note = ?, updated_at = ? WHERE id = ?')
+      .run(gate, verdict === 'pass' ? null : note, this.now().toISOString(), l.id)
+    this.db
+      .prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)')
+      .run(l.id, this.now().toISOString(), userId, 'qa_gate', JSON.stringify({ gate, verdict, callId, note }))
     if (gate === 'passed') this.onGatePassed(l.id)
   }
 
@@ -465,14 +662,19 @@ export class QaService {
       const v = this.reviewRow('v.id = ?', reviewId)
       if (!v || v.operator_id !== user.id) throw new AppError('NOT_FOUND')
       if (v.state !== 'submitted' || v.verdict === 'pass') throw new AppError('CONFLICT', 'errors.qaNotAppealable')
-      this.db.prepare("UPDATE qa_reviews SET state = 'appealed', updated_at = ? WHERE id = ?").run(this.now().toISOString(), reviewId)
+      this.db
+        .prepare("UPDATE qa_reviews SET state = 'appealed', updated_at = ? WHERE id = ?")
+        .run(this.now().toISOString(), reviewId)
       this.event(reviewId, user.id, 'appealed', null, reason)
     })()
     this.deps.events.emit('qa.changed', { callId: null })
     return this.review(reviewId)
   }
 
-  decide(user: User, input: { reviewId: number; decision: 'uphold' | 'overturn' | 'reopen'; verdict?: Verdict; note: string }): Review {
+  decide(
+    user: User,
+    input: { reviewId: number; decision: 'uphold' | 'overturn' | 'reopen'; verdict?: Verdict; note: string }
+  ): Review {
     const iso = this.now().toISOString()
     const v0 = this.db
       .transaction(() => {
@@ -482,8 +684,16 @@ export class QaService {
           if (v.state === 'reopened') throw new AppError('CONFLICT', 'errors.qaDecisionState')
           this.db.prepare("UPDATE qa_reviews SET state = 'reopened', updated_at = ? WHERE id = ?").run(iso, v.id)
           // back to its reviewer, who sees it first in the queue
-          this.db.prepare("UPDATE qa_queue SET state = 'open', claimed_by = ?, claimed_until = ?, priority = max(priority, 1) WHERE call_id = ?").run(v.reviewer_id, new Date(this.now().getTime() + 24 * 60 * MIN).toISOString(), v.call_id)
-          this.db.prepare("UPDATE leads SET qa_gate = 'pending' WHERE qa_gate IS NOT NULL AND id = (SELECT lead_id FROM outcomes WHERE call_id = ? AND success = 1)").run(v.call_id)
+          this.db
+            .prepare(
+              "UPDATE qa_queue SET state = 'open', claimed_by = ?, claimed_until = ?, priority = max(priority, 1) WHERE call_id = ?"
+            )
+            .run(v.reviewer_id, new Date(this.now().getTime() + 24 * 60 * MIN).toISOString(), v.call_id)
+          this.db
+            .prepare(
+              "UPDATE leads SET qa_gate = 'pending' WHERE qa_gate IS NOT NULL AND id = (SELECT lead_id FROM outcomes WHERE call_id = ? AND success = 1)"
+            )
+            .run(v.call_id)
           this.event(v.id, user.id, 'reopened', null, input.note)
           return v
         }
@@ -492,15 +702,26 @@ export class QaService {
           this.db.prepare("UPDATE qa_reviews SET state = 'final', updated_at = ? WHERE id = ?").run(iso, v.id)
           this.event(v.id, user.id, 'upheld', v.verdict, input.note)
         } else {
-          if (!input.verdict || input.verdict === v.verdict) throw new AppError('INVALID_INPUT', 'errors.qaOverturnVerdict')
-          this.db.prepare("UPDATE qa_reviews SET state = 'final', verdict = ?, updated_at = ? WHERE id = ?").run(input.verdict, iso, v.id)
+          if (!input.verdict || input.verdict === v.verdict)
+            throw new AppError('INVALID_INPUT', 'errors.qaOverturnVerdict')
+          this.db
+            .prepare("UPDATE qa_reviews SET state = 'final', verdict = ?, updated_at = ? WHERE id = ?")
+            .run(input.verdict, iso, v.id)
           this.event(v.id, user.id, 'overturned', input.verdict, input.note)
           this.settleGate(v.call_id, input.verdict, input.note, user.id)
         }
         return v
       })
       .immediate()
-    this.deps.audit.write({ userId: user.id, username: user.username, action: `qa.${input.decision}`, entity: 'call', entityId: v0.call_id, details: { reviewId: v0.id, verdict: input.verdict ?? null }, source: 'core' })
+    this.deps.audit.write({
+      userId: user.id,
+      username: user.username,
+      action: `qa.${input.decision}`,
+      entity: 'call',
+      entityId: v0.call_id,
+      details: { reviewId: v0.id, verdict: input.verdict ?? null },
+      source: 'core'
+    })
     this.deps.events.emit('qa.changed', { callId: v0.call_id })
     this.deps.events.emit('qa.reviewed', { userId: v0.operator_id, reviewId: v0.id })
     return this.review(v0.id)
@@ -511,19 +732,44 @@ export class QaService {
   annotations(recordingId: number): Annotation[] {
     return (
       this.db
-        .prepare('SELECT a.id, a.start_ms, a.end_ms, a.comment, a.item_id, u.display_name AS by, a.at FROM qa_annotations a JOIN users u ON u.id = a.user_id WHERE a.recording_id = ? ORDER BY a.start_ms, a.id')
-        .all(recordingId) as { id: number; start_ms: number; end_ms: number; comment: string; item_id: string | null; by: string; at: string }[]
-    ).map((a) => ({ id: a.id, startMs: a.start_ms, endMs: a.end_ms, comment: a.comment, itemId: a.item_id, by: a.by, at: a.at }))
+        .prepare(
+          'SELECT a.id, a.start_ms, a.end_ms, a.comment, a.item_id, u.display_name AS by, a.at FROM qa_annotations a JOIN users u ON u.id = a.user_id WHERE a.recording_id = ? ORDER BY a.start_ms, a.id'
+        )
+        .all(recordingId) as {
+        id: number
+        start_ms: number
+        end_ms: number
+        comment: string
+        item_id: string | null
+        by: string
+        at: string
+      }[]
+    ).map((a) => ({
+      id: a.id,
+      startMs: a.start_ms,
+      endMs: a.end_ms,
+      comment: a.comment,
+      itemId: a.item_id,
+      by: a.by,
+      at: a.at
+    }))
   }
 
-  annotate(user: User, a: { recordingId: number; startMs: number; endMs: number; comment: string; itemId?: string }): Annotation {
-    const r = this.db.prepare('SELECT duration_ms FROM recordings WHERE id = ?').get(a.recordingId) as { duration_ms: number } | undefined
+  annotate(
+    user: User,
+    a: { recordingId: number; startMs: number; endMs: number; comment: string; itemId?: string }
+  ): Annotation {
+    const r = this.db.prepare('SELECT duration_ms FROM recordings WHERE id = ?').get(a.recordingId) as
+      { duration_ms: number } | undefined
     if (!r) throw new AppError('NOT_FOUND')
     const end = Math.min(a.endMs, Math.max(r.duration_ms, a.startMs))
     const id = Number(
       this.db
-        .prepare('INSERT INTO qa_annotations (recording_id, start_ms, end_ms, comment, item_id, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.recordingId, a.startMs, end, a.comment, a.itemId ?? null, user.id, this.now().toISOString()).lastInsertRowid
+        .prepare(
+          'INSERT INTO qa_annotations (recording_id, start_ms, end_ms, comment, item_id, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+        )
+        .run(a.recordingId, a.startMs, end, a.comment, a.itemId ?? null, user.id, this.now().toISOString())
+        .lastInsertRowid
     )
     return this.annotations(a.recordingId).find((x) => x.id === id)!
   }
@@ -553,8 +799,16 @@ export class QaService {
     add('c.campaign_id = @campaign', 'campaign', filter.campaignId)
     add('o.disposition = @disp', 'disp', filter.disposition)
     add('coalesce(o.district_code, l.district_code) = @district', 'district', filter.districtCode)
-    add('r.duration_ms >= @minMs', 'minMs', filter.minDurationSec === undefined ? undefined : filter.minDurationSec * 1000)
-    add('r.duration_ms <= @maxMs', 'maxMs', filter.maxDurationSec === undefined ? undefined : filter.maxDurationSec * 1000)
+    add(
+      'r.duration_ms >= @minMs',
+      'minMs',
+      filter.minDurationSec === undefined ? undefined : filter.minDurationSec * 1000
+    )
+    add(
+      'r.duration_ms <= @maxMs',
+      'maxMs',
+      filter.maxDurationSec === undefined ? undefined : filter.maxDurationSec * 1000
+    )
     add(`(${QA_STATE_SQL}) = @qaState`, 'qaState', filter.qaState)
     if (filter.queued) w.push("q.state = 'open'")
     if (filter.q) {
@@ -591,11 +845,16 @@ export class QaService {
     }
   }
 
-  library(user: User, input: { filter: LibraryFilter; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number }): { rows: LibraryRow[]; total: number } {
+  library(
+    user: User,
+    input: { filter: LibraryFilter; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number }
+  ): { rows: LibraryRow[]; total: number } {
     const { sql, params } = this.where(input.filter, user)
     const total = this.db.prepare(`SELECT count(*) ${LIBRARY_FROM} ${sql}`).pluck().get(params) as number
     const order = `${SORT_SQL[input.sort] ?? 'r.started_at'} ${input.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, r.id ${input.dir === 'asc' ? 'ASC' : 'DESC'}`
-    const rows = this.db.prepare(`SELECT ${LIBRARY_COLUMNS} ${LIBRARY_FROM} ${sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({ ...params, limit: input.limit, offset: input.offset }) as LibraryDbRow[]
+    const rows = this.db
+      .prepare(`SELECT ${LIBRARY_COLUMNS} ${LIBRARY_FROM} ${sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: input.limit, offset: input.offset }) as LibraryDbRow[]
     const settings = this.settings()
     return { rows: rows.map((r) => this.toRow(r, user, settings)), total }
   }
@@ -624,26 +883,41 @@ export class QaService {
 
   /** One library row by recording (for the review page). */
   row(user: User, recordingId: number): LibraryRow {
-    const r = this.db.prepare(`SELECT ${LIBRARY_COLUMNS} ${LIBRARY_FROM} WHERE r.id = ?`).get(recordingId) as LibraryDbRow | undefined
+    const r = this.db.prepare(`SELECT ${LIBRARY_COLUMNS} ${LIBRARY_FROM} WHERE r.id = ?`).get(recordingId) as
+      LibraryDbRow | undefined
     if (!r) throw new AppError('NOT_FOUND')
     return this.toRow(r, user, this.settings())
   }
 
   flags(callId: number): { by: string; reason: string; at: string }[] {
-    return this.db.prepare('SELECT u.display_name AS by, f.reason, f.at FROM qa_flags f JOIN users u ON u.id = f.user_id WHERE f.call_id = ? ORDER BY f.id').all(callId) as { by: string; reason: string; at: string }[]
+    return this.db
+      .prepare(
+        'SELECT u.display_name AS by, f.reason, f.at FROM qa_flags f JOIN users u ON u.id = f.user_id WHERE f.call_id = ? ORDER BY f.id'
+      )
+      .all(callId) as { by: string; reason: string; at: string }[]
   }
 
   claimOf(user: User, callId: number): { by: string | null; until: string | null; mine: boolean } | null {
     const q = this.db
-      .prepare('SELECT q.state, q.claimed_by, q.claimed_until, u.display_name AS holder FROM qa_queue q LEFT JOIN users u ON u.id = q.claimed_by WHERE q.call_id = ?')
-      .get(callId) as { state: string; claimed_by: number | null; claimed_until: string | null; holder: string | null } | undefined
+      .prepare(
+        'SELECT q.state, q.claimed_by, q.claimed_until, u.display_name AS holder FROM qa_queue q LEFT JOIN users u ON u.id = q.claimed_by WHERE q.call_id = ?'
+      )
+      .get(callId) as
+      { state: string; claimed_by: number | null; claimed_until: string | null; holder: string | null } | undefined
     if (!q || q.state !== 'open') return null
     const held = q.claimed_by !== null && q.claimed_until! > this.now().toISOString()
     return { by: held ? q.holder : null, until: held ? q.claimed_until : null, mine: held && q.claimed_by === user.id }
   }
 
   gateOf(callId: number): 'pending' | 'passed' | 'failed' | null {
-    return (this.db.prepare('SELECT l.qa_gate FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.call_id = ? AND o.success = 1').pluck().get(callId) as 'pending' | 'passed' | 'failed' | null | undefined) ?? null
+    return (
+      (this.db
+        .prepare(
+          'SELECT l.qa_gate FROM outcomes o JOIN leads l ON l.id = o.lead_id WHERE o.call_id = ? AND o.success = 1'
+        )
+        .pluck()
+        .get(callId) as 'pending' | 'passed' | 'failed' | null | undefined) ?? null
+    )
   }
 
   // ——— the operator's side, the supervisors' side ———
@@ -656,8 +930,19 @@ export class QaService {
          LEFT JOIN leads l ON l.id = c.lead_id LEFT JOIN outcomes o ON o.call_id = c.id
          WHERE v.operator_id = ? AND v.state <> 'reopened' ORDER BY v.updated_at DESC LIMIT ?`
       )
-      .all(user.id, limit) as (ReviewRow & { call_started_at: string; customer_name: string | null; outcome_label: string | null })[]
-    return rows.map((v) => ({ ...this.toReview(v), startedAt: v.call_started_at, customerName: v.customer_name, outcome: v.outcome_label, scorecard: this.scorecard(v.scorecard_id).body, annotations: this.annotations(v.recording_id) }))
+      .all(user.id, limit) as (ReviewRow & {
+      call_started_at: string
+      customer_name: string | null
+      outcome_label: string | null
+    })[]
+    return rows.map((v) => ({
+      ...this.toReview(v),
+      startedAt: v.call_started_at,
+      customerName: v.customer_name,
+      outcome: v.outcome_label,
+      scorecard: this.scorecard(v.scorecard_id).body,
+      annotations: this.annotations(v.recording_id)
+    }))
   }
 
   appeals() {
@@ -680,8 +965,28 @@ export class QaService {
            FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 JOIN qa_reviews v ON v.call_id = o.call_id JOIN users u ON u.id = o.operator_id
            WHERE l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY v.updated_at`
         )
-        .all() as { lead_id: number; name: string; operator_name: string; operator_id: number; review_id: number; recording_id: number; verdict: Verdict; qa_note: string | null; updated_at: string }[]
-    ).map((r) => ({ leadId: r.lead_id, customerName: r.name, operatorName: r.operator_name, operatorId: r.operator_id, reviewId: r.review_id, recordingId: r.recording_id, verdict: r.verdict, reason: r.qa_note, at: r.updated_at }))
+        .all() as {
+        lead_id: number
+        name: string
+        operator_name: string
+        operator_id: number
+        review_id: number
+        recording_id: number
+        verdict: Verdict
+        qa_note: string | null
+        updated_at: string
+      }[]
+    ).map((r) => ({
+      leadId: r.lead_id,
+      customerName: r.name,
+      operatorName: r.operator_name,
+      operatorId: r.operator_id,
+      reviewId: r.review_id,
+      recordingId: r.recording_id,
+      verdict: r.verdict,
+      reason: r.qa_note,
+      at: r.updated_at
+    }))
   }
 
   /** A success that failed QA: back to its operator as a callback due now, or closed (nothing more in this campaign). */
@@ -690,16 +995,30 @@ export class QaService {
     this.db
       .transaction(() => {
         const l = this.db
-          .prepare("SELECT l.id, l.campaign_id, o.operator_id FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 WHERE l.id = ? AND l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY o.id DESC LIMIT 1")
+          .prepare(
+            "SELECT l.id, l.campaign_id, o.operator_id FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 WHERE l.id = ? AND l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY o.id DESC LIMIT 1"
+          )
           .get(leadId) as { id: number; campaign_id: number; operator_id: number } | undefined
         if (!l) throw new AppError('CONFLICT', 'errors.qaNotReturned')
         if (action === 'recall') {
-          this.db.prepare("UPDATE leads SET status = 'callback', owner_id = ?, qa_gate = NULL, next_at = NULL, updated_at = ? WHERE id = ?").run(l.operator_id, iso, l.id)
-          this.db.prepare('INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(l.id, l.campaign_id, l.operator_id, iso, note ?? null, user.id, iso)
+          this.db
+            .prepare(
+              "UPDATE leads SET status = 'callback', owner_id = ?, qa_gate = NULL, next_at = NULL, updated_at = ? WHERE id = ?"
+            )
+            .run(l.operator_id, iso, l.id)
+          this.db
+            .prepare(
+              'INSERT INTO callbacks (lead_id, campaign_id, operator_id, due_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+            )
+            .run(l.id, l.campaign_id, l.operator_id, iso, note ?? null, user.id, iso)
         } else {
-          this.db.prepare("UPDATE leads SET status = 'exhausted', qa_gate = NULL, updated_at = ? WHERE id = ?").run(iso, l.id)
+          this.db
+            .prepare("UPDATE leads SET status = 'exhausted', qa_gate = NULL, updated_at = ? WHERE id = ?")
+            .run(iso, l.id)
         }
-        this.db.prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(l.id, iso, user.id, 'qa_returned', JSON.stringify({ action, note: note ?? null }))
+        this.db
+          .prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)')
+          .run(l.id, iso, user.id, 'qa_returned', JSON.stringify({ action, note: note ?? null }))
       })
       .immediate()
     this.deps.events.emit('leads.changed', { reason: 'qa' })
@@ -717,7 +1036,18 @@ export class QaService {
          WHERE c.line = 'sip' AND r.started_at >= @from AND r.started_at < @to AND r.state <> 'recording'
          GROUP BY u.id ORDER BY u.display_name`
       )
-      .all({ from, to }) as { operator_id: number; operator_name: string; calls: number; talk_over: number | null; silence: number | null; op_talk: number | null; mono: number | null; reviews: number; pass_rate: number | null; score: number | null }[]
+      .all({ from, to }) as {
+      operator_id: number
+      operator_name: string
+      calls: number
+      talk_over: number | null
+      silence: number | null
+      op_talk: number | null
+      mono: number | null
+      reviews: number
+      pass_rate: number | null
+      score: number | null
+    }[]
     const r4 = (n: number | null) => (n === null ? 0 : +n.toFixed(4))
     return rows.map((r) => ({
       operatorId: r.operator_id,
@@ -740,7 +1070,10 @@ function matches(rule: QaRule, m: CallMetrics): boolean {
   return rule.op === 'gt' ? v > rule.value : v < rule.value
 }
 
-function qaState(r: Pick<LibraryDbRow, 'verdict' | 'review_state' | 'queue_state' | 'claimed_by' | 'claimed_until'>, now: string): LibraryRow['qaState'] {
+function qaState(
+  r: Pick<LibraryDbRow, 'verdict' | 'review_state' | 'queue_state' | 'claimed_by' | 'claimed_until'>,
+  now: string
+): LibraryRow['qaState'] {
   if (r.verdict && r.review_state !== 'reopened') return r.verdict
   if (r.queue_state === 'open') return r.claimed_by !== null && r.claimed_until! > now ? 'claimed' : 'queued'
   return 'none'
@@ -751,7 +1084,11 @@ function qaState(r: Pick<LibraryDbRow, 'verdict' | 'review_state' | 'queue_state
  * auto-fail item that failed scores 0 and fails the call. A fail is forced by an auto-fail; a
  * pass needs the pass mark.
  */
-export function scoreReview(card: ScorecardBody, scores: Review['scores'], verdict: Verdict): { scores: Review['scores']; total: number; max: number; autoFailed: boolean } {
+export function scoreReview(
+  card: ScorecardBody,
+  scores: Review['scores'],
+  verdict: Verdict
+): { scores: Review['scores']; total: number; max: number; autoFailed: boolean } {
   const byId = new Map(scores.map((s) => [s.itemId, s]))
   if (byId.size !== scores.length) throw new AppError('INVALID_INPUT', 'errors.qaScoresIncomplete')
   const out: Review['scores'] = []
@@ -761,7 +1098,8 @@ export function scoreReview(card: ScorecardBody, scores: Review['scores'], verdi
   for (const item of card.items) {
     const s = byId.get(item.id)
     if (!s) throw new AppError('INVALID_INPUT', 'errors.qaScoresIncomplete')
-    if (s.score > item.points) throw new AppError('INVALID_INPUT', 'errors.qaScoreTooHigh', { item: item.title, points: item.points })
+    if (s.score > item.points)
+      throw new AppError('INVALID_INPUT', 'errors.qaScoreTooHigh', { item: item.title, points: item.points })
     const failed = item.autoFail && s.failed
     const score = failed ? 0 : s.score
     autoFailed ||= failed
@@ -769,8 +1107,10 @@ export function scoreReview(card: ScorecardBody, scores: Review['scores'], verdi
     max += item.points
     out.push({ itemId: item.id, score, failed, ...(s.note ? { note: s.note } : {}) })
   }
-  if (scores.some((s) => !card.items.some((i) => i.id === s.itemId))) throw new AppError('INVALID_INPUT', 'errors.qaScoresIncomplete')
+  if (scores.some((s) => !card.items.some((i) => i.id === s.itemId)))
+    throw new AppError('INVALID_INPUT', 'errors.qaScoresIncomplete')
   if (autoFailed && verdict !== 'fail') throw new AppError('INVALID_INPUT', 'errors.qaAutoFailVerdict')
-  if (verdict === 'pass' && max > 0 && (total * 100) / max < card.passMark) throw new AppError('INVALID_INPUT', 'errors.qaBelowPassMark', { mark: card.passMark })
+  if (verdict === 'pass' && max > 0 && (total * 100) / max < card.passMark)
+    throw new AppError('INVALID_INPUT', 'errors.qaBelowPassMark', { mark: card.passMark })
   return { scores: out, total, max, autoFailed }
 }

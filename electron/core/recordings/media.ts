@@ -48,7 +48,10 @@ export class MediaGrants {
  * One byte range of a file of `size` bytes from a Range header: `{start, end}` inclusive, null
  * for the whole file, 'unsatisfiable' for a range outside it (RFC 9110 §14).
  */
-export function parseRange(header: string | undefined | null, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+export function parseRange(
+  header: string | undefined | null,
+  size: number
+): { start: number; end: number } | null | 'unsatisfiable' {
   if (!header) return null
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
   if (!m || (m[1] === '' && m[2] === '')) return null

@@ -69,7 +69,9 @@ export class RecordingsService {
   ) {}
 
   private row(id: number): Row | undefined {
-    return this.deps.db.prepare('SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = ?').get(id) as Row | undefined
+    return this.deps.db
+      .prepare('SELECT r.*, c.line FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = ?')
+      .get(id) as Row | undefined
   }
 
   /** The operator's own recording while it is written. */
@@ -123,10 +125,24 @@ export class RecordingsService {
       const now = this.deps.clock.now().toISOString()
       this.deps.db.transaction(() => {
         this.deps.db
-          .prepare("UPDATE recordings SET state = 'interrupted', ended_at = ?, bytes = ?, sha256 = ?, peaks = ?, duration_ms = ? WHERE id = ? AND state = 'recording'")
+          .prepare(
+            "UPDATE recordings SET state = 'interrupted', ended_at = ?, bytes = ?, sha256 = ?, peaks = ?, duration_ms = ? WHERE id = ? AND state = 'recording'"
+          )
           .run(now, bytes, sha, peaks.subarray(0, frames * PEAK_FRAME_BYTES), durationMs, r.id)
-        this.deps.db.prepare("UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, 'interrupted') WHERE id = ?").run(now, r.call_id)
-        this.deps.audit.write({ userId: null, username: null, action: 'recordings.interrupted', entity: 'recording', entityId: r.id, details: { bytes, durationMs }, source: 'system' })
+        this.deps.db
+          .prepare(
+            "UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, 'interrupted') WHERE id = ?"
+          )
+          .run(now, r.call_id)
+        this.deps.audit.write({
+          userId: null,
+          username: null,
+          action: 'recordings.interrupted',
+          entity: 'recording',
+          entityId: r.id,
+          details: { bytes, durationMs },
+          source: 'system'
+        })
       })()
       this.onClosed(r.id)
     }
@@ -140,10 +156,24 @@ export class RecordingsService {
   private resume(r: Row, user: User, source: string): boolean {
     const { db } = this.deps
     return db.transaction(() => {
-      const done = db.prepare("UPDATE recordings SET state = 'recording', ended_at = NULL, sha256 = NULL, peaks = NULL WHERE id = ? AND state = 'interrupted'").run(r.id)
+      const done = db
+        .prepare(
+          "UPDATE recordings SET state = 'recording', ended_at = NULL, sha256 = NULL, peaks = NULL WHERE id = ? AND state = 'interrupted'"
+        )
+        .run(r.id)
       if (done.changes !== 1) return false
-      db.prepare("UPDATE calls SET ended_at = NULL, end_cause = NULL WHERE id = ? AND end_cause = 'interrupted'").run(r.call_id)
-      this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.resumed', entity: 'recording', entityId: r.id, details: { chunks: r.chunks }, source })
+      db.prepare("UPDATE calls SET ended_at = NULL, end_cause = NULL WHERE id = ? AND end_cause = 'interrupted'").run(
+        r.call_id
+      )
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'recordings.resumed',
+        entity: 'recording',
+        entityId: r.id,
+        details: { chunks: r.chunks },
+        source
+      })
       return true
     })()
   }
@@ -153,36 +183,52 @@ export class RecordingsService {
     return {
       'calls.start': (input, ctx) => {
         const { user } = requireUser(ctx)
-        const campaignId = input.leadId === undefined ? 1 : (db.prepare('SELECT campaign_id FROM leads WHERE id = ?').pluck().get(input.leadId) as number | undefined)
+        const campaignId =
+          input.leadId === undefined
+            ? 1
+            : (db.prepare('SELECT campaign_id FROM leads WHERE id = ?').pluck().get(input.leadId) as number | undefined)
         if (campaignId === undefined) throw new AppError('NOT_FOUND')
         const id = db.transaction(() => {
           const callId = Number(
             db
-              .prepare('INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?)')
-              .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString(), campaignId).lastInsertRowid
+              .prepare(
+                'INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?)'
+              )
+              .run(user.id, input.leadId ?? null, input.direction, input.line, clock.now().toISOString(), campaignId)
+              .lastInsertRowid
           )
           // The simulated line reaches no one; a real outbound number typed by hand obeys the calling rules.
-          if (input.line === 'sip' && input.direction === 'outbound' && input.number) this.desk.checkManualDial(user, input.number, callId)
+          if (input.line === 'sip' && input.direction === 'outbound' && input.number)
+            this.desk.checkManualDial(user, input.number, callId)
           return callId
         })()
         // An answered inbound call is the customer's own: they know whom they called, the notice is for outbound calls.
-        return { callId: Number(id), recordingNotice: input.direction === 'outbound' && this.campaigns.get(campaignId).settings.recordingNotice }
+        return {
+          callId: Number(id),
+          recordingNotice: input.direction === 'outbound' && this.campaigns.get(campaignId).settings.recordingNotice
+        }
       },
       'calls.end': (input, ctx) => {
         const { user } = requireUser(ctx)
         const now = clock.now().toISOString()
         const r = db
-          .prepare('UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, ?), answered_at = CASE WHEN ? THEN coalesce(answered_at, started_at) ELSE answered_at END WHERE id = ? AND operator_id = ?')
+          .prepare(
+            'UPDATE calls SET ended_at = coalesce(ended_at, ?), end_cause = coalesce(end_cause, ?), answered_at = CASE WHEN ? THEN coalesce(answered_at, started_at) ELSE answered_at END WHERE id = ? AND operator_id = ?'
+          )
           .run(now, input.cause, input.answered ? 1 : 0, input.callId, user.id)
         if (r.changes !== 1) throw new AppError('NOT_FOUND')
         // the recording may have closed first: its metrics learn who hung up now
         if (input.cause === 'operator' || input.cause === 'customer')
-          db.prepare("UPDATE recording_metrics SET hung_up_by = ? WHERE hung_up_by = 'unknown' AND recording_id = (SELECT id FROM recordings WHERE call_id = ?)").run(input.cause, input.callId)
+          db.prepare(
+            "UPDATE recording_metrics SET hung_up_by = ? WHERE hung_up_by = 'unknown' AND recording_id = (SELECT id FROM recordings WHERE call_id = ?)"
+          ).run(input.cause, input.callId)
         return { ok: true as const }
       },
       'recordings.start': (input, ctx) => {
         const { user } = requireUser(ctx)
-        const call = db.prepare('SELECT id, lead_id FROM calls WHERE id = ? AND operator_id = ?').get(input.callId, user.id) as { id: number; lead_id: number | null } | undefined
+        const call = db
+          .prepare('SELECT id, lead_id FROM calls WHERE id = ? AND operator_id = ?')
+          .get(input.callId, user.id) as { id: number; lead_id: number | null } | undefined
         if (!call) throw new AppError('NOT_FOUND')
         if (db.prepare('SELECT 1 FROM recordings WHERE call_id = ?').get(call.id)) throw new AppError('CONFLICT')
         const now = clock.now()
@@ -190,12 +236,17 @@ export class RecordingsService {
         const id = db.transaction(() => {
           const newId = Number(
             db
-              .prepare("INSERT INTO recordings (call_id, operator_id, lead_id, file, mime, state, started_at) VALUES (?, ?, ?, '', ?, 'recording', ?)")
+              .prepare(
+                "INSERT INTO recordings (call_id, operator_id, lead_id, file, mime, state, started_at) VALUES (?, ?, ?, '', ?, 'recording', ?)"
+              )
               .run(call.id, user.id, call.lead_id, input.mime, now.toISOString()).lastInsertRowid
           )
           const rel = this.files.newPath(now, newId, ext)
           db.prepare('UPDATE recordings SET file = ? WHERE id = ?').run(rel, newId)
-          db.prepare('UPDATE calls SET answered_at = coalesce(answered_at, ?) WHERE id = ?').run(now.toISOString(), call.id)
+          db.prepare('UPDATE calls SET answered_at = coalesce(answered_at, ?) WHERE id = ?').run(
+            now.toISOString(),
+            call.id
+          )
           this.files.create(this.files.abs(this.deps.dataDir, rel))
           return newId
         })()
@@ -211,40 +262,42 @@ export class RecordingsService {
           // network): the next chunk in order belongs at its end, so the recording goes on. Anything
           // else for a closed recording is acknowledged and dropped: a late chunk never stops a hang-up.
           if (!(r.state === 'interrupted' && input.seq === r.chunks && this.resume(r, user, ctx.conn.source))) {
-            this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.lateChunk', entity: 'recording', entityId: r.id, details: { seq: input.seq, chunks: r.chunks, state: r.state }, source: ctx.conn.source })
+            this.deps.audit.write({
+              userId: user.id,
+              username: user.username,
+              action: 'recordings.lateChunk',
+              entity: 'recording',
+              entityId: r.id,
+              details: { seq: input.seq, chunks: r.chunks, state: r.state },
+              source: ctx.conn.source
+            })
             return { bytes: r.bytes, dropped: true }
           }
         }
-        if (input.seq > r.chunks) throw new AppError('CONFLICT', 'errors.recordingGap', { expected: r.chunks, got: input.seq })
+        if (input.seq > r.chunks)
+          throw new AppError('CONFLICT', 'errors.recordingGap', { expected: r.chunks, got: input.seq })
         const peaks = Buffer.from(input.peaks, 'base64')
         if (peaks.length % PEAK_FRAME_BYTES) throw new AppError('INVALID_INPUT')
         const bytes = this.files.append(this.abs(r), Buffer.from(input.data, 'base64'), peaks)
-        db.prepare('UPDATE recordings SET chunks = chunks + 1, bytes = ?, duration_ms = max(duration_ms, ?), last_chunk_at = ? WHERE id = ?').run(
-          bytes,
-          input.durationMs,
-          clock.now().toISOString(),
-          r.id
-        )
+        db.prepare(
+          'UPDATE recordings SET chunks = chunks + 1, bytes = ?, duration_ms = max(duration_ms, ?), last_chunk_at = ? WHERE id = ?'
+        ).run(bytes, input.durationMs, clock.now().toISOString(), r.id)
         return { bytes }
       },
       'recordings.finish': async (input, ctx) => {
         const { user } = requireUser(ctx)
         let r = this.mineRecording(input.recordingId, user)
         // Closed as interrupted between its last chunk and this call: the seat says every chunk is in, so it is complete.
-        if (r.state === 'interrupted' && input.chunks === r.chunks && this.resume(r, user, ctx.conn.source)) r = this.row(r.id)!
+        if (r.state === 'interrupted' && input.chunks === r.chunks && this.resume(r, user, ctx.conn.source))
+          r = this.row(r.id)!
         if (r.state !== 'recording') return toRecording(r)
         const file = this.abs(r)
         const sha = await this.files.sha256(file)
         const bytes = this.files.size(file)
         const peaks = this.files.peaks(file)
-        db.prepare("UPDATE recordings SET state = 'done', ended_at = ?, duration_ms = max(duration_ms, ?), bytes = ?, sha256 = ?, peaks = ? WHERE id = ? AND state = 'recording'").run(
-          clock.now().toISOString(),
-          input.durationMs,
-          bytes,
-          sha,
-          peaks,
-          r.id
-        )
+        db.prepare(
+          "UPDATE recordings SET state = 'done', ended_at = ?, duration_ms = max(duration_ms, ?), bytes = ?, sha256 = ?, peaks = ? WHERE id = ? AND state = 'recording'"
+        ).run(clock.now().toISOString(), input.durationMs, bytes, sha, peaks, r.id)
         this.onClosed(r.id)
         return toRecording(this.row(r.id)!)
       },
@@ -256,7 +309,11 @@ export class RecordingsService {
             `SELECT r.*, c.line, u.display_name AS operator_name FROM recordings r JOIN calls c ON c.id = r.call_id JOIN users u ON u.id = r.operator_id
              WHERE (@mine IS NULL OR r.operator_id = @mine) AND (@before IS NULL OR r.id < @before) ORDER BY r.id DESC LIMIT @limit`
           )
-          .all({ mine: user.role === 'operator' ? user.id : null, before: input.beforeId ?? null, limit: input.limit }) as (Row & { operator_name: string })[]
+          .all({
+            mine: user.role === 'operator' ? user.id : null,
+            before: input.beforeId ?? null,
+            limit: input.limit
+          }) as (Row & { operator_name: string })[]
         return rows.map((r) => ({ ...toRecording(r), operatorName: r.operator_name }))
       },
       'recordings.analysis': (input, ctx) => {
@@ -266,8 +323,20 @@ export class RecordingsService {
       'recordings.media': (input, ctx) => {
         const { user } = requireUser(ctx)
         const r = this.listenable(input.id, user)
-        const g = this.grants.grant({ file: this.abs(r), contentType: r.mime.split(';')[0], userId: user.id, sessionId: requireUser(ctx).sessionId })
-        this.deps.audit.write({ userId: user.id, username: user.username, action: 'recordings.listen', entity: 'recording', entityId: r.id, source: ctx.conn.source })
+        const g = this.grants.grant({
+          file: this.abs(r),
+          contentType: r.mime.split(';')[0],
+          userId: user.id,
+          sessionId: requireUser(ctx).sessionId
+        })
+        this.deps.audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'recordings.listen',
+          entity: 'recording',
+          entityId: r.id,
+          source: ctx.conn.source
+        })
         return { token: g.token, path: `${HUB_MEDIA_PATH}${g.token}`, expiresAt: g.expiresAt.toISOString() }
       }
     }

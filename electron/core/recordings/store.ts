@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync
+} from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 
 /**
@@ -18,7 +28,13 @@ export class RecordingFiles {
   /** A new relative path for a recording started at `at`. */
   newPath(at: Date, id: number, ext: string): string {
     const d = at.toISOString()
-    const rel = join('recordings', d.slice(0, 4), d.slice(5, 7), d.slice(8, 10), `${id}-${randomBytes(4).toString('hex')}.${ext}`)
+    const rel = join(
+      'recordings',
+      d.slice(0, 4),
+      d.slice(5, 7),
+      d.slice(8, 10),
+      `${id}-${randomBytes(4).toString('hex')}.${ext}`
+    )
     return rel
   }
 

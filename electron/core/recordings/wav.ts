@@ -108,7 +108,11 @@ export async function webmToWav(webmFile: string, wavFile: string): Promise<numb
   const track = readWebmOpus(readFileSync(webmFile))
   // ESM only; a dynamic import loads it from the CommonJS main bundle too.
   const { OpusDecoder } = await import('opus-decoder')
-  const decoder = new OpusDecoder({ channels: track.channels, preSkip: track.preSkip, forceStereo: track.channels === 2 })
+  const decoder = new OpusDecoder({
+    channels: track.channels,
+    preSkip: track.preSkip,
+    forceStereo: track.channels === 2
+  })
   await decoder.ready
   const channels = track.channels === 1 ? 1 : 2
   const fd = openSync(wavFile, 'w')

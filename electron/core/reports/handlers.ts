@@ -7,7 +7,11 @@ import { dirname, join } from 'node:path'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-export function createReportsHandlers(deps: CoreDeps, reports: ReportsService, downloads: DownloadStore): DomainHandlers<'reports'> {
+export function createReportsHandlers(
+  deps: CoreDeps,
+  reports: ReportsService,
+  downloads: DownloadStore
+): DomainHandlers<'reports'> {
   return {
     'reports.live': (_input, ctx) => reports.live(ctx.conn.locale),
     'reports.operators': (input) => reports.operators(input.from, input.to, input.campaignId),
@@ -21,14 +25,30 @@ export function createReportsHandlers(deps: CoreDeps, reports: ReportsService, d
       const copy = join(deps.dataDir, 'exports', `daily-${input.day}-${Date.now()}.xlsx`)
       mkdirSync(dirname(copy), { recursive: true })
       copyFileSync(r.file, copy)
-      return { token: downloads.offer({ file: copy, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }), fileName: r.fileName }
+      return {
+        token: downloads.offer({ file: copy, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }),
+        fileName: r.fileName
+      }
     },
     'reports.export': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const r = await reports.exportXlsx(input.report, input.from, input.to, ctx.conn.locale, input.campaignId)
-      deps.audit.write({ userId: user.id, username: user.username, action: 'reports.export', entity: 'report', details: { report: input.report, from: input.from, to: input.to }, source: ctx.conn.source })
+      deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'reports.export',
+        entity: 'report',
+        details: { report: input.report, from: input.from, to: input.to },
+        source: ctx.conn.source
+      })
       return {
-        token: downloads.offer({ file: r.file, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }),
+        token: downloads.offer({
+          file: r.file,
+          name: r.fileName,
+          contentType: XLSX,
+          deleteAfter: true,
+          userId: user.id
+        }),
         fileName: r.fileName
       }
     }

@@ -1,7 +1,14 @@
 import ExcelJS from 'exceljs'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { FUNNEL_STEPS, type Live, type Locale, type OperatorRow, type Output, type Settings } from '../../../shared/contract'
+import {
+  FUNNEL_STEPS,
+  type Live,
+  type Locale,
+  type OperatorRow,
+  type Output,
+  type Settings
+} from '../../../shared/contract'
 import { addDays, atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { translate } from '../../../shared/i18n'
 import type { CampaignsService } from '../campaigns/service'
@@ -12,11 +19,41 @@ import type { DispatchService } from '../dispatch/service'
 const rate = (n: number, d: number) => (d ? +(n / d).toFixed(4) : 0)
 
 type T = (key: string) => string
-const OPERATOR_COLS = ['operator', 'calls', 'connected', 'connectRate', 'talkSec', 'ahtSec', 'successes', 'conversion', 'qaReviews', 'qaAverage', 'qaPassRate'] as const
-const QUALITY_COLS = ['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber', 'badShare'] as const
+const OPERATOR_COLS = [
+  'operator',
+  'calls',
+  'connected',
+  'connectRate',
+  'talkSec',
+  'ahtSec',
+  'successes',
+  'conversion',
+  'qaReviews',
+  'qaAverage',
+  'qaPassRate'
+] as const
+const QUALITY_COLS = [
+  'batch',
+  'source',
+  'rows',
+  'imported',
+  'invalidAtImport',
+  'dialed',
+  'vacant',
+  'suspended',
+  'wrongNumber',
+  'badShare'
+] as const
 
 /** A sheet of rows under a bold header (the columns' names under `headers` in the catalog), the named columns as percentages; the same in the exports and the daily report. */
-function tableSheet<K extends string>(ws: ExcelJS.Worksheet, t: T, headers: string, cols: readonly K[], rows: readonly Record<K, unknown>[], percent: readonly K[] = []): void {
+function tableSheet<K extends string>(
+  ws: ExcelJS.Worksheet,
+  t: T,
+  headers: string,
+  cols: readonly K[],
+  rows: readonly Record<K, unknown>[],
+  percent: readonly K[] = []
+): void {
   ws.addRow(cols.map((c) => t(`${headers}.${c}`))).font = { bold: true }
   for (const r of rows) ws.addRow(cols.map((c) => r[c]))
   for (const c of percent) ws.getColumn(cols.indexOf(c) + 1).numFmt = '0.0%'
@@ -28,7 +65,11 @@ function funnelSheet(ws: ExcelJS.Worksheet, t: T, f: Output<'reports.funnel'>): 
   for (const s of f.steps) ws.addRow([t(`reports.steps.${s.step}`), s.count, s.rate])
   ws.getColumn(3).numFmt = '0.0%'
   ws.addRow([])
-  ws.addRow([t('reports.cols.batch'), t('reports.cols.source'), ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))]).font = { bold: true }
+  ws.addRow([
+    t('reports.cols.batch'),
+    t('reports.cols.source'),
+    ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))
+  ]).font = { bold: true }
   for (const b of f.batches) ws.addRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])])
 }
 
@@ -62,7 +103,17 @@ export class ReportsService {
            FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL LEFT JOIN operator_days d ON d.operator_id = u.id AND d.day = @day
            WHERE u.role = 'operator' AND u.disabled = 0 GROUP BY u.id ORDER BY u.display_name`
         )
-        .all({ day }) as { id: number; name: string; state: Live['operators'][number]['state'] | null; reason: string | null; since: string | null; calls: number; talk: number; connected: number; successes: number }[]
+        .all({ day }) as {
+        id: number
+        name: string
+        state: Live['operators'][number]['state'] | null
+        reason: string | null
+        since: string | null
+        calls: number
+        talk: number
+        connected: number
+        successes: number
+      }[]
     ).map((o) => {
       return {
         operatorId: o.id,
@@ -93,9 +144,18 @@ export class ReportsService {
                coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND (next_at IS NULL OR next_at <= @now)), 0) AS ready
              FROM leads WHERE campaign_id = @campaign`
           )
-          .get({ campaign: c.id, max: c.settings.maxAttempts, now: iso }) as { done: number; dnc: number; exhausted: number; held: number; retry: number; ready: number }
+          .get({ campaign: c.id, max: c.settings.maxAttempts, now: iso }) as {
+          done: number
+          dnc: number
+          exhausted: number
+          held: number
+          retry: number
+          ready: number
+        }
         const f = this.db
-          .prepare('SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(connected), 0) AS connected, coalesce(sum(successes), 0) AS successes FROM operator_days WHERE day = ? AND campaign_id = ?')
+          .prepare(
+            'SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(connected), 0) AS connected, coalesce(sum(successes), 0) AS successes FROM operator_days WHERE day = ? AND campaign_id = ?'
+          )
           .get(day, c.id) as { calls: number; connected: number; successes: number }
         return {
           campaignId: c.id,
@@ -111,14 +171,24 @@ export class ReportsService {
           windowOpen
         }
       })
-    const callbacks = this.db.prepare("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?").pluck().get(iso) as number
+    const callbacks = this.db
+      .prepare("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?")
+      .pluck()
+      .get(iso) as number
     const late = this.dispatch.lateCounts()
-    const b = this.db.prepare('SELECT started_at, ok, detail FROM backups WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1').get() as { started_at: string; ok: number; detail: string | null } | undefined
+    const b = this.db
+      .prepare('SELECT started_at, ok, detail FROM backups WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1')
+      .get() as { started_at: string; ok: number; detail: string | null } | undefined
     const backup = {
       scheduled: !!this.settings().backup.folder,
       last: b ? { at: b.started_at, ok: b.ok === 1, message: b.ok === 1 ? null : backupError(b.detail, locale) } : null
     }
-    return { operators, campaigns, overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps }, backup }
+    return {
+      operators,
+      campaigns,
+      overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps },
+      backup
+    }
   }
 
   /** The period as the centre's days when it starts and ends at local midnight (the reports' usual case), else null. */
@@ -153,7 +223,18 @@ export class ReportsService {
            (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
          FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`
       )
-      .all({ from, to, first: days?.first ?? null, end: days?.end ?? null, campaign: campaignId ?? null }) as { id: number; name: string; calls: number; answered: number; talk: number; connected: number; successes: number; reviews: number; qa_avg: number | null; qa_pass: number | null }[]
+      .all({ from, to, first: days?.first ?? null, end: days?.end ?? null, campaign: campaignId ?? null }) as {
+      id: number
+      name: string
+      calls: number
+      answered: number
+      talk: number
+      connected: number
+      successes: number
+      reviews: number
+      qa_avg: number | null
+      qa_pass: number | null
+    }[]
     // Time in a state inside the period (a state still open runs until now).
     const states = this.db
       .prepare(
@@ -199,11 +280,21 @@ export class ReportsService {
          WHERE b.created_at >= ? AND b.created_at < ? ORDER BY b.id`
       )
       .all(from, to) as ({ batch_id: number; batch: string; source: string } & Record<string, number>)[]
-    const key = (s: (typeof FUNNEL_STEPS)[number]) => (s === 'qaPassed' ? 'qa_passed' : s === 'followedUp' ? 'followed_up' : s)
+    const key = (s: (typeof FUNNEL_STEPS)[number]) =>
+      s === 'qaPassed' ? 'qa_passed' : s === 'followedUp' ? 'followed_up' : s
     const total = (s: (typeof FUNNEL_STEPS)[number]) => rows.reduce((a, r) => a + (r[key(s)] ?? 0), 0)
     return {
-      steps: FUNNEL_STEPS.map((s, i) => ({ step: s, count: total(s), rate: i === 0 ? 1 : rate(total(s), total(FUNNEL_STEPS[i - 1])) })),
-      batches: rows.map((r) => ({ batchId: r.batch_id, batch: r.batch, source: r.source, counts: Object.fromEntries(FUNNEL_STEPS.map((s) => [s, r[key(s)] ?? 0])) }))
+      steps: FUNNEL_STEPS.map((s, i) => ({
+        step: s,
+        count: total(s),
+        rate: i === 0 ? 1 : rate(total(s), total(FUNNEL_STEPS[i - 1]))
+      })),
+      batches: rows.map((r) => ({
+        batchId: r.batch_id,
+        batch: r.batch,
+        source: r.source,
+        counts: Object.fromEntries(FUNNEL_STEPS.map((s) => [s, r[key(s)] ?? 0]))
+      }))
     }
   }
 
@@ -219,7 +310,18 @@ export class ReportsService {
          FROM import_batches b LEFT JOIN leads l ON l.batch_id = b.id
          WHERE b.created_at >= ? AND b.created_at < ? GROUP BY b.id ORDER BY b.id`
       )
-      .all(from, to) as { id: number; file_name: string; source: string; rows: number; imported: number; invalid: number; dialed: number; vacant: number; suspended: number; wrong: number }[]
+      .all(from, to) as {
+      id: number
+      file_name: string
+      source: string
+      rows: number
+      imported: number
+      invalid: number
+      dialed: number
+      vacant: number
+      suspended: number
+      wrong: number
+    }[]
     return rows.map((r) => ({
       batchId: r.id,
       batch: r.file_name,
@@ -248,32 +350,60 @@ export class ReportsService {
     const from = atLocal(day, 0, tz).toISOString()
     const to = atLocal(addDays(day, 1), 0, tz).toISOString()
     const wb = new ExcelJS.Workbook()
-    tableSheet(wb.addWorksheet(t('reports.operators')), t, 'reports.cols', OPERATOR_COLS, this.operators(from, to), ['connectRate', 'conversion', 'qaPassRate'])
+    tableSheet(wb.addWorksheet(t('reports.operators')), t, 'reports.cols', OPERATOR_COLS, this.operators(from, to), [
+      'connectRate',
+      'conversion',
+      'qaPassRate'
+    ])
     funnelSheet(wb.addWorksheet(t('reports.funnel')), t, this.funnel(from, to))
-    tableSheet(wb.addWorksheet(t('reports.numberQuality')), t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
+    tableSheet(
+      wb.addWorksheet(t('reports.numberQuality')),
+      t,
+      'reports.cols',
+      QUALITY_COLS,
+      this.numberQuality(from, to),
+      ['badShare']
+    )
     const suc = wb.addWorksheet(t('reports.successes'))
-    suc.addRow([t('dispatch.package.successAt'), t('dispatch.package.customer'), t('dispatch.package.district'), t('dispatch.package.visitAt'), t('dispatch.package.operator')]).font = { bold: true }
+    suc.addRow([
+      t('dispatch.package.successAt'),
+      t('dispatch.package.customer'),
+      t('dispatch.package.district'),
+      t('dispatch.package.visitAt'),
+      t('dispatch.package.operator')
+    ]).font = { bold: true }
     const successes = this.db
       .prepare(
         `SELECT o.at, l.name, d.name AS district, o.visit_at, u.display_name AS operator FROM outcomes o JOIN leads l ON l.id = o.lead_id
          LEFT JOIN districts d ON d.code = o.district_code JOIN users u ON u.id = o.operator_id
          WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ? ORDER BY o.at`
       )
-      .all(from, to) as { at: string; name: string; district: string | null; visit_at: string | null; operator: string }[]
-    for (const r of successes) suc.addRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
+      .all(from, to) as {
+      at: string
+      name: string
+      district: string | null
+      visit_at: string | null
+      operator: string
+    }[]
+    for (const r of successes)
+      suc.addRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
     for (const ws of wb.worksheets) ws.columns.forEach((c) => (c.width = 14))
     const dir = join(this.deps.dataDir, 'reports')
     mkdirSync(dir, { recursive: true })
     const file = join(dir, `daily-${day}.xlsx`)
     await wb.xlsx.writeFile(file)
     this.db
-      .prepare('INSERT INTO daily_reports (day, file, created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET file = excluded.file, created_at = excluded.created_at')
+      .prepare(
+        'INSERT INTO daily_reports (day, file, created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET file = excluded.file, created_at = excluded.created_at'
+      )
       .run(day, file, this.deps.clock.now().toISOString())
     return { file, fileName }
   }
 
   dailyList(): { day: string; createdAt: string }[] {
-    return this.db.prepare('SELECT day, created_at AS createdAt FROM daily_reports ORDER BY day DESC LIMIT 400').all() as { day: string; createdAt: string }[]
+    return this.db
+      .prepare('SELECT day, created_at AS createdAt FROM daily_reports ORDER BY day DESC LIMIT 400')
+      .all() as { day: string; createdAt: string }[]
   }
 
   /** The schedule (every minute): today's report once the daily time has come. Returns the day made, if any. */
@@ -288,18 +418,42 @@ export class ReportsService {
   }
 
   /** The report as an XLSX: the same figures the screen shows, in the caller's language. */
-  async exportXlsx(report: 'operators' | 'funnel' | 'numberQuality' | 'districts', from: string, to: string, locale: Locale, campaignId?: number): Promise<{ file: string; fileName: string }> {
+  async exportXlsx(
+    report: 'operators' | 'funnel' | 'numberQuality' | 'districts',
+    from: string,
+    to: string,
+    locale: Locale,
+    campaignId?: number
+  ): Promise<{ file: string; fileName: string }> {
     const t = (k: string) => translate(locale, k)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t(`reports.${report}`))
-    if (report === 'operators') tableSheet(ws, t, 'reports.cols', OPERATOR_COLS, this.operators(from, to, campaignId), ['connectRate', 'conversion', 'qaPassRate'])
-    else if (report === 'numberQuality') tableSheet(ws, t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
+    if (report === 'operators')
+      tableSheet(ws, t, 'reports.cols', OPERATOR_COLS, this.operators(from, to, campaignId), [
+        'connectRate',
+        'conversion',
+        'qaPassRate'
+      ])
+    else if (report === 'numberQuality')
+      tableSheet(ws, t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
     else if (report === 'funnel') funnelSheet(ws, t, this.funnel(from, to))
     else {
       const b = this.dispatch.board(from, to)
-      tableSheet(ws, t, 'dispatch.cols', ['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'], b.districts)
+      tableSheet(
+        ws,
+        t,
+        'dispatch.cols',
+        ['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'],
+        b.districts
+      )
       const agents = wb.addWorksheet(t('dispatch.ui.agentsTab'))
-      tableSheet(agents, t, 'dispatch.cols', ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'], b.agents)
+      tableSheet(
+        agents,
+        t,
+        'dispatch.cols',
+        ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'],
+        b.agents
+      )
       agents.columns.forEach((c) => (c.width = 14))
     }
     ws.columns.forEach((c) => (c.width = 14))

@@ -19,7 +19,14 @@ export const DEFAULT_SETTINGS: Settings = {
   clearRoles: ['supervisor', 'admin'],
   unmaskRoles: ['qa'],
   // The source plans: successes with the receiver by 20:00, with an agent by 09:30 the next day.
-  dispatch: { receiveBy: '20:00', assignBy: '09:30', confirmHours: 24, workdays: [1, 2, 3, 4, 5], directionCities: [], packageEmail: false },
+  dispatch: {
+    receiveBy: '20:00',
+    assignBy: '09:30',
+    confirmHours: 24,
+    workdays: [1, 2, 3, 4, 5],
+    directionCities: [],
+    packageEmail: false
+  },
   // Every Friday 13:30–18:00, results by Saturday 18:00; cooling-off 15 days (docs/domain.md).
   reports: { dailyAt: '19:30' },
   visitHours: { start: '09:00', end: '20:00' },

@@ -11,7 +11,10 @@ import { testRegister } from './register-test'
 import { SipRepo, type StoredAccount } from './repo'
 
 type IceIn = Input<'sip.setAccount'>['iceServers'][number]
-const sameServer = (a: { urls: string | string[]; username?: string }, b: { urls: string | string[]; username?: string }) => JSON.stringify(a.urls) === JSON.stringify(b.urls) && a.username === b.username
+const sameServer = (
+  a: { urls: string | string[]; username?: string },
+  b: { urls: string | string[]; username?: string }
+) => JSON.stringify(a.urls) === JSON.stringify(b.urls) && a.username === b.username
 
 /** Columns of a line list, as people head them. */
 const COLUMNS = {
@@ -22,25 +25,40 @@ const COLUMNS = {
   displayName: ['显示名', '姓名', 'display name', 'displayname', 'name']
 }
 
-export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () => string, uploads: UploadStore): DomainHandlers<'sip'> {
+export function createSipHandlers(
+  deps: CoreDeps,
+  box: SecretBox,
+  areaCode: () => string,
+  uploads: UploadStore
+): DomainHandlers<'sip'> {
   const { db, clock, audit } = deps
   const repo = new SipRepo(db)
   repo.sealClearCredentials(box)
-  const credentialsOf = (s: StoredAccount): (string | null)[] => (s.iceCredentialsSealed ? (JSON.parse(box.open(s.iceCredentialsSealed)) as (string | null)[]) : [])
+  const credentialsOf = (s: StoredAccount): (string | null)[] =>
+    s.iceCredentialsSealed ? (JSON.parse(box.open(s.iceCredentialsSealed)) as (string | null)[]) : []
   /** An account as the administrator sees it: whether each TURN server has a credential, never the credential. */
   const shown = (s: StoredAccount): SipAccount => {
     const creds = credentialsOf(s)
-    return { ...s.account, iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, hasCredential: true } : x)) }
+    return {
+      ...s.account,
+      iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, hasCredential: true } : x))
+    }
   }
   const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?')
-  const userByKey = db.prepare("SELECT id, username, display_name FROM users WHERE disabled = 0 AND (staff_no = @key OR username = @key) ORDER BY staff_no = @key DESC LIMIT 1")
+  const userByKey = db.prepare(
+    'SELECT id, username, display_name FROM users WHERE disabled = 0 AND (staff_no = @key OR username = @key) ORDER BY staff_no = @key DESC LIMIT 1'
+  )
 
   /** Writes a line: a password or TURN credential left out keeps the one stored (for the same server). */
   const write = (input: Input<'sip.setAccount'>) => {
     const current = repo.get(input.userId)
     if (!current && !input.password) throw new AppError('INVALID_INPUT', 'errors.sipPasswordRequired')
     const stored = current ? credentialsOf(current) : []
-    const creds = input.iceServers.map((x: IceIn) => x.credential ?? (current ? (stored[current.account.iceServers.findIndex((s) => sameServer(s, x))] ?? null) : null))
+    const creds = input.iceServers.map(
+      (x: IceIn) =>
+        x.credential ??
+        (current ? (stored[current.account.iceServers.findIndex((s) => sameServer(s, x))] ?? null) : null)
+    )
     repo.save({
       userId: input.userId,
       wsUrl: input.wsUrl,
@@ -90,7 +108,14 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
     'sip.removeAccount': (input, ctx) => {
       const { user } = requireUser(ctx)
       if (!repo.remove(input.userId)) throw new AppError('NOT_FOUND')
-      audit.write({ userId: user.id, username: user.username, action: 'sip.removeAccount', entity: 'user', entityId: input.userId, source: ctx.conn.source })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'sip.removeAccount',
+        entity: 'user',
+        entityId: input.userId,
+        source: ctx.conn.source
+      })
       return { ok: true as const }
     },
     'sip.testRegister': async (input, ctx) => {
@@ -104,10 +129,34 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
         displayName: input.displayName ?? saved?.account.displayName ?? '',
         password: input.password ?? (saved ? box.open(saved.passwordSealed) : undefined)
       }
-      if (!a.wsUrl || !a.domain || !a.sipUser || !a.password) throw new AppError('INVALID_INPUT', 'errors.sipTestIncomplete')
-      const r = await testRegister({ wsUrl: a.wsUrl, domain: a.domain, sipUser: a.sipUser, displayName: a.displayName, password: a.password })
-      audit.write({ userId: user.id, username: user.username, action: 'sip.testRegister', entity: 'user', entityId: input.userId, details: { wsUrl: a.wsUrl, sipUser: a.sipUser, verdict: r.verdict, status: r.status }, source: ctx.conn.source })
-      return { verdict: r.verdict, status: r.status, text: translate(ctx.conn.locale, `sipTest.${r.verdict}`, { status: r.status ?? '', reason: r.reason, url: a.wsUrl, domain: a.domain }) }
+      if (!a.wsUrl || !a.domain || !a.sipUser || !a.password)
+        throw new AppError('INVALID_INPUT', 'errors.sipTestIncomplete')
+      const r = await testRegister({
+        wsUrl: a.wsUrl,
+        domain: a.domain,
+        sipUser: a.sipUser,
+        displayName: a.displayName,
+        password: a.password
+      })
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'sip.testRegister',
+        entity: 'user',
+        entityId: input.userId,
+        details: { wsUrl: a.wsUrl, sipUser: a.sipUser, verdict: r.verdict, status: r.status },
+        source: ctx.conn.source
+      })
+      return {
+        verdict: r.verdict,
+        status: r.status,
+        text: translate(ctx.conn.locale, `sipTest.${r.verdict}`, {
+          status: r.status ?? '',
+          reason: r.reason,
+          url: a.wsUrl,
+          domain: a.domain
+        })
+      }
     },
     'sip.importLines': async (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -115,9 +164,16 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
       const table = await readTable(readFileSync(file))
       const headers = table.headers.map((h) => h.trim().toLowerCase())
       const col = (names: string[]) => headers.findIndex((h) => names.includes(h))
-      const at = { staffNo: col(COLUMNS.staffNo), username: col(COLUMNS.username), ext: col(COLUMNS.ext), password: col(COLUMNS.password), displayName: col(COLUMNS.displayName) }
+      const at = {
+        staffNo: col(COLUMNS.staffNo),
+        username: col(COLUMNS.username),
+        ext: col(COLUMNS.ext),
+        password: col(COLUMNS.password),
+        displayName: col(COLUMNS.displayName)
+      }
       const say = (key: string, params?: Record<string, string | number>) => translate(ctx.conn.locale, key, params)
-      if ((at.staffNo < 0 && at.username < 0) || at.ext < 0 || at.password < 0) throw new AppError('INVALID_INPUT', 'errors.sipImportColumns')
+      if ((at.staffNo < 0 && at.username < 0) || at.ext < 0 || at.password < 0)
+        throw new AppError('INVALID_INPUT', 'errors.sipImportColumns')
       const errors: { row: number; reason: string }[] = []
       const lines: Input<'sip.setAccount'>[] = []
       const seenExt = new Map<string, number>()
@@ -126,7 +182,9 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
         const cell = (i: number) => (i >= 0 ? (r.cells[i] ?? '').trim() : '')
         const key = cell(at.staffNo) || cell(at.username)
         if (!key && !cell(at.ext) && !cell(at.password)) continue
-        const u = key ? (userByKey.get({ key }) as { id: number; username: string; display_name: string } | undefined) : undefined
+        const u = key
+          ? (userByKey.get({ key }) as { id: number; username: string; display_name: string } | undefined)
+          : undefined
         const ext = cell(at.ext)
         const password = cell(at.password)
         const refuse = (reason: string) => errors.push({ row: r.rowNo, reason })
@@ -138,14 +196,30 @@ export function createSipHandlers(deps: CoreDeps, box: SecretBox, areaCode: () =
         else {
           seenExt.set(ext, r.rowNo)
           seenUser.add(u.id)
-          lines.push({ userId: u.id, wsUrl: input.wsUrl, domain: input.domain, sipUser: ext, displayName: cell(at.displayName) || u.display_name, outsidePrefix: input.outsidePrefix, iceServers: input.iceServers, password })
+          lines.push({
+            userId: u.id,
+            wsUrl: input.wsUrl,
+            domain: input.domain,
+            sipUser: ext,
+            displayName: cell(at.displayName) || u.display_name,
+            outsidePrefix: input.outsidePrefix,
+            iceServers: input.iceServers,
+            password
+          })
         }
       }
       // all or nothing: a floor's lines go in together or not at all
       if (!errors.length && !input.dryRun) {
         db.transaction(() => {
           for (const l of lines) write(l)
-          audit.write({ userId: user.id, username: user.username, action: 'sip.importLines', entity: 'user', details: { fileName: name, rows: lines.length, wsUrl: input.wsUrl }, source: ctx.conn.source })
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'sip.importLines',
+            entity: 'user',
+            details: { fileName: name, rows: lines.length, wsUrl: input.wsUrl },
+            source: ctx.conn.source
+          })
         })()
         uploads.remove(input.uploadId)
       }

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import WebSocket from 'ws'
 
 /** What a test registration found, for the administrator in words (errors.sipTest.*). */
-export type RegisterVerdict = 'registered' | 'wrongCredentials' | 'unknownDomain' | 'noAnswer' | 'tlsUntrusted' | 'failed'
+export type RegisterVerdict =
+  'registered' | 'wrongCredentials' | 'unknownDomain' | 'noAnswer' | 'tlsUntrusted' | 'failed'
 
 export interface RegisterAccount {
   wsUrl: string
@@ -49,7 +50,8 @@ function parse(text: string): Response | null {
 /** The parameters of a Digest challenge (RFC 2617/8760). */
 function challenge(h: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const m of h.replace(/^Digest\s+/i, '').matchAll(/(\w+)=("([^"]*)"|[^,\s]+)/g)) out[m[1].toLowerCase()] = m[3] ?? m[2]
+  for (const m of h.replace(/^Digest\s+/i, '').matchAll(/(\w+)=("([^"]*)"|[^,\s]+)/g))
+    out[m[1].toLowerCase()] = m[3] ?? m[2]
   return out
 }
 
@@ -58,7 +60,10 @@ function challenge(h: string): Record<string, string> {
  * registration back at once: the administrator learns whether the line works before an operator
  * sits down, without the password ever leaving core.
  */
-export function testRegister(a: RegisterAccount, timeoutMs = 8000): Promise<{ verdict: RegisterVerdict; status: number | null; reason: string }> {
+export function testRegister(
+  a: RegisterAccount,
+  timeoutMs = 8000
+): Promise<{ verdict: RegisterVerdict; status: number | null; reason: string }> {
   return new Promise((resolve) => {
     let done = false
     let ws: WebSocket
@@ -110,16 +115,29 @@ export function testRegister(a: RegisterAccount, timeoutMs = 8000): Promise<{ ve
       )
     }
     const authorize = (r: Response, expires: number): boolean => {
-      const header = r.status === 401 ? r.headers.get('www-authenticate')?.[0] : r.headers.get('proxy-authenticate')?.[0]
+      const header =
+        r.status === 401 ? r.headers.get('www-authenticate')?.[0] : r.headers.get('proxy-authenticate')?.[0]
       if (!header) return false
       const c = challenge(header)
       const ha1 = md5(`${a.sipUser}:${c.realm ?? a.domain}:${a.password}`)
       const ha2 = md5(`REGISTER:${uri}`)
-      const qop = c.qop?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : null
+      const qop = c.qop
+        ?.split(',')
+        .map((q) => q.trim())
+        .includes('auth')
+        ? 'auth'
+        : null
       const cnonce = token()
       const nc = '00000001'
       const response = qop ? md5(`${ha1}:${c.nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : md5(`${ha1}:${c.nonce}:${ha2}`)
-      const fields = [`username="${a.sipUser}"`, `realm="${c.realm ?? a.domain}"`, `nonce="${c.nonce}"`, `uri="${uri}"`, `response="${response}"`, 'algorithm=MD5']
+      const fields = [
+        `username="${a.sipUser}"`,
+        `realm="${c.realm ?? a.domain}"`,
+        `nonce="${c.nonce}"`,
+        `uri="${uri}"`,
+        `response="${response}"`,
+        'algorithm=MD5'
+      ]
       if (c.opaque) fields.push(`opaque="${c.opaque}"`)
       if (qop) fields.push(`qop=${qop}`, `cnonce="${cnonce}"`, `nc=${nc}`)
       send(expires, `${r.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: Digest ${fields.join(', ')}`)
@@ -153,7 +171,14 @@ export function testRegister(a: RegisterAccount, timeoutMs = 8000): Promise<{ ve
     ws.on('unexpected-response', (_req, res) => finish('failed', res.statusCode ?? null, `WebSocket ${res.statusCode}`))
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code && TLS_CODES.has(err.code)) return finish('tlsUntrusted', null, err.code)
-      if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH' || err.code === 'ETIMEDOUT' || err.code === 'ECONNRESET') return finish('noAnswer', null, err.code)
+      if (
+        err.code === 'ECONNREFUSED' ||
+        err.code === 'ENOTFOUND' ||
+        err.code === 'EHOSTUNREACH' ||
+        err.code === 'ETIMEDOUT' ||
+        err.code === 'ECONNRESET'
+      )
+        return finish('noAnswer', null, err.code)
       finish('failed', null, err.message)
     })
     ws.on('close', () => finish(registered ? 'registered' : 'noAnswer', null, 'closed'))

@@ -63,8 +63,12 @@ export class SipRepo {
   private remove_: Database.Statement<[number]>
 
   constructor(private db: Database.Database) {
-    this.one = db.prepare('SELECT s.*, u.username FROM sip_accounts s JOIN users u ON u.id = s.user_id WHERE s.user_id = ?')
-    this.all = db.prepare('SELECT s.*, u.username FROM sip_accounts s JOIN users u ON u.id = s.user_id ORDER BY u.username')
+    this.one = db.prepare(
+      'SELECT s.*, u.username FROM sip_accounts s JOIN users u ON u.id = s.user_id WHERE s.user_id = ?'
+    )
+    this.all = db.prepare(
+      'SELECT s.*, u.username FROM sip_accounts s JOIN users u ON u.id = s.user_id ORDER BY u.username'
+    )
     this.upsert = db.prepare(
       `INSERT INTO sip_accounts (user_id, ws_url, domain, sip_user, password_sealed, display_name, ice_servers, ice_credentials_sealed, outside_prefix, updated_at)
        VALUES (@userId, @wsUrl, @domain, @sipUser, @passwordSealed, @displayName, @ice, @iceCredentialsSealed, @outsidePrefix, @now)
@@ -77,11 +81,23 @@ export class SipRepo {
 
   get(userId: number): StoredAccount | null {
     const r = this.one.get(userId)
-    return r ? { account: toAccount(r), username: r.username, passwordSealed: r.password_sealed, iceCredentialsSealed: r.ice_credentials_sealed } : null
+    return r
+      ? {
+          account: toAccount(r),
+          username: r.username,
+          passwordSealed: r.password_sealed,
+          iceCredentialsSealed: r.ice_credentials_sealed
+        }
+      : null
   }
 
   list(): StoredAccount[] {
-    return this.all.all().map((r) => ({ account: toAccount(r), username: r.username, passwordSealed: r.password_sealed, iceCredentialsSealed: r.ice_credentials_sealed }))
+    return this.all.all().map((r) => ({
+      account: toAccount(r),
+      username: r.username,
+      passwordSealed: r.password_sealed,
+      iceCredentialsSealed: r.ice_credentials_sealed
+    }))
   }
 
   save(w: AccountWrite): void {
@@ -94,7 +110,9 @@ export class SipRepo {
 
   /** Credentials an older version kept in the clear beside the ICE servers are sealed and taken out. */
   sealClearCredentials(box: SecretBox): number {
-    const rows = this.db.prepare("SELECT user_id, ice_servers FROM sip_accounts WHERE ice_servers LIKE '%\"credential\"%'").all() as { user_id: number; ice_servers: string }[]
+    const rows = this.db
+      .prepare('SELECT user_id, ice_servers FROM sip_accounts WHERE ice_servers LIKE \'%"credential"%\'')
+      .all() as { user_id: number; ice_servers: string }[]
     const put = this.db.prepare('UPDATE sip_accounts SET ice_servers = ?, ice_credentials_sealed = ? WHERE user_id = ?')
     this.db.transaction(() => {
       for (const r of rows) {

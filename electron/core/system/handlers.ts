@@ -28,17 +28,26 @@ export function createSystemHandlers(
       const demoMode = settings.get().demoMode
       return {
         appName: 'LeadLine',
-        ...(ctx.user ? { appVersion: host.appVersion, schemaVersion: SCHEMA_VERSION, sqliteVersion, nodeVersion: process.versions.node, host: host.host } : {}),
+        ...(ctx.user
+          ? {
+              appVersion: host.appVersion,
+              schemaVersion: SCHEMA_VERSION,
+              sqliteVersion,
+              nodeVersion: process.versions.node,
+              host: host.host
+            }
+          : {}),
         demoMode,
         needsFirstAdmin: users.count() === 0,
-        demoAccounts: demoMode && host.demoLogins
-          ? users.demoAccounts().map((u) => ({
-              username: u.username,
-              displayName: u.display_name,
-              role: u.role,
-              password: u.demo_password!
-            }))
-          : [],
+        demoAccounts:
+          demoMode && host.demoLogins
+            ? users.demoAccounts().map((u) => ({
+                username: u.username,
+                displayName: u.display_name,
+                role: u.role,
+                password: u.demo_password!
+              }))
+            : [],
         serverTime: clock.now().toISOString()
       }
     },

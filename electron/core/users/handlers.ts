@@ -94,10 +94,19 @@ export function createUsersHandlers(
         users.update(id, patch, now)
         // A changed role or a disabled account takes effect at once, not at the next login.
         if (endsSessions) sessions.endAllOf(id, patch.disabled ? 'disabled' : 'role changed', now)
-        audit.write({ userId: actor.id, username: actor.username, action: 'users.update', entity: 'user', entityId: id, details: patch, source: ctx.conn.source })
+        audit.write({
+          userId: actor.id,
+          username: actor.username,
+          action: 'users.update',
+          entity: 'user',
+          entityId: id,
+          details: patch,
+          source: ctx.conn.source
+        })
       })()
       events.emit('users.changed', { userId: id })
-      if (endsSessions) events.emit('session.ended', { userId: id, reason: patch.disabled ? 'disabled' : 'role changed' })
+      if (endsSessions)
+        events.emit('session.ended', { userId: id, reason: patch.disabled ? 'disabled' : 'role changed' })
       return toUser(users.byId(id)!)
     },
 
@@ -109,7 +118,14 @@ export function createUsersHandlers(
         const now = clock.now().toISOString()
         users.setPassword(input.id, hash, now)
         sessions.endAllOf(input.id, 'password reset', now)
-        audit.write({ userId: actor.id, username: actor.username, action: 'users.resetPassword', entity: 'user', entityId: input.id, source: ctx.conn.source })
+        audit.write({
+          userId: actor.id,
+          username: actor.username,
+          action: 'users.resetPassword',
+          entity: 'user',
+          entityId: input.id,
+          source: ctx.conn.source
+        })
       })()
       events.emit('session.ended', { userId: input.id, reason: 'password reset' })
       return { ok: true as const }
@@ -120,7 +136,14 @@ export function createUsersHandlers(
       mustFind(input.id)
       db.transaction(() => {
         users.unlock(input.id, clock.now().toISOString())
-        audit.write({ userId: actor.id, username: actor.username, action: 'users.unlock', entity: 'user', entityId: input.id, source: ctx.conn.source })
+        audit.write({
+          userId: actor.id,
+          username: actor.username,
+          action: 'users.unlock',
+          entity: 'user',
+          entityId: input.id,
+          source: ctx.conn.source
+        })
       })()
       events.emit('users.changed', { userId: input.id })
       return { ok: true as const }

@@ -92,11 +92,13 @@ export class UsersRepo {
       `UPDATE users SET password_hash = @hash, demo_password = NULL, failed_logins = 0, locked_until = NULL,
        updated_at = @now WHERE id = @id`
     )
-    this.unlockStmt = db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = @now WHERE id = @id')
-    this.unlockAddressesStmt = db.prepare('DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = @id)')
-    this.demoStmt = db.prepare(
-      'SELECT * FROM users WHERE demo_password IS NOT NULL AND disabled = 0 ORDER BY id'
+    this.unlockStmt = db.prepare(
+      'UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = @now WHERE id = @id'
     )
+    this.unlockAddressesStmt = db.prepare(
+      'DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = @id)'
+    )
+    this.demoStmt = db.prepare('SELECT * FROM users WHERE demo_password IS NOT NULL AND disabled = 0 ORDER BY id')
   }
 
   byId(id: number): UserRow | undefined {

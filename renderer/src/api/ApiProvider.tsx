@@ -26,7 +26,10 @@ export function useInvalidateOn<E extends EventName>(event: E, queryKey: readonl
   const qc = useQueryClient()
   const api = useApi()
   const key = JSON.stringify(queryKey)
-  useEffect(() => api.on(event, () => void qc.invalidateQueries({ queryKey: JSON.parse(key) as unknown[] })), [api, qc, event, key])
+  useEffect(
+    () => api.on(event, () => void qc.invalidateQueries({ queryKey: JSON.parse(key) as unknown[] })),
+    [api, qc, event, key]
+  )
 }
 
 export function useConnectionStatus(): ConnectionStatus {

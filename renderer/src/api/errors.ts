@@ -18,7 +18,17 @@ export class ApiError extends Error {
 }
 
 /** The browser's own failures (DOMException names) that have a text of their own. */
-const BROWSER_ERRORS = new Set(['NotAllowedError', 'NotFoundError', 'NotReadableError', 'OverconstrainedError', 'SecurityError', 'AbortError', 'NotSupportedError', 'NetworkError', 'TimeoutError'])
+const BROWSER_ERRORS = new Set([
+  'NotAllowedError',
+  'NotFoundError',
+  'NotReadableError',
+  'OverconstrainedError',
+  'SecurityError',
+  'AbortError',
+  'NotSupportedError',
+  'NetworkError',
+  'TimeoutError'
+])
 
 /**
  * The message in the UI's current language (the server's text when the UI has no such key). A

@@ -12,7 +12,12 @@ export const keys = {
   districts: ['districts.list'] as const
 }
 
-export function useMethodQuery<M extends MethodName>(method: M, input: Input<M>, key: readonly unknown[], enabled = true) {
+export function useMethodQuery<M extends MethodName>(
+  method: M,
+  input: Input<M>,
+  key: readonly unknown[],
+  enabled = true
+) {
   const api = useApi()
   return useQuery<Output<M>>({ queryKey: key, queryFn: () => api.invoke(method, input), enabled })
 }

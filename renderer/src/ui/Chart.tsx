@@ -13,7 +13,9 @@ echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipCompone
  * The layout every bar chart of ours uses: the legend on top in its own band, the plot below it
  * with room for its axis labels (turned when there are many), so nothing is drawn over anything.
  */
-export function barLayout(categories: number): Pick<EChartsCoreOption, 'legend' | 'grid'> & { axisLabel: Record<string, unknown> } {
+export function barLayout(
+  categories: number
+): Pick<EChartsCoreOption, 'legend' | 'grid'> & { axisLabel: Record<string, unknown> } {
   return {
     legend: { top: 0, type: 'scroll' },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
@@ -25,7 +27,17 @@ export function barLayout(categories: number): Pick<EChartsCoreOption, 'legend' 
  * An Apache ECharts chart (SVG, so its text is real text) that follows its option and its
  * container's size; with no data it says so instead of drawing empty axes.
  */
-export function Chart({ option, height = 320, testId, empty = false }: { option: EChartsCoreOption; height?: number; testId?: string; empty?: boolean }) {
+export function Chart({
+  option,
+  height = 320,
+  testId,
+  empty = false
+}: {
+  option: EChartsCoreOption
+  height?: number
+  testId?: string
+  empty?: boolean
+}) {
   const { t } = useTranslation()
   const box = useRef<HTMLDivElement>(null)
   const chart = useRef<echarts.ECharts | null>(null)
@@ -47,7 +59,12 @@ export function Chart({ option, height = 320, testId, empty = false }: { option:
   if (empty)
     return (
       // a node of its own: ECharts empties the chart's node when it is disposed
-      <div key="empty" style={{ width: '100%', height, display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid={testId} data-empty="true">
+      <div
+        key="empty"
+        style={{ width: '100%', height, display: 'flex', alignItems: 'center', justifyContent: 'center' }}
+        data-testid={testId}
+        data-empty="true"
+      >
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.noData')} />
       </div>
     )

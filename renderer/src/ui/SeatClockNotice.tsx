@@ -13,13 +13,22 @@ export function SeatClockNotice() {
   const off = Math.abs(drift.clockMs) >= CLOCK_OFF_MS
   if (!off && !drift.zoneDiffers) return null
   const minutes = Math.round(Math.abs(drift.clockMs) / 60_000)
-  const by = minutes >= 48 * 60 ? t('clock.days', { n: Math.round(minutes / 1440) }) : minutes >= 120 ? t('clock.hours', { n: Math.round(minutes / 60) }) : t('clock.minutes', { n: minutes })
+  const by =
+    minutes >= 48 * 60
+      ? t('clock.days', { n: Math.round(minutes / 1440) })
+      : minutes >= 120
+        ? t('clock.hours', { n: Math.round(minutes / 60) })
+        : t('clock.minutes', { n: minutes })
   return (
     <Alert
       banner
       type="info"
       data-testid="seat-clock-notice"
-      message={off ? t('clock.seatOff', { by, zone: clock.zone(), now: clock.format(clock.now(), 'YYYY-MM-DD HH:mm') }) : t('clock.zoneDiffers', { zone: clock.zone(), now: clock.format(clock.now(), 'YYYY-MM-DD HH:mm') })}
+      message={
+        off
+          ? t('clock.seatOff', { by, zone: clock.zone(), now: clock.format(clock.now(), 'YYYY-MM-DD HH:mm') })
+          : t('clock.zoneDiffers', { zone: clock.zone(), now: clock.format(clock.now(), 'YYYY-MM-DD HH:mm') })
+      }
     />
   )
 }

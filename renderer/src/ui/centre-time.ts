@@ -33,7 +33,16 @@ const partsCache = new Map<string, Intl.DateTimeFormat>()
 function wallParts(at: Date, zone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   let f = partsCache.get(zone)
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit'
+    })
     partsCache.set(zone, f)
   }
   const p: Record<string, number> = {}
@@ -56,7 +65,11 @@ export const centre = {
   },
   /** The instant of a wall time picked in a picker (its fields are the centre's). */
   instant(w: Dayjs): Date {
-    return new Date(atLocal(w.format('YYYY-MM-DD'), w.hour() * 60 + w.minute(), state.zone).getTime() + w.second() * 1000 + w.millisecond())
+    return new Date(
+      atLocal(w.format('YYYY-MM-DD'), w.hour() * 60 + w.minute(), state.zone).getTime() +
+        w.second() * 1000 +
+        w.millisecond()
+    )
   },
   /** The centre's date today, YYYY-MM-DD. */
   today(): string {
@@ -64,7 +77,10 @@ export const centre = {
   },
   /** The instants a range of whole days (wall dates) covers in the centre's zone: [00:00 of the first, 00:00 after the last). */
   days(from: Dayjs, to: Dayjs): { from: string; to: string } {
-    return { from: atLocal(from.format('YYYY-MM-DD'), 0, state.zone).toISOString(), to: atLocal(to.add(1, 'day').format('YYYY-MM-DD'), 0, state.zone).toISOString() }
+    return {
+      from: atLocal(from.format('YYYY-MM-DD'), 0, state.zone).toISOString(),
+      to: atLocal(to.add(1, 'day').format('YYYY-MM-DD'), 0, state.zone).toISOString()
+    }
   },
   /** A time as these users write it, in the centre's zone: 2026-11-23 10:05:00. */
   format(at: string | Date | null | undefined, pattern = 'YYYY-MM-DD HH:mm:ss'): string {

@@ -46,7 +46,10 @@ const ua = new UserAgent({
   transportOptions: { server: ws },
   logLevel: 'warn',
   sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(toneStream()),
-  sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
+  sessionDescriptionHandlerFactoryOptions: {
+    peerConnectionConfiguration: { iceServers: [] },
+    iceGatheringTimeout: 500
+  },
   delegate: {
     onInvite: (inv) => {
       window.customer.calls++

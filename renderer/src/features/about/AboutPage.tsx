@@ -14,7 +14,9 @@ export function AboutPage() {
       {data && (
         <Descriptions column={1} bordered size="small">
           <Descriptions.Item label={t('about.version')}>{data.appVersion}</Descriptions.Item>
-          <Descriptions.Item label={t('about.host')}>{t(data.host === 'hub' ? 'about.hostHub' : 'about.hostDesktop')}</Descriptions.Item>
+          <Descriptions.Item label={t('about.host')}>
+            {t(data.host === 'hub' ? 'about.hostHub' : 'about.hostDesktop')}
+          </Descriptions.Item>
           <Descriptions.Item label={t('about.transport')}>
             {api.kind === 'ipc' ? t('about.transportIpc') : t('about.transportWs', { url: api.url })}
           </Descriptions.Item>

@@ -30,7 +30,12 @@ function Details({ details, t, fields }: { details: Record<string, unknown>; t: 
       {Object.entries(details).map(([k, v], i) => (
         <span key={k}>
           {i > 0 && '；'}
-          {fields[k] ?? k}：{CODE_FIELDS.has(k) && typeof v === 'string' ? <Typography.Text code>{v}</Typography.Text> : valueText(v, t, fields, k)}
+          {fields[k] ?? k}：
+          {CODE_FIELDS.has(k) && typeof v === 'string' ? (
+            <Typography.Text code>{v}</Typography.Text>
+          ) : (
+            valueText(v, t, fields, k)
+          )}
         </span>
       ))}
     </>
@@ -66,10 +71,24 @@ export function AuditPage() {
         }}
         columns={[
           { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
-          { title: t('audit.user'), dataIndex: 'username', width: 120, render: (v: string | null) => v ?? t('auditLog.system') },
+          {
+            title: t('audit.user'),
+            dataIndex: 'username',
+            width: 120,
+            render: (v: string | null) => v ?? t('auditLog.system')
+          },
           { title: t('audit.action'), dataIndex: 'action', width: 220, render: (a: string) => actions[a] ?? a },
-          { title: t('audit.entity'), width: 120, render: (_, r) => (r.entity ? `${entities[r.entity] ?? r.entity}${r.entityId ? ` #${r.entityId}` : ''}` : '') },
-          { title: t('audit.details'), dataIndex: 'details', render: (d: AuditEntry['details']) => (d ? <Details details={d} t={t} fields={fields} /> : '') }
+          {
+            title: t('audit.entity'),
+            width: 120,
+            render: (_, r) =>
+              r.entity ? `${entities[r.entity] ?? r.entity}${r.entityId ? ` #${r.entityId}` : ''}` : ''
+          },
+          {
+            title: t('audit.details'),
+            dataIndex: 'details',
+            render: (d: AuditEntry['details']) => (d ? <Details details={d} t={t} fields={fields} /> : '')
+          }
         ]}
       />
     </Card>

@@ -6,10 +6,7 @@ import { ApiError } from '../../api/errors'
 
 const TOKEN_KEY = 'leadline.session'
 
-type AuthState =
-  | { status: 'loading' }
-  | { status: 'anonymous'; notice?: unknown }
-  | { status: 'authed'; user: User }
+type AuthState = { status: 'loading' } | { status: 'anonymous'; notice?: unknown } | { status: 'authed'; user: User }
 
 interface AuthApi {
   state: AuthState
@@ -51,7 +48,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setState({ status: 'anonymous' })
       return
     }
-    api.invoke('auth.resume', { token }).then(adopt, (err: unknown) => drop(err instanceof ApiError && err.key === 'errors.sessionExpired' ? err : undefined))
+    api
+      .invoke('auth.resume', { token })
+      .then(adopt, (err: unknown) =>
+        drop(err instanceof ApiError && err.key === 'errors.sessionExpired' ? err : undefined)
+      )
   }, [api, adopt, drop])
 
   // Core ends sessions on password resets, role changes and disabling: ask whether ours survived.

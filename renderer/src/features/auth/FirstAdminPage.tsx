@@ -24,7 +24,13 @@ export function FirstAdminPage({ onDone }: { onDone: () => void }) {
     setBusy(true)
     setError(undefined)
     try {
-      adopt(await api.invoke('auth.setupFirstAdmin', { username: v.username, displayName: v.displayName, password: v.password }))
+      adopt(
+        await api.invoke('auth.setupFirstAdmin', {
+          username: v.username,
+          displayName: v.displayName,
+          password: v.password
+        })
+      )
       onDone()
     } catch (err) {
       setError(err)
@@ -44,15 +50,25 @@ export function FirstAdminPage({ onDone }: { onDone: () => void }) {
         </div>
         <Card title={t('setup.title')}>
           <Typography.Paragraph>{t('setup.intro')}</Typography.Paragraph>
-          {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 16 }} />}
+          {error !== undefined && (
+            <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 16 }} />
+          )}
           <Form<Values> layout="vertical" onFinish={submit}>
-            <Form.Item name="username" label={t('login.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}>
+            <Form.Item
+              name="username"
+              label={t('login.username')}
+              rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}
+            >
               <Input autoFocus />
             </Form.Item>
             <Form.Item name="displayName" label={t('setup.displayName')} rules={[{ required: true }]}>
               <Input />
             </Form.Item>
-            <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}>
+            <Form.Item
+              name="password"
+              label={t('login.password')}
+              rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}
+            >
               <Input.Password />
             </Form.Item>
             <Form.Item
@@ -62,7 +78,10 @@ export function FirstAdminPage({ onDone }: { onDone: () => void }) {
               rules={[
                 { required: true },
                 ({ getFieldValue }) => ({
-                  validator: (_r, value) => (value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('setup.mismatch'))))
+                  validator: (_r, value) =>
+                    value === getFieldValue('password')
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('setup.mismatch')))
                 })
               ]}
             >

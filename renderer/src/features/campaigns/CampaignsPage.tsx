@@ -1,5 +1,23 @@
 import { useEffect, useState } from 'react'
-import { Alert, App, Button, Card, Checkbox, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography
+} from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { RULE_METRICS, type Campaign, type CampaignSettings, type ScriptBody } from '../../../../shared/contract'
@@ -29,19 +47,32 @@ export function CampaignsPage() {
         title={t('campaigns.title')}
         extra={
           <Space.Compact>
-            <Input placeholder={t('campaigns.newName')} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} aria-label={t('campaigns.newName')} />
+            <Input
+              placeholder={t('campaigns.newName')}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={64}
+              aria-label={t('campaigns.newName')}
+            />
             <Button
               type="primary"
               disabled={!name.trim()}
               loading={create.isPending}
-              onClick={() => create.mutate({ name: name.trim() }, { onSuccess: () => (setName(''), void message.success(t('common.saved'))) })}
+              onClick={() =>
+                create.mutate(
+                  { name: name.trim() },
+                  { onSuccess: () => (setName(''), void message.success(t('common.saved'))) }
+                )
+              }
             >
               {t('common.create')}
             </Button>
           </Space.Compact>
         }
       >
-        {create.error && <Alert type="error" showIcon message={errorText(t, create.error)} style={{ marginBottom: 12 }} />}
+        {create.error && (
+          <Alert type="error" showIcon message={errorText(t, create.error)} style={{ marginBottom: 12 }} />
+        )}
         <Table<Campaign>
           rowKey="id"
           size="small"
@@ -50,13 +81,21 @@ export function CampaignsPage() {
           pagination={false}
           columns={[
             { title: t('campaigns.name'), dataIndex: 'name' },
-            { title: t('campaigns.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>) },
+            {
+              title: t('campaigns.active'),
+              dataIndex: 'active',
+              render: (a: boolean) => (a ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>)
+            },
             { title: t('campaigns.dialMode'), render: (_, c) => t(`campaigns.dialModes.${c.settings.dialMode}`) },
             {
               title: t('campaigns.windows'),
-              render: (_, c) => c.settings.windows.map((w, i) => <Tag key={i}>{`${daysText(w.days, t)} ${w.start}–${w.end}`}</Tag>)
+              render: (_, c) =>
+                c.settings.windows.map((w, i) => <Tag key={i}>{`${daysText(w.days, t)} ${w.start}–${w.end}`}</Tag>)
             },
-            { title: t('campaigns.recordingNotice'), render: (_, c) => (c.settings.recordingNotice ? t('common.yes') : t('common.no')) },
+            {
+              title: t('campaigns.recordingNotice'),
+              render: (_, c) => (c.settings.recordingNotice ? t('common.yes') : t('common.no'))
+            },
             {
               title: t('common.actions'),
               render: (_, c) => (
@@ -88,17 +127,41 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
   const { message } = App.useApp()
   const update = useMethodMutation('campaigns.update', [LIST])
   const [form] = Form.useForm<{ name: string; active: boolean; settings: CampaignSettings }>()
-  useEffect(() => form.setFieldsValue({ name: campaign.name, active: campaign.active, settings: campaign.settings }), [campaign, form])
+  useEffect(
+    () => form.setFieldsValue({ name: campaign.name, active: campaign.active, settings: campaign.settings }),
+    [campaign, form]
+  )
   const save = () =>
     void form.validateFields().then((v) =>
       update.mutate(
-        { id: campaign.id, name: v.name, active: v.active, settings: { ...v.settings, holidays: v.settings.holidays ?? [], extraWorkdays: v.settings.extraWorkdays ?? [] } },
+        {
+          id: campaign.id,
+          name: v.name,
+          active: v.active,
+          settings: {
+            ...v.settings,
+            holidays: v.settings.holidays ?? [],
+            extraWorkdays: v.settings.extraWorkdays ?? []
+          }
+        },
         { onSuccess: () => (void message.success(t('common.saved')), onClose()) }
       )
     )
   return (
-    <Drawer open width={960} title={`${t('campaigns.edit')}：${campaign.name}`} onClose={onClose} extra={<Button type="primary" onClick={save} loading={update.isPending}>{t('common.save')}</Button>}>
-      {update.error && <Alert type="error" showIcon message={errorText(t, update.error)} style={{ marginBottom: 12 }} />}
+    <Drawer
+      open
+      width={960}
+      title={`${t('campaigns.edit')}：${campaign.name}`}
+      onClose={onClose}
+      extra={
+        <Button type="primary" onClick={save} loading={update.isPending}>
+          {t('common.save')}
+        </Button>
+      }
+    >
+      {update.error && (
+        <Alert type="error" showIcon message={errorText(t, update.error)} style={{ marginBottom: 12 }} />
+      )}
       <Form form={form} layout="vertical" size="small">
         <Row gutter={12}>
           <Col span={8}>
@@ -113,7 +176,12 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
           </Col>
           <Col span={6}>
             <Form.Item name={['settings', 'dialMode']} label={t('campaigns.dialMode')}>
-              <Select options={(['preview', 'progressive'] as const).map((m) => ({ value: m, label: t(`campaigns.dialModes.${m}`) }))} />
+              <Select
+                options={(['preview', 'progressive'] as const).map((m) => ({
+                  value: m,
+                  label: t(`campaigns.dialModes.${m}`)
+                }))}
+              />
             </Form.Item>
           </Col>
           <Col span={6}>
@@ -142,7 +210,11 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
             </Form.Item>
           </Col>
           <Col span={3}>
-            <Form.Item name={['settings', 'recordingNotice']} label={t('campaigns.recordingNotice')} valuePropName="checked">
+            <Form.Item
+              name={['settings', 'recordingNotice']}
+              label={t('campaigns.recordingNotice')}
+              valuePropName="checked"
+            >
               <Switch />
             </Form.Item>
           </Col>
@@ -157,17 +229,28 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
                   <Form.Item name={[f.name, 'days']} rules={[{ required: true }]}>
                     <Checkbox.Group options={DAYS.map((d) => ({ value: d, label: t(`campaigns.days.${d}`) }))} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'start']} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+                  <Form.Item
+                    name={[f.name, 'start']}
+                    rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}
+                  >
                     <Input style={{ width: 80 }} placeholder="10:00" />
                   </Form.Item>
                   –
-                  <Form.Item name={[f.name, 'end']} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}>
+                  <Form.Item
+                    name={[f.name, 'end']}
+                    rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:MM' }]}
+                  >
                     <Input style={{ width: 80 }} placeholder="12:00" />
                   </Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}
-              <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ days: [1, 2, 3, 4, 5], start: '10:00', end: '12:00' })}>
+              <Button
+                type="dashed"
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => add({ days: [1, 2, 3, 4, 5], start: '10:00', end: '12:00' })}
+              >
                 {t('campaigns.addWindow')}
               </Button>
             </>
@@ -197,7 +280,11 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
                   <Form.Item name={[f.name, 'label']} rules={[{ required: true }]} style={{ width: 130 }}>
                     <Input placeholder={t('campaigns.d.label')} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'code']} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,31}$/ }]} style={{ width: 110 }}>
+                  <Form.Item
+                    name={[f.name, 'code']}
+                    rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,31}$/ }]}
+                    style={{ width: 110 }}
+                  >
                     <Input placeholder="code" />
                   </Form.Item>
                   {(['connected', 'final', 'success', 'callback'] as const).map((k) => (
@@ -218,7 +305,19 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
                 type="dashed"
                 size="small"
                 icon={<PlusOutlined />}
-                onClick={() => add({ code: '', label: '', connected: false, final: false, success: false, callback: false, retryMinutes: null, dncDays: null, hotkey: null })}
+                onClick={() =>
+                  add({
+                    code: '',
+                    label: '',
+                    connected: false,
+                    final: false,
+                    success: false,
+                    callback: false,
+                    retryMinutes: null,
+                    dncDays: null,
+                    hotkey: null
+                  })
+                }
               >
                 {t('campaigns.addDisposition')}
               </Button>
@@ -253,10 +352,15 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
               {fields.map((f) => (
                 <Space key={f.key} align="baseline">
                   <Form.Item name={[f.name, 'metric']} rules={[{ required: true }]} style={{ width: 160 }}>
-                    <Select options={RULE_METRICS.map((m) => ({ value: m, label: t(`qa.metrics.${m}`) }))} aria-label={t('qa.settings.metric')} />
+                    <Select
+                      options={RULE_METRICS.map((m) => ({ value: m, label: t(`qa.metrics.${m}`) }))}
+                      aria-label={t('qa.settings.metric')}
+                    />
                   </Form.Item>
                   <Form.Item name={[f.name, 'op']} rules={[{ required: true }]} style={{ width: 90 }}>
-                    <Select options={(['gt', 'lt'] as const).map((o) => ({ value: o, label: t(`qa.settings.op.${o}`) }))} />
+                    <Select
+                      options={(['gt', 'lt'] as const).map((o) => ({ value: o, label: t(`qa.settings.op.${o}`) }))}
+                    />
                   </Form.Item>
                   <Form.Item name={[f.name, 'value']} rules={[{ required: true }]}>
                     <InputNumber min={0} step={0.01} placeholder={t('qa.settings.value')} />
@@ -265,7 +369,12 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
                 </Space>
               ))}
               <div>
-                <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ metric: 'talkOverShare', op: 'gt', value: 0.1 })}>
+                <Button
+                  type="dashed"
+                  size="small"
+                  icon={<PlusOutlined />}
+                  onClick={() => add({ metric: 'talkOverShare', op: 'gt', value: 0.1 })}
+                >
                   {t('qa.settings.addRule')}
                 </Button>
                 <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
@@ -285,7 +394,10 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
   const { message } = App.useApp()
   const current = useMethodQuery('scripts.current', { campaignId: campaign.id }, ['scripts.current', campaign.id])
   const versions = useMethodQuery('scripts.versions', { campaignId: campaign.id }, ['scripts.versions', campaign.id])
-  const publish = useMethodMutation('scripts.publish', [['scripts.current', campaign.id], ['scripts.versions', campaign.id]])
+  const publish = useMethodMutation('scripts.publish', [
+    ['scripts.current', campaign.id],
+    ['scripts.versions', campaign.id]
+  ])
   const [form] = Form.useForm<{ title: string; body: ScriptBody }>()
   useEffect(() => {
     if (current.data) form.setFieldsValue({ title: current.data.title, body: current.data.body })
@@ -293,7 +405,14 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
   const save = () =>
     void form.validateFields().then((v) =>
       publish.mutate(
-        { campaignId: campaign.id, title: v.title, body: { steps: (v.body.steps ?? []).map((s) => ({ ...s, mandatory: !!s.mandatory, branches: s.branches ?? [] })), objections: v.body.objections ?? [] } },
+        {
+          campaignId: campaign.id,
+          title: v.title,
+          body: {
+            steps: (v.body.steps ?? []).map((s) => ({ ...s, mandatory: !!s.mandatory, branches: s.branches ?? [] })),
+            objections: v.body.objections ?? []
+          }
+        },
         { onSuccess: (s) => void message.success(t('campaigns.published', { version: s.version })) }
       )
     )
@@ -309,8 +428,15 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
         </Button>
       }
     >
-      {publish.error && <Alert type="error" showIcon message={errorText(t, publish.error)} style={{ marginBottom: 12 }} />}
-      <Typography.Paragraph type="secondary">{t('campaigns.placeholders', { list: ['姓名', '称呼', '坐席姓名', '工号', '公司', '区县'].map((x) => `{{${x}}}`).join(' '), interpolation: { escapeValue: false } })}</Typography.Paragraph>
+      {publish.error && (
+        <Alert type="error" showIcon message={errorText(t, publish.error)} style={{ marginBottom: 12 }} />
+      )}
+      <Typography.Paragraph type="secondary">
+        {t('campaigns.placeholders', {
+          list: ['姓名', '称呼', '坐席姓名', '工号', '公司', '区县'].map((x) => `{{${x}}}`).join(' '),
+          interpolation: { escapeValue: false }
+        })}
+      </Typography.Paragraph>
       <Form form={form} layout="vertical" size="small">
         <Form.Item name="title" label={t('campaigns.scriptTitle')} rules={[{ required: true }]}>
           <Input maxLength={64} />
@@ -319,9 +445,18 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
           {(fields, { add, remove }) => (
             <>
               {fields.map((f) => (
-                <Card key={f.key} size="small" style={{ marginBottom: 8 }} extra={<MinusCircleOutlined onClick={() => remove(f.name)} />}>
+                <Card
+                  key={f.key}
+                  size="small"
+                  style={{ marginBottom: 8 }}
+                  extra={<MinusCircleOutlined onClick={() => remove(f.name)} />}
+                >
                   <Space align="baseline" wrap>
-                    <Form.Item name={[f.name, 'id']} label="ID" rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]}>
+                    <Form.Item
+                      name={[f.name, 'id']}
+                      label="ID"
+                      rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]}
+                    >
                       <Input style={{ width: 110 }} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'title']} label={t('campaigns.stepTitle')} rules={[{ required: true }]}>
@@ -356,7 +491,12 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
                   </Form.List>
                 </Card>
               ))}
-              <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ id: '', title: '', text: '', mandatory: false, branches: [] })}>
+              <Button
+                type="dashed"
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => add({ id: '', title: '', text: '', mandatory: false, branches: [] })}
+              >
                 {t('campaigns.addStep')}
               </Button>
             </>
@@ -379,7 +519,12 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}
-              <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ objection: '', answer: '' })}>
+              <Button
+                type="dashed"
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => add({ objection: '', answer: '' })}
+              >
                 {t('campaigns.addObjection')}
               </Button>
             </>
@@ -389,7 +534,18 @@ function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClose: () =
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('campaigns.versions')}
       </Typography.Title>
-      <Table size="small" rowKey="id" pagination={false} dataSource={versions.data ?? []} columns={[{ title: 'v', dataIndex: 'version' }, { title: t('campaigns.scriptTitle'), dataIndex: 'title' }, { title: t('campaigns.publishedBy'), dataIndex: 'createdBy' }, { title: t('campaigns.publishedAt'), dataIndex: 'createdAt', render: (x: string) => centre.format(x) }]} />
+      <Table
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={versions.data ?? []}
+        columns={[
+          { title: 'v', dataIndex: 'version' },
+          { title: t('campaigns.scriptTitle'), dataIndex: 'title' },
+          { title: t('campaigns.publishedBy'), dataIndex: 'createdBy' },
+          { title: t('campaigns.publishedAt'), dataIndex: 'createdAt', render: (x: string) => centre.format(x) }
+        ]}
+      />
     </Drawer>
   )
 }

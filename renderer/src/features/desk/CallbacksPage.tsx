@@ -8,7 +8,11 @@ import { centre } from '../../ui/centre-time'
 export function CallbacksPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const q = useQuery({ queryKey: ['desk.callbacks'], queryFn: () => api.invoke('desk.callbacks', {}), refetchInterval: 30_000 })
+  const q = useQuery({
+    queryKey: ['desk.callbacks'],
+    queryFn: () => api.invoke('desk.callbacks', {}),
+    refetchInterval: 30_000
+  })
   return (
     <Card title={t('nav.callbacks')} size="small" extra={t('callbacks.hint')}>
       <Table
@@ -19,11 +23,27 @@ export function CallbacksPage() {
         pagination={{ pageSize: 50 }}
         data-testid="my-callbacks"
         columns={[
-          { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string, c) => <span style={{ color: c.overdue ? '#cf1322' : undefined }}>{centre.format(x)}</span> },
+          {
+            title: t('wallboard.dueAt'),
+            dataIndex: 'dueAt',
+            render: (x: string, c) => (
+              <span style={{ color: c.overdue ? '#cf1322' : undefined }}>{centre.format(x)}</span>
+            )
+          },
           { title: t('wallboard.customer'), dataIndex: 'name' },
           { title: t('wallboard.phone'), dataIndex: 'phone' },
           { title: t('desk.outcome.notes'), dataIndex: 'note' },
-          { title: '', render: (_, c) => [c.open ? <Tag key="o">{t('wallboard.open')}</Tag> : null, c.overdue ? <Tag key="d" color="red">{t('callbacks.overdue')}</Tag> : null] }
+          {
+            title: '',
+            render: (_, c) => [
+              c.open ? <Tag key="o">{t('wallboard.open')}</Tag> : null,
+              c.overdue ? (
+                <Tag key="d" color="red">
+                  {t('callbacks.overdue')}
+                </Tag>
+              ) : null
+            ]
+          }
         ]}
       />
     </Card>

@@ -1,5 +1,21 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Alert, Button, Card, Col, Form, Input, List, Modal, Row, Select, Space, Tabs, Tag, Typography, message } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  List,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+  message
+} from 'antd'
 import { FlagOutlined, MinusCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
@@ -23,7 +39,19 @@ interface FormValues {
   card: Card4
 }
 
-const BASIC_TEXT = ['nativePlace', 'education', 'mobile2', 'department', 'employerAddress', 'position', 'workPhone', 'occupationType', 'email', 'fax', 'homePhone'] as const
+const BASIC_TEXT = [
+  'nativePlace',
+  'education',
+  'mobile2',
+  'department',
+  'employerAddress',
+  'position',
+  'workPhone',
+  'occupationType',
+  'email',
+  'fax',
+  'homePhone'
+] as const
 const LIFE = ['career', 'finances', 'hobbies', 'social', 'personality', 'health'] as const
 
 /**
@@ -52,7 +80,16 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
 
   useEffect(() => {
     setClear(null)
-    form.setFieldsValue({ name: lead.name ?? '', gender: lead.gender, idNo: lead.idNo ?? '', address: lead.address ?? '', employer: lead.employer ?? '', occupation: lead.occupation ?? '', note: lead.note ?? '', card: lead.card })
+    form.setFieldsValue({
+      name: lead.name ?? '',
+      gender: lead.gender,
+      idNo: lead.idNo ?? '',
+      address: lead.address ?? '',
+      employer: lead.employer ?? '',
+      occupation: lead.occupation ?? '',
+      note: lead.note ?? '',
+      card: lead.card
+    })
     setError(undefined)
   }, [lead, form])
 
@@ -63,8 +100,12 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
     try {
       const clean = (s?: string) => (s ?? '').trim()
       const card: Card4 = {
-        basic: Object.fromEntries(Object.entries(v.card?.basic ?? {}).filter(([, x]) => x !== undefined && x !== '')) as Card4['basic'],
-        life: Object.fromEntries(Object.entries(v.card?.life ?? {}).filter(([, x]) => x !== undefined && x !== '')) as Card4['life'],
+        basic: Object.fromEntries(
+          Object.entries(v.card?.basic ?? {}).filter(([, x]) => x !== undefined && x !== '')
+        ) as Card4['basic'],
+        life: Object.fromEntries(
+          Object.entries(v.card?.life ?? {}).filter(([, x]) => x !== undefined && x !== '')
+        ) as Card4['life'],
         family: (v.card?.family ?? []).filter((f) => f && clean(f.relation)),
         insurance: (v.card?.insurance ?? []).filter((i) => i && clean(i.insurer))
       }
@@ -107,7 +148,13 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
       </Col>
       <Col span={5}>
         <Form.Item name="gender" label={t('desk.card.gender')}>
-          <Select allowClear options={[{ value: 'M', label: t('desk.card.male') }, { value: 'F', label: t('desk.card.female') }]} />
+          <Select
+            allowClear
+            options={[
+              { value: 'M', label: t('desk.card.male') },
+              { value: 'F', label: t('desk.card.female') }
+            ]}
+          />
         </Form.Item>
       </Col>
       <Col span={11}>
@@ -115,7 +162,16 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           name="idNo"
           label={t('desk.card.idNo')}
           validateStatus={idInfo && 'problem' in idInfo ? 'error' : undefined}
-          help={idInfo ? ('problem' in idInfo ? t(`errors.idCard.${idInfo.problem}`) : t('desk.card.idFills', { birth: idInfo.birthDate, gender: idInfo.gender === 'M' ? t('desk.card.male') : t('desk.card.female') })) : undefined}
+          help={
+            idInfo
+              ? 'problem' in idInfo
+                ? t(`errors.idCard.${idInfo.problem}`)
+                : t('desk.card.idFills', {
+                    birth: idInfo.birthDate,
+                    gender: idInfo.gender === 'M' ? t('desk.card.male') : t('desk.card.female')
+                  })
+              : undefined
+          }
         >
           <Input maxLength={18} />
         </Form.Item>
@@ -126,7 +182,11 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
         </Form.Item>
       </Col>
       <Col span={16}>
-        <Form.Item name="address" label={t('desk.card.address')} extra={lead.districtName ? <Tag color="blue">{lead.districtName}</Tag> : null}>
+        <Form.Item
+          name="address"
+          label={t('desk.card.address')}
+          extra={lead.districtName ? <Tag color="blue">{lead.districtName}</Tag> : null}
+        >
           <Input maxLength={200} />
         </Form.Item>
       </Col>
@@ -142,12 +202,24 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
       </Col>
       <Col span={8}>
         <Form.Item name={['card', 'basic', 'maritalStatus']} label={t('desk.card.basic.maritalStatus')}>
-          <Select allowClear options={(['single', 'married', 'divorced', 'widowed'] as const).map((v) => ({ value: v, label: t(`desk.card.marital.${v}`) }))} />
+          <Select
+            allowClear
+            options={(['single', 'married', 'divorced', 'widowed'] as const).map((v) => ({
+              value: v,
+              label: t(`desk.card.marital.${v}`)
+            }))}
+          />
         </Form.Item>
       </Col>
       <Col span={8}>
         <Form.Item name={['card', 'basic', 'grade']} label={t('desk.card.basic.grade')}>
-          <Select allowClear options={(['high_value', 'high_contribution', 'ordinary', 'dormant'] as const).map((v) => ({ value: v, label: t(`desk.card.grades.${v}`) }))} />
+          <Select
+            allowClear
+            options={(['high_value', 'high_contribution', 'ordinary', 'dormant'] as const).map((v) => ({
+              value: v,
+              label: t(`desk.card.grades.${v}`)
+            }))}
+          />
         </Form.Item>
       </Col>
       {BASIC_TEXT.map((f) => (
@@ -184,7 +256,12 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           {items.map((item) => (
             <Space key={item.key} align="baseline" wrap>
               {fields.map((f) => (
-                <Form.Item key={f} name={[item.name, f]} label={t(`desk.card.${name}Fields.${f}`)} style={{ marginBottom: 8 }}>
+                <Form.Item
+                  key={f}
+                  name={[item.name, f]}
+                  label={t(`desk.card.${name}Fields.${f}`)}
+                  style={{ marginBottom: 8 }}
+                >
                   <Input style={{ width: f === 'relation' ? 80 : 120 }} />
                 </Form.Item>
               ))}
@@ -230,8 +307,25 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           items={[
             { key: 'basic', label: t('desk.card.groups.basic'), children: basicTab, forceRender: true },
             { key: 'life', label: t('desk.card.groups.life'), children: lifeTab, forceRender: true },
-            { key: 'family', label: t('desk.card.groups.family'), children: listTab('family', ['relation', 'name', 'birthDate', 'occupation']), forceRender: true },
-            { key: 'insurance', label: t('desk.card.groups.insurance'), children: listTab('insurance', ['insurer', 'product', 'startDate', 'term', 'sumInsured', 'annualPremium']), forceRender: true },
+            {
+              key: 'family',
+              label: t('desk.card.groups.family'),
+              children: listTab('family', ['relation', 'name', 'birthDate', 'occupation']),
+              forceRender: true
+            },
+            {
+              key: 'insurance',
+              label: t('desk.card.groups.insurance'),
+              children: listTab('insurance', [
+                'insurer',
+                'product',
+                'startDate',
+                'term',
+                'sumInsured',
+                'annualPremium'
+              ]),
+              forceRender: true
+            },
             {
               key: 'calls',
               label: `${t('desk.card.groups.calls')} (${lead.calls.length})`,
@@ -246,10 +340,22 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
                       actions={
                         c.recordingId
                           ? [
-                              <Button key="play" size="small" type="link" icon={<PlayCircleOutlined />} onClick={() => void play(c.recordingId!)}>
+                              <Button
+                                key="play"
+                                size="small"
+                                type="link"
+                                icon={<PlayCircleOutlined />}
+                                onClick={() => void play(c.recordingId!)}
+                              >
                                 {t('desk.card.play')}
                               </Button>,
-                              <Button key="flag" size="small" type="link" icon={<FlagOutlined />} onClick={() => setFlagging(c.callId)}>
+                              <Button
+                                key="flag"
+                                size="small"
+                                type="link"
+                                icon={<FlagOutlined />}
+                                onClick={() => setFlagging(c.callId)}
+                              >
                                 {t('qa.review.flag')}
                               </Button>
                             ]
@@ -285,7 +391,13 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
         }
       >
         <Typography.Paragraph type="secondary">{t('desk.card.unmaskHint')}</Typography.Paragraph>
-        <Input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} placeholder={t('desk.card.unmaskReason')} aria-label={t('desk.card.unmaskReason')} />
+        <Input
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={200}
+          placeholder={t('desk.card.unmaskReason')}
+          aria-label={t('desk.card.unmaskReason')}
+        />
       </Modal>
       {playing && <audio controls autoPlay src={playing.url} style={{ width: '100%' }} data-testid="card-player" />}
       <Modal
@@ -305,7 +417,14 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           }
         }}
       >
-        <Input.TextArea value={flagReason} onChange={(e) => setFlagReason(e.target.value)} maxLength={500} rows={3} aria-label={t('qa.review.flagReason')} placeholder={t('qa.review.flagReason')} />
+        <Input.TextArea
+          value={flagReason}
+          onChange={(e) => setFlagReason(e.target.value)}
+          maxLength={500}
+          rows={3}
+          aria-label={t('qa.review.flagReason')}
+          placeholder={t('qa.review.flagReason')}
+        />
       </Modal>
     </Card>
   )

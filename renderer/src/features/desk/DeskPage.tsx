@@ -11,7 +11,19 @@ import { ApiError } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
 import { CustomerCard } from './CustomerCard'
-import { agentStateOf, canDial, canPause, canSaveOutcome, canSkip, deskReducer, initialDesk, undialedLead, whyNoNext, type DeskState, type PauseReason } from './desk-machine'
+import {
+  agentStateOf,
+  canDial,
+  canPause,
+  canSaveOutcome,
+  canSkip,
+  deskReducer,
+  initialDesk,
+  undialedLead,
+  whyNoNext,
+  type DeskState,
+  type PauseReason
+} from './desk-machine'
 import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { centre } from '../../ui/centre-time'
@@ -35,7 +47,9 @@ function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unkno
   const chain = useRef<Promise<void>>(Promise.resolve())
   useEffect(() => {
     if (status !== 'open') return
-    chain.current = chain.current.then(() => api.invoke('desk.setState', { state, reason }).then(() => undefined, onError))
+    chain.current = chain.current.then(() =>
+      api.invoke('desk.setState', { state, reason }).then(() => undefined, onError)
+    )
   }, [api, state, reason, status, onError])
   useEffect(
     () => () => {
@@ -92,12 +106,21 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const [help, setHelp] = useState(false)
   const outcomeRef = useRef<OutcomeFormHandle>(null)
 
-  const campaignOf = useCallback((id: number | undefined) => campaigns.data?.find((c) => c.id === (id ?? 1)) ?? campaigns.data?.[0], [campaigns.data])
+  const campaignOf = useCallback(
+    (id: number | undefined) => campaigns.data?.find((c) => c.id === (id ?? 1)) ?? campaigns.data?.[0],
+    [campaigns.data]
+  )
   const campaign = campaignOf(work?.lead.campaignId)
   const wrapUpSec = campaign?.settings.wrapUpSec ?? 30
-  const script = useMethodQuery('scripts.current', { campaignId: work?.lead.campaignId ?? 1 }, ['scripts.current', work?.lead.campaignId ?? 1], !!work)
+  const script = useMethodQuery(
+    'scripts.current',
+    { campaignId: work?.lead.campaignId ?? 1 },
+    ['scripts.current', work?.lead.campaignId ?? 1],
+    !!work
+  )
   const draftKey = work?.callId ? `leadline.outcomeDraft.${me.id}.${work.callId}` : null
-  const busyLine = desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
+  const busyLine =
+    desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
 
   useAgentStateSync(api, desk, setPhoneError)
 
@@ -136,7 +159,15 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       .then((u) => {
         if (!live || !u) return
         const ago = u.endedAt ? Math.max(0, centre.now().getTime() - Date.parse(u.endedAt)) : 0
-        dispatch({ type: 'wrapUpRestored', lead: u.lead, source: u.source, callbackId: u.callbackId, callId: u.callId, at: performance.now() - ago, wrapUpSec: u.wrapUpSec })
+        dispatch({
+          type: 'wrapUpRestored',
+          lead: u.lead,
+          source: u.source,
+          callbackId: u.callbackId,
+          callId: u.callId,
+          at: performance.now() - ago,
+          wrapUpSec: u.wrapUpSec
+        })
       })
       .catch((err: unknown) => setPhoneError(err))
     return () => {
@@ -148,7 +179,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   useEffect(() => {
     if (sp.state === 'established') dispatch({ type: 'lineAnswered' })
   }, [sp.state])
-  useEffect(() => onEnded((c) => dispatch({ type: 'lineEnded', callId: c.callId, at: performance.now(), wrapUpSec })), [onEnded, wrapUpSec])
+  useEffect(
+    () => onEnded((c) => dispatch({ type: 'lineEnded', callId: c.callId, at: performance.now(), wrapUpSec })),
+    [onEnded, wrapUpSec]
+  )
 
   const next = async () => {
     const why = whyNoNext(desk)
@@ -170,9 +204,23 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       const c = campaignOf(r.lead.campaignId)
       if (r.unfinishedCallId) {
         setNotice(t('desk.unfinishedBack'))
-        return dispatch({ type: 'wrapUpRestored', lead: r.lead, source: r.source, callbackId: r.callbackId, callId: r.unfinishedCallId, at: performance.now(), wrapUpSec: c?.settings.wrapUpSec ?? 30 })
+        return dispatch({
+          type: 'wrapUpRestored',
+          lead: r.lead,
+          source: r.source,
+          callbackId: r.callbackId,
+          callId: r.unfinishedCallId,
+          at: performance.now(),
+          wrapUpSec: c?.settings.wrapUpSec ?? 30
+        })
       }
-      dispatch({ type: 'leadTaken', lead: r.lead, source: r.source, callbackId: r.callbackId, progressiveSec: r.dialMode === 'progressive' ? (c?.settings.progressiveDelaySec ?? 10) : null })
+      dispatch({
+        type: 'leadTaken',
+        lead: r.lead,
+        source: r.source,
+        callbackId: r.callbackId,
+        progressiveSec: r.dialMode === 'progressive' ? (c?.settings.progressiveDelaySec ?? 10) : null
+      })
       setTicked(new Set())
       setStep(null)
     } catch (err) {
@@ -202,7 +250,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       dispatch({ type: 'dialRegistered', callId })
       setTicked(new Set())
       // The full number goes to the softphone only; the screen keeps showing the masked one.
-      await phoneDial({ callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice }, dialTarget(r.number))
+      await phoneDial(
+        { callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice },
+        dialTarget(r.number)
+      )
     } catch (err) {
       setPhoneError(err)
       if (callId === null) dispatch({ type: 'dialRefused' })
@@ -321,7 +372,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       const number = input.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
       const target = dialTarget(number)
-      const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'outbound', line: phone.kind, number })
+      const { callId, recordingNotice } = await api.invoke('calls.start', {
+        direction: 'outbound',
+        line: phone.kind,
+        number
+      })
       dispatch({ type: 'lineDialing' })
       await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
     } catch (err) {
@@ -342,7 +397,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }, [work, me, settings.data, t])
 
   // An outside caller's number is masked like any other for roles that may not see numbers; extensions show as they are.
-  const shownNumber = (n: string) => (n.length > 6 && !settings.data?.clearRoles.includes(me.role) ? maskWith(n, settings.data?.maskStyle ?? 'middle4') : n)
+  const shownNumber = (n: string) =>
+    n.length > 6 && !settings.data?.clearRoles.includes(me.role)
+      ? maskWith(n, settings.data?.maskStyle ?? 'middle4')
+      : n
   const agent = agentStateOf(desk)
 
   return (
@@ -398,33 +456,79 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
               onLineKind={setLineKind}
               busyLine={busyLine}
               loadingNext={loading && !work}
-              may={{ next: !busyLine && whyNoNext(desk) === null, dial: canDial(desk) && !busyLine, skip: canSkip(desk) && !busyLine }}
+              may={{
+                next: !busyLine && whyNoNext(desk) === null,
+                dial: canDial(desk) && !busyLine,
+                skip: canSkip(desk) && !busyLine
+              }}
               countdown={work?.stage === 'countdown' ? desk.countdown : null}
-              notice={notice ? <Alert type="info" showIcon message={notice} data-testid="desk-notice" closable onClose={() => setNotice(null)} /> : null}
+              notice={
+                notice ? (
+                  <Alert
+                    type="info"
+                    showIcon
+                    message={notice}
+                    data-testid="desk-notice"
+                    closable
+                    onClose={() => setNotice(null)}
+                  />
+                ) : null
+              }
               onNext={() => void next()}
               onDial={() => void dial()}
               onSkip={() => void skip()}
               onStopCountdown={() => dispatch({ type: 'countdownStopped' })}
               onManualDial={(n) => void manualDial(n)}
             />
-            {work && <ScriptPanel key={work.lead.id} script={script.data} values={placeholders} ticked={ticked} canTick={work.stage === 'call'} onTick={(id) => void tick(id)} step={step} onStep={setStep} />}
+            {work && (
+              <ScriptPanel
+                key={work.lead.id}
+                script={script.data}
+                values={placeholders}
+                ticked={ticked}
+                canTick={work.stage === 'call'}
+                onTick={(id) => void tick(id)}
+                step={step}
+                onStep={setStep}
+              />
+            )}
           </Space>
         </Col>
         <Col xs={24} xl={15}>
           {work ? (
             <Space direction="vertical" size="middle" style={{ width: '100%' }}>
               <Space>
-                <Tag color={work.source === 'callback' ? 'magenta' : work.source === 'batch' ? 'blue' : 'default'} data-testid="lead-source">
+                <Tag
+                  color={work.source === 'callback' ? 'magenta' : work.source === 'batch' ? 'blue' : 'default'}
+                  data-testid="lead-source"
+                >
                   {t(`desk.sources.${work.source}`)}
                 </Tag>
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
-              <OutcomeForm ref={outcomeRef} draftKey={draftKey} lead={work.lead} dispositions={campaign?.settings.dispositions ?? []} disabled={!canSaveOutcome(desk)} saving={saving} error={outcomeError} onSubmit={(v) => void saveOutcome(v)} />
+              <OutcomeForm
+                ref={outcomeRef}
+                draftKey={draftKey}
+                lead={work.lead}
+                dispositions={campaign?.settings.dispositions ?? []}
+                disabled={!canSaveOutcome(desk)}
+                saving={saving}
+                error={outcomeError}
+                onSubmit={(v) => void saveOutcome(v)}
+              />
               <CustomerCard lead={work.lead} onSaved={(lead) => dispatch({ type: 'cardSaved', lead })} />
             </Space>
           ) : (
             <Card size="small">
-              <Empty description={desk.empty ? <span data-testid="queue-empty">{desk.empty.reason}</span> : t('desk.pressNext', { key: keyLabel('n') })}>
+              <Empty
+                description={
+                  desk.empty ? (
+                    <span data-testid="queue-empty">{desk.empty.reason}</span>
+                  ) : (
+                    t('desk.pressNext', { key: keyLabel('n') })
+                  )
+                }
+              >
                 <Button type="primary" onClick={() => void next()} icon={<StepForwardOutlined />} disabled={busyLine}>
                   {t('desk.actions.next')}
                 </Button>

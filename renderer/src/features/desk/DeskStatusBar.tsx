@@ -57,7 +57,18 @@ export function DeskStatusBar({
       <Row gutter={16} align="middle" wrap>
         <Col flex="auto">
           <Space wrap>
-            <Tag data-testid="agent-state" color={agent.state === 'ready' ? 'green' : agent.state === 'paused' ? 'orange' : agent.state === 'on_call' ? 'red' : 'blue'}>
+            <Tag
+              data-testid="agent-state"
+              color={
+                agent.state === 'ready'
+                  ? 'green'
+                  : agent.state === 'paused'
+                    ? 'orange'
+                    : agent.state === 'on_call'
+                      ? 'red'
+                      : 'blue'
+              }
+            >
               {t(`desk.agentStates.${agent.state}`)}
               {agent.reason ? ` · ${t(`desk.pauseReasons.${agent.reason}`)}` : ''}
             </Tag>
@@ -98,7 +109,12 @@ export function DeskStatusBar({
                 </Typography.Text>
                 <Typography.Text type="secondary"> / {fig?.target ?? 20}</Typography.Text>
               </div>
-              <Progress percent={fig?.target ? Math.round((100 * fig.successes) / fig.target) : 0} size="small" showInfo={false} style={{ width: 80, margin: 0 }} />
+              <Progress
+                percent={fig?.target ? Math.round((100 * fig.successes) / fig.target) : 0}
+                size="small"
+                showInfo={false}
+                style={{ width: 80, margin: 0 }}
+              />
             </div>
             <Tooltip title={t('desk.shortcutsTitle')}>
               <Button icon={<QuestionCircleOutlined />} onClick={onHelp} aria-label={t('desk.shortcutsTitle')}>

@@ -1,5 +1,18 @@
 import { forwardRef, useEffect, useImperativeHandle, useState } from 'react'
-import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd'
+import {
+  Alert,
+  AutoComplete,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Form,
+  Input,
+  Radio,
+  Select,
+  Space,
+  Typography
+} from 'antd'
 import { useTranslation } from 'react-i18next'
 import dayjs, { type Dayjs } from 'dayjs'
 import { centre } from '../../ui/centre-time'
@@ -27,7 +40,16 @@ export interface OutcomeFormHandle {
 const PRODUCTS = ['重疾险', '医疗险', '寿险', '年金险', '意外险', '教育金']
 const FORMAT = 'YYYY-MM-DD HH:mm'
 
-type FormValues = { disposition?: string; notes?: string; callbackAt?: Dayjs; callbackOpen?: boolean; visitAt?: Dayjs; districtCode?: string; consent?: boolean; productInterest?: string }
+type FormValues = {
+  disposition?: string
+  notes?: string
+  callbackAt?: Dayjs
+  callbackOpen?: boolean
+  visitAt?: Dayjs
+  districtCode?: string
+  consent?: boolean
+  productInterest?: string
+}
 
 /**
  * What the operator has filled in, kept on the seat until it is saved: a reload, a crash or a
@@ -36,15 +58,23 @@ type FormValues = { disposition?: string; notes?: string; callbackAt?: Dayjs; ca
 export const outcomeDrafts = {
   read(key: string): FormValues | null {
     try {
-      const raw = JSON.parse(localStorage.getItem(key) ?? 'null') as (Omit<FormValues, 'callbackAt' | 'visitAt'> & { callbackAt?: string; visitAt?: string }) | null
+      const raw = JSON.parse(localStorage.getItem(key) ?? 'null') as
+        (Omit<FormValues, 'callbackAt' | 'visitAt'> & { callbackAt?: string; visitAt?: string }) | null
       if (!raw) return null
-      return { ...raw, callbackAt: raw.callbackAt ? dayjs(raw.callbackAt) : undefined, visitAt: raw.visitAt ? dayjs(raw.visitAt) : undefined }
+      return {
+        ...raw,
+        callbackAt: raw.callbackAt ? dayjs(raw.callbackAt) : undefined,
+        visitAt: raw.visitAt ? dayjs(raw.visitAt) : undefined
+      }
     } catch {
       return null
     }
   },
   write(key: string, v: FormValues): void {
-    localStorage.setItem(key, JSON.stringify({ ...v, callbackAt: v.callbackAt?.format(FORMAT), visitAt: v.visitAt?.format(FORMAT) }))
+    localStorage.setItem(
+      key,
+      JSON.stringify({ ...v, callbackAt: v.callbackAt?.format(FORMAT), visitAt: v.visitAt?.format(FORMAT) })
+    )
   },
   remove(key: string): void {
     localStorage.removeItem(key)
@@ -58,14 +88,18 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 export function visitPicker(hours: { start: string; end: string }, now: () => Dayjs = () => centre.wallNow()) {
   const start = minutesOf(hours.start)
   const end = minutesOf(hours.end)
-  const earliest = (d: Dayjs) => (d.isSame(now(), 'day') ? Math.max(start, now().hour() * 60 + now().minute() + 1) : start)
+  const earliest = (d: Dayjs) =>
+    d.isSame(now(), 'day') ? Math.max(start, now().hour() * 60 + now().minute() + 1) : start
   return {
     disabledDate: (d: Dayjs) => d.isBefore(now().startOf('day')) || (d.isSame(now(), 'day') && earliest(d) > end),
     disabledTime: (d: Dayjs | null) => {
       const from = earliest(d ?? now())
       return {
         disabledHours: () => [...range(0, Math.floor(from / 60)), ...range(Math.floor(end / 60) + 1, 24)],
-        disabledMinutes: (h: number) => [...(h === Math.floor(from / 60) ? range(0, from % 60) : []), ...(h === Math.floor(end / 60) ? range((end % 60) + 1, 60) : [])]
+        disabledMinutes: (h: number) => [
+          ...(h === Math.floor(from / 60) ? range(0, from % 60) : []),
+          ...(h === Math.floor(end / 60) ? range((end % 60) + 1, 60) : [])
+        ]
       }
     },
     allowed: (d: Dayjs) => {
@@ -82,7 +116,15 @@ export function visitPicker(hours: { start: string; end: string }, now: () => Da
  */
 export const OutcomeForm = forwardRef<
   OutcomeFormHandle,
-  { lead: DeskLead; dispositions: Disposition[]; disabled: boolean; saving: boolean; error: unknown; onSubmit: (v: OutcomeValues) => void; /** Where the filled-in form is kept until saved (null: nothing to keep yet). */ draftKey: string | null }
+  {
+    lead: DeskLead
+    dispositions: Disposition[]
+    disabled: boolean
+    saving: boolean
+    error: unknown
+    onSubmit: (v: OutcomeValues) => void
+    /** Where the filled-in form is kept until saved (null: nothing to keep yet). */ draftKey: string | null
+  }
 >(function OutcomeForm({ lead, dispositions, disabled, saving, error, onSubmit, draftKey }, ref) {
   const { t } = useTranslation()
   const [form] = Form.useForm<FormValues>()
@@ -97,7 +139,10 @@ export const OutcomeForm = forwardRef<
 
   useEffect(() => {
     form.resetFields()
-    form.setFieldsValue({ districtCode: lead.districtCode ?? undefined, ...(draftKey ? outcomeDrafts.read(draftKey) : null) })
+    form.setFieldsValue({
+      districtCode: lead.districtCode ?? undefined,
+      ...(draftKey ? outcomeDrafts.read(draftKey) : null)
+    })
   }, [lead.id, form, lead.districtCode, draftKey])
 
   // After an outcome is picked by key, the first field it needs takes the focus — once the form shows
@@ -107,7 +152,9 @@ export const OutcomeForm = forwardRef<
     let tries = 0
     let timer: ReturnType<typeof setTimeout>
     const focus = () => {
-      const el = document.querySelector<HTMLElement>(`[data-outcome-first="${focusFor.code}"] input, [data-outcome-first="${focusFor.code}"] textarea`)
+      const el = document.querySelector<HTMLElement>(
+        `[data-outcome-first="${focusFor.code}"] input, [data-outcome-first="${focusFor.code}"] textarea`
+      )
       if (el) el.focus()
       else if (tries++ < 40) timer = setTimeout(focus, 25)
     }
@@ -145,13 +192,28 @@ export const OutcomeForm = forwardRef<
   return (
     <Card size="small" title={t('desk.outcome.title')} data-testid="outcome-form">
       {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" size="small" disabled={disabled} requiredMark onValuesChange={(_c, all) => draftKey && !disabled && outcomeDrafts.write(draftKey, all)}>
-        <Form.Item name="disposition" rules={[{ required: true, message: t('desk.outcome.pick') }]} style={{ marginBottom: 8 }}>
+      <Form
+        form={form}
+        layout="vertical"
+        size="small"
+        disabled={disabled}
+        requiredMark
+        onValuesChange={(_c, all) => draftKey && !disabled && outcomeDrafts.write(draftKey, all)}
+      >
+        <Form.Item
+          name="disposition"
+          rules={[{ required: true, message: t('desk.outcome.pick') }]}
+          style={{ marginBottom: 8 }}
+        >
           <Radio.Group optionType="button" buttonStyle="solid" size="small" aria-label={t('desk.outcome.title')}>
             <Space wrap size={[4, 4]}>
               {dispositions.map((x) => (
                 <Radio.Button key={x.code} value={x.code} title={x.hotkey ? keyLabel(x.hotkey) : undefined}>
-                  {x.hotkey ? <Typography.Text type="secondary" style={{ fontSize: 11, marginRight: 4 }}>{x.hotkey}</Typography.Text> : null}
+                  {x.hotkey ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 11, marginRight: 4 }}>
+                      {x.hotkey}
+                    </Typography.Text>
+                  ) : null}
                   {x.label}
                 </Radio.Button>
               ))}
@@ -161,8 +223,18 @@ export const OutcomeForm = forwardRef<
         {d?.callback && (
           <Space align="start" wrap>
             <div data-outcome-first={d.code}>
-              <Form.Item name="callbackAt" label={t('desk.outcome.callbackAt')} rules={[{ required: true, message: t('errors.callbackTimeRequired') }]}>
-                <DatePicker showTime={{ format: 'HH:mm' }} showNow={false} format={FORMAT} needConfirm={false} aria-label={t('desk.outcome.callbackAt')} />
+              <Form.Item
+                name="callbackAt"
+                label={t('desk.outcome.callbackAt')}
+                rules={[{ required: true, message: t('errors.callbackTimeRequired') }]}
+              >
+                <DatePicker
+                  showTime={{ format: 'HH:mm' }}
+                  showNow={false}
+                  format={FORMAT}
+                  needConfirm={false}
+                  aria-label={t('desk.outcome.callbackAt')}
+                />
               </Form.Item>
             </div>
             <Form.Item name="callbackOpen" valuePropName="checked" label=" ">
@@ -180,7 +252,12 @@ export const OutcomeForm = forwardRef<
                   extra={t('desk.outcome.visitHours', hours)}
                   rules={[
                     { required: true, message: t('errors.visitTimeRequired') },
-                    { validator: (_r, v: Dayjs | undefined) => (!v || visitRules.allowed(v) ? Promise.resolve() : Promise.reject(new Error(t('errors.visitOutsideHours', hours)))) }
+                    {
+                      validator: (_r, v: Dayjs | undefined) =>
+                        !v || visitRules.allowed(v)
+                          ? Promise.resolve()
+                          : Promise.reject(new Error(t('errors.visitOutsideHours', hours)))
+                    }
                   ]}
                 >
                   <DatePicker
@@ -199,16 +276,34 @@ export const OutcomeForm = forwardRef<
               <Form.Item
                 name="districtCode"
                 label={t('desk.outcome.district')}
-                extra={lead.districtCode ? t('desk.outcome.detected', { name: lead.districtName ?? lead.districtCode }) : t('desk.outcome.notDetected')}
+                extra={
+                  lead.districtCode
+                    ? t('desk.outcome.detected', { name: lead.districtName ?? lead.districtCode })
+                    : t('desk.outcome.notDetected')
+                }
                 rules={[{ required: true, message: t('errors.districtRequiredForSuccess') }]}
               >
-                <Select style={{ width: 160 }} showSearch optionFilterProp="label" options={(districts.data ?? []).map((x) => ({ value: x.code, label: x.name }))} aria-label={t('desk.outcome.district')} />
+                <Select
+                  style={{ width: 160 }}
+                  showSearch
+                  optionFilterProp="label"
+                  options={(districts.data ?? []).map((x) => ({ value: x.code, label: x.name }))}
+                  aria-label={t('desk.outcome.district')}
+                />
               </Form.Item>
               <Form.Item name="productInterest" label={t('desk.outcome.product')}>
                 <AutoComplete style={{ width: 140 }} options={PRODUCTS.map((p) => ({ value: p }))} />
               </Form.Item>
             </Space>
-            <Form.Item name="consent" valuePropName="checked" rules={[{ validator: (_r, v) => (v ? Promise.resolve() : Promise.reject(new Error(t('errors.consentRequired')))) }]}>
+            <Form.Item
+              name="consent"
+              valuePropName="checked"
+              rules={[
+                {
+                  validator: (_r, v) => (v ? Promise.resolve() : Promise.reject(new Error(t('errors.consentRequired'))))
+                }
+              ]}
+            >
               <Checkbox>{t('desk.outcome.consent')}</Checkbox>
             </Form.Item>
           </>
@@ -218,8 +313,17 @@ export const OutcomeForm = forwardRef<
             <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
           </Form.Item>
         </div>
-        <Button type="primary" onClick={submit} loading={saving} disabled={disabled || !code} data-testid="save-outcome">
-          {t('desk.outcome.save')} <Typography.Text style={{ color: 'inherit', opacity: 0.7, marginLeft: 6, fontSize: 11 }}>Ctrl+Enter</Typography.Text>
+        <Button
+          type="primary"
+          onClick={submit}
+          loading={saving}
+          disabled={disabled || !code}
+          data-testid="save-outcome"
+        >
+          {t('desk.outcome.save')}{' '}
+          <Typography.Text style={{ color: 'inherit', opacity: 0.7, marginLeft: 6, fontSize: 11 }}>
+            Ctrl+Enter
+          </Typography.Text>
         </Button>
         {d?.dncDays !== null && d?.dncDays !== undefined && (
           <Typography.Paragraph type="warning" style={{ marginTop: 8 }}>

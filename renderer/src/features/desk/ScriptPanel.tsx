@@ -60,7 +60,12 @@ export function ScriptPanel({
     onStep(prev)
   }
   const required = useMemo(() => steps.filter((s) => s.mandatory), [steps])
-  if (!script) return <Card size="small" title={t('desk.script.title')}><Empty description={t('desk.script.none')} /></Card>
+  if (!script)
+    return (
+      <Card size="small" title={t('desk.script.title')}>
+        <Empty description={t('desk.script.none')} />
+      </Card>
+    )
   return (
     <Card
       size="small"
@@ -84,7 +89,13 @@ export function ScriptPanel({
           <Typography.Text type="secondary">{t('desk.script.required')}</Typography.Text>
           <Space wrap style={{ marginLeft: 8 }}>
             {required.map((s) => (
-              <Checkbox key={s.id} checked={ticked.has(s.id)} disabled={!canTick || ticked.has(s.id)} onChange={() => onTick(s.id)} aria-label={`${t('desk.script.tick')} ${s.title}`}>
+              <Checkbox
+                key={s.id}
+                checked={ticked.has(s.id)}
+                disabled={!canTick || ticked.has(s.id)}
+                onChange={() => onTick(s.id)}
+                aria-label={`${t('desk.script.tick')} ${s.title}`}
+              >
                 {s.title}
               </Checkbox>
             ))}
@@ -94,9 +105,15 @@ export function ScriptPanel({
           <div key={s.id} className="script-step" data-testid={`script-step-${s.id}`}>
             <Space>
               <Typography.Text strong>{s.title}</Typography.Text>
-              {s.mandatory && <Tag color={ticked.has(s.id) ? 'green' : 'red'}>{ticked.has(s.id) ? t('desk.script.said') : t('desk.script.mustSay')}</Tag>}
+              {s.mandatory && (
+                <Tag color={ticked.has(s.id) ? 'green' : 'red'}>
+                  {ticked.has(s.id) ? t('desk.script.said') : t('desk.script.mustSay')}
+                </Tag>
+              )}
             </Space>
-            <Typography.Paragraph style={{ fontSize: 15, margin: '6px 0' }}>{fillPlaceholders(s.text, values)}</Typography.Paragraph>
+            <Typography.Paragraph style={{ fontSize: 15, margin: '6px 0' }}>
+              {fillPlaceholders(s.text, values)}
+            </Typography.Paragraph>
             {!showAll && (
               <Space wrap>
                 {trail.length > 0 && (
@@ -129,7 +146,11 @@ export function ScriptPanel({
                   <Collapse
                     size="small"
                     accordion
-                    items={script.body.objections.map((o, i) => ({ key: String(i), label: o.objection, children: <Typography.Paragraph>{fillPlaceholders(o.answer, values)}</Typography.Paragraph> }))}
+                    items={script.body.objections.map((o, i) => ({
+                      key: String(i),
+                      label: o.objection,
+                      children: <Typography.Paragraph>{fillPlaceholders(o.answer, values)}</Typography.Paragraph>
+                    }))}
                   />
                 )
               }

@@ -81,7 +81,10 @@ export function SoftphoneCard({
           ) : (
             <Tag color="purple">{t('desk.simulated')}</Tag>
           )}
-          <Tag data-testid="line-state" color={sp.line.state === 'registered' ? 'green' : sp.line.state === 'failed' ? 'red' : 'default'}>
+          <Tag
+            data-testid="line-state"
+            color={sp.line.state === 'registered' ? 'green' : sp.line.state === 'failed' ? 'red' : 'default'}
+          >
             {t(`desk.lineStates.${sp.line.state}`)}
             {sp.line.reason ? ` · ${sp.line.reason}` : ''}
           </Tag>
@@ -90,9 +93,18 @@ export function SoftphoneCard({
     >
       <Space direction="vertical" size="small" style={{ width: '100%' }}>
         {sp.phone.kind === 'simulated' && <Typography.Text type="secondary">{t('desk.simulatedHint')}</Typography.Text>}
-        {sp.error !== undefined && <Alert type="error" showIcon message={errorText(t, sp.error)} data-testid="desk-error" />}
+        {sp.error !== undefined && (
+          <Alert type="error" showIcon message={errorText(t, sp.error)} data-testid="desk-error" />
+        )}
         {sp.recordingProblem !== null && (
-          <Alert type="warning" showIcon closable onClose={sp.clearRecordingProblem} data-testid="recording-problem" message={t('desk.recordingIncomplete', { reason: errorText(t, sp.recordingProblem) })} />
+          <Alert
+            type="warning"
+            showIcon
+            closable
+            onClose={sp.clearRecordingProblem}
+            data-testid="recording-problem"
+            message={t('desk.recordingIncomplete', { reason: errorText(t, sp.recordingProblem) })}
+          />
         )}
         {notice}
         <Space wrap>
@@ -122,10 +134,17 @@ export function SoftphoneCard({
           <Button danger icon={<StopOutlined />} disabled={!busyLine} onClick={() => void sp.hangup()}>
             {t('desk.hangup')} <KeyHint k="h" />
           </Button>
-          <Button icon={sp.muted ? <AudioMutedOutlined /> : <AudioOutlined />} disabled={sp.state !== 'established'} onClick={sp.toggleMute}>
+          <Button
+            icon={sp.muted ? <AudioMutedOutlined /> : <AudioOutlined />}
+            disabled={sp.state !== 'established'}
+            onClick={sp.toggleMute}
+          >
             {sp.muted ? t('desk.unmute') : t('desk.mute')} <KeyHint k="m" />
           </Button>
-          <Button disabled={sp.state !== 'established'} onClick={() => void sp.toggleHold().catch((err: unknown) => sp.setError(err))}>
+          <Button
+            disabled={sp.state !== 'established'}
+            onClick={() => void sp.toggleHold().catch((err: unknown) => sp.setError(err))}
+          >
             {sp.held ? t('desk.unhold') : t('desk.hold')} <KeyHint k="p" />
           </Button>
         </Space>
@@ -142,11 +161,23 @@ export function SoftphoneCard({
         </Typography.Text>
         {sp.quality && sp.phone.kind === 'sip' && (
           <Typography.Text type="secondary" data-testid="call-quality">
-            {t('desk.quality', { lost: sp.quality.packetsLost, jitter: sp.quality.jitterMs.toFixed(0), rtt: sp.quality.roundTripMs.toFixed(0), kb: Math.round(sp.quality.bytesReceived / 1024) })}
+            {t('desk.quality', {
+              lost: sp.quality.packetsLost,
+              jitter: sp.quality.jitterMs.toFixed(0),
+              rtt: sp.quality.roundTripMs.toFixed(0),
+              kb: Math.round(sp.quality.bytesReceived / 1024)
+            })}
           </Typography.Text>
         )}
         <Space.Compact style={{ width: '100%' }}>
-          <Input aria-label={t('desk.number')} placeholder={t('desk.manualNumber')} value={manual} disabled={busyLine} onChange={(e) => setManual(e.target.value)} onPressEnter={() => !busyLine && manual.trim() && onManualDial(manual)} />
+          <Input
+            aria-label={t('desk.number')}
+            placeholder={t('desk.manualNumber')}
+            value={manual}
+            disabled={busyLine}
+            onChange={(e) => setManual(e.target.value)}
+            onPressEnter={() => !busyLine && manual.trim() && onManualDial(manual)}
+          />
           <Button icon={<PhoneOutlined />} disabled={busyLine || !manual.trim()} onClick={() => onManualDial(manual)}>
             {t('desk.call')}
           </Button>
@@ -154,9 +185,13 @@ export function SoftphoneCard({
         {sp.lastRecording && (
           <Descriptions size="small" bordered column={1} title={t('desk.lastRecording')} data-testid="last-recording">
             <Descriptions.Item label="#">{sp.lastRecording.id}</Descriptions.Item>
-            <Descriptions.Item label={t('desk.duration')}>{(sp.lastRecording.durationMs / 1000).toFixed(1)} s</Descriptions.Item>
+            <Descriptions.Item label={t('desk.duration')}>
+              {(sp.lastRecording.durationMs / 1000).toFixed(1)} s
+            </Descriptions.Item>
             <Descriptions.Item label={t('desk.size')}>{Math.round(sp.lastRecording.bytes / 1024)} KB</Descriptions.Item>
-            <Descriptions.Item label={t('desk.recordingState')}>{t(`desk.recordingStates.${sp.lastRecording.state}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('desk.recordingState')}>
+              {t(`desk.recordingStates.${sp.lastRecording.state}`)}
+            </Descriptions.Item>
           </Descriptions>
         )}
       </Space>

@@ -43,7 +43,15 @@ export interface DeskState {
 export type DeskEvent =
   | { type: 'leadTaken'; lead: DeskLead; source: LeadSource; callbackId: number | null; progressiveSec: number | null }
   /** An unfinished call of this operator that core gave back (a reload, a crash, another browser): straight to wrap-up. */
-  | { type: 'wrapUpRestored'; lead: DeskLead; source: LeadSource; callbackId: number | null; callId: number; at: number; wrapUpSec: number }
+  | {
+      type: 'wrapUpRestored'
+      lead: DeskLead
+      source: LeadSource
+      callbackId: number | null
+      callId: number
+      at: number
+      wrapUpSec: number
+    }
   | { type: 'queueEmpty'; reason: string; nextAt: string | null }
   | { type: 'countdownTick' }
   | { type: 'countdownStopped' }
@@ -58,22 +66,49 @@ export type DeskEvent =
   | { type: 'paused'; reason: PauseReason }
   | { type: 'resumed' }
 
-export const initialDesk: DeskState = { work: null, line: 'free', countdown: null, wrapUntil: null, paused: null, empty: null }
+export const initialDesk: DeskState = {
+  work: null,
+  line: 'free',
+  countdown: null,
+  wrapUntil: null,
+  paused: null,
+  empty: null
+}
 
 export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
   switch (e.type) {
     case 'leadTaken': {
       if (!canTakeNext(s)) return s
       const countdown = e.progressiveSec !== null && !s.paused ? e.progressiveSec : null
-      return { ...s, work: { lead: e.lead, source: e.source, callbackId: e.callbackId, callId: null, stage: countdown !== null ? 'countdown' : 'preview' }, countdown, wrapUntil: null, empty: null }
+      return {
+        ...s,
+        work: {
+          lead: e.lead,
+          source: e.source,
+          callbackId: e.callbackId,
+          callId: null,
+          stage: countdown !== null ? 'countdown' : 'preview'
+        },
+        countdown,
+        wrapUntil: null,
+        empty: null
+      }
     }
     case 'wrapUpRestored':
       if (s.line !== 'free') return s
-      return { ...s, work: { lead: e.lead, source: e.source, callbackId: e.callbackId, callId: e.callId, stage: 'wrap_up' }, countdown: null, wrapUntil: e.at + e.wrapUpSec * 1000, empty: null }
+      return {
+        ...s,
+        work: { lead: e.lead, source: e.source, callbackId: e.callbackId, callId: e.callId, stage: 'wrap_up' },
+        countdown: null,
+        wrapUntil: e.at + e.wrapUpSec * 1000,
+        empty: null
+      }
     case 'queueEmpty':
       return canTakeNext(s) ? { ...s, work: null, countdown: null, empty: { reason: e.reason, nextAt: e.nextAt } } : s
     case 'countdownTick':
-      return s.work?.stage === 'countdown' && s.countdown !== null && s.countdown > 0 ? { ...s, countdown: s.countdown - 1 } : s
+      return s.work?.stage === 'countdown' && s.countdown !== null && s.countdown > 0
+        ? { ...s, countdown: s.countdown - 1 }
+        : s
     case 'countdownStopped':
       return s.work?.stage === 'countdown' ? { ...s, work: { ...s.work, stage: 'preview' }, countdown: null } : s
     case 'dialRegistered':
@@ -104,7 +139,12 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
     case 'paused':
       if (!canPause(s)) return s
       // A countdown does not run for an operator who has stepped away.
-      return { ...s, paused: e.reason, countdown: null, work: s.work?.stage === 'countdown' ? { ...s.work, stage: 'preview' } : s.work }
+      return {
+        ...s,
+        paused: e.reason,
+        countdown: null,
+        work: s.work?.stage === 'countdown' ? { ...s.work, stage: 'preview' } : s.work
+      }
     case 'resumed':
       return { ...s, paused: null }
   }

@@ -39,7 +39,10 @@ export class OutcomeOutbox {
   /** Outcomes core refused when they were finally sent, with its reason: shown to the operator, never dropped silently. */
   failed(): { input: OutcomeInput; message: string }[] {
     try {
-      return JSON.parse(localStorage.getItem(`${this.key}.failed`) ?? '[]') as { input: OutcomeInput; message: string }[]
+      return JSON.parse(localStorage.getItem(`${this.key}.failed`) ?? '[]') as {
+        input: OutcomeInput
+        message: string
+      }[]
     } catch {
       return []
     }
@@ -85,7 +88,10 @@ export class OutcomeOutbox {
         } catch (err) {
           if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
           // Refused for good (the lead was closed meanwhile …): kept aside for the operator to see, not resent.
-          this.saveFailed([...this.failed(), { input: item, message: err instanceof Error ? err.message : String(err) }])
+          this.saveFailed([
+            ...this.failed(),
+            { input: item, message: err instanceof Error ? err.message : String(err) }
+          ])
         }
         this.save(this.pending().filter((p) => p.clientId !== item.clientId))
       }

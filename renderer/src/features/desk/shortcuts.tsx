@@ -54,7 +54,8 @@ export function useDeskShortcuts(handler: (a: ShortcutAction) => void): void {
       const bare = !e.altKey && !e.shiftKey && !inField
       if (!e.altKey && !bare) return
       // e.code keeps Alt+letter working on layouts where Alt changes e.key (macOS).
-      const k = /^Key([A-Z])$/.exec(e.code)?.[1]?.toLowerCase() ?? /^Digit(\d)$/.exec(e.code)?.[1] ?? e.key.toLowerCase()
+      const k =
+        /^Key([A-Z])$/.exec(e.code)?.[1]?.toLowerCase() ?? /^Digit(\d)$/.exec(e.code)?.[1] ?? e.key.toLowerCase()
       if (/^\d$/.test(k) && e.altKey) {
         e.preventDefault()
         ref.current(`outcome:${k}`)
@@ -71,11 +72,21 @@ export function useDeskShortcuts(handler: (a: ShortcutAction) => void): void {
   }, [])
 }
 
-export function ShortcutHelp({ open, onClose, outcomes }: { open: boolean; onClose: () => void; outcomes: { hotkey: string | null; label: string }[] }) {
+export function ShortcutHelp({
+  open,
+  onClose,
+  outcomes
+}: {
+  open: boolean
+  onClose: () => void
+  outcomes: { hotkey: string | null; label: string }[]
+}) {
   const { t } = useTranslation()
   const rows = [
     ...SHORTCUTS.map((s) => ({ key: keyLabel(s.key), what: t(`desk.actions.${s.action}`) })),
-    ...outcomes.filter((o) => o.hotkey).map((o) => ({ key: keyLabel(o.hotkey!), what: `${t('desk.outcome.title')}：${o.label}` })),
+    ...outcomes
+      .filter((o) => o.hotkey)
+      .map((o) => ({ key: keyLabel(o.hotkey!), what: `${t('desk.outcome.title')}：${o.label}` })),
     { key: 'Ctrl+Enter', what: t('desk.actions.save') },
     { key: 'F1 / ?', what: t('desk.actions.help') }
   ]
@@ -89,7 +100,12 @@ export function ShortcutHelp({ open, onClose, outcomes }: { open: boolean; onClo
         dataSource={rows}
         data-testid="shortcut-help"
         columns={[
-          { title: t('desk.key'), dataIndex: 'key', width: 140, render: (k: string) => <Typography.Text keyboard>{k}</Typography.Text> },
+          {
+            title: t('desk.key'),
+            dataIndex: 'key',
+            width: 140,
+            render: (k: string) => <Typography.Text keyboard>{k}</Typography.Text>
+          },
           { title: t('desk.action'), dataIndex: 'what' }
         ]}
       />

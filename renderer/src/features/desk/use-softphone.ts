@@ -49,8 +49,15 @@ export interface Softphone {
 }
 
 /** What the softphone dials for a number: through the dial plan on the SIP line, as given on the simulated one; null if it cannot be dialled. */
-export function dialTargetOf(phone: Phone, account: (SipAccount & { localAreaCode: string }) | null | undefined, number: string): string | null {
-  const target = phone.kind === 'sip' && account ? dialString(number, { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode }) : number.trim()
+export function dialTargetOf(
+  phone: Phone,
+  account: (SipAccount & { localAreaCode: string }) | null | undefined,
+  number: string
+): string | null {
+  const target =
+    phone.kind === 'sip' && account
+      ? dialString(number, { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode })
+      : number.trim()
   return target || null
 }
 
@@ -59,9 +66,15 @@ export function dialTargetOf(phone: Phone, account: (SipAccount & { localAreaCod
  * line), recording every answered call, playing the recording notice when the campaign asks,
  * and answering inbound calls.
  */
-export function useSoftphone(account: (SipAccount & { password: string }) | null | undefined, lineKind: 'sip' | 'simulated'): Softphone {
+export function useSoftphone(
+  account: (SipAccount & { password: string }) | null | undefined,
+  lineKind: 'sip' | 'simulated'
+): Softphone {
   const api = useApi()
-  const phone: Phone = useMemo(() => (lineKind === 'sip' && account ? new SipLine(account) : new SimulatedLine()), [lineKind, account])
+  const phone: Phone = useMemo(
+    () => (lineKind === 'sip' && account ? new SipLine(account) : new SimulatedLine()),
+    [lineKind, account]
+  )
   const [line, setLine] = useState<{ state: LineState; reason?: string }>({ state: 'unregistered' })
   const [state, setState] = useState<CallState>('idle')
   const [call, setCall] = useState<CallInfo | null>(null)
@@ -95,7 +108,9 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       if (e.state === 'established') {
         c.info.answeredAt = performance.now()
         setCall({ ...c.info })
-        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!, phone.audioContext(), () => setRecording(true))
+        c.recorder = CallRecorder.start(api, c.info.callId, phone.media()!, phone.audioContext(), () =>
+          setRecording(true)
+        )
         c.recorder.catch((err: unknown) => setError(err))
         if (c.info.notice) {
           setPlayingNotice(true)
@@ -117,7 +132,9 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
         // recording are closed behind it, and a failure there is reported, never in the way.
         endedListeners.current.forEach((l) => l(c.info, cause))
         void (async () => {
-          await api.invoke('calls.end', { callId: c.info.callId, cause, answered: c.info.answeredAt !== null }).catch((err: unknown) => setError(err))
+          await api
+            .invoke('calls.end', { callId: c.info.callId, cause, answered: c.info.answeredAt !== null })
+            .catch((err: unknown) => setError(err))
           const rec = c.recorder ? await c.recorder.catch(() => null) : null
           if (!rec) return
           const failure = await rec.stop()
@@ -210,7 +227,8 @@ export function useSoftphone(account: (SipAccount & { password: string }) | null
       await phone.setHeld(!held)
       setHeld(!held)
     },
-    offsetMs: () => (current.current?.info.answeredAt ? Math.round(performance.now() - current.current.info.answeredAt) : null),
+    offsetMs: () =>
+      current.current?.info.answeredAt ? Math.round(performance.now() - current.current.info.answeredAt) : null,
     onEnded
   }
 }

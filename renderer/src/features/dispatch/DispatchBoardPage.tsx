@@ -18,13 +18,19 @@ export function DispatchBoardPage() {
   const api = useApi()
   const clock = useCentreClock()
   // The centre's today, whatever this seat's clock and zone say.
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [clock.wallNow().startOf('day'), clock.wallNow().startOf('day')])
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clock.wallNow().startOf('day'),
+    clock.wallNow().startOf('day')
+  ])
   const [day, setDay] = useState<Dayjs>(() => clock.wallNow().startOf('day'))
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const period = clock.days(range[0], range[1])
   const board = useQuery({ queryKey: ['dispatch.board', period], queryFn: () => api.invoke('dispatch.board', period) })
-  const followUps = useQuery({ queryKey: ['followUps.report', period], queryFn: () => api.invoke('followUps.report', period) })
+  const followUps = useQuery({
+    queryKey: ['followUps.report', period],
+    queryFn: () => api.invoke('followUps.report', period)
+  })
   useInvalidateOn('dispatch.changed', ['dispatch.board'])
   useInvalidateOn('dispatch.changed', ['followUps.report'])
   const run = async (fn: () => Promise<void>) => {
@@ -46,7 +52,11 @@ export function DispatchBoardPage() {
         title={t('nav.dispatch')}
         extra={
           <Space wrap>
-            <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
+            <DatePicker.RangePicker
+              value={range}
+              allowClear={false}
+              onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+            />
             <Button
               icon={<DownloadOutlined />}
               onClick={() =>
@@ -61,7 +71,16 @@ export function DispatchBoardPage() {
           </Space>
         }
       >
-        {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} style={{ marginBottom: 8 }} />}
+        {error !== null && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorText(t, error)}
+            closable
+            onClose={() => setError(null)}
+            style={{ marginBottom: 8 }}
+          />
+        )}
         <Typography.Paragraph type="secondary" data-testid="figures-rule" style={{ marginBottom: 8 }}>
           {t('reports.simulatedRule')}
         </Typography.Paragraph>
@@ -72,7 +91,11 @@ export function DispatchBoardPage() {
             </Col>
           ))}
           <Col xs={24} md={3}>
-            <Statistic title={t('dispatch.chain.late')} value={b ? b.late.assign + b.late.confirm + b.late.followUps : 0} valueStyle={{ color: b && b.late.assign + b.late.confirm + b.late.followUps ? '#cf1322' : undefined }} />
+            <Statistic
+              title={t('dispatch.chain.late')}
+              value={b ? b.late.assign + b.late.confirm + b.late.followUps : 0}
+              valueStyle={{ color: b && b.late.assign + b.late.confirm + b.late.followUps ? '#cf1322' : undefined }}
+            />
           </Col>
         </Row>
       </Card>
@@ -89,7 +112,9 @@ export function DispatchBoardPage() {
                   rowKey="district"
                   pagination={false}
                   dataSource={b?.districts ?? []}
-                  columns={(['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'] as const).map((k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k }))}
+                  columns={(['district', 'dispatched', 'assigned', 'visited', 'signed', 'hoursToVisit'] as const).map(
+                    (k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k })
+                  )}
                 />
               )
             },
@@ -102,7 +127,9 @@ export function DispatchBoardPage() {
                   rowKey="agent"
                   pagination={false}
                   dataSource={b?.agents ?? []}
-                  columns={(['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'] as const).map((k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k }))}
+                  columns={(
+                    ['agent', 'district', 'assigned', 'visited', 'signed', 'satisfied', 'complaints'] as const
+                  ).map((k) => ({ title: t(`dispatch.cols.${k}`), dataIndex: k }))}
                 />
               )
             },
@@ -138,7 +165,12 @@ export function DispatchBoardPage() {
               label: t('dispatch.ui.packageTab'),
               children: (
                 <Space wrap>
-                  <DatePicker value={day} allowClear={false} onChange={(v) => v && setDay(v)} aria-label={t('dispatch.ui.packageDay')} />
+                  <DatePicker
+                    value={day}
+                    allowClear={false}
+                    onChange={(v) => v && setDay(v)}
+                    aria-label={t('dispatch.ui.packageDay')}
+                  />
                   <Button
                     icon={<DownloadOutlined />}
                     loading={busy}
@@ -157,7 +189,9 @@ export function DispatchBoardPage() {
                     onClick={() =>
                       run(async () => {
                         const r = await api.invoke('dispatch.sendPackage', { day: day.format('YYYY-MM-DD') })
-                        void message.success(t('dispatch.ui.packageSent', { count: r.successes, to: r.sentTo.join('，') }))
+                        void message.success(
+                          t('dispatch.ui.packageSent', { count: r.successes, to: r.sentTo.join('，') })
+                        )
                       })
                     }
                   >

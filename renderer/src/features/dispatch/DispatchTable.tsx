@@ -7,7 +7,14 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { centre } from '../../ui/centre-time'
 
-const STATE_COLORS: Record<Dispatch['state'], string> = { new: 'gold', assigned: 'blue', visited: 'cyan', signed: 'green', not_interested: 'default', absent: 'orange' }
+const STATE_COLORS: Record<Dispatch['state'], string> = {
+  new: 'gold',
+  assigned: 'blue',
+  visited: 'cyan',
+  signed: 'green',
+  not_interested: 'default',
+  absent: 'orange'
+}
 
 /** 派单: the dispatches a leader (their team's) or a supervisor (all) sees, late ones flagged, each assigned to an agent of its own team. */
 export function DispatchTable() {
@@ -18,7 +25,9 @@ export function DispatchTable() {
   const [error, setError] = useState<unknown>(null)
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} />}
+      {error !== null && (
+        <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} />
+      )}
       <Table<Dispatch>
         size="small"
         rowKey="id"
@@ -33,7 +42,11 @@ export function DispatchTable() {
           { title: t('dispatch.ui.visitAt'), dataIndex: 'visitAt', render: (x: string) => centre.format(x) },
           { title: t('dispatch.ui.operator'), dataIndex: 'operatorName' },
           { title: t('dispatch.ui.product'), dataIndex: 'productInterest' },
-          { title: t('dispatch.ui.state'), key: 'state', render: (_, d) => <Tag color={STATE_COLORS[d.state]}>{t(`dispatch.states.${d.state}`)}</Tag> },
+          {
+            title: t('dispatch.ui.state'),
+            key: 'state',
+            render: (_, d) => <Tag color={STATE_COLORS[d.state]}>{t(`dispatch.states.${d.state}`)}</Tag>
+          },
           {
             title: t('dispatch.ui.due'),
             key: 'due',
@@ -44,7 +57,11 @@ export function DispatchTable() {
               </Space>
             )
           },
-          { title: t('dispatch.ui.agent'), key: 'agent', render: (_, d) => <AssignControl dispatch={d} onError={setError} /> }
+          {
+            title: t('dispatch.ui.agent'),
+            key: 'agent',
+            render: (_, d) => <AssignControl dispatch={d} onError={setError} />
+          }
         ]}
       />
     </Space>
@@ -57,7 +74,11 @@ function AssignControl({ dispatch, onError }: { dispatch: Dispatch; onError: (e:
   const qc = useQueryClient()
   const [open, setOpen] = useState(false)
   const [agent, setAgent] = useState<number | undefined>(dispatch.agentId ?? undefined)
-  const agents = useQuery({ queryKey: ['dispatch.agents', dispatch.id], queryFn: () => api.invoke('dispatch.agents', { dispatchId: dispatch.id }), enabled: open })
+  const agents = useQuery({
+    queryKey: ['dispatch.agents', dispatch.id],
+    queryFn: () => api.invoke('dispatch.agents', { dispatchId: dispatch.id }),
+    enabled: open
+  })
   if (dispatch.state !== 'new' && dispatch.state !== 'assigned') return <span>{dispatch.agentName ?? '—'}</span>
   const assign = async () => {
     if (!agent) return
@@ -82,11 +103,17 @@ function AssignControl({ dispatch, onError }: { dispatch: Dispatch; onError: (e:
         loading={agents.isLoading}
         aria-label={t('dispatch.ui.pickAgent')}
         // the chosen agent shows by name; the open visits are counted in the list, where they are fresh
-        options={(agents.data ?? (dispatch.agentId ? [{ id: dispatch.agentId, name: dispatch.agentName ?? '', open: 0 }] : [])).map((a) => ({ value: a.id, label: a.name }))}
+        options={(
+          agents.data ?? (dispatch.agentId ? [{ id: dispatch.agentId, name: dispatch.agentName ?? '', open: 0 }] : [])
+        ).map((a) => ({ value: a.id, label: a.name }))}
         optionRender={(o) => (
           <span>
             {o.label}
-            {counts.has(Number(o.value)) && <Typography.Text type="secondary">（{t('dispatch.ui.openVisits', { count: counts.get(Number(o.value)) })}）</Typography.Text>}
+            {counts.has(Number(o.value)) && (
+              <Typography.Text type="secondary">
+                （{t('dispatch.ui.openVisits', { count: counts.get(Number(o.value)) })}）
+              </Typography.Text>
+            )}
           </span>
         )}
         popupRender={(menu) => (

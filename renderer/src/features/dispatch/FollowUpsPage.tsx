@@ -1,5 +1,23 @@
 import { useState } from 'react'
-import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, List, Radio, Row, Select, Space, Spin, Tag, Typography, message } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  List,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+  message
+} from 'antd'
 import { PhoneOutlined, StopOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -42,7 +60,10 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
       const target = dialTargetOf(sp.phone, account, r.number)
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
       setCallId(r.callId)
-      await sp.dial({ callId: r.callId, leadId: current.leadId, direction: 'outbound', notice: r.recordingNotice }, target)
+      await sp.dial(
+        { callId: r.callId, leadId: current.leadId, direction: 'outbound', notice: r.recordingNotice },
+        target
+      )
     } catch (err) {
       setError(err)
     }
@@ -51,14 +72,30 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
   return (
     <Row gutter={16}>
       <Col xs={24} lg={9}>
-        <Card size="small" title={t('nav.followUps')} extra={<Tag>{sp.phone.kind === 'sip' ? t('desk.sipLine') : t('desk.simulated')}：{t(`desk.lineStates.${sp.line.state}`)}</Tag>}>
+        <Card
+          size="small"
+          title={t('nav.followUps')}
+          extra={
+            <Tag>
+              {sp.phone.kind === 'sip' ? t('desk.sipLine') : t('desk.simulated')}：
+              {t(`desk.lineStates.${sp.line.state}`)}
+            </Tag>
+          }
+        >
           <List
             data-testid="follow-ups"
             loading={list.isLoading}
             dataSource={list.data ?? []}
             locale={{ emptyText: t('followUps.empty') }}
             renderItem={(f) => (
-              <List.Item onClick={() => !inCall && (setCurrent(f), setCallId(null))} style={{ cursor: 'pointer', background: current?.id === f.id ? '#e6f4ff' : undefined, padding: '6px 8px' }}>
+              <List.Item
+                onClick={() => !inCall && (setCurrent(f), setCallId(null))}
+                style={{
+                  cursor: 'pointer',
+                  background: current?.id === f.id ? '#e6f4ff' : undefined,
+                  padding: '6px 8px'
+                }}
+              >
                 <Space direction="vertical" size={0}>
                   <Space wrap>
                     <Typography.Text strong>{f.customerName}</Typography.Text>
@@ -81,7 +118,13 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
             title={`${current.customerName} ${current.phone}`}
             extra={
               <Space>
-                <Button type="primary" icon={<PhoneOutlined />} disabled={inCall} onClick={dial} data-testid="follow-up-dial">
+                <Button
+                  type="primary"
+                  icon={<PhoneOutlined />}
+                  disabled={inCall}
+                  onClick={dial}
+                  data-testid="follow-up-dial"
+                >
                   {t('desk.actions.dial')}
                 </Button>
                 <Button danger icon={<StopOutlined />} disabled={!inCall} onClick={() => void sp.hangup()}>
@@ -90,7 +133,9 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
               </Space>
             }
           >
-            {(error !== null || sp.error !== null) && <Alert type="error" showIcon title={errorText(t, error ?? sp.error)} style={{ marginBottom: 8 }} />}
+            {(error !== null || sp.error !== null) && (
+              <Alert type="error" showIcon title={errorText(t, error ?? sp.error)} style={{ marginBottom: 8 }} />
+            )}
             <Descriptions size="small" column={2} style={{ marginBottom: 12 }}>
               <Descriptions.Item label={t('followUps.agent')}>{current.agentName ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('followUps.district')}>{current.district}</Descriptions.Item>
@@ -98,8 +143,12 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
                 <>
                   <Descriptions.Item label={t('visits.policy.product')}>{current.policy.product}</Descriptions.Item>
                   <Descriptions.Item label={t('visits.policy.policyNo')}>{current.policy.policyNo}</Descriptions.Item>
-                  <Descriptions.Item label={t('visits.policy.receivedOn')}>{current.policy.receivedOn}</Descriptions.Item>
-                  <Descriptions.Item label={t('visits.policy.premium')}>{`${current.policy.premium} × ${current.policy.paymentYears} ${t(`visits.frequencies.${current.policy.paymentFrequency}`)}`}</Descriptions.Item>
+                  <Descriptions.Item label={t('visits.policy.receivedOn')}>
+                    {current.policy.receivedOn}
+                  </Descriptions.Item>
+                  <Descriptions.Item
+                    label={t('visits.policy.premium')}
+                  >{`${current.policy.premium} × ${current.policy.paymentYears} ${t(`visits.frequencies.${current.policy.paymentFrequency}`)}`}</Descriptions.Item>
                 </>
               )}
             </Descriptions>
@@ -130,7 +179,17 @@ interface Values {
   notes?: string
 }
 
-function CompleteForm({ followUp, callId, onDone, onError }: { followUp: FollowUp; callId: number | null; onDone: () => void; onError: (e: unknown) => void }) {
+function CompleteForm({
+  followUp,
+  callId,
+  onDone,
+  onError
+}: {
+  followUp: FollowUp
+  callId: number | null
+  onDone: () => void
+  onError: (e: unknown) => void
+}) {
   const { t } = useTranslation()
   const api = useApi()
   const [form] = Form.useForm<Values>()
@@ -153,19 +212,42 @@ function CompleteForm({ followUp, callId, onDone, onError }: { followUp: FollowU
       }
     })()
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ result: 'satisfied' }} key={followUp.id} data-testid="follow-up-form">
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={save}
+      initialValues={{ result: 'satisfied' }}
+      key={followUp.id}
+      data-testid="follow-up-form"
+    >
       {followUp.kind === 'cooling_off' && (
         <>
           <Typography.Text strong>{t('followUps.sevenPoints')}</Typography.Text>
           {SEVEN_POINTS.map((p, i) => (
-            <Form.Item key={p} name={['checks', p]} label={`${i + 1}. ${t(`followUps.points.${p}`)}`} style={{ marginBottom: 6 }}>
-              <Radio.Group aria-label={t(`followUps.points.${p}`)} options={[{ value: 'yes', label: t('followUps.yes') }, { value: 'no', label: t('followUps.no') }]} />
+            <Form.Item
+              key={p}
+              name={['checks', p]}
+              label={`${i + 1}. ${t(`followUps.points.${p}`)}`}
+              style={{ marginBottom: 6 }}
+            >
+              <Radio.Group
+                aria-label={t(`followUps.points.${p}`)}
+                options={[
+                  { value: 'yes', label: t('followUps.yes') },
+                  { value: 'no', label: t('followUps.no') }
+                ]}
+              />
             </Form.Item>
           ))}
         </>
       )}
       <Form.Item name="result" label={t('followUps.result')}>
-        <Radio.Group options={(['satisfied', 'complaint', 'unreachable'] as const).map((r) => ({ value: r, label: t(`followUps.results.${r}`) }))} />
+        <Radio.Group
+          options={(['satisfied', 'complaint', 'unreachable'] as const).map((r) => ({
+            value: r,
+            label: t(`followUps.results.${r}`)
+          }))}
+        />
       </Form.Item>
       {result === 'complaint' && (
         <Form.Item name="complaint" label={t('followUps.complaint')} rules={[{ required: true }]}>

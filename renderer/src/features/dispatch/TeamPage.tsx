@@ -22,7 +22,11 @@ export function TeamPage() {
           { title: t('dispatch.cols.agent'), dataIndex: 'name' },
           { title: t('dispatch.cols.district'), dataIndex: 'district' },
           { title: t('dispatch.cols.open'), dataIndex: 'open' },
-          { title: t('dispatch.late.confirm'), dataIndex: 'late', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0) },
+          {
+            title: t('dispatch.late.confirm'),
+            dataIndex: 'late',
+            render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0)
+          },
           { title: t('dispatch.cols.visited'), dataIndex: 'visited' },
           { title: t('dispatch.cols.signed'), dataIndex: 'signed' }
         ]}

@@ -1,5 +1,18 @@
 import { useState } from 'react'
-import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Popconfirm, Space, Table, Tag, Typography } from 'antd'
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  InputNumber,
+  Popconfirm,
+  Space,
+  Table,
+  Tag,
+  Typography
+} from 'antd'
 import type { Dayjs } from 'dayjs'
 import { centre } from '../../ui/centre-time'
 import { useTranslation } from 'react-i18next'
@@ -42,60 +55,68 @@ export function AllocationPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-    <Card title={t('leads.allocTitle')}>
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-        {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
-        <Form layout="inline">
-          <Form.Item label={t('leads.allocDay')}>
-            <DatePicker value={day} allowClear={false} onChange={(d) => d && setDay(d)} />
-          </Form.Item>
-          <Form.Item label={t('leads.allocPer')}>
-            <InputNumber min={1} max={500} value={per} onChange={(v) => setPer(v ?? 30)} />
-          </Form.Item>
-          <Button onClick={() => void run('allocation.preview')} loading={busy}>
-            {t('leads.allocPreview')}
-          </Button>
-          <Popconfirm title={t('leads.allocCommit')} onConfirm={() => void run('allocation.commit')} okText={t('common.ok')} cancelText={t('common.cancel')}>
-            <Button type="primary" disabled={!plan} loading={busy}>
-              {t('leads.allocCommit')}
+      <Card title={t('leads.allocTitle')}>
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
+          <Form layout="inline">
+            <Form.Item label={t('leads.allocDay')}>
+              <DatePicker value={day} allowClear={false} onChange={(d) => d && setDay(d)} />
+            </Form.Item>
+            <Form.Item label={t('leads.allocPer')}>
+              <InputNumber min={1} max={500} value={per} onChange={(v) => setPer(v ?? 30)} />
+            </Form.Item>
+            <Button onClick={() => void run('allocation.preview')} loading={busy}>
+              {t('leads.allocPreview')}
             </Button>
-          </Popconfirm>
-          <Button
-            onClick={() =>
-              api.invoke('pool.recallNow', {}).then(
-                (r) => void message.info(t('leads.recalled', { n: r.recalled })),
-                (e: unknown) => void message.error(errorText(t, e))
-              )
-            }
-          >
-            {t('leads.recallNow')}
-          </Button>
-        </Form>
-        {plan && (
-          <>
-            <Typography.Text strong>{t('leads.allocTotal', { total: plan.total })}</Typography.Text>
-            {plan.shortage > 0 && <Alert type="warning" showIcon message={t('leads.allocShortage', { n: plan.shortage })} />}
-            <Table
-              size="small"
-              rowKey="operatorId"
-              pagination={false}
-              dataSource={plan.operators}
-              columns={[
-                { title: t('leads.allocOperator'), dataIndex: 'name' },
-                { title: t('leads.allocAlready'), dataIndex: 'already' },
-                { title: t('leads.allocAdding'), dataIndex: 'adding' },
-                {
-                  title: t('leads.allocSources'),
-                  dataIndex: 'bySource',
-                  render: (m: Record<string, number>) => Object.entries(m).map(([s, n]) => <Tag key={s}>{`${s} ${n}`}</Tag>)
-                }
-              ]}
-            />
-          </>
-        )}
-      </Space>
-    </Card>
-    <PoolRulesCard />
+            <Popconfirm
+              title={t('leads.allocCommit')}
+              onConfirm={() => void run('allocation.commit')}
+              okText={t('common.ok')}
+              cancelText={t('common.cancel')}
+            >
+              <Button type="primary" disabled={!plan} loading={busy}>
+                {t('leads.allocCommit')}
+              </Button>
+            </Popconfirm>
+            <Button
+              onClick={() =>
+                api.invoke('pool.recallNow', {}).then(
+                  (r) => void message.info(t('leads.recalled', { n: r.recalled })),
+                  (e: unknown) => void message.error(errorText(t, e))
+                )
+              }
+            >
+              {t('leads.recallNow')}
+            </Button>
+          </Form>
+          {plan && (
+            <>
+              <Typography.Text strong>{t('leads.allocTotal', { total: plan.total })}</Typography.Text>
+              {plan.shortage > 0 && (
+                <Alert type="warning" showIcon message={t('leads.allocShortage', { n: plan.shortage })} />
+              )}
+              <Table
+                size="small"
+                rowKey="operatorId"
+                pagination={false}
+                dataSource={plan.operators}
+                columns={[
+                  { title: t('leads.allocOperator'), dataIndex: 'name' },
+                  { title: t('leads.allocAlready'), dataIndex: 'already' },
+                  { title: t('leads.allocAdding'), dataIndex: 'adding' },
+                  {
+                    title: t('leads.allocSources'),
+                    dataIndex: 'bySource',
+                    render: (m: Record<string, number>) =>
+                      Object.entries(m).map(([s, n]) => <Tag key={s}>{`${s} ${n}`}</Tag>)
+                  }
+                ]}
+              />
+            </>
+          )}
+        </Space>
+      </Card>
+      <PoolRulesCard />
     </Space>
   )
 }

@@ -20,7 +20,12 @@ export function DncPanel() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       {add.error && <Alert type="error" showIcon message={errorText(t, add.error)} />}
-      <Form form={form} layout="inline" initialValues={{ months: 6 }} onFinish={(v) => add.mutate(v, { onSuccess: () => form.resetFields() })}>
+      <Form
+        form={form}
+        layout="inline"
+        initialValues={{ months: 6 }}
+        onFinish={(v) => add.mutate(v, { onSuccess: () => form.resetFields() })}
+      >
         <Form.Item name="phone" rules={[{ required: true }]}>
           <Input placeholder={t('leads.dncPhone')} aria-label={t('leads.dncPhone')} />
         </Form.Item>
@@ -69,7 +74,11 @@ export function DncPanel() {
           { title: t('leads.dncReason'), dataIndex: 'reason' },
           { title: t('leads.by'), dataIndex: 'addedBy' },
           { title: t('leads.createdAt'), dataIndex: 'addedAt', render: (v: string) => formatTime(v) },
-          { title: t('leads.dncExpires'), dataIndex: 'expiresAt', render: (v: string | null) => (v ? formatTime(v) : t('leads.dncForever')) },
+          {
+            title: t('leads.dncExpires'),
+            dataIndex: 'expiresAt',
+            render: (v: string | null) => (v ? formatTime(v) : t('leads.dncForever'))
+          },
           {
             title: t('common.actions'),
             render: (_, r) => (
@@ -79,7 +88,13 @@ export function DncPanel() {
                   let reason = ''
                   modal.confirm({
                     title: `${t('leads.dncRemove')} ${r.phone}`,
-                    content: <Input autoFocus placeholder={t('leads.dncRemoveReason')} onChange={(e) => (reason = e.target.value)} />,
+                    content: (
+                      <Input
+                        autoFocus
+                        placeholder={t('leads.dncRemoveReason')}
+                        onChange={(e) => (reason = e.target.value)}
+                      />
+                    ),
                     onOk: () =>
                       api.invoke('dnc.remove', { phone: r.phone, reason: reason || '-' }).then(
                         () => void list.refetch(),

@@ -1,5 +1,24 @@
 import { useEffect, useState } from 'react'
-import { Alert, App, Button, Card, Col, Form, Input, Progress, Radio, Result, Row, Select, Space, Statistic, Table, Tag, Typography, Upload } from 'antd'
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  Progress,
+  Radio,
+  Result,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+  Upload
+} from 'antd'
 import { DownloadOutlined, InboxOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { ImportJob, ImportPreview } from '../../../../shared/contract'
@@ -11,7 +30,12 @@ import { useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
 
 type Field = (typeof LEAD_FIELDS)[number]
-type Step = { kind: 'choose' } | { kind: 'uploading'; share: number; name: string } | { kind: 'mapping'; uploadId: string; name: string } | { kind: 'running'; job: ImportJob } | { kind: 'finished'; job: ImportJob }
+type Step =
+  | { kind: 'choose' }
+  | { kind: 'uploading'; share: number; name: string }
+  | { kind: 'mapping'; uploadId: string; name: string }
+  | { kind: 'running'; job: ImportJob }
+  | { kind: 'finished'; job: ImportJob }
 
 export function ImportPage() {
   const { t } = useTranslation()
@@ -38,7 +62,12 @@ export function ImportPage() {
     let live = true
     setPreviewing(true)
     api
-      .invoke('leads.previewImport', { uploadId, encoding: encoding as never, sheet, source: mappingSource || undefined })
+      .invoke('leads.previewImport', {
+        uploadId,
+        encoding: encoding as never,
+        sheet,
+        source: mappingSource || undefined
+      })
       .then((p) => {
         if (!live) return
         setPreview(p)
@@ -55,10 +84,18 @@ export function ImportPage() {
   // Progress and the end of the import arrive as events.
   useEffect(() => {
     const offProgress = api.on('leads.importProgress', (p) =>
-      setStep((s) => (s.kind === 'running' && s.job.jobId === p.jobId ? { kind: 'running', job: { ...s.job, done: p.done, total: p.total } } : s))
+      setStep((s) =>
+        s.kind === 'running' && s.job.jobId === p.jobId
+          ? { kind: 'running', job: { ...s.job, done: p.done, total: p.total } }
+          : s
+      )
     )
     const offDone = api.on('leads.importFinished', (p) => {
-      void api.invoke('leads.importJob', { jobId: p.jobId }).then((job) => setStep((s) => (s.kind === 'running' && s.job.jobId === job.jobId ? { kind: 'finished', job } : s)))
+      void api
+        .invoke('leads.importJob', { jobId: p.jobId })
+        .then((job) =>
+          setStep((s) => (s.kind === 'running' && s.job.jobId === job.jobId ? { kind: 'finished', job } : s))
+        )
     })
     return () => {
       offProgress()
@@ -89,7 +126,14 @@ export function ImportPage() {
     if (step.kind !== 'mapping') return
     setError(undefined)
     try {
-      const job = await api.invoke('leads.import', { uploadId: step.uploadId, source: source.trim(), policy, mapping, encoding: encoding as never, sheet })
+      const job = await api.invoke('leads.import', {
+        uploadId: step.uploadId,
+        source: source.trim(),
+        policy,
+        mapping,
+        encoding: encoding as never,
+        sheet
+      })
       setStep({ kind: 'running', job })
     } catch (e) {
       setError(e)
@@ -105,17 +149,27 @@ export function ImportPage() {
     }
   }
 
-  const fieldOptions = [{ value: '', label: t('leads.custom') }, ...LEAD_FIELDS.map((f) => ({ value: f, label: t(`leads.fields.${f}`) }))]
+  const fieldOptions = [
+    { value: '', label: t('leads.custom') },
+    ...LEAD_FIELDS.map((f) => ({ value: f, label: t(`leads.fields.${f}`) }))
+  ]
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Card title={t('leads.importTitle')}>
-        {error !== undefined && <Alert type="error" showIcon role="alert" message={errorText(t, error)} style={{ marginBottom: 16 }} />}
+        {error !== undefined && (
+          <Alert type="error" showIcon role="alert" message={errorText(t, error)} style={{ marginBottom: 16 }} />
+        )}
         {step.kind === 'choose' && (
-          <Upload.Dragger accept=".csv,.txt,.tsv,.xlsx" showUploadList={false} beforeUpload={(f) => {
+          <Upload.Dragger
+            accept=".csv,.txt,.tsv,.xlsx"
+            showUploadList={false}
+            beforeUpload={(f) => {
               void choose(f)
               return false
-            }} data-testid="import-file">
+            }}
+            data-testid="import-file"
+          >
             <p className="ant-upload-drag-icon">
               <InboxOutlined />
             </p>
@@ -168,7 +222,11 @@ export function ImportPage() {
                 {preview?.kind === 'xlsx' && (
                   <Col span={8}>
                     <Form.Item label={t('leads.sheet')}>
-                      <Select value={preview.sheet ?? undefined} onChange={setSheet} options={preview.sheets.map((s) => ({ value: s, label: s }))} />
+                      <Select
+                        value={preview.sheet ?? undefined}
+                        onChange={setSheet}
+                        options={preview.sheets.map((s) => ({ value: s, label: s }))}
+                      />
                     </Form.Item>
                   </Col>
                 )}
@@ -184,7 +242,8 @@ export function ImportPage() {
             {preview && (
               <>
                 <Typography.Title level={5}>
-                  {t('leads.mapping')} {preview.mappingFrom === 'saved' && <Tag color="blue">{t('leads.mappingSaved')}</Tag>}
+                  {t('leads.mapping')}{' '}
+                  {preview.mappingFrom === 'saved' && <Tag color="blue">{t('leads.mappingSaved')}</Tag>}
                 </Typography.Title>
                 <Table
                   size="small"
@@ -204,17 +263,27 @@ export function ImportPage() {
                           aria-label={`${t('leads.field')} ${h}`}
                           value={mapping[i] ?? ''}
                           options={fieldOptions}
-                          onChange={(v: string) => setMapping((m) => m.map((x, j) => (j === i ? ((v || null) as Field | null) : x === v ? null : x)))}
+                          onChange={(v: string) =>
+                            setMapping((m) =>
+                              m.map((x, j) => (j === i ? ((v || null) as Field | null) : x === v ? null : x))
+                            )
+                          }
                         />
                       </Space>
                     )
                   }))}
                 />
-                <Typography.Text type="secondary">{t('leads.preview', { n: preview.sample.length, total: preview.totalRows })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('leads.preview', { n: preview.sample.length, total: preview.totalRows })}
+                </Typography.Text>
               </>
             )}
             <Space>
-              <Button type="primary" disabled={!preview || !source.trim() || !mapping.includes('phone')} onClick={() => void start()}>
+              <Button
+                type="primary"
+                disabled={!preview || !source.trim() || !mapping.includes('phone')}
+                onClick={() => void start()}
+              >
                 {t('leads.start')}
               </Button>
               <Button onClick={() => setStep({ kind: 'choose' })}>{t('common.cancel')}</Button>
@@ -223,9 +292,18 @@ export function ImportPage() {
         )}
         {step.kind === 'running' && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Typography.Text data-testid="import-progress-text">{t('leads.importing', { done: step.job.done, total: step.job.total || '…' })}</Typography.Text>
-            <Progress percent={step.job.total ? Math.floor((step.job.done / step.job.total) * 100) : 0} status="active" />
-            <Button icon={<StopOutlined />} danger onClick={() => void api.invoke('leads.cancelImport', { jobId: step.job.jobId })}>
+            <Typography.Text data-testid="import-progress-text">
+              {t('leads.importing', { done: step.job.done, total: step.job.total || '…' })}
+            </Typography.Text>
+            <Progress
+              percent={step.job.total ? Math.floor((step.job.done / step.job.total) * 100) : 0}
+              status="active"
+            />
+            <Button
+              icon={<StopOutlined />}
+              danger
+              onClick={() => void api.invoke('leads.cancelImport', { jobId: step.job.jobId })}
+            >
               {t('leads.cancel')}
             </Button>
           </Space>
@@ -273,7 +351,15 @@ export function ImportPage() {
   )
 }
 
-function FinishedView({ job, onReport, onAgain }: { job: ImportJob; onReport: (batchId: number, f: 'xlsx' | 'csv') => void; onAgain: () => void }) {
+function FinishedView({
+  job,
+  onReport,
+  onAgain
+}: {
+  job: ImportJob
+  onReport: (batchId: number, f: 'xlsx' | 'csv') => void
+  onAgain: () => void
+}) {
   const { t } = useTranslation()
   if (job.state !== 'done' || !job.result) {
     return (
@@ -290,11 +376,13 @@ function FinishedView({ job, onReport, onAgain }: { job: ImportJob; onReport: (b
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="import-result">
       <Alert type="success" showIcon message={`${t('leads.done')}: ${job.fileName}`} />
       <Row gutter={16}>
-        {(['rows', 'imported', 'duplicatesInFile', 'duplicatesInPool', 'invalid', 'dnc', 'warnings'] as const).map((k) => (
-          <Col key={k}>
-            <Statistic title={t(`leads.${k}`)} value={r[k]} />
-          </Col>
-        ))}
+        {(['rows', 'imported', 'duplicatesInFile', 'duplicatesInPool', 'invalid', 'dnc', 'warnings'] as const).map(
+          (k) => (
+            <Col key={k}>
+              <Statistic title={t(`leads.${k}`)} value={r[k]} />
+            </Col>
+          )
+        )}
       </Row>
       <Space>
         <Button icon={<DownloadOutlined />} onClick={() => onReport(r.batchId, 'xlsx')}>
@@ -310,4 +398,3 @@ function FinishedView({ job, onReport, onAgain }: { job: ImportJob; onReport: (b
     </Space>
   )
 }
-

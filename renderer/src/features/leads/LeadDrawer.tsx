@@ -9,12 +9,20 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
   const why = useMethodQuery('desk.why', { leadId: id ?? 1 }, ['desk.why', id], id !== null)
   const d = lead.data
   return (
-    <Drawer open={id !== null} onClose={onClose} width={560} title={d ? `${d.name ?? ''} ${d.phone}` : t('leads.detail')} loading={lead.isLoading}>
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      width={560}
+      title={d ? `${d.name ?? ''} ${d.phone}` : t('leads.detail')}
+      loading={lead.isLoading}
+    >
       {d && (
         <>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('leads.fields.phone')}>{d.phone}</Descriptions.Item>
-            <Descriptions.Item label={t('leads.fields.gender')}>{d.gender ? t(`leads.gender.${d.gender}`) : ''}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.gender')}>
+              {d.gender ? t(`leads.gender.${d.gender}`) : ''}
+            </Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.birthDate')}>{d.birthDate}</Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.idNo')}>{d.idNo}</Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.address')}>{d.address}</Descriptions.Item>
@@ -28,7 +36,11 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
             </Descriptions.Item>
             <Descriptions.Item label={t('leads.dialable')}>
               <span data-testid="lead-why">
-                {why.data?.dialable ? <Tag color="green">{t('leads.dialableNow')}</Tag> : (why.data?.blocks ?? []).map((b) => <div key={b.code}>{b.text}</div>)}
+                {why.data?.dialable ? (
+                  <Tag color="green">{t('leads.dialableNow')}</Tag>
+                ) : (
+                  (why.data?.blocks ?? []).map((b) => <div key={b.code}>{b.text}</div>)
+                )}
               </span>
             </Descriptions.Item>
             {Object.entries(d.extra).map(([k, v]) => (
@@ -40,7 +52,13 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
           <Typography.Title level={5} style={{ marginTop: 20 }}>
             {t('leads.batchesOf')}
           </Typography.Title>
-          <List size="small" dataSource={d.batches} renderItem={(b) => <List.Item>{`#${b.id} ${b.fileName} · ${b.source} · ${formatTime(b.createdAt)}`}</List.Item>} />
+          <List
+            size="small"
+            dataSource={d.batches}
+            renderItem={(b) => (
+              <List.Item>{`#${b.id} ${b.fileName} · ${b.source} · ${formatTime(b.createdAt)}`}</List.Item>
+            )}
+          />
           <Typography.Title level={5} style={{ marginTop: 20 }}>
             {t('leads.history')}
           </Typography.Title>

@@ -12,7 +12,13 @@ export function MyLeadsPage() {
   return (
     <Card title={t('leads.myLeads')}>
       <Space direction="vertical" style={{ width: '100%' }}>
-        {w.length > 0 && <Alert type="warning" showIcon message={t('leads.recallWarning', { n: w.length, when: formatTime(w[w.length - 1].recallAt) })} />}
+        {w.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            message={t('leads.recallWarning', { n: w.length, when: formatTime(w[w.length - 1].recallAt) })}
+          />
+        )}
         <LeadTable own />
       </Space>
     </Card>

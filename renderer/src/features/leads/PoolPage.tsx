@@ -100,11 +100,24 @@ export function LeadTable({ own = false }: { own?: boolean }) {
             placeholder={t('leads.ownerFilter')}
             value={owner}
             onChange={setOwner}
-            options={[{ value: 0, label: t('leads.publicPool') }, ...(operators.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))]}
+            options={[
+              { value: 0, label: t('leads.publicPool') },
+              ...(operators.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))
+            ]}
           />
         )}
-        <InputNumber min={0} placeholder={t('leads.attemptsFilter')} style={{ width: 130 }} value={minAttempts} onChange={setMinAttempts} />
-        <DatePicker.RangePicker value={created} onChange={(v) => setCreated(v)} placeholder={[t('leads.dateFilter'), t('leads.dateFilter')]} />
+        <InputNumber
+          min={0}
+          placeholder={t('leads.attemptsFilter')}
+          style={{ width: 130 }}
+          value={minAttempts}
+          onChange={setMinAttempts}
+        />
+        <DatePicker.RangePicker
+          value={created}
+          onChange={(v) => setCreated(v)}
+          placeholder={[t('leads.dateFilter'), t('leads.dateFilter')]}
+        />
         <Typography.Text type="secondary">
           {t('leads.loadedRows', { n: rows.length })}
           {!search.hasNextPage && rows.length > 0 ? ` · ${t('leads.noMore')}` : ''}
@@ -122,18 +135,44 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         onScroll={(e) => {
           const el = e.currentTarget
-          if (el.scrollHeight - el.scrollTop - el.clientHeight < 400 && search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage()
+          if (
+            el.scrollHeight - el.scrollTop - el.clientHeight < 400 &&
+            search.hasNextPage &&
+            !search.isFetchingNextPage
+          )
+            void search.fetchNextPage()
         }}
         columns={[
           { title: t('leads.fields.name'), dataIndex: 'name', width: 120 },
           { title: t('leads.fields.phone'), dataIndex: 'phone', width: 140 },
-          { title: t('leads.fields.gender'), dataIndex: 'gender', width: 60, render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '') },
+          {
+            title: t('leads.fields.gender'),
+            dataIndex: 'gender',
+            width: 60,
+            render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '')
+          },
           { title: t('leads.fields.birthDate'), dataIndex: 'birthDate', width: 110 },
-          { title: t('leads.district'), dataIndex: 'districtCode', width: 100, render: (c: string | null) => districtName(c) },
+          {
+            title: t('leads.district'),
+            dataIndex: 'districtCode',
+            width: 100,
+            render: (c: string | null) => districtName(c)
+          },
           { title: t('leads.fields.address'), dataIndex: 'address', ellipsis: true },
-          { title: t('leads.status'), dataIndex: 'status', width: 110, render: (s: string) => <Tag>{t(`leads.statuses.${s}`)}</Tag> },
+          {
+            title: t('leads.status'),
+            dataIndex: 'status',
+            width: 110,
+            render: (s: string) => <Tag>{t(`leads.statuses.${s}`)}</Tag>
+          },
           { title: t('leads.attempts'), dataIndex: 'attempts', width: 80 },
-          { title: t('leads.createdAt'), dataIndex: 'createdAt', width: 140, fixed: 'right', render: (v: string) => centre.format(v, 'YYYY-MM-DD HH:mm') }
+          {
+            title: t('leads.createdAt'),
+            dataIndex: 'createdAt',
+            width: 140,
+            fixed: 'right',
+            render: (v: string) => centre.format(v, 'YYYY-MM-DD HH:mm')
+          }
         ]}
       />
       <LeadDrawer id={open} onClose={() => setOpen(null)} />

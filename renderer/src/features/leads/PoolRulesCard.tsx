@@ -6,7 +6,14 @@ import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 
-const NUMBERS = ['maxHeld', 'dailyClaimCap', 'recallNoFollowUpDays', 'recallNoProgressDays', 'warnDaysBefore', 'cooldownDays'] as const
+const NUMBERS = [
+  'maxHeld',
+  'dailyClaimCap',
+  'recallNoFollowUpDays',
+  'recallNoProgressDays',
+  'warnDaysBefore',
+  'cooldownDays'
+] as const
 
 /** 公海/私海 rules of the campaign, and the one-step handover of a leaving operator's leads. */
 export function PoolRulesCard() {
@@ -23,14 +30,23 @@ export function PoolRulesCard() {
   useEffect(() => {
     if (rules.data) form.setFieldsValue(rules.data)
   }, [rules.data, form])
-  const ops = (operators.data ?? []).map((u) => ({ value: u.id, label: `${u.displayName}（${u.staffNo ?? u.username}）` }))
+  const ops = (operators.data ?? []).map((u) => ({
+    value: u.id,
+    label: `${u.displayName}（${u.staffNo ?? u.username}）`
+  }))
 
   return (
     <Row gutter={16}>
       <Col span={14}>
         <Card title={t('leads.rulesTitle')} size="small">
-          {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 12 }} />}
-          <Form form={form} layout="vertical" onFinish={(v) => save.mutate({ rules: v }, { onSuccess: () => void message.success(t('common.saved')) })}>
+          {save.error && (
+            <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 12 }} />
+          )}
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={(v) => save.mutate({ rules: v }, { onSuccess: () => void message.success(t('common.saved')) })}
+          >
             <Row gutter={12}>
               {NUMBERS.map((k) => (
                 <Col span={8} key={k}>
@@ -52,7 +68,13 @@ export function PoolRulesCard() {
       <Col span={10}>
         <Card title={t('leads.handoverTitle')} size="small">
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Select style={{ width: '100%' }} placeholder={t('leads.handoverFrom')} options={ops} value={from} onChange={setFrom} />
+            <Select
+              style={{ width: '100%' }}
+              placeholder={t('leads.handoverFrom')}
+              options={ops}
+              value={from}
+              onChange={setFrom}
+            />
             <Select
               style={{ width: '100%' }}
               placeholder={t('leads.handoverTo')}

@@ -20,7 +20,12 @@ export function chooseOutput(id: string | null): void {
 /** Microphone constraints for a call: the chosen device, with echo cancellation and noise suppression. */
 export function micConstraints(): MediaTrackConstraints {
   const id = chosenInput()
-  return { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ...(id ? { deviceId: { exact: id } } : {}) }
+  return {
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+    ...(id ? { deviceId: { exact: id } } : {})
+  }
 }
 
 /** Sends an audio element to the chosen speaker, where the browser can. */

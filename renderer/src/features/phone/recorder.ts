@@ -50,7 +50,13 @@ export class CallRecorder {
    * Starts recording at once on answer: every moment before the recorder runs would be lost from
    * the recording, so core's recordings.start is not waited for (the chunks are, in their queue).
    */
-  static async start(api: ApiClient, callId: number, media: { local: MediaStream; remote: MediaStream }, callContext?: AudioContext | null, onRecording?: () => void): Promise<CallRecorder> {
+  static async start(
+    api: ApiClient,
+    callId: number,
+    media: { local: MediaStream; remote: MediaStream },
+    callContext?: AudioContext | null,
+    onRecording?: () => void
+  ): Promise<CallRecorder> {
     const mime = MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? 'audio/webm;codecs=opus' : 'audio/webm'
     const started = api.invoke('recordings.start', { callId, mime })
     // The call's own AudioContext when there is one: a second one would be a second audio thread.
@@ -65,10 +71,22 @@ export class CallRecorder {
     const dest = ctx.createMediaStreamDestination()
     dest.channelCount = 2
     merger.connect(dest)
-    const peaksNode = new AudioWorkletNode(ctx, 'leadline-peaks', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit', processorOptions: { frameMs: FRAME_MS } })
+    const peaksNode = new AudioWorkletNode(ctx, 'leadline-peaks', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 2,
+      channelCountMode: 'explicit',
+      processorOptions: { frameMs: FRAME_MS }
+    })
     merger.connect(peaksNode)
     const rec = new MediaRecorder(dest.stream, { mimeType: mime, audioBitsPerSecond: 48_000 })
-    const r = new CallRecorder(api, started, ctx, rec, ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null)
+    const r = new CallRecorder(
+      api,
+      started,
+      ctx,
+      rec,
+      ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null
+    )
     peaksNode.port.onmessage = (e: MessageEvent<Int8Array>) => r.peaks.push(e.data)
     rec.start(CHUNK_MS)
     onRecording?.()
@@ -92,7 +110,13 @@ export class CallRecorder {
         const data = toBase64(new Uint8Array(await blob.arrayBuffer()))
         for (let attempt = 0; ; attempt++) {
           try {
-            await this.api.invoke('recordings.chunk', { recordingId: this.recordingId, seq, data, peaks: toBase64(peaks), durationMs })
+            await this.api.invoke('recordings.chunk', {
+              recordingId: this.recordingId,
+              seq,
+              data,
+              peaks: toBase64(peaks),
+              durationMs
+            })
             this.stored = seq + 1
             return
           } catch (err) {
@@ -126,14 +150,24 @@ export class CallRecorder {
    * chunks still on their way; resolves with what went wrong (null when the recording is whole).
    */
   async stop(withinMs = 20_000): Promise<unknown> {
-    const inTime = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms))])
+    const inTime = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms))])
     if (this.rec.state !== 'inactive') this.rec.stop()
     await inTime(this.stopped, 3000)
-    if ((await inTime(this.queue, withinMs)) === 'late' && this.failure === null) this.failure = new ApiError({ code: 'UNAVAILABLE', message: 'recording chunks still unsent', key: 'desk.recordingUnsent' })
+    if ((await inTime(this.queue, withinMs)) === 'late' && this.failure === null)
+      this.failure = new ApiError({
+        code: 'UNAVAILABLE',
+        message: 'recording chunks still unsent',
+        key: 'desk.recordingUnsent'
+      })
     // (no recording to close when core refused to start one)
     if (this.recordingId)
       try {
-        await this.api.invoke('recordings.finish', { recordingId: this.recordingId, durationMs: Math.round(performance.now() - this.started), chunks: this.stored })
+        await this.api.invoke('recordings.finish', {
+          recordingId: this.recordingId,
+          durationMs: Math.round(performance.now() - this.started),
+          chunks: this.stored
+        })
       } catch (err) {
         this.failure ??= err
       }

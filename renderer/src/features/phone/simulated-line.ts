@@ -34,7 +34,8 @@ export class SimulatedLine extends PhoneEvents implements Phone {
   }
 
   async call(number: string): Promise<void> {
-    if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established') throw new Error('a call is in progress')
+    if (this.state === 'dialing' || this.state === 'ringing' || this.state === 'established')
+      throw new Error('a call is in progress')
     this.number = number
     this.out = await OutgoingAudio.open()
     this.setState('dialing')

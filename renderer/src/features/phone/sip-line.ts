@@ -1,4 +1,13 @@
-import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session, Web } from 'sip.js'
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  type Invitation,
+  type Session,
+  Web
+} from 'sip.js'
 import type { SipAccount } from '../../../../shared/contract'
 import { PhoneEvents, type CallState, type CallStats, type LineState, type Phone } from './types'
 import { micConstraints, routeToSpeaker } from './devices'
@@ -114,10 +123,11 @@ export class SipLine extends PhoneEvents implements Phone {
     this.wanted = true
     this.setLine('registering')
     if (this.ua.isConnected()) await this.registerNow()
-    else await this.ua.start().catch((err: unknown) => {
-      this.setLine('failed', String(err))
-      this.scheduleReconnect()
-    })
+    else
+      await this.ua.start().catch((err: unknown) => {
+        this.setLine('failed', String(err))
+        this.scheduleReconnect()
+      })
   }
 
   async unregister(): Promise<void> {
@@ -131,7 +141,10 @@ export class SipLine extends PhoneEvents implements Phone {
   private attach(s: Session): void {
     this.session = s
     s.stateChange.addListener((state) => {
-      const map: Partial<Record<SessionState, CallState>> = { [SessionState.Established]: 'established', [SessionState.Terminated]: 'ended' }
+      const map: Partial<Record<SessionState, CallState>> = {
+        [SessionState.Established]: 'established',
+        [SessionState.Terminated]: 'ended'
+      }
       const mapped = map[state]
       if (!mapped) return
       if (mapped === 'established') {
@@ -146,7 +159,13 @@ export class SipLine extends PhoneEvents implements Phone {
         this.out?.close()
         this.out = null
       }
-      this.emit({ type: 'call', state: mapped, number: this.number, cause: mapped === 'ended' ? cause : undefined, incoming: this.incoming })
+      this.emit({
+        type: 'call',
+        state: mapped,
+        number: this.number,
+        cause: mapped === 'ended' ? cause : undefined,
+        incoming: this.incoming
+      })
     })
   }
 
@@ -156,13 +175,21 @@ export class SipLine extends PhoneEvents implements Phone {
     if (!target) throw new Error(`bad number ${number}`)
     this.number = number
     this.incoming = false
-    const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } } })
+    const inviter = new Inviter(this.ua, target, {
+      sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } }
+    })
     this.attach(inviter)
     this.emit({ type: 'call', state: 'dialing', number })
     await inviter.invite({
       requestDelegate: {
         onProgress: () => this.emit({ type: 'call', state: 'ringing', number }),
-        onReject: (r) => this.emit({ type: 'call', state: 'ended', number, cause: `${r.message.statusCode} ${r.message.reasonPhrase}` })
+        onReject: (r) =>
+          this.emit({
+            type: 'call',
+            state: 'ended',
+            number,
+            cause: `${r.message.statusCode} ${r.message.reasonPhrase}`
+          })
       }
     })
   }
@@ -202,7 +229,10 @@ export class SipLine extends PhoneEvents implements Phone {
     const s = this.session
     if (!s || s.state !== SessionState.Established) return
     this.out?.setMuted(held || this.muted)
-    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold: held } as typeof s.sessionDescriptionHandlerOptionsReInvite
+    s.sessionDescriptionHandlerOptionsReInvite = {
+      ...s.sessionDescriptionHandlerOptionsReInvite,
+      hold: held
+    } as typeof s.sessionDescriptionHandlerOptionsReInvite
     await new Promise<void>((resolve, reject) => {
       s.invite({
         requestDelegate: {
@@ -217,7 +247,9 @@ export class SipLine extends PhoneEvents implements Phone {
   }
 
   sendDtmf(digits: string): void {
-    const sender = this.sdh()?.peerConnection?.getSenders().find((s) => s.track?.kind === 'audio')
+    const sender = this.sdh()
+      ?.peerConnection?.getSenders()
+      .find((s) => s.track?.kind === 'audio')
     sender?.dtmf?.insertDTMF(digits)
   }
 
@@ -231,7 +263,8 @@ export class SipLine extends PhoneEvents implements Phone {
         out.jitterMs = Number(r.jitter ?? 0) * 1000
         out.bytesReceived = Number(r.bytesReceived ?? 0)
       }
-      if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') out.roundTripMs = Number(r.currentRoundTripTime ?? 0) * 1000
+      if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded')
+        out.roundTripMs = Number(r.currentRoundTripTime ?? 0) * 1000
     })
     return out
   }

@@ -43,16 +43,31 @@ export function AppealsPage() {
   const decide = () =>
     deciding &&
     run(async () => {
-      await api.invoke('qa.decide', { reviewId: deciding.appeal.id, decision: deciding.decision, note: note.trim(), ...(deciding.decision === 'overturn' ? { verdict } : {}) })
+      await api.invoke('qa.decide', {
+        reviewId: deciding.appeal.id,
+        decision: deciding.decision,
+        note: note.trim(),
+        ...(deciding.decision === 'overturn' ? { verdict } : {})
+      })
       setDeciding(null)
       setNote('')
     })
-  const settle = (r: Returned, action: 'recall' | 'close') => run(() => api.invoke('qa.settleReturned', { leadId: r.leadId, action }))
+  const settle = (r: Returned, action: 'recall' | 'close') =>
+    run(() => api.invoke('qa.settleReturned', { leadId: r.leadId, action }))
   const listen = (recordingId: number) => setParams({ rec: String(recordingId), t: null })
 
   return (
     <Card size="small" title={t('nav.qaAppeals')}>
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 8 }} closable onClose={() => setError(null)} />}
+      {error !== null && (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(t, error)}
+          style={{ marginBottom: 8 }}
+          closable
+          onClose={() => setError(null)}
+        />
+      )}
       <Tabs
         items={[
           {
@@ -134,10 +149,20 @@ export function AppealsPage() {
           }
         ]}
       />
-      <Modal open={deciding !== null} title={deciding ? t(`qa.appeals.${deciding.decision}`) : ''} onCancel={() => setDeciding(null)} onOk={decide} okButtonProps={{ disabled: !note.trim() }}>
+      <Modal
+        open={deciding !== null}
+        title={deciding ? t(`qa.appeals.${deciding.decision}`) : ''}
+        onCancel={() => setDeciding(null)}
+        onOk={decide}
+        okButtonProps={{ disabled: !note.trim() }}
+      >
         <Space direction="vertical" style={{ width: '100%' }}>
           {deciding?.decision === 'overturn' && (
-            <Radio.Group value={verdict} onChange={(e) => setVerdict(e.target.value as Verdict)} aria-label={t('qa.appeals.newVerdict')}>
+            <Radio.Group
+              value={verdict}
+              onChange={(e) => setVerdict(e.target.value as Verdict)}
+              aria-label={t('qa.appeals.newVerdict')}
+            >
               {VERDICTS.filter((v) => v !== deciding.appeal.verdict).map((v) => (
                 <Radio key={v} value={v}>
                   {t(`qa.verdicts.${v}`)}
@@ -145,7 +170,14 @@ export function AppealsPage() {
               ))}
             </Radio.Group>
           )}
-          <Input.TextArea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={1000} aria-label={t('qa.appeals.note')} placeholder={t('qa.appeals.note')} />
+          <Input.TextArea
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            rows={3}
+            maxLength={1000}
+            aria-label={t('qa.appeals.note')}
+            placeholder={t('qa.appeals.note')}
+          />
         </Space>
       </Modal>
     </Card>

@@ -38,7 +38,16 @@ export function MyReviewsPage() {
   }
   return (
     <Card size="small" title={t('nav.myReviews')}>
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 8 }} closable onClose={() => setError(null)} />}
+      {error !== null && (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(t, error)}
+          style={{ marginBottom: 8 }}
+          closable
+          onClose={() => setError(null)}
+        />
+      )}
       <Table<Mine>
         size="small"
         rowKey="id"
@@ -68,8 +77,21 @@ export function MyReviewsPage() {
           }
         ]}
       />
-      <Modal open={appealing !== null} title={t('qa.my.appeal')} onCancel={() => setAppealing(null)} onOk={appeal} okButtonProps={{ disabled: reason.trim().length < 2 }}>
-        <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} rows={4} maxLength={1000} aria-label={t('qa.my.appealReason')} placeholder={t('qa.my.appealReason')} />
+      <Modal
+        open={appealing !== null}
+        title={t('qa.my.appeal')}
+        onCancel={() => setAppealing(null)}
+        onOk={appeal}
+        okButtonProps={{ disabled: reason.trim().length < 2 }}
+      >
+        <Input.TextArea
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={4}
+          maxLength={1000}
+          aria-label={t('qa.my.appealReason')}
+          placeholder={t('qa.my.appealReason')}
+        />
       </Modal>
     </Card>
   )
@@ -77,12 +99,26 @@ export function MyReviewsPage() {
 
 function MyReview({ review }: { review: Mine }) {
   const api = useApi()
-  const rec = useQuery({ queryKey: ['recordings.get', review.recordingId], queryFn: () => api.invoke('recordings.get', { id: review.recordingId }) })
-  const url = useQuery({ queryKey: ['recordings.media', review.recordingId], queryFn: () => recordingUrl(api, review.recordingId), staleTime: 4 * 60_000 })
+  const rec = useQuery({
+    queryKey: ['recordings.get', review.recordingId],
+    queryFn: () => api.invoke('recordings.get', { id: review.recordingId })
+  })
+  const url = useQuery({
+    queryKey: ['recordings.media', review.recordingId],
+    queryFn: () => recordingUrl(api, review.recordingId),
+    staleTime: 4 * 60_000
+  })
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       {rec.data && (
-        <WaveformPlayer url={url.data ?? null} peaks={rec.data.peaks} durationMs={rec.data.durationMs} interrupted={rec.data.state === 'interrupted'} markers={[]} annotations={review.annotations} />
+        <WaveformPlayer
+          url={url.data ?? null}
+          peaks={rec.data.peaks}
+          durationMs={rec.data.durationMs}
+          interrupted={rec.data.state === 'interrupted'}
+          markers={[]}
+          annotations={review.annotations}
+        />
       )}
       <ReviewSummary review={review} card={review.scorecard} />
     </Space>

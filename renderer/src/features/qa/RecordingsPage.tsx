@@ -1,5 +1,21 @@
 import { useMemo, useState } from 'react'
-import { Alert, Button, Card, Checkbox, DatePicker, Input, InputNumber, Modal, Progress, Select, Space, Table, Tabs, Typography, message } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Input,
+  InputNumber,
+  Modal,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Typography,
+  message
+} from 'antd'
 import type { TableProps } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
@@ -36,7 +52,9 @@ function Library({ open }: { open: (recordingId: number) => void }) {
       <Tabs
         items={[
           { key: 'list', label: t('qa.library.listTab'), children: <LibraryList open={open} /> },
-          ...(me.role !== 'operator' ? [{ key: 'stats', label: t('qa.library.statsTab'), children: <OperatorStats /> }] : [])
+          ...(me.role !== 'operator'
+            ? [{ key: 'stats', label: t('qa.library.statsTab'), children: <OperatorStats /> }]
+            : [])
         ]}
       />
     </Card>
@@ -59,11 +77,14 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
   const lib = useInfiniteQuery({
     queryKey,
     initialPageParam: 0,
-    queryFn: ({ pageParam }) => api.invoke('qa.library', { filter, sort: sort.by, dir: sort.dir, offset: pageParam, limit: PAGE }),
+    queryFn: ({ pageParam }) =>
+      api.invoke('qa.library', { filter, sort: sort.by, dir: sort.dir, offset: pageParam, limit: PAGE }),
     getNextPageParam: (last, pages) => (pages.length * PAGE < last.total ? pages.length * PAGE : undefined)
   })
   useInvalidateOn('qa.changed', ['qa.library'])
-  useApiEvent('recordings.exportProgress', (p) => setExporting((e) => (e && e.id === p.exportId ? { ...e, done: p.done, total: p.total } : e)))
+  useApiEvent('recordings.exportProgress', (p) =>
+    setExporting((e) => (e && e.id === p.exportId ? { ...e, done: p.done, total: p.total } : e))
+  )
   const rows = useMemo(() => lib.data?.pages.flatMap((p) => p.rows) ?? [], [lib.data])
   const total = lib.data?.pages[0]?.total ?? 0
   const dispositions = useMemo(() => {
@@ -72,7 +93,13 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
     return [...m].map(([value, label]) => ({ value, label }))
   }, [campaigns.data])
 
-  const patch = (p: Partial<LibraryFilter>) => setFilter((f) => Object.fromEntries(Object.entries({ ...f, ...p }).filter(([, v]) => v !== undefined && v !== null && v !== '')) as LibraryFilter)
+  const patch = (p: Partial<LibraryFilter>) =>
+    setFilter(
+      (f) =>
+        Object.fromEntries(
+          Object.entries({ ...f, ...p }).filter(([, v]) => v !== undefined && v !== null && v !== '')
+        ) as LibraryFilter
+    )
 
   // the desktop app can write into a folder chosen in the system's dialog; a browser downloads a ZIP
   const pickFolder = window.leadline?.pickFolder
@@ -84,9 +111,18 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
       const folder = toFolder && pickFolder ? await pickFolder() : null
       if (toFolder && !folder) return
       setExporting({ id, done: 0, total: selected.length })
-      const r = await api.invoke('recordings.export', { ids: selected, format, exportId: id, ...(folder ? { folderToken: folder.token } : {}) })
+      const r = await api.invoke('recordings.export', {
+        ids: selected,
+        format,
+        exportId: id,
+        ...(folder ? { folderToken: folder.token } : {})
+      })
       if (r.token) await download(api, r.token, r.fileName)
-      void message.success(r.folder ? t('qa.library.exportedTo', { files: r.files, folder: r.folder }) : t('qa.library.exported', { files: r.files }))
+      void message.success(
+        r.folder
+          ? t('qa.library.exportedTo', { files: r.files, folder: r.folder })
+          : t('qa.library.exported', { files: r.files })
+      )
     } catch (err) {
       setError(err)
     } finally {
@@ -94,20 +130,65 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
     }
   }
 
-  const sorter = (by: Sort) => ({ sorter: true, sortOrder: sort.by === by ? (sort.dir === 'asc' ? ('ascend' as const) : ('descend' as const)) : null })
+  const sorter = (by: Sort) => ({
+    sorter: true,
+    sortOrder: sort.by === by ? (sort.dir === 'asc' ? ('ascend' as const) : ('descend' as const)) : null
+  })
   const columns: TableProps<LibraryRow>['columns'] = [
-    { title: t('qa.library.time'), dataIndex: 'startedAt', key: 'startedAt', width: 170, render: (x: string) => centre.format(x), ...sorter('startedAt') },
+    {
+      title: t('qa.library.time'),
+      dataIndex: 'startedAt',
+      key: 'startedAt',
+      width: 170,
+      render: (x: string) => centre.format(x),
+      ...sorter('startedAt')
+    },
     { title: t('qa.library.operator'), dataIndex: 'operatorName', width: 90 },
     { title: t('qa.library.customer'), dataIndex: 'customerName', width: 90 },
     { title: t('qa.library.phone'), dataIndex: 'phone', width: 130 },
     { title: t('qa.library.campaign'), dataIndex: 'campaignName', width: 110 },
     { title: t('qa.library.outcome'), dataIndex: 'outcome', width: 110 },
     { title: t('qa.library.district'), dataIndex: 'district', width: 90 },
-    { title: t('qa.library.duration'), dataIndex: 'durationMs', key: 'durationMs', width: 90, render: (x: number) => clockOf(x / 1000), ...sorter('durationMs') },
-    { title: t('qa.metrics.talkOverShare'), key: 'talkOverShare', width: 100, render: (_, r) => (r.metrics ? pct(r.metrics.talkOverShare) : '—'), ...sorter('talkOverShare') },
-    { title: t('qa.metrics.silenceShare'), key: 'silenceShare', width: 90, render: (_, r) => (r.metrics ? pct(r.metrics.silenceShare) : '—'), ...sorter('silenceShare') },
-    { title: t('qa.library.qaState'), key: 'qa', width: 170, render: (_, r) => (<><QaStateTag state={r.qaState} /><ReasonTags reasons={r.reasons} /></>) },
-    { title: '', key: 'open', width: 70, fixed: 'right', render: (_, r) => <Typography.Link onClick={() => open(r.recordingId)}>{t('qa.library.open')}</Typography.Link> }
+    {
+      title: t('qa.library.duration'),
+      dataIndex: 'durationMs',
+      key: 'durationMs',
+      width: 90,
+      render: (x: number) => clockOf(x / 1000),
+      ...sorter('durationMs')
+    },
+    {
+      title: t('qa.metrics.talkOverShare'),
+      key: 'talkOverShare',
+      width: 100,
+      render: (_, r) => (r.metrics ? pct(r.metrics.talkOverShare) : '—'),
+      ...sorter('talkOverShare')
+    },
+    {
+      title: t('qa.metrics.silenceShare'),
+      key: 'silenceShare',
+      width: 90,
+      render: (_, r) => (r.metrics ? pct(r.metrics.silenceShare) : '—'),
+      ...sorter('silenceShare')
+    },
+    {
+      title: t('qa.library.qaState'),
+      key: 'qa',
+      width: 170,
+      render: (_, r) => (
+        <>
+          <QaStateTag state={r.qaState} />
+          <ReasonTags reasons={r.reasons} />
+        </>
+      )
+    },
+    {
+      title: '',
+      key: 'open',
+      width: 70,
+      fixed: 'right',
+      render: (_, r) => <Typography.Link onClick={() => open(r.recordingId)}>{t('qa.library.open')}</Typography.Link>
+    }
   ]
 
   return (
@@ -126,21 +207,75 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
           aria-label={t('qa.library.dates')}
           onChange={(v) => patch(v?.[0] && v[1] ? centre.days(v[0], v[1]) : { from: undefined, to: undefined })}
         />
-        <Select allowClear placeholder={t('qa.library.operator')} style={{ width: 120 }} onChange={(v) => patch({ operatorId: v })} options={(users.data ?? []).filter((u) => u.role === 'operator').map((u) => ({ value: u.id, label: u.displayName }))} />
-        <Select allowClear placeholder={t('qa.library.campaign')} style={{ width: 130 }} onChange={(v) => patch({ campaignId: v })} options={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
-        <Select allowClear placeholder={t('qa.library.outcome')} style={{ width: 140 }} onChange={(v) => patch({ disposition: v })} options={dispositions} />
-        <Select allowClear placeholder={t('qa.library.district')} style={{ width: 110 }} onChange={(v) => patch({ districtCode: v })} options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))} />
-        <Select allowClear placeholder={t('qa.library.qaState')} style={{ width: 110 }} onChange={(v) => patch({ qaState: v })} options={QA_STATES.map((s) => ({ value: s, label: t(`qa.states.${s}`) }))} />
-        <InputNumber min={0} placeholder={t('qa.library.minSec')} aria-label={t('qa.library.minSec')} onChange={(v) => patch({ minDurationSec: v ?? undefined })} style={{ width: 100 }} />
-        <InputNumber min={0} placeholder={t('qa.library.maxSec')} aria-label={t('qa.library.maxSec')} onChange={(v) => patch({ maxDurationSec: v ?? undefined })} style={{ width: 100 }} />
+        <Select
+          allowClear
+          placeholder={t('qa.library.operator')}
+          style={{ width: 120 }}
+          onChange={(v) => patch({ operatorId: v })}
+          options={(users.data ?? [])
+            .filter((u) => u.role === 'operator')
+            .map((u) => ({ value: u.id, label: u.displayName }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('qa.library.campaign')}
+          style={{ width: 130 }}
+          onChange={(v) => patch({ campaignId: v })}
+          options={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('qa.library.outcome')}
+          style={{ width: 140 }}
+          onChange={(v) => patch({ disposition: v })}
+          options={dispositions}
+        />
+        <Select
+          allowClear
+          placeholder={t('qa.library.district')}
+          style={{ width: 110 }}
+          onChange={(v) => patch({ districtCode: v })}
+          options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('qa.library.qaState')}
+          style={{ width: 110 }}
+          onChange={(v) => patch({ qaState: v })}
+          options={QA_STATES.map((s) => ({ value: s, label: t(`qa.states.${s}`) }))}
+        />
+        <InputNumber
+          min={0}
+          placeholder={t('qa.library.minSec')}
+          aria-label={t('qa.library.minSec')}
+          onChange={(v) => patch({ minDurationSec: v ?? undefined })}
+          style={{ width: 100 }}
+        />
+        <InputNumber
+          min={0}
+          placeholder={t('qa.library.maxSec')}
+          aria-label={t('qa.library.maxSec')}
+          onChange={(v) => patch({ maxDurationSec: v ?? undefined })}
+          style={{ width: 100 }}
+        />
       </Space>
       <Space wrap>
         <Typography.Text data-testid="library-total">{t('qa.library.total', { count: total })}</Typography.Text>
-        {selected.length > 0 && <Typography.Text>{t('qa.library.selected', { count: selected.length })}</Typography.Text>}
-        <Button icon={<DownloadOutlined />} disabled={!selected.length || exporting !== null} onClick={() => exportAs('original')}>
+        {selected.length > 0 && (
+          <Typography.Text>{t('qa.library.selected', { count: selected.length })}</Typography.Text>
+        )}
+        <Button
+          icon={<DownloadOutlined />}
+          disabled={!selected.length || exporting !== null}
+          onClick={() => exportAs('original')}
+        >
           {t('qa.library.exportOriginal')}
         </Button>
-        <Button icon={<DownloadOutlined />} disabled={!selected.length || exporting !== null} onClick={() => exportAs('wav')}>
+        <Button
+          icon={<DownloadOutlined />}
+          disabled={!selected.length || exporting !== null}
+          onClick={() => exportAs('wav')}
+        >
           {t('qa.library.exportWav')}
         </Button>
         {pickFolder && (
@@ -149,7 +284,9 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
           </Checkbox>
         )}
       </Space>
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} />}
+      {error !== null && (
+        <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} />
+      )}
       <Table<LibraryRow>
         size="small"
         rowKey="recordingId"
@@ -164,7 +301,8 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
         onRow={(r) => ({ onDoubleClick: () => open(r.recordingId) })}
         onChange={(_p, _f, s) => {
           const one = Array.isArray(s) ? s[0] : s
-          if (one?.columnKey && one.order) setSort({ by: one.columnKey as Sort, dir: one.order === 'ascend' ? 'asc' : 'desc' })
+          if (one?.columnKey && one.order)
+            setSort({ by: one.columnKey as Sort, dir: one.order === 'ascend' ? 'asc' : 'desc' })
           else setSort({ by: 'startedAt', dir: 'desc' })
         }}
         footer={() => (
@@ -182,7 +320,12 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
           </Space>
         )}
       />
-      <Modal open={exporting !== null} footer={null} closable={false} title={exporting ? t('qa.library.exporting', { done: exporting.done, total: exporting.total }) : ''}>
+      <Modal
+        open={exporting !== null}
+        footer={null}
+        closable={false}
+        title={exporting ? t('qa.library.exporting', { done: exporting.done, total: exporting.total }) : ''}
+      >
         <Progress percent={exporting && exporting.total ? Math.round((exporting.done / exporting.total) * 100) : 0} />
       </Modal>
     </Space>
@@ -193,7 +336,10 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
 function OperatorStats() {
   const { t } = useTranslation()
   const api = useApi()
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [centre.wallNow().startOf('week'), centre.wallNow().startOf('day')])
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    centre.wallNow().startOf('week'),
+    centre.wallNow().startOf('day')
+  ])
   const stats = useQuery({
     queryKey: ['qa.operatorStats', range[0].valueOf(), range[1].valueOf()],
     queryFn: () => api.invoke('qa.operatorStats', centre.days(range[0], range[1]))
@@ -206,7 +352,11 @@ function OperatorStats() {
       grid: barLayout(data.length).grid,
       xAxis: { type: 'category', data: data.map((d) => d.operatorName), axisLabel: barLayout(data.length).axisLabel },
       yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
-      series: (['talkOverShare', 'silenceShare', 'operatorTalkShare'] as const).map((k) => ({ name: t(`qa.metrics.${k}`), type: 'bar', data: data.map((d) => +(d[k] * 100).toFixed(1)) }))
+      series: (['talkOverShare', 'silenceShare', 'operatorTalkShare'] as const).map((k) => ({
+        name: t(`qa.metrics.${k}`),
+        type: 'bar',
+        data: data.map((d) => +(d[k] * 100).toFixed(1))
+      }))
     }),
     [data, t]
   )
@@ -214,7 +364,11 @@ function OperatorStats() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
         <span>{t('qa.stats.period')}</span>
-        <DatePicker.RangePicker value={range} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} allowClear={false} />
+        <DatePicker.RangePicker
+          value={range}
+          onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+          allowClear={false}
+        />
       </Space>
       <Chart option={option} testId="operator-chart" empty={!stats.isLoading && data.length === 0} />
       <Table
@@ -228,9 +382,17 @@ function OperatorStats() {
           { title: t('qa.stats.calls'), dataIndex: 'calls' },
           { title: t('qa.metrics.talkOverShare'), dataIndex: 'talkOverShare', render: pct },
           { title: t('qa.metrics.silenceShare'), dataIndex: 'silenceShare', render: pct },
-          { title: t('qa.metrics.longestMonologueMs'), dataIndex: 'longestMonologueMs', render: (x: number) => clockOf(x / 1000) },
+          {
+            title: t('qa.metrics.longestMonologueMs'),
+            dataIndex: 'longestMonologueMs',
+            render: (x: number) => clockOf(x / 1000)
+          },
           { title: t('qa.stats.reviews'), dataIndex: 'reviews' },
-          { title: t('qa.stats.passRate'), dataIndex: 'passRate', render: (x: number | null) => (x === null ? '—' : pct(x)) },
+          {
+            title: t('qa.stats.passRate'),
+            dataIndex: 'passRate',
+            render: (x: number | null) => (x === null ? '—' : pct(x))
+          },
           { title: t('qa.stats.averageScore'), dataIndex: 'averageScore', render: (x: number | null) => x ?? '—' }
         ]}
       />

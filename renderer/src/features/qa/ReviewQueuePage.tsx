@@ -41,7 +41,16 @@ export function ReviewQueuePage() {
         </Button>
       }
     >
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 8 }} closable onClose={() => setError(null)} />}
+      {error !== null && (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(t, error)}
+          style={{ marginBottom: 8 }}
+          closable
+          onClose={() => setError(null)}
+        />
+      )}
       <Table
         size="small"
         rowKey="callId"
@@ -57,8 +66,21 @@ export function ReviewQueuePage() {
           { title: t('qa.library.customer'), dataIndex: 'customerName' },
           { title: t('qa.library.outcome'), dataIndex: 'outcome' },
           { title: t('qa.library.duration'), dataIndex: 'durationMs', render: (x: number) => clockOf(x / 1000) },
-          { title: t('qa.metrics.talkOverShare'), key: 'to', render: (_, r) => (r.metrics ? pct(r.metrics.talkOverShare) : '—') },
-          { title: t('qa.queue.reasons'), key: 'reasons', render: (_, r) => (<Space size={0} wrap>{r.gate && <Tag color="red">{t('qa.queue.gateTag')}</Tag>}<ReasonTags reasons={r.reasons} /></Space>) },
+          {
+            title: t('qa.metrics.talkOverShare'),
+            key: 'to',
+            render: (_, r) => (r.metrics ? pct(r.metrics.talkOverShare) : '—')
+          },
+          {
+            title: t('qa.queue.reasons'),
+            key: 'reasons',
+            render: (_, r) => (
+              <Space size={0} wrap>
+                {r.gate && <Tag color="red">{t('qa.queue.gateTag')}</Tag>}
+                <ReasonTags reasons={r.reasons} />
+              </Space>
+            )
+          },
           {
             title: '',
             key: 'claim',

@@ -1,5 +1,25 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, List, Modal, Radio, Row, Select, Space, Tag, Timeline, Typography, message } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Tag,
+  Timeline,
+  Typography,
+  message
+} from 'antd'
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -25,7 +45,11 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
   const key = ['qa.context', recordingId]
   const ctx = useQuery({ queryKey: key, queryFn: () => api.invoke('qa.context', { recordingId }) })
   useInvalidateOn('qa.changed', key)
-  const url = useQuery({ queryKey: ['recordings.media', recordingId], queryFn: () => recordingUrl(api, recordingId), staleTime: 4 * 60_000 })
+  const url = useQuery({
+    queryKey: ['recordings.media', recordingId],
+    queryFn: () => recordingUrl(api, recordingId),
+    staleTime: 4 * 60_000
+  })
   const [error, setError] = useState<unknown>(null)
   const [selection, setSelection] = useState<{ startMs: number; endMs: number } | null>(null)
   const startAt = useMemo(() => Number(params.get('t') ?? 0) || 0, [recordingId]) // eslint-disable-line react-hooks/exhaustive-deps
@@ -65,20 +89,33 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
             {c.call.district && <Tag>{c.call.district}</Tag>}
             <QaStateTag state={c.call.qaState} />
             <ReasonTags reasons={c.call.reasons} />
-            {c.gate && <Tag color={c.gate === 'passed' ? 'green' : c.gate === 'failed' ? 'red' : 'gold'}>{t(`qa.gate.${c.gate}`)}</Tag>}
+            {c.gate && (
+              <Tag color={c.gate === 'passed' ? 'green' : c.gate === 'failed' ? 'red' : 'gold'}>
+                {t(`qa.gate.${c.gate}`)}
+              </Tag>
+            )}
           </Space>
         }
         extra={
           me.role === 'qa' && (
             <Space>
-              {c.claim?.by && !c.claim.mine && <Tag color="orange">{t('qa.review.claimedBy', { name: c.claim.by })}</Tag>}
+              {c.claim?.by && !c.claim.mine && (
+                <Tag color="orange">{t('qa.review.claimedBy', { name: c.claim.by })}</Tag>
+              )}
               {(!c.review || c.review.state === 'reopened') && !c.claim?.mine && (
-                <Button type="primary" onClick={() => act(() => api.invoke('qa.claim', { callId: c.call.callId }))} data-testid="claim">
+                <Button
+                  type="primary"
+                  onClick={() => act(() => api.invoke('qa.claim', { callId: c.call.callId }))}
+                  data-testid="claim"
+                >
                   {t('qa.review.claim')}
                 </Button>
               )}
               {c.claim?.mine && (
-                <Button onClick={() => act(() => api.invoke('qa.release', { callId: c.call.callId }))} data-testid="release">
+                <Button
+                  onClick={() => act(() => api.invoke('qa.release', { callId: c.call.callId }))}
+                  data-testid="release"
+                >
                   {t('qa.review.release')}
                 </Button>
               )}
@@ -86,7 +123,16 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
           )
         }
       >
-        {error !== null && <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 8 }} closable onClose={() => setError(null)} />}
+        {error !== null && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorText(t, error)}
+            style={{ marginBottom: 8 }}
+            closable
+            onClose={() => setError(null)}
+          />
+        )}
         <WaveformPlayer
           url={url.data ?? null}
           peaks={c.recording.peaks}
@@ -107,7 +153,12 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
             </Card>
             <Card size="small" title={t('qa.review.ticks')}>
               {c.missingSteps.length ? (
-                <Alert type="warning" showIcon title={t('qa.review.missingSteps', { steps: c.missingSteps.map((s) => s.title).join('、') })} data-testid="missing-steps" />
+                <Alert
+                  type="warning"
+                  showIcon
+                  title={t('qa.review.missingSteps', { steps: c.missingSteps.map((s) => s.title).join('、') })}
+                  data-testid="missing-steps"
+                />
               ) : (
                 <Alert type="success" showIcon title={t('qa.review.allSteps')} />
               )}
@@ -117,7 +168,10 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
                 dataSource={c.ticks}
                 renderItem={(k) => (
                   <List.Item>
-                    <Typography.Link onClick={() => setParams({ t: (k.offsetMs / 1000).toFixed(1) }, true)}>{clockOf(k.offsetMs / 1000)}</Typography.Link> {k.title}
+                    <Typography.Link onClick={() => setParams({ t: (k.offsetMs / 1000).toFixed(1) }, true)}>
+                      {clockOf(k.offsetMs / 1000)}
+                    </Typography.Link>{' '}
+                    {k.title}
                     {k.mandatory && <Tag color="purple">✓</Tag>}
                   </List.Item>
                 )}
@@ -125,7 +179,11 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
             </Card>
             {c.flags.length > 0 && (
               <Card size="small" title={t('qa.review.flags')}>
-                <List size="small" dataSource={c.flags} renderItem={(f) => <List.Item>{`${f.by}：${f.reason}`}</List.Item>} />
+                <List
+                  size="small"
+                  dataSource={c.flags}
+                  renderItem={(f) => <List.Item>{`${f.by}：${f.reason}`}</List.Item>}
+                />
               </Card>
             )}
             <Card size="small" title={t('qa.review.annotations')}>
@@ -140,11 +198,23 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
                     <List.Item
                       actions={
                         me.role === 'qa' && a.by === me.displayName
-                          ? [<Button key="d" size="small" type="text" icon={<DeleteOutlined />} aria-label="delete" onClick={() => act(() => api.invoke('qa.deleteAnnotation', { id: a.id }))} />]
+                          ? [
+                              <Button
+                                key="d"
+                                size="small"
+                                type="text"
+                                icon={<DeleteOutlined />}
+                                aria-label="delete"
+                                onClick={() => act(() => api.invoke('qa.deleteAnnotation', { id: a.id }))}
+                              />
+                            ]
                           : []
                       }
                     >
-                      {clockOf(a.startMs / 1000)}–{clockOf(a.endMs / 1000)} {a.comment} {a.itemId && <Tag>{c.scorecard.body.items.find((i) => i.id === a.itemId)?.title ?? a.itemId}</Tag>}
+                      {clockOf(a.startMs / 1000)}–{clockOf(a.endMs / 1000)} {a.comment}{' '}
+                      {a.itemId && (
+                        <Tag>{c.scorecard.body.items.find((i) => i.id === a.itemId)?.title ?? a.itemId}</Tag>
+                      )}
                     </List.Item>
                   )}
                 />
@@ -153,12 +223,20 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
           </Space>
         </Col>
         <Col xs={24} lg={14}>
-          <Card size="small" title={t('qa.review.scorecard', { title: c.scorecard.body.title, version: c.scorecard.version })}>
+          <Card
+            size="small"
+            title={t('qa.review.scorecard', { title: c.scorecard.body.title, version: c.scorecard.version })}
+          >
             {canScore ? (
               <ScoreForm
                 card={c.scorecard.body}
                 context={c}
-                onSubmit={(scores, verdict, comment) => act(() => api.invoke('qa.submit', { callId: c.call.callId, scores, verdict, comment }), t('qa.review.submitted'))}
+                onSubmit={(scores, verdict, comment) =>
+                  act(
+                    () => api.invoke('qa.submit', { callId: c.call.callId, scores, verdict, comment }),
+                    t('qa.review.submitted')
+                  )
+                }
               />
             ) : c.review ? (
               <ReviewSummary review={c.review} card={c.scorecard.body} />
@@ -174,7 +252,13 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
         onCancel={() => setSelection(null)}
         onSave={(comment, itemId) =>
           act(async () => {
-            await api.invoke('qa.annotate', { recordingId, startMs: selection!.startMs, endMs: selection!.endMs, comment, ...(itemId ? { itemId } : {}) })
+            await api.invoke('qa.annotate', {
+              recordingId,
+              startMs: selection!.startMs,
+              endMs: selection!.endMs,
+              comment,
+              ...(itemId ? { itemId } : {})
+            })
             setSelection(null)
           })
         }
@@ -183,7 +267,12 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
   )
 }
 
-function AnnotationModal(props: { selection: { startMs: number; endMs: number } | null; card: ScorecardBody; onCancel: () => void; onSave: (comment: string, itemId?: string) => void }) {
+function AnnotationModal(props: {
+  selection: { startMs: number; endMs: number } | null
+  card: ScorecardBody
+  onCancel: () => void
+  onSave: (comment: string, itemId?: string) => void
+}) {
   const { t } = useTranslation()
   const [comment, setComment] = useState('')
   const [item, setItem] = useState<string | undefined>()
@@ -194,14 +283,32 @@ function AnnotationModal(props: { selection: { startMs: number; endMs: number } 
   return (
     <Modal
       open={props.selection !== null}
-      title={props.selection ? `${t('qa.review.addAnnotation')} ${clockOf(props.selection.startMs / 1000)}–${clockOf(props.selection.endMs / 1000)}` : ''}
+      title={
+        props.selection
+          ? `${t('qa.review.addAnnotation')} ${clockOf(props.selection.startMs / 1000)}–${clockOf(props.selection.endMs / 1000)}`
+          : ''
+      }
       onCancel={props.onCancel}
       onOk={() => comment.trim() && props.onSave(comment.trim(), item)}
       okButtonProps={{ disabled: !comment.trim() }}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} aria-label={t('qa.review.annotationComment')} placeholder={t('qa.review.annotationComment')} autoFocus />
-        <Select allowClear value={item} onChange={setItem} style={{ width: '100%' }} placeholder={t('qa.review.annotationItem')} options={props.card.items.map((i) => ({ value: i.id, label: `${i.group} · ${i.title}` }))} />
+        <Input.TextArea
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          maxLength={1000}
+          aria-label={t('qa.review.annotationComment')}
+          placeholder={t('qa.review.annotationComment')}
+          autoFocus
+        />
+        <Select
+          allowClear
+          value={item}
+          onChange={setItem}
+          style={{ width: '100%' }}
+          placeholder={t('qa.review.annotationItem')}
+          options={props.card.items.map((i) => ({ value: i.id, label: `${i.group} · ${i.title}` }))}
+        />
       </Space>
     </Modal>
   )
@@ -217,13 +324,22 @@ function draftOf(card: ScorecardBody, context: Context): Draft {
     const s = context.review?.scores.find((x) => x.itemId === i.id)
     if (s) d[i.id] = { score: s.score, failed: s.failed }
     // the mandatory steps are scored from the ticks, which the reviewer may correct
-    else if (i.check === 'mandatorySteps') d[i.id] = { score: context.missingSteps.length ? 0 : i.points, failed: false }
+    else if (i.check === 'mandatorySteps')
+      d[i.id] = { score: context.missingSteps.length ? 0 : i.points, failed: false }
     else d[i.id] = i.autoFail ? { score: 0, failed: null } : { score: null, failed: false }
   }
   return d
 }
 
-function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: Context; onSubmit: (scores: Scores, verdict: Verdict, comment?: string) => void }) {
+function ScoreForm({
+  card,
+  context,
+  onSubmit
+}: {
+  card: ScorecardBody
+  context: Context
+  onSubmit: (scores: Scores, verdict: Verdict, comment?: string) => void
+}) {
   const { t } = useTranslation()
   const initial = useMemo(() => draftOf(card, context), [card, context])
   const [draft, setDraft] = useState<Draft>(initial)
@@ -242,7 +358,11 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
   const submit = () => {
     if (!complete || !chosen) return
     onSubmit(
-      card.items.map((i) => ({ itemId: i.id, score: draft[i.id].failed ? 0 : (draft[i.id].score ?? 0), failed: draft[i.id].failed === true })),
+      card.items.map((i) => ({
+        itemId: i.id,
+        score: draft[i.id].failed ? 0 : (draft[i.id].score ?? 0),
+        failed: draft[i.id].failed === true
+      })),
       chosen,
       comment.trim() || undefined
     )
@@ -258,7 +378,12 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
               const s = draft[i.id]
               const open = i.autoFail ? s.failed === null : s.score === null
               return (
-                <div key={i.id} style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '4px 0' }} data-testid={`item-${i.id}`} data-unscored={open || undefined}>
+                <div
+                  key={i.id}
+                  style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '4px 0' }}
+                  data-testid={`item-${i.id}`}
+                  data-unscored={open || undefined}
+                >
                   <span style={{ flex: 1 }}>
                     {i.title}
                     {i.autoFail && (
@@ -308,12 +433,20 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
         type={!complete ? 'info' : autoFailed ? 'error' : suggested === 'pass' ? 'success' : 'warning'}
         title={
           <span data-testid="score-total">
-            {complete ? t('qa.review.total', { total, max, mark: card.passMark }) : t('qa.review.unscored', { n: unscored.length, items: unscored.map((i) => i.title).join('、') })}
+            {complete
+              ? t('qa.review.total', { total, max, mark: card.passMark })
+              : t('qa.review.unscored', { n: unscored.length, items: unscored.map((i) => i.title).join('、') })}
           </span>
         }
       />
       <Form.Item label={t('qa.review.verdict')}>
-        <Radio.Group value={chosen} onChange={(e) => setVerdict(e.target.value as Verdict)} optionType="button" buttonStyle="solid" disabled={!complete}>
+        <Radio.Group
+          value={chosen}
+          onChange={(e) => setVerdict(e.target.value as Verdict)}
+          optionType="button"
+          buttonStyle="solid"
+          disabled={!complete}
+        >
           {(['pass', 'fix', 'fail'] as const).map((v) => (
             <Radio.Button key={v} value={v} disabled={autoFailed && v !== 'fail'}>
               {t(`qa.verdicts.${v}`)}
@@ -322,7 +455,13 @@ function ScoreForm({ card, context, onSubmit }: { card: ScorecardBody; context: 
         </Radio.Group>
       </Form.Item>
       <Form.Item label={t('qa.review.comment')}>
-        <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} rows={3} aria-label={t('qa.review.comment')} />
+        <Input.TextArea
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          maxLength={2000}
+          rows={3}
+          aria-label={t('qa.review.comment')}
+        />
       </Form.Item>
       <Button type="primary" onClick={submit} disabled={!complete || !chosen} data-testid="submit-review">
         {t('qa.review.submit')}
@@ -348,7 +487,15 @@ export function ReviewSummary({ review, card }: { review: Review; card: Scorecar
           const s = review.scores.find((x) => x.itemId === i.id)
           return (
             <Descriptions.Item key={i.id} label={`${i.group} · ${i.title}`}>
-              {i.autoFail ? (s?.failed ? <Tag color="red">{t('qa.review.failedItem')}</Tag> : '—') : `${s?.score ?? 0} / ${i.points}`}
+              {i.autoFail ? (
+                s?.failed ? (
+                  <Tag color="red">{t('qa.review.failedItem')}</Tag>
+                ) : (
+                  '—'
+                )
+              ) : (
+                `${s?.score ?? 0} / ${i.points}`
+              )}
             </Descriptions.Item>
           )
         })}

@@ -20,7 +20,10 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
   const save = () =>
     void form.validateFields().then((body) =>
       publish.mutate(
-        { campaignId: campaign.id, body: { ...body, items: body.items.map((i) => ({ ...i, hint: i.hint || undefined })) } },
+        {
+          campaignId: campaign.id,
+          body: { ...body, items: body.items.map((i) => ({ ...i, hint: i.hint || undefined })) }
+        },
         { onSuccess: (c) => void message.success(t('qa.scorecard.published', { version: c.version })) }
       )
     )
@@ -36,7 +39,9 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
         </Button>
       }
     >
-      {publish.error && <Alert type="error" showIcon title={errorText(t, publish.error)} style={{ marginBottom: 12 }} />}
+      {publish.error && (
+        <Alert type="error" showIcon title={errorText(t, publish.error)} style={{ marginBottom: 12 }} />
+      )}
       <Form form={form} layout="vertical" size="small">
         <Space>
           <Form.Item name="title" label={t('qa.scorecard.name')} rules={[{ required: true }]}>
@@ -57,7 +62,11 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
                   <Form.Item name={[f.name, 'title']} rules={[{ required: true }]} style={{ width: 300 }}>
                     <Input placeholder={t('qa.scorecard.item')} maxLength={100} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'id']} rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]} style={{ width: 100 }}>
+                  <Form.Item
+                    name={[f.name, 'id']}
+                    rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]}
+                    style={{ width: 100 }}
+                  >
                     <Input placeholder="id" />
                   </Form.Item>
                   <Form.Item name={[f.name, 'points']} rules={[{ required: true }]} style={{ width: 80 }}>
@@ -67,12 +76,22 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
                     <Checkbox>{t('qa.scorecard.autoFail')}</Checkbox>
                   </Form.Item>
                   <Form.Item name={[f.name, 'check']} style={{ width: 150 }}>
-                    <Select options={(['manual', 'mandatorySteps'] as const).map((c) => ({ value: c, label: t(`qa.scorecard.checks.${c}`) }))} />
+                    <Select
+                      options={(['manual', 'mandatorySteps'] as const).map((c) => ({
+                        value: c,
+                        label: t(`qa.scorecard.checks.${c}`)
+                      }))}
+                    />
                   </Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}
-              <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ id: '', group: '', title: '', points: 10, autoFail: false, check: 'manual' })}>
+              <Button
+                type="dashed"
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => add({ id: '', group: '', title: '', points: 10, autoFail: false, check: 'manual' })}
+              >
                 {t('qa.scorecard.add')}
               </Button>
             </>

@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react'
 import { Alert, Button, Segmented, Space, Tooltip, Typography, message } from 'antd'
-import { CaretRightOutlined, LinkOutlined, PauseOutlined, StepBackwardOutlined, StepForwardOutlined, TagOutlined } from '@ant-design/icons'
+import {
+  CaretRightOutlined,
+  LinkOutlined,
+  PauseOutlined,
+  StepBackwardOutlined,
+  StepForwardOutlined,
+  TagOutlined
+} from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import WaveSurfer from 'wavesurfer.js'
 import RegionsPlugin, { type Region } from 'wavesurfer.js/dist/plugins/regions.esm.js'
@@ -27,7 +34,8 @@ function label(text: string): HTMLElement {
   const el = document.createElement('span')
   el.textContent = text
   el.title = text
-  el.style.cssText = 'white-space:nowrap;font-size:11px;padding:0 3px;background:rgba(255,255,255,0.85);border-radius:2px;max-width:160px;overflow:hidden;text-overflow:ellipsis;display:inline-block'
+  el.style.cssText =
+    'white-space:nowrap;font-size:11px;padding:0 3px;background:rgba(255,255,255,0.85);border-radius:2px;max-width:160px;overflow:hidden;text-overflow:ellipsis;display:inline-block'
   return el
 }
 const OPERATOR = { wave: '#1677ff', progress: '#0958d9' }
@@ -128,11 +136,26 @@ export function WaveformPlayer(props: {
     if (!reg || !ready) return
     for (const r of reg.getRegions()) if (r.id.startsWith('ann-') || r.id.startsWith('step-')) r.remove()
     for (const m of props.markers) {
-      const region = reg.addRegion({ id: `step-${m.title}-${m.offsetMs}`, start: m.offsetMs / 1000, content: label(m.title), color: m.mandatory ? '#722ed1' : '#8c8c8c', drag: false, resize: false })
+      const region = reg.addRegion({
+        id: `step-${m.title}-${m.offsetMs}`,
+        start: m.offsetMs / 1000,
+        content: label(m.title),
+        color: m.mandatory ? '#722ed1' : '#8c8c8c',
+        drag: false,
+        resize: false
+      })
       region.element?.setAttribute('data-marker', m.title)
     }
     for (const a of props.annotations) {
-      reg.addRegion({ id: `ann-${a.id}`, start: a.startMs / 1000, end: Math.max(a.endMs, a.startMs + 200) / 1000, content: label(a.comment), color: 'rgba(250, 84, 28, 0.2)', drag: false, resize: false })
+      reg.addRegion({
+        id: `ann-${a.id}`,
+        start: a.startMs / 1000,
+        end: Math.max(a.endMs, a.startMs + 200) / 1000,
+        content: label(a.comment),
+        color: 'rgba(250, 84, 28, 0.2)',
+        drag: false,
+        resize: false
+      })
     }
   }, [props.markers, props.annotations, props.url, ready])
 
@@ -184,9 +207,21 @@ export function WaveformPlayer(props: {
 
   return (
     <div data-testid="waveform-player">
-      {props.interrupted && <Alert type="warning" showIcon title={t('qa.player.interrupted')} style={{ marginBottom: 8 }} />}
+      {props.interrupted && (
+        <Alert type="warning" showIcon title={t('qa.player.interrupted')} style={{ marginBottom: 8 }} />
+      )}
       <div style={{ display: 'flex', gap: 8 }}>
-        <div style={{ width: 96, display: 'flex', flexDirection: 'column', justifyContent: 'space-around', fontSize: 12, color: '#595959', paddingBottom: 18 }}>
+        <div
+          style={{
+            width: 96,
+            display: 'flex',
+            flexDirection: 'column',
+            justifyContent: 'space-around',
+            fontSize: 12,
+            color: '#595959',
+            paddingBottom: 18
+          }}
+        >
           <span style={{ color: OPERATOR.wave }}>{t('qa.player.operatorLane')}</span>
           <span style={{ color: CUSTOMER.wave }}>{t('qa.player.customerLane')}</span>
         </div>
@@ -194,21 +229,47 @@ export function WaveformPlayer(props: {
       </div>
       <Space wrap style={{ marginTop: 8 }}>
         <Tooltip title={t('qa.player.back5')}>
-          <Button {...keepFocus} icon={<StepBackwardOutlined />} onClick={() => skip(-5)} aria-label={t('qa.player.back5')} />
+          <Button
+            {...keepFocus}
+            icon={<StepBackwardOutlined />}
+            onClick={() => skip(-5)}
+            aria-label={t('qa.player.back5')}
+          />
         </Tooltip>
-        <Button {...keepFocus} type="primary" icon={playing ? <PauseOutlined /> : <CaretRightOutlined />} onClick={toggle} data-testid="play">
+        <Button
+          {...keepFocus}
+          type="primary"
+          icon={playing ? <PauseOutlined /> : <CaretRightOutlined />}
+          onClick={toggle}
+          data-testid="play"
+        >
           {playing ? t('qa.player.pause') : t('qa.player.play')}
         </Button>
         <Tooltip title={t('qa.player.fwd5')}>
-          <Button {...keepFocus} icon={<StepForwardOutlined />} onClick={() => skip(5)} aria-label={t('qa.player.fwd5')} />
+          <Button
+            {...keepFocus}
+            icon={<StepForwardOutlined />}
+            onClick={() => skip(5)}
+            aria-label={t('qa.player.fwd5')}
+          />
         </Tooltip>
         <Typography.Text code data-testid="player-time">
           {clockOf(time)} / {clockOf(props.durationMs / 1000)}
         </Typography.Text>
         <span>{t('qa.player.speed')}</span>
-        <Segmented size="small" value={speed} onChange={(v) => rate(Number(v))} options={SPEEDS.map((s) => ({ label: `${s}×`, value: s }))} />
+        <Segmented
+          size="small"
+          value={speed}
+          onChange={(v) => rate(Number(v))}
+          options={SPEEDS.map((s) => ({ label: `${s}×`, value: s }))}
+        />
         {props.onSelect && (
-          <Button icon={<TagOutlined />} onClick={() => props.onSelect?.(Math.round(time * 1000), Math.round(Math.min(props.durationMs / 1000, time + 5) * 1000))}>
+          <Button
+            icon={<TagOutlined />}
+            onClick={() =>
+              props.onSelect?.(Math.round(time * 1000), Math.round(Math.min(props.durationMs / 1000, time + 5) * 1000))
+            }
+          >
             {t('qa.player.mark')}
           </Button>
         )}

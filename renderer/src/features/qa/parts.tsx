@@ -2,7 +2,14 @@ import { Descriptions, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { CallMetrics, LibraryRow, Verdict } from '../../../../shared/contract'
 
-const STATE_COLORS: Record<LibraryRow['qaState'], string | undefined> = { none: undefined, queued: 'gold', claimed: 'blue', pass: 'green', fail: 'red', fix: 'orange' }
+const STATE_COLORS: Record<LibraryRow['qaState'], string | undefined> = {
+  none: undefined,
+  queued: 'gold',
+  claimed: 'blue',
+  pass: 'green',
+  fail: 'red',
+  fix: 'orange'
+}
 
 export function QaStateTag({ state }: { state: LibraryRow['qaState'] }) {
   const { t } = useTranslation()
@@ -31,7 +38,13 @@ export function ReasonTags({ reasons }: { reasons: string[] }) {
         const [kind, rule] = r.split(':')
         return (
           <Tooltip key={r} title={rule ? ruleText(t, rule) : undefined}>
-            <Tag color={kind === 'success' ? 'cyan' : kind === 'flag' ? 'magenta' : kind === 'metric' ? 'volcano' : undefined}>{t(`qa.reasons.${kind}`)}</Tag>
+            <Tag
+              color={
+                kind === 'success' ? 'cyan' : kind === 'flag' ? 'magenta' : kind === 'metric' ? 'volcano' : undefined
+              }
+            >
+              {t(`qa.reasons.${kind}`)}
+            </Tag>
           </Tooltip>
         )
       })}
@@ -62,7 +75,10 @@ export function MetricsView({ metrics }: { metrics: CallMetrics }) {
     ['longestSilenceMs', secs(metrics.longestSilenceMs)],
     ['talkOverShare', `${pct(metrics.talkOverShare)}（${secs(metrics.talkOverMs)}）`],
     ['longestMonologueMs', secs(metrics.longestMonologueMs)],
-    ['firstCustomerWordMs', metrics.firstCustomerWordMs === null ? t('qa.metrics.never') : secs(metrics.firstCustomerWordMs)],
+    [
+      'firstCustomerWordMs',
+      metrics.firstCustomerWordMs === null ? t('qa.metrics.never') : secs(metrics.firstCustomerWordMs)
+    ],
     ['hungUpBy', t(`qa.hungUp.${metrics.hungUpBy}`)]
   ]
   return (

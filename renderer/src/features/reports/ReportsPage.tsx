@@ -20,7 +20,10 @@ export function ReportsPage() {
   const { t } = useTranslation()
   const api = useApi()
   const clock = useCentreClock()
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [clock.wallNow().startOf('day'), clock.wallNow().startOf('day')])
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clock.wallNow().startOf('day'),
+    clock.wallNow().startOf('day')
+  ])
   const [error, setError] = useState<unknown>(null)
   const [tab, setTab] = useState<Tab>('operators')
   const [campaignId, setCampaignId] = useState<number | undefined>()
@@ -30,7 +33,11 @@ export function ReportsPage() {
     setError(null)
     try {
       if (tab === 'daily') return
-      const r = await api.invoke('reports.export', { report: tab, ...period, ...(tab === 'operators' && campaignId ? { campaignId } : {}) })
+      const r = await api.invoke('reports.export', {
+        report: tab,
+        ...period,
+        ...(tab === 'operators' && campaignId ? { campaignId } : {})
+      })
       await download(api, r.token, r.fileName)
     } catch (err) {
       setError(err)
@@ -43,7 +50,12 @@ export function ReportsPage() {
       extra={
         <Space wrap>
           <span>{t('reports.period')}</span>
-          <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} aria-label={t('reports.period')} />
+          <DatePicker.RangePicker
+            value={range}
+            allowClear={false}
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+            aria-label={t('reports.period')}
+          />
           {tab === 'operators' && (
             <Select
               allowClear
@@ -60,7 +72,16 @@ export function ReportsPage() {
         </Space>
       }
     >
-      {error !== null && <Alert type="error" showIcon title={errorText(t, error)} closable onClose={() => setError(null)} style={{ marginBottom: 8 }} />}
+      {error !== null && (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(t, error)}
+          closable
+          onClose={() => setError(null)}
+          style={{ marginBottom: 8 }}
+        />
+      )}
       <Typography.Text type="secondary" data-testid="figures-rule">
         {t('reports.simulatedRule')}
       </Typography.Text>
@@ -68,7 +89,11 @@ export function ReportsPage() {
         activeKey={tab}
         onChange={(k) => setTab(k as Tab)}
         items={[
-          { key: 'operators', label: t('reports.operators'), children: <Operators period={period} campaignId={campaignId} /> },
+          {
+            key: 'operators',
+            label: t('reports.operators'),
+            children: <Operators period={period} campaignId={campaignId} />
+          },
           { key: 'funnel', label: t('reports.funnel'), children: <Funnel period={period} /> },
           { key: 'numberQuality', label: t('reports.numberQuality'), children: <NumberQuality period={period} /> },
           { key: 'daily', label: t('reports.dailyTab'), children: <DailyReports onError={setError} /> }
@@ -81,7 +106,10 @@ export function ReportsPage() {
 function Operators({ period, campaignId }: { period: { from: string; to: string }; campaignId?: number }) {
   const { t } = useTranslation()
   const api = useApi()
-  const q = useQuery({ queryKey: ['reports.operators', period, campaignId], queryFn: () => api.invoke('reports.operators', { ...period, ...(campaignId ? { campaignId } : {}) }) })
+  const q = useQuery({
+    queryKey: ['reports.operators', period, campaignId],
+    queryFn: () => api.invoke('reports.operators', { ...period, ...(campaignId ? { campaignId } : {}) })
+  })
   const rows = useMemo(() => q.data ?? [], [q.data])
   const option = useMemo(
     () => ({
@@ -90,7 +118,11 @@ function Operators({ period, campaignId }: { period: { from: string; to: string 
       grid: barLayout(rows.length).grid,
       xAxis: { type: 'category', data: rows.map((r) => r.operator), axisLabel: barLayout(rows.length).axisLabel },
       yAxis: { type: 'value' },
-      series: (['calls', 'connected', 'successes'] as const).map((k) => ({ name: t(`reports.cols.${k}`), type: 'bar', data: rows.map((r) => r[k]) }))
+      series: (['calls', 'connected', 'successes'] as const).map((k) => ({
+        name: t(`reports.cols.${k}`),
+        type: 'bar',
+        data: rows.map((r) => r[k])
+      }))
     }),
     [rows, t]
   )
@@ -147,7 +179,12 @@ function Funnel({ period }: { period: { from: string; to: string } }) {
   )
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Chart option={option} height={300} testId="funnel-chart" empty={!q.isLoading && steps.every((s) => s.count === 0)} />
+      <Chart
+        option={option}
+        height={300}
+        testId="funnel-chart"
+        empty={!q.isLoading && steps.every((s) => s.count === 0)}
+      />
       <Table
         size="small"
         rowKey="step"
@@ -171,7 +208,11 @@ function Funnel({ period }: { period: { from: string; to: string } }) {
         columns={[
           { title: t('reports.cols.batch'), dataIndex: 'batch' },
           { title: t('reports.cols.source'), dataIndex: 'source' },
-          ...FUNNEL_STEPS.map((s) => ({ title: t(`reports.steps.${s}`), key: s, render: (_: unknown, b: { counts: Record<string, number> }) => b.counts[s] }))
+          ...FUNNEL_STEPS.map((s) => ({
+            title: t(`reports.steps.${s}`),
+            key: s,
+            render: (_: unknown, b: { counts: Record<string, number> }) => b.counts[s]
+          }))
         ]}
       />
     </Space>
@@ -181,7 +222,10 @@ function Funnel({ period }: { period: { from: string; to: string } }) {
 function NumberQuality({ period }: { period: { from: string; to: string } }) {
   const { t } = useTranslation()
   const api = useApi()
-  const q = useQuery({ queryKey: ['reports.numberQuality', period], queryFn: () => api.invoke('reports.numberQuality', period) })
+  const q = useQuery({
+    queryKey: ['reports.numberQuality', period],
+    queryFn: () => api.invoke('reports.numberQuality', period)
+  })
   return (
     <Table
       size="small"
@@ -191,7 +235,19 @@ function NumberQuality({ period }: { period: { from: string; to: string } }) {
       dataSource={q.data ?? []}
       data-testid="number-quality"
       columns={[
-        ...(['batch', 'source', 'rows', 'imported', 'invalidAtImport', 'dialed', 'vacant', 'suspended', 'wrongNumber'] as const).map((k) => ({ title: t(`reports.cols.${k}`), dataIndex: k })),
+        ...(
+          [
+            'batch',
+            'source',
+            'rows',
+            'imported',
+            'invalidAtImport',
+            'dialed',
+            'vacant',
+            'suspended',
+            'wrongNumber'
+          ] as const
+        ).map((k) => ({ title: t(`reports.cols.${k}`), dataIndex: k })),
         { title: t('reports.cols.badShare'), dataIndex: 'badShare', render: pct }
       ]}
     />
@@ -218,7 +274,9 @@ function DailyReports({ onError }: { onError: (e: unknown) => void }) {
         <Button type="primary" onClick={() => get(centre.today(), true)}>
           {t('reports.makeDaily')}
         </Button>
-        <Typography.Text type="secondary">{t('reports.dailyHint', { at: settings.data?.reports.dailyAt ?? '19:30' })}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('reports.dailyHint', { at: settings.data?.reports.dailyAt ?? '19:30' })}
+        </Typography.Text>
       </Space>
       <Table
         size="small"
@@ -229,7 +287,15 @@ function DailyReports({ onError }: { onError: (e: unknown) => void }) {
         columns={[
           { title: t('reports.period'), dataIndex: 'day' },
           { title: '', dataIndex: 'createdAt', render: (x: string) => centre.format(x) },
-          { title: '', key: 'dl', render: (_, r) => <Button size="small" icon={<DownloadOutlined />} onClick={() => get(r.day, false)}>{t('reports.download')}</Button> }
+          {
+            title: '',
+            key: 'dl',
+            render: (_, r) => (
+              <Button size="small" icon={<DownloadOutlined />} onClick={() => get(r.day, false)}>
+                {t('reports.download')}
+              </Button>
+            )
+          }
         ]}
       />
     </Space>

@@ -88,7 +88,9 @@ function Devices() {
 
   const of = (kind: MediaDeviceKind) => [
     { value: '', label: t('settings.defaultDevice') },
-    ...devices.filter((d) => d.kind === kind && d.deviceId && d.deviceId !== 'default').map((d) => ({ value: d.deviceId, label: d.label || d.deviceId.slice(0, 8) }))
+    ...devices
+      .filter((d) => d.kind === kind && d.deviceId && d.deviceId !== 'default')
+      .map((d) => ({ value: d.deviceId, label: d.label || d.deviceId.slice(0, 8) }))
   ]
 
   return (
@@ -120,12 +122,22 @@ function Devices() {
           <Button icon={<SoundOutlined />} onClick={() => void testTone()}>
             {t('settings.testTone')}
           </Button>
-          <Button onClick={() => void meter()}>{level === null ? t('settings.micTest') : t('settings.micTestStop')}</Button>
+          <Button onClick={() => void meter()}>
+            {level === null ? t('settings.micTest') : t('settings.micTestStop')}
+          </Button>
         </Space>
         {level !== null && (
           <div style={{ marginTop: 12 }}>
             <Typography.Text type="secondary">{t('settings.micLevel')}</Typography.Text>
-            <Progress percent={level} success={{ percent: peakHold }} showInfo={false} aria-label={t('settings.micLevel')} data-testid="mic-level" data-level={level} data-peak={peakHold} />
+            <Progress
+              percent={level}
+              success={{ percent: peakHold }}
+              showInfo={false}
+              aria-label={t('settings.micLevel')}
+              data-testid="mic-level"
+              data-level={level}
+              data-peak={peakHold}
+            />
           </div>
         )}
       </Form>

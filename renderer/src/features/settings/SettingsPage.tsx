@@ -35,35 +35,37 @@ export function SettingsPage() {
       </Card>
       {/* joining a team hub is for the desktop app; a browser is already on the hub that served it */}
       {window.leadline && (
-      <Card title={t('settings.hubUrl')} data-testid="hub-url-card">
-        <Typography.Paragraph type="secondary">{t('settings.hubUrlHelp')}</Typography.Paragraph>
-        <Space.Compact style={{ width: '100%' }}>
-          <Input
-            aria-label={t('settings.hubUrl')}
-            value={hubUrl}
-            status={hubValid ? undefined : 'error'}
-            placeholder="wss://hub.centre.local:7300"
-            onChange={(e) => setHubUrl(e.target.value.trim())}
-          />
-          <Button
-            type="primary"
-            disabled={!hubValid}
-            onClick={() => {
-              if (hubUrl) localStorage.setItem(HUB_URL_KEY, hubUrl)
-              else localStorage.removeItem(HUB_URL_KEY)
-              // The api client is chosen at start: reload to connect the new way.
-              window.location.reload()
-            }}
-          >
-            {t('common.save')}
-          </Button>
-        </Space.Compact>
-        {!hubValid && <Typography.Text type="danger">{t('settings.hubUrlInvalid')}</Typography.Text>}
-      </Card>
+        <Card title={t('settings.hubUrl')} data-testid="hub-url-card">
+          <Typography.Paragraph type="secondary">{t('settings.hubUrlHelp')}</Typography.Paragraph>
+          <Space.Compact style={{ width: '100%' }}>
+            <Input
+              aria-label={t('settings.hubUrl')}
+              value={hubUrl}
+              status={hubValid ? undefined : 'error'}
+              placeholder="wss://hub.centre.local:7300"
+              onChange={(e) => setHubUrl(e.target.value.trim())}
+            />
+            <Button
+              type="primary"
+              disabled={!hubValid}
+              onClick={() => {
+                if (hubUrl) localStorage.setItem(HUB_URL_KEY, hubUrl)
+                else localStorage.removeItem(HUB_URL_KEY)
+                // The api client is chosen at start: reload to connect the new way.
+                window.location.reload()
+              }}
+            >
+              {t('common.save')}
+            </Button>
+          </Space.Compact>
+          {!hubValid && <Typography.Text type="danger">{t('settings.hubUrlInvalid')}</Typography.Text>}
+        </Card>
       )}
       <AudioDevicesCard />
       <Card title={t('settings.changePassword')}>
-        {pwError !== undefined && <Alert type="error" showIcon message={errorText(t, pwError)} style={{ marginBottom: 16 }} />}
+        {pwError !== undefined && (
+          <Alert type="error" showIcon message={errorText(t, pwError)} style={{ marginBottom: 16 }} />
+        )}
         <Form
           form={form}
           layout="vertical"
@@ -82,7 +84,11 @@ export function SettingsPage() {
           <Form.Item name="currentPassword" label={t('settings.currentPassword')} rules={[{ required: true }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Form.Item name="newPassword" label={t('settings.newPassword')} rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}>
+          <Form.Item
+            name="newPassword"
+            label={t('settings.newPassword')}
+            rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Button htmlType="submit">{t('common.save')}</Button>

@@ -57,7 +57,9 @@ function Section({ name, children }: { name: string; children: ReactNode }) {
         const patch: Record<string, unknown> = { ...v }
         if (q.data && v.dispatch) patch.dispatch = { ...q.data.dispatch, ...v.dispatch }
         if (q.data && v.followUp) patch.followUp = { ...q.data.followUp, ...v.followUp }
-        save.mutate(patch, { onSuccess: () => void message.success(t('settings.sectionSaved', { section: t(`settings.sections.${name}`) })) })
+        save.mutate(patch, {
+          onSuccess: () => void message.success(t('settings.sectionSaved', { section: t(`settings.sections.${name}`) }))
+        })
       }}
     >
       {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
@@ -77,12 +79,30 @@ function OrgSection() {
         <Input maxLength={64} />
       </Form.Item>
       <Form.Item name="defaultLocale" label={t('settings.defaultLocale')} extra={t('settings.hints.defaultLocale')}>
-        <Select style={{ width: 200 }} options={[{ value: 'zh-CN', label: '简体中文' }, { value: 'en', label: 'English' }]} />
+        <Select
+          style={{ width: 200 }}
+          options={[
+            { value: 'zh-CN', label: '简体中文' },
+            { value: 'en', label: 'English' }
+          ]}
+        />
       </Form.Item>
       <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHint')}>
-        <Select showSearch style={{ width: 240 }} options={['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Taipei', 'UTC'].map((z) => ({ value: z, label: z }))} />
+        <Select
+          showSearch
+          style={{ width: 240 }}
+          options={['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Taipei', 'UTC'].map((z) => ({
+            value: z,
+            label: z
+          }))}
+        />
       </Form.Item>
-      <Form.Item name="demoMode" label={t('settings.demoMode')} valuePropName="checked" extra={t('settings.hints.demoMode')}>
+      <Form.Item
+        name="demoMode"
+        label={t('settings.demoMode')}
+        valuePropName="checked"
+        extra={t('settings.hints.demoMode')}
+      >
         <Switch />
       </Form.Item>
     </Section>
@@ -96,7 +116,11 @@ function SecuritySection() {
       <Form.Item name="sessionHours" label={t('settings.sessionHours')} extra={t('settings.hints.sessionHours')}>
         <InputNumber min={1} max={72} addonAfter={t('settings.units.hours')} />
       </Form.Item>
-      <Form.Item name="lockoutThreshold" label={t('settings.lockoutThreshold')} extra={t('settings.hints.lockoutThreshold')}>
+      <Form.Item
+        name="lockoutThreshold"
+        label={t('settings.lockoutThreshold')}
+        extra={t('settings.hints.lockoutThreshold')}
+      >
         <InputNumber min={3} max={20} addonAfter={t('settings.units.times')} />
       </Form.Item>
       <Form.Item name="lockoutMinutes" label={t('settings.lockoutMinutes')} extra={t('settings.hints.lockoutMinutes')}>
@@ -110,10 +134,18 @@ function DiallingSection() {
   const { t } = useTranslation()
   return (
     <Section name="dialling">
-      <Form.Item name="capPerNumber24h" label={t('settings.capPerNumber24h')} extra={t('settings.hints.capPerNumber24h')}>
+      <Form.Item
+        name="capPerNumber24h"
+        label={t('settings.capPerNumber24h')}
+        extra={t('settings.hints.capPerNumber24h')}
+      >
         <InputNumber min={1} max={20} addonAfter={t('settings.units.times')} />
       </Form.Item>
-      <Form.Item name="capPerNumber5min" label={t('settings.capPerNumber5min')} extra={t('settings.hints.capPerNumber5min')}>
+      <Form.Item
+        name="capPerNumber5min"
+        label={t('settings.capPerNumber5min')}
+        extra={t('settings.hints.capPerNumber5min')}
+      >
         <InputNumber min={1} max={5} addonAfter={t('settings.units.times')} />
       </Form.Item>
       <Form.Item name="leaseMinutes" label={t('settings.leaseMinutesLabel')} extra={t('settings.leaseMinutes')}>
@@ -128,7 +160,13 @@ function PrivacySection() {
   return (
     <Section name="privacy">
       <Form.Item name="maskStyle" label={t('settings.maskStyle')} extra={t('settings.hints.maskStyle')}>
-        <Select style={{ width: 280 }} options={[{ value: 'middle4', label: t('settings.maskStyles.middle4') }, { value: 'keepLast4', label: t('settings.maskStyles.keepLast4') }]} />
+        <Select
+          style={{ width: 280 }}
+          options={[
+            { value: 'middle4', label: t('settings.maskStyles.middle4') },
+            { value: 'keepLast4', label: t('settings.maskStyles.keepLast4') }
+          ]}
+        />
       </Form.Item>
       <Form.Item name="clearRoles" label={t('settings.clearRoles')} extra={t('settings.clearRolesHint')}>
         <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
@@ -145,27 +183,58 @@ function DispatchSection() {
   return (
     <Section name="dispatch">
       <Space wrap align="start">
-        <Form.Item name={['dispatch', 'receiveBy']} label={t('smtp.receiveBy')} extra={t('settings.hints.receiveBy')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+        <Form.Item
+          name={['dispatch', 'receiveBy']}
+          label={t('smtp.receiveBy')}
+          extra={t('settings.hints.receiveBy')}
+          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
+        >
           <Input style={{ width: 90 }} placeholder="20:00" />
         </Form.Item>
-        <Form.Item name={['dispatch', 'assignBy']} label={t('smtp.assignBy')} extra={t('settings.hints.assignBy')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+        <Form.Item
+          name={['dispatch', 'assignBy']}
+          label={t('smtp.assignBy')}
+          extra={t('settings.hints.assignBy')}
+          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
+        >
           <Input style={{ width: 90 }} placeholder="09:30" />
         </Form.Item>
       </Space>
-      <Form.Item name={['dispatch', 'packageEmail']} label={t('smtp.packageEmail')} valuePropName="checked" extra={t('settings.hints.packageEmail')}>
+      <Form.Item
+        name={['dispatch', 'packageEmail']}
+        label={t('smtp.packageEmail')}
+        valuePropName="checked"
+        extra={t('settings.hints.packageEmail')}
+      >
         <Switch />
       </Form.Item>
-      <Form.Item name={['dispatch', 'directionCities']} label={t('settings.directionCities')} extra={t('settings.directionCitiesHint')}>
+      <Form.Item
+        name={['dispatch', 'directionCities']}
+        label={t('settings.directionCities')}
+        extra={t('settings.directionCitiesHint')}
+      >
         <Select mode="tags" tokenSeparators={[',', '，', ' ']} style={{ maxWidth: 400 }} />
       </Form.Item>
       <Space wrap align="start">
-        <Form.Item name={['followUp', 'start']} label={t('settings.followUpStart')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+        <Form.Item
+          name={['followUp', 'start']}
+          label={t('settings.followUpStart')}
+          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
+        >
           <Input style={{ width: 90 }} placeholder="13:30" />
         </Form.Item>
-        <Form.Item name={['followUp', 'end']} label={t('settings.followUpEnd')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+        <Form.Item
+          name={['followUp', 'end']}
+          label={t('settings.followUpEnd')}
+          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
+        >
           <Input style={{ width: 90 }} placeholder="18:00" />
         </Form.Item>
-        <Form.Item name={['followUp', 'coolingOffDays']} label={t('settings.coolingOffDays')} extra={t('settings.hints.coolingOffDays')}>
+        <Form.Item
+          name={['followUp', 'coolingOffDays']}
+          label={t('settings.coolingOffDays')}
+          extra={t('settings.hints.coolingOffDays')}
+        >
           <InputNumber min={5} max={60} addonAfter={t('settings.units.days')} />
         </Form.Item>
       </Space>
@@ -178,11 +247,19 @@ function BackupSection() {
   return (
     <Section name="backup">
       <Alert type="info" showIcon message={t('settings.hints.backup')} style={{ marginBottom: 16 }} />
-      <Form.Item name={['backup', 'folder']} label={t('settings.backupFolder')} extra={t('settings.hints.backupFolder')}>
+      <Form.Item
+        name={['backup', 'folder']}
+        label={t('settings.backupFolder')}
+        extra={t('settings.hints.backupFolder')}
+      >
         <Input placeholder="/mnt/nas/leadline" />
       </Form.Item>
       <Space wrap align="start">
-        <Form.Item name={['backup', 'at']} label={t('settings.backupAt')} rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}>
+        <Form.Item
+          name={['backup', 'at']}
+          label={t('settings.backupAt')}
+          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
+        >
           <Input style={{ width: 90 }} placeholder="02:00" />
         </Form.Item>
         <Form.Item name={['backup', 'keepDays']} label={t('settings.backupKeep')}>
@@ -197,7 +274,12 @@ function LanSection() {
   const { t } = useTranslation()
   return (
     <Section name="lan">
-      <Form.Item name={['lanHub', 'enabled']} label={t('settings.lanHub')} valuePropName="checked" extra={t('settings.hints.lanHub')}>
+      <Form.Item
+        name={['lanHub', 'enabled']}
+        label={t('settings.lanHub')}
+        valuePropName="checked"
+        extra={t('settings.hints.lanHub')}
+      >
         <Switch />
       </Form.Item>
       <Space wrap align="start">
@@ -218,7 +300,15 @@ function SmtpCard() {
   const { message } = App.useApp()
   const q = useMethodQuery('smtp.get', {}, ['smtp.get'])
   const save = useMethodMutation('smtp.set', [['smtp.get']])
-  const [form] = Form.useForm<{ host: string; port: number; secure: boolean; user: string; password?: string; from: string; to: string }>()
+  const [form] = Form.useForm<{
+    host: string
+    port: number
+    secure: boolean
+    user: string
+    password?: string
+    from: string
+    to: string
+  }>()
   useEffect(() => {
     if (q.data) form.setFieldsValue({ ...q.data, to: q.data.to.join('\n'), password: '' })
   }, [q.data, form])
@@ -230,7 +320,9 @@ function SmtpCard() {
       onFinish={(v) =>
         save.mutate(
           { ...v, password: v.password || undefined, to: v.to.split(/[\s,;，；]+/).filter(Boolean) },
-          { onSuccess: () => void message.success(t('settings.sectionSaved', { section: t('settings.sections.mail') })) }
+          {
+            onSuccess: () => void message.success(t('settings.sectionSaved', { section: t('settings.sections.mail') }))
+          }
         )
       }
     >
@@ -251,7 +343,11 @@ function SmtpCard() {
         <Form.Item name="user" label={t('smtp.user')}>
           <Input style={{ width: 200 }} autoComplete="off" />
         </Form.Item>
-        <Form.Item name="password" label={t('smtp.password')} extra={q.data?.hasPassword ? t('smtp.passwordKept') : undefined}>
+        <Form.Item
+          name="password"
+          label={t('smtp.password')}
+          extra={q.data?.hasPassword ? t('smtp.passwordKept') : undefined}
+        >
           <Input.Password style={{ width: 200 }} autoComplete="new-password" />
         </Form.Item>
       </Space>

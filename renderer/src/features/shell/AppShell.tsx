@@ -89,7 +89,9 @@ export function AppShell({ info }: { info: SystemInfo }) {
     <>
       {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
       <SeatClockNotice />
-      <Layout.Content className="app-content">{Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}</Layout.Content>
+      <Layout.Content className="app-content">
+        {Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}
+      </Layout.Content>
     </>
   )
 
@@ -97,12 +99,25 @@ export function AppShell({ info }: { info: SystemInfo }) {
     return (
       <Layout style={{ minHeight: '100vh' }}>
         <Layout.Header className="app-header app-header-phone" data-testid="phone-header">
-          <Button type="text" icon={<MenuOutlined />} onClick={() => setMenuOpen(true)} aria-label={t('nav.menu')} data-testid="phone-menu" />
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            onClick={() => setMenuOpen(true)}
+            aria-label={t('nav.menu')}
+            data-testid="phone-menu"
+          />
           <Typography.Text strong ellipsis className="phone-title" data-testid="page-title">
             {t(`nav.${current.label}`)}
           </Typography.Text>
         </Layout.Header>
-        <Drawer placement="left" open={menuOpen} onClose={() => setMenuOpen(false)} width={280} title={t('app.name')} styles={{ body: { padding: 0 } }}>
+        <Drawer
+          placement="left"
+          open={menuOpen}
+          onClose={() => setMenuOpen(false)}
+          width={280}
+          title={t('app.name')}
+          styles={{ body: { padding: 0 } }}
+        >
           <div className="phone-user" data-testid="current-user">
             <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
               {user.displayName}

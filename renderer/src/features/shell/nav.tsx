@@ -57,8 +57,18 @@ export const NAV: readonly NavItem[] = [
   { path: '/users', label: 'users', icon: <TeamOutlined />, roles: ['admin', 'supervisor'] },
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, roles: ['admin', 'supervisor'] },
   { path: '/system', label: 'system', icon: <ToolOutlined />, roles: ['admin'] },
-  { path: '/settings', label: 'settings', icon: <SettingOutlined />, roles: ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin'] },
-  { path: '/about', label: 'about', icon: <InfoCircleOutlined />, roles: ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin'] }
+  {
+    path: '/settings',
+    label: 'settings',
+    icon: <SettingOutlined />,
+    roles: ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin']
+  },
+  {
+    path: '/about',
+    label: 'about',
+    icon: <InfoCircleOutlined />,
+    roles: ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin']
+  }
 ]
 
 export function navFor(role: Role): NavItem[] {

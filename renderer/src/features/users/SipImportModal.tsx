@@ -13,7 +13,15 @@ import { ServerFields, iceOut, type LineValues } from './SipLineDrawer'
  * 批量导入线路: a whole floor's lines at once — the server settings once, and a CSV/XLSX with 工号 (or
  * 用户名), 分机 and 密码 per operator. Checked first, then set all together or not at all.
  */
-export function SipImportModal({ open, defaults, onClose }: { open: boolean; defaults: Partial<LineValues>; onClose: () => void }) {
+export function SipImportModal({
+  open,
+  defaults,
+  onClose
+}: {
+  open: boolean
+  defaults: Partial<LineValues>
+  onClose: () => void
+}) {
   const { t } = useTranslation()
   const api = useApi()
   const qc = useQueryClient()
@@ -31,7 +39,13 @@ export function SipImportModal({ open, defaults, onClose }: { open: boolean; def
     setProgress(0)
     try {
       const uploadId = await uploadFile(api, file, setProgress)
-      const r = await api.invoke('sip.importLines', { uploadId, wsUrl: v.wsUrl, domain: v.domain, outsidePrefix: v.outsidePrefix ?? '', iceServers: iceOut(v.iceServers) })
+      const r = await api.invoke('sip.importLines', {
+        uploadId,
+        wsUrl: v.wsUrl,
+        domain: v.domain,
+        outsidePrefix: v.outsidePrefix ?? '',
+        iceServers: iceOut(v.iceServers)
+      })
       setReport(r)
       if (!r.errors.length) {
         void message.success(t('sip.imported', { n: r.set }))
@@ -45,9 +59,23 @@ export function SipImportModal({ open, defaults, onClose }: { open: boolean; def
   }
 
   return (
-    <Modal open={open} title={t('sip.importTitle')} onCancel={onClose} width={640} okText={t('sip.importRun')} onOk={() => form.submit()} confirmLoading={progress !== null} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('sip.importTitle')}
+      onCancel={onClose}
+      width={640}
+      okText={t('sip.importRun')}
+      onOk={() => form.submit()}
+      confirmLoading={progress !== null}
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">{t('sip.importHint')}</Typography.Paragraph>
-      <Form<LineValues> form={form} layout="vertical" initialValues={{ outsidePrefix: '', iceServers: [], ...defaults }} onFinish={(v) => void run(v)}>
+      <Form<LineValues>
+        form={form}
+        layout="vertical"
+        initialValues={{ outsidePrefix: '', iceServers: [], ...defaults }}
+        onFinish={(v) => void run(v)}
+      >
         <ServerFields prefix="import-" />
         <Upload
           accept=".csv,.xlsx"
@@ -71,7 +99,11 @@ export function SipImportModal({ open, defaults, onClose }: { open: boolean; def
           <Alert
             type={report.errors.length ? 'error' : 'success'}
             showIcon
-            message={report.errors.length ? t('sip.importRefused', { n: report.errors.length, rows: report.rows }) : t('sip.imported', { n: report.set })}
+            message={
+              report.errors.length
+                ? t('sip.importRefused', { n: report.errors.length, rows: report.rows })
+                : t('sip.imported', { n: report.set })
+            }
           />
           {report.errors.length > 0 && (
             <Table

@@ -29,7 +29,11 @@ export const iceOut = (list: IceValues[] = []) =>
     .filter((x) => x.urls?.trim())
     .map((x) => {
       const urls = splitUrls(x.urls)
-      return { urls: urls.length === 1 ? urls[0] : urls, ...(x.username ? { username: x.username } : {}), ...(x.credential ? { credential: x.credential } : {}) }
+      return {
+        urls: urls.length === 1 ? urls[0] : urls,
+        ...(x.username ? { username: x.username } : {}),
+        ...(x.credential ? { credential: x.credential } : {})
+      }
     })
 
 /** The WebSocket, the domain and the TURN servers: what a floor's lines share. */
@@ -37,14 +41,24 @@ export function ServerFields({ prefix = '' }: { prefix?: string }) {
   const { t } = useTranslation()
   return (
     <>
-      <Form.Item name="wsUrl" label={t('sip.wsUrl')} extra={t('sip.wsUrlHint')} rules={[{ required: true, pattern: /^wss?:\/\/\S+$/, message: t('sip.wsUrlRule') }]}>
+      <Form.Item
+        name="wsUrl"
+        label={t('sip.wsUrl')}
+        extra={t('sip.wsUrlHint')}
+        rules={[{ required: true, pattern: /^wss?:\/\/\S+$/, message: t('sip.wsUrlRule') }]}
+      >
         <Input placeholder="wss://pbx.centre.local:8089/ws" data-testid={`${prefix}ws-url`} />
       </Form.Item>
       <Space wrap align="start">
         <Form.Item name="domain" label={t('sip.domain')} rules={[{ required: true }]}>
           <Input placeholder="pbx.centre.local" style={{ width: 220 }} />
         </Form.Item>
-        <Form.Item name="outsidePrefix" label={t('sip.outsidePrefix')} extra={t('sip.outsidePrefixHint')} rules={[{ pattern: /^[0-9*#]{0,4}$/, message: t('sip.outsidePrefixRule') }]}>
+        <Form.Item
+          name="outsidePrefix"
+          label={t('sip.outsidePrefix')}
+          extra={t('sip.outsidePrefixHint')}
+          rules={[{ pattern: /^[0-9*#]{0,4}$/, message: t('sip.outsidePrefixRule') }]}
+        >
           <Input style={{ width: 100 }} />
         </Form.Item>
       </Space>
@@ -58,7 +72,11 @@ export function ServerFields({ prefix = '' }: { prefix?: string }) {
             {fields.map((f) => (
               <Space key={f.key} align="start" wrap>
                 <Form.Item name={[f.name, 'urls']} rules={[{ required: true, message: t('sip.iceUrlRule') }]}>
-                  <Input placeholder="turn:turn.centre.local:3478" style={{ width: 220 }} aria-label={t('sip.iceUrls')} />
+                  <Input
+                    placeholder="turn:turn.centre.local:3478"
+                    style={{ width: 220 }}
+                    aria-label={t('sip.iceUrls')}
+                  />
                 </Form.Item>
                 <Form.Item name={[f.name, 'username']}>
                   <Input placeholder={t('sip.iceUser')} style={{ width: 120 }} aria-label={t('sip.iceUser')} />
@@ -68,17 +86,30 @@ export function ServerFields({ prefix = '' }: { prefix?: string }) {
                     <Form.Item name={[f.name, 'credential']}>
                       <Input.Password
                         autoComplete="new-password"
-                        placeholder={getFieldValue(['iceServers', f.name, 'hasCredential']) ? t('sip.credentialKept') : t('sip.iceCredential')}
+                        placeholder={
+                          getFieldValue(['iceServers', f.name, 'hasCredential'])
+                            ? t('sip.credentialKept')
+                            : t('sip.iceCredential')
+                        }
                         style={{ width: 160 }}
                         aria-label={t('sip.iceCredential')}
                       />
                     </Form.Item>
                   )}
                 </Form.Item>
-                <MinusCircleOutlined onClick={() => remove(f.name)} aria-label={t('sip.removeIce')} style={{ marginTop: 8 }} />
+                <MinusCircleOutlined
+                  onClick={() => remove(f.name)}
+                  aria-label={t('sip.removeIce')}
+                  style={{ marginTop: 8 }}
+                />
               </Space>
             ))}
-            <Button type="dashed" onClick={() => add({ urls: '' })} icon={<PlusOutlined />} style={{ marginBottom: 16 }}>
+            <Button
+              type="dashed"
+              onClick={() => add({ urls: '' })}
+              icon={<PlusOutlined />}
+              style={{ marginBottom: 16 }}
+            >
               {t('sip.addIce')}
             </Button>
           </>
@@ -93,7 +124,17 @@ export function ServerFields({ prefix = '' }: { prefix?: string }) {
  * (write-only), TURN servers (credentials write-only) and the outside-line prefix; 测试注册 tries
  * the form's values from the hub and says what happened in words.
  */
-export function SipLineDrawer({ user, account, defaults, onClose }: { user: User | null; account: SipAccount | null; defaults: Partial<LineValues>; onClose: () => void }) {
+export function SipLineDrawer({
+  user,
+  account,
+  defaults,
+  onClose
+}: {
+  user: User | null
+  account: SipAccount | null
+  defaults: Partial<LineValues>
+  onClose: () => void
+}) {
   const { t } = useTranslation()
   const api = useApi()
   const { message } = App.useApp()
@@ -111,8 +152,25 @@ export function SipLineDrawer({ user, account, defaults, onClose }: { user: User
     form.resetFields()
     form.setFieldsValue(
       account
-        ? { ...account, password: '', iceServers: account.iceServers.map((x) => ({ urls: Array.isArray(x.urls) ? x.urls.join(', ') : x.urls, username: x.username, hasCredential: x.hasCredential })) }
-        : { wsUrl: '', domain: '', outsidePrefix: '', iceServers: [], ...defaults, sipUser: user.staffNo ?? '', displayName: user.displayName, password: '' }
+        ? {
+            ...account,
+            password: '',
+            iceServers: account.iceServers.map((x) => ({
+              urls: Array.isArray(x.urls) ? x.urls.join(', ') : x.urls,
+              username: x.username,
+              hasCredential: x.hasCredential
+            }))
+          }
+        : {
+            wsUrl: '',
+            domain: '',
+            outsidePrefix: '',
+            iceServers: [],
+            ...defaults,
+            sipUser: user.staffNo ?? '',
+            displayName: user.displayName,
+            password: ''
+          }
     )
   }, [user, account, defaults, form])
 
@@ -124,7 +182,16 @@ export function SipLineDrawer({ user, account, defaults, onClose }: { user: User
     try {
       const v = await form.validateFields(['wsUrl', 'domain', 'sipUser'])
       const all = form.getFieldsValue()
-      setTest(await api.invoke('sip.testRegister', { userId: user.id, wsUrl: v.wsUrl, domain: v.domain, sipUser: v.sipUser, displayName: all.displayName, ...(all.password ? { password: all.password } : {}) }))
+      setTest(
+        await api.invoke('sip.testRegister', {
+          userId: user.id,
+          wsUrl: v.wsUrl,
+          domain: v.domain,
+          sipUser: v.sipUser,
+          displayName: all.displayName,
+          ...(all.password ? { password: all.password } : {})
+        })
+      )
     } catch (err) {
       if (!(err && typeof err === 'object' && 'errorFields' in err)) setError(err)
     } finally {
@@ -133,53 +200,92 @@ export function SipLineDrawer({ user, account, defaults, onClose }: { user: User
   }
 
   return (
-    <Drawer open={user !== null} onClose={onClose} width={560} title={user ? t('sip.lineOf', { name: user.displayName, username: user.username }) : ''} destroyOnHidden>
+    <Drawer
+      open={user !== null}
+      onClose={onClose}
+      width={560}
+      title={user ? t('sip.lineOf', { name: user.displayName, username: user.username }) : ''}
+      destroyOnHidden
+    >
       <div data-testid="sip-line-drawer">
-      {error !== null && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 12 }} />}
-      {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 12 }} />}
-      <Form<LineValues>
-        form={form}
-        layout="vertical"
-        onFinish={(v) =>
-          user &&
-          save.mutate(
-            { userId: user.id, wsUrl: v.wsUrl, domain: v.domain, sipUser: v.sipUser, displayName: v.displayName ?? '', outsidePrefix: v.outsidePrefix ?? '', iceServers: iceOut(v.iceServers), ...(v.password ? { password: v.password } : {}) },
-            {
-              onSuccess: () => {
-                void message.success(t('sip.saved'))
-                onClose()
+        {error !== null && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 12 }} />}
+        {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 12 }} />}
+        <Form<LineValues>
+          form={form}
+          layout="vertical"
+          onFinish={(v) =>
+            user &&
+            save.mutate(
+              {
+                userId: user.id,
+                wsUrl: v.wsUrl,
+                domain: v.domain,
+                sipUser: v.sipUser,
+                displayName: v.displayName ?? '',
+                outsidePrefix: v.outsidePrefix ?? '',
+                iceServers: iceOut(v.iceServers),
+                ...(v.password ? { password: v.password } : {})
+              },
+              {
+                onSuccess: () => {
+                  void message.success(t('sip.saved'))
+                  onClose()
+                }
               }
-            }
-          )
-        }
-      >
-        <ServerFields />
-        <Space wrap align="start">
-          <Form.Item name="sipUser" label={t('sip.extension')} rules={[{ required: true }]}>
-            <Input style={{ width: 140 }} />
-          </Form.Item>
-          <Form.Item name="displayName" label={t('sip.displayName')}>
-            <Input style={{ width: 160 }} />
-          </Form.Item>
-          <Form.Item name="password" label={t('sip.password')} rules={[{ required: !account, message: t('errors.sipPasswordRequired') }]}>
-            <Input.Password autoComplete="new-password" placeholder={account ? t('sip.passwordKept') : ''} style={{ width: 180 }} />
-          </Form.Item>
-        </Space>
-        {test && <Alert type={test.verdict === 'registered' ? 'success' : 'error'} showIcon message={test.text} style={{ marginBottom: 12 }} data-testid="sip-test-result" />}
-        <Space wrap>
-          <Button onClick={() => void runTest()} loading={testing} data-testid="sip-test">
-            {t('sip.test')}
-          </Button>
-          <Button type="primary" htmlType="submit" loading={save.isPending}>
-            {t('common.save')}
-          </Button>
-          {account && user && (
-            <Popconfirm title={t('sip.removeConfirm')} onConfirm={() => remove.mutate({ userId: user.id }, { onSuccess: () => (void message.success(t('sip.removed')), onClose()) })}>
-              <Button danger>{t('sip.remove')}</Button>
-            </Popconfirm>
+            )
+          }
+        >
+          <ServerFields />
+          <Space wrap align="start">
+            <Form.Item name="sipUser" label={t('sip.extension')} rules={[{ required: true }]}>
+              <Input style={{ width: 140 }} />
+            </Form.Item>
+            <Form.Item name="displayName" label={t('sip.displayName')}>
+              <Input style={{ width: 160 }} />
+            </Form.Item>
+            <Form.Item
+              name="password"
+              label={t('sip.password')}
+              rules={[{ required: !account, message: t('errors.sipPasswordRequired') }]}
+            >
+              <Input.Password
+                autoComplete="new-password"
+                placeholder={account ? t('sip.passwordKept') : ''}
+                style={{ width: 180 }}
+              />
+            </Form.Item>
+          </Space>
+          {test && (
+            <Alert
+              type={test.verdict === 'registered' ? 'success' : 'error'}
+              showIcon
+              message={test.text}
+              style={{ marginBottom: 12 }}
+              data-testid="sip-test-result"
+            />
           )}
-        </Space>
-      </Form>
+          <Space wrap>
+            <Button onClick={() => void runTest()} loading={testing} data-testid="sip-test">
+              {t('sip.test')}
+            </Button>
+            <Button type="primary" htmlType="submit" loading={save.isPending}>
+              {t('common.save')}
+            </Button>
+            {account && user && (
+              <Popconfirm
+                title={t('sip.removeConfirm')}
+                onConfirm={() =>
+                  remove.mutate(
+                    { userId: user.id },
+                    { onSuccess: () => (void message.success(t('sip.removed')), onClose()) }
+                  )
+                }
+              >
+                <Button danger>{t('sip.remove')}</Button>
+              </Popconfirm>
+            )}
+          </Space>
+        </Form>
       </div>
     </Drawer>
   )

@@ -53,8 +53,13 @@ export function UsersPage() {
     let value = ''
     modal.confirm({
       title: `${t('users.resetPassword')}: ${u.username}`,
-      content: <Input.Password autoFocus placeholder={t('setup.passwordRule')} onChange={(e) => (value = e.target.value)} />,
-      onOk: () => reset.mutateAsync({ id: u.id, password: value }).then(() => void message.success(t('users.passwordReset')), fail)
+      content: (
+        <Input.Password autoFocus placeholder={t('setup.passwordRule')} onChange={(e) => (value = e.target.value)} />
+      ),
+      onOk: () =>
+        reset
+          .mutateAsync({ id: u.id, password: value })
+          .then(() => void message.success(t('users.passwordReset')), fail)
     })
   }
 
@@ -112,7 +117,13 @@ export function UsersPage() {
                   render: (_: unknown, u: User) => {
                     const a = lineOf(u.id)
                     return (
-                      <Button size="small" type={a ? 'default' : 'dashed'} icon={<PhoneOutlined />} onClick={() => setLineFor(u)} data-testid={`sip-line-${u.username}`}>
+                      <Button
+                        size="small"
+                        type={a ? 'default' : 'dashed'}
+                        icon={<PhoneOutlined />}
+                        onClick={() => setLineFor(u)}
+                        data-testid={`sip-line-${u.username}`}
+                      >
                         {a ? a.sipUser : t('sip.setUp')}
                       </Button>
                     )
@@ -134,7 +145,11 @@ export function UsersPage() {
                           {t('users.unlock')}
                         </Button>
                       )}
-                      <Button size="small" danger={!u.disabled} onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}>
+                      <Button
+                        size="small"
+                        danger={!u.disabled}
+                        onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}
+                      >
                         {u.disabled ? t('users.enable') : t('users.disable')}
                       </Button>
                     </Space>
@@ -144,7 +159,12 @@ export function UsersPage() {
             : [])
         ]}
       />
-      <SipLineDrawer user={lineFor} account={lineFor ? lineOf(lineFor.id) : null} defaults={lineDefaults} onClose={() => setLineFor(null)} />
+      <SipLineDrawer
+        user={lineFor}
+        account={lineFor ? lineOf(lineFor.id) : null}
+        defaults={lineDefaults}
+        onClose={() => setLineFor(null)}
+      />
       <SipImportModal open={importing} defaults={lineDefaults} onClose={() => setImporting(false)} />
       <Modal
         title={t('users.add')}
@@ -156,7 +176,9 @@ export function UsersPage() {
         onOk={() => form.submit()}
         destroyOnHidden
       >
-        {create.error && <Alert type="error" showIcon message={errorText(t, create.error)} style={{ marginBottom: 12 }} />}
+        {create.error && (
+          <Alert type="error" showIcon message={errorText(t, create.error)} style={{ marginBottom: 12 }} />
+        )}
         <Form<NewUserValues>
           form={form}
           layout="vertical"
@@ -170,14 +192,22 @@ export function UsersPage() {
             })
           }
         >
-          <Form.Item name="username" label={t('users.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}>
+          <Form.Item
+            name="username"
+            label={t('users.username')}
+            rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}
+          >
             <Input />
           </Form.Item>
           <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true }]}>
             <Input />
           </Form.Item>
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-            <Select showSearch optionFilterProp="label" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+            <Select
+              showSearch
+              optionFilterProp="label"
+              options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+            />
           </Form.Item>
           <Form.Item name="staffNo" label={t('users.staffNo')}>
             <Input />
@@ -187,9 +217,18 @@ export function UsersPage() {
             label={t('users.district')}
             rules={[{ required: role === 'leader' || role === 'field_agent', message: t('errors.districtRequired') }]}
           >
-            <Select allowClear showSearch optionFilterProp="label" options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))} />
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))}
+            />
           </Form.Item>
-          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, min: 8, message: t('setup.passwordRule') }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         </Form>

@@ -6,7 +6,14 @@ import type { Live } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { centre } from '../../ui/centre-time'
 
-const STATE_COLOR: Record<string, string> = { ready: 'green', dialing: 'blue', on_call: 'red', wrap_up: 'gold', paused: 'orange', offline: 'default' }
+const STATE_COLOR: Record<string, string> = {
+  ready: 'green',
+  dialing: 'blue',
+  on_call: 'red',
+  wrap_up: 'gold',
+  paused: 'orange',
+  offline: 'default'
+}
 
 function mmss(s: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
@@ -25,7 +32,11 @@ function Since({ at }: { at: string | null }) {
     }
   }, [])
   if (!at || now === null) return null
-  return <Typography.Text type="secondary">{mmss(Math.max(0, Math.floor((now - new Date(at).getTime()) / 1000)))}</Typography.Text>
+  return (
+    <Typography.Text type="secondary">
+      {mmss(Math.max(0, Math.floor((now - new Date(at).getTime()) / 1000)))}
+    </Typography.Text>
+  )
 }
 
 /**
@@ -43,24 +54,43 @@ export function WallboardPage() {
   useInvalidateOn('dispatch.changed', ['reports.live'])
   useInvalidateOn('leads.changed', ['reports.live'])
   const d = live.data
-  const counts = (d?.operators ?? []).reduce<Record<string, number>>((m, b) => ((m[b.state] = (m[b.state] ?? 0) + 1), m), {})
+  const counts = (d?.operators ?? []).reduce<Record<string, number>>(
+    (m, b) => ((m[b.state] = (m[b.state] ?? 0) + 1), m),
+    {}
+  )
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24}>
-        <Card size="small" title={t('reports.live.overdue')} extra={<Typography.Text type="secondary" data-testid="figures-rule">{t('reports.simulatedRule')}</Typography.Text>}>
+        <Card
+          size="small"
+          title={t('reports.live.overdue')}
+          extra={
+            <Typography.Text type="secondary" data-testid="figures-rule">
+              {t('reports.simulatedRule')}
+            </Typography.Text>
+          }
+        >
           <Row gutter={16} data-testid="overdue">
             {(['callbacks', 'dispatches', 'followUps'] as const).map((k) => (
               <Col key={k} span={6}>
-                <Statistic title={t(`reports.live.overdue${k[0].toUpperCase()}${k.slice(1)}`)} value={d?.overdue[k] ?? 0} valueStyle={{ color: d?.overdue[k] ? '#cf1322' : undefined }} />
+                <Statistic
+                  title={t(`reports.live.overdue${k[0].toUpperCase()}${k.slice(1)}`)}
+                  value={d?.overdue[k] ?? 0}
+                  valueStyle={{ color: d?.overdue[k] ? '#cf1322' : undefined }}
+                />
               </Col>
             ))}
             <Col span={6} data-testid="backup-state">
               <Typography.Text type="secondary">{t('wallboard.backup.title')}</Typography.Text>
               <div style={{ marginTop: 4 }}>
                 {!d?.backup.last ? (
-                  <Tag color="orange">{t(d?.backup.scheduled ? 'wallboard.backup.none' : 'wallboard.backup.notSet')}</Tag>
+                  <Tag color="orange">
+                    {t(d?.backup.scheduled ? 'wallboard.backup.none' : 'wallboard.backup.notSet')}
+                  </Tag>
                 ) : d.backup.last.ok ? (
-                  <Tag color="green">{t('wallboard.backup.ok', { at: centre.format(d.backup.last.at, 'MM-DD HH:mm') })}</Tag>
+                  <Tag color="green">
+                    {t('wallboard.backup.ok', { at: centre.format(d.backup.last.at, 'MM-DD HH:mm') })}
+                  </Tag>
                 ) : (
                   <Tag color="red" title={d.backup.last.message ?? undefined}>
                     {t('wallboard.backup.failed', { at: centre.format(d.backup.last.at, 'MM-DD HH:mm') })}
@@ -68,7 +98,11 @@ export function WallboardPage() {
                 )}
                 {d?.backup.last && !d.backup.scheduled && <Tag color="orange">{t('wallboard.backup.notSet')}</Tag>}
                 {d?.backup.last && !d.backup.last.ok && d.backup.last.message && (
-                  <Typography.Paragraph type="danger" ellipsis={{ rows: 2 }} style={{ margin: '4px 0 0', fontSize: 12 }}>
+                  <Typography.Paragraph
+                    type="danger"
+                    ellipsis={{ rows: 2 }}
+                    style={{ margin: '4px 0 0', fontSize: 12 }}
+                  >
                     {d.backup.last.message}
                   </Typography.Paragraph>
                 )}
@@ -78,7 +112,13 @@ export function WallboardPage() {
         </Card>
       </Col>
       <Col xs={24} xl={14}>
-        <Card title={t('wallboard.agents')} size="small" extra={Object.entries(counts).map(([s, n]) => <Tag key={s} color={STATE_COLOR[s]}>{`${t(`desk.agentStates.${s}`)} ${n}`}</Tag>)}>
+        <Card
+          title={t('wallboard.agents')}
+          size="small"
+          extra={Object.entries(counts).map(([s, n]) => (
+            <Tag key={s} color={STATE_COLOR[s]}>{`${t(`desk.agentStates.${s}`)} ${n}`}</Tag>
+          ))}
+        >
           <Table<Live['operators'][number]>
             size="small"
             rowKey="operatorId"
@@ -88,7 +128,16 @@ export function WallboardPage() {
             data-testid="agent-board"
             columns={[
               { title: t('wallboard.operator'), dataIndex: 'name' },
-              { title: t('wallboard.state'), key: 'state', render: (_, b) => <Tag color={STATE_COLOR[b.state]}>{t(`desk.agentStates.${b.state}`)}{b.reason ? ` · ${t(`desk.pauseReasons.${b.reason}`)}` : ''}</Tag> },
+              {
+                title: t('wallboard.state'),
+                key: 'state',
+                render: (_, b) => (
+                  <Tag color={STATE_COLOR[b.state]}>
+                    {t(`desk.agentStates.${b.state}`)}
+                    {b.reason ? ` · ${t(`desk.pauseReasons.${b.reason}`)}` : ''}
+                  </Tag>
+                )
+              },
               { title: t('wallboard.since'), key: 'since', render: (_, b) => <Since at={b.since} /> },
               { title: t('reports.cols.calls'), dataIndex: 'calls' },
               { title: t('reports.cols.connected'), dataIndex: 'connected' },
@@ -98,7 +147,12 @@ export function WallboardPage() {
                 key: 'target',
                 render: (_, b) => (
                   <Tooltip title={`${b.successes} / ${b.target}`}>
-                    <Progress percent={b.target ? Math.round((b.successes / b.target) * 100) : 0} size="small" format={() => `${b.successes}/${b.target}`} style={{ width: 120 }} />
+                    <Progress
+                      percent={b.target ? Math.round((b.successes / b.target) * 100) : 0}
+                      size="small"
+                      format={() => `${b.successes}/${b.target}`}
+                      style={{ width: 120 }}
+                    />
                   </Tooltip>
                 )
               }
@@ -110,14 +164,21 @@ export function WallboardPage() {
         <Card title={t('reports.live.campaigns')} size="small">
           {(d?.campaigns ?? []).map((c) => (
             <div key={c.campaignId} style={{ marginBottom: 12 }} data-testid="queue-health">
-              <Typography.Text strong>{c.name}</Typography.Text> {!c.windowOpen && <Tag color="orange">{t('reports.live.windowClosed')}</Tag>}
+              <Typography.Text strong>{c.name}</Typography.Text>{' '}
+              {!c.windowOpen && <Tag color="orange">{t('reports.live.windowClosed')}</Tag>}
               <div>
-                {t('reports.live.today')}：{t('reports.cols.calls')} {c.calls} · {t('reports.cols.connected')} {c.connected} · {t('reports.cols.successes')} {c.successes}
+                {t('reports.live.today')}：{t('reports.cols.calls')} {c.calls} · {t('reports.cols.connected')}{' '}
+                {c.connected} · {t('reports.cols.successes')} {c.successes}
               </div>
               <div>
-                {(['dialableNow', 'outsideWindow', 'retryPending', 'held', 'exhausted', 'dnc', 'done'] as const).map((k) => (
-                  <Tag key={k} color={k === 'dialableNow' ? (c[k] ? 'green' : 'red') : undefined}>{`${t(`reports.live.${k}`)} ${c[k]}`}</Tag>
-                ))}
+                {(['dialableNow', 'outsideWindow', 'retryPending', 'held', 'exhausted', 'dnc', 'done'] as const).map(
+                  (k) => (
+                    <Tag
+                      key={k}
+                      color={k === 'dialableNow' ? (c[k] ? 'green' : 'red') : undefined}
+                    >{`${t(`reports.live.${k}`)} ${c[k]}`}</Tag>
+                  )
+                )}
               </div>
             </div>
           ))}
@@ -134,7 +195,11 @@ export function WallboardPage() {
               { title: t('wallboard.customer'), dataIndex: 'name' },
               { title: t('wallboard.phone'), dataIndex: 'phone' },
               { title: t('wallboard.dueAt'), dataIndex: 'dueAt', render: (x: string) => centre.format(x) },
-              { title: t('wallboard.owner'), dataIndex: 'operator', render: (x: string | null) => x ?? <Tag>{t('wallboard.open')}</Tag> }
+              {
+                title: t('wallboard.owner'),
+                dataIndex: 'operator',
+                render: (x: string | null) => x ?? <Tag>{t('wallboard.open')}</Tag>
+              }
             ]}
           />
         </Card>
