@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-// Layering (ARCHITECTURE.md): shared imports neither side; the renderer imports only shared;
+// Layering (docs/architecture.md): shared imports neither side; the renderer imports only shared;
 // only electron/main and electron/preload import `electron`. A leak is a lint error.
 const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }
 const nodeBuiltins = { group: ['node:*'], message: 'No Node built-ins here.' }
@@ -60,6 +60,21 @@ export default tseslint.config(
             nodeBuiltins,
             { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' }
           ]
+        }
+      ]
+    }
+  },
+  {
+    // SQL has one home per domain: its repository (`repo.ts`, `*-repo.ts`, on db/repo.ts's statement cache).
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/**/repo.ts', 'electron/**/*-repo.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^leadline:/]', message: 'Channel names live in shared/contract only.' },
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: 'SQL lives in the domain’s repository (repo.ts or *-repo.ts), prepared once.'
         }
       ]
     }

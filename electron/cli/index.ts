@@ -1,17 +1,18 @@
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { existsSync, readFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { ROLES, type Locale, type Result } from '../../shared/contract'
-import { createCore, ShiftedClock, stderrLogger, type Core } from '../core'
-import { AppError, toErrorShape } from '../core/errors'
+import { ROLES } from '../../shared/contract'
+import { createCore, stderrLogger } from '../core'
+import { AppError } from '../core/errors'
 import { restoreDatabase } from '../core/db/backup'
 import { fullRestore, isBackupSet } from '../core/backup/full'
 import { dataDirOwner } from '../core/db/lock'
 import { DB_FILE_NAME } from '../core'
-import { startHub } from '../server/hub'
-import { defaultNames, ensureHubCertificate, hubCa, loadCredentials, type HubCredentials } from '../server/tls'
+import { COMMANDS, fail, generatePassword, locale, report, unwrap } from './common'
+import { serve } from './serve'
+import { sip } from './sip'
+import { hubCa } from '../server/tls'
 
 declare const __APP_VERSION__: string
 
@@ -19,24 +20,6 @@ declare const __APP_VERSION__: string
  * `leadline <command>`: the administrator's tool. Every command takes `--data DIR` and `--json`
  * (one JSON object on stdout; errors as {"error":{"code","message"}} with a non-zero exit).
  */
-
-const locale: Locale = /^zh/i.test(process.env.LEADLINE_LANG ?? process.env.LANG ?? '') ? 'zh-CN' : 'en'
-const COMMANDS = [
-  'serve',
-  'tls ca',
-  'sip set',
-  'sip list',
-  'sip remove',
-  'sip test',
-  'users add',
-  'users list',
-  'users passwd',
-  'import',
-  'backup',
-  'restore',
-  'migrate',
-  'help'
-]
 
 const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : ''} — administration
 
@@ -67,21 +50,6 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   common options: --data DIR (default $LEADLINE_DATA or ~/.leadline), --json
   roles: ${ROLES.join(', ')}
 `
-
-class CliExit extends Error {}
-
-function fail(
-  key: string,
-  params?: Record<string, string | number>,
-  code: 'INVALID_INPUT' | 'NOT_FOUND' = 'INVALID_INPUT'
-): never {
-  throw new AppError(code, key, params)
-}
-
-function unwrap<T>(r: Result<unknown>): T {
-  if (!r.ok) throw Object.assign(new CliExit(r.error.message), { shape: r.error })
-  return r.value as T
-}
 
 async function main(argv: string[]): Promise<number> {
   // everything the hub and the commands write (database, recordings, backups, exports) is the administrator's alone
@@ -337,247 +305,6 @@ async function main(argv: string[]): Promise<number> {
   function out(obj: unknown): void {
     process.stdout.write(JSON.stringify(obj) + '\n')
   }
-}
-
-function report(json: boolean, err: unknown): number {
-  const shape =
-    err instanceof CliExit
-      ? (err as CliExit & { shape: ReturnType<typeof toErrorShape> }).shape
-      : toErrorShape(err, locale)
-  if (!(err instanceof AppError) && !(err instanceof CliExit)) stderrLogger.error('command failed', err)
-  if (json) process.stdout.write(JSON.stringify({ error: { code: shape.code, message: shape.message } }) + '\n')
-  else process.stderr.write(`${shape.message}\n`)
-  return 1
-}
-
-function generatePassword(): string {
-  return randomBytes(9).toString('base64url')
-}
-
-/** `leadline sip set|list|remove|test`: an IT person sets up a floor's lines from a shell. */
-async function sip(
-  sub: string | undefined,
-  rest: string[],
-  opt: {
-    ws?: string
-    domain?: string
-    ext?: string
-    password?: string
-    prefix?: string
-    'display-name'?: string
-    ice?: string
-  },
-  json: boolean,
-  openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
-): Promise<number> {
-  const core = await openCore({ demo: false })
-  const out = (obj: unknown) => process.stdout.write(JSON.stringify(obj) + '\n')
-  try {
-    const sys = core.connectSystem('cli', locale)
-    const userOf = async (name: string | undefined) => {
-      const username = name ?? fail('errors.missingArgument', { name: 'USERNAME' })
-      const users = unwrap<{ id: number; username: string; displayName: string }[]>(
-        await sys.invoke('users.list', { includeDisabled: true })
-      )
-      return (
-        users.find((x) => x.username.toLowerCase() === username.toLowerCase()) ??
-        fail('errors.NOT_FOUND', undefined, 'NOT_FOUND')
-      )
-    }
-    type Line = {
-      userId: number
-      username: string
-      wsUrl: string
-      domain: string
-      sipUser: string
-      displayName: string
-      outsidePrefix: string
-      iceServers: unknown[]
-    }
-    const lines = async () => unwrap<Line[]>(await sys.invoke('sip.accounts', {}))
-    if (sub === 'list') {
-      const all = await lines()
-      if (json) out({ lines: all })
-      else
-        for (const l of all) console.log([l.username, l.sipUser, l.domain, l.wsUrl, l.outsidePrefix || '-'].join('\t'))
-      return 0
-    }
-    if (sub === 'set') {
-      const u = await userOf(rest[0])
-      const current = (await lines()).find((l) => l.userId === u.id)
-      let iceServers: unknown =
-        current?.iceServers.map((x) =>
-          Object.fromEntries(Object.entries(x as object).filter(([k]) => k !== 'hasCredential'))
-        ) ?? []
-      if (opt.ice !== undefined) {
-        try {
-          iceServers = JSON.parse(opt.ice)
-        } catch {
-          fail('errors.badOption', { name: '--ice', value: opt.ice })
-        }
-      }
-      const line = unwrap<Line>(
-        await sys.invoke('sip.setAccount', {
-          userId: u.id,
-          wsUrl: opt.ws ?? current?.wsUrl ?? fail('errors.missingArgument', { name: '--ws' }),
-          domain: opt.domain ?? current?.domain ?? fail('errors.missingArgument', { name: '--domain' }),
-          sipUser: opt.ext ?? current?.sipUser ?? fail('errors.missingArgument', { name: '--ext' }),
-          displayName: opt['display-name'] ?? current?.displayName ?? u.displayName,
-          outsidePrefix: opt.prefix ?? current?.outsidePrefix ?? '',
-          iceServers,
-          ...(opt.password ? { password: opt.password } : {})
-        })
-      )
-      if (json) out({ line: { ...line, username: u.username } })
-      else console.log(`${u.username}: ${line.sipUser}@${line.domain} via ${line.wsUrl}`)
-      return 0
-    }
-    if (sub === 'remove') {
-      const u = await userOf(rest[0])
-      unwrap(await sys.invoke('sip.removeAccount', { userId: u.id }))
-      if (json) out({ removed: u.username })
-      else console.log(`${u.username}: line removed`)
-      return 0
-    }
-    if (sub === 'test') {
-      const u = await userOf(rest[0])
-      const r = unwrap<{ verdict: string; status: number | null; text: string }>(
-        await sys.invoke('sip.testRegister', { userId: u.id })
-      )
-      if (json) out(r)
-      else console.log(r.text)
-      return r.verdict === 'registered' ? 0 : 1
-    }
-    return fail('errors.unknownCommand', { command: `sip ${sub ?? ''}`.trim(), commands: COMMANDS.join(', ') })
-  } finally {
-    core.close()
-  }
-}
-
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
-
-/** The hub's certificate: the centre's own (--tls-cert/--tls-key), or one its CA issues for the names asked for. */
-async function hubCredentials(
-  dataDir: string,
-  host: string,
-  opt: { name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean }
-): Promise<HubCredentials | null> {
-  const files = opt['tls-cert'] !== undefined || opt['tls-key'] !== undefined
-  if (files && (!opt['tls-cert'] || !opt['tls-key']))
-    fail('errors.missingArgument', { name: opt['tls-cert'] ? '--tls-key' : '--tls-cert' })
-  const wanted = opt.tls || files
-  if (wanted && opt['insecure-http']) fail('errors.tlsConflict')
-  // a seat on the LAN is not a secure context over http: plain HTTP there only when asked for
-  if (!wanted && (opt['insecure-http'] || isLoopback(host))) return null
-  if (files) {
-    try {
-      return loadCredentials(opt['tls-cert']!, opt['tls-key']!)
-    } catch (err) {
-      fail('errors.tlsFiles', { reason: err instanceof Error ? err.message : String(err) })
-    }
-  }
-  const names = opt.name?.length
-    ? opt.name
-    : [...defaultNames(), ...(host !== '0.0.0.0' && host !== '::' && !defaultNames().includes(host) ? [host] : [])]
-  return ensureHubCertificate(dataDir, names)
-}
-
-async function serve(
-  dataDir: string,
-  opt: {
-    host?: string
-    port?: string
-    'no-demo'?: boolean
-    demo?: boolean
-    static?: string
-    json?: boolean
-    name?: string[]
-    tls?: boolean
-    'tls-cert'?: string
-    'tls-key'?: string
-    'insecure-http'?: boolean
-  },
-  openCore: (extra?: Partial<Parameters<typeof createCore>[0]>) => Promise<Core>
-): Promise<number> {
-  const port = opt.port === undefined ? 7300 : Number(opt.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    fail('errors.badOption', { name: '--port', value: String(opt.port) })
-  const host = opt.host ?? '127.0.0.1'
-  const tls = await hubCredentials(dataDir, host, opt)
-  const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
-  const clockStart = process.env.LEADLINE_CLOCK_START
-  // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
-  // installation there asks for its first administrator instead.
-  const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
-  const core = await openCore({
-    demo,
-    demoLogins: demo,
-    backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
-    exclusive: true,
-    recordingStaleMs: staleEnv > 0 ? staleEnv : undefined,
-    clock: clockStart ? new ShiftedClock(clockStart) : undefined
-  })
-  const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
-  let hub
-  try {
-    hub = await startHub({
-      core,
-      host,
-      port,
-      staticDir: existsSync(staticDir) ? staticDir : null,
-      logger: stderrLogger,
-      tls
-    })
-  } catch (err) {
-    core.close()
-    throw err
-  }
-  // the hub's own certificate is renewed a month before it ends, without a restart (checked twice a day)
-  const renew =
-    tls?.ca && !opt['tls-cert']
-      ? setInterval(() => {
-          ensureHubCertificate(dataDir, tls.names)
-            .then((c) => {
-              if (!c.renewed) return
-              hub.setCredentials(c)
-              stderrLogger.info(`certificate renewed until ${c.notAfter.toISOString()}`)
-            })
-            .catch((err: unknown) => stderrLogger.error('certificate renewal', err))
-        }, 12 * 3_600_000)
-      : null
-  renew?.unref()
-  const line = {
-    url: hub.url,
-    host: hub.host,
-    port: hub.port,
-    dataDir,
-    pid: process.pid,
-    demo: core.settings().demoMode,
-    tls: tls
-      ? {
-          names: tls.names,
-          fingerprint: tls.fingerprint,
-          spki: tls.spki,
-          notAfter: tls.notAfter.toISOString(),
-          ca: tls.ca ? 'hub' : 'centre'
-        }
-      : null
-  }
-  if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
-  else
-    process.stdout.write(
-      `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`
-    )
-  const stop = async () => {
-    if (renew) clearInterval(renew)
-    await hub.close()
-    core.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop())
-  process.once('SIGTERM', () => void stop())
-  await new Promise(() => {})
-  return 0
 }
 
 main(process.argv.slice(2)).then(

@@ -25,9 +25,10 @@ import { LeadsService } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
 import { UploadStore } from './uploads'
-import { indexPending } from './leads/fts'
+import { LeadSearch } from './leads/search-repo'
 import { PoolService } from './pool/service'
 import { RecordingsService } from './recordings/service'
+import { recordingsDomain } from './recordings/domain'
 import { RecordingFiles } from './recordings/store'
 import { MediaGrants } from './recordings/media'
 import { createSipHandlers } from './sip/handlers'
@@ -35,31 +36,28 @@ import { KeyFileSecretBox, type SecretBox } from './secrets'
 import { createPoolHandlers } from './pool/handlers'
 import { CampaignsService } from './campaigns/service'
 import { DeskService } from './desk/service'
-import { createDeskHandlers } from './desk/handlers'
-import { QaService } from './qa/service'
+import { CustomerCards } from './desk/card'
+import { deskDomain } from './desk/domain'
+import { QaQueue } from './qa/queue'
+import { QaReviews } from './qa/reviews'
+import { QaLibrary } from './qa/library'
+import { qaDomain } from './qa/domain'
 import { FolderGrants } from './folders'
 import { DispatchService } from './dispatch/service'
-import { createDispatchHandlers } from './dispatch/handlers'
+import { FollowUps } from './dispatch/follow-ups'
+import { SuccessPackageMailer } from './dispatch/mailer'
+import { dispatchDomain } from './dispatch/domain'
 import { SmtpStore } from './dispatch/package'
+import { PackageRepo } from './dispatch/package-repo'
 import { ReportsService } from './reports/service'
-import { createReportsHandlers } from './reports/handlers'
-import { createQaHandlers } from './qa/handlers'
+import { reportsDomain } from './reports/domain'
 import { createDispatcher, type CoreConnection, type Logger } from './invoke'
+import { DomainEvents } from './domain-events'
+import { composeDomains, defineDomain } from './domain'
+import { Scheduler } from './scheduler'
 import type { Locale, Settings } from '../../shared/contract'
 
 export const DB_FILE_NAME = 'leadline.db'
-
-/** The calls that change what the wallboard shows. */
-const BOARD_METHODS = [
-  'desk.setState',
-  'desk.dial',
-  'desk.outcome',
-  'calls.start',
-  'calls.end',
-  'dispatch.assign',
-  'dispatch.report',
-  'followUps.complete'
-] as const
 
 export interface CoreOptions {
   dataDir: string
@@ -85,8 +83,14 @@ export interface CoreOptions {
   parseWorkerFile?: string | null
   /** A recording with no chunk for this long lost its renderer and is closed as interrupted (default 30 s). */
   recordingStaleMs?: number
-  /** How often overdue private-pool leads are recalled (default hourly; null: never by itself). */
+  /** How often overdue private-pool leads are recalled (default hourly). */
   recallEveryMs?: number | null
+  /**
+   * Run the domains' timers (the daily report, the success package, the nightly backup, 公海 recall,
+   * stale leases and recordings). Default true; tests drive the jobs themselves with their own clock.
+   * Without it, `recallEveryMs: null` alone keeps the old meaning of "no timers" for tests.
+   */
+  timers?: boolean
   /** Seals secrets at rest (SIP passwords): the desktop passes one backed by Electron's safeStorage. */
   secretBox?: SecretBox
   /** The passphrase the nightly backup encrypts the sealing key with (the hub's LEADLINE_BACKUP_PASSPHRASE). */
@@ -105,10 +109,16 @@ export interface Core {
   readonly downloads: DownloadStore
   readonly leads: LeadsService
   readonly desk: DeskService
+  readonly cards: CustomerCards
   readonly campaigns: CampaignsService
-  readonly qa: QaService
+  readonly qa: { queue: QaQueue; reviews: QaReviews; library: QaLibrary }
+  readonly recordings: RecordingsService
   readonly dispatch: DispatchService
+  readonly followUps: FollowUps
+  readonly packageMailer: SuccessPackageMailer
   readonly reports: ReportsService
+  /** The domain events inside core (the business chain); see domain-events.ts. */
+  readonly bus: DomainEvents
   /** The full backups: by hand and nightly into the set folder. */
   readonly backups: BackupService
   /** Folders picked in the desktop's folder dialog, offered to the export by token. */
@@ -177,157 +187,147 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }
 
   const events = new EventBus()
+  const bus = new DomainEvents()
   const audit = new AuditRepo(db, clock)
   const deps: CoreDeps = { db, clock, events, audit, dataDir: opts.dataDir }
+  const settingsStore = new SettingsStore(db)
+  const settings = () => settingsStore.get()
+
+  // ——— the services, each given what it needs (no callback is assigned after construction) ———
   const users = new UsersRepo(db)
   const sessions = new SessionsRepo(db)
-  const settings = new SettingsStore(db)
   const districts = new DistrictsRepo(db)
-  const auth = new AuthService(deps, users, sessions, settings, opts.demoLogins ?? true)
+  const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
-  const leads = new LeadsService(deps, () => settings.get().areaCode, parseWorkerFile)
+  const leads = new LeadsService(deps, () => settings().areaCode, parseWorkerFile)
   const downloads = new DownloadStore(clock)
+  const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
+  const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
   const campaigns = new CampaignsService(deps)
-  const desk = new DeskService(deps, campaigns, () => settings.get())
+  const desk = new DeskService(deps, bus, campaigns, settings)
+  const cards = new CustomerCards(deps, desk, campaigns, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
   const folders = new FolderGrants(clock)
-  const recordings = new RecordingsService(deps, recordingFiles, media, campaigns, desk)
-  const qa = new QaService(deps, campaigns, () => settings.get())
-  recordings.onClosed = (id) => qa.recordingClosed(id)
-  recordings.metricsOf = (id) => qa.metrics(id)
-  const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
-  const smtp = new SmtpStore(deps, secretBox)
-  const dispatch = new DispatchService(deps, () => settings.get(), desk, smtp, recordingFiles)
-  // A success goes to dispatch at once, or when its call passes QA where the campaign has the gate.
-  desk.onOutcome = (o) => {
-    qa.outcomeSaved(o.callId, o.leadId, o.success, o.campaignId)
-    if (o.success) dispatch.release(o.leadId)
+  const dispatch = new DispatchService(deps, bus, settings)
+  // a field agent listens to the calls of the visits assigned to them: dispatch knows which
+  const recordings = new RecordingsService(deps, bus, recordingFiles, media, dispatch)
+  const qa = {
+    queue: new QaQueue(deps, bus, campaigns, recordings, settings),
+    reviews: new QaReviews(deps, bus, campaigns),
+    library: new QaLibrary(deps, settings)
   }
-  qa.onGatePassed = (leadId) => dispatch.release(leadId)
-  const reports = new ReportsService(deps, desk, campaigns, () => settings.get(), dispatch)
-  const backups = new BackupService(deps, () => settings.get(), opts.backupPassphrase ?? null, opts.nativeBinding)
-  dispatch.dailyReport = (day, locale) => reports.daily(day, locale)
-  recordings.agentMayListen = (userId, callId) => dispatch.agentMayListen(userId, callId)
-  // Recordings a crash left open are closed as interrupted, with what reached the disk.
-  await recordings.recoverInterrupted()
-  const uploads = new UploadStore(opts.dataDir)
-  const jobs = new ImportJobs(
+  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings)
+  const packages = new PackageRepo(db)
+  const smtp = new SmtpStore(packages, secretBox)
+  const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
+  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups)
+  const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
+  const jobsQueue = new ImportJobs(
     deps,
     leads,
     dbFile,
     opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile,
     parseWorkerFile,
     opts.nativeBinding,
-    () => settings.get().areaCode
+    () => settings().areaCode
   )
+
+  // ——— the domains: their methods, the events they listen to, their timers ———
+  const staleMs = opts.recordingStaleMs ?? 30_000
+  const { handlers, jobs } = composeDomains(
+    [
+      defineDomain({ name: 'auth', handlers: auth.handlers() }),
+      defineDomain({ name: 'users', handlers: createUsersHandlers(deps, users, sessions, districts) }),
+      defineDomain({ name: 'settings', handlers: createSettingsHandlers(deps, settingsStore) }),
+      defineDomain({
+        name: 'system',
+        handlers: createSystemHandlers(
+          deps,
+          {
+            appVersion: opts.appVersion ?? '0.0.0-dev',
+            host: opts.host ?? 'desktop',
+            dbFile,
+            demoLogins: opts.demoLogins ?? true
+          },
+          users,
+          sessions,
+          settingsStore
+        )
+      }),
+      defineDomain({ name: 'audit', handlers: createAuditHandlers(deps) }),
+      defineDomain({ name: 'districts', handlers: createDistrictsHandlers(deps, districts) }),
+      defineDomain({
+        name: 'leads',
+        handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings)
+      }),
+      defineDomain({
+        name: 'pool',
+        handlers: createPoolHandlers(deps, pool),
+        // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock
+        jobs: [{ name: 'recall', everyMs: opts.recallEveryMs ?? 3_600_000, run: () => pool.recall() }]
+      }),
+      recordingsDomain(deps, recordings, campaigns, desk),
+      defineDomain({
+        name: 'sip',
+        handlers: createSipHandlers(deps, secretBox, () => settings().areaCode, uploads)
+      }),
+      defineDomain({ name: 'campaigns', handlers: campaigns.handlers() }),
+      deskDomain(deps, desk, cards, campaigns, settings),
+      qaDomain(deps, { ...qa, recordings, downloads, folders }),
+      dispatchDomain(deps, {
+        dispatch,
+        followUps,
+        mailer: packageMailer,
+        smtp,
+        packages,
+        files: recordingFiles,
+        downloads
+      }),
+      reportsDomain(deps, reports, downloads),
+      defineDomain({
+        name: 'housekeeping',
+        handlers: {},
+        jobs: [
+          // leases of desks that went silent end by themselves (each claim sweeps too)
+          { name: 'lease sweep', everyMs: 30_000, run: () => desk.sweepLeases(), always: true },
+          // a recording whose seat went silent is closed as interrupted, with what reached the disk
+          {
+            name: 'stale recordings',
+            everyMs: Math.max(1000, Math.min(10_000, staleMs / 3)),
+            run: () => recordings.recoverInterrupted(staleMs),
+            always: true
+          },
+          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() }
+        ]
+      })
+    ],
+    bus
+  )
+
+  // Recordings a crash left open are closed as interrupted, with what reached the disk.
+  await recordings.recoverInterrupted()
 
   if (migrated.from === 0) {
     seedDistricts(districts)
     if (opts.demo ?? true) {
-      await seedDemo(deps, users, settings)
+      await seedDemo(deps, users, settingsStore)
       if (opts.demoLeads ?? true) seedDemoLeads(deps, desk.todayBounds().day)
     }
   }
 
-  // TypeScript checks that every method of the contract has exactly one handler here.
-  const handlers: HandlerMap = {
-    ...auth.handlers(),
-    ...createUsersHandlers(deps, users, sessions, districts),
-    ...createSettingsHandlers(deps, settings),
-    ...createSystemHandlers(
-      deps,
-      {
-        appVersion: opts.appVersion ?? '0.0.0-dev',
-        host: opts.host ?? 'desktop',
-        dbFile,
-        demoLogins: opts.demoLogins ?? true
-      },
-      users,
-      sessions,
-      settings
-    ),
-    ...createAuditHandlers(deps),
-    ...createDistrictsHandlers(deps, districts),
-    ...createLeadsHandlers(deps, leads, jobs, uploads, downloads, () => settings.get()),
-    ...createPoolHandlers(deps, pool),
-    ...recordings.handlers(),
-    ...createSipHandlers(deps, secretBox, () => settings.get().areaCode, uploads),
-    ...campaigns.handlers(),
-    ...createDeskHandlers(deps, desk, campaigns, () => settings.get()),
-    ...createQaHandlers(deps, qa, recordings, recordingFiles, downloads, folders),
-    ...createDispatchHandlers(deps, dispatch, smtp, recordingFiles, downloads),
-    ...createReportsHandlers(deps, reports, downloads)
-  }
-  // The wallboard is told when what it shows changes (coalesced to once a second), instead of polling.
-  let boardPending: ReturnType<typeof setTimeout> | null = null
-  const boardChanged = (reason: string) => {
-    boardPending ??= setTimeout(() => {
-      boardPending = null
-      events.emit('board.changed', { reason })
-    }, 1000)
-    boardPending.unref?.()
-  }
-  for (const m of BOARD_METHODS) {
-    const inner = handlers[m] as (input: unknown, ctx: unknown) => unknown
-    ;(handlers as Record<string, unknown>)[m] = async (input: unknown, ctx: unknown) => {
-      const out = await inner(input, ctx)
-      boardChanged(m)
-      return out
-    }
-  }
-  const dispatcher = createDispatcher({ handlers, auth, events, audit, logger })
-  // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock.
-  const recallTimer =
-    opts.recallEveryMs === null
-      ? null
-      : setInterval(() => {
-          try {
-            pool.recall()
-          } catch (err) {
-            logger.error('recall failed', err)
-          }
-        }, opts.recallEveryMs ?? 3_600_000)
-  recallTimer?.unref()
-  // Leases of desks that went silent end by themselves (each claim sweeps too).
-  const leaseTimer = setInterval(() => {
-    try {
-      desk.sweepLeases()
-    } catch (err) {
-      logger.error('lease sweep failed', err)
-    }
-  }, 30_000)
-  leaseTimer.unref()
-  const staleMs = opts.recordingStaleMs ?? 30_000
-  const staleTimer = setInterval(
-    () => {
-      recordings.recoverInterrupted(staleMs).catch((err: unknown) => logger.error('closing stale recordings', err))
-    },
-    Math.max(1000, Math.min(10_000, staleMs / 3))
-  )
-  staleTimer.unref()
-  // The day's success package goes by e-mail at the receive time (when the organisation asked for it).
-  // The daily report at its time (19:30), then the day's success package with it at the package time (20:00).
-  const packageTimer =
-    opts.recallEveryMs === null
-      ? null
-      : setInterval(() => {
-          reports
-            .tick()
-            .catch((err: unknown) => logger.error('daily report', err))
-            .then(() => dispatch.tick())
-            .catch((err: unknown) => logger.error('success package', err))
-            .then(() => backups.tick())
-            .catch((err: unknown) => logger.error('nightly backup', err))
-        }, 60_000)
-  packageTimer?.unref()
+  const dispatcher = createDispatcher({ handlers, auth, events, audit, logger, bus })
+  const scheduler = new Scheduler(logger)
+  const schedule = opts.timers ?? opts.recallEveryMs !== null
+  scheduler.start(jobs.filter((j) => schedule || j.always))
   // A search index left behind (the app stopped while indexing an import) catches up in the background.
   let closed = false
+  const searchIndex = new LeadSearch(db)
   const catchUp = () => {
     if (closed) return
     try {
-      if (indexPending(db, 20_000) > 0) setImmediate(catchUp)
+      if (searchIndex.indexPending(20_000) > 0) setImmediate(catchUp)
     } catch (err) {
       logger.warn('search index catch-up', err)
     }
@@ -344,17 +344,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     downloads,
     leads,
     desk,
+    cards,
     campaigns,
     qa,
+    recordings,
     dispatch,
+    followUps,
+    packageMailer,
     reports,
+    bus,
     backups,
     folders,
     media,
     migrated,
     connect: dispatcher.connect,
     connectSystem: dispatcher.connectSystem,
-    settings: () => settings.get(),
+    settings,
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)
       audit.write({
@@ -370,10 +375,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     backupAll: (dest, passphrase, source, keepDays) => backups.run(dest, passphrase, source, keepDays),
     close: () => {
       closed = true
-      if (recallTimer) clearInterval(recallTimer)
-      clearInterval(staleTimer)
-      clearInterval(leaseTimer)
-      if (packageTimer) clearInterval(packageTimer)
+      scheduler.stop()
       if (db.open) db.close()
       releaseLock()
     }

@@ -15,6 +15,7 @@ import type { AuthService } from './auth/service'
 import type { CallContext, ConnectionState, Handler, HandlerMap } from './context'
 import type { EventBus } from './events'
 import type { AuditRepo } from './audit/repo'
+import type { DomainEvents } from './domain-events'
 
 export interface Logger {
   info(msg: string, extra?: unknown): void
@@ -57,8 +58,9 @@ export function createDispatcher(deps: {
   events: EventBus
   audit: AuditRepo
   logger: Logger
+  bus: DomainEvents
 }) {
-  const { handlers, auth, events, audit, logger } = deps
+  const { handlers, auth, events, audit, logger, bus } = deps
 
   async function call(
     conn: ConnectionState,
@@ -105,6 +107,8 @@ export function createDispatcher(deps: {
         logger.error(`output of ${method} does not match the contract`, out.error.issues)
         throw new AppError('INTERNAL')
       }
+      // what the wallboard shows changed: declared next to the method in the contract
+      if ('board' in spec && spec.board) bus.publish('board.touched', { reason: method })
       return { ok: true, value: out.data }
     } catch (err) {
       if (!(err instanceof AppError)) logger.error(`${method} failed`, err)

@@ -8,6 +8,8 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   roles: readonly Role[] | 'public'
   /** One line for the generated API docs and the tests' names. */
   summary: string
+  /** A successful call changes what the supervisors' wallboard shows (it is told, coalesced; it never polls). */
+  board?: true
 }
 
 /** Identity helper that keeps the literal types of a domain's method map. */

@@ -174,6 +174,7 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.dial': {
+    board: true,
     summary:
       'Dial the lead I hold: checked again against the calling rules, counted against the number’s caps, and a call started. The full number goes only to the softphone.',
     input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
@@ -199,6 +200,7 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.outcome': {
+    board: true,
     summary:
       'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
     input: outcomeInputSchema,
@@ -254,6 +256,7 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.setState': {
+    board: true,
     summary: 'My agent state: ready, dialing, on call, wrap-up, or paused with a reason.',
     input: z.object({ state: agentStateSchema, reason: z.enum(PAUSE_REASONS).optional() }).strict(),
     output: z.object({ state: agentStateSchema, since: isoTime, wrapUpSec: z.number().int() }),

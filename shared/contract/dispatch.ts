@@ -130,7 +130,7 @@ export const followUpSchema = z.object({
 })
 export type FollowUp = z.infer<typeof followUpSchema>
 
-const smtpSchema = z.object({
+export const smtpSchema = z.object({
   host: z.string().trim().max(255),
   port: z.number().int().min(1).max(65535),
   secure: z.boolean(),
@@ -139,7 +139,7 @@ const smtpSchema = z.object({
   to: z.array(z.string().email().max(255)).max(20)
 })
 
-const range = z.object({ from: isoTime, to: isoTime }).strict()
+export const range = z.object({ from: isoTime, to: isoTime }).strict()
 
 export const dispatchMethods = defineMethods({
   'dispatch.list': {
@@ -174,6 +174,7 @@ export const dispatchMethods = defineMethods({
     roles: ['leader', 'supervisor', 'admin']
   },
   'dispatch.assign': {
+    board: true,
     summary:
       'Assign (or reassign) a dispatch to a field agent of its own district; an agent of another district is refused, whoever asks.',
     input: z.object({ dispatchId: idSchema, agentId: idSchema, note: z.string().trim().max(200).optional() }).strict(),
@@ -187,6 +188,7 @@ export const dispatchMethods = defineMethods({
     roles: ['field_agent']
   },
   'dispatch.report': {
+    board: true,
     summary:
       'Report a visit: visited, policy signed (with the policy), not interested, customer absent, or rescheduled (with the new time).',
     input: z
@@ -250,64 +252,6 @@ export const dispatchMethods = defineMethods({
     summary: 'E-mail the success package of a day to the configured receivers now.',
     input: z.object({ day }).strict(),
     output: z.object({ sentTo: z.array(z.string()), successes: z.number().int() }),
-    roles: MANAGERS
-  },
-  'smtp.get': {
-    summary: 'The e-mail (SMTP) settings for the success package; the password is never returned.',
-    input: z.object({}).strict(),
-    output: smtpSchema.extend({ hasPassword: z.boolean() }),
-    roles: ['admin']
-  },
-  'smtp.set': {
-    summary: 'Change the e-mail settings; an empty password keeps the stored one. Sealed at rest.',
-    input: smtpSchema.extend({ password: z.string().max(255).optional() }).strict(),
-    output: smtpSchema.extend({ hasPassword: z.boolean() }),
-    roles: ['admin']
-  },
-  'followUps.list': {
-    summary: 'Follow-up calls (回访): open ones by due time (overdue flagged), or done ones of a period.',
-    input: z
-      .object({ state: z.enum(['open', 'done']).default('open'), limit: z.number().int().min(1).max(500).default(200) })
-      .strict(),
-    output: z.array(followUpSchema),
-    roles: ['operator', 'supervisor', 'admin']
-  },
-  'followUps.dial': {
-    summary:
-      'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
-    input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
-    output: z.object({ callId: idSchema, number: z.string(), recordingNotice: z.boolean() }),
-    roles: ['operator']
-  },
-  'followUps.complete': {
-    summary:
-      'The follow-up’s result: satisfied, a complaint with its category, or unreachable; the seven-point check for a cooling-off follow-up, each point answered.',
-    input: z
-      .object({
-        followUpId: idSchema,
-        callId: idSchema.optional(),
-        result: z.enum(['satisfied', 'complaint', 'unreachable']),
-        complaint: z.enum(COMPLAINT_CATEGORIES).optional(),
-        checks: z.partialRecord(z.enum(SEVEN_POINTS), z.enum(['yes', 'no'])).optional(),
-        notes: z.string().trim().max(1000).optional()
-      })
-      .strict(),
-    output: followUpSchema,
-    roles: ['operator']
-  },
-  'followUps.report': {
-    summary: 'Follow-up results per agent and district over a period, complaints by category.',
-    input: range,
-    output: z.array(
-      z.object({
-        agent: z.string(),
-        district: z.string(),
-        done: z.number().int(),
-        satisfied: z.number().int(),
-        complaints: z.record(z.string(), z.number().int()),
-        unreachable: z.number().int()
-      })
-    ),
     roles: MANAGERS
   }
 })

@@ -14,10 +14,19 @@ import { sipMethods } from './sip'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
+import { scriptsMethods } from './scripts'
+import { followUpsMethods } from './follow-ups'
+import { smtpMethods } from './smtp'
+import { dncMethods } from './dnc'
+import { downloadsMethods } from './downloads'
+import { uploadsMethods } from './uploads'
+import { allocationMethods } from './allocation'
+import { scorecardsMethods } from './scorecards'
+import { callsMethods } from './calls'
 
 /**
- * The whole API: every method of every domain. Adding a domain is one file in this folder
- * (its `defineMethods` map) spread in here, plus its handlers in core.
+ * The whole API: every method of every domain. One file per method prefix (`scripts.*` in
+ * scripts.ts …), each a `defineMethods` map spread in here; core answers each through its domain.
  */
 export const contract = {
   ...authMethods,
@@ -26,14 +35,23 @@ export const contract = {
   ...systemMethods,
   ...auditMethods,
   ...districtsMethods,
+  ...uploadsMethods,
+  ...downloadsMethods,
   ...leadsMethods,
+  ...dncMethods,
   ...poolMethods,
+  ...allocationMethods,
+  ...callsMethods,
   ...recordingsMethods,
   ...sipMethods,
   ...campaignsMethods,
+  ...scriptsMethods,
   ...deskMethods,
   ...qaMethods,
+  ...scorecardsMethods,
   ...dispatchMethods,
+  ...followUpsMethods,
+  ...smtpMethods,
   ...reportsMethods
 }
 

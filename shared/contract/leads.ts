@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
-import { ALL_ROLES, MANAGERS } from './roles'
+import { MANAGERS } from './roles'
 import { idSchema, isoTime, okOutput } from './common'
 import { LEAD_FIELDS } from '../domain/lead-columns'
 
@@ -18,10 +18,10 @@ export const LEAD_STATUSES = [
 ] as const
 export const leadStatusSchema = z.enum(LEAD_STATUSES)
 export const leadFieldSchema = z.enum(LEAD_FIELDS)
-const encodingSchema = z.enum(['utf-8', 'gb18030', 'gbk', 'utf-16le'])
+export const encodingSchema = z.enum(['utf-8', 'gb18030', 'gbk', 'utf-16le'])
 const policySchema = z.enum(['skip', 'fill', 'attach'])
-const uploadId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
-const phoneQuery = z.string().max(64)
+export const uploadId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
+export const phoneQuery = z.string().max(64)
 
 export const importCountsSchema = z.object({
   rows: z.number().int(),
@@ -107,27 +107,6 @@ export const leadFilterSchema = z
   .strict()
 
 export const leadsMethods = defineMethods({
-  'uploads.begin': {
-    summary: 'Start sending a file (a lead list) in chunks.',
-    input: z
-      .object({
-        name: z.string().min(1).max(255),
-        size: z
-          .number()
-          .int()
-          .min(1)
-          .max(512 * 1024 * 1024)
-      })
-      .strict(),
-    output: z.object({ uploadId: z.string(), chunkSize: z.number().int() }),
-    roles: MANAGERS
-  },
-  'uploads.chunk': {
-    summary: 'One chunk of an upload, base64, at its byte offset.',
-    input: z.object({ uploadId, offset: z.number().int().min(0), data: z.string().max(2_000_000) }).strict(),
-    output: z.object({ received: z.number().int(), complete: z.boolean() }),
-    roles: MANAGERS
-  },
   'leads.previewImport': {
     summary: 'Read an uploaded list: encoding, sheets, headers, the first rows and a column mapping.',
     input: z
@@ -181,12 +160,6 @@ export const leadsMethods = defineMethods({
     output: z.object({ token: z.string(), fileName: z.string(), rows: z.number().int() }),
     roles: MANAGERS
   },
-  'downloads.read': {
-    summary: 'The bytes of an offered download (for the desktop, which has no HTTP), base64.',
-    input: z.object({ token: z.string().max(64) }).strict(),
-    output: z.object({ fileName: z.string(), contentType: z.string(), data: z.string() }),
-    roles: ALL_ROLES
-  },
   'leads.search': {
     summary: 'Search the pool as people type, with filters; newest first, paged by beforeId.',
     input: leadFilterSchema
@@ -215,52 +188,5 @@ export const leadsMethods = defineMethods({
       )
     }),
     roles: ['supervisor', 'admin', 'operator']
-  },
-  'dnc.list': {
-    summary: 'The do-not-call list.',
-    input: z.object({ q: phoneQuery.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
-    output: z.array(
-      z.object({
-        phone: z.string(),
-        reason: z.string(),
-        source: z.string(),
-        addedAt: isoTime,
-        expiresAt: isoTime.nullable(),
-        addedBy: z.string().nullable()
-      })
-    ),
-    roles: MANAGERS
-  },
-  'dnc.add': {
-    summary: 'Put a number on the do-not-call list, for a time or for good.',
-    input: z
-      .object({
-        phone: phoneQuery,
-        reason: z.string().trim().min(1).max(200),
-        months: z.number().int().min(1).max(120).nullable()
-      })
-      .strict(),
-    output: z.object({ phone: z.string(), expiresAt: isoTime.nullable() }),
-    roles: MANAGERS
-  },
-  'dnc.import': {
-    summary: 'Put every number of an uploaded list on the do-not-call list (all or nothing).',
-    input: z
-      .object({
-        uploadId,
-        reason: z.string().trim().min(1).max(200),
-        months: z.number().int().min(1).max(120).nullable(),
-        encoding: encodingSchema.optional(),
-        sheet: z.string().max(64).optional()
-      })
-      .strict(),
-    output: z.object({ rows: z.number().int(), added: z.number().int(), invalid: z.number().int() }),
-    roles: MANAGERS
-  },
-  'dnc.remove': {
-    summary: 'Take a number off the do-not-call list, with a reason.',
-    input: z.object({ phone: phoneQuery, reason: z.string().trim().min(1).max(200) }).strict(),
-    output: okOutput,
-    roles: MANAGERS
   }
 })

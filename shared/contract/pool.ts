@@ -3,7 +3,7 @@ import { defineMethods } from './define'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime, okOutput } from './common'
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
 /** 公海/私海 rules, per campaign (defaults follow what Chinese sales teams commonly set). */
 export const poolRulesSchema = z.object({
@@ -42,7 +42,7 @@ export const allocationPlanSchema = z.object({
 })
 export type AllocationPlan = z.infer<typeof allocationPlanSchema>
 
-const allocationInput = z
+export const allocationInput = z
   .object({
     day,
     perOperator: z.number().int().min(1).max(500).default(30),
@@ -53,18 +53,6 @@ const allocationInput = z
   .strict()
 
 export const poolMethods = defineMethods({
-  'allocation.preview': {
-    summary: 'What a daily allocation would give each operator, without committing it.',
-    input: allocationInput,
-    output: allocationPlanSchema,
-    roles: MANAGERS
-  },
-  'allocation.commit': {
-    summary: 'Allocate the day’s batches: tops each operator up to N leads; running it again adds nothing twice.',
-    input: allocationInput,
-    output: allocationPlanSchema,
-    roles: MANAGERS
-  },
   'pool.rules': {
     summary: 'The private-pool rules of a campaign.',
     input: z.object({ campaignId: idSchema.default(1) }).strict(),

@@ -1,11 +1,10 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
-import { MANAGERS } from './roles'
+import { MANAGERS, QA_ROLES } from './roles'
 import { idSchema, isoTime } from './common'
 import { callMetricsSchema, recordingSchema } from './recordings'
 
 /** QA reviewers, and the supervisors and administrators above them. */
-export const QA_ROLES = ['qa', 'supervisor', 'admin'] as const
 
 /** The metrics a review-queue rule can test. */
 export const RULE_METRICS = [
@@ -367,39 +366,6 @@ export const qaMethods = defineMethods({
         averageScore: z.number().nullable()
       })
     ),
-    roles: QA_ROLES
-  },
-  'scorecards.current': {
-    summary: 'The current scorecard of a campaign.',
-    input: z.object({ campaignId: idSchema }).strict(),
-    output: scorecardSchema,
-    roles: [...QA_ROLES, 'operator']
-  },
-  'scorecards.publish': {
-    summary: 'Publish a new version of a campaign’s scorecard; reviews keep the version they were made with.',
-    input: z.object({ campaignId: idSchema, body: scorecardBodySchema }).strict(),
-    output: scorecardSchema,
-    roles: QA_ROLES
-  },
-  'recordings.export': {
-    summary:
-      'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP or into a folder the desktop user picked, as stored or converted to WAV; written to the audit log. Progress comes as events.',
-    input: z
-      .object({
-        ids: z.array(idSchema).min(1).max(2000),
-        format: z.enum(['original', 'wav']),
-        exportId: z.string().regex(/^[\w-]{1,64}$/),
-        /** Into a folder the desktop user picked (the token the folder dialog gave); a ZIP to download otherwise. */
-        folderToken: z.string().max(64).optional()
-      })
-      .strict(),
-    output: z.object({
-      token: z.string().nullable(),
-      fileName: z.string(),
-      folder: z.string().nullable(),
-      files: z.number().int(),
-      bytes: z.number().int()
-    }),
     roles: QA_ROLES
   }
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
+import { QA_ROLES } from './roles'
 import { idSchema, isoTime } from './common'
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
@@ -40,26 +41,6 @@ export type CallMetrics = z.infer<typeof callMetricsSchema>
 export const RECORDING_LISTENERS = ['operator', 'field_agent', 'qa', 'supervisor', 'admin'] as const
 
 export const recordingsMethods = defineMethods({
-  'calls.start': {
-    summary:
-      'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
-    input: z
-      .object({
-        leadId: idSchema.optional(),
-        direction: z.enum(['outbound', 'inbound']),
-        line: z.enum(['sip', 'simulated']),
-        number: z.string().trim().max(32).optional()
-      })
-      .strict(),
-    output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
-    roles: ['operator']
-  },
-  'calls.end': {
-    summary: 'The call ended, with the cause the line gave.',
-    input: z.object({ callId: idSchema, cause: z.string().max(64), answered: z.boolean() }).strict(),
-    output: z.object({ ok: z.literal(true) }),
-    roles: ['operator']
-  },
   'recordings.start': {
     summary: 'Begin the recording of an answered call.',
     input: z
@@ -127,5 +108,26 @@ export const recordingsMethods = defineMethods({
     input: z.object({ id: idSchema }).strict(),
     output: z.object({ token: z.string(), path: z.string(), expiresAt: isoTime }),
     roles: RECORDING_LISTENERS
+  },
+  'recordings.export': {
+    summary:
+      'Copy recordings (录音拷贝) with a metadata sheet (XLSX with SHA-256) into a ZIP or into a folder the desktop user picked, as stored or converted to WAV; written to the audit log. Progress comes as events.',
+    input: z
+      .object({
+        ids: z.array(idSchema).min(1).max(2000),
+        format: z.enum(['original', 'wav']),
+        exportId: z.string().regex(/^[\w-]{1,64}$/),
+        /** Into a folder the desktop user picked (the token the folder dialog gave); a ZIP to download otherwise. */
+        folderToken: z.string().max(64).optional()
+      })
+      .strict(),
+    output: z.object({
+      token: z.string().nullable(),
+      fileName: z.string(),
+      folder: z.string().nullable(),
+      files: z.number().int(),
+      bytes: z.number().int()
+    }),
+    roles: QA_ROLES
   }
 })

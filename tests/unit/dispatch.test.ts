@@ -482,10 +482,10 @@ describe('the success package', () => {
       expect(JSON.stringify(await ok(admin.invoke('smtp.get', {})))).not.toContain('not-used')
       await ok(admin.invoke('settings.update', { dispatch: { ...DEFAULT_SETTINGS.dispatch, packageEmail: true } }))
       // before 20:00 nothing goes; at 20:00 the day's package goes once
-      expect(await env.core.dispatch.tick()).toBeNull()
+      expect(await env.core.packageMailer.tick()).toBeNull()
       await jump(sh('2026-11-23T20:00:30'))
-      expect(await env.core.dispatch.tick()).toBe('2026-11-23')
-      expect(await env.core.dispatch.tick()).toBeNull()
+      expect(await env.core.packageMailer.tick()).toBe('2026-11-23')
+      expect(await env.core.packageMailer.tick()).toBeNull()
       expect(mails).toHaveLength(1)
       expect(mails[0].to).toBe('receiver@insurer.test')
       expect(mails[0].subject).toContain('2 条')

@@ -134,10 +134,10 @@ describe('the review queue', () => {
         db.prepare(
           "INSERT INTO outcomes (client_id, lead_id, call_id, operator_id, campaign_id, disposition, label, success, connected, at) VALUES (?, ?, ?, ?, 1, 'refused', '拒绝', 0, 1, ?)"
         ).run(clientId(), lead, callId, me.user.id, sh('2026-11-24T11:00:00').toISOString())
-        env.core.qa.consider(callId)
+        env.core.qa.queue.consider(callId)
         if (db.prepare('SELECT qa_sampled FROM calls WHERE id = ?').pluck().get(callId) === 1) picked.push(i)
         // considered once: asking again draws nothing new
-        env.core.qa.consider(callId)
+        env.core.qa.queue.consider(callId)
       }
       sampled.push(picked)
     }

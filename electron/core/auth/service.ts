@@ -7,7 +7,8 @@ import type { SettingsStore } from '../settings/service'
 import { toUser, type UsersRepo, type UserRow } from '../users/repo'
 import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from './password'
 import type { SessionsRepo } from './sessions-repo'
-import { addressOf, LoginFailures, LoginGate } from './login-gate'
+import { addressOf, LoginGate } from './login-gate'
+import { LoginFailures } from './login-failures-repo'
 
 /** Refresh a session's last-seen time at most this often, so reads stay reads. */
 const TOUCH_EVERY_MS = MINUTE

@@ -19,6 +19,7 @@ import type Database from 'better-sqlite3'
 import { AppError } from '../errors'
 import { backupDatabase, restoreDatabase } from '../db/backup'
 import { openDatabase } from '../db/open'
+import { BackupFilesRepo } from './repo'
 
 /**
  * A backup that brings everything back: the database (online backup, checked), the sealing key
@@ -91,11 +92,11 @@ export function openKey(sealed: string, passphrase: string): Buffer {
   }
 }
 
-function* files(dir: string): Generator<string> {
+function* filesUnder(dir: string): Generator<string> {
   if (!existsSync(dir)) return
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name)
-    if (e.isDirectory()) yield* files(p)
+    if (e.isDirectory()) yield* filesUnder(p)
     else if (e.isFile()) yield p
   }
 }
@@ -145,23 +146,13 @@ export async function fullBackup(o: {
   // 3. the recordings, what is new or has grown since the last backup; each copy checked against the SHA-256 core stored
   const indexFile = join(o.dest, INDEX)
   const index: Index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Index) : {}
-  const known = new Map(
-    (
-      o.db.prepare("SELECT file, sha256 FROM recordings WHERE state <> 'recording' AND sha256 IS NOT NULL").all() as {
-        file: string
-        sha256: string
-      }[]
-    ).map((r) => [r.file.split(sep).join('/'), r.sha256])
-  )
-  const open = new Set(
-    (o.db.prepare("SELECT file FROM recordings WHERE state = 'recording'").pluck().all() as string[]).map((f) =>
-      f.split(sep).join('/')
-    )
-  )
+  const files = new BackupFilesRepo(o.db)
+  const known = new Map(files.closedRecordings().map((r) => [r.file.split(sep).join('/'), r.sha256]))
+  const open = new Set(files.openRecordings().map((f) => f.split(sep).join('/')))
   let copied = 0
   let bytes = 0
   let total = 0
-  for (const f of files(join(o.dataDir, 'recordings'))) {
+  for (const f of filesUnder(join(o.dataDir, 'recordings'))) {
     const rel = relative(o.dataDir, f).split(sep).join('/')
     // a call still being recorded is taken next time, whole
     if (open.has(rel) || (rel.endsWith('.peaks') && open.has(rel.replace(/\.peaks$/, '.webm')))) continue
@@ -247,7 +238,7 @@ export function fullRestore(o: {
   let restored = 0
   const missing: string[] = []
   try {
-    const rows = conn.prepare('SELECT file, sha256 FROM recordings').all() as { file: string; sha256: string | null }[]
+    const rows = new BackupFilesRepo(conn).allRecordings()
     for (const r of rows) {
       for (const rel of [r.file, r.file.replace(/\.[^.]+$/, '.peaks')]) {
         const from = join(mirror, rel)

@@ -1,38 +1,11 @@
-import type Database from 'better-sqlite3'
-import type { Settings } from '../../../shared/contract'
+import type { Locale, Settings } from '../../../shared/contract'
 import { localTime, hhmmToMinutes } from '../../../shared/domain/calling-time'
 import type { CoreDeps } from '../context'
+import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
 import { fullBackup, type FullBackupResult } from './full'
-
-/** The backups table: each run, by schedule or by hand, with its figures or its error. */
-class BackupsRepo {
-  private startStmt: Database.Statement
-  private okStmt: Database.Statement
-  private failStmt: Database.Statement
-  private sinceStmt: Database.Statement<[string], { n: number }>
-
-  constructor(db: Database.Database) {
-    this.startStmt = db.prepare('INSERT INTO backups (started_at, dest) VALUES (?, ?)')
-    this.okStmt = db.prepare(
-      'UPDATE backups SET finished_at = @at, ok = 1, set_dir = @set, detail = @detail WHERE id = @id'
-    )
-    this.failStmt = db.prepare('UPDATE backups SET finished_at = @at, ok = 0, detail = @detail WHERE id = @id')
-    this.sinceStmt = db.prepare('SELECT count(*) AS n FROM backups WHERE started_at >= ?')
-  }
-  start(at: string, dest: string): number {
-    return Number(this.startStmt.run(at, dest).lastInsertRowid)
-  }
-  ok(id: number, at: string, set: string, detail: unknown): void {
-    this.okStmt.run({ id, at, set, detail: JSON.stringify(detail) })
-  }
-  fail(id: number, at: string, error: string, key?: string, params?: Record<string, string | number>): void {
-    this.failStmt.run({ id, at, detail: JSON.stringify({ error, key, params }) })
-  }
-  startedSince(at: string): number {
-    return this.sinceStmt.get(at)!.n
-  }
-}
+import { BackupsRepo } from './repo'
+import { translate } from '../../../shared/i18n'
 
 /**
  * Backups of everything (the database, the sealing key under a passphrase, the recordings,
@@ -45,6 +18,7 @@ export class BackupService {
 
   constructor(
     private deps: CoreDeps,
+    private bus: DomainEvents,
     private settings: () => Settings,
     private passphrase: string | null,
     private nativeBinding?: string
@@ -52,9 +26,27 @@ export class BackupService {
     this.repo = new BackupsRepo(deps.db)
   }
 
+  /** Whether the nightly backup is set up, and how the last one went (its failure in the reader's language). */
+  state(locale: Locale) {
+    const b = this.repo.last()
+    let message: string | null = null
+    if (b && b.ok !== 1) {
+      const d = JSON.parse(b.detail ?? '{}') as {
+        error?: string
+        key?: string
+        params?: Record<string, string | number>
+      }
+      message = d.key ? translate(locale, d.key, d.params) : (d.error ?? null)
+    }
+    return {
+      scheduled: !!this.settings().backup.folder,
+      last: b ? { at: b.started_at, ok: b.ok === 1, message } : null
+    }
+  }
+
   async run(dest: string, passphrase: string | null, source: string, keepDays?: number): Promise<FullBackupResult> {
     if (this.running) throw new AppError('CONFLICT', 'errors.backupRunning')
-    const { clock, audit, events } = this.deps
+    const { clock, audit } = this.deps
     const now = clock.now()
     const id = this.repo.start(now.toISOString(), dest)
     this.running = (async () => {
@@ -105,7 +97,7 @@ export class BackupService {
       throw err
     } finally {
       this.running = null
-      events.emit('board.changed', { reason: 'backup' })
+      this.bus.publish('board.touched', { reason: 'backup' })
     }
   }
 

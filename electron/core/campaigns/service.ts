@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3'
 import {
   campaignSettingsSchema,
   scriptBodySchema,
@@ -9,6 +8,7 @@ import {
   type ScriptBody
 } from '../../../shared/contract'
 import type { CoreDeps, DomainHandlers } from '../context'
+import { CampaignsRepo, type CampaignRow, type ScriptRow } from './repo'
 import { requireUser } from '../context'
 import { AppError } from '../errors'
 
@@ -230,19 +230,11 @@ export const DEFAULT_SCRIPT: { title: string; body: ScriptBody } = {
   }
 }
 
-interface CampaignRow {
-  id: number
-  name: string
-  active: number
-  created_at: string
-  settings: string
-}
-
 export class CampaignsService {
-  constructor(private deps: CoreDeps) {}
+  readonly repo: CampaignsRepo
 
-  private get db(): Database.Database {
-    return this.deps.db
+  constructor(private deps: CoreDeps) {
+    this.repo = new CampaignsRepo(deps.db)
   }
 
   private toCampaign(r: CampaignRow): Campaign {
@@ -268,9 +260,7 @@ export class CampaignsService {
 
   /** All campaigns, kept parsed until one changes (the queue asks on every claim). */
   list(): Campaign[] {
-    this.all ??= (
-      this.db.prepare('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id').all() as CampaignRow[]
-    ).map((r) => this.toCampaign(r))
+    this.all ??= this.repo.list().map((r) => this.toCampaign(r))
     return this.all
   }
 
@@ -285,28 +275,15 @@ export class CampaignsService {
   }
 
   currentScript(campaignId: number): Script | null {
-    return this.scriptWhere('campaign_id = ? ORDER BY version DESC LIMIT 1', campaignId)
+    return this.toScript(this.repo.currentScript(campaignId))
   }
 
   /** One version of a script (the one a call started with). */
   script(id: number): Script | null {
-    return this.scriptWhere('s.id = ?', id)
+    return this.toScript(this.repo.script(id))
   }
 
-  private scriptWhere(where: string, arg: number): Script | null {
-    const r = this.db
-      .prepare(`SELECT s.*, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE ${where}`)
-      .get(arg) as
-      | {
-          id: number
-          campaign_id: number
-          version: number
-          title: string
-          body: string
-          created_at: string
-          username: string | null
-        }
-      | undefined
+  private toScript(r: ScriptRow | undefined): Script | null {
     if (!r) return null
     return {
       id: r.id,
@@ -321,23 +298,13 @@ export class CampaignsService {
 
   publishScript(campaignId: number, title: string, body: ScriptBody, userId: number | null): Script {
     this.get(campaignId)
-    const version =
-      ((this.db.prepare('SELECT max(version) FROM scripts WHERE campaign_id = ?').pluck().get(campaignId) as
-        number | null) ?? 0) + 1
-    this.db
-      .prepare(
-        'INSERT INTO scripts (campaign_id, version, title, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'
-      )
-      .run(campaignId, version, title, JSON.stringify(body), userId, this.deps.clock.now().toISOString())
+    this.repo.addScript(campaignId, title, JSON.stringify(body), userId, this.deps.clock.now().toISOString())
     return this.currentScript(campaignId)!
   }
 
   /** The id of the campaign's current script; a campaign without one gets the default script first. */
   currentScriptId(campaignId: number): number {
-    const id = this.db
-      .prepare('SELECT id FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1')
-      .pluck()
-      .get(campaignId) as number | undefined
+    const id = this.repo.currentScriptId(campaignId)
     return id ?? this.publishScript(campaignId, DEFAULT_SCRIPT.title, DEFAULT_SCRIPT.body, null).id
   }
 
@@ -347,16 +314,12 @@ export class CampaignsService {
       'campaigns.list': () => this.list(),
       'campaigns.create': (input, ctx) => {
         const { user } = requireUser(ctx)
-        if (db.prepare('SELECT 1 FROM campaigns WHERE name = ?').get(input.name))
+        if (this.repo.nameTaken(input.name))
           throw new AppError('CONFLICT', 'errors.campaignExists', { name: input.name })
         let id: number
         try {
           id = db.transaction(() => {
-            const newId = Number(
-              db
-                .prepare('INSERT INTO campaigns (name, created_at) VALUES (?, ?)')
-                .run(input.name, clock.now().toISOString()).lastInsertRowid
-            )
+            const newId = this.repo.add(input.name, clock.now().toISOString())
             this.changed() // the default script is published for a campaign the list already knows
             this.currentScriptId(newId)
             audit.write({
@@ -380,14 +343,7 @@ export class CampaignsService {
         const current = this.get(input.id)
         const settings = campaignSettingsSchema.parse({ ...current.settings, ...input.settings })
         db.transaction(() => {
-          db.prepare(
-            'UPDATE campaigns SET name = coalesce(?, name), active = coalesce(?, active), settings = ? WHERE id = ?'
-          ).run(
-            input.name ?? null,
-            input.active === undefined ? null : input.active ? 1 : 0,
-            JSON.stringify(settings),
-            input.id
-          )
+          this.repo.update(input.id, input.name ?? null, input.active ?? null, JSON.stringify(settings))
           audit.write({
             userId: user.id,
             username: user.username,
@@ -407,20 +363,7 @@ export class CampaignsService {
         return this.currentScript(input.campaignId)
       },
       'scripts.versions': (input) =>
-        (
-          db
-            .prepare(
-              'SELECT s.id, s.campaign_id, s.version, s.title, s.created_at, u.username FROM scripts s LEFT JOIN users u ON u.id = s.created_by WHERE campaign_id = ? ORDER BY version DESC'
-            )
-            .all(input.campaignId) as {
-            id: number
-            campaign_id: number
-            version: number
-            title: string
-            created_at: string
-            username: string | null
-          }[]
-        ).map((r) => ({
+        this.repo.versions(input.campaignId).map((r) => ({
           id: r.id,
           campaignId: r.campaign_id,
           version: r.version,

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password'
 import type { DistrictsRepo } from '../districts/repo'
 import type { SettingsStore } from '../settings/service'
 import type { UsersRepo } from '../users/repo'
+import { DemoRepo } from './repo'
 
 /** Shown on the login page while demo mode is on, and only for accounts that still use it. */
 export const DEMO_PASSWORD = 'demo1234'
@@ -112,27 +113,13 @@ const STREETS = [
  * (inside the legal hours) so a demo works in the evening and at weekends too.
  */
 export function seedDemoLeads(deps: CoreDeps, day: string): void {
-  const { db } = deps
+  const repo = new DemoRepo(deps.db)
   const now = deps.clock.now().toISOString()
-  db.transaction(() => {
-    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get()) return
-    db.prepare('UPDATE campaigns SET name = ?, settings = ? WHERE id = 1').run(
-      '演示活动',
-      JSON.stringify({ windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }] })
-    )
-    const batch = Number(
-      db
-        .prepare(
-          "INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, policy, mapping, rows, imported, created_at) VALUES (1, '演示名单.xlsx', '演示数据', 'xlsx', NULL, 'skip', '[]', 150, 150, ?)"
-        )
-        .run(now).lastInsertRowid
-    )
-    const ops = db.prepare("SELECT id FROM users WHERE role = 'operator' ORDER BY id").pluck().all() as number[]
-    const ins = db.prepare(
-      `INSERT INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, address, district_code, batch_id, owner_id, owned_since, status, created_at, updated_at)
-       VALUES (1, ?, 'mobile', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
-    const alloc = db.prepare('INSERT INTO allocations (lead_id, operator_id, day, allocated_at) VALUES (?, ?, ?, ?)')
+  repo.transaction(() => {
+    if (repo.hasLeads()) return
+    repo.nameDemoCampaign('演示活动', { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }] })
+    const batch = repo.addBatch(150, now)
+    const ops = repo.operators()
     for (let i = 0; i < 150; i++) {
       const d = NANNING_DISTRICTS[i % NANNING_DISTRICTS.length]
       const gender = i % 2 ? 'F' : 'M'
@@ -141,27 +128,21 @@ export function seedDemoLeads(deps: CoreDeps, day: string): void {
       const name =
         SURNAMES[k % SURNAMES.length] +
         GIVEN[gender][(Math.floor(k / SURNAMES.length) + (k % SURNAMES.length)) % GIVEN[gender].length]
-      const birth = `${1960 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
+      const birthDate = `${1960 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
       const street = STREETS[i % STREETS.length]
-      const address = `南宁市${d.name}${street}${(i % 180) + 1}号`
       const owner = i < ops.length * 20 ? ops[Math.floor(i / 20)] : null
-      const id = Number(
-        ins.run(
-          `1707710${String(1000 + i).padStart(4, '0')}`,
-          name,
-          gender,
-          birth,
-          address,
-          d.code,
-          batch,
-          owner,
-          owner ? now : null,
-          owner ? 'allocated' : 'new',
-          now,
-          now
-        ).lastInsertRowid
-      )
-      if (owner) alloc.run(id, owner, day, now)
+      const id = repo.addLead({
+        phone: `1707710${String(1000 + i).padStart(4, '0')}`,
+        name,
+        gender,
+        birthDate,
+        address: `南宁市${d.name}${street}${(i % 180) + 1}号`,
+        district: d.code,
+        batch,
+        owner,
+        at: now
+      })
+      if (owner) repo.allocate(id, owner, day, now)
     }
-  })()
+  })
 }

@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3'
 import type { Campaign, DialBlock, Locale, Settings } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
 import { AppError } from '../errors'
 import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
+import type { DeskRepo } from './repo'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -41,24 +41,13 @@ const FINAL = new Set(['accepted', 'refused', 'invalid_number', 'dnc', 'exhauste
  * operators and campaigns. Each says why a lead cannot be dialed now, and from when it can.
  */
 export class DialRules {
-  private dnc: Database.Statement<[string], { expires_at: string | null }>
-  private since: Database.Statement<[string, string], { n: number }>
-  private nth: Database.Statement<[string, string, number], string>
   /** Window verdicts per set of rules (a changed campaign brings a new object) and minute: boundaries fall on whole minutes. */
   private verdicts = new WeakMap<WindowRules, Map<string, Block | null>>()
 
   constructor(
-    private db: Database.Database,
+    private repo: DeskRepo,
     private settings: () => Settings
-  ) {
-    this.dnc = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?')
-    this.since = db.prepare('SELECT count(*) AS n FROM dial_attempts WHERE phone = ? AND at > ?')
-    this.nth = db
-      .prepare<[string, string, number], string>(
-        'SELECT at FROM dial_attempts WHERE phone = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?'
-      )
-      .pluck()
-  }
+  ) {}
 
   /** The campaign's line now. */
   windowBlock(campaign: Campaign, now: Date): Block | null {
@@ -87,7 +76,7 @@ export class DialRules {
   }
 
   dncBlock(phone: string, now: Date): Block | null {
-    const d = this.dnc.get(phone)
+    const d = this.repo.dncExpiry(phone)
     if (!d) return null
     if (d.expires_at && d.expires_at <= now.toISOString()) return null
     return { code: 'dnc', until: d.expires_at ? new Date(d.expires_at) : null }
@@ -97,18 +86,18 @@ export class DialRules {
   capBlocks(phone: string, now: Date): Block[] {
     const s = this.settings()
     const out: Block[] = []
-    const day = this.since.get(phone, new Date(now.getTime() - DAY).toISOString())!
-    if (day.n >= s.capPerNumber24h)
+    const day = this.repo.dialsSince(phone, new Date(now.getTime() - DAY).toISOString())
+    if (day >= s.capPerNumber24h)
       out.push({
         code: 'cap24h',
-        until: this.nthUntil(phone, now, DAY, day.n - s.capPerNumber24h + 1),
+        until: this.nthUntil(phone, now, DAY, day - s.capPerNumber24h + 1),
         params: { max: s.capPerNumber24h }
       })
-    const five = this.since.get(phone, new Date(now.getTime() - 5 * MIN).toISOString())!
-    if (five.n >= s.capPerNumber5min)
+    const five = this.repo.dialsSince(phone, new Date(now.getTime() - 5 * MIN).toISOString())
+    if (five >= s.capPerNumber5min)
       out.push({
         code: 'cap5min',
-        until: this.nthUntil(phone, now, 5 * MIN, five.n - s.capPerNumber5min + 1),
+        until: this.nthUntil(phone, now, 5 * MIN, five - s.capPerNumber5min + 1),
         params: { max: s.capPerNumber5min }
       })
     return out
@@ -116,7 +105,7 @@ export class DialRules {
 
   /** When enough dials have left the window for one more: the k-th oldest in it, plus the window. */
   private nthUntil(phone: string, now: Date, span: number, k: number): Date {
-    const at = this.nth.get(phone, new Date(now.getTime() - span).toISOString(), k - 1)!
+    const at = this.repo.nthDialSince(phone, new Date(now.getTime() - span).toISOString(), k - 1)!
     return new Date(new Date(at).getTime() + span)
   }
 

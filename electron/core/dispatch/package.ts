@@ -9,6 +9,7 @@ import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import type { SecretBox } from '../secrets'
 import type { RecordingFiles } from '../recordings/store'
+import type { PackageRepo } from './package-repo'
 
 export interface SmtpSettings {
   host: string
@@ -23,22 +24,12 @@ export interface SmtpSettings {
 /** E-mail settings for the success package: one row, the password sealed at rest. */
 export class SmtpStore {
   constructor(
-    private deps: CoreDeps,
+    private repo: PackageRepo,
     private box: SecretBox
   ) {}
 
   get(): SmtpSettings {
-    const r = this.deps.db.prepare('SELECT * FROM smtp_settings WHERE id = 1').get() as
-      | {
-          host: string
-          port: number
-          secure: number
-          user: string
-          from_addr: string
-          to_addrs: string
-          password_sealed: Buffer | null
-        }
-      | undefined
+    const r = this.repo.smtp()
     if (!r) return { host: '', port: 25, secure: false, user: '', from: '', to: [], hasPassword: false }
     return {
       host: r.host,
@@ -52,39 +43,15 @@ export class SmtpStore {
   }
 
   set(s: Omit<SmtpSettings, 'hasPassword'> & { password?: string }): SmtpSettings {
-    const current = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as
-      Buffer | null | undefined
-    const sealed = s.password ? this.box.seal(s.password) : (current ?? null)
-    this.deps.db
-      .prepare(
-        `INSERT INTO smtp_settings (id, host, port, secure, user, from_addr, to_addrs, password_sealed) VALUES (1, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, secure = excluded.secure, user = excluded.user,
-           from_addr = excluded.from_addr, to_addrs = excluded.to_addrs, password_sealed = excluded.password_sealed`
-      )
-      .run(s.host, s.port, s.secure ? 1 : 0, s.user, s.from, JSON.stringify(s.to), sealed)
+    const current = this.repo.smtp()?.password_sealed ?? null
+    this.repo.putSmtp(s, s.password ? this.box.seal(s.password) : current)
     return this.get()
   }
 
   password(): string | undefined {
-    const sealed = this.deps.db.prepare('SELECT password_sealed FROM smtp_settings WHERE id = 1').pluck().get() as
-      Buffer | null | undefined
+    const sealed = this.repo.smtp()?.password_sealed
     return sealed ? this.box.open(sealed) : undefined
   }
-}
-
-interface PackageRow {
-  created_at: string
-  name: string
-  phone: string
-  address: string | null
-  district: string
-  visit_at: string
-  product_interest: string | null
-  operator: string
-  staff_no: string | null
-  agent: string | null
-  file: string | null
-  recording_id: number | null
 }
 
 /**
@@ -102,20 +69,13 @@ export interface SuccessPackage {
 
 export async function buildSuccessPackage(
   deps: CoreDeps,
+  repo: PackageRepo,
   files: RecordingFiles,
   day: string,
   locale: Locale
 ): Promise<SuccessPackage> {
   const t = (k: string) => translate(locale, k)
-  const rows = deps.db
-    .prepare(
-      `SELECT d.created_at, l.name, l.phone, l.address, di.name AS district, d.visit_at, o.product_interest, ou.display_name AS operator, ou.staff_no,
-         au.display_name AS agent, r.file, r.id AS recording_id
-       FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN outcomes o ON o.id = d.outcome_id
-       JOIN users ou ON ou.id = d.operator_id LEFT JOIN users au ON au.id = d.agent_id LEFT JOIN recordings r ON r.call_id = d.call_id
-       WHERE d.package_day = ? ORDER BY di.code, d.visit_at`
-    )
-    .all(day) as PackageRow[]
+  const rows = repo.packageRows(day)
   const dir = join(deps.dataDir, 'exports')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `success-${day}-${Date.now()}.zip`)

@@ -5,14 +5,15 @@ import type { LeadSummary, Locale, Settings, User } from '../../../shared/contra
 import { translate } from '../../../shared/i18n'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import { canSeeNumbers, idNoFor, phoneFor } from '../privacy'
-import { DncList } from './dnc'
+import { DncList } from './dnc-repo'
+import { LeadsRepo } from './repo'
 import { AppError } from '../errors'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import type { DownloadStore } from '../downloads'
 import { UPLOAD_CHUNK, type UploadStore } from '../uploads'
 import type { ImportJobs } from './jobs'
-import type { LeadRow } from './search'
+import type { LeadRow } from './search-repo'
 import type { LeadsService } from './service'
 import { readTable } from './read-table'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
@@ -45,9 +46,7 @@ export function createLeadsHandlers(
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
   const dncList = new DncList(db)
-  const blockLead = db.prepare(
-    "UPDATE leads SET status = 'dnc', updated_at = ? WHERE phone = ? AND status NOT IN ('accepted', 'dnc')"
-  )
+  const repo = new LeadsRepo(db)
 
   /** On the list for `months` (null: for good); an entry already there is only ever lengthened. */
   function putOnDnc(phone: string, reason: string, source: string, months: number | null, userId: number): void {
@@ -60,33 +59,14 @@ export function createLeadsHandlers(
     }
     dncList.put(phone, reason, source, userId, now.toISOString(), expiresAt)
     // A number on the list is never dialable, whatever else says so.
-    blockLead.run(now.toISOString(), phone)
-  }
-
-  function isOwnLead(leadId: number, userId: number): boolean {
-    return (
-      db
-        .prepare(
-          'SELECT 1 FROM leads l WHERE l.id = ? AND (l.owner_id = ? OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = ?))'
-        )
-        .get(leadId, userId, userId) !== undefined
-    )
+    dncList.blockLeads(phone, now.toISOString())
   }
 
   async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale) {
-    const batch = db.prepare('SELECT file_name, mapping FROM import_batches WHERE id = ?').get(batchId) as
-      { file_name: string; mapping: string } | undefined
+    const batch = repo.batch(batchId)
     if (!batch) throw new AppError('NOT_FOUND')
     const headers = (JSON.parse(batch.mapping) as { headers: string[] }).headers
-    const rows = db
-      .prepare('SELECT row_no, outcome, reason, detail, raw FROM import_rows WHERE batch_id = ? ORDER BY row_no')
-      .all(batchId) as {
-      row_no: number
-      outcome: string
-      reason: string
-      detail: string | null
-      raw: string
-    }[]
+    const rows = repo.batchRows(batchId)
     const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
     const head = [t('importReport.row'), t('importReport.outcome'), t('importReport.reason'), ...headers]
     const lines = rows.map((r) => [
@@ -158,13 +138,7 @@ export function createLeadsHandlers(
       return { ok: true as const }
     },
     'leads.batches': (input) =>
-      (
-        db
-          .prepare(
-            `SELECT b.*, u.username FROM import_batches b LEFT JOIN users u ON u.id = b.created_by ORDER BY b.id DESC LIMIT ?`
-          )
-          .all(input.limit) as Record<string, unknown>[]
-      ).map((b) => ({
+      repo.batches(input.limit).map((b) => ({
         id: b.id as number,
         fileName: b.file_name as string,
         source: b.source as string,
@@ -218,32 +192,15 @@ export function createLeadsHandlers(
     },
     'leads.get': (input, ctx) => {
       const { user } = requireUser(ctx)
-      if (user.role === 'operator' && !isOwnLead(input.id, user.id)) throw new AppError('FORBIDDEN')
-      const r = db.prepare('SELECT * FROM leads WHERE id = ?').get(input.id) as
-        (LeadRow & Record<string, string | null>) | undefined
+      if (user.role === 'operator' && !repo.isOwnLead(input.id, user.id)) throw new AppError('FORBIDDEN')
+      const r = repo.lead(input.id)
       if (!r) throw new AppError('NOT_FOUND')
       const s = settings()
       const unmasked = canSeeNumbers(user.role, s)
-      const batches = db
-        .prepare(
-          `SELECT id, file_name AS fileName, source, created_at AS createdAt FROM import_batches
-           WHERE id = ? OR id IN (SELECT batch_id FROM lead_batches WHERE lead_id = ?) ORDER BY id`
-        )
-        .all(r.batch_id, r.id) as { id: number; fileName: string; source: string; createdAt: string }[]
-      const history = (
-        db
-          .prepare(
-            `SELECT at, kind, u.username AS user, details FROM (
-               SELECT e.at, e.kind, e.user_id, e.details FROM lead_events e WHERE e.lead_id = @id
-               UNION ALL
-               SELECT a.allocated_at, 'allocated', a.allocated_by, json_object('day', a.day, 'operator', (SELECT display_name FROM users WHERE id = a.operator_id)) FROM allocations a WHERE a.lead_id = @id
-               UNION ALL
-               SELECT b.created_at, 'imported', b.created_by, json_object('batch', b.id, 'file', b.file_name) FROM import_batches b
-                 WHERE b.id = (SELECT batch_id FROM leads WHERE id = @id) OR b.id IN (SELECT batch_id FROM lead_batches WHERE lead_id = @id)
-             ) h LEFT JOIN users u ON u.id = h.user_id ORDER BY at`
-          )
-          .all({ id: r.id }) as { at: string; kind: string; user: string | null; details: string | null }[]
-      ).map((h) => ({ ...h, details: h.details ? (JSON.parse(h.details) as Record<string, unknown>) : null }))
+      const batches = repo.batchesOf(r.id, r.batch_id)
+      const history = repo
+        .history(r.id)
+        .map((h) => ({ ...h, details: h.details ? (JSON.parse(h.details) as Record<string, unknown>) : null }))
       if (unmasked) {
         audit.write({
           userId: user.id,
@@ -266,22 +223,7 @@ export function createLeadsHandlers(
         history
       }
     },
-    'dnc.list': (input) => {
-      const q = input.q ? `%${input.q.replace(/\D/g, '')}%` : '%'
-      return db
-        .prepare(
-          `SELECT d.phone, d.reason, d.source, d.added_at AS addedAt, d.expires_at AS expiresAt, u.username AS addedBy
-             FROM dnc d LEFT JOIN users u ON u.id = d.added_by WHERE d.phone LIKE ? ORDER BY d.added_at DESC LIMIT ?`
-        )
-        .all(q, input.limit) as {
-        phone: string
-        reason: string
-        source: string
-        addedAt: string
-        expiresAt: string | null
-        addedBy: string | null
-      }[]
-    },
+    'dnc.list': (input) => dncList.list(input.q ? input.q.replace(/\D/g, '') : '', input.limit),
     'dnc.add': (input, ctx) => {
       const { user } = requireUser(ctx)
       const p = normalisePhone(input.phone, settings().areaCode)
@@ -299,8 +241,7 @@ export function createLeadsHandlers(
         })
       })()
       events.emit('leads.changed', { reason: 'dnc' })
-      const row = db.prepare('SELECT expires_at FROM dnc WHERE phone = ?').pluck().get(p.phone) as string | null
-      return { phone: p.phone, expiresAt: row }
+      return { phone: p.phone, expiresAt: dncList.expiry(p.phone) }
     },
     'dnc.import': async (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -350,11 +291,7 @@ export function createLeadsHandlers(
       const p = normalisePhone(input.phone, settings().areaCode)
       if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
       db.transaction(() => {
-        if (db.prepare('DELETE FROM dnc WHERE phone = ?').run(p.phone).changes === 0) throw new AppError('NOT_FOUND')
-        db.prepare("UPDATE leads SET status = 'new', updated_at = ? WHERE phone = ? AND status = 'dnc'").run(
-          clock.now().toISOString(),
-          p.phone
-        )
+        if (!dncList.remove(p.phone, clock.now().toISOString())) throw new AppError('NOT_FOUND')
         audit.write({
           userId: user.id,
           username: user.username,

@@ -5,7 +5,7 @@ import { importRows, ImportCancelled, type ImportOptions } from './import'
 import type { ReadOptions } from './read-table'
 import { openRowSource } from './row-source'
 import { AppError } from '../errors'
-import { indexAll } from './fts'
+import { LeadSearch } from './search-repo'
 
 /**
  * Runs one import on its own thread and its own SQLite connection, so the hub and the desktop
@@ -41,7 +41,7 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
     })
     parentPort!.postMessage({ type: 'done', result } satisfies WorkerMessage)
     // The pool is usable now; the search index catches up before the thread ends.
-    indexAll(db)
+    new LeadSearch(db).indexAll()
     return { type: 'indexed' }
   } catch (err) {
     if (err instanceof ImportCancelled) return { type: 'cancelled' }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { DistrictsRepo } from '../districts/repo'
 import { LEAD_FIELDS, suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import { AppError } from '../errors'
-import { ftsText } from './fts'
+import { ImportRepo } from './import-repo'
 import { LEAD, STRIDE } from './prepare'
 import type { RowSource } from './row-source'
 
@@ -87,63 +87,30 @@ export function importRows(
     const mapping = resolveMapping(src.meta.headers, opts.mapping)
     const now = hooks.now.toISOString()
     const districts = new DistrictsRepo(db).list()
+    const repo = new ImportRepo(db)
     // The do-not-call list is read once and checked in a hash while rows are prepared.
-    const dnc = (
-      db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?').all(now) as {
-        phone: string
-        reason: string
-      }[]
-    ).map((d) => [d.phone, d.reason] as [string, string])
-    src.start({ mapping, defaultAreaCode: opts.defaultAreaCode, districts, dnc, today: now.slice(0, 10) })
-
-    const insBatch = db.prepare(
-      `INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, sheet, policy, mapping, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
-    const insLead = db.prepare(
-      `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code,
-         employer, occupation, note, extra, batch_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
-    const insFts = db.prepare('INSERT INTO leads_fts (rowid, txt) VALUES (?, ?)')
-    const ftsUpto = db.prepare('SELECT upto FROM leads_fts_state WHERE id = 1').pluck()
-    const existing = db.prepare('SELECT id FROM leads WHERE phone = ?').pluck()
-    const fill = db.prepare(
-      `UPDATE leads SET name = coalesce(nullif(name, ''), ?), gender = coalesce(gender, ?), birth_date = coalesce(birth_date, ?),
-         id_no = coalesce(id_no, ?), address = coalesce(nullif(address, ''), ?), district_code = coalesce(district_code, ?),
-         employer = coalesce(employer, ?), occupation = coalesce(occupation, ?), note = coalesce(note, ?), updated_at = ?
-       WHERE id = ?`
-    )
-    const refreshFts = db.prepare('SELECT name, phone, address FROM leads WHERE id = ?')
-    const delFts = db.prepare('DELETE FROM leads_fts WHERE rowid = ?')
-    const attach = db.prepare('INSERT OR IGNORE INTO lead_batches (lead_id, batch_id) VALUES (?, ?)')
-    const insRow = db.prepare(
-      'INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'
-    )
-    const finish = db.prepare(
-      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ? WHERE id = ?`
-    )
-    const saveMapping = db.prepare(
-      `INSERT INTO import_mappings (source, mapping, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (source) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at`
-    )
+    src.start({
+      mapping,
+      defaultAreaCode: opts.defaultAreaCode,
+      districts,
+      dnc: repo.dnc(now),
+      today: now.slice(0, 10)
+    })
     const { meta } = src
 
     const run = db.transaction((): ImportResult => {
       const named = Object.fromEntries(mapping.map((f, i) => [i, f ?? meta.headers[i]]))
-      const batchId = Number(
-        insBatch.run(
-          opts.campaignId,
-          opts.fileName,
-          opts.source,
-          meta.kind,
-          meta.encoding,
-          meta.sheet,
-          opts.policy,
-          JSON.stringify({ headers: meta.headers, fields: mapping, named }),
-          opts.userId,
-          now
-        ).lastInsertRowid
+      const batchId = repo.addBatch(
+        opts.campaignId,
+        opts.fileName,
+        opts.source,
+        meta.kind,
+        meta.encoding,
+        meta.sheet,
+        opts.policy,
+        JSON.stringify({ headers: meta.headers, fields: mapping, named }),
+        opts.userId,
+        now
       )
       const c: ImportCounts = {
         rows: 0,
@@ -163,7 +130,7 @@ export function importRows(
           if (chunk[i] !== LEAD) {
             const outcome = chunk[i + 2] as keyof typeof OUTCOME_COUNTER
             c[OUTCOME_COUNTER[outcome]]++
-            insRow.run(batchId, rowNo, outcome, chunk[i + 3], chunk[i + 4], null, chunk[i + 5])
+            repo.row(batchId, rowNo, outcome, chunk[i + 3], chunk[i + 4], null, chunk[i + 5])
             continue
           }
           // Read in place: a million rows, so no array per row.
@@ -180,7 +147,7 @@ export function importRows(
           const note = v[i + 12]
           const warning = v[i + 14]
           const raw = v[i + 16]
-          const r = insLead.run(
+          const newId = repo.addLead(
             opts.campaignId,
             phone,
             v[i + 3],
@@ -198,38 +165,37 @@ export function importRows(
             now,
             now
           )
-          if (r.changes === 1) {
+          if (newId) {
             c.imported++
             if (warning) {
               c.warnings++
-              insRow.run(batchId, rowNo, 'warning', warning, v[i + 15], Number(r.lastInsertRowid), raw)
+              repo.row(batchId, rowNo, 'warning', warning, v[i + 15], newId, raw)
             }
             continue
           }
           // Already in the pool.
-          const leadId = existing.get(phone) as number
+          const leadId = repo.leadOfPhone(phone)
           c.duplicatesInPool++
           const rawCells = raw ?? '[]'
           if (opts.policy === 'fill') {
-            fill.run(name, gender, birthDate, idNo, address, district, employer, occupation, note, now, leadId)
-            if (leadId <= (ftsUpto.get() as number)) {
-              const l = refreshFts.get(leadId) as { name: string | null; phone: string; address: string | null }
-              delFts.run(leadId)
-              insFts.run(leadId, ftsText(l.name, l.phone, l.address))
-            }
-            insRow.run(batchId, rowNo, 'duplicate_in_pool', 'mergedIntoExisting', null, leadId, rawCells)
+            repo.fill(leadId, name, gender, birthDate, idNo, address, district, employer, occupation, note, now)
+            repo.row(batchId, rowNo, 'duplicate_in_pool', 'mergedIntoExisting', null, leadId, rawCells)
           } else if (opts.policy === 'attach') {
-            attach.run(leadId, batchId)
-            insRow.run(batchId, rowNo, 'duplicate_in_pool', 'attachedToBatch', null, leadId, rawCells)
+            repo.attach(leadId, batchId)
+            repo.row(batchId, rowNo, 'duplicate_in_pool', 'attachedToBatch', null, leadId, rawCells)
           } else {
-            insRow.run(batchId, rowNo, 'duplicate_in_pool', 'alreadyInPool', null, leadId, rawCells)
+            repo.row(batchId, rowNo, 'duplicate_in_pool', 'alreadyInPool', null, leadId, rawCells)
           }
         }
         hooks.onProgress?.(c.rows, meta.total)
       }
       if (hooks.isCancelled?.()) throw new ImportCancelled()
-      finish.run(c.rows, c.imported, c.duplicatesInFile, c.duplicatesInPool, c.invalid, c.dnc, batchId)
-      saveMapping.run(opts.source, JSON.stringify(Object.fromEntries(meta.headers.map((h, i) => [h, mapping[i]]))), now)
+      repo.finish(batchId, c)
+      repo.saveMapping(
+        opts.source,
+        JSON.stringify(Object.fromEntries(meta.headers.map((h, i) => [h, mapping[i]]))),
+        now
+      )
       return { batchId, ...c }
     })
     return run.immediate()

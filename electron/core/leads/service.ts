@@ -3,24 +3,29 @@ import type { CoreDeps } from '../context'
 import { importRows, type ImportHooks, type ImportOptions, type ImportResult } from './import'
 import { openRowSource } from './row-source'
 import { readTable, type ReadOptions } from './read-table'
-import { searchLeads, type LeadFilter, type LeadRow } from './search'
-import { indexAll } from './fts'
+import { LeadSearch, type LeadFilter, type LeadRow } from './search-repo'
+import { LeadsRepo } from './repo'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import type { ImportPreview } from '../../../shared/contract'
 
 const SAMPLE_ROWS = 10
 
 export class LeadsService {
+  private index: LeadSearch
+  private repo: LeadsRepo
+
   constructor(
     private deps: CoreDeps,
     private areaCode: () => string,
     /** The built parse worker (out/main/parse-worker.js): big files are prepared on a second thread. */
     private parseWorkerFile: string | null = null
-  ) {}
+  ) {
+    this.index = new LeadSearch(deps.db)
+    this.repo = new LeadsRepo(deps.db)
+  }
 
   savedMapping(source: string, headers: string[]): (LeadField | null)[] | null {
-    const row = this.deps.db.prepare('SELECT mapping FROM import_mappings WHERE source = ?').pluck().get(source) as
-      string | undefined
+    const row = this.repo.savedMapping(source)
     if (!row) return null
     const saved = JSON.parse(row) as Record<string, LeadField | null>
     if (!headers.every((h) => h in saved)) return null
@@ -46,7 +51,7 @@ export class LeadsService {
   }
 
   search(filter: LeadFilter, limit: number, beforeId?: number): LeadRow[] {
-    return searchLeads(this.deps.db, filter, limit, beforeId)
+    return this.index.search(filter, limit, beforeId)
   }
 
   /** Reads and imports a file in-process, without the audit entry (the caller writes it). */
@@ -71,13 +76,13 @@ export class LeadsService {
       { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() },
       { ...hooks, now: this.deps.clock.now() }
     )
-    if (!hooks.deferIndex) indexAll(this.deps.db)
+    if (!hooks.deferIndex) this.index.indexAll()
     return r
   }
 
   /** Brings the search index up to date; returns how many leads it indexed. */
   indexSearch(): number {
-    return indexAll(this.deps.db)
+    return this.index.indexAll()
   }
 
   /**

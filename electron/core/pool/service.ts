@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3'
 import { poolRulesSchema, type AllocationPlan, type PoolRules } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
+import { PoolRepo } from './repo'
 
 const DAY = 86_400_000
 
@@ -14,9 +14,6 @@ export const DEFAULT_POOL_RULES: PoolRules = {
   cooldownDays: 3,
   allowPublicClaim: true
 }
-
-/** Statuses of a lead that sits in someone's private pool waiting for work. */
-const HELD = "('allocated', 'callback')"
 
 interface PlanInput {
   day: string
@@ -32,15 +29,14 @@ interface Candidate {
 }
 
 export class PoolService {
-  constructor(private deps: CoreDeps) {}
+  readonly repo: PoolRepo
 
-  private get db(): Database.Database {
-    return this.deps.db
+  constructor(private deps: CoreDeps) {
+    this.repo = new PoolRepo(deps.db)
   }
 
   rules(campaignId: number): PoolRules {
-    const raw = this.db.prepare('SELECT rules FROM campaigns WHERE id = ?').pluck().get(campaignId) as
-      string | undefined
+    const raw = this.repo.rules(campaignId)
     if (raw === undefined) throw new AppError('NOT_FOUND')
     const parsed = poolRulesSchema.safeParse({ ...DEFAULT_POOL_RULES, ...(JSON.parse(raw) as object) })
     return parsed.success ? parsed.data : DEFAULT_POOL_RULES
@@ -48,15 +44,12 @@ export class PoolService {
 
   setRules(campaignId: number, patch: Partial<PoolRules>): PoolRules {
     const next = poolRulesSchema.parse({ ...this.rules(campaignId), ...patch })
-    this.db.prepare('UPDATE campaigns SET rules = ? WHERE id = ?').run(JSON.stringify(next), campaignId)
+    this.repo.setRules(campaignId, JSON.stringify(next))
     return next
   }
 
   held(userId: number): number {
-    return this.db
-      .prepare(`SELECT count(*) FROM leads WHERE owner_id = ? AND status IN ${HELD}`)
-      .pluck()
-      .get(userId) as number
+    return this.repo.held(userId)
   }
 
   /**
@@ -66,43 +59,22 @@ export class PoolService {
    * sources and ages. Deterministic, so the preview is what a commit does on an unchanged pool.
    */
   plan(input: PlanInput): AllocationPlan & { assignments: { operatorId: number; leadId: number }[] } {
-    const { db } = this
     const rules = this.rules(input.campaignId)
-    const ops = (
-      input.operatorIds?.length
-        ? db
-            .prepare(
-              `SELECT id, display_name FROM users WHERE role = 'operator' AND disabled = 0 AND id IN (${input.operatorIds.map(() => '?').join(',')}) ORDER BY id`
-            )
-            .all(...input.operatorIds)
-        : db.prepare("SELECT id, display_name FROM users WHERE role = 'operator' AND disabled = 0 ORDER BY id").all()
-    ) as { id: number; display_name: string }[]
-    const already = db.prepare('SELECT count(*) FROM allocations WHERE operator_id = ? AND day = ?').pluck()
+    const ops = this.repo.operators(input.operatorIds)
     const wants = ops.map((o) => {
-      const have = already.get(o.id, input.day) as number
+      const have = this.repo.allocatedOn(o.id, input.day)
       const room = Math.max(0, rules.maxHeld - this.held(o.id))
       return { op: o, already: have, want: Math.max(0, Math.min(input.perOperator - have, room)) }
     })
     const need = wants.reduce((s, w) => s + w.want, 0)
 
     // Candidates per source, oldest first, from the campaign's public pool.
-    const batches = (
-      input.batchIds?.length
-        ? db
-            .prepare(
-              `SELECT id, source FROM import_batches WHERE campaign_id = ? AND id IN (${input.batchIds.map(() => '?').join(',')}) ORDER BY id`
-            )
-            .all(input.campaignId, ...input.batchIds)
-        : db.prepare('SELECT id, source FROM import_batches WHERE campaign_id = ? ORDER BY id').all(input.campaignId)
-    ) as { id: number; source: string }[]
-    const pick = db
-      .prepare("SELECT id FROM leads WHERE batch_id = ? AND status = 'new' AND owner_id IS NULL ORDER BY id LIMIT ?")
-      .pluck()
+    const batches = this.repo.batches(input.campaignId, input.batchIds)
     const bySource = new Map<string, Candidate[]>()
     for (const b of batches) {
       const list = bySource.get(b.source) ?? []
       if (list.length >= need) continue
-      for (const id of pick.all(b.id, need - list.length) as number[]) list.push({ id, source: b.source })
+      for (const id of this.repo.publicLeads(b.id, need - list.length)) list.push({ id, source: b.source })
       bySource.set(b.source, list)
     }
     const queues = [...bySource.values()].filter((q) => q.length)
@@ -149,86 +121,47 @@ export class PoolService {
 
   commit(input: PlanInput, byUserId: number): AllocationPlan {
     const now = this.deps.clock.now().toISOString()
-    const ins = this.db.prepare(
-      'INSERT INTO allocations (lead_id, operator_id, day, allocated_by, allocated_at) VALUES (?, ?, ?, ?, ?)'
-    )
-    // Only a lead still new and unowned changes hands: a lead cannot be given twice.
-    const take = this.db.prepare(
-      "UPDATE leads SET status = 'allocated', owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ? AND status = 'new' AND owner_id IS NULL"
-    )
-    return this.db
-      .transaction(() => {
-        const plan = this.plan(input)
-        for (const a of plan.assignments) {
-          if (take.run(a.operatorId, now, now, a.leadId).changes !== 1) throw new AppError('CONFLICT')
-          ins.run(a.leadId, a.operatorId, input.day, byUserId, now)
-        }
-        const { assignments: _assignments, ...view } = plan
-        return view
-      })
-      .immediate()
+    return this.repo.transaction(() => {
+      const plan = this.plan(input)
+      for (const a of plan.assignments)
+        if (!this.repo.allocate(a.leadId, a.operatorId, input.day, byUserId, now)) throw new AppError('CONFLICT')
+      const { assignments: _assignments, ...view } = plan
+      return view
+    }, 'immediate')
   }
 
   claim(leadId: number, userId: number): void {
     const now = this.deps.clock.now()
-    this.db
-      .transaction(() => {
-        const lead = this.db.prepare('SELECT id, campaign_id, status, owner_id FROM leads WHERE id = ?').get(leadId) as
-          { id: number; campaign_id: number; status: string; owner_id: number | null } | undefined
-        if (!lead) throw new AppError('NOT_FOUND')
-        const rules = this.rules(lead.campaign_id)
-        if (!rules.allowPublicClaim) throw new AppError('FORBIDDEN', 'errors.publicClaimOff')
-        if (lead.owner_id !== null || lead.status !== 'new') throw new AppError('CONFLICT', 'errors.leadNotPublic')
-        if (this.held(userId) >= rules.maxHeld) throw new AppError('CONFLICT', 'errors.holdCap', { max: rules.maxHeld })
-        const dayStart = now.toISOString().slice(0, 10)
-        const claimedToday = this.db
-          .prepare("SELECT count(*) FROM lead_events WHERE user_id = ? AND kind = 'claimed' AND at >= ?")
-          .pluck()
-          .get(userId, dayStart) as number
-        if (claimedToday >= rules.dailyClaimCap)
-          throw new AppError('CONFLICT', 'errors.claimCap', { max: rules.dailyClaimCap })
-        const lastRecall = this.db
-          .prepare(
-            "SELECT at FROM lead_events WHERE lead_id = ? AND kind = 'recalled' AND json_extract(details, '$.from') = ? ORDER BY id DESC LIMIT 1"
-          )
-          .pluck()
-          .get(leadId, userId) as string | undefined
-        if (lastRecall) {
-          const until = new Date(new Date(lastRecall).getTime() + rules.cooldownDays * DAY)
-          if (until > now)
-            throw new AppError('CONFLICT', 'errors.cooldown', {
-              until: until.toISOString().slice(0, 16).replace('T', ' ')
-            })
-        }
-        const iso = now.toISOString()
-        this.db
-          .prepare("UPDATE leads SET owner_id = ?, status = 'allocated', owned_since = ?, updated_at = ? WHERE id = ?")
-          .run(userId, iso, iso, leadId)
-        this.event(leadId, userId, 'claimed', null)
-      })
-      .immediate()
+    this.repo.transaction(() => {
+      const lead = this.repo.lead(leadId)
+      if (!lead) throw new AppError('NOT_FOUND')
+      const rules = this.rules(lead.campaign_id)
+      if (!rules.allowPublicClaim) throw new AppError('FORBIDDEN', 'errors.publicClaimOff')
+      if (lead.owner_id !== null || lead.status !== 'new') throw new AppError('CONFLICT', 'errors.leadNotPublic')
+      if (this.held(userId) >= rules.maxHeld) throw new AppError('CONFLICT', 'errors.holdCap', { max: rules.maxHeld })
+      const dayStart = now.toISOString().slice(0, 10)
+      const claimedToday = this.repo.claimsSince(userId, dayStart)
+      if (claimedToday >= rules.dailyClaimCap)
+        throw new AppError('CONFLICT', 'errors.claimCap', { max: rules.dailyClaimCap })
+      const lastRecall = this.repo.lastRecallFrom(leadId, userId)
+      if (lastRecall) {
+        const until = new Date(new Date(lastRecall).getTime() + rules.cooldownDays * DAY)
+        if (until > now)
+          throw new AppError('CONFLICT', 'errors.cooldown', {
+            until: until.toISOString().slice(0, 16).replace('T', ' ')
+          })
+      }
+      const iso = now.toISOString()
+      this.repo.own(leadId, userId, iso)
+      this.event(leadId, userId, 'claimed', null)
+    }, 'immediate')
   }
 
   release(leadId: number, userId: number): void {
-    this.db.transaction(() => {
-      const iso = this.deps.clock.now().toISOString()
-      const r = this.db
-        .prepare(
-          `UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ? AND status IN ${HELD}`
-        )
-        .run(iso, leadId, userId)
-      if (r.changes !== 1) throw new AppError('NOT_FOUND')
+    this.repo.transaction(() => {
+      if (!this.repo.toPublic(leadId, userId, this.deps.clock.now().toISOString())) throw new AppError('NOT_FOUND')
       this.event(leadId, userId, 'released', null)
-    })()
-  }
-
-  /** When each held lead falls due for recall under its campaign's rules. */
-  private dueSql(): string {
-    return `SELECT l.id, l.name, l.owner_id, c.rules,
-              coalesce(l.last_follow_up_at, l.owned_since) AS follow_base,
-              coalesce(l.last_progress_at, l.owned_since) AS progress_base
-            FROM leads l JOIN campaigns c ON c.id = l.campaign_id
-            WHERE l.owner_id IS NOT NULL AND l.status IN ${HELD}`
+    })
   }
 
   private dueAt(row: { rules: string; follow_base: string; progress_base: string }): {
@@ -245,13 +178,7 @@ export class PoolService {
     userId: number
   ): { leadId: number; name: string | null; recallAt: string; reason: 'noFollowUp' | 'noProgress' }[] {
     const now = this.deps.clock.now().getTime()
-    const rows = this.db.prepare(`${this.dueSql()} AND l.owner_id = ?`).all(userId) as {
-      id: number
-      name: string | null
-      rules: string
-      follow_base: string
-      progress_base: string
-    }[]
+    const rows = this.repo.due(userId)
     return rows
       .map((r) => ({
         r,
@@ -266,24 +193,15 @@ export class PoolService {
   /** Sends leads nobody followed up back to the public pool. */
   recall(): number {
     const now = this.deps.clock.now()
-    const rows = this.db.prepare(this.dueSql()).all() as {
-      id: number
-      owner_id: number
-      rules: string
-      follow_base: string
-      progress_base: string
-    }[]
+    const rows = this.repo.due()
     const due = rows.map((r) => ({ r, d: this.dueAt(r) })).filter(({ d }) => d.at <= now)
     if (!due.length) return 0
-    const upd = this.db.prepare(
-      "UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ? AND owner_id = ?"
-    )
-    this.db.transaction(() => {
+    this.repo.transaction(() => {
       for (const { r, d } of due) {
-        upd.run(now.toISOString(), r.id, r.owner_id)
+        this.repo.recall(r.id, r.owner_id, now.toISOString())
         this.event(r.id, null, 'recalled', { from: r.owner_id, reason: d.reason })
       }
-    })()
+    })
     this.deps.audit.write({
       userId: null,
       username: null,
@@ -299,41 +217,23 @@ export class PoolService {
   handover(fromUserId: number, toUserId: number | null, byUserId: number): { leads: number; allocations: number } {
     const now = this.deps.clock.now().toISOString()
     const today = now.slice(0, 10)
-    return this.db.transaction(() => {
+    return this.repo.transaction(() => {
       if (toUserId !== null) {
-        const to = this.db.prepare('SELECT role, disabled FROM users WHERE id = ?').get(toUserId) as
-          { role: string; disabled: number } | undefined
+        const to = this.repo.user(toUserId)
         if (!to || to.role !== 'operator' || to.disabled) throw new AppError('INVALID_INPUT', 'errors.handoverTarget')
       }
-      const ids = this.db
-        .prepare(`SELECT id FROM leads WHERE owner_id = ? AND status IN ${HELD}`)
-        .pluck()
-        .all(fromUserId) as number[]
-      const upd =
-        toUserId === null
-          ? this.db.prepare(
-              "UPDATE leads SET owner_id = NULL, status = 'new', owned_since = NULL, updated_at = ? WHERE id = ?"
-            )
-          : this.db.prepare('UPDATE leads SET owner_id = ?, owned_since = ?, updated_at = ? WHERE id = ?')
+      const ids = this.repo.heldLeads(fromUserId)
       for (const id of ids) {
-        if (toUserId === null) upd.run(now, id)
-        else upd.run(toUserId, now, now, id)
+        if (toUserId === null) this.repo.toPublic(id, null, now)
+        else this.repo.giveTo(id, toUserId, now)
         this.event(id, byUserId, 'handover', { from: fromUserId, to: toUserId })
       }
       // Today's and later batches follow the leads.
-      const alloc =
-        toUserId === null
-          ? this.db.prepare('DELETE FROM allocations WHERE operator_id = ? AND day >= ?').run(fromUserId, today)
-          : this.db
-              .prepare('UPDATE OR IGNORE allocations SET operator_id = ? WHERE operator_id = ? AND day >= ?')
-              .run(toUserId, fromUserId, today)
-      return { leads: ids.length, allocations: alloc.changes }
-    })()
+      return { leads: ids.length, allocations: this.repo.moveAllocations(fromUserId, toUserId, today) }
+    })
   }
 
   private event(leadId: number, userId: number | null, kind: string, details: Record<string, unknown> | null): void {
-    this.db
-      .prepare('INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)')
-      .run(leadId, this.deps.clock.now().toISOString(), userId, kind, details ? JSON.stringify(details) : null)
+    this.repo.event(leadId, this.deps.clock.now().toISOString(), userId, kind, details)
   }
 }

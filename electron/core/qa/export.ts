@@ -8,7 +8,7 @@ import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import type { RecordingFiles } from '../recordings/store'
 import { webmToWav } from '../recordings/wav'
-import type { QaService } from './service'
+import type { QaLibrary } from './library'
 
 /** Where an export goes: a ZIP, or a folder; files added one by one, the sheet last, then closed. */
 type Sink = ZipWriter
@@ -32,7 +32,7 @@ function folderSink(dir: string): Sink {
 export async function exportRecordings(
   deps: CoreDeps,
   files: RecordingFiles,
-  qa: QaService,
+  library: QaLibrary,
   user: User,
   locale: Locale,
   input: { ids: number[]; format: 'original' | 'wav'; exportId: string },
@@ -42,12 +42,8 @@ export async function exportRecordings(
   const t = (k: string) => translate(locale, k)
   const ids = [...new Set(input.ids)]
   const rows = ids.map((id) => {
-    const row = qa.row(user, id)
-    const r = deps.db.prepare('SELECT file, sha256, state FROM recordings WHERE id = ?').get(id) as {
-      file: string
-      sha256: string | null
-      state: string
-    }
+    const row = library.row(user, id)
+    const r = library.repo.recordingFile(id)!
     if (r.state === 'recording') throw new AppError('CONFLICT', 'errors.qaStillRecording')
     return { row, abs: files.abs(deps.dataDir, r.file), storedSha: r.sha256 }
   })

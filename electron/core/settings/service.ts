@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { settingsSchema, type Settings } from '../../../shared/contract'
 import type { CoreDeps, DomainHandlers } from '../context'
+import { SettingsRepo } from './repo'
 import { requireUser } from '../context'
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,14 +38,10 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** Settings live as one JSON value per top-level key; missing keys take the defaults. */
 export class SettingsStore {
-  private all: Database.Statement<[], { key: string; value: string }>
-  private put: Database.Statement
+  private repo: SettingsRepo
 
   constructor(db: Database.Database) {
-    this.all = db.prepare('SELECT key, value FROM settings')
-    this.put = db.prepare(
-      'INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
-    )
+    this.repo = new SettingsRepo(db)
   }
 
   /** Read on every call of the desk's hot path: kept parsed until the next change. */
@@ -57,7 +54,7 @@ export class SettingsStore {
 
   private read(): Settings {
     const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
-    for (const { key, value } of this.all.all()) {
+    for (const { key, value } of this.repo.entries()) {
       if (key in DEFAULT_SETTINGS) merged[key] = JSON.parse(value)
     }
     // A value that no longer fits (hand-edited, older build) falls back to the default.
@@ -68,7 +65,7 @@ export class SettingsStore {
   set(patch: Partial<Settings>): void {
     this.cached = null
     for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined) this.put.run({ key, value: JSON.stringify(value) })
+      if (value !== undefined) this.repo.put(key, JSON.stringify(value))
     }
   }
 }

@@ -44,11 +44,6 @@ export function createSipHandlers(
       iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, hasCredential: true } : x))
     }
   }
-  const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?')
-  const userByKey = db.prepare(
-    'SELECT id, username, display_name FROM users WHERE disabled = 0 AND (staff_no = @key OR username = @key) ORDER BY staff_no = @key DESC LIMIT 1'
-  )
-
   /** Writes a line: a password or TURN credential left out keeps the one stored (for the same server). */
   const write = (input: Input<'sip.setAccount'>) => {
     const current = repo.get(input.userId)
@@ -90,7 +85,7 @@ export function createSipHandlers(
     'sip.accounts': () => repo.list().map((s) => ({ ...shown(s), username: s.username })),
     'sip.setAccount': (input, ctx) => {
       const { user } = requireUser(ctx)
-      if (!userExists.get(input.userId)) throw new AppError('NOT_FOUND')
+      if (!repo.userExists(input.userId)) throw new AppError('NOT_FOUND')
       db.transaction(() => {
         write(input)
         audit.write({
@@ -182,9 +177,7 @@ export function createSipHandlers(
         const cell = (i: number) => (i >= 0 ? (r.cells[i] ?? '').trim() : '')
         const key = cell(at.staffNo) || cell(at.username)
         if (!key && !cell(at.ext) && !cell(at.password)) continue
-        const u = key
-          ? (userByKey.get({ key }) as { id: number; username: string; display_name: string } | undefined)
-          : undefined
+        const u = key ? repo.userByKey(key) : undefined
         const ext = cell(at.ext)
         const password = cell(at.password)
         const refuse = (reason: string) => errors.push({ row: r.rowNo, reason })

@@ -79,6 +79,23 @@ export class SipRepo {
     this.remove_ = db.prepare('DELETE FROM sip_accounts WHERE user_id = ?')
   }
 
+  userExists(userId: number): boolean {
+    this.exists ??= this.db.prepare('SELECT 1 FROM users WHERE id = ?')
+    return this.exists.get(userId) !== undefined
+  }
+
+  private exists: Database.Statement | undefined
+
+  /** An active user by 工号 or user name (the 工号 first), for a floor's lines from a spreadsheet. */
+  userByKey(key: string): { id: number; username: string; display_name: string } | undefined {
+    this.byKey ??= this.db.prepare(
+      'SELECT id, username, display_name FROM users WHERE disabled = 0 AND (staff_no = @key OR username = @key) ORDER BY staff_no = @key DESC LIMIT 1'
+    )
+    return this.byKey.get({ key }) as { id: number; username: string; display_name: string } | undefined
+  }
+
+  private byKey: Database.Statement | undefined
+
   get(userId: number): StoredAccount | null {
     const r = this.one.get(userId)
     return r

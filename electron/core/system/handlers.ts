@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
 import type { CoreDeps, DomainHandlers } from '../context'
+import { SystemRepo } from './repo'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
 import type { SettingsStore } from '../settings/service'
@@ -22,7 +23,7 @@ export function createSystemHandlers(
   settings: SettingsStore
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
-  const sqliteVersion = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  const sqliteVersion = new SystemRepo(db).sqliteVersion()
   return {
     'system.info': (_input, ctx) => {
       const demoMode = settings.get().demoMode

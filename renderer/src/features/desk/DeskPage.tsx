@@ -5,8 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import type { Output } from '../../../../shared/contract'
 import { maskWith } from '../../../../shared/domain/phone'
-import { useApi, useConnectionStatus } from '../../api/ApiProvider'
-import type { ApiClient } from '../../api/client'
+import { useApi } from '../../api/ApiProvider'
 import { ApiError } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
@@ -21,43 +20,20 @@ import {
   initialDesk,
   undialedLead,
   whyNoNext,
-  type DeskState,
   type PauseReason
 } from './desk-machine'
 import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { centre } from '../../ui/centre-time'
 import { InsecureSeat } from '../../ui/InsecureSeat'
-import { OutcomeOutbox, newClientId } from './outbox'
+import { newClientId } from './outbox'
+import { useAgentStateSync, useOutbox } from './use-desk-sync'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
 
 const RENEW_MS = 60_000
-
-/**
- * Tells core the agent state the desk derives (agentStateOf), one call after another so that a
- * slow answer can never put an older state over a newer one; again after a reconnect; offline
- * when the operator leaves the desk.
- */
-function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unknown) => void): void {
-  const status = useConnectionStatus()
-  const { state, reason } = agentStateOf(desk)
-  const chain = useRef<Promise<void>>(Promise.resolve())
-  useEffect(() => {
-    if (status !== 'open') return
-    chain.current = chain.current.then(() =>
-      api.invoke('desk.setState', { state, reason }).then(() => undefined, onError)
-    )
-  }, [api, state, reason, status, onError])
-  useEffect(
-    () => () => {
-      void chain.current.then(() => api.invoke('desk.setState', { state: 'offline' }).catch(() => {}))
-    },
-    [api]
-  )
-}
 
 /**
  * 拨号工作台: the dial queue (next lead, preview or progressive), the softphone, the customer
@@ -82,7 +58,6 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const api = useApi()
   const qc = useQueryClient()
   const me = useCurrentUser()
-  const status = useConnectionStatus()
   const settings = useMethodQuery('settings.get', {}, ['settings.get'])
   const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
@@ -90,9 +65,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const sp = useSoftphone(sipAccount, lineKind)
   // The softphone's state changes every half second on a call: effects and callbacks depend on its stable parts only.
   const { setError: setPhoneError, onEnded, dial: phoneDial, phone } = sp
-  const outbox = useMemo(() => new OutcomeOutbox(api, me.id), [api, me.id])
-  const [queued, setQueued] = useState(outbox.pending().length)
-  const [failed, setFailed] = useState(outbox.failed())
+  const { outbox, queued, failed, refresh: refreshOutbox, clearFailed } = useOutbox(api, me.id)
 
   const [desk, dispatch] = useReducer(deskReducer, initialDesk)
   const work = desk.work
@@ -123,24 +96,6 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
 
   useAgentStateSync(api, desk, setPhoneError)
-
-  // Waiting outcomes are sent on arrival, when the hub is back, and every 5 s while any wait.
-  const refreshOutbox = useCallback(() => {
-    setQueued(outbox.pending().length)
-    setFailed(outbox.failed())
-  }, [outbox])
-  useEffect(() => {
-    if (status !== 'open') return
-    void outbox.flush().then(() => {
-      refreshOutbox()
-      void qc.invalidateQueries({ queryKey: ['desk.today'] })
-    })
-  }, [status, outbox, qc, refreshOutbox])
-  useEffect(() => {
-    if (!queued) return
-    const id = setInterval(() => void outbox.flush().then(refreshOutbox), 5000)
-    return () => clearInterval(id)
-  }, [queued, outbox, refreshOutbox])
 
   // The lease on the lead in hand is renewed while the desk works it.
   const leasedLead = work && work.stage !== 'saved' ? work.lead.id : null
@@ -323,7 +278,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       const how = await outbox.submit({ clientId: newClientId(), leadId: w.lead.id, callId: w.callId, ...v })
       if (draftKey) outcomeDrafts.remove(draftKey)
-      setQueued(outbox.pending().length)
+      refreshOutbox()
       if (how === 'queued') void message.warning(t('desk.outcome.queued'))
       else void message.success(t('desk.outcome.saved'))
       void qc.invalidateQueries({ queryKey: ['desk.today'] })
@@ -423,7 +378,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           message={t('desk.outcome.failedLater', { n: failed.length })}
           description={failed.map((f) => `#${f.input.leadId} ${f.input.disposition}: ${f.message}`).join('；')}
           closable
-          onClose={() => (outbox.saveFailed([]), setFailed([]))}
+          onClose={clearFailed}
         />
       )}
       {sp.incoming && (

@@ -1,19 +1,34 @@
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
+import { defineDomain } from '../domain'
 import type { DownloadStore } from '../downloads'
 import type { RecordingFiles } from '../recordings/store'
-import type { DispatchService } from './service'
+import type { FollowUps } from './follow-ups'
+import type { SuccessPackageMailer } from './mailer'
 import { buildSuccessPackage, type SmtpStore } from './package'
+import type { DispatchService } from './service'
+import type { PackageRepo } from './package-repo'
 
-export function createDispatchHandlers(
+/**
+ * 派单与回访: a success that passed the QA gate (`qa.gatePassed`) becomes a dispatch for its district's
+ * team; leaders assign, field agents report, visits become follow-ups; the success package goes out
+ * at its time every working day.
+ */
+export function dispatchDomain(
   deps: CoreDeps,
-  dispatch: DispatchService,
-  smtp: SmtpStore,
-  files: RecordingFiles,
-  downloads: DownloadStore
-): DomainHandlers<'dispatch' | 'smtp' | 'followUps'> {
+  s: {
+    dispatch: DispatchService
+    followUps: FollowUps
+    mailer: SuccessPackageMailer
+    smtp: SmtpStore
+    packages: PackageRepo
+    files: RecordingFiles
+    downloads: DownloadStore
+  }
+) {
   const { audit } = deps
-  return {
+  const { dispatch, followUps, mailer, smtp, files, downloads, packages } = s
+  const handlers: DomainHandlers<'dispatch' | 'smtp' | 'followUps'> = {
     'dispatch.list': (input, ctx) => dispatch.list(requireUser(ctx).user, input.state, input.limit),
     'dispatch.agents': (input, ctx) => dispatch.agents(requireUser(ctx).user, input.dispatchId),
     'dispatch.team': (_input, ctx) => dispatch.team(requireUser(ctx).user),
@@ -24,7 +39,7 @@ export function createDispatchHandlers(
     'dispatch.board': (input) => dispatch.board(input.from, input.to),
     'dispatch.package': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = await buildSuccessPackage(deps, files, input.day, ctx.conn.locale)
+      const p = await buildSuccessPackage(deps, packages, files, input.day, ctx.conn.locale)
       audit.write({
         userId: user.id,
         username: user.username,
@@ -47,7 +62,7 @@ export function createDispatchHandlers(
     },
     'dispatch.sendPackage': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await dispatch.sendPackage(input.day, ctx.conn.locale)
+      const r = await mailer.send(input.day, ctx.conn.locale)
       audit.write({
         userId: user.id,
         username: user.username,
@@ -72,9 +87,15 @@ export function createDispatchHandlers(
       })
       return s
     },
-    'followUps.list': (input, ctx) => dispatch.followUps(requireUser(ctx).user, input.state, input.limit),
-    'followUps.dial': (input, ctx) => dispatch.dialFollowUp(requireUser(ctx).user, input.followUpId, input.line),
-    'followUps.complete': (input, ctx) => dispatch.completeFollowUp(requireUser(ctx).user, input),
-    'followUps.report': (input) => dispatch.followUpReport(input.from, input.to)
+    'followUps.list': (input, ctx) => followUps.list(requireUser(ctx).user, input.state, input.limit),
+    'followUps.dial': (input, ctx) => followUps.dial(requireUser(ctx).user, input.followUpId, input.line),
+    'followUps.complete': (input, ctx) => followUps.complete(requireUser(ctx).user, input),
+    'followUps.report': (input) => followUps.report(input.from, input.to)
   }
+  return defineDomain({
+    name: 'dispatch',
+    subscribe: (bus) => bus.on('qa.gatePassed', ({ leadId }) => dispatch.release(leadId)),
+    jobs: [{ name: 'success package', everyMs: 60_000, run: () => mailer.tick() }],
+    handlers
+  })
 }

@@ -1,5 +1,6 @@
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
+import { defineDomain } from '../domain'
 import type { DownloadStore } from '../downloads'
 import type { ReportsService } from './service'
 import { copyFileSync, mkdirSync } from 'node:fs'
@@ -7,12 +8,21 @@ import { dirname, join } from 'node:path'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-export function createReportsHandlers(
-  deps: CoreDeps,
-  reports: ReportsService,
-  downloads: DownloadStore
-): DomainHandlers<'reports'> {
-  return {
+/**
+ * The supervisors' figures: the wallboard (told of changes by `board.touched` and `dispatch.released`,
+ * coalesced to one `board.changed` a second for the screens — it never polls), the reports over a
+ * period, their exports, and the daily report at its time.
+ */
+export function reportsDomain(deps: CoreDeps, reports: ReportsService, downloads: DownloadStore) {
+  let pending: ReturnType<typeof setTimeout> | null = null
+  const boardChanged = (reason: string) => {
+    pending ??= setTimeout(() => {
+      pending = null
+      deps.events.emit('board.changed', { reason })
+    }, 1000)
+    pending.unref?.()
+  }
+  const handlers: DomainHandlers<'reports'> = {
     'reports.live': (_input, ctx) => reports.live(ctx.conn.locale),
     'reports.operators': (input) => reports.operators(input.from, input.to, input.campaignId),
     'reports.funnel': (input) => reports.funnel(input.from, input.to),
@@ -53,4 +63,13 @@ export function createReportsHandlers(
       }
     }
   }
+  return defineDomain({
+    name: 'reports',
+    subscribe: (bus) => {
+      bus.on('board.touched', ({ reason }) => boardChanged(reason))
+      bus.on('dispatch.released', () => boardChanged('dispatch.released'))
+    },
+    jobs: [{ name: 'daily report', everyMs: 60_000, run: () => reports.tick() }],
+    handlers
+  })
 }

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ShiftedClock, stderrLogger } from '../core'
+import { startHub } from '../server/hub'
+import { defaultNames, ensureHubCertificate, loadCredentials, type HubCredentials } from '../server/tls'
+import { fail, type OpenCore } from './common'
+
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
+
+/** The hub's certificate: the centre's own (--tls-cert/--tls-key), or one its CA issues for the names asked for. */
+async function hubCredentials(
+  dataDir: string,
+  host: string,
+  opt: { name?: string[]; tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string; 'insecure-http'?: boolean }
+): Promise<HubCredentials | null> {
+  const files = opt['tls-cert'] !== undefined || opt['tls-key'] !== undefined
+  if (files && (!opt['tls-cert'] || !opt['tls-key']))
+    fail('errors.missingArgument', { name: opt['tls-cert'] ? '--tls-key' : '--tls-cert' })
+  const wanted = opt.tls || files
+  if (wanted && opt['insecure-http']) fail('errors.tlsConflict')
+  // a seat on the LAN is not a secure context over http: plain HTTP there only when asked for
+  if (!wanted && (opt['insecure-http'] || isLoopback(host))) return null
+  if (files) {
+    try {
+      return loadCredentials(opt['tls-cert']!, opt['tls-key']!)
+    } catch (err) {
+      fail('errors.tlsFiles', { reason: err instanceof Error ? err.message : String(err) })
+    }
+  }
+  const names = opt.name?.length
+    ? opt.name
+    : [...defaultNames(), ...(host !== '0.0.0.0' && host !== '::' && !defaultNames().includes(host) ? [host] : [])]
+  return ensureHubCertificate(dataDir, names)
+}
+
+export async function serve(
+  dataDir: string,
+  opt: {
+    host?: string
+    port?: string
+    'no-demo'?: boolean
+    demo?: boolean
+    static?: string
+    json?: boolean
+    name?: string[]
+    tls?: boolean
+    'tls-cert'?: string
+    'tls-key'?: string
+    'insecure-http'?: boolean
+  },
+  openCore: OpenCore
+): Promise<number> {
+  const port = opt.port === undefined ? 7300 : Number(opt.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail('errors.badOption', { name: '--port', value: String(opt.port) })
+  const host = opt.host ?? '127.0.0.1'
+  const tls = await hubCredentials(dataDir, host, opt)
+  const staleEnv = Number(process.env.LEADLINE_RECORDING_STALE_MS)
+  const clockStart = process.env.LEADLINE_CLOCK_START
+  // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
+  // installation there asks for its first administrator instead.
+  const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
+  const core = await openCore({
+    demo,
+    demoLogins: demo,
+    backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
+    exclusive: true,
+    recordingStaleMs: staleEnv > 0 ? staleEnv : undefined,
+    clock: clockStart ? new ShiftedClock(clockStart) : undefined
+  })
+  const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
+  let hub
+  try {
+    hub = await startHub({
+      core,
+      host,
+      port,
+      staticDir: existsSync(staticDir) ? staticDir : null,
+      logger: stderrLogger,
+      tls
+    })
+  } catch (err) {
+    core.close()
+    throw err
+  }
+  // the hub's own certificate is renewed a month before it ends, without a restart (checked twice a day)
+  const renew =
+    tls?.ca && !opt['tls-cert']
+      ? setInterval(() => {
+          ensureHubCertificate(dataDir, tls.names)
+            .then((c) => {
+              if (!c.renewed) return
+              hub.setCredentials(c)
+              stderrLogger.info(`certificate renewed until ${c.notAfter.toISOString()}`)
+            })
+            .catch((err: unknown) => stderrLogger.error('certificate renewal', err))
+        }, 12 * 3_600_000)
+      : null
+  renew?.unref()
+  const line = {
+    url: hub.url,
+    host: hub.host,
+    port: hub.port,
+    dataDir,
+    pid: process.pid,
+    demo: core.settings().demoMode,
+    tls: tls
+      ? {
+          names: tls.names,
+          fingerprint: tls.fingerprint,
+          spki: tls.spki,
+          notAfter: tls.notAfter.toISOString(),
+          ca: tls.ca ? 'hub' : 'centre'
+        }
+      : null
+  }
+  if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
+  else
+    process.stdout.write(
+      `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`
+    )
+  const stop = async () => {
+    if (renew) clearInterval(renew)
+    await hub.close()
+    core.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+  await new Promise(() => {})
+  return 0
+}

@@ -1,0 +1,147 @@
+import {
+  SEVEN_POINTS,
+  type FollowUp,
+  type Input,
+  type Policy,
+  type Settings,
+  type User
+} from '../../../shared/contract'
+import type { CoreDeps } from '../context'
+import type { DialRules } from '../desk/rules'
+import { AppError } from '../errors'
+import { phoneFor } from '../privacy'
+import type { DispatchRepo, FollowUpRow } from './repo'
+
+/**
+ * 回访: a visited customer is called back by the call centre — in the weekly window, or inside the
+ * cooling-off period of a new life policy with the seven-point check — and the results are reported
+ * per agent and district.
+ */
+export class FollowUps {
+  constructor(
+    private deps: CoreDeps,
+    private repo: DispatchRepo,
+    private rules: DialRules,
+    private settings: () => Settings
+  ) {}
+
+  private now(): Date {
+    return this.deps.clock.now()
+  }
+
+  private toFollowUp(r: FollowUpRow, user: User): FollowUp {
+    return {
+      id: r.id,
+      dispatchId: r.dispatch_id,
+      leadId: r.lead_id,
+      customerName: r.customer_name,
+      phone: phoneFor(r.phone, user.role, this.settings()),
+      agentName: r.agent_name,
+      district: r.district,
+      kind: r.kind,
+      from: r.from_at,
+      dueAt: r.due_at,
+      overdue: r.state === 'open' && r.due_at < this.now().toISOString(),
+      state: r.state,
+      policy: r.policy ? (JSON.parse(r.policy) as Policy) : null,
+      result: r.result,
+      complaint: r.complaint,
+      checks: r.checks ? (JSON.parse(r.checks) as Record<string, 'yes' | 'no'>) : null,
+      notes: r.notes,
+      doneBy: r.done_by,
+      doneAt: r.done_at
+    }
+  }
+
+  list(user: User, state: 'open' | 'done', limit: number): FollowUp[] {
+    return this.repo.followUps(state, limit).map((r) => this.toFollowUp(r, user))
+  }
+
+  /** The softphone calls the customer of a follow-up: a service call, inside the legal hours. */
+  dial(
+    user: User,
+    followUpId: number,
+    line: 'sip' | 'simulated'
+  ): { callId: number; number: string; recordingNotice: boolean } {
+    const f = this.repo.openFollowUp(followUpId)
+    if (!f) throw new AppError('NOT_FOUND')
+    const now = this.now()
+    if (line === 'sip') {
+      const block = this.rules.legalBlock(now)
+      if (block) this.rules.refuse(block)
+    }
+    const callId = this.repo.startFollowUpCall({
+      operatorId: user.id,
+      leadId: f.lead_id,
+      line,
+      at: now.toISOString(),
+      campaignId: f.campaign_id,
+      followUpId: f.id
+    })
+    return { callId, number: f.phone, recordingNotice: true }
+  }
+
+  complete(user: User, input: Input<'followUps.complete'>): FollowUp {
+    const iso = this.now().toISOString()
+    this.repo.transaction(() => {
+      const f = this.repo.followUpState(input.followUpId)
+      if (!f) throw new AppError('NOT_FOUND')
+      if (f.state !== 'open') throw new AppError('CONFLICT', 'errors.followUpDone')
+      if (input.result === 'complaint' && !input.complaint)
+        throw new AppError('INVALID_INPUT', 'errors.complaintCategoryRequired')
+      // the seven-point check of a cooling-off follow-up: every point answered when the customer was reached
+      if (f.kind === 'cooling_off' && input.result !== 'unreachable') {
+        const missing = SEVEN_POINTS.filter((p) => !input.checks?.[p])
+        if (missing.length)
+          throw new AppError('INVALID_INPUT', 'errors.sevenPointsIncomplete', { count: missing.length })
+      }
+      if (input.callId !== undefined && !this.repo.isFollowUpCall(input.callId, user.id, f.id))
+        throw new AppError('NOT_FOUND')
+      this.repo.completeFollowUp({
+        id: f.id,
+        operatorId: user.id,
+        callId: input.callId ?? null,
+        result: input.result,
+        complaint: input.result === 'complaint' ? input.complaint! : null,
+        checks: input.checks ? JSON.stringify(input.checks) : null,
+        notes: input.notes ?? null,
+        at: iso
+      })
+    }, 'immediate')
+    this.deps.events.emit('dispatch.changed', { dispatchId: null })
+    return this.toFollowUp(this.repo.followUp(input.followUpId)!, user)
+  }
+
+  report(from: string, to: string) {
+    const rows = this.repo.followUpResults(from, to)
+    const by = new Map<
+      string,
+      {
+        agent: string
+        district: string
+        done: number
+        satisfied: number
+        complaints: Record<string, number>
+        unreachable: number
+      }
+    >()
+    for (const r of rows) {
+      const k = `${r.district}|${r.agent}`
+      const e = by.get(k) ?? {
+        agent: r.agent,
+        district: r.district,
+        done: 0,
+        satisfied: 0,
+        complaints: {},
+        unreachable: 0
+      }
+      e.done += r.n
+      if (r.result === 'satisfied') e.satisfied += r.n
+      if (r.result === 'unreachable') e.unreachable += r.n
+      if (r.result === 'complaint')
+        e.complaints[r.complaint ?? 'other'] = (e.complaints[r.complaint ?? 'other'] ?? 0) + r.n
+      by.set(k, e)
+    }
+    return [...by.values()]
+  }
+}

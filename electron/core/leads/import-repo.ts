@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3'
+import { ftsText } from './search-repo'
+
+/**
+ * What an import writes, in its one transaction. A list can have a million rows, so every
+ * statement is prepared once, here, when the import starts, and the methods take positional
+ * values straight from the prepared rows.
+ */
+export class ImportRepo {
+  private insBatch: Database.Statement
+  private insLead: Database.Statement
+  private insFts: Database.Statement
+  private ftsUpto: Database.Statement
+  private existing: Database.Statement
+  private fillStmt: Database.Statement
+  private refreshFts: Database.Statement
+  private delFts: Database.Statement
+  private attachStmt: Database.Statement
+  private insRow: Database.Statement
+  private finishStmt: Database.Statement
+  private saveMappingStmt: Database.Statement
+  private dncStmt: Database.Statement
+
+  constructor(readonly db: Database.Database) {
+    this.dncStmt = db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?')
+    this.insBatch = db.prepare(
+      `INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, sheet, policy, mapping, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    this.insLead = db.prepare(
+      `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code,
+         employer, occupation, note, extra, batch_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    this.insFts = db.prepare('INSERT INTO leads_fts (rowid, txt) VALUES (?, ?)')
+    this.ftsUpto = db.prepare('SELECT upto FROM leads_fts_state WHERE id = 1').pluck()
+    this.existing = db.prepare('SELECT id FROM leads WHERE phone = ?').pluck()
+    this.fillStmt = db.prepare(
+      `UPDATE leads SET name = coalesce(nullif(name, ''), ?), gender = coalesce(gender, ?), birth_date = coalesce(birth_date, ?),
+         id_no = coalesce(id_no, ?), address = coalesce(nullif(address, ''), ?), district_code = coalesce(district_code, ?),
+         employer = coalesce(employer, ?), occupation = coalesce(occupation, ?), note = coalesce(note, ?), updated_at = ?
+       WHERE id = ?`
+    )
+    this.refreshFts = db.prepare('SELECT name, phone, address FROM leads WHERE id = ?')
+    this.delFts = db.prepare('DELETE FROM leads_fts WHERE rowid = ?')
+    this.attachStmt = db.prepare('INSERT OR IGNORE INTO lead_batches (lead_id, batch_id) VALUES (?, ?)')
+    this.insRow = db.prepare(
+      'INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'
+    )
+    this.finishStmt = db.prepare(
+      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ? WHERE id = ?`
+    )
+    this.saveMappingStmt = db.prepare(
+      `INSERT INTO import_mappings (source, mapping, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (source) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at`
+    )
+  }
+
+  /** The do-not-call list as it stands: read once, checked in a hash while rows are prepared. */
+  dnc(now: string): [phone: string, reason: string][] {
+    return (this.dncStmt.all(now) as { phone: string; reason: string }[]).map((d) => [d.phone, d.reason])
+  }
+
+  addBatch(
+    ...v: [
+      campaignId: number,
+      fileName: string,
+      source: string,
+      kind: string,
+      encoding: string | null,
+      sheet: string | null,
+      policy: string,
+      mapping: string,
+      userId: number | null,
+      at: string
+    ]
+  ): number {
+    return Number(this.insBatch.run(...v).lastInsertRowid)
+  }
+
+  /** A new lead, or 0 when its number is in the pool already. */
+  addLead(...v: (string | number | null)[]): number {
+    const r = this.insLead.run(...v)
+    return r.changes === 1 ? Number(r.lastInsertRowid) : 0
+  }
+
+  leadOfPhone(phone: string): number {
+    return this.existing.get(phone) as number
+  }
+
+  /** The policy 'fill': empty fields of the lead in the pool take the list's values; its search text follows. */
+  fill(leadId: number, ...v: (string | null)[]): void {
+    this.fillStmt.run(...v, leadId)
+    if (leadId <= (this.ftsUpto.get() as number)) {
+      const l = this.refreshFts.get(leadId) as { name: string | null; phone: string; address: string | null }
+      this.delFts.run(leadId)
+      this.insFts.run(leadId, ftsText(l.name, l.phone, l.address))
+    }
+  }
+
+  attach(leadId: number, batchId: number): void {
+    this.attachStmt.run(leadId, batchId)
+  }
+
+  row(
+    batchId: number,
+    rowNo: number,
+    outcome: string,
+    reason: unknown,
+    detail: unknown,
+    leadId: number | null,
+    raw: unknown
+  ): void {
+    this.insRow.run(batchId, rowNo, outcome, reason, detail, leadId, raw)
+  }
+
+  finish(
+    batchId: number,
+    c: {
+      rows: number
+      imported: number
+      duplicatesInFile: number
+      duplicatesInPool: number
+      invalid: number
+      dnc: number
+    }
+  ) {
+    this.finishStmt.run(c.rows, c.imported, c.duplicatesInFile, c.duplicatesInPool, c.invalid, c.dnc, batchId)
+  }
+
+  /** The source's column mapping, remembered for its next list. */
+  saveMapping(source: string, mapping: string, at: string): void {
+    this.saveMappingStmt.run(source, mapping, at)
+  }
+}

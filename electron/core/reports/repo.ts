@@ -1,0 +1,180 @@
+import type { Live } from '../../../shared/contract'
+import { Repo } from '../db/repo'
+
+export interface OperatorFigures {
+  id: number
+  name: string
+  calls: number
+  answered: number
+  talk: number
+  connected: number
+  successes: number
+  reviews: number
+  qa_avg: number | null
+  qa_pass: number | null
+}
+
+export interface QueueHealth {
+  done: number
+  dnc: number
+  exhausted: number
+  held: number
+  retry: number
+  ready: number
+}
+
+/** Whole days sum the daily figures the triggers keep (migration 0009); a period cut inside a day counts the calls. */
+const DAY_COUNTS = `coalesce((SELECT sum(d.calls) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS calls,
+  coalesce((SELECT sum(d.answered) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS answered,
+  coalesce((SELECT sum(d.talk_sec) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS talk,
+  coalesce((SELECT sum(d.connected) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS connected,
+  coalesce((SELECT sum(d.successes) FROM operator_days d WHERE d.operator_id = u.id AND d.day >= @first AND d.day < @end AND (@campaign IS NULL OR d.campaign_id = @campaign)), 0) AS successes`
+const CALL_COUNTS = `(SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS calls,
+  (SELECT count(*) FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS answered,
+  (SELECT coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0)
+     FROM calls c WHERE c.operator_id = u.id AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS talk,
+  (SELECT coalesce(sum(o.connected), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to AND (@campaign IS NULL OR o.campaign_id = @campaign)) AS connected,
+  (SELECT coalesce(sum(o.success), 0) FROM outcomes o WHERE o.operator_id = u.id AND o.simulated = 0 AND o.at >= @from AND o.at < @to AND (@campaign IS NULL OR o.campaign_id = @campaign)) AS successes`
+
+/** The supervisors' figures: from the daily rollups and the import batches' funnel, real calls only. */
+export class ReportsRepo extends Repo {
+  /** Every active operator's open state and today's figures. */
+  operatorsToday(day: string) {
+    return this.all<{
+      id: number
+      name: string
+      state: Live['operators'][number]['state'] | null
+      reason: string | null
+      since: string | null
+      calls: number
+      talk: number
+      connected: number
+      successes: number
+    }>(
+      `SELECT u.id, u.display_name AS name, s.state, s.reason, s.started_at AS since,
+         coalesce(sum(d.calls), 0) AS calls, coalesce(sum(d.talk_sec), 0) AS talk, coalesce(sum(d.connected), 0) AS connected, coalesce(sum(d.successes), 0) AS successes
+       FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL LEFT JOIN operator_days d ON d.operator_id = u.id AND d.day = @day
+       WHERE u.role = 'operator' AND u.disabled = 0 GROUP BY u.id ORDER BY u.display_name`,
+      { day }
+    )
+  }
+
+  /** Where a campaign's leads stand now. */
+  queueHealth(campaignId: number, maxAttempts: number, now: string): QueueHealth {
+    return this.one<QueueHealth>(
+      `SELECT
+         coalesce(sum(status IN ('refused', 'invalid_number', 'accepted')), 0) AS done,
+         coalesce(sum(status = 'dnc'), 0) AS dnc,
+         coalesce(sum(status = 'exhausted' OR (status IN ('new', 'allocated', 'callback') AND attempts >= @max)), 0) AS exhausted,
+         coalesce(sum(status IN ('in_queue', 'in_call') OR (lease_by IS NOT NULL AND lease_until > @now)), 0) AS held,
+         coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND next_at > @now), 0) AS retry,
+         coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND (next_at IS NULL OR next_at <= @now)), 0) AS ready
+       FROM leads WHERE campaign_id = @campaign`,
+      { campaign: campaignId, max: maxAttempts, now }
+    )!
+  }
+
+  campaignToday(day: string, campaignId: number): { calls: number; connected: number; successes: number } {
+    return this.one(
+      'SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(connected), 0) AS connected, coalesce(sum(successes), 0) AS successes FROM operator_days WHERE day = ? AND campaign_id = ?',
+      day,
+      campaignId
+    )!
+  }
+
+  overdueCallbacks(now: string): number {
+    return this.value<number>("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?", now)!
+  }
+
+  /** Per operator over a period: `days` when it is whole centre's days (the rollups), else counted from the calls. */
+  operators(p: {
+    from: string
+    to: string
+    days: { first: string; end: string } | null
+    campaign: number | null
+  }): OperatorFigures[] {
+    return this.all(
+      `SELECT u.id, u.display_name AS name, ${p.days ? DAY_COUNTS : CALL_COUNTS},
+         (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS reviews,
+         (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_avg,
+         (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
+       FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`,
+      { from: p.from, to: p.to, first: p.days?.first ?? null, end: p.days?.end ?? null, campaign: p.campaign }
+    )
+  }
+
+  /** Time in wrap-up and pauses inside the period (a state still open runs until now). */
+  stateTimes(from: string, to: string, now: string) {
+    return this.all<{ operator_id: number; state: string; reason: string; secs: number }>(
+      `SELECT operator_id, state, coalesce(reason, '') AS reason,
+         sum((julianday(min(coalesce(ended_at, @now), @to)) - julianday(max(started_at, @from))) * 86400) AS secs
+       FROM agent_states WHERE started_at < @to AND coalesce(ended_at, @now) > @from AND state IN ('wrap_up', 'paused')
+       GROUP BY operator_id, state, reason`,
+      { from, to, now }
+    )
+  }
+
+  funnel(from: string, to: string) {
+    return this.all<{ batch_id: number; batch: string; source: string } & Record<string, number>>(
+      `SELECT b.id AS batch_id, b.file_name AS batch, b.source, b.imported, coalesce(f.dialed, 0) AS dialed, coalesce(f.contacted, 0) AS contacted,
+         coalesce(f.accepted, 0) AS accepted, coalesce(f.qa_passed, 0) AS qa_passed, coalesce(f.assigned, 0) AS assigned, coalesce(f.visited, 0) AS visited,
+         coalesce(f.signed, 0) AS signed, coalesce(f.followed_up, 0) AS followed_up
+       FROM import_batches b LEFT JOIN batch_funnel f ON f.batch_id = b.id
+       WHERE b.created_at >= ? AND b.created_at < ? ORDER BY b.id`,
+      from,
+      to
+    )
+  }
+
+  numberQuality(from: string, to: string) {
+    return this.all<{
+      id: number
+      file_name: string
+      source: string
+      rows: number
+      imported: number
+      invalid: number
+      dialed: number
+      vacant: number
+      suspended: number
+      wrong: number
+    }>(
+      `SELECT b.id, b.file_name, b.source, b.rows, b.imported, b.invalid,
+         coalesce(sum((l.milestones & 1) <> 0), 0) AS dialed,
+         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'vacant'), 0) AS vacant,
+         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'suspended'), 0) AS suspended,
+         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'wrong_number'), 0) AS wrong
+       FROM import_batches b LEFT JOIN leads l ON l.batch_id = b.id
+       WHERE b.created_at >= ? AND b.created_at < ? GROUP BY b.id ORDER BY b.id`,
+      from,
+      to
+    )
+  }
+
+  successes(from: string, to: string) {
+    return this.all<{ at: string; name: string; district: string | null; visit_at: string | null; operator: string }>(
+      `SELECT o.at, l.name, d.name AS district, o.visit_at, u.display_name AS operator FROM outcomes o JOIN leads l ON l.id = o.lead_id
+       LEFT JOIN districts d ON d.code = o.district_code JOIN users u ON u.id = o.operator_id
+       WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ? ORDER BY o.at`,
+      from,
+      to
+    )
+  }
+
+  dailyReportFile(day: string): string | undefined {
+    return this.value('SELECT file FROM daily_reports WHERE day = ?', day)
+  }
+
+  keepDailyReport(day: string, file: string, at: string): void {
+    this.run(
+      'INSERT INTO daily_reports (day, file, created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET file = excluded.file, created_at = excluded.created_at',
+      day,
+      file,
+      at
+    )
+  }
+
+  dailyReports(): { day: string; createdAt: string }[] {
+    return this.all('SELECT day, created_at AS createdAt FROM daily_reports ORDER BY day DESC LIMIT 400')
+  }
+}

@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import { useConnectionStatus } from '../../api/ApiProvider'
+import type { ApiClient } from '../../api/client'
+import { agentStateOf, type DeskState } from './desk-machine'
+import { OutcomeOutbox } from './outbox'
+
+/**
+ * Tells core the agent state the desk derives (agentStateOf), one call after another so that a
+ * slow answer can never put an older state over a newer one; again after a reconnect; offline
+ * when the operator leaves the desk.
+ */
+export function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unknown) => void): void {
+  const status = useConnectionStatus()
+  const { state, reason } = agentStateOf(desk)
+  const chain = useRef<Promise<void>>(Promise.resolve())
+  useEffect(() => {
+    if (status !== 'open') return
+    chain.current = chain.current.then(() =>
+      api.invoke('desk.setState', { state, reason }).then(() => undefined, onError)
+    )
+  }, [api, state, reason, status, onError])
+  useEffect(
+    () => () => {
+      void chain.current.then(() => api.invoke('desk.setState', { state: 'offline' }).catch(() => {}))
+    },
+    [api]
+  )
+}
+
+/**
+ * Outcomes kept on the seat while the hub is away: sent on arrival, when the hub is back, and every
+ * 5 s while any wait; the ones the hub refused are listed until the operator dismisses them.
+ */
+export function useOutbox(api: ApiClient, userId: number) {
+  const qc = useQueryClient()
+  const status = useConnectionStatus()
+  const outbox = useMemo(() => new OutcomeOutbox(api, userId), [api, userId])
+  const [queued, setQueued] = useState(outbox.pending().length)
+  const [failed, setFailed] = useState(outbox.failed())
+  const refresh = useCallback(() => {
+    setQueued(outbox.pending().length)
+    setFailed(outbox.failed())
+  }, [outbox])
+  useEffect(() => {
+    if (status !== 'open') return
+    void outbox.flush().then(() => {
+      refresh()
+      void qc.invalidateQueries({ queryKey: ['desk.today'] })
+    })
+  }, [status, outbox, qc, refresh])
+  useEffect(() => {
+    if (!queued) return
+    const id = setInterval(() => void outbox.flush().then(refresh), 5000)
+    return () => clearInterval(id)
+  }, [queued, outbox, refresh])
+  const clearFailed = useCallback(() => {
+    outbox.saveFailed([])
+    setFailed([])
+  }, [outbox])
+  return { outbox, queued, failed, refresh, clearFailed }
+}

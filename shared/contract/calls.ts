@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { idSchema } from './common'
+
+export const callsMethods = defineMethods({
+  'calls.start': {
+    board: true,
+    summary:
+      'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
+    input: z
+      .object({
+        leadId: idSchema.optional(),
+        direction: z.enum(['outbound', 'inbound']),
+        line: z.enum(['sip', 'simulated']),
+        number: z.string().trim().max(32).optional()
+      })
+      .strict(),
+    output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
+    roles: ['operator']
+  },
+  'calls.end': {
+    board: true,
+    summary: 'The call ended, with the cause the line gave.',
+    input: z.object({ callId: idSchema, cause: z.string().max(64), answered: z.boolean() }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+    roles: ['operator']
+  }
+})

@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { MANAGERS } from './roles'
+import { idSchema } from './common'
+import { COMPLAINT_CATEGORIES, SEVEN_POINTS, followUpSchema, range } from './dispatch'
+
+export const followUpsMethods = defineMethods({
+  'followUps.list': {
+    summary: 'Follow-up calls (回访): open ones by due time (overdue flagged), or done ones of a period.',
+    input: z
+      .object({ state: z.enum(['open', 'done']).default('open'), limit: z.number().int().min(1).max(500).default(200) })
+      .strict(),
+    output: z.array(followUpSchema),
+    roles: ['operator', 'supervisor', 'admin']
+  },
+  'followUps.dial': {
+    summary:
+      'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
+    input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
+    output: z.object({ callId: idSchema, number: z.string(), recordingNotice: z.boolean() }),
+    roles: ['operator']
+  },
+  'followUps.complete': {
+    board: true,
+    summary:
+      'The follow-up’s result: satisfied, a complaint with its category, or unreachable; the seven-point check for a cooling-off follow-up, each point answered.',
+    input: z
+      .object({
+        followUpId: idSchema,
+        callId: idSchema.optional(),
+        result: z.enum(['satisfied', 'complaint', 'unreachable']),
+        complaint: z.enum(COMPLAINT_CATEGORIES).optional(),
+        checks: z.partialRecord(z.enum(SEVEN_POINTS), z.enum(['yes', 'no'])).optional(),
+        notes: z.string().trim().max(1000).optional()
+      })
+      .strict(),
+    output: followUpSchema,
+    roles: ['operator']
+  },
+  'followUps.report': {
+    summary: 'Follow-up results per agent and district over a period, complaints by category.',
+    input: range,
+    output: z.array(
+      z.object({
+        agent: z.string(),
+        district: z.string(),
+        done: z.number().int(),
+        satisfied: z.number().int(),
+        complaints: z.record(z.string(), z.number().int()),
+        unreachable: z.number().int()
+      })
+    ),
+    roles: MANAGERS
+  }
+})
