@@ -45,8 +45,8 @@ db.transaction(() => {
     insBatch.run(
       `名单${d + 1}.csv`,
       `渠道${d % 4}`,
-      LEADS / DAYS,
-      LEADS / DAYS,
+      Math.floor(LEADS / DAYS),
+      Math.floor(LEADS / DAYS),
       new Date(start + d * 86_400_000).toISOString()
     )
 })()
@@ -78,6 +78,8 @@ console.log(`seeded ${OPS} operators, ${LEADS} leads, ${CALLS} calls in ${seedSe
 // ——— the replay ———
 const sync = new Map()
 async function timed(conn, method, input) {
+  // each IPC message arrives as a task of its own: the event loop turns between them
+  await new Promise((r) => setImmediate(r))
   const s = performance.now()
   const p = conn.invoke(method, input)
   const ms = performance.now() - s // what ran before core first yielded: the main thread was held that long
@@ -112,9 +114,9 @@ delay.enable()
 for (let k = 0; k < HOUR_CALLS; k++) {
   const next = await timed(op, 'desk.next', {})
   if (!next.lead) throw new Error(`no lead for call ${k}: ${next.reason}`)
-  await timed(op, 'desk.setState', { state: 'dialing', reason: null })
+  await timed(op, 'desk.setState', { state: 'dialing' })
   const { callId } = await timed(op, 'desk.dial', { leadId: next.lead.id, line: 'simulated' })
-  await timed(op, 'desk.setState', { state: 'on_call', reason: null })
+  await timed(op, 'desk.setState', { state: 'on_call' })
   const { recordingId } = await timed(op, 'recordings.start', { callId, mime: 'audio/webm;codecs=opus' })
   for (let s = 0; s < 30; s++) {
     await timed(op, 'recordings.chunk', { recordingId, seq: s, data: chunk, peaks, durationMs: (s + 1) * 1000 })
@@ -122,9 +124,9 @@ for (let k = 0; k < HOUR_CALLS; k++) {
   }
   await timed(op, 'recordings.finish', { recordingId, chunks: 30, durationMs: 30_000 })
   await timed(op, 'calls.end', { callId, cause: 'operator', answered: true })
-  await timed(op, 'desk.setState', { state: 'wrap_up', reason: null })
+  await timed(op, 'desk.setState', { state: 'wrap_up' })
   await timed(op, 'desk.outcome', { clientId: `bench-main-${k}`, leadId: next.lead.id, callId, disposition: 'refused' })
-  await timed(op, 'desk.setState', { state: 'ready', reason: null })
+  await timed(op, 'desk.setState', { state: 'ready' })
   await timed(op, 'desk.today', {})
   await timed(sup, 'reports.live', {})
   clock.advance(60_000)

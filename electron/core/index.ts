@@ -321,13 +321,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const scheduler = new Scheduler(logger)
   const schedule = opts.timers ?? opts.recallEveryMs !== null
   scheduler.start(jobs.filter((j) => schedule || j.always))
-  // A search index left behind (the app stopped while indexing an import) catches up in the background.
+  // A search index left behind (the app stopped while indexing an import) catches up in the background,
+  // in chunks of a few milliseconds so the window and the other seats never wait for it.
   let closed = false
   const searchIndex = new LeadSearch(db)
   const catchUp = () => {
     if (closed) return
     try {
-      if (searchIndex.indexPending(20_000) > 0) setImmediate(catchUp)
+      if (searchIndex.indexPending(2_000) > 0) setImmediate(catchUp)
     } catch (err) {
       logger.warn('search index catch-up', err)
     }

@@ -117,6 +117,32 @@ describe('database migrations', () => {
     }
   })
 
+  it('0014 (queue counts) counts the leads already in the pool by campaign and status, and follows them after', () => {
+    const tmp = tempDir()
+    try {
+      const db = openDatabase(join(tmp.dir, 'v13.db'))
+      migrate(db, 13)
+      const ids = insertLeads(db, 5, { district: null })
+      db.prepare("UPDATE leads SET status = 'refused' WHERE id IN (?, ?)").run(ids[0], ids[1])
+      expect(migrate(db, 14)).toEqual({ from: 13, to: 14 })
+      const counts = () =>
+        db.prepare('SELECT status, n FROM lead_status_counts WHERE campaign_id = 1 AND n > 0 ORDER BY status').all()
+      expect(counts()).toEqual([
+        { status: 'new', n: 3 },
+        { status: 'refused', n: 2 }
+      ])
+      db.prepare("UPDATE leads SET status = 'dnc' WHERE id = ?").run(ids[2])
+      expect(counts()).toEqual([
+        { status: 'dnc', n: 1 },
+        { status: 'new', n: 2 },
+        { status: 'refused', n: 2 }
+      ])
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
   it('are numbered from 0001 without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })

@@ -382,6 +382,67 @@ describe('the live wallboard', () => {
   })
 })
 
+describe('the queue health behind the wallboard', () => {
+  /** The same figures counted the slow way, from every lead of the campaign (the oracle). */
+  const scan = (max: number, now: string) =>
+    env.core.db
+      .prepare(
+        `SELECT
+           coalesce(sum(status IN ('refused', 'invalid_number', 'accepted')), 0) AS done,
+           coalesce(sum(status = 'dnc'), 0) AS dnc,
+           coalesce(sum(status = 'exhausted' OR (status IN ('new', 'allocated', 'callback') AND attempts >= @max)), 0) AS exhausted,
+           coalesce(sum(status IN ('in_queue', 'in_call')), 0) AS held,
+           coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND next_at > @now), 0) AS retry,
+           coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND (next_at IS NULL OR next_at <= @now)), 0) AS ready
+         FROM leads WHERE campaign_id = 1`
+      )
+      .get({ max, now })
+
+  it('keeps per-status counts that agree with a full count through an import and the day’s changes', async () => {
+    const repo = env.core.reports.repo
+    const now = sh('2026-11-24T10:00:00')
+    const ids = insertLeads(env.core.db, 12_000, { first: 70_000 })
+    // the import is counted in chunks (never by a trigger: that would triple an import's time)
+    let chunks = 0
+    while (repo.catchUpCounts(5_000) > 0) chunks++
+    expect(chunks).toBe(3)
+    expect(repo.queueHealth(1, 6, now)).toEqual(scan(6, now))
+    // the day's work changes statuses, retry times and attempts
+    const db = env.core.db
+    db.prepare("UPDATE leads SET status = 'refused', attempts = 1 WHERE id IN (?, ?, ?)").run(ids[0], ids[1], ids[2])
+    db.prepare("UPDATE leads SET status = 'dnc' WHERE id = ?").run(ids[3])
+    db.prepare('UPDATE leads SET attempts = 2, next_at = ? WHERE id IN (?, ?)').run(
+      sh('2026-11-24T16:00:00'),
+      ids[4],
+      ids[5]
+    )
+    db.prepare('UPDATE leads SET attempts = 6, next_at = ? WHERE id = ?').run(sh('2026-11-24T08:00:00'), ids[6])
+    db.prepare("UPDATE leads SET status = 'allocated', owner_id = ?, attempts = 1, next_at = ? WHERE id = ?").run(
+      uid('op1'),
+      sh('2026-11-24T12:00:00'),
+      ids[7]
+    )
+    db.prepare("UPDATE leads SET status = 'in_queue', lease_by = ?, lease_until = ? WHERE id = ?").run(
+      uid('op2'),
+      sh('2026-11-24T10:03:00'),
+      ids[8]
+    )
+    // a lead moved to another campaign leaves this one's counts
+    db.prepare("INSERT INTO campaigns (name, created_at) VALUES ('第二活动', ?)").run(now)
+    db.prepare('UPDATE leads SET campaign_id = 2 WHERE id = ?').run(ids[9])
+    expect(repo.queueHealth(1, 6, now)).toEqual(scan(6, now))
+    // a lower maximum of attempts: more leads are spent, without touching a row
+    expect(repo.queueHealth(1, 2, now)).toEqual(scan(2, now))
+    // later in the day the retries fall due
+    expect(repo.queueHealth(1, 6, sh('2026-11-24T17:00:00'))).toEqual(scan(6, sh('2026-11-24T17:00:00')))
+    // leads added after the last catch-up are counted by the next one, not by a trigger
+    insertLeads(env.core.db, 10, { first: 90_000 })
+    expect(repo.queueHealth(1, 6, now).ready).toBe((scan(6, now) as { ready: number }).ready - 10)
+    repo.catchUpCounts()
+    expect(repo.queueHealth(1, 6, now)).toEqual(scan(6, now))
+  })
+})
+
 describe('the daily report', () => {
   it('is made at 19:30 once, with its four sheets, and on demand for any day', async () => {
     call('op1', sh('2026-11-24T10:00:00'), { talk: 60, connected: true, success: true })

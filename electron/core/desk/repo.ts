@@ -215,7 +215,7 @@ export class DeskRepo extends Repo {
 
   lastCampaignOf(operatorId: number): number | undefined {
     return this.value(
-      'SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY id DESC LIMIT 1',
+      'SELECT campaign_id FROM calls WHERE operator_id = ? AND campaign_id IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1',
       operatorId
     )
   }

@@ -59,19 +59,69 @@ export class ReportsRepo extends Repo {
     )
   }
 
-  /** Where a campaign's leads stand now. */
+  /**
+   * Counts the leads added since the last catch-up (imports are not counted by a trigger), at most
+   * `chunk` of them, into the per-status counts; how many it counted (0: caught up).
+   */
+  catchUpCounts(chunk = 50_000): number {
+    return this.transaction(() => {
+      const upto = this.value<number>('SELECT upto FROM lead_status_counts_state WHERE id = 1')!
+      const last = this.value<number | null>(
+        'SELECT max(id) FROM (SELECT id FROM leads WHERE id > ? ORDER BY id LIMIT ?)',
+        upto,
+        chunk
+      )
+      if (!last) return 0
+      this.run(
+        `INSERT INTO lead_status_counts (campaign_id, status, n)
+         SELECT campaign_id, status, count(*) FROM leads WHERE id > @upto AND id <= @last GROUP BY campaign_id, status
+         ON CONFLICT (campaign_id, status) DO UPDATE SET n = n + excluded.n`,
+        { upto, last }
+      )
+      this.run('UPDATE lead_status_counts_state SET upto = ? WHERE id = 1', last)
+      return last - upto
+    }, 'immediate')
+  }
+
+  /**
+   * Where a campaign's leads stand now: the kept counts per status, and among the workable leads
+   * (new, allocated, callback) those waiting for a retry time and those past the campaign's
+   * attempts, from the indexes of leads that have a retry time (a lead dialed before has one).
+   */
   queueHealth(campaignId: number, maxAttempts: number, now: string): QueueHealth {
-    return this.one<QueueHealth>(
-      `SELECT
-         coalesce(sum(status IN ('refused', 'invalid_number', 'accepted')), 0) AS done,
-         coalesce(sum(status = 'dnc'), 0) AS dnc,
-         coalesce(sum(status = 'exhausted' OR (status IN ('new', 'allocated', 'callback') AND attempts >= @max)), 0) AS exhausted,
-         coalesce(sum(status IN ('in_queue', 'in_call') OR (lease_by IS NOT NULL AND lease_until > @now)), 0) AS held,
-         coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND next_at > @now), 0) AS retry,
-         coalesce(sum(status IN ('new', 'allocated', 'callback') AND attempts < @max AND lease_by IS NULL AND (next_at IS NULL OR next_at <= @now)), 0) AS ready
-       FROM leads WHERE campaign_id = @campaign`,
-      { campaign: campaignId, max: maxAttempts, now }
+    const by = new Map(
+      this.all<{ status: string; n: number }>(
+        'SELECT status, n FROM lead_status_counts WHERE campaign_id = ?',
+        campaignId
+      ).map((r) => [r.status, r.n])
+    )
+    const n = (...statuses: string[]) => statuses.reduce((a, st) => a + (by.get(st) ?? 0), 0)
+    const p = { campaign: campaignId, max: maxAttempts, now }
+    // workable leads past the campaign's attempts (dialed ones only: the partial index leads_dialed_workable) …
+    const spent = this.value<number>(
+      `SELECT count(*) FROM leads WHERE campaign_id = @campaign AND attempts >= @max AND attempts > 0
+         AND status IN ('new', 'allocated', 'callback')`,
+      p
     )!
+    // … and those waiting for their retry time: 'new' ones through the retry index, held ones through the status index
+    const retry = this.value<number>(
+      `SELECT count(*) FROM (
+         SELECT id FROM leads WHERE next_at > @now AND status = 'new' AND campaign_id = @campaign AND attempts < @max AND lease_by IS NULL
+         UNION ALL
+         SELECT id FROM leads WHERE status IN ('allocated', 'callback') AND status <> 'new' AND campaign_id = @campaign AND next_at > @now
+           AND attempts < @max AND lease_by IS NULL)`,
+      p
+    )!
+    const w = { spent, retry }
+    const workable = n('new', 'allocated', 'callback')
+    return {
+      done: n('refused', 'invalid_number', 'accepted'),
+      dnc: n('dnc'),
+      exhausted: n('exhausted') + w.spent,
+      held: n('in_queue', 'in_call'),
+      retry: w.retry,
+      ready: Math.max(0, workable - w.spent - w.retry)
+    }
   }
 
   campaignToday(day: string, campaignId: number): { calls: number; connected: number; successes: number } {
@@ -126,8 +176,9 @@ export class ReportsRepo extends Repo {
     )
   }
 
+  /** The period's batches with their dialed leads (the funnel's rollup) and bad numbers (a small partial index). */
   numberQuality(from: string, to: string) {
-    return this.all<{
+    const batches = this.all<{
       id: number
       file_name: string
       source: string
@@ -135,20 +186,28 @@ export class ReportsRepo extends Repo {
       imported: number
       invalid: number
       dialed: number
-      vacant: number
-      suspended: number
-      wrong: number
     }>(
-      `SELECT b.id, b.file_name, b.source, b.rows, b.imported, b.invalid,
-         coalesce(sum((l.milestones & 1) <> 0), 0) AS dialed,
-         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'vacant'), 0) AS vacant,
-         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'suspended'), 0) AS suspended,
-         coalesce(sum((l.milestones & 1) <> 0 AND l.last_outcome = 'wrong_number'), 0) AS wrong
-       FROM import_batches b LEFT JOIN leads l ON l.batch_id = b.id
-       WHERE b.created_at >= ? AND b.created_at < ? GROUP BY b.id ORDER BY b.id`,
+      `SELECT b.id, b.file_name, b.source, b.rows, b.imported, b.invalid, coalesce(f.dialed, 0) AS dialed
+       FROM import_batches b LEFT JOIN batch_funnel f ON f.batch_id = b.id
+       WHERE b.created_at >= ? AND b.created_at < ? ORDER BY b.id`,
       from,
       to
     )
+    const bad = this.all<{ batch_id: number; last_outcome: string; n: number }>(
+      `SELECT batch_id, last_outcome, count(*) AS n FROM leads
+       WHERE batch_id IN (SELECT id FROM import_batches WHERE created_at >= ? AND created_at < ?)
+         AND last_outcome IN ('vacant', 'suspended', 'wrong_number') AND (milestones & 1) <> 0
+       GROUP BY batch_id, last_outcome`,
+      from,
+      to
+    )
+    const of = (id: number, outcome: string) => bad.find((x) => x.batch_id === id && x.last_outcome === outcome)?.n ?? 0
+    return batches.map((b) => ({
+      ...b,
+      vacant: of(b.id, 'vacant'),
+      suspended: of(b.id, 'suspended'),
+      wrong: of(b.id, 'wrong_number')
+    }))
   }
 
   successes(from: string, to: string) {

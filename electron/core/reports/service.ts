@@ -97,6 +97,8 @@ export class ReportsService {
     const now = this.deps.clock.now()
     const iso = now.toISOString()
     const { day } = this.desk.todayBounds()
+    // a few leads added since the last catch-up (a small import, the demo) are counted now; a big import's in the background
+    this.repo.catchUpCounts(5_000)
     // today's figures (operators and campaigns) from the daily figures the triggers keep
     const operators = this.repo.operatorsToday(day).map((o) => {
       return {
