@@ -35,13 +35,22 @@ export function meanVolume(file: string, filter: string): number {
   )
 }
 
-/** When sound first starts in a file (ms), after an audio filter: the end of the leading silence (ffmpeg's silencedetect). */
-export function soundOnsetMs(file: string, filter: string): number {
+/**
+ * When sound first starts in a file (ms), after an audio filter: the start of the first stretch of
+ * sound at least `minMs` long between the silences ffmpeg's silencedetect finds (a click of the line
+ * when the call connects is not the customer's voice).
+ */
+export function soundOnsetMs(file: string, filter: string, minMs = 300): number {
   const out = ffmpeg(`-i "${file}" -af "${filter},silencedetect=noise=-40dB:d=0.2" -f null -`)
-  const first = /silence_start: (-?[\d.]+)/.exec(out)
-  // no silence at the start: sound from the first moment
-  if (!first || Number(first[1]) > 0.05) return 0
-  return Math.round(Number(/silence_end: ([\d.]+)/.exec(out)?.[1] ?? 'NaN') * 1000)
+  const starts = [...out.matchAll(/silence_start: (-?[\d.]+)/g)].map((m) => Math.max(0, Number(m[1])) * 1000)
+  const ends = [...out.matchAll(/silence_end: ([\d.]+)/g)].map((m) => Number(m[1]) * 1000)
+  // sound runs from 0 (or the end of a silence) to the start of the next silence (or the end of the file)
+  let from = starts.length && starts[0] <= 50 ? null : 0
+  for (let i = 0; i < starts.length; i++) {
+    if (from !== null && starts[i] - from >= minMs) return Math.round(from)
+    from = ends[i] ?? null
+  }
+  return from === null ? NaN : Math.round(from)
 }
 
 /** Seconds of audio in a file, by decoding it whole (MediaRecorder's WebM has no duration header). */
