@@ -55,6 +55,8 @@ import { createDispatcher, type CoreConnection, type Logger } from './invoke'
 import { DomainEvents } from './domain-events'
 import { composeDomains, defineDomain } from './domain'
 import { Scheduler } from './scheduler'
+import { TeamsService } from './teams/service'
+import { teamsDomain } from './teams/domain'
 import type { Locale, Settings } from '../../shared/contract'
 
 export const DB_FILE_NAME = 'leadline.db'
@@ -197,6 +199,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const users = new UsersRepo(db)
   const sessions = new SessionsRepo(db)
   const districts = new DistrictsRepo(db)
+  const teams = new TeamsService(deps, settings)
   const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
   const leads = new LeadsService(deps, () => settings().areaCode, parseWorkerFile)
@@ -239,7 +242,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const { handlers, jobs } = composeDomains(
     [
       defineDomain({ name: 'auth', handlers: auth.handlers() }),
-      defineDomain({ name: 'users', handlers: createUsersHandlers(deps, users, sessions, districts) }),
+      defineDomain({ name: 'users', handlers: createUsersHandlers(deps, users, sessions, districts, teams) }),
+      teamsDomain(teams),
       defineDomain({ name: 'settings', handlers: createSettingsHandlers(deps, settingsStore) }),
       defineDomain({
         name: 'system',
@@ -274,8 +278,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         handlers: createSipHandlers(deps, secretBox, () => settings().areaCode, uploads)
       }),
       defineDomain({ name: 'campaigns', handlers: campaigns.handlers() }),
-      deskDomain(deps, desk, cards, campaigns, settings),
-      qaDomain(deps, { ...qa, recordings, downloads, folders }),
+      deskDomain(deps, desk, cards, teams, campaigns, settings),
+      qaDomain(deps, { ...qa, teams, recordings, downloads, folders }),
       dispatchDomain(deps, {
         dispatch,
         followUps,
@@ -285,7 +289,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         files: recordingFiles,
         downloads
       }),
-      reportsDomain(deps, reports, downloads),
+      reportsDomain(deps, reports, teams, downloads),
       defineDomain({
         name: 'housekeeping',
         handlers: {},

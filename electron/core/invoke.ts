@@ -31,6 +31,7 @@ const SYSTEM_USER: User = {
   role: 'admin',
   staffNo: null,
   districtCode: null,
+  teamId: null,
   disabled: false,
   lockedUntil: null,
   createdAt: new Date(0).toISOString(),

@@ -24,6 +24,8 @@ export const userSchema = z.object({
   role: roleSchema,
   staffNo: z.string().nullable(),
   districtCode: z.string().nullable(),
+  /** The operator's team (班组); null: none. */
+  teamId: idSchema.nullable(),
   disabled: z.boolean(),
   lockedUntil: isoTime.nullable(),
   createdAt: isoTime,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
+import { teamScopeSchema } from './teams'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime, okOutput } from './common'
 
@@ -294,7 +295,9 @@ export const deskMethods = defineMethods({
   },
   'desk.missedCallbacks': {
     summary: 'Callbacks past due and not made, for the supervisor.',
-    input: z.object({ olderThanMinutes: z.number().int().min(0).max(10_080).default(15) }).strict(),
+    input: z
+      .object({ teamId: teamScopeSchema, olderThanMinutes: z.number().int().min(0).max(10_080).default(15) })
+      .strict(),
     output: z.array(
       z.object({
         id: idSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
+import { districtCoverageSchema } from './districts'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime } from './common'
 
@@ -238,7 +239,9 @@ export const dispatchMethods = defineMethods({
           complaints: z.number().int()
         })
       ),
-      late: z.object({ assign: z.number().int(), confirm: z.number().int(), followUps: z.number().int() })
+      late: z.object({ assign: z.number().int(), confirm: z.number().int(), followUps: z.number().int() }),
+      /** Districts with successes waiting and no leader or no active agent to visit them. */
+      uncovered: z.array(districtCoverageSchema)
     }),
     roles: MANAGERS
   },

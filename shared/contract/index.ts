@@ -23,6 +23,7 @@ import { uploadsMethods } from './uploads'
 import { allocationMethods } from './allocation'
 import { scorecardsMethods } from './scorecards'
 import { callsMethods } from './calls'
+import { teamsMethods } from './teams'
 
 /**
  * The whole API: every method of every domain. One file per method prefix (`scripts.*` in
@@ -31,6 +32,7 @@ import { callsMethods } from './calls'
 export const contract = {
   ...authMethods,
   ...usersMethods,
+  ...teamsMethods,
   ...settingsMethods,
   ...systemMethods,
   ...auditMethods,
@@ -86,7 +88,7 @@ export type { SessionInfo } from './auth'
 export type { Settings } from './settings'
 export type { SystemInfo } from './system'
 export type { AuditEntry } from './audit'
-export type { District } from './districts'
+export type { District, DistrictCoverage } from './districts'
 export * from './leads'
 export * from './campaigns'
 export * from './desk'
@@ -96,4 +98,5 @@ export * from './qa'
 export * from './dispatch'
 export * from './reports'
 export * from './sip'
+export * from './teams'
 export { settingsSchema } from './settings'

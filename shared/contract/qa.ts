@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
+import { teamScopeSchema } from './teams'
 import { MANAGERS, QA_ROLES } from './roles'
 import { idSchema, isoTime } from './common'
 import { callMetricsSchema, recordingSchema } from './recordings'
@@ -305,7 +306,7 @@ export const qaMethods = defineMethods({
   },
   'qa.appeals': {
     summary: 'Reviews under appeal, oldest first.',
-    input: z.object({}).strict(),
+    input: z.object({ teamId: teamScopeSchema }).strict(),
     output: z.array(reviewSchema.extend({ startedAt: isoTime, appealReason: z.string().nullable() })),
     roles: MANAGERS
   },
@@ -325,7 +326,7 @@ export const qaMethods = defineMethods({
   },
   'qa.returned': {
     summary: 'Successes that failed QA at the gate, with the reason, for the supervisors to settle.',
-    input: z.object({}).strict(),
+    input: z.object({ teamId: teamScopeSchema }).strict(),
     output: z.array(
       z.object({
         leadId: idSchema,

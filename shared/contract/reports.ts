@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
+import { districtCoverageSchema } from './districts'
+import { teamScopeSchema } from './teams'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime } from './common'
 import { agentStateSchema } from './desk'
@@ -24,6 +26,20 @@ export const operatorRowSchema = z.object({
   pauseSec: z.record(z.string(), z.number().int())
 })
 export type OperatorRow = z.infer<typeof operatorRowSchema>
+
+export const teamRowSchema = z.object({
+  /** null: the operators in no team. */
+  teamId: idSchema.nullable(),
+  team: z.string().nullable(),
+  operators: z.number().int(),
+  calls: z.number().int(),
+  connected: z.number().int(),
+  connectRate: z.number(),
+  talkSec: z.number().int(),
+  successes: z.number().int(),
+  conversion: z.number()
+})
+export type TeamRow = z.infer<typeof teamRowSchema>
 
 export const FUNNEL_STEPS = [
   'imported',
@@ -82,6 +98,8 @@ export const liveSchema = z.object({
     })
   ),
   overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() }),
+  /** Districts with successes waiting and nobody to visit them (no leader, or no active agent). */
+  uncovered: z.array(districtCoverageSchema),
   /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */
   backup: z.object({
     scheduled: z.boolean(),
@@ -94,15 +112,22 @@ export const reportsMethods = defineMethods({
   'reports.live': {
     summary:
       'The wallboard: every operator’s state and today’s figures, each campaign’s figures and queue health, and what is overdue.',
-    input: z.object({}).strict(),
+    input: z.object({ teamId: teamScopeSchema }).strict(),
     output: liveSchema,
     roles: MANAGERS
   },
   'reports.operators': {
     summary:
       'Per operator over a period, in one campaign or all: calls, connect rate, talk time, average handle time, successes, conversion, QA average and pass rate, pause time by reason (simulated calls never count).',
-    input: z.object({ ...range, campaignId: idSchema.optional() }).strict(),
+    input: z.object({ ...range, campaignId: idSchema.optional(), teamId: teamScopeSchema }).strict(),
     output: z.array(operatorRowSchema),
+    roles: MANAGERS
+  },
+  'reports.teams': {
+    summary:
+      'Per team over a period, from the same daily figures: operators, calls, connect rate, talk time, successes, conversion.',
+    input: z.object({ ...range, campaignId: idSchema.optional() }).strict(),
+    output: z.array(teamRowSchema),
     roles: MANAGERS
   },
   'reports.funnel': {
@@ -151,9 +176,10 @@ export const reportsMethods = defineMethods({
     summary: 'A report as an XLSX whose cells are the figures on the screen.',
     input: z
       .object({
-        report: z.enum(['operators', 'funnel', 'numberQuality', 'districts']),
+        report: z.enum(['operators', 'teams', 'funnel', 'numberQuality', 'districts']),
         ...range,
-        campaignId: idSchema.optional()
+        campaignId: idSchema.optional(),
+        teamId: teamScopeSchema
       })
       .strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),

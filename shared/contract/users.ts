@@ -40,7 +40,8 @@ export const usersMethods = defineMethods({
     roles: ['admin']
   },
   'users.update': {
-    summary: 'Change a user’s name, role, staff number, district or whether they may log in.',
+    summary:
+      'Change a user’s name, role, staff number, district, team or whether they may log in (audited before and after).',
     input: z
       .object({
         id: idSchema,
@@ -48,11 +49,27 @@ export const usersMethods = defineMethods({
         role: roleSchema.optional(),
         staffNo: staffNo.nullable().optional(),
         districtCode: districtCode.nullable().optional(),
+        /** An operator's team; null: none. */
+        teamId: idSchema.nullable().optional(),
         disabled: z.boolean().optional()
       })
       .strict(),
     output: userSchema,
     roles: ['admin']
+  },
+  'users.names': {
+    summary: 'Operators’ names, 工号 and teams, for filters (QA’s 录音库, reports) without the rest of the user list.',
+    input: z.object({ includeDisabled: z.boolean().optional() }).strict(),
+    output: z.array(
+      z.object({
+        id: idSchema,
+        name: z.string(),
+        staffNo: z.string().nullable(),
+        teamId: idSchema.nullable(),
+        disabled: z.boolean()
+      })
+    ),
+    roles: ['qa', 'supervisor', 'admin']
   },
   'users.resetPassword': {
     summary: 'Set a new password for a user; their sessions end and a lock-out is lifted.',

@@ -11,6 +11,13 @@ export const en: Catalog = {
     admin: 'Administrator'
   },
   errors: {
+    coverChain:
+      'A district can only be covered by one with a field team of its own (not by itself or by a covered one)',
+    teamsOwnOnly: 'The centre’s settings let supervisors see their own team only',
+    teamNameTaken: 'A team named “{{name}}” exists already',
+    teamSupervisorRole: 'A team’s supervisor must be an active supervisor account',
+    teamMemberRole: 'Only operators can be in a team',
+    unknownTeam: 'There is no such team',
     browser: {
       NotAllowedError:
         'The browser has not allowed the microphone: allow it in the site settings left of the address, then try again',
@@ -1068,6 +1075,8 @@ export const en: Catalog = {
     assignBy: 'Assigned by (next day)'
   },
   reports: {
+    teams: 'Teams',
+    noTeam: 'In no team',
     simulatedRule:
       'Every figure counts real calls only: calls on the simulated line (training, demos) and their successes count nowhere.',
     districts: 'Districts and agents',
@@ -1085,6 +1094,8 @@ export const en: Catalog = {
     allCampaigns: 'All campaigns',
     byBatch: 'By batch (which lists are worth buying)',
     cols: {
+      team: 'Team',
+      operators: 'Operators',
       operator: 'Operator',
       calls: 'Calls',
       connected: 'Connected',
@@ -1168,6 +1179,7 @@ export const en: Catalog = {
     logout: 'Log out'
   },
   settings: {
+    teamsSeeAll: 'Supervisors may see every team',
     backupFolder: 'Backup folder',
     backupAt: 'Backup every day at',
     backupKeep: 'Keep',
@@ -1196,6 +1208,7 @@ export const en: Catalog = {
     hhmm: 'Use hours:minutes, e.g. 09:30',
     units: { hours: 'hours', minutes: 'minutes', days: 'days', times: 'times' },
     hints: {
+      teamsSeeAll: 'Off: on the wallboard, the reports and appeals, supervisors see their own team only',
       backup:
         'Every night the database, the sealing key (encrypted with the passphrase the hub gets from LEADLINE_BACKUP_PASSPHRASE) and the new recordings are backed up; the result shows on the wallboard and in the audit log.',
       backupFolder: 'A folder on another disk or a NAS; empty: no nightly backup',
@@ -1271,7 +1284,47 @@ export const en: Catalog = {
     transportIpc: 'This machine (IPC)',
     transportWs: 'WebSocket: {{url}}'
   },
+  teams: {
+    team: 'Team',
+    none: 'In no team',
+    add: 'New team',
+    editTitle: 'Edit team: {{name}}',
+    name: 'Team name',
+    namePlaceholder: 'e.g. Team 1',
+    supervisor: 'Supervisor',
+    members: 'Operators',
+    membersHint: 'An operator is in one team: picking one from another team moves them here',
+    remove: 'Remove',
+    removeConfirm: 'Remove the team “{{name}}”? Its operators will be in no team.',
+    saved: 'Team saved',
+    scope: { label: 'Team shown', mine: 'My team ({{names}})', all: 'All teams' }
+  },
+  coverage: {
+    hint: 'Every district needs a field team (a leader and active field agents). A district without its own can be given to another district’s team: that team’s leader receives and assigns its visits. This is not selling across districts.',
+    district: 'District',
+    team: 'Field team',
+    own: 'Its own team',
+    by: '{{name}}’s team',
+    leaders: 'Leaders',
+    agents: 'Active agents',
+    waiting: 'Waiting visits',
+    due: 'assign by {{at}}',
+    state: 'State',
+    ok: 'Covered',
+    problems: { noLeader: 'no leader', noAgent: 'no active field agent' },
+    alert: 'Successes in {{n}} district(s) have nobody to visit them',
+    alertLine: '{{name}}: {{n}} waiting, {{problem}}, assign by {{at}}'
+  },
   users: {
+    tabs: { users: 'Users', teams: 'Teams', coverage: 'District coverage' },
+    edit: {
+      title: 'Edit user: {{name}}',
+      saved: 'User updated',
+      roleHint:
+        'A changed role ends the user’s sessions at once; a user who is no longer an operator leaves their team',
+      disabledHint:
+        'A disabled user is logged out at once and cannot log in; the last active administrator cannot be disabled'
+    },
     title: 'Users',
     add: 'Add user',
     username: 'User name',
@@ -1293,6 +1346,10 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'teams.create': 'Team created',
+      'teams.update': 'Team changed',
+      'teams.remove': 'Team removed',
+      'districts.setCover': 'District’s field team set',
       'access.denied': 'Refused: not allowed',
       'allocation.commit': 'Daily batches handed out',
       'auth.changePassword': 'Password changed',

@@ -10,6 +10,12 @@ export const zhCN = {
     admin: '系统管理员'
   },
   errors: {
+    coverChain: '只能由有自己地面团队的区县覆盖（不能由已被覆盖的区县或自身覆盖）',
+    teamsOwnOnly: '按机构设置，主管只能查看自己的班组',
+    teamNameTaken: '班组名称“{{name}}”已存在',
+    teamSupervisorRole: '班组主管必须是在职的主管账户',
+    teamMemberRole: '只有坐席可以加入班组',
+    unknownTeam: '该班组不存在',
     browser: {
       NotAllowedError: '浏览器没有允许使用麦克风：请在地址栏左侧的网站设置里允许麦克风，然后重试',
       NotFoundError: '没有找到麦克风：请插好耳麦，并在个人设置里选择它',
@@ -996,6 +1002,8 @@ export const zhCN = {
     assignBy: '次日分配截止时间'
   },
   reports: {
+    teams: '班组报表',
+    noTeam: '未分班组',
     simulatedRule: '所有统计只计真实线路的通话：模拟线路（培训、演示）的通话及其约访不计入任何数字。',
     districts: '区县与地面人员',
     dailyName: '日报',
@@ -1012,6 +1020,8 @@ export const zhCN = {
     allCampaigns: '全部活动',
     byBatch: '按批次（哪些名单值得买）',
     cols: {
+      team: '班组',
+      operators: '坐席数',
       operator: '坐席',
       calls: '呼叫',
       connected: '接通',
@@ -1095,6 +1105,7 @@ export const zhCN = {
     logout: '退出登录'
   },
   settings: {
+    teamsSeeAll: '主管可查看全部班组',
     backupFolder: '备份文件夹',
     backupAt: '每天备份时间',
     backupKeep: '保留',
@@ -1122,6 +1133,7 @@ export const zhCN = {
     hhmm: '请按 时:分 填写，例如 09:30',
     units: { hours: '小时', minutes: '分钟', days: '天', times: '次' },
     hints: {
+      teamsSeeAll: '关闭后，主管在实时看板、统计报表、申诉与退回中只能看到自己的班组',
       backup:
         '每晚备份数据库、密封密钥（用口令加密，口令由服务器的环境变量 LEADLINE_BACKUP_PASSPHRASE 提供）和新增的录音；结果显示在实时看板上，也记入审计日志。',
       backupFolder: '放在另一块硬盘或 NAS 上的文件夹；留空则不自动备份',
@@ -1192,7 +1204,45 @@ export const zhCN = {
     transportIpc: '本机（IPC）',
     transportWs: 'WebSocket：{{url}}'
   },
+  teams: {
+    team: '班组',
+    none: '不属于任何班组',
+    add: '新建班组',
+    editTitle: '编辑班组：{{name}}',
+    name: '班组名称',
+    namePlaceholder: '例如：一组',
+    supervisor: '班组主管',
+    members: '坐席',
+    membersHint: '一个坐席只属于一个班组：已在其他班组的坐席选入后会调到本组',
+    remove: '删除',
+    removeConfirm: '删除班组“{{name}}”？组内坐席将不属于任何班组。',
+    saved: '班组已保存',
+    scope: { label: '查看的班组', mine: '我的班组（{{names}}）', all: '全部班组' }
+  },
+  coverage: {
+    hint: '每个区县都要有地面团队（组长和在职的地面人员）。没有自己团队的区县可以交给另一个区县的团队负责：该团队的组长接收并派发这个区县的约访，这不属于跨区营销。',
+    district: '区县',
+    team: '负责团队',
+    own: '本区县团队',
+    by: '由{{name}}团队负责',
+    leaders: '组长',
+    agents: '在职地面人员',
+    waiting: '待派约访',
+    due: '{{at}} 前派出',
+    state: '状态',
+    ok: '有人负责',
+    problems: { noLeader: '没有组长', noAgent: '没有在职地面人员' },
+    alert: '{{n}} 个区县的成功单无人负责',
+    alertLine: '{{name}}：{{n}} 单待派，{{problem}}，最迟 {{at}} 派出'
+  },
   users: {
+    tabs: { users: '用户', teams: '班组', coverage: '区县覆盖' },
+    edit: {
+      title: '编辑用户：{{name}}',
+      saved: '用户已更新',
+      roleHint: '改变角色会让该用户的登录立即失效；不再是坐席的用户会离开所在班组',
+      disabledHint: '停用后立即退出登录，无法再登录；最后一位在职管理员不能停用'
+    },
     title: '用户管理',
     add: '新增用户',
     username: '用户名',
@@ -1214,6 +1264,10 @@ export const zhCN = {
   },
   auditLog: {
     actions: {
+      'teams.create': '新建班组',
+      'teams.update': '修改班组',
+      'teams.remove': '删除班组',
+      'districts.setCover': '设置区县负责团队',
       'access.denied': '无权限的操作被拒绝',
       'allocation.commit': '分配每日批次',
       'auth.changePassword': '修改密码',

@@ -120,8 +120,14 @@ export async function newOperator(
   const n = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 100)}`
   const u = { username: `${prefix}${n}`, password: 'operator-pass-1', displayName: `测试坐席${n}` }
   const r = await admin.call('users.create', { ...u, role: 'operator', staffNo: `T${n}` })
-  admin.close()
   if (!r.ok) throw new Error(r.error.message)
+  // a new operator joins the demo supervisor's team (一组), whose wallboard and reports show them
+  const { teams } = await must<{ teams: { id: number; name: string }[] }>(admin, 'teams.list', {})
+  await must(admin, 'users.update', {
+    id: (r.value as { id: number }).id,
+    teamId: teams.find((t) => t.name === '一组')!.id
+  })
+  admin.close()
   return u
 }
 

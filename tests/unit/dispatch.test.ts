@@ -71,6 +71,8 @@ const dispatchOf = (leadId: number) =>
 
 describe('routing by district', () => {
   it('a success lands with its district’s leader — old names too; a leader sees only their own', async () => {
+    // 横州市 with a field team of its own (the demo gives it to 青秀区's team)
+    await ok(admin.invoke('districts.setCover', { code: '450181', coveredBy: null }))
     const qx = await success('南宁市青秀区民族大道100号', '450103')
     const hx = await success('广西横县横州镇江南路8号', null)
     expect(dispatchOf(qx.leadId)).toMatchObject({ unit: '450103', district_code: '450103' })

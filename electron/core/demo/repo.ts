@@ -49,4 +49,22 @@ export class DemoRepo extends Repo {
       at
     )
   }
+
+  /** A team of operators with its supervisor, by user name. */
+  addTeam(name: string, supervisor: string, operators: string[], at: string): void {
+    const id = this.insert(
+      'INSERT INTO teams (name, supervisor_id, created_at) VALUES (?, (SELECT id FROM users WHERE username = ?), ?)',
+      name,
+      supervisor,
+      at
+    )
+    this.run('UPDATE users SET team_id = @id WHERE username IN (SELECT value FROM json_each(@names))', {
+      id,
+      names: JSON.stringify(operators)
+    })
+  }
+
+  cover(code: string, by: string): void {
+    this.run('UPDATE districts SET covered_by = ? WHERE code = ?', by, code)
+  }
 }

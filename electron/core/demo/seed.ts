@@ -21,6 +21,7 @@ interface DemoUser {
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'admin', displayName: '系统管理员', role: 'admin' },
   { username: 'supervisor', displayName: '李娜', role: 'supervisor', staffNo: 'S001' },
+  { username: 'supervisor2', displayName: '赵磊', role: 'supervisor', staffNo: 'S002' },
   { username: 'op1', displayName: '王芳', role: 'operator', staffNo: '1001' },
   { username: 'op2', displayName: '陈强', role: 'operator', staffNo: '1002' },
   { username: 'op3', displayName: '黄丽', role: 'operator', staffNo: '1003' },
@@ -31,6 +32,25 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'agent_qx2', displayName: '梁秀英', role: 'field_agent', staffNo: 'A002', districtCode: '450103' },
   { username: 'agent_jn1', displayName: '莫小军', role: 'field_agent', staffNo: 'A003', districtCode: '450105' }
 ]
+
+const DEMO_TEAMS = [
+  { name: '一组', supervisor: 'supervisor', operators: ['op1', 'op2'] },
+  { name: '二组', supervisor: 'supervisor2', operators: ['op3'] }
+]
+
+/** The demo has field teams in 青秀区 and 江南区; the other districts are given to them. */
+const DEMO_COVER: Record<string, string> = {
+  '450102': '450103', // 兴宁区 → 青秀区
+  '450109': '450103', // 邕宁区
+  '450110': '450103', // 武鸣区
+  '450124': '450103', // 马山县
+  '450125': '450103', // 上林县
+  '450126': '450103', // 宾阳县
+  '450181': '450103', // 横州市
+  '450107': '450105', // 西乡塘区 → 江南区
+  '450108': '450105', // 良庆区
+  '450123': '450105' // 隆安县
+}
 
 /** Districts every installation starts with; a city is data, so others are added the same way. */
 export function seedDistricts(districts: DistrictsRepo): void {
@@ -55,6 +75,11 @@ export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: Setti
         now
       })
     }
+    // two teams (班组), each with its supervisor
+    const repo = new DemoRepo(deps.db)
+    for (const t of DEMO_TEAMS) repo.addTeam(t.name, t.supervisor, t.operators, now)
+    // every district has a field team: the districts without leaders and agents of their own are covered
+    for (const [code, by] of Object.entries(DEMO_COVER)) repo.cover(code, by)
     settings.set({ demoMode: true, orgName: '南宁电销中心（演示）' })
     deps.audit.write({
       userId: null,

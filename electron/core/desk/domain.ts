@@ -9,6 +9,7 @@ import { formatLocal } from './rules'
 import { phoneFor } from '../privacy'
 import type { DeskService } from './service'
 import type { CustomerCards } from './card'
+import type { TeamsService } from '../teams/service'
 
 /**
  * The operator's desk (拨号工作台): the dial queue, dialling, outcomes (published as `outcome.saved`),
@@ -18,6 +19,7 @@ export function deskDomain(
   deps: CoreDeps,
   desk: DeskService,
   cards: CustomerCards,
+  teams: TeamsService,
   campaigns: CampaignsService,
   settings: () => Settings
 ) {
@@ -172,7 +174,7 @@ export function deskDomain(
     'desk.missedCallbacks': (input, ctx) => {
       const { user } = requireUser(ctx)
       const before = new Date(clock.now().getTime() - input.olderThanMinutes * 60_000).toISOString()
-      return repo.missedCallbacks(before).map((c) => ({
+      return repo.missedCallbacks(before, teams.scopeOf(user, input.teamId)).map((c) => ({
         id: c.id,
         leadId: c.lead_id,
         name: c.name,

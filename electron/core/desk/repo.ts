@@ -430,7 +430,8 @@ export class DeskRepo extends Repo {
     )
   }
 
-  missedCallbacks(before: string) {
+  /** Callbacks past due and not made: of the operators in scope (null: all), and the open ones nobody holds. */
+  missedCallbacks(before: string, teams: number[] | null) {
     return this.all<{
       id: number
       lead_id: number
@@ -440,8 +441,9 @@ export class DeskRepo extends Repo {
       operator: string | null
     }>(
       `SELECT c.id, c.lead_id, l.name, l.phone, c.due_at, u.display_name AS operator FROM callbacks c JOIN leads l ON l.id = c.lead_id LEFT JOIN users u ON u.id = c.operator_id
-       WHERE c.state = 'pending' AND c.due_at < ? ORDER BY c.due_at LIMIT 1000`,
-      before
+       WHERE c.state = 'pending' AND c.due_at < @before AND (c.operator_id IS NULL OR (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))))
+       ORDER BY c.due_at LIMIT 1000`,
+      { before, teams: teams && JSON.stringify(teams) }
     )
   }
 

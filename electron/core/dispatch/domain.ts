@@ -1,4 +1,4 @@
-import type { CoreDeps, DomainHandlers } from '../context'
+import type { CoreDeps, DomainHandlers, HandlerMap } from '../context'
 import { requireUser } from '../context'
 import { defineDomain } from '../domain'
 import type { DownloadStore } from '../downloads'
@@ -28,7 +28,8 @@ export function dispatchDomain(
 ) {
   const { audit } = deps
   const { dispatch, followUps, mailer, smtp, files, downloads, packages } = s
-  const handlers: DomainHandlers<'dispatch' | 'smtp' | 'followUps'> = {
+  const handlers: DomainHandlers<'dispatch' | 'smtp' | 'followUps'> &
+    Pick<HandlerMap, 'districts.coverage' | 'districts.setCover'> = {
     'dispatch.list': (input, ctx) => dispatch.list(requireUser(ctx).user, input.state, input.limit),
     'dispatch.agents': (input, ctx) => dispatch.agents(requireUser(ctx).user, input.dispatchId),
     'dispatch.team': (_input, ctx) => dispatch.team(requireUser(ctx).user),
@@ -37,6 +38,11 @@ export function dispatchDomain(
     'dispatch.myVisits': (_input, ctx) => dispatch.myVisits(requireUser(ctx).user),
     'dispatch.report': (input, ctx) => dispatch.report(requireUser(ctx).user, input),
     'dispatch.board': (input) => dispatch.board(input.from, input.to),
+    'districts.coverage': () => dispatch.coverage(),
+    'districts.setCover': (input, ctx) => {
+      dispatch.setCover(requireUser(ctx).user, input.code, input.coveredBy)
+      return { ok: true as const }
+    },
     'dispatch.package': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const p = await buildSuccessPackage(deps, packages, files, input.day, ctx.conn.locale)

@@ -60,8 +60,38 @@ const FOLLOW_UP_SELECT = `SELECT f.*, l.name AS customer_name, l.phone, au.displ
 export class DispatchRepo extends Repo {
   // ——— routing ———
 
-  district(code: string): { code: string; name: string; city: string; direction: string | null } | undefined {
-    return this.one('SELECT code, name, city, direction FROM districts WHERE code = ?', code)
+  district(
+    code: string
+  ): { code: string; name: string; city: string; direction: string | null; covered_by: string | null } | undefined {
+    return this.one('SELECT code, name, city, direction, covered_by FROM districts WHERE code = ?', code)
+  }
+
+  districts(): { code: string; name: string; covered_by: string | null; covered_by_name: string | null }[] {
+    return this.all(
+      'SELECT d.code, d.name, d.covered_by, c.name AS covered_by_name FROM districts d LEFT JOIN districts c ON c.code = d.covered_by ORDER BY d.code'
+    )
+  }
+
+  /** Active leaders and field agents with their district. */
+  fieldStaff(): { role: 'leader' | 'field_agent'; district_code: string | null }[] {
+    return this.all("SELECT role, district_code FROM users WHERE role IN ('leader', 'field_agent') AND disabled = 0")
+  }
+
+  /** Successes waiting for a field agent, per district, with the earliest deadline. */
+  waitingByDistrict(): { district_code: string; n: number; assign_due: string }[] {
+    return this.all(
+      "SELECT district_code, count(*) AS n, min(assign_due) AS assign_due FROM dispatches WHERE state = 'new' GROUP BY district_code"
+    )
+  }
+
+  setCover(code: string, coveredBy: string | null): void {
+    this.run('UPDATE districts SET covered_by = ? WHERE code = ?', coveredBy, code)
+  }
+
+  /** A district given to another team: its visits still waiting for an agent go to that team. */
+  moveWaiting(districtCode: string, unit: string): number {
+    return this.run("UPDATE dispatches SET unit = ? WHERE district_code = ? AND state = 'new'", unit, districtCode)
+      .changes
   }
 
   /** A lead's latest success, with its QA gate. */

@@ -1,4 +1,4 @@
-import type { Dispatch, Input, Settings, User, Visit } from '../../../shared/contract'
+import type { Dispatch, DistrictCoverage, Input, Settings, User, Visit } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
 import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
@@ -32,14 +32,78 @@ export class DispatchService {
     this.repo.event(dispatchId, this.now().toISOString(), userId, action, details)
   }
 
-  /** The team a district belongs to: the district itself, or its city's direction group. */
+  /**
+   * The field team a district belongs to: the district itself, its city's direction group, or — for a
+   * district given to another district's team (it has no leader or agents of its own) — that team.
+   */
   unitOf(districtCode: string | null): string | null {
     if (!districtCode) return null
     const d = this.repo.district(districtCode)
     if (!d) return null
+    if (d.covered_by && d.covered_by !== d.code) return this.unitOf(d.covered_by)
     return d.direction && this.settings().dispatch.directionCities.includes(d.city)
       ? `${d.city}:${d.direction}`
       : d.code
+  }
+
+  /**
+   * Every district with its field team and what it lacks: a district whose team has no leader or no
+   * active agent cannot have its successes visited — shown at once, not when the deadline has passed.
+   */
+  coverage(): DistrictCoverage[] {
+    const staff = this.repo.fieldStaff().map((s) => ({ role: s.role, unit: this.unitOf(s.district_code) }))
+    const waiting = new Map(this.repo.waitingByDistrict().map((w) => [w.district_code, w]))
+    return this.repo.districts().map((d) => {
+      const unit = this.unitOf(d.code)
+      const leaders = staff.filter((s) => s.unit === unit && s.role === 'leader').length
+      const agents = staff.filter((s) => s.unit === unit && s.role === 'field_agent').length
+      const w = waiting.get(d.code)
+      return {
+        code: d.code,
+        name: d.name,
+        coveredBy: d.covered_by,
+        coveredByName: d.covered_by_name,
+        leaders,
+        agents,
+        openDispatches: w?.n ?? 0,
+        assignDue: w?.assign_due ?? null,
+        problem: leaders === 0 ? ('noLeader' as const) : agents === 0 ? ('noAgent' as const) : null
+      }
+    })
+  }
+
+  /** Districts with successes waiting and nobody to visit them. */
+  uncovered(): DistrictCoverage[] {
+    return this.coverage().filter((d) => d.problem && d.openDispatches > 0)
+  }
+
+  /**
+   * An administrator gives a district to another district's team (not 跨区营销: the district is
+   * formally that team's now) or back to its own; visits still waiting move with it.
+   */
+  setCover(user: User, code: string, coveredBy: string | null): void {
+    this.repo.transaction(() => {
+      const d = this.repo.district(code)
+      if (!d) throw new AppError('NOT_FOUND')
+      if (coveredBy !== null) {
+        const c = this.repo.district(coveredBy)
+        if (!c) throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: coveredBy })
+        if (coveredBy === code || c.covered_by) throw new AppError('INVALID_INPUT', 'errors.coverChain')
+      }
+      this.repo.setCover(code, coveredBy)
+      const moved = this.repo.moveWaiting(code, this.unitOf(code)!)
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'districts.setCover',
+        entity: 'district',
+        entityId: code,
+        details: { before: d.covered_by, after: coveredBy, moved },
+        source: 'core'
+      })
+    })
+    this.deps.events.emit('dispatch.changed', { dispatchId: null })
+    this.bus.publish('board.touched', { reason: 'districts.setCover' })
   }
 
   /** A lead's latest success becomes a dispatch, unless it waits at the QA gate or is dispatched already. */
@@ -284,7 +348,8 @@ export class DispatchService {
       },
       districts: districts.map(({ hours_to_visit, ...d }) => ({ ...d, hoursToVisit: hours_to_visit })),
       agents,
-      late
+      late,
+      uncovered: this.uncovered()
     }
   }
 }

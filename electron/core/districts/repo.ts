@@ -37,7 +37,10 @@ export class DistrictsRepo {
   }
 }
 
-export function createDistrictsHandlers(_deps: CoreDeps, repo: DistrictsRepo): DomainHandlers<'districts'> {
+export function createDistrictsHandlers(
+  _deps: CoreDeps,
+  repo: DistrictsRepo
+): Pick<DomainHandlers<'districts'>, 'districts.list'> {
   return {
     'districts.list': (input) => repo.list(input.city)
   }

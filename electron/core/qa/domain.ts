@@ -9,6 +9,7 @@ import { exportRecordings } from './export'
 import type { QaLibrary } from './library'
 import type { QaQueue } from './queue'
 import type { QaReviews } from './reviews'
+import type { TeamsService } from '../teams/service'
 
 /** What a recording still being written shows until it closes. */
 const NO_METRICS = {
@@ -32,6 +33,7 @@ export function qaDomain(
   deps: CoreDeps,
   s: {
     queue: QaQueue
+    teams: TeamsService
     reviews: QaReviews
     library: QaLibrary
     recordings: RecordingsService
@@ -40,7 +42,7 @@ export function qaDomain(
   }
 ) {
   const { audit } = deps
-  const { queue, reviews, library, recordings, downloads, folders } = s
+  const { queue, reviews, library, recordings, downloads, folders, teams } = s
   return defineDomain({
     name: 'qa',
     subscribe: (bus) => {
@@ -100,9 +102,9 @@ export function qaDomain(
       'qa.submit': (input, ctx) => reviews.submit(requireUser(ctx).user, input),
       'qa.myReviews': (input, ctx) => reviews.myReviews(requireUser(ctx).user, input.limit),
       'qa.appeal': (input, ctx) => reviews.appeal(requireUser(ctx).user, input.reviewId, input.reason),
-      'qa.appeals': () => reviews.appeals(),
+      'qa.appeals': (input, ctx) => reviews.appeals(teams.scopeOf(requireUser(ctx).user, input.teamId)),
       'qa.decide': (input, ctx) => reviews.decide(requireUser(ctx).user, input),
-      'qa.returned': () => reviews.returned(),
+      'qa.returned': (input, ctx) => reviews.returned(teams.scopeOf(requireUser(ctx).user, input.teamId)),
       'qa.settleReturned': (input, ctx) => {
         const { user } = requireUser(ctx)
         reviews.settleReturned(user, input.leadId, input.action, input.note)

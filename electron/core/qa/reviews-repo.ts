@@ -283,20 +283,24 @@ export class QaReviewsRepo extends Repo {
     )
   }
 
-  appealed() {
+  /** Reviews under appeal, of the operators of the teams in scope (null: all). */
+  appealed(teams: number[] | null) {
     return this.all<ReviewRow & { call_started_at: string; appeal_reason: string | null }>(
       `SELECT v.*, ou.display_name AS operator_name, ru.display_name AS reviewer_name, c.started_at AS call_started_at,
          (SELECT note FROM qa_review_events e WHERE e.review_id = v.id AND e.action = 'appealed' ORDER BY e.id DESC LIMIT 1) AS appeal_reason
        FROM qa_reviews v JOIN users ou ON ou.id = v.operator_id JOIN users ru ON ru.id = v.reviewer_id JOIN calls c ON c.id = v.call_id
-       WHERE v.state = 'appealed' ORDER BY v.updated_at`
+       WHERE v.state = 'appealed' AND (@teams IS NULL OR ou.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY v.updated_at`,
+      { teams: teams && JSON.stringify(teams) }
     )
   }
 
-  returned(): ReturnedRow[] {
+  /** Successes QA returned, of the operators of the teams in scope (null: all). */
+  returned(teams: number[] | null): ReturnedRow[] {
     return this.all(
       `SELECT l.id AS lead_id, l.name, u.display_name AS operator_name, o.operator_id, v.id AS review_id, v.recording_id, v.verdict, l.qa_note, v.updated_at
        FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 JOIN qa_reviews v ON v.call_id = o.call_id JOIN users u ON u.id = o.operator_id
-       WHERE l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY v.updated_at`
+       WHERE l.qa_gate = 'failed' AND l.status = 'accepted' AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY v.updated_at`,
+      { teams: teams && JSON.stringify(teams) }
     )
   }
 

@@ -13,6 +13,7 @@ import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
 import { QaReviewsRepo, type ReviewRow, type ScorecardRow } from './reviews-repo'
 import { DEFAULT_SCORECARD, scoreReview } from './scorecard'
+import type { TeamScope } from '../teams/service'
 
 const MIN = 60_000
 
@@ -294,14 +295,14 @@ export class QaReviews {
     }))
   }
 
-  appeals() {
+  appeals(teams: TeamScope = null) {
     return this.repo
-      .appealed()
+      .appealed(teams)
       .map((v) => ({ ...this.toReview(v), startedAt: v.call_started_at, appealReason: v.appeal_reason }))
   }
 
-  returned() {
-    return this.repo.returned().map((r) => ({
+  returned(teams: TeamScope = null) {
+    return this.repo.returned(teams).map((r) => ({
       leadId: r.lead_id,
       customerName: r.name,
       operatorName: r.operator_name,

@@ -3,6 +3,7 @@ import { requireUser } from '../context'
 import { defineDomain } from '../domain'
 import type { DownloadStore } from '../downloads'
 import type { ReportsService } from './service'
+import type { TeamsService } from '../teams/service'
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
@@ -13,7 +14,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
  * coalesced to one `board.changed` a second for the screens — it never polls), the reports over a
  * period, their exports, and the daily report at its time.
  */
-export function reportsDomain(deps: CoreDeps, reports: ReportsService, downloads: DownloadStore) {
+export function reportsDomain(deps: CoreDeps, reports: ReportsService, teams: TeamsService, downloads: DownloadStore) {
   let pending: ReturnType<typeof setTimeout> | null = null
   const boardChanged = (reason: string) => {
     pending ??= setTimeout(() => {
@@ -26,8 +27,10 @@ export function reportsDomain(deps: CoreDeps, reports: ReportsService, downloads
     while (reports.repo.catchUpCounts(10_000) > 0) await new Promise((r) => setImmediate(r))
   }
   const handlers: DomainHandlers<'reports'> = {
-    'reports.live': (_input, ctx) => reports.live(ctx.conn.locale),
-    'reports.operators': (input) => reports.operators(input.from, input.to, input.campaignId),
+    'reports.live': (input, ctx) => reports.live(ctx.conn.locale, teams.scopeOf(requireUser(ctx).user, input.teamId)),
+    'reports.operators': (input, ctx) =>
+      reports.operators(input.from, input.to, input.campaignId, teams.scopeOf(requireUser(ctx).user, input.teamId)),
+    'reports.teams': (input) => reports.teams(input.from, input.to, input.campaignId),
     'reports.funnel': (input) => reports.funnel(input.from, input.to),
     'reports.numberQuality': (input) => reports.numberQuality(input.from, input.to),
     'reports.dailyList': () => reports.dailyList(),
@@ -45,7 +48,14 @@ export function reportsDomain(deps: CoreDeps, reports: ReportsService, downloads
     },
     'reports.export': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await reports.exportXlsx(input.report, input.from, input.to, ctx.conn.locale, input.campaignId)
+      const r = await reports.exportXlsx(
+        input.report,
+        input.from,
+        input.to,
+        ctx.conn.locale,
+        input.campaignId,
+        teams.scopeOf(user, input.teamId)
+      )
       deps.audit.write({
         userId: user.id,
         username: user.username,

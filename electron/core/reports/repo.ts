@@ -4,6 +4,7 @@ import { Repo } from '../db/repo'
 export interface OperatorFigures {
   id: number
   name: string
+  team_id: number | null
   calls: number
   answered: number
   talk: number
@@ -38,8 +39,8 @@ const CALL_COUNTS = `(SELECT count(*) FROM calls c WHERE c.operator_id = u.id AN
 
 /** The supervisors' figures: from the daily rollups and the import batches' funnel, real calls only. */
 export class ReportsRepo extends Repo {
-  /** Every active operator's open state and today's figures. */
-  operatorsToday(day: string) {
+  /** Every active operator's open state and today's figures (of the teams in scope; null: all). */
+  operatorsToday(day: string, teams: number[] | null) {
     return this.all<{
       id: number
       name: string
@@ -54,8 +55,9 @@ export class ReportsRepo extends Repo {
       `SELECT u.id, u.display_name AS name, s.state, s.reason, s.started_at AS since,
          coalesce(sum(d.calls), 0) AS calls, coalesce(sum(d.talk_sec), 0) AS talk, coalesce(sum(d.connected), 0) AS connected, coalesce(sum(d.successes), 0) AS successes
        FROM users u LEFT JOIN agent_states s ON s.operator_id = u.id AND s.ended_at IS NULL LEFT JOIN operator_days d ON d.operator_id = u.id AND d.day = @day
-       WHERE u.role = 'operator' AND u.disabled = 0 GROUP BY u.id ORDER BY u.display_name`,
-      { day }
+       WHERE u.role = 'operator' AND u.disabled = 0 AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams)))
+       GROUP BY u.id ORDER BY u.display_name`,
+      { day, teams: teams && JSON.stringify(teams) }
     )
   }
 
@@ -124,16 +126,22 @@ export class ReportsRepo extends Repo {
     }
   }
 
-  campaignToday(day: string, campaignId: number): { calls: number; connected: number; successes: number } {
-    return this.one(
-      'SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(connected), 0) AS connected, coalesce(sum(successes), 0) AS successes FROM operator_days WHERE day = ? AND campaign_id = ?',
-      day,
-      campaignId
+  /** A campaign's figures today, of the operators of the teams in scope (null: all). */
+  campaignToday(day: string, campaignId: number, teams: number[] | null) {
+    return this.one<{ calls: number; connected: number; successes: number }>(
+      `SELECT coalesce(sum(d.calls), 0) AS calls, coalesce(sum(d.connected), 0) AS connected, coalesce(sum(d.successes), 0) AS successes
+       FROM operator_days d JOIN users u ON u.id = d.operator_id WHERE d.day = @day AND d.campaign_id = @campaign AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams)))`,
+      { day, campaign: campaignId, teams: teams && JSON.stringify(teams) }
     )!
   }
 
-  overdueCallbacks(now: string): number {
-    return this.value<number>("SELECT count(*) FROM callbacks WHERE state = 'pending' AND due_at < ?", now)!
+  /** Callbacks past due: of the operators in scope, and the open ones nobody holds. */
+  overdueCallbacks(now: string, teams: number[] | null): number {
+    return this.value<number>(
+      `SELECT count(*) FROM callbacks c LEFT JOIN users u ON u.id = c.operator_id
+       WHERE c.state = 'pending' AND c.due_at < @now AND (c.operator_id IS NULL OR (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))))`,
+      { now, teams: teams && JSON.stringify(teams) }
+    )!
   }
 
   /** Per operator over a period: `days` when it is whole centre's days (the rollups), else counted from the calls. */
@@ -142,14 +150,22 @@ export class ReportsRepo extends Repo {
     to: string
     days: { first: string; end: string } | null
     campaign: number | null
+    teams: number[] | null
   }): OperatorFigures[] {
     return this.all(
-      `SELECT u.id, u.display_name AS name, ${p.days ? DAY_COUNTS : CALL_COUNTS},
+      `SELECT u.id, u.display_name AS name, u.team_id, ${p.days ? DAY_COUNTS : CALL_COUNTS},
          (SELECT count(*) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS reviews,
          (SELECT avg(v.total * 100.0 / nullif(v.max, 0)) FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_avg,
          (SELECT avg(v.verdict = 'pass') FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE v.operator_id = u.id AND v.state <> 'reopened' AND c.line = 'sip' AND c.started_at >= @from AND c.started_at < @to AND (@campaign IS NULL OR c.campaign_id = @campaign)) AS qa_pass
-       FROM users u WHERE u.role = 'operator' ORDER BY u.display_name`,
-      { from: p.from, to: p.to, first: p.days?.first ?? null, end: p.days?.end ?? null, campaign: p.campaign }
+       FROM users u WHERE u.role = 'operator' AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY u.display_name`,
+      {
+        from: p.from,
+        to: p.to,
+        first: p.days?.first ?? null,
+        end: p.days?.end ?? null,
+        campaign: p.campaign,
+        teams: p.teams && JSON.stringify(p.teams)
+      }
     )
   }
 
@@ -231,6 +247,10 @@ export class ReportsRepo extends Repo {
       file,
       at
     )
+  }
+
+  teams(): { id: number; name: string }[] {
+    return this.all('SELECT id, name FROM teams ORDER BY name')
   }
 
   dailyReports(): { day: string; createdAt: string }[] {

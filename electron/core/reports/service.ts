@@ -7,7 +7,8 @@ import {
   type Locale,
   type OperatorRow,
   type Output,
-  type Settings
+  type Settings,
+  type TeamRow
 } from '../../../shared/contract'
 import { addDays, atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { translate } from '../../../shared/i18n'
@@ -17,6 +18,7 @@ import type { DeskService } from '../desk/service'
 import type { DispatchService } from '../dispatch/service'
 import type { BackupService } from '../backup/service'
 import { ReportsRepo } from './repo'
+import type { TeamScope } from '../teams/service'
 
 const rate = (n: number, d: number) => (d ? +(n / d).toFixed(4) : 0)
 
@@ -33,6 +35,16 @@ const OPERATOR_COLS = [
   'qaReviews',
   'qaAverage',
   'qaPassRate'
+] as const
+const TEAM_COLS = [
+  'team',
+  'operators',
+  'calls',
+  'connected',
+  'connectRate',
+  'talkSec',
+  'successes',
+  'conversion'
 ] as const
 const QUALITY_COLS = [
   'batch',
@@ -93,14 +105,14 @@ export class ReportsService {
     this.repo = new ReportsRepo(deps.db)
   }
 
-  live(locale: Locale = 'zh-CN'): Live {
+  live(locale: Locale = 'zh-CN', teams: TeamScope = null): Live {
     const now = this.deps.clock.now()
     const iso = now.toISOString()
     const { day } = this.desk.todayBounds()
     // a few leads added since the last catch-up (a small import, the demo) are counted now; a big import's in the background
     this.repo.catchUpCounts(5_000)
     // today's figures (operators and campaigns) from the daily figures the triggers keep
-    const operators = this.repo.operatorsToday(day).map((o) => {
+    const operators = this.repo.operatorsToday(day, teams).map((o) => {
       return {
         operatorId: o.id,
         name: o.name,
@@ -120,7 +132,7 @@ export class ReportsService {
       .map((c) => {
         const windowOpen = this.desk.rules.windowBlock(c, now) === null
         const q = this.repo.queueHealth(c.id, c.settings.maxAttempts, iso)
-        const f = this.repo.campaignToday(day, c.id)
+        const f = this.repo.campaignToday(day, c.id, teams)
         return {
           campaignId: c.id,
           name: c.name,
@@ -135,13 +147,14 @@ export class ReportsService {
           windowOpen
         }
       })
-    const callbacks = this.repo.overdueCallbacks(iso)
+    const callbacks = this.repo.overdueCallbacks(iso, teams)
     const late = this.dispatch.lateCounts()
     const backup = this.backups.state(locale)
     return {
       operators,
       campaigns,
       overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps },
+      uncovered: this.dispatch.uncovered(),
       backup
     }
   }
@@ -154,10 +167,10 @@ export class ReportsService {
     return a.minutes === 0 && b.minutes === 0 ? { first: a.day, end: b.day } : null
   }
 
-  operators(from: string, to: string, campaignId?: number): OperatorRow[] {
+  operators(from: string, to: string, campaignId?: number, teams: TeamScope = null): OperatorRow[] {
     const now = this.deps.clock.now().toISOString()
     const days = this.wholeDays(from, to)
-    const rows = this.repo.operators({ from, to, days, campaign: campaignId ?? null })
+    const rows = this.repo.operators({ from, to, days, campaign: campaignId ?? null, teams })
     const states = this.repo.stateTimes(from, to, now)
     return rows
       .filter((r) => r.calls || r.connected || states.some((s) => s.operator_id === r.id))
@@ -182,6 +195,39 @@ export class ReportsService {
           pauseSec
         }
       })
+  }
+
+  /** Per team, summed from the operators' figures (the same daily rollups); the operators in no team last. */
+  teams(from: string, to: string, campaignId?: number): TeamRow[] {
+    const rows = this.repo.operators({
+      from,
+      to,
+      days: this.wholeDays(from, to),
+      campaign: campaignId ?? null,
+      teams: null
+    })
+    const named = this.repo.teams()
+    const groups = [
+      ...named.map((tm) => ({ teamId: tm.id as number | null, team: tm.name as string | null })),
+      { teamId: null, team: null }
+    ]
+    return groups
+      .map(({ teamId, team }) => {
+        const mine = rows.filter((r) => r.team_id === teamId)
+        const sum = (k: 'calls' | 'connected' | 'talk' | 'successes') => mine.reduce((a, r) => a + r[k], 0)
+        return {
+          teamId,
+          team,
+          operators: mine.length,
+          calls: sum('calls'),
+          connected: sum('connected'),
+          connectRate: rate(sum('connected'), sum('calls')),
+          talkSec: Math.round(sum('talk')),
+          successes: sum('successes'),
+          conversion: rate(sum('successes'), sum('connected'))
+        }
+      })
+      .filter((r) => r.teamId !== null || r.operators > 0)
   }
 
   /** The batches imported in the period, step by step to the follow-up (each lead's steps counted once, as they happened). */
@@ -287,17 +333,18 @@ export class ReportsService {
 
   /** The report as an XLSX: the same figures the screen shows, in the caller's language. */
   async exportXlsx(
-    report: 'operators' | 'funnel' | 'numberQuality' | 'districts',
+    report: 'operators' | 'teams' | 'funnel' | 'numberQuality' | 'districts',
     from: string,
     to: string,
     locale: Locale,
-    campaignId?: number
+    campaignId?: number,
+    teams: TeamScope = null
   ): Promise<{ file: string; fileName: string }> {
     const t = (k: string) => translate(locale, k)
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet(t(`reports.${report}`))
     if (report === 'operators')
-      tableSheet(ws, t, 'reports.cols', OPERATOR_COLS, this.operators(from, to, campaignId), [
+      tableSheet(ws, t, 'reports.cols', OPERATOR_COLS, this.operators(from, to, campaignId, teams), [
         'connectRate',
         'conversion',
         'qaPassRate'
@@ -305,6 +352,15 @@ export class ReportsService {
     else if (report === 'numberQuality')
       tableSheet(ws, t, 'reports.cols', QUALITY_COLS, this.numberQuality(from, to), ['badShare'])
     else if (report === 'funnel') funnelSheet(ws, t, this.funnel(from, to))
+    else if (report === 'teams')
+      tableSheet(
+        ws,
+        t,
+        'reports.cols',
+        TEAM_COLS,
+        this.teams(from, to, campaignId).map((r) => ({ ...r, team: r.team ?? t('reports.noTeam') })),
+        ['connectRate', 'conversion']
+      )
     else {
       const b = this.dispatch.board(from, to)
       tableSheet(

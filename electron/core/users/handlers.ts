@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/password'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import type { DistrictsRepo } from '../districts/repo'
 import { toUser, type UsersRepo } from './repo'
+import type { TeamsService } from '../teams/service'
 
 /** Leaders and field agents work one district only (不得跨区营销), so they must have one. */
 const DISTRICT_ROLES: readonly Role[] = ['leader', 'field_agent']
@@ -14,7 +15,8 @@ export function createUsersHandlers(
   deps: CoreDeps,
   users: UsersRepo,
   sessions: SessionsRepo,
-  districts: DistrictsRepo
+  districts: DistrictsRepo,
+  teams: TeamsService
 ): DomainHandlers<'users'> {
   const { db, clock, audit, events } = deps
 
@@ -36,6 +38,13 @@ export function createUsersHandlers(
     }
   }
 
+  /** Only operators are in a team, and it must exist. */
+  function checkTeam(role: Role, teamId: number | null): void {
+    if (teamId === null) return
+    if (role !== 'operator') throw new AppError('INVALID_INPUT', 'errors.teamMemberRole')
+    if (!teams.repo.exists(teamId)) throw new AppError('INVALID_INPUT', 'errors.unknownTeam')
+  }
+
   function mustFind(id: number) {
     const row = users.byId(id)
     if (!row) throw new AppError('NOT_FOUND')
@@ -44,6 +53,9 @@ export function createUsersHandlers(
 
   return {
     'users.list': (input) => users.list(input).map(toUser),
+
+    'users.names': (input) =>
+      teams.repo.names(!!input.includeDisabled).map((n) => ({ ...n, disabled: n.disabled === 1 })),
 
     'users.create': async (input, ctx) => {
       const { user: actor } = requireUser(ctx)
@@ -86,12 +98,17 @@ export function createUsersHandlers(
       const districtCode = patch.districtCode !== undefined ? patch.districtCode : before.district_code
       checkDistrict(role, districtCode)
       checkUnique(null, patch.staffNo, id)
+      // a user who stops being an operator leaves their team
+      const teamId = patch.teamId !== undefined ? patch.teamId : role === 'operator' ? before.team_id : null
+      checkTeam(role, teamId)
       const losesAdmin = before.role === 'admin' && !before.disabled && (role !== 'admin' || patch.disabled === true)
+      const changes = { ...patch, ...(teamId !== before.team_id ? { teamId } : {}) }
       const endsSessions = patch.disabled === true || (patch.role !== undefined && patch.role !== before.role)
       db.transaction(() => {
         if (losesAdmin && users.activeAdmins() <= 1) throw new AppError('CONFLICT', 'errors.lastAdmin')
         const now = clock.now().toISOString()
-        users.update(id, patch, now)
+        users.update(id, { ...patch, teamId }, now)
+        if (before.role === 'supervisor' && (role !== 'supervisor' || patch.disabled)) teams.repo.dropSupervisor(id)
         // A changed role or a disabled account takes effect at once, not at the next login.
         if (endsSessions) sessions.endAllOf(id, patch.disabled ? 'disabled' : 'role changed', now)
         audit.write({
@@ -100,7 +117,11 @@ export function createUsersHandlers(
           action: 'users.update',
           entity: 'user',
           entityId: id,
-          details: patch,
+          // what changed, before and after
+          details: {
+            before: Object.fromEntries(Object.keys(changes).map((k) => [k, toUser(before)[k as keyof typeof changes]])),
+            after: changes
+          },
           source: ctx.conn.source
         })
       })()

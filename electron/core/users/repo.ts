@@ -8,6 +8,7 @@ export interface UserRow {
   role: Role
   staff_no: string | null
   district_code: string | null
+  team_id: number | null
   password_hash: string
   demo_password: string | null
   disabled: number
@@ -26,6 +27,7 @@ export function toUser(r: UserRow): User {
     role: r.role,
     staffNo: r.staff_no,
     districtCode: r.district_code,
+    teamId: r.team_id ?? null,
     disabled: r.disabled === 1,
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
@@ -49,6 +51,7 @@ export type UserPatch = Partial<{
   role: Role
   staffNo: string | null
   districtCode: string | null
+  teamId: number | null
   disabled: boolean
 }>
 
@@ -57,6 +60,7 @@ const PATCH_COLUMNS: Record<keyof UserPatch, string> = {
   role: 'role',
   staffNo: 'staff_no',
   districtCode: 'district_code',
+  teamId: 'team_id',
   disabled: 'disabled'
 }
 

@@ -8,7 +8,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { DispatchTable } from './DispatchTable'
-import { useCentreClock } from '../../ui/centre-time'
+import { centre, useCentreClock } from '../../ui/centre-time'
 
 const CHAIN = ['successes', 'qaPassed', 'dispatched', 'assigned', 'visited', 'signed', 'followedUp'] as const
 
@@ -79,6 +79,25 @@ export function DispatchBoardPage() {
             closable
             onClose={() => setError(null)}
             style={{ marginBottom: 8 }}
+          />
+        )}
+        {!!b?.uncovered.length && (
+          <Alert
+            type="error"
+            showIcon
+            data-testid="uncovered"
+            style={{ marginBottom: 8 }}
+            message={t('coverage.alert', { n: b.uncovered.length })}
+            description={b.uncovered
+              .map((u) =>
+                t('coverage.alertLine', {
+                  name: u.name,
+                  n: u.openDispatches,
+                  problem: t(`coverage.problems.${u.problem}`),
+                  at: u.assignDue ? centre.format(u.assignDue, 'MM-DD HH:mm') : '—'
+                })
+              )
+              .join('；')}
           />
         )}
         <Typography.Paragraph type="secondary" data-testid="figures-rule" style={{ marginBottom: 8 }}>

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tabs, message }
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { VERDICTS, type Output, type Verdict } from '../../../../shared/contract'
+import { useTeamScope } from '../teams/TeamScope'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { useHashParams } from '../shell/use-hash-params'
@@ -20,8 +21,17 @@ export function AppealsPage() {
   const api = useApi()
   const [params, setParams] = useHashParams()
   const rec = Number(params.get('rec') ?? 0)
-  const appeals = useQuery({ queryKey: ['qa.appeals'], queryFn: () => api.invoke('qa.appeals', {}), enabled: !rec })
-  const returned = useQuery({ queryKey: ['qa.returned'], queryFn: () => api.invoke('qa.returned', {}), enabled: !rec })
+  const { scope, picker } = useTeamScope()
+  const appeals = useQuery({
+    queryKey: ['qa.appeals', scope],
+    queryFn: () => api.invoke('qa.appeals', { teamId: scope }),
+    enabled: !rec
+  })
+  const returned = useQuery({
+    queryKey: ['qa.returned', scope],
+    queryFn: () => api.invoke('qa.returned', { teamId: scope }),
+    enabled: !rec
+  })
   useInvalidateOn('qa.changed', ['qa.appeals'])
   useInvalidateOn('qa.changed', ['qa.returned'])
   const [deciding, setDeciding] = useState<{ appeal: Appeal; decision: Decision } | null>(null)
@@ -69,6 +79,7 @@ export function AppealsPage() {
         />
       )}
       <Tabs
+        tabBarExtraContent={picker}
         items={[
           {
             key: 'appeals',

@@ -72,7 +72,8 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
   const [error, setError] = useState<unknown>(null)
   const campaigns = useQuery({ queryKey: ['campaigns.list'], queryFn: () => api.invoke('campaigns.list', {}) })
   const districts = useMethodQuery('districts.list', {}, keys.districts)
-  const users = useMethodQuery('users.list', {}, keys.users())
+  // QA may not read the user list: the operators' names come from their own narrow method
+  const operators = useMethodQuery('users.names', {}, ['users.names'])
   const queryKey = ['qa.library', filter, sort]
   const lib = useInfiniteQuery({
     queryKey,
@@ -210,11 +211,15 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
         <Select
           allowClear
           placeholder={t('qa.library.operator')}
-          style={{ width: 120 }}
+          style={{ width: 140 }}
+          showSearch
+          optionFilterProp="label"
+          data-testid="operator-filter"
           onChange={(v) => patch({ operatorId: v })}
-          options={(users.data ?? [])
-            .filter((u) => u.role === 'operator')
-            .map((u) => ({ value: u.id, label: u.displayName }))}
+          options={(operators.data ?? []).map((u) => ({
+            value: u.id,
+            label: u.staffNo ? `${u.name}（${u.staffNo}）` : u.name
+          }))}
         />
         <Select
           allowClear

@@ -4,14 +4,15 @@ import { DownloadOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import type { Dayjs } from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { FUNNEL_STEPS, type OperatorRow } from '../../../../shared/contract'
+import { FUNNEL_STEPS, type OperatorRow, type TeamRow } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { Chart, barLayout } from '../../ui/Chart'
 import { centre, useCentreClock } from '../../ui/centre-time'
+import { useTeamScope, type TeamScopeValue } from '../teams/TeamScope'
 
-type Tab = 'operators' | 'funnel' | 'numberQuality' | 'daily'
+type Tab = 'operators' | 'teams' | 'funnel' | 'numberQuality' | 'daily'
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 
@@ -27,6 +28,7 @@ export function ReportsPage() {
   const [error, setError] = useState<unknown>(null)
   const [tab, setTab] = useState<Tab>('operators')
   const [campaignId, setCampaignId] = useState<number | undefined>()
+  const { scope, picker } = useTeamScope()
   const campaigns = useQuery({ queryKey: ['campaigns.list'], queryFn: () => api.invoke('campaigns.list', {}) })
   const period = clock.days(range[0], range[1])
   const exportXlsx = async () => {
@@ -36,7 +38,8 @@ export function ReportsPage() {
       const r = await api.invoke('reports.export', {
         report: tab,
         ...period,
-        ...(tab === 'operators' && campaignId ? { campaignId } : {})
+        ...((tab === 'operators' || tab === 'teams') && campaignId ? { campaignId } : {}),
+        ...(tab === 'operators' && scope !== undefined ? { teamId: scope } : {})
       })
       await download(api, r.token, r.fileName)
     } catch (err) {
@@ -56,7 +59,8 @@ export function ReportsPage() {
             onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
             aria-label={t('reports.period')}
           />
-          {tab === 'operators' && (
+          {tab === 'operators' && picker}
+          {(tab === 'operators' || tab === 'teams') && (
             <Select
               allowClear
               placeholder={t('reports.allCampaigns')}
@@ -92,8 +96,9 @@ export function ReportsPage() {
           {
             key: 'operators',
             label: t('reports.operators'),
-            children: <Operators period={period} campaignId={campaignId} />
+            children: <Operators period={period} campaignId={campaignId} scope={scope} />
           },
+          { key: 'teams', label: t('reports.teams'), children: <Teams period={period} campaignId={campaignId} /> },
           { key: 'funnel', label: t('reports.funnel'), children: <Funnel period={period} /> },
           { key: 'numberQuality', label: t('reports.numberQuality'), children: <NumberQuality period={period} /> },
           { key: 'daily', label: t('reports.dailyTab'), children: <DailyReports onError={setError} /> }
@@ -103,12 +108,55 @@ export function ReportsPage() {
   )
 }
 
-function Operators({ period, campaignId }: { period: { from: string; to: string }; campaignId?: number }) {
+/** Per team, from the same daily figures; the operators in no team on a line of their own. */
+function Teams({ period, campaignId }: { period: { from: string; to: string }; campaignId?: number }) {
   const { t } = useTranslation()
   const api = useApi()
   const q = useQuery({
-    queryKey: ['reports.operators', period, campaignId],
-    queryFn: () => api.invoke('reports.operators', { ...period, ...(campaignId ? { campaignId } : {}) })
+    queryKey: ['reports.teams', period, campaignId],
+    queryFn: () => api.invoke('reports.teams', { ...period, ...(campaignId ? { campaignId } : {}) })
+  })
+  return (
+    <Table<TeamRow>
+      size="small"
+      rowKey={(r) => r.teamId ?? 0}
+      loading={q.isLoading}
+      dataSource={q.data ?? []}
+      pagination={false}
+      data-testid="teams-report"
+      columns={[
+        { title: t('reports.cols.team'), dataIndex: 'team', render: (v: string | null) => v ?? t('reports.noTeam') },
+        { title: t('reports.cols.operators'), dataIndex: 'operators' },
+        { title: t('reports.cols.calls'), dataIndex: 'calls' },
+        { title: t('reports.cols.connected'), dataIndex: 'connected' },
+        { title: t('reports.cols.connectRate'), dataIndex: 'connectRate', render: pct },
+        { title: t('reports.cols.talkSec'), dataIndex: 'talkSec' },
+        { title: t('reports.cols.successes'), dataIndex: 'successes' },
+        { title: t('reports.cols.conversion'), dataIndex: 'conversion', render: pct }
+      ]}
+    />
+  )
+}
+
+function Operators({
+  period,
+  campaignId,
+  scope
+}: {
+  period: { from: string; to: string }
+  campaignId?: number
+  scope: TeamScopeValue
+}) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const q = useQuery({
+    queryKey: ['reports.operators', period, campaignId, scope],
+    queryFn: () =>
+      api.invoke('reports.operators', {
+        ...period,
+        ...(campaignId ? { campaignId } : {}),
+        ...(scope !== undefined ? { teamId: scope } : {})
+      })
   })
   const rows = useMemo(() => q.data ?? [], [q.data])
   const option = useMemo(

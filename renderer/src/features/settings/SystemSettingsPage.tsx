@@ -105,6 +105,14 @@ function OrgSection() {
       >
         <Switch />
       </Form.Item>
+      <Form.Item
+        name={['teams', 'supervisorsSeeAll']}
+        label={t('settings.teamsSeeAll')}
+        valuePropName="checked"
+        extra={t('settings.hints.teamsSeeAll')}
+      >
+        <Switch />
+      </Form.Item>
     </Section>
   )
 }

@@ -1,6 +1,6 @@
 import { formatTime } from '../../ui/format'
 import { useMemo, useState } from 'react'
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd'
+import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tabs, Tag } from 'antd'
 import { PhoneOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { ROLES, type Role, type User } from '../../../../shared/contract'
@@ -11,6 +11,9 @@ import { useCurrentUser } from '../auth/AuthProvider'
 import { centre } from '../../ui/centre-time'
 import { SipImportModal } from './SipImportModal'
 import { SipLineDrawer, type LineValues } from './SipLineDrawer'
+import { UserEditDrawer } from './UserEditDrawer'
+import { TeamsTab } from './TeamsTab'
+import { CoverageTab } from './CoverageTab'
 
 interface NewUserValues {
   username: string
@@ -38,6 +41,10 @@ export function UsersPage() {
   const lines = useMethodQuery('sip.accounts', {}, ['sip.accounts'], canEdit)
   const [lineFor, setLineFor] = useState<User | null>(null)
   const [importing, setImporting] = useState(false)
+  const [editing, setEditing] = useState<User | null>(null)
+  const [tab, setTab] = useState('users')
+  const teams = useMethodQuery('teams.list', {}, ['teams.list'])
+  const teamName = (id: number | null) => teams.data?.teams.find((tm) => tm.id === id)?.name ?? ''
   const lineOf = (id: number) => lines.data?.find((a) => a.userId === id) ?? null
   // a new line starts from the server most lines use: a floor is set up in minutes
   const lineDefaults = useMemo<Partial<LineValues>>(() => {
@@ -63,11 +70,105 @@ export function UsersPage() {
     })
   }
 
+  const table = (
+    <Table<User>
+      rowKey="id"
+      size="small"
+      loading={users.isLoading}
+      dataSource={users.data ?? []}
+      pagination={{ pageSize: 50 }}
+      columns={[
+        { title: t('users.username'), dataIndex: 'username' },
+        { title: t('users.displayName'), dataIndex: 'displayName' },
+        {
+          title: t('users.role'),
+          dataIndex: 'role',
+          filters: ROLES.map((r) => ({ text: t(`roles.${r}`), value: r })),
+          onFilter: (v, r) => r.role === v,
+          render: (r: Role) => <Tag>{t(`roles.${r}`)}</Tag>
+        },
+        { title: t('users.staffNo'), dataIndex: 'staffNo' },
+        { title: t('users.district'), dataIndex: 'districtCode', render: (c: string | null) => districtName(c) },
+        {
+          title: t('teams.team'),
+          dataIndex: 'teamId',
+          filters: (teams.data?.teams ?? []).map((tm) => ({ text: tm.name, value: tm.id })),
+          onFilter: (v, u) => u.teamId === v,
+          render: (id: number | null) => teamName(id)
+        },
+        {
+          title: t('users.status'),
+          render: (_, u) =>
+            u.disabled ? (
+              <Tag color="default">{t('users.disabled')}</Tag>
+            ) : u.lockedUntil && new Date(u.lockedUntil) > centre.now() ? (
+              <Tag color="red">{t('users.locked')}</Tag>
+            ) : (
+              <Tag color="green">{t('users.active')}</Tag>
+            )
+        },
+        { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', render: (v: string | null) => formatTime(v) },
+        ...(canEdit
+          ? [
+              {
+                title: t('sip.line'),
+                key: 'line',
+                render: (_: unknown, u: User) => {
+                  const a = lineOf(u.id)
+                  return (
+                    <Button
+                      size="small"
+                      type={a ? 'default' : 'dashed'}
+                      icon={<PhoneOutlined />}
+                      onClick={() => setLineFor(u)}
+                      data-testid={`sip-line-${u.username}`}
+                    >
+                      {a ? a.sipUser : t('sip.setUp')}
+                    </Button>
+                  )
+                }
+              }
+            ]
+          : []),
+        ...(canEdit
+          ? [
+              {
+                title: t('common.actions'),
+                render: (_: unknown, u: User) => (
+                  <Space size="small">
+                    <Button size="small" onClick={() => setEditing(u)} data-testid={`edit-${u.username}`}>
+                      {t('common.edit')}
+                    </Button>
+                    <Button size="small" onClick={() => askNewPassword(u)}>
+                      {t('users.resetPassword')}
+                    </Button>
+                    {u.lockedUntil && (
+                      <Button size="small" onClick={() => unlock.mutate({ id: u.id }, { onError: fail })}>
+                        {t('users.unlock')}
+                      </Button>
+                    )}
+                    <Button
+                      size="small"
+                      danger={!u.disabled}
+                      onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}
+                    >
+                      {u.disabled ? t('users.enable') : t('users.disable')}
+                    </Button>
+                  </Space>
+                )
+              }
+            ]
+          : [])
+      ]}
+    />
+  )
+
   return (
     <Card
       title={t('users.title')}
       extra={
-        canEdit && (
+        canEdit &&
+        tab === 'users' && (
           <Space>
             <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
               {t('sip.importTitle')}
@@ -79,86 +180,20 @@ export function UsersPage() {
         )
       }
     >
-      <Table<User>
-        rowKey="id"
-        size="small"
-        loading={users.isLoading}
-        dataSource={users.data ?? []}
-        pagination={{ pageSize: 50 }}
-        columns={[
-          { title: t('users.username'), dataIndex: 'username' },
-          { title: t('users.displayName'), dataIndex: 'displayName' },
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
+          { key: 'users', label: t('users.tabs.users'), children: table },
           {
-            title: t('users.role'),
-            dataIndex: 'role',
-            filters: ROLES.map((r) => ({ text: t(`roles.${r}`), value: r })),
-            onFilter: (v, r) => r.role === v,
-            render: (r: Role) => <Tag>{t(`roles.${r}`)}</Tag>
+            key: 'teams',
+            label: t('users.tabs.teams'),
+            children: <TeamsTab users={users.data ?? []} canEdit={canEdit} />
           },
-          { title: t('users.staffNo'), dataIndex: 'staffNo' },
-          { title: t('users.district'), dataIndex: 'districtCode', render: (c: string | null) => districtName(c) },
-          {
-            title: t('users.status'),
-            render: (_, u) =>
-              u.disabled ? (
-                <Tag color="default">{t('users.disabled')}</Tag>
-              ) : u.lockedUntil && new Date(u.lockedUntil) > centre.now() ? (
-                <Tag color="red">{t('users.locked')}</Tag>
-              ) : (
-                <Tag color="green">{t('users.active')}</Tag>
-              )
-          },
-          { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', render: (v: string | null) => formatTime(v) },
-          ...(canEdit
-            ? [
-                {
-                  title: t('sip.line'),
-                  key: 'line',
-                  render: (_: unknown, u: User) => {
-                    const a = lineOf(u.id)
-                    return (
-                      <Button
-                        size="small"
-                        type={a ? 'default' : 'dashed'}
-                        icon={<PhoneOutlined />}
-                        onClick={() => setLineFor(u)}
-                        data-testid={`sip-line-${u.username}`}
-                      >
-                        {a ? a.sipUser : t('sip.setUp')}
-                      </Button>
-                    )
-                  }
-                }
-              ]
-            : []),
-          ...(canEdit
-            ? [
-                {
-                  title: t('common.actions'),
-                  render: (_: unknown, u: User) => (
-                    <Space size="small">
-                      <Button size="small" onClick={() => askNewPassword(u)}>
-                        {t('users.resetPassword')}
-                      </Button>
-                      {u.lockedUntil && (
-                        <Button size="small" onClick={() => unlock.mutate({ id: u.id }, { onError: fail })}>
-                          {t('users.unlock')}
-                        </Button>
-                      )}
-                      <Button
-                        size="small"
-                        danger={!u.disabled}
-                        onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}
-                      >
-                        {u.disabled ? t('users.enable') : t('users.disable')}
-                      </Button>
-                    </Space>
-                  )
-                }
-              ]
-            : [])
+          { key: 'coverage', label: t('users.tabs.coverage'), children: <CoverageTab canEdit={canEdit} /> }
         ]}
       />
+      <UserEditDrawer user={editing} onClose={() => setEditing(null)} />
       <SipLineDrawer
         user={lineFor}
         account={lineFor ? lineOf(lineFor.id) : null}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
-import { Card, Col, Progress, Row, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
+import { Alert, Card, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Live } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { centre } from '../../ui/centre-time'
+import { useTeamScope } from '../teams/TeamScope'
 
 const STATE_COLOR: Record<string, string> = {
   ready: 'green',
@@ -47,8 +48,15 @@ function Since({ at }: { at: string | null }) {
 export function WallboardPage() {
   const { t } = useTranslation()
   const api = useApi()
-  const live = useQuery({ queryKey: ['reports.live'], queryFn: () => api.invoke('reports.live', {}) })
-  const missed = useQuery({ queryKey: ['desk.missedCallbacks'], queryFn: () => api.invoke('desk.missedCallbacks', {}) })
+  const { scope, picker } = useTeamScope()
+  const live = useQuery({
+    queryKey: ['reports.live', scope],
+    queryFn: () => api.invoke('reports.live', { teamId: scope })
+  })
+  const missed = useQuery({
+    queryKey: ['desk.missedCallbacks', scope],
+    queryFn: () => api.invoke('desk.missedCallbacks', { teamId: scope })
+  })
   useInvalidateOn('board.changed', ['reports.live'])
   useInvalidateOn('board.changed', ['desk.missedCallbacks'])
   useInvalidateOn('dispatch.changed', ['reports.live'])
@@ -60,14 +68,37 @@ export function WallboardPage() {
   )
   return (
     <Row gutter={[16, 16]}>
+      {!!d?.uncovered.length && (
+        <Col xs={24}>
+          <Alert
+            type="error"
+            showIcon
+            data-testid="uncovered"
+            message={t('coverage.alert', { n: d.uncovered.length })}
+            description={d.uncovered
+              .map((u) =>
+                t('coverage.alertLine', {
+                  name: u.name,
+                  n: u.openDispatches,
+                  problem: t(`coverage.problems.${u.problem}`),
+                  at: u.assignDue ? centre.format(u.assignDue, 'MM-DD HH:mm') : '—'
+                })
+              )
+              .join('；')}
+          />
+        </Col>
+      )}
       <Col xs={24}>
         <Card
           size="small"
           title={t('reports.live.overdue')}
           extra={
-            <Typography.Text type="secondary" data-testid="figures-rule">
-              {t('reports.simulatedRule')}
-            </Typography.Text>
+            <Space>
+              {picker}
+              <Typography.Text type="secondary" data-testid="figures-rule">
+                {t('reports.simulatedRule')}
+              </Typography.Text>
+            </Space>
           }
         >
           <Row gutter={16} data-testid="overdue">
