@@ -83,6 +83,14 @@ db.exec(`
     (answered_at IS NOT NULL AND id % 30 = 1), answered_at IS NOT NULL, ended_at
   FROM calls WHERE operator_id >= ${firstOp};
 `)
+// ten teams (班组) of twenty operators
+for (let k = 0; k < 10; k++) {
+  const team = db
+    .prepare('INSERT INTO teams (name, created_at) VALUES (?, ?)')
+    .run(`班组${k + 1}`, new Date(start).toISOString()).lastInsertRowid
+  db.prepare('UPDATE users SET team_id = ? WHERE id >= ? AND id < ?').run(team, firstOp + k * 20, firstOp + (k + 1) * 20)
+}
+const aTeam = db.prepare("SELECT id FROM teams WHERE name = '班组3'").pluck().get()
 db.exec('PRAGMA synchronous = NORMAL; ANALYZE')
 const calls = db.prepare('SELECT count(*) FROM calls').pluck().get()
 const leads = db.prepare('SELECT count(*) FROM leads').pluck().get()
@@ -109,8 +117,10 @@ const figures = { calls, leads, operators: OPS, baselineAuthMeMs: await time('au
 for (const [name, [a, b]] of Object.entries(ranges)) {
   figures[`operatorsReport_${name}_ms`] = await time('reports.operators', { from: iso(a), to: iso(b) })
   figures[`funnel_${name}_ms`] = await time('reports.funnel', { from: iso(a), to: iso(b) })
+  figures[`operatorsReportOneTeam_${name}_ms`] = await time('reports.operators', { from: iso(a), to: iso(b), teamId: aTeam })
+  figures[`teamsReport_${name}_ms`] = await time('reports.teams', { from: iso(a), to: iso(b) })
   console.log(
-    `${name}: operator report ${figures[`operatorsReport_${name}_ms`]} ms, funnel ${figures[`funnel_${name}_ms`]} ms`
+    `${name}: operator report ${figures[`operatorsReport_${name}_ms`]} ms (one team ${figures[`operatorsReportOneTeam_${name}_ms`]} ms), teams ${figures[`teamsReport_${name}_ms`]} ms, funnel ${figures[`funnel_${name}_ms`]} ms`
   )
 }
 // a period cut inside a day counts the raw calls (4 hours of the last day)
