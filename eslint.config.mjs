@@ -27,7 +27,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['shared/contract/index.ts'],
+    files: ['shared/contract/wire-names.ts'],
     rules: { 'no-restricted-syntax': 'off' }
   },
   {
@@ -52,13 +52,20 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'react-hooks/set-state-in-effect': 'off',
-      'no-restricted-imports': [
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
           patterns: [
             nodeBuiltins,
-            { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' }
+            { group: ['**/electron/**'], message: 'The renderer talks to core only through the api client.' },
+            {
+              regex: 'shared/contract(/index)?$',
+              allowTypeImports: true,
+              message:
+                "The contract's index brings its zod schemas into every seat's download: import types from it, values from shared/contract/enums or wire-names."
+            }
           ]
         }
       ]
@@ -93,8 +100,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' }
   },
   {
-    // The SIP test's customer runs in the browser.
-    files: ['tests/telephony/customer/*.js'],
+    // The SIP test's customer and the hub connection the UI opens first run in the browser.
+    files: ['tests/telephony/customer/*.js', 'resources/renderer/*.js'],
     languageOptions: { globals: { ...globals.browser } }
   },
   {

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
@@ -7,7 +7,7 @@ import { HUB_MEDIA_PATH, HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from
 import { parseRange } from '../core/recordings/media'
 import { translate } from '../../shared/i18n'
 import type { Core, Logger } from '../core'
-import { securityHeaders, serveStatic } from './static'
+import { securityHeaders, staticHandler } from './static'
 import type { HubCredentials } from './tls'
 import { jsonTooDeep, peekId } from './frames'
 
@@ -69,6 +69,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const host = opts.host ?? '127.0.0.1'
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 4 * 1024 * 1024 })
   const alive = new WeakMap<WebSocket, boolean>()
+  const serveStatic = opts.staticDir && existsSync(opts.staticDir) ? staticHandler(opts.staticDir) : null
 
   const handle: RequestListener = (req, res) => {
     securityHeaders(res)
@@ -88,11 +89,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       res.writeHead(405).end()
       return
     }
-    if (!opts.staticDir) {
+    if (!serveStatic) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('LeadLine hub: API only')
       return
     }
-    serveStatic(opts.staticDir, req, res)
+    serveStatic(req, res)
   }
 
   function download(token: string, req: IncomingMessage, res: ServerResponse): void {

@@ -1,22 +1,5 @@
-import { createReadStream, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extname, join, resolve, sep } from 'node:path'
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.webm': 'audio/webm',
-  '.ogg': 'audio/ogg',
-  '.txt': 'text/plain; charset=utf-8'
-}
+import sirv from 'sirv'
 
 /** The same policy the desktop window enforces: our own scripts only, and no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -46,50 +29,27 @@ export function securityHeaders(res: ServerResponse): void {
 }
 
 /**
- * Serves the built renderer. Unknown paths without an extension get index.html (the UI routes
- * in the browser); anything that would resolve outside the folder is refused.
+ * Serves the built renderer through sirv: the brotli or gzip file made at build time when the browser
+ * takes it, ETag and Last-Modified with 304s, hashed assets cached for good (`immutable`) and
+ * index.html and the other unhashed files revalidated on every load; unknown paths without an
+ * extension get index.html (the UI routes in the browser); nothing outside the folder is reachable.
  */
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
-  const base = resolve(root)
-  let pathname: string
-  try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
-  } catch {
-    res.writeHead(400).end()
-    return
-  }
-  let file = resolve(join(base, pathname))
-  if (file !== base && !file.startsWith(base + sep)) {
-    res.writeHead(403).end()
-    return
-  }
-  let st = tryStat(file)
-  if (st?.isDirectory()) {
-    file = join(file, 'index.html')
-    st = tryStat(file)
-  }
-  if (!st && !extname(pathname)) {
-    file = join(base, 'index.html')
-    st = tryStat(file)
-  }
-  if (!st || !st.isFile()) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
-    return
-  }
-  const immutable = pathname.startsWith('/assets/')
-  res.writeHead(200, {
-    'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': st.size,
-    'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache'
+export function staticHandler(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const serve = sirv(root, {
+    brotli: true,
+    gzip: true,
+    etag: true,
+    single: true,
+    dev: false,
+    setHeaders: (res, pathname) => {
+      const hashed = pathname.startsWith('/assets/')
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
+      if (pathname.endsWith('.js')) res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
+    }
   })
-  if (req.method === 'HEAD') res.end()
-  else createReadStream(file).pipe(res)
-}
-
-function tryStat(file: string) {
-  try {
-    return statSync(file)
-  } catch {
-    return undefined
-  }
+  return (req, res) =>
+    serve(req, res, () => {
+      // a file path that is not there (sirv serves index.html only for paths without an extension)
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
+    })
 }

@@ -1,12 +1,15 @@
-import { Result, Spin } from 'antd'
+import { lazy, Suspense } from 'react'
+import { Alert, Spin } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { errorText } from './api/errors'
 import { keys, useMethodQuery } from './api/queries'
 import { useCentreClockSync } from './api/centre-clock'
 import { useAuth } from './features/auth/AuthProvider'
-import { FirstAdminPage } from './features/auth/FirstAdminPage'
 import { LoginPage } from './features/auth/LoginPage'
 import { AppShell } from './features/shell/AppShell'
+
+// a new installation's page, seen once: not in every seat's first download
+const FirstAdminPage = lazy(() => import('./features/auth/FirstAdminPage').then((m) => ({ default: m.FirstAdminPage })))
 
 export function App() {
   const { t } = useTranslation()
@@ -15,7 +18,13 @@ export function App() {
   // Days and times are the centre's: nothing is shown before its clock is known.
   const clockKnown = useCentreClockSync()
 
-  if (info.error) return <Result status="error" title={errorText(t, info.error)} />
+  // (an Alert, not a Result: the Result's illustrations would weigh on every first load)
+  if (info.error)
+    return (
+      <div className="center-page">
+        <Alert type="error" showIcon message={errorText(t, info.error)} />
+      </div>
+    )
   if (!info.data || !clockKnown || state.status === 'loading') {
     return (
       <div className="center-page">
@@ -26,6 +35,11 @@ export function App() {
     )
   }
   if (state.status === 'authed') return <AppShell info={info.data} />
-  if (info.data.needsFirstAdmin) return <FirstAdminPage onDone={() => void info.refetch()} />
+  if (info.data.needsFirstAdmin)
+    return (
+      <Suspense fallback={<Spin />}>
+        <FirstAdminPage onDone={() => void info.refetch()} />
+      </Suspense>
+    )
   return <LoginPage info={info.data} />
 }

@@ -12,7 +12,7 @@ import { ApiProvider } from './api/ApiProvider'
 import { createApiClient } from './api/client'
 import { AuthProvider } from './features/auth/AuthProvider'
 import { App } from './App'
-import { storedLocale } from './i18n'
+import { localeReady, storedLocale } from './i18n'
 import { ApiError } from './api/errors'
 
 const api = createApiClient()
@@ -41,16 +41,18 @@ function Localised({ children }: { children: ReactNode }) {
   )
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={api}>
-        <Localised>
-          <AuthProvider>
-            <App />
-          </AuthProvider>
-        </Localised>
-      </ApiProvider>
-    </QueryClientProvider>
-  </StrictMode>
+void localeReady.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <ApiProvider client={api}>
+          <Localised>
+            <AuthProvider>
+              <App />
+            </AuthProvider>
+          </Localised>
+        </ApiProvider>
+      </QueryClientProvider>
+    </StrictMode>
+  )
 )

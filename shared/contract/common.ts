@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LOCALES } from './enums'
 import { roleSchema } from './roles'
 
 export const idSchema = z.number().int().positive()
@@ -14,7 +15,7 @@ export const usernameSchema = z
   .max(32)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
 export const passwordSchema = z.string().min(8).max(128)
-export const localeSchema = z.enum(['zh-CN', 'en'])
+export const localeSchema = z.enum(LOCALES)
 export type Locale = z.infer<typeof localeSchema>
 
 export const userSchema = z.object({

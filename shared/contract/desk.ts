@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PAUSE_REASONS } from './enums'
 import { defineMethods } from './define'
 import { teamScopeSchema } from './teams'
 import { MANAGERS } from './roles'
@@ -118,7 +119,6 @@ export type DialBlock = z.infer<typeof blockSchema>
 
 export const agentStateSchema = z.enum(['offline', 'ready', 'dialing', 'on_call', 'wrap_up', 'paused'])
 export type AgentState = z.infer<typeof agentStateSchema>
-export const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'coaching', 'system'] as const
 
 export const outcomeInputSchema = z
   .object({
@@ -325,3 +325,5 @@ export const deskMethods = defineMethods({
     roles: MANAGERS
   }
 })
+
+export { PAUSE_REASONS }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PAYMENT_FREQUENCIES, VISIT_RESULTS, COMPLAINT_CATEGORIES, SEVEN_POINTS } from './enums'
 import { defineMethods } from './define'
 import { districtCoverageSchema } from './districts'
 import { MANAGERS } from './roles'
@@ -39,8 +40,6 @@ export const followUpSettingsSchema = z.object({
 export type FollowUpSettings = z.infer<typeof followUpSettingsSchema>
 
 export const DISPATCH_STATES = ['new', 'assigned', 'visited', 'signed', 'not_interested', 'absent'] as const
-export const VISIT_RESULTS = ['visited', 'signed', 'not_interested', 'absent', 'rescheduled'] as const
-export const PAYMENT_FREQUENCIES = ['single', 'annual', 'semiannual', 'quarterly', 'monthly'] as const
 
 export const policySchema = z.object({
   product: z.string().trim().min(1).max(64),
@@ -97,16 +96,6 @@ export const visitSchema = z.object({
 })
 export type Visit = z.infer<typeof visitSchema>
 
-export const SEVEN_POINTS = [
-  'identity',
-  'bought',
-  'readDocuments',
-  'coverage',
-  'surrender',
-  'coolingOff',
-  'payment'
-] as const
-export const COMPLAINT_CATEGORIES = ['late', 'attitude', 'competence', 'misSold', 'other'] as const
 export const followUpSchema = z.object({
   id: idSchema,
   dispatchId: idSchema,
@@ -258,3 +247,5 @@ export const dispatchMethods = defineMethods({
     roles: MANAGERS
   }
 })
+
+export { PAYMENT_FREQUENCIES, VISIT_RESULTS, COMPLAINT_CATEGORIES, SEVEN_POINTS }

@@ -68,17 +68,8 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(contract, name)
 }
 
-/** Transport channel names: the only place they are spelled. */
-export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
-export const IPC_EVENT_CHANNEL = 'leadline:event'
-/** The desktop's folder dialog (main process): answers with a token core accepts as a folder to export into. */
-export const IPC_PICK_FOLDER_CHANNEL = 'leadline:pick-folder'
-export const HUB_WS_PATH = '/api/ws'
-/** Recordings stream from here on the hub (HTTP range requests) … */
-export const HUB_MEDIA_PATH = '/api/media/'
-/** … and through this privileged protocol in the desktop app. */
-export const MEDIA_SCHEME = 'leadline-media'
-
+export * from './wire-names'
+export * from './enums'
 export * from './roles'
 export * from './errors'
 export * from './common'

@@ -1,21 +1,10 @@
 import { z } from 'zod'
+import { LEAD_STATUSES } from './enums'
 import { defineMethods } from './define'
 import { MANAGERS } from './roles'
 import { idSchema, isoTime, okOutput } from './common'
 import { LEAD_FIELDS } from '../domain/lead-columns'
 
-export const LEAD_STATUSES = [
-  'new',
-  'allocated',
-  'in_queue',
-  'in_call',
-  'callback',
-  'accepted',
-  'refused',
-  'invalid_number',
-  'dnc',
-  'exhausted'
-] as const
 export const leadStatusSchema = z.enum(LEAD_STATUSES)
 export const leadFieldSchema = z.enum(LEAD_FIELDS)
 export const encodingSchema = z.enum(['utf-8', 'gb18030', 'gbk', 'utf-16le'])
@@ -190,3 +179,5 @@ export const leadsMethods = defineMethods({
     roles: ['supervisor', 'admin', 'operator']
   }
 })
+
+export { LEAD_STATUSES }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { VERDICTS, QA_STATES, LIBRARY_SORTS, RULE_METRICS } from './enums'
 import { defineMethods } from './define'
 import { teamScopeSchema } from './teams'
 import { MANAGERS, QA_ROLES } from './roles'
@@ -7,16 +8,6 @@ import { callMetricsSchema, recordingSchema } from './recordings'
 
 /** QA reviewers, and the supervisors and administrators above them. */
 
-/** The metrics a review-queue rule can test. */
-export const RULE_METRICS = [
-  'talkOverShare',
-  'silenceShare',
-  'longestSilenceMs',
-  'longestMonologueMs',
-  'operatorTalkShare',
-  'customerTalkShare',
-  'firstCustomerWordMs'
-] as const
 export const qaRuleSchema = z.object({
   metric: z.enum(RULE_METRICS),
   op: z.enum(['gt', 'lt']),
@@ -69,7 +60,6 @@ export const scorecardSchema = z.object({
 })
 export type Scorecard = z.infer<typeof scorecardSchema>
 
-export const VERDICTS = ['pass', 'fail', 'fix'] as const
 export const verdictSchema = z.enum(VERDICTS)
 export type Verdict = z.infer<typeof verdictSchema>
 export const REVIEW_STATES = ['submitted', 'appealed', 'reopened', 'final'] as const
@@ -120,7 +110,6 @@ export const annotationSchema = z.object({
 })
 export type Annotation = z.infer<typeof annotationSchema>
 
-export const QA_STATES = ['none', 'queued', 'claimed', 'pass', 'fail', 'fix'] as const
 export const qaStateSchema = z.enum(QA_STATES)
 export const QUEUE_REASONS = ['success', 'sample', 'flag', 'metric'] as const
 
@@ -148,14 +137,6 @@ export const libraryRowSchema = z.object({
 })
 export type LibraryRow = z.infer<typeof libraryRowSchema>
 
-export const LIBRARY_SORTS = [
-  'startedAt',
-  'durationMs',
-  'talkOverShare',
-  'silenceShare',
-  'longestMonologueMs',
-  'operatorTalkShare'
-] as const
 export const libraryFilterSchema = z
   .object({
     from: isoTime.optional(),
@@ -370,3 +351,5 @@ export const qaMethods = defineMethods({
     roles: QA_ROLES
   }
 })
+
+export { VERDICTS, QA_STATES, LIBRARY_SORTS, RULE_METRICS }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FUNNEL_STEPS } from './enums'
 import { defineMethods } from './define'
 import { districtCoverageSchema } from './districts'
 import { teamScopeSchema } from './teams'
@@ -41,17 +42,6 @@ export const teamRowSchema = z.object({
 })
 export type TeamRow = z.infer<typeof teamRowSchema>
 
-export const FUNNEL_STEPS = [
-  'imported',
-  'dialed',
-  'contacted',
-  'accepted',
-  'qaPassed',
-  'assigned',
-  'visited',
-  'signed',
-  'followedUp'
-] as const
 export const funnelSchema = z.object({
   steps: z.array(z.object({ step: z.enum(FUNNEL_STEPS), count: z.number().int(), rate: z.number() })),
   batches: z.array(
@@ -186,3 +176,5 @@ export const reportsMethods = defineMethods({
     roles: MANAGERS
   }
 })
+
+export { FUNNEL_STEPS }

@@ -1,7 +1,6 @@
 import { z } from 'zod'
+import { ROLES } from './enums'
 
-/** Every role the product knows. A user has exactly one. */
-export const ROLES = ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin'] as const
 export const roleSchema = z.enum(ROLES)
 export type Role = z.infer<typeof roleSchema>
 
@@ -11,3 +10,5 @@ export const MANAGERS: readonly Role[] = ['supervisor', 'admin']
 
 /** Who reviews calls: QA, and the supervisors and administrators above it. */
 export const QA_ROLES = ['qa', 'supervisor', 'admin'] as const
+
+export { ROLES }

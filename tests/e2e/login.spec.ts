@@ -61,6 +61,20 @@ test('a wrong password gets a clear message in Chinese, and nothing opens', asyn
   await expect(page.getByLabel('密码')).toHaveValue('')
 })
 
+test('an empty field says what is missing beside it, and nothing is sent', async ({ page }) => {
+  await page.goto('/')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page.getByRole('alert')).toHaveText(['请输入用户名', '请输入密码'])
+  await expect(page.getByLabel('用户名')).toHaveAttribute('aria-invalid', 'true')
+  await page.getByLabel('用户名').fill('op1')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page.getByRole('alert')).toHaveText('请输入密码')
+  await expect(page.getByTestId('current-user')).toHaveCount(0)
+  await page.getByLabel('密码').fill(DEMO_PASSWORD)
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page.getByTestId('current-user')).toBeVisible()
+})
+
 test('switching to English switches the UI, and it stays after a reload', async ({ page }) => {
   await page.goto('/')
   await expect(page.getByRole('button', { name: /登\s*录/ })).toBeVisible()

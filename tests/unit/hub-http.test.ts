@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { followLanHubSetting } from '../../electron/main/lan-hub'
@@ -28,14 +29,18 @@ afterEach(async () => {
 /** A raw GET, so paths are sent exactly as written (fetch would normalise `..`). */
 function get(
   url: string,
-  path: string
-): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  path: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; body: string; raw: Buffer; headers: Record<string, string | string[] | undefined> }> {
   const u = new URL(url)
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
+    const req = request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (res) => {
+      const parts: Buffer[] = []
+      res.on('data', (d: Buffer) => parts.push(d))
+      res.on('end', () => {
+        const raw = Buffer.concat(parts)
+        resolve({ status: res.statusCode ?? 0, body: raw.toString(), raw, headers: res.headers })
+      })
     })
     req.on('error', reject)
     req.end()
@@ -52,6 +57,47 @@ describe('hub HTTP', () => {
     expect((await get(hub.url, '/assets/app.js')).headers['cache-control']).toContain('immutable')
     expect((await get(hub.url, '/users')).body).toContain('<title>LeadLine</title>')
     expect((await get(hub.url, '/assets/missing.js')).status).toBe(404)
+  })
+
+  it('sends the precompressed file a browser takes, answers a revalidation with 304, caches hashed assets for good', async () => {
+    const code = `export const pages = ${JSON.stringify('拨号工作台 '.repeat(400))}`
+    const hub2Dir = join(env.dir, 'static2')
+    mkdirSync(join(hub2Dir, 'assets'), { recursive: true })
+    writeFileSync(join(hub2Dir, 'index.html'), `<!doctype html><title>LeadLine</title>${' '.repeat(2000)}`)
+    writeFileSync(join(hub2Dir, 'assets', 'desk-Ab12.js'), code)
+    writeFileSync(join(hub2Dir, 'assets', 'desk-Ab12.js.br'), brotliCompressSync(code))
+    writeFileSync(join(hub2Dir, 'assets', 'desk-Ab12.js.gz'), gzipSync(code))
+    const hub2 = await startHub({ core: env.core, port: 0, staticDir: hub2Dir })
+    try {
+      const br = await get(hub2.url, '/assets/desk-Ab12.js', { 'Accept-Encoding': 'gzip, deflate, br' })
+      expect(br.status).toBe(200)
+      expect(br.headers['content-encoding']).toBe('br')
+      expect(brotliDecompressSync(br.raw).toString()).toBe(code)
+      expect(br.raw.length).toBeLessThan(code.length / 10)
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+      expect(br.headers.vary).toContain('Accept-Encoding')
+      expect(br.headers['content-security-policy']).toContain("script-src 'self'")
+      const gz = await get(hub2.url, '/assets/desk-Ab12.js', { 'Accept-Encoding': 'gzip' })
+      expect(gz.headers['content-encoding']).toBe('gzip')
+      expect(gunzipSync(gz.raw).toString()).toBe(code)
+      const plain = await get(hub2.url, '/assets/desk-Ab12.js')
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body).toBe(code)
+      // a second visit revalidates: 304 and no body
+      const etag = br.headers.etag as string
+      expect(etag).toBeTruthy()
+      expect(br.headers['last-modified']).toBeTruthy()
+      const again = await get(hub2.url, '/assets/desk-Ab12.js', { 'If-None-Match': etag, 'Accept-Encoding': 'br' })
+      expect(again.status).toBe(304)
+      expect(again.raw.length).toBe(0)
+      // index.html is checked on every load, and has its validator too
+      const index = await get(hub2.url, '/')
+      expect(index.headers['cache-control']).toBe('no-cache')
+      expect((await get(hub2.url, '/', { 'If-None-Match': index.headers.etag as string })).status).toBe(304)
+      expect((await get(hub2.url, '/desk')).body).toContain('<title>LeadLine</title>')
+    } finally {
+      await hub2.close()
+    }
   })
 
   it('no path escapes the renderer folder', async () => {

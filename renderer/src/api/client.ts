@@ -1,13 +1,5 @@
-import {
-  HUB_WS_PATH,
-  type EventName,
-  type EventPayload,
-  type Input,
-  type Locale,
-  type MethodName,
-  type Output,
-  type Result
-} from '../../../shared/contract'
+import type { EventName, EventPayload, Input, Locale, MethodName, Output, Result } from '../../../shared/contract'
+import { HUB_WS_PATH } from '../../../shared/contract/wire-names'
 import { ApiError } from './errors'
 
 /** The one way the UI talks to core: IPC inside the desktop app, WebSocket to a hub otherwise. */
@@ -36,7 +28,18 @@ interface Bridge {
 declare global {
   interface Window {
     leadline?: Bridge
+    /** The hub connection connect-early.js opened while the code downloaded (resources/renderer). */
+    __leadlineEarlySocket?: { socket: WebSocket; received: MessageEvent[] }
   }
+}
+
+/** The socket connect-early.js opened for this URL, if it is still usable; taken once. */
+function takeEarlySocket(url: string): { socket: WebSocket; received: MessageEvent[] } | null {
+  const early = window.__leadlineEarlySocket
+  delete window.__leadlineEarlySocket
+  if (!early || early.socket.url !== new URL(url).href) return null
+  if (early.socket.readyState !== WebSocket.CONNECTING && early.socket.readyState !== WebSocket.OPEN) return null
+  return early
 }
 
 function unwrap<T>(r: Result<unknown>): T {
@@ -85,7 +88,8 @@ export function createWsClient(url: string): ApiClient {
   }
 
   function connect(): void {
-    const sock = new WebSocket(url)
+    const early = takeEarlySocket(url)
+    const sock = early?.socket ?? new WebSocket(url)
     ws = sock
     sock.onopen = () => {
       attempt = 0
@@ -130,6 +134,10 @@ export function createWsClient(url: string): ApiClient {
       setStatus('reconnecting')
       const delay = Math.min(10_000, 300 * 2 ** attempt++)
       setTimeout(connect, delay)
+    }
+    if (early) {
+      early.received.forEach((ev) => sock.onmessage?.(ev))
+      if (sock.readyState === WebSocket.OPEN) sock.onopen?.(new Event('open'))
     }
   }
 

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client'
-import { MEDIA_SCHEME } from '../../../shared/contract'
+import { MEDIA_SCHEME } from '../../../shared/contract/wire-names'
 
 /** Bytes as base64, in slices (spreading a whole buffer into fromCharCode overflows the stack). */
 export function toBase64(bytes: Uint8Array): string {

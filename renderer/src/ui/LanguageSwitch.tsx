@@ -17,7 +17,7 @@ export function LanguageSwitch() {
         { label: 'English', value: 'en' }
       ]}
       onChange={(l) => {
-        applyLocale(l)
+        void applyLocale(l)
         api.setLocale(l)
       }}
     />

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import type { SessionInfo, User } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { ApiError } from '../../api/errors'
+import { preloadLanding } from '../shell/pages'
 
 const TOKEN_KEY = 'leadline.session'
 
@@ -27,6 +28,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // Per tab: closing the tab ends what this browser remembers of the login.
       sessionStorage.setItem(TOKEN_KEY, s.token)
       api.setSessionToken(s.token)
+      preloadLanding(s.user.role)
       setState({ status: 'authed', user: s.user })
     },
     [api]

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react'
 import { Button, Card, Col, Progress, Row, Select, Space, Statistic, Tag, Tooltip, Typography } from 'antd'
 import { PauseCircleOutlined, QuestionCircleOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { PAUSE_REASONS, type AgentState, type Output } from '../../../../shared/contract'
+import type { AgentState, Output } from '../../../../shared/contract'
+import { PAUSE_REASONS } from '../../../../shared/contract/enums'
 import type { PauseReason } from './desk-machine'
 
 export function mmss(s: number): string {

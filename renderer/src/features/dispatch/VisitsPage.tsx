@@ -1,31 +1,16 @@
-import { useState } from 'react'
-import {
-  Alert,
-  Button,
-  Card,
-  DatePicker,
-  Empty,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Radio,
-  Select,
-  Space,
-  Switch,
-  Tag,
-  Typography,
-  message
-} from 'antd'
+import { lazy, Suspense, useState } from 'react'
+import { Alert, Button, Card, Empty, Input, List, Skeleton, Space, Tag, Typography, message } from 'antd'
 import { FlagOutlined, PhoneOutlined, PlayCircleOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import type { Dayjs } from 'dayjs'
 import { centre } from '../../ui/centre-time'
 import { useTranslation } from 'react-i18next'
-import { PAYMENT_FREQUENCIES, VISIT_RESULTS, type Visit } from '../../../../shared/contract'
+import type { Visit } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { recordingUrl } from '../../api/files'
+
+// the report's form (dates, numbers, the policy) is code a phone loads only when the agent reports a visit
+const VisitReportForm = lazy(() => import('./VisitReportForm').then((m) => ({ default: m.VisitReportForm })))
 
 /** 我的拜访 (field agent, a phone screen): today's and upcoming visits with what the customer agreed to share, the call, and the report. */
 export function VisitsPage() {
@@ -48,23 +33,6 @@ export function VisitsPage() {
   )
 }
 
-interface ReportValues {
-  result: (typeof VISIT_RESULTS)[number]
-  newVisitAt?: Dayjs
-  notes?: string
-  policy?: {
-    product: string
-    life: boolean
-    termYears: number
-    sumInsured: number
-    premium: number
-    paymentYears: number
-    paymentFrequency: (typeof PAYMENT_FREQUENCIES)[number]
-    policyNo: string
-    receivedOn: Dayjs
-  }
-}
-
 function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
   const { t } = useTranslation()
   const api = useApi()
@@ -73,29 +41,7 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
   const [flagging, setFlagging] = useState(false)
   const [flagReason, setFlagReason] = useState('')
   const [error, setError] = useState<unknown>(null)
-  const [form] = Form.useForm<ReportValues>()
-  const result = Form.useWatch('result', form)
   const open = visit.state === 'assigned'
-  const submit = (v: ReportValues) =>
-    void (async () => {
-      setError(null)
-      try {
-        await api.invoke('dispatch.report', {
-          dispatchId: visit.id,
-          result: v.result,
-          ...(v.newVisitAt ? { newVisitAt: centre.instant(v.newVisitAt).toISOString() } : {}),
-          ...(v.notes ? { notes: v.notes } : {}),
-          ...(v.result === 'signed' && v.policy
-            ? { policy: { ...v.policy, receivedOn: v.policy.receivedOn.format('YYYY-MM-DD') } }
-            : {})
-        })
-        void message.success(t('visits.reported'))
-        setReporting(false)
-        onDone()
-      } catch (err) {
-        setError(err)
-      }
-    })()
   return (
     <Card
       size="small"
@@ -169,92 +115,16 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
         {audio && <audio controls autoPlay src={audio} style={{ width: '100%' }} data-testid="visit-audio" />}
         {error !== null && <Alert type="error" showIcon title={errorText(t, error)} />}
         {reporting && (
-          <Form
-            form={form}
-            layout="vertical"
-            onFinish={submit}
-            initialValues={{ result: 'visited', policy: { life: true, paymentFrequency: 'annual' } }}
-          >
-            <Form.Item name="result" label={t('visits.result')}>
-              <Radio.Group options={VISIT_RESULTS.map((r) => ({ value: r, label: t(`visits.results.${r}`) }))} />
-            </Form.Item>
-            {result === 'rescheduled' && (
-              <Form.Item name="newVisitAt" label={t('visits.newVisitAt')} rules={[{ required: true }]}>
-                <DatePicker
-                  showTime={{ format: 'HH:mm' }}
-                  showNow={false}
-                  format="YYYY-MM-DD HH:mm"
-                  style={{ width: '100%' }}
-                />
-              </Form.Item>
-            )}
-            {result === 'signed' && (
-              <>
-                <Form.Item name={['policy', 'product']} label={t('visits.policy.product')} rules={[{ required: true }]}>
-                  <Input maxLength={64} />
-                </Form.Item>
-                <Form.Item
-                  name={['policy', 'policyNo']}
-                  label={t('visits.policy.policyNo')}
-                  rules={[{ required: true }]}
-                >
-                  <Input maxLength={64} />
-                </Form.Item>
-                <Space wrap>
-                  <Form.Item
-                    name={['policy', 'sumInsured']}
-                    label={t('visits.policy.sumInsured')}
-                    rules={[{ required: true }]}
-                  >
-                    <InputNumber min={0} style={{ width: 140 }} />
-                  </Form.Item>
-                  <Form.Item
-                    name={['policy', 'premium']}
-                    label={t('visits.policy.premium')}
-                    rules={[{ required: true }]}
-                  >
-                    <InputNumber min={0} style={{ width: 120 }} />
-                  </Form.Item>
-                  <Form.Item
-                    name={['policy', 'termYears']}
-                    label={t('visits.policy.termYears')}
-                    rules={[{ required: true }]}
-                  >
-                    <InputNumber min={0} max={100} style={{ width: 100 }} />
-                  </Form.Item>
-                  <Form.Item
-                    name={['policy', 'paymentYears']}
-                    label={t('visits.policy.paymentYears')}
-                    rules={[{ required: true }]}
-                  >
-                    <InputNumber min={1} max={100} style={{ width: 100 }} />
-                  </Form.Item>
-                  <Form.Item name={['policy', 'paymentFrequency']} label={t('visits.policy.paymentFrequency')}>
-                    <Select
-                      style={{ width: 110 }}
-                      options={PAYMENT_FREQUENCIES.map((f) => ({ value: f, label: t(`visits.frequencies.${f}`) }))}
-                    />
-                  </Form.Item>
-                  <Form.Item
-                    name={['policy', 'receivedOn']}
-                    label={t('visits.policy.receivedOn')}
-                    rules={[{ required: true }]}
-                  >
-                    <DatePicker />
-                  </Form.Item>
-                  <Form.Item name={['policy', 'life']} label={t('visits.policy.life')} valuePropName="checked">
-                    <Switch />
-                  </Form.Item>
-                </Space>
-              </>
-            )}
-            <Form.Item name="notes" label={t('visits.notes')}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-            <Button type="primary" htmlType="submit" block data-testid="submit-visit">
-              {t('visits.submit')}
-            </Button>
-          </Form>
+          <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>
+            <VisitReportForm
+              visit={visit}
+              onError={setError}
+              onDone={() => {
+                setReporting(false)
+                onDone()
+              }}
+            />
+          </Suspense>
         )}
       </Space>
     </Card>

@@ -24,7 +24,7 @@ export function SettingsPage() {
           value={i18n.language}
           onChange={(e) => {
             const l = e.target.value as Locale
-            applyLocale(l)
+            void applyLocale(l)
             api.setLocale(l)
           }}
           options={[

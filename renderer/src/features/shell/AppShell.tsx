@@ -1,5 +1,5 @@
-import { useState, type ComponentType } from 'react'
-import { Alert, Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd'
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react'
+import { Alert, Button, Card, Drawer, Grid, Layout, Menu, Skeleton, Space, Tag, Typography } from 'antd'
 import { LogoutOutlined, MenuOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { SystemInfo } from '../../../../shared/contract'
@@ -7,57 +7,34 @@ import { useConnectionStatus } from '../../api/ApiProvider'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { SeatClockNotice } from '../../ui/SeatClockNotice'
 import { useAuth, useCurrentUser } from '../auth/AuthProvider'
-import { AboutPage } from '../about/AboutPage'
-import { AuditPage } from '../audit/AuditPage'
-import { SettingsPage } from '../settings/SettingsPage'
-import { SystemSettingsPage } from '../settings/SystemSettingsPage'
-import { UsersPage } from '../users/UsersPage'
 import { Workspace } from '../workspace/Workspace'
-import { ImportPage } from '../leads/ImportPage'
-import { PoolPage } from '../leads/PoolPage'
-import { AllocationPage } from '../leads/AllocationPage'
-import { MyLeadsPage } from '../leads/MyLeadsPage'
-import { DeskPage } from '../desk/DeskPage'
-import { CallbacksPage } from '../desk/CallbacksPage'
-import { CampaignsPage } from '../campaigns/CampaignsPage'
-import { WallboardPage } from '../wallboard/WallboardPage'
-import { RecordingsPage } from '../qa/RecordingsPage'
-import { ReviewQueuePage } from '../qa/ReviewQueuePage'
-import { MyReviewsPage } from '../qa/MyReviewsPage'
-import { AppealsPage } from '../qa/AppealsPage'
-import { DistrictDispatchPage } from '../dispatch/DistrictDispatchPage'
-import { DispatchBoardPage } from '../dispatch/DispatchBoardPage'
-import { VisitsPage } from '../dispatch/VisitsPage'
-import { FollowUpsPage } from '../dispatch/FollowUpsPage'
-import { TeamPage } from '../dispatch/TeamPage'
-import { ReportsPage } from '../reports/ReportsPage'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
+import { arrivedPage, landingPath, PAGE_MODULES } from './pages'
 
-const PAGES: Record<string, ComponentType> = {
-  '/recordings': RecordingsPage,
-  '/review-queue': ReviewQueuePage,
-  '/my-reviews': MyReviewsPage,
-  '/qa-appeals': AppealsPage,
-  '/district-dispatch': DistrictDispatchPage,
-  '/dispatch': DispatchBoardPage,
-  '/visits': VisitsPage,
-  '/follow-ups': FollowUpsPage,
-  '/agents': TeamPage,
-  '/reports': ReportsPage,
-  '/settings': SettingsPage,
-  '/about': AboutPage,
-  '/users': UsersPage,
-  '/audit': AuditPage,
-  '/system': SystemSettingsPage,
-  '/import': ImportPage,
-  '/pool': PoolPage,
-  '/allocation': AllocationPage,
-  '/my-leads': MyLeadsPage,
-  '/desk': DeskPage,
-  '/callbacks': CallbacksPage,
-  '/campaigns': CampaignsPage,
-  '/wallboard': WallboardPage
+/**
+ * One component per page: the page itself when its code is here already (a preload, an earlier
+ * visit), which spares the Suspense round (React holds a revealed boundary back up to 300 ms); the
+ * lazy wrapper otherwise. Decided when the page mounts, so it never switches under a mounted page.
+ */
+const PAGES: Record<string, ComponentType> = Object.fromEntries(
+  Object.entries(PAGE_MODULES).map(([path, load]) => {
+    const Lazy = lazy(load)
+    function Page() {
+      const [Component] = useState<ComponentType>(() => arrivedPage(path) ?? Lazy)
+      return <Component />
+    }
+    return [path, Page]
+  })
+)
+
+/** While a page's code arrives: the outline of a page, not a blank screen. */
+function PageLoading() {
+  return (
+    <Card data-testid="page-loading">
+      <Skeleton active paragraph={{ rows: 6 }} />
+    </Card>
+  )
 }
 
 export function AppShell({ info }: { info: SystemInfo }) {
@@ -67,8 +44,14 @@ export function AppShell({ info }: { info: SystemInfo }) {
   const status = useConnectionStatus()
   const items = navFor(user.role)
   const [path, go] = useHashRoute()
-  const current = items.find((i) => i.path === path) ?? items[0]
+  const current = items.find((i) => i.path === landingPath(user.role, path))!
   const Page = PAGES[current.path]
+  // an operator's first call must not wait for the desk's code: it is fetched right after login
+  useEffect(() => {
+    if (user.role !== 'operator') return
+    const t = setTimeout(() => void PAGE_MODULES['/desk']().catch(() => {}), 0)
+    return () => clearTimeout(t)
+  }, [user.role])
   // a phone (field agents) gets its own header: the page's title, and a menu with the name, the language and logging out
   const phone = Grid.useBreakpoint().md === false
   const [menuOpen, setMenuOpen] = useState(false)
@@ -90,7 +73,13 @@ export function AppShell({ info }: { info: SystemInfo }) {
       {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
       <SeatClockNotice />
       <Layout.Content className="app-content">
-        {Page ? <Page /> : <Workspace title={t(`nav.${current.label}`)} />}
+        {Page ? (
+          <Suspense fallback={<PageLoading />}>
+            <Page />
+          </Suspense>
+        ) : (
+          <Workspace title={t(`nav.${current.label}`)} />
+        )}
       </Layout.Content>
     </>
   )

@@ -1,7 +1,8 @@
 import { useEffect } from 'react'
 import { Alert, App, Button, Drawer, Form, Input, Select, Space, Switch } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ROLES, type Role, type User } from '../../../../shared/contract'
+import type { Role, User } from '../../../../shared/contract'
+import { ROLES } from '../../../../shared/contract/enums'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 

@@ -1,0 +1,75 @@
+/**
+ * The closed lists of the contract as plain values, without zod: the UI imports these (and types)
+ * without pulling every schema into the first page it loads. The contract's enums are made from them.
+ */
+export const LOCALES = ['zh-CN', 'en'] as const
+
+/** Every role the product knows. A user has exactly one. */
+export const ROLES = ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin'] as const
+
+export const VERDICTS = ['pass', 'fail', 'fix'] as const
+
+export const QA_STATES = ['none', 'queued', 'claimed', 'pass', 'fail', 'fix'] as const
+
+export const LIBRARY_SORTS = [
+  'startedAt',
+  'durationMs',
+  'talkOverShare',
+  'silenceShare',
+  'longestMonologueMs',
+  'operatorTalkShare'
+] as const
+
+/** The metrics a review-queue rule can test. */
+export const RULE_METRICS = [
+  'talkOverShare',
+  'silenceShare',
+  'longestSilenceMs',
+  'longestMonologueMs',
+  'operatorTalkShare',
+  'customerTalkShare',
+  'firstCustomerWordMs'
+] as const
+
+export const LEAD_STATUSES = [
+  'new',
+  'allocated',
+  'in_queue',
+  'in_call',
+  'callback',
+  'accepted',
+  'refused',
+  'invalid_number',
+  'dnc',
+  'exhausted'
+] as const
+
+export const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'coaching', 'system'] as const
+
+export const PAYMENT_FREQUENCIES = ['single', 'annual', 'semiannual', 'quarterly', 'monthly'] as const
+
+export const VISIT_RESULTS = ['visited', 'signed', 'not_interested', 'absent', 'rescheduled'] as const
+
+export const COMPLAINT_CATEGORIES = ['late', 'attitude', 'competence', 'misSold', 'other'] as const
+
+export const SEVEN_POINTS = [
+  'identity',
+  'bought',
+  'readDocuments',
+  'coverage',
+  'surrender',
+  'coolingOff',
+  'payment'
+] as const
+
+export const FUNNEL_STEPS = [
+  'imported',
+  'dialed',
+  'contacted',
+  'accepted',
+  'qaPassed',
+  'assigned',
+  'visited',
+  'signed',
+  'followedUp'
+] as const

@@ -1,0 +1,11 @@
+/** Names of the transports' channels and paths, without zod (the UI's first chunk needs them). */
+/** Transport channel names: the only place they are spelled. */
+export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
+export const IPC_EVENT_CHANNEL = 'leadline:event'
+/** The desktop's folder dialog (main process): answers with a token core accepts as a folder to export into. */
+export const IPC_PICK_FOLDER_CHANNEL = 'leadline:pick-folder'
+export const HUB_WS_PATH = '/api/ws'
+/** Recordings stream from here on the hub (HTTP range requests) … */
+export const HUB_MEDIA_PATH = '/api/media/'
+/** … and through this privileged protocol in the desktop app. */
+export const MEDIA_SCHEME = 'leadline-media'
