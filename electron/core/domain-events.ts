@@ -11,6 +11,7 @@
  * so a failing subscriber fails the write that published the event instead of leaving half a chain.
  * They are registered in the listening domain's own folder (its `subscribe` function), never here.
  */
+import type { ConnectionState } from './context'
 export interface DomainEventMap {
   /** An outcome was stored with its call (once per call; a resend is not saved again). */
   'outcome.saved': { callId: number | null; leadId: number; success: boolean; campaignId: number }
@@ -22,6 +23,10 @@ export interface DomainEventMap {
   'dispatch.released': { dispatchId: number; leadId: number; unit: string }
   /** Something the wallboard shows changed (a method declared with `board: true`, a backup, a dispatch). */
   'board.touched': { reason: string }
+  /** The softphone said its call ended (calls.end). */
+  'call.ended': { callId: number; operatorId: number }
+  /** A transport connection went away (a closed socket or window, heartbeats missed). */
+  'connection.closed': { conn: ConnectionState; userId: number | null }
 }
 
 export type DomainEventName = keyof DomainEventMap

@@ -58,6 +58,8 @@ import { Scheduler } from './scheduler'
 import { TeamsService } from './teams/service'
 import { teamsDomain } from './teams/domain'
 import type { Locale, Settings } from '../../shared/contract'
+import { MonitorService } from './monitor/service'
+import { monitorDomain } from './monitor/domain'
 
 export const DB_FILE_NAME = 'leadline.db'
 
@@ -225,6 +227,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const packages = new PackageRepo(db)
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
+  const monitor = new MonitorService(deps, teams, settings)
   const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups)
   const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
   const jobsQueue = new ImportJobs(
@@ -290,6 +293,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         downloads
       }),
       reportsDomain(deps, reports, teams, downloads),
+      monitorDomain(monitor),
       defineDomain({
         name: 'housekeeping',
         handlers: {},

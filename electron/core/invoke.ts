@@ -51,6 +51,8 @@ export interface CoreConnection {
   invoke(method: string, input: unknown): Promise<Result<unknown>>
   /** Events this connection's user may receive. */
   subscribe(listener: ConnectionListener): () => void
+  /** The transport has gone (a closed socket, a closed window): what was tied to it ends (a seat's desk, monitoring). */
+  close(): void
 }
 
 export function createDispatcher(deps: {
@@ -127,6 +129,15 @@ export function createDispatcher(deps: {
     return {
       state,
       invoke: (method, input) => call(state, method, input),
+      close() {
+        if (state.closed) return
+        state.closed = true
+        try {
+          bus.publish('connection.closed', { conn: state, userId: state.userId })
+        } catch (err) {
+          logger.error('closing a connection', err)
+        }
+      },
       subscribe(listener) {
         return events.subscribe((name, payload) => {
           const session = auth.resolve(state.token)
@@ -151,7 +162,8 @@ export function createDispatcher(deps: {
     return {
       state,
       invoke: (method, input) => call(state, method, input, true),
-      subscribe: () => () => {}
+      subscribe: () => () => {},
+      close: () => void (state.closed = true)
     }
   }
 

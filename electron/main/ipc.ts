@@ -33,6 +33,7 @@ export function registerIpc(
       })
       sender.once('destroyed', () => {
         unsubscribe()
+        created.close()
         connections.delete(sender.id)
       })
       connections.set(sender.id, created)

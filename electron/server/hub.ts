@@ -43,7 +43,11 @@ export interface Hub {
   close(): Promise<void>
 }
 
-const HEARTBEAT_MS = 30_000
+/**
+ * A ping every 5 s; a socket that has not answered the previous one is dropped, so a seat whose
+ * network or machine went away is known to be gone within 10 s (its desk goes 离线).
+ */
+const HEARTBEAT_MS = 5_000
 /** No frame of the contract nests deeper than this; deeper is refused before parsing. */
 const MAX_DEPTH = 32
 /** Before login a socket has only tiny things to say (auth.login, auth.resume, system.info). */
@@ -286,8 +290,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       }
     })
     ws.on('close', () => {
-      conn.state.closed = true
       unsubscribe()
+      conn.close()
     })
     ws.on('error', () => ws.terminate())
   })

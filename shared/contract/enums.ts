@@ -73,3 +73,6 @@ export const FUNNEL_STEPS = [
   'signed',
   'followedUp'
 ] as const
+
+/** 监听, 耳语, 强插: how a supervisor takes part in an operator's call. */
+export const MONITOR_MODES = ['listen', 'whisper', 'barge'] as const

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Role } from './roles'
 import { ALL_ROLES, MANAGERS } from './roles'
 import { idSchema } from './common'
+import { monitorModeSchema, monitorSignalSchema } from './monitor'
 
 const QA_AUDIENCE: readonly Role[] = ['qa', 'supervisor', 'admin']
 const OPERATORS: readonly Role[] = ['operator']
@@ -51,6 +52,36 @@ export const events = defineEvents({
   'recordings.exportProgress': {
     payload: z.object({ userId: idSchema, exportId: z.string(), done: z.number().int(), total: z.number().int() }),
     roles: QA_AUDIENCE,
+    audience: 'user'
+  },
+  /**
+   * A monitoring session, to the operator's desk: start (send this call), the supervisor's answer,
+   * a mode change, the end. `show`: the centre wants the operator to see it (系统设置 → 监听).
+   */
+  'monitor.desk': {
+    payload: z.object({
+      userId: idSchema,
+      sessionId: idSchema,
+      callId: idSchema,
+      kind: z.enum(['start', 'signal', 'mode', 'end']),
+      mode: monitorModeSchema,
+      show: z.boolean(),
+      supervisorName: z.string(),
+      signal: monitorSignalSchema.optional()
+    }),
+    roles: OPERATORS,
+    audience: 'user'
+  },
+  /** A monitoring session, to the supervisor's page: the desk's offer or refusal, the end and why. */
+  'monitor.supervisor': {
+    payload: z.object({
+      userId: idSchema,
+      sessionId: idSchema,
+      kind: z.enum(['signal', 'end']),
+      signal: monitorSignalSchema.optional(),
+      reason: z.enum(['stopped', 'callEnded', 'deskGone', 'supervisorGone', 'declined', 'replaced']).optional()
+    }),
+    roles: MANAGERS,
     audience: 'user'
   },
   'session.ended': { payload: z.object({ userId: idSchema, reason: z.string() }), roles: ALL_ROLES, audience: 'user' }

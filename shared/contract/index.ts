@@ -24,6 +24,7 @@ import { allocationMethods } from './allocation'
 import { scorecardsMethods } from './scorecards'
 import { callsMethods } from './calls'
 import { teamsMethods } from './teams'
+import { monitorMethods } from './monitor'
 
 /**
  * The whole API: every method of every domain. One file per method prefix (`scripts.*` in
@@ -54,7 +55,8 @@ export const contract = {
   ...dispatchMethods,
   ...followUpsMethods,
   ...smtpMethods,
-  ...reportsMethods
+  ...reportsMethods,
+  ...monitorMethods
 }
 
 export type Contract = typeof contract
@@ -78,6 +80,7 @@ export * from './wire'
 export type { SessionInfo } from './auth'
 export type { Settings } from './settings'
 export type { SystemInfo } from './system'
+export type { MonitorMode, MonitorSession, MonitorSignal } from './monitor'
 export type { AuditEntry } from './audit'
 export type { District, DistrictCoverage } from './districts'
 export * from './leads'

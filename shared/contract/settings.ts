@@ -69,6 +69,8 @@ export const settingsSchema = z.object({
   }),
   /** Supervisors see their own team (班组) first; may they switch to every team? */
   teams: z.object({ supervisorsSeeAll: z.boolean() }),
+  /** Whether the operator's desk says that the call is monitored, per mode (监听 silent by default). */
+  monitoring: z.object({ showListen: z.boolean(), showWhisper: z.boolean(), showBarge: z.boolean() }),
   /** The daily report is made at this time every day (and on demand). */
   reports: z.object({ dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') }),
   /** Share this seat's pool on the LAN (desktop only; the headless hub always serves). */

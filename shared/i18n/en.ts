@@ -11,6 +11,10 @@ export const en: Catalog = {
     admin: 'Administrator'
   },
   errors: {
+    monitorNoCall: '{{name}} is not on a call now; there is nothing to monitor',
+    monitorTaken: '{{name}} is already monitoring this call',
+    monitorNotYourTeam: 'You may monitor the operators of your own teams only (the centre’s settings)',
+    monitorGone: 'This monitoring session has ended',
     coverChain:
       'A district can only be covered by one with a field team of its own (not by itself or by a covered one)',
     teamsOwnOnly: 'The centre’s settings let supervisors see their own team only',

@@ -10,6 +10,10 @@ export const zhCN = {
     admin: '系统管理员'
   },
   errors: {
+    monitorNoCall: '{{name}} 现在没有通话，无法监听',
+    monitorTaken: '这通电话正由 {{name}} 监听',
+    monitorNotYourTeam: '只能监听自己班组的坐席（机构设置）',
+    monitorGone: '这次监听已经结束',
     coverChain: '只能由有自己地面团队的区县覆盖（不能由已被覆盖的区县或自身覆盖）',
     teamsOwnOnly: '按机构设置，主管只能查看自己的班组',
     teamNameTaken: '班组名称“{{name}}”已存在',

@@ -58,4 +58,9 @@ export class HubClient {
   close(): void {
     this.ws.close()
   }
+
+  /** A frozen seat: the socket stays open but nothing is read from it any more, so no ping is answered. */
+  freeze(): void {
+    ;(this.ws as unknown as { _socket: import('node:net').Socket })._socket.pause()
+  }
 }

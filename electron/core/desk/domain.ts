@@ -140,7 +140,7 @@ export function deskDomain(
     'desk.setState': (input, ctx) => {
       const { user } = requireUser(ctx)
       if (input.state === 'paused' && !input.reason) throw new AppError('INVALID_INPUT', 'errors.pauseReasonRequired')
-      const { since } = desk.setState(user, input.state, input.state === 'paused' ? input.reason! : null)
+      const { since } = desk.setState(user, input.state, input.state === 'paused' ? input.reason! : null, ctx.conn)
       return { state: input.state, since: since.toISOString(), wrapUpSec: desk.lastCampaign(user).settings.wrapUpSec }
     },
     'desk.today': (_input, ctx) => {
@@ -192,5 +192,12 @@ export function deskDomain(
         since: r.started_at
       }))
   }
-  return defineDomain({ name: 'desk', handlers })
+  return defineDomain({
+    name: 'desk',
+    handlers,
+    subscribe: (bus) =>
+      bus.on('connection.closed', ({ conn, userId }) => {
+        if (desk.seatGone(conn, userId)) bus.publish('board.touched', { reason: 'desk.seatGone' })
+      })
+  })
 }

@@ -4,7 +4,7 @@ import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import type { CampaignsService } from '../campaigns/service'
-import type { CoreDeps } from '../context'
+import type { ConnectionState, CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { DncList } from '../leads/dnc-repo'
 import type { DomainEvents } from '../domain-events'
@@ -439,7 +439,18 @@ export class DeskService {
     return { from: from.toISOString(), to: new Date(from.getTime() + 24 * 60 * MIN).toISOString(), day }
   }
 
-  setState(user: User, state: string, reason: string | null): { since: Date } {
+  /** The connection each operator's desk speaks through: when it goes, the desk is 离线. */
+  private seats = new Map<number, ConnectionState>()
+
+  /**
+   * The agent state the desk derives. The connection that sends it is the operator's seat from
+   * then on (a reconnected seat replaces the old socket), until the desk says it is offline.
+   */
+  setState(user: User, state: string, reason: string | null, conn?: ConnectionState): { since: Date } {
+    if (conn) {
+      if (state !== 'offline') this.seats.set(user.id, conn)
+      else if (this.seats.get(user.id) === conn) this.seats.delete(user.id)
+    }
     const now = this.now()
     const iso = now.toISOString()
     this.repo.transaction(() => {
@@ -449,5 +460,23 @@ export class DeskService {
       this.repo.addState(user.id, state, reason, iso)
     })
     return { since: now }
+  }
+
+  /**
+   * A connection closed (or stopped answering heartbeats): if it was an operator's seat, the operator is
+   * 离线 from now, with the reason, so no report counts the gap as ready time. True when a seat went.
+   */
+  seatGone(conn: ConnectionState, userId: number | null): boolean {
+    if (userId === null || this.seats.get(userId) !== conn) return false
+    this.seats.delete(userId)
+    if (!this.deps.db.open) return false
+    const iso = this.now().toISOString()
+    this.repo.transaction(() => {
+      const open = this.repo.openState(userId)
+      if (open?.state === 'offline') return
+      if (open) this.repo.endState(open.id, iso)
+      this.repo.addState(userId, 'offline', 'disconnected', iso)
+    })
+    return true
   }
 }

@@ -51,6 +51,7 @@ export function recordingsDomain(
         throw new AppError('NOT_FOUND')
       // the recording may have closed first: its metrics learn who hung up now
       if (input.cause === 'operator' || input.cause === 'customer') repo.hungUpBy(input.callId, input.cause)
+      recordings.callEnded(input.callId, user.id)
       return { ok: true as const }
     },
     'recordings.start': (input, ctx) => {

@@ -42,6 +42,11 @@ export interface ListenPolicy {
 export class RecordingsService {
   readonly repo: RecordingsRepo
 
+  /** The softphone said a call ended: who follows calls (monitoring) hears it. */
+  callEnded(callId: number, operatorId: number): void {
+    this.bus.publish('call.ended', { callId, operatorId })
+  }
+
   constructor(
     private deps: CoreDeps,
     private bus: DomainEvents,

@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: Settings = {
   visitHours: { start: '09:00', end: '20:00' },
   backup: { folder: '', at: '02:00', keepDays: 14 },
   teams: { supervisorsSeeAll: true },
+  monitoring: { showListen: false, showWhisper: true, showBarge: true },
   followUp: { days: [5], start: '13:30', end: '18:00', dueDay: 6, dueTime: '18:00', coolingOffDays: 15 },
   lanHub: { enabled: false, host: '0.0.0.0', port: 7300 }
 }

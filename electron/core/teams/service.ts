@@ -59,6 +59,20 @@ export class TeamsService {
     return [requested]
   }
 
+  /**
+   * May this user oversee this operator live (monitor their calls)? Administrators may; a supervisor
+   * may for the operators of their own teams, or anyone's when they lead none or the centre lets
+   * supervisors see every team.
+   */
+  mayOversee(user: User, operatorId: number): boolean {
+    if (user.role === 'admin') return true
+    if (user.role !== 'supervisor') return false
+    const own = this.repo.supervisedBy(user.id)
+    if (!own.length || this.settings().teams.supervisorsSeeAll) return true
+    const team = this.repo.user(operatorId)?.team_id ?? null
+    return team !== null && own.includes(team)
+  }
+
   private check(
     name: string | undefined,
     supervisorId: number | null | undefined,
