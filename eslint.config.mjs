@@ -101,7 +101,7 @@ export default tseslint.config(
   },
   {
     // The SIP test's customer and the hub connection the UI opens first run in the browser.
-    files: ['tests/telephony/customer/*.js', 'resources/renderer/*.js'],
+    files: ['tests/telephony/customer/*.js', 'resources/renderer/*.js', 'tests/e2e/ear-probe.js'],
     languageOptions: { globals: { ...globals.browser } }
   },
   {

@@ -602,6 +602,7 @@ export const en: Catalog = {
     failed: 'Registration failed ({{status}} {{reason}})'
   },
   common: {
+    close: 'Close',
     noData: 'No data',
     ok: 'OK',
     cancel: 'Cancel',
@@ -692,7 +693,40 @@ export const en: Catalog = {
     publishedBy: 'Published by',
     publishedAt: 'Published at'
   },
+  monitor: {
+    title: 'Monitoring {{name}}’s call',
+    listen: 'Listen',
+    modes: { listen: 'Listen', whisper: 'Whisper', barge: 'Barge' },
+    hints: {
+      listen: 'Listening only: the operator on the left, the customer on the right; neither hears you',
+      whisper: 'Coaching: only the operator hears you, the customer does not',
+      barge: 'Barge in: the operator and the customer hear you, and your voice is in the call’s recording'
+    },
+    phase: { starting: 'Starting…', connecting: 'Connecting to the operator’s desk…', live: 'Live', ended: 'Ended' },
+    stop: 'Stop monitoring',
+    noMic:
+      'No microphone (a headset is needed, and the page must be opened over https): you can listen, not whisper or barge',
+    operatorSide: 'Operator',
+    customerSide: 'Customer',
+    ended: {
+      stopped: 'Monitoring ended',
+      callEnded: 'The call ended, and the monitoring with it',
+      deskGone: 'The operator’s desk went offline',
+      supervisorGone: 'Monitoring ended',
+      declined: 'The operator’s desk does not have this call (it may just have ended)',
+      replaced: 'Monitoring goes on in another window',
+      noAnswer: 'The operator’s desk did not answer: the operator needs the dialling desk open'
+    },
+    desk: {
+      listen: '{{name}} is listening to this call',
+      whisper: '{{name}} is coaching you (the customer cannot hear)',
+      barge: '{{name}} has joined the call (the customer hears them too)'
+    },
+    by: 'Monitored by {{name}}'
+  },
   wallboard: {
+    disconnected: 'connection lost',
+    wentAt: 'gone at {{at}}',
     backup: {
       notSet: 'No nightly backup set (System settings → Backup)',
       title: 'Last backup',
@@ -1183,6 +1217,11 @@ export const en: Catalog = {
     logout: 'Log out'
   },
   settings: {
+    monitoring: {
+      showListen: 'Tell the operator when listening',
+      showWhisper: 'Tell the operator when whispering',
+      showBarge: 'Tell the operator when barging in'
+    },
     teamsSeeAll: 'Supervisors may see every team',
     backupFolder: 'Backup folder',
     backupAt: 'Backup every day at',
@@ -1198,6 +1237,7 @@ export const en: Catalog = {
     lockoutMinutes: 'Lock-out',
     leaseMinutesLabel: 'Lead lease',
     sections: {
+      monitoring: 'Monitoring',
       org: 'Organisation',
       security: 'Login and security',
       dialling: 'Dialling limits',
@@ -1212,6 +1252,8 @@ export const en: Catalog = {
     hhmm: 'Use hours:minutes, e.g. 09:30',
     units: { hours: 'hours', minutes: 'minutes', days: 'days', times: 'times' },
     hints: {
+      monitoring:
+        'The modes switched on are shown on the operator’s desk (“listening/coaching/joined”); every monitoring session is in the audit log.',
       teamsSeeAll: 'Off: on the wallboard, the reports and appeals, supervisors see their own team only',
       backup:
         'Every night the database, the sealing key (encrypted with the passphrase the hub gets from LEADLINE_BACKUP_PASSPHRASE) and the new recordings are backed up; the result shows on the wallboard and in the audit log.',

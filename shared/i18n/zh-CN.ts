@@ -573,6 +573,7 @@ export const zhCN = {
     failed: '注册失败（{{status}} {{reason}}）'
   },
   common: {
+    close: '关闭',
     noData: '暂无数据',
     ok: '确定',
     cancel: '取消',
@@ -659,7 +660,39 @@ export const zhCN = {
     publishedBy: '发布人',
     publishedAt: '发布时间'
   },
+  monitor: {
+    title: '监听 {{name}} 的通话',
+    listen: '监听',
+    modes: { listen: '监听', whisper: '耳语', barge: '强插' },
+    hints: {
+      listen: '只听：左声道是坐席，右声道是客户；坐席和客户都听不到您',
+      whisper: '耳语辅导：只有坐席听到您，客户听不到',
+      barge: '强插：坐席和客户都听到您，您的声音录进通话录音'
+    },
+    phase: { starting: '正在发起…', connecting: '正在连接坐席的工作台…', live: '已接通', ended: '已结束' },
+    stop: '结束监听',
+    noMic: '没有可用的麦克风（需要耳麦，浏览器需用 https 地址打开）：只能监听，不能耳语或强插',
+    operatorSide: '坐席',
+    customerSide: '客户',
+    ended: {
+      stopped: '监听已结束',
+      callEnded: '通话已结束，监听随之结束',
+      deskGone: '坐席的工作台已断开',
+      supervisorGone: '监听已结束',
+      declined: '坐席的工作台上没有这通电话（可能刚挂断）',
+      replaced: '已在另一个窗口中继续监听',
+      noAnswer: '坐席的工作台没有响应：坐席需要打开拨号工作台'
+    },
+    desk: {
+      listen: '{{name}} 正在监听本通电话',
+      whisper: '{{name}} 正在耳语辅导（客户听不到）',
+      barge: '{{name}} 已加入通话（客户也听得到）'
+    },
+    by: '{{name}} 监听中'
+  },
   wallboard: {
+    disconnected: '连接中断',
+    wentAt: '{{at}} 断开',
     backup: {
       notSet: '未设置每晚自动备份（系统设置 → 备份）',
       title: '上次备份',
@@ -1109,6 +1142,7 @@ export const zhCN = {
     logout: '退出登录'
   },
   settings: {
+    monitoring: { showListen: '监听时告知坐席', showWhisper: '耳语时告知坐席', showBarge: '强插时告知坐席' },
     teamsSeeAll: '主管可查看全部班组',
     backupFolder: '备份文件夹',
     backupAt: '每天备份时间',
@@ -1123,6 +1157,7 @@ export const zhCN = {
     lockoutMinutes: '锁定时长',
     leaseMinutesLabel: '线索锁定时长',
     sections: {
+      monitoring: '监听',
       org: '机构',
       security: '登录与安全',
       dialling: '外呼限制',
@@ -1137,6 +1172,7 @@ export const zhCN = {
     hhmm: '请按 时:分 填写，例如 09:30',
     units: { hours: '小时', minutes: '分钟', days: '天', times: '次' },
     hints: {
+      monitoring: '打开的模式会在坐席的工作台上显示“正在监听/耳语/强插”；每次监听都记入审计日志。',
       teamsSeeAll: '关闭后，主管在实时看板、统计报表、申诉与退回中只能看到自己的班组',
       backup:
         '每晚备份数据库、密封密钥（用口令加密，口令由服务器的环境变量 LEADLINE_BACKUP_PASSPHRASE 提供）和新增的录音；结果显示在实时看板上，也记入审计日志。',

@@ -11,7 +11,7 @@ export const SIP_PORT = Number(process.env.LEADLINE_E2E_SIP_PORT ?? 8188)
 export async function openCustomer(
   page: Page,
   user: string,
-  o: { tone?: number; speak?: [number, number] | 'manual' } = {}
+  o: { tone?: number; speak?: [number, number] | 'manual'; wsPort?: number } = {}
 ): Promise<void> {
   // Served from a loopback origin (the hub's, intercepted): Chromium blocks a public origin from
   // reaching the SIP server on 127.0.0.1 (local network access checks).
@@ -25,7 +25,7 @@ export async function openCustomer(
     await route.fulfill({ body: readFileSync(file), contentType: type })
   })
   await page.goto(
-    `${base}index.html?user=${user}&ws=ws://127.0.0.1:${SIP_PORT}&tone=${o.tone ?? 440}${o.speak ? `&speak=${o.speak === 'manual' ? 'manual' : o.speak.join('-')}` : ''}`
+    `${base}index.html?user=${user}&ws=ws://127.0.0.1:${o.wsPort ?? SIP_PORT}&tone=${o.tone ?? 440}${o.speak ? `&speak=${o.speak === 'manual' ? 'manual' : o.speak.join('-')}` : ''}`
   )
   await expect
     .poll(
@@ -39,13 +39,18 @@ export async function openCustomer(
 export const testbedPassword = (ext: string) => `secret-${ext}`
 
 /** Gives an operator a SIP account on the test bed. */
-export async function giveSipAccount(username: string, sipUser: string, displayName: string): Promise<void> {
+export async function giveSipAccount(
+  username: string,
+  sipUser: string,
+  displayName: string,
+  wsPort = SIP_PORT
+): Promise<void> {
   const admin = await hubAs('admin')
   const users = await admin.call('users.list', { role: 'operator' })
   const u = (users.ok ? (users.value as { id: number; username: string }[]) : []).find((x) => x.username === username)!
   const set = await admin.call('sip.setAccount', {
     userId: u.id,
-    wsUrl: `ws://127.0.0.1:${SIP_PORT}`,
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
     domain: '127.0.0.1',
     sipUser,
     displayName,

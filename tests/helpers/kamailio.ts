@@ -91,11 +91,16 @@ async function startProcess(
 }
 
 /** Kamailio (tests/telephony/kamailio.cfg): ws://127.0.0.1:<port> for sip.js, udp 5070 for baresip; with rtpengine, WebRTC↔RTP is bridged. */
-export async function startKamailio(port: number, opts: { rtpengine?: boolean } = {}): Promise<Kamailio> {
+export async function startKamailio(
+  port: number,
+  opts: { rtpengine?: boolean; udpPort?: number } = {}
+): Promise<Kamailio> {
   const run = mkdtempSync(join(tmpdir(), 'leadline-kamailio-'))
   const cfg = resolve('tests/telephony/kamailio.cfg')
   const args = ['-DD', '-E', '-f', cfg, '-Y', run, '-P', join(run, 'kamailio.pid'), '-A', `WS_PORT=${port}`]
   if (opts.rtpengine) args.push('-A', 'WITH_RTPENGINE')
+  // a second Kamailio (another spec file running beside the first) takes another plain-SIP port
+  if (opts.udpPort) args.push('-A', `UDP_PORT=${opts.udpPort}`)
   const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), {
     onStop: () => rmSync(run, { recursive: true, force: true })
   })

@@ -32,6 +32,7 @@ import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
+import { useDeskMonitor } from '../monitor/use-desk-monitor'
 
 const RENEW_MS = 60_000
 
@@ -63,6 +64,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
   const [lineKind, setLineKind] = useState<'sip' | 'simulated'>(sipAccount ? 'sip' : 'simulated')
   const sp = useSoftphone(sipAccount, lineKind)
+  const monitored = useDeskMonitor(sp)
   // The softphone's state changes every half second on a call: effects and callbacks depend on its stable parts only.
   const { setError: setPhoneError, onEnded, dial: phoneDial, phone } = sp
   const { outbox, queued, failed, refresh: refreshOutbox, clearFailed } = useOutbox(api, me.id)
@@ -406,6 +408,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           <Space direction="vertical" size="middle" style={{ width: '100%' }}>
             <SoftphoneCard
               sp={sp}
+              monitored={monitored}
               sipAccount={sipAccount}
               lineKind={lineKind}
               onLineKind={setLineKind}

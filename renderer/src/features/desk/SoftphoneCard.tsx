@@ -7,6 +7,7 @@ import { errorText } from '../../api/errors'
 import { mmss } from './DeskStatusBar'
 import { keyLabel } from './shortcuts'
 import type { Softphone } from './use-softphone'
+import type { Monitored } from '../monitor/use-desk-monitor'
 
 /** The call's running time; it ticks on its own so that the desk around it does not re-render every second. */
 function CallClock({ from }: { from: number }) {
@@ -41,9 +42,12 @@ export function SoftphoneCard({
   onDial,
   onSkip,
   onStopCountdown,
-  onManualDial
+  onManualDial,
+  monitored
 }: {
   sp: Softphone
+  /** A supervisor monitors the call, and the centre wants the operator to see it. */
+  monitored?: Monitored | null
   sipAccount: SipAccount | null
   lineKind: 'sip' | 'simulated'
   onLineKind: (k: 'sip' | 'simulated') => void
@@ -158,6 +162,11 @@ export function SoftphoneCard({
           )}
           {sp.playingNotice && <Tag color="gold">{t('desk.playingNotice')}</Tag>}
           {sp.held && <Tag color="orange">{t('desk.onHold')}</Tag>}
+          {monitored && (
+            <Tag color="purple" data-testid="monitored">
+              {t(`monitor.desk.${monitored.mode}`, { name: monitored.supervisorName })}
+            </Tag>
+          )}
         </Typography.Text>
         {sp.quality && sp.phone.kind === 'sip' && (
           <Typography.Text type="secondary" data-testid="call-quality">

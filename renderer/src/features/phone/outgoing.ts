@@ -1,16 +1,26 @@
-import { micConstraints } from './devices'
+import type { MonitorMode } from '../../../../shared/contract'
+import { micConstraints, routeToSpeaker } from './devices'
 
 /**
- * What the customer hears from the desk: the operator's microphone, and recorded prompts (the
- * recording disclosure) mixed in through WebAudio. Both lines send this stream, and the recorder
- * takes it as the operator's side, so a prompt played to the customer is in the recording too.
- * Muting silences the microphone only.
+ * What the customer hears from the desk: the operator's voice — the microphone and recorded prompts
+ * (the recording disclosure) — and, when a supervisor barges in, the supervisor, mixed through
+ * WebAudio. Both lines send this stream, and the recorder takes it as the operator's side, so
+ * whatever the customer heard is in the recording. Muting silences the microphone only.
+ *
+ *   mic ─ micGain ─┐
+ *   prompts ───────┴─ voice ─┬──────────────── dest (to the customer, recorded)
+ *                            └─ monitorDest (the operator's side, for a supervisor listening in)
+ *   supervisor ─┬─ toCustomer (强插) ─ dest
+ *               └─ toHeadset (耳语, 强插) ─ the operator's headset
  */
 export class OutgoingAudio {
+  private monitorDest: MediaStreamAudioDestinationNode | null = null
+
   private constructor(
     private ctx: AudioContext,
     private mic: MediaStream,
     private micGain: GainNode,
+    private voice: GainNode,
     private dest: MediaStreamAudioDestinationNode
   ) {}
 
@@ -19,9 +29,10 @@ export class OutgoingAudio {
     const ctx = new AudioContext()
     await ctx.resume()
     const micGain = ctx.createGain()
+    const voice = ctx.createGain()
     const dest = ctx.createMediaStreamDestination()
-    ctx.createMediaStreamSource(mic).connect(micGain).connect(dest)
-    return new OutgoingAudio(ctx, mic, micGain, dest)
+    ctx.createMediaStreamSource(mic).connect(micGain).connect(voice).connect(dest)
+    return new OutgoingAudio(ctx, mic, micGain, voice, dest)
   }
 
   /** The call's one AudioContext: the simulated customer and the recorder use it too. */
@@ -33,6 +44,23 @@ export class OutgoingAudio {
     return this.dest.stream
   }
 
+  /**
+   * The operator's side for a supervisor listening in: the voice without the supervisor's own
+   * (they would hear themselves back a moment later).
+   */
+  monitorStream(): MediaStream {
+    if (!this.monitorDest) {
+      this.monitorDest = this.ctx.createMediaStreamDestination()
+      this.voice.connect(this.monitorDest)
+    }
+    return this.monitorDest.stream
+  }
+
+  /** A supervisor's voice on this call, routed by the monitoring mode. */
+  joinSupervisor(stream: MediaStream, mode: MonitorMode): SupervisorVoice {
+    return new SupervisorVoice(this.ctx, stream, this.dest, mode)
+  }
+
   setMuted(muted: boolean): void {
     this.micGain.gain.value = muted ? 0 : 1
   }
@@ -42,7 +70,7 @@ export class OutgoingAudio {
     const buf = await this.ctx.decodeAudioData(await (await fetch(url)).arrayBuffer())
     const src = this.ctx.createBufferSource()
     src.buffer = buf
-    src.connect(this.dest)
+    src.connect(this.voice)
     await new Promise<void>((resolve) => {
       src.onended = () => resolve()
       src.start()
@@ -52,7 +80,64 @@ export class OutgoingAudio {
   close(): void {
     this.mic.getTracks().forEach((t) => t.stop())
     this.dest.stream.getTracks().forEach((t) => t.stop())
+    this.monitorDest?.stream.getTracks().forEach((t) => t.stop())
     void this.ctx.close().catch(() => {})
+  }
+}
+
+/**
+ * The supervisor in the operator's call: silent while listening (监听), in the operator's headset
+ * only while whispering (耳语), and to the customer too while barging in (强插).
+ */
+export class SupervisorVoice {
+  /** Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it. */
+  private holder = new Audio()
+  private headset = new Audio()
+  private src: MediaStreamAudioSourceNode
+  private toCustomer: GainNode
+  private toHeadset: GainNode
+  private headsetDest: MediaStreamAudioDestinationNode
+
+  constructor(
+    private ctx: AudioContext,
+    stream: MediaStream,
+    customer: AudioNode,
+    mode: MonitorMode
+  ) {
+    this.holder.muted = true
+    this.holder.srcObject = stream
+    void this.holder.play().catch(() => {})
+    this.src = ctx.createMediaStreamSource(stream)
+    this.toCustomer = ctx.createGain()
+    this.toHeadset = ctx.createGain()
+    this.headsetDest = ctx.createMediaStreamDestination()
+    this.setMode(mode, true)
+    this.src.connect(this.toCustomer).connect(customer)
+    this.src.connect(this.toHeadset).connect(this.headsetDest)
+    this.headset.srcObject = this.headsetDest.stream
+    void routeToSpeaker(this.headset).then(() => this.headset.play().catch(() => {}))
+  }
+
+  setMode(mode: MonitorMode, now = false): void {
+    const set = (g: GainNode, v: number) => {
+      if (now) g.gain.value = v
+      // a short ramp, so a switch does not click in anyone's ear
+      else g.gain.setTargetAtTime(v, this.ctx.currentTime, 0.01)
+    }
+    set(this.toCustomer, mode === 'barge' ? 1 : 0)
+    set(this.toHeadset, mode === 'listen' ? 0 : 1)
+  }
+
+  close(): void {
+    for (const n of [this.src, this.toCustomer, this.toHeadset])
+      try {
+        n.disconnect()
+      } catch {
+        // gone with the call's context
+      }
+    this.headset.srcObject = null
+    this.holder.srcObject = null
+    this.headsetDest.stream.getTracks().forEach((t) => t.stop())
   }
 }
 

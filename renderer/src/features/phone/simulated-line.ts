@@ -104,6 +104,10 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     return this.out?.context ?? null
   }
 
+  outgoing(): OutgoingAudio | null {
+    return this.out
+  }
+
   media() {
     return this.out && this.remote ? { local: this.out.stream, remote: this.remote } : null
   }

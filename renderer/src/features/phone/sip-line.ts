@@ -273,6 +273,10 @@ export class SipLine extends PhoneEvents implements Phone {
     return this.out?.context ?? null
   }
 
+  outgoing(): OutgoingAudio | null {
+    return this.out
+  }
+
   media() {
     const h = this.sdh()
     return h ? { local: h.localMediaStream, remote: h.remoteMediaStream } : null

@@ -1,3 +1,4 @@
+import type { OutgoingAudio } from './outgoing'
 /** The one phone the rest of the UI uses, whatever line is behind it (SIP or the simulated line). */
 export type LineState = 'unregistered' | 'registering' | 'registered' | 'failed'
 export type CallState = 'idle' | 'dialing' | 'ringing' | 'established' | 'ended'
@@ -31,6 +32,8 @@ export interface Phone {
   audioContext(): AudioContext | null
   /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */
   media(): { local: MediaStream; remote: MediaStream } | null
+  /** The call's outgoing mix (for a supervisor monitoring the call), or null when there is no call. */
+  outgoing(): OutgoingAudio | null
 }
 
 /** The listeners both lines keep. */

@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react'
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Tabs } from 'antd'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Tabs, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Settings } from '../../../../shared/contract'
 import { ROLES } from '../../../../shared/contract/enums'
@@ -24,6 +24,7 @@ export function SystemSettingsPage() {
     { key: 'security', label: t('settings.sections.security'), children: <SecuritySection /> },
     { key: 'dialling', label: t('settings.sections.dialling'), children: <DiallingSection /> },
     { key: 'privacy', label: t('settings.sections.privacy'), children: <PrivacySection /> },
+    { key: 'monitoring', label: t('settings.sections.monitoring'), children: <MonitoringSection /> },
     { key: 'dispatch', label: t('settings.sections.dispatch'), children: <DispatchSection /> },
     { key: 'mail', label: t('settings.sections.mail'), children: <SmtpCard /> },
     { key: 'backup', label: t('settings.sections.backup'), children: <BackupSection /> },
@@ -183,6 +184,21 @@ function PrivacySection() {
       <Form.Item name="unmaskRoles" label={t('settings.unmaskRoles')} extra={t('settings.unmaskRolesHint')}>
         <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
       </Form.Item>
+    </Section>
+  )
+}
+
+/** Whether the operator's desk says the call is monitored, per mode. */
+function MonitoringSection() {
+  const { t } = useTranslation()
+  return (
+    <Section name="monitoring">
+      <Typography.Paragraph type="secondary">{t('settings.hints.monitoring')}</Typography.Paragraph>
+      {(['showListen', 'showWhisper', 'showBarge'] as const).map((k) => (
+        <Form.Item key={k} name={['monitoring', k]} label={t(`settings.monitoring.${k}`)} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      ))}
     </Section>
   )
 }

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react'
-import { Alert, Card, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
+import { Alert, Button, Card, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
+import { CustomerServiceOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Live } from '../../../../shared/contract'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { centre } from '../../ui/centre-time'
 import { useTeamScope } from '../teams/TeamScope'
+import { MonitorPanel } from '../monitor/MonitorPanel'
 
 const STATE_COLOR: Record<string, string> = {
   ready: 'green',
@@ -59,6 +61,9 @@ export function WallboardPage() {
   })
   useInvalidateOn('board.changed', ['reports.live'])
   useInvalidateOn('board.changed', ['desk.missedCallbacks'])
+  const monitors = useQuery({ queryKey: ['monitor.active'], queryFn: () => api.invoke('monitor.active', {}) })
+  useInvalidateOn('board.changed', ['monitor.active'])
+  const [monitoring, setMonitoring] = useState<{ operatorId: number; name: string } | null>(null)
   useInvalidateOn('dispatch.changed', ['reports.live'])
   useInvalidateOn('leads.changed', ['reports.live'])
   const d = live.data
@@ -66,8 +71,19 @@ export function WallboardPage() {
     (m, b) => ((m[b.state] = (m[b.state] ?? 0) + 1), m),
     {}
   )
+  const monitoredBy = new Map((monitors.data ?? []).map((m) => [m.operatorId, m.supervisorName]))
   return (
     <Row gutter={[16, 16]}>
+      {monitoring && (
+        <Col xs={24}>
+          <MonitorPanel
+            key={monitoring.operatorId}
+            operatorId={monitoring.operatorId}
+            name={monitoring.name}
+            onClose={() => setMonitoring(null)}
+          />
+        </Col>
+      )}
       {!!d?.uncovered.length && (
         <Col xs={24}>
           <Alert
@@ -163,13 +179,35 @@ export function WallboardPage() {
                 title: t('wallboard.state'),
                 key: 'state',
                 render: (_, b) => (
-                  <Tag color={STATE_COLOR[b.state]}>
-                    {t(`desk.agentStates.${b.state}`)}
-                    {b.reason ? ` · ${t(`desk.pauseReasons.${b.reason}`)}` : ''}
-                  </Tag>
+                  <Space size={4} wrap>
+                    <Tag color={STATE_COLOR[b.state]} data-testid="agent-state">
+                      {t(`desk.agentStates.${b.state}`)}
+                      {b.reason === 'disconnected'
+                        ? ` · ${t('wallboard.disconnected')}`
+                        : b.reason
+                          ? ` · ${t(`desk.pauseReasons.${b.reason}`)}`
+                          : ''}
+                    </Tag>
+                    {monitoredBy.has(b.operatorId) && (
+                      <Tag color="purple">{t('monitor.by', { name: monitoredBy.get(b.operatorId) })}</Tag>
+                    )}
+                    {b.reason === 'disconnected' && b.since && (
+                      <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }} data-testid="went-at">
+                        {t('wallboard.wentAt', { at: centre.format(b.since, 'HH:mm:ss') })}
+                      </Typography.Text>
+                    )}
+                  </Space>
                 )
               },
-              { title: t('wallboard.since'), key: 'since', render: (_, b) => <Since at={b.since} /> },
+              {
+                title: t('wallboard.since'),
+                key: 'since',
+                render: (_, b) => (
+                  <span style={{ whiteSpace: 'nowrap' }}>
+                    <Since at={b.since} />
+                  </span>
+                )
+              },
               { title: t('reports.cols.calls'), dataIndex: 'calls' },
               { title: t('reports.cols.connected'), dataIndex: 'connected' },
               { title: t('reports.cols.talkSec'), dataIndex: 'talkSec', render: (s: number) => mmss(s) },
@@ -186,6 +224,21 @@ export function WallboardPage() {
                     />
                   </Tooltip>
                 )
+              },
+              {
+                title: t('common.actions'),
+                key: 'monitor',
+                render: (_, b) =>
+                  b.state === 'on_call' ? (
+                    <Button
+                      size="small"
+                      icon={<CustomerServiceOutlined />}
+                      disabled={monitoring?.operatorId === b.operatorId}
+                      onClick={() => setMonitoring({ operatorId: b.operatorId, name: b.name })}
+                    >
+                      {t('monitor.listen')}
+                    </Button>
+                  ) : null
               }
             ]}
           />

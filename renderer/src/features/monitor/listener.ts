@@ -1,0 +1,130 @@
+import type { MonitorMode } from '../../../../shared/contract'
+import type { ApiClient } from '../../api/client'
+import { micConstraints, routeToSpeaker } from '../phone/devices'
+import { gathered, newPeer } from './webrtc'
+
+/**
+ * The supervisor's end of a monitoring session: plays the operator on the left and the customer on
+ * the right (as the recordings have them), and sends the supervisor's microphone back — silenced
+ * while listening, so neither the operator nor the customer hears anything of the supervisor.
+ */
+export class MonitorListener {
+  private pc = newPeer()
+  private ctx = new AudioContext()
+  private mic: MediaStream | null = null
+  private sender: RTCRtpSender | null = null
+  private out = new Audio()
+  private holders: HTMLAudioElement[] = []
+  private analysers: [AnalyserNode, AnalyserNode] | null = null
+  private closed = false
+
+  constructor(
+    private api: ApiClient,
+    readonly sessionId: number,
+    private mode: MonitorMode
+  ) {}
+
+  /** Whether the supervisor's microphone could be opened (whisper and barge need it). */
+  get canSpeak(): boolean {
+    return this.mic !== null
+  }
+
+  /** Answers the desk's offer: the call starts playing as soon as the connection is up. */
+  async accept(offer: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    const [operator, customer] = this.pc.getTransceivers()
+    if (!operator || !customer) throw new Error('the desk offered no call')
+    try {
+      // a page that is not a secure context has no microphone: listening still works
+      this.mic = navigator.mediaDevices
+        ? await navigator.mediaDevices.getUserMedia({ audio: micConstraints(), video: false })
+        : null
+    } catch {
+      this.mic = null
+    }
+    if (this.closed) return this.release()
+    this.sender = operator.sender
+    if (this.mic) {
+      // listening sends nothing at all (no packets for the desk to decode); the microphone is
+      // put on the line when the supervisor whispers or barges in, without renegotiating
+      await this.sender.replaceTrack(this.mode === 'listen' ? null : this.mic.getAudioTracks()[0])
+      operator.direction = 'sendrecv'
+    } else operator.direction = 'recvonly'
+    customer.direction = 'recvonly'
+    this.play(operator.receiver.track, customer.receiver.track)
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    const sdp = await gathered(this.pc)
+    if (this.closed) return
+    await this.api.invoke('monitor.signal', { sessionId: this.sessionId, signal: { type: 'answer', sdp } })
+  }
+
+  private play(operator: MediaStreamTrack, customer: MediaStreamTrack): void {
+    void this.ctx.resume()
+    const merger = this.ctx.createChannelMerger(2)
+    const dest = this.ctx.createMediaStreamDestination()
+    dest.channelCount = 2
+    const meters: AnalyserNode[] = []
+    ;[operator, customer].forEach((t, channel) => {
+      const stream = new MediaStream([t])
+      // Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it
+      const holder = new Audio()
+      holder.muted = true
+      holder.srcObject = stream
+      void holder.play().catch(() => {})
+      this.holders.push(holder)
+      const src = this.ctx.createMediaStreamSource(stream)
+      src.connect(merger, 0, channel)
+      const a = this.ctx.createAnalyser()
+      a.fftSize = 1024
+      src.connect(a)
+      meters.push(a)
+    })
+    this.analysers = [meters[0], meters[1]]
+    merger.connect(dest)
+    this.out.srcObject = dest.stream
+    void routeToSpeaker(this.out).then(() => this.out.play().catch(() => {}))
+  }
+
+  /** The connection to the desk: 'connected' once audio can flow. */
+  get state(): RTCPeerConnectionState {
+    return this.pc.connectionState
+  }
+
+  onState(cb: (s: RTCPeerConnectionState) => void): void {
+    this.pc.addEventListener('connectionstatechange', () => cb(this.pc.connectionState))
+  }
+
+  /** Loudness of each side now (0–1), for the meters. */
+  levels(): { operator: number; customer: number } {
+    const rms = (a: AnalyserNode | undefined) => {
+      if (!a) return 0
+      const buf = new Float32Array(a.fftSize)
+      a.getFloatTimeDomainData(buf)
+      let s = 0
+      for (const v of buf) s += v * v
+      return Math.min(1, Math.sqrt(s / buf.length) * 4)
+    }
+    return { operator: rms(this.analysers?.[0]), customer: rms(this.analysers?.[1]) }
+  }
+
+  async setMode(mode: MonitorMode): Promise<void> {
+    this.mode = mode
+    const track = this.mic?.getAudioTracks()[0]
+    if (track && this.sender) await this.sender.replaceTrack(mode === 'listen' ? null : track)
+  }
+
+  private release(): void {
+    this.mic?.getTracks().forEach((t) => t.stop())
+    this.mic = null
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.release()
+    this.pc.close()
+    this.out.srcObject = null
+    this.holders.forEach((h) => (h.srcObject = null))
+    void this.ctx.close().catch(() => {})
+  }
+}
