@@ -38,7 +38,16 @@ test('系统设置 in sections, each with its units and its own save; what only 
   await loginUi(page, 'admin')
   await page.getByRole('menuitem', { name: '系统设置' }).click()
   const tabs = page.getByTestId('system-settings').getByRole('tab')
-  await expect(tabs).toHaveText(['机构', '登录与安全', '外呼限制', '号码脱敏', '派单与回访', '成功单邮件', '备份'])
+  await expect(tabs).toHaveText([
+    '机构',
+    '登录与安全',
+    '外呼限制',
+    '号码脱敏',
+    '监听',
+    '派单与回访',
+    '成功单邮件',
+    '备份'
+  ])
   await page.getByRole('tab', { name: '外呼限制' }).click()
   const section = page.getByTestId('settings-dialling')
   await expect(section).toContainText('防止骚扰和线路被运营商封停')
@@ -63,7 +72,24 @@ test('系统设置 in sections, each with its units and its own save; what only 
     at: '02:00',
     keepDays: 30
   })
-  await must(admin, 'settings.update', { capPerNumber24h: 3, backup: { folder: '', at: '02:00', keepDays: 14 } })
+  // whether the desk says it is monitored, per mode: listening silent, whispering and barging shown by default
+  await page.getByRole('tab', { name: '监听' }).click()
+  const monitoring = page.getByTestId('settings-monitoring')
+  await expect(monitoring.getByRole('switch', { name: '监听时告知坐席' })).not.toBeChecked()
+  await expect(monitoring.getByRole('switch', { name: '耳语时告知坐席' })).toBeChecked()
+  await monitoring.getByRole('switch', { name: '监听时告知坐席' }).click()
+  await monitoring.getByRole('button', { name: /保存监听设置/ }).click()
+  await expect(page.getByText('监听设置已保存')).toBeVisible()
+  expect((await must<{ monitoring: unknown }>(admin, 'settings.get', {})).monitoring).toEqual({
+    showListen: true,
+    showWhisper: true,
+    showBarge: true
+  })
+  await must(admin, 'settings.update', {
+    capPerNumber24h: 3,
+    backup: { folder: '', at: '02:00', keepDays: 14 },
+    monitoring: { showListen: false, showWhisper: true, showBarge: true }
+  })
   admin.close()
   // a browser is already on its hub: no hub address to set, no pool to share on the LAN
   await page.getByRole('menuitem', { name: '个人设置' }).click()
