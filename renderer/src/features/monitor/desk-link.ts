@@ -63,7 +63,7 @@ export class DeskMonitorLink {
 
   async answer(sdp: string): Promise<void> {
     if (this.closed || this.pc.signalingState !== 'have-local-offer') return
-    await this.pc.setRemoteDescription({ type: 'answer', sdp })
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: wideband(sdp) })
   }
 
   /**
@@ -85,4 +85,16 @@ export class DeskMonitorLink {
     this.voice?.close()
     this.pc.close()
   }
+}
+
+/**
+ * The supervisor hears a phone call: wideband (16 kHz) is all the PBX's audio has, and asking the
+ * desk's Opus encoders for no more than that keeps monitoring cheap on the operator's machine.
+ */
+export function wideband(sdp: string): string {
+  const pt = /a=rtpmap:(\d+) opus\/48000/i.exec(sdp)?.[1]
+  if (!pt) return sdp
+  return sdp.replace(new RegExp(`a=fmtp:${pt} ([^\r\n]*)`), (line, params: string) =>
+    params.includes('maxplaybackrate') ? line : `a=fmtp:${pt} ${params};maxplaybackrate=16000;maxaveragebitrate=24000`
+  )
 }
