@@ -121,7 +121,6 @@ async function cpuSeconds(browser) {
   const cdp = await browser.newBrowserCDPSession()
   const { processInfo } = await cdp.send('SystemInfo.getProcessInfo')
   await cdp.detach()
-  if (process.env.BENCH_CPU_DETAIL) console.log('cpu', JSON.stringify(processInfo.map((p) => [p.type, +p.cpuTime.toFixed(2)])))
   return processInfo.reduce((s, p) => s + p.cpuTime, 0)
 }
 async function cpuShare(browser) {

@@ -2,15 +2,15 @@ import type { EventPayload, MonitorMode } from '../../../../shared/contract'
 import type { ApiClient } from '../../api/client'
 import type { OutgoingAudio, SupervisorVoice } from '../phone/outgoing'
 import type { Phone } from '../phone/types'
-import { gathered, newPeer } from './webrtc'
+import { gathered, monitorCodec, newPeer } from './webrtc'
 
 type DeskEvent = EventPayload<'monitor.desk'>
 
 /**
- * The desk's end of a monitoring session: sends the call's two sides to the supervisor's page —
- * the operator's voice (with prompts) on the first track, the customer on the second, each as it
- * already is in the call (no extra mixing) — and takes the supervisor's voice back on the first,
- * into the headset and/or the customer's direction by mode (see OutgoingAudio).
+ * The desk's end of a monitoring session: sends the call to the supervisor's page as one stereo
+ * track — the operator's voice (with prompts) on the left, the customer on the right — and takes
+ * the supervisor's voice back on the same transceiver, into the headset and/or the customer's
+ * direction by mode (see OutgoingAudio).
  */
 export class DeskMonitorLink {
   private voice: SupervisorVoice | null = null
@@ -39,15 +39,14 @@ export class DeskMonitorLink {
       return null
     }
     const out = phone.outgoing()
-    const remote = phone.media()?.remote.getAudioTracks()[0]
-    if (!out || !remote) {
+    const remote = phone.media()?.remote
+    if (!out || !remote?.getAudioTracks().length) {
       await decline('noMedia')
       return null
     }
     const pc = newPeer()
     const link = new DeskMonitorLink(e.sessionId, pc, e.mode)
-    pc.addTransceiver(out.monitorStream().getAudioTracks()[0], { direction: 'sendrecv' })
-    pc.addTransceiver(remote, { direction: 'sendonly' })
+    pc.addTransceiver(out.monitorStream(remote).getAudioTracks()[0], { direction: 'sendrecv' })
     pc.ontrack = (t) => {
       if (link.closed) return
       link.supervisor = new MediaStream([t.track])
@@ -63,7 +62,7 @@ export class DeskMonitorLink {
 
   async answer(sdp: string): Promise<void> {
     if (this.closed || this.pc.signalingState !== 'have-local-offer') return
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: wideband(sdp) })
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: monitorCodec(sdp) })
   }
 
   /**
@@ -85,16 +84,4 @@ export class DeskMonitorLink {
     this.voice?.close()
     this.pc.close()
   }
-}
-
-/**
- * The supervisor hears a phone call: wideband (16 kHz) is all the PBX's audio has, and asking the
- * desk's Opus encoders for no more than that keeps monitoring cheap on the operator's machine.
- */
-export function wideband(sdp: string): string {
-  const pt = /a=rtpmap:(\d+) opus\/48000/i.exec(sdp)?.[1]
-  if (!pt) return sdp
-  return sdp.replace(new RegExp(`a=fmtp:${pt} ([^\r\n]*)`), (line, params: string) =>
-    params.includes('maxplaybackrate') ? line : `a=fmtp:${pt} ${params};maxplaybackrate=16000;maxaveragebitrate=24000`
-  )
 }

@@ -1,7 +1,7 @@
 import type { MonitorMode } from '../../../../shared/contract'
 import type { ApiClient } from '../../api/client'
 import { micConstraints, routeToSpeaker } from '../phone/devices'
-import { gathered, newPeer } from './webrtc'
+import { gathered, monitorCodec, newPeer } from './webrtc'
 
 /**
  * The supervisor's end of a monitoring session: plays the operator on the left and the customer on
@@ -32,8 +32,8 @@ export class MonitorListener {
   /** Answers the desk's offer: the call starts playing as soon as the connection is up. */
   async accept(offer: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    const [operator, customer] = this.pc.getTransceivers()
-    if (!operator || !customer) throw new Error('the desk offered no call')
+    const [call] = this.pc.getTransceivers()
+    if (!call) throw new Error('the desk offered no call')
     try {
       // a page that is not a secure context has no microphone: listening still works
       this.mic = navigator.mediaDevices
@@ -43,44 +43,44 @@ export class MonitorListener {
       this.mic = null
     }
     if (this.closed) return this.release()
-    this.sender = operator.sender
+    this.sender = call.sender
     if (this.mic) {
       // listening sends nothing at all (no packets for the desk to decode); the microphone is
       // put on the line when the supervisor whispers or barges in, without renegotiating
       await this.sender.replaceTrack(this.mode === 'listen' ? null : this.mic.getAudioTracks()[0])
-      operator.direction = 'sendrecv'
-    } else operator.direction = 'recvonly'
-    customer.direction = 'recvonly'
-    this.play(operator.receiver.track, customer.receiver.track)
-    await this.pc.setLocalDescription(await this.pc.createAnswer())
+      call.direction = 'sendrecv'
+    } else call.direction = 'recvonly'
+    this.play(call.receiver.track)
+    const answer = await this.pc.createAnswer()
+    // the call comes in stereo (operator left, customer right): say this page takes stereo
+    await this.pc.setLocalDescription({ type: 'answer', sdp: monitorCodec(answer.sdp ?? '') })
     const sdp = await gathered(this.pc)
     if (this.closed) return
     await this.api.invoke('monitor.signal', { sessionId: this.sessionId, signal: { type: 'answer', sdp } })
   }
 
-  private play(operator: MediaStreamTrack, customer: MediaStreamTrack): void {
+  private play(call: MediaStreamTrack): void {
     void this.ctx.resume()
-    const merger = this.ctx.createChannelMerger(2)
+    const stream = new MediaStream([call])
+    // Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it
+    const holder = new Audio()
+    holder.muted = true
+    holder.srcObject = stream
+    void holder.play().catch(() => {})
+    this.holders.push(holder)
+    const src = this.ctx.createMediaStreamSource(stream)
     const dest = this.ctx.createMediaStreamDestination()
     dest.channelCount = 2
-    const meters: AnalyserNode[] = []
-    ;[operator, customer].forEach((t, channel) => {
-      const stream = new MediaStream([t])
-      // Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it
-      const holder = new Audio()
-      holder.muted = true
-      holder.srcObject = stream
-      void holder.play().catch(() => {})
-      this.holders.push(holder)
-      const src = this.ctx.createMediaStreamSource(stream)
-      src.connect(merger, 0, channel)
+    src.connect(dest)
+    const split = this.ctx.createChannelSplitter(2)
+    src.connect(split)
+    const meters = [0, 1].map((channel) => {
       const a = this.ctx.createAnalyser()
       a.fftSize = 1024
-      src.connect(a)
-      meters.push(a)
+      split.connect(a, channel)
+      return a
     })
     this.analysers = [meters[0], meters[1]]
-    merger.connect(dest)
     this.out.srcObject = dest.stream
     void routeToSpeaker(this.out).then(() => this.out.play().catch(() => {}))
   }

@@ -21,3 +21,17 @@ export async function gathered(pc: RTCPeerConnection, ms = 1500): Promise<string
     })
   return pc.localDescription?.sdp ?? ''
 }
+
+/**
+ * What the desk's encoder is asked for: stereo (the two sides), and no more than wideband — the
+ * supervisor hears a phone call, and a narrower encoder keeps monitoring cheap on the operator's machine.
+ */
+export function monitorCodec(sdp: string): string {
+  const pt = /a=rtpmap:(\d+) opus\/48000/i.exec(sdp)?.[1]
+  if (!pt) return sdp
+  return sdp.replace(new RegExp(`a=fmtp:${pt} ([^\r\n]*)`), (line, params: string) =>
+    params.includes('maxplaybackrate')
+      ? line
+      : `a=fmtp:${pt} ${params};stereo=1;sprop-stereo=1;maxplaybackrate=16000;maxaveragebitrate=40000`
+  )
+}

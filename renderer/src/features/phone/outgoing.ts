@@ -9,7 +9,7 @@ import { micConstraints, routeToSpeaker } from './devices'
  *
  *   mic ─ micGain ─┐
  *   prompts ───────┴─ voice ─┬──────────────── dest (to the customer, recorded)
- *                            └─ monitorDest (the operator's side, for a supervisor listening in)
+ *                            └─ monitorDest, left (a supervisor listening in; the customer on the right)
  *   supervisor ─┬─ toCustomer (强插) ─ dest
  *               └─ toHeadset (耳语, 强插) ─ the operator's headset
  */
@@ -45,13 +45,18 @@ export class OutgoingAudio {
   }
 
   /**
-   * The operator's side for a supervisor listening in: the voice without the supervisor's own
-   * (they would hear themselves back a moment later).
+   * The call for a supervisor listening in, as one stereo stream like the recording: the operator's
+   * voice on the left (without the supervisor's own, who would hear themselves back a moment later),
+   * the customer on the right. One stream, so the desk runs one encoder for it, not two.
    */
-  monitorStream(): MediaStream {
+  monitorStream(customer: MediaStream): MediaStream {
     if (!this.monitorDest) {
+      const merger = this.ctx.createChannelMerger(2)
       this.monitorDest = this.ctx.createMediaStreamDestination()
-      this.voice.connect(this.monitorDest)
+      this.monitorDest.channelCount = 2
+      this.voice.connect(merger, 0, 0)
+      this.ctx.createMediaStreamSource(customer).connect(merger, 0, 1)
+      merger.connect(this.monitorDest)
     }
     return this.monitorDest.stream
   }
