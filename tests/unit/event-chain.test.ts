@@ -21,6 +21,9 @@ beforeEach(async () => {
 afterEach(() => env.cleanup())
 
 /** Every domain event in the order core publishes them. */
+const userIdOf = (username: string) =>
+  (env.core.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id
+
 function record(): string[] {
   const seen: string[] = []
   env.core.bus.tap((name, p) => seen.push(`${name} ${JSON.stringify(p)}`))
@@ -62,10 +65,12 @@ describe('the business chain is declared events, each domain reacting in its own
     const wallboard = boardChanged()
     const { callId, recordingId } = await success(lead)
 
-    // the dial and the call's end touch the wallboard (declared `board: true` in the contract); the recording
-    // closed, then the outcome was saved: QA queued the call and holds the success at the gate (no qa.gatePassed)
+    // the dial and the call's end touch the wallboard (declared `board: true` in the contract), and the end is
+    // said (monitoring follows it); the recording closed, then the outcome was saved: QA queued the call and
+    // holds the success at the gate (no qa.gatePassed)
     expect(seen).toEqual([
       'board.touched {"reason":"desk.dial"}',
+      `call.ended {"callId":${callId},"operatorId":${userIdOf('op1')}}`,
       'board.touched {"reason":"calls.end"}',
       `recording.closed {"recordingId":${recordingId},"callId":${callId}}`,
       `outcome.saved {"callId":${callId},"leadId":${lead},"success":true,"campaignId":1}`,
@@ -110,7 +115,7 @@ describe('the business chain is declared events, each domain reacting in its own
     const [lead] = insertLeads(env.core.db, 1, { district: '450103' })
     await success(lead)
     const chain = seen.map((s) => s.split(' ')[0]).filter((e) => e !== 'board.touched')
-    expect(chain).toEqual(['recording.closed', 'outcome.saved', 'qa.gatePassed', 'dispatch.released'])
+    expect(chain).toEqual(['call.ended', 'recording.closed', 'outcome.saved', 'qa.gatePassed', 'dispatch.released'])
     expect(seen.find((s) => s.startsWith('qa.gatePassed'))).toContain('"reviewed":false')
     expect(await ok<{ leadId: number }[]>(sup.invoke('dispatch.list', {}))).toMatchObject([{ leadId: lead }])
   })
