@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ShiftedClock, stderrLogger } from '../core'
+import { RotatingLog, teeLogger } from '../core/log-file'
 import { startHub } from '../server/hub'
 import { defaultNames, ensureHubCertificate, loadCredentials, type HubCredentials } from '../server/tls'
 import { fail, type OpenCore } from './common'
@@ -60,7 +61,10 @@ export async function serve(
   // Demo accounts (known passwords) on a hub shared on the LAN only when asked for with --demo: an empty
   // installation there asks for its first administrator instead.
   const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
+  // the terminal, and a rotating file in the data folder (logs/leadline.log), personal data masked
+  const log = teeLogger(stderrLogger, new RotatingLog(join(dataDir, 'logs')))
   const core = await openCore({
+    logger: log,
     demo,
     demoLogins: demo,
     backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
@@ -76,7 +80,7 @@ export async function serve(
       host,
       port,
       staticDir: existsSync(staticDir) ? staticDir : null,
-      logger: stderrLogger,
+      logger: log,
       tls
     })
   } catch (err) {
@@ -91,9 +95,9 @@ export async function serve(
             .then((c) => {
               if (!c.renewed) return
               hub.setCredentials(c)
-              stderrLogger.info(`certificate renewed until ${c.notAfter.toISOString()}`)
+              log.info(`certificate renewed until ${c.notAfter.toISOString()}`)
             })
-            .catch((err: unknown) => stderrLogger.error('certificate renewal', err))
+            .catch((err: unknown) => log.error('certificate renewal', err))
         }, 12 * 3_600_000)
       : null
   renew?.unref()
