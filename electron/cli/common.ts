@@ -20,6 +20,7 @@ export const COMMANDS = [
   'import',
   'backup',
   'restore',
+  'diagnose',
   'migrate',
   'help'
 ]

@@ -13,6 +13,7 @@ import { COMMANDS, fail, generatePassword, locale, report, unwrap } from './comm
 import { serve } from './serve'
 import { sip } from './sip'
 import { hubCa } from '../server/tls'
+import { diagnose } from '../core/system/diagnose'
 
 declare const __APP_VERSION__: string
 
@@ -46,6 +47,8 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline restore FILE.db | DIR/leadline-<time> [--passphrase P]
                                                                 bring a backup back (checked first; the old database kept beside it)
   leadline migrate                                              bring the database to this version's schema
+  leadline diagnose [FILE.zip]                                  one ZIP for support: versions, settings (no secrets), counts,
+                                                                the logs (numbers masked); no leads, recordings or keys
 
   common options: --data DIR (default $LEADLINE_DATA or ~/.leadline), --json
   roles: ${ROLES.join(', ')}
@@ -294,6 +297,16 @@ async function main(argv: string[]): Promise<number> {
         } finally {
           core.close()
         }
+      }
+      case 'diagnose': {
+        const file = resolve(sub ?? `leadline-diagnose-${new Date().toISOString().replace(/[:.]/g, '-')}.zip`)
+        const r = await diagnose(dataDir, file, { appVersion: __APP_VERSION__ })
+        if (json) out(r)
+        else
+          console.log(
+            `support bundle written: ${r.file} (${r.logs.length} log files, schema ${r.schemaVersion ?? '-'})`
+          )
+        return 0
       }
       default:
         return fail('errors.unknownCommand', { command: cmd, commands: COMMANDS.join(', ') })

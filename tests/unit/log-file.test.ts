@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { maskPersonal, RotatingLog, teeLogger } from '../../electron/core/log-file'
-import { tempDir } from '../helpers/core'
+import { makeCore, tempDir } from '../helpers/core'
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir('leadline-log-')))
@@ -80,5 +81,47 @@ it('`leadline serve` logs to logs/leadline.log in its data folder as well as to 
   } finally {
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))
+  }
+}, 30_000)
+
+it('`leadline diagnose` bundles versions, settings without secrets, counts and the logs masked, beside a running hub', async () => {
+  const env = await makeCore({ dataDir: tmp.dir })
+  try {
+    env.core.db
+      .prepare("INSERT INTO settings (key, value) VALUES ('smtp', ?)")
+      .run(JSON.stringify({ host: 'mail.centre.local', password: 'hunter2', apiKey: 'k-123' }))
+    new RotatingLog(join(tmp.dir, 'logs')).info('call to 13812345678 answered')
+    // a log from an older build, numbers in the clear
+    mkdirSync(join(tmp.dir, 'logs'), { recursive: true })
+    writeFileSync(join(tmp.dir, 'logs', 'leadline.1.log'), 'old line 13987654321\n')
+    const file = join(tmp.dir, 'support.zip')
+    const out = JSON.parse(
+      execFileSync(process.execPath, [resolve('out/main/cli.js'), 'diagnose', file, '--data', tmp.dir, '--json'], {
+        encoding: 'utf8'
+      })
+    ) as { logs: string[]; schemaVersion: number }
+    expect(out.logs).toEqual(['leadline.1.log', 'leadline.log'])
+    const zip = await JSZip.loadAsync(readFileSync(file))
+    expect(Object.keys(zip.files).sort()).toEqual([
+      'about.json',
+      'logs/leadline.1.log',
+      'logs/leadline.log',
+      'settings.json'
+    ])
+    const about = JSON.parse(await zip.file('about.json')!.async('string')) as Record<string, unknown>
+    expect(about).toMatchObject({ node: process.versions.node, schemaVersion: out.schemaVersion })
+    expect(about.counts).toMatchObject({ operators: 3 })
+    const settings = await zip.file('settings.json')!.async('string')
+    expect(JSON.parse(settings)).toMatchObject({
+      smtp: { host: 'mail.centre.local', password: '(removed)', apiKey: '(removed)' }
+    })
+    expect(settings).not.toContain('hunter2')
+    const logs =
+      (await zip.file('logs/leadline.1.log')!.async('string')) + (await zip.file('logs/leadline.log')!.async('string'))
+    expect(logs).toContain('139****4321')
+    expect(logs).toContain('138****5678')
+    expect(logs).not.toMatch(/1[3-9]\d{9}/)
+  } finally {
+    env.cleanup()
   }
 }, 30_000)
