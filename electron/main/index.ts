@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { MEDIA_SCHEME } from '../../shared/contract'
 import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
@@ -9,7 +9,8 @@ import { KeyFileSecretBox, type SecretBox } from '../core/secrets'
 import { registerIpc } from './ipc'
 import { followLanHubSetting } from './lan-hub'
 import { menuTemplate } from './menu'
-import { hardenContents, hardenSession, makeOriginCheck, windowOptions } from './window'
+import { hardenContents, hardenSession, keepRendererAlive, makeOriginCheck, windowOptions } from './window'
+import { RotatingLog, teeLogger } from '../core/log-file'
 import { fileTrustStore, installHubTrust } from './hub-trust'
 import { translate } from '../../shared/i18n'
 
@@ -40,6 +41,10 @@ function electronSqliteBinding(): string | undefined {
 
 // A desk's data (customers' details, recordings) is its user's alone: files 0600, folders 0700.
 process.umask(0o077)
+// Main's log: the terminal and a rotating file in the user data folder, personal data masked.
+const log = teeLogger(stderrLogger, new RotatingLog(join(app.getPath('userData'), 'logs')))
+// Crash dumps stay on this machine (in the user data folder) unless someone sends them.
+crashReporter.start({ uploadToServer: false, compress: true })
 
 // Must be said before the app is ready: recordings stream through this scheme (range requests).
 protocol.registerSchemesAsPrivileged([
@@ -79,6 +84,16 @@ function createWindow(): void {
   win.on('closed', () => {
     mainWindow = null
   })
+  const hangMs = Number(process.env.LEADLINE_RENDERER_HANG_MS) || 15_000
+  keepRendererAlive(
+    win.webContents,
+    (reason) => {
+      if (devServer) void win.loadURL(`${devServer}?recovered=${reason}`)
+      else void win.loadFile(rendererIndex, { query: { recovered: reason } })
+    },
+    log,
+    hangMs
+  )
   if (devServer) void win.loadURL(devServer)
   else void win.loadFile(rendererIndex)
 }
@@ -100,7 +115,7 @@ async function start(): Promise<void> {
     nativeBinding: electronSqliteBinding(),
     secretBox: desktopSecretBox(dataDir),
     exclusive: true,
-    logger: stderrLogger
+    logger: log
   })
   const c = core
   hardenSession(session.defaultSession, isOurs)
@@ -147,7 +162,7 @@ async function start(): Promise<void> {
   c.events.subscribe((name, payload) => {
     if (name === 'settings.changed' && (payload as { keys: string[] }).keys.includes('defaultLocale')) setMenu(c)
   })
-  const lanHub = followLanHubSetting(c, join(__dirname, '../renderer'), stderrLogger)
+  const lanHub = followLanHubSetting(c, join(__dirname, '../renderer'), log)
   createWindow()
 
   app.on('activate', () => {
@@ -173,7 +188,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
   start().catch((err: unknown) => {
-    stderrLogger.error('LeadLine could not start', err)
+    log.error('LeadLine could not start', err)
     const msg = err instanceof Error ? err.message : String(err)
     // Shown before any window exists (a database newer than the app, a locked data folder).
     dialog.showErrorBox('LeadLine', msg)

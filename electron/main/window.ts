@@ -1,5 +1,6 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../server/static'
+import type { Logger } from '../core'
 
 /** The renderer is our own bundle and nothing else: these options are the app's security floor. */
 export function windowOptions(preload: string): BrowserWindowConstructorOptions {
@@ -68,5 +69,42 @@ export function hardenSession(ses: Session, isOurs: (url: string) => boolean): v
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] }
     })
+  })
+}
+
+/**
+ * A renderer that crashes is reloaded at once; one that hangs (no answer for `hangMs`) is ended and
+ * reloaded. The page comes back with `?recovered=crashed|hung` and says so; an operator's call
+ * without its outcome comes back from core (desk.unfinished) with what was typed, kept on the seat.
+ */
+export function keepRendererAlive(
+  contents: WebContents,
+  reload: (reason: 'crashed' | 'hung') => void,
+  logger: Logger,
+  hangMs = 15_000
+): void {
+  let hung: ReturnType<typeof setTimeout> | null = null
+  let killedForHang = false
+  contents.on('render-process-gone', (_event, details) => {
+    if (hung) clearTimeout(hung)
+    hung = null
+    if (details.reason === 'clean-exit') return
+    logger.error(`the window's page ended (${details.reason}, exit code ${details.exitCode}); reloading it`)
+    const reason = killedForHang ? 'hung' : 'crashed'
+    killedForHang = false
+    reload(reason)
+  })
+  contents.on('unresponsive', () => {
+    if (hung) return
+    hung = setTimeout(() => {
+      hung = null
+      logger.error(`the window's page has not answered for ${Math.round(hangMs / 1000)} s; restarting it`)
+      killedForHang = true
+      contents.forcefullyCrashRenderer()
+    }, hangMs)
+  })
+  contents.on('responsive', () => {
+    if (hung) clearTimeout(hung)
+    hung = null
   })
 }

@@ -1,5 +1,5 @@
-import { lazy, Suspense } from 'react'
-import { Alert, Spin } from 'antd'
+import { lazy, Suspense, useEffect } from 'react'
+import { Alert, App as AntApp, Spin } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { errorText } from './api/errors'
 import { keys, useMethodQuery } from './api/queries'
@@ -17,6 +17,19 @@ export function App() {
   const info = useMethodQuery('system.info', {}, keys.systemInfo)
   // Days and times are the centre's: nothing is shown before its clock is known.
   const clockKnown = useCentreClockSync()
+  const { notification } = AntApp.useApp()
+  // the desktop reloaded this page after it crashed or hung: say so once
+  useEffect(() => {
+    const reason = new URLSearchParams(window.location.search).get('recovered')
+    if (reason !== 'crashed' && reason !== 'hung') return
+    notification.warning({
+      key: 'recovered',
+      message: t(`desktop.recovered.${reason}`),
+      description: t('desktop.recovered.kept'),
+      duration: 0
+    })
+    window.history.replaceState(null, '', window.location.pathname + window.location.hash)
+  }, [notification, t])
 
   // (an Alert, not a Result: the Result's illustrations would weigh on every first load)
   if (info.error)

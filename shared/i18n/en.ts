@@ -541,6 +541,11 @@ export const en: Catalog = {
     hours: '{{n}} hours'
   },
   desktop: {
+    recovered: {
+      crashed: 'The window’s page stopped unexpectedly and has been reopened',
+      hung: 'The window’s page stopped answering and has been reopened',
+      kept: 'An outcome you had not saved is kept on this seat: go back to the desk to finish it.'
+    },
     trust: {
       ask: 'First connection to the team hub {{host}}: check its certificate fingerprint',
       askDetail:

@@ -516,6 +516,11 @@ export const zhCN = {
     hours: '{{n}} 小时'
   },
   desktop: {
+    recovered: {
+      crashed: '界面意外退出，已自动重新打开',
+      hung: '界面长时间没有响应，已自动重新打开',
+      kept: '未保存的通话结果仍保留在本机，回到拨号工作台即可继续填写。'
+    },
     trust: {
       ask: '第一次连接团队服务器 {{host}}：请核对它的证书指纹',
       askDetail:

@@ -141,3 +141,10 @@ test('an administrator adds an operator in the UI, who can then log in', async (
   await row.getByRole('button', { name: /expand|展开/i }).click()
   await expect(page.getByTestId('audit-raw').first()).toContainText('"action": "users.create"')
 })
+
+test('a page the desktop reopened after a crash says so once, and the address loses the flag', async ({ page }) => {
+  await page.goto('/?recovered=crashed')
+  await expect(page.getByText('界面意外退出，已自动重新打开')).toBeVisible()
+  await expect(page.getByText('未保存的通话结果仍保留在本机')).toBeVisible()
+  expect(new URL(page.url()).search).toBe('')
+})

@@ -24,7 +24,9 @@ const rec = {
   privilegedSchemes: [],
   protocolHandlers: [],
   dialogs: [],
-  certificates: null
+  certificates: null,
+  crashReporter: null,
+  recovery: null
 }
 let verifyProc = null
 
@@ -44,7 +46,11 @@ function makeContents() {
       rec.windowOpen = fn({ url: 'https://example.com/' })
     },
     send() {},
-    isDestroyed: () => false
+    isDestroyed: () => false,
+    forcefullyCrashRenderer() {
+      rec.forcedCrash = true
+      handlers['render-process-gone']?.({}, { reason: 'killed', exitCode: 9 })
+    }
   }
 }
 
@@ -54,8 +60,8 @@ class BrowserWindow {
     this.webContents = makeContents()
     BrowserWindow.last = this
   }
-  loadFile(f) {
-    rec.loaded.push({ file: f })
+  loadFile(f, opts) {
+    rec.loaded.push(opts ? { file: f, ...opts } : { file: f })
     return Promise.resolve()
   }
   loadURL(u) {
@@ -127,6 +133,11 @@ const electron = {
     }
   },
   safeStorage: { isEncryptionAvailable: () => false },
+  crashReporter: {
+    start(o) {
+      rec.crashReporter = o
+    }
+  },
   protocol: {
     registerSchemesAsPrivileged(list) {
       rec.privilegedSchemes.push(...list)
@@ -187,14 +198,41 @@ const timer = setInterval(() => {
       rec.navigation.webviewPrevented = webview
     }
     rec.dataDirCreated = fs.existsSync(path.join(userData, 'data', 'leadline.db'))
-    const finish = () => {
+    // the page crashes, then (later) hangs: each time the window loads it again, saying why
+    const recover = async () => {
+      if (!w) return
+      const h = w.webContents.handlers
+      const before = rec.loaded.length
+      h['render-process-gone']?.({}, { reason: 'clean-exit', exitCode: 0 })
+      const afterClean = rec.loaded.length
+      h['render-process-gone']?.({}, { reason: 'crashed', exitCode: 139 })
+      const afterCrash = rec.loaded.slice(afterClean)
+      h['unresponsive']?.()
+      await new Promise((r) => setTimeout(r, 400)) // LEADLINE_RENDERER_HANG_MS in the test: 100
+      const afterHang = rec.loaded.slice(afterClean + afterCrash.length)
+      // one that answers again in time is left alone
+      h['unresponsive']?.()
+      h['responsive']?.()
+      await new Promise((r) => setTimeout(r, 400))
+      const logFile = path.join(userData, 'logs', 'leadline.log')
+      rec.recovery = {
+        cleanExitReloads: afterClean - before,
+        afterCrash,
+        afterHang,
+        forcedCrash: !!rec.forcedCrash,
+        reloadsAfterResponsive: rec.loaded.length - (afterClean + afterCrash.length + afterHang.length),
+        log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''
+      }
+    }
+    const finish = async () => {
+      await recover()
       process.stdout.write(JSON.stringify(rec) + '\n')
       fs.rmSync(userData, { recursive: true, force: true })
       process.exit(0)
     }
     // The hub's certificate, as Chromium would hand it to the verify proc (PEM files from the test).
     const [a, b] = [process.env.LEADLINE_TEST_CERT_A, process.env.LEADLINE_TEST_CERT_B]
-    if (!verifyProc || !a || !b) return finish()
+    if (!verifyProc || !a || !b) return void finish()
     const pemA = fs.readFileSync(a, 'utf8')
     const pemB = fs.readFileSync(b, 'utf8')
     const verify = (hostname, data, verificationResult = 'net::ERR_CERT_AUTHORITY_INVALID') =>
@@ -214,7 +252,7 @@ const timer = setInterval(() => {
       results.trustFile = JSON.parse(fs.readFileSync(path.join(userData, 'trusted-hubs.json'), 'utf8'))
       results.trustFileMode = (fs.statSync(path.join(userData, 'trusted-hubs.json')).mode & 0o777).toString(8)
       rec.certificates = results
-      finish()
+      await finish()
     })()
   }
 }, 50)

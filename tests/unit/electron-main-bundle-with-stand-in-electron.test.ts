@@ -21,7 +21,8 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
     ? (JSON.parse(
         execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
           encoding: 'utf8',
-          timeout: 60_000
+          timeout: 60_000,
+          env: { ...process.env, LEADLINE_RENDERER_HANG_MS: '100' }
         })
       ) as Record<string, any>)
     : null
@@ -39,7 +40,22 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
     })
     expect(wp.preload).toMatch(/out[\\/]preload[\\/]index\.cjs$/)
     expect(existsSync(wp.preload)).toBe(true)
-    expect(rec!.loaded).toEqual([{ file: resolve('out/renderer/index.html') }])
+    // first load, then the two recoveries below
+    expect(rec!.loaded[0]).toEqual({ file: resolve('out/renderer/index.html') })
+  })
+
+  it('reloads a page that crashed or hung, saying why, logs it to its file, and keeps crash dumps local', () => {
+    const index = resolve('out/renderer/index.html')
+    expect(rec!.recovery).toMatchObject({
+      cleanExitReloads: 0,
+      afterCrash: [{ file: index, query: { recovered: 'crashed' } }],
+      afterHang: [{ file: index, query: { recovered: 'hung' } }],
+      forcedCrash: true,
+      reloadsAfterResponsive: 0
+    })
+    expect(rec!.recovery.log).toMatch(/ERROR the window's page ended \(crashed, exit code 139\)/)
+    expect(rec!.recovery.log).toMatch(/ERROR the window's page has not answered/)
+    expect(rec!.crashReporter).toMatchObject({ uploadToServer: false })
   })
 
   it('registers the one generic IPC handler on the contract’s channel', () => {
