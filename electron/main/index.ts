@@ -1,8 +1,19 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
-import { MEDIA_SCHEME } from '../../shared/contract'
+import {
+  app,
+  BrowserWindow,
+  crashReporter,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  safeStorage,
+  session,
+  shell
+} from 'electron'
+import { IPC_OPEN_LOGS_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
 import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
 import { KeyFileSecretBox, type SecretBox } from '../core/secrets'
@@ -42,7 +53,8 @@ function electronSqliteBinding(): string | undefined {
 // A desk's data (customers' details, recordings) is its user's alone: files 0600, folders 0700.
 process.umask(0o077)
 // Main's log: the terminal and a rotating file in the user data folder, personal data masked.
-const log = teeLogger(stderrLogger, new RotatingLog(join(app.getPath('userData'), 'logs')))
+const logDir = join(app.getPath('userData'), 'logs')
+const log = teeLogger(stderrLogger, new RotatingLog(logDir))
 // Crash dumps stay on this machine (in the user data folder) unless someone sends them.
 crashReporter.start({ uploadToServer: false, compress: true })
 
@@ -156,6 +168,10 @@ async function start(): Promise<void> {
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
       return r.canceled || !r.filePaths[0] ? null : r.filePaths[0]
     }
+  )
+  // 关于 → 打开日志文件夹: for support, the folder of main's log (our own page only)
+  ipcMain.handle(IPC_OPEN_LOGS_CHANNEL, async (event) =>
+    isOurs(event.senderFrame?.url) ? (await shell.openPath(logDir)) === '' : false
   )
   protocol.handle(MEDIA_SCHEME, (request) => serveMedia(c, request))
   setMenu(c)

@@ -3,6 +3,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import {
   IPC_EVENT_CHANNEL,
   IPC_INVOKE_CHANNEL,
+  IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
   isEventName,
   isMethodName
@@ -10,7 +11,7 @@ import {
 
 /**
  * The whole bridge between the page and the app: invoke a contract method, listen to a
- * contract event, pick a folder. Names outside the contract are refused here already.
+ * contract event, pick a folder, open the log folder. Names outside the contract are refused here already.
  */
 const bridge = {
   invoke(method: string, input: unknown): Promise<unknown> {
@@ -30,6 +31,10 @@ const bridge = {
   /** The system's folder dialog: a token for the chosen folder (core accepts it once), or null. */
   pickFolder(): Promise<{ token: string; name: string } | null> {
     return ipcRenderer.invoke(IPC_PICK_FOLDER_CHANNEL)
+  },
+  /** Opens the app's log folder in the system's file manager (关于). */
+  openLogs(): Promise<boolean> {
+    return ipcRenderer.invoke(IPC_OPEN_LOGS_CHANNEL)
   },
   platform: process.platform
 }

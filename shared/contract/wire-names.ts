@@ -4,6 +4,8 @@ export const IPC_INVOKE_CHANNEL = 'leadline:invoke'
 export const IPC_EVENT_CHANNEL = 'leadline:event'
 /** The desktop's folder dialog (main process): answers with a token core accepts as a folder to export into. */
 export const IPC_PICK_FOLDER_CHANNEL = 'leadline:pick-folder'
+/** The desktop's 关于 → 打开日志文件夹 (main process): opens the log folder in the system's file manager. */
+export const IPC_OPEN_LOGS_CHANNEL = 'leadline:open-logs'
 export const HUB_WS_PATH = '/api/ws'
 /** Recordings stream from here on the hub (HTTP range requests) … */
 export const HUB_MEDIA_PATH = '/api/media/'

@@ -1322,6 +1322,7 @@ export const en: Catalog = {
     lanHubPort: 'Port'
   },
   about: {
+    openLogs: 'Open the log folder',
     title: 'About LeadLine',
     version: 'Version',
     schema: 'Database schema version',

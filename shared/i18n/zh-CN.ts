@@ -1236,6 +1236,7 @@ export const zhCN = {
     lanHubPort: '端口'
   },
   about: {
+    openLogs: '打开日志文件夹',
     title: '关于线索通',
     version: '版本',
     schema: '数据库结构版本',

@@ -29,6 +29,8 @@ const rec = {
   recovery: null
 }
 let verifyProc = null
+const ipcHandlers = {}
+const opened = []
 
 function makeContents() {
   const handlers = {}
@@ -99,8 +101,9 @@ const electron = {
   },
   BrowserWindow,
   ipcMain: {
-    handle(ch) {
+    handle(ch, fn) {
       rec.ipcChannels.push(ch)
+      ipcHandlers[ch] = fn
     },
     removeHandler() {}
   },
@@ -133,6 +136,12 @@ const electron = {
     }
   },
   safeStorage: { isEncryptionAvailable: () => false },
+  shell: {
+    openPath: (p) => {
+      opened.push(p)
+      return Promise.resolve('')
+    }
+  },
   crashReporter: {
     start(o) {
       rec.crashReporter = o
@@ -226,6 +235,14 @@ const timer = setInterval(() => {
     }
     const finish = async () => {
       await recover()
+      // 关于 → 打开日志文件夹, from our page and from a foreign one
+      const openLogs = ipcHandlers[process.env.LEADLINE_TEST_OPEN_LOGS_CHANNEL]
+      if (openLogs)
+        rec.openLogs = {
+          ours: await openLogs({ senderFrame: { url: 'file://' + path.resolve('out/renderer/index.html') } }),
+          foreign: await openLogs({ senderFrame: { url: 'https://evil.example/' } }),
+          opened: opened.map((p) => path.relative(userData, p))
+        }
       process.stdout.write(JSON.stringify(rec) + '\n')
       fs.rmSync(userData, { recursive: true, force: true })
       process.exit(0)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
+import { IPC_INVOKE_CHANNEL, IPC_OPEN_LOGS_CHANNEL, IPC_PICK_FOLDER_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
 
 /**
  * The Electron runtime cannot be downloaded on the development and CI machines, so this does
@@ -22,7 +22,11 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
         execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
           encoding: 'utf8',
           timeout: 60_000,
-          env: { ...process.env, LEADLINE_RENDERER_HANG_MS: '100' }
+          env: {
+            ...process.env,
+            LEADLINE_RENDERER_HANG_MS: '100',
+            LEADLINE_TEST_OPEN_LOGS_CHANNEL: IPC_OPEN_LOGS_CHANNEL
+          }
         })
       ) as Record<string, any>)
     : null
@@ -56,10 +60,12 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
     expect(rec!.recovery.log).toMatch(/ERROR the window's page ended \(crashed, exit code 139\)/)
     expect(rec!.recovery.log).toMatch(/ERROR the window's page has not answered/)
     expect(rec!.crashReporter).toMatchObject({ uploadToServer: false })
+    // 关于 opens that log folder for our own page only
+    expect(rec!.openLogs).toEqual({ ours: true, foreign: false, opened: ['logs'] })
   })
 
   it('registers the one generic IPC handler on the contract’s channel', () => {
-    expect(rec!.ipcChannels).toEqual([IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL])
+    expect(rec!.ipcChannels).toEqual([IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, IPC_OPEN_LOGS_CHANNEL])
   })
 
   it('takes the single-instance lock and opens its database under the user data folder', () => {

@@ -23,6 +23,8 @@ interface Bridge {
   on(event: string, cb: (payload: unknown) => void): () => void
   /** The desktop's folder dialog (the app only). */
   pickFolder?: () => Promise<{ token: string; name: string } | null>
+  /** The desktop's log folder in the system's file manager (the app only). */
+  openLogs?: () => Promise<boolean>
 }
 
 declare global {

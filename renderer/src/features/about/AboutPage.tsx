@@ -1,5 +1,6 @@
 import { formatTime } from '../../ui/format'
-import { Card, Descriptions } from 'antd'
+import { Button, Card, Descriptions } from 'antd'
+import { FolderOpenOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/ApiProvider'
 import { keys, useMethodQuery } from '../../api/queries'
@@ -10,7 +11,18 @@ export function AboutPage() {
   // asked again once logged in: the versions are for logged-in users only
   const { data } = useMethodQuery('system.info', {}, [...keys.systemInfo, 'about'])
   return (
-    <Card title={t('about.title')} style={{ maxWidth: 720 }}>
+    <Card
+      title={t('about.title')}
+      style={{ maxWidth: 720 }}
+      extra={
+        // the desktop only: a browser has no folder of ours to open
+        window.leadline?.openLogs && (
+          <Button icon={<FolderOpenOutlined />} onClick={() => void window.leadline?.openLogs?.()}>
+            {t('about.openLogs')}
+          </Button>
+        )
+      }
+    >
       {data && (
         <Descriptions column={1} bordered size="small">
           <Descriptions.Item label={t('about.version')}>{data.appVersion}</Descriptions.Item>
