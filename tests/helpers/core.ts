@@ -47,6 +47,11 @@ export async function loginAs(core: Core, username: string, password = DEMO_PASS
   return conn
 }
 
+/** A user's id by username (the demo accounts: op1, supervisor …). */
+export function userIdOf(core: Core, username: string): number {
+  return core.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(username) as number
+}
+
 /** Everything in the database except the append-only audit log and session bookkeeping, as text. */
 export function fingerprint(core: Core, opts: { withAudit?: boolean } = {}): string {
   const tables = core.db

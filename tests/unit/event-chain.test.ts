@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
 import { composeDomains, defineDomain } from '../../electron/core/domain'
 import { DomainEvents } from '../../electron/core/domain-events'
-import { loginAs, makeCore, ok } from '../helpers/core'
+import { loginAs, makeCore, ok, userIdOf } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { peaksOf, recordCall } from '../helpers/peaks'
 
@@ -21,9 +21,6 @@ beforeEach(async () => {
 afterEach(() => env.cleanup())
 
 /** Every domain event in the order core publishes them. */
-const userIdOf = (username: string) =>
-  (env.core.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id
-
 function record(): string[] {
   const seen: string[] = []
   env.core.bus.tap((name, p) => seen.push(`${name} ${JSON.stringify(p)}`))
@@ -70,7 +67,7 @@ describe('the business chain is declared events, each domain reacting in its own
     // holds the success at the gate (no qa.gatePassed)
     expect(seen).toEqual([
       'board.touched {"reason":"desk.dial"}',
-      `call.ended {"callId":${callId},"operatorId":${userIdOf('op1')}}`,
+      `call.ended {"callId":${callId},"operatorId":${userIdOf(env.core, 'op1')}}`,
       'board.touched {"reason":"calls.end"}',
       `recording.closed {"recordingId":${recordingId},"callId":${callId}}`,
       `outcome.saved {"callId":${callId},"leadId":${lead},"success":true,"campaignId":1}`,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HUB_WS_PATH, type EventName } from '../../shared/contract'
 import type { CoreConnection } from '../../electron/core'
 import { startHub } from '../../electron/server/hub'
-import { loginAs, makeCore, ok } from '../helpers/core'
+import { loginAs, makeCore, ok, userIdOf } from '../helpers/core'
 import { HubClient } from '../helpers/ws-client'
 
 let env: Awaited<ReturnType<typeof makeCore>>
@@ -19,8 +19,7 @@ async function as(username: string) {
   return { conn, heard, of: (e: EventName) => heard.filter((h) => h.event === e).map((h) => h.payload) }
 }
 
-const userId = (username: string) =>
-  (env.core.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id
+const userId = (username: string) => userIdOf(env.core, username)
 
 async function startCall(op: CoreConnection): Promise<number> {
   const { callId } = await ok<{ callId: number }>(

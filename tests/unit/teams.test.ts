@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { HUB_WS_PATH, type Live, type Team, type User } from '../../shared/contract'
-import { loginAs, makeCore, ok } from '../helpers/core'
+import { loginAs, makeCore, ok, userIdOf } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { peaksOf, recordCall } from '../helpers/peaks'
 import { HubClient } from '../helpers/ws-client'
@@ -12,7 +12,7 @@ let admin: CoreConnection
 let li: CoreConnection // 李娜, supervisor of 一组 (王芳 op1, 陈强 op2); 赵磊 (supervisor2) has 二组 (黄丽 op3)
 let n = 0
 const sh = (local: string) => new Date(`${local}+08:00`)
-const uid = (u: string) => env.core.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(u) as number
+const uid = (u: string) => userIdOf(env.core, u)
 
 beforeEach(async () => {
   env = await makeCore({ start: sh('2026-11-23T10:00:00').toISOString() })
