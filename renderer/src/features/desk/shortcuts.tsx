@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { Modal, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
+import { typing } from '../../ui/keys'
 
 /** Every call action has a key: Alt+letter anywhere, or the bare letter when not typing in a field. */
 export const SHORTCUTS = [
@@ -18,13 +19,6 @@ export type ShortcutAction = (typeof SHORTCUTS)[number]['action'] | 'save' | 'he
 
 export function keyLabel(key: string): string {
   return `Alt+${key.toUpperCase()}`
-}
-
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null
-  if (!el) return false
-  const tag = el.tagName
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable
 }
 
 /**

@@ -6,17 +6,13 @@ import { MONITOR_MODES } from '../../../../shared/contract/enums'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { MonitorListener } from './listener'
+import { typing } from '../../ui/keys'
 
 type SupervisorEvent = EventPayload<'monitor.supervisor'>
 type Phase = 'starting' | 'connecting' | 'live' | 'ended'
 
 /** The desk has this long to send its call before the panel says it did not answer. */
 const OFFER_WAIT_MS = 10_000
-
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable)
-}
 
 /**
  * 监听、耳语、强插 from the wallboard: starts listening to the operator's call at once; 1/2/3 (or
