@@ -1,6 +1,6 @@
 import type { MonitorMode } from '../../../../shared/contract'
 import type { ApiClient } from '../../api/client'
-import { micConstraints, routeToSpeaker } from '../phone/devices'
+import { keepFlowing, micConstraints, routeToSpeaker } from '../phone/devices'
 import { gathered, monitorCodec, newPeer } from './webrtc'
 
 /**
@@ -14,7 +14,7 @@ export class MonitorListener {
   private mic: MediaStream | null = null
   private sender: RTCRtpSender | null = null
   private out = new Audio()
-  private holders: HTMLAudioElement[] = []
+  private holder: HTMLAudioElement | null = null
   private analysers: [AnalyserNode, AnalyserNode] | null = null
   private closed = false
 
@@ -62,12 +62,7 @@ export class MonitorListener {
   private play(call: MediaStreamTrack): void {
     void this.ctx.resume()
     const stream = new MediaStream([call])
-    // Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it
-    const holder = new Audio()
-    holder.muted = true
-    holder.srcObject = stream
-    void holder.play().catch(() => {})
-    this.holders.push(holder)
+    this.holder = keepFlowing(stream)
     const src = this.ctx.createMediaStreamSource(stream)
     const dest = this.ctx.createMediaStreamDestination()
     dest.channelCount = 2
@@ -124,7 +119,7 @@ export class MonitorListener {
     this.release()
     this.pc.close()
     this.out.srcObject = null
-    this.holders.forEach((h) => (h.srcObject = null))
+    if (this.holder) this.holder.srcObject = null
     void this.ctx.close().catch(() => {})
   }
 }

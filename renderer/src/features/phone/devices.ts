@@ -34,3 +34,15 @@ export async function routeToSpeaker(el: HTMLAudioElement): Promise<void> {
   const sink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }
   if (id && sink.setSinkId) await sink.setSinkId(id).catch(() => {})
 }
+
+/**
+ * Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it: a muted
+ * element that does, for as long as the stream is used (set its srcObject to null to let it go).
+ */
+export function keepFlowing(stream: MediaStream): HTMLAudioElement {
+  const holder = new Audio()
+  holder.muted = true
+  holder.srcObject = stream
+  void holder.play().catch(() => {})
+  return holder
+}

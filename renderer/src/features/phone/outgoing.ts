@@ -1,5 +1,5 @@
 import type { MonitorMode } from '../../../../shared/contract'
-import { micConstraints, routeToSpeaker } from './devices'
+import { keepFlowing, micConstraints, routeToSpeaker } from './devices'
 
 /**
  * What the customer hears from the desk: the operator's voice — the microphone and recorded prompts
@@ -95,8 +95,7 @@ export class OutgoingAudio {
  * only while whispering (耳语), and to the customer too while barging in (强插).
  */
 export class SupervisorVoice {
-  /** Chromium feeds a remote WebRTC track to WebAudio only while a media element plays it. */
-  private holder = new Audio()
+  private holder: HTMLAudioElement
   private headset = new Audio()
   private src: MediaStreamAudioSourceNode
   private toCustomer: GainNode
@@ -109,9 +108,7 @@ export class SupervisorVoice {
     customer: AudioNode,
     mode: MonitorMode
   ) {
-    this.holder.muted = true
-    this.holder.srcObject = stream
-    void this.holder.play().catch(() => {})
+    this.holder = keepFlowing(stream)
     this.src = ctx.createMediaStreamSource(stream)
     this.toCustomer = ctx.createGain()
     this.toHeadset = ctx.createGain()
