@@ -1,13 +1,9 @@
-import { Repo } from '../db/repo'
+import { SystemRepo } from './repo'
 
 /** What a support bundle reads from a data folder's database (read-only, beside a running hub). */
-export class DiagnoseRepo extends Repo {
+export class DiagnoseRepo extends SystemRepo {
   schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number
-  }
-
-  sqliteVersion(): string {
-    return this.value<string>('SELECT sqlite_version()')!
   }
 
   settings(): { key: string; value: string }[] {

@@ -32,8 +32,7 @@ export class DeskMonitorLink {
     e: DeskEvent,
     callId: number | null
   ): Promise<DeskMonitorLink | null> {
-    const decline = (reason: 'noCall' | 'noMedia') =>
-      api.invoke('monitor.signal', { sessionId: e.sessionId, signal: { type: 'decline', reason } }).catch(() => {})
+    const decline = (reason: 'noCall' | 'noMedia') => DeskMonitorLink.decline(api, e.sessionId, reason)
     if (callId !== e.callId) {
       await decline('noCall')
       return null
@@ -58,6 +57,11 @@ export class DeskMonitorLink {
     if (link.closed) return null
     await api.invoke('monitor.signal', { sessionId: e.sessionId, signal: { type: 'offer', sdp } })
     return link
+  }
+
+  /** Tells the supervisor's page (through core) that this desk cannot give the call. */
+  static async decline(api: ApiClient, sessionId: number, reason: 'noCall' | 'noMedia'): Promise<void> {
+    await api.invoke('monitor.signal', { sessionId, signal: { type: 'decline', reason } }).catch(() => {})
   }
 
   async answer(sdp: string): Promise<void> {

@@ -32,10 +32,8 @@ export function useDeskMonitor(sp: Softphone): Monitored | null {
         const { phone, callId } = current.current
         all.set(
           e.sessionId,
-          DeskMonitorLink.open(api, phone, e, callId).catch(() => {
-            void api
-              .invoke('monitor.signal', { sessionId: e.sessionId, signal: { type: 'decline', reason: 'noMedia' } })
-              .catch(() => {})
+          DeskMonitorLink.open(api, phone, e, callId).catch(async () => {
+            await DeskMonitorLink.decline(api, e.sessionId, 'noMedia')
             return null
           })
         )
