@@ -8,7 +8,8 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
 import { DispatchTable } from './DispatchTable'
-import { centre, useCentreClock } from '../../ui/centre-time'
+import { UncoveredAlert } from './UncoveredAlert'
+import { useCentreClock } from '../../ui/centre-time'
 
 const CHAIN = ['successes', 'qaPassed', 'dispatched', 'assigned', 'visited', 'signed', 'followedUp'] as const
 
@@ -81,25 +82,7 @@ export function DispatchBoardPage() {
             style={{ marginBottom: 8 }}
           />
         )}
-        {!!b?.uncovered.length && (
-          <Alert
-            type="error"
-            showIcon
-            data-testid="uncovered"
-            style={{ marginBottom: 8 }}
-            message={t('coverage.alert', { n: b.uncovered.length })}
-            description={b.uncovered
-              .map((u) =>
-                t('coverage.alertLine', {
-                  name: u.name,
-                  n: u.openDispatches,
-                  problem: t(`coverage.problems.${u.problem}`),
-                  at: u.assignDue ? centre.format(u.assignDue, 'MM-DD HH:mm') : '—'
-                })
-              )
-              .join('；')}
-          />
-        )}
+        {b && <UncoveredAlert uncovered={b.uncovered} style={{ marginBottom: 8 }} />}
         <Typography.Paragraph type="secondary" data-testid="figures-rule" style={{ marginBottom: 8 }}>
           {t('reports.simulatedRule')}
         </Typography.Paragraph>

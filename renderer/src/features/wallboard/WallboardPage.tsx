@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, Button, Card, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
+import { Button, Card, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd'
 import { CustomerServiceOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { centre } from '../../ui/centre-time'
 import { useTeamScope } from '../teams/TeamScope'
 import { MonitorPanel } from '../monitor/MonitorPanel'
+import { UncoveredAlert } from '../dispatch/UncoveredAlert'
 
 const STATE_COLOR: Record<string, string> = {
   ready: 'green',
@@ -86,22 +87,7 @@ export function WallboardPage() {
       )}
       {!!d?.uncovered.length && (
         <Col xs={24}>
-          <Alert
-            type="error"
-            showIcon
-            data-testid="uncovered"
-            message={t('coverage.alert', { n: d.uncovered.length })}
-            description={d.uncovered
-              .map((u) =>
-                t('coverage.alertLine', {
-                  name: u.name,
-                  n: u.openDispatches,
-                  problem: t(`coverage.problems.${u.problem}`),
-                  at: u.assignDue ? centre.format(u.assignDue, 'MM-DD HH:mm') : '—'
-                })
-              )
-              .join('；')}
-          />
+          <UncoveredAlert uncovered={d.uncovered} />
         </Col>
       )}
       <Col xs={24}>
