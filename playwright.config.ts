@@ -1,4 +1,11 @@
 import { defineConfig } from '@playwright/test'
+import {
+  AUTOPLAY_ARG,
+  CHROMIUM_PATH,
+  FAKE_MEDIA_ARGS,
+  HEADLESS_ARGS,
+  LOCAL_TEST_PAGES_ARG
+} from './tests/helpers/chromium.mjs'
 
 /** The hub the tests start (tests/e2e/global-setup.ts) serves the built renderer on this port. */
 export const E2E_PORT = Number(process.env.LEADLINE_E2E_PORT ?? 7391)
@@ -29,22 +36,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       // Debian's Chromium; Playwright's own browser download cannot work on these machines.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-        // The SIP test's customer page is served through page.route, which Chromium's local network
-        // access checks treat as a public origin reaching 127.0.0.1.
-        '--disable-features=LocalNetworkAccessChecks'
-      ]
+      executablePath: CHROMIUM_PATH,
+      args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, AUTOPLAY_ARG, LOCAL_TEST_PAGES_ARG]
     }
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }]

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
+import { CHROMIUM_PATH, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../tests/helpers/chromium.mjs'
 
 const require = createRequire(import.meta.url)
 const { createCore, startHub, DEMO_PASSWORD } = require('../out/main/server.js')
@@ -66,18 +67,8 @@ const core = await createCore({ dataDir: dir, logger: quiet, recallEveryMs: null
 }
 const hub = await startHub({ core, port: 0, staticDir: resolve('out/renderer'), logger: quiet })
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream'
-  ]
+  executablePath: CHROMIUM_PATH,
+  args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS]
 })
 
 const ROLES = {

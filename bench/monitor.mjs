@@ -13,6 +13,13 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
+import {
+  AUTOPLAY_ARG,
+  CHROMIUM_PATH,
+  FAKE_MEDIA_ARGS,
+  HEADLESS_ARGS,
+  LOCAL_TEST_PAGES_ARG
+} from '../tests/helpers/chromium.mjs'
 import { writeToneWav } from '../tests/telephony/tones.mjs'
 
 const require = createRequire(import.meta.url)
@@ -85,24 +92,12 @@ await must(
   })
 )
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-features=LocalNetworkAccessChecks'
-]
+const ARGS = [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, AUTOPLAY_ARG, LOCAL_TEST_PAGES_ARG]
 const browsers = []
 async function seat(micHz, burst) {
   const args = [...ARGS]
   if (micHz) args.push(`--use-file-for-fake-audio-capture=${writeToneWav(join(dir, `${micHz}.wav`), micHz, burst)}`)
-  const b = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
+  const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args })
   browsers.push(b)
   const page = await (await b.newContext({ locale: 'zh-CN' })).newPage()
   await page.addInitScript({ path: resolve('tests/e2e/ear-probe.js') })

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import { AUTOPLAY_ARG, CHROMIUM_PATH, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../tests/helpers/chromium.mjs'
 
 const require = createRequire(import.meta.url)
 const { createCore, startHub, DEMO_PASSWORD } = require('../out/main/server.js')
@@ -60,20 +61,9 @@ const profile = mkdtempSync(join(tmpdir(), 'leadline-bench-chromium-'))
 const core = await createCore({ dataDir: dir, logger: quiet, recallEveryMs: null })
 const hub = await startHub({ core, port: 0, staticDir: join(import.meta.dirname, '../out/renderer'), logger: quiet })
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required'
-  ]
+  args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, AUTOPLAY_ARG]
 })
 try {
   const page = browser.pages()[0] ?? (await browser.newPage())

@@ -23,6 +23,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import { CHROMIUM_PATH, HEADLESS_ARGS } from '../tests/helpers/chromium.mjs'
 
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
@@ -157,18 +158,10 @@ function rendererMB(profile) {
 async function inFreshBrowser(fn) {
   const profile = mkdtempSync(join(tmpdir(), 'leadline-bench-chromium-'))
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
+    args: HEADLESS_ARGS
   })
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage())
