@@ -21,7 +21,7 @@ import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
 import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
-import { LeadsService } from './leads/service'
+import { LeadsService, type ImportRules } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
 import { UploadStore } from './uploads'
@@ -204,13 +204,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const teams = new TeamsService(deps, settings)
   const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
-  const leads = new LeadsService(deps, () => settings().areaCode, parseWorkerFile)
+  const campaigns = new CampaignsService(deps)
+  /** What an import of a campaign's list does with numbers: the default area code, the centre's area and the campaign's rule. */
+  const importRules = (campaignId: number): ImportRules => {
+    const s = settings()
+    const c = campaigns.get(campaignId).settings
+    return {
+      defaultAreaCode: s.areaCode,
+      area: { province: s.area.province, city: s.area.city, scope: c.outsideScope, outside: c.outsideArea }
+    }
+  }
+  const leads = new LeadsService(deps, importRules, parseWorkerFile)
   const downloads = new DownloadStore(clock)
   const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
   const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
-  const campaigns = new CampaignsService(deps)
   const desk = new DeskService(deps, bus, campaigns, settings)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
@@ -237,7 +246,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile,
     parseWorkerFile,
     opts.nativeBinding,
-    () => settings().areaCode
+    importRules
   )
 
   // ——— the domains: their methods, the events they listen to, their timers ———
@@ -267,7 +276,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       defineDomain({ name: 'districts', handlers: createDistrictsHandlers(deps, districts) }),
       defineDomain({
         name: 'leads',
-        handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings)
+        handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings),
+        // 归属地 for leads imported before numbers carried it, a chunk every second until done
+        jobs: [{ name: 'phone regions', everyMs: 1_000, run: () => leads.fillPhoneRegions(), always: true }]
       }),
       defineDomain({
         name: 'pool',

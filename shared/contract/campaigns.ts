@@ -45,10 +45,16 @@ export type Disposition = z.infer<typeof dispositionSchema>
 export const campaignSettingsSchema = z.object({
   /** Calling windows, inside the legal 09:00–21:00 (docs/domain.md). */
   windows: z.array(callingWindowSchema).min(1).max(14),
-  /** Days with no calling at all (public holidays), YYYY-MM-DD. */
+  /** China's statutory holidays and 调休 working weekends apply (the built-in calendar). */
+  statutoryCalendar: z.boolean(),
+  /** Extra days with no calling at all, YYYY-MM-DD (on top of the statutory holidays). */
   holidays: z.array(day).max(400),
-  /** Working days that fall on a weekend (调休), YYYY-MM-DD: the Monday windows apply. */
+  /** Extra working days that fall on a weekend, YYYY-MM-DD: the Monday windows apply. */
   extraWorkdays: z.array(day).max(100),
+  /** Numbers from outside the centre's area (号码归属地): take them, flag them on the import report, or refuse them. */
+  outsideArea: z.enum(['accept', 'flag', 'refuse']),
+  /** What counts as outside: another city, or another province. */
+  outsideScope: z.enum(['city', 'province']),
   /** A lead is not dialed more than this many times in the campaign. */
   maxAttempts: z.number().int().min(1).max(50),
   /** When an operator's callbacks and batch are done, the shared pool feeds the queue. */

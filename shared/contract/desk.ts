@@ -65,6 +65,9 @@ export const deskLeadSchema = z.object({
   /** Masked for roles that may not see numbers; the desk never shows the full number. */
   phone: z.string(),
   phoneKind: z.enum(['mobile', 'landline']),
+  /** 号码归属地 (广西南宁市) and the carrier the number's range was allocated to; '' when not known. */
+  phoneRegion: z.string(),
+  phoneCarrier: z.string(),
   name: z.string().nullable(),
   gender: z.enum(['M', 'F']).nullable(),
   birthDate: z.string().nullable(),
@@ -182,6 +185,8 @@ export const deskMethods = defineMethods({
     output: z.object({
       callId: idSchema,
       number: z.string(),
+      /** The dial plan wants a 0 before this number (a mobile from outside the PBX's city). */
+      trunkZero: z.boolean(),
       recordingNotice: z.boolean(),
       scriptId: idSchema.nullable(),
       leaseUntil: isoTime

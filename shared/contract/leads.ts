@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { LEAD_STATUSES } from './enums'
 import { defineMethods } from './define'
 import { MANAGERS } from './roles'
-import { idSchema, isoTime, okOutput } from './common'
+import { emptyInput, idSchema, isoTime, okOutput } from './common'
 import { LEAD_FIELDS } from '../domain/lead-columns'
 
 export const leadStatusSchema = z.enum(LEAD_STATUSES)
@@ -19,7 +19,10 @@ export const importCountsSchema = z.object({
   duplicatesInPool: z.number().int(),
   invalid: z.number().int(),
   dnc: z.number().int(),
-  warnings: z.number().int()
+  warnings: z.number().int(),
+  /** Imported numbers from another city than the centre's (号码归属地), and of those from another province. */
+  outsideCity: z.number().int(),
+  outsideProvince: z.number().int()
 })
 
 export const importPreviewSchema = z.object({
@@ -65,6 +68,9 @@ export const leadSummarySchema = z.object({
   /** Masked (138****5678) for roles that may not see numbers. */
   phone: z.string(),
   phoneKind: z.enum(['mobile', 'landline']),
+  /** 号码归属地 (广西南宁市) and the carrier of the number's range; '' when not known. */
+  phoneRegion: z.string(),
+  phoneCarrier: z.string(),
   name: z.string().nullable(),
   gender: z.enum(['M', 'F']).nullable(),
   birthDate: z.string().nullable(),
@@ -87,6 +93,9 @@ export const leadFilterSchema = z
       .string()
       .regex(/^\d{6}$/)
       .optional(),
+    /** 号码归属地: a province (广西), optionally a city in it (南宁市). */
+    phoneProvince: z.string().max(16).optional(),
+    phoneCity: z.string().max(32).optional(),
     ownerId: idSchema.nullable().optional(),
     minAttempts: z.number().int().min(0).optional(),
     maxAttempts: z.number().int().min(0).optional(),
@@ -148,6 +157,31 @@ export const leadsMethods = defineMethods({
     input: z.object({ batchId: idSchema, format: z.enum(['xlsx', 'csv']) }).strict(),
     output: z.object({ token: z.string(), fileName: z.string(), rows: z.number().int() }),
     roles: MANAGERS
+  },
+  'leads.importRows': {
+    summary:
+      'The first rows of an import’s report on screen: rows not imported and rows imported with a warning, with the reason in words and the number’s 归属地.',
+    input: z.object({ batchId: idSchema, limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    output: z.object({
+      total: z.number().int(),
+      rows: z.array(
+        z.object({
+          rowNo: z.number().int(),
+          outcome: z.string(),
+          reason: z.string(),
+          phone: z.string(),
+          region: z.string(),
+          carrier: z.string()
+        })
+      )
+    }),
+    roles: MANAGERS
+  },
+  'leads.regions': {
+    summary: 'The 归属地 of the pool’s numbers (province and city) with how many leads each, for the filters.',
+    input: emptyInput,
+    output: z.array(z.object({ province: z.string(), city: z.string(), leads: z.number().int() })),
+    roles: ['supervisor', 'admin', 'operator']
   },
   'leads.search': {
     summary: 'Search the pool as people type, with filters; newest first, paged by beforeId.',

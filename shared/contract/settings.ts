@@ -29,6 +29,10 @@ export const settingsSchema = z.object({
   lockoutMinutes: z.number().int().min(1).max(1440),
   /** Area code put before bare local landline numbers in imported lists (0771: Nanning). */
   areaCode: z.string().regex(/^0\d{2,3}$/),
+  /** The centre's province and city (广西, 南宁市): numbers from elsewhere are counted on imports, and campaigns may flag or refuse them. */
+  area: z.object({ province: z.string().trim().min(2).max(16), city: z.string().trim().min(2).max(32) }),
+  /** Dial plan: some PBXs and carriers need a 0 before a mobile from outside the PBX's city (the centre's city). */
+  dialPlan: z.object({ zeroForOutOfTownMobiles: z.boolean() }),
   /** The centre's time zone: calling windows and the legal 09:00–21:00 are read in it. */
   timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown time zone'),
   /** Dials to one number, across all operators and campaigns: at most this many in 24 hours … */

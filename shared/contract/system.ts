@@ -38,6 +38,19 @@ export const systemMethods = defineMethods({
     output: z.object({ now: isoTime, timeZone: z.string(), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
     roles: 'public'
   },
+  'system.calendar': {
+    summary:
+      'The statutory holiday calendar (法定节假日与调休) the calling windows and deadlines follow: the years its data covers, whether today is inside them, and the next holidays.',
+    input: emptyInput,
+    output: z.object({
+      firstYear: z.number().int(),
+      lastYear: z.number().int(),
+      /** False past the data's last year: only weekends count as days off until the app is updated. */
+      covered: z.boolean(),
+      upcoming: z.array(z.object({ day: z.string(), name: z.string() }))
+    }),
+    roles: MANAGERS
+  },
   'system.stats': {
     summary: 'Database size and row counts, for administrators.',
     input: emptyInput,

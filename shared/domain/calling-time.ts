@@ -1,12 +1,24 @@
+import type { DayCalendar } from './day-calendar'
+
 /**
  * When a campaign may call: its calling windows on working days, never on holidays, and never
  * outside the legal 09:00–21:00 (life-insurance telesales rules, 2013; docs/domain.md). All read in
  * the centre's time zone. A window's end is exclusive: at 21:00 sharp the line is closed.
+ * Holidays are the calendar's (China's statutory ones, filled in by core) and the campaign's own
+ * list; a 调休 working weekend day, or one of the campaign's extra working days, takes Monday's windows.
  */
 export interface WindowRules {
   windows: { days: number[]; start: string; end: string }[]
   holidays: string[]
   extraWorkdays: string[]
+  calendar?: DayCalendar | null
+}
+
+/** The day is closed as a holiday (the campaign's list, or the calendar's unless the campaign works it). */
+function closedOn(day: string, rules: WindowRules): boolean {
+  if (rules.holidays.includes(day)) return true
+  if (rules.extraWorkdays.includes(day)) return false
+  return (rules.calendar?.holiday(day) ?? null) !== null
 }
 
 export const LEGAL_START = '09:00'
@@ -85,8 +97,8 @@ export function weekdayOf(day: string): number {
 
 /** The calling periods of one local day, in minutes, inside the legal window, sorted. */
 export function periodsOn(day: string, rules: WindowRules): [number, number][] {
-  if (rules.holidays.includes(day)) return []
-  const weekday = rules.extraWorkdays.includes(day) ? 1 : weekdayOf(day)
+  if (closedOn(day, rules)) return []
+  const weekday = rules.extraWorkdays.includes(day) || rules.calendar?.workedWeekend(day) ? 1 : weekdayOf(day)
   const legalStart = hhmmToMinutes(LEGAL_START)
   const legalEnd = hhmmToMinutes(LEGAL_END)
   return rules.windows
@@ -101,7 +113,9 @@ export function periodsOn(day: string, rules: WindowRules): [number, number][] {
 
 export type ClosedReason = 'holiday' | 'legalHours' | 'outsideWindow' | 'noWindows'
 
-export type WindowVerdict = { open: true; closesAt: Date } | { open: false; reason: ClosedReason; opensAt: Date | null }
+export type WindowVerdict =
+  | { open: true; closesAt: Date }
+  | { open: false; reason: ClosedReason; opensAt: Date | null; holiday?: { zh: string; en: string } }
 
 /** Is the campaign's line open now, and if not, why and from when. */
 export function callingWindow(now: Date, rules: WindowRules, tz: string): WindowVerdict {
@@ -116,13 +130,11 @@ export function callingWindow(now: Date, rules: WindowRules, tz: string): Window
     if (next) opensAt = atLocal(day, next[0], tz)
   }
   const legal = l.minutes >= hhmmToMinutes(LEGAL_START) && l.minutes < hhmmToMinutes(LEGAL_END)
-  const reason: ClosedReason = !opensAt
-    ? 'noWindows'
-    : rules.holidays.includes(l.day)
-      ? 'holiday'
-      : !legal
-        ? 'legalHours'
-        : 'outsideWindow'
+  const holiday = closedOn(l.day, rules)
+  const reason: ClosedReason = !opensAt ? 'noWindows' : holiday ? 'holiday' : !legal ? 'legalHours' : 'outsideWindow'
+  const name = holiday && !rules.holidays.includes(l.day) ? rules.calendar?.holiday(l.day) : null
+  if (name)
+    return { open: false, reason, opensAt, holiday: { zh: name, en: rules.calendar!.holiday(l.day, 'en') ?? name } }
   return { open: false, reason, opensAt }
 }
 

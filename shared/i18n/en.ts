@@ -158,8 +158,16 @@ export const en: Catalog = {
       notDigits: 'The phone number has characters that are not digits',
       badMobile: 'Not a valid mobile number (11 digits starting 13–19)',
       badLandline: 'Not a valid landline number (area code + 7 or 8 digits)',
-      tooShort: 'Too few digits for a phone number'
+      tooShort: 'Too few digits for a phone number',
+      tooLong: 'Too many digits for a phone number',
+      notChinese: 'Not a mainland China number (international, Hong Kong, Macao and Taiwan numbers are not leads)',
+      notAllocated:
+        'The {{prefix}} range is not allocated to mobile voice service (IoT or data-only ranges): it cannot be reached',
+      wrongLengthForArea: 'Landlines in area code {{area}} ({{place}}) have {{lengths}}-digit local numbers',
+      unknownAreaCode: 'There is no area code {{area}}',
+      notDialable: '{{type}}: not a personal line, not taken as a lead'
     },
+    outsideArea: 'The number is from {{detail}}, outside this campaign’s area',
     idNo: {
       badLength: 'ID number is not 18 characters; field not imported',
       badCharacters: 'ID number has invalid characters; field not imported',
@@ -176,8 +184,21 @@ export const en: Catalog = {
     row: 'Row',
     outcome: 'Outcome',
     reason: 'Reason',
+    region: 'Number from',
+    carrier: 'Carrier',
     suffix: 'import report',
     sheet: 'Rows not imported'
+  },
+  phoneTypes: {
+    '400': 'A 400 number',
+    '800': 'An 800 toll-free number',
+    premium: 'A premium-rate number',
+    voip: 'A VoIP number',
+    uan: 'A universal access number',
+    pager: 'A pager number',
+    personal: 'A personal-communication number',
+    voicemail: 'A voicemail number',
+    other: 'A special number'
   },
   importOutcomes: {
     invalid: 'Invalid',
@@ -221,6 +242,8 @@ export const en: Catalog = {
     invalid: 'Invalid',
     dnc: 'Do not call',
     warnings: 'Warnings',
+    outsideCity: 'From other cities',
+    outsideProvince: 'From other provinces',
     reportXlsx: 'Download the import report (XLSX)',
     reportCsv: 'Download the import report (CSV)',
     another: 'Import another file',
@@ -240,6 +263,10 @@ export const en: Catalog = {
       note: 'Note'
     },
     searchPlaceholder: 'Type any part of a name, phone number or address',
+    regionFilter: 'Number from',
+    phoneRegion: 'Number from',
+    reportRowsTitle: 'Rows not imported or with a warning (first {{n}} of {{total}}; download for the full report)',
+    noReportRows: 'Every row was imported without a warning',
     status: 'Status',
     district: 'District',
     batch: 'Batch',
@@ -382,6 +409,7 @@ export const en: Catalog = {
     action: 'Action',
     card: {
       unmask: 'Show full number',
+      regionHint: 'Where the number is from · the carrier of its range (it may have been ported since)',
       unmaskHint: 'Showing the full number is written to the audit log; give a reason.',
       unmaskReason: 'Reason (e.g. checking a complaint)',
       title: 'Customer',
@@ -482,6 +510,7 @@ export const en: Catalog = {
     },
     blocks: {
       holiday: 'A holiday: no calls today; dialable from {{until}}',
+      namedHoliday: '{{holiday}}: dialable from {{until}}',
       legalHours: 'Outside the legal calling hours (09:00–21:00); dialable from {{until}}',
       outsideWindow: 'Outside the campaign’s calling windows; dialable from {{until}}',
       noWindows: 'The campaign has no calling windows',
@@ -665,8 +694,20 @@ export const en: Catalog = {
     days: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
     dayRange: '{{from}}–{{to}}',
     daySep: ', ',
-    holidays: 'Holidays (no calls)',
-    extraWorkdays: 'Weekend working days',
+    holidays: 'Extra days off (no calls)',
+    extraWorkdays: 'Extra working days (Monday’s windows)',
+    statutoryCalendar: 'Follow China’s statutory holidays and in-lieu working days',
+    statutoryCalendarHint:
+      'No calls on statutory holidays; weekends worked in lieu take Monday’s windows. The two lists below add to it',
+    numberArea: 'Where numbers are from',
+    outsideArea: 'Numbers from outside the centre’s area',
+    outsideAreaOptions: {
+      accept: 'Import as usual',
+      flag: 'Import with a warning on the report',
+      refuse: 'Do not import'
+    },
+    outsideScope: 'Outside means',
+    outsideScopeOptions: { city: 'Another city', province: 'Another province' },
     dispositions: 'Outcomes',
     dispositionsHint:
       '“Final” means not dialed again; “Success” leads go to dispatch; do-not-call days 0 means for good.',
@@ -1284,6 +1325,21 @@ export const en: Catalog = {
     timeZone: 'Time zone',
     timeZoneHint: 'Calling windows and the legal calling hours (09:00–21:00) are read in this zone',
     capPerNumber24h: 'Dials to one number in 24 hours, at most (all operators and campaigns)',
+    areaCode: 'Local area code',
+    areaCodeHint: 'Put before 7–8 digit landlines listed without an area code; local landlines are dialled without it',
+    areaProvince: 'The centre’s province',
+    areaCity: 'The centre’s city',
+    areaHint: 'Imports count numbers from outside this city and province; campaigns may flag or refuse them',
+    zeroForOutOfTownMobiles: 'Dial 0 before mobiles from other cities',
+    zeroForOutOfTownMobilesHint:
+      'Some PBXs and carrier lines need it; decided by where the number is from (local mobiles get none)',
+    calendar: {
+      title: 'Statutory holiday calendar',
+      covers: 'The built-in holidays and in-lieu working days cover {{first}}–{{last}}',
+      upcoming: 'Next holidays',
+      beyond:
+        'This year is past the built-in holiday data (its last year is {{last}}): until LeadLine is updated only weekends are days off, and statutory holidays and in-lieu days do not apply by themselves. Update LeadLine, or enter the holidays in each campaign.'
+    },
     capPerNumber5min: 'Dials to one number in 5 minutes, at most',
     leaseMinutes: 'Lead lease (minutes): a desk silent this long gives its lead back to the queue',
     maskStyle: 'Number masking',

@@ -75,7 +75,7 @@ describe('importing real-world lists', () => {
     expect(got[4]).toMatchObject({ phone_kind: 'landline', district_code: '450102' })
     expect(reportRows(env.core, r.batchId)).toEqual([
       { row_no: 6, outcome: 'duplicate_in_file', reason: 'duplicateInFile', detail: '2' },
-      { row_no: 7, outcome: 'invalid', reason: 'phone.badMobile', detail: '1387711000' },
+      { row_no: 7, outcome: 'invalid', reason: 'phone.tooShort', detail: '1387711000' },
       { row_no: 8, outcome: 'warning', reason: 'idNo.badBirthDate', detail: '450103198502301234' },
       { row_no: 11, outcome: 'invalid', reason: 'phone.empty', detail: '' }
     ])

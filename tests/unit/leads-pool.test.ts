@@ -110,13 +110,14 @@ describe('import through the contract', () => {
     const rows = ws
       .getSheetValues()
       .filter(Boolean)
-      .map((r) => (r as unknown[]).slice(1, 4))
+      .map((r) => (r as unknown[]).slice(1, 6))
+    // 归属地 and carrier from the number's prefix; none for a number that is not one
     expect(rows).toEqual([
-      ['行号', '结果', '原因'],
-      [6, '文件内重复', '与文件中第 2 行的号码重复'],
-      [7, '无效', '不是有效的手机号码（11 位，以 13–19 开头）'],
-      [8, '已导入（有提示）', '身份证号中的出生日期无效，未导入该字段'],
-      [11, '无效', '没有电话号码']
+      ['行号', '结果', '原因', '号码归属地', '运营商'],
+      [6, '文件内重复', '与文件中第 2 行的号码重复', '广西南宁市', '中国移动'],
+      [7, '无效', '电话号码位数太少', '', ''],
+      [8, '已导入（有提示）', '身份证号中的出生日期无效，未导入该字段', '广西南宁市', '中国移动'],
+      [11, '无效', '没有电话号码', '', '']
     ])
     const c = await ok<{ token: string }>(
       sup.invoke('leads.importReport', { batchId: done.result!.batchId, format: 'csv' })
@@ -125,8 +126,8 @@ describe('import through the contract', () => {
       (await ok<{ data: string }>(sup.invoke('downloads.read', { token: c.token }))).data,
       'base64'
     ).toString('utf8')
-    expect(csv.startsWith('\ufeff行号,结果,原因,客户姓名,手机号')).toBe(true)
-    expect(csv).toContain('7,无效,不是有效的手机号码（11 位，以 13–19 开头）,陈静,1387711000')
+    expect(csv.startsWith('\ufeff行号,结果,原因,号码归属地,运营商,客户姓名,手机号')).toBe(true)
+    expect(csv).toContain('7,无效,电话号码位数太少,,,陈静,1387711000')
   })
 })
 

@@ -133,8 +133,11 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
     { days: [1, 2, 3, 4, 5], start: '10:00', end: '12:00' },
     { days: [1, 2, 3, 4, 5], start: '13:30', end: '18:00' }
   ],
+  statutoryCalendar: true,
   holidays: [],
   extraWorkdays: [],
+  outsideArea: 'accept',
+  outsideScope: 'city',
   maxAttempts: 6,
   allowPool: true,
   dialMode: 'preview',

@@ -6,6 +6,7 @@ import {
   type Settings,
   type User
 } from '../../../shared/contract'
+import { regionText } from '../phone/geo'
 import { localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
 import type { CampaignsService } from '../campaigns/service'
@@ -56,6 +57,8 @@ export class CustomerCards {
       campaignName: campaign.name,
       phone: phoneFor(l.phone, user.role, s),
       phoneKind: l.phone_kind,
+      phoneRegion: regionText(l.phone_province, l.phone_city),
+      phoneCarrier: l.phone_carrier ?? '',
       name: l.name,
       gender: l.gender,
       birthDate: l.birth_date,

@@ -15,6 +15,9 @@ export interface LeadRow extends DialableLead {
   owner_id: number | null
   lease_from: string | null
   card: string | null
+  phone_province: string | null
+  phone_city: string | null
+  phone_carrier: string | null
 }
 
 /** A lease that ends (expired or released) puts the lead back where it came from; a pool lead goes to the retry index (now), so the fresh scan need not find it again. */

@@ -3,6 +3,7 @@ import { translate } from '../../../shared/i18n'
 import { AppError } from '../errors'
 import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
 import type { DeskRepo } from './repo'
+import { STATUTORY_CALENDAR } from '../calendar/statutory'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -69,10 +70,28 @@ export class DialRules {
     const key = `${tz}|${Math.floor(now.getTime() / 60_000)}`
     if (byMinute.has(key)) return byMinute.get(key)!
     if (byMinute.size > 1000) byMinute.clear()
-    const v = callingWindow(now, rules, tz)
-    const block = v.open ? null : { code: v.reason, until: v.opensAt }
+    const v = callingWindow(now, this.withCalendar(rules), tz)
+    const block: Block | null = v.open
+      ? null
+      : {
+          code: v.reason,
+          until: v.opensAt,
+          params: v.holiday ? { holiday: v.holiday.zh, holidayEn: v.holiday.en } : undefined
+        }
     byMinute.set(key, block)
     return block
+  }
+
+  /** A campaign's rules with the statutory calendar when it follows it (one object per settings object). */
+  private calendars = new WeakMap<WindowRules, WindowRules>()
+  private withCalendar(rules: WindowRules & { statutoryCalendar?: boolean }): WindowRules {
+    if (!rules.statutoryCalendar) return rules
+    let r = this.calendars.get(rules)
+    if (!r) {
+      r = { ...rules, calendar: STATUTORY_CALENDAR }
+      this.calendars.set(rules, r)
+    }
+    return r
   }
 
   dncBlock(phone: string, now: Date): Block | null {
@@ -159,8 +178,18 @@ export class DialRules {
   }
 
   /** The i18n key and parameters that say a block in words. */
-  message(b: Block): { key: string; params: Record<string, string | number> } {
-    const when = b.until ? formatLocal(b.until, this.settings().timeZone) : ''
+  message(b: Block, locale: Locale = 'zh-CN'): { key: string; params: Record<string, string | number> } {
+    const tz = this.settings().timeZone
+    const when = b.until ? formatLocal(b.until, tz) : ''
+    if (b.code === 'holiday' && b.params?.holiday)
+      // 国庆节，10月8日 10:00 起可拨
+      return {
+        key: 'desk.blocks.namedHoliday',
+        params: {
+          holiday: locale === 'en' ? b.params.holidayEn : b.params.holiday,
+          until: b.until ? formatLocalLong(b.until, tz, locale) : ''
+        }
+      }
     const key = b.code === 'dnc' && b.until ? 'desk.blocks.dncUntil' : `desk.blocks.${b.code}`
     return { key, params: { ...b.params, until: when } }
   }
@@ -172,9 +201,19 @@ export class DialRules {
   }
 
   describe(b: Block, locale: Locale): DialBlock {
-    const m = this.message(b)
+    const m = this.message(b, locale)
     return { code: b.code, text: translate(locale, m.key, m.params), until: b.until ? b.until.toISOString() : null }
   }
+}
+
+/** 10月8日 10:00 (Oct 8, 10:00) in the centre's time zone. */
+export function formatLocalLong(at: Date, tz: string, locale: Locale): string {
+  const l = localTime(at, tz)
+  const [, mo, d] = l.day.split('-').map(Number)
+  const hm = `${String(Math.floor(l.minutes / 60)).padStart(2, '0')}:${String(Math.floor(l.minutes % 60)).padStart(2, '0')}`
+  if (locale === 'en')
+    return `${new Date(Date.UTC(2000, mo - 1, d)).toLocaleString('en', { month: 'short', timeZone: 'UTC' })} ${d}, ${hm}`
+  return `${mo}月${d}日 ${hm}`
 }
 
 /** MM-DD HH:mm in the centre's time zone. */

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
 import { atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
+import { needsTrunkZero } from '../phone/area'
 import type { CampaignsService } from '../campaigns/service'
 import type { ConnectionState, CoreDeps } from '../context'
 import { AppError } from '../errors'
@@ -232,7 +233,14 @@ export class DeskService {
     user: User,
     leadId: number,
     line: 'sip' | 'simulated'
-  ): { callId: number; number: string; recordingNotice: boolean; scriptId: number | null; leaseUntil: Date } {
+  ): {
+    callId: number
+    number: string
+    trunkZero: boolean
+    recordingNotice: boolean
+    scriptId: number | null
+    leaseUntil: Date
+  } {
     return this.repo.transaction(() => {
       const now = this.now()
       const iso = now.toISOString()
@@ -256,6 +264,7 @@ export class DeskService {
       return {
         callId,
         number: l.phone,
+        trunkZero: needsTrunkZero(l.phone, this.settings()),
         recordingNotice: campaign.settings.recordingNotice,
         scriptId,
         leaseUntil: until

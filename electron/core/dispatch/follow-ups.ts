@@ -7,6 +7,7 @@ import {
   type User
 } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
+import { needsTrunkZero } from '../phone/area'
 import type { DialRules } from '../desk/rules'
 import { AppError } from '../errors'
 import { phoneFor } from '../privacy'
@@ -62,7 +63,7 @@ export class FollowUps {
     user: User,
     followUpId: number,
     line: 'sip' | 'simulated'
-  ): { callId: number; number: string; recordingNotice: boolean } {
+  ): { callId: number; number: string; trunkZero: boolean; recordingNotice: boolean } {
     const f = this.repo.openFollowUp(followUpId)
     if (!f) throw new AppError('NOT_FOUND')
     const now = this.now()
@@ -78,7 +79,7 @@ export class FollowUps {
       campaignId: f.campaign_id,
       followUpId: f.id
     })
-    return { callId, number: f.phone, recordingNotice: true }
+    return { callId, number: f.phone, trunkZero: needsTrunkZero(f.phone, this.settings()), recordingNotice: true }
   }
 
   complete(user: User, input: Input<'followUps.complete'>): FollowUp {

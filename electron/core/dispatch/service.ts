@@ -3,6 +3,7 @@ import type { CoreDeps } from '../context'
 import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
 import { dispatchDeadlines, followUpWindow } from './deadlines'
+import { STATUTORY_CALENDAR } from '../calendar/statutory'
 import { DispatchRepo, type DispatchRow } from './repo'
 
 const HOUR = 3_600_000
@@ -114,7 +115,7 @@ export class DispatchService {
     const unit = this.unitOf(o.district_code)
     if (!unit) return null
     const now = this.now()
-    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone)
+    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone, STATUTORY_CALENDAR)
     const id = this.repo.add({
       leadId,
       outcomeId: o.id,
@@ -308,7 +309,8 @@ export class DispatchService {
         now,
         s.followUp,
         s.timeZone,
-        policy && policy.life && policy.termYears > 1 ? { receivedOn: policy.receivedOn } : null
+        policy && policy.life && policy.termYears > 1 ? { receivedOn: policy.receivedOn } : null,
+        STATUTORY_CALENDAR
       )
       return this.repo.addFollowUp({
         dispatchId: d.id,

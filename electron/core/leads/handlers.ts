@@ -17,12 +17,32 @@ import type { LeadRow } from './search-repo'
 import type { LeadsService } from './service'
 import { readTable } from './read-table'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
+import { regionText } from '../phone/geo'
+import { checkPhone, isRefused, type CheckedPhone, type PhoneProblemInfo } from '../phone/numbers'
+
+/** A report row's reason in words; a refused number's reason with its particulars (the area code, its lengths …). */
+export function importReason(
+  locale: Locale,
+  reason: string,
+  detail: string | null,
+  checked: CheckedPhone | PhoneProblemInfo
+): string {
+  const params: Record<string, string> = { detail: detail ?? '' }
+  if (reason.startsWith('phone.') && isRefused(checked)) {
+    Object.assign(params, checked.detail)
+    if (checked.detail.type) params.type = translate(locale, `phoneTypes.${checked.detail.type}`)
+    return translate(locale, `importReasons.phone.${checked.problem}`, params)
+  }
+  return translate(locale, `importReasons.${reason}`, params)
+}
 
 export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSummary {
   return {
     id: r.id,
     phone: phoneFor(r.phone, user.role, settings),
     phoneKind: r.phone_kind as LeadSummary['phoneKind'],
+    phoneRegion: regionText(r.phone_province, r.phone_city),
+    phoneCarrier: r.phone_carrier ?? '',
     name: r.name,
     gender: r.gender as LeadSummary['gender'],
     birthDate: r.birth_date,
@@ -65,16 +85,32 @@ export function createLeadsHandlers(
   async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale) {
     const batch = repo.batch(batchId)
     if (!batch) throw new AppError('NOT_FOUND')
-    const headers = (JSON.parse(batch.mapping) as { headers: string[] }).headers
+    const { headers, fields } = JSON.parse(batch.mapping) as { headers: string[]; fields: (string | null)[] }
+    const phoneCol = fields.indexOf('phone')
     const rows = repo.batchRows(batchId)
     const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
-    const head = [t('importReport.row'), t('importReport.outcome'), t('importReport.reason'), ...headers]
-    const lines = rows.map((r) => [
-      r.row_no,
-      t(`importOutcomes.${r.outcome}`),
-      t(`importReasons.${r.reason}`, { detail: r.detail ?? '' }),
-      ...(JSON.parse(r.raw) as string[])
-    ])
+    const head = [
+      t('importReport.row'),
+      t('importReport.outcome'),
+      t('importReport.reason'),
+      t('importReport.region'),
+      t('importReport.carrier'),
+      ...headers
+    ]
+    const areaCode = settings().areaCode
+    const lines = rows.map((r) => {
+      const cells = JSON.parse(r.raw) as string[]
+      const checked = checkPhone(cells[phoneCol] ?? '', areaCode)
+      const region = checked.region
+      return [
+        r.row_no,
+        t(`importOutcomes.${r.outcome}`),
+        importReason(locale, r.reason, r.detail, checked),
+        region ? regionText(region.province, region.city) : '',
+        isRefused(checked) ? '' : (checked.carrier ?? ''),
+        ...cells
+      ]
+    })
     const dir = join(deps.dataDir, 'exports')
     mkdirSync(dir, { recursive: true })
     const base = `${batch.file_name.replace(/\.[^.]+$/, '')}-${t('importReport.suffix')}`
@@ -91,7 +127,7 @@ export function createLeadsHandlers(
       const ws = wb.addWorksheet(t('importReport.sheet'))
       ws.addRow(head).font = { bold: true }
       for (const l of lines) ws.addRow(l)
-      ws.columns.forEach((c, i) => (c.width = i === 2 ? 40 : 16))
+      ws.columns.forEach((c, i) => (c.width = i === 2 ? 48 : 16))
       ws.views = [{ state: 'frozen', ySplit: 1 }]
       await wb.xlsx.writeFile(file)
     }
@@ -151,6 +187,8 @@ export function createLeadsHandlers(
         duplicatesInPool: b.duplicates_in_pool as number,
         invalid: b.invalid as number,
         dnc: b.dnc as number,
+        outsideCity: b.outside_city as number,
+        outsideProvince: b.outside_province as number,
         createdAt: b.created_at as string,
         createdBy: (b.username as string | null) ?? null
       })),
@@ -179,6 +217,36 @@ export function createLeadsHandlers(
         throw new AppError('NOT_FOUND')
       return { fileName: offer.name, contentType: offer.contentType, data: readFileSync(offer.file).toString('base64') }
     },
+    'leads.importRows': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const batch = repo.batch(input.batchId)
+      if (!batch) throw new AppError('NOT_FOUND')
+      const fields = (JSON.parse(batch.mapping) as { fields: (string | null)[] }).fields
+      const phoneCol = fields.indexOf('phone')
+      const all = repo.batchRows(input.batchId)
+      const s = settings()
+      return {
+        total: all.length,
+        rows: all.slice(0, input.limit).map((r) => {
+          const raw = (JSON.parse(r.raw) as string[])[phoneCol] ?? ''
+          const checked = checkPhone(raw, s.areaCode)
+          return {
+            rowNo: r.row_no,
+            outcome: r.outcome,
+            reason: importReason(ctx.conn.locale, r.reason, r.detail, checked),
+            // a refused number is shown as the list wrote it (there is no normalised form to mask)
+            phone: isRefused(checked)
+              ? canSeeNumbers(user.role, s)
+                ? raw
+                : '****'
+              : phoneFor(checked.phone, user.role, s),
+            region: checked.region ? regionText(checked.region.province, checked.region.city) : '',
+            carrier: isRefused(checked) ? '' : (checked.carrier ?? '')
+          }
+        })
+      }
+    },
+    'leads.regions': () => repo.regions(),
     'leads.search': (input, ctx) => {
       const { user } = requireUser(ctx)
       const { beforeId, limit, ...filter } = input

@@ -29,8 +29,8 @@ export class ImportRepo {
     )
     this.insLead = db.prepare(
       `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code,
-         employer, occupation, note, extra, batch_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         employer, occupation, note, extra, batch_id, created_at, updated_at, phone_province, phone_city, phone_carrier)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     this.insFts = db.prepare('INSERT INTO leads_fts (rowid, txt) VALUES (?, ?)')
     this.ftsUpto = db.prepare('SELECT upto FROM leads_fts_state WHERE id = 1').pluck()
@@ -48,7 +48,8 @@ export class ImportRepo {
       'INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'
     )
     this.finishStmt = db.prepare(
-      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ? WHERE id = ?`
+      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ?,
+         outside_city = ?, outside_province = ? WHERE id = ?`
     )
     this.saveMappingStmt = db.prepare(
       `INSERT INTO import_mappings (source, mapping, updated_at) VALUES (?, ?, ?)
@@ -123,9 +124,21 @@ export class ImportRepo {
       duplicatesInPool: number
       invalid: number
       dnc: number
+      outsideCity: number
+      outsideProvince: number
     }
   ) {
-    this.finishStmt.run(c.rows, c.imported, c.duplicatesInFile, c.duplicatesInPool, c.invalid, c.dnc, batchId)
+    this.finishStmt.run(
+      c.rows,
+      c.imported,
+      c.duplicatesInFile,
+      c.duplicatesInPool,
+      c.invalid,
+      c.dnc,
+      c.outsideCity,
+      c.outsideProvince,
+      batchId
+    )
   }
 
   /** The source's column mapping, remembered for its next list. */

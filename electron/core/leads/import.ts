@@ -5,6 +5,7 @@ import { AppError } from '../errors'
 import { ImportRepo } from './import-repo'
 import { LEAD, STRIDE } from './prepare'
 import type { RowSource } from './row-source'
+import { outsideCity, outsideProvince, type PhoneAreaRules } from '../phone/area'
 
 export type DuplicatePolicy = 'skip' | 'fill' | 'attach'
 
@@ -18,6 +19,8 @@ export interface ImportOptions {
   userId: number | null
   /** Area code put before bare 7–8 digit local numbers (0771 for Nanning). */
   defaultAreaCode?: string
+  /** The centre's area, and the campaign's rule for numbers from outside it (none: all accepted, none counted). */
+  area?: PhoneAreaRules
 }
 
 export interface ImportCounts {
@@ -28,6 +31,10 @@ export interface ImportCounts {
   invalid: number
   dnc: number
   warnings: number
+  /** Imported numbers from another city than the centre's … */
+  outsideCity: number
+  /** … of which from another province. */
+  outsideProvince: number
 }
 
 export interface ImportResult extends ImportCounts {
@@ -94,7 +101,8 @@ export function importRows(
       defaultAreaCode: opts.defaultAreaCode,
       districts,
       dnc: repo.dnc(now),
-      today: now.slice(0, 10)
+      today: now.slice(0, 10),
+      area: opts.area
     })
     const { meta } = src
 
@@ -119,8 +127,11 @@ export function importRows(
         duplicatesInPool: 0,
         invalid: 0,
         dnc: 0,
-        warnings: 0
+        warnings: 0,
+        outsideCity: 0,
+        outsideProvince: 0
       }
+      const area = opts.area
       hooks.onProgress?.(0, meta.total)
       for (let chunk = src.next(); chunk; chunk = src.next()) {
         if (hooks.isCancelled?.()) throw new ImportCancelled()
@@ -147,6 +158,8 @@ export function importRows(
           const note = v[i + 12]
           const warning = v[i + 14]
           const raw = v[i + 16]
+          const province = v[i + 17]
+          const city = v[i + 18]
           const newId = repo.addLead(
             opts.campaignId,
             phone,
@@ -163,10 +176,18 @@ export function importRows(
             v[i + 13],
             batchId,
             now,
-            now
+            now,
+            province,
+            city,
+            v[i + 19]
           )
           if (newId) {
             c.imported++
+            if (area && province) {
+              const region = { province, city: city ?? '' }
+              if (outsideCity(region, area)) c.outsideCity++
+              if (outsideProvince(region, area)) c.outsideProvince++
+            }
             if (warning) {
               c.warnings++
               repo.row(batchId, rowNo, 'warning', warning, v[i + 15], newId, raw)

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { ImportCancelled, type ImportOptions, type ImportResult } from './import'
 import type { ReadOptions } from './read-table'
-import type { LeadsService } from './service'
+import { definedOnly, type ImportRules, type LeadsService } from './service'
 import type { WorkerInput, WorkerMessage } from './import-worker'
 
 interface Job extends ImportJob {
@@ -28,7 +28,7 @@ export class ImportJobs {
     private workerFile: string | null,
     private parseWorkerFile: string | null,
     private nativeBinding: string | undefined,
-    private areaCode: () => string
+    private importRules: (campaignId: number) => ImportRules
   ) {}
 
   running(): Job | undefined {
@@ -57,7 +57,7 @@ export class ImportJobs {
       cancel: new Int32Array(shared)
     }
     this.jobs.set(jobId, job)
-    const full = { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() }
+    const full = { ...this.importRules(opts.campaignId), ...definedOnly(opts) }
 
     const progress = (done: number, total: number) => {
       job.done = done

@@ -1,7 +1,8 @@
 import { createDistrictMatcher, type DistrictLike } from '../../../shared/domain/address'
 import { parseIdCard } from '../../../shared/domain/id-card'
 import type { LeadField } from '../../../shared/domain/lead-columns'
-import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
+import { checkPhone, isRefused } from '../phone/numbers'
+import { outsideArea, type PhoneAreaRules } from '../phone/area'
 
 /**
  * Turning rows of text into leads, apart from the database: normalise, dedupe within the file,
@@ -17,15 +18,17 @@ export interface PrepareSetup {
   dnc: [string, string][]
   /** YYYY-MM-DD: ID numbers with a later birth date are wrong. */
   today: string
+  /** The centre's area and what the campaign does with numbers from outside it. */
+  area?: PhoneAreaRules
 }
 
 /**
  * Records are laid flat, STRIDE values each, so a chunk crosses threads as one array of strings.
  * Lead:   [0, rowNo, phone, kind, name, gender, birthDate, idNo, address, district, employer,
- *          occupation, note, extra, warning, warningDetail, raw]
+ *          occupation, note, extra, warning, warningDetail, raw, province, city, carrier]
  * Reject: [1, rowNo, outcome, reason, detail, raw, …padding]
  */
-export const STRIDE = 17
+export const STRIDE = 20
 export const LEAD = 0
 export const REJECT = 1
 
@@ -99,13 +102,18 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
       null,
       null,
       null,
+      null,
+      null,
+      null,
       null
     )
   }
 
   return (rowNo, cells, out) => {
-    const p = normalisePhone(get(cells, ci.phone), s.defaultAreaCode)
-    if (isPhoneProblem(p)) return reject(out, rowNo, 'invalid', `phone.${p.problem}`, get(cells, ci.phone), cells)
+    const p = checkPhone(get(cells, ci.phone), s.defaultAreaCode)
+    if (isRefused(p)) return reject(out, rowNo, 'invalid', `phone.${p.problem}`, get(cells, ci.phone), cells)
+    const outside = s.area ? outsideArea(p.region, s.area) : null
+    if (outside && s.area?.outside === 'refuse') return reject(out, rowNo, 'invalid', 'outsideArea', outside, cells)
     const first = firstRowOf.get(p.phone)
     if (first !== undefined) return reject(out, rowNo, 'duplicate_in_file', 'duplicateInFile', String(first), cells)
     firstRowOf.set(p.phone, rowNo)
@@ -126,6 +134,7 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
         birthDate ??= id.birthDate
       }
     }
+    if (outside && s.area?.outside === 'flag' && !warning) warning = 'outsideArea'
     const address = get(cells, ci.address) || null
     let extra: string | null = null
     if (customCols.length) {
@@ -156,9 +165,12 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
       get(cells, ci.note) || null,
       extra,
       warning,
-      warning ? rawId : null,
+      warning === 'outsideArea' ? outside : warning ? rawId : null,
       // kept for the report: a lead may yet turn out to be in the pool already
-      JSON.stringify(cells)
+      JSON.stringify(cells),
+      p.region?.province ?? '',
+      p.region?.city ?? '',
+      p.carrier ?? ''
     )
   }
 }

@@ -31,6 +31,33 @@ export class LeadsRepo extends Repo {
     )
   }
 
+  /** Leads whose number's 归属地 was never looked up (imported before it was), after `afterId`. */
+  withoutRegion(afterId: number, limit: number): { id: number; phone: string }[] {
+    return this.all(
+      'SELECT id, phone FROM leads WHERE phone_province IS NULL AND id > ? ORDER BY id LIMIT ?',
+      afterId,
+      limit
+    )
+  }
+
+  setRegion(id: number, province: string, city: string, carrier: string): void {
+    this.run(
+      'UPDATE leads SET phone_province = ?, phone_city = ?, phone_carrier = ? WHERE id = ?',
+      province,
+      city,
+      carrier,
+      id
+    )
+  }
+
+  /** The pool's numbers by 归属地, most leads first (looked-up leads only). */
+  regions(): { province: string; city: string; leads: number }[] {
+    return this.all(
+      `SELECT phone_province AS province, phone_city AS city, count(*) AS leads FROM leads
+       WHERE phone_province IS NOT NULL AND phone_province <> '' GROUP BY phone_province, phone_city ORDER BY leads DESC`
+    )
+  }
+
   batches(limit: number): Record<string, unknown>[] {
     return this.all(
       'SELECT b.*, u.username FROM import_batches b LEFT JOIN users u ON u.id = b.created_by ORDER BY b.id DESC LIMIT ?',

@@ -6,6 +6,8 @@ export interface LeadFilter {
   status?: string[]
   batchId?: number
   districtCode?: string
+  phoneProvince?: string
+  phoneCity?: string
   ownerId?: number | null
   minAttempts?: number
   maxAttempts?: number
@@ -25,6 +27,9 @@ export interface LeadRow {
   birth_date: string | null
   address: string | null
   district_code: string | null
+  phone_province: string | null
+  phone_city: string | null
+  phone_carrier: string | null
   status: string
   batch_id: number
   owner_id: number | null
@@ -33,7 +38,7 @@ export interface LeadRow {
 }
 
 const COLUMNS =
-  'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.address, l.district_code, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
+  'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.address, l.district_code, l.phone_province, l.phone_city, l.phone_carrier, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
 
 /** The text a lead is found by: ^name$ (anchors for two-character name searches), phone, address. */
 export function ftsText(name: string | null, phone: string, address: string | null): string {
@@ -101,6 +106,8 @@ export class LeadSearch extends Repo {
     // Simple comparisons, one column and one value each.
     const simple: [unknown, string][] = [
       [f.districtCode, 'l.district_code = @v'],
+      [f.phoneProvince, 'l.phone_province = @v'],
+      [f.phoneCity, 'l.phone_city = @v'],
       [f.minAttempts, 'l.attempts >= @v'],
       [f.maxAttempts, 'l.attempts <= @v'],
       [f.createdFrom, 'l.created_at >= @v'],

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { carrierOf, regionOf } from '../phone/geo'
 import type { CoreDeps } from '../context'
 import { importRows, type ImportHooks, type ImportOptions, type ImportResult } from './import'
 import { openRowSource } from './row-source'
@@ -10,13 +11,21 @@ import type { ImportPreview } from '../../../shared/contract'
 
 const SAMPLE_ROWS = 10
 
+/** How a campaign's import treats numbers (from the settings and the campaign). */
+export type ImportRules = Required<Pick<ImportOptions, 'defaultAreaCode' | 'area'>>
+
+/** The options given, without keys set to undefined (they would hide the rules' values). */
+export function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+}
+
 export class LeadsService {
   private index: LeadSearch
   private repo: LeadsRepo
 
   constructor(
     private deps: CoreDeps,
-    private areaCode: () => string,
+    private importRules: (campaignId: number) => ImportRules,
     /** The built parse worker (out/main/parse-worker.js): big files are prepared on a second thread. */
     private parseWorkerFile: string | null = null
   ) {
@@ -73,11 +82,34 @@ export class LeadsService {
     const r = importRows(
       this.deps.db,
       src,
-      { ...opts, defaultAreaCode: opts.defaultAreaCode ?? this.areaCode() },
+      { ...this.importRules(opts.campaignId), ...definedOnly(opts) },
       { ...hooks, now: this.deps.clock.now() }
     )
     if (!hooks.deferIndex) this.index.indexAll()
     return r
+  }
+
+  private regionsFrom = 0
+  private regionsDone = false
+  /**
+   * Looks up the 归属地 and carrier of leads imported before this version kept them, a chunk at a
+   * time (a scheduled job, so the first start after an upgrade is not held up). Returns how many.
+   */
+  fillPhoneRegions(chunk = 2_000): number {
+    if (this.regionsDone) return 0
+    const rows = this.repo.withoutRegion(this.regionsFrom, chunk)
+    if (!rows.length) {
+      this.regionsDone = true
+      return 0
+    }
+    this.repo.transaction(() => {
+      for (const r of rows) {
+        const region = regionOf(r.phone)
+        this.repo.setRegion(r.id, region?.province ?? '', region?.city ?? '', carrierOf(r.phone) ?? '')
+      }
+    }, 'immediate')
+    this.regionsFrom = rows[rows.length - 1].id
+    return rows.length
   }
 
   /** Brings the search index up to date; returns how many leads it indexed. */

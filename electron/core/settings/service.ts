@@ -12,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   lockoutThreshold: 5,
   lockoutMinutes: 15,
   areaCode: '0771',
+  area: { province: '广西', city: '南宁市' },
+  dialPlan: { zeroForOutOfTownMobiles: false },
   timeZone: 'Asia/Shanghai',
   capPerNumber24h: 3,
   capPerNumber5min: 1,

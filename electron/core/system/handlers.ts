@@ -5,7 +5,8 @@ import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
 import type { SettingsStore } from '../settings/service'
 import type { UsersRepo } from '../users/repo'
-import { localTime } from '../../../shared/domain/calling-time'
+import { addDays, localTime } from '../../../shared/domain/calling-time'
+import { STATUTORY_CALENDAR } from '../calendar/statutory'
 
 export interface HostInfo {
   appVersion: string
@@ -25,6 +26,18 @@ export function createSystemHandlers(
   const { db, clock, audit } = deps
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
   return {
+    'system.calendar': (_input, ctx) => {
+      const cal = STATUTORY_CALENDAR
+      const today = localTime(clock.now(), settings.get().timeZone).day
+      const upcoming: { day: string; name: string }[] = []
+      // the first day of each holiday in the next year, as the calendar knows them
+      for (let d = today, i = 0; i < 366 && upcoming.length < 6; i++, d = addDays(d, 1)) {
+        const name = cal.holiday(d, ctx.conn.locale)
+        if (name && cal.holiday(addDays(d, -1), ctx.conn.locale) !== name) upcoming.push({ day: d, name })
+      }
+      const year = Number(today.slice(0, 4))
+      return { firstYear: cal.firstYear, lastYear: cal.lastYear, covered: year <= cal.lastYear, upcoming }
+    },
     'system.info': (_input, ctx) => {
       const demoMode = settings.get().demoMode
       return {

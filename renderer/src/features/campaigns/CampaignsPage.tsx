@@ -258,6 +258,16 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
           )}
         </Form.List>
         <Row gutter={12} style={{ marginTop: 12 }}>
+          <Col span={24}>
+            <Form.Item
+              name={['settings', 'statutoryCalendar']}
+              label={t('campaigns.statutoryCalendar')}
+              extra={t('campaigns.statutoryCalendarHint')}
+              valuePropName="checked"
+            >
+              <Switch />
+            </Form.Item>
+          </Col>
           <Col span={12}>
             <Form.Item name={['settings', 'holidays']} label={t('campaigns.holidays')} extra="YYYY-MM-DD">
               <Select mode="tags" tokenSeparators={[',', ' ', '，']} />
@@ -266,6 +276,30 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
           <Col span={12}>
             <Form.Item name={['settings', 'extraWorkdays']} label={t('campaigns.extraWorkdays')} extra="YYYY-MM-DD">
               <Select mode="tags" tokenSeparators={[',', ' ', '，']} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Typography.Title level={5}>{t('campaigns.numberArea')}</Typography.Title>
+        <Row gutter={12}>
+          <Col span={12}>
+            <Form.Item name={['settings', 'outsideArea']} label={t('campaigns.outsideArea')}>
+              <Select
+                data-testid="outside-area"
+                options={(['accept', 'flag', 'refuse'] as const).map((v) => ({
+                  value: v,
+                  label: t(`campaigns.outsideAreaOptions.${v}`)
+                }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name={['settings', 'outsideScope']} label={t('campaigns.outsideScope')}>
+              <Select
+                options={(['city', 'province'] as const).map((v) => ({
+                  value: v,
+                  label: t(`campaigns.outsideScopeOptions.${v}`)
+                }))}
+              />
             </Form.Item>
           </Col>
         </Row>

@@ -290,6 +290,12 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
               {t('desk.card.unmask')}
             </Button>
           )}
+          {(lead.phoneRegion || lead.phoneCarrier) && (
+            // 归属地 and the range's carrier: where the customer probably is, and a hint for the dialect
+            <Typography.Text type="secondary" data-testid="lead-phone-region" title={t('desk.card.regionHint')}>
+              {[lead.phoneRegion, lead.phoneCarrier].filter(Boolean).join(' · ')}
+            </Typography.Text>
+          )}
           <Tag>{lead.campaignName}</Tag>
         </Space>
       }

@@ -188,8 +188,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }
 
   /** What the softphone dials: the SIP line goes through the centre's dial plan (outside-line prefix, +86, local area code). */
-  const dialTarget = (number: string): string => {
-    const target = dialTargetOf(phone, sipAccount, number)
+  const dialTarget = (number: string, trunkZero = false): string => {
+    const target = dialTargetOf(phone, sipAccount, number, trunkZero)
     if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
     return target
   }
@@ -209,7 +209,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       // The full number goes to the softphone only; the screen keeps showing the masked one.
       await phoneDial(
         { callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice },
-        dialTarget(r.number)
+        dialTarget(r.number, r.trunkZero)
       )
     } catch (err) {
       setPhoneError(err)

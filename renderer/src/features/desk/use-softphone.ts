@@ -52,11 +52,16 @@ export interface Softphone {
 export function dialTargetOf(
   phone: Phone,
   account: (SipAccount & { localAreaCode: string }) | null | undefined,
-  number: string
+  number: string,
+  trunkZero = false
 ): string | null {
   const target =
     phone.kind === 'sip' && account
-      ? dialString(number, { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode })
+      ? dialString(
+          number,
+          { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode },
+          { trunkZero }
+        )
       : number.trim()
   return target || null
 }

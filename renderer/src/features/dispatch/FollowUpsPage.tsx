@@ -58,7 +58,7 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
     setError(null)
     try {
       const r = await api.invoke('followUps.dial', { followUpId: current.id, line: sp.phone.kind })
-      const target = dialTargetOf(sp.phone, account, r.number)
+      const target = dialTargetOf(sp.phone, account, r.number, r.trunkZero)
       if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
       setCallId(r.callId)
       await sp.dial(

@@ -329,6 +329,7 @@ export function ImportPage() {
             { title: t('leads.duplicatesInPool'), dataIndex: 'duplicatesInPool' },
             { title: t('leads.invalid'), dataIndex: 'invalid' },
             { title: t('leads.dnc'), dataIndex: 'dnc' },
+            { title: t('leads.outsideCity'), dataIndex: 'outsideCity' },
             { title: t('leads.importedAt'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
             { title: t('leads.by'), dataIndex: 'createdBy' },
             {
@@ -376,14 +377,25 @@ function FinishedView({
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="import-result">
       <Alert type="success" showIcon message={`${t('leads.done')}: ${job.fileName}`} />
       <Row gutter={16}>
-        {(['rows', 'imported', 'duplicatesInFile', 'duplicatesInPool', 'invalid', 'dnc', 'warnings'] as const).map(
-          (k) => (
-            <Col key={k}>
-              <Statistic title={t(`leads.${k}`)} value={r[k]} />
-            </Col>
-          )
-        )}
+        {(
+          [
+            'rows',
+            'imported',
+            'duplicatesInFile',
+            'duplicatesInPool',
+            'invalid',
+            'dnc',
+            'warnings',
+            'outsideCity',
+            'outsideProvince'
+          ] as const
+        ).map((k) => (
+          <Col key={k}>
+            <Statistic title={t(`leads.${k}`)} value={r[k]} />
+          </Col>
+        ))}
       </Row>
+      <ReportRows batchId={r.batchId} />
       <Space>
         <Button icon={<DownloadOutlined />} onClick={() => onReport(r.batchId, 'xlsx')}>
           {t('leads.reportXlsx')}
@@ -396,5 +408,38 @@ function FinishedView({
         </Button>
       </Space>
     </Space>
+  )
+}
+
+/** The report's first rows on screen: why each row was not imported (or was, with a warning), and where its number is from. */
+function ReportRows({ batchId }: { batchId: number }) {
+  const { t } = useTranslation()
+  const report = useMethodQuery('leads.importRows', { batchId, limit: 200 }, ['leads.importRows', batchId])
+  if (!report.data) return null
+  if (!report.data.total) return <Typography.Text type="secondary">{t('leads.noReportRows')}</Typography.Text>
+  return (
+    <Table
+      size="small"
+      rowKey="rowNo"
+      data-testid="import-report-rows"
+      title={() => t('leads.reportRowsTitle', { n: report.data.rows.length, total: report.data.total })}
+      dataSource={report.data.rows}
+      pagination={{ pageSize: 10, showSizeChanger: false }}
+      columns={[
+        { title: t('importReport.row'), dataIndex: 'rowNo', width: 70 },
+        {
+          title: t('importReport.outcome'),
+          dataIndex: 'outcome',
+          width: 120,
+          render: (o: string) => (
+            <Tag color={o === 'invalid' ? 'red' : o === 'warning' ? 'gold' : undefined}>{t(`importOutcomes.${o}`)}</Tag>
+          )
+        },
+        { title: t('leads.fields.phone'), dataIndex: 'phone', width: 150 },
+        { title: t('importReport.region'), dataIndex: 'region', width: 130 },
+        { title: t('importReport.carrier'), dataIndex: 'carrier', width: 90 },
+        { title: t('importReport.reason'), dataIndex: 'reason' }
+      ]}
+    />
   )
 }

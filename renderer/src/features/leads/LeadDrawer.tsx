@@ -20,6 +20,9 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
         <>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('leads.fields.phone')}>{d.phone}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.phoneRegion')}>
+              {[d.phoneRegion, d.phoneCarrier].filter(Boolean).join(' · ')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.gender')}>
               {d.gender ? t(`leads.gender.${d.gender}`) : ''}
             </Descriptions.Item>

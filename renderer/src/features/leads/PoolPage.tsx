@@ -11,6 +11,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { keys, useMethodQuery } from '../../api/queries'
 import { DncPanel } from './DncPanel'
 import { LeadDrawer } from './LeadDrawer'
+import { RegionFilter, type RegionValue } from './RegionFilter'
 
 const PAGE = 200
 
@@ -20,6 +21,7 @@ export function LeadTable({ own = false }: { own?: boolean }) {
   const [q, setQ] = useState('')
   const [status, setStatus] = useState<string[]>([])
   const [district, setDistrict] = useState<string>()
+  const [region, setRegion] = useState<RegionValue>({})
   const [batchId, setBatchId] = useState<number>()
   const [owner, setOwner] = useState<number | 0>()
   const [minAttempts, setMinAttempts] = useState<number | null>(null)
@@ -36,13 +38,15 @@ export function LeadTable({ own = false }: { own?: boolean }) {
       q: query.trim() || undefined,
       status: status.length ? (status as LeadSummary['status'][]) : undefined,
       districtCode: district,
+      phoneProvince: region.province,
+      phoneCity: region.city,
       batchId,
       ownerId: owner === undefined ? undefined : owner === 0 ? null : owner,
       minAttempts: minAttempts ?? undefined,
       createdFrom: created?.[0] ? centre.days(created[0], created[0]).from : undefined,
       createdTo: created?.[1] ? centre.days(created[1], created[1]).to : undefined
     }),
-    [query, status, district, batchId, owner, minAttempts, created]
+    [query, status, district, region, batchId, owner, minAttempts, created]
   )
   const search = useInfiniteQuery({
     queryKey: ['leads.search', filter],
@@ -84,6 +88,7 @@ export function LeadTable({ own = false }: { own?: boolean }) {
           onChange={setDistrict}
           options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))}
         />
+        <RegionFilter value={region} onChange={setRegion} />
         {!own && (
           <Select
             allowClear
@@ -132,7 +137,7 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         dataSource={rows}
         pagination={false}
         // fits a 1366-px screen beside the menu; the address takes what is left
-        scroll={{ y: 560, x: 1000 }}
+        scroll={{ y: 560, x: 1130 }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         onScroll={(e) => {
           const el = e.currentTarget
@@ -146,6 +151,22 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         columns={[
           { title: t('leads.fields.name'), dataIndex: 'name', width: 120 },
           { title: t('leads.fields.phone'), dataIndex: 'phone', width: 140 },
+          {
+            title: t('leads.phoneRegion'),
+            dataIndex: 'phoneRegion',
+            width: 130,
+            render: (r: string, l) => (
+              <span title={l.phoneCarrier}>
+                {r}
+                {l.phoneCarrier && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {' '}
+                    {l.phoneCarrier.replace('中国', '')}
+                  </Typography.Text>
+                )}
+              </span>
+            )
+          },
           {
             title: t('leads.fields.gender'),
             dataIndex: 'gender',

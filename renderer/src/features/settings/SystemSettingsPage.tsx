@@ -161,7 +161,64 @@ function DiallingSection() {
       <Form.Item name="leaseMinutes" label={t('settings.leaseMinutesLabel')} extra={t('settings.leaseMinutes')}>
         <InputNumber min={1} max={120} addonAfter={t('settings.units.minutes')} />
       </Form.Item>
+      <Form.Item
+        name="areaCode"
+        label={t('settings.areaCode')}
+        extra={t('settings.areaCodeHint')}
+        rules={[{ pattern: /^0\d{2,3}$/, message: '0771' }]}
+      >
+        <Input style={{ width: 120 }} maxLength={4} />
+      </Form.Item>
+      <Space size="large" align="start">
+        <Form.Item name={['area', 'province']} label={t('settings.areaProvince')} rules={[{ required: true, min: 2 }]}>
+          <Input style={{ width: 140 }} maxLength={16} placeholder="广西" />
+        </Form.Item>
+        <Form.Item name={['area', 'city']} label={t('settings.areaCity')} rules={[{ required: true, min: 2 }]}>
+          <Input style={{ width: 140 }} maxLength={32} placeholder="南宁市" />
+        </Form.Item>
+      </Space>
+      <Typography.Paragraph type="secondary" style={{ marginTop: -16 }}>
+        {t('settings.areaHint')}
+      </Typography.Paragraph>
+      <Form.Item
+        name={['dialPlan', 'zeroForOutOfTownMobiles']}
+        label={t('settings.zeroForOutOfTownMobiles')}
+        extra={t('settings.zeroForOutOfTownMobilesHint')}
+        valuePropName="checked"
+      >
+        <Switch />
+      </Form.Item>
+      <CalendarCard />
     </Section>
+  )
+}
+
+/** The statutory calendar the windows and deadlines follow: the years it covers, the next holidays, a warning past its data. */
+function CalendarCard() {
+  const { t } = useTranslation()
+  const cal = useMethodQuery('system.calendar', {}, ['system.calendar'])
+  if (!cal.data) return null
+  const c = cal.data
+  return (
+    <Card size="small" title={t('settings.calendar.title')} style={{ marginBottom: 24 }} data-testid="calendar-card">
+      {!c.covered && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t('settings.calendar.beyond', { last: c.lastYear })}
+          data-testid="calendar-beyond"
+        />
+      )}
+      <Typography.Paragraph>
+        {t('settings.calendar.covers', { first: c.firstYear, last: c.lastYear })}
+      </Typography.Paragraph>
+      {c.upcoming.length > 0 && (
+        <Typography.Paragraph type="secondary">
+          {t('settings.calendar.upcoming')}：{c.upcoming.map((h) => `${h.name} ${h.day}`).join('，')}
+        </Typography.Paragraph>
+      )}
+    </Card>
   )
 }
 
