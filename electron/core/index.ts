@@ -201,6 +201,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const users = new UsersRepo(db)
   const sessions = new SessionsRepo(db)
   const districts = new DistrictsRepo(db)
+  // every district of China, from the bundled dataset (a no-op once the table has them)
+  districts.syncChina()
   const teams = new TeamsService(deps, settings)
   const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
@@ -273,7 +275,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         )
       }),
       defineDomain({ name: 'audit', handlers: createAuditHandlers(deps) }),
-      defineDomain({ name: 'districts', handlers: createDistrictsHandlers(deps, districts) }),
+      defineDomain({
+        name: 'districts',
+        handlers: createDistrictsHandlers(deps, districts, () => settings().area.city)
+      }),
       defineDomain({
         name: 'leads',
         handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings),

@@ -7,6 +7,8 @@ export const districtSchema = z.object({
   code: z.string(),
   name: z.string(),
   city: z.string(),
+  /** 广西壮族自治区, 北京市 … ('' for a district added by hand before districts carried it). */
+  province: z.string(),
   aliases: z.array(z.string()),
   direction: z.enum(['east', 'south', 'west', 'north']).nullable()
 })
@@ -31,7 +33,7 @@ export type DistrictCoverage = z.infer<typeof districtCoverageSchema>
 
 export const districtsMethods = defineMethods({
   'districts.list': {
-    summary: 'The districts leads are routed by.',
+    summary: 'The districts leads are routed by: every county-level division of China, the centre’s city first.',
     input: z.object({ city: z.string().max(32).optional() }).strict(),
     output: z.array(districtSchema),
     roles: ALL_ROLES

@@ -181,7 +181,7 @@ export const leadsMethods = defineMethods({
     summary: 'The 归属地 of the pool’s numbers (province and city) with how many leads each, for the filters.',
     input: emptyInput,
     output: z.array(z.object({ province: z.string(), city: z.string(), leads: z.number().int() })),
-    roles: ['supervisor', 'admin', 'operator']
+    roles: ['supervisor', 'admin', 'operator', 'qa']
   },
   'leads.search': {
     summary: 'Search the pool as people type, with filters; newest first, paged by beforeId.',

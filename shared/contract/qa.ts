@@ -128,6 +128,8 @@ export const libraryRowSchema = z.object({
   customerName: z.string().nullable(),
   /** Masked unless the reader's role sees numbers. */
   phone: z.string().nullable(),
+  /** 号码归属地 (广西南宁市), '' when not known. */
+  phoneRegion: z.string(),
   outcome: z.string().nullable(),
   success: z.boolean(),
   district: z.string().nullable(),
@@ -148,6 +150,9 @@ export const libraryFilterSchema = z
       .string()
       .regex(/^\d{6}$/)
       .optional(),
+    /** 号码归属地: a province (广西), optionally a city in it (南宁市). */
+    phoneProvince: z.string().max(16).optional(),
+    phoneCity: z.string().max(32).optional(),
     qaState: qaStateSchema.optional(),
     minDurationSec: z.number().int().min(0).optional(),
     maxDurationSec: z.number().int().min(0).optional(),

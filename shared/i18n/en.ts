@@ -980,6 +980,7 @@ export const en: Catalog = {
       operator: 'Operator',
       customer: 'Customer',
       phone: 'Number',
+      phoneRegion: 'Number from',
       campaign: 'Campaign',
       outcome: 'Outcome',
       district: 'District',

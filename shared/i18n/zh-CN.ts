@@ -930,6 +930,7 @@ export const zhCN = {
       operator: '坐席',
       customer: '客户',
       phone: '号码',
+      phoneRegion: '号码归属地',
       campaign: '活动',
       outcome: '通话结果',
       district: '区县',

@@ -64,7 +64,9 @@ test('an operator works a lead with the keyboard alone: next, dial, script steps
   const card = page.getByTestId('customer-card')
   await expect(card).toBeVisible()
   // the number is masked on the desk
-  await expect(page.getByTestId('lead-phone')).toHaveText(/^170\*\*\*\*\d{4}$/)
+  await expect(page.getByTestId('lead-phone')).toHaveText(/^138\*\*\*\*\d{4}$/)
+  // where the number is from and its range's carrier (138 0771: China Mobile, Nanning)
+  await expect(page.getByTestId('lead-phone-region')).toHaveText('广西南宁市 · 中国移动')
   const name = await card.getByLabel('姓名').inputValue()
   // the script greets with the operator's name and staff number, and the customer's name
   await expect(page.getByTestId('script-step-identity')).toContainText(`${op.displayName}，工号T`)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { maskPhone, normalisePhone } from '../../shared/domain/phone'
 import { parseIdCard, withCheckDigit } from '../../shared/domain/id-card'
 import { createDistrictMatcher } from '../../shared/domain/address'
-import { NANNING_DISTRICTS } from '../../shared/domain/districts'
+import { chinaDistricts } from '../../electron/core/districts/china'
 import { suggestMapping } from '../../shared/domain/lead-columns'
 
 describe('phone numbers', () => {
@@ -70,7 +70,7 @@ describe('ID card numbers', () => {
 })
 
 describe('district from the address', () => {
-  const m = createDistrictMatcher(NANNING_DISTRICTS)
+  const m = createDistrictMatcher(chinaDistricts(), { preferCity: '南宁市' })
   it.each([
     ['广西壮族自治区南宁市青秀区民族大道100号', '450103'],
     ['南宁市西乡塘区大学东路', '450107'],
@@ -80,14 +80,50 @@ describe('district from the address', () => {
     ['南宁武鸣区', '450110'],
     ['江南区星光大道8号', '450105'],
     ['南宁青秀万达广场', '450103'],
-    ['广西宾阳县宾州镇', '450126']
+    ['广西宾阳县宾州镇', '450126'],
+    // other provinces, GB/T 2260 codes
+    ['广西柳州市城中区文昌路', '450202'],
+    ['广东省深圳市南山区科技园', '440305'],
+    ['浙江省杭州市西湖区文三路', '330106'],
+    ['四川省成都市武侯区', '510107'],
+    ['内蒙古自治区呼和浩特市赛罕区', '150105'],
+    ['湖北省仙桃市沔阳大道', '429004'],
+    ['北京市朝阳区建国路', '110105'],
+    // a name several cities share: the address's city decides
+    ['吉林省长春市朝阳区', '220104'],
+    ['甘肃省兰州市城关区', '620102'],
+    ['西藏拉萨市城关区', '540102'],
+    ['成都青羊万达', '510105']
   ])('%s → %s', (address, code) => {
     expect(m.match(address)).toBe(code)
   })
-  it('says nothing when no district is named', () => {
-    expect(m.match('广西柳州市城中区')).toBeNull()
+  it('says nothing when no district is named, or a shared name is not decided by the address', () => {
     expect(m.match('')).toBeNull()
     expect(m.match('南宁市民族大道')).toBeNull()
+    // 城关区 is in several cities, none named
+    expect(m.match('城关区人民路')).toBeNull()
+    // 城区 (three cities have one) alone says too little; 老城区 is Luoyang's
+    expect(m.match('城区步行街')).toBeNull()
+    expect(m.match('河南省洛阳市老城区')).toBe('410302')
+  })
+  it('prefers the centre’s own city for a name other cities also have', () => {
+    // 城区 is in Yangquan, Jincheng and Shanwei: a centre in Yangquan means its own
+    const yangquan = createDistrictMatcher(chinaDistricts(), { preferCity: '阳泉市' })
+    expect(yangquan.match('城区北大街')).toBe('140302')
+    expect(m.match('兴宁区朝阳路')).toBe('450102')
+    const meizhou = createDistrictMatcher(chinaDistricts(), { preferCity: '梅州市' })
+    expect(meizhou.match('兴宁市兴田街道')).toBe('441481')
+  })
+  it('keeps the old names: 横县 and 武鸣县', () => {
+    const d = chinaDistricts()
+    expect(d.find((x) => x.code === '450181')).toMatchObject({ name: '横州市', city: '南宁市', aliases: ['横县'] })
+    expect(d.find((x) => x.code === '450110')).toMatchObject({
+      name: '武鸣区',
+      aliases: ['武鸣县'],
+      direction: 'north'
+    })
+    expect(d.find((x) => x.code === '110105')).toMatchObject({ city: '北京市', province: '北京市' })
+    expect(d.length).toBeGreaterThan(2800)
   })
 })
 

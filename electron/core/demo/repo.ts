@@ -1,4 +1,5 @@
 import { Repo } from '../db/repo'
+import { carrierOf, regionOf } from '../phone/geo'
 
 /** What the demo data writes into a fresh installation, beside the users and settings their own repos write. */
 export class DemoRepo extends Repo {
@@ -34,9 +35,18 @@ export class DemoRepo extends Repo {
     at: string
   }): number {
     return this.insert(
-      `INSERT INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, address, district_code, batch_id, owner_id, owned_since, status, created_at, updated_at)
-       VALUES (1, @phone, 'mobile', @name, @gender, @birthDate, @address, @district, @batch, @owner, @ownedSince, @status, @at, @at)`,
-      { ...l, ownedSince: l.owner ? l.at : null, status: l.owner ? 'allocated' : 'new' }
+      `INSERT INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, address, district_code, batch_id, owner_id, owned_since, status, created_at, updated_at,
+         phone_province, phone_city, phone_carrier)
+       VALUES (1, @phone, 'mobile', @name, @gender, @birthDate, @address, @district, @batch, @owner, @ownedSince, @status, @at, @at,
+         @province, @city, @carrier)`,
+      {
+        ...l,
+        ownedSince: l.owner ? l.at : null,
+        status: l.owner ? 'allocated' : 'new',
+        province: regionOf(l.phone)?.province ?? '',
+        city: regionOf(l.phone)?.city ?? '',
+        carrier: carrierOf(l.phone) ?? ''
+      }
     )
   }
 

@@ -157,7 +157,8 @@ export function seedDemoLeads(deps: CoreDeps, day: string): void {
       const street = STREETS[i % STREETS.length]
       const owner = i < ops.length * 20 ? ops[Math.floor(i / 20)] : null
       const id = repo.addLead({
-        phone: `1707710${String(1000 + i).padStart(4, '0')}`,
+        // 138 0771: China Mobile numbers of Nanning, so the card shows a 归属地 like a real list's
+        phone: `1380771${String(1000 + i).padStart(4, '0')}`,
         name,
         gender,
         birthDate,

@@ -66,9 +66,15 @@ export class DispatchRepo extends Repo {
     return this.one('SELECT code, name, city, direction, covered_by FROM districts WHERE code = ?', code)
   }
 
-  districts(): { code: string; name: string; covered_by: string | null; covered_by_name: string | null }[] {
+  districts(): {
+    code: string
+    name: string
+    city: string
+    covered_by: string | null
+    covered_by_name: string | null
+  }[] {
     return this.all(
-      'SELECT d.code, d.name, d.covered_by, c.name AS covered_by_name FROM districts d LEFT JOIN districts c ON c.code = d.covered_by ORDER BY d.code'
+      'SELECT d.code, d.name, d.city, d.covered_by, c.name AS covered_by_name FROM districts d LEFT JOIN districts c ON c.code = d.covered_by ORDER BY d.code'
     )
   }
 

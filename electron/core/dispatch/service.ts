@@ -50,11 +50,21 @@ export class DispatchService {
   /**
    * Every district with its field team and what it lacks: a district whose team has no leader or no
    * active agent cannot have its successes visited — shown at once, not when the deadline has passed.
+   * Of the whole country's districts, those the centre works: its own city's, and any with field
+   * staff, visits waiting, or a team covering it or covered by it.
    */
   coverage(): DistrictCoverage[] {
-    const staff = this.repo.fieldStaff().map((s) => ({ role: s.role, unit: this.unitOf(s.district_code) }))
+    const staffRows = this.repo.fieldStaff()
+    const staff = staffRows.map((s) => ({ role: s.role, unit: this.unitOf(s.district_code) }))
     const waiting = new Map(this.repo.waitingByDistrict().map((w) => [w.district_code, w]))
-    return this.repo.districts().map((d) => {
+    const all = this.repo.districts()
+    const city = this.settings().area.city
+    const staffed = new Set(staffRows.map((s) => s.district_code))
+    const covering = new Set(all.map((d) => d.covered_by).filter(Boolean))
+    const worked = all.filter(
+      (d) => d.city === city || staffed.has(d.code) || waiting.has(d.code) || d.covered_by || covering.has(d.code)
+    )
+    return worked.map((d) => {
       const unit = this.unitOf(d.code)
       const leaders = staff.filter((s) => s.unit === unit && s.role === 'leader').length
       const agents = staff.filter((s) => s.unit === unit && s.role === 'field_agent').length

@@ -73,7 +73,7 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
     note: col('note')
   }
   const customCols = s.mapping.map((f, i) => (f === null && s.headers[i] ? i : -1)).filter((i) => i >= 0)
-  const matcher = createDistrictMatcher(s.districts)
+  const matcher = createDistrictMatcher(s.districts, { preferCity: s.area?.city })
   const dnc = new Map(s.dnc)
   const firstRowOf = new Map<string, number>()
   const get = (cells: string[], i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '')

@@ -1,4 +1,5 @@
 import type { LibraryFilter, LibraryRow, Settings, User } from '../../../shared/contract'
+import { regionText } from '../phone/geo'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { phoneFor } from '../privacy'
@@ -44,6 +45,7 @@ export class QaLibrary {
       leadId: r.lead_id,
       customerName: r.customer_name,
       phone: r.phone ? phoneFor(r.phone, user.role, settings) : null,
+      phoneRegion: regionText(r.phone_province, r.phone_city),
       outcome: r.outcome,
       success: r.success === 1,
       district: r.district,

@@ -1,18 +1,5 @@
 import { forwardRef, useEffect, useImperativeHandle, useState } from 'react'
-import {
-  Alert,
-  AutoComplete,
-  Button,
-  Card,
-  Checkbox,
-  DatePicker,
-  Form,
-  Input,
-  Radio,
-  Select,
-  Space,
-  Typography
-} from 'antd'
+import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, Radio, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import dayjs, { type Dayjs } from 'dayjs'
 import { centre } from '../../ui/centre-time'
@@ -20,6 +7,7 @@ import type { DeskLead, Disposition } from '../../../../shared/contract'
 import { errorText } from '../../api/errors'
 import { useMethodQuery, keys } from '../../api/queries'
 import { keyLabel } from './shortcuts'
+import { DistrictSelect } from '../../ui/DistrictSelect'
 
 export interface OutcomeValues {
   disposition: string
@@ -130,7 +118,6 @@ export const OutcomeForm = forwardRef<
   const [form] = Form.useForm<FormValues>()
   const code = Form.useWatch('disposition', form)
   const d = dispositions.find((x) => x.code === code)
-  const districts = useMethodQuery('districts.list', {}, keys.districts)
   const settings = useMethodQuery('settings.get', {}, keys.settings)
   const hours = settings.data?.visitHours ?? { start: '09:00', end: '20:00' }
   const visitRules = visitPicker(hours)
@@ -283,13 +270,7 @@ export const OutcomeForm = forwardRef<
                 }
                 rules={[{ required: true, message: t('errors.districtRequiredForSuccess') }]}
               >
-                <Select
-                  style={{ width: 160 }}
-                  showSearch
-                  optionFilterProp="label"
-                  options={(districts.data ?? []).map((x) => ({ value: x.code, label: x.name }))}
-                  aria-label={t('desk.outcome.district')}
-                />
+                <DistrictSelect style={{ width: 180 }} aria-label={t('desk.outcome.district')} />
               </Form.Item>
               <Form.Item name="productInterest" label={t('desk.outcome.product')}>
                 <AutoComplete style={{ width: 140 }} options={PRODUCTS.map((p) => ({ value: p }))} />

@@ -12,6 +12,7 @@ import { keys, useMethodQuery } from '../../api/queries'
 import { DncPanel } from './DncPanel'
 import { LeadDrawer } from './LeadDrawer'
 import { RegionFilter, type RegionValue } from './RegionFilter'
+import { DistrictSelect } from '../../ui/DistrictSelect'
 
 const PAGE = 200
 
@@ -80,13 +81,12 @@ export function LeadTable({ own = false }: { own?: boolean }) {
           onChange={setStatus}
           options={LEAD_STATUSES.map((s) => ({ value: s, label: t(`leads.statuses.${s}`) }))}
         />
-        <Select
+        <DistrictSelect
           allowClear
           style={{ width: 160 }}
           placeholder={t('leads.district')}
           value={district}
           onChange={setDistrict}
-          options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))}
         />
         <RegionFilter value={region} onChange={setRegion} />
         {!own && (

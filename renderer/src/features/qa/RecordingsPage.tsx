@@ -27,12 +27,14 @@ import { LIBRARY_SORTS, QA_STATES } from '../../../../shared/contract/enums'
 import { useApi, useApiEvent, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { download } from '../../api/files'
-import { keys, useMethodQuery } from '../../api/queries'
+import { useMethodQuery } from '../../api/queries'
 import { Chart, barLayout } from '../../ui/Chart'
 import { useCurrentUser } from '../auth/AuthProvider'
 import { clockOf, useHashParams } from '../shell/use-hash-params'
 import { ReviewView } from './ReviewView'
 import { QaStateTag, ReasonTags, pct } from './parts'
+import { DistrictSelect } from '../../ui/DistrictSelect'
+import { RegionFilter } from '../leads/RegionFilter'
 
 const PAGE = 200
 type Sort = (typeof LIBRARY_SORTS)[number]
@@ -72,7 +74,6 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
   const [exporting, setExporting] = useState<{ id: string; done: number; total: number } | null>(null)
   const [error, setError] = useState<unknown>(null)
   const campaigns = useQuery({ queryKey: ['campaigns.list'], queryFn: () => api.invoke('campaigns.list', {}) })
-  const districts = useMethodQuery('districts.list', {}, keys.districts)
   // QA may not read the user list: the operators' names come from their own narrow method
   const operators = useMethodQuery('users.names', {}, ['users.names'])
   const queryKey = ['qa.library', filter, sort]
@@ -148,6 +149,7 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
     { title: t('qa.library.operator'), dataIndex: 'operatorName', width: 90 },
     { title: t('qa.library.customer'), dataIndex: 'customerName', width: 90 },
     { title: t('qa.library.phone'), dataIndex: 'phone', width: 130 },
+    { title: t('leads.phoneRegion'), dataIndex: 'phoneRegion', width: 110 },
     { title: t('qa.library.campaign'), dataIndex: 'campaignName', width: 110 },
     { title: t('qa.library.outcome'), dataIndex: 'outcome', width: 110 },
     { title: t('qa.library.district'), dataIndex: 'district', width: 90 },
@@ -236,12 +238,15 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
           onChange={(v) => patch({ disposition: v })}
           options={dispositions}
         />
-        <Select
+        <DistrictSelect
           allowClear
           placeholder={t('qa.library.district')}
-          style={{ width: 110 }}
+          style={{ width: 140 }}
           onChange={(v) => patch({ districtCode: v })}
-          options={(districts.data ?? []).map((d) => ({ value: d.code, label: d.name }))}
+        />
+        <RegionFilter
+          value={{ province: filter.phoneProvince, city: filter.phoneCity }}
+          onChange={(r) => patch({ phoneProvince: r.province, phoneCity: r.city })}
         />
         <Select
           allowClear

@@ -5,6 +5,7 @@ import type { Role, User } from '../../../../shared/contract'
 import { ROLES } from '../../../../shared/contract/enums'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
+import { DistrictSelect } from '../../ui/DistrictSelect'
 
 interface Values {
   displayName: string
@@ -21,7 +22,6 @@ export function UserEditDrawer({ user, onClose }: { user: User | null; onClose: 
   const { message } = App.useApp()
   const [form] = Form.useForm<Values>()
   const role = Form.useWatch('role', form)
-  const districts = useMethodQuery('districts.list', {}, keys.districts)
   const teams = useMethodQuery('teams.list', {}, ['teams.list'])
   const update = useMethodMutation('users.update', [keys.usersAll, ['teams.list']])
   useEffect(() => {
@@ -95,11 +95,7 @@ export function UserEditDrawer({ user, onClose }: { user: User | null; onClose: 
             label={t('users.district')}
             rules={[{ required: true, message: t('errors.districtRequired') }]}
           >
-            <Select
-              showSearch
-              optionFilterProp="label"
-              options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))}
-            />
+            <DistrictSelect />
           </Form.Item>
         )}
         {role === 'operator' && (

@@ -15,6 +15,7 @@ import { SipLineDrawer, type LineValues } from './SipLineDrawer'
 import { UserEditDrawer } from './UserEditDrawer'
 import { TeamsTab } from './TeamsTab'
 import { CoverageTab } from './CoverageTab'
+import { DistrictSelect } from '../../ui/DistrictSelect'
 
 interface NewUserValues {
   username: string
@@ -253,12 +254,7 @@ export function UsersPage() {
             label={t('users.district')}
             rules={[{ required: role === 'leader' || role === 'field_agent', message: t('errors.districtRequired') }]}
           >
-            <Select
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={(districts.data ?? []).map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))}
-            />
+            <DistrictSelect allowClear />
           </Form.Item>
           <Form.Item
             name="password"
