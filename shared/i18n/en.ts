@@ -1287,7 +1287,7 @@ export const en: Catalog = {
       monitoring: 'Monitoring',
       org: 'Organisation',
       security: 'Login and security',
-      dialling: 'Dialling limits',
+      dialling: 'Dialling and numbers',
       privacy: 'Number masking',
       dispatch: 'Dispatch and follow-up',
       mail: 'Success package e-mail',

@@ -1207,7 +1207,7 @@ export const zhCN = {
       monitoring: '监听',
       org: '机构',
       security: '登录与安全',
-      dialling: '外呼限制',
+      dialling: '外呼与号码',
       privacy: '号码脱敏',
       dispatch: '派单与回访',
       mail: '成功单邮件',

@@ -41,21 +41,24 @@ test('系统设置 in sections, each with its units and its own save; what only 
   await expect(tabs).toHaveText([
     '机构',
     '登录与安全',
-    '外呼限制',
+    '外呼与号码',
     '号码脱敏',
     '监听',
     '派单与回访',
     '成功单邮件',
     '备份'
   ])
-  await page.getByRole('tab', { name: '外呼限制' }).click()
+  await page.getByRole('tab', { name: '外呼与号码' }).click()
   const section = page.getByTestId('settings-dialling')
   await expect(section).toContainText('防止骚扰和线路被运营商封停')
+  // the statutory calendar the windows follow, with the years its data covers and the next holidays
+  await expect(section.getByTestId('calendar-card')).toContainText('内置的节假日和调休数据覆盖 2004–2026 年')
+  await expect(section.getByTestId('calendar-card')).toContainText('劳动节 2026-05-01')
   await expect(section.locator('.ant-input-number-group-addon, .ant-input-number-addon').first()).toHaveText('次')
   const cap = section.getByLabel('同一号码 24 小时内最多拨打次数（所有坐席、所有活动合计）')
   await cap.fill('4')
-  await section.getByRole('button', { name: /保存外呼限制设置/ }).click()
-  await expect(page.getByText('外呼限制设置已保存')).toBeVisible()
+  await section.getByRole('button', { name: /保存外呼与号码设置/ }).click()
+  await expect(page.getByText('外呼与号码设置已保存')).toBeVisible()
   const admin = await hubAs('admin')
   expect(
     (await must<{ capPerNumber24h: number; lockoutThreshold: number }>(admin, 'settings.get', {})).capPerNumber24h
