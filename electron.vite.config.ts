@@ -146,12 +146,55 @@ function phoneGeoData(): Plugin {
   }
 }
 
+/**
+ * The app's icons from resources/icon.svg, made at build time: PNGs for Linux (out/main/icons/NxN.png)
+ * and a Windows ICO of PNG images (16–256 px), which electron-builder's configuration points at.
+ */
+function appIcons(): Plugin {
+  const SIZES = [16, 24, 32, 48, 64, 128, 256, 512]
+  return {
+    name: 'leadline-app-icons',
+    apply: 'build',
+    async generateBundle() {
+      const { Resvg } = await import('@resvg/resvg-js')
+      const svg = readFileSync(resolve(__dirname, 'resources/icon.svg'))
+      const pngs = new Map<number, Buffer>()
+      for (const size of SIZES) {
+        const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: size } }).render().asPng())
+        pngs.set(size, png)
+        this.emitFile({ type: 'asset', fileName: `icons/${size}x${size}.png`, source: png })
+      }
+      // ICO: a 6-byte header, a 16-byte entry per image (0 stands for 256), then the PNGs
+      const images = SIZES.filter((s) => s <= 256).map((s) => [s, pngs.get(s)!] as const)
+      const header = Buffer.alloc(6 + 16 * images.length)
+      header.writeUInt16LE(1, 2)
+      header.writeUInt16LE(images.length, 4)
+      let offset = header.length
+      images.forEach(([size, png], i) => {
+        const e = 6 + 16 * i
+        header.writeUInt8(size % 256, e)
+        header.writeUInt8(size % 256, e + 1)
+        header.writeUInt16LE(1, e + 4)
+        header.writeUInt16LE(32, e + 6)
+        header.writeUInt32LE(png.length, e + 8)
+        header.writeUInt32LE(offset, e + 12)
+        offset += png.length
+      })
+      this.emitFile({
+        type: 'asset',
+        fileName: 'icons/icon.ico',
+        source: Buffer.concat([header, ...images.map(([, png]) => png)])
+      })
+    }
+  }
+}
+
 // Three builds: the Electron main process (plus the CLI/hub entry, plain Node), the preload
 // bridge (CommonJS: a sandboxed preload cannot be an ES module), and the React renderer.
 export default defineConfig({
   main: {
     define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-    plugins: [phoneGeoData()],
+    plugins: [phoneGeoData(), appIcons()],
     build: {
       outDir: 'out/main',
       minify: true,

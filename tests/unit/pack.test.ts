@@ -123,3 +123,26 @@ describe('the packed desktop app', () => {
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(ON)
   })
 })
+
+describe('the app’s icons, made from resources/icon.svg at build time', () => {
+  const icons = join(root, 'out/main/icons')
+  /** A PNG's width and height, from its IHDR chunk. */
+  const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)]
+
+  it('are PNGs of each size for Linux and an ICO of 16–256 px for Windows, where the packaging looks', () => {
+    for (const s of [16, 24, 32, 48, 64, 128, 256, 512])
+      expect(pngSize(readFileSync(join(icons, `${s}x${s}.png`)))).toEqual([s, s])
+    const ico = readFileSync(join(icons, 'icon.ico'))
+    expect(ico.readUInt16LE(2)).toBe(1) // an icon resource
+    const n = ico.readUInt16LE(4)
+    const entries = Array.from({ length: n }, (_, i) => {
+      const e = 6 + 16 * i
+      const png = ico.subarray(ico.readUInt32LE(e + 12), ico.readUInt32LE(e + 12) + ico.readUInt32LE(e + 8))
+      return [ico.readUInt8(e) || 256, pngSize(png)[0]]
+    })
+    expect(entries).toEqual([16, 24, 32, 48, 64, 128, 256].map((s) => [s, s]))
+    const build = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).build
+    expect(build.linux.icon).toBe('out/main/icons')
+    expect(build.win.icon).toBe('out/main/icons/icon.ico')
+  })
+})
