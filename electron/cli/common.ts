@@ -21,6 +21,7 @@ export const COMMANDS = [
   'backup',
   'restore',
   'diagnose',
+  'updates publish',
   'migrate',
   'help'
 ]

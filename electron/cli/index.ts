@@ -14,6 +14,7 @@ import { serve } from './serve'
 import { sip } from './sip'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
+import { publishUpdates } from '../core/system/updates'
 
 declare const __APP_VERSION__: string
 
@@ -47,6 +48,8 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline restore FILE.db | DIR/leadline-<time> [--passphrase P]
                                                                 bring a backup back (checked first; the old database kept beside it)
   leadline migrate                                              bring the database to this version's schema
+  leadline updates publish FILE... [--version 1.2.3]            put desktop installers (.exe, .AppImage, .deb, .dmg) and their
+                                                                feed (latest.yml …, SHA-512) on the hub at /updates/ for the seats
   leadline diagnose [FILE.zip]                                  one ZIP for support: versions, settings (no secrets), counts,
                                                                 the logs (numbers masked); no leads, recordings or keys
 
@@ -94,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
         sheet: { type: 'string' },
         campaign: { type: 'string' },
         passphrase: { type: 'string' },
-        'keep-days': { type: 'string' }
+        'keep-days': { type: 'string' },
+        version: { type: 'string' }
       }
     })
   } catch (err) {
@@ -297,6 +301,23 @@ async function main(argv: string[]): Promise<number> {
         } finally {
           core.close()
         }
+      }
+      case 'updates': {
+        if (sub !== 'publish')
+          return fail('errors.unknownCommand', { command: `updates ${sub ?? ''}`, commands: COMMANDS.join(', ') })
+        // beside a running hub (which holds the database): only the data folder's owner can write here
+        const r = await publishUpdates(
+          dataDir,
+          rest.map((f) => resolve(f)),
+          { version: opt.version }
+        )
+        if (json) out(r)
+        else
+          console.log(
+            `LeadLine ${r.version} published in ${r.folder}: ` +
+              r.feeds.map((f) => `${f.feed} (${f.files.map((x) => x.name).join(', ')})`).join('; ')
+          )
+        return 0
       }
       case 'diagnose': {
         const file = resolve(sub ?? `leadline-diagnose-${new Date().toISOString().replace(/[:.]/g, '-')}.zip`)

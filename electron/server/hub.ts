@@ -4,7 +4,9 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { HUB_MEDIA_PATH, HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import { join } from 'node:path'
 import { parseRange } from '../core/recordings/media'
+import { UPDATES_FOLDER } from '../core/system/updates'
 import { translate } from '../../shared/i18n'
 import type { Core, Logger } from '../core'
 import { securityHeaders, staticHandler } from './static'
@@ -85,6 +87,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     if (url.pathname.startsWith('/api/download/'))
       return download(url.pathname.slice('/api/download/'.length), req, res)
     if (url.pathname.startsWith(HUB_MEDIA_PATH)) return media(url.pathname.slice(HUB_MEDIA_PATH.length), req, res)
+    if (url.pathname.startsWith('/updates/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405).end()
+        return
+      }
+      return updates(url.pathname.slice('/updates/'.length), req, res)
+    }
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND' } }))
       return
@@ -125,20 +134,50 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found or expired')
       return
     }
-    const range = parseRange(req.headers.range, st.size)
-    const common = { 'Content-Type': grant.contentType, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-store' }
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { ...common, 'Content-Range': `bytes */${st.size}` }).end()
+    sendFile(req, res, grant.file, st.size, { 'Content-Type': grant.contentType, 'Cache-Control': 'private, no-store' })
+  }
+
+  /**
+   * The centre's desktop updates (`npx leadline updates publish`): the feed and the installers, to
+   * every seat without login (the desktop checks before anyone logs in); range requests, so a broken
+   * download resumes. Only plain names in the folder; files being copied in (`.part`) are not there yet.
+   */
+  function updates(name: string, req: IncomingMessage, res: ServerResponse): void {
+    const file = /^[\w][\w.-]*$/.test(name) && !name.endsWith('.part') ? join(core.dataDir, UPDATES_FOLDER, name) : null
+    const st = file ? statSafe(file) : undefined
+    if (!file || !st) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
       return
     }
-    const { start, end } = range ?? { start: 0, end: st.size - 1 }
+    sendFile(req, res, file, st.size, {
+      'Content-Type': name.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'application/octet-stream',
+      'Cache-Control': 'no-cache',
+      ETag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`
+    })
+  }
+
+  /** A file, whole or the one byte range asked for (206), with its length. */
+  function sendFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    file: string,
+    size: number,
+    headers: Record<string, string>
+  ): void {
+    const range = parseRange(req.headers.range, size)
+    const common = { ...headers, 'Accept-Ranges': 'bytes' }
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}` }).end()
+      return
+    }
+    const { start, end } = range ?? { start: 0, end: size - 1 }
     res.writeHead(range ? 206 : 200, {
       ...common,
       'Content-Length': end - start + 1,
-      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {})
+      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {})
     })
-    if (req.method === 'HEAD' || st.size === 0) res.end()
-    else createReadStream(grant.file, { start, end }).pipe(res)
+    if (req.method === 'HEAD' || size === 0) res.end()
+    else createReadStream(file, { start, end }).pipe(res)
   }
 
   /**
