@@ -13,7 +13,14 @@ import {
   session,
   shell
 } from 'electron'
-import { IPC_OPEN_LOGS_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
+import {
+  IPC_OPEN_LOGS_CHANNEL,
+  IPC_UPDATE_STATE_CHANNEL,
+  IPC_UPDATES_CHANNEL,
+  MEDIA_SCHEME
+} from '../../shared/contract'
+import { autoUpdater } from 'electron-updater'
+import { DesktopUpdates, type UpdaterLike } from './updates'
 import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
 import { KeyFileSecretBox, type SecretBox } from '../core/secrets'
@@ -174,6 +181,15 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_OPEN_LOGS_CHANNEL, async (event) =>
     isOurs(event.senderFrame?.url) ? (await shell.openPath(logDir)) === '' : false
   )
+  // Updates from the seat's hub (https://HUB/updates/): only the packaged app updates itself
+  const updates = app.isPackaged ? packagedUpdates() : null
+  ipcMain.handle(IPC_UPDATES_CHANNEL, (event, op: unknown, value: unknown) => {
+    if (!isOurs(event.senderFrame?.url) || !updates) return null
+    if (op === 'hub') updates.setHub(typeof value === 'string' && /^(https?|wss?):\/\//.test(value) ? value : null)
+    else if (op === 'call') updates.setCallActive(value === true)
+    else if (op === 'install') return updates.install()
+    return updates.state()
+  })
   protocol.handle(MEDIA_SCHEME, (request) => serveMedia(c, request))
   setMenu(c)
   c.events.subscribe((name, payload) => {
@@ -188,6 +204,20 @@ async function start(): Promise<void> {
   app.on('before-quit', () => {
     void lanHub.stop().finally(() => c.close())
   })
+}
+
+/** electron-updater's updater for this app, its state pushed to the window. */
+function packagedUpdates(): DesktopUpdates | null {
+  try {
+    return new DesktopUpdates(
+      autoUpdater as unknown as UpdaterLike,
+      (s) => mainWindow?.webContents.send(IPC_UPDATE_STATE_CHANNEL, s),
+      { info: (m) => log.info(m), warn: (m, err) => log.warn(m, err) }
+    )
+  } catch (err) {
+    log.error('updates unavailable', err)
+    return null
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -5,6 +5,8 @@ import {
   IPC_INVOKE_CHANNEL,
   IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
+  IPC_UPDATE_STATE_CHANNEL,
+  IPC_UPDATES_CHANNEL,
   isEventName,
   isMethodName
 } from '../../shared/contract'
@@ -35,6 +37,20 @@ const bridge = {
   /** Opens the app's log folder in the system's file manager (关于). */
   openLogs(): Promise<boolean> {
     return ipcRenderer.invoke(IPC_OPEN_LOGS_CHANNEL)
+  },
+  /** The app's updates from the seat's hub: say the hub and whether a call is on, install, follow the state. */
+  updates: {
+    setHub: (url: string | null): Promise<unknown> => ipcRenderer.invoke(IPC_UPDATES_CHANNEL, 'hub', url),
+    setCallActive: (active: boolean): Promise<unknown> => ipcRenderer.invoke(IPC_UPDATES_CHANNEL, 'call', active),
+    install: (): Promise<unknown> => ipcRenderer.invoke(IPC_UPDATES_CHANNEL, 'install'),
+    state: (): Promise<unknown> => ipcRenderer.invoke(IPC_UPDATES_CHANNEL, 'state'),
+    onState(callback: (state: unknown) => void): () => void {
+      const listener = (_e: IpcRendererEvent, state: unknown) => callback(state)
+      ipcRenderer.on(IPC_UPDATE_STATE_CHANNEL, listener)
+      return () => {
+        ipcRenderer.removeListener(IPC_UPDATE_STATE_CHANNEL, listener)
+      }
+    }
   },
   platform: process.platform
 }

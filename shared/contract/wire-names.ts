@@ -11,3 +11,6 @@ export const HUB_WS_PATH = '/api/ws'
 export const HUB_MEDIA_PATH = '/api/media/'
 /** … and through this privileged protocol in the desktop app. */
 export const MEDIA_SCHEME = 'leadline-media'
+/** The desktop's updates (main process): the page says its hub and whether a call is on, asks to install; main pushes the state. */
+export const IPC_UPDATES_CHANNEL = 'leadline:updates'
+export const IPC_UPDATE_STATE_CHANNEL = 'leadline:update-state'

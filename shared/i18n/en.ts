@@ -574,6 +574,12 @@ export const en: Catalog = {
     hours: '{{n}} hours'
   },
   desktop: {
+    update: {
+      downloading: 'Downloading version {{version}} in the background ({{percent}}%)',
+      ready: 'Version {{version}} is downloaded and installs when LeadLine quits',
+      restart: 'Restart and update now',
+      waiting: 'Restarts to update when the call (and its wrap-up) ends'
+    },
     recovered: {
       crashed: 'The window’s page stopped unexpectedly and has been reopened',
       hung: 'The window’s page stopped answering and has been reopened',

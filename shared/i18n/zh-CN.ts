@@ -554,6 +554,12 @@ export const zhCN = {
     hours: '{{n}} 小时'
   },
   desktop: {
+    update: {
+      downloading: '正在后台下载新版本 {{version}}（{{percent}}%）',
+      ready: '新版本 {{version}} 已下载，退出 LeadLine 时自动安装',
+      restart: '立即重启更新',
+      waiting: '通话结束（含话后整理）后自动重启更新'
+    },
     recovered: {
       crashed: '界面意外退出，已自动重新打开',
       hung: '界面长时间没有响应，已自动重新打开',

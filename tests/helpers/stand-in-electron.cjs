@@ -26,8 +26,34 @@ const rec = {
   dialogs: [],
   certificates: null,
   crashReporter: null,
-  recovery: null
+  recovery: null,
+  updateStates: [],
+  updates: null
 }
+
+/** electron-updater's autoUpdater as the app drives it: a check finds 9.9.9 and downloads it. */
+const { EventEmitter } = require('node:events')
+const updater = Object.assign(new EventEmitter(), {
+  autoDownload: false,
+  autoInstallOnAppQuit: false,
+  feeds: [],
+  checks: 0,
+  installs: 0,
+  setFeedURL(o) {
+    this.feeds.push(o)
+  },
+  async checkForUpdates() {
+    this.checks++
+    this.emit('checking-for-update')
+    this.emit('update-available', { version: '9.9.9' })
+    this.emit('download-progress', { percent: 50 })
+    this.emit('update-downloaded', { version: '9.9.9' })
+    return null
+  },
+  quitAndInstall() {
+    this.installs++
+  }
+})
 let verifyProc = null
 const ipcHandlers = {}
 const opened = []
@@ -47,7 +73,9 @@ function makeContents() {
     setWindowOpenHandler(fn) {
       rec.windowOpen = fn({ url: 'https://example.com/' })
     },
-    send() {},
+    send(channel, payload) {
+      if (channel === process.env.LEADLINE_TEST_UPDATE_STATE_CHANNEL) rec.updateStates.push(payload)
+    },
     isDestroyed: () => false,
     forcefullyCrashRenderer() {
       rec.forcedCrash = true
@@ -80,7 +108,8 @@ class BrowserWindow {
 
 const electron = {
   app: {
-    isPackaged: false,
+    // a packaged app (LEADLINE_STANDIN_PACKAGED=1) updates itself: electron-updater is the stand-in below
+    isPackaged: process.env.LEADLINE_STANDIN_PACKAGED === '1',
     getPath: () => userData,
     getAppPath: () => process.cwd(),
     getVersion: () => '0.0.0-test',
@@ -178,6 +207,7 @@ const electron = {
 const realLoad = Module._load
 Module._load = function (request, parent, isMain) {
   if (request === 'electron') return electron
+  if (request === 'electron-updater') return { autoUpdater: updater }
   return realLoad.call(this, request, parent, isMain)
 }
 
@@ -243,6 +273,28 @@ const timer = setInterval(() => {
           foreign: await openLogs({ senderFrame: { url: 'https://evil.example/' } }),
           opened: opened.map((p) => path.relative(userData, p))
         }
+      // updates: the page says its hub; during a call (and wrap-up) a restart waits for it to end
+      const updates = ipcHandlers[process.env.LEADLINE_TEST_UPDATES_CHANNEL]
+      if (updates && electron.app.isPackaged) {
+        const ours = { senderFrame: { url: 'file://' + path.resolve('out/renderer/index.html') } }
+        const foreign = { senderFrame: { url: 'https://evil.example/' } }
+        const r = {}
+        r.foreignHub = await updates(foreign, 'hub', 'https://evil.example/')
+        r.feedsAfterForeign = updater.feeds.length
+        await updates(ours, 'hub', 'wss://hub.lan:7300/api/ws')
+        await new Promise((res) => setTimeout(res, 50))
+        r.feeds = updater.feeds
+        r.checks = updater.checks
+        r.autoDownload = updater.autoDownload
+        r.state = await updates(ours, 'state')
+        await updates(ours, 'call', true)
+        r.autoInstallOnQuitDuringCall = updater.autoInstallOnAppQuit
+        r.installDuringCall = await updates(ours, 'install')
+        r.installsDuringCall = updater.installs
+        await updates(ours, 'call', false)
+        r.installsAfterCall = updater.installs
+        rec.updates = r
+      }
       process.stdout.write(JSON.stringify(rec) + '\n')
       fs.rmSync(userData, { recursive: true, force: true })
       process.exit(0)

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { IPC_INVOKE_CHANNEL, IPC_OPEN_LOGS_CHANNEL, IPC_PICK_FOLDER_CHANNEL, MEDIA_SCHEME } from '../../shared/contract'
+import {
+  IPC_INVOKE_CHANNEL,
+  IPC_OPEN_LOGS_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
+  IPC_UPDATE_STATE_CHANNEL,
+  IPC_UPDATES_CHANNEL,
+  MEDIA_SCHEME
+} from '../../shared/contract'
 
 /**
  * The Electron runtime cannot be downloaded on the development and CI machines, so this does
@@ -65,7 +72,12 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
   })
 
   it('registers the one generic IPC handler on the contract’s channel', () => {
-    expect(rec!.ipcChannels).toEqual([IPC_INVOKE_CHANNEL, IPC_PICK_FOLDER_CHANNEL, IPC_OPEN_LOGS_CHANNEL])
+    expect(rec!.ipcChannels).toEqual([
+      IPC_INVOKE_CHANNEL,
+      IPC_PICK_FOLDER_CHANNEL,
+      IPC_OPEN_LOGS_CHANNEL,
+      IPC_UPDATES_CHANNEL
+    ])
   })
 
   it('takes the single-instance lock and opens its database under the user data folder', () => {
@@ -173,5 +185,57 @@ describe('the desk trusts its team hub safely (certificate pinning in the main p
     } finally {
       tmp.cleanup()
     }
+  })
+})
+
+describe('the packaged app’s updates, through the stand-in electron and electron-updater modules', () => {
+  const run = existsSync(bundle)
+    ? (JSON.parse(
+        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            LEADLINE_STANDIN_PACKAGED: '1',
+            LEADLINE_RENDERER_HANG_MS: '100',
+            LEADLINE_TEST_UPDATES_CHANNEL: IPC_UPDATES_CHANNEL,
+            LEADLINE_TEST_UPDATE_STATE_CHANNEL: IPC_UPDATE_STATE_CHANNEL
+          }
+        })
+          .trim()
+          .split('\n')
+          .pop()!
+      ) as {
+        updates: Record<string, unknown>
+        updateStates: { state: string; percent?: number; waitingForCall?: boolean }[]
+        ipcChannels: string[]
+      })
+    : null
+
+  it('checks the seat’s hub, downloads with progress, and does not restart during a call', () => {
+    expect(run!.ipcChannels).toContain(IPC_UPDATES_CHANNEL)
+    const u = run!.updates
+    // a foreign page cannot point the app at another server
+    expect(u.foreignHub).toBeNull()
+    expect(u.feedsAfterForeign).toBe(0)
+    expect(u.feeds).toEqual([{ provider: 'generic', url: 'https://hub.lan:7300/updates/' }])
+    expect(u.checks).toBe(1)
+    expect(u.autoDownload).toBe(true)
+    expect(run!.updateStates.map((s) => `${s.state}${s.waitingForCall ? ' waiting for the call' : ''}`)).toEqual([
+      'checking',
+      'downloading',
+      'downloading',
+      'ready',
+      'ready',
+      'ready waiting for the call'
+    ])
+    expect(run!.updateStates[2].percent).toBe(50)
+    expect(u.state).toEqual({ state: 'ready', version: '9.9.9', waitingForCall: false })
+    // install asked during a call: deferred, and a quit then would not install either
+    expect(u.autoInstallOnQuitDuringCall).toBe(false)
+    expect(u.installDuringCall).toEqual({ waitingForCall: true })
+    expect(u.installsDuringCall).toBe(0)
+    // the call (and its wrap-up) ended: now it installs
+    expect(u.installsAfterCall).toBe(1)
   })
 })

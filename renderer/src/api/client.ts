@@ -25,6 +25,14 @@ interface Bridge {
   pickFolder?: () => Promise<{ token: string; name: string } | null>
   /** The desktop's log folder in the system's file manager (the app only). */
   openLogs?: () => Promise<boolean>
+  /** The desktop's updates from its hub (the app only). */
+  updates?: {
+    setHub(url: string | null): Promise<unknown>
+    setCallActive(active: boolean): Promise<unknown>
+    install(): Promise<unknown>
+    state(): Promise<unknown>
+    onState(cb: (state: unknown) => void): () => void
+  }
 }
 
 declare global {

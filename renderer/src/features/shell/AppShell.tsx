@@ -11,6 +11,7 @@ import { Workspace } from '../workspace/Workspace'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
 import { arrivedPage, landingPath, PAGE_MODULES } from './pages'
+import { useDesktopUpdates } from './use-desktop-updates'
 
 /**
  * One component per page: the page itself when its code is here already (a preload, an earlier
@@ -44,6 +45,7 @@ export function AppShell({ info }: { info: SystemInfo }) {
   const status = useConnectionStatus()
   const items = navFor(user.role)
   const [path, go] = useHashRoute()
+  useDesktopUpdates()
   const current = items.find((i) => i.path === landingPath(user.role, path))!
   const Page = PAGES[current.path]
   // an operator's first call must not wait for the desk's code: it is fetched right after login
