@@ -15,6 +15,7 @@ import {
 } from 'electron'
 import {
   IPC_OPEN_LOGS_CHANNEL,
+  IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
   MEDIA_SCHEME
@@ -72,16 +73,30 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 /**
- * On a desk, secrets at rest are sealed by the OS keychain (Electron's safeStorage) where it is
- * available; values sealed earlier with the key file (version byte 1) still open.
+ * Where this desk's secrets at rest can be sealed: the OS keychain through Electron's safeStorage,
+ * or — on Linux without a keyring, where safeStorage's `basic_text` backend “encrypts” with a key
+ * written in Chromium's source — nowhere safer than LeadLine's own key file, which is said so.
+ */
+function secretStorage(): 'os' | 'basic_text' | 'none' {
+  if (!safeStorage.isEncryptionAvailable()) return 'none'
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return 'basic_text'
+  return 'os'
+}
+
+/**
+ * On a desk, secrets at rest are sealed by the OS keychain where there is one; else by the key file
+ * in the data folder (owner-only), as the hub does. Values sealed earlier either way still open.
  */
 function desktopSecretBox(dataDir: string): SecretBox | undefined {
-  if (!safeStorage.isEncryptionAvailable()) return undefined
-  const keyFile = new KeyFileSecretBox(dataDir)
-  return {
-    seal: (plain) => Buffer.concat([Buffer.from([2]), safeStorage.encryptString(plain)]),
-    open: (sealed) => (sealed[0] === 2 ? safeStorage.decryptString(sealed.subarray(1)) : keyFile.open(sealed))
-  }
+  const storage = secretStorage()
+  if (storage === 'none') return undefined
+  // the key file is read when first needed: on a first start the data folder does not exist yet
+  let box: KeyFileSecretBox | null = null
+  const keyFile = () => (box ??= new KeyFileSecretBox(dataDir))
+  const open = (sealed: Buffer) =>
+    sealed[0] === 2 ? safeStorage.decryptString(sealed.subarray(1)) : keyFile().open(sealed)
+  if (storage === 'basic_text') return { seal: (plain) => keyFile().seal(plain), open }
+  return { seal: (plain) => Buffer.concat([Buffer.from([2]), safeStorage.encryptString(plain)]), open }
 }
 
 let mainWindow: BrowserWindow | null = null
@@ -181,6 +196,8 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_OPEN_LOGS_CHANNEL, async (event) =>
     isOurs(event.senderFrame?.url) ? (await shell.openPath(logDir)) === '' : false
   )
+  // 个人设置 says how this desk keeps its secrets (a Linux desk without a keyring is told so)
+  ipcMain.handle(IPC_SECRET_STORAGE_CHANNEL, (event) => (isOurs(event.senderFrame?.url) ? secretStorage() : null))
   // Updates from the seat's hub (https://HUB/updates/): only the packaged app updates itself
   const updates = app.isPackaged ? packagedUpdates() : null
   ipcMain.handle(IPC_UPDATES_CHANNEL, (event, op: unknown, value: unknown) => {

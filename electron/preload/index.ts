@@ -5,6 +5,7 @@ import {
   IPC_INVOKE_CHANNEL,
   IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
+  IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
   isEventName,
@@ -37,6 +38,10 @@ const bridge = {
   /** Opens the app's log folder in the system's file manager (关于). */
   openLogs(): Promise<boolean> {
     return ipcRenderer.invoke(IPC_OPEN_LOGS_CHANNEL)
+  },
+  /** How this desk keeps secrets at rest: 'os' keychain, 'basic_text' (Linux without a keyring) or 'none'. */
+  secretStorage(): Promise<'os' | 'basic_text' | 'none' | null> {
+    return ipcRenderer.invoke(IPC_SECRET_STORAGE_CHANNEL)
   },
   /** The app's updates from the seat's hub: say the hub and whether a call is on, install, follow the state. */
   updates: {

@@ -14,3 +14,5 @@ export const MEDIA_SCHEME = 'leadline-media'
 /** The desktop's updates (main process): the page says its hub and whether a call is on, asks to install; main pushes the state. */
 export const IPC_UPDATES_CHANNEL = 'leadline:updates'
 export const IPC_UPDATE_STATE_CHANNEL = 'leadline:update-state'
+/** How this desktop keeps its secrets at rest (main process): 'os' keychain, 'basic_text' (Linux without one) or 'none'. */
+export const IPC_SECRET_STORAGE_CHANNEL = 'leadline:secret-storage'

@@ -1304,6 +1304,12 @@ export const en: Catalog = {
       lan: 'LAN sharing',
       backup: 'Backup'
     },
+    secretStorage: {
+      basic_text:
+        'This computer has no system keyring (Linux basic_text): the system cannot encrypt LeadLine’s passwords',
+      none: 'This computer’s system offers no encrypted storage: it cannot encrypt LeadLine’s passwords',
+      what: 'SIP line passwords are sealed with the key file in LeadLine’s data folder instead (readable by this account only). For stronger protection, install and unlock a system keyring (GNOME Keyring or KWallet) and log in again.'
+    },
     sectionSaved: '{{section}} settings saved',
     saveSection: 'Save {{section}} settings',
     hhmm: 'Use hours:minutes, e.g. 09:30',

@@ -1224,6 +1224,11 @@ export const zhCN = {
       lan: '局域网共享',
       backup: '备份'
     },
+    secretStorage: {
+      basic_text: '这台电脑没有系统密钥环（Linux 的 basic_text 方式）：系统无法替 LeadLine 加密保存密码',
+      none: '这台电脑的系统不提供加密保存：系统无法替 LeadLine 加密保存密码',
+      what: 'SIP 线路密码改用 LeadLine 数据文件夹里的密钥文件加密（只有本机这个账户能读）。如需更强的保护，请安装并启用系统密钥环（GNOME 密钥环或 KWallet）后重新登录。'
+    },
     sectionSaved: '{{section}}设置已保存',
     saveSection: '保存{{section}}设置',
     hhmm: '请按 时:分 填写，例如 09:30',

@@ -28,6 +28,8 @@ const rec = {
   crashReporter: null,
   recovery: null,
   updateStates: [],
+  osEncryptions: 0,
+  secretStorage: null,
   updates: null
 }
 
@@ -164,7 +166,16 @@ const electron = {
       }
     }
   },
-  safeStorage: { isEncryptionAvailable: () => false },
+  // LEADLINE_STANDIN_SAFESTORAGE: the Linux backend safeStorage reports (unset: no encryption at all)
+  safeStorage: {
+    isEncryptionAvailable: () => !!process.env.LEADLINE_STANDIN_SAFESTORAGE,
+    getSelectedStorageBackend: () => process.env.LEADLINE_STANDIN_SAFESTORAGE ?? 'unknown',
+    encryptString(s) {
+      rec.osEncryptions++
+      return Buffer.from(s)
+    },
+    decryptString: (b) => b.toString()
+  },
   shell: {
     openPath: (p) => {
       opened.push(p)
@@ -272,6 +283,12 @@ const timer = setInterval(() => {
           ours: await openLogs({ senderFrame: { url: 'file://' + path.resolve('out/renderer/index.html') } }),
           foreign: await openLogs({ senderFrame: { url: 'https://evil.example/' } }),
           opened: opened.map((p) => path.relative(userData, p))
+        }
+      const storage = ipcHandlers[process.env.LEADLINE_TEST_SECRET_STORAGE_CHANNEL]
+      if (storage)
+        rec.secretStorage = {
+          ours: await storage({ senderFrame: { url: 'file://' + path.resolve('out/renderer/index.html') } }),
+          foreign: await storage({ senderFrame: { url: 'https://evil.example/' } })
         }
       // updates: the page says its hub; during a call (and wrap-up) a restart waits for it to end
       const updates = ipcHandlers[process.env.LEADLINE_TEST_UPDATES_CHANNEL]

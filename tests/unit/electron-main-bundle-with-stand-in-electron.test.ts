@@ -6,6 +6,7 @@ import {
   IPC_INVOKE_CHANNEL,
   IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
+  IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
   MEDIA_SCHEME
@@ -76,6 +77,7 @@ describe('built Electron main bundle, loaded under Node with a stand-in electron
       IPC_INVOKE_CHANNEL,
       IPC_PICK_FOLDER_CHANNEL,
       IPC_OPEN_LOGS_CHANNEL,
+      IPC_SECRET_STORAGE_CHANNEL,
       IPC_UPDATES_CHANNEL
     ])
   })
@@ -199,6 +201,8 @@ describe('the packaged app’s updates, through the stand-in electron and electr
             LEADLINE_STANDIN_PACKAGED: '1',
             LEADLINE_RENDERER_HANG_MS: '100',
             LEADLINE_TEST_UPDATES_CHANNEL: IPC_UPDATES_CHANNEL,
+            LEADLINE_TEST_SECRET_STORAGE_CHANNEL: IPC_SECRET_STORAGE_CHANNEL,
+            LEADLINE_STANDIN_SAFESTORAGE: 'basic_text',
             LEADLINE_TEST_UPDATE_STATE_CHANNEL: IPC_UPDATE_STATE_CHANNEL
           }
         })
@@ -209,6 +213,8 @@ describe('the packaged app’s updates, through the stand-in electron and electr
         updates: Record<string, unknown>
         updateStates: { state: string; percent?: number; waitingForCall?: boolean }[]
         ipcChannels: string[]
+        secretStorage: { ours: string | null; foreign: string | null }
+        osEncryptions: number
       })
     : null
 
@@ -237,5 +243,10 @@ describe('the packaged app’s updates, through the stand-in electron and electr
     expect(u.installsDuringCall).toBe(0)
     // the call (and its wrap-up) ended: now it installs
     expect(u.installsAfterCall).toBe(1)
+  })
+
+  it('on Linux without a keyring (basic_text) does not pretend: secrets go to the key file, and the page is told', () => {
+    expect(run!.secretStorage).toEqual({ ours: 'basic_text', foreign: null })
+    expect(run!.osEncryptions).toBe(0)
   })
 })

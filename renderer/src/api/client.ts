@@ -25,6 +25,8 @@ interface Bridge {
   pickFolder?: () => Promise<{ token: string; name: string } | null>
   /** The desktop's log folder in the system's file manager (the app only). */
   openLogs?: () => Promise<boolean>
+  /** How the desktop keeps secrets at rest (the app only). */
+  secretStorage?: () => Promise<'os' | 'basic_text' | 'none' | null>
   /** The desktop's updates from its hub (the app only). */
   updates?: {
     setHub(url: string | null): Promise<unknown>

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Alert, App, Button, Card, Form, Input, Radio, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Locale } from '../../../../shared/contract'
@@ -16,6 +16,11 @@ export function SettingsPage() {
   const [pwError, setPwError] = useState<unknown>()
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string }>()
   const hubValid = hubUrl === '' || /^wss?:\/\/[^\s/]+/.test(hubUrl)
+  // the desktop says how it keeps secrets (SIP passwords) at rest; a keyring-less Linux desk is told so
+  const [storage, setStorage] = useState<'os' | 'basic_text' | 'none' | null>(null)
+  useEffect(() => {
+    void window.leadline?.secretStorage?.().then(setStorage)
+  }, [])
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 720 }}>
@@ -60,6 +65,15 @@ export function SettingsPage() {
           </Space.Compact>
           {!hubValid && <Typography.Text type="danger">{t('settings.hubUrlInvalid')}</Typography.Text>}
         </Card>
+      )}
+      {(storage === 'basic_text' || storage === 'none') && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="secret-storage"
+          message={t(`settings.secretStorage.${storage}`)}
+          description={t('settings.secretStorage.what')}
+        />
       )}
       <AudioDevicesCard />
       <Card title={t('settings.changePassword')}>
