@@ -15,6 +15,7 @@ import {
 } from 'electron'
 import {
   IPC_OPEN_LOGS_CHANNEL,
+  IPC_RENDERER_LOG_CHANNEL,
   IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
@@ -196,6 +197,16 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_OPEN_LOGS_CHANNEL, async (event) =>
     isOurs(event.senderFrame?.url) ? (await shell.openPath(logDir)) === '' : false
   )
+  // the page's errors, in their own rotating file beside main's (masked like it; a flood is cut short)
+  const rendererLog = new RotatingLog(logDir, { name: 'renderer' })
+  let budget = { until: 0, left: 0 }
+  ipcMain.on(IPC_RENDERER_LOG_CHANNEL, (event, level: unknown, text: unknown) => {
+    if (!isOurs(event.senderFrame?.url) || typeof text !== 'string') return
+    const now = Date.now()
+    if (now > budget.until) budget = { until: now + 10_000, left: 50 }
+    if (budget.left-- <= 0) return
+    ;(level === 'warn' ? rendererLog.warn : rendererLog.error).call(rendererLog, text.slice(0, 4000))
+  })
   // 个人设置 says how this desk keeps its secrets (a Linux desk without a keyring is told so)
   ipcMain.handle(IPC_SECRET_STORAGE_CHANNEL, (event) => (isOurs(event.senderFrame?.url) ? secretStorage() : null))
   // Updates from the seat's hub (https://HUB/updates/): only the packaged app updates itself

@@ -5,6 +5,7 @@ import {
   IPC_INVOKE_CHANNEL,
   IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
+  IPC_RENDERER_LOG_CHANNEL,
   IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
@@ -38,6 +39,10 @@ const bridge = {
   /** Opens the app's log folder in the system's file manager (关于). */
   openLogs(): Promise<boolean> {
     return ipcRenderer.invoke(IPC_OPEN_LOGS_CHANNEL)
+  },
+  /** A page error for the desktop's renderer log (masked there; one way, nothing comes back). */
+  log(level: 'error' | 'warn', text: string): void {
+    ipcRenderer.send(IPC_RENDERER_LOG_CHANNEL, level, String(text))
   },
   /** How this desk keeps secrets at rest: 'os' keychain, 'basic_text' (Linux without a keyring) or 'none'. */
   secretStorage(): Promise<'os' | 'basic_text' | 'none' | null> {

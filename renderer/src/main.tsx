@@ -41,6 +41,18 @@ function Localised({ children }: { children: ReactNode }) {
   )
 }
 
+// In the desktop app, the page's uncaught errors go to its renderer log (for support; numbers masked there)
+if (window.leadline?.log) {
+  const log = window.leadline.log
+  window.addEventListener('error', (e) => log('error', `${e.message} at ${e.filename}:${e.lineno}:${e.colno}`))
+  window.addEventListener('unhandledrejection', (e) =>
+    log(
+      'error',
+      `unhandled rejection: ${e.reason instanceof Error ? (e.reason.stack ?? e.reason.message) : String(e.reason)}`
+    )
+  )
+}
+
 void localeReady.then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

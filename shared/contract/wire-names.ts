@@ -16,3 +16,5 @@ export const IPC_UPDATES_CHANNEL = 'leadline:updates'
 export const IPC_UPDATE_STATE_CHANNEL = 'leadline:update-state'
 /** How this desktop keeps its secrets at rest (main process): 'os' keychain, 'basic_text' (Linux without one) or 'none'. */
 export const IPC_SECRET_STORAGE_CHANNEL = 'leadline:secret-storage'
+/** The page's errors for the desktop's renderer log (main process, one way). */
+export const IPC_RENDERER_LOG_CHANNEL = 'leadline:renderer-log'

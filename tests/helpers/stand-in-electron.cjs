@@ -29,6 +29,8 @@ const rec = {
   recovery: null,
   updateStates: [],
   osEncryptions: 0,
+  ipcListeners: [],
+  rendererLog: null,
   secretStorage: null,
   updates: null
 }
@@ -136,7 +138,11 @@ const electron = {
       rec.ipcChannels.push(ch)
       ipcHandlers[ch] = fn
     },
-    removeHandler() {}
+    removeHandler() {},
+    on(ch, fn) {
+      rec.ipcListeners.push(ch)
+      ipcHandlers[ch] = fn
+    }
   },
   session: {
     defaultSession: {
@@ -284,6 +290,16 @@ const timer = setInterval(() => {
           foreign: await openLogs({ senderFrame: { url: 'https://evil.example/' } }),
           opened: opened.map((p) => path.relative(userData, p))
         }
+      // the page's errors go to renderer.log, masked; a foreign page's do not, and a flood is cut short
+      const pageLog = ipcHandlers[process.env.LEADLINE_TEST_RENDERER_LOG_CHANNEL]
+      if (pageLog) {
+        const ours = { senderFrame: { url: 'file://' + path.resolve('out/renderer/index.html') } }
+        pageLog(ours, 'error', 'TypeError: cannot dial 13807711234 (lead 12)')
+        pageLog({ senderFrame: { url: 'https://evil.example/' } }, 'error', 'from a foreign page')
+        for (let i = 0; i < 100; i++) pageLog(ours, 'warn', `flood ${i}`)
+        const file = path.join(userData, 'logs', 'renderer.log')
+        rec.rendererLog = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+      }
       const storage = ipcHandlers[process.env.LEADLINE_TEST_SECRET_STORAGE_CHANNEL]
       if (storage)
         rec.secretStorage = {

@@ -6,6 +6,7 @@ import {
   IPC_INVOKE_CHANNEL,
   IPC_OPEN_LOGS_CHANNEL,
   IPC_PICK_FOLDER_CHANNEL,
+  IPC_RENDERER_LOG_CHANNEL,
   IPC_SECRET_STORAGE_CHANNEL,
   IPC_UPDATE_STATE_CHANNEL,
   IPC_UPDATES_CHANNEL,
@@ -202,6 +203,7 @@ describe('the packaged app’s updates, through the stand-in electron and electr
             LEADLINE_RENDERER_HANG_MS: '100',
             LEADLINE_TEST_UPDATES_CHANNEL: IPC_UPDATES_CHANNEL,
             LEADLINE_TEST_SECRET_STORAGE_CHANNEL: IPC_SECRET_STORAGE_CHANNEL,
+            LEADLINE_TEST_RENDERER_LOG_CHANNEL: IPC_RENDERER_LOG_CHANNEL,
             LEADLINE_STANDIN_SAFESTORAGE: 'basic_text',
             LEADLINE_TEST_UPDATE_STATE_CHANNEL: IPC_UPDATE_STATE_CHANNEL
           }
@@ -215,6 +217,8 @@ describe('the packaged app’s updates, through the stand-in electron and electr
         ipcChannels: string[]
         secretStorage: { ours: string | null; foreign: string | null }
         osEncryptions: number
+        rendererLog: string
+        ipcListeners: string[]
       })
     : null
 
@@ -248,5 +252,15 @@ describe('the packaged app’s updates, through the stand-in electron and electr
   it('on Linux without a keyring (basic_text) does not pretend: secrets go to the key file, and the page is told', () => {
     expect(run!.secretStorage).toEqual({ ours: 'basic_text', foreign: null })
     expect(run!.osEncryptions).toBe(0)
+  })
+
+  it('writes the page’s errors to renderer.log beside main’s, numbers masked, our page only, a flood cut short', () => {
+    expect(run!.ipcListeners).toEqual([IPC_RENDERER_LOG_CHANNEL])
+    const lines = run!.rendererLog.trim().split('\n')
+    expect(lines[0]).toMatch(/ERROR TypeError: cannot dial 138\*\*\*\*1234 \(lead 12\)$/)
+    expect(run!.rendererLog).not.toContain('13807711234')
+    expect(run!.rendererLog).not.toContain('foreign page')
+    // 50 lines in any 10 seconds
+    expect(lines).toHaveLength(50)
   })
 })

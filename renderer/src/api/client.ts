@@ -25,6 +25,8 @@ interface Bridge {
   pickFolder?: () => Promise<{ token: string; name: string } | null>
   /** The desktop's log folder in the system's file manager (the app only). */
   openLogs?: () => Promise<boolean>
+  /** The desktop's renderer log (the app only). */
+  log?: (level: 'error' | 'warn', text: string) => void
   /** How the desktop keeps secrets at rest (the app only). */
   secretStorage?: () => Promise<'os' | 'basic_text' | 'none' | null>
   /** The desktop's updates from its hub (the app only). */
