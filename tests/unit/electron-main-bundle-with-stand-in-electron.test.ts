@@ -21,24 +21,23 @@ import {
  */
 const bundle = resolve('out/main/index.js')
 
+/** Runs the built bundle under the stand-in with these settings; what it recorded (null: not built). */
+function standIn(env: Record<string, string>): Record<string, any> | null {
+  if (!existsSync(bundle)) return null
+  const out = execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LEADLINE_RENDERER_HANG_MS: '100', ...env }
+  })
+  return JSON.parse(out.trim().split('\n').pop()!)
+}
+
 describe('built Electron main bundle, loaded under Node with a stand-in electron module', () => {
   it('exists (run `npm run build` first)', () => {
     expect(existsSync(bundle)).toBe(true)
   })
 
-  const rec = existsSync(bundle)
-    ? (JSON.parse(
-        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
-          encoding: 'utf8',
-          timeout: 60_000,
-          env: {
-            ...process.env,
-            LEADLINE_RENDERER_HANG_MS: '100',
-            LEADLINE_TEST_OPEN_LOGS_CHANNEL: IPC_OPEN_LOGS_CHANNEL
-          }
-        })
-      ) as Record<string, any>)
-    : null
+  const rec = standIn({ LEADLINE_TEST_OPEN_LOGS_CHANNEL: IPC_OPEN_LOGS_CHANNEL })
 
   it('creates one window with contextIsolation and sandbox on, nodeIntegration off, and our preload', () => {
     expect(rec!.errors).toEqual([])
@@ -144,18 +143,10 @@ describe('the desk trusts its team hub safely (certificate pinning in the main p
     try {
       const a = await ensureHubCertificate(join(tmp.dir, 'a'), ['hub.lan'])
       const b = await ensureHubCertificate(join(tmp.dir, 'b'), ['hub.lan'])
-      const env = {
-        ...process.env,
+      const rec = standIn({
         LEADLINE_TEST_CERT_A: join(tmp.dir, 'a', 'tls', 'server.crt'),
         LEADLINE_TEST_CERT_B: join(tmp.dir, 'b', 'tls', 'server.crt')
-      }
-      const rec = JSON.parse(
-        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
-          encoding: 'utf8',
-          timeout: 60_000,
-          env
-        })
-      ) as Record<string, any>
+      })!
       const c = rec.certificates
       const fpA = new X509Certificate(a.cert).fingerprint256
       const fpB = new X509Certificate(b.cert).fingerprint256
@@ -192,35 +183,22 @@ describe('the desk trusts its team hub safely (certificate pinning in the main p
 })
 
 describe('the packaged app’s updates, through the stand-in electron and electron-updater modules', () => {
-  const run = existsSync(bundle)
-    ? (JSON.parse(
-        execFileSync(process.execPath, [resolve('tests/helpers/stand-in-electron.cjs'), bundle], {
-          encoding: 'utf8',
-          timeout: 60_000,
-          env: {
-            ...process.env,
-            LEADLINE_STANDIN_PACKAGED: '1',
-            LEADLINE_RENDERER_HANG_MS: '100',
-            LEADLINE_TEST_UPDATES_CHANNEL: IPC_UPDATES_CHANNEL,
-            LEADLINE_TEST_SECRET_STORAGE_CHANNEL: IPC_SECRET_STORAGE_CHANNEL,
-            LEADLINE_TEST_RENDERER_LOG_CHANNEL: IPC_RENDERER_LOG_CHANNEL,
-            LEADLINE_STANDIN_SAFESTORAGE: 'basic_text',
-            LEADLINE_TEST_UPDATE_STATE_CHANNEL: IPC_UPDATE_STATE_CHANNEL
-          }
-        })
-          .trim()
-          .split('\n')
-          .pop()!
-      ) as {
-        updates: Record<string, unknown>
-        updateStates: { state: string; percent?: number; waitingForCall?: boolean }[]
-        ipcChannels: string[]
-        secretStorage: { ours: string | null; foreign: string | null }
-        osEncryptions: number
-        rendererLog: string
-        ipcListeners: string[]
-      })
-    : null
+  const run = standIn({
+    LEADLINE_STANDIN_PACKAGED: '1',
+    LEADLINE_TEST_UPDATES_CHANNEL: IPC_UPDATES_CHANNEL,
+    LEADLINE_TEST_SECRET_STORAGE_CHANNEL: IPC_SECRET_STORAGE_CHANNEL,
+    LEADLINE_TEST_RENDERER_LOG_CHANNEL: IPC_RENDERER_LOG_CHANNEL,
+    LEADLINE_STANDIN_SAFESTORAGE: 'basic_text',
+    LEADLINE_TEST_UPDATE_STATE_CHANNEL: IPC_UPDATE_STATE_CHANNEL
+  }) as {
+    updates: Record<string, unknown>
+    updateStates: { state: string; percent?: number; waitingForCall?: boolean }[]
+    ipcChannels: string[]
+    secretStorage: { ours: string | null; foreign: string | null }
+    osEncryptions: number
+    rendererLog: string
+    ipcListeners: string[]
+  } | null
 
   it('checks the seat’s hub, downloads with progress, and does not restart during a call', () => {
     expect(run!.ipcChannels).toContain(IPC_UPDATES_CHANNEL)

@@ -43,8 +43,7 @@ export class DemoRepo extends Repo {
         ...l,
         ownedSince: l.owner ? l.at : null,
         status: l.owner ? 'allocated' : 'new',
-        province: regionOf(l.phone)?.province ?? '',
-        city: regionOf(l.phone)?.city ?? '',
+        ...(regionOf(l.phone) ?? { province: '', city: '' }),
         carrier: carrierOf(l.phone) ?? ''
       }
     )

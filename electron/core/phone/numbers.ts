@@ -126,14 +126,14 @@ export function checkPhone(raw: string, defaultAreaCode?: string): CheckedPhone 
   if (isPhoneProblem(shaped)) {
     if (shaped.problem === 'empty' || shaped.problem === 'notDigits' || shaped.problem === 'tooShort')
       return refuse(shaped.problem)
-    return shapeProblem(raw, defaultAreaCode)
+    return shapeProblem(raw)
   }
   const v = verdict(shaped.phone)
   return isRefused(v) ? v : { ...v, phone: shaped.phone }
 }
 
 /** A number the shape step refused: say why in libphonenumber's terms where it can. */
-function shapeProblem(raw: string, defaultAreaCode?: string): PhoneProblemInfo {
+function shapeProblem(raw: string): PhoneProblemInfo {
   const digits = raw.replace(/\D/g, '').replace(/^(0086|86(?=\d{11}$))/, '')
   if (digits.startsWith('0') && digits.length > 4) {
     const area = areaCodeOf(digits)
@@ -144,6 +144,5 @@ function shapeProblem(raw: string, defaultAreaCode?: string): PhoneProblemInfo {
   if (digits.startsWith('1') && digits.length === 11) return refuse('notAllocated', { prefix: digits.slice(0, 3) })
   if (/^[48]00/.test(digits) && digits.length === 10) return refuse('notDialable', { type: digits.slice(0, 3) })
   if (digits.length > 12) return refuse('tooLong')
-  void defaultAreaCode
   return refuse(digits.length < 11 ? 'tooShort' : 'tooLong')
 }

@@ -1,16 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync
-} from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
+import { hashFile } from '../hash-file'
 
 /**
  * Recording files under dataDir/recordings/YYYY/MM/DD/: the audio (<id>.webm) and its waveform
@@ -67,13 +58,7 @@ export class RecordingFiles {
   }
 
   sha256(file: string): Promise<string> {
-    return new Promise((ok, fail) => {
-      const h = createHash('sha256')
-      createReadStream(file)
-        .on('data', (d) => h.update(d))
-        .on('end', () => ok(h.digest('hex')))
-        .on('error', fail)
-    })
+    return hashFile(file, 'sha256', 'hex')
   }
 }
 

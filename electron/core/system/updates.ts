@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
-import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { AppError } from '../errors'
+import { hashFile } from '../hash-file'
 
 /**
  * The centre's own update feed: installers an administrator publishes on the hub
@@ -38,16 +38,6 @@ export function versionFromName(name: string): string | null {
       name.replace(/\.(exe|msi|AppImage|deb|rpm|dmg|zip)$/i, '')
     )?.[1] ?? null
   )
-}
-
-function sha512(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha512')
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('base64')))
-      .on('error', reject)
-  })
 }
 
 function yaml(version: string, files: PublishedFile[], at: Date): string {
@@ -93,7 +83,7 @@ export async function publishUpdates(
     copyFileSync(p.file, `${target}.part`)
     renameSync(`${target}.part`, target)
     if (existsSync(`${p.file}.blockmap`)) copyFileSync(`${p.file}.blockmap`, `${target}.blockmap`)
-    const entry = { name: p.name, size: statSync(target).size, sha512: await sha512(target) }
+    const entry = { name: p.name, size: statSync(target).size, sha512: await hashFile(target, 'sha512', 'base64') }
     feeds.set(p.feed, [...(feeds.get(p.feed) ?? []), entry])
   }
   const at = opts.now ?? new Date()

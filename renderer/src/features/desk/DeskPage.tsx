@@ -33,7 +33,7 @@ import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from '.
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
 import { useDeskMonitor } from '../monitor/use-desk-monitor'
-import { reportCallActive } from '../shell/use-desktop-updates'
+import { useReportCallActive } from '../shell/use-desktop-updates'
 
 const RENEW_MS = 60_000
 
@@ -360,10 +360,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       ? maskWith(n, settings.data?.maskStyle ?? 'middle4')
       : n
   const agent = agentStateOf(desk)
-  // the app never restarts to install an update while a call or its wrap-up is on
-  const busy = agent.state === 'dialing' || agent.state === 'on_call' || agent.state === 'wrap_up'
-  useEffect(() => reportCallActive(busy), [busy])
-  useEffect(() => () => reportCallActive(false), [])
+  useReportCallActive(agent.state === 'dialing' || agent.state === 'on_call' || agent.state === 'wrap_up')
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>

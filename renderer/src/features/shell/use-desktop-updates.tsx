@@ -47,7 +47,8 @@ export function useDesktopUpdates(): void {
   }, [notification, t])
 }
 
-/** The desk says when a call is on, wrap-up included: the app never restarts to update then. */
-export function reportCallActive(active: boolean): void {
-  void window.leadline?.updates?.setCallActive(active)
+/** The desk says when a call is on, wrap-up included (and that none is when it closes): the app never restarts to update then. */
+export function useReportCallActive(active: boolean): void {
+  useEffect(() => void window.leadline?.updates?.setCallActive(active), [active])
+  useEffect(() => () => void window.leadline?.updates?.setCallActive(false), [])
 }
