@@ -1,58 +1,89 @@
-import { lazy, Suspense, useEffect } from 'react'
-import { Alert, App as AntApp, Spin } from 'antd'
+import { lazy, Suspense, useState, type ComponentType } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { SystemInfo } from '../../shared/contract'
 import { errorText } from './api/errors'
 import { keys, useMethodQuery } from './api/queries'
 import { useCentreClockSync } from './api/centre-clock'
 import { useAuth } from './features/auth/AuthProvider'
 import { LoginPage } from './features/auth/LoginPage'
-import { AppShell } from './features/shell/AppShell'
+import { PhoneShell } from './features/shell/PhoneShell'
+import { RecoveredNotice } from './features/shell/RecoveredNotice'
+import { preloadLikelyLanding } from './features/shell/pages'
+import { WithAnt } from './features/shell/with-ant'
+import { isPhoneScreen, usePhoneScreen } from './ui/screen'
+import { PlainAlert, PlainSpin } from './ui/plain'
 
 // a new installation's page, seen once: not in every seat's first download
 const FirstAdminPage = lazy(() => import('./features/auth/FirstAdminPage').then((m) => ({ default: m.FirstAdminPage })))
 
+/**
+ * The first screen is plain (the login page, a phone's shell and 我的拜访); a desktop-sized screen's
+ * shell is Ant Design's, fetched as soon as the page starts so that it is here when the login is.
+ */
+type Shell = ComponentType<{ info: SystemInfo }>
+let desktopShell: Shell | null = null
+const loadDesktopShell = () =>
+  import('./features/shell/AppShell').then((m) => {
+    desktopShell = m.DesktopShell
+    return { default: m.DesktopShell }
+  })
+const LazyDesktopShell = lazy(loadDesktopShell)
+if (!isPhoneScreen()) void loadDesktopShell().then(preloadLikelyLanding, () => {})
+
+function DesktopShell({ info }: { info: SystemInfo }) {
+  // the shell itself when its code is here (as it is after a login): no Suspense round
+  const [Component] = useState<Shell>(() => desktopShell ?? LazyDesktopShell)
+  return <Component info={info} />
+}
+
+function Loading() {
+  const { t } = useTranslation()
+  return (
+    <div className="center-page">
+      <PlainSpin tip={t('common.loading')} />
+    </div>
+  )
+}
+
 export function App() {
+  return (
+    <>
+      <RecoveredNotice />
+      <Screen />
+    </>
+  )
+}
+
+function Screen() {
   const { t } = useTranslation()
   const { state } = useAuth()
+  const phone = usePhoneScreen()
   const info = useMethodQuery('system.info', {}, keys.systemInfo)
   // Days and times are the centre's: nothing is shown before its clock is known.
   const clockKnown = useCentreClockSync()
-  const { notification } = AntApp.useApp()
-  // the desktop reloaded this page after it crashed or hung: say so once
-  useEffect(() => {
-    const reason = new URLSearchParams(window.location.search).get('recovered')
-    if (reason !== 'crashed' && reason !== 'hung') return
-    notification.warning({
-      key: 'recovered',
-      message: t(`desktop.recovered.${reason}`),
-      description: t('desktop.recovered.kept'),
-      duration: 0
-    })
-    window.history.replaceState(null, '', window.location.pathname + window.location.hash)
-  }, [notification, t])
 
-  // (an Alert, not a Result: the Result's illustrations would weigh on every first load)
   if (info.error)
     return (
       <div className="center-page">
-        <Alert type="error" showIcon message={errorText(t, info.error)} />
+        <PlainAlert type="error" message={errorText(t, info.error)} />
       </div>
     )
-  if (!info.data || !clockKnown || state.status === 'loading') {
-    return (
-      <div className="center-page">
-        <Spin size="large" tip={t('common.loading')}>
-          <div style={{ width: 200, height: 80 }} />
-        </Spin>
-      </div>
+  if (!info.data || !clockKnown || state.status === 'loading') return <Loading />
+  if (state.status === 'authed')
+    return phone ? (
+      <PhoneShell info={info.data} />
+    ) : (
+      <Suspense fallback={<Loading />}>
+        <DesktopShell info={info.data} />
+      </Suspense>
     )
-  }
-  if (state.status === 'authed') return <AppShell info={info.data} />
   if (info.data.needsFirstAdmin)
     return (
-      <Suspense fallback={<Spin />}>
-        <FirstAdminPage onDone={() => void info.refetch()} />
-      </Suspense>
+      <WithAnt fallback={<Loading />}>
+        <Suspense fallback={<Loading />}>
+          <FirstAdminPage onDone={() => void info.refetch()} />
+        </Suspense>
+      </WithAnt>
     )
   return <LoginPage info={info.data} />
 }

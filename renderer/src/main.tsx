@@ -1,11 +1,6 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App as AntApp, ConfigProvider } from 'antd'
-import zhCN from 'antd/locale/zh_CN'
-import enUS from 'antd/locale/en_US'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { useTranslation } from 'react-i18next'
-import type { ReactNode } from 'react'
 import './i18n'
 import './styles.css'
 import { ApiProvider } from './api/ApiProvider'
@@ -29,18 +24,6 @@ const queryClient = new QueryClient({
   }
 })
 
-function Localised({ children }: { children: ReactNode }) {
-  const { i18n } = useTranslation()
-  return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1565c0', borderRadius: 4 } }}
-    >
-      <AntApp>{children}</AntApp>
-    </ConfigProvider>
-  )
-}
-
 // In the desktop app, the page's uncaught errors go to its renderer log (for support; numbers masked there)
 if (window.leadline?.log) {
   const log = window.leadline.log
@@ -58,11 +41,9 @@ void localeReady.then(() =>
     <StrictMode>
       <QueryClientProvider client={queryClient}>
         <ApiProvider client={api}>
-          <Localised>
-            <AuthProvider>
-              <App />
-            </AuthProvider>
-          </Localised>
+          <AuthProvider>
+            <App />
+          </AuthProvider>
         </ApiProvider>
       </QueryClientProvider>
     </StrictMode>

@@ -670,7 +670,9 @@ export const en: Catalog = {
     demoTitle: 'Demo mode: log in with one of these accounts',
     demoHint: 'Click an account to fill it in. Demo passwords are shown only in demo mode.',
     usernameRequired: 'Enter your user name',
-    passwordRequired: 'Enter your password'
+    passwordRequired: 'Enter your password',
+    showPassword: 'Show password',
+    hidePassword: 'Hide password'
   },
   setup: {
     title: 'Create the first administrator',

@@ -646,7 +646,9 @@ export const zhCN = {
     demoTitle: '演示模式：可用以下账户登录',
     demoHint: '点击账户即可填入。演示账户的密码仅在演示模式下显示。',
     usernameRequired: '请输入用户名',
-    passwordRequired: '请输入密码'
+    passwordRequired: '请输入密码',
+    showPassword: '显示密码',
+    hidePassword: '隐藏密码'
   },
   setup: {
     title: '创建首个系统管理员',

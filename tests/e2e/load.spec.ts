@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { loginUi } from './support'
+import { DEMO_PASSWORD, loginUi } from './support'
 
 /** What only other roles' pages carry: the softphone, the QA player, the charts, the desk, QA and the reports. */
 const NOT_FOR_THE_FIELD = ['SIP.js/', 'wavesurfer', 'echarts', 'desk.next', 'qa.submit', 'reports.funnel']
@@ -39,6 +39,56 @@ test.describe('a field agent’s phone', () => {
       expect(map.status(), `${path}.map`).toBe(404)
     }
   })
+})
+
+test.describe('a field agent’s first page', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+
+  test('comes without Ant Design, which arrives with the first page that needs it', async ({ page }) => {
+    const scripts = scriptsOf(page)
+    // Ant Design's style engine marks the styles it writes with this attribute
+    const antDesign = () => [...scripts.values()].some((s) => s.includes('data-token-hash'))
+    await page.goto('/')
+    // the plain login button wears the theme's blue, as Ant Design's primary button does
+    await expect(page.getByRole('button', { name: /登\s*录/ })).toHaveCSS('background-color', 'rgb(21, 101, 192)')
+    await page.getByLabel('用户名').fill('agent_qx1')
+    await page.getByLabel('密码').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: /登\s*录/ }).click()
+    await expect(page.getByTestId('page-title')).toHaveText('我的拜访')
+    await expect(page.getByTestId('visits').or(page.getByText('暂无拜访安排'))).toBeVisible()
+    await page.waitForLoadState('networkidle')
+    expect([...scripts.values()].some((s) => s.includes('dispatch.myVisits'))).toBe(true)
+    expect(antDesign()).toBe(false)
+    await page.getByTestId('phone-menu').click()
+    await page.getByRole('menuitem', { name: '个人设置' }).click()
+    await expect(page.getByTestId('page-title')).toHaveText('个人设置')
+    await expect(page.locator('.ant-card').first()).toBeVisible()
+    expect(antDesign()).toBe(true)
+  })
+})
+
+test('a seat fetches, while its login page shows, the page it landed on last time (the desk on a new seat)', async ({
+  page
+}) => {
+  const requested: string[] = []
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname))
+  await page.goto('/')
+  await expect(page.getByRole('button', { name: /登\s*录/ })).toBeVisible()
+  await expect.poll(() => requested.some((p) => /\/assets\/DeskPage-[^/]+\.js$/.test(p))).toBe(true)
+  // a supervisor lands on the recordings; logged out, this seat's login page fetches them, not the desk
+  await page.getByLabel('用户名').fill('supervisor')
+  await page.getByLabel('密码').fill(DEMO_PASSWORD)
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page.getByRole('menuitem', { name: '录音库' })).toHaveClass(/ant-menu-item-selected/)
+  await page.getByRole('button', { name: /退出登录/ }).click()
+  await expect(page.getByRole('button', { name: /登\s*录/ })).toBeVisible()
+  const fresh = await page.context().newPage()
+  const again: string[] = []
+  fresh.on('request', (r) => again.push(new URL(r.url()).pathname))
+  await fresh.goto('/')
+  await expect(fresh.getByRole('button', { name: /登\s*录/ })).toBeVisible()
+  await expect.poll(() => again.some((p) => /\/assets\/RecordingsPage-[^/]+\.js$/.test(p))).toBe(true)
+  expect(again.some((p) => /\/assets\/DeskPage-/.test(p))).toBe(false)
 })
 
 test('a page whose code is still on its way shows its outline, then the page', async ({ page }) => {

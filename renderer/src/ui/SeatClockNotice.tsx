@@ -1,6 +1,6 @@
-import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { seatDrift, useCentreClock } from './centre-time'
+import { PlainAlert } from './plain'
 
 /** Beyond this, a seat's own clock is worth a word: the page shows the centre's time anyway. */
 const CLOCK_OFF_MS = 2 * 60_000
@@ -20,10 +20,10 @@ export function SeatClockNotice() {
         ? t('clock.hours', { n: Math.round(minutes / 60) })
         : t('clock.minutes', { n: minutes })
   return (
-    <Alert
+    <PlainAlert
       banner
       type="info"
-      data-testid="seat-clock-notice"
+      testId="seat-clock-notice"
       message={
         off
           ? t('clock.seatOff', { by, zone: clock.zone(), now: clock.format(clock.now(), 'YYYY-MM-DD HH:mm') })

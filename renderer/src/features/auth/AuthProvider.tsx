@@ -28,10 +28,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // Per tab: closing the tab ends what this browser remembers of the login.
       sessionStorage.setItem(TOKEN_KEY, s.token)
       api.setSessionToken(s.token)
-      preloadLanding(s.user.role)
+      preloadLanding(
+        s.user.role,
+        (method) => void qc.prefetchQuery({ queryKey: [method], queryFn: () => api.invoke(method, {}) })
+      )
       setState({ status: 'authed', user: s.user })
     },
-    [api]
+    [api, qc]
   )
 
   const drop = useCallback(

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react'
-import { Alert, Button, Card, Drawer, Grid, Layout, Menu, Skeleton, Space, Tag, Typography } from 'antd'
-import { LogoutOutlined, MenuOutlined } from '@ant-design/icons'
+import { Suspense, useEffect } from 'react'
+import { Alert, Button, Card, Layout, Menu, Skeleton, Space, Tag, Typography } from 'antd'
+import { LogoutOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { SystemInfo } from '../../../../shared/contract'
 import { useConnectionStatus } from '../../api/ApiProvider'
@@ -10,24 +10,10 @@ import { useAuth, useCurrentUser } from '../auth/AuthProvider'
 import { Workspace } from '../workspace/Workspace'
 import { navFor } from './nav'
 import { useHashRoute } from './use-hash-route'
-import { arrivedPage, landingPath, PAGE_MODULES } from './pages'
+import { landingPath, PAGE_MODULES, PAGES } from './pages'
+import { AntRoot } from './AntRoot'
+import { Icon } from '../../ui/Icon'
 import { useDesktopUpdates } from './use-desktop-updates'
-
-/**
- * One component per page: the page itself when its code is here already (a preload, an earlier
- * visit), which spares the Suspense round (React holds a revealed boundary back up to 300 ms); the
- * lazy wrapper otherwise. Decided when the page mounts, so it never switches under a mounted page.
- */
-const PAGES: Record<string, ComponentType> = Object.fromEntries(
-  Object.entries(PAGE_MODULES).map(([path, load]) => {
-    const Lazy = lazy(load)
-    function Page() {
-      const [Component] = useState<ComponentType>(() => arrivedPage(path) ?? Lazy)
-      return <Component />
-    }
-    return [path, Page]
-  })
-)
 
 /** While a page's code arrives: the outline of a page, not a blank screen. */
 function PageLoading() {
@@ -38,7 +24,16 @@ function PageLoading() {
   )
 }
 
-export function AppShell({ info }: { info: SystemInfo }) {
+/** The shell of a desktop-sized screen (a phone's is PhoneShell), with Ant Design around it. */
+export function DesktopShell({ info }: { info: SystemInfo }) {
+  return (
+    <AntRoot>
+      <AppShell info={info} />
+    </AntRoot>
+  )
+}
+
+function AppShell({ info }: { info: SystemInfo }) {
   const { t } = useTranslation()
   const user = useCurrentUser()
   const { logout } = useAuth()
@@ -54,20 +49,14 @@ export function AppShell({ info }: { info: SystemInfo }) {
     const t = setTimeout(() => void PAGE_MODULES['/desk']().catch(() => {}), 0)
     return () => clearTimeout(t)
   }, [user.role])
-  // a phone (field agents) gets its own header: the page's title, and a menu with the name, the language and logging out
-  const phone = Grid.useBreakpoint().md === false
-  const [menuOpen, setMenuOpen] = useState(false)
   const menu = (
     <Menu
       mode="inline"
       role="navigation"
       aria-label="main"
       selectedKeys={[current.path]}
-      items={items.map((i) => ({ key: i.path, icon: i.icon, label: t(`nav.${i.label}`) }))}
-      onClick={(e) => {
-        go(e.key)
-        setMenuOpen(false)
-      }}
+      items={items.map((i) => ({ key: i.path, icon: <Icon def={i.icon} />, label: t(`nav.${i.label}`) }))}
+      onClick={(e) => go(e.key)}
     />
   )
   const content = (
@@ -85,48 +74,6 @@ export function AppShell({ info }: { info: SystemInfo }) {
       </Layout.Content>
     </>
   )
-
-  if (phone)
-    return (
-      <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header className="app-header app-header-phone" data-testid="phone-header">
-          <Button
-            type="text"
-            icon={<MenuOutlined />}
-            onClick={() => setMenuOpen(true)}
-            aria-label={t('nav.menu')}
-            data-testid="phone-menu"
-          />
-          <Typography.Text strong ellipsis className="phone-title" data-testid="page-title">
-            {t(`nav.${current.label}`)}
-          </Typography.Text>
-        </Layout.Header>
-        <Drawer
-          placement="left"
-          open={menuOpen}
-          onClose={() => setMenuOpen(false)}
-          width={280}
-          title={t('app.name')}
-          styles={{ body: { padding: 0 } }}
-        >
-          <div className="phone-user" data-testid="current-user">
-            <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
-              {user.displayName}
-            </Typography.Text>
-            <Tag color="blue">{t(`roles.${user.role}`)}</Tag>
-            {info.demoMode && <Tag color="orange">DEMO</Tag>}
-          </div>
-          {menu}
-          <div className="phone-menu-foot">
-            <LanguageSwitch />
-            <Button icon={<LogoutOutlined />} onClick={() => void logout()} block>
-              {t('nav.logout')}
-            </Button>
-          </div>
-        </Drawer>
-        {content}
-      </Layout>
-    )
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

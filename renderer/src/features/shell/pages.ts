@@ -1,5 +1,5 @@
-import type { ComponentType } from 'react'
-import type { Role } from '../../../../shared/contract'
+import { createElement, lazy, useState, type ComponentType } from 'react'
+import type { Input, MethodName, Role } from '../../../../shared/contract'
 import { navFor } from './nav'
 
 /** Each page is its own chunk, loaded when first opened: a field agent's phone never downloads the desk, QA or the reports. */
@@ -53,8 +53,49 @@ export function landingPath(role: Role, path: string): string {
   return (items.find((i) => i.path === path) ?? items[0]).path
 }
 
-/** Starts fetching the page a user is about to land on, while the shell around it renders. */
-export function preloadLanding(role: Role): void {
-  const path = window.location.hash.replace(/^#/, '').split('?')[0] || '/'
-  void PAGE_MODULES[landingPath(role, path)]?.().catch(() => {})
+/** A method that takes no input: a page's first query, keyed by the method's name alone as the pages key it. */
+export type FirstQuery = { [M in MethodName]: Record<string, never> extends Input<M> ? M : never }[MethodName]
+
+/** What a landing page asks for first, fetched with the login so that the page opens with its data. */
+const FIRST_QUERIES: Partial<Record<string, readonly FirstQuery[]>> = {
+  '/desk': ['sip.myAccount', 'settings.get', 'campaigns.list', 'desk.today'],
+  '/visits': ['dispatch.myVisits']
 }
+
+/** The page this seat landed on last (per browser): the one to fetch while its login page shows. */
+const LAST_LANDING_KEY = 'leadline.landing'
+
+const hashPath = () => window.location.hash.replace(/^#/, '').split('?')[0] || '/'
+
+/** Starts fetching the page a user is about to land on and its first data, while the shell around it renders. */
+export function preloadLanding(role: Role, prefetch: (method: FirstQuery) => void): void {
+  const path = landingPath(role, hashPath())
+  localStorage.setItem(LAST_LANDING_KEY, path)
+  void PAGE_MODULES[path]?.().catch(() => {})
+  FIRST_QUERIES[path]?.forEach(prefetch)
+}
+
+/**
+ * Before the login: the page this seat landed on last time, or the desk on a seat that has none yet
+ * (most of a centre's desktops are operators'), so that the first call does not wait for its code.
+ */
+export function preloadLikelyLanding(): void {
+  const path = localStorage.getItem(LAST_LANDING_KEY) ?? '/desk'
+  void PAGE_MODULES[path]?.().catch(() => {})
+}
+
+/**
+ * One component per page: the page itself when its code is here already (a preload, an earlier
+ * visit), which spares the Suspense round (React holds a revealed boundary back up to 300 ms); the
+ * lazy wrapper otherwise. Decided when the page mounts, so it never switches under a mounted page.
+ */
+export const PAGES: Record<string, ComponentType> = Object.fromEntries(
+  Object.entries(PAGE_MODULES).map(([path, load]) => {
+    const Lazy = lazy(load)
+    function Page() {
+      const [Component] = useState<ComponentType>(() => arrivedPage(path) ?? Lazy)
+      return createElement(Component)
+    }
+    return [path, Page]
+  })
+)

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { App as AntApp, Button, Progress } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { HUB_URL_KEY } from '../../api/client'
+import { useDesktopHub } from './desktop-hub'
 
 type UpdateState =
   | { state: 'idle' | 'checking' }
@@ -17,10 +17,10 @@ type UpdateState =
 export function useDesktopUpdates(): void {
   const { t } = useTranslation()
   const { notification } = AntApp.useApp()
+  useDesktopHub()
   useEffect(() => {
     const updates = window.leadline?.updates
     if (!updates) return
-    void updates.setHub(localStorage.getItem(HUB_URL_KEY))
     return updates.onState((raw) => {
       const s = raw as UpdateState
       if (s.state === 'downloading')
