@@ -315,12 +315,12 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(`质检客户${n}`)
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    // the operator stays quiet (muted at once: the fake microphone beeps until then): the left channel is silent
+    await page.keyboard.press('Alt+M')
     // 录音中 shows once the recorder runs: from then on the customer speaks 1.5–4 s in
     await customer.evaluate(() =>
       (window as unknown as { customer: { speak(from: number, to: number): void } }).customer.speak(1.5, 4)
     )
-    // the operator stays quiet (muted): the left channel is silent
-    await page.keyboard.press('Alt+M')
     await page.waitForTimeout(800)
     await page.keyboard.press('Alt+T') // 身份说明
     await page.waitForTimeout(800)

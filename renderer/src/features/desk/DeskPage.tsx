@@ -24,18 +24,15 @@ import {
 } from './desk-machine'
 import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
-import { centre } from '../../ui/centre-time'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { newClientId } from './outbox'
-import { useAgentStateSync, useOutbox } from './use-desk-sync'
+import { useAgentStateSync, useLeaseRenewal, useOutbox, useUnfinishedRestore } from './use-desk-sync'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
 import { dialTargetOf, useSoftphone } from './use-softphone'
 import { useDeskMonitor } from '../monitor/use-desk-monitor'
 import { useReportCallActive } from '../shell/use-desktop-updates'
-
-const RENEW_MS = 60_000
 
 /**
  * 拨号工作台: the dial queue (next lead, preview or progressive), the softphone, the customer
@@ -100,38 +97,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   useAgentStateSync(api, desk, setPhoneError)
 
-  // The lease on the lead in hand is renewed while the desk works it.
-  const leasedLead = work && work.stage !== 'saved' ? work.lead.id : null
-  useEffect(() => {
-    if (leasedLead === null) return
-    const id = setInterval(() => void api.invoke('desk.renew', { leadId: leasedLead }).catch(() => {}), RENEW_MS)
-    return () => clearInterval(id)
-  }, [api, leasedLead])
-
-  // A call of mine that still owes its outcome (the page was reloaded or closed in wrap-up, the browser
-  // crashed, another browser) opens the desk on its wrap-up, with what was filled in.
-  useEffect(() => {
-    let live = true
-    api
-      .invoke('desk.unfinished', {})
-      .then((u) => {
-        if (!live || !u) return
-        const ago = u.endedAt ? Math.max(0, centre.now().getTime() - Date.parse(u.endedAt)) : 0
-        dispatch({
-          type: 'wrapUpRestored',
-          lead: u.lead,
-          source: u.source,
-          callbackId: u.callbackId,
-          callId: u.callId,
-          at: performance.now() - ago,
-          wrapUpSec: u.wrapUpSec
-        })
-      })
-      .catch((err: unknown) => setPhoneError(err))
-    return () => {
-      live = false
-    }
-  }, [api, setPhoneError])
+  useLeaseRenewal(api, work && work.stage !== 'saved' ? work.lead.id : null)
+  useUnfinishedRestore(api, dispatch, setPhoneError)
 
   // The line drives the lifecycle: answered, then ended (whatever else fails on the way, wrap-up follows).
   useEffect(() => {

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useConnectionStatus } from '../../api/ApiProvider'
 import type { ApiClient } from '../../api/client'
-import { agentStateOf, type DeskState } from './desk-machine'
+import { centre } from '../../ui/centre-time'
+import { agentStateOf, type DeskEvent, type DeskState } from './desk-machine'
 import { OutcomeOutbox } from './outbox'
 
 /**
@@ -26,6 +27,50 @@ export function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err
     },
     [api]
   )
+}
+
+const RENEW_MS = 60_000
+
+/** The lease on the lead in hand is renewed while the desk works it (null: no lead, or its outcome is saved). */
+export function useLeaseRenewal(api: ApiClient, leadId: number | null): void {
+  useEffect(() => {
+    if (leadId === null) return
+    const id = setInterval(() => void api.invoke('desk.renew', { leadId }).catch(() => {}), RENEW_MS)
+    return () => clearInterval(id)
+  }, [api, leadId])
+}
+
+/**
+ * A call of mine that still owes its outcome (the page was reloaded or closed in wrap-up, the browser
+ * crashed, another browser) opens the desk on its wrap-up, with what was filled in.
+ */
+export function useUnfinishedRestore(
+  api: ApiClient,
+  dispatch: (e: DeskEvent) => void,
+  onError: (err: unknown) => void
+): void {
+  useEffect(() => {
+    let live = true
+    api
+      .invoke('desk.unfinished', {})
+      .then((u) => {
+        if (!live || !u) return
+        const ago = u.endedAt ? Math.max(0, centre.now().getTime() - Date.parse(u.endedAt)) : 0
+        dispatch({
+          type: 'wrapUpRestored',
+          lead: u.lead,
+          source: u.source,
+          callbackId: u.callbackId,
+          callId: u.callId,
+          at: performance.now() - ago,
+          wrapUpSec: u.wrapUpSec
+        })
+      })
+      .catch((err: unknown) => onError(err))
+    return () => {
+      live = false
+    }
+  }, [api, dispatch, onError])
 }
 
 /**
