@@ -19,6 +19,8 @@ export const E2E_CLOCK_START = '2026-03-02T10:00:00+08:00'
 export const CENTRE_ZONE = 'Asia/Shanghai'
 export const BROWSER_ZONE = 'Pacific/Honolulu'
 
+const CALL_SPECS = /(desk|monitor|simulated-call|sip-call)\.spec\.ts$/
+
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
@@ -40,5 +42,10 @@ export default defineConfig({
       args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, AUTOPLAY_ARG, LOCAL_TEST_PAGES_ARG]
     }
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }]
+  // The specs that measure what a call recorded (levels, onsets, talk shares, durations) run one at a
+  // time, beside the other specs: two of them at once on a 2-core machine starve the audio pipelines.
+  projects: [
+    { name: 'calls', testMatch: CALL_SPECS, workers: 1, use: { browserName: 'chromium' } },
+    { name: 'chromium', testIgnore: CALL_SPECS, use: { browserName: 'chromium' } }
+  ]
 })

@@ -1473,6 +1473,9 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'monitor.start': 'Started monitoring a call',
+      'monitor.mode': 'Changed the monitoring mode (listen, whisper, barge in)',
+      'monitor.end': 'Stopped monitoring',
       'teams.create': 'Team created',
       'teams.update': 'Team changed',
       'teams.remove': 'Team removed',

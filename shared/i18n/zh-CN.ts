@@ -1383,6 +1383,9 @@ export const zhCN = {
   },
   auditLog: {
     actions: {
+      'monitor.start': '开始监听坐席通话',
+      'monitor.mode': '切换监听方式（监听、耳语、强插）',
+      'monitor.end': '结束监听',
       'teams.create': '新建班组',
       'teams.update': '修改班组',
       'teams.remove': '删除班组',

@@ -53,4 +53,13 @@ test('a field agent’s phone: a header of its own (menu, title on one line), th
   await page.getByText('中文', { exact: true }).click()
   await expect(page.getByRole('button', { name: /退出登录/ })).toBeVisible()
   await page.screenshot({ path: 'test-results/phone-menu.png' })
+  // the open menu keeps the keyboard inside it; Escape closes it and gives the focus back to its button
+  const menu = page.getByRole('dialog', { name: '菜单' })
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab')
+    expect(await menu.evaluate((m) => m.contains(document.activeElement))).toBe(true)
+  }
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('phone-menu')).toBeFocused()
+  await expect(page.getByRole('button', { name: /退出登录/ })).toBeHidden()
 })

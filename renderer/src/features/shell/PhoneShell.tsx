@@ -41,7 +41,25 @@ export function PhoneShell({ info }: { info: SystemInfo }) {
   useEffect(() => {
     if (!menuOpen) return
     menuRef.current?.focus()
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setMenuOpen(false)
+    // Escape closes it; Tab stays inside while it is open (a modal dialog)
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setMenuOpen(false)
+        opener.current?.focus()
+        return
+      }
+      if (e.key !== 'Tab' || !menuRef.current) return
+      const focusable = [...menuRef.current.querySelectorAll<HTMLElement>('button, [href], input')]
+      const [first, last] = [focusable[0], focusable[focusable.length - 1]]
+      const inside = menuRef.current.contains(document.activeElement)
+      if (e.shiftKey && (document.activeElement === first || !inside)) {
+        e.preventDefault()
+        last?.focus()
+      } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+        e.preventDefault()
+        first?.focus()
+      }
+    }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [menuOpen])
