@@ -1,6 +1,5 @@
-import { lazy, Suspense, useState, type ComponentType } from 'react'
+import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { SystemInfo } from '../../shared/contract'
 import { errorText } from './api/errors'
 import { keys, useMethodQuery } from './api/queries'
 import { useCentreClockSync } from './api/centre-clock'
@@ -12,6 +11,7 @@ import { preloadLikelyLanding } from './features/shell/pages'
 import { WithAnt } from './features/shell/with-ant'
 import { isPhoneScreen, usePhoneScreen } from './ui/screen'
 import { PlainAlert, PlainSpin } from './ui/plain'
+import { arrivedLazy } from './ui/arrived-lazy'
 
 // a new installation's page, seen once: not in every seat's first download
 const FirstAdminPage = lazy(() => import('./features/auth/FirstAdminPage').then((m) => ({ default: m.FirstAdminPage })))
@@ -20,21 +20,9 @@ const FirstAdminPage = lazy(() => import('./features/auth/FirstAdminPage').then(
  * The first screen is plain (the login page, a phone's shell and 我的拜访); a desktop-sized screen's
  * shell is Ant Design's, fetched as soon as the page starts so that it is here when the login is.
  */
-type Shell = ComponentType<{ info: SystemInfo }>
-let desktopShell: Shell | null = null
-const loadDesktopShell = () =>
-  import('./features/shell/AppShell').then((m) => {
-    desktopShell = m.DesktopShell
-    return { default: m.DesktopShell }
-  })
-const LazyDesktopShell = lazy(loadDesktopShell)
-if (!isPhoneScreen()) void loadDesktopShell().then(preloadLikelyLanding, () => {})
-
-function DesktopShell({ info }: { info: SystemInfo }) {
-  // the shell itself when its code is here (as it is after a login): no Suspense round
-  const [Component] = useState<Shell>(() => desktopShell ?? LazyDesktopShell)
-  return <Component info={info} />
-}
+const desktopShell = arrivedLazy(() => import('./features/shell/AppShell').then((m) => m.DesktopShell))
+const DesktopShell = desktopShell.Component
+if (!isPhoneScreen()) void desktopShell.load().then(preloadLikelyLanding, () => {})
 
 function Loading() {
   const { t } = useTranslation()

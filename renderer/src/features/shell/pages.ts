@@ -1,27 +1,13 @@
-import { createElement, lazy, useState, type ComponentType } from 'react'
+import type { ComponentType } from 'react'
+import { arrivedLazy } from '../../ui/arrived-lazy'
 import type { Input, MethodName, Role } from '../../../../shared/contract'
 import { navFor } from './nav'
 
 /** Each page is its own chunk, loaded when first opened: a field agent's phone never downloads the desk, QA or the reports. */
-type PageModule = () => Promise<{ default: ComponentType }>
-/** Pages whose code has arrived (a preload, or an earlier visit), to render without suspending. */
-const arrived = new Map<PageModule, ComponentType>()
-const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): PageModule => {
-  const module: PageModule = () =>
-    load().then((m) => {
-      arrived.set(module, m[name])
-      return { default: m[name] }
-    })
-  return module
-}
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  arrivedLazy(() => load().then((m) => m[name]))
 
-/** The page's component if its code is here already. */
-export function arrivedPage(path: string): ComponentType | undefined {
-  const module = PAGE_MODULES[path]
-  return module && arrived.get(module)
-}
-
-export const PAGE_MODULES: Record<string, PageModule> = {
+const PAGE_CODE: Record<string, ReturnType<typeof page>> = {
   '/recordings': page(() => import('../qa/RecordingsPage'), 'RecordingsPage'),
   '/review-queue': page(() => import('../qa/ReviewQueuePage'), 'ReviewQueuePage'),
   '/my-reviews': page(() => import('../qa/MyReviewsPage'), 'MyReviewsPage'),
@@ -84,18 +70,12 @@ export function preloadLikelyLanding(): void {
   void PAGE_MODULES[path]?.().catch(() => {})
 }
 
-/**
- * One component per page: the page itself when its code is here already (a preload, an earlier
- * visit), which spares the Suspense round (React holds a revealed boundary back up to 300 ms); the
- * lazy wrapper otherwise. Decided when the page mounts, so it never switches under a mounted page.
- */
+/** Starts fetching a page's code (a preload). */
+export const PAGE_MODULES: Record<string, () => Promise<ComponentType>> = Object.fromEntries(
+  Object.entries(PAGE_CODE).map(([path, p]) => [path, p.load])
+)
+
+/** One component per page: the page itself once its code is here, lazy until then (ui/arrived-lazy.ts). */
 export const PAGES: Record<string, ComponentType> = Object.fromEntries(
-  Object.entries(PAGE_MODULES).map(([path, load]) => {
-    const Lazy = lazy(load)
-    function Page() {
-      const [Component] = useState<ComponentType>(() => arrivedPage(path) ?? Lazy)
-      return createElement(Component)
-    }
-    return [path, Page]
-  })
+  Object.entries(PAGE_CODE).map(([path, p]) => [path, p.Component])
 )
