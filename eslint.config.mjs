@@ -7,6 +7,14 @@ import globals from 'globals'
 // only electron/main and electron/preload import `electron`. A leak is a lint error.
 const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }
 const nodeBuiltins = { group: ['node:*'], message: 'No Node built-ins here.' }
+// A write transaction takes SQLite's write lock when it starts (BEGIN IMMEDIATE): a deferred one that
+// reads first fails at once with SQLITE_BUSY_SNAPSHOT when another connection (an import on its own
+// thread) commits between its read and its first write.
+const deferredTransaction = {
+  selector:
+    "CallExpression[arguments.length=0][callee.type='CallExpression'][callee.callee.property.name='transaction']",
+  message: 'Start a write transaction with .immediate() (db.transaction(fn).immediate()), or use Repo.transaction.'
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/.data/**'] },
@@ -82,7 +90,18 @@ export default tseslint.config(
         {
           selector: "CallExpression[callee.property.name='prepare']",
           message: 'SQL lives in the domain’s repository (repo.ts or *-repo.ts), prepared once.'
-        }
+        },
+        deferredTransaction
+      ]
+    }
+  },
+  {
+    files: ['electron/**/repo.ts', 'electron/**/*-repo.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^leadline:/]', message: 'Channel names live in shared/contract only.' },
+        deferredTransaction
       ]
     }
   },

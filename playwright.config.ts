@@ -28,7 +28,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  // the hub-log reporter prints the end of the hub's log under a failed test and keeps its data folder
+  reporter: [['list'], ['./tests/e2e/hub-log-reporter.ts']],
   globalSetup: './tests/e2e/global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,

@@ -222,7 +222,8 @@ async function main(argv: string[]): Promise<number> {
               encoding: opt.encoding,
               sheet: opt.sheet
             },
-            { onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`) },
+            // "reading 12000/300000", then "writing …": a list killed while writing is finished at the next start
+            { onProgress: (done, total, phase) => process.stderr.write(`\r${phase} ${done}/${total}`) },
             'cli'
           )
           process.stderr.write('\n')

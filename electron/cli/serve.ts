@@ -70,7 +70,7 @@ export async function serve(
     backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
     exclusive: true,
     recordingStaleMs: staleEnv > 0 ? staleEnv : undefined,
-    clock: clockStart ? new ShiftedClock(clockStart) : undefined
+    clock: clockStart ? new ShiftedClock(clockStart, Number(process.env.LEADLINE_CLOCK_SINCE) || undefined) : undefined
   })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub

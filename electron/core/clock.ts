@@ -28,11 +28,13 @@ export const HOUR = 60 * MINUTE
 /**
  * A clock that runs at the normal pace from a chosen instant (LEADLINE_CLOCK_START for the
  * hub): end-to-end tests and training rooms can work inside the calling windows at any hour.
+ * `since` (LEADLINE_CLOCK_SINCE, epoch ms) is the real moment that instant stands for, so that
+ * another process (the tests) can keep the very same clock; without it, the moment it is made.
  */
 export class ShiftedClock implements Clock {
   private offset: number
-  constructor(start: Date | string) {
-    this.offset = new Date(start).getTime() - Date.now()
+  constructor(start: Date | string, since = Date.now()) {
+    this.offset = new Date(start).getTime() - since
     if (Number.isNaN(this.offset)) throw new Error(`not a time: ${String(start)}`)
   }
   now(): Date {

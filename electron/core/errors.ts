@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { AppErrorShape, ErrorCode, Locale } from '../../shared/contract'
 import { translate } from '../../shared/i18n'
 
@@ -30,8 +31,37 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * SQLite's "database is locked": another connection held the write lock longer than the busy
+ * timeout (or a snapshot went stale). Nothing was written; the same request a moment later works.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
+
+/** What an expected failure is on the wire: an AppError as it is, a busy database as a retryable UNAVAILABLE. */
+export function knownError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err
+  if (isDatabaseBusy(err)) return new AppError('UNAVAILABLE', 'errors.databaseBusy')
+  return null
+}
+
+interface ErrorLog {
+  error(msg: string, extra?: unknown): void
+}
+
+/**
+ * An unexpected failure: logged with its stack under a short reference, which the caller gets in
+ * the message ("系统内部错误（编号 7F3A9C）"), so that what a user reports can be found in the log.
+ */
+export function internalError(logger: ErrorLog, what: string, err: unknown): AppError {
+  const ref = randomBytes(3).toString('hex').toUpperCase()
+  logger.error(`${what} [ref ${ref}]`, err instanceof Error ? err : new Error(String(err)))
+  return new AppError('INTERNAL', 'errors.internalRef', { ref })
+}
+
 /** Anything thrown becomes a wire error; unexpected ones are INTERNAL and say nothing inside. */
 export function toErrorShape(err: unknown, locale: Locale): AppErrorShape {
-  if (err instanceof AppError) return err.toShape(locale)
-  return new AppError('INTERNAL').toShape(locale)
+  return (knownError(err) ?? new AppError('INTERNAL')).toShape(locale)
 }

@@ -101,6 +101,11 @@ export interface CoreOptions {
   backupPassphrase?: string | null
   /** Claim the data directory for this process (the hub, a desktop seat), so no restore runs under it. */
   exclusive?: boolean
+  /**
+   * Finish the imports a crash stopped while they wrote into the pool (default: when `exclusive`,
+   * the process that owns the data folder; never two processes at once).
+   */
+  resumeImports?: boolean
 }
 
 export interface Core {
@@ -216,7 +221,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       area: { province: s.area.province, city: s.area.city, scope: c.outsideScope, outside: c.outsideArea }
     }
   }
-  const leads = new LeadsService(deps, importRules, parseWorkerFile)
+  const leads = new LeadsService(deps, importRules, parseWorkerFile, opts.nativeBinding)
   const downloads = new DownloadStore(clock)
   const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
@@ -248,7 +253,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     opts.importWorkerFile === undefined ? findWorker('import-worker.js') : opts.importWorkerFile,
     parseWorkerFile,
     opts.nativeBinding,
-    importRules
+    importRules,
+    logger
   )
 
   // ——— the domains: their methods, the events they listen to, their timers ———
@@ -358,6 +364,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }
   setImmediate(catchUp)
+  if (opts.resumeImports ?? opts.exclusive ?? false) jobsQueue.resume()
 
   return {
     dataDir: opts.dataDir,

@@ -10,7 +10,7 @@ import {
   type Role,
   type User
 } from '../../shared/contract'
-import { AppError, toErrorShape } from './errors'
+import { AppError, internalError, knownError } from './errors'
 import type { AuthService } from './auth/service'
 import type { CallContext, ConnectionState, Handler, HandlerMap } from './context'
 import type { EventBus } from './events'
@@ -107,15 +107,15 @@ export function createDispatcher(deps: {
       const value = await handler(parsed.data as never, ctx)
       const out = spec.output.safeParse(value)
       if (!out.success) {
-        logger.error(`output of ${method} does not match the contract`, out.error.issues)
-        throw new AppError('INTERNAL')
+        throw new Error(`the output of ${method} does not match the contract: ${JSON.stringify(out.error.issues)}`)
       }
       // what the wallboard shows changed: declared next to the method in the contract
       if ('board' in spec && spec.board) bus.publish('board.touched', { reason: method })
       return { ok: true, value: out.data }
     } catch (err) {
-      if (!(err instanceof AppError)) logger.error(`${method} failed`, err)
-      return { ok: false, error: toErrorShape(err, locale) }
+      const known = knownError(err)
+      if (known && !(err instanceof AppError)) logger.warn(`${method}: the database was busy`, err)
+      return { ok: false, error: (known ?? internalError(logger, `${method} failed`, err)).toShape(locale) }
     }
   }
 

@@ -26,7 +26,13 @@ export const events = defineEvents({
   /** Sent to the sessions of a user whose sessions were ended (password change, disabled). */
   /** Progress of a running import, to the user who started it. */
   'leads.importProgress': {
-    payload: z.object({ userId: idSchema, jobId: z.string(), done: z.number().int(), total: z.number().int() }),
+    payload: z.object({
+      userId: idSchema,
+      jobId: z.string(),
+      done: z.number().int(),
+      total: z.number().int(),
+      phase: z.enum(['reading', 'writing'])
+    }),
     roles: MANAGERS,
     audience: 'user'
   },

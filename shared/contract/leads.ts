@@ -43,6 +43,8 @@ export type ImportPreview = z.infer<typeof importPreviewSchema>
 export const importJobSchema = z.object({
   jobId: z.string(),
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** Reading and checking the list (nothing in the pool yet; can be cancelled), then writing it into the pool. */
+  phase: z.enum(['reading', 'writing']),
   fileName: z.string(),
   done: z.number().int(),
   total: z.number().int(),

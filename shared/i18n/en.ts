@@ -46,6 +46,8 @@ export const en: Catalog = {
       'The database (version {{found}}) is newer than this program supports (version {{supported}}); upgrade LeadLine before opening it',
     UNAVAILABLE: 'The service is unavailable; try again shortly',
     INTERNAL: 'Internal error; please contact your administrator',
+    internalRef: 'Internal error (reference {{ref}}); please tell your administrator this reference',
+    databaseBusy: 'The system is busy writing other data; nothing was saved. Please try again in a moment',
     badCredentials: 'Wrong user name or password',
     accountLocked:
       'Too many failed logins: the account is locked. Try again in {{minutes}} minutes or ask an administrator',
@@ -92,6 +94,8 @@ export const en: Catalog = {
     noPhoneColumn: 'No phone number column found. The headers are: {{headers}}. Map a column to the phone field',
     mappingMismatch: 'The column mapping does not fit the file’s columns; preview the file again',
     importCancelled: 'Import cancelled; the lead pool was not changed',
+    importWriting:
+      'The list is already being written into the pool and can no longer be cancelled; see it in the import history when it is done',
     uploadOutOfOrder: 'The upload’s chunks arrived out of order; upload the file again',
     uploadIncomplete: 'The file has not been uploaded completely',
     uploadNotFound: 'The uploaded file is gone; upload it again',
@@ -235,7 +239,9 @@ export const en: Catalog = {
     preview: 'Preview (first {{n}} of {{total}} rows)',
     start: 'Start import',
     cancel: 'Cancel import',
-    importing: 'Importing: {{done}} / {{total}} rows',
+    importing: 'Reading and checking the list: {{done}} / {{total}} rows (the pool is unchanged; you can still cancel)',
+    importWritingRows:
+      'Writing into the lead pool: {{done}} / {{total}} rows (can no longer be cancelled; other work goes on)',
     done: 'Import finished',
     cancelled: 'Import cancelled; the lead pool was not changed',
     failed: 'Import failed',

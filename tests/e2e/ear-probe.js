@@ -97,6 +97,57 @@
       return { left: best[0], right: best[1], any: Math.max(best[0], best[1]), streams: streams(what).length }
     },
     /**
+     * Which side a tone near `hz` is on, as a listener hears it: every 40 ms over `ms`, the tone's
+     * power (its own FFT bin and the two beside it, so a neighbouring tone 60 Hz away stays out) on
+     * the left and on the right; frames where neither side has it (the tone's pauses) are left out.
+     * Returns the median of left minus right (dB) over the frames that have it, the frames counted,
+     * and each side's mean level over them: a moment of jitter-buffer stretching or a packet
+     * concealed under load moves a frame or two, not the median.
+     */
+    async sides(hz, ms = 1500, what = 'out') {
+      const c = await context()
+      const { chans, done } = tap(c, what, () => {
+        const a = c.createAnalyser()
+        a.fftSize = 4096
+        a.smoothingTimeConstant = 0
+        return { input: a, a }
+      })
+      const w = c.sampleRate / 4096
+      const centre = Math.round(hz / w)
+      const power = (list) => {
+        let p = 0
+        for (const { a } of list) {
+          const bins = new Float32Array(a.frequencyBinCount)
+          a.getFloatFrequencyData(bins)
+          for (let i = centre - 1; i <= centre + 1; i++) p += Math.pow(10, bins[i] / 10)
+        }
+        return p
+      }
+      const diffs = []
+      let sumL = 0
+      let sumR = 0
+      const until = performance.now() + ms
+      while (performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 40))
+        const l = power(chans[0])
+        const r = power(chans[1])
+        if (10 * Math.log10(Math.max(l, r) + 1e-16) < -60) continue
+        diffs.push(10 * Math.log10((l + 1e-16) / (r + 1e-16)))
+        sumL += l
+        sumR += r
+      }
+      done()
+      diffs.sort((a, b) => a - b)
+      const n = diffs.length
+      const db = (p) => (n ? 10 * Math.log10(p / n + 1e-16) : -160)
+      return {
+        leftMinusRight: n ? (n % 2 ? diffs[(n - 1) / 2] : (diffs[n / 2 - 1] + diffs[n / 2]) / 2) : NaN,
+        frames: n,
+        left: db(sumL),
+        right: db(sumR)
+      }
+    },
+    /**
      * Starts noting when a tone near `hz` begins (epoch ms), in what the page plays or in its
      * microphone; `channel` 0 or 1 watches one side only (the supervisor's left is the operator).
      */

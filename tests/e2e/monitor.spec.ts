@@ -56,6 +56,9 @@ async function seat(b: Browser): Promise<Page> {
 type Level = { left: number; right: number; any: number; streams: number }
 const level = (page: Page, hz: number): Promise<Level> =>
   page.evaluate((f) => (window as unknown as { __ear: { level(hz: number): Promise<Level> } }).__ear.level(f), hz)
+type Sides = { leftMinusRight: number; frames: number; left: number; right: number }
+const sides = (page: Page, hz: number): Promise<Sides> =>
+  page.evaluate((f) => (window as unknown as { __ear: { sides(hz: number): Promise<Sides> } }).__ear.sides(f), hz)
 
 test('a supervisor listens, whispers and barges in on an operator’s call from the wallboard; each hears what they should; the call’s end ends it; operators cannot monitor', async ({
   browser
@@ -96,12 +99,19 @@ test('a supervisor listens, whispers and barges in on an operator’s call from 
   const supHears500 = await level(sup, 500)
   const supHears440 = await level(sup, 440)
   expect(supHears500.left).toBeGreaterThan(-60)
-  expect(supHears500.left).toBeGreaterThan(supHears500.right + 10)
   expect(supHears440.right).toBeGreaterThan(-60)
+  // Which side each tone is on, frame by frame while it sounds (the median, not the loudest moment: on
+  // a loaded machine the customer's jitter buffer stretches its audio now and then, and such a frame
+  // smears 440 Hz towards 500; mixed-up or merged channels move every frame).
+  const side500 = await sides(sup, 500)
+  const side440 = await sides(sup, 440)
+  expect(side500.frames).toBeGreaterThanOrEqual(10)
+  expect(side500.leftMinusRight).toBeGreaterThan(10)
   // (the operator's side may carry some of the customer's tone: the seat's echo canceller, fed two
   // pure tones by the fake devices, lets part of the far end through — the recording's left channel
   // has it too; the operator's own tone shows the sides apart)
-  expect(supHears440.right).toBeGreaterThan(supHears440.left - 3)
+  expect(side440.frames).toBeGreaterThanOrEqual(10)
+  expect(side440.leftMinusRight).toBeLessThan(3)
   // … and nobody hears the supervisor; the desk says nothing (listening is silent by default)
   const listenCustomerSup = await level(customer, SUP)
   const listenDeskSup = await level(desk, SUP)
@@ -125,6 +135,8 @@ test('a supervisor listens, whispers and barges in on an operator’s call from 
     description: JSON.stringify({
       supHears500,
       supHears440,
+      side500,
+      side440,
       listenCustomerSup: listenCustomerSup.any,
       listenDeskSup: listenDeskSup.any,
       whisperDeskSup: whisperDeskSup.any,

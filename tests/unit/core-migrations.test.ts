@@ -143,6 +143,23 @@ describe('database migrations', () => {
     }
   })
 
+  it('0019 (import slices) takes the batches already imported as done, with nothing left to write', () => {
+    const tmp = tempDir()
+    try {
+      const db = openDatabase(join(tmp.dir, 'v18.db'))
+      migrate(db, 18)
+      insertLeads(db, 3, { district: null })
+      expect(migrate(db, 19)).toEqual({ from: 18, to: 19 })
+      expect(db.prepare('SELECT state, stage_file, applied_upto, warnings FROM import_batches').all()).toEqual([
+        { state: 'done', stage_file: null, applied_upto: 0, warnings: 0 }
+      ])
+      expect(() => db.prepare("UPDATE import_batches SET state = 'half'").run()).toThrow(/CHECK constraint/)
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
   it('are numbered from 0001 without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })

@@ -66,7 +66,7 @@ export class AuthService {
         entityId: row.id,
         source: ctx.conn.source
       })
-    })()
+    }).immediate()
     ctx.conn.token = token
     ctx.conn.userId = row.id
     return { token, expiresAt, user: toUser(this.users.byId(row.id)!) }
@@ -118,26 +118,28 @@ export class AuthService {
     const locks = failed >= lockoutThreshold
     const lockedUntil = locks ? new Date(now.getTime() + lockoutMinutes * MINUTE).toISOString() : null
     this.gate.noteFailure(address, now.getTime())
-    this.deps.db.transaction(() => {
-      this.failures.put(username, address, locks ? 0 : failed, lockedUntil, now.toISOString())
-      // the account shows its lock to administrators (用户管理), who may lift it
-      if (fresh)
-        this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil ?? fresh.locked_until, now.toISOString())
-      audit.write({
-        userId: fresh?.id ?? null,
-        username,
-        action: locks ? 'auth.locked' : 'auth.login.failed',
-        entity: fresh ? 'user' : undefined,
-        entityId: fresh?.id,
-        details: {
-          failed,
-          address,
-          ...(fresh ? {} : { reason: 'unknown user' }),
-          ...(fresh?.disabled && ok ? { reason: 'disabled' } : {})
-        },
-        source: ctx.conn.source
+    this.deps.db
+      .transaction(() => {
+        this.failures.put(username, address, locks ? 0 : failed, lockedUntil, now.toISOString())
+        // the account shows its lock to administrators (用户管理), who may lift it
+        if (fresh)
+          this.users.recordFailure(fresh.id, locks ? 0 : failed, lockedUntil ?? fresh.locked_until, now.toISOString())
+        audit.write({
+          userId: fresh?.id ?? null,
+          username,
+          action: locks ? 'auth.locked' : 'auth.login.failed',
+          entity: fresh ? 'user' : undefined,
+          entityId: fresh?.id,
+          details: {
+            failed,
+            address,
+            ...(fresh ? {} : { reason: 'unknown user' }),
+            ...(fresh?.disabled && ok ? { reason: 'disabled' } : {})
+          },
+          source: ctx.conn.source
+        })
       })
-    })()
+      .immediate()
     if (locks) throw new AppError('LOCKED', 'errors.accountLocked', { minutes: lockoutMinutes })
     throw new AppError('UNAUTHENTICATED', 'errors.badCredentials')
   }
@@ -162,29 +164,31 @@ export class AuthService {
         const now = clock.now().toISOString()
         // The check is repeated inside the transaction: two first-admin requests racing
         // across the await must not both succeed.
-        const id = db.transaction(() => {
-          if (this.users.count() > 0) throw new AppError('CONFLICT', 'errors.alreadySetUp')
-          const newId = this.users.insert({
-            username: input.username,
-            displayName: input.displayName,
-            role: 'admin',
-            staffNo: null,
-            districtCode: null,
-            passwordHash,
-            demoPassword: null,
-            now
+        const id = db
+          .transaction(() => {
+            if (this.users.count() > 0) throw new AppError('CONFLICT', 'errors.alreadySetUp')
+            const newId = this.users.insert({
+              username: input.username,
+              displayName: input.displayName,
+              role: 'admin',
+              staffNo: null,
+              districtCode: null,
+              passwordHash,
+              demoPassword: null,
+              now
+            })
+            audit.write({
+              userId: newId,
+              username: input.username,
+              action: 'users.create',
+              entity: 'user',
+              entityId: newId,
+              details: { role: 'admin', firstAdmin: true },
+              source: ctx.conn.source
+            })
+            return newId
           })
-          audit.write({
-            userId: newId,
-            username: input.username,
-            action: 'users.create',
-            entity: 'user',
-            entityId: newId,
-            details: { role: 'admin', firstAdmin: true },
-            source: ctx.conn.source
-          })
-          return newId
-        })()
+          .immediate()
         return this.openSession(this.users.byId(id)!, ctx, 'auth.login')
       },
       'auth.logout': (_input, ctx) => {
@@ -199,7 +203,7 @@ export class AuthService {
             entityId: user.id,
             source: ctx.conn.source
           })
-        })()
+        }).immediate()
         ctx.conn.token = null
         return { ok: true as const }
       },
@@ -223,7 +227,7 @@ export class AuthService {
             entityId: user.id,
             source: ctx.conn.source
           })
-        })()
+        }).immediate()
         events.emit('session.ended', { userId: user.id, reason: 'password changed' })
         return { ok: true as const }
       }

@@ -321,21 +321,23 @@ export class CampaignsService {
           throw new AppError('CONFLICT', 'errors.campaignExists', { name: input.name })
         let id: number
         try {
-          id = db.transaction(() => {
-            const newId = this.repo.add(input.name, clock.now().toISOString())
-            this.changed() // the default script is published for a campaign the list already knows
-            this.currentScriptId(newId)
-            audit.write({
-              userId: user.id,
-              username: user.username,
-              action: 'campaigns.create',
-              entity: 'campaign',
-              entityId: newId,
-              details: { name: input.name },
-              source: ctx.conn.source
+          id = db
+            .transaction(() => {
+              const newId = this.repo.add(input.name, clock.now().toISOString())
+              this.changed() // the default script is published for a campaign the list already knows
+              this.currentScriptId(newId)
+              audit.write({
+                userId: user.id,
+                username: user.username,
+                action: 'campaigns.create',
+                entity: 'campaign',
+                entityId: newId,
+                details: { name: input.name },
+                source: ctx.conn.source
+              })
+              return newId
             })
-            return newId
-          })()
+            .immediate()
         } finally {
           this.changed()
         }
@@ -356,7 +358,7 @@ export class CampaignsService {
             details: { name: input.name, active: input.active, settings: input.settings },
             source: ctx.conn.source
           })
-        })()
+        }).immediate()
         this.changed()
         return this.get(input.id)
       },
@@ -376,19 +378,21 @@ export class CampaignsService {
         })),
       'scripts.publish': (input, ctx) => {
         const { user } = requireUser(ctx)
-        const s = db.transaction(() => {
-          const script = this.publishScript(input.campaignId, input.title, input.body, user.id)
-          audit.write({
-            userId: user.id,
-            username: user.username,
-            action: 'scripts.publish',
-            entity: 'campaign',
-            entityId: input.campaignId,
-            details: { version: script.version, title: input.title },
-            source: ctx.conn.source
+        const s = db
+          .transaction(() => {
+            const script = this.publishScript(input.campaignId, input.title, input.body, user.id)
+            audit.write({
+              userId: user.id,
+              username: user.username,
+              action: 'scripts.publish',
+              entity: 'campaign',
+              entityId: input.campaignId,
+              details: { version: script.version, title: input.title },
+              source: ctx.conn.source
+            })
+            return script
           })
-          return script
-        })()
+          .immediate()
         return s
       }
     }

@@ -46,6 +46,6 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): { from:
   db.transaction(() => {
     for (const mig of MIGRATIONS.slice(from, target)) db.exec(mig.sql)
     db.pragma(`user_version = ${target}`)
-  })()
+  }).immediate()
   return { from, to: target }
 }

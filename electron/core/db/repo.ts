@@ -62,8 +62,13 @@ export abstract class Repo {
     return Number(this.stmt(sql).run(...params).lastInsertRowid)
   }
 
-  /** One transaction (nested calls join the outer one); `immediate` takes the write lock at once. */
-  transaction<T>(fn: () => T, mode: 'deferred' | 'immediate' = 'deferred'): T {
+  /**
+   * One transaction (nested calls join the outer one). It takes the write lock at once (BEGIN
+   * IMMEDIATE), waiting for another connection's write (an import's slice) to finish: a deferred one
+   * that reads first and then writes fails at once with SQLITE_BUSY_SNAPSHOT when that other
+   * connection commits in between. `deferred` is for reads that need one consistent snapshot.
+   */
+  transaction<T>(fn: () => T, mode: 'deferred' | 'immediate' = 'immediate'): T {
     const tx = this.db.transaction(fn)
     return mode === 'immediate' ? tx.immediate() : tx()
   }

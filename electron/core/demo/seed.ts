@@ -61,34 +61,36 @@ export function seedDistricts(districts: DistrictsRepo): void {
 export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: SettingsStore): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD)
   const now = deps.clock.now().toISOString()
-  deps.db.transaction(() => {
-    if (users.count() > 0) return
-    for (const u of DEMO_USERS) {
-      users.insert({
-        username: u.username,
-        displayName: u.displayName,
-        role: u.role,
-        staffNo: u.staffNo ?? null,
-        districtCode: u.districtCode ?? null,
-        passwordHash: hash,
-        demoPassword: DEMO_PASSWORD,
-        now
+  deps.db
+    .transaction(() => {
+      if (users.count() > 0) return
+      for (const u of DEMO_USERS) {
+        users.insert({
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          staffNo: u.staffNo ?? null,
+          districtCode: u.districtCode ?? null,
+          passwordHash: hash,
+          demoPassword: DEMO_PASSWORD,
+          now
+        })
+      }
+      // two teams (班组), each with its supervisor
+      const repo = new DemoRepo(deps.db)
+      for (const t of DEMO_TEAMS) repo.addTeam(t.name, t.supervisor, t.operators, now)
+      // every district has a field team: the districts without leaders and agents of their own are covered
+      for (const [code, by] of Object.entries(DEMO_COVER)) repo.cover(code, by)
+      settings.set({ demoMode: true, orgName: '南宁电销中心（演示）' })
+      deps.audit.write({
+        userId: null,
+        username: null,
+        action: 'system.demoSeeded',
+        details: { users: DEMO_USERS.length },
+        source: 'system'
       })
-    }
-    // two teams (班组), each with its supervisor
-    const repo = new DemoRepo(deps.db)
-    for (const t of DEMO_TEAMS) repo.addTeam(t.name, t.supervisor, t.operators, now)
-    // every district has a field team: the districts without leaders and agents of their own are covered
-    for (const [code, by] of Object.entries(DEMO_COVER)) repo.cover(code, by)
-    settings.set({ demoMode: true, orgName: '南宁电销中心（演示）' })
-    deps.audit.write({
-      userId: null,
-      username: null,
-      action: 'system.demoSeeded',
-      details: { users: DEMO_USERS.length },
-      source: 'system'
     })
-  })()
+    .immediate()
 }
 
 const SURNAMES = [

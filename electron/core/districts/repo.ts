@@ -45,9 +45,11 @@ export class DistrictsRepo {
          OR districts.aliases <> excluded.aliases OR (districts.direction IS NULL AND excluded.direction IS NOT NULL)`
     )
     let changed = 0
-    this.db.transaction(() => {
-      for (const d of chinaDistricts()) changed += stmt.run({ ...d, aliases: JSON.stringify(d.aliases) }).changes
-    })()
+    this.db
+      .transaction(() => {
+        for (const d of chinaDistricts()) changed += stmt.run({ ...d, aliases: JSON.stringify(d.aliases) }).changes
+      })
+      .immediate()
     return changed
   }
 

@@ -307,7 +307,7 @@ export function createLeadsHandlers(
           details: { reason: input.reason, months: input.months },
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('leads.changed', { reason: 'dnc' })
       return { phone: p.phone, expiresAt: dncList.expiry(p.phone) }
     },
@@ -349,7 +349,7 @@ export function createLeadsHandlers(
           details: { fileName: name, rows: rows.length, added, invalid, months: input.months },
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       uploads.remove(input.uploadId)
       events.emit('leads.changed', { reason: 'dnc' })
       return { rows: rows.length, added, invalid }
@@ -369,7 +369,7 @@ export function createLeadsHandlers(
           details: { reason: input.reason },
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('leads.changed', { reason: 'dnc' })
       return { ok: true as const }
     }

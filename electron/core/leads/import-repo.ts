@@ -1,10 +1,39 @@
 import type Database from 'better-sqlite3'
 import { ftsText } from './search-repo'
 
+/** A batch being written from its stage file (see 0019_import_slices.sql). */
+export interface WritingBatch {
+  id: number
+  campaign_id: number
+  file_name: string
+  source: string
+  policy: 'skip' | 'fill' | 'attach'
+  mapping: string
+  created_by: number | null
+  created_at: string
+  state: 'writing' | 'done'
+  stage_file: string | null
+  staged_rows: number
+  applied_upto: number
+}
+
+/** What a slice of an import adds to its batch's counts. */
+export interface SliceCounts {
+  rows: number
+  imported: number
+  duplicatesInFile: number
+  duplicatesInPool: number
+  invalid: number
+  dnc: number
+  warnings: number
+  outsideCity: number
+  outsideProvince: number
+}
+
 /**
- * What an import writes, in its one transaction. A list can have a million rows, so every
- * statement is prepared once, here, when the import starts, and the methods take positional
- * values straight from the prepared rows.
+ * What an import writes, a slice at a time. A list can have a million rows, so every statement is
+ * prepared once, here, when the import starts, and the methods take positional values straight
+ * from the prepared rows.
  */
 export class ImportRepo {
   private insBatch: Database.Statement
@@ -18,14 +47,18 @@ export class ImportRepo {
   private attachStmt: Database.Statement
   private insRow: Database.Statement
   private finishStmt: Database.Statement
+  private addCountsStmt: Database.Statement
+  private batchStmt: Database.Statement
+  private writingStmt: Database.Statement
   private saveMappingStmt: Database.Statement
   private dncStmt: Database.Statement
 
   constructor(readonly db: Database.Database) {
     this.dncStmt = db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?')
     this.insBatch = db.prepare(
-      `INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, sheet, policy, mapping, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, sheet, policy, mapping, created_by, created_at,
+         state, stage_file, staged_rows)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'writing', ?, ?)`
     )
     this.insLead = db.prepare(
       `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code,
@@ -47,10 +80,17 @@ export class ImportRepo {
     this.insRow = db.prepare(
       'INSERT OR IGNORE INTO import_rows (batch_id, row_no, outcome, reason, detail, lead_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'
     )
-    this.finishStmt = db.prepare(
-      `UPDATE import_batches SET rows = ?, imported = ?, duplicates_in_file = ?, duplicates_in_pool = ?, invalid = ?, dnc = ?,
-         outside_city = ?, outside_province = ? WHERE id = ?`
+    this.addCountsStmt = db.prepare(
+      `UPDATE import_batches SET rows = rows + @rows, imported = imported + @imported,
+         duplicates_in_file = duplicates_in_file + @duplicatesInFile, duplicates_in_pool = duplicates_in_pool + @duplicatesInPool,
+         invalid = invalid + @invalid, dnc = dnc + @dnc, warnings = warnings + @warnings,
+         outside_city = outside_city + @outsideCity, outside_province = outside_province + @outsideProvince,
+         applied_upto = @appliedUpto
+       WHERE id = @id`
     )
+    this.finishStmt = db.prepare("UPDATE import_batches SET state = 'done', stage_file = NULL WHERE id = ?")
+    this.batchStmt = db.prepare('SELECT * FROM import_batches WHERE id = ?')
+    this.writingStmt = db.prepare("SELECT id FROM import_batches WHERE state = 'writing' ORDER BY id").pluck()
     this.saveMappingStmt = db.prepare(
       `INSERT INTO import_mappings (source, mapping, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (source) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at`
@@ -73,7 +113,9 @@ export class ImportRepo {
       policy: string,
       mapping: string,
       userId: number | null,
-      at: string
+      at: string,
+      stageFile: string,
+      stagedRows: number
     ]
   ): number {
     return Number(this.insBatch.run(...v).lastInsertRowid)
@@ -115,30 +157,23 @@ export class ImportRepo {
     this.insRow.run(batchId, rowNo, outcome, reason, detail, leadId, raw)
   }
 
-  finish(
-    batchId: number,
-    c: {
-      rows: number
-      imported: number
-      duplicatesInFile: number
-      duplicatesInPool: number
-      invalid: number
-      dnc: number
-      outsideCity: number
-      outsideProvince: number
-    }
-  ) {
-    this.finishStmt.run(
-      c.rows,
-      c.imported,
-      c.duplicatesInFile,
-      c.duplicatesInPool,
-      c.invalid,
-      c.dnc,
-      c.outsideCity,
-      c.outsideProvince,
-      batchId
-    )
+  /** A slice's rows are in: its counts join the batch's, and the batch remembers the last record taken. */
+  addCounts(batchId: number, c: SliceCounts, appliedUpto: number): void {
+    this.addCountsStmt.run({ ...c, appliedUpto, id: batchId })
+  }
+
+  /** Every row is in. */
+  finish(batchId: number): void {
+    this.finishStmt.run(batchId)
+  }
+
+  batch(batchId: number): (WritingBatch & Record<string, unknown>) | undefined {
+    return this.batchStmt.get(batchId) as (WritingBatch & Record<string, unknown>) | undefined
+  }
+
+  /** Batches an import had started writing and not finished (a crash, a kill). */
+  writing(): number[] {
+    return this.writingStmt.all() as number[]
   }
 
   /** The source's column mapping, remembered for its next list. */

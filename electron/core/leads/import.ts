@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3'
 import { DistrictsRepo } from '../districts/repo'
 import { LEAD_FIELDS, suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import { AppError } from '../errors'
-import { ImportRepo } from './import-repo'
+import { ImportRepo, type SliceCounts, type WritingBatch } from './import-repo'
+import { ImportStage } from './stage-repo'
 import { LEAD, STRIDE } from './prepare'
 import type { RowSource } from './row-source'
 import { outsideCity, outsideProvince, type PhoneAreaRules } from '../phone/area'
@@ -41,12 +42,25 @@ export interface ImportResult extends ImportCounts {
   batchId: number
 }
 
+/** An import reads and checks its list into a stage file first, then writes it into the pool. */
+export type ImportPhase = 'reading' | 'writing'
+
 export interface ImportHooks {
   now: Date
-  /** Called after every chunk of rows. */
-  onProgress?: (done: number, total: number) => void
-  /** Checked as often; true stops the import and leaves the pool as it was. */
+  /** Called after every chunk of rows read, and after every slice written. */
+  onProgress?: (done: number, total: number, phase: ImportPhase) => void
+  /** Checked while the list is read; true stops the import and leaves the pool as it was. */
   isCancelled?: () => boolean
+  /** Awaited before each slice of writes, so that other writers (the hub's requests) go in between. */
+  turn?: () => void | Promise<void>
+  /** The batch exists: from here the import is finished, even across a crash, and can no longer be cancelled. */
+  onCommitted?: (batchId: number) => void
+}
+
+/** Where an import stages its rows (stage-repo.ts). */
+export interface StageTarget {
+  file: string
+  nativeBinding?: string
 }
 
 export class ImportCancelled extends Error {
@@ -78,149 +92,233 @@ const OUTCOME_COUNTER = {
   dnc: 'dnc'
 } as const satisfies Record<string, keyof ImportCounts>
 
+/** A slice aims at this long a hold on the write lock; its size follows the last slice's pace. */
+const SLICE_MS = 25
+const SLICE_MIN = 200
+const SLICE_MAX = 20_000
+
 /**
- * Imports prepared rows (prepare.ts, from this thread or the parse thread) into the pool in ONE
- * transaction: dedupe against the pool by policy, write the leads, the batch record and the
- * per-row report. A cancel, an error or a killed process leaves the pool exactly as it was. The
- * search index catches up after the commit (fts.ts).
+ * Imports prepared rows (prepare.ts, from this thread or the parse thread) into the pool. First the
+ * whole list is read, checked and deduplicated into a stage file: a cancel, a bad file, an error or
+ * a killed process up to then leaves the pool exactly as it was. Then the batch is created — the
+ * import is committed — and its rows go into the pool a short transaction at a time (writeStaged),
+ * so that no claim or outcome waits behind a big list; a crash in that phase is finished on the next
+ * start (ImportJobs.resume). The search index catches up after (search-repo.ts).
  */
-export function importRows(
+export async function importRows(
   db: Database.Database,
   src: RowSource,
   opts: ImportOptions,
-  hooks: ImportHooks
-): ImportResult {
+  hooks: ImportHooks,
+  target: StageTarget
+): Promise<ImportResult> {
+  let stage: ImportStage | null = null
+  let mapping: (LeadField | null)[]
+  const now = hooks.now.toISOString()
+  const { meta } = src
   try {
-    const mapping = resolveMapping(src.meta.headers, opts.mapping)
-    const now = hooks.now.toISOString()
-    const districts = new DistrictsRepo(db).list()
+    mapping = resolveMapping(meta.headers, opts.mapping)
     const repo = new ImportRepo(db)
     // The do-not-call list is read once and checked in a hash while rows are prepared.
     src.start({
       mapping,
       defaultAreaCode: opts.defaultAreaCode,
-      districts,
+      districts: new DistrictsRepo(db).list(),
       dnc: repo.dnc(now),
       today: now.slice(0, 10),
       area: opts.area
     })
-    const { meta } = src
-
-    const run = db.transaction((): ImportResult => {
-      const named = Object.fromEntries(mapping.map((f, i) => [i, f ?? meta.headers[i]]))
-      const batchId = repo.addBatch(
-        opts.campaignId,
-        opts.fileName,
-        opts.source,
-        meta.kind,
-        meta.encoding,
-        meta.sheet,
-        opts.policy,
-        JSON.stringify({ headers: meta.headers, fields: mapping, named }),
-        opts.userId,
-        now
-      )
-      const c: ImportCounts = {
-        rows: 0,
-        imported: 0,
-        duplicatesInFile: 0,
-        duplicatesInPool: 0,
-        invalid: 0,
-        dnc: 0,
-        warnings: 0,
-        outsideCity: 0,
-        outsideProvince: 0
-      }
-      const area = opts.area
-      hooks.onProgress?.(0, meta.total)
-      for (let chunk = src.next(); chunk; chunk = src.next()) {
-        if (hooks.isCancelled?.()) throw new ImportCancelled()
-        for (let i = 0; i < chunk.length; i += STRIDE) {
-          c.rows++
-          const rowNo = chunk[i + 1] as number
-          if (chunk[i] !== LEAD) {
-            const outcome = chunk[i + 2] as keyof typeof OUTCOME_COUNTER
-            c[OUTCOME_COUNTER[outcome]]++
-            repo.row(batchId, rowNo, outcome, chunk[i + 3], chunk[i + 4], null, chunk[i + 5])
-            continue
-          }
-          // Read in place: a million rows, so no array per row.
-          const v = chunk as (string | null)[]
-          const phone = v[i + 2]!
-          const name = v[i + 4]
-          const gender = v[i + 5]
-          const birthDate = v[i + 6]
-          const idNo = v[i + 7]
-          const address = v[i + 8]
-          const district = v[i + 9]
-          const employer = v[i + 10]
-          const occupation = v[i + 11]
-          const note = v[i + 12]
-          const warning = v[i + 14]
-          const raw = v[i + 16]
-          const province = v[i + 17]
-          const city = v[i + 18]
-          const newId = repo.addLead(
-            opts.campaignId,
-            phone,
-            v[i + 3],
-            name,
-            gender,
-            birthDate,
-            idNo,
-            address,
-            district,
-            employer,
-            occupation,
-            note,
-            v[i + 13],
-            batchId,
-            now,
-            now,
-            province,
-            city,
-            v[i + 19]
-          )
-          if (newId) {
-            c.imported++
-            if (area && province) {
-              const region = { province, city: city ?? '' }
-              if (outsideCity(region, area)) c.outsideCity++
-              if (outsideProvince(region, area)) c.outsideProvince++
-            }
-            if (warning) {
-              c.warnings++
-              repo.row(batchId, rowNo, 'warning', warning, v[i + 15], newId, raw)
-            }
-            continue
-          }
-          // Already in the pool.
-          const leadId = repo.leadOfPhone(phone)
-          c.duplicatesInPool++
-          const rawCells = raw ?? '[]'
-          if (opts.policy === 'fill') {
-            repo.fill(leadId, name, gender, birthDate, idNo, address, district, employer, occupation, note, now)
-            repo.row(batchId, rowNo, 'duplicate_in_pool', 'mergedIntoExisting', null, leadId, rawCells)
-          } else if (opts.policy === 'attach') {
-            repo.attach(leadId, batchId)
-            repo.row(batchId, rowNo, 'duplicate_in_pool', 'attachedToBatch', null, leadId, rawCells)
-          } else {
-            repo.row(batchId, rowNo, 'duplicate_in_pool', 'alreadyInPool', null, leadId, rawCells)
-          }
-        }
-        hooks.onProgress?.(c.rows, meta.total)
-      }
+    stage = new ImportStage(target.file, target.nativeBinding)
+    let read = 0
+    hooks.onProgress?.(0, meta.total, 'reading')
+    for (let chunk = src.next(); chunk; chunk = src.next()) {
       if (hooks.isCancelled?.()) throw new ImportCancelled()
-      repo.finish(batchId, c)
-      repo.saveMapping(
-        opts.source,
-        JSON.stringify(Object.fromEntries(meta.headers.map((h, i) => [h, mapping[i]]))),
-        now
-      )
-      return { batchId, ...c }
-    })
-    return run.immediate()
+      read += stage.append(chunk)
+      hooks.onProgress?.(read, meta.total, 'reading')
+    }
+    if (hooks.isCancelled?.()) throw new ImportCancelled()
+    stage.sync()
+  } catch (err) {
+    stage?.discard()
+    throw err
   } finally {
     src.close()
   }
+
+  await hooks.turn?.()
+  const named = Object.fromEntries(mapping.map((f, i) => [i, f ?? meta.headers[i]]))
+  const batchId = new ImportRepo(db).addBatch(
+    opts.campaignId,
+    opts.fileName,
+    opts.source,
+    meta.kind,
+    meta.encoding,
+    meta.sheet,
+    opts.policy,
+    JSON.stringify({ headers: meta.headers, fields: mapping, named }),
+    opts.userId,
+    now,
+    target.file,
+    stage.count()
+  )
+  hooks.onCommitted?.(batchId)
+  return writeStaged(db, batchId, stage, opts.area, hooks)
+}
+
+/**
+ * Writes a committed batch's staged rows into the pool, a slice per transaction, each slice
+ * recording how far it got; run again after a crash it goes on from there. The stage file is
+ * deleted once every row is in.
+ */
+export async function writeStaged(
+  db: Database.Database,
+  batchId: number,
+  stage: ImportStage,
+  area: PhoneAreaRules | undefined,
+  hooks: Pick<ImportHooks, 'onProgress' | 'turn'>
+): Promise<ImportResult> {
+  const repo = new ImportRepo(db)
+  const first = repo.batch(batchId)
+  if (!first) throw new Error(`import batch ${batchId} is missing`)
+  const total = first.staged_rows
+  let size = 2_000
+  for (;;) {
+    await hooks.turn?.()
+    const t0 = performance.now()
+    const step = db
+      .transaction(() => {
+        // read under the write lock: two writers of one batch never take the same rows
+        const b = repo.batch(batchId)!
+        if (b.state === 'done') return null
+        const { records, last } = stage.read(b.applied_upto, size)
+        if (!records.length) {
+          const { headers, fields } = JSON.parse(b.mapping) as { headers: string[]; fields: (LeadField | null)[] }
+          repo.saveMapping(
+            b.source,
+            JSON.stringify(Object.fromEntries(headers.map((h, i) => [h, fields[i]]))),
+            b.created_at
+          )
+          repo.finish(batchId)
+          return null
+        }
+        repo.addCounts(batchId, writeRecords(repo, b, records, area), last)
+        return last
+      })
+      .immediate()
+    if (step === null) break
+    const ms = performance.now() - t0
+    size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, Math.round(size * (SLICE_MS / Math.max(ms, 1)))))
+    hooks.onProgress?.(step, total, 'writing')
+  }
+  stage.discard()
+  hooks.onProgress?.(total, total, 'writing')
+  const b = repo.batch(batchId)!
+  return {
+    batchId,
+    rows: b.rows as number,
+    imported: b.imported as number,
+    duplicatesInFile: b.duplicates_in_file as number,
+    duplicatesInPool: b.duplicates_in_pool as number,
+    invalid: b.invalid as number,
+    dnc: b.dnc as number,
+    warnings: b.warnings as number,
+    outsideCity: b.outside_city as number,
+    outsideProvince: b.outside_province as number
+  }
+}
+
+/** One slice's records into the pool: new leads, duplicates by the batch's policy, the per-row report. */
+function writeRecords(
+  repo: ImportRepo,
+  b: WritingBatch,
+  chunk: unknown[],
+  area: PhoneAreaRules | undefined
+): SliceCounts {
+  const c: SliceCounts = {
+    rows: 0,
+    imported: 0,
+    duplicatesInFile: 0,
+    duplicatesInPool: 0,
+    invalid: 0,
+    dnc: 0,
+    warnings: 0,
+    outsideCity: 0,
+    outsideProvince: 0
+  }
+  const batchId = b.id
+  const now = b.created_at
+  for (let i = 0; i < chunk.length; i += STRIDE) {
+    c.rows++
+    const rowNo = chunk[i + 1] as number
+    if (chunk[i] !== LEAD) {
+      const outcome = chunk[i + 2] as keyof typeof OUTCOME_COUNTER
+      c[OUTCOME_COUNTER[outcome]]++
+      repo.row(batchId, rowNo, outcome, chunk[i + 3], chunk[i + 4], null, chunk[i + 5])
+      continue
+    }
+    // Read in place: a million rows, so no array per row.
+    const v = chunk as (string | null)[]
+    const phone = v[i + 2]!
+    const name = v[i + 4]
+    const gender = v[i + 5]
+    const birthDate = v[i + 6]
+    const idNo = v[i + 7]
+    const address = v[i + 8]
+    const district = v[i + 9]
+    const employer = v[i + 10]
+    const occupation = v[i + 11]
+    const note = v[i + 12]
+    const warning = v[i + 14]
+    const raw = v[i + 16]
+    const province = v[i + 17]
+    const city = v[i + 18]
+    const newId = repo.addLead(
+      b.campaign_id,
+      phone,
+      v[i + 3],
+      name,
+      gender,
+      birthDate,
+      idNo,
+      address,
+      district,
+      employer,
+      occupation,
+      note,
+      v[i + 13],
+      batchId,
+      now,
+      now,
+      province,
+      city,
+      v[i + 19]
+    )
+    if (newId) {
+      c.imported++
+      if (area && province) {
+        const region = { province, city: city ?? '' }
+        if (outsideCity(region, area)) c.outsideCity++
+        if (outsideProvince(region, area)) c.outsideProvince++
+      }
+      if (warning) {
+        c.warnings++
+        repo.row(batchId, rowNo, 'warning', warning, v[i + 15], newId, raw)
+      }
+      continue
+    }
+    // Already in the pool.
+    const leadId = repo.leadOfPhone(phone)
+    c.duplicatesInPool++
+    const rawCells = raw ?? '[]'
+    if (b.policy === 'fill') {
+      repo.fill(leadId, name, gender, birthDate, idNo, address, district, employer, occupation, note, now)
+      repo.row(batchId, rowNo, 'duplicate_in_pool', 'mergedIntoExisting', null, leadId, rawCells)
+    } else if (b.policy === 'attach') {
+      repo.attach(leadId, batchId)
+      repo.row(batchId, rowNo, 'duplicate_in_pool', 'attachedToBatch', null, leadId, rawCells)
+    } else {
+      repo.row(batchId, rowNo, 'duplicate_in_pool', 'alreadyInPool', null, leadId, rawCells)
+    }
+  }
+  return c
 }

@@ -74,14 +74,19 @@ export class LeadSearch extends Repo {
     }, 'immediate')
   }
 
-  /** Brings the index up to date, a chunk at a time so other writers get their turn in between. */
-  indexAll(onChunk?: (indexed: number) => void): number {
+  /**
+   * Brings the index up to date, a chunk at a time so other writers get their turn in between
+   * (`turn`: an import's thread waits for the main thread's event loop before each chunk).
+   */
+  indexAll(onChunk?: (indexed: number) => void, turn?: () => void): number {
     let total = 0
-    for (let n = this.indexPending(); n > 0; n = this.indexPending()) {
+    for (;;) {
+      turn?.()
+      const n = this.indexPending(5_000)
+      if (n === 0) return total
       total += n
       onChunk?.(total)
     }
-    return total
   }
 
   /**

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { carrierOf, regionOf } from '../phone/geo'
 import type { CoreDeps } from '../context'
-import { importRows, type ImportHooks, type ImportOptions, type ImportResult } from './import'
+import { importRows, writeStaged, type ImportHooks, type ImportOptions, type ImportResult } from './import'
+import type { PhoneAreaRules } from '../phone/area'
+import { ImportStage, newStageFile } from './stage-repo'
 import { openRowSource } from './row-source'
 import { readTable, type ReadOptions } from './read-table'
 import { LeadSearch, type LeadFilter, type LeadRow } from './search-repo'
@@ -19,6 +21,9 @@ export function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 }
 
+/** The event loop's turn between two slices of an in-process import. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 export class LeadsService {
   private index: LeadSearch
   private repo: LeadsRepo
@@ -27,7 +32,9 @@ export class LeadsService {
     private deps: CoreDeps,
     private importRules: (campaignId: number) => ImportRules,
     /** The built parse worker (out/main/parse-worker.js): big files are prepared on a second thread. */
-    private parseWorkerFile: string | null = null
+    private parseWorkerFile: string | null = null,
+    /** better-sqlite3's binding for the running runtime, for an import's stage file. */
+    private nativeBinding?: string
   ) {
     this.index = new LeadSearch(deps.db)
     this.repo = new LeadsRepo(deps.db)
@@ -67,25 +74,42 @@ export class LeadsService {
   async importTableFromFile(
     file: string,
     opts: ImportOptions & ReadOptions,
-    hooks: Omit<ImportHooks, 'now'>
+    hooks: Omit<ImportHooks, 'now' | 'turn'> & { stageFile?: string }
   ): Promise<ImportResult> {
     return this.run(readFileSync(file), opts, hooks)
   }
 
-  /** Reads and imports in this process; the search index catches up after unless deferred. */
+  /**
+   * Reads and imports in this process; the search index catches up after unless deferred. Between
+   * the slices it writes, the event loop turns, so requests are answered while a list goes in.
+   */
   private async run(
     bytes: Buffer,
     opts: ImportOptions & ReadOptions,
-    hooks: Omit<ImportHooks, 'now'> & { deferIndex?: boolean }
+    hooks: Omit<ImportHooks, 'now' | 'turn'> & { deferIndex?: boolean; stageFile?: string }
   ): Promise<ImportResult> {
     const src = await openRowSource(bytes, opts, this.parseWorkerFile)
-    const r = importRows(
+    const r = await importRows(
       this.deps.db,
       src,
       { ...this.importRules(opts.campaignId), ...definedOnly(opts) },
-      { ...hooks, now: this.deps.clock.now() }
+      { ...hooks, now: this.deps.clock.now(), turn: nextTurn },
+      { file: hooks.stageFile ?? newStageFile(this.deps.dataDir), nativeBinding: this.nativeBinding }
     )
     if (!hooks.deferIndex) this.index.indexAll()
+    return r
+  }
+
+  /** Finishes writing a batch that a crash stopped (ImportJobs.resume), in this process. */
+  async finishStaged(
+    batchId: number,
+    stageFile: string,
+    area: PhoneAreaRules | undefined,
+    onProgress: ImportHooks['onProgress']
+  ): Promise<ImportResult> {
+    const stage = new ImportStage(stageFile, this.nativeBinding)
+    const r = await writeStaged(this.deps.db, batchId, stage, area, { onProgress, turn: nextTurn })
+    this.index.indexAll()
     return r
   }
 

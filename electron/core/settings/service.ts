@@ -97,7 +97,7 @@ export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): Do
           details: Object.fromEntries(keys.map((k) => [k, next[k]])),
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('settings.changed', { keys })
       return next
     }

@@ -97,7 +97,7 @@ export function createSipHandlers(
           details: { wsUrl: input.wsUrl, sipUser: input.sipUser, passwordChanged: !!input.password },
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       return shown(repo.get(input.userId)!)
     },
     'sip.removeAccount': (input, ctx) => {
@@ -213,7 +213,7 @@ export function createSipHandlers(
             details: { fileName: name, rows: lines.length, wsUrl: input.wsUrl },
             source: ctx.conn.source
           })
-        })()
+        }).immediate()
         uploads.remove(input.uploadId)
       }
       return { rows: lines.length + errors.length, set: errors.length || input.dryRun ? 0 : lines.length, errors }

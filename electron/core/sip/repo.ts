@@ -131,13 +131,15 @@ export class SipRepo {
       .prepare('SELECT user_id, ice_servers FROM sip_accounts WHERE ice_servers LIKE \'%"credential"%\'')
       .all() as { user_id: number; ice_servers: string }[]
     const put = this.db.prepare('UPDATE sip_accounts SET ice_servers = ?, ice_credentials_sealed = ? WHERE user_id = ?')
-    this.db.transaction(() => {
-      for (const r of rows) {
-        const ice = JSON.parse(r.ice_servers) as (IceServer & { credential?: string })[]
-        const creds = ice.map((s) => s.credential ?? null)
-        put.run(JSON.stringify(ice.map(({ credential: _c, ...s }) => s)), box.seal(JSON.stringify(creds)), r.user_id)
-      }
-    })()
+    this.db
+      .transaction(() => {
+        for (const r of rows) {
+          const ice = JSON.parse(r.ice_servers) as (IceServer & { credential?: string })[]
+          const creds = ice.map((s) => s.credential ?? null)
+          put.run(JSON.stringify(ice.map(({ credential: _c, ...s }) => s)), box.seal(JSON.stringify(creds)), r.user_id)
+        }
+      })
+      .immediate()
     return rows.length
   }
 }

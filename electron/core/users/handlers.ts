@@ -63,29 +63,31 @@ export function createUsersHandlers(
       checkDistrict(input.role, districtCode)
       checkUnique(input.username, input.staffNo, null)
       const passwordHash = await hashPassword(input.password)
-      const id = db.transaction(() => {
-        checkUnique(input.username, input.staffNo, null)
-        const newId = users.insert({
-          username: input.username,
-          displayName: input.displayName,
-          role: input.role,
-          staffNo: input.staffNo ?? null,
-          districtCode,
-          passwordHash,
-          demoPassword: null,
-          now: clock.now().toISOString()
+      const id = db
+        .transaction(() => {
+          checkUnique(input.username, input.staffNo, null)
+          const newId = users.insert({
+            username: input.username,
+            displayName: input.displayName,
+            role: input.role,
+            staffNo: input.staffNo ?? null,
+            districtCode,
+            passwordHash,
+            demoPassword: null,
+            now: clock.now().toISOString()
+          })
+          audit.write({
+            userId: actor.id,
+            username: actor.username,
+            action: 'users.create',
+            entity: 'user',
+            entityId: newId,
+            details: { username: input.username, role: input.role, districtCode },
+            source: ctx.conn.source
+          })
+          return newId
         })
-        audit.write({
-          userId: actor.id,
-          username: actor.username,
-          action: 'users.create',
-          entity: 'user',
-          entityId: newId,
-          details: { username: input.username, role: input.role, districtCode },
-          source: ctx.conn.source
-        })
-        return newId
-      })()
+        .immediate()
       events.emit('users.changed', { userId: id })
       return toUser(users.byId(id)!)
     },
@@ -124,7 +126,7 @@ export function createUsersHandlers(
           },
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('users.changed', { userId: id })
       if (endsSessions)
         events.emit('session.ended', { userId: id, reason: patch.disabled ? 'disabled' : 'role changed' })
@@ -147,7 +149,7 @@ export function createUsersHandlers(
           entityId: input.id,
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('session.ended', { userId: input.id, reason: 'password reset' })
       return { ok: true as const }
     },
@@ -165,7 +167,7 @@ export function createUsersHandlers(
           entityId: input.id,
           source: ctx.conn.source
         })
-      })()
+      }).immediate()
       events.emit('users.changed', { userId: input.id })
       return { ok: true as const }
     }

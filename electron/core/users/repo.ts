@@ -161,9 +161,11 @@ export class UsersRepo {
   }
   /** Lifts a user's locks, from every address they were counted at. */
   unlock(id: number, now: string): void {
-    this.db.transaction(() => {
-      this.unlockStmt.run({ id, now })
-      this.unlockAddressesStmt.run({ id })
-    })()
+    this.db
+      .transaction(() => {
+        this.unlockStmt.run({ id, now })
+        this.unlockAddressesStmt.run({ id })
+      })
+      .immediate()
   }
 }

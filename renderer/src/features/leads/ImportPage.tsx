@@ -86,7 +86,7 @@ export function ImportPage() {
     const offProgress = api.on('leads.importProgress', (p) =>
       setStep((s) =>
         s.kind === 'running' && s.job.jobId === p.jobId
-          ? { kind: 'running', job: { ...s.job, done: p.done, total: p.total } }
+          ? { kind: 'running', job: { ...s.job, done: p.done, total: p.total, phase: p.phase } }
           : s
       )
     )
@@ -293,7 +293,10 @@ export function ImportPage() {
         {step.kind === 'running' && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text data-testid="import-progress-text">
-              {t('leads.importing', { done: step.job.done, total: step.job.total || '…' })}
+              {t(step.job.phase === 'writing' ? 'leads.importWritingRows' : 'leads.importing', {
+                done: step.job.done,
+                total: step.job.total || '…'
+              })}
             </Typography.Text>
             <Progress
               percent={step.job.total ? Math.floor((step.job.done / step.job.total) * 100) : 0}
@@ -302,6 +305,7 @@ export function ImportPage() {
             <Button
               icon={<StopOutlined />}
               danger
+              disabled={step.job.phase === 'writing'}
               onClick={() => void api.invoke('leads.cancelImport', { jobId: step.job.jobId })}
             >
               {t('leads.cancel')}
