@@ -108,6 +108,8 @@ console.log(
 
 // ---- hub: 200 connected operators, open-loop arrivals -------------------------------------
 const hub = await startHub({ core, port: 0, staticDir: null, logger: quiet })
+/** Event frames the connected operators received during the hub phase, by event. */
+let pushed = {}
 function client() {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(hub.url.replace('http', 'ws') + '/api/ws')
@@ -115,6 +117,7 @@ function client() {
     const pending = new Map()
     ws.on('message', (d) => {
       const f = JSON.parse(d.toString())
+      if (f.event !== undefined) pushed[f.event] = (pushed[f.event] ?? 0) + 1
       if (f.id !== undefined) {
         pending.get(f.id)?.(f)
         pending.delete(f.id)
@@ -176,6 +179,8 @@ async function work(k) {
   done++
 }
 t = now()
+pushed = {}
+const cpu0 = process.cpuUsage()
 await new Promise((resolve, reject) => {
   // Poisson arrivals at RATE claims/s, each by an operator who is free.
   const tick = () => {
@@ -194,6 +199,13 @@ await new Promise((resolve, reject) => {
   tick()
 })
 const hubSeconds = (now() - t) / 1000
+const cpu = process.cpuUsage(cpu0)
+// the process's CPU (the hub and, in this same process, its 200 clients) per claim cycle (next, dial, outcome)
+const cpuMsPerClaim = +((cpu.user + cpu.system) / 1000 / CLAIMS).toFixed(3)
+const pushedPerClaim = +(Object.values(pushed).reduce((a, b) => a + b, 0) / CLAIMS).toFixed(2)
+console.log(
+  `hub phase: ${cpuMsPerClaim} ms of CPU per claim; ${pushedPerClaim} event frames per claim to the ${OPS} seats ${JSON.stringify(pushed)}`
+)
 console.log(
   `hub: ${CLAIMS} claims by ${OPS} connected operators in ${hubSeconds.toFixed(1)} s (${Math.round(CLAIMS / hubSeconds)}/s; batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(hubNext, 50)} ms p99 ${pct(hubNext, 99)} ms; auth.me p50 ${pct(hubBase, 50)} ms`
 )
@@ -214,6 +226,8 @@ const figures = {
   hubP99Ms: pct(hubNext, 99),
   hubBaselineP50Ms: pct(hubBase, 50),
   hubClaimsPerSec: Math.round(CLAIMS / hubSeconds),
+  hubCpuMsPerClaim: cpuMsPerClaim,
+  pushedPerClaim,
   doubleClaims: doubleClaims + twiceDialed,
   leasedAtEnd: stillLeased
 }

@@ -106,6 +106,8 @@ export interface CoreOptions {
    * the process that owns the data folder; never two processes at once).
    */
   resumeImports?: boolean
+  /** Called with the SQL of each statement the hub's connection runs (tests count the work of a request). */
+  sqlTrace?: (sql: string) => void
 }
 
 export interface Core {
@@ -182,7 +184,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let db: Database.Database
   let migrated: { from: number; to: number }
   try {
-    db = openDatabase(dbFile, { nativeBinding: opts.nativeBinding })
+    db = openDatabase(dbFile, { nativeBinding: opts.nativeBinding, trace: opts.sqlTrace })
   } catch (err) {
     releaseLock()
     throw err

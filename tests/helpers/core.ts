@@ -13,7 +13,9 @@ export function tempDir(prefix = 'leadline-test-'): { dir: string; cleanup: () =
 }
 
 /** A real core on a real SQLite file in a fresh temp folder, with a clock the test moves. */
-export async function makeCore(opts: { demo?: boolean; demoLeads?: boolean; dataDir?: string; start?: string } = {}) {
+export async function makeCore(
+  opts: { demo?: boolean; demoLeads?: boolean; dataDir?: string; start?: string; sqlTrace?: (sql: string) => void } = {}
+) {
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir()
   const clock = new ManualClock(opts.start ?? '2026-11-23T02:00:00Z')
   const core = await createCore({
@@ -22,7 +24,8 @@ export async function makeCore(opts: { demo?: boolean; demoLeads?: boolean; data
     demo: opts.demo ?? true,
     demoLeads: opts.demoLeads ?? false,
     logger: quietLogger,
-    recallEveryMs: null
+    recallEveryMs: null,
+    sqlTrace: opts.sqlTrace
   })
   return {
     core,

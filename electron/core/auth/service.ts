@@ -12,6 +12,22 @@ import { LoginFailures } from './login-failures-repo'
 
 /** Refresh a session's last-seen time at most this often, so reads stay reads. */
 const TOUCH_EVERY_MS = MINUTE
+/**
+ * A resolved session is kept this long at most. Every session this process ends, and every user it
+ * changes, drops them all at once (the repositories' versions); the limit is for what another
+ * process (the CLI on the same data folder) does.
+ */
+const SESSION_CACHE_MS = 5_000
+
+/** A live session, or (user null) a token that resolved to nothing: a page left on a logged-out socket. */
+interface CachedSession {
+  sessionId: number
+  user: User | null
+  expiresAt: number
+  lastSeenAt: number
+  checkedAt: number
+  versions: string
+}
 
 export class AuthService {
   constructor(
@@ -25,17 +41,47 @@ export class AuthService {
     this.failures = new LoginFailures(deps.db)
   }
 
-  /** The user behind a token, or null when it is unknown, ended, expired or the user is disabled. */
+  private cache = new Map<string, CachedSession>()
+
+  /**
+   * The user behind a token, or null when it is unknown, ended, expired or the user is disabled.
+   * Every request and every event pushed to every seat asks this, so a live session is kept in
+   * memory (SESSION_CACHE_MS) instead of two queries and a hash each time.
+   */
   resolve(token: string | null): { user: User; sessionId: number } | null {
     if (!token) return null
+    const now = this.deps.clock.now().getTime()
+    const versions = `${this.sessions.version}/${this.users.version}`
+    let c = this.cache.get(token)
+    if (!c || c.versions !== versions || now - c.checkedAt > SESSION_CACHE_MS || now < c.checkedAt) {
+      c = this.load(token, now, versions)
+    }
+    if (!c.user || c.expiresAt <= now) return null
+    if (now - c.lastSeenAt > TOUCH_EVERY_MS) {
+      this.sessions.touch(c.sessionId, new Date(now).toISOString())
+      c.lastSeenAt = now
+    }
+    return { user: c.user, sessionId: c.sessionId }
+  }
+
+  private load(token: string, now: number, versions: string): CachedSession {
+    // a hub has a few hundred seats; a flood of distinct tokens must not grow this without bound
+    if (this.cache.size >= 10_000) this.cache.clear()
     const s = this.sessions.byTokenHash(hashToken(token))
-    const now = this.deps.clock.now()
-    if (!s || s.ended_at || new Date(s.expires_at) <= now) return null
-    const row = this.users.byId(s.user_id)
-    if (!row || row.disabled) return null
-    if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS)
-      this.sessions.touch(s.id, now.toISOString())
-    return { user: toUser(row), sessionId: s.id }
+    const row = s && !s.ended_at && Date.parse(s.expires_at) > now ? this.users.byId(s.user_id) : undefined
+    const c: CachedSession =
+      s && row && !row.disabled
+        ? {
+            sessionId: s.id,
+            user: toUser(row),
+            expiresAt: Date.parse(s.expires_at),
+            lastSeenAt: Date.parse(s.last_seen_at),
+            checkedAt: now,
+            versions
+          }
+        : { sessionId: 0, user: null, expiresAt: 0, lastSeenAt: now, checkedAt: now, versions }
+    this.cache.set(token, c)
+    return c
   }
 
   /** Why `resolve` said no, for a message better than "log in". */

@@ -9,6 +9,8 @@ export interface SessionRow {
 }
 
 export class SessionsRepo {
+  /** Goes up whenever this process ends sessions: cached sessions (AuthService) check it. */
+  version = 0
   private insertStmt: Database.Statement
   private byHashStmt: Database.Statement<[string], SessionRow>
   private touchStmt: Database.Statement
@@ -48,10 +50,12 @@ export class SessionsRepo {
     this.touchStmt.run({ id, now })
   }
   end(id: number, reason: string, now: string): void {
+    this.version++
     this.endStmt.run({ id, reason, now })
   }
   /** Ends every open session of a user, except `keep` (the one that asked). */
   endAllOf(userId: number, reason: string, now: string, keep: number | null = null): number {
+    this.version++
     return this.endAllStmt.run({ userId, reason, now, keep }).changes
   }
   /** Still open, not expired, its user not disabled. */

@@ -5,13 +5,16 @@ export interface OpenOptions {
   /** Path of a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string
   readonly?: boolean
+  /** Called with each statement's SQL as it runs (tests count a request's statements with it). */
+  trace?: (sql: string) => void
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
   const db = new Database(file, {
     nativeBinding: opts.nativeBinding,
     readonly: opts.readonly ?? false,
-    fileMustExist: opts.readonly ?? false
+    fileMustExist: opts.readonly ?? false,
+    ...(opts.trace ? { verbose: (sql?: unknown) => opts.trace!(String(sql)) } : {})
   })
   if (!opts.readonly) db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')

@@ -190,7 +190,7 @@ export async function writeStaged(
         // read under the write lock: two writers of one batch never take the same rows
         const b = repo.batch(batchId)!
         if (b.state === 'done') return null
-        const { records, last } = stage.read(b.applied_upto, size)
+        const { records, next } = stage.read(b.applied_upto, size)
         if (!records.length) {
           const { headers, fields } = JSON.parse(b.mapping) as { headers: string[]; fields: (LeadField | null)[] }
           repo.saveMapping(
@@ -201,8 +201,8 @@ export async function writeStaged(
           repo.finish(batchId)
           return null
         }
-        repo.addCounts(batchId, writeRecords(repo, b, records, area), last)
-        return last
+        repo.addCounts(batchId, writeRecords(repo, b, records, area), next)
+        return next
       })
       .immediate()
     if (step === null) break

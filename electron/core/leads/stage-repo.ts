@@ -2,9 +2,8 @@ import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { deserialize, serialize } from 'node:v8'
 import { STRIDE } from './prepare'
-
-const COLUMNS = Array.from({ length: STRIDE }, (_, i) => `c${i}`)
 
 /** Where an import's prepared rows wait before they are written into the pool. */
 export function stageFolder(dataDir: string): string {
@@ -35,15 +34,19 @@ export function removeStrayStages(dataDir: string, keep: Set<string>): number {
 }
 
 /**
- * An import's prepared rows, in a SQLite file of their own beside the database (the records of
- * prepare.ts, STRIDE values each, in file order). Reading a list writes here only, so it never
- * holds the pool's write lock; the pool then takes the rows a short slice at a time. Nobody else
- * opens the file, so it runs without a journal; it is synced to disk before the import commits to it.
+ * An import's prepared rows, in a SQLite file of their own beside the database: the chunks of
+ * prepare.ts (STRIDE values a record), each stored whole (v8-serialised) under the number of its
+ * first record, in file order. Reading a list writes here only, so it never holds the pool's write
+ * lock; the pool then takes the records a short slice at a time, by record number. Nobody else opens
+ * the file, so it runs without a journal; it is synced to disk before the import commits to it.
  */
 export class ImportStage {
   private db: Database.Database
-  private ins: Database.Statement | null = null
-  private readStmt: Database.Statement | null = null
+  private insert: Database.Statement
+  private chunkAt: Database.Statement
+  private records = 0
+  /** The chunk last read, kept: slices are smaller than chunks. */
+  private cached: { first: number; values: unknown[] } | null = null
 
   constructor(
     readonly file: string,
@@ -52,26 +55,25 @@ export class ImportStage {
     this.db = new Database(file, { nativeBinding })
     this.db.pragma('journal_mode = OFF')
     this.db.pragma('synchronous = OFF')
-    this.db.exec(`CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, ${COLUMNS.join(', ')})`)
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS chunks (first INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL)'
+    )
+    this.records = this.db.prepare('SELECT coalesce(max(first + n), 0) FROM chunks').pluck().get() as number
+    this.insert = this.db.prepare('INSERT INTO chunks (first, n, data) VALUES (?, ?, ?)')
+    this.chunkAt = this.db.prepare('SELECT first, data FROM chunks WHERE first <= ? ORDER BY first DESC LIMIT 1')
   }
 
   /** Appends a chunk of records; returns how many. */
   append(chunk: unknown[]): number {
-    this.ins ??= this.db.prepare(
-      `INSERT INTO rows (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`
-    )
-    const ins = this.ins
     const n = chunk.length / STRIDE
-    this.db
-      .transaction(() => {
-        for (let i = 0; i < chunk.length; i += STRIDE) ins.run(chunk.slice(i, i + STRIDE))
-      })
-      .immediate()
+    if (!n) return 0
+    this.insert.run(this.records, n, serialize(chunk))
+    this.records += n
     return n
   }
 
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM rows').pluck().get() as number
+    return this.records
   }
 
   /** Everything written is on the disk: a crash after this point finds every row again. */
@@ -84,13 +86,24 @@ export class ImportStage {
     }
   }
 
-  /** Up to `limit` records after `afterSeq`, laid flat as they were appended, and the last one's seq. */
-  read(afterSeq: number, limit: number): { records: unknown[]; last: number } {
-    this.readStmt ??= this.db.prepare(`SELECT * FROM rows WHERE seq > ? ORDER BY seq LIMIT ?`).raw()
-    const rows = this.readStmt.all(afterSeq, limit) as unknown[][]
-    const records: unknown[] = []
-    for (const r of rows) for (let i = 1; i <= STRIDE; i++) records.push(r[i])
-    return { records, last: rows.length ? (rows[rows.length - 1][0] as number) : afterSeq }
+  /**
+   * Up to `limit` records from record number `from` (0-based), laid flat as they were appended,
+   * and the number of the record after the last one returned.
+   */
+  read(from: number, limit: number): { records: unknown[]; next: number } {
+    const out: unknown[] = []
+    let at = from
+    while (at < this.records && out.length < limit * STRIDE) {
+      if (!this.cached || at < this.cached.first || at >= this.cached.first + this.cached.values.length / STRIDE) {
+        const row = this.chunkAt.get(at) as { first: number; data: Buffer }
+        this.cached = { first: row.first, values: deserialize(row.data) as unknown[] }
+      }
+      const { first, values } = this.cached
+      const take = Math.min(limit - out.length / STRIDE, first + values.length / STRIDE - at)
+      for (let i = (at - first) * STRIDE, end = i + take * STRIDE; i < end; i++) out.push(values[i])
+      at += take
+    }
+    return { records: out, next: at }
   }
 
   close(): void {

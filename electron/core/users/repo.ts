@@ -65,6 +65,8 @@ const PATCH_COLUMNS: Record<keyof UserPatch, string> = {
 }
 
 export class UsersRepo {
+  /** Goes up with every change this process makes to a user: cached sessions (AuthService) check it. */
+  version = 0
   private byIdStmt: Database.Statement<[number], UserRow>
   private byNameStmt: Database.Statement<[string], UserRow>
   private insertStmt: Database.Statement
@@ -135,6 +137,7 @@ export class UsersRepo {
   }
 
   insert(u: NewUser): number {
+    this.version++
     return Number(this.insertStmt.run(u).lastInsertRowid)
   }
 
@@ -147,6 +150,7 @@ export class UsersRepo {
       params[k] = typeof v === 'boolean' ? Number(v) : v
     }
     if (!sets.length) return
+    this.version++
     this.db.prepare(`UPDATE users SET ${sets.join(', ')}, updated_at = @now WHERE id = @id`).run(params)
   }
 
@@ -157,6 +161,7 @@ export class UsersRepo {
     this.loginOkStmt.run({ id, now })
   }
   setPassword(id: number, hash: string, now: string): void {
+    this.version++
     this.setPasswordStmt.run({ id, hash, now })
   }
   /** Lifts a user's locks, from every address they were counted at. */
