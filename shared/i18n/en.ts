@@ -678,7 +678,10 @@ export const en: Catalog = {
     usernameRequired: 'Enter your user name',
     passwordRequired: 'Enter your password',
     showPassword: 'Show password',
-    hidePassword: 'Hide password'
+    hidePassword: 'Hide password',
+    remember: 'Keep me logged in on this computer',
+    rememberHint:
+      'After a power cut or a restart, the session resumes without the password while it lasts; untick on a shared computer'
   },
   setup: {
     title: 'Create the first administrator',

@@ -652,7 +652,9 @@ export const zhCN = {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
     showPassword: '显示密码',
-    hidePassword: '隐藏密码'
+    hidePassword: '隐藏密码',
+    remember: '在这台电脑上保持登录',
+    rememberHint: '断电或重启电脑后无需再输入密码，登录有效期内自动恢复；公用电脑请取消勾选'
   },
   setup: {
     title: '创建首个系统管理员',

@@ -148,3 +148,46 @@ test('a page the desktop reopened after a crash says so once, and the address lo
   await expect(page.getByText('未保存的通话结果仍保留在本机')).toBeVisible()
   expect(new URL(page.url()).search).toBe('')
 })
+
+test('a seat that keeps its login is back at work after the browser restarts (a power cut), with no password; one that does not, is asked again', async ({
+  browser
+}) => {
+  // kept (the default): the browser's storage survives the restart, the tab's does not
+  const first = await browser.newContext()
+  const page = await first.newPage()
+  await page.goto('/')
+  await expect(page.getByLabel('在这台电脑上保持登录')).toBeChecked()
+  await loginUi(page, 'qa')
+  await expect(page.getByTestId('current-user')).toBeVisible()
+  const kept = await first.storageState()
+  await first.close()
+  const after = await browser.newContext({ storageState: kept })
+  const back = await after.newPage()
+  await back.goto('/')
+  await expect(back.getByTestId('current-user')).toBeVisible()
+  await expect(back.getByLabel('用户名')).toHaveCount(0)
+  // logging out forgets it
+  await back.getByRole('button', { name: '退出登录' }).click()
+  await expect(back.getByLabel('用户名')).toBeVisible()
+  const loggedOut = await after.storageState()
+  await after.close()
+  const again = await browser.newContext({ storageState: loggedOut })
+  const asked = await again.newPage()
+  await asked.goto('/')
+  await expect(asked.getByLabel('用户名')).toBeVisible()
+
+  // not kept (a shared computer): the restart asks for the password
+  await asked.getByLabel('在这台电脑上保持登录').uncheck()
+  await asked.getByLabel('用户名').fill('qa')
+  await asked.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+  await asked.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(asked.getByTestId('current-user')).toBeVisible()
+  const shared = await again.storageState()
+  await again.close()
+  const restarted = await browser.newContext({ storageState: shared })
+  const later = await restarted.newPage()
+  await later.goto('/')
+  await expect(later.getByLabel('用户名')).toBeVisible()
+  await expect(later.getByLabel('在这台电脑上保持登录')).not.toBeChecked()
+  await restarted.close()
+})

@@ -21,7 +21,9 @@ export class LoginGate {
   /** Recent failures per address (ms timestamps), for the per-address rate limit. */
   private failures = new Map<string, number[]>()
 
-  constructor(private opts = { concurrency: 2, maxQueued: 64, perAddressQueued: 8, failuresPerMinute: 30 }) {}
+  // The queue holds a whole floor (300 seats typing their passwords at once wait their turn rather than
+  // being refused); each address still has a share of 8, so a flood from a few machines cannot fill it.
+  constructor(private opts = { concurrency: 2, maxQueued: 320, perAddressQueued: 8, failuresPerMinute: 30 }) {}
 
   /** An address that failed this often in the last minute waits before it may try again. */
   blocked(address: string, now: number): boolean {

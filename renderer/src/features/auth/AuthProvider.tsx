@@ -6,12 +6,30 @@ import { ApiError } from '../../api/errors'
 import { preloadLanding } from '../shell/pages'
 
 const TOKEN_KEY = 'leadline.session'
+/** Whether this computer keeps the login (the seat's own choice on the login page, on by default). */
+const REMEMBER_KEY = 'leadline.remember'
+
+/** The seat keeps its login across a restart of the browser or the computer (a power cut) unless told not to. */
+export function remembersLogin(): boolean {
+  return localStorage.getItem(REMEMBER_KEY) !== '0'
+}
+
+/**
+ * Where the session's token is kept: this computer's storage when it remembers the login (after a
+ * power cut the seat resumes its session, no password and no password hash on the hub), else this
+ * tab's, which closing the tab forgets (a shared computer).
+ */
+function keepToken(token: string | null): void {
+  sessionStorage.removeItem(TOKEN_KEY)
+  localStorage.removeItem(TOKEN_KEY)
+  if (token) (remembersLogin() ? localStorage : sessionStorage).setItem(TOKEN_KEY, token)
+}
 
 type AuthState = { status: 'loading' } | { status: 'anonymous'; notice?: unknown } | { status: 'authed'; user: User }
 
 interface AuthApi {
   state: AuthState
-  login(username: string, password: string): Promise<void>
+  login(username: string, password: string, remember: boolean): Promise<void>
   adopt(session: SessionInfo): void
   logout(): Promise<void>
 }
@@ -25,8 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const adopt = useCallback(
     (s: SessionInfo) => {
-      // Per tab: closing the tab ends what this browser remembers of the login.
-      sessionStorage.setItem(TOKEN_KEY, s.token)
+      keepToken(s.token)
       api.setSessionToken(s.token)
       preloadLanding(
         s.user.role,
@@ -39,7 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const drop = useCallback(
     (notice?: unknown) => {
-      sessionStorage.removeItem(TOKEN_KEY)
+      keepToken(null)
       api.setSessionToken(null)
       qc.clear()
       setState({ status: 'anonymous', notice })
@@ -48,7 +65,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   )
 
   useEffect(() => {
-    const token = sessionStorage.getItem(TOKEN_KEY)
+    const token = sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY)
     if (!token) {
       setState({ status: 'anonymous' })
       return
@@ -76,7 +93,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       adopt,
-      login: async (username, password) => adopt(await api.invoke('auth.login', { username, password })),
+      login: async (username, password, remember) => {
+        const session = await api.invoke('auth.login', { username, password })
+        localStorage.setItem(REMEMBER_KEY, remember ? '1' : '0')
+        adopt(session)
+      },
       logout: async () => {
         try {
           await api.invoke('auth.logout', {})

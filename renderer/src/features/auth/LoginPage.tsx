@@ -9,7 +9,7 @@ import { errorText } from '../../api/errors'
 import { Icon } from '../../ui/Icon'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { PlainAlert, PlainButton, PlainTag } from '../../ui/plain'
-import { useAuth } from './AuthProvider'
+import { remembersLogin, useAuth } from './AuthProvider'
 
 /**
  * The login page, in plain HTML that looks like Ant Design (ui/plain.tsx): it is every seat's first
@@ -25,6 +25,7 @@ export function LoginPage({ info }: { info: SystemInfo }) {
   const [error, setError] = useState<unknown>(state.status === 'anonymous' ? state.notice : undefined)
   const [busy, setBusy] = useState(false)
   const [shown, setShown] = useState(false)
+  const [remember, setRemember] = useState(remembersLogin)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const gaps = { username: !username.trim(), password: !password }
@@ -33,7 +34,7 @@ export function LoginPage({ info }: { info: SystemInfo }) {
     setBusy(true)
     setError(undefined)
     try {
-      await login(username.trim(), password)
+      await login(username.trim(), password, remember)
     } catch (err) {
       setError(err)
       setPassword('')
@@ -102,6 +103,10 @@ export function LoginPage({ info }: { info: SystemInfo }) {
               <div className="field-error" id="login-password-error">
                 {missing.password && <span role="alert">{t('login.passwordRequired')}</span>}
               </div>
+              <label className="plain-checkbox" title={t('login.rememberHint')}>
+                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+                <span>{t('login.remember')}</span>
+              </label>
               <PlainButton kind="primary" type="submit" block loading={busy}>
                 {t('login.submit')}
               </PlainButton>
