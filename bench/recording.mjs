@@ -43,16 +43,44 @@ function chromiumCpuSeconds(profile) {
   return by
 }
 
+/** CPU seconds used so far by each thread of this Chromium's renderers, by thread name. */
+function rendererThreadSeconds(profile) {
+  const by = {}
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (!cmd.includes(profile) || !cmd.includes('--type=renderer')) continue
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        by[name] = (by[name] ?? 0) + (Number(f[11]) + Number(f[12])) / TICK
+      }
+    } catch {
+      // the process or thread ended meanwhile
+    }
+  }
+  return by
+}
+
+/** Where the time goes: by process, and the renderer by thread (the audio graph, the encoder, the page). */
 async function measure(profile, seconds) {
   const c0 = chromiumCpuSeconds(profile)
+  const th0 = rendererThreadSeconds(profile)
   const t0 = performance.now()
   await new Promise((r) => setTimeout(r, seconds * 1000))
   const c1 = chromiumCpuSeconds(profile)
+  const th1 = rendererThreadSeconds(profile)
   const secs = (performance.now() - t0) / 1000
   const parts = Object.keys(c1)
     .map((k) => [k, (c1[k] - (c0[k] ?? 0)) / secs])
     .filter(([, v]) => v > 0.001)
+  const threads = Object.keys(th1)
+    .map((k) => [k, (th1[k] - (th0[k] ?? 0)) / secs])
+    .filter(([, v]) => v > 0.001)
+    .sort((a, b) => b[1] - a[1])
   console.log('   by process: ' + parts.map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '))
+  console.log('   renderer by thread: ' + threads.map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '))
   return parts.reduce((a, [, v]) => a + v, 0)
 }
 

@@ -407,11 +407,12 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect.poll(() => playerSeconds(rv)).toBe(t1)
     await rv.keyboard.press('3')
     await expect(rv.getByTestId('waveform-player').locator('.ant-segmented-item-selected')).toHaveText('1.5×')
-    // a colleague opening the shared link (and logging in) starts at that position
-    const colleague = await qaCtx.newPage()
+    // a colleague opening the shared link on their own computer (and logging in) starts at that position
+    const colleagueCtx = await browser.newContext()
+    const colleague = await colleagueCtx.newPage()
     await loginUi(colleague, 'qa', undefined, shared)
     await expect.poll(() => playerSeconds(colleague), { timeout: 15_000 }).toBeGreaterThanOrEqual(t1 + 4)
-    await colleague.close()
+    await colleagueCtx.close()
 
     // score: nothing is assumed — no total, no verdict, no submit until every item is scored; the mandatory-step
     // item is pre-filled from the markers; one auto-fail item fails the call

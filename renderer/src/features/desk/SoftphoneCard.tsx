@@ -9,13 +9,23 @@ import { keyLabel } from './shortcuts'
 import type { Softphone } from './use-softphone'
 import type { Monitored } from '../monitor/use-desk-monitor'
 
-/** The call's running time; it ticks on its own so that the desk around it does not re-render every second. */
+/**
+ * The call's running time; it ticks on its own so that the desk around it does not re-render every
+ * second, and once a second, when the shown second changes (the page's work during a call is part of
+ * what recording costs the seat).
+ */
 function CallClock({ from }: { from: number }) {
   const [now, setNow] = useState(from)
   useEffect(() => {
-    const id = setInterval(() => setNow(performance.now()), 500)
-    return () => clearInterval(id)
-  }, [])
+    let id: ReturnType<typeof setTimeout>
+    const tick = () => {
+      const t = performance.now()
+      setNow(t)
+      id = setTimeout(tick, 1000 - ((t - from) % 1000) + 5)
+    }
+    tick()
+    return () => clearTimeout(id)
+  }, [from])
   return <> {mmss(Math.max(0, Math.floor((now - from) / 1000)))}</>
 }
 

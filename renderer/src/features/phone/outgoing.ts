@@ -8,9 +8,9 @@ import { keepFlowing, micConstraints, routeToSpeaker } from './devices'
  * whatever the customer heard is in the recording. Muting silences the microphone only.
  *
  *   mic ─ micGain ─┐
- *   prompts ───────┴─ voice ─┬──────────────── dest (to the customer, recorded)
+ *   prompts ───────┴─ voice ─┬──────────────── sent ─ dest (to the customer; `sent` is what the recorder takes)
  *                            └─ monitorDest, left (a supervisor listening in; the customer on the right)
- *   supervisor ─┬─ toCustomer (强插) ─ dest
+ *   supervisor ─┬─ toCustomer (强插) ─ sent
  *               └─ toHeadset (耳语, 强插) ─ the operator's headset
  */
 export class OutgoingAudio {
@@ -21,6 +21,7 @@ export class OutgoingAudio {
     private mic: MediaStream,
     private micGain: GainNode,
     private voice: GainNode,
+    private sent: GainNode,
     private dest: MediaStreamAudioDestinationNode
   ) {}
 
@@ -30,9 +31,10 @@ export class OutgoingAudio {
     await ctx.resume()
     const micGain = ctx.createGain()
     const voice = ctx.createGain()
+    const sent = ctx.createGain()
     const dest = ctx.createMediaStreamDestination()
-    ctx.createMediaStreamSource(mic).connect(micGain).connect(voice).connect(dest)
-    return new OutgoingAudio(ctx, mic, micGain, voice, dest)
+    ctx.createMediaStreamSource(mic).connect(micGain).connect(voice).connect(sent).connect(dest)
+    return new OutgoingAudio(ctx, mic, micGain, voice, sent, dest)
   }
 
   /** The call's one AudioContext: the simulated customer and the recorder use it too. */
@@ -42,6 +44,11 @@ export class OutgoingAudio {
 
   get stream(): MediaStream {
     return this.dest.stream
+  }
+
+  /** The node whose output the stream carries: everything the customer hears from the desk. */
+  get sentNode(): AudioNode {
+    return this.sent
   }
 
   /**
@@ -63,7 +70,7 @@ export class OutgoingAudio {
 
   /** A supervisor's voice on this call, routed by the monitoring mode. */
   joinSupervisor(stream: MediaStream, mode: MonitorMode): SupervisorVoice {
-    return new SupervisorVoice(this.ctx, stream, this.dest, mode)
+    return new SupervisorVoice(this.ctx, stream, this.sent, mode)
   }
 
   setMuted(muted: boolean): void {

@@ -2,6 +2,7 @@ import type { ApiClient } from '../../api/client'
 import { ApiError } from '../../api/errors'
 import { toBase64 } from '../../api/files'
 import workletUrl from './peaks-worklet.js?url'
+import type { CallMedia } from './types'
 
 const FRAME_MS = 20
 /** A chunk about every second (core's recordings.start says the same). */
@@ -36,7 +37,9 @@ export class CallRecorder {
     private ctx: AudioContext,
     private rec: MediaRecorder,
     /** Nodes to disconnect when the context is the call's (shared), or null when the recorder owns it. */
-    private shared: AudioNode[] | null
+    private shared: AudioNode[] | null,
+    /** The call's own nodes the recorder taps, with what it connected them to (cut only that). */
+    private tapped: [AudioNode, AudioNode][] = []
   ) {
     this.stopped = new Promise((resolve) => rec.addEventListener('stop', () => resolve(), { once: true }))
     rec.addEventListener('dataavailable', (e) => this.enqueue(e.data))
@@ -53,7 +56,7 @@ export class CallRecorder {
   static async start(
     api: ApiClient,
     callId: number,
-    media: { local: MediaStream; remote: MediaStream },
+    media: CallMedia,
     callContext?: AudioContext | null,
     onRecording?: () => void
   ): Promise<CallRecorder> {
@@ -64,10 +67,13 @@ export class CallRecorder {
     await ctx.resume()
     await ctx.audioWorklet.addModule(workletUrl)
     const merger = ctx.createChannelMerger(2)
-    const localSrc = ctx.createMediaStreamSource(media.local)
-    const remoteSrc = ctx.createMediaStreamSource(media.remote)
+    // the call's own nodes where the line has them (same context), else its streams
+    const own = ctx === callContext
+    const localSrc = (own && media.localNode) || ctx.createMediaStreamSource(media.local)
+    const remoteSrc = (own && media.remoteNode) || ctx.createMediaStreamSource(media.remote)
     localSrc.connect(merger, 0, 0)
     remoteSrc.connect(merger, 0, 1)
+    const tapped = [localSrc, remoteSrc].filter((n) => n === media.localNode || n === media.remoteNode)
     const dest = ctx.createMediaStreamDestination()
     dest.channelCount = 2
     merger.connect(dest)
@@ -85,7 +91,8 @@ export class CallRecorder {
       started,
       ctx,
       rec,
-      ctx === callContext ? [localSrc, remoteSrc, merger, peaksNode, dest] : null
+      own ? [localSrc, remoteSrc, merger, peaksNode, dest].filter((n) => !tapped.includes(n)) : null,
+      tapped.map((n) => [n, merger])
     )
     peaksNode.port.onmessage = (e: MessageEvent<Int8Array>) => r.peaks.push(e.data)
     rec.start(CHUNK_MS)
@@ -171,7 +178,14 @@ export class CallRecorder {
       } catch (err) {
         this.failure ??= err
       }
-    if (this.shared)
+    if (this.shared) {
+      this.tapped.forEach(([node, to]) => {
+        try {
+          node.disconnect(to)
+        } catch {
+          // already gone with the call's context
+        }
+      })
       this.shared.forEach((n) => {
         try {
           n.disconnect()
@@ -179,7 +193,7 @@ export class CallRecorder {
           // already gone with the call's context
         }
       })
-    else await this.ctx.close().catch(() => {})
+    } else await this.ctx.close().catch(() => {})
     return this.failure
   }
 }

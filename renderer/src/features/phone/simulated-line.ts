@@ -1,4 +1,4 @@
-import { PhoneEvents, type CallState, type Phone } from './types'
+import { PhoneEvents, type CallMedia, type CallState, type Phone } from './types'
 import { routeToSpeaker } from './devices'
 import { OutgoingAudio } from './outgoing'
 
@@ -14,7 +14,7 @@ const GAP_MS = 1200
 export class SimulatedLine extends PhoneEvents implements Phone {
   readonly kind = 'simulated' as const
   private out: OutgoingAudio | null = null
-  private remote: MediaStream | null = null
+  private remote: { stream: MediaStream; node: AudioNode } | null = null
   private timers: ReturnType<typeof setTimeout>[] = []
   private state: CallState = 'idle'
   private number = ''
@@ -47,7 +47,9 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     const ctx = this.out?.context
     if (!ctx || this.state !== 'ringing') return
     const dest = ctx.createMediaStreamDestination()
-    this.remote = dest.stream
+    const customer = ctx.createGain()
+    customer.connect(dest)
+    this.remote = { stream: dest.stream, node: customer }
     this.speaker.srcObject = dest.stream
     await routeToSpeaker(this.speaker)
     void this.speaker.play().catch(() => {})
@@ -59,7 +61,7 @@ export class SimulatedLine extends PhoneEvents implements Phone {
         const buf = await ctx.decodeAudioData(await (await fetch(url)).arrayBuffer())
         const src = ctx.createBufferSource()
         src.buffer = buf
-        src.connect(dest)
+        src.connect(customer)
         src.start(at)
         at += buf.duration + GAP_MS / 1000
       } catch {
@@ -108,7 +110,14 @@ export class SimulatedLine extends PhoneEvents implements Phone {
     return this.out
   }
 
-  media() {
-    return this.out && this.remote ? { local: this.out.stream, remote: this.remote } : null
+  media(): CallMedia | null {
+    return this.out && this.remote
+      ? {
+          local: this.out.stream,
+          remote: this.remote.stream,
+          localNode: this.out.sentNode,
+          remoteNode: this.remote.node
+        }
+      : null
   }
 }

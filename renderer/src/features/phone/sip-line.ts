@@ -9,7 +9,7 @@ import {
   Web
 } from 'sip.js'
 import type { SipAccount } from '../../../../shared/contract'
-import { PhoneEvents, type CallState, type CallStats, type LineState, type Phone } from './types'
+import { PhoneEvents, type CallMedia, type CallState, type CallStats, type LineState, type Phone } from './types'
 import { micConstraints, routeToSpeaker } from './devices'
 import { OutgoingAudio } from './outgoing'
 
@@ -277,8 +277,14 @@ export class SipLine extends PhoneEvents implements Phone {
     return this.out
   }
 
-  media() {
+  media(): CallMedia | null {
     const h = this.sdh()
-    return h ? { local: h.localMediaStream, remote: h.remoteMediaStream } : null
+    return h
+      ? {
+          local: h.localMediaStream,
+          remote: h.remoteMediaStream,
+          ...(this.out ? { localNode: this.out.sentNode } : {})
+        }
+      : null
   }
 }

@@ -31,9 +31,22 @@ export interface Phone {
   /** The AudioContext of the call's outgoing mix, shared with the recorder (one audio thread per call). */
   audioContext(): AudioContext | null
   /** The call's two sides, for the recorder: the operator (local) and the customer (remote). */
-  media(): { local: MediaStream; remote: MediaStream } | null
+  media(): CallMedia | null
   /** The call's outgoing mix (for a supervisor monitoring the call), or null when there is no call. */
   outgoing(): OutgoingAudio | null
+}
+
+/**
+ * A call's two sides as streams and, where the line has them, as the nodes of the call's own
+ * AudioContext whose output those streams carry: the recorder taps a node directly instead of
+ * taking its stream back into the same context (a stream's source is a FIFO and a resampler on the
+ * audio thread for the whole call).
+ */
+export interface CallMedia {
+  local: MediaStream
+  remote: MediaStream
+  localNode?: AudioNode
+  remoteNode?: AudioNode
 }
 
 /** The listeners both lines keep. */
