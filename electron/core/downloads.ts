@@ -11,6 +11,8 @@ export interface Offer {
   deleteAfter: boolean
   /** Who it was offered to: only they may read it through the contract. */
   userId: number | null
+  /** The login session it was offered in: a link stops working when that session ends (a logout). */
+  sessionId: number | null
 }
 
 /**
@@ -20,7 +22,11 @@ export interface Offer {
  */
 export class DownloadStore {
   private offers = new Map<string, Offer>()
-  constructor(private clock: Clock) {}
+  constructor(
+    private clock: Clock,
+    /** Whether a login session is still alive (not ended, not expired, its user not disabled). */
+    private sessionAlive: (sessionId: number) => boolean = () => true
+  ) {}
 
   offer(o: {
     file: string
@@ -29,6 +35,7 @@ export class DownloadStore {
     ttlMs?: number
     deleteAfter?: boolean
     userId?: number | null
+    sessionId?: number | null
   }): string {
     this.sweep()
     const token = randomBytes(24).toString('base64url')
@@ -38,14 +45,21 @@ export class DownloadStore {
       contentType: o.contentType ?? 'application/octet-stream',
       expiresAt: this.clock.now().getTime() + (o.ttlMs ?? 10 * 60_000),
       deleteAfter: o.deleteAfter ?? false,
-      userId: o.userId ?? null
+      userId: o.userId ?? null,
+      sessionId: o.sessionId ?? null
     })
     return token
   }
 
   get(token: string): Offer | undefined {
     this.sweep()
-    return this.offers.get(token)
+    const o = this.offers.get(token)
+    if (o?.sessionId && !this.sessionAlive(o.sessionId)) {
+      this.offers.delete(token)
+      if (o.deleteAfter) rmSync(o.file, { force: true })
+      return undefined
+    }
+    return o
   }
 
   /** Expired offers go; files made only to be downloaded (reports) go with them. */

@@ -224,7 +224,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }
   const leads = new LeadsService(deps, importRules, parseWorkerFile, opts.nativeBinding)
-  const downloads = new DownloadStore(clock)
+  const downloads = new DownloadStore(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
   const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))

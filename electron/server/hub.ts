@@ -79,6 +79,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   const handle: RequestListener = (req, res) => {
     securityHeaders(res)
+    // over https, browsers are told to come back over https only (a seat on the LAN typed http:// once)
+    if (opts.tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
     const url = new URL(req.url ?? '/', 'http://hub')
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }))

@@ -6,10 +6,9 @@ export const callsMethods = defineMethods({
   'calls.start': {
     board: true,
     summary:
-      'The softphone starts a call (and its recording once answered). A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
+      'The softphone starts a call that is not a queue lead’s (those are desk.dial’s): one dialled by hand, or an inbound one, whose lead comes from the routing, never from the client. A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
     input: z
       .object({
-        leadId: idSchema.optional(),
         direction: z.enum(['outbound', 'inbound']),
         line: z.enum(['sip', 'simulated']),
         number: z.string().trim().max(32).optional()

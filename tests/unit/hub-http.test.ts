@@ -121,6 +121,22 @@ describe('hub HTTP', () => {
     expect((await get(hub.url, `/api/download/${token}`)).status).toBe(404)
   })
 
+  it('a report link stops working when the session it was made in ends (a logout), as it does when it expires', async () => {
+    const sup = await loginAs(env.core, 'supervisor')
+    const to = env.clock.now()
+    const from = new Date(to.getTime() - 86_400_000)
+    const r = await sup.invoke('reports.export', {
+      report: 'operators',
+      from: from.toISOString(),
+      to: to.toISOString()
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const { token } = r.value as { token: string }
+    expect((await get(hub.url, `/api/download/${token}`)).status).toBe(200)
+    await sup.invoke('auth.logout', {})
+    expect((await get(hub.url, `/api/download/${token}`)).status).toBe(404)
+  })
+
   it('health check answers', async () => {
     expect(JSON.parse((await get(hub.url, '/healthz')).body)).toEqual({ ok: true })
   })

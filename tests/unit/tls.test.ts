@@ -105,16 +105,18 @@ describe('the hub over TLS', () => {
 
   it('serves HTTPS and WSS; plain HTTP on the same port is sent to the https address', async () => {
     expect(hub.url).toBe(`https://localhost:${hub.port}`)
-    const body = await new Promise<string>((ok, fail) =>
+    const { body, hsts } = await new Promise<{ body: string; hsts: unknown }>((ok, fail) =>
       httpsRequest({ host: '127.0.0.1', port: hub.port, path: '/healthz', ca }, (res) => {
         let b = ''
         res.on('data', (d) => (b += d))
-        res.on('end', () => ok(b))
+        res.on('end', () => ok({ body: b, hsts: res.headers['strict-transport-security'] }))
       })
         .on('error', fail)
         .end()
     )
     expect(JSON.parse(body)).toEqual({ ok: true })
+    // browsers are told to use https only from now on
+    expect(hsts).toBe('max-age=31536000')
     const plain = await new Promise<{ status: number; location: string; body: string }>((ok, fail) =>
       httpRequest(
         { host: '127.0.0.1', port: hub.port, path: '/login?x=1', headers: { host: `hub.lan:${hub.port}` } },

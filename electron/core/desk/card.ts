@@ -29,10 +29,14 @@ export class CustomerCards {
     return this.desk.repo
   }
 
-  /** The customer card as a role may see it. */
-  card(user: User, leadId: number): DeskLead {
+  /**
+   * The customer card as a role may see it. `owedCall`: the operator's own call on this lead still
+   * waits for its outcome (DeskService.unfinished decided it), so the card is theirs to close it
+   * even when the lease ran out meanwhile.
+   */
+  card(user: User, leadId: number, opts: { owedCall?: boolean } = {}): DeskLead {
     const l = this.desk.lead(leadId)
-    this.mayRead(user, l)
+    if (!opts.owedCall) this.mayRead(user, l)
     const s = this.settings()
     const campaign = this.campaigns.get(l.campaign_id)
     const district = l.district_code ? this.repo.districtName(l.district_code) : undefined
@@ -76,11 +80,10 @@ export class CustomerCards {
     }
   }
 
-  /** Operators see the leads they hold, own or were given; QA and managers see all. */
+  /** Operators see their own leads (leads/ownership.ts); QA and managers see all. */
   private mayRead(user: User, l: LeadRow): void {
     if (user.role !== 'operator') return
-    if (l.lease_by === user.id || l.owner_id === user.id) return
-    if (!this.repo.hasWorked(l.id, user.id)) throw new AppError('FORBIDDEN')
+    if (!this.repo.isOperatorsLead(l.id, user.id)) throw new AppError('FORBIDDEN')
   }
 
   saveCard(

@@ -47,7 +47,7 @@ export function deskDomain(
         )
         return { lead: null, reason, nextAt: r.nextAt ? r.nextAt.toISOString() : null }
       }
-      const lead = cards.card(user, r.claim.leadId)
+      const lead = cards.card(user, r.claim.leadId, { owedCall: !!r.claim.unfinishedCallId })
       changed()
       return {
         lead,
@@ -65,7 +65,7 @@ export function deskDomain(
       const l = desk.lead(owed.leadId)
       const cb = repo.pendingCallback(l.id)
       return {
-        lead: cards.card(user, l.id),
+        lead: cards.card(user, l.id, { owedCall: true }),
         source:
           (l.lease_from ?? l.status) === 'new' ? ('pool' as const) : cb ? ('callback' as const) : ('batch' as const),
         callbackId: cb ?? null,

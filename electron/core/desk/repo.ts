@@ -1,4 +1,5 @@
 import { Repo } from '../db/repo'
+import { IS_OPERATORS_LEAD } from '../leads/ownership'
 import type { DialableLead } from './rules'
 
 export interface LeadRow extends DialableLead {
@@ -353,14 +354,9 @@ export class DeskRepo extends Repo {
     )
   }
 
-  /** The lead was given to the operator in a batch, or they called it. */
-  hasWorked(leadId: number, operatorId: number): boolean {
-    return (
-      this.one(
-        'SELECT 1 FROM allocations WHERE lead_id = @lead AND operator_id = @op UNION ALL SELECT 1 FROM calls WHERE lead_id = @lead AND operator_id = @op LIMIT 1',
-        { lead: leadId, op: operatorId }
-      ) !== undefined
-    )
+  /** The operator's own lead (ownership.ts). */
+  isOperatorsLead(leadId: number, operatorId: number): boolean {
+    return this.one(IS_OPERATORS_LEAD, { lead: leadId, op: operatorId }) !== undefined
   }
 
   /** The card's fields that changed; columns come from the service's fixed list, never from input. */

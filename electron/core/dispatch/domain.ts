@@ -60,7 +60,8 @@ export function dispatchDomain(
           name: p.fileName,
           contentType: 'application/zip',
           deleteAfter: true,
-          userId: user.id
+          userId: user.id,
+          sessionId: ctx.sessionId
         }),
         fileName: p.fileName,
         successes: p.successes

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs'
+import { safeRow } from '../spreadsheet'
 import { join } from 'node:path'
 import { safeFileName, zipWriter } from '../zip'
 import ExcelJS from 'exceljs'
@@ -82,19 +83,21 @@ export async function buildSuccessPackage(
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(t('dispatch.package.sheet'))
   ws.addRow(
-    [
-      'successAt',
-      'customer',
-      'phone',
-      'address',
-      'district',
-      'visitAt',
-      'product',
-      'operator',
-      'staffNo',
-      'agent',
-      'recording'
-    ].map((k) => t(`dispatch.package.${k}`))
+    safeRow(
+      [
+        'successAt',
+        'customer',
+        'phone',
+        'address',
+        'district',
+        'visitAt',
+        'product',
+        'operator',
+        'staffNo',
+        'agent',
+        'recording'
+      ].map((k) => t(`dispatch.package.${k}`))
+    )
   ).font = { bold: true }
   const zip = zipWriter(file)
   const sheetName = `${t('dispatch.package.name')}-${day}.xlsx`
@@ -106,19 +109,21 @@ export async function buildSuccessPackage(
           ? `${t('dispatch.package.recordings')}/${r.recording_id}-${safeFileName(r.name)}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}`
           : ''
       if (rec) zip.add(files.abs(deps.dataDir, r.file!), rec)
-      ws.addRow([
-        new Date(r.created_at),
-        r.name,
-        r.phone,
-        r.address ?? '',
-        r.district,
-        new Date(r.visit_at),
-        r.product_interest ?? '',
-        r.operator,
-        r.staff_no ?? '',
-        r.agent ?? '',
-        rec
-      ])
+      ws.addRow(
+        safeRow([
+          new Date(r.created_at),
+          r.name,
+          r.phone,
+          r.address ?? '',
+          r.district,
+          new Date(r.visit_at),
+          r.product_interest ?? '',
+          r.operator,
+          r.staff_no ?? '',
+          r.agent ?? '',
+          rec
+        ])
+      )
     }
     for (const c of [1, 6]) ws.getColumn(c).numFmt = 'yyyy-mm-dd hh:mm'
     ws.columns.forEach((c, i) => (c.width = [18, 10, 14, 36, 10, 18, 14, 10, 8, 10, 40][i] ?? 14))

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
+import { safeCell, safeRow } from '../spreadsheet'
 import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
@@ -117,7 +118,7 @@ export function createLeadsHandlers(
     const file = join(dir, `report-${batchId}-${Date.now()}.${format}`)
     if (format === 'csv') {
       const esc = (v: unknown) => {
-        const s = String(v ?? '')
+        const s = String(safeCell(v) ?? '')
         return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
       }
       // BOM: Excel on Windows opens a UTF-8 CSV as Chinese only with it.
@@ -126,7 +127,7 @@ export function createLeadsHandlers(
       const wb = new ExcelJS.Workbook()
       const ws = wb.addWorksheet(t('importReport.sheet'))
       ws.addRow(head).font = { bold: true }
-      for (const l of lines) ws.addRow(l)
+      for (const l of lines) ws.addRow(safeRow(l))
       ws.columns.forEach((c, i) => (c.width = i === 2 ? 48 : 16))
       ws.views = [{ state: 'frozen', ySplit: 1 }]
       await wb.xlsx.writeFile(file)
@@ -199,7 +200,14 @@ export function createLeadsHandlers(
         input.format === 'csv'
           ? 'text/csv; charset=utf-8'
           : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-      const token = downloads.offer({ file: r.file, name: r.fileName, contentType, deleteAfter: true, userId: user.id })
+      const token = downloads.offer({
+        file: r.file,
+        name: r.fileName,
+        contentType,
+        deleteAfter: true,
+        userId: user.id,
+        sessionId: ctx.sessionId
+      })
       audit.write({
         userId: user.id,
         username: user.username,

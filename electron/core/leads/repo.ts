@@ -1,4 +1,5 @@
 import { Repo } from '../db/repo'
+import { IS_OPERATORS_LEAD } from './ownership'
 import type { LeadRow } from './search-repo'
 
 /** The pool's leads as the supervisors and operators read them, and the import batches with their row reports. */
@@ -8,13 +9,9 @@ export class LeadsRepo extends Repo {
   }
 
   /** The operator holds the lead (私海) or was given it in a batch. */
+  /** The operator's own lead (ownership.ts). */
   isOwnLead(leadId: number, userId: number): boolean {
-    return (
-      this.one(
-        'SELECT 1 FROM leads l WHERE l.id = @lead AND (l.owner_id = @user OR EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = l.id AND a.operator_id = @user))',
-        { lead: leadId, user: userId }
-      ) !== undefined
-    )
+    return this.one(IS_OPERATORS_LEAD, { lead: leadId, op: userId }) !== undefined
   }
 
   batch(id: number): { file_name: string; mapping: string } | undefined {

@@ -1,4 +1,5 @@
 import { Repo } from '../db/repo'
+import { OPERATORS_LEADS } from './ownership'
 import { toHalfWidthDigits } from '../../../shared/domain/phone'
 
 export interface LeadFilter {
@@ -14,7 +15,7 @@ export interface LeadFilter {
   /** created_at range, ISO dates (inclusive start, exclusive end) */
   createdFrom?: string
   createdTo?: string
-  /** Only leads this operator holds (私海) or was allocated (any day). */
+  /** Only this operator's own leads (ownership.ts). */
   allocatedOrOwnedBy?: number
 }
 
@@ -128,11 +129,9 @@ export class LeadSearch extends Repo {
       if (f.ownerId !== null) params.ownerId = f.ownerId
     }
     if (f.allocatedOrOwnedBy !== undefined) {
-      // Written as a set so each half uses its index (an OR across tables would scan the pool).
-      where.push(
-        'l.id IN (SELECT id FROM leads WHERE owner_id = @mine UNION SELECT lead_id FROM allocations WHERE operator_id = @mine)'
-      )
-      params.mine = f.allocatedOrOwnedBy
+      // Written as a set so each part uses its index (an OR across tables would scan the pool).
+      where.push(`l.id IN (${OPERATORS_LEADS})`)
+      params.op = f.allocatedOrOwnedBy
     }
     if (beforeId !== undefined) {
       where.push('l.id < @beforeId')

@@ -153,6 +153,7 @@ export function qaDomain(
           contentType: 'application/zip',
           deleteAfter: true,
           userId: user.id,
+          sessionId: ctx.sessionId,
           ttlMs: 60 * 60_000
         })
         return { token, fileName: r.fileName, folder: null, files: r.files, bytes: r.bytes }

@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { safeRow } from '../spreadsheet'
 import { join } from 'node:path'
 import { safeFileName, zipWriter, type ZipWriter } from '../zip'
 import ExcelJS from 'exceljs'
@@ -73,7 +74,7 @@ export async function exportRecordings(
       'sha256',
       'storedSha256'
     ].map((k) => t(`qa.export.${k}`))
-    ws.addRow(head).font = { bold: true }
+    ws.addRow(safeRow(head)).font = { bold: true }
     let done = 0
     for (const { row, abs, storedSha } of rows) {
       const time = row.startedAt.replace(/[-:]/g, '').slice(0, 15)
@@ -90,21 +91,23 @@ export async function exportRecordings(
       }
       const sha = await files.sha256(path)
       sink.add(path, name)
-      ws.addRow([
-        name,
-        new Date(row.startedAt),
-        row.operatorName,
-        row.customerName ?? '',
-        row.phone ?? '',
-        row.phoneRegion,
-        row.campaignName ?? '',
-        row.outcome ?? '',
-        row.district ?? '',
-        t(`qa.states.${row.qaState}`),
-        Math.round(row.durationMs / 1000),
-        sha,
-        storedSha ?? ''
-      ])
+      ws.addRow(
+        safeRow([
+          name,
+          new Date(row.startedAt),
+          row.operatorName,
+          row.customerName ?? '',
+          row.phone ?? '',
+          row.phoneRegion,
+          row.campaignName ?? '',
+          row.outcome ?? '',
+          row.district ?? '',
+          t(`qa.states.${row.qaState}`),
+          Math.round(row.durationMs / 1000),
+          sha,
+          storedSha ?? ''
+        ])
+      )
       done++
       deps.events.emit('recordings.exportProgress', {
         userId: user.id,

@@ -51,10 +51,6 @@ export function toMetrics(m: MetricsRow): CallMetrics {
 export class RecordingsRepo extends Repo {
   // ——— calls ———
 
-  campaignOfLead(leadId: number): number | undefined {
-    return this.value('SELECT campaign_id FROM leads WHERE id = ?', leadId)
-  }
-
   startCall(c: {
     operatorId: number
     leadId: number | null

@@ -42,7 +42,14 @@ export function reportsDomain(deps: CoreDeps, reports: ReportsService, teams: Te
       mkdirSync(dirname(copy), { recursive: true })
       copyFileSync(r.file, copy)
       return {
-        token: downloads.offer({ file: copy, name: r.fileName, contentType: XLSX, deleteAfter: true, userId: user.id }),
+        token: downloads.offer({
+          file: copy,
+          name: r.fileName,
+          contentType: XLSX,
+          deleteAfter: true,
+          userId: user.id,
+          sessionId: ctx.sessionId
+        }),
         fileName: r.fileName
       }
     },
@@ -70,7 +77,8 @@ export function reportsDomain(deps: CoreDeps, reports: ReportsService, teams: Te
           name: r.fileName,
           contentType: XLSX,
           deleteAfter: true,
-          userId: user.id
+          userId: user.id,
+          sessionId: ctx.sessionId
         }),
         fileName: r.fileName
       }

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs'
+import { safeRow } from '../spreadsheet'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -68,23 +69,21 @@ function tableSheet<K extends string>(
   rows: readonly Record<K, unknown>[],
   percent: readonly K[] = []
 ): void {
-  ws.addRow(cols.map((c) => t(`${headers}.${c}`))).font = { bold: true }
-  for (const r of rows) ws.addRow(cols.map((c) => r[c]))
+  ws.addRow(safeRow(cols.map((c) => t(`${headers}.${c}`)))).font = { bold: true }
+  for (const r of rows) ws.addRow(safeRow(cols.map((c) => r[c])))
   for (const c of percent) ws.getColumn(cols.indexOf(c) + 1).numFmt = '0.0%'
 }
 
 /** The funnel: the steps with their rates, then the batches. */
 function funnelSheet(ws: ExcelJS.Worksheet, t: T, f: Output<'reports.funnel'>): void {
-  ws.addRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')]).font = { bold: true }
-  for (const s of f.steps) ws.addRow([t(`reports.steps.${s.step}`), s.count, s.rate])
+  ws.addRow(safeRow([t('reports.cols.step'), t('reports.cols.count'), t('reports.cols.rate')])).font = { bold: true }
+  for (const s of f.steps) ws.addRow(safeRow([t(`reports.steps.${s.step}`), s.count, s.rate]))
   ws.getColumn(3).numFmt = '0.0%'
-  ws.addRow([])
-  ws.addRow([
-    t('reports.cols.batch'),
-    t('reports.cols.source'),
-    ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))
-  ]).font = { bold: true }
-  for (const b of f.batches) ws.addRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])])
+  ws.addRow(safeRow([]))
+  ws.addRow(
+    safeRow([t('reports.cols.batch'), t('reports.cols.source'), ...FUNNEL_STEPS.map((s) => t(`reports.steps.${s}`))])
+  ).font = { bold: true }
+  for (const b of f.batches) ws.addRow(safeRow([b.batch, b.source, ...FUNNEL_STEPS.map((s) => b.counts[s])]))
 }
 
 /**
@@ -297,16 +296,20 @@ export class ReportsService {
       ['badShare']
     )
     const suc = wb.addWorksheet(t('reports.successes'))
-    suc.addRow([
-      t('dispatch.package.successAt'),
-      t('dispatch.package.customer'),
-      t('dispatch.package.district'),
-      t('dispatch.package.visitAt'),
-      t('dispatch.package.operator')
-    ]).font = { bold: true }
+    suc.addRow(
+      safeRow([
+        t('dispatch.package.successAt'),
+        t('dispatch.package.customer'),
+        t('dispatch.package.district'),
+        t('dispatch.package.visitAt'),
+        t('dispatch.package.operator')
+      ])
+    ).font = { bold: true }
     const successes = this.repo.successes(from, to)
     for (const r of successes)
-      suc.addRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
+      suc.addRow(
+        safeRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
+      )
     for (const ws of wb.worksheets) ws.columns.forEach((c) => (c.width = 14))
     const dir = join(this.deps.dataDir, 'reports')
     mkdirSync(dir, { recursive: true })
