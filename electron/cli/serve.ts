@@ -4,7 +4,9 @@ import { ShiftedClock, stderrLogger } from '../core'
 import { RotatingLog, teeLogger } from '../core/log-file'
 import { startHub } from '../server/hub'
 import { defaultNames, ensureHubCertificate, loadCredentials, type HubCredentials } from '../server/tls'
-import { fail, type OpenCore } from './common'
+import { fail, locale, type OpenCore } from './common'
+import { translate } from '../../shared/i18n'
+import { newSetupCode } from '../core/auth/password'
 
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
@@ -63,8 +65,12 @@ export async function serve(
   const demo = !opt['no-demo'] && (isLoopback(host) || !!opt.demo)
   // the terminal, and a rotating file in the data folder (logs/leadline.log), personal data masked
   const log = teeLogger(stderrLogger, new RotatingLog(join(dataDir, 'logs')))
+  // On the LAN, an empty installation's first administrator needs a code from this console: whoever
+  // reaches the page first must not get the centre (loopback: only this machine reaches it).
+  const setupCode = isLoopback(host) ? null : newSetupCode()
   const core = await openCore({
     logger: log,
+    setupCode,
     demo,
     demoLogins: demo,
     backupPassphrase: process.env.LEADLINE_BACKUP_PASSPHRASE ?? null,
@@ -101,6 +107,8 @@ export async function serve(
         }, 12 * 3_600_000)
       : null
   renew?.unref()
+  const info = await core.connectSystem('serve').invoke('system.info', {})
+  const needsAdmin = setupCode !== null && info.ok && (info.value as { needsFirstAdmin: boolean }).needsFirstAdmin
   const line = {
     url: hub.url,
     host: hub.host,
@@ -108,6 +116,7 @@ export async function serve(
     dataDir,
     pid: process.pid,
     demo: core.settings().demoMode,
+    ...(needsAdmin ? { setupCode } : {}),
     tls: tls
       ? {
           names: tls.names,
@@ -121,7 +130,8 @@ export async function serve(
   if (opt.json) process.stdout.write(JSON.stringify(line) + '\n')
   else
     process.stdout.write(
-      `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n`
+      `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n` +
+        (needsAdmin ? `  ${translate(locale, 'setup.consoleCode', { url: hub.url, code: setupCode! })}\n` : '')
     )
   const stop = async () => {
     if (renew) clearInterval(renew)

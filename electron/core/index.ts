@@ -106,6 +106,12 @@ export interface CoreOptions {
    * the process that owns the data folder; never two processes at once).
    */
   resumeImports?: boolean
+  /**
+   * On an empty installation reachable from the LAN, the first administrator is created only with
+   * this one-time code (the hub prints it on its console): whoever reaches the page first must not
+   * get the centre. Null or absent: none needed (the desktop, a hub on loopback).
+   */
+  setupCode?: string | null
   /** Called with the SQL of each statement the hub's connection runs (tests count the work of a request). */
   sqlTrace?: (sql: string) => void
 }
@@ -211,7 +217,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // every district of China, from the bundled dataset (a no-op once the table has them)
   districts.syncChina()
   const teams = new TeamsService(deps, settings)
-  const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true)
+  const auth = new AuthService(deps, users, sessions, settingsStore, opts.demoLogins ?? true, opts.setupCode ?? null)
   const parseWorkerFile = opts.parseWorkerFile === undefined ? findWorker('parse-worker.js') : opts.parseWorkerFile
   const campaigns = new CampaignsService(deps)
   /** What an import of a campaign's list does with numbers: the default area code, the centre's area and the campaign's rule. */
@@ -275,7 +281,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
             appVersion: opts.appVersion ?? '0.0.0-dev',
             host: opts.host ?? 'desktop',
             dbFile,
-            demoLogins: opts.demoLogins ?? true
+            demoLogins: opts.demoLogins ?? true,
+            setupCodeRequired: !!opts.setupCode
           },
           users,
           sessions,

@@ -69,7 +69,7 @@ function Screen() {
     return (
       <WithAnt fallback={<Loading />}>
         <Suspense fallback={<Loading />}>
-          <FirstAdminPage onDone={() => void info.refetch()} />
+          <FirstAdminPage onDone={() => void info.refetch()} codeRequired={info.data.setupCodeRequired} />
         </Suspense>
       </WithAnt>
     )

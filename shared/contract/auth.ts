@@ -26,7 +26,13 @@ export const authMethods = defineMethods({
   'auth.setupFirstAdmin': {
     summary: 'On an empty installation, create the first administrator and log in.',
     input: z
-      .object({ username: usernameSchema, displayName: z.string().trim().min(1).max(64), password: passwordSchema })
+      .object({
+        username: usernameSchema,
+        displayName: z.string().trim().min(1).max(64),
+        password: passwordSchema,
+        /** The one-time code a hub on the LAN prints on its console (system.info says when it is needed). */
+        setupCode: z.string().trim().max(32).optional()
+      })
       .strict(),
     output: sessionOutput,
     roles: 'public'

@@ -15,6 +15,8 @@ export const systemInfoSchema = z.object({
   demoMode: z.boolean(),
   /** True on an installation with no user yet: the UI asks for the first admin. */
   needsFirstAdmin: z.boolean(),
+  /** The first administrator needs the one-time code the hub printed on its console (a hub on the LAN). */
+  setupCodeRequired: z.boolean(),
   /** Demo accounts whose password is still the demo one (demo mode only, and never on a hub shared on the LAN unless started with --demo). */
   demoAccounts: z.array(
     z.object({ username: z.string(), displayName: z.string(), role: roleSchema, password: z.string() })

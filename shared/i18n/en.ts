@@ -56,6 +56,7 @@ export const en: Catalog = {
     usernameTaken: 'The user name “{{username}}” is taken',
     staffNoTaken: 'The staff number “{{staffNo}}” is taken',
     wrongCurrentPassword: 'The current password is not correct',
+    badSetupCode: 'Wrong setup code: see the code the server printed on its console',
     alreadySetUp: 'This installation already has users; the first administrator cannot be created again',
     lastAdmin: 'The last administrator cannot be disabled or given another role',
     districtRequired: 'Group leaders and field agents must belong to a district',
@@ -690,7 +691,13 @@ export const en: Catalog = {
     confirm: 'Confirm password',
     mismatch: 'The passwords do not match',
     submit: 'Create and log in',
-    passwordRule: 'At least 8 characters'
+    passwordRule: 'At least 8 characters',
+    code: 'Setup code',
+    codeHint:
+      'The 8 digits the server printed on its console when it started (e.g. 1234-5678): it shows that the centre’s own administrator is installing',
+    codeRequired: 'Enter the setup code from the server’s console',
+    consoleCode:
+      'No administrator yet: open {{url}} in a browser to create the first one, setup code {{code}} (shown on this console only)'
   },
   campaigns: {
     title: 'Campaigns',

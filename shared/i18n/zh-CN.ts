@@ -52,6 +52,7 @@ export const zhCN = {
     staffNoTaken: '工号“{{staffNo}}”已被使用',
     wrongCurrentPassword: '当前密码不正确',
     alreadySetUp: '系统已有用户，不能再创建首个管理员',
+    badSetupCode: '安装码不正确：请查看启动服务器的控制台上显示的安装码',
     lastAdmin: '不能停用或降级最后一位系统管理员',
     districtRequired: '区域组长和地面营销人员必须指定所属区县',
     unknownDistrict: '未知的区县代码：{{code}}',
@@ -663,7 +664,11 @@ export const zhCN = {
     confirm: '确认密码',
     mismatch: '两次输入的密码不一致',
     submit: '创建并登录',
-    passwordRule: '密码至少 8 位'
+    passwordRule: '密码至少 8 位',
+    code: '安装码',
+    codeHint: '启动服务器时控制台显示的 8 位数字（例如 1234-5678），用于确认是本中心的管理员在安装',
+    codeRequired: '请输入服务器控制台显示的安装码',
+    consoleCode: '尚无管理员：在浏览器中打开 {{url}} 创建首个系统管理员，安装码 {{code}}（只在此控制台显示）'
   },
   campaigns: {
     title: '活动',

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HOUR, MINUTE } from '../../electron/core/clock'
 import { DEMO_PASSWORD } from '../../electron/core/demo/seed'
-import { loginAs, makeCore } from '../helpers/core'
+import { createCore } from '../../electron/core'
+import { loginAs, makeCore, ok, quietLogger, tempDir } from '../helpers/core'
 
 type Env = Awaited<ReturnType<typeof makeCore>>
 let env: Env
@@ -333,6 +334,40 @@ describe('first run without demo data', () => {
       expect(list.find((d) => d.code === '110105')).toMatchObject({ name: '朝阳区', city: '北京市' })
     } finally {
       empty.cleanup()
+    }
+  })
+})
+
+describe('first run of a hub on the LAN', () => {
+  it('the first administrator needs the code the hub printed on its console; a wrong or missing one changes nothing', async () => {
+    const tmp = tempDir()
+    const lan = await createCore({
+      dataDir: tmp.dir,
+      demo: false,
+      logger: quietLogger,
+      recallEveryMs: null,
+      setupCode: '1234-5678'
+    })
+    try {
+      const c = lan.connect({ source: 'ws 192.168.1.50' })
+      expect(await ok(c.invoke('system.info', {}))).toMatchObject({ needsFirstAdmin: true, setupCodeRequired: true })
+      const admin = { username: 'boss', displayName: '老板', password: 'first-admin-1' }
+      for (const setupCode of [undefined, '0000-0000'])
+        expect(await c.invoke('auth.setupFirstAdmin', { ...admin, ...(setupCode ? { setupCode } : {}) })).toMatchObject(
+          {
+            ok: false,
+            error: { code: 'FORBIDDEN', message: '安装码不正确：请查看启动服务器的控制台上显示的安装码' }
+          }
+        )
+      expect(lan.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0)
+      expect((await c.invoke('auth.setupFirstAdmin', { ...admin, setupCode: ' 1234-5678 ' })).ok).toBe(true)
+      expect(await ok(c.invoke('system.info', {}))).toMatchObject({ needsFirstAdmin: false, setupCodeRequired: false })
+      expect(
+        lan.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'auth.setupFirstAdmin.refused'").pluck().get()
+      ).toBe(2)
+    } finally {
+      lan.close()
+      tmp.cleanup()
     }
   })
 })

@@ -20,7 +20,14 @@ describe('what the hub says before anyone logs in', () => {
 
   it('system.info tells the login page what it needs, and versions only to a logged-in user', async () => {
     const anon = await ok<Record<string, unknown>>(env.core.connect({ source: 'x' }).invoke('system.info', {}))
-    expect(Object.keys(anon).sort()).toEqual(['appName', 'demoAccounts', 'demoMode', 'needsFirstAdmin', 'serverTime'])
+    expect(Object.keys(anon).sort()).toEqual([
+      'appName',
+      'demoAccounts',
+      'demoMode',
+      'needsFirstAdmin',
+      'serverTime',
+      'setupCodeRequired'
+    ])
     const me = await ok<Record<string, unknown>>((await loginAs(env.core, 'op1')).invoke('system.info', {}))
     expect(me).toMatchObject({
       appVersion: expect.any(String),
@@ -113,6 +120,39 @@ describe('a recording’s stream dies with the login that asked for it', () => {
     const id = (await ok<{ id: number }>(op.invoke('auth.me', {}))).id
     await ok(admin.invoke('users.update', { id, disabled: true }))
     expect(await status(m2.path)).toBe(404)
+  })
+})
+
+describe('an empty hub on the LAN', () => {
+  it('prints a one-time setup code, and only with it is the first administrator made', async () => {
+    const tmp = tempDir()
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--data', tmp.dir, '--host', '0.0.0.0', '--port', '0', '--no-demo', '--insecure-http', '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } }
+    )
+    try {
+      const line = await new Promise<{ port: number; setupCode?: string }>((ok, fail) => {
+        let out = ''
+        child.stdout!.on('data', (d) => {
+          out += d
+          const l = out.split('\n').find((x) => x.includes('"url"'))
+          if (l) ok(JSON.parse(l))
+        })
+        child.once('exit', (c) => fail(new Error(`hub exited ${c}`)))
+      })
+      expect(line.setupCode).toMatch(/^\d{4}-\d{4}$/)
+      const c = await HubClient.connect(`ws://127.0.0.1:${line.port}/api/ws`)
+      const admin = { username: 'boss', displayName: '老板', password: 'first-admin-1' }
+      expect(await c.call('system.info', {})).toMatchObject({ ok: true, value: { setupCodeRequired: true } })
+      expect(await c.call('auth.setupFirstAdmin', admin)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect((await c.call('auth.setupFirstAdmin', { ...admin, setupCode: line.setupCode })).ok).toBe(true)
+      c.close()
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      tmp.cleanup()
+    }
   })
 })
 

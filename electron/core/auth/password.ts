@@ -38,6 +38,18 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url')
 }
 
+/** Two secrets compared in constant time (their hashes, so the length is not told either). */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
+}
+
+/** A one-time code for a person to type: 8 digits in two groups (1234-5678). */
+export function newSetupCode(): string {
+  const n = randomBytes(4).readUInt32BE(0) % 100_000_000
+  const s = String(n).padStart(8, '0')
+  return `${s.slice(0, 4)}-${s.slice(4)}`
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }

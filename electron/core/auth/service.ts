@@ -5,7 +5,7 @@ import type { CoreDeps, CallContext, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import type { SettingsStore } from '../settings/service'
 import { toUser, type UsersRepo, type UserRow } from '../users/repo'
-import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from './password'
+import { DUMMY_HASH, hashPassword, hashToken, newToken, sameSecret, verifyPassword } from './password'
 import type { SessionsRepo } from './sessions-repo'
 import { addressOf, LoginGate } from './login-gate'
 import { LoginFailures } from './login-failures-repo'
@@ -36,7 +36,9 @@ export class AuthService {
     private sessions: SessionsRepo,
     private settings: SettingsStore,
     /** Accounts still on their demo password may log in (not on a hub shared on the LAN, unless asked for). */
-    private demoLogins = true
+    private demoLogins = true,
+    /** The one-time code the first administrator needs on a hub on the LAN (createCore's setupCode). */
+    private setupCode: string | null = null
   ) {
     this.failures = new LoginFailures(deps.db)
   }
@@ -206,6 +208,16 @@ export class AuthService {
       },
       'auth.setupFirstAdmin': async (input, ctx) => {
         if (this.users.count() > 0) throw new AppError('CONFLICT', 'errors.alreadySetUp')
+        if (this.setupCode !== null && !sameSecret(input.setupCode ?? '', this.setupCode)) {
+          audit.write({
+            userId: null,
+            username: input.username,
+            action: 'auth.setupFirstAdmin.refused',
+            details: { reason: input.setupCode ? 'wrong setup code' : 'no setup code' },
+            source: ctx.conn.source
+          })
+          throw new AppError('FORBIDDEN', 'errors.badSetupCode')
+        }
         const passwordHash = await hashPassword(input.password)
         const now = clock.now().toISOString()
         // The check is repeated inside the transaction: two first-admin requests racing

@@ -14,6 +14,8 @@ export interface HostInfo {
   dbFile: string
   /** Demo accounts may log in (false on a hub shared on the LAN unless asked for). */
   demoLogins: boolean
+  /** The first administrator needs the hub's one-time setup code. */
+  setupCodeRequired: boolean
 }
 
 export function createSystemHandlers(
@@ -53,6 +55,7 @@ export function createSystemHandlers(
           : {}),
         demoMode,
         needsFirstAdmin: users.count() === 0,
+        setupCodeRequired: host.setupCodeRequired && users.count() === 0,
         demoAccounts:
           demoMode && host.demoLogins
             ? users.demoAccounts().map((u) => ({

@@ -7,13 +7,14 @@ import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { useAuth } from './AuthProvider'
 
 interface Values {
+  setupCode?: string
   username: string
   displayName: string
   password: string
   confirm: string
 }
 
-export function FirstAdminPage({ onDone }: { onDone: () => void }) {
+export function FirstAdminPage({ onDone, codeRequired }: { onDone: () => void; codeRequired: boolean }) {
   const { t } = useTranslation()
   const api = useApi()
   const { adopt } = useAuth()
@@ -28,7 +29,8 @@ export function FirstAdminPage({ onDone }: { onDone: () => void }) {
         await api.invoke('auth.setupFirstAdmin', {
           username: v.username,
           displayName: v.displayName,
-          password: v.password
+          password: v.password,
+          ...(codeRequired ? { setupCode: v.setupCode } : {})
         })
       )
       onDone()
@@ -54,12 +56,22 @@ export function FirstAdminPage({ onDone }: { onDone: () => void }) {
             <Alert type="error" showIcon message={errorText(t, error)} style={{ marginBottom: 16 }} />
           )}
           <Form<Values> layout="vertical" onFinish={submit}>
+            {codeRequired && (
+              <Form.Item
+                name="setupCode"
+                label={t('setup.code')}
+                extra={t('setup.codeHint')}
+                rules={[{ required: true, message: t('setup.codeRequired') }]}
+              >
+                <Input autoFocus autoComplete="off" inputMode="numeric" />
+              </Form.Item>
+            )}
             <Form.Item
               name="username"
               label={t('login.username')}
               rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}
             >
-              <Input autoFocus />
+              <Input autoFocus={!codeRequired} />
             </Form.Item>
             <Form.Item name="displayName" label={t('setup.displayName')} rules={[{ required: true }]}>
               <Input />
