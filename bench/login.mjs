@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { scrypt } from 'node:crypto'
+import { hubClient } from './_hub-client.mjs'
 
 const require = createRequire(import.meta.url)
 const { createCore, startHub } = require('../out/main/server.js')
-const WebSocket = require('ws')
 
 const SEATS = Number(process.env.BENCH_SEATS ?? 300)
 const quiet = { info() {}, warn() {}, error() {} }
@@ -43,34 +43,7 @@ let hub = await startHub({ core, port: 0, staticDir: null, logger: quiet })
 const port = new URL(hub.url).port
 
 /** A seat's socket from its own address. */
-function seat(i) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
-      localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`
-    })
-    let id = 0
-    const pending = new Map()
-    ws.on('message', (d) => {
-      const f = JSON.parse(d.toString())
-      if (f.id !== undefined) {
-        pending.get(f.id)?.(f)
-        pending.delete(f.id)
-      }
-    })
-    ws.once('open', () =>
-      resolve({
-        call: (method, input) =>
-          new Promise((r) => {
-            const n = ++id
-            pending.set(n, r)
-            ws.send(JSON.stringify({ id: n, method, input }))
-          }),
-        close: () => ws.close()
-      })
-    )
-    ws.once('error', reject)
-  })
-}
+const seat = (i) => hubClient(hub.url, { localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` })
 
 /** Every seat connects and runs `attempt` until it is in; the seconds until the last one is. */
 async function storm(attempt) {

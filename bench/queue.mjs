@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import { hubClient } from './_hub-client.mjs'
 
 const require = createRequire(import.meta.url)
 const { createCore, startHub, ManualClock } = require('../out/main/server.js')
-const WebSocket = require('ws')
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000)
 const OPS = Number(process.env.BENCH_OPERATORS ?? 200)
@@ -110,33 +110,7 @@ console.log(
 const hub = await startHub({ core, port: 0, staticDir: null, logger: quiet })
 /** Event frames the connected operators received during the hub phase, by event. */
 let pushed = {}
-function client() {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(hub.url.replace('http', 'ws') + '/api/ws')
-    let id = 0
-    const pending = new Map()
-    ws.on('message', (d) => {
-      const f = JSON.parse(d.toString())
-      if (f.event !== undefined) pushed[f.event] = (pushed[f.event] ?? 0) + 1
-      if (f.id !== undefined) {
-        pending.get(f.id)?.(f)
-        pending.delete(f.id)
-      }
-    })
-    ws.once('open', () =>
-      resolve({
-        call: (method, input) =>
-          new Promise((r) => {
-            const i = ++id
-            pending.set(i, r)
-            ws.send(JSON.stringify({ id: i, method, input }))
-          }),
-        close: () => ws.close()
-      })
-    )
-    ws.once('error', reject)
-  })
-}
+const client = () => hubClient(hub.url, { onEvent: (e) => (pushed[e] = (pushed[e] ?? 0) + 1) })
 const clients = []
 for (let i = 0; i < OPS; i++) {
   const c = await client()

@@ -70,16 +70,18 @@
         })
     }
   }
+  /** An analyser of 4096 bins, unsmoothed: each read is the last 85 ms as they are. */
+  function spectrum(c) {
+    const a = c.createAnalyser()
+    a.fftSize = 4096
+    a.smoothingTimeConstant = 0
+    return { input: a, a }
+  }
   window.__ear = {
     /** The loudest level (dB) near `hz` over `ms`, per channel; mono streams count as left. */
     async level(hz, ms = 1500, what = 'out') {
       const c = await context()
-      const { chans, done } = tap(c, what, () => {
-        const a = c.createAnalyser()
-        a.fftSize = 4096
-        a.smoothingTimeConstant = 0
-        return { input: a, a }
-      })
+      const { chans, done } = tap(c, what, () => spectrum(c))
       const best = [-160, -160]
       const until = performance.now() + ms
       while (performance.now() < until) {
@@ -106,12 +108,7 @@
      */
     async sides(hz, ms = 1500, what = 'out') {
       const c = await context()
-      const { chans, done } = tap(c, what, () => {
-        const a = c.createAnalyser()
-        a.fftSize = 4096
-        a.smoothingTimeConstant = 0
-        return { input: a, a }
-      })
+      const { chans, done } = tap(c, what, () => spectrum(c))
       const w = c.sampleRate / 4096
       const centre = Math.round(hz / w)
       const power = (list) => {

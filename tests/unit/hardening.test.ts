@@ -123,24 +123,29 @@ describe('a recording’s stream dies with the login that asked for it', () => {
   })
 })
 
+/** `leadline serve --port 0 --json …` started; its JSON line once it listens. */
+async function serve(args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANG: 'C' }
+  })
+  const line = await new Promise<{ port: number; setupCode?: string }>((ok, fail) => {
+    let out = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const l = out.split('\n').find((x) => x.includes('"url"'))
+      if (l) ok(JSON.parse(l))
+    })
+    child.once('exit', (c) => fail(new Error(`hub exited ${c}`)))
+  })
+  return { child, line }
+}
+
 describe('an empty hub on the LAN', () => {
   it('prints a one-time setup code, and only with it is the first administrator made', async () => {
     const tmp = tempDir()
-    const child = spawn(
-      process.execPath,
-      [CLI, 'serve', '--data', tmp.dir, '--host', '0.0.0.0', '--port', '0', '--no-demo', '--insecure-http', '--json'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } }
-    )
+    const { child, line } = await serve(['--data', tmp.dir, '--host', '0.0.0.0', '--no-demo', '--insecure-http'])
     try {
-      const line = await new Promise<{ port: number; setupCode?: string }>((ok, fail) => {
-        let out = ''
-        child.stdout!.on('data', (d) => {
-          out += d
-          const l = out.split('\n').find((x) => x.includes('"url"'))
-          if (l) ok(JSON.parse(l))
-        })
-        child.once('exit', (c) => fail(new Error(`hub exited ${c}`)))
-      })
       expect(line.setupCode).toMatch(/^\d{4}-\d{4}$/)
       const c = await HubClient.connect(`ws://127.0.0.1:${line.port}/api/ws`)
       const admin = { username: 'boss', displayName: '老板', password: 'first-admin-1' }
@@ -160,20 +165,8 @@ describe('files at rest', () => {
   it('everything the hub writes in its data folder is its user’s alone: folders 0700, files 0600', async () => {
     const tmp = tempDir()
     const data = join(tmp.dir, 'data')
-    const child = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LANG: 'C' }
-    })
+    const { child, line } = await serve(['--data', data])
     try {
-      const line = await new Promise<{ port: number }>((ok, fail) => {
-        let out = ''
-        child.stdout!.on('data', (d) => {
-          out += d
-          const l = out.split('\n').find((x) => x.includes('"url"'))
-          if (l) ok(JSON.parse(l))
-        })
-        child.once('exit', (c) => fail(new Error(`hub exited ${c}`)))
-      })
       // a recording, an upload, a report: the hub writes its usual files
       const op = await HubClient.connect(`ws://127.0.0.1:${line.port}/api/ws`)
       expect((await op.call('auth.login', { username: 'op1', password: DEMO_PASSWORD })).ok).toBe(true)

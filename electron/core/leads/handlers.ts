@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { countsOf } from './import-repo'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { safeCell, safeRow } from '../spreadsheet'
@@ -182,14 +183,7 @@ export function createLeadsHandlers(
         kind: b.kind as string,
         encoding: b.encoding as string | null,
         policy: b.policy as 'skip' | 'fill' | 'attach',
-        rows: b.rows as number,
-        imported: b.imported as number,
-        duplicatesInFile: b.duplicates_in_file as number,
-        duplicatesInPool: b.duplicates_in_pool as number,
-        invalid: b.invalid as number,
-        dnc: b.dnc as number,
-        outsideCity: b.outside_city as number,
-        outsideProvince: b.outside_province as number,
+        ...countsOf(b),
         createdAt: b.created_at as string,
         createdBy: (b.username as string | null) ?? null
       })),

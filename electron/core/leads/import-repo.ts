@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { ftsText } from './search-repo'
+import type { ImportCounts } from './import'
 
 /** A batch being written from its stage file (see 0019_import_slices.sql). */
 export interface WritingBatch {
@@ -17,17 +18,19 @@ export interface WritingBatch {
   applied_upto: number
 }
 
-/** What a slice of an import adds to its batch's counts. */
-export interface SliceCounts {
-  rows: number
-  imported: number
-  duplicatesInFile: number
-  duplicatesInPool: number
-  invalid: number
-  dnc: number
-  warnings: number
-  outsideCity: number
-  outsideProvince: number
+/** A batch's counts as its row keeps them. */
+export function countsOf(b: Record<string, unknown>): ImportCounts {
+  return {
+    rows: b.rows as number,
+    imported: b.imported as number,
+    duplicatesInFile: b.duplicates_in_file as number,
+    duplicatesInPool: b.duplicates_in_pool as number,
+    invalid: b.invalid as number,
+    dnc: b.dnc as number,
+    warnings: b.warnings as number,
+    outsideCity: b.outside_city as number,
+    outsideProvince: b.outside_province as number
+  }
 }
 
 /**
@@ -158,7 +161,7 @@ export class ImportRepo {
   }
 
   /** A slice's rows are in: its counts join the batch's, and the batch remembers the last record taken. */
-  addCounts(batchId: number, c: SliceCounts, appliedUpto: number): void {
+  addCounts(batchId: number, c: ImportCounts, appliedUpto: number): void {
     this.addCountsStmt.run({ ...c, appliedUpto, id: batchId })
   }
 

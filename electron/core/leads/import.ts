@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { DistrictsRepo } from '../districts/repo'
 import { LEAD_FIELDS, suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
 import { AppError } from '../errors'
-import { ImportRepo, type SliceCounts, type WritingBatch } from './import-repo'
+import { countsOf, ImportRepo, type WritingBatch } from './import-repo'
 import { ImportStage } from './stage-repo'
 import { LEAD, STRIDE } from './prepare'
 import type { RowSource } from './row-source'
@@ -212,19 +212,7 @@ export async function writeStaged(
   }
   stage.discard()
   hooks.onProgress?.(total, total, 'writing')
-  const b = repo.batch(batchId)!
-  return {
-    batchId,
-    rows: b.rows as number,
-    imported: b.imported as number,
-    duplicatesInFile: b.duplicates_in_file as number,
-    duplicatesInPool: b.duplicates_in_pool as number,
-    invalid: b.invalid as number,
-    dnc: b.dnc as number,
-    warnings: b.warnings as number,
-    outsideCity: b.outside_city as number,
-    outsideProvince: b.outside_province as number
-  }
+  return { batchId, ...countsOf(repo.batch(batchId)!) }
 }
 
 /** One slice's records into the pool: new leads, duplicates by the batch's policy, the per-row report. */
@@ -233,8 +221,8 @@ function writeRecords(
   b: WritingBatch,
   chunk: unknown[],
   area: PhoneAreaRules | undefined
-): SliceCounts {
-  const c: SliceCounts = {
+): ImportCounts {
+  const c: ImportCounts = {
     rows: 0,
     imported: 0,
     duplicatesInFile: 0,
