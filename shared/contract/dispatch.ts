@@ -123,7 +123,10 @@ export type FollowUp = z.infer<typeof followUpSchema>
 export const smtpSchema = z.object({
   host: z.string().trim().max(255),
   port: z.number().int().min(1).max(65535),
+  /** Implicit TLS from the first byte (usually port 465); otherwise STARTTLS, required unless `plain`. */
   secure: z.boolean(),
+  /** Send without encryption, on purpose (a relay on this machine or inside the LAN). Off by default. */
+  plain: z.boolean().default(false),
   user: z.string().max(255),
   from: z.string().max(255),
   to: z.array(z.string().email().max(255)).max(20)

@@ -56,6 +56,11 @@ export const en: Catalog = {
     usernameTaken: 'The user name “{{username}}” is taken',
     staffNoTaken: 'The staff number “{{staffNo}}” is taken',
     wrongCurrentPassword: 'The current password is not correct',
+    smtpTls:
+      'The mail server offers no encryption (STARTTLS) or its certificate cannot be verified: the package was not sent. Use a server with TLS, or allow unencrypted sending in the system settings for a relay on this machine or the LAN',
+    smtpAuth: 'The mail server refused the user name or password: the package was not sent',
+    smtpConnection:
+      'Cannot reach the mail server (address, port or network): the package was not sent and will be tried again',
     badSetupCode: 'Wrong setup code: see the code the server printed on its console',
     alreadySetUp: 'This installation already has users; the first administrator cannot be created again',
     lastAdmin: 'The last administrator cannot be disabled or given another role',
@@ -1178,6 +1183,11 @@ export const en: Catalog = {
     host: 'SMTP server',
     port: 'Port',
     secure: 'SSL/TLS',
+    plain: 'Allow sending unencrypted',
+    plainHint:
+      'By default the mail goes over STARTTLS with the server’s certificate checked; turn this on only for a relay on this machine or the LAN that cannot encrypt',
+    plainWarning:
+      'The success package holds customers’ personal data: unencrypted, it crosses the network in clear; send it so only to a relay on this machine or the LAN',
     user: 'User',
     password: 'Password',
     passwordKept: 'Leave empty to keep the stored password',

@@ -160,6 +160,26 @@ describe('database migrations', () => {
     }
   })
 
+  it('0020 (smtp plain) keeps the mail settings, now over TLS unless plain sending is chosen', () => {
+    const tmp = tempDir()
+    try {
+      const db = openDatabase(join(tmp.dir, 'v19.db'))
+      migrate(db, 19)
+      db.prepare(
+        "INSERT INTO smtp_settings (id, host, port, secure, user, from_addr, to_addrs) VALUES (1, 'mail.centre', 25, 0, '', 'a@b.c', '[]')"
+      ).run()
+      expect(migrate(db, 20)).toEqual({ from: 19, to: 20 })
+      expect(db.prepare('SELECT host, port, plain FROM smtp_settings').get()).toEqual({
+        host: 'mail.centre',
+        port: 25,
+        plain: 0
+      })
+      db.close()
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
   it('are numbered from 0001 without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })

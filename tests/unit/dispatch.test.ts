@@ -469,17 +469,25 @@ describe('the success package', () => {
         ok: false,
         error: { key: 'errors.smtpNotConfigured' }
       })
-      await ok(
-        admin.invoke('smtp.set', {
-          host: '127.0.0.1',
-          port,
-          secure: false,
-          user: '',
-          from: 'leadline@centre.test',
-          to: ['receiver@insurer.test'],
-          password: 'not-used'
-        })
-      )
+      const settings = {
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        user: '',
+        from: 'leadline@centre.test',
+        to: ['receiver@insurer.test'],
+        password: 'not-used'
+      }
+      await ok(admin.invoke('smtp.set', settings))
+      expect(await ok(admin.invoke('smtp.get', {}))).toMatchObject({ plain: false })
+      // TLS is required by default: this relay offers no STARTTLS, so nothing goes, and the reason is said
+      expect(await sup.invoke('dispatch.sendPackage', { day: '2026-11-23' })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAVAILABLE', key: 'errors.smtpTls' }
+      })
+      expect(mails).toHaveLength(0)
+      // the administrator allows plain sending on purpose (a relay on this machine)
+      await ok(admin.invoke('smtp.set', { ...settings, plain: true }))
       expect(await ok(admin.invoke('smtp.get', {}))).toMatchObject({ host: '127.0.0.1', hasPassword: true })
       expect(JSON.stringify(await ok(admin.invoke('smtp.get', {})))).not.toContain('not-used')
       await ok(admin.invoke('settings.update', { dispatch: { ...DEFAULT_SETTINGS.dispatch, packageEmail: true } }))

@@ -19,6 +19,7 @@ export interface SmtpRow {
   host: string
   port: number
   secure: number
+  plain: number
   user: string
   from_addr: string
   to_addrs: string
@@ -76,18 +77,20 @@ export class PackageRepo extends Repo {
   }
 
   putSmtp(
-    s: { host: string; port: number; secure: boolean; user: string; from: string; to: string[] },
+    s: { host: string; port: number; secure: boolean; plain: boolean; user: string; from: string; to: string[] },
     sealed: Buffer | null
   ) {
     this.run(
-      `INSERT INTO smtp_settings (id, host, port, secure, user, from_addr, to_addrs, password_sealed)
-       VALUES (1, @host, @port, @secure, @user, @from, @to, @sealed)
-       ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, secure = excluded.secure, user = excluded.user,
+      `INSERT INTO smtp_settings (id, host, port, secure, plain, user, from_addr, to_addrs, password_sealed)
+       VALUES (1, @host, @port, @secure, @plain, @user, @from, @to, @sealed)
+       ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, secure = excluded.secure,
+         plain = excluded.plain, user = excluded.user,
          from_addr = excluded.from_addr, to_addrs = excluded.to_addrs, password_sealed = excluded.password_sealed`,
       {
         host: s.host,
         port: s.port,
         secure: s.secure ? 1 : 0,
+        plain: s.plain && !s.secure ? 1 : 0,
         user: s.user,
         from: s.from,
         to: JSON.stringify(s.to),

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs'
+import type { Output } from '../../../shared/contract'
 import { safeRow } from '../spreadsheet'
 import { join } from 'node:path'
 import { safeFileName, zipWriter } from '../zip'
@@ -12,15 +13,8 @@ import type { SecretBox } from '../secrets'
 import type { RecordingFiles } from '../recordings/store'
 import type { PackageRepo } from './package-repo'
 
-export interface SmtpSettings {
-  host: string
-  port: number
-  secure: boolean
-  user: string
-  from: string
-  to: string[]
-  hasPassword: boolean
-}
+/** The mail settings as the contract has them (smtp.get). */
+export type SmtpSettings = Output<'smtp.get'>
 
 /** E-mail settings for the success package: one row, the password sealed at rest. */
 export class SmtpStore {
@@ -31,11 +25,12 @@ export class SmtpStore {
 
   get(): SmtpSettings {
     const r = this.repo.smtp()
-    if (!r) return { host: '', port: 25, secure: false, user: '', from: '', to: [], hasPassword: false }
+    if (!r) return { host: '', port: 587, secure: false, plain: false, user: '', from: '', to: [], hasPassword: false }
     return {
       host: r.host,
       port: r.port,
       secure: r.secure === 1,
+      plain: r.plain === 1,
       user: r.user,
       from: r.from_addr,
       to: JSON.parse(r.to_addrs) as string[],
@@ -149,10 +144,15 @@ export async function mailSuccessPackage(
   const s = smtp.get()
   if (!s.host || !s.to.length || !s.from) throw new AppError('INVALID_INPUT', 'errors.smtpNotConfigured')
   const pass = smtp.password()
+  // Over TLS unless the administrator chose plain on purpose: STARTTLS is required (a server that does
+  // not offer it, or a man in the middle who strips it, gets nothing), and the certificate is checked.
   const transport = nodemailer.createTransport({
     host: s.host,
     port: s.port,
     secure: s.secure,
+    requireTLS: !s.secure && !s.plain,
+    ignoreTLS: s.plain && !s.secure,
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
     auth: s.user ? { user: s.user, pass } : undefined
   })
   const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p)
@@ -180,8 +180,22 @@ export async function mailSuccessPackage(
           : [])
       ]
     })
+  } catch (err) {
+    throw smtpError(err)
   } finally {
     transport.close()
   }
   return s.to
+}
+
+/** What went wrong with the mail server, in words an administrator can act on. */
+function smtpError(err: unknown): unknown {
+  const e = err as { code?: string; message?: string }
+  const text = `${e.code ?? ''} ${e.message ?? ''}`
+  if (e.code === 'ETLS' || /STARTTLS|certificate|self[- ]signed|TLS/i.test(text))
+    return new AppError('UNAVAILABLE', 'errors.smtpTls')
+  if (e.code === 'EAUTH') return new AppError('UNAVAILABLE', 'errors.smtpAuth')
+  if (e.code === 'ECONNECTION' || e.code === 'ESOCKET' || e.code === 'ETIMEDOUT' || e.code === 'EDNS')
+    return new AppError('UNAVAILABLE', 'errors.smtpConnection')
+  return err
 }

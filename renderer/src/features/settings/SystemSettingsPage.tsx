@@ -386,6 +386,7 @@ function SmtpCard() {
     host: string
     port: number
     secure: boolean
+    plain: boolean
     user: string
     password?: string
     from: string
@@ -420,7 +421,17 @@ function SmtpCard() {
         <Form.Item name="secure" label={t('smtp.secure')} valuePropName="checked">
           <Switch />
         </Form.Item>
+        <Form.Item name="plain" label={t('smtp.plain')} valuePropName="checked" tooltip={t('smtp.plainHint')}>
+          <Switch />
+        </Form.Item>
       </Space>
+      <Form.Item noStyle shouldUpdate>
+        {() =>
+          form.getFieldValue('plain') && !form.getFieldValue('secure') ? (
+            <Alert type="warning" showIcon message={t('smtp.plainWarning')} style={{ marginBottom: 16 }} />
+          ) : null
+        }
+      </Form.Item>
       <Space wrap>
         <Form.Item name="user" label={t('smtp.user')}>
           <Input style={{ width: 200 }} autoComplete="off" />
