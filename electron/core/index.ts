@@ -296,13 +296,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }),
       defineDomain({
         name: 'leads',
-        handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings),
+        handlers: createLeadsHandlers(deps, leads, jobsQueue, uploads, downloads, settings, (id) => campaigns.open(id)),
         // 归属地 for leads imported before numbers carried it, a chunk every second until done
         jobs: [{ name: 'phone regions', everyMs: 1_000, run: () => leads.fillPhoneRegions(), always: true }]
       }),
       defineDomain({
         name: 'pool',
-        handlers: createPoolHandlers(deps, pool),
+        handlers: createPoolHandlers(deps, pool, (id) => campaigns.open(id)),
         // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock
         jobs: [{ name: 'recall', everyMs: opts.recallEveryMs ?? 3_600_000, run: () => pool.recall() }]
       }),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PAUSE_REASONS } from './enums'
+import { PAUSE_REASONS, SKIP_REASONS } from './enums'
 import { defineMethods } from './define'
 import { teamScopeSchema } from './teams'
 import { MANAGERS } from './roles'
@@ -142,11 +142,17 @@ export const outcomeInputSchema = z
   })
   .strict()
 
+/** The desk's seat id (kept by a browser tab across its reloads): one desk of an operator works leads at a time. */
+const seat = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/)
+  .optional()
+
 export const deskMethods = defineMethods({
   'desk.next': {
     summary:
-      'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it.',
-    input: z.object({}).strict(),
+      'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it. Refused while another desk of mine is working, unless takeOver (that desk is told).',
+    input: z.object({ seat, takeOver: z.boolean().optional() }).strict(),
     output: z.union([
       z.object({
         lead: deskLeadSchema,
@@ -181,7 +187,7 @@ export const deskMethods = defineMethods({
     board: true,
     summary:
       'Dial the lead I hold: checked again against the calling rules, counted against the number’s caps, and a call started. The full number goes only to the softphone.',
-    input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
+    input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']), seat }).strict(),
     output: z.object({
       callId: idSchema,
       number: z.string(),
@@ -195,13 +201,14 @@ export const deskMethods = defineMethods({
   },
   'desk.renew': {
     summary: 'My desk is alive and still working this lead: extend its lease.',
-    input: z.object({ leadId: idSchema }).strict(),
+    input: z.object({ leadId: idSchema, seat }).strict(),
     output: z.object({ leaseUntil: isoTime }),
     roles: ['operator']
   },
   'desk.release': {
-    summary: 'Give a lead I hold back to where it came from without an outcome (skip).',
-    input: z.object({ leadId: idSchema }).strict(),
+    summary:
+      'Skip (跳过) a lead I hold and have not dialled: it goes back behind the others, the skip is kept with its reason, and a day has a number of skips.',
+    input: z.object({ leadId: idSchema, reason: z.enum(SKIP_REASONS), seat }).strict(),
     output: okOutput,
     roles: ['operator']
   },
@@ -264,7 +271,7 @@ export const deskMethods = defineMethods({
   'desk.setState': {
     board: true,
     summary: 'My agent state: ready, dialing, on call, wrap-up, or paused with a reason.',
-    input: z.object({ state: agentStateSchema, reason: z.enum(PAUSE_REASONS).optional() }).strict(),
+    input: z.object({ state: agentStateSchema, reason: z.enum(PAUSE_REASONS).optional(), seat }).strict(),
     output: z.object({ state: agentStateSchema, since: isoTime, wrapUpSec: z.number().int() }),
     roles: ['operator']
   },
@@ -277,7 +284,10 @@ export const deskMethods = defineMethods({
       talkSec: z.number().int(),
       successes: z.number().int(),
       target: z.number().int(),
-      callbacksDue: z.number().int()
+      callbacksDue: z.number().int(),
+      /** Skips used today, and how many a day has. */
+      skips: z.number().int(),
+      skipsPerDay: z.number().int()
     }),
     roles: ['operator']
   },

@@ -14,6 +14,8 @@ export const dispatchSettingsSchema = z.object({
   receiveBy: hhmm,
   /** Each success is assigned to a field agent by this time on the next working day. */
   assignBy: hhmm,
+  /** … and at the latest this many hours before the agreed visit (whichever comes first). */
+  assignBeforeVisitHours: z.number().int().min(0).max(72).default(2),
   /** The agent reports the visit within this many hours of the agreed time. */
   confirmHours: z.number().int().min(1).max(240),
   /** Working days of the field teams (ISO weekdays). */

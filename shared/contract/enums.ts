@@ -50,6 +50,10 @@ export const PAYMENT_FREQUENCIES = ['single', 'annual', 'semiannual', 'quarterly
 
 export const VISIT_RESULTS = ['visited', 'signed', 'not_interested', 'absent', 'rescheduled'] as const
 
+/** Why an operator passes over a lead without dialling it (跳过). */
+export const SKIP_REASONS = ['bad_data', 'suspicious', 'not_target', 'not_now', 'other'] as const
+export type SkipReason = (typeof SKIP_REASONS)[number]
+
 export const COMPLAINT_CATEGORIES = ['late', 'attitude', 'competence', 'misSold', 'other'] as const
 
 export const SEVEN_POINTS = [

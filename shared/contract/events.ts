@@ -90,6 +90,12 @@ export const events = defineEvents({
     roles: MANAGERS,
     audience: 'user'
   },
+  /** The operator's desk seat moved to another desk (a tab, the desktop app): the desk that had it stops. */
+  'desk.seat': {
+    payload: z.object({ userId: idSchema, seat: z.string(), where: z.string() }),
+    roles: OPERATORS,
+    audience: 'user'
+  },
   'session.ended': { payload: z.object({ userId: idSchema, reason: z.string() }), roles: ALL_ROLES, audience: 'user' }
 })
 

@@ -57,6 +57,9 @@ export const batchSchema = importCountsSchema.omit({ warnings: true }).extend({
   id: idSchema,
   fileName: z.string(),
   source: z.string(),
+  /** The campaign the list was imported into. */
+  campaignId: idSchema,
+  campaignName: z.string(),
   kind: z.string(),
   encoding: z.string().nullable(),
   policy: policySchema,

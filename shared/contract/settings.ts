@@ -47,6 +47,8 @@ export const settingsSchema = z.object({
   clearRoles: z.array(roleSchema).max(6),
   /** Roles that may unmask one lead's number on demand; each unmasking is written to the audit log. */
   unmaskRoles: z.array(roleSchema).max(6),
+  /** Skips (跳过): how many an operator has per day, and when a skipped lead of the shared pool comes round again. */
+  skips: z.object({ perDay: z.number().int().min(0).max(500), retryMinutes: z.number().int().min(1).max(1440) }),
   /** Dispatch deadlines, direction-group cities, the success package by e-mail. */
   dispatch: dispatchSettingsSchema,
   /** 回访: the follow-up window and the cooling-off period. */

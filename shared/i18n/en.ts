@@ -143,6 +143,16 @@ export const en: Catalog = {
     newVisitTimeRequired: 'A rescheduled visit needs its new time (later than now)',
     policyRequired: 'A signed policy needs its details',
     followUpDone: 'This follow-up is already done',
+    followUpCallNoOutcome: 'This is a follow-up call: record its result on the follow-up form; the sale stays as it is',
+    campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
+    deskOpenElsewhere:
+      'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',
+    skipAfterDial: 'A lead that has been dialled cannot be skipped: save its outcome first',
+    skipLimit: "Today's skips are used up ({{max}} a day): dial this lead or ask your team leader",
+    reportBeforeVisit: 'The agreed visit ({{at}}) has not happened yet: it cannot be reported as visited or signed',
+    receivedInFuture: "The policy's receipt date cannot be after today ({{today}})",
+    receivedBeforeVisit: "The policy's receipt date cannot be before the visit day ({{day}})",
+    callbackOutsideHours: 'A callback must be inside the legal calling hours, 09:00–21:00: the earliest is {{from}}',
     complaintCategoryRequired: 'Choose the category of the complaint',
     sevenPointsIncomplete: 'A cooling-off follow-up confirms all seven points: {{count}} not answered yet',
     smtpNotConfigured: 'The e-mail server, sender and receivers are not set yet (System settings → E-mail)',
@@ -230,6 +240,9 @@ export const en: Catalog = {
     uploading: 'Uploading…',
     source: 'Source of the list',
     sourceHelp: 'The vendor or channel; the column mapping is remembered per source',
+    campaign: 'Campaign',
+    campaignHelp: 'The list goes into this campaign: its script, calling windows and caps',
+    campaignPick: 'Choose a campaign',
     policy: 'When the number is already in the pool',
     policySkip: 'Skip it',
     policyFill: 'Fill the empty fields of the existing lead',
@@ -314,7 +327,13 @@ export const en: Catalog = {
       claimed: 'Claimed',
       released: 'Released to the pool',
       recalled: 'Recalled to the pool',
-      handover: 'Handed over'
+      handover: 'Handed over',
+      outcome: 'Call outcome',
+      visit: 'Visit report',
+      card: 'Customer details changed',
+      qa_gate: 'QA gate decision',
+      qa_returned: 'QA return settled',
+      skip: 'Skipped'
     },
     gender: { M: 'Male', F: 'Female' },
     dncImport: 'Import a do-not-call list',
@@ -404,13 +423,36 @@ export const en: Catalog = {
       system: 'System problem'
     },
     sources: { callback: 'Callback', batch: 'Today’s batch', pool: 'Shared pool' },
-    figures: { calls: 'Calls today', connected: 'Connected', talk: 'Talk time', successes: 'Successes / target' },
+    figures: {
+      calls: 'Calls today',
+      connected: 'Connected',
+      talk: 'Talk time',
+      successes: 'Successes / target',
+      skips: 'Skips'
+    },
+    skip: {
+      title: 'Skip this lead',
+      ok: 'Skip',
+      hint: 'A skipped lead goes behind the others, with the reason kept. A day has a limited number of skips.',
+      reasons: {
+        bad_data: 'Details missing or wrong',
+        suspicious: 'Suspicious number',
+        not_target: 'Not a target customer',
+        not_now: 'Not now',
+        other: 'Other'
+      }
+    },
+    seat: {
+      takenOver: 'Your account carried on at another desk ({{where}}): this one no longer takes leads or dials.',
+      continueHere: 'Continue here'
+    },
     pause: 'Pause',
     resume: 'Back to ready',
     wrapUpLeft: 'Wrap-up: {{s}} s left',
     wrapUpOver: 'Wrap-up time is over; save the outcome',
     autoDialIn: 'Dialing the next lead in {{s}} s',
     pressNext: 'Press “Next lead” ({{key}}) to take a lead',
+    campaignOf: 'Campaign: {{name}}',
     incoming: 'Incoming call: {{number}}',
     answer: 'Answer',
     reject: 'Reject',
@@ -506,6 +548,7 @@ export const en: Catalog = {
       title: 'Outcome',
       pick: 'Pick an outcome',
       callbackAt: 'Callback time',
+      callbackHours: 'A callback is inside the legal calling hours, 09:00–21:00',
       callbackOpen: 'Any operator of the campaign may call back',
       visitHours: 'Field agents visit daily {{start}}–{{end}}',
       visitPlaceholder: 'From today, {{start}}–{{end}}',

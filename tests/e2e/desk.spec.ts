@@ -193,8 +193,14 @@ test('a callback booked for later comes back first when it is due', async ({ pag
   await page.keyboard.press('Alt+N')
   await expect(page.getByTestId('lead-source')).toHaveText('公共名单池')
   expect(await page.getByTestId('customer-card').getByLabel('姓名').inputValue()).not.toBe(name)
+  // 跳过 asks why (a key per reason), then the lead goes back behind the others
   await page.keyboard.press('Alt+S')
+  await expect(page.getByRole('dialog', { name: '跳过这条线索' })).toBeVisible()
+  await page.keyboard.press('3')
+  await expect(page.getByRole('radio', { name: /非目标客户/ })).toBeChecked()
+  await page.keyboard.press('Enter')
   await expect(page.getByTestId('customer-card')).toBeHidden()
+  await expect(page.getByTestId('skips')).toContainText('1')
 
   await page.waitForTimeout(Math.max(0, due.getTime() - hubNow().getTime()) + 1000)
   await page.keyboard.press('Alt+N')

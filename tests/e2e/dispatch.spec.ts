@@ -4,7 +4,16 @@ import { SMTPServer } from 'smtp-server'
 import ExcelJS from 'exceljs'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { campaignForNewOperator, centreDay, centreText, hubAs, loginUi, must, hangUpWithSuccess } from './support'
+import {
+  campaignForNewOperator,
+  centreDay,
+  centreText,
+  hubAs,
+  loginUi,
+  must,
+  hangUpWithSuccess,
+  hubNow
+} from './support'
 
 test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (never of 江南区), the agent on a phone sees only the consented details, plays the call and reports a signed policy; the follow-up’s seven points are completed; the supervisor sees the chain; the day’s package arrives by e-mail', async ({
   browser
@@ -45,7 +54,8 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await page.keyboard.press('Alt+D')
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
     await page.waitForTimeout(2500)
-    const visitAt = await hangUpWithSuccess(page)
+    // the visit is agreed for a minute from now, so that the agent can report it today
+    const visitAt = await hangUpWithSuccess(page, true)
 
     // The leader of 青秀区 has it; only 青秀区's agents are offered; a forced request for 江南区's is refused.
     const leader = await leaderCtx.newPage()
@@ -97,6 +107,8 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await expect
       .poll(() => agent.getByTestId('visit-audio').evaluate((a: HTMLAudioElement) => a.readyState), { timeout: 10_000 })
       .toBeGreaterThan(0)
+    // a visit is reported once it has happened: the agent reports after the agreed time
+    await agent.waitForTimeout(Math.max(0, visitAt.getTime() - hubNow().getTime() + 1000))
     await visit.getByRole('button', { name: '回报拜访结果' }).click()
     await visit.getByLabel('已签单').check()
     await visit.getByLabel('产品').fill('鑫享人生终身寿险')

@@ -37,6 +37,9 @@ test('a supervisor imports a GBK list, watches it run, downloads the rejected ro
   await expect(page.getByText('自动识别（gb18030）')).toBeVisible()
   await expect(page.getByRole('cell', { name: '客户0', exact: true })).toBeVisible()
   await expect(page.getByText('预览（前 10 行，共 80018 行）')).toBeVisible()
+  // into the campaign the supervisor picks (other tests run campaigns of their own)
+  await page.getByTestId('import-campaign').click()
+  await page.locator('.ant-select-item-option').filter({ hasText: '演示活动' }).first().click()
   await page.getByRole('button', { name: '开始导入' }).click()
 
   await expect(page.getByTestId('import-progress-text')).toBeVisible()

@@ -91,10 +91,13 @@ export function centreDay(at = hubNow()): string {
 }
 
 /** On the desk after a call: Alt+1 (同意约访) and the visit time, two days on at the full hour, typed where the focus lands. */
-export async function pickSuccessWithVisit(page: Page): Promise<Date> {
+export async function pickSuccessWithVisit(page: Page, soon = false): Promise<Date> {
   await page.keyboard.press('Alt+1')
-  const visit = new Date(hubNow().getTime() + 2 * 86_400_000)
-  visit.setMinutes(0)
+  // in two days on the hour; or (soon) the first whole minute at least 75 s away, for a visit the test reports today
+  const visit = soon
+    ? new Date(Math.ceil((hubNow().getTime() + 75_000) / 60_000) * 60_000)
+    : new Date(hubNow().getTime() + 2 * 86_400_000)
+  if (!soon) visit.setMinutes(0)
   await expect(page.getByLabel('约定拜访时间')).toBeFocused()
   await page.keyboard.type(pickerText(visit))
   await page.keyboard.press('Enter')
@@ -102,10 +105,10 @@ export async function pickSuccessWithVisit(page: Page): Promise<Date> {
 }
 
 /** On the desk in a call: hang up (Alt+H), pick 同意约访 with a visit time, tick the consent, save (Ctrl+Enter); returns the visit time. */
-export async function hangUpWithSuccess(page: Page): Promise<Date> {
+export async function hangUpWithSuccess(page: Page, soon = false): Promise<Date> {
   await page.keyboard.press('Alt+H')
   await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
-  const visit = await pickSuccessWithVisit(page)
+  const visit = await pickSuccessWithVisit(page, soon)
   await page.getByLabel(/客户同意将其姓名/).check()
   await page.keyboard.press('Control+Enter')
   await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })

@@ -33,6 +33,8 @@ beforeAll(async () => {
       })
     )
   }
+  // every third claim is skipped here: more than a day's skips
+  await ok(admin.invoke('settings.update', { skips: { perDay: 500, retryMinutes: 30 } }))
   hub = await startHub({ core: env.core, port: 0, staticDir: null })
   for (let i = 0; i < OPERATORS; i++) {
     const c = await HubClient.connect(hub.url.replace('http', 'ws') + HUB_WS_PATH)
@@ -74,7 +76,7 @@ it(
           if (++seq % 3 === 0) {
             // skip it; it goes back for someone else
             held.delete(id)
-            const rel = await c.call('desk.release', { leadId: id })
+            const rel = await c.call('desk.release', { leadId: id, reason: 'not_now' })
             if (!rel.ok) throw new Error(JSON.stringify(rel))
             released++
             continue

@@ -126,8 +126,8 @@ describe('the dial queue', () => {
     expect(p1.source).toBe('pool')
     expect(p2.source).toBe('pool')
     expect(p1.lead.id).not.toBe(p2.lead.id)
-    await ok(op1.invoke('desk.release', { leadId: p1.lead.id }))
-    await ok(op2.invoke('desk.release', { leadId: p2.lead.id }))
+    await ok(op1.invoke('desk.release', { leadId: p1.lead.id, reason: 'not_now' }))
+    await ok(op2.invoke('desk.release', { leadId: p2.lead.id, reason: 'not_now' }))
     // at 10:30 the callback comes back first
     env.clock.set(sh('2026-11-23T10:30:00'))
     expect(await nextLead(op1)).toMatchObject({ source: 'callback', lead: { id: batchLead } })
@@ -149,7 +149,7 @@ describe('the dial queue', () => {
     })
     env.clock.set(sh('2026-11-23T11:00:00'))
     expect(await nextLead(op2)).toMatchObject({ source: 'callback', lead: { id: a } })
-    await ok(op2.invoke('desk.release', { leadId: a }))
+    await ok(op2.invoke('desk.release', { leadId: a, reason: 'not_now' }))
     env.clock.set(sh('2026-11-23T11:30:00'))
     const missed = await ok<{ leadId: number; phone: string }[]>(sup.invoke('desk.missedCallbacks', {}))
     expect(missed).toMatchObject([{ leadId: a }])
@@ -433,7 +433,9 @@ describe('agent states and figures', () => {
       talkSec: 90,
       successes: 1,
       target: 20,
-      callbacksDue: 0
+      callbacksDue: 0,
+      skips: 0,
+      skipsPerDay: 20
     })
   })
 })
@@ -477,5 +479,155 @@ describe('campaigns', () => {
       ok: false,
       error: { key: 'errors.campaignExists' }
     })
+  })
+})
+
+describe('a centre’s first week at the desk', () => {
+  const skip = (c: CoreConnection, leadId: number, reason = 'not_now') => c.invoke('desk.release', { leadId, reason })
+  const skipsOf = () =>
+    env.core.db.prepare('SELECT lead_id, operator_id, reason FROM skips ORDER BY id').all() as {
+      lead_id: number
+      operator_id: number
+      reason: string
+    }[]
+
+  it('a skipped pool lead goes behind the others, each skip kept with who and why; a day has its number of skips', async () => {
+    const [a, b, c] = insertLeads(env.core.db, 3)
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    await ok(skip(op1, a, 'bad_data'))
+    // not the same lead again: the next one, and the next
+    expect((await nextLead(op1)).lead.id).toBe(b)
+    await ok(skip(op1, b, 'suspicious'))
+    expect((await nextLead(op1)).lead.id).toBe(c)
+    await ok(skip(op1, c))
+    // nothing else in the pool: the skipped ones come round after skips.retryMinutes (30), not at once
+    const empty = await next(op1)
+    expect(empty.lead).toBeNull()
+    expect((empty as { nextAt: string }).nextAt).toBe(sh('2026-11-23T10:30:00').toISOString())
+    env.clock.set(sh('2026-11-23T10:30:00'))
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    const op1Id = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
+    expect(skipsOf()).toEqual([
+      { lead_id: a, operator_id: op1Id, reason: 'bad_data' },
+      { lead_id: b, operator_id: op1Id, reason: 'suspicious' },
+      { lead_id: c, operator_id: op1Id, reason: 'not_now' }
+    ])
+    const history = await ok<{ history: { kind: string; details: Record<string, unknown> | null }[] }>(
+      sup.invoke('leads.get', { id: a })
+    )
+    expect(history.history).toContainEqual(expect.objectContaining({ kind: 'skip', details: { reason: 'bad_data' } }))
+    // the cap: 3 a day here; the fourth is refused in words, and the lead stays in hand
+    const admin = await loginAs(env.core, 'admin')
+    await ok(admin.invoke('settings.update', { skips: { perDay: 3, retryMinutes: 30 } }))
+    expect(await skip(op1, a)).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.skipLimit' } })
+    expect(await ok<{ skips: number; skipsPerDay: number }>(op1.invoke('desk.today', {}))).toMatchObject({
+      skips: 3,
+      skipsPerDay: 3
+    })
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    // a dialled lead is not skipped: it owes its outcome
+    await dial(op1, a)
+    await ok(admin.invoke('settings.update', { skips: { perDay: 20, retryMinutes: 30 } }))
+    expect(await skip(op1, a)).toMatchObject({ ok: false, error: { key: 'errors.skipAfterDial' } })
+  })
+
+  it('a skipped batch lead comes after the rest of the batch', async () => {
+    const ids = insertLeads(env.core.db, 3)
+    const op1Id = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
+    await ok(sup.invoke('allocation.commit', { day: '2026-11-23', perOperator: 3, operatorIds: [op1Id] }))
+    const order: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const l = await nextLead(op1)
+      expect(l.source).toBe('batch')
+      order.push(l.lead.id)
+      await ok(skip(op1, l.lead.id))
+    }
+    expect(order).toEqual([...ids, ids[0]])
+  })
+
+  it('tomorrow’s batch is not dialled today: it comes on its day', async () => {
+    const ids = insertLeads(env.core.db, 2)
+    const op1Id = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
+    await ok(sup.invoke('allocation.commit', { day: '2026-11-24', perOperator: 2, operatorIds: [op1Id] }))
+    expect((await next(op1)).lead).toBeNull()
+    env.clock.set(sh('2026-11-24T10:00:00'))
+    op1 = await loginAs(env.core, 'op1')
+    const l = await nextLead(op1)
+    expect(l).toMatchObject({ source: 'batch' })
+    expect(ids).toContain(l.lead.id)
+  })
+
+  it('one operator works one lead at one desk: a second desk is refused, or takes over and the first is told and stopped', async () => {
+    const [a] = insertLeads(env.core.db, 2)
+    const tab1 = await loginAs(env.core, 'op1')
+    const heard: unknown[] = []
+    tab1.subscribe((name, payload) => name === 'desk.seat' && heard.push(payload))
+    const first = await ok<{ lead: { id: number } }>(tab1.invoke('desk.next', { seat: 'tab-one-1234' }))
+    expect(first.lead.id).toBe(a)
+    // the same operator in a second tab (or the desktop app): refused, in words, while the first works
+    const tab2 = await loginAs(env.core, 'op1')
+    expect(await tab2.invoke('desk.next', { seat: 'tab-two-5678' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', key: 'errors.deskOpenElsewhere' }
+    })
+    expect(await tab2.invoke('desk.dial', { leadId: a, line: 'sip', seat: 'tab-two-5678' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.deskOpenElsewhere' }
+    })
+    // a second desk's state changes nothing (the first is still on its lead)
+    await ok(tab2.invoke('desk.setState', { state: 'offline', seat: 'tab-two-5678' }))
+    expect(env.core.db.prepare('SELECT state FROM agent_states WHERE ended_at IS NULL').pluck().all()).not.toContain(
+      'offline'
+    )
+    // the first desk reloads (a new connection, the same seat): still its lead, no conflict
+    const tab1again = await loginAs(env.core, 'op1')
+    expect((await ok<{ lead: { id: number } }>(tab1again.invoke('desk.next', { seat: 'tab-one-1234' }))).lead.id).toBe(
+      a
+    )
+    // the operator takes over in the second tab: the same lead, one lead only; the first desk is told and refused
+    const taken = await ok<{ lead: { id: number } }>(tab2.invoke('desk.next', { seat: 'tab-two-5678', takeOver: true }))
+    expect(taken.lead.id).toBe(a)
+    expect(heard).toEqual([expect.objectContaining({ seat: 'tab-two-5678' })])
+    expect(await tab1again.invoke('desk.dial', { leadId: a, line: 'sip', seat: 'tab-one-1234' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.deskOpenElsewhere' }
+    })
+    const call = await ok<{ callId: number }>(
+      tab2.invoke('desk.dial', { leadId: a, line: 'sip', seat: 'tab-two-5678' })
+    )
+    await ok(
+      tab2.invoke('desk.outcome', { clientId: clientId(), leadId: a, callId: call.callId, disposition: 'no_answer' })
+    )
+    expect(env.core.db.prepare('SELECT count(*) FROM calls WHERE lead_id = ?').pluck().get(a)).toBe(1)
+    // a desk that went quiet past the lease time (a closed laptop) does not hold the seat
+    env.clock.advance(4 * MIN)
+    const tab3 = await loginAs(env.core, 'op1')
+    expect((await tab3.invoke('desk.next', { seat: 'tab-three-9012' })).ok).toBe(true)
+  })
+
+  it('a callback is booked inside the legal hours only: not at 03:00, not in the past', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    await nextLead(op1)
+    const { callId } = await dial(op1, a)
+    const book = (at: string) =>
+      op1.invoke('desk.outcome', { clientId: clientId(), leadId: a, callId, disposition: 'callback', callbackAt: at })
+    expect(await book(sh('2026-11-24T03:00:00').toISOString())).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        key: 'errors.callbackOutsideHours',
+        message: expect.stringContaining('11-24 09:00')
+      }
+    })
+    expect(await book(sh('2026-11-23T21:30:00').toISOString())).toMatchObject({
+      ok: false,
+      error: { key: 'errors.callbackOutsideHours' }
+    })
+    expect(await book(sh('2026-11-23T09:30:00').toISOString())).toMatchObject({
+      ok: false,
+      error: { key: 'errors.callbackInPast' }
+    })
+    expect(env.core.db.prepare('SELECT count(*) FROM callbacks').pluck().get()).toBe(0)
+    await ok(book(sh('2026-11-24T09:00:00').toISOString()))
   })
 })

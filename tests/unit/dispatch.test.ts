@@ -39,7 +39,11 @@ async function jump(to: Date) {
 }
 
 /** A success on a recorded call for a lead at an address. */
-async function success(address: string, district: string | null = null): Promise<{ leadId: number; callId: number }> {
+async function success(
+  address: string,
+  district: string | null = null,
+  visitAt = sh('2026-11-25T10:00:00')
+): Promise<{ leadId: number; callId: number }> {
   const [leadId] = insertLeads(env.core.db, 1, { first: 7000 + ++n, district })
   env.core.db.prepare('UPDATE leads SET address = ? WHERE id = ?').run(address, leadId)
   await ok(op1.invoke('desk.next', {}))
@@ -52,7 +56,7 @@ async function success(address: string, district: string | null = null): Promise
       callId,
       disposition: 'accepted',
       consent: true,
-      visitAt: sh('2026-11-25T10:00:00').toISOString(),
+      visitAt: visitAt.toISOString(),
       ...(district ? {} : { districtCode: detect(address) })
     })
   )
@@ -197,6 +201,17 @@ describe('deadlines', () => {
       due: sh('2026-12-09T18:00:00')
     })
   })
+  it('a visit agreed for the same afternoon is to be assigned two hours before it, not the next morning', async () => {
+    const soon = await success('南宁市青秀区民族大道300号', '450103', sh('2026-11-23T15:00:00'))
+    const due = () =>
+      env.core.db.prepare('SELECT assign_due FROM dispatches WHERE lead_id = ?').pluck().get(soon.leadId) as string
+    expect(due()).toBe(sh('2026-11-23T13:00:00').toISOString())
+    env.clock.set(sh('2026-11-23T13:01:00'))
+    sup = await loginAs(env.core, 'supervisor')
+    expect((await ok<Dispatch[]>(sup.invoke('dispatch.list', {}))).find((d) => d.leadId === soon.leadId)!.late).toBe(
+      'assign'
+    )
+  })
   it('a dispatch past its assignment deadline is flagged late', async () => {
     const qx = await success('南宁市青秀区民族大道100号', '450103')
     const late = async () =>
@@ -263,10 +278,6 @@ describe('the field agent and the follow-up', () => {
       'flag'
     )
 
-    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'signed' })).toMatchObject({
-      ok: false,
-      error: { key: 'errors.policyRequired' }
-    })
     const policy = {
       product: '鑫享人生终身寿险',
       life: true,
@@ -276,10 +287,35 @@ describe('the field agent and the follow-up', () => {
       paymentYears: 10,
       paymentFrequency: 'annual',
       policyNo: 'P2026112500001',
-      receivedOn: '2026-11-26'
+      receivedOn: '2026-11-25'
     }
+    // not before the agreed visit (11-25 10:00): nothing is reported, visited or signed
+    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'signed', policy })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.reportBeforeVisit', message: expect.stringContaining('11-25 10:00') }
+    })
+    expect(await agent.invoke('dispatch.report', { dispatchId: id, result: 'visited' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.reportBeforeVisit' }
+    })
     await jump(sh('2026-11-25T11:30:00'))
     const agentAgain = await loginAs(env.core, 'agent_qx1')
+    expect(await agentAgain.invoke('dispatch.report', { dispatchId: id, result: 'signed' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.policyRequired' }
+    })
+    // the policy was received at the visit or after it, and not tomorrow
+    for (const [receivedOn, key] of [
+      ['2026-11-26', 'errors.receivedInFuture'],
+      ['2026-11-24', 'errors.receivedBeforeVisit']
+    ])
+      expect(
+        await agentAgain.invoke('dispatch.report', {
+          dispatchId: id,
+          result: 'signed',
+          policy: { ...policy, receivedOn }
+        })
+      ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', key } })
     const r = await ok<{ followUpId: number }>(
       agentAgain.invoke('dispatch.report', { dispatchId: id, result: 'signed', policy })
     )
@@ -291,7 +327,7 @@ describe('the field agent and the follow-up', () => {
       {
         id: r.followUpId,
         kind: 'cooling_off',
-        dueAt: sh('2026-12-11T18:00:00').toISOString(),
+        dueAt: sh('2026-12-10T18:00:00').toISOString(),
         agentName: '蒙志刚',
         overdue: false
       }
@@ -302,6 +338,24 @@ describe('the field agent and the follow-up', () => {
       op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
     )
     expect(dial.number).toMatch(/^139\d{8}$/)
+    // a 回访 call is not a sales call: the desk does not take it back for a sales outcome, and none lands on it
+    await ok(op1.invoke('calls.end', { callId: dial.callId, cause: 'normal', answered: true }))
+    expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
+    const nextAtDesk = await ok<{ lead: { id: number } | null; unfinishedCallId?: number }>(op1.invoke('desk.next', {}))
+    expect(nextAtDesk.unfinishedCallId).toBeUndefined()
+    expect(nextAtDesk.lead?.id).not.toBe(qx.leadId)
+    expect(
+      await op1.invoke('desk.outcome', {
+        clientId: 'fu-as-sale',
+        leadId: qx.leadId,
+        callId: dial.callId,
+        disposition: 'refused'
+      })
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.followUpCallNoOutcome' } })
+    const leadState = () =>
+      env.core.db.prepare('SELECT status, last_outcome FROM leads WHERE id = ?').get(qx.leadId) as object
+    expect(leadState()).toEqual({ status: 'accepted', last_outcome: 'accepted' })
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(0)
     expect(
       await op1.invoke('followUps.complete', {
         followUpId: r.followUpId,
@@ -437,6 +491,7 @@ describe('the field agent and the follow-up', () => {
         agentId: env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number
       })
     )
+    await jump(sh('2026-11-25T11:00:00')) // after the agreed visit
     await ok((await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' }))
     await jump(sh('2026-11-28T18:01:00'))
     expect((await ok<FollowUp[]>(op1.invoke('followUps.list', {})))[0].overdue).toBe(true)

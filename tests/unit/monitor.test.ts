@@ -198,15 +198,16 @@ describe('a seat that drops (离线)', () => {
       .get(userId('op1')) as { started_at: string; ended_at: string }
     expect(Date.parse(ready.ended_at) - Date.parse(ready.started_at)).toBe(60_000)
 
-    // a seat whose new socket came in before the old one was found dead keeps its state
+    // a desk whose new socket came in before the old one was found dead (the same desk: its seat id) keeps its state
+    const seat = 'op2-desk-seat'
     const old = await as('op2')
-    await ok(old.conn.invoke('desk.setState', { state: 'ready' }))
+    await ok(old.conn.invoke('desk.setState', { state: 'ready', seat }))
     const fresh = await as('op2')
-    await ok(fresh.conn.invoke('desk.setState', { state: 'on_call' }))
+    await ok(fresh.conn.invoke('desk.setState', { state: 'on_call', seat }))
     old.conn.close()
     expect(openState('op2')).toEqual({ state: 'on_call', reason: null })
     // a desk that said goodbye (left the desk page) is not "disconnected" when its socket closes later
-    await ok(fresh.conn.invoke('desk.setState', { state: 'offline' }))
+    await ok(fresh.conn.invoke('desk.setState', { state: 'offline', seat }))
     fresh.conn.close()
     expect(openState('op2')).toEqual({ state: 'offline', reason: null })
   })

@@ -259,6 +259,13 @@ export class CampaignsService {
     return c
   }
 
+  /** A campaign that takes new leads and batches: a closed one (not active) takes none. */
+  open(id: number): Campaign {
+    const c = this.get(id)
+    if (!c.active) throw new AppError('CONFLICT', 'errors.campaignClosed', { name: c.name })
+    return c
+  }
+
   private all: Campaign[] | null = null
 
   /** All campaigns, kept parsed until one changes (the queue asks on every claim). */

@@ -35,8 +35,9 @@ export function deskDomain(
     pending.unref?.()
   }
   const handlers: DomainHandlers<'desk'> = {
-    'desk.next': (_input, ctx) => {
+    'desk.next': (input, ctx) => {
       const { user } = requireUser(ctx)
+      desk.useSeat(user, ctx.conn, input.seat, input.takeOver)
       const r = desk.next(user)
       if (!r.claim) {
         const tz = settings().timeZone
@@ -76,12 +77,19 @@ export function deskDomain(
     },
     'desk.dial': (input, ctx) => {
       const { user } = requireUser(ctx)
+      desk.useSeat(user, ctx.conn, input.seat)
       const r = desk.dial(user, input.leadId, input.line)
       return { ...r, leaseUntil: r.leaseUntil.toISOString() }
     },
-    'desk.renew': (input, ctx) => ({ leaseUntil: desk.renew(requireUser(ctx).user, input.leadId).toISOString() }),
+    'desk.renew': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      desk.useSeat(user, ctx.conn, input.seat)
+      return { leaseUntil: desk.renew(user, input.leadId).toISOString() }
+    },
     'desk.release': (input, ctx) => {
-      desk.release(requireUser(ctx).user, input.leadId)
+      const { user } = requireUser(ctx)
+      desk.useSeat(user, ctx.conn, input.seat)
+      desk.release(user, input.leadId, input.reason)
       changed()
       return { ok: true as const }
     },
@@ -140,7 +148,13 @@ export function deskDomain(
     'desk.setState': (input, ctx) => {
       const { user } = requireUser(ctx)
       if (input.state === 'paused' && !input.reason) throw new AppError('INVALID_INPUT', 'errors.pauseReasonRequired')
-      const { since } = desk.setState(user, input.state, input.state === 'paused' ? input.reason! : null, ctx.conn)
+      const { since } = desk.setState(
+        user,
+        input.state,
+        input.state === 'paused' ? input.reason! : null,
+        ctx.conn,
+        input.seat
+      )
       return { state: input.state, since: since.toISOString(), wrapUpSec: desk.lastCampaign(user).settings.wrapUpSec }
     },
     'desk.today': (_input, ctx) => {
@@ -154,7 +168,9 @@ export function deskDomain(
         talkSec: Math.round(f.talk),
         successes: f.successes,
         target: desk.lastCampaign(user).settings.dailyTarget,
-        callbacksDue: f.due
+        callbacksDue: f.due,
+        skips: repo.skipsSince(user.id, from),
+        skipsPerDay: settings().skips.perDay
       }
     },
     'desk.callbacks': (_input, ctx) => {

@@ -102,6 +102,26 @@ export class DeskRepo extends Repo {
     )
   }
 
+  /**
+   * A skipped lead goes back where it came from, behind the others: due from `nextAt` (a batch lead
+   * now, after the rest of the batch; a pool lead later). A callback keeps the time the customer asked for.
+   */
+  skip(leadId: number, userId: number, reason: string, now: string, nextAt: string): boolean {
+    const back = this.run(
+      `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'callback' THEN next_at ELSE @nextAt END,
+         lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = @now
+       WHERE id = @id AND lease_by = @user AND status = 'in_queue'`,
+      { now, nextAt, id: leadId, user: userId }
+    )
+    if (back.changes !== 1) return false
+    this.run('INSERT INTO skips (lead_id, operator_id, reason, at) VALUES (?, ?, ?, ?)', leadId, userId, reason, now)
+    return true
+  }
+
+  skipsSince(userId: number, since: string): number {
+    return this.value<number>('SELECT count(*) FROM skips WHERE operator_id = ? AND at >= ?', userId, since)!
+  }
+
   heldBy(userId: number): LeadRow | undefined {
     return this.one('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1', userId)
   }
@@ -131,17 +151,24 @@ export class DeskRepo extends Repo {
     )
   }
 
-  /** The operator's batch: today's first, then retries that are due. */
-  batch(userId: number, now: string, limit: number): LeadRow[] {
+  /**
+   * The operator's batch for today: fresh leads first, then retries that are due, oldest due first (a
+   * skipped lead is due from its skip, so it comes after the rest). A lead allocated for a later day
+   * waits for that day.
+   */
+  batch(userId: number, now: string, today: string, limit: number): LeadRow[] {
     return this.all(
       `SELECT * FROM leads WHERE owner_id = ? AND status = 'allocated' AND (next_at IS NULL OR next_at <= ?)
-       ORDER BY next_at IS NOT NULL, id LIMIT ?`,
+         AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.lead_id = leads.id AND a.day > ?)
+       ORDER BY next_at IS NOT NULL, next_at, id LIMIT ?`,
       userId,
       now,
+      today,
       limit
     )
   }
 
+  /** When the batch's next retry comes due. */
   nextInBatch(userId: number, now: string): string | null {
     return (
       this.value<string | null>(
@@ -159,6 +186,17 @@ export class DeskRepo extends Repo {
       now,
       ...campaignIds,
       limit
+    )
+  }
+
+  /** When the first pool retry after now comes due. */
+  nextPoolRetry(campaignIds: number[], now: string): string | null {
+    return (
+      this.value<string | null>(
+        `SELECT min(next_at) FROM leads WHERE next_at > ? AND status = 'new' AND owner_id IS NULL AND campaign_id IN (${campaignIds.map(() => '?').join(',')})`,
+        now,
+        ...campaignIds
+      ) ?? null
     )
   }
 
@@ -224,8 +262,11 @@ export class DeskRepo extends Repo {
     )
   }
 
-  call(callId: number): { id: number; lead_id: number | null; operator_id: number; line: string } | undefined {
-    return this.one('SELECT id, lead_id, operator_id, line FROM calls WHERE id = ?', callId)
+  call(
+    callId: number
+  ):
+    { id: number; lead_id: number | null; operator_id: number; line: string; follow_up_id: number | null } | undefined {
+    return this.one('SELECT id, lead_id, operator_id, line, follow_up_id FROM calls WHERE id = ?', callId)
   }
 
   isOperatorsCall(callId: number, operatorId: number): boolean {
@@ -252,9 +293,9 @@ export class DeskRepo extends Repo {
   ): { callId: number; leadId: number; endedAt: string | null } | undefined {
     return this.one(
       `SELECT c.id AS callId, c.lead_id AS leadId, c.ended_at AS endedAt FROM calls c JOIN leads l ON l.id = c.lead_id
-       WHERE c.operator_id = @op AND c.started_at >= @since AND c.lead_id IS NOT NULL
+       WHERE c.operator_id = @op AND c.started_at >= @since AND c.lead_id IS NOT NULL AND c.follow_up_id IS NULL
          AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.call_id = c.id OR (o.lead_id = c.lead_id AND o.at >= c.started_at))
-         AND NOT EXISTS (SELECT 1 FROM calls c2 WHERE c2.lead_id = c.lead_id AND c2.id > c.id)
+         AND NOT EXISTS (SELECT 1 FROM calls c2 WHERE c2.lead_id = c.lead_id AND c2.id > c.id AND c2.follow_up_id IS NULL)
          AND (l.lease_by IS NULL OR l.lease_by = @op)
        ORDER BY c.id DESC LIMIT 1`,
       { op: operatorId, since }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Campaign, Settings, User } from '../../../shared/contract'
 import type { z } from 'zod'
 import type { outcomeInputSchema } from '../../../shared/contract/desk'
@@ -9,7 +10,7 @@ import type { ConnectionState, CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { DncList } from '../leads/dnc-repo'
 import type { DomainEvents } from '../domain-events'
-import { DialRules, type Block } from './rules'
+import { DialRules, formatLocal, type Block } from './rules'
 import { DeskRepo, type LeadRow } from './repo'
 
 type OutcomeInput = z.output<typeof outcomeInputSchema>
@@ -171,7 +172,8 @@ export class DeskService {
       if (fromCallback) return { claim: fromCallback }
 
       // 2. My batch: leads allocated to me (today's first, then retries that are due).
-      const batch = this.repo.batch(user.id, iso, LOOK)
+      const today = localTime(now, this.settings().timeZone).day
+      const batch = this.repo.batch(user.id, iso, today, LOOK)
       const fromBatch = take(batch, 'batch')
       if (fromBatch) return { claim: fromBatch }
       const laterInBatch = this.repo.nextInBatch(user.id, iso)
@@ -198,6 +200,12 @@ export class DeskService {
             if (fromFresh) return { claim: fromFresh }
           }
         }
+        // nothing now: when the pool's next retry (a skipped lead, a number tried before) comes due
+        const later = this.repo.nextPoolRetry(
+          open.map((c) => c.id),
+          iso
+        )
+        if (later && (!soonest || new Date(later) < soonest)) soonest = new Date(later)
       }
       const anyOpen = this.campaigns.list().some((c) => c.active && !this.rules.windowBlock(c, now))
       if (!anyOpen) {
@@ -313,10 +321,25 @@ export class DeskService {
     return until
   }
 
-  /** Skip: the lead goes back where it came from. */
-  release(user: User, leadId: number): void {
-    if (!this.repo.giveBack(leadId, user.id, this.now().toISOString()))
-      throw new AppError('CONFLICT', 'errors.notYourLead')
+  /**
+   * Skip (跳过) a lead I hold and have not dialled: it goes back where it came from, behind the others
+   * (a batch lead after the rest of the batch, a pool lead `skips.retryMinutes` later; a callback keeps its time),
+   * the skip kept with its reason, at most `skips.perDay` a day.
+   */
+  release(user: User, leadId: number, reason: string): void {
+    this.repo.transaction(() => {
+      const now = this.now()
+      const iso = now.toISOString()
+      const l = this.heldBy(leadId, user.id)
+      if (l.status !== 'in_queue') throw new AppError('CONFLICT', 'errors.skipAfterDial')
+      const { perDay, retryMinutes } = this.settings().skips
+      if (this.repo.skipsSince(user.id, this.todayBounds().from) >= perDay)
+        throw new AppError('CONFLICT', 'errors.skipLimit', { max: perDay })
+      const later =
+        (l.lease_from ?? 'new') === 'allocated' ? iso : new Date(now.getTime() + retryMinutes * MIN).toISOString()
+      if (!this.repo.skip(leadId, user.id, reason, iso, later)) throw new AppError('CONFLICT', 'errors.notYourLead')
+      this.repo.leadEvent(leadId, iso, user.id, 'skip', { reason })
+    }, 'immediate')
   }
 
   /** An outcome and its consequences, in one transaction with the call; a resend is recognised by its client id. */
@@ -330,6 +353,8 @@ export class DeskService {
       const call = input.callId === null ? undefined : this.repo.call(input.callId)
       if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id))
         throw new AppError('NOT_FOUND')
+      // A 回访 call is answered on its own form (followUps.complete); a sales outcome never lands on it.
+      if (call?.follow_up_id != null) throw new AppError('CONFLICT', 'errors.followUpCallNoOutcome')
       // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).
       if (l.lease_by !== user.id && !call) throw new AppError('CONFLICT', 'errors.notYourLead')
       if (call && this.repo.hasOutcome(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
@@ -338,6 +363,12 @@ export class DeskService {
       if (d.callback) {
         if (!input.callbackAt) throw new AppError('INVALID_INPUT', 'errors.callbackTimeRequired')
         if (input.callbackAt <= iso) throw new AppError('INVALID_INPUT', 'errors.callbackInPast')
+        // the customer's own callback is made inside the legal hours (not at 03:00, not on a day off by law)
+        const block = this.rules.legalBlock(new Date(input.callbackAt))
+        if (block)
+          throw new AppError('INVALID_INPUT', 'errors.callbackOutsideHours', {
+            from: block.until ? formatLocal(block.until, this.settings().timeZone) : '—'
+          })
       }
       let district: string | null = null
       if (d.success) {
@@ -448,17 +479,56 @@ export class DeskService {
     return { from: from.toISOString(), to: new Date(from.getTime() + 24 * 60 * MIN).toISOString(), day }
   }
 
-  /** The connection each operator's desk speaks through: when it goes, the desk is 离线. */
-  private seats = new Map<number, ConnectionState>()
+  /**
+   * Each operator's desk seat: the one desk (a browser tab, the desktop app) that works leads for
+   * them, known by the seat id the desk sends (kept across its reloads and reconnections), the
+   * connection it last spoke through (when that goes, the desk is 离线) and when it last did.
+   */
+  private seats = new Map<number, { id: string; conn: ConnectionState; seen: number }>()
+  /** The seat id of a connection that sends none (a script, a test): the connection is the seat. */
+  private connSeats = new WeakMap<ConnectionState, string>()
+
+  private seatIdOf(conn: ConnectionState, given: string | undefined): string {
+    if (given) return given
+    let id = this.connSeats.get(conn)
+    if (!id) this.connSeats.set(conn, (id = `conn-${randomUUID()}`))
+    return id
+  }
+
+  /** Another desk of the operator, still connected and working within the lease time. */
+  private otherLiveSeat(user: User, id: string) {
+    const s = this.seats.get(user.id)
+    if (!s || s.id === id || s.conn.closed || s.conn.userId !== user.id) return null
+    return this.now().getTime() - s.seen < this.settings().leaseMinutes * MIN ? s : null
+  }
 
   /**
-   * The agent state the desk derives. The connection that sends it is the operator's seat from
-   * then on (a reconnected seat replaces the old socket), until the desk says it is offline.
+   * One operator works one lead at one desk: a second desk (another tab, the desktop app beside the
+   * browser) is refused while the first is alive, or takes the seat over when the operator says so
+   * — the first desk is told, and core refuses it from then on.
    */
-  setState(user: User, state: string, reason: string | null, conn?: ConnectionState): { since: Date } {
+  useSeat(user: User, conn: ConnectionState, given: string | undefined, takeOver = false): void {
+    const id = this.seatIdOf(conn, given)
+    const live = this.otherLiveSeat(user, id)
+    if (live && !takeOver)
+      throw new AppError('CONFLICT', 'errors.deskOpenElsewhere', { where: live.conn.source.replace(/^ws /, '') })
+    const before = this.seats.get(user.id)
+    this.seats.set(user.id, { id, conn, seen: this.now().getTime() })
+    if (before && before.id !== id && !before.conn.closed)
+      this.deps.events.emit('desk.seat', { userId: user.id, seat: id, where: conn.source.replace(/^ws /, '') })
+  }
+
+  /**
+   * The agent state the desk derives. The desk that sends it is the operator's seat from then on
+   * (a reconnected desk keeps it), until it says it is offline; a second desk while the first is
+   * alive changes nothing.
+   */
+  setState(user: User, state: string, reason: string | null, conn?: ConnectionState, seat?: string): { since: Date } {
     if (conn) {
-      if (state !== 'offline') this.seats.set(user.id, conn)
-      else if (this.seats.get(user.id) === conn) this.seats.delete(user.id)
+      const id = this.seatIdOf(conn, seat)
+      if (this.otherLiveSeat(user, id)) return { since: this.now() }
+      if (state !== 'offline') this.useSeat(user, conn, id)
+      else if (this.seats.get(user.id)?.id === id) this.seats.delete(user.id)
     }
     const now = this.now()
     const iso = now.toISOString()
@@ -476,7 +546,7 @@ export class DeskService {
    * 离线 from now, with the reason, so no report counts the gap as ready time. True when a seat went.
    */
   seatGone(conn: ConnectionState, userId: number | null): boolean {
-    if (userId === null || this.seats.get(userId) !== conn) return false
+    if (userId === null || this.seats.get(userId)?.conn !== conn) return false
     this.seats.delete(userId)
     if (!this.deps.db.open) return false
     const iso = this.now().toISOString()

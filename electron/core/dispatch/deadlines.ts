@@ -14,13 +14,15 @@ export function nextWorkday(day: string, workdays: readonly number[], cal?: DayC
  * The deadlines of a success released to dispatch at `at` (docs/domain.md): it is in the package of
  * that day when that is a working day and it came before `receiveBy` (with the receiver by then),
  * else in the next working day's; it is assigned to an agent by `assignBy` on the working day after
- * its package day.
+ * its package day — and in any case `assignBeforeVisitHours` before the agreed visit (an agent told
+ * after the visit time cannot go), though never before the success itself was released.
  */
 export function dispatchDeadlines(
   at: Date,
   s: DispatchSettings,
   tz: string,
-  cal?: DayCalendar | null
+  cal?: DayCalendar | null,
+  visit?: { visitAt: Date }
 ): { packageDay: string; receiveDue: Date; assignDue: Date } {
   const l = localTime(at, tz)
   const receiveBy = hhmmToMinutes(s.receiveBy)
@@ -28,11 +30,12 @@ export function dispatchDeadlines(
     isWorkingDay(l.day, s.workdays, l.weekday, cal) && l.minutes < receiveBy
       ? l.day
       : nextWorkday(l.day, s.workdays, cal)
-  return {
-    packageDay,
-    receiveDue: atLocal(packageDay, receiveBy, tz),
-    assignDue: atLocal(nextWorkday(packageDay, s.workdays, cal), hhmmToMinutes(s.assignBy), tz)
+  let assignDue = atLocal(nextWorkday(packageDay, s.workdays, cal), hhmmToMinutes(s.assignBy), tz)
+  if (visit) {
+    const beforeVisit = new Date(visit.visitAt.getTime() - s.assignBeforeVisitHours * 3_600_000)
+    if (beforeVisit < assignDue) assignDue = beforeVisit < at ? at : beforeVisit
   }
+  return { packageDay, receiveDue: atLocal(packageDay, receiveBy, tz), assignDue }
 }
 
 /**

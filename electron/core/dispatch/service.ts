@@ -4,6 +4,8 @@ import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
 import { dispatchDeadlines, followUpWindow } from './deadlines'
 import { STATUTORY_CALENDAR } from '../calendar/statutory'
+import { localTime } from '../../../shared/domain/calling-time'
+import { formatLocal } from '../desk/rules'
 import { DispatchRepo, type DispatchRow } from './repo'
 
 const HOUR = 3_600_000
@@ -125,7 +127,9 @@ export class DispatchService {
     const unit = this.unitOf(o.district_code)
     if (!unit) return null
     const now = this.now()
-    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone, STATUTORY_CALENDAR)
+    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone, STATUTORY_CALENDAR, {
+      visitAt: new Date(o.visit_at)
+    })
     const id = this.repo.add({
       leadId,
       outcomeId: o.id,
@@ -303,8 +307,20 @@ export class DispatchService {
         })
         return null
       }
+      const tz = this.settings().timeZone
+      // A visit is reported once it has happened: not visited, nor signed, before the agreed time.
+      if ((input.result === 'visited' || input.result === 'signed') && iso < d.visit_at)
+        throw new AppError('INVALID_INPUT', 'errors.reportBeforeVisit', { at: formatLocal(new Date(d.visit_at), tz) })
       if (input.result === 'signed' && !input.policy) throw new AppError('INVALID_INPUT', 'errors.policyRequired')
       const policy = input.result === 'signed' ? input.policy! : null
+      if (policy) {
+        // the customer received the policy at the visit or after it, and not later than today
+        const today = localTime(now, tz).day
+        const visitDay = localTime(new Date(d.visit_at), tz).day
+        if (policy.receivedOn > today) throw new AppError('INVALID_INPUT', 'errors.receivedInFuture', { today })
+        if (policy.receivedOn < visitDay)
+          throw new AppError('INVALID_INPUT', 'errors.receivedBeforeVisit', { day: visitDay })
+      }
       this.repo.reported(d.id, input.result, policy ? JSON.stringify(policy) : null, input.notes ?? null, iso)
       this.event(d.id, user.id, 'reported', { result: input.result, policyNo: policy?.policyNo ?? null })
       this.repo.leadEvent(d.lead_id, iso, user.id, 'visit', { result: input.result, dispatchId: d.id })

@@ -64,7 +64,9 @@ export function createLeadsHandlers(
   jobs: ImportJobs,
   uploads: UploadStore,
   downloads: DownloadStore,
-  settings: () => Settings
+  settings: () => Settings,
+  /** The campaign an import goes into, refused when it is closed. */
+  openCampaign: (id: number) => unknown
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
   const { db, clock, audit, events } = deps
   const dncList = new DncList(db)
@@ -152,6 +154,7 @@ export function createLeadsHandlers(
     },
     'leads.import': (input, ctx) => {
       const { user } = requireUser(ctx)
+      openCampaign(input.campaignId ?? 1)
       const { file, name } = uploads.complete(input.uploadId, user.id)
       return jobs.start(
         user,
@@ -180,6 +183,8 @@ export function createLeadsHandlers(
         id: b.id as number,
         fileName: b.file_name as string,
         source: b.source as string,
+        campaignId: b.campaign_id as number,
+        campaignName: (b.campaign_name as string | null) ?? '',
         kind: b.kind as string,
         encoding: b.encoding as string | null,
         policy: b.policy as 'skip' | 'fill' | 'attach',

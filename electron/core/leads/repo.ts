@@ -57,7 +57,7 @@ export class LeadsRepo extends Repo {
 
   batches(limit: number): Record<string, unknown>[] {
     return this.all(
-      'SELECT b.*, u.username FROM import_batches b LEFT JOIN users u ON u.id = b.created_by ORDER BY b.id DESC LIMIT ?',
+      'SELECT b.*, u.username, c.name AS campaign_name FROM import_batches b LEFT JOIN users u ON u.id = b.created_by LEFT JOIN campaigns c ON c.id = b.campaign_id ORDER BY b.id DESC LIMIT ?',
       limit
     )
   }

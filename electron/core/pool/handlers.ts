@@ -2,15 +2,22 @@ import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
 import type { PoolService } from './service'
 
-export function createPoolHandlers(deps: CoreDeps, pool: PoolService): DomainHandlers<'allocation' | 'pool'> {
+export function createPoolHandlers(
+  deps: CoreDeps,
+  pool: PoolService,
+  /** The campaign batches come from, refused when it is closed. */
+  openCampaign: (id: number) => unknown
+): DomainHandlers<'allocation' | 'pool'> {
   const { audit, events } = deps
   return {
     'allocation.preview': (input) => {
+      openCampaign(input.campaignId)
       const { assignments: _a, ...plan } = pool.plan(input)
       return plan
     },
     'allocation.commit': (input, ctx) => {
       const { user } = requireUser(ctx)
+      openCampaign(input.campaignId)
       const plan = pool.commit(input, user.id)
       audit.write({
         userId: user.id,
@@ -18,7 +25,12 @@ export function createPoolHandlers(deps: CoreDeps, pool: PoolService): DomainHan
         action: 'allocation.commit',
         entity: 'allocation',
         entityId: input.day,
-        details: { total: plan.total, perOperator: plan.perOperator, shortage: plan.shortage },
+        details: {
+          campaignId: input.campaignId,
+          total: plan.total,
+          perOperator: plan.perOperator,
+          shortage: plan.shortage
+        },
         source: ctx.conn.source
       })
       events.emit('leads.changed', { reason: 'allocation' })

@@ -21,10 +21,12 @@ export const DEFAULT_SETTINGS: Settings = {
   maskStyle: 'middle4',
   clearRoles: ['supervisor', 'admin'],
   unmaskRoles: ['qa'],
+  skips: { perDay: 20, retryMinutes: 30 },
   // The source plans: successes with the receiver by 20:00, with an agent by 09:30 the next day.
   dispatch: {
     receiveBy: '20:00',
     assignBy: '09:30',
+    assignBeforeVisitHours: 2,
     confirmHours: 24,
     workdays: [1, 2, 3, 4, 5],
     directionCities: [],

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import type { Output } from '../../../../shared/contract'
 import { maskWith } from '../../../../shared/domain/phone'
-import { useApi } from '../../api/ApiProvider'
+import { useApi, useApiEvent } from '../../api/ApiProvider'
 import { ApiError } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { useCurrentUser } from '../auth/AuthProvider'
@@ -26,7 +26,9 @@ import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { newClientId } from './outbox'
-import { useAgentStateSync, useLeaseRenewal, useOutbox, useUnfinishedRestore } from './use-desk-sync'
+import { useAgentStateSync, useDeskSeat, useLeaseRenewal, useOutbox, useUnfinishedRestore } from './use-desk-sync'
+import { SkipDialog } from './SkipDialog'
+import type { SkipReason } from '../../../../shared/contract/enums'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
@@ -78,6 +80,14 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const [step, setStep] = useState<string | null>(null)
   const [help, setHelp] = useState(false)
   const outcomeRef = useRef<OutcomeFormHandle>(null)
+  const seat = useDeskSeat()
+  /** Another desk of mine works leads (another tab, the desktop app): its words, and this desk waits. */
+  const [elsewhere, setElsewhere] = useState<string | null>(null)
+  const [skipping, setSkipping] = useState(false)
+  // another desk of mine took the seat over: this one stops and says so
+  useApiEvent('desk.seat', (e) => {
+    if (e.seat !== seat) setElsewhere(t('desk.seat.takenOver', { where: e.where }))
+  })
 
   const campaignOf = useCallback(
     (id: number | undefined) => campaigns.data?.find((c) => c.id === (id ?? 1)) ?? campaigns.data?.[0],
@@ -95,9 +105,9 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const busyLine =
     desk.line !== 'free' || sp.state === 'dialing' || sp.state === 'ringing' || sp.state === 'established'
 
-  useAgentStateSync(api, desk, setPhoneError)
+  useAgentStateSync(api, desk, setPhoneError, seat)
 
-  useLeaseRenewal(api, work && work.stage !== 'saved' ? work.lead.id : null)
+  useLeaseRenewal(api, work && work.stage !== 'saved' ? work.lead.id : null, seat)
   useUnfinishedRestore(api, dispatch, setPhoneError)
 
   // The line drives the lifecycle: answered, then ended (whatever else fails on the way, wrap-up follows).
@@ -109,7 +119,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     [onEnded, wrapUpSec]
   )
 
-  const next = async () => {
+  const next = async (takeOver = false) => {
     const why = whyNoNext(desk)
     if (why) return setNotice(why === 'inCall' ? t('desk.inCallNoNext') : t('desk.outcomeFirst', { key: 'Ctrl+Enter' }))
     if (loading) return
@@ -121,10 +131,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       // A lead taken but not dialled goes back to the queue first.
       const give = undialedLead(desk)
       if (give !== null) {
-        await api.invoke('desk.release', { leadId: give })
+        await api.invoke('desk.release', { leadId: give, reason: 'not_now', seat })
         dispatch({ type: 'released' })
       }
-      const r = await api.invoke('desk.next', {})
+      const r = await api.invoke('desk.next', { seat, ...(takeOver ? { takeOver } : {}) })
+      setElsewhere(null)
       if (!r.lead) return dispatch({ type: 'queueEmpty', reason: r.reason, nextAt: r.nextAt })
       const c = campaignOf(r.lead.campaignId)
       if (r.unfinishedCallId) {
@@ -149,7 +160,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       setTicked(new Set())
       setStep(null)
     } catch (err) {
-      setPhoneError(err)
+      if (err instanceof ApiError && err.key === 'errors.deskOpenElsewhere') setElsewhere(err.message)
+      else setPhoneError(err)
     } finally {
       setLoading(false)
     }
@@ -170,7 +182,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     setPhoneError(undefined)
     let callId: number | null = null
     try {
-      const r = await api.invoke('desk.dial', { leadId: w.lead.id, line: phone.kind })
+      const r = await api.invoke('desk.dial', { leadId: w.lead.id, line: phone.kind, seat })
       callId = r.callId
       dispatch({ type: 'dialRegistered', callId })
       setTicked(new Set())
@@ -180,7 +192,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         dialTarget(r.number, r.trunkZero)
       )
     } catch (err) {
-      setPhoneError(err)
+      if (err instanceof ApiError && err.key === 'errors.deskOpenElsewhere') setElsewhere(err.message)
+      else setPhoneError(err)
       if (callId === null) dispatch({ type: 'dialRefused' })
       else if (err instanceof ApiError && err.key === 'desk.badNumber') {
         // never reached the line: the call is closed as failed, and its outcome (空号, 错号 …) is next
@@ -213,11 +226,14 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     void nextRef.current()
   }, [autoNext, loading])
 
-  const skip = async () => {
+  /** Skip (Alt+S): the reason is asked, then the lead goes back behind the others. */
+  const skip = async (reason: SkipReason) => {
     if (!canSkip(desk)) return
+    setSkipping(false)
     try {
-      await api.invoke('desk.release', { leadId: desk.work!.lead.id })
+      await api.invoke('desk.release', { leadId: desk.work!.lead.id, reason, seat })
       dispatch({ type: 'released' })
+      void qc.invalidateQueries({ queryKey: ['desk.today'] })
     } catch (err) {
       setPhoneError(err)
     }
@@ -278,7 +294,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     if (a === 'hangup') return void sp.hangup()
     if (a === 'mute') return sp.state === 'established' && sp.toggleMute()
     if (a === 'hold') return void (sp.state === 'established' && sp.toggleHold())
-    if (a === 'skip') return void skip()
+    if (a === 'skip') return canSkip(desk) && !busyLine && setSkipping(true)
     if (a === 'answer') return answer()
     if (a === 'stopAuto') return dispatch({ type: 'countdownStopped' })
     if (a === 'save') return outcomeRef.current?.submit()
@@ -342,6 +358,19 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         onHelp={() => setHelp(true)}
       />
 
+      {elsewhere && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="desk-elsewhere"
+          message={elsewhere}
+          action={
+            <Button type="primary" onClick={() => void next(true)} disabled={busyLine}>
+              {t('desk.seat.continueHere')}
+            </Button>
+          }
+        />
+      )}
       {failed.length > 0 && (
         <Alert
           type="error"
@@ -403,7 +432,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
               }
               onNext={() => void next()}
               onDial={() => void dial()}
-              onSkip={() => void skip()}
+              onSkip={() => setSkipping(true)}
               onStopCountdown={() => dispatch({ type: 'countdownStopped' })}
               onManualDial={(n) => void manualDial(n)}
             />
@@ -431,6 +460,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 >
                   {t(`desk.sources.${work.source}`)}
                 </Tag>
+                {campaign && (
+                  <Tag color="geekblue" data-testid="lead-campaign">
+                    {t('desk.campaignOf', { name: campaign.name })}
+                  </Tag>
+                )}
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
               <OutcomeForm
@@ -464,6 +498,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           )}
         </Col>
       </Row>
+      <SkipDialog open={skipping} onSkip={(r) => void skip(r)} onCancel={() => setSkipping(false)} />
       <ShortcutHelp open={help} onClose={() => setHelp(false)} outcomes={campaign?.settings.dispositions ?? []} />
     </Space>
   )

@@ -102,6 +102,13 @@ export function DeskStatusBar({
             <Statistic title={t('desk.figures.calls')} value={fig?.calls ?? 0} valueStyle={{ fontSize: 18 }} />
             <Statistic title={t('desk.figures.connected')} value={fig?.connected ?? 0} valueStyle={{ fontSize: 18 }} />
             <Statistic title={t('desk.figures.talk')} value={mmss(fig?.talkSec ?? 0)} valueStyle={{ fontSize: 18 }} />
+            <Statistic
+              title={t('desk.figures.skips')}
+              value={fig?.skips ?? 0}
+              suffix={<Typography.Text type="secondary">/ {fig?.skipsPerDay ?? 0}</Typography.Text>}
+              valueStyle={{ fontSize: 18 }}
+              data-testid="skips"
+            />
             <div>
               <Typography.Text type="secondary">{t('desk.figures.successes')}</Typography.Text>
               <div>

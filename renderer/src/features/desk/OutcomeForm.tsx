@@ -97,6 +97,9 @@ export function visitPicker(hours: { start: string; end: string }, now: () => Da
   }
 }
 
+/** The customer's own callback is booked inside the legal calling hours (21:00 itself is closed). */
+const CALLBACK_HOURS = { start: '09:00', end: '20:59' }
+
 /**
  * 通话结果: the outcome, notes, a callback time, and for a success the agreed visit time, the
  * district (detected from the address, confirmable), the customer's consent to pass their
@@ -121,6 +124,8 @@ export const OutcomeForm = forwardRef<
   const settings = useMethodQuery('settings.get', {}, keys.settings)
   const hours = settings.data?.visitHours ?? { start: '09:00', end: '20:00' }
   const visitRules = visitPicker(hours)
+  // a callback is made inside the legal calling hours (09:00–21:00), from now on
+  const callbackRules = visitPicker(CALLBACK_HOURS)
   /** The outcome just picked by key: the first field it needs takes the focus. */
   const [focusFor, setFocusFor] = useState<{ code: string; n: number } | null>(null)
 
@@ -213,13 +218,24 @@ export const OutcomeForm = forwardRef<
               <Form.Item
                 name="callbackAt"
                 label={t('desk.outcome.callbackAt')}
-                rules={[{ required: true, message: t('errors.callbackTimeRequired') }]}
+                extra={t('desk.outcome.callbackHours')}
+                rules={[
+                  { required: true, message: t('errors.callbackTimeRequired') },
+                  {
+                    validator: (_r, v: Dayjs | undefined) =>
+                      !v || callbackRules.allowed(v)
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t('desk.outcome.callbackHours')))
+                  }
+                ]}
               >
                 <DatePicker
-                  showTime={{ format: 'HH:mm' }}
+                  showTime={{ format: 'HH:mm', hideDisabledOptions: true }}
                   showNow={false}
                   format={FORMAT}
                   needConfirm={false}
+                  disabledDate={callbackRules.disabledDate}
+                  disabledTime={callbackRules.disabledTime}
                   aria-label={t('desk.outcome.callbackAt')}
                 />
               </Form.Item>

@@ -29,6 +29,29 @@ function CallClock({ from }: { from: number }) {
   return <> {mmss(Math.max(0, Math.floor((now - from) / 1000)))}</>
 }
 
+/** The call's state, its running time, 录音中 while the recorder runs, the notice playing, hold, monitoring. */
+export function CallStatus({ sp, monitored }: { sp: Softphone; monitored?: Monitored | null }) {
+  const { t } = useTranslation()
+  return (
+    <Typography.Text data-testid="call-state">
+      {t(`desk.states.${sp.state}`)}
+      {sp.state === 'established' && sp.call?.answeredAt ? <CallClock from={sp.call.answeredAt} /> : null}
+      {sp.state === 'established' && sp.recording && (
+        <Tag color="red" style={{ marginLeft: 8 }} data-testid="recording-tag">
+          {t('desk.recording')}
+        </Tag>
+      )}
+      {sp.playingNotice && <Tag color="gold">{t('desk.playingNotice')}</Tag>}
+      {sp.held && <Tag color="orange">{t('desk.onHold')}</Tag>}
+      {monitored && (
+        <Tag color="purple" data-testid="monitored">
+          {t(`monitor.desk.${monitored.mode}`, { name: monitored.supervisorName })}
+        </Tag>
+      )}
+    </Typography.Text>
+  )
+}
+
 export function KeyHint({ k }: { k: string }) {
   return (
     <Typography.Text type="secondary" style={{ fontSize: 11, marginLeft: 4 }}>
@@ -162,22 +185,7 @@ export function SoftphoneCard({
             {sp.held ? t('desk.unhold') : t('desk.hold')} <KeyHint k="p" />
           </Button>
         </Space>
-        <Typography.Text data-testid="call-state">
-          {t(`desk.states.${sp.state}`)}
-          {sp.state === 'established' && sp.call?.answeredAt ? <CallClock from={sp.call.answeredAt} /> : null}
-          {sp.state === 'established' && sp.recording && (
-            <Tag color="red" style={{ marginLeft: 8 }} data-testid="recording-tag">
-              {t('desk.recording')}
-            </Tag>
-          )}
-          {sp.playingNotice && <Tag color="gold">{t('desk.playingNotice')}</Tag>}
-          {sp.held && <Tag color="orange">{t('desk.onHold')}</Tag>}
-          {monitored && (
-            <Tag color="purple" data-testid="monitored">
-              {t(`monitor.desk.${monitored.mode}`, { name: monitored.supervisorName })}
-            </Tag>
-          )}
-        </Typography.Text>
+        <CallStatus sp={sp} monitored={monitored} />
         {sp.quality && sp.phone.kind === 'sip' && (
           <Typography.Text type="secondary" data-testid="call-quality">
             {t('desk.quality', {

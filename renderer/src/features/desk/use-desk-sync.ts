@@ -11,33 +11,54 @@ import { OutcomeOutbox } from './outbox'
  * slow answer can never put an older state over a newer one; again after a reconnect; offline
  * when the operator leaves the desk.
  */
-export function useAgentStateSync(api: ApiClient, desk: DeskState, onError: (err: unknown) => void): void {
+export function useAgentStateSync(
+  api: ApiClient,
+  desk: DeskState,
+  onError: (err: unknown) => void,
+  seat: string
+): void {
   const status = useConnectionStatus()
   const { state, reason } = agentStateOf(desk)
   const chain = useRef<Promise<void>>(Promise.resolve())
   useEffect(() => {
     if (status !== 'open') return
     chain.current = chain.current.then(() =>
-      api.invoke('desk.setState', { state, reason }).then(() => undefined, onError)
+      api.invoke('desk.setState', { state, reason, seat }).then(() => undefined, onError)
     )
-  }, [api, state, reason, status, onError])
+  }, [api, state, reason, status, onError, seat])
   useEffect(
     () => () => {
-      void chain.current.then(() => api.invoke('desk.setState', { state: 'offline' }).catch(() => {}))
+      void chain.current.then(() => api.invoke('desk.setState', { state: 'offline', seat }).catch(() => {}))
     },
-    [api]
+    [api, seat]
   )
 }
 
 const RENEW_MS = 60_000
 
 /** The lease on the lead in hand is renewed while the desk works it (null: no lead, or its outcome is saved). */
-export function useLeaseRenewal(api: ApiClient, leadId: number | null): void {
+export function useLeaseRenewal(api: ApiClient, leadId: number | null, seat: string): void {
   useEffect(() => {
     if (leadId === null) return
-    const id = setInterval(() => void api.invoke('desk.renew', { leadId }).catch(() => {}), RENEW_MS)
+    const id = setInterval(() => void api.invoke('desk.renew', { leadId, seat }).catch(() => {}), RENEW_MS)
     return () => clearInterval(id)
-  }, [api, leadId])
+  }, [api, leadId, seat])
+}
+
+/**
+ * This desk's seat id: one per browser tab (or desktop window), kept across its reloads, so that a
+ * reload is the same desk and a second tab of the same operator is another one (core lets one work).
+ */
+export function useDeskSeat(): string {
+  return useMemo(() => {
+    const key = 'leadline.deskSeat'
+    let seat = sessionStorage.getItem(key)
+    if (!seat || !/^[A-Za-z0-9_-]{8,64}$/.test(seat)) {
+      seat = crypto.randomUUID().replaceAll('-', '')
+      sessionStorage.setItem(key, seat)
+    }
+    return seat
+  }, [])
 }
 
 /**

@@ -27,6 +27,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
 import { dialTargetOf, useSoftphone } from '../desk/use-softphone'
+import { CallStatus } from '../desk/SoftphoneCard'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { centre } from '../../ui/centre-time'
 
@@ -134,9 +135,12 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
               </Space>
             }
           >
-            {(error !== null || sp.error !== null) && (
+            {(error != null || sp.error != null) && (
               <Alert type="error" showIcon title={errorText(t, error ?? sp.error)} style={{ marginBottom: 8 }} />
             )}
+            <div style={{ marginBottom: 8 }}>
+              <CallStatus sp={sp} />
+            </div>
             <Descriptions size="small" column={2} style={{ marginBottom: 12 }}>
               <Descriptions.Item label={t('followUps.agent')}>{current.agentName ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('followUps.district')}>{current.district}</Descriptions.Item>

@@ -8,6 +8,7 @@ import {
   Form,
   InputNumber,
   Popconfirm,
+  Select,
   Space,
   Table,
   Tag,
@@ -20,6 +21,7 @@ import type { AllocationPlan } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { PoolRulesCard } from './PoolRulesCard'
+import { useMethodQuery } from '../../api/queries'
 
 /** The centre's next working day: batches are handed out the evening before. */
 function nextWorkingDay(): Dayjs {
@@ -37,7 +39,12 @@ export function AllocationPage() {
   const [plan, setPlan] = useState<AllocationPlan>()
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
-  const input = { day: day.format('YYYY-MM-DD'), perOperator: per }
+  const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
+  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active)
+  const [chosenCampaign, setCampaign] = useState<number>()
+  // the campaign the batches come from (its pool, its rules); the first open one until another is chosen
+  const campaignId = chosenCampaign ?? openCampaigns[0]?.id ?? 1
+  const input = { day: day.format('YYYY-MM-DD'), perOperator: per, campaignId }
 
   const run = async (method: 'allocation.preview' | 'allocation.commit') => {
     setBusy(true)
@@ -59,6 +66,16 @@ export function AllocationPage() {
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           {error !== undefined && <Alert type="error" showIcon message={errorText(t, error)} />}
           <Form layout="inline">
+            <Form.Item label={t('leads.campaign')}>
+              <Select
+                aria-label={t('leads.campaign')}
+                data-testid="alloc-campaign"
+                style={{ minWidth: 180 }}
+                value={campaignId}
+                onChange={(v: number) => (setCampaign(v), setPlan(undefined))}
+                options={openCampaigns.map((c) => ({ value: c.id, label: c.name }))}
+              />
+            </Form.Item>
             <Form.Item label={t('leads.allocDay')}>
               <DatePicker value={day} allowClear={false} onChange={(d) => d && setDay(d)} />
             </Form.Item>
@@ -116,7 +133,7 @@ export function AllocationPage() {
           )}
         </Space>
       </Card>
-      <PoolRulesCard />
+      <PoolRulesCard campaignId={campaignId} />
     </Space>
   )
 }

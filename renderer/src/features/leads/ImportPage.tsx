@@ -53,6 +53,11 @@ export function ImportPage() {
   const [sheet, setSheet] = useState<string>()
   const [mapping, setMapping] = useState<(Field | null)[]>([])
   const batches = useMethodQuery('leads.batches', { limit: 20 }, ['leads.batches'])
+  const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
+  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active)
+  // the campaign the list goes into: chosen by the supervisor when the centre runs more than one
+  const [chosenCampaign, setCampaignId] = useState<number>()
+  const campaignId = chosenCampaign ?? (openCampaigns.length === 1 ? openCampaigns[0].id : undefined)
   useInvalidateOn('leads.changed', ['leads.batches'])
 
   const uploadId = step.kind === 'mapping' ? step.uploadId : null
@@ -132,7 +137,8 @@ export function ImportPage() {
         policy,
         mapping,
         encoding: encoding as never,
-        sheet
+        sheet,
+        campaignId
       })
       setStep({ kind: 'running', job })
     } catch (e) {
@@ -191,6 +197,18 @@ export function ImportPage() {
             {previewing && <Progress percent={100} status="active" showInfo={false} />}
             <Form layout="vertical">
               <Row gutter={16}>
+                <Col span={8}>
+                  <Form.Item label={t('leads.campaign')} required help={t('leads.campaignHelp')}>
+                    <Select
+                      aria-label={t('leads.campaign')}
+                      data-testid="import-campaign"
+                      value={campaignId}
+                      placeholder={t('leads.campaignPick')}
+                      onChange={setCampaignId}
+                      options={openCampaigns.map((c) => ({ value: c.id, label: c.name }))}
+                    />
+                  </Form.Item>
+                </Col>
                 <Col span={8}>
                   <Form.Item label={t('leads.source')} help={t('leads.sourceHelp')}>
                     <Input
@@ -281,7 +299,7 @@ export function ImportPage() {
             <Space>
               <Button
                 type="primary"
-                disabled={!preview || !source.trim() || !mapping.includes('phone')}
+                disabled={!preview || !source.trim() || !mapping.includes('phone') || campaignId === undefined}
                 onClick={() => void start()}
               >
                 {t('leads.start')}
@@ -326,6 +344,7 @@ export function ImportPage() {
           columns={[
             { title: '#', dataIndex: 'id', width: 60 },
             { title: t('leads.fileName'), dataIndex: 'fileName' },
+            { title: t('leads.campaign'), dataIndex: 'campaignName' },
             { title: t('leads.source'), dataIndex: 'source' },
             { title: t('leads.rows'), dataIndex: 'rows' },
             { title: t('leads.imported'), dataIndex: 'imported' },

@@ -1,5 +1,6 @@
 import { Descriptions, Drawer, List, Tag, Timeline, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import { useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
 
@@ -67,11 +68,31 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
           </Typography.Title>
           <Timeline
             items={d.history.map((h) => ({
-              children: `${formatTime(h.at)} ${t(`leads.events.${h.kind}`, { defaultValue: h.kind })}${h.user ? ` · ${h.user}` : ''}${h.details ? ` · ${Object.values(h.details).join(' ')}` : ''}`
+              children: `${formatTime(h.at)} ${t(`leads.events.${h.kind}`, { defaultValue: h.kind })}${h.user ? ` · ${h.user}` : ''}${detailsOf(h, t)}`
             }))}
           />
         </>
       )}
     </Drawer>
   )
+}
+
+/** A history line's details in words: the outcome's label, a visit's result, a skip's reason; ids and flags stay out. */
+function detailsOf(h: { kind: string; details: Record<string, unknown> | null }, t: TFunction): string {
+  const d = h.details
+  if (!d) return ''
+  const said =
+    h.kind === 'outcome'
+      ? [d.outcome, d.simulated ? t('desk.simulated') : null]
+      : h.kind === 'visit'
+        ? [t(`visits.results.${String(d.result)}`, { defaultValue: String(d.result) })]
+        : h.kind === 'skip'
+          ? [t(`desk.skip.reasons.${String(d.reason)}`, { defaultValue: String(d.reason) })]
+          : h.kind === 'qa_gate' || h.kind === 'qa_returned'
+            ? [d.note]
+            : h.kind === 'card'
+              ? []
+              : Object.values(d).filter((v) => typeof v === 'string' || typeof v === 'number')
+  const words = said.filter((v) => v !== null && v !== undefined && v !== '').map(String)
+  return words.length ? ` · ${words.join(' ')}` : ''
 }

@@ -16,11 +16,11 @@ const NUMBERS = [
 ] as const
 
 /** 公海/私海 rules of the campaign, and the one-step handover of a leaving operator's leads. */
-export function PoolRulesCard() {
+export function PoolRulesCard({ campaignId }: { campaignId: number }) {
   const { t } = useTranslation()
   const api = useApi()
   const { message } = App.useApp()
-  const rules = useMethodQuery('pool.rules', {}, ['pool.rules'])
+  const rules = useMethodQuery('pool.rules', { campaignId }, ['pool.rules', campaignId])
   const save = useMethodMutation('pool.setRules', [['pool.rules']])
   const operators = useMethodQuery('users.list', { role: 'operator' }, keys.users({ role: 'operator' }))
   const [form] = Form.useForm<PoolRules>()
@@ -45,7 +45,9 @@ export function PoolRulesCard() {
           <Form
             form={form}
             layout="vertical"
-            onFinish={(v) => save.mutate({ rules: v }, { onSuccess: () => void message.success(t('common.saved')) })}
+            onFinish={(v) =>
+              save.mutate({ campaignId, rules: v }, { onSuccess: () => void message.success(t('common.saved')) })
+            }
           >
             <Row gutter={12}>
               {NUMBERS.map((k) => (
