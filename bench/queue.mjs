@@ -106,6 +106,9 @@ console.log(
   `core: ${CLAIMS} claims by ${OPS} operators (batch ${sources.batch}, pool ${sources.pool}); next p50 ${pct(coreNext, 50)} ms p99 ${pct(coreNext, 99)} ms; auth.me p50 ${pct(coreBase, 50)} ms`
 )
 
+// the in-process desks close: the same operators sit down at their hub desks (one desk per operator)
+for (const c of conns) c.close()
+
 // ---- hub: 200 connected operators, open-loop arrivals -------------------------------------
 const hub = await startHub({ core, port: 0, staticDir: null, logger: quiet })
 /** Event frames the connected operators received during the hub phase, by event. */
