@@ -311,7 +311,8 @@ export const qaMethods = defineMethods({
     roles: MANAGERS
   },
   'qa.returned': {
-    summary: 'Successes that failed QA at the gate, with the reason, for the supervisors to settle.',
+    summary:
+      'Successes that failed QA at the gate, with the reason, or that had no recording to review, for the supervisors to settle.',
     input: z.object({ teamId: teamScopeSchema }).strict(),
     output: z.array(
       z.object({
@@ -319,9 +320,10 @@ export const qaMethods = defineMethods({
         customerName: z.string(),
         operatorName: z.string(),
         operatorId: idSchema,
-        reviewId: idSchema,
-        recordingId: idSchema,
-        verdict: verdictSchema,
+        /** Null: the success had no recording to review (reason 'no_recording'). */
+        reviewId: idSchema.nullable(),
+        recordingId: idSchema.nullable(),
+        verdict: verdictSchema.nullable(),
         reason: z.string().nullable(),
         at: isoTime
       })

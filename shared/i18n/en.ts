@@ -144,6 +144,8 @@ export const en: Catalog = {
     policyRequired: 'A signed policy needs its details',
     followUpDone: 'This follow-up is already done',
     followUpCallNoOutcome: 'This is a follow-up call: record its result on the follow-up form; the sale stays as it is',
+    trainingFollowUp:
+      "A follow-up on the simulated line is training and does not count as the customer's: call them on the real line",
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
     deskOpenElsewhere:
       'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',
@@ -452,6 +454,11 @@ export const en: Catalog = {
     wrapUpOver: 'Wrap-up time is over; save the outcome',
     autoDialIn: 'Dialing the next lead in {{s}} s',
     pressNext: 'Press “Next lead” ({{key}}) to take a lead',
+    lineDown:
+      'The phone line is not connected, so nothing was dialled (no attempt counted). It reconnects by itself (its state is shown top right); if it stays down, check the network or ask the administrator',
+    training: 'Training',
+    trainingBanner:
+      'Training: calls and outcomes on the simulated line are kept as training and change no real customer (no do-not-call, no dispatch, no figures)',
     campaignOf: 'Campaign: {{name}}',
     incoming: 'Incoming call: {{number}}',
     answer: 'Answer',
@@ -595,6 +602,11 @@ export const en: Catalog = {
       registering: 'Registering…',
       registered: 'Registered',
       failed: 'Registration failed'
+    },
+    lineReasons: {
+      reconnecting: 'reconnecting by itself',
+      refused: 'refused by the server ({{code}})',
+      unreachable: 'cannot reach the phone server'
     },
     softphone: 'Softphone',
     simulated: 'Simulated line',
@@ -1018,7 +1030,10 @@ export const en: Catalog = {
       appealReason: 'Appeal',
       decided: 'Done',
       emptyAppeals: 'No appeals waiting',
-      emptyReturned: 'No successes returned by QA'
+      emptyReturned: 'No successes returned by QA',
+      noRecording: 'No recording',
+      noRecordingReason:
+        'This success’s call has no recording to review and cannot be dispatched: send it back to the operator to call again (recorded), or close it'
     },
     scorecard: {
       title: 'QA scorecard',

@@ -136,6 +136,7 @@ export const zhCN = {
     policyRequired: '签单请填写保单信息',
     followUpDone: '这条回访已经完成',
     followUpCallNoOutcome: '这是回访通话，请在“回访”页填写回访结果，销售结果不变',
+    trainingFollowUp: '模拟线路上的回访只是培训，不能作为客户的回访结果，请用真实线路回访',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:
       '您的账号正在另一处（{{where}}）的拨号工作台上工作。一个账号同时只在一处拨号：请回到那里，或在这里选择“在这里继续”接管',
@@ -436,6 +437,10 @@ export const zhCN = {
     wrapUpOver: '话后整理时间已到，请尽快保存结果',
     autoDialIn: '{{s}} 秒后自动拨打下一条',
     pressNext: '按“下一条”（{{key}}）取下一条线索',
+    lineDown:
+      '话机线路未连接，不能拨号（不计拨打次数）。线路会自动重连，状态见右上角；若一直连不上，请检查网络或联系管理员',
+    training: '培训',
+    trainingBanner: '培训模式：模拟线路上的通话和结果只作培训记录，不改变真实客户（不进免打扰、不派单、不计入业绩）',
     campaignOf: '活动：{{name}}',
     incoming: '来电：{{number}}',
     answer: '接听',
@@ -570,6 +575,7 @@ export const zhCN = {
     badNumber: '无法拨打这个号码，请检查',
     sipLine: 'SIP 线路',
     lineStates: { unregistered: '未注册', registering: '正在注册…', registered: '已注册', failed: '注册失败' },
+    lineReasons: { reconnecting: '正在自动重连', refused: '服务器拒绝（{{code}}）', unreachable: '连不上话机服务器' },
     softphone: '软电话',
     simulated: '模拟线路',
     simulatedHint: '模拟线路用于培训和演示：客户会在响铃后接听并说出预设的话。模拟通话同样录音，但不计入任何统计。',
@@ -956,7 +962,9 @@ export const zhCN = {
       appealReason: '申诉理由',
       decided: '已处理',
       emptyAppeals: '没有待处理的申诉',
-      emptyReturned: '没有被质检退回的约访'
+      emptyReturned: '没有被质检退回的约访',
+      noRecording: '无录音',
+      noRecordingReason: '这通约访成功的电话没有录音，无法质检，不能派单：请退回坐席重新致电（录音）或关闭'
     },
     scorecard: {
       title: '质检评分表',

@@ -92,6 +92,7 @@ test('the operator sees the campaign of the lead; a second tab of the same opera
   await second.getByRole('button', { name: '在这里继续' }).click()
   await expect(second.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(`双开客户${n}`)
   await expect(page.getByTestId('desk-elsewhere')).toContainText('已停止取线索和拨号')
+  await expect(page.getByTestId('customer-card')).toBeHidden()
   await page.keyboard.press('Alt+D')
   await expect(page.getByTestId('desk-elsewhere')).toBeVisible()
   const sup = await hubAs('supervisor')

@@ -125,6 +125,11 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
 
   await kamailio.stop()
   await expect(line).toContainText('正在注册', { timeout: 15_000 })
+  // the line's state says why in words, and dialling is refused with what to do (nothing is registered with the hub)
+  await expect(line).not.toContainText(/WebSocket|1006|reconnecting/)
+  await page.getByLabel('电话号码').fill('13977180000')
+  await page.getByLabel('电话号码').press('Enter')
+  await expect(page.getByTestId('desk-error')).toContainText('话机线路未连接，不能拨号')
   kamailio = await startKamailio(SIP_PORT, { rtpengine: true })
   await expect(line).toHaveText('已注册', { timeout: 45_000 })
   await ctx.close()
@@ -374,6 +379,12 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect(row).toContainText('待派单')
     await row.getByRole('button', { name: /领\s*取/ }).click()
     await expect(rv.getByTestId('review-view')).toBeVisible()
+    // QA may unmask (the centre's default): the number is masked until asked for, with a reason, and audited
+    await expect(rv.getByTestId('review-phone')).toContainText('****')
+    await rv.getByTestId('unmask').click()
+    await rv.getByLabel('原因（如：客户投诉核实）').fill('核对客户身份')
+    await rv.getByRole('button', { name: /确\s*定|OK/ }).click()
+    await expect(rv.getByTestId('review-phone')).toHaveText(/^\d{11}$/)
     // two lanes drawn on canvas: the customer's tone, the operator's near-flat line
     await expect.poll(() => lanesInk(rv).then((l) => l.length)).toBe(2)
     const [opInk, custInk] = await lanesInk(rv)

@@ -631,3 +631,43 @@ describe('a centre’s first week at the desk', () => {
     await ok(book(sh('2026-11-24T09:00:00').toISOString()))
   })
 })
+
+describe('training on the simulated line (outside a demo)', () => {
+  it('changes nothing real: no do-not-call entry, no dispatch, no attempt; the outcome is kept as training', async () => {
+    const admin = await loginAs(env.core, 'admin')
+    await ok(admin.invoke('settings.update', { demoMode: false }))
+    const [a, b] = insertLeads(env.core.db, 2)
+    const before = env.core.db.prepare('SELECT status, attempts, owner_id, next_at FROM leads WHERE id = ?')
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    const first = await dial(op1, a, 'simulated')
+    // a refusal would put the number on do-not-call for 180 days: in training it does not
+    await outcome(op1, { leadId: a, callId: first.callId, disposition: 'refused' })
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(0)
+    expect(before.get(a)).toMatchObject({ status: 'new', attempts: 0, owner_id: null })
+    // the trainee moves on to another lead; the one practised on is not handed straight back
+    expect((await nextLead(op1)).lead.id).toBe(b)
+    const second = await dial(op1, b, 'simulated')
+    await outcome(op1, {
+      leadId: b,
+      callId: second.callId,
+      disposition: 'accepted',
+      consent: true,
+      visitAt: sh('2026-11-25T10:00:00').toISOString()
+    })
+    expect(env.core.db.prepare('SELECT count(*) FROM dispatches').pluck().get()).toBe(0)
+    expect(env.core.db.prepare('SELECT status, qa_gate FROM leads WHERE id = ?').get(b)).toEqual({
+      status: 'new',
+      qa_gate: null
+    })
+    expect(env.core.db.prepare('SELECT simulated, count(*) AS n FROM outcomes GROUP BY simulated').all()).toEqual([
+      { simulated: 1, n: 2 }
+    ])
+    expect((await ok<{ successes: number }>(op1.invoke('desk.today', {}))).successes).toBe(0)
+    const lead = await ok<{ history: { kind: string; details: Record<string, unknown> | null }[] }>(
+      sup.invoke('leads.get', { id: b })
+    )
+    expect(lead.history).toContainEqual(
+      expect.objectContaining({ kind: 'outcome', details: expect.objectContaining({ training: true }) })
+    )
+  })
+})

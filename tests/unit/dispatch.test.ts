@@ -376,6 +376,20 @@ describe('the field agent and the follow-up', () => {
       coolingOff: 'yes',
       payment: 'yes'
     }
+    // a 回访 practised on the simulated line outside a demo is training: it does not close the customer's
+    await ok(admin.invoke('settings.update', { demoMode: false }))
+    const practice = await ok<{ callId: number }>(
+      op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'simulated' })
+    )
+    expect(
+      await op1.invoke('followUps.complete', {
+        followUpId: r.followUpId,
+        callId: practice.callId,
+        result: 'satisfied',
+        checks
+      })
+    ).toMatchObject({ ok: false, error: { key: 'errors.trainingFollowUp' } })
+    await ok(admin.invoke('settings.update', { demoMode: true }))
     const done = await ok<FollowUp>(
       op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks })
     )

@@ -347,6 +347,37 @@ describe('the success gate', () => {
     expect(await ok(sup.invoke('qa.returned', {}))).toEqual([])
   })
 
+  it('a success whose call has no recording does not wait at the gate: the supervisors have it at once, as 无录音', async () => {
+    const [leadId] = insertLeads(env.core.db, 1)
+    await ok(op1.invoke('desk.next', {}))
+    const { callId } = await ok<{ callId: number }>(op1.invoke('desk.dial', { leadId, line: 'sip' }))
+    // the recorder never started (no recordings.start): nothing for QA to hear
+    await ok(
+      op1.invoke('desk.outcome', {
+        clientId: clientId(),
+        leadId,
+        callId,
+        disposition: 'accepted',
+        consent: true,
+        visitAt: sh('2026-11-25T10:00:00').toISOString(),
+        districtCode: '450103'
+      })
+    )
+    expect(env.core.db.prepare('SELECT qa_gate, qa_note FROM leads WHERE id = ?').get(leadId)).toEqual({
+      qa_gate: 'failed',
+      qa_note: 'no_recording'
+    })
+    expect(env.core.db.prepare('SELECT count(*) FROM dispatches').pluck().get()).toBe(0)
+    expect(await ok(sup.invoke('qa.returned', {}))).toMatchObject([
+      { leadId, reviewId: null, recordingId: null, verdict: null, reason: 'no_recording', operatorName: '王芳' }
+    ])
+    // the supervisor sends it back to be called again (on record)
+    env.clock.advance(6 * 60_000)
+    await ok(sup.invoke('qa.settleReturned', { leadId, action: 'recall', note: '请重新致电并录音' }))
+    expect(await ok(sup.invoke('qa.returned', {}))).toEqual([])
+    expect(await ok(op1.invoke('desk.next', {}))).toMatchObject({ lead: { id: leadId }, source: 'callback' })
+  })
+
   it('a campaign without the gate sends successes straight on', async () => {
     await ok(
       sup.invoke('campaigns.update', {

@@ -283,9 +283,9 @@ describe('one rule for every figure', () => {
     const board = await ok<{ chain: Record<string, number> }>(sup.invoke('dispatch.board', day))
     expect(board.chain).toMatchObject({ successes: 0, dispatched: 0 })
     expect(await ok(op1.invoke('desk.today', {}))).toMatchObject({ calls: 1, connected: 0, successes: 0 })
-    // the simulated success itself is worked like any other (here it waits at the QA gate)
+    // the simulated success itself (a demo's) is worked like any other: with no recording, it goes to the supervisors
     expect(
-      db.prepare("SELECT count(*) FROM leads WHERE status = 'accepted' AND qa_gate = 'pending'").pluck().get()
+      db.prepare("SELECT count(*) FROM leads WHERE status = 'accepted' AND qa_gate = 'failed'").pluck().get()
     ).toBe(1)
   })
 })

@@ -107,15 +107,21 @@ export class DeskRepo extends Repo {
    * now, after the rest of the batch; a pool lead later). A callback keeps the time the customer asked for.
    */
   skip(leadId: number, userId: number, reason: string, now: string, nextAt: string): boolean {
-    const back = this.run(
-      `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'callback' THEN next_at ELSE @nextAt END,
-         lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = @now
-       WHERE id = @id AND lease_by = @user AND status = 'in_queue'`,
-      { now, nextAt, id: leadId, user: userId }
-    )
-    if (back.changes !== 1) return false
+    if (!this.giveBackAfter(leadId, userId, now, nextAt, true)) return false
     this.run('INSERT INTO skips (lead_id, operator_id, reason, at) VALUES (?, ?, ?, ?)', leadId, userId, reason, now)
     return true
+  }
+
+  /** The lease ends and the lead goes back where it came from, due from `nextAt` (a callback keeps its time); `undialled`: only if it was not dialled. */
+  giveBackAfter(leadId: number, userId: number, now: string, nextAt: string, undialled = false): boolean {
+    return (
+      this.run(
+        `UPDATE leads SET status = coalesce(lease_from, 'new'), next_at = CASE WHEN coalesce(lease_from, 'new') = 'callback' THEN next_at ELSE @nextAt END,
+           lease_by = NULL, lease_until = NULL, lease_from = NULL, updated_at = @now
+         WHERE id = @id AND lease_by = @user${undialled ? " AND status = 'in_queue'" : ''}`,
+        { now, nextAt, id: leadId, user: userId }
+      ).changes === 1
+    )
   }
 
   skipsSince(userId: number, since: string): number {

@@ -265,10 +265,12 @@ export class DeskService {
         campaignId: campaign.id,
         scriptId
       })
-      // The simulated line reaches no one: it counts as an attempt on the lead, not against the number's caps.
+      // The simulated line reaches no one: it never counts against the number's caps; outside a demo
+      // it is training, and the lead is not touched (no attempt, no call time): the lease only goes on.
       if (line === 'sip') this.countDial(l.phone, l.id, user, callId, iso)
       const until = this.leaseUntil(now)
-      this.repo.dialled(l.id, iso, until.toISOString())
+      if (this.isTraining(line)) this.repo.extendLease(l.id, until.toISOString())
+      else this.repo.dialled(l.id, iso, until.toISOString())
       return {
         callId,
         number: l.phone,
@@ -278,6 +280,16 @@ export class DeskService {
         leaseUntil: until
       }
     }, 'immediate')
+  }
+
+  /**
+   * A call on the simulated line is training, except in a demo (its customers are made up, and the
+   * simulated line stands in for them so that the whole chain can be tried): a training outcome is
+   * kept as training and changes nothing real — no do-not-call entry, no callback, no retry, no
+   * dispatch, no QA gate; the lead goes back as it was.
+   */
+  isTraining(line: string | undefined): boolean {
+    return line === 'simulated' && !this.settings().demoMode
   }
 
   /**
@@ -389,6 +401,7 @@ export class DeskService {
           throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
       }
       const simulated = call?.line === 'simulated'
+      const training = this.isTraining(call?.line)
       const outcomeId = this.repo.addOutcome({
         clientId: input.clientId,
         leadId: l.id,
@@ -408,6 +421,23 @@ export class DeskService {
         simulated: simulated ? 1 : 0,
         at: iso
       })
+      if (training) {
+        // kept as training (the figures count real calls only); the lead goes back as it was, after the others
+        if (l.lease_by === user.id)
+          this.repo.giveBackAfter(
+            l.id,
+            user.id,
+            iso,
+            new Date(now.getTime() + this.settings().skips.retryMinutes * MIN).toISOString()
+          )
+        this.repo.leadEvent(l.id, iso, user.id, 'outcome', {
+          outcome: d.label,
+          callId: call?.id ?? null,
+          simulated,
+          training
+        })
+        return { outcomeId, leadStatus: l.lease_by === user.id ? (l.lease_from ?? 'new') : l.status, duplicate: false }
+      }
       // Pending callbacks of this lead are answered by this outcome.
       this.repo.closeCallbacks(l.id, iso)
       if (d.dncDays !== null) {

@@ -98,6 +98,9 @@ export class FollowUps {
       }
       if (input.callId !== undefined && !this.repo.isFollowUpCall(input.callId, user.id, f.id))
         throw new AppError('NOT_FOUND')
+      // a 回访 practised on the simulated line (training, outside a demo) does not close the customer's
+      if (input.callId !== undefined && this.repo.callLine(input.callId) === 'simulated' && !this.settings().demoMode)
+        throw new AppError('CONFLICT', 'errors.trainingFollowUp')
       this.repo.completeFollowUp({
         id: f.id,
         operatorId: user.id,

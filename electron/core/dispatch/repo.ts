@@ -326,6 +326,10 @@ export class DispatchRepo extends Repo {
     )
   }
 
+  callLine(callId: number): string | undefined {
+    return this.value('SELECT line FROM calls WHERE id = ?', callId)
+  }
+
   isFollowUpCall(callId: number, operatorId: number, followUpId: number): boolean {
     return (
       this.one(

@@ -20,6 +20,9 @@ export interface QueueEntry {
   holder: string | null
 }
 
+/** The gate's note on a success that had no recording to review (the supervisors' page says it in words). */
+export const NO_RECORDING = 'no_recording'
+
 /** The review queue, the weekly sample, claims, flags and the success gate's state on the lead. */
 export class QaQueueRepo extends Repo {
   callForQueue(callId: number): CallForQueue | undefined {
@@ -93,6 +96,11 @@ export class QaQueueRepo extends Repo {
   /** The call is of a visit assigned to this field agent. */
   agentHasCall(agentId: number, callId: number): boolean {
     return this.one('SELECT 1 FROM dispatches WHERE call_id = ? AND agent_id = ?', callId, agentId) !== undefined
+  }
+
+  /** A success with no recording to review: returned to the supervisors at once. */
+  noRecordingAtGate(leadId: number): void {
+    this.run(`UPDATE leads SET qa_gate = 'failed', qa_note = '${NO_RECORDING}' WHERE id = ?`, leadId)
   }
 
   hasRecording(callId: number): boolean {

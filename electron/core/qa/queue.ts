@@ -36,6 +36,13 @@ export class QaQueue {
   /** An outcome was saved: a success in a gated campaign waits for QA; otherwise it may go on at once. */
   outcomeSaved(o: { callId: number | null; leadId: number; success: boolean; campaignId: number }): void {
     const gated = o.success && this.campaigns.get(o.campaignId).settings.qa.gate
+    if (gated && (o.callId === null || !this.repo.hasRecording(o.callId))) {
+      // nothing to review (the recorder never started): a sale must be on record (可回溯), so it cannot
+      // pass the gate — it goes straight to the supervisors' returned successes, said as 无录音
+      this.repo.noRecordingAtGate(o.leadId)
+      this.deps.events.emit('qa.changed', { callId: o.callId })
+      return
+    }
     if (gated) this.repo.holdAtGate(o.leadId)
     if (o.callId !== null) this.consider(o.callId)
     if (o.success && !gated) this.bus.publish('qa.gatePassed', { leadId: o.leadId, reviewed: false })

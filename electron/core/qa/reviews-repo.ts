@@ -61,9 +61,9 @@ export interface ReturnedRow {
   name: string
   operator_name: string
   operator_id: number
-  review_id: number
-  recording_id: number
-  verdict: Verdict
+  review_id: number | null
+  recording_id: number | null
+  verdict: Verdict | null
   qa_note: string | null
   updated_at: string
 }
@@ -297,9 +297,11 @@ export class QaReviewsRepo extends Repo {
   /** Successes QA returned, of the operators of the teams in scope (null: all). */
   returned(teams: number[] | null): ReturnedRow[] {
     return this.all(
-      `SELECT l.id AS lead_id, l.name, u.display_name AS operator_name, o.operator_id, v.id AS review_id, v.recording_id, v.verdict, l.qa_note, v.updated_at
-       FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 JOIN qa_reviews v ON v.call_id = o.call_id JOIN users u ON u.id = o.operator_id
-       WHERE l.qa_gate = 'failed' AND l.status = 'accepted' AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY v.updated_at`,
+      `SELECT l.id AS lead_id, l.name, u.display_name AS operator_name, o.operator_id, v.id AS review_id, v.recording_id, v.verdict, l.qa_note,
+         coalesce(v.updated_at, o.at) AS updated_at
+       FROM leads l JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE lead_id = l.id AND success = 1)
+         LEFT JOIN qa_reviews v ON v.call_id = o.call_id JOIN users u ON u.id = o.operator_id
+       WHERE l.qa_gate = 'failed' AND l.status = 'accepted' AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY updated_at`,
       { teams: teams && JSON.stringify(teams) }
     )
   }

@@ -24,9 +24,8 @@ import { parseIdCard } from '../../../../shared/domain/id-card'
 import { useApi } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { recordingUrl } from '../../api/files'
-import { useMethodQuery } from '../../api/queries'
-import { useCurrentUser } from '../auth/AuthProvider'
 import { centre } from '../../ui/centre-time'
+import { UnmaskedNumber } from './UnmaskedNumber'
 
 interface FormValues {
   name?: string
@@ -69,17 +68,10 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
   const [playing, setPlaying] = useState<{ id: number; url: string } | null>(null)
   const [flagging, setFlagging] = useState<number | null>(null)
   const [flagReason, setFlagReason] = useState('')
-  const me = useCurrentUser()
-  const settings = useMethodQuery('settings.get', {}, ['settings.get'])
-  const mayUnmask = settings.data?.unmaskRoles.includes(me.role) ?? false
-  const [unmasking, setUnmasking] = useState(false)
-  const [reason, setReason] = useState('')
-  const [clear, setClear] = useState<string | null>(null)
   const idNo = Form.useWatch('idNo', form)
   const idInfo = useMemo(() => (idNo && idNo.length >= 15 && !idNo.includes('*') ? parseIdCard(idNo) : null), [idNo])
 
   useEffect(() => {
-    setClear(null)
     form.setFieldsValue({
       name: lead.name ?? '',
       gender: lead.gender,
@@ -282,14 +274,7 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
       title={
         <Space>
           {t('desk.card.title')}
-          <Typography.Text data-testid="lead-phone" copyable={false}>
-            {clear ?? lead.phone}
-          </Typography.Text>
-          {mayUnmask && !clear && lead.phone.includes('*') && (
-            <Button size="small" type="link" onClick={() => setUnmasking(true)}>
-              {t('desk.card.unmask')}
-            </Button>
-          )}
+          <UnmaskedNumber leadId={lead.id} phone={lead.phone} onError={setError} />
           {(lead.phoneRegion || lead.phoneCarrier) && (
             // 归属地 and the range's carrier: where the customer probably is, and a hint for the dialect
             <Typography.Text type="secondary" data-testid="lead-phone-region" title={t('desk.card.regionHint')}>
@@ -384,27 +369,6 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
           ]}
         />
       </Form>
-      <Modal
-        open={unmasking}
-        title={t('desk.card.unmask')}
-        okButtonProps={{ disabled: reason.trim().length < 2 }}
-        onCancel={() => setUnmasking(false)}
-        onOk={() =>
-          void api
-            .invoke('desk.unmask', { leadId: lead.id, reason: reason.trim() })
-            .then((r) => (setClear(r.phone), setUnmasking(false), setReason('')))
-            .catch((err: unknown) => (setError(err), setUnmasking(false)))
-        }
-      >
-        <Typography.Paragraph type="secondary">{t('desk.card.unmaskHint')}</Typography.Paragraph>
-        <Input
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={200}
-          placeholder={t('desk.card.unmaskReason')}
-          aria-label={t('desk.card.unmaskReason')}
-        />
-      </Modal>
       {playing && <audio controls autoPlay src={playing.url} style={{ width: '100%' }} data-testid="card-player" />}
       <Modal
         open={flagging !== null}

@@ -32,7 +32,7 @@ import type { SkipReason } from '../../../../shared/contract/enums'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
-import { dialTargetOf, useSoftphone } from './use-softphone'
+import { dialTargetOf, lineDownError, useSoftphone } from './use-softphone'
 import { useDeskMonitor } from '../monitor/use-desk-monitor'
 import { useReportCallActive } from '../shell/use-desktop-updates'
 
@@ -86,7 +86,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const [skipping, setSkipping] = useState(false)
   // another desk of mine took the seat over: this one stops and says so
   useApiEvent('desk.seat', (e) => {
-    if (e.seat !== seat) setElsewhere(t('desk.seat.takenOver', { where: e.where }))
+    if (e.seat === seat) return
+    setElsewhere(t('desk.seat.takenOver', { where: e.where }))
+    // a lead shown here and not dialled is the other desk's now: this one lets go of it
+    if (undialedLead(desk) !== null) dispatch({ type: 'released' })
   })
 
   const campaignOf = useCallback(
@@ -176,6 +179,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   const dial = async () => {
     if (!canDial(desk) || loading) return
+    const down = lineDownError(sp, t)
+    if (down) return setPhoneError(down)
     const w = desk.work!
     setLoading(true)
     setNotice(null)
@@ -309,6 +314,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   const manualDial = async (input: string) => {
     setPhoneError(undefined)
+    const down = lineDownError(sp, t)
+    if (down) return setPhoneError(down)
     try {
       const number = input.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
@@ -358,6 +365,9 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         onHelp={() => setHelp(true)}
       />
 
+      {lineKind === 'simulated' && settings.data && !settings.data.demoMode && (
+        <Alert type="info" showIcon data-testid="training-banner" message={t('desk.trainingBanner')} />
+      )}
       {elsewhere && (
         <Alert
           type="warning"

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { Alert, Button, Card, Descriptions, Input, Segmented, Space, Tag, Typography } from 'antd'
 import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, StepForwardOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { SipAccount } from '../../../../shared/contract'
 import { errorText } from '../../api/errors'
 import { mmss } from './DeskStatusBar'
@@ -50,6 +51,14 @@ export function CallStatus({ sp, monitored }: { sp: Softphone; monitored?: Monit
       )}
     </Typography.Text>
   )
+}
+
+/** Why the line is not registered, in words: reconnecting, refused by the server (with its code), or unreachable. */
+export function lineReasonText(reason: string, t: TFunction): string {
+  if (reason === 'reconnecting') return t('desk.lineReasons.reconnecting')
+  const code = /^(\d{3}) /.exec(reason)
+  if (code) return t('desk.lineReasons.refused', { code: code[1] })
+  return t('desk.lineReasons.unreachable')
 }
 
 export function KeyHint({ k }: { k: string }) {
@@ -121,9 +130,10 @@ export function SoftphoneCard({
           <Tag
             data-testid="line-state"
             color={sp.line.state === 'registered' ? 'green' : sp.line.state === 'failed' ? 'red' : 'default'}
+            title={sp.line.reason}
           >
             {t(`desk.lineStates.${sp.line.state}`)}
-            {sp.line.reason ? ` · ${sp.line.reason}` : ''}
+            {sp.line.reason ? ` · ${lineReasonText(sp.line.reason, t)}` : ''}
           </Tag>
         </Space>
       }

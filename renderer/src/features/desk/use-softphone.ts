@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Recording, SipAccount } from '../../../../shared/contract'
 import { useApi } from '../../api/ApiProvider'
+import { ApiError } from '../../api/errors'
 import { CallRecorder } from '../phone/recorder'
 import { RECORDING_NOTICE_URL } from '../phone/outgoing'
 import { SimulatedLine } from '../phone/simulated-line'
@@ -46,6 +47,15 @@ export interface Softphone {
   offsetMs(): number | null
   /** Called once per call when it has ended and its recording is closed. */
   onEnded(cb: (call: CallInfo, cause: string) => void): () => void
+}
+
+/**
+ * Why the softphone cannot dial now (null: it can): the SIP line is not registered. Nothing is
+ * registered with core then, so no attempt is counted for a call that could not be made.
+ */
+export function lineDownError(sp: Pick<Softphone, 'phone' | 'line'>, t: (k: string) => string): ApiError | null {
+  if (sp.phone.kind !== 'sip' || sp.line.state === 'registered') return null
+  return new ApiError({ code: 'UNAVAILABLE', message: t('desk.lineDown'), key: 'desk.lineDown' })
 }
 
 /** What the softphone dials for a number: through the dial plan on the SIP line, as given on the simulated one; null if it cannot be dialled. */

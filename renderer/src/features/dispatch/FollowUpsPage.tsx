@@ -26,7 +26,7 @@ import { COMPLAINT_CATEGORIES, SEVEN_POINTS } from '../../../../shared/contract/
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
-import { dialTargetOf, useSoftphone } from '../desk/use-softphone'
+import { dialTargetOf, lineDownError, useSoftphone } from '../desk/use-softphone'
 import { CallStatus } from '../desk/SoftphoneCard'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { centre } from '../../ui/centre-time'
@@ -57,6 +57,8 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
   const dial = async () => {
     if (!current) return
     setError(null)
+    const down = lineDownError(sp, t)
+    if (down) return setError(down)
     try {
       const r = await api.invoke('followUps.dial', { followUpId: current.id, line: sp.phone.kind })
       const target = dialTargetOf(sp.phone, account, r.number, r.trunkZero)

@@ -83,7 +83,7 @@ function detailsOf(h: { kind: string; details: Record<string, unknown> | null },
   if (!d) return ''
   const said =
     h.kind === 'outcome'
-      ? [d.outcome, d.simulated ? t('desk.simulated') : null]
+      ? [d.outcome, d.training ? t('desk.training') : d.simulated ? t('desk.simulated') : null]
       : h.kind === 'visit'
         ? [t(`visits.results.${String(d.result)}`, { defaultValue: String(d.result) })]
         : h.kind === 'skip'

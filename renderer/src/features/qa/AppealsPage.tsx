@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tabs, message } from 'antd'
+import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tabs, Tag, message } from 'antd'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Output, Verdict } from '../../../../shared/contract'
@@ -136,16 +136,31 @@ export function AppealsPage() {
                   { title: t('qa.library.time'), dataIndex: 'at', render: (x: string) => centre.format(x) },
                   { title: t('qa.library.customer'), dataIndex: 'customerName' },
                   { title: t('qa.library.operator'), dataIndex: 'operatorName' },
-                  { title: t('qa.review.verdict'), key: 'v', render: (_, r) => <VerdictTag verdict={r.verdict} /> },
-                  { title: t('qa.appeals.reason'), dataIndex: 'reason' },
+                  {
+                    title: t('qa.review.verdict'),
+                    key: 'v',
+                    render: (_, r) =>
+                      r.verdict ? (
+                        <VerdictTag verdict={r.verdict} />
+                      ) : (
+                        <Tag color="red">{t('qa.appeals.noRecording')}</Tag>
+                      )
+                  },
+                  {
+                    title: t('qa.appeals.reason'),
+                    key: 'reason',
+                    render: (_, r) => (r.reviewId === null ? t('qa.appeals.noRecordingReason') : r.reason)
+                  },
                   {
                     title: '',
                     key: 'act',
                     render: (_, r) => (
                       <Space wrap>
-                        <Button size="small" onClick={() => listen(r.recordingId)}>
-                          {t('qa.queue.open')}
-                        </Button>
+                        {r.recordingId !== null && (
+                          <Button size="small" onClick={() => listen(r.recordingId!)}>
+                            {t('qa.queue.open')}
+                          </Button>
+                        )}
                         <Button size="small" type="primary" onClick={() => settle(r, 'recall')}>
                           {t('qa.appeals.recall')}
                         </Button>

@@ -11,6 +11,7 @@ import { clockOf, useHashParams } from '../shell/use-hash-params'
 import { WaveformPlayer } from './WaveformPlayer'
 import { MetricsView, QaStateTag, ReasonTags } from './parts'
 import { centre } from '../../ui/centre-time'
+import { UnmaskedNumber } from '../desk/UnmaskedNumber'
 import { AnnotationModal, ReviewSummary, ScoreForm } from './ScoreForm'
 
 /** The review page of one recording: the player, what the two channels say, the steps, the scorecard. */
@@ -62,7 +63,11 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
             <span>{centre.format(c.call.startedAt)}</span>
             <span>{c.call.operatorName}</span>
             <span>{c.call.customerName ?? '—'}</span>
-            <span>{c.call.phone ?? ''}</span>
+            {c.call.phone && (
+              <span>
+                <UnmaskedNumber leadId={c.call.leadId} phone={c.call.phone} onError={setError} testId="review-phone" />
+              </span>
+            )}
             {c.call.outcome && <Tag>{c.call.outcome}</Tag>}
             {c.call.district && <Tag>{c.call.district}</Tag>}
             <QaStateTag state={c.call.qaState} />
