@@ -286,7 +286,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           },
           users,
           sessions,
-          settingsStore
+          settingsStore,
+          (source) => backups.now(source)
         )
       }),
       defineDomain({ name: 'audit', handlers: createAuditHandlers(deps) }),

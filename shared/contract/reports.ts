@@ -93,6 +93,8 @@ export const liveSchema = z.object({
   /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */
   backup: z.object({
     scheduled: z.boolean(),
+    /** The hub was started with a backup passphrase (without one, no backup can be made). */
+    passphrase: z.boolean(),
     last: z.object({ at: isoTime, ok: z.boolean(), message: z.string().nullable() }).nullable()
   })
 })

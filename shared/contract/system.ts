@@ -53,6 +53,18 @@ export const systemMethods = defineMethods({
     }),
     roles: MANAGERS
   },
+  'system.backupNow': {
+    summary:
+      'Back up everything now into the set folder (database, sealing key under the passphrase, new recordings), as the nightly backup does.',
+    input: emptyInput,
+    output: z.object({
+      set: z.string(),
+      seconds: z.number(),
+      databaseBytes: z.number(),
+      recordings: z.number().int()
+    }),
+    roles: ['admin']
+  },
   'system.stats': {
     summary: 'Database size and row counts, for administrators.',
     input: emptyInput,

@@ -144,6 +144,9 @@ export const en: Catalog = {
     policyRequired: 'A signed policy needs its details',
     followUpDone: 'This follow-up is already done',
     followUpCallNoOutcome: 'This is a follow-up call: record its result on the follow-up form; the sale stays as it is',
+    backupFolderUnusable:
+      'The backup folder “{{folder}}” cannot be created or written to: choose a writable folder on this machine (or a mounted NAS)',
+    backupFolderNotSet: 'No backup folder is set (System settings → Backup)',
     trainingFollowUp:
       "A follow-up on the simulated line is training and does not count as the customer's: call them on the real line",
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
@@ -454,6 +457,7 @@ export const en: Catalog = {
     wrapUpOver: 'Wrap-up time is over; save the outcome',
     autoDialIn: 'Dialing the next lead in {{s}} s',
     pressNext: 'Press “Next lead” ({{key}}) to take a lead',
+    pausedNoNext: 'Paused: choose “Back to ready” first, then take a lead or dial',
     lineDown:
       'The phone line is not connected, so nothing was dialled (no attempt counted). It reconnects by itself (its state is shown top right); if it stays down, check the network or ask the administrator',
     training: 'Training',
@@ -1031,6 +1035,8 @@ export const en: Catalog = {
       decided: 'Done',
       emptyAppeals: 'No appeals waiting',
       emptyReturned: 'No successes returned by QA',
+      recallConfirm: 'Send {{name}} back to {{operator}} to follow up again (as a callback due now)?',
+      closeConfirm: 'Close {{name}}: not a sale, and not called again in this campaign. Sure?',
       noRecording: 'No recording',
       noRecordingReason:
         'This success’s call has no recording to review and cannot be dispatched: send it back to the operator to call again (recorded), or close it'
@@ -1369,6 +1375,13 @@ export const en: Catalog = {
     backupFolder: 'Backup folder',
     backupAt: 'Backup every day at',
     backupKeep: 'Keep',
+    backupNow: 'Back up now',
+    backupRunning: 'Backing up…',
+    backupDone: 'Backup done ({{s}} s)',
+    backupNoPassphrase:
+      'The hub was started without a backup passphrase (LEADLINE_BACKUP_PASSPHRASE), so no backup can be made: set it and restart the hub',
+    backupLastOk: 'Last backup: {{at}}, done',
+    backupLastFailed: 'Last backup: {{at}}, failed: {{why}}',
     directionCities: 'Cities dispatched by direction groups',
     directionCitiesHint:
       'Their districts go to four groups (east, south, west, north): leaders and agents belong to a group, not to one district',
@@ -1539,6 +1552,7 @@ export const en: Catalog = {
     title: 'Users',
     add: 'Add user',
     username: 'User name',
+    usernameRule: 'A username is 2–32 letters, digits or _ . -',
     displayName: 'Name',
     role: 'Role',
     staffNo: 'Staff no.',
@@ -1551,6 +1565,7 @@ export const en: Catalog = {
     resetPassword: 'Reset password',
     unlock: 'Unlock',
     disable: 'Disable',
+    disableConfirm: 'Disable {{name}}? They are logged out at once and cannot log in again',
     enable: 'Enable',
     created: 'User created',
     passwordReset: 'Password reset'

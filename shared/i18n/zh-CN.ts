@@ -136,6 +136,8 @@ export const zhCN = {
     policyRequired: '签单请填写保单信息',
     followUpDone: '这条回访已经完成',
     followUpCallNoOutcome: '这是回访通话，请在“回访”页填写回访结果，销售结果不变',
+    backupFolderUnusable: '备份文件夹“{{folder}}”无法创建或写入：请选择本机（或已挂载的 NAS）上可写的文件夹',
+    backupFolderNotSet: '尚未设置备份文件夹（系统设置 → 备份）',
     trainingFollowUp: '模拟线路上的回访只是培训，不能作为客户的回访结果，请用真实线路回访',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:
@@ -437,6 +439,7 @@ export const zhCN = {
     wrapUpOver: '话后整理时间已到，请尽快保存结果',
     autoDialIn: '{{s}} 秒后自动拨打下一条',
     pressNext: '按“下一条”（{{key}}）取下一条线索',
+    pausedNoNext: '暂停中：先点“恢复就绪”，再取线索或拨号',
     lineDown:
       '话机线路未连接，不能拨号（不计拨打次数）。线路会自动重连，状态见右上角；若一直连不上，请检查网络或联系管理员',
     training: '培训',
@@ -963,6 +966,8 @@ export const zhCN = {
       decided: '已处理',
       emptyAppeals: '没有待处理的申诉',
       emptyReturned: '没有被质检退回的约访',
+      recallConfirm: '把 {{name}} 退回 {{operator}} 重新跟进（作为到期的预约回拨）？',
+      closeConfirm: '关闭 {{name}}：这条约访不算成功，本活动不再拨打。确定？',
       noRecording: '无录音',
       noRecordingReason: '这通约访成功的电话没有录音，无法质检，不能派单：请退回坐席重新致电（录音）或关闭'
     },
@@ -1269,6 +1274,13 @@ export const zhCN = {
     backupFolder: '备份文件夹',
     backupAt: '每天备份时间',
     backupKeep: '保留',
+    backupNow: '立即备份',
+    backupRunning: '正在备份…',
+    backupDone: '备份完成（{{s}} 秒）',
+    backupNoPassphrase:
+      '中心服务器启动时没有设置备份口令（LEADLINE_BACKUP_PASSPHRASE），备份无法进行：请管理员设置口令后重启服务器',
+    backupLastOk: '上次备份：{{at}}，成功',
+    backupLastFailed: '上次备份：{{at}}，失败：{{why}}',
     directionCities: '按方位分组派单的城市',
     directionCitiesHint: '这些城市的区县按东、南、西、北四个组派单：组长和地面人员属于组，不属于单个区县',
     followUpStart: '回访时段开始（每周五）',
@@ -1428,6 +1440,7 @@ export const zhCN = {
     title: '用户管理',
     add: '新增用户',
     username: '用户名',
+    usernameRule: '用户名为 2–32 位英文字母、数字或 _ . -',
     displayName: '姓名',
     role: '角色',
     staffNo: '工号',
@@ -1440,6 +1453,7 @@ export const zhCN = {
     resetPassword: '重置密码',
     unlock: '解除锁定',
     disable: '停用',
+    disableConfirm: '停用 {{name}}？停用后立即退出登录、无法再登录',
     enable: '启用',
     created: '用户已创建',
     passwordReset: '密码已重置'

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { hubAs, loginUi, must } from './support'
 
 test.use({ viewport: { width: 1366, height: 768 } })
@@ -66,15 +69,26 @@ test('系统设置 in sections, each with its units and its own save; what only 
   // the nightly backup's folder, time and days kept, saved on their own
   await page.getByRole('tab', { name: '备份' }).click()
   const backup = page.getByTestId('settings-backup')
-  await backup.getByLabel('备份文件夹').fill('/mnt/nas/leadline')
+  // a folder the hub cannot write to is refused by name, and nothing is saved
+  await backup.getByLabel('备份文件夹').fill('/proc/nonexistent/leadline')
+  await backup.getByRole('button', { name: /保存备份设置/ }).click()
+  await expect(backup.getByRole('alert').filter({ hasText: '/proc/nonexistent/leadline' })).toContainText(
+    '无法创建或写入'
+  )
+  const folder = join(mkdtempSync(join(tmpdir(), 'leadline-e2e-backup-')), 'nas')
+  await backup.getByLabel('备份文件夹').fill(folder)
   await backup.getByLabel('保留').fill('30')
   await backup.getByRole('button', { name: /保存备份设置/ }).click()
   await expect(page.getByText('备份设置已保存')).toBeVisible()
   expect((await must<{ backup: unknown }>(admin, 'settings.get', {})).backup).toEqual({
-    folder: '/mnt/nas/leadline',
+    folder,
     at: '02:00',
     keepDays: 30
   })
+  // this hub was started without a backup passphrase: the page says so, and 立即备份 says why it cannot
+  await expect(backup.getByTestId('backup-no-passphrase')).toContainText('没有设置备份口令')
+  await backup.getByTestId('backup-now').click()
+  await expect(backup.getByRole('alert').filter({ hasText: '口令' }).last()).toBeVisible()
   // whether the desk says it is monitored, per mode: listening silent, whispering and barging shown by default
   await page.getByRole('tab', { name: '监听' }).click()
   const monitoring = page.getByTestId('settings-monitoring')

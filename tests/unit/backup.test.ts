@@ -165,4 +165,44 @@ describe('backups that bring everything back', () => {
       core.close()
     }
   })
+
+  it('refuses a folder the hub cannot write to, by name, and changes nothing; 立即备份 backs up now into the set folder', async () => {
+    const admin = await loginAs(env.core, 'admin')
+    for (const folder of ['/proc/nonexistent/leadline', '/sys/leadline-backup'])
+      expect(await admin.invoke('settings.update', { backup: { folder, at: '02:00', keepDays: 14 } })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', key: 'errors.backupFolderUnusable', message: expect.stringContaining(folder) }
+      })
+    expect((await ok<{ backup: { folder: string } }>(admin.invoke('settings.get', {}))).backup.folder).toBe('')
+    // the wallboard says the hub has no passphrase: no backup can be made until it has one
+    const live = await ok<{ backup: { passphrase: boolean } }>(
+      (await loginAs(env.core, 'supervisor')).invoke('reports.live', {})
+    )
+    expect(live.backup.passphrase).toBe(false)
+    const nested = join(out.dir, 'nas', 'leadline')
+    await ok(admin.invoke('settings.update', { backup: { folder: nested, at: '02:00', keepDays: 14 } }))
+    expect(await admin.invoke('system.backupNow', {})).toMatchObject({
+      ok: false,
+      error: { key: 'errors.backupPassphraseRequired' }
+    })
+    const core = await createCore({
+      dataDir: env.dir,
+      clock: env.clock,
+      logger: quietLogger,
+      recallEveryMs: null,
+      backupPassphrase: 'by hand'
+    })
+    try {
+      const a = await loginAs(core, 'admin')
+      const r = await ok<{ set: string; databaseBytes: number }>(a.invoke('system.backupNow', {}))
+      expect(readdirSync(nested).map((e) => join(nested, e))).toContain(r.set)
+      expect(r.databaseBytes).toBeGreaterThan(0)
+      await expect((await loginAs(core, 'op1')).invoke('system.backupNow', {})).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' }
+      })
+    } finally {
+      core.close()
+    }
+  })
 })

@@ -94,7 +94,8 @@ describe('the desk lifecycle', () => {
   it('paused: no countdown runs, the agent state says paused with its reason, and a call cannot be paused', () => {
     const paused = run([{ type: 'paused', reason: 'lunch' }])
     expect(agentStateOf(paused)).toEqual({ state: 'paused', reason: 'lunch' })
-    expect(run([takeProgressive], paused)).toMatchObject({ countdown: null, work: { stage: 'preview' } })
+    // a paused desk takes no lead (Alt+N says why)
+    expect(run([takeProgressive], paused)).toMatchObject({ countdown: null, work: null })
     // pausing during a countdown stops it
     expect(run([takeProgressive, { type: 'paused', reason: 'break' }])).toMatchObject({
       countdown: null,
@@ -206,5 +207,16 @@ describe('the desk lifecycle', () => {
     // and the agent state is never 'on_call' or 'dialing' without a call on the line
     for (const s of seen.values())
       if (s.line === 'free') expect(['ready', 'wrap_up', 'paused']).toContain(agentStateOf(s).state)
+  })
+})
+
+describe('a paused desk', () => {
+  it('takes no lead and dials none until the operator is back to ready', () => {
+    const paused = run([take, { type: 'paused', reason: 'break' }])
+    expect(whyNoNext(paused)).toBe('paused')
+    expect(canDial(paused)).toBe(false)
+    const back = run([{ type: 'resumed' }], paused)
+    expect(whyNoNext(back)).toBeNull()
+    expect(canDial(back)).toBe(true)
   })
 })

@@ -40,6 +40,7 @@ export class BackupService {
     }
     return {
       scheduled: !!this.settings().backup.folder,
+      passphrase: !!this.passphrase,
       last: b ? { at: b.started_at, ok: b.ok === 1, message } : null
     }
   }
@@ -99,6 +100,13 @@ export class BackupService {
       this.running = null
       this.bus.publish('board.touched', { reason: 'backup' })
     }
+  }
+
+  /** 立即备份: the same backup as the night's, into the set folder, now. */
+  async now(source: string): Promise<FullBackupResult> {
+    const { folder, keepDays } = this.settings().backup
+    if (!folder) throw new AppError('INVALID_INPUT', 'errors.backupFolderNotSet')
+    return this.run(folder, this.passphrase, source, keepDays)
   }
 
   /** Once a minute: the night's backup, once a day after the set time, when a folder is set. */

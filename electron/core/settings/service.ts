@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { AppError } from '../errors'
 import { settingsSchema, type Settings } from '../../../shared/contract'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { SettingsRepo } from './repo'
@@ -89,6 +92,7 @@ export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): Do
         lanHub: { ...current.lanHub, ...input.lanHub }
       })
       const keys = (Object.keys(input) as (keyof Settings)[]).filter((k) => input[k] !== undefined)
+      if (input.backup?.folder && input.backup.folder !== current.backup.folder) usableFolder(input.backup.folder)
       db.transaction(() => {
         store.set(Object.fromEntries(keys.map((k) => [k, next[k]])))
         audit.write({
@@ -103,5 +107,27 @@ export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): Do
       events.emit('settings.changed', { keys })
       return next
     }
+  }
+}
+
+/**
+ * A backup folder must be one the hub can write to now (made if missing): a folder that cannot exist
+ * (/proc/…), a read-only mount or a NAS that is not mounted is refused with its name, not found out
+ * at two in the morning.
+ */
+function usableFolder(folder: string): void {
+  const probe = join(folder, `.leadline-probe-${process.pid}`)
+  try {
+    // one level at a time: Node's recursive mkdir never returns under /proc
+    const missing: string[] = []
+    for (let d = folder; !existsSync(d); d = dirname(d)) {
+      if (dirname(d) === d) break
+      missing.unshift(d)
+    }
+    for (const d of missing) mkdirSync(d)
+    writeFileSync(probe, 'ok')
+    rmSync(probe, { force: true })
+  } catch {
+    throw new AppError('INVALID_INPUT', 'errors.backupFolderUnusable', { folder })
   }
 }

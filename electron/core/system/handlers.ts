@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
-import type { CoreDeps, DomainHandlers } from '../context'
+import { requireUser, type CoreDeps, type DomainHandlers } from '../context'
+import type { FullBackupResult } from '../backup/full'
 import { SystemRepo } from './repo'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
@@ -23,7 +24,8 @@ export function createSystemHandlers(
   host: HostInfo,
   users: UsersRepo,
   sessions: SessionsRepo,
-  settings: SettingsStore
+  settings: SettingsStore,
+  backupNow: (source: string) => Promise<FullBackupResult>
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
@@ -72,6 +74,16 @@ export function createSystemHandlers(
       const now = clock.now()
       const { timeZone } = settings.get()
       return { now: now.toISOString(), timeZone, today: localTime(now, timeZone).day }
+    },
+    'system.backupNow': async (_input, ctx) => {
+      requireUser(ctx)
+      const r = await backupNow(ctx.conn.source)
+      return {
+        set: r.set,
+        seconds: r.seconds,
+        databaseBytes: r.database.bytes,
+        recordings: r.recordings.files
+      }
     },
     'system.stats': () => {
       const size = (f: string) => {

@@ -124,7 +124,14 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   const next = async (takeOver = false) => {
     const why = whyNoNext(desk)
-    if (why) return setNotice(why === 'inCall' ? t('desk.inCallNoNext') : t('desk.outcomeFirst', { key: 'Ctrl+Enter' }))
+    if (why)
+      return setNotice(
+        why === 'inCall'
+          ? t('desk.inCallNoNext')
+          : why === 'paused'
+            ? t('desk.pausedNoNext')
+            : t('desk.outcomeFirst', { key: 'Ctrl+Enter' })
+      )
     if (loading) return
     setLoading(true)
     setNotice(null)
@@ -178,6 +185,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   }
 
   const dial = async () => {
+    if (desk.paused) return setNotice(t('desk.pausedNoNext'))
     if (!canDial(desk) || loading) return
     const down = lineDownError(sp, t)
     if (down) return setPhoneError(down)

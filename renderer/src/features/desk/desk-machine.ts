@@ -156,9 +156,11 @@ export function canTakeNext(s: DeskState): boolean {
 }
 
 /** Alt+N refused: why (shown to the operator instead of doing nothing). */
-export function whyNoNext(s: DeskState): 'inCall' | 'outcomeFirst' | null {
+export function whyNoNext(s: DeskState): 'inCall' | 'outcomeFirst' | 'paused' | null {
   if (s.line !== 'free') return 'inCall'
   if (s.work && (s.work.stage === 'call' || s.work.stage === 'wrap_up')) return 'outcomeFirst'
+  // a paused operator (break, meeting …) takes no lead and dials none until back to ready
+  if (s.paused) return 'paused'
   return null
 }
 
@@ -168,7 +170,7 @@ export function undialedLead(s: DeskState): number | null {
 }
 
 export function canDial(s: DeskState): boolean {
-  return s.line === 'free' && !!s.work && (s.work.stage === 'preview' || s.work.stage === 'countdown')
+  return !s.paused && s.line === 'free' && !!s.work && (s.work.stage === 'preview' || s.work.stage === 'countdown')
 }
 
 export function canSkip(s: DeskState): boolean {

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tabs, Tag, message } from 'antd'
+import { Alert, Button, Card, Input, Modal, Popconfirm, Radio, Space, Table, Tabs, Tag, message } from 'antd'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { Output, Verdict } from '../../../../shared/contract'
@@ -161,12 +161,27 @@ export function AppealsPage() {
                             {t('qa.queue.open')}
                           </Button>
                         )}
-                        <Button size="small" type="primary" onClick={() => settle(r, 'recall')}>
-                          {t('qa.appeals.recall')}
-                        </Button>
-                        <Button size="small" danger onClick={() => settle(r, 'close')}>
-                          {t('qa.appeals.close')}
-                        </Button>
+                        <Popconfirm
+                          title={t('qa.appeals.recallConfirm', { name: r.customerName, operator: r.operatorName })}
+                          okText={t('qa.appeals.recall')}
+                          cancelText={t('common.cancel')}
+                          onConfirm={() => settle(r, 'recall')}
+                        >
+                          <Button size="small" type="primary">
+                            {t('qa.appeals.recall')}
+                          </Button>
+                        </Popconfirm>
+                        <Popconfirm
+                          title={t('qa.appeals.closeConfirm', { name: r.customerName })}
+                          okText={t('qa.appeals.close')}
+                          okButtonProps={{ danger: true }}
+                          cancelText={t('common.cancel')}
+                          onConfirm={() => settle(r, 'close')}
+                        >
+                          <Button size="small" danger>
+                            {t('qa.appeals.close')}
+                          </Button>
+                        </Popconfirm>
                       </Space>
                     )
                   }

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import { Alert, Button, Card, Col, Empty, List, Row, Space, Tag, Typography, message } from 'antd'
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
@@ -34,7 +34,11 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
   const startAt = useMemo(() => Number(params.get('t') ?? 0) || 0, [recordingId]) // eslint-disable-line react-hooks/exhaustive-deps
 
   const refresh = () => qc.invalidateQueries({ queryKey: key })
+  // one action at a time: a double click on 提交评分 sends it once
+  const acting = useRef(false)
   const act = async (fn: () => Promise<unknown>, done?: string) => {
+    if (acting.current) return
+    acting.current = true
     setError(null)
     try {
       await fn()
@@ -42,6 +46,8 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
       await refresh()
     } catch (err) {
       setError(err)
+    } finally {
+      acting.current = false
     }
   }
 

@@ -6,6 +6,7 @@ import { ROLES } from '../../../../shared/contract/enums'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
+import { centre } from '../../ui/centre-time'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 
@@ -326,9 +327,37 @@ function DispatchSection() {
 
 function BackupSection() {
   const { t } = useTranslation()
+  const { message } = App.useApp()
+  const live = useMethodQuery('reports.live', {}, ['reports.live'])
+  const backup = live.data?.backup
+  const saved = useMethodQuery('settings.get', {}, keys.settings)
+  const now = useMethodMutation('system.backupNow', [['reports.live']])
   return (
     <Section name="backup">
       <Alert type="info" showIcon message={t('settings.hints.backup')} style={{ marginBottom: 16 }} />
+      {backup && !backup.passphrase && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="backup-no-passphrase"
+          message={t('settings.backupNoPassphrase')}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      {backup?.last && (
+        <Alert
+          type={backup.last.ok ? 'success' : 'error'}
+          showIcon
+          data-testid="backup-last"
+          message={
+            backup.last.ok
+              ? t('settings.backupLastOk', { at: centre.format(backup.last.at) })
+              : t('settings.backupLastFailed', { at: centre.format(backup.last.at), why: backup.last.message ?? '' })
+          }
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      {now.error && <Alert type="error" showIcon message={errorText(t, now.error)} style={{ marginBottom: 16 }} />}
       <Form.Item
         name={['backup', 'folder']}
         label={t('settings.backupFolder')}
@@ -346,6 +375,21 @@ function BackupSection() {
         </Form.Item>
         <Form.Item name={['backup', 'keepDays']} label={t('settings.backupKeep')}>
           <InputNumber min={1} max={3650} addonAfter={t('settings.units.days')} />
+        </Form.Item>
+        <Form.Item label=" ">
+          <Button
+            data-testid="backup-now"
+            loading={now.isPending}
+            disabled={!saved.data?.backup.folder}
+            onClick={() =>
+              now.mutate(
+                {},
+                { onSuccess: (r) => void message.success(t('settings.backupDone', { s: r.seconds.toFixed(1) })) }
+              )
+            }
+          >
+            {now.isPending ? t('settings.backupRunning') : t('settings.backupNow')}
+          </Button>
         </Form.Item>
       </Space>
     </Section>

@@ -1,6 +1,6 @@
 import { formatTime } from '../../ui/format'
-import { useMemo, useState } from 'react'
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tabs, Tag } from 'antd'
+import { useMemo, useRef, useState } from 'react'
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tabs, Tag } from 'antd'
 import { PhoneOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Role, User } from '../../../../shared/contract'
@@ -35,6 +35,7 @@ export function UsersPage() {
   const users = useMethodQuery('users.list', { includeDisabled: true }, keys.users({ includeDisabled: true }))
   const districts = useMethodQuery('districts.list', {}, keys.districts)
   const create = useMethodMutation('users.create', [keys.usersAll])
+  const creating = useRef(false)
   const update = useMethodMutation('users.update', [keys.usersAll])
   const unlock = useMethodMutation('users.unlock', [keys.usersAll])
   const reset = useMethodMutation('users.resetPassword', [keys.usersAll])
@@ -149,13 +150,27 @@ export function UsersPage() {
                         {t('users.unlock')}
                       </Button>
                     )}
-                    <Button
-                      size="small"
-                      danger={!u.disabled}
-                      onClick={() => update.mutate({ id: u.id, disabled: !u.disabled }, { onError: fail })}
-                    >
-                      {u.disabled ? t('users.enable') : t('users.disable')}
-                    </Button>
+                    {u.disabled ? (
+                      <Button
+                        size="small"
+                        onClick={() => update.mutate({ id: u.id, disabled: false }, { onError: fail })}
+                      >
+                        {t('users.enable')}
+                      </Button>
+                    ) : (
+                      // 停用 logs the user out at once: asked first
+                      <Popconfirm
+                        title={t('users.disableConfirm', { name: u.displayName })}
+                        okText={t('users.disable')}
+                        okButtonProps={{ danger: true }}
+                        cancelText={t('common.cancel')}
+                        onConfirm={() => update.mutate({ id: u.id, disabled: true }, { onError: fail })}
+                      >
+                        <Button size="small" danger>
+                          {t('users.disable')}
+                        </Button>
+                      </Popconfirm>
+                    )}
                   </Space>
                 )
               }
@@ -219,20 +234,26 @@ export function UsersPage() {
         <Form<NewUserValues>
           form={form}
           layout="vertical"
-          onFinish={(v) =>
+          onFinish={(v) => {
+            // a double click on 新建 creates the user once
+            if (creating.current) return
+            creating.current = true
             create.mutate(v, {
               onSuccess: () => {
                 setOpen(false)
                 form.resetFields()
                 void message.success(t('users.created'))
+              },
+              onSettled: () => {
+                creating.current = false
               }
             })
-          }
+          }}
         >
           <Form.Item
             name="username"
             label={t('users.username')}
-            rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/ }]}
+            rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]{2,32}$/, message: t('users.usernameRule') }]}
           >
             <Input />
           </Form.Item>
