@@ -11,6 +11,8 @@ export const auditEntrySchema = z.object({
   action: z.string(),
   entity: z.string().nullable(),
   entityId: z.string().nullable(),
+  /** The user's, campaign's or team's name as it is now (null: the entry is about something without one). */
+  entityName: z.string().nullable(),
   details: z.record(z.string(), z.unknown()).nullable(),
   source: z.string()
 })

@@ -148,6 +148,9 @@ const seat = z
   .regex(/^[A-Za-z0-9_-]{8,64}$/)
   .optional()
 
+/** A callback is missed (the supervisor's list, the wallboard's 逾期回拨) this many minutes after it was due. */
+export const MISSED_CALLBACK_MINUTES = 15
+
 export const deskMethods = defineMethods({
   'desk.next': {
     summary:
@@ -311,7 +314,10 @@ export const deskMethods = defineMethods({
   'desk.missedCallbacks': {
     summary: 'Callbacks past due and not made, for the supervisor.',
     input: z
-      .object({ teamId: teamScopeSchema, olderThanMinutes: z.number().int().min(0).max(10_080).default(15) })
+      .object({
+        teamId: teamScopeSchema,
+        olderThanMinutes: z.number().int().min(0).max(10_080).default(MISSED_CALLBACK_MINUTES)
+      })
       .strict(),
     output: z.array(
       z.object({

@@ -144,6 +144,8 @@ export const en: Catalog = {
     policyRequired: 'A signed policy needs its details',
     followUpDone: 'This follow-up is already done',
     followUpCallNoOutcome: 'This is a follow-up call: record its result on the follow-up form; the sale stays as it is',
+    binaryFile:
+      'This is not a spreadsheet (its content is not text: a program, an archive or a picture?). Choose a CSV or XLSX file',
     backupFolderUnusable:
       'The backup folder “{{folder}}” cannot be created or written to: choose a writable folder on this machine (or a mounted NAS)',
     backupFolderNotSet: 'No backup folder is set (System settings → Backup)',
@@ -559,6 +561,7 @@ export const en: Catalog = {
       title: 'Outcome',
       pick: 'Pick an outcome',
       callbackAt: 'Callback time',
+      missingSteps: 'Required script steps not ticked on this call: {{steps}}. QA checks them on every success',
       callbackHours: 'A callback is inside the legal calling hours, 09:00–21:00',
       callbackOpen: 'Any operator of the campaign may call back',
       visitHours: 'Field agents visit daily {{start}}–{{end}}',
@@ -724,6 +727,7 @@ export const en: Catalog = {
     save: 'Save',
     saved: 'Saved',
     create: 'Create',
+    colon: ': ',
     edit: 'Edit',
     refresh: 'Refresh',
     loading: 'Loading…',

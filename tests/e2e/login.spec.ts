@@ -134,7 +134,9 @@ test('an administrator adds an operator in the UI, who can then log in', async (
     .filter({ hasText: '新增用户' })
     .filter({ hasText: username })
     .first()
-  await expect(row).toContainText('用户 #')
+  // the entry names the user it is about, not only their number
+  await expect(row).toContainText(`（${username}）`)
+  await expect(row).not.toContainText('用户 #')
   await expect(row).toContainText(`用户名：${username}`)
   await expect(row).toContainText('角色：坐席')
   await expect(page.getByTestId('audit-log')).not.toContainText('users.create')

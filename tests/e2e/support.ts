@@ -105,10 +105,11 @@ export async function pickSuccessWithVisit(page: Page, soon = false): Promise<Da
 }
 
 /** On the desk in a call: hang up (Alt+H), pick 同意约访 with a visit time, tick the consent, save (Ctrl+Enter); returns the visit time. */
-export async function hangUpWithSuccess(page: Page, soon = false): Promise<Date> {
+export async function hangUpWithSuccess(page: Page, soon = false, beforeSave?: () => Promise<void>): Promise<Date> {
   await page.keyboard.press('Alt+H')
   await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
   const visit = await pickSuccessWithVisit(page, soon)
+  await beforeSave?.()
   await page.getByLabel(/客户同意将其姓名/).check()
   await page.keyboard.press('Control+Enter')
   await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })

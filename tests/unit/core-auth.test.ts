@@ -244,6 +244,11 @@ describe('roles', () => {
     expect(r).toMatchObject({ ok: true, value: { username: 'newop', role: 'operator', staffNo: '1099' } })
     expect((await loginAs(env.core, 'newop', 'secret-123')).state.token).toBeTruthy()
     expect(auditActions()).toContain('users.create')
+    // the log names the user it is about, not only their number
+    const entries = await ok<{ action: string; entity: string; entityName: string | null }[]>(
+      admin.invoke('audit.list', { action: 'users.create' })
+    )
+    expect(entries[0]).toMatchObject({ entity: 'user', entityName: expect.stringContaining('（newop）') })
   })
 
   it('a supervisor may list users but not create them', async () => {

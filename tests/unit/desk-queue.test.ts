@@ -150,9 +150,16 @@ describe('the dial queue', () => {
     env.clock.set(sh('2026-11-23T11:00:00'))
     expect(await nextLead(op2)).toMatchObject({ source: 'callback', lead: { id: a } })
     await ok(op2.invoke('desk.release', { leadId: a, reason: 'not_now' }))
+    // the wallboard's 逾期回拨 and the missed-callback table beside it count the same: 15 minutes past due
+    const overdue = async () =>
+      (await ok<{ overdue: { callbacks: number } }>(sup.invoke('reports.live', {}))).overdue.callbacks
+    env.clock.set(sh('2026-11-23T11:10:00'))
+    expect(await ok(sup.invoke('desk.missedCallbacks', {}))).toEqual([])
+    expect(await overdue()).toBe(0)
     env.clock.set(sh('2026-11-23T11:30:00'))
     const missed = await ok<{ leadId: number; phone: string }[]>(sup.invoke('desk.missedCallbacks', {}))
     expect(missed).toMatchObject([{ leadId: a }])
+    expect(await overdue()).toBe(1)
   })
 
   it('says why nothing is dialable outside the windows, and from when', async () => {

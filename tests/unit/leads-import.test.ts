@@ -189,6 +189,14 @@ describe('importing real-world lists', () => {
       .importFile(fixture('no-phone.csv'), opts('x.csv'), {}, 'test')
       .catch((e: unknown) => e)) as { toShape(l: string): { message: string } }
     expect(noPhone.toShape('zh-CN').message).toContain('找不到手机号码列。表头为：姓名、地址')
+    // bytes that are not text, with no known signature: said in Chinese, no English word in it
+    const junk = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 32))
+    const binary = (await env.core.leads.importFile(junk, opts('x.csv'), {}, 'test').catch((e: unknown) => e)) as {
+      key: string
+      toShape(l: string): { message: string }
+    }
+    expect(binary.key).toBe('errors.binaryFile')
+    expect(binary.toShape('zh-CN').message).toMatch(/^这不是表格文件（内容不是文字/)
   })
 })
 

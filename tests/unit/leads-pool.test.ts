@@ -76,6 +76,11 @@ describe('import through the contract', () => {
       error: { key: 'errors.notASpreadsheet' }
     })
     expect(fingerprint(env.core)).toBe(before)
+    // no list can be made of it: the upload is gone at once, not kept for half an hour
+    expect(await sup.invoke('leads.previewImport', { uploadId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' }
+    })
   })
 
   it('another user cannot use or add to my upload', async () => {

@@ -22,7 +22,15 @@ interface Row {
   entity_id: string | null
   details: string | null
   source: string
+  entity_name: string | null
 }
+
+/** The name of what an entry is about, where it has one (a user, a campaign, a team), as it is now. */
+const ENTITY_NAME = `CASE a.entity
+    WHEN 'user' THEN (SELECT display_name || '（' || username || '）' FROM users WHERE id = CAST(a.entity_id AS INTEGER))
+    WHEN 'campaign' THEN (SELECT name FROM campaigns WHERE id = CAST(a.entity_id AS INTEGER))
+    WHEN 'team' THEN (SELECT name FROM teams WHERE id = CAST(a.entity_id AS INTEGER))
+  END`
 
 export class AuditRepo {
   private insert: Database.Statement
@@ -67,7 +75,7 @@ export class AuditRepo {
       where.push('id < @beforeId')
       params.beforeId = q.beforeId
     }
-    const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT @limit`
+    const sql = `SELECT a.*, ${ENTITY_NAME} AS entity_name FROM audit_log a ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT @limit`
     return (this.db.prepare(sql).all(params) as Row[]).map((r) => ({
       id: r.id,
       at: r.at,
@@ -76,6 +84,7 @@ export class AuditRepo {
       action: r.action,
       entity: r.entity,
       entityId: r.entity_id,
+      entityName: r.entity_name,
       details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
       source: r.source
     }))

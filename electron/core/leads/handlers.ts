@@ -58,6 +58,9 @@ export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSumma
   }
 }
 
+/** Refusals that no other encoding or sheet can change: the upload is removed with them. */
+const NOT_A_LIST = new Set(['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile'])
+
 export function createLeadsHandlers(
   deps: CoreDeps,
   leads: LeadsService,
@@ -150,7 +153,17 @@ export function createLeadsHandlers(
     'leads.previewImport': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const { file } = uploads.complete(input.uploadId, user.id)
-      return leads.preview(readFileSync(file), { encoding: input.encoding, sheet: input.sheet, source: input.source })
+      try {
+        return await leads.preview(readFileSync(file), {
+          encoding: input.encoding,
+          sheet: input.sheet,
+          source: input.source
+        })
+      } catch (err) {
+        // a file that is no list at all goes at once (another encoding or sheet cannot make one of it)
+        if (err instanceof AppError && NOT_A_LIST.has(err.key ?? '')) uploads.remove(input.uploadId)
+        throw err
+      }
     },
     'leads.import': (input, ctx) => {
       const { user } = requireUser(ctx)

@@ -116,7 +116,7 @@ function checkText(text: string, encoding: string): string {
   const sample = text.slice(0, 4096)
   // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const ctrl = sample.match(/[\u0000-\u0008\u000e-\u001f]/g)?.length ?? 0
-  if (ctrl > sample.length / 50) notASpreadsheet('binary')
+  if (ctrl > sample.length / 50) throw new AppError('INVALID_INPUT', 'errors.binaryFile')
   // Many replacement characters: the encoding chosen does not fit the file.
   const bad = sample.match(/\ufffd/g)?.length ?? 0
   if (bad > 3 && bad > sample.length / 200) throw new AppError('INVALID_INPUT', 'errors.wrongEncoding', { encoding })

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   FUNNEL_STEPS,
+  MISSED_CALLBACK_MINUTES,
   type Live,
   type Locale,
   type OperatorRow,
@@ -146,7 +147,11 @@ export class ReportsService {
           windowOpen
         }
       })
-    const callbacks = this.repo.overdueCallbacks(iso, teams)
+    // the same callbacks as the missed-callback table beside it: past due by MISSED_CALLBACK_MINUTES
+    const callbacks = this.repo.overdueCallbacks(
+      new Date(this.deps.clock.now().getTime() - MISSED_CALLBACK_MINUTES * 60_000).toISOString(),
+      teams
+    )
     const late = this.dispatch.lateCounts()
     const backup = this.backups.state(locale)
     return {

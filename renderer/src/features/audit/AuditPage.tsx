@@ -18,7 +18,7 @@ function valueText(v: unknown, t: TFunction, fields: Words, key = ''): string {
   if (Array.isArray(v)) return v.map((x) => valueText(x, t, fields, key)).join('、')
   if (typeof v === 'object')
     return Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${fields[k] ?? k}：${valueText(x, t, fields, k)}`)
+      .map(([k, x]) => `${fields[k] ?? k}${t('common.colon')}${valueText(x, t, fields, k)}`)
       .join('；')
   if (ROLE_FIELDS.has(key) && typeof v === 'string') return t(`roles.${v}`, { defaultValue: v })
   return String(v)
@@ -30,7 +30,8 @@ function Details({ details, t, fields }: { details: Record<string, unknown>; t: 
       {Object.entries(details).map(([k, v], i) => (
         <span key={k}>
           {i > 0 && '；'}
-          {fields[k] ?? k}：
+          {fields[k] ?? k}
+          {t('common.colon')}
           {CODE_FIELDS.has(k) && typeof v === 'string' ? (
             <Typography.Text code>{v}</Typography.Text>
           ) : (
@@ -82,7 +83,9 @@ export function AuditPage() {
             title: t('audit.entity'),
             width: 120,
             render: (_, r) =>
-              r.entity ? `${entities[r.entity] ?? r.entity}${r.entityId ? ` #${r.entityId}` : ''}` : ''
+              r.entity
+                ? `${entities[r.entity] ?? r.entity}${r.entityName ? ` ${r.entityName}` : r.entityId ? ` #${r.entityId}` : ''}`
+                : ''
           },
           {
             title: t('audit.details'),

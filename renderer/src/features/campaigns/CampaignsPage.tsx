@@ -152,7 +152,7 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
     <Drawer
       open
       width={960}
-      title={`${t('campaigns.edit')}：${campaign.name}`}
+      title={`${t('campaigns.edit')}${t('common.colon')}${campaign.name}`}
       onClose={onClose}
       extra={
         <Button type="primary" onClick={save} loading={update.isPending}>

@@ -38,7 +38,7 @@ export function ScriptDrawer({ campaign, onClose }: { campaign: Campaign; onClos
     <Drawer
       open
       width={960}
-      title={`${t('campaigns.script')}：${campaign.name}${current.data ? ` · v${current.data.version}` : ''}`}
+      title={`${t('campaigns.script')}${t('common.colon')}${campaign.name}${current.data ? ` · v${current.data.version}` : ''}`}
       onClose={onClose}
       extra={
         <Button type="primary" onClick={save} loading={publish.isPending}>

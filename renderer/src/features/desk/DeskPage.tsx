@@ -494,6 +494,13 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 saving={saving}
                 error={outcomeError}
                 onSubmit={(v) => void saveOutcome(v)}
+                missingSteps={
+                  work.callId
+                    ? (script.data?.body.steps ?? [])
+                        .filter((s) => s.mandatory && !ticked.has(s.id))
+                        .map((s) => s.title)
+                    : []
+                }
               />
               <CustomerCard lead={work.lead} onSaved={(lead) => dispatch({ type: 'cardSaved', lead })} />
             </Space>

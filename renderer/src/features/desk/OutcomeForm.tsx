@@ -115,8 +115,10 @@ export const OutcomeForm = forwardRef<
     error: unknown
     onSubmit: (v: OutcomeValues) => void
     /** Where the filled-in form is kept until saved (null: nothing to keep yet). */ draftKey: string | null
+    /** The script's required steps not ticked on this call: a success says so before it is saved. */
+    missingSteps?: string[]
   }
->(function OutcomeForm({ lead, dispositions, disabled, saving, error, onSubmit, draftKey }, ref) {
+>(function OutcomeForm({ lead, dispositions, disabled, saving, error, onSubmit, draftKey, missingSteps = [] }, ref) {
   const { t } = useTranslation()
   const [form] = Form.useForm<FormValues>()
   const code = Form.useWatch('disposition', form)
@@ -247,6 +249,15 @@ export const OutcomeForm = forwardRef<
         )}
         {d?.success && (
           <>
+            {missingSteps.length > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="missing-steps-warning"
+                message={t('desk.outcome.missingSteps', { steps: missingSteps.join('、') })}
+                style={{ marginBottom: 12 }}
+              />
+            )}
             <Space align="start" wrap>
               <div data-outcome-first={d.code}>
                 <Form.Item

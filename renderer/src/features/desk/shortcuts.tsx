@@ -80,7 +80,7 @@ export function ShortcutHelp({
     ...SHORTCUTS.map((s) => ({ key: keyLabel(s.key), what: t(`desk.actions.${s.action}`) })),
     ...outcomes
       .filter((o) => o.hotkey)
-      .map((o) => ({ key: keyLabel(o.hotkey!), what: `${t('desk.outcome.title')}：${o.label}` })),
+      .map((o) => ({ key: keyLabel(o.hotkey!), what: `${t('desk.outcome.title')}${t('common.colon')}${o.label}` })),
     { key: 'Ctrl+Enter', what: t('desk.actions.save') },
     { key: 'F1 / ?', what: t('desk.actions.help') }
   ]

@@ -81,7 +81,8 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
           title={t('nav.followUps')}
           extra={
             <Tag>
-              {sp.phone.kind === 'sip' ? t('desk.sipLine') : t('desk.simulated')}：
+              {sp.phone.kind === 'sip' ? t('desk.sipLine') : t('desk.simulated')}
+              {t('common.colon')}
               {t(`desk.lineStates.${sp.line.state}`)}
             </Tag>
           }

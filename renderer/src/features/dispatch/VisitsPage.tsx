@@ -68,7 +68,9 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
         <span>{visit.address ?? '—'}</span>
         {visit.productInterest && (
           <span className="plain-text-secondary">
-            {t('dispatch.ui.product')}：{visit.productInterest}
+            {t('dispatch.ui.product')}
+            {t('common.colon')}
+            {visit.productInterest}
           </span>
         )}
         <div className="visit-actions">

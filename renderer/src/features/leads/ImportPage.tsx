@@ -24,7 +24,7 @@ import { useTranslation } from 'react-i18next'
 import type { ImportJob, ImportPreview } from '../../../../shared/contract'
 import { LEAD_FIELDS } from '../../../../shared/domain/lead-columns'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
-import { errorText } from '../../api/errors'
+import { ApiError, errorText } from '../../api/errors'
 import { download, uploadFile } from '../../api/files'
 import { useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
@@ -79,7 +79,16 @@ export function ImportPage() {
         setMapping(p.mapping)
         setError(undefined)
       })
-      .catch((e: unknown) => live && setError(e))
+      .catch((e: unknown) => {
+        if (!live) return
+        setError(e)
+        // no list can be made of this file (core has let go of it): back to choosing one
+        if (
+          e instanceof ApiError &&
+          ['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile'].includes(e.key ?? '')
+        )
+          setStep({ kind: 'choose' })
+      })
       .finally(() => live && setPreviewing(false))
     return () => {
       live = false

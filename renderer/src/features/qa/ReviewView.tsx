@@ -171,7 +171,7 @@ export function ReviewView({ recordingId, onBack }: { recordingId: number; onBac
                 <List
                   size="small"
                   dataSource={c.flags}
-                  renderItem={(f) => <List.Item>{`${f.by}：${f.reason}`}</List.Item>}
+                  renderItem={(f) => <List.Item>{`${f.by}${t('common.colon')}${f.reason}`}</List.Item>}
                 />
               </Card>
             )}

@@ -149,7 +149,9 @@ export function ScoreForm({
                     {i.check === 'mandatorySteps' && (
                       <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
                         {t('qa.review.prefilled')}
-                        {context.missingSteps.length ? `：${context.missingSteps.map((m) => m.title).join('、')}` : ''}
+                        {context.missingSteps.length
+                          ? `${t('common.colon')}${context.missingSteps.map((m) => m.title).join('、')}`
+                          : ''}
                       </Typography.Text>
                     )}
                   </span>

@@ -31,7 +31,7 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
     <Drawer
       open
       width={900}
-      title={`${t('qa.scorecard.title')}：${campaign.name}${current.data ? ` · ${t('qa.scorecard.version', { version: current.data.version })}` : ''}`}
+      title={`${t('qa.scorecard.title')}${t('common.colon')}${campaign.name}${current.data ? ` · ${t('qa.scorecard.version', { version: current.data.version })}` : ''}`}
       onClose={onClose}
       extra={
         <Button type="primary" onClick={save} loading={publish.isPending}>

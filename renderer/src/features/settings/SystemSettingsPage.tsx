@@ -216,7 +216,9 @@ function CalendarCard() {
       </Typography.Paragraph>
       {c.upcoming.length > 0 && (
         <Typography.Paragraph type="secondary">
-          {t('settings.calendar.upcoming')}：{c.upcoming.map((h) => `${h.name} ${h.day}`).join('，')}
+          {t('settings.calendar.upcoming')}
+          {t('common.colon')}
+          {c.upcoming.map((h) => `${h.name} ${h.day}`).join('，')}
         </Typography.Paragraph>
       )}
     </Card>

@@ -237,8 +237,10 @@ export function WallboardPage() {
               <Typography.Text strong>{c.name}</Typography.Text>{' '}
               {!c.windowOpen && <Tag color="orange">{t('reports.live.windowClosed')}</Tag>}
               <div>
-                {t('reports.live.today')}：{t('reports.cols.calls')} {c.calls} · {t('reports.cols.connected')}{' '}
-                {c.connected} · {t('reports.cols.successes')} {c.successes}
+                {t('reports.live.today')}
+                {t('common.colon')}
+                {t('reports.cols.calls')} {c.calls} · {t('reports.cols.connected')} {c.connected} ·{' '}
+                {t('reports.cols.successes')} {c.successes}
               </div>
               <div>
                 {(['dialableNow', 'outsideWindow', 'retryPending', 'held', 'exhausted', 'dnc', 'done'] as const).map(
