@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import { Alert, Button, Card, DatePicker, Select, Space, Table, Tabs, Typography } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { Dayjs } from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import type { OperatorRow, TeamRow } from '../../../../shared/contract'
@@ -21,6 +21,7 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 export function ReportsPage() {
   const { t } = useTranslation()
   const api = useApi()
+  const qc = useQueryClient()
   const clock = useCentreClock()
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
     clock.wallNow().startOf('day'),
@@ -36,6 +37,9 @@ export function ReportsPage() {
     setError(null)
     try {
       if (tab === 'daily') return
+      // the screen first catches up with the hub (calls go on meanwhile), so that the file and the
+      // figures on the screen are of the same moment
+      await qc.refetchQueries({ queryKey: [`reports.${tab}`] })
       const r = await api.invoke('reports.export', {
         report: tab,
         ...period,
