@@ -94,14 +94,6 @@ export class DeskRepo extends Repo {
     )
   }
 
-  /** Gives the operator's lease back; false when they do not hold it. */
-  giveBack(leadId: number, userId: number, now: string): boolean {
-    return (
-      this.run(`UPDATE leads SET ${GIVE_BACK} WHERE id = @id AND lease_by = @user`, { now, id: leadId, user: userId })
-        .changes === 1
-    )
-  }
-
   /**
    * A skipped lead goes back where it came from, behind the others: due from `nextAt` (a batch lead
    * now, after the rest of the batch; a pool lead later). A callback keeps the time the customer asked for.

@@ -3,7 +3,7 @@ import { countsOf } from './import-repo'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { safeCell, safeRow } from '../spreadsheet'
-import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
+import { NOT_A_LIST_ERRORS, type LeadSummary, type Locale, type Settings, type User } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import { canSeeNumbers, idNoFor, phoneFor } from '../privacy'
@@ -57,9 +57,6 @@ export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSumma
     createdAt: r.created_at
   }
 }
-
-/** Refusals that no other encoding or sheet can change: the upload is removed with them. */
-const NOT_A_LIST = new Set(['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile'])
 
 export function createLeadsHandlers(
   deps: CoreDeps,
@@ -161,7 +158,7 @@ export function createLeadsHandlers(
         })
       } catch (err) {
         // a file that is no list at all goes at once (another encoding or sheet cannot make one of it)
-        if (err instanceof AppError && NOT_A_LIST.has(err.key ?? '')) uploads.remove(input.uploadId)
+        if (err instanceof AppError && NOT_A_LIST_ERRORS.includes(err.key ?? '')) uploads.remove(input.uploadId)
         throw err
       }
     },

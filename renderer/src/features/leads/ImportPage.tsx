@@ -21,7 +21,7 @@ import {
 } from 'antd'
 import { DownloadOutlined, InboxOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { ImportJob, ImportPreview } from '../../../../shared/contract'
+import { NOT_A_LIST_ERRORS, type ImportJob, type ImportPreview } from '../../../../shared/contract'
 import { LEAD_FIELDS } from '../../../../shared/domain/lead-columns'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { ApiError, errorText } from '../../api/errors'
@@ -83,11 +83,7 @@ export function ImportPage() {
         if (!live) return
         setError(e)
         // no list can be made of this file (core has let go of it): back to choosing one
-        if (
-          e instanceof ApiError &&
-          ['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile'].includes(e.key ?? '')
-        )
-          setStep({ kind: 'choose' })
+        if (e instanceof ApiError && NOT_A_LIST_ERRORS.includes(e.key ?? '')) setStep({ kind: 'choose' })
       })
       .finally(() => live && setPreviewing(false))
     return () => {
