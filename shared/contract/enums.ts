@@ -80,3 +80,6 @@ export const FUNNEL_STEPS = [
 
 /** 监听, 耳语, 强插: how a supervisor takes part in an operator's call. */
 export const MONITOR_MODES = ['listen', 'whisper', 'barge'] as const
+
+/** Refusals of a file that no other encoding or sheet can turn into a list: the upload goes with them. */
+export const NOT_A_LIST_ERRORS: readonly string[] = ['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile']

@@ -5,9 +5,6 @@ import { MANAGERS } from './roles'
 import { emptyInput, idSchema, isoTime, okOutput } from './common'
 import { LEAD_FIELDS } from '../domain/lead-columns'
 
-/** Refusals of a file that no other encoding or sheet can turn into a list: the upload goes with them. */
-export const NOT_A_LIST_ERRORS: readonly string[] = ['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile']
-
 export const leadStatusSchema = z.enum(LEAD_STATUSES)
 export const leadFieldSchema = z.enum(LEAD_FIELDS)
 export const encodingSchema = z.enum(['utf-8', 'gb18030', 'gbk', 'utf-16le'])
