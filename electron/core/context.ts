@@ -1,3 +1,4 @@
+import type { CentreCalendar } from './calendar/centre'
 import type Database from 'better-sqlite3'
 import type { Locale, MethodName, Output, ParsedInput, User } from '../../shared/contract'
 import type { Clock } from './clock'
@@ -43,6 +44,8 @@ export interface CoreDeps {
   events: EventBus
   audit: AuditRepo
   dataDir: string
+  /** The statutory holidays and 调休 days the windows and deadlines follow (bundled data and loaded notices). */
+  calendar: CentreCalendar
 }
 
 export function requireUser(ctx: CallContext): AuthedContext {

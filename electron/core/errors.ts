@@ -13,6 +13,8 @@ export class AppError extends Error {
   readonly key: string
   readonly params?: Params
   readonly issues?: { path: string; message: string }[]
+  /** The first problem of a refused input, as zod found it: which field, what kind, its limit. */
+  detail?: InputIssue
 
   constructor(code: ErrorCode, key?: string, params?: Params, issues?: { path: string; message: string }[]) {
     super(translate('en', key ?? `errors.${code}`, params))
@@ -24,11 +26,49 @@ export class AppError extends Error {
   }
 
   toShape(locale: Locale): AppErrorShape {
+    // a refused input names its field and what is wrong with it, in the reader's language
+    if (this.code === 'INVALID_INPUT' && this.key === 'errors.INVALID_INPUT' && this.detail) {
+      const params = inputProblem(locale, this.detail)
+      return {
+        code: this.code,
+        message: translate(locale, 'errors.invalidField', params),
+        key: 'errors.invalidField',
+        params,
+        issues: this.issues
+      }
+    }
     const shape: AppErrorShape = { code: this.code, message: translate(locale, this.key, this.params), key: this.key }
     if (this.params) shape.params = this.params
     if (this.issues) shape.issues = this.issues
     return shape
   }
+}
+
+export interface InputIssue {
+  path: (string | number)[]
+  code: string
+  minimum?: number | bigint
+  maximum?: number | bigint
+  origin?: string
+  message?: string
+}
+
+/** The field (its name in words when it has one, else its path) and what is wrong with it. */
+export function inputProblem(locale: Locale, i: InputIssue): { field: string; problem: string } {
+  const names = i.path.filter((p): p is string => typeof p === 'string')
+  const last = names[names.length - 1]
+  const named = last ? translate(locale, `inputFields.${last}`) : ''
+  const field = named && named !== `inputFields.${last}` ? named : i.path.join('.') || '—'
+  const limit = Number(i.code === 'too_big' ? i.maximum : i.minimum)
+  const text = i.origin === 'string' || i.origin === 'array'
+  let kind: string
+  if (i.code === 'too_big') kind = text ? 'tooLong' : 'tooBig'
+  else if (i.code === 'too_small') kind = text ? (limit <= 1 ? 'empty' : 'tooShort') : 'tooSmall'
+  else if (i.code === 'invalid_value') kind = 'notAllowed'
+  else if (i.code === 'invalid_type') kind = /received undefined/.test(i.message ?? '') ? 'missing' : 'badFormat'
+  else if (i.code === 'invalid_format') kind = 'badFormat'
+  else kind = 'other'
+  return { field, problem: translate(locale, `errors.inputProblem.${kind}`, { limit }) }
 }
 
 /**

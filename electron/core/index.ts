@@ -19,6 +19,7 @@ import { createUsersHandlers } from './users/handlers'
 import { SettingsStore, createSettingsHandlers } from './settings/service'
 import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
+import { CentreCalendar } from './calendar/centre'
 import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
@@ -206,7 +207,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const events = new EventBus()
   const bus = new DomainEvents()
   const audit = new AuditRepo(db, clock)
-  const deps: CoreDeps = { db, clock, events, audit, dataDir: opts.dataDir }
+  const deps: CoreDeps = { db, clock, events, audit, dataDir: opts.dataDir, calendar: new CentreCalendar(db) }
   const settingsStore = new SettingsStore(db)
   const settings = () => settingsStore.get()
 

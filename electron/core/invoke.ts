@@ -10,7 +10,7 @@ import {
   type Role,
   type User
 } from '../../shared/contract'
-import { AppError, internalError, knownError } from './errors'
+import { AppError, type InputIssue, internalError, knownError } from './errors'
 import type { AuthService } from './auth/service'
 import type { CallContext, ConnectionState, Handler, HandlerMap } from './context'
 import type { EventBus } from './events'
@@ -99,7 +99,9 @@ export function createDispatcher(deps: {
       const parsed = spec.input.safeParse(input ?? {})
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-        throw new AppError('INVALID_INPUT', undefined, undefined, issues)
+        const refused = new AppError('INVALID_INPUT', undefined, undefined, issues)
+        refused.detail = parsed.error.issues[0] as InputIssue
+        throw refused
       }
       if (session) conn.userId = session.user.id
       const ctx: CallContext = { conn, user: session?.user ?? null, sessionId: session?.sessionId ?? null }

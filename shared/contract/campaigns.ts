@@ -84,6 +84,8 @@ export const campaignSchema = z.object({
   id: idSchema,
   name: z.string(),
   active: z.boolean(),
+  /** The training campaign: made-up customers for practice on the simulated line; no list, batch or figure. */
+  training: z.boolean(),
   createdAt: isoTime,
   settings: campaignSettingsSchema
 })

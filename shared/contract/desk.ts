@@ -71,6 +71,9 @@ export const deskLeadSchema = z.object({
   name: z.string().nullable(),
   gender: z.enum(['M', 'F']).nullable(),
   birthDate: z.string().nullable(),
+  /** Whole years: from the birth date, else from the age the list stated on import (then approximate). */
+  age: z.number().int().nullable(),
+  ageApprox: z.boolean(),
   idNo: z.string().nullable(),
   address: z.string().nullable(),
   districtCode: z.string().nullable(),
@@ -155,12 +158,21 @@ export const deskMethods = defineMethods({
   'desk.next': {
     summary:
       'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it. Refused while another desk of mine is working, unless takeOver (that desk is told).',
-    input: z.object({ seat, takeOver: z.boolean().optional() }).strict(),
+    input: z
+      .object({
+        seat,
+        takeOver: z.boolean().optional(),
+        /** The desk works the simulated line outside a demo: training, on the training campaign's made-up customers only. */
+        training: z.boolean().optional()
+      })
+      .strict(),
     output: z.union([
       z.object({
         lead: deskLeadSchema,
         source: queueSourceSchema,
         callbackId: idSchema.nullable(),
+        /** Why it is to be called back: the note the callback was made with. */
+        callbackNote: z.string().nullable(),
         leaseUntil: isoTime,
         dialMode: z.enum(['preview', 'progressive']),
         /** The lead came back for the outcome of this earlier call of mine (the desk was reloaded or closed during wrap-up). */
@@ -179,6 +191,7 @@ export const deskMethods = defineMethods({
         lead: deskLeadSchema,
         source: queueSourceSchema,
         callbackId: idSchema.nullable(),
+        callbackNote: z.string().nullable(),
         callId: idSchema,
         endedAt: isoTime.nullable(),
         wrapUpSec: z.number().int()

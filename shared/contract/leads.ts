@@ -79,6 +79,9 @@ export const leadSummarySchema = z.object({
   name: z.string().nullable(),
   gender: z.enum(['M', 'F']).nullable(),
   birthDate: z.string().nullable(),
+  /** Whole years: from the birth date, else from the age the list stated on import (then approximate). */
+  age: z.number().int().nullable(),
+  ageApprox: z.boolean(),
   address: z.string().nullable(),
   districtCode: z.string().nullable(),
   status: leadStatusSchema,

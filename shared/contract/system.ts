@@ -49,9 +49,42 @@ export const systemMethods = defineMethods({
       lastYear: z.number().int(),
       /** False past the data's last year: only weekends count as days off until the app is updated. */
       covered: z.boolean(),
+      /** In the last month of the data's last year: time to load the next year's notice. */
+      endsSoon: z.boolean(),
+      /** The bundled data's own last year; `lastYear` also counts the years loaded after it. */
+      bundledLastYear: z.number().int(),
+      loaded: z.array(
+        z.object({
+          year: z.number().int(),
+          /** Days off and days worked in lieu the year's notice gave. */
+          holidays: z.number().int(),
+          workdays: z.number().int(),
+          loadedAt: isoTime,
+          loadedBy: z.string().nullable()
+        })
+      ),
       upcoming: z.array(z.object({ day: z.string(), name: z.string() }))
     }),
     roles: MANAGERS
+  },
+  'system.loadHolidays': {
+    summary:
+      'Load a year’s holidays and 调休 days from the State Council’s notice (its text as published, or one day or range per line), for a year the bundled data does not cover yet; a dry run only reads it.',
+    input: z
+      .object({
+        year: z.number().int().min(2000).max(2100),
+        text: z.string().max(20_000),
+        dryRun: z.boolean()
+      })
+      .strict(),
+    output: z.object({
+      year: z.number().int(),
+      /** Each holiday with its first and last day off, in date order. */
+      holidays: z.array(z.object({ name: z.string(), from: z.string(), to: z.string(), days: z.number().int() })),
+      workdays: z.array(z.object({ day: z.string(), name: z.string() })),
+      saved: z.boolean()
+    }),
+    roles: ['admin']
   },
   'system.backupNow': {
     summary:

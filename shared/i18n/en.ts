@@ -10,7 +10,91 @@ export const en: Catalog = {
     field_agent: 'Field agent',
     admin: 'Administrator'
   },
+  /** The names of input fields, for a refused input that names its field. */
+  inputFields: {
+    address: 'Address',
+    areaCode: 'Area code',
+    birthDate: 'Date of birth',
+    callbackAt: 'Callback time',
+    code: 'Code',
+    comment: 'Comment',
+    confirmHours: 'Hours to confirm',
+    cooldownDays: 'Cool-down days',
+    coolingOffDays: 'Cooling-off days',
+    dailyClaimCap: 'Daily claim cap',
+    dailyTarget: 'Daily target',
+    displayName: 'Name',
+    disposition: 'Outcome',
+    district: 'District',
+    districtCode: 'District',
+    dueDay: 'Due day',
+    email: 'Email',
+    employer: 'Employer',
+    encoding: 'Encoding',
+    end: 'End',
+    folder: 'Folder',
+    from: 'From',
+    host: 'Server',
+    idNo: 'ID number',
+    keepDays: 'Days kept',
+    label: 'Label',
+    leaseMinutes: 'Lead lease',
+    localAreaCode: 'Local area code',
+    lockoutMinutes: 'Lockout time',
+    lockoutThreshold: 'Failed logins before lockout',
+    maxAttempts: 'Attempts at most',
+    minDurationSec: 'Shortest call',
+    months: 'Months',
+    name: 'Name',
+    newVisitAt: 'New visit time',
+    note: 'Note',
+    notes: 'Notes',
+    occupation: 'Occupation',
+    orgName: 'Organisation',
+    passMark: 'Pass mark',
+    password: 'Password',
+    paymentYears: 'Payment years',
+    phone: 'Phone',
+    policyNo: 'Policy number',
+    port: 'Port',
+    premium: 'Premium',
+    productInterest: 'Product of interest',
+    q: 'Search',
+    reason: 'Reason',
+    recallAt: 'Call-again time',
+    role: 'Role',
+    samplePercent: 'Sample share',
+    sheet: 'Sheet',
+    sipUser: 'SIP user',
+    skipsPerDay: 'Skips a day',
+    source: 'List source',
+    staffNo: 'Staff number',
+    start: 'Start',
+    sumInsured: 'Sum insured',
+    termYears: 'Term (years)',
+    text: 'Text',
+    timeZone: 'Time zone',
+    title: 'Title',
+    to: 'To',
+    user: 'User',
+    username: 'Username',
+    visitAt: 'Visit time',
+    wrapUpSec: 'Wrap-up time',
+    year: 'Year'
+  },
   errors: {
+    invalidField: '{{field}}: {{problem}}',
+    inputProblem: {
+      tooLong: 'at most {{limit}} characters',
+      tooShort: 'at least {{limit}} characters',
+      empty: 'must not be empty',
+      tooBig: 'at most {{limit}}',
+      tooSmall: 'at least {{limit}}',
+      notAllowed: 'not one of the allowed values',
+      badFormat: 'not in the right format',
+      missing: 'required',
+      other: 'not valid'
+    },
     monitorNoCall: '{{name}} is not on a call now; there is nothing to monitor',
     monitorTaken: '{{name}} is already monitoring this call',
     monitorNotYourTeam: 'You may monitor the operators of your own teams only (the centre’s settings)',
@@ -151,6 +235,22 @@ export const en: Catalog = {
     backupFolderNotSet: 'No backup folder is set (System settings → Backup)',
     trainingFollowUp:
       "A follow-up on the simulated line is training and does not count as the customer's: call them on the real line",
+    calendarYearBundled:
+      'The holidays of {{year}} are in the built-in data already (it covers up to {{last}}); nothing to load',
+    notice: {
+      empty: 'No dates found. Paste the text of the State Council’s notice, or one date or range per line',
+      unreadableLine:
+        'Line {{line}} is not understood: “{{text}}”. Write it as in the notice (“一、元旦：1月1日至3日放假调休，共3天。1月4日（周日）上班。”) or as “2027-10-01 至 2027-10-07 国庆节”',
+      badDate: 'Line {{line}} has a date that does not exist: “{{text}}”',
+      wrongYear: 'Line {{line}} has a date outside {{year}}: “{{text}}”',
+      notWeekend: 'Line {{line}}: a day worked in lieu must be a Saturday or Sunday: “{{text}}”',
+      both: 'Line {{line}} makes a day both off and worked: “{{text}}”',
+      noHolidays: 'The notice has no days off'
+    },
+    trainingLeadRealLine: 'This is a made-up training customer: practise on the simulated line only',
+    trainingRealLead:
+      'Training (the simulated line) never dials a real customer: connect the real line to call this customer',
+    trainingCampaignNoLists: 'The training campaign holds made-up customers only; it takes no list and no batch',
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
     deskOpenElsewhere:
       'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',
@@ -204,6 +304,10 @@ export const en: Catalog = {
       badCharacters: 'ID number has invalid characters; field not imported',
       badBirthDate: 'ID number has an impossible birth date; field not imported',
       badCheckDigit: 'ID number check digit is wrong; field not imported'
+    },
+    age: {
+      invalid: 'Age “{{detail}}” not understood; field not imported',
+      mismatch: 'Age {{detail}} does not match the date of birth; the date of birth is kept'
     },
     duplicateInFile: 'Same number as row {{detail}} of the file',
     onDoNotCallList: 'The number is on the do-not-call list',
@@ -292,12 +396,16 @@ export const en: Catalog = {
       phone: 'Phone',
       gender: 'Gender',
       birthDate: 'Date of birth',
+      age: 'Age',
       idNo: 'ID number',
       address: 'Address',
       employer: 'Employer',
       occupation: 'Occupation',
       note: 'Note'
     },
+    ageApprox: '≈ {{age}}',
+    ageApproxHint: 'From the age the list stated, not a date of birth',
+    qaReturnedActions: { recall: 'sent back to be called again', close: 'closed' },
     searchPlaceholder: 'Type any part of a name, phone number or address',
     regionFilter: 'Number from',
     phoneRegion: 'Number from',
@@ -464,7 +572,8 @@ export const en: Catalog = {
       'The phone line is not connected, so nothing was dialled (no attempt counted). It reconnects by itself (its state is shown top right); if it stays down, check the network or ask the administrator',
     training: 'Training',
     trainingBanner:
-      'Training: calls and outcomes on the simulated line are kept as training and change no real customer (no do-not-call, no dispatch, no figures)',
+      'Training: the simulated line dials only the training campaign’s made-up customers; outcomes are kept as training and count in no figure. Connect the real line to call real customers.',
+    callbackNote: 'Why call back: {{note}}',
     campaignOf: 'Campaign: {{name}}',
     incoming: 'Incoming call: {{number}}',
     answer: 'Answer',
@@ -494,6 +603,9 @@ export const en: Catalog = {
       idNo: 'ID number',
       idFills: 'Born {{birth}}, {{gender}} (filled in on save)',
       birthDate: 'Date of birth',
+      age: 'Age',
+      ageYears: '{{age}}',
+      ageApprox: 'about {{age}} (from the age the list stated)',
       address: 'Address',
       employer: 'Employer',
       occupation: 'Occupation',
@@ -700,6 +812,7 @@ export const en: Catalog = {
     remove: 'Remove the line',
     removeConfirm: 'Without a line this operator can only use the simulated line. Remove it?',
     removed: 'SIP line removed',
+    importFile: 'File of lines (CSV or Excel)',
     importTitle: 'Import lines',
     importHint:
       'Fill in the server settings the floor shares, then pick a CSV or Excel file: one operator per row with the columns “工号” (or “用户名”), “分机”, “密码”, and optionally “显示名”. Every row is checked first; only when all are right are they saved together.',
@@ -727,7 +840,9 @@ export const en: Catalog = {
     save: 'Save',
     saved: 'Saved',
     create: 'Create',
+    codePlaceholder: 'Code (letters or digits)',
     colon: ': ',
+    listSeparator: ', ',
     edit: 'Edit',
     refresh: 'Refresh',
     loading: 'Loading…',
@@ -768,6 +883,9 @@ export const en: Catalog = {
       'No administrator yet: open {{url}} in a browser to create the first one, setup code {{code}} (shown on this console only)'
   },
   campaigns: {
+    training: 'Training',
+    trainingHint:
+      'Made-up customers for practice: a desk on the simulated line dials only these; no list, no batch, no figure',
     title: 'Campaigns',
     newName: 'New campaign name',
     name: 'Name',
@@ -1042,6 +1160,10 @@ export const en: Catalog = {
       recallConfirm: 'Send {{name}} back to {{operator}} to follow up again (as a callback due now)?',
       closeConfirm: 'Close {{name}}: not a sale, and not called again in this campaign. Sure?',
       noRecording: 'No recording',
+      recallNote: 'Returned by QA, call again: {{reason}}',
+      recallNoRecording: 'the successful call had no recording; confirm it again on a recorded line',
+      recallNoReason: 'failed QA',
+      recallSupervisor: '. Supervisor: {{note}}',
       noRecordingReason:
         'This success’s call has no recording to review and cannot be dispatched: send it back to the operator to call again (recorded), or close it'
     },
@@ -1458,7 +1580,25 @@ export const en: Catalog = {
       covers: 'The built-in holidays and in-lieu working days cover {{first}}–{{last}}',
       upcoming: 'Next holidays',
       beyond:
-        'This year is past the built-in holiday data (its last year is {{last}}): until LeadLine is updated only weekends are days off, and statutory holidays and in-lieu days do not apply by themselves. Update LeadLine, or enter the holidays in each campaign.'
+        'This year is past the built-in holiday data (its last year is {{last}}): until LeadLine is updated only weekends are days off, and statutory holidays and in-lieu days do not apply by themselves. Update LeadLine, or enter the holidays in each campaign.',
+      endsSoon:
+        'The built-in holiday data ends with {{last}}. The State Council usually publishes the next year’s schedule in November: load it here once it is out, or update LeadLine.',
+      beyondLoad: 'Load this year’s holiday schedule.',
+      loaded:
+        '{{year}}: loaded from the notice, {{holidays}} days off and {{workdays}} days worked in lieu ({{by}}, {{at}})',
+      load: 'Load a holiday schedule',
+      loadTitle: 'Load the State Council’s holiday schedule',
+      loadHint:
+        'Paste the notice’s text (its items “一、元旦：……”) as it is; or write one date or range per line, such as “2027-10-01 至 2027-10-07 国庆节” or “2027-09-26 上班”. Once the built-in data has the year, it is used instead.',
+      year: 'Year',
+      text: 'Text of the notice',
+      read: 'Read',
+      preview: '{{holidays}} holidays, {{days}} days off; {{workdays}} days worked in lieu. Check them, then save.',
+      workdaysList: 'Worked in lieu',
+      workday: '{{day}} ({{name}})',
+      save: 'Save',
+      saved: 'Holiday schedule of {{year}} loaded',
+      rangeDays: '{{from}} to {{to}}, {{days}} days'
     },
     capPerNumber5min: 'Dials to one number in 5 minutes, at most',
     leaseMinutes: 'Lead lease (minutes): a desk silent this long gives its lead back to the queue',
@@ -1576,6 +1716,7 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'system.loadHolidays': 'Holiday schedule loaded',
       'monitor.start': 'Started monitoring a call',
       'monitor.mode': 'Changed the monitoring mode (listen, whisper, barge in)',
       'monitor.end': 'Stopped monitoring',
@@ -1641,6 +1782,7 @@ export const en: Catalog = {
       'users.update': 'User changed'
     },
     entities: {
+      calendar: 'Holiday calendar',
       allocation: 'Batch',
       call: 'Call',
       campaign: 'Campaign',
@@ -1656,6 +1798,9 @@ export const en: Catalog = {
       user: 'User'
     },
     fields: {
+      holidays: 'Holidays',
+      days: 'Days off',
+      workdays: 'Days worked in lieu',
       action: 'Action',
       active: 'Active',
       agentId: 'Field agent',

@@ -18,6 +18,10 @@ test('day one at 1366×768: the pool’s columns fit the screen, campaigns’ da
   const body = await page.locator('.ant-table-container').first().boundingBox()
   expect(cell!.x + cell!.width).toBeLessThanOrEqual(body!.x + body!.width + 1)
   expect(cell!.x + cell!.width).toBeLessThanOrEqual(1366)
+  // every column shows at once: nothing scrolls sideways, so no column sits over another
+  const holder = page.locator('.ant-table-tbody-virtual-holder').first()
+  await expect(page.getByRole('columnheader', { name: '年龄' })).toBeVisible()
+  expect(await holder.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1)
 
   await page.getByRole('menuitem', { name: '活动设置' }).click()
   await expect(page.getByRole('row', { name: /演示活动/ })).toContainText('周一至周日 09:00–21:00')
@@ -57,6 +61,35 @@ test('系统设置 in sections, each with its units and its own save; what only 
   // the statutory calendar the windows follow, with the years its data covers and the next holidays
   await expect(section.getByTestId('calendar-card')).toContainText('内置的节假日和调休数据覆盖 2004–2026 年')
   await expect(section.getByTestId('calendar-card')).toContainText('劳动节 2026-05-01')
+  // next year's notice, pasted before an update of the app brings it: read, checked, saved
+  await section.getByTestId('calendar-load').click()
+  const dialog = page.getByRole('dialog', { name: '载入国务院办公厅的放假安排' })
+  await expect(dialog.getByTestId('notice-year')).toHaveValue('2027')
+  await dialog.getByTestId('notice-text').fill('一、元旦：1月1日（周五）至3日（周日）放假。1月6日（周三）上班。')
+  await dialog.getByTestId('notice-read').click()
+  await expect(dialog.getByTestId('notice-error')).toHaveText(
+    '第 1 行的调休上班日不是周六或周日：“一、元旦：1月1日（周五）至3日（周日）放假。1月6日（周三）上班。”'
+  )
+  await expect(dialog.getByTestId('notice-save')).toBeDisabled()
+  await dialog
+    .getByTestId('notice-text')
+    .fill(
+      [
+        '国务院办公厅关于2027年部分节假日安排的通知（测试样例）',
+        '一、元旦：1月1日（周五）至3日（周日）放假，共3天。',
+        '七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。'
+      ].join('\n')
+    )
+  await dialog.getByTestId('notice-read').click()
+  const preview = dialog.getByTestId('notice-preview')
+  await expect(preview).toContainText('读到 2 个节日，共 10 天放假；调休上班 2 天')
+  await expect(preview).toContainText('国庆节2027-10-01 至 2027-10-07，7 天')
+  await expect(preview).toContainText('调休上班：2027-09-26（国庆节），2027-10-09（国庆节）')
+  await dialog.getByTestId('notice-save').click()
+  await expect(page.getByText('2027 年放假安排已载入')).toBeVisible()
+  await expect(section.getByTestId('calendar-loaded-2027')).toContainText(
+    '2027 年：按通知载入，10 天放假、2 个调休上班日（admin'
+  )
   await expect(section.locator('.ant-input-number-group-addon, .ant-input-number-addon').first()).toHaveText('次')
   const cap = section.getByLabel('同一号码 24 小时内最多拨打次数（所有坐席、所有活动合计）')
   await cap.fill('4')

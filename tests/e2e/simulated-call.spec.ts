@@ -69,6 +69,20 @@ test('an operator calls on the simulated line; the call is recorded in stereo an
   } finally {
     qa.close()
   }
+
+  // QA's 录音库 at 1366×768: a row's checkbox has a column of its own, left of the call's time, and selects it
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await page.evaluate(() => localStorage.clear())
+  await loginUi(page, 'qa')
+  await page.getByRole('menuitem', { name: '录音库' }).click()
+  const row = page.getByTestId('library').locator('.ant-table-row').filter({ hasText: '黄丽' }).first()
+  const time = await row.getByText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/).boundingBox()
+  const box = await row.locator('.ant-checkbox').boundingBox()
+  // (they overlapped: the selection column had no width, so the time began where the checkbox ended)
+  expect(box!.x + box!.width + 8).toBeLessThanOrEqual(time!.x)
+  await expect(page.getByTestId('library').locator('.ant-table-thead .ant-checkbox')).toBeVisible()
+  await row.locator('.ant-checkbox').click()
+  await expect(page.getByRole('button', { name: /导出原格式/ })).toBeEnabled()
 })
 
 test('the page dies mid-call: the recording is kept up to the last chunk, marked interrupted, and plays', async ({

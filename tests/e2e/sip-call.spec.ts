@@ -418,6 +418,9 @@ test('QA reviews a test-bed call: what the two channels say is measured right, t
     await expect.poll(() => playerSeconds(rv)).toBe(t1)
     await rv.keyboard.press('3')
     await expect(rv.getByTestId('waveform-player').locator('.ant-segmented-item-selected')).toHaveText('1.5×')
+    // after playing, pausing and seeking each marker is drawn once (its caption was once doubled)
+    for (const title of ['身份说明', '录音告知'])
+      await expect(rv.getByTestId('waveform').getByText(title, { exact: true })).toHaveCount(1)
     // a colleague opening the shared link on their own computer (and logging in) starts at that position
     const colleagueCtx = await browser.newContext()
     const colleague = await colleagueCtx.newPage()

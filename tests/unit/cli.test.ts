@@ -113,7 +113,7 @@ describe('leadline CLI', () => {
       ['users', 'add', 'x', '--role', 'qa', '--password', 'short', '--data', join(tmp.dir, 'd'), '--json'],
       { LANG: 'zh_CN.UTF-8' }
     )
-    expect(r.json.error).toMatchObject({ code: 'INVALID_INPUT', message: '输入有误，请检查后重试' })
+    expect(r.json.error).toMatchObject({ code: 'INVALID_INPUT', message: '“用户名”至少 2 个字' })
   })
 
   it('users passwd sets a password the user can then log in with', () => {

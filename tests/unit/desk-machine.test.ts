@@ -17,8 +17,22 @@ import {
 
 const lead = { id: 7, campaignId: 1, name: '张三' } as DeskLead
 const run = (events: DeskEvent[], from: DeskState = initialDesk) => events.reduce(deskReducer, from)
-const take: DeskEvent = { type: 'leadTaken', lead, source: 'batch', callbackId: null, progressiveSec: null }
-const takeProgressive: DeskEvent = { type: 'leadTaken', lead, source: 'batch', callbackId: null, progressiveSec: 3 }
+const take: DeskEvent = {
+  type: 'leadTaken',
+  lead,
+  source: 'batch',
+  callbackId: null,
+  callbackNote: null,
+  progressiveSec: null
+}
+const takeProgressive: DeskEvent = {
+  type: 'leadTaken',
+  lead,
+  source: 'batch',
+  callbackId: null,
+  callbackNote: null,
+  progressiveSec: 3
+}
 const ended = (callId: number | null, at = 1000): DeskEvent => ({ type: 'lineEnded', callId, at, wrapUpSec: 30 })
 
 describe('the desk lifecycle', () => {
@@ -136,7 +150,16 @@ describe('the desk lifecycle', () => {
 
   it('an unfinished call given back by core after a reload comes back as wrap-up with its call', () => {
     const restored = run([
-      { type: 'wrapUpRestored', lead, source: 'pool', callbackId: null, callId: 44, at: 0, wrapUpSec: 30 }
+      {
+        type: 'wrapUpRestored',
+        lead,
+        source: 'pool',
+        callbackId: null,
+        callbackNote: null,
+        callId: 44,
+        at: 0,
+        wrapUpSec: 30
+      }
     ])
     expect(restored).toMatchObject({ work: { stage: 'wrap_up', callId: 44 }, wrapUntil: 30_000 })
     expect(canSaveOutcome(restored)).toBe(true)
@@ -155,7 +178,16 @@ describe('the desk lifecycle', () => {
     const alphabet: DeskEvent[] = [
       take,
       takeProgressive,
-      { type: 'wrapUpRestored', lead, source: 'pool', callbackId: null, callId: 2, at: 0, wrapUpSec: 30 },
+      {
+        type: 'wrapUpRestored',
+        lead,
+        source: 'pool',
+        callbackId: null,
+        callbackNote: null,
+        callId: 2,
+        at: 0,
+        wrapUpSec: 30
+      },
       { type: 'queueEmpty', reason: 'x', nextAt: null },
       { type: 'countdownTick' },
       { type: 'countdownStopped' },

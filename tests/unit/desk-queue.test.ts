@@ -640,41 +640,94 @@ describe('a centre’s first week at the desk', () => {
 })
 
 describe('training on the simulated line (outside a demo)', () => {
-  it('changes nothing real: no do-not-call entry, no dispatch, no attempt; the outcome is kept as training', async () => {
+  const trainee = (c: CoreConnection) => ok<Next>(c.invoke('desk.next', { training: true }))
+
+  it('gives made-up customers only, never a real one, and their outcomes change nothing real', async () => {
     const admin = await loginAs(env.core, 'admin')
     await ok(admin.invoke('settings.update', { demoMode: false }))
     const [a, b] = insertLeads(env.core.db, 2)
-    const before = env.core.db.prepare('SELECT status, attempts, owner_id, next_at FROM leads WHERE id = ?')
-    expect((await nextLead(op1)).lead.id).toBe(a)
-    const first = await dial(op1, a, 'simulated')
+    const real = env.core.db.prepare(
+      'SELECT status, attempts, owner_id, next_at, lease_by FROM leads WHERE id IN (?, ?)'
+    )
+    const realBefore = real.all(a, b)
+    // the trainee's desk: the training campaign, made on first use with the newest open campaign's outcomes and script
+    const first = await trainee(op1)
+    if (!first.lead) throw new Error('no training lead')
+    expect([a, b]).not.toContain(first.lead.id)
+    expect(first.lead).toMatchObject({ campaignName: '培训（模拟客户）', phoneKind: 'landline' })
+    expect(first.lead.phone).toMatch(/^000/)
+    const campaign = env.core.db
+      .prepare('SELECT id, training FROM campaigns WHERE name = ?')
+      .get('培训（模拟客户）') as {
+      id: number
+      training: number
+    }
+    expect(campaign.training).toBe(1)
+    // the script the trainee practises is the real campaign's (when it has one of its own)
+    const scripts = env.core.db.prepare('SELECT body FROM scripts WHERE campaign_id = ? ORDER BY version DESC LIMIT 1')
+    expect(scripts.pluck().get(campaign.id)).toEqual(scripts.pluck().get(1))
+    const call = await dial(op1, first.lead.id, 'simulated')
     // a refusal would put the number on do-not-call for 180 days: in training it does not
-    await outcome(op1, { leadId: a, callId: first.callId, disposition: 'refused' })
+    await outcome(op1, { leadId: first.lead.id, callId: call.callId, disposition: 'refused' })
     expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(0)
-    expect(before.get(a)).toMatchObject({ status: 'new', attempts: 0, owner_id: null })
-    // the trainee moves on to another lead; the one practised on is not handed straight back
-    expect((await nextLead(op1)).lead.id).toBe(b)
-    const second = await dial(op1, b, 'simulated')
+    // the next made-up customer, not the one just practised on; a success sends nothing to the field
+    const second = await trainee(op1)
+    if (!second.lead) throw new Error('no training lead')
+    expect(second.lead.id).not.toBe(first.lead.id)
+    const call2 = await dial(op1, second.lead.id, 'simulated')
     await outcome(op1, {
-      leadId: b,
-      callId: second.callId,
+      leadId: second.lead.id,
+      callId: call2.callId,
       disposition: 'accepted',
       consent: true,
-      visitAt: sh('2026-11-25T10:00:00').toISOString()
+      visitAt: sh('2026-11-25T10:00:00').toISOString(),
+      districtCode: '450103'
     })
     expect(env.core.db.prepare('SELECT count(*) FROM dispatches').pluck().get()).toBe(0)
-    expect(env.core.db.prepare('SELECT status, qa_gate FROM leads WHERE id = ?').get(b)).toEqual({
+    expect(env.core.db.prepare('SELECT status, qa_gate FROM leads WHERE id = ?').get(second.lead.id)).toEqual({
       status: 'new',
       qa_gate: null
     })
-    expect(env.core.db.prepare('SELECT simulated, count(*) AS n FROM outcomes GROUP BY simulated').all()).toEqual([
-      { simulated: 1, n: 2 }
-    ])
     expect((await ok<{ successes: number }>(op1.invoke('desk.today', {}))).successes).toBe(0)
-    const lead = await ok<{ history: { kind: string; details: Record<string, unknown> | null }[] }>(
-      sup.invoke('leads.get', { id: b })
-    )
-    expect(lead.history).toContainEqual(
-      expect.objectContaining({ kind: 'outcome', details: expect.objectContaining({ training: true }) })
-    )
+    // the real leads were never touched, nor shown
+    expect(real.all(a, b)).toEqual(realBefore)
+    // made-up customers are no one's leads: not in the pool's search, not in the trainee's own list
+    const found = await ok<{ rows: { id: number }[] }>(sup.invoke('leads.search', { limit: 200 }))
+    expect(found.rows.map((r) => r.id).sort()).toEqual([a, b].sort())
+    expect((await ok<{ rows: unknown[] }>(op1.invoke('leads.search', {}))).rows).toEqual([])
+    // a real desk never gets one: op2 on the real line gets the real leads
+    expect([a, b]).toContain((await nextLead(op2)).lead.id)
+    // the training campaign takes no list and no batch
+    const refused = await sup.invoke('allocation.commit', {
+      day: '2026-11-23',
+      campaignId: campaign.id,
+      perOperator: 1
+    })
+    expect(refused).toMatchObject({ ok: false, error: { key: 'errors.trainingCampaignNoLists' } })
+  })
+
+  it('a real customer is not dialled on the simulated line, and a made-up one not on the real line', async () => {
+    const admin = await loginAs(env.core, 'admin')
+    await ok(admin.invoke('settings.update', { demoMode: false }))
+    const [a] = insertLeads(env.core.db, 1)
+    expect((await nextLead(op1)).lead.id).toBe(a)
+    const onSimulated = await op1.invoke('desk.dial', { leadId: a, line: 'simulated' })
+    expect(onSimulated).toMatchObject({ ok: false, error: { key: 'errors.trainingRealLead' } })
+    expect(env.core.db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(0)
+    // switching to training gives the real lead back at once and hands a made-up one
+    const t = await trainee(op1)
+    if (!t.lead) throw new Error('no training lead')
+    expect(env.core.db.prepare('SELECT status, lease_by FROM leads WHERE id = ?').get(a)).toEqual({
+      status: 'new',
+      lease_by: null
+    })
+    const onSip = await op1.invoke('desk.dial', { leadId: t.lead.id, line: 'sip' })
+    expect(onSip).toMatchObject({ ok: false, error: { key: 'errors.trainingLeadRealLine' } })
+  })
+
+  it('in a demo the simulated line stands in for the customer: the desk works the real queue', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    expect((await trainee(op1)).lead?.id).toBe(a)
+    expect(env.core.db.prepare('SELECT count(*) FROM campaigns WHERE training = 1').pluck().get()).toBe(0)
   })
 })

@@ -300,6 +300,8 @@ describe('the import worker (built bundle)', () => {
       expect((await conn.invoke('auth.me', {})).ok).toBe(true)
       const end = await waitForJob(conn, job.jobId)
       expect(end.state).toBe('cancelled')
+      // said in the reader's language (it was the English text whatever the seat spoke)
+      expect(end.error?.message).toBe('导入已取消，名单池未做任何改动')
       expect(fingerprint(core)).toBe(before)
 
       const again = await upload(

@@ -343,7 +343,12 @@ describe('the success gate', () => {
       qa_gate: null
     })
     const next = await ok<{ lead: { id: number } | null; source: string }>(op1.invoke('desk.next', {}))
-    expect(next).toMatchObject({ lead: { id: leads[1] }, source: 'callback' })
+    // the operator's desk says why: QA's reason and the supervisor's word
+    expect(next).toMatchObject({
+      lead: { id: leads[1] },
+      source: 'callback',
+      callbackNote: '质检退回，请重新致电：未取得信息共享同意。主管：请重新取得同意'
+    })
     expect(await ok(sup.invoke('qa.returned', {}))).toEqual([])
   })
 
@@ -373,9 +378,13 @@ describe('the success gate', () => {
     ])
     // the supervisor sends it back to be called again (on record)
     env.clock.advance(6 * 60_000)
-    await ok(sup.invoke('qa.settleReturned', { leadId, action: 'recall', note: '请重新致电并录音' }))
+    await ok(sup.invoke('qa.settleReturned', { leadId, action: 'recall' }))
     expect(await ok(sup.invoke('qa.returned', {}))).toEqual([])
-    expect(await ok(op1.invoke('desk.next', {}))).toMatchObject({ lead: { id: leadId }, source: 'callback' })
+    expect(await ok(op1.invoke('desk.next', {}))).toMatchObject({
+      lead: { id: leadId },
+      source: 'callback',
+      callbackNote: '质检退回，请重新致电：约访成功的电话没有录音，请在录音的线路上重新确认'
+    })
   })
 
   it('a campaign without the gate sends successes straight on', async () => {

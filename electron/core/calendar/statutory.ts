@@ -4,8 +4,8 @@ import type { DayCalendar } from '../../../shared/domain/day-calendar'
 /**
  * China's statutory holidays (法定节假日) and the weekends worked in lieu (调休上班), from the
  * `chinese-days` package, which follows the State Council's yearly notice. Its data ends with the
- * last year the notice has been published for; past that, callers fall back to weekends and the
- * administrator is warned (系统设置).
+ * last year the notice has been published for; past that, an administrator may load the next year's
+ * notice (centre.ts), else only weekends are days off, and the administrator is warned (系统设置).
  */
 type Entry = string // "National Day,国庆节,3"
 
@@ -23,6 +23,13 @@ function nameOf(entry: Entry, locale: 'zh-CN' | 'en'): string {
   if (locale === 'en') return en
   // the data writes 清明, 端午, 中秋 without 节
   return /节$|元旦$/.test(zh) ? zh : `${zh}节`
+}
+
+const ENGLISH = new Map(Object.values(holidays).map((e) => [nameOf(e, 'zh-CN'), nameOf(e, 'en')]))
+
+/** National Day for 国庆节: the English name of a holiday the bundled data knows. */
+export function statutoryEnglishName(zh: string): string | undefined {
+  return ENGLISH.get(zh)
 }
 
 export const STATUTORY_CALENDAR: DayCalendar = {

@@ -4,6 +4,7 @@ export interface CampaignRow {
   id: number
   name: string
   active: number
+  training: number
   created_at: string
   settings: string
 }
@@ -23,7 +24,7 @@ const SCRIPT_SELECT = 'SELECT s.*, u.username FROM scripts s LEFT JOIN users u O
 /** Campaigns with their settings (JSON), and their versioned scripts. */
 export class CampaignsRepo extends Repo {
   list(): CampaignRow[] {
-    return this.all('SELECT id, name, active, created_at, settings FROM campaigns ORDER BY id')
+    return this.all('SELECT id, name, active, training, created_at, settings FROM campaigns ORDER BY id')
   }
 
   nameTaken(name: string): boolean {

@@ -248,6 +248,7 @@ export class CampaignsService {
       id: r.id,
       name: r.name,
       active: r.active === 1,
+      training: r.training === 1,
       createdAt: r.created_at,
       settings: parsed.success ? parsed.data : DEFAULT_CAMPAIGN_SETTINGS
     }
@@ -263,6 +264,7 @@ export class CampaignsService {
   open(id: number): Campaign {
     const c = this.get(id)
     if (!c.active) throw new AppError('CONFLICT', 'errors.campaignClosed', { name: c.name })
+    if (c.training) throw new AppError('CONFLICT', 'errors.trainingCampaignNoLists')
     return c
   }
 
@@ -274,7 +276,8 @@ export class CampaignsService {
     return this.all
   }
 
-  private changed(): void {
+  /** A campaign was written (here, or by the training campaign's first use): read them again. */
+  changed(): void {
     this.all = null
   }
 

@@ -93,7 +93,7 @@ export async function seedDemo(deps: CoreDeps, users: UsersRepo, settings: Setti
     .immediate()
 }
 
-const SURNAMES = [
+export const SURNAMES = [
   '王',
   '李',
   '张',
@@ -116,7 +116,7 @@ const SURNAMES = [
   '唐'
 ]
 /** Given names that read as a man's and as a woman's, so the card's 性别 and 称呼 (先生/女士) fit the name. */
-const GIVEN = {
+export const GIVEN = {
   M: ['建华', '志强', '国庆', '小军', '文杰', '永福', '德明', '家宝'],
   F: ['秀英', '丽娟', '海燕', '春梅', '美玲', '桂兰', '晓燕', '玉珍']
 } as const

@@ -9,6 +9,7 @@ import {
 import { regionText } from '../phone/geo'
 import { localTime } from '../../../shared/domain/calling-time'
 import { parseIdCard } from '../../../shared/domain/id-card'
+import { leadAge } from '../../../shared/domain/age'
 import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
@@ -66,6 +67,7 @@ export class CustomerCards {
       name: l.name,
       gender: l.gender,
       birthDate: l.birth_date,
+      ...leadAge(l.birth_date, l.stated_age, l.created_at, localTime(this.deps.clock.now(), s.timeZone).day),
       idNo: idNoFor(l.id_no, user.role, s),
       address: l.address,
       districtCode: l.district_code,

@@ -38,7 +38,7 @@ export function deskDomain(
     'desk.next': (input, ctx) => {
       const { user } = requireUser(ctx)
       desk.useSeat(user, ctx.conn, input.seat, input.takeOver)
-      const r = desk.next(user)
+      const r = desk.next(user, { training: input.training })
       if (!r.claim) {
         const tz = settings().timeZone
         const reason = translate(
@@ -54,6 +54,7 @@ export function deskDomain(
         lead,
         source: r.claim.source,
         callbackId: r.claim.callbackId,
+        callbackNote: r.claim.callbackId ? (repo.callbackNote(r.claim.callbackId) ?? null) : null,
         leaseUntil: r.claim.leaseUntil.toISOString(),
         dialMode: campaigns.get(lead.campaignId).settings.dialMode,
         ...(r.claim.unfinishedCallId ? { unfinishedCallId: r.claim.unfinishedCallId } : {})
@@ -70,6 +71,7 @@ export function deskDomain(
         source:
           (l.lease_from ?? l.status) === 'new' ? ('pool' as const) : cb ? ('callback' as const) : ('batch' as const),
         callbackId: cb ?? null,
+        callbackNote: cb ? (repo.callbackNote(cb) ?? null) : null,
         callId: owed.callId,
         endedAt: owed.endedAt,
         wrapUpSec: campaigns.get(l.campaign_id).settings.wrapUpSec

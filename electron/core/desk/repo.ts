@@ -7,6 +7,8 @@ export interface LeadRow extends DialableLead {
   name: string | null
   gender: 'M' | 'F' | null
   birth_date: string | null
+  stated_age: number | null
+  created_at: string
   id_no: string | null
   address: string | null
   district_code: string | null
@@ -122,6 +124,10 @@ export class DeskRepo extends Repo {
 
   heldBy(userId: number): LeadRow | undefined {
     return this.one('SELECT * FROM leads WHERE lease_by = ? ORDER BY lease_until DESC LIMIT 1', userId)
+  }
+
+  callbackNote(callbackId: number): string | null | undefined {
+    return this.value('SELECT note FROM callbacks WHERE id = ?', callbackId)
   }
 
   pendingCallback(leadId: number): number | undefined {

@@ -3,7 +3,7 @@ import { translate } from '../../../shared/i18n'
 import { AppError } from '../errors'
 import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
 import type { DeskRepo } from './repo'
-import { STATUTORY_CALENDAR } from '../calendar/statutory'
+import type { DayCalendar } from '../../../shared/domain/day-calendar'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -47,7 +47,8 @@ export class DialRules {
 
   constructor(
     private repo: DeskRepo,
-    private settings: () => Settings
+    private settings: () => Settings,
+    private calendar: DayCalendar
   ) {}
 
   /** The campaign's line now. */
@@ -88,7 +89,7 @@ export class DialRules {
     if (!rules.statutoryCalendar) return rules
     let r = this.calendars.get(rules)
     if (!r) {
-      r = { ...rules, calendar: STATUTORY_CALENDAR }
+      r = { ...rules, calendar: this.calendar }
       this.calendars.set(rules, r)
     }
     return r

@@ -12,6 +12,7 @@ import { DncList } from '../leads/dnc-repo'
 import type { DomainEvents } from '../domain-events'
 import { DialRules, formatLocal, type Block } from './rules'
 import { DeskRepo, type LeadRow } from './repo'
+import { TrainingLeads } from './training'
 
 type OutcomeInput = z.output<typeof outcomeInputSchema>
 export type QueueSource = 'callback' | 'batch' | 'pool'
@@ -44,6 +45,7 @@ export class DeskService {
   private poolCursor = new Map<number, number>()
 
   readonly repo: DeskRepo
+  readonly training: TrainingLeads
 
   constructor(
     private deps: CoreDeps,
@@ -52,8 +54,9 @@ export class DeskService {
     private settings: () => Settings
   ) {
     this.repo = new DeskRepo(deps.db)
-    this.rules = new DialRules(this.repo, settings)
+    this.rules = new DialRules(this.repo, settings, deps.calendar)
     this.dnc = new DncList(deps.db)
+    this.training = new TrainingLeads(deps, campaigns)
   }
 
   private now(): Date {
@@ -84,7 +87,9 @@ export class DeskService {
 
   /** Which campaigns may feed an operator from the shared pool now. */
   private poolCampaigns(now: Date): Campaign[] {
-    return this.campaigns.list().filter((c) => c.active && c.settings.allowPool && !this.rules.windowBlock(c, now))
+    return this.campaigns
+      .list()
+      .filter((c) => c.active && !c.training && c.settings.allowPool && !this.rules.windowBlock(c, now))
   }
 
   /**
@@ -92,7 +97,12 @@ export class DeskService {
    * reload), their due callbacks, their batch, then the shared pool. Null when nothing is
    * dialable now, with the soonest time something will be.
    */
-  next(user: User): { claim: Claim } | { claim: null; nextAt: Date | null; reason: 'nothingDue' | 'closed' } {
+  next(
+    user: User,
+    opts: { training?: boolean } = {}
+  ): { claim: Claim } | { claim: null; nextAt: Date | null; reason: 'nothingDue' | 'closed' } {
+    // a trainee's desk (the simulated line outside a demo) works the training campaign's made-up customers only
+    const training = !!opts.training && !this.settings().demoMode
     return this.repo.transaction(() => {
       const now = this.now()
       const iso = now.toISOString()
@@ -121,7 +131,12 @@ export class DeskService {
           } as Claim
         }
       }
-      const held = this.repo.heldBy(user.id)
+      let held = this.repo.heldBy(user.id)
+      // a lead of the other kind (training, real) than this desk works goes back first
+      if (held && this.training.isTraining(held.campaign_id) !== training) {
+        this.repo.giveBackAfter(held.id, user.id, iso, iso)
+        held = undefined
+      }
       if (held) {
         const until = this.leaseUntil(now)
         this.repo.extendLease(held.id, until.toISOString())
@@ -160,6 +175,12 @@ export class DeskService {
           }
         }
         return null
+      }
+
+      if (training) {
+        const l = this.training.next()
+        if (!l) return { claim: null, nextAt: null, reason: 'nothingDue' } as const
+        return { claim: { leadId: l.id, source: 'pool', callbackId: null, leaseUntil: this.claim(l, user.id, now) } }
       }
 
       // 1. Callbacks that are due: mine, then open ones of the campaign.
@@ -207,9 +228,10 @@ export class DeskService {
         )
         if (later && (!soonest || new Date(later) < soonest)) soonest = new Date(later)
       }
-      const anyOpen = this.campaigns.list().some((c) => c.active && !this.rules.windowBlock(c, now))
+      const real = this.campaigns.list().filter((c) => c.active && !c.training)
+      const anyOpen = real.some((c) => !this.rules.windowBlock(c, now))
       if (!anyOpen) {
-        for (const c of this.campaigns.list().filter((x) => x.active)) note([this.rules.windowBlock(c, now)!])
+        for (const c of real) note([this.rules.windowBlock(c, now)!])
       }
       return { claim: null, nextAt: soonest, reason: anyOpen ? 'nothingDue' : 'closed' } as const
     }, 'immediate')
@@ -254,7 +276,10 @@ export class DeskService {
       const iso = now.toISOString()
       const l = this.heldBy(leadId, user.id)
       const campaign = this.campaigns.get(l.campaign_id)
-      const blocks = this.blocksFor(l, user, now)
+      // a made-up customer is practised on the simulated line only, and a real one is never dialled for training
+      if (campaign.training && line === 'sip') throw new AppError('CONFLICT', 'errors.trainingLeadRealLine')
+      if (!campaign.training && this.isTraining(line)) throw new AppError('CONFLICT', 'errors.trainingRealLead')
+      const blocks = campaign.training ? [] : this.blocksFor(l, user, now)
       if (blocks.length) this.rules.refuse(blocks[0])
       const scriptId = this.campaigns.currentScriptId(campaign.id)
       const callId = this.repo.startCall({
@@ -401,7 +426,8 @@ export class DeskService {
           throw new AppError('INVALID_INPUT', 'errors.unknownDistrict', { code: district })
       }
       const simulated = call?.line === 'simulated'
-      const training = this.isTraining(call?.line)
+      // a made-up customer's outcome is training whatever the line (saved without a call, too)
+      const training = this.isTraining(call?.line) || campaign.training
       const outcomeId = this.repo.addOutcome({
         clientId: input.clientId,
         leadId: l.id,

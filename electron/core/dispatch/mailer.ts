@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs'
 import type { Locale, Settings } from '../../../shared/contract'
 import { atLocal, hhmmToMinutes, localTime } from '../../../shared/domain/calling-time'
 import { isWorkingDay } from '../../../shared/domain/day-calendar'
-import { STATUTORY_CALENDAR } from '../calendar/statutory'
 import type { CoreDeps } from '../context'
 import type { RecordingFiles } from '../recordings/store'
 import { buildSuccessPackage, mailSuccessPackage, type SmtpStore } from './package'
@@ -56,7 +55,7 @@ export class SuccessPackageMailer {
     const now = this.deps.clock.now()
     const l = localTime(now, s.timeZone)
     if (
-      !isWorkingDay(l.day, s.dispatch.workdays, l.weekday, STATUTORY_CALENDAR) ||
+      !isWorkingDay(l.day, s.dispatch.workdays, l.weekday, this.deps.calendar) ||
       now < atLocal(l.day, hhmmToMinutes(s.dispatch.receiveBy), s.timeZone)
     )
       return null

@@ -3,7 +3,6 @@ import type { CoreDeps } from '../context'
 import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
 import { dispatchDeadlines, followUpWindow } from './deadlines'
-import { STATUTORY_CALENDAR } from '../calendar/statutory'
 import { localTime } from '../../../shared/domain/calling-time'
 import { formatLocal } from '../desk/rules'
 import { DispatchRepo, type DispatchRow } from './repo'
@@ -127,7 +126,7 @@ export class DispatchService {
     const unit = this.unitOf(o.district_code)
     if (!unit) return null
     const now = this.now()
-    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone, STATUTORY_CALENDAR, {
+    const d = dispatchDeadlines(now, this.settings().dispatch, this.settings().timeZone, this.deps.calendar, {
       visitAt: new Date(o.visit_at)
     })
     const id = this.repo.add({
@@ -336,7 +335,7 @@ export class DispatchService {
         s.followUp,
         s.timeZone,
         policy && policy.life && policy.termYears > 1 ? { receivedOn: policy.receivedOn } : null,
-        STATUTORY_CALENDAR
+        this.deps.calendar
       )
       return this.repo.addFollowUp({
         dispatchId: d.id,

@@ -20,6 +20,8 @@ import type { LeadRow } from './search-repo'
 import type { LeadsService } from './service'
 import { readTable } from './read-table'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
+import { leadAge } from '../../../shared/domain/age'
+import { localTime } from '../../../shared/domain/calling-time'
 import { regionText } from '../phone/geo'
 import { checkPhone, isRefused, type CheckedPhone, type PhoneProblemInfo } from '../phone/numbers'
 
@@ -39,7 +41,7 @@ export function importReason(
   return translate(locale, `importReasons.${reason}`, params)
 }
 
-export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSummary {
+export function toSummary(r: LeadRow, user: User, settings: Settings, today: string): LeadSummary {
   return {
     id: r.id,
     phone: phoneFor(r.phone, user.role, settings),
@@ -49,6 +51,7 @@ export function toSummary(r: LeadRow, user: User, settings: Settings): LeadSumma
     name: r.name,
     gender: r.gender as LeadSummary['gender'],
     birthDate: r.birth_date,
+    ...leadAge(r.birth_date, r.stated_age, r.created_at, today),
     address: r.address,
     districtCode: r.district_code,
     status: r.status as LeadSummary['status'],
@@ -181,10 +184,11 @@ export function createLeadsHandlers(
           sheet: input.sheet
         },
         ctx.conn.source,
-        () => uploads.remove(input.uploadId)
+        () => uploads.remove(input.uploadId),
+        ctx.conn.locale
       )
     },
-    'leads.importJob': (input, ctx) => jobs.get(input.jobId, requireUser(ctx).user.id),
+    'leads.importJob': (input, ctx) => jobs.get(input.jobId, requireUser(ctx).user.id, ctx.conn.locale),
     'leads.cancelImport': (input, ctx) => {
       jobs.cancel(input.jobId, requireUser(ctx).user.id)
       return { ok: true as const }
@@ -274,7 +278,11 @@ export function createLeadsHandlers(
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
       const s = settings()
-      return { rows: page.map((r) => toSummary(r, user, s)), nextBeforeId: more ? page[page.length - 1].id : null }
+      const today = localTime(deps.clock.now(), s.timeZone).day
+      return {
+        rows: page.map((r) => toSummary(r, user, s, today)),
+        nextBeforeId: more ? page[page.length - 1].id : null
+      }
     },
     'leads.get': (input, ctx) => {
       const { user } = requireUser(ctx)
@@ -298,7 +306,7 @@ export function createLeadsHandlers(
         })
       }
       return {
-        ...toSummary(r, user, s),
+        ...toSummary(r, user, s, localTime(deps.clock.now(), s.timeZone).day),
         // The ID number is personal data: only roles that see numbers see it whole.
         idNo: idNoFor(r.id_no, user.role, s),
         employer: r.employer,

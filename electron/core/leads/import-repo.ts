@@ -65,15 +65,15 @@ export class ImportRepo {
     )
     this.insLead = db.prepare(
       `INSERT OR IGNORE INTO leads (campaign_id, phone, phone_kind, name, gender, birth_date, id_no, address, district_code,
-         employer, occupation, note, extra, batch_id, created_at, updated_at, phone_province, phone_city, phone_carrier)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         employer, occupation, note, extra, batch_id, created_at, updated_at, phone_province, phone_city, phone_carrier, stated_age)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     this.insFts = db.prepare('INSERT INTO leads_fts (rowid, txt) VALUES (?, ?)')
     this.ftsUpto = db.prepare('SELECT upto FROM leads_fts_state WHERE id = 1').pluck()
     this.existing = db.prepare('SELECT id FROM leads WHERE phone = ?').pluck()
     this.fillStmt = db.prepare(
       `UPDATE leads SET name = coalesce(nullif(name, ''), ?), gender = coalesce(gender, ?), birth_date = coalesce(birth_date, ?),
-         id_no = coalesce(id_no, ?), address = coalesce(nullif(address, ''), ?), district_code = coalesce(district_code, ?),
+         stated_age = coalesce(stated_age, ?), id_no = coalesce(id_no, ?), address = coalesce(nullif(address, ''), ?), district_code = coalesce(district_code, ?),
          employer = coalesce(employer, ?), occupation = coalesce(occupation, ?), note = coalesce(note, ?), updated_at = ?
        WHERE id = ?`
     )
@@ -135,7 +135,7 @@ export class ImportRepo {
   }
 
   /** The policy 'fill': empty fields of the lead in the pool take the list's values; its search text follows. */
-  fill(leadId: number, ...v: (string | null)[]): void {
+  fill(leadId: number, ...v: (string | number | null)[]): void {
     this.fillStmt.run(...v, leadId)
     if (leadId <= (this.ftsUpto.get() as number)) {
       const l = this.refreshFts.get(leadId) as { name: string | null; phone: string; address: string | null }

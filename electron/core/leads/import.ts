@@ -279,7 +279,8 @@ function writeRecords(
       now,
       province,
       city,
-      v[i + 19]
+      v[i + 19],
+      chunk[i + 20] as number | null
     )
     if (newId) {
       c.imported++
@@ -299,7 +300,20 @@ function writeRecords(
     c.duplicatesInPool++
     const rawCells = raw ?? '[]'
     if (b.policy === 'fill') {
-      repo.fill(leadId, name, gender, birthDate, idNo, address, district, employer, occupation, note, now)
+      repo.fill(
+        leadId,
+        name,
+        gender,
+        birthDate,
+        chunk[i + 20] as number | null,
+        idNo,
+        address,
+        district,
+        employer,
+        occupation,
+        note,
+        now
+      )
       repo.row(batchId, rowNo, 'duplicate_in_pool', 'mergedIntoExisting', null, leadId, rawCells)
     } else if (b.policy === 'attach') {
       repo.attach(leadId, batchId)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
-import type { ImportJob } from '../../../shared/contract'
+import type { ImportJob, Locale } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
 import type { Logger } from '../invoke'
 import { AppError, internalError } from '../errors'
@@ -12,9 +12,11 @@ import { definedOnly, type ImportRules, type LeadsService } from './service'
 import { newStageFile, removeStrayStages } from './stage-repo'
 import type { WorkerInput, WorkerMessage, WorkerTask } from './import-worker'
 
-interface Job extends ImportJob {
+interface Job extends Omit<ImportJob, 'error'> {
   userId: number | null
   cancel: Int32Array
+  /** Why it failed, kept whole: it is said in the language of whoever asks. */
+  failure: AppError | null
 }
 
 type Finish = (state: 'done' | 'failed' | 'cancelled', result: ImportResult | null, error: AppError | null) => void
@@ -57,7 +59,7 @@ export class ImportJobs {
       done: 0,
       total: 0,
       result: null,
-      error: null,
+      failure: null,
       userId,
       cancel: new Int32Array(new SharedArrayBuffer(4))
     }
@@ -78,7 +80,8 @@ export class ImportJobs {
     file: string,
     opts: ImportOptions & ReadOptions,
     source: string,
-    onEnd: () => void
+    onEnd: () => void,
+    locale: Locale
   ): ImportJob {
     if (this.running()) throw new AppError('CONFLICT', 'errors.importRunning')
     const job = this.newJob(opts.fileName, user.id)
@@ -118,7 +121,7 @@ export class ImportJobs {
           )
       })
     }
-    return this.view(job)
+    return this.view(job, locale)
   }
 
   /**
@@ -203,7 +206,7 @@ export class ImportJobs {
     if (job.state !== 'running') return
     job.state = state
     job.result = result
-    job.error = error ? { code: error.code, message: error.message } : null
+    job.failure = error
     if (result) {
       this.deps.audit.write({
         userId: job.userId,
@@ -238,10 +241,10 @@ export class ImportJobs {
       })
   }
 
-  get(jobId: string, userId: number): ImportJob {
+  get(jobId: string, userId: number, locale: Locale): ImportJob {
     const job = this.jobs.get(jobId)
     if (!job || job.userId !== userId) throw new AppError('NOT_FOUND')
-    return this.view(job)
+    return this.view(job, locale)
   }
 
   /** Stops an import that is still reading its list; once it writes into the pool it finishes. */
@@ -253,8 +256,9 @@ export class ImportJobs {
     Atomics.store(job.cancel, 0, 1)
   }
 
-  private view(job: Job): ImportJob {
-    const { jobId, state, phase, fileName, done, total, result, error } = job
+  private view(job: Job, locale: Locale): ImportJob {
+    const { jobId, state, phase, fileName, done, total, result, failure } = job
+    const error = failure ? { code: failure.code, message: failure.toShape(locale).message } : null
     return { jobId, state, phase, fileName, done, total, result, error }
   }
 }

@@ -1,4 +1,5 @@
 import { createDistrictMatcher, type DistrictLike } from '../../../shared/domain/address'
+import { ageOn, parseAge } from '../../../shared/domain/age'
 import { parseIdCard } from '../../../shared/domain/id-card'
 import type { LeadField } from '../../../shared/domain/lead-columns'
 import { checkPhone, isRefused } from '../phone/numbers'
@@ -25,10 +26,10 @@ export interface PrepareSetup {
 /**
  * Records are laid flat, STRIDE values each, so a chunk crosses threads as one array of strings.
  * Lead:   [0, rowNo, phone, kind, name, gender, birthDate, idNo, address, district, employer,
- *          occupation, note, extra, warning, warningDetail, raw, province, city, carrier]
+ *          occupation, note, extra, warning, warningDetail, raw, province, city, carrier, statedAge]
  * Reject: [1, rowNo, outcome, reason, detail, raw, …padding]
  */
-export const STRIDE = 20
+export const STRIDE = 21
 export const LEAD = 0
 export const REJECT = 1
 
@@ -66,6 +67,7 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
     phone: col('phone'),
     gender: col('gender'),
     birthDate: col('birthDate'),
+    age: col('age'),
     idNo: col('idNo'),
     address: col('address'),
     employer: col('employer'),
@@ -92,6 +94,7 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
       reason,
       detail,
       JSON.stringify(cells),
+      null,
       null,
       null,
       null,
@@ -134,6 +137,17 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
         birthDate ??= id.birthDate
       }
     }
+    // An age is kept only when there is no birth date; one that disagrees with it, or is no age, is flagged.
+    let statedAge: number | null = null
+    let ageDetail: string | null = null
+    const rawAge = get(cells, ci.age)
+    if (rawAge) {
+      const age = parseAge(rawAge)
+      if (age === null) ageDetail = rawAge
+      else if (!birthDate) statedAge = age
+      else if (Math.abs(ageOn(birthDate, s.today) - age) > 1) ageDetail = rawAge
+      if (ageDetail !== null && !warning) warning = age === null ? 'age.invalid' : 'age.mismatch'
+    }
     if (outside && s.area?.outside === 'flag' && !warning) warning = 'outsideArea'
     const address = get(cells, ci.address) || null
     let extra: string | null = null
@@ -165,12 +179,13 @@ export function createPreparer(s: PrepareSetup): (rowNo: number, cells: string[]
       get(cells, ci.note) || null,
       extra,
       warning,
-      warning === 'outsideArea' ? outside : warning ? rawId : null,
+      warning === 'outsideArea' ? outside : warning?.startsWith('age.') ? ageDetail : warning ? rawId : null,
       // kept for the report: a lead may yet turn out to be in the pool already
       JSON.stringify(cells),
       p.region?.province ?? '',
       p.region?.city ?? '',
-      p.carrier ?? ''
+      p.carrier ?? '',
+      statedAge
     )
   }
 }

@@ -26,6 +26,7 @@ export interface LeadRow {
   name: string | null
   gender: string | null
   birth_date: string | null
+  stated_age: number | null
   address: string | null
   district_code: string | null
   phone_province: string | null
@@ -39,7 +40,7 @@ export interface LeadRow {
 }
 
 const COLUMNS =
-  'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.address, l.district_code, l.phone_province, l.phone_city, l.phone_carrier, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
+  'l.id, l.phone, l.phone_kind, l.name, l.gender, l.birth_date, l.stated_age, l.address, l.district_code, l.phone_province, l.phone_city, l.phone_carrier, l.status, l.batch_id, l.owner_id, l.attempts, l.created_at'
 
 /** The text a lead is found by: ^name$ (anchors for two-character name searches), phone, address. */
 export function ftsText(name: string | null, phone: string, address: string | null): string {
@@ -97,7 +98,8 @@ export class LeadSearch extends Repo {
    * Results come newest first; `beforeId` pages on.
    */
   search(f: LeadFilter, limit: number, beforeId?: number): LeadRow[] {
-    const where: string[] = []
+    // the training campaign's made-up customers are no one's leads
+    const where: string[] = ['l.campaign_id NOT IN (SELECT id FROM campaigns WHERE training = 1)']
     const params: Record<string, unknown> = { limit }
     if (f.status?.length) {
       where.push(`l.status IN (${f.status.map((_, i) => `@s${i}`).join(', ')})`)

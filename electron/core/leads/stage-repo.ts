@@ -59,8 +59,32 @@ export class ImportStage {
       'CREATE TABLE IF NOT EXISTS chunks (first INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL)'
     )
     this.records = this.db.prepare('SELECT coalesce(max(first + n), 0) FROM chunks').pluck().get() as number
+    this.widen()
     this.insert = this.db.prepare('INSERT INTO chunks (first, n, data) VALUES (?, ?, ?)')
     this.chunkAt = this.db.prepare('SELECT first, data FROM chunks WHERE first <= ? ORDER BY first DESC LIMIT 1')
+  }
+
+  /**
+   * A stage file left by an older version (a crash mid-import, then an upgrade) has records of fewer
+   * values: each gets the newer fields empty, so the import finishes as it would have. The file's
+   * user_version is its record width (0: the first width, 20).
+   */
+  private widen(): void {
+    const width = (this.db.pragma('user_version', { simple: true }) as number) || 20
+    if (width < STRIDE && this.records) {
+      const rows = this.db.prepare('SELECT first, data FROM chunks').all() as { first: number; data: Buffer }[]
+      const update = this.db.prepare('UPDATE chunks SET data = ? WHERE first = ?')
+      for (const row of rows) {
+        const old = deserialize(row.data) as unknown[]
+        const wide: unknown[] = []
+        for (let i = 0; i < old.length; i += width) {
+          for (let j = 0; j < width; j++) wide.push(old[i + j])
+          for (let j = width; j < STRIDE; j++) wide.push(null)
+        }
+        update.run(serialize(wide), row.first)
+      }
+    }
+    this.db.pragma(`user_version = ${STRIDE}`)
   }
 
   /** Appends a chunk of records; returns how many. */

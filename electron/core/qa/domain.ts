@@ -107,7 +107,7 @@ export function qaDomain(
       'qa.returned': (input, ctx) => reviews.returned(teams.scopeOf(requireUser(ctx).user, input.teamId)),
       'qa.settleReturned': (input, ctx) => {
         const { user } = requireUser(ctx)
-        reviews.settleReturned(user, input.leadId, input.action, input.note)
+        reviews.settleReturned(user, input.leadId, input.action, input.note, ctx.conn.locale)
         audit.write({
           userId: user.id,
           username: user.username,

@@ -307,9 +307,11 @@ export class QaReviewsRepo extends Repo {
   }
 
   /** A success QA returned, with its campaign and operator. */
-  returnedLead(leadId: number): { id: number; campaign_id: number; operator_id: number } | undefined {
+  returnedLead(
+    leadId: number
+  ): { id: number; campaign_id: number; operator_id: number; qa_note: string | null } | undefined {
     return this.one(
-      "SELECT l.id, l.campaign_id, o.operator_id FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 WHERE l.id = ? AND l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY o.id DESC LIMIT 1",
+      "SELECT l.id, l.campaign_id, o.operator_id, l.qa_note FROM leads l JOIN outcomes o ON o.lead_id = l.id AND o.success = 1 WHERE l.id = ? AND l.qa_gate = 'failed' AND l.status = 'accepted' ORDER BY o.id DESC LIMIT 1",
       leadId
     )
   }

@@ -4,6 +4,7 @@ import {
   type Review,
   type Scorecard,
   type ScorecardBody,
+  type Locale,
   type User,
   type Verdict
 } from '../../../shared/contract'
@@ -11,6 +12,8 @@ import type { CampaignsService } from '../campaigns/service'
 import type { CoreDeps } from '../context'
 import type { DomainEvents } from '../domain-events'
 import { AppError } from '../errors'
+import { translate } from '../../../shared/i18n'
+import { NO_RECORDING } from './queue-repo'
 import { QaReviewsRepo, type ReviewRow, type ScorecardRow } from './reviews-repo'
 import { DEFAULT_SCORECARD, scoreReview } from './scorecard'
 import type { TeamScope } from '../teams/service'
@@ -316,12 +319,25 @@ export class QaReviews {
   }
 
   /** A success that failed QA: back to its operator as a callback due now, or closed (nothing more in this campaign). */
-  settleReturned(user: User, leadId: number, action: 'recall' | 'close', note?: string): void {
+  settleReturned(
+    user: User,
+    leadId: number,
+    action: 'recall' | 'close',
+    note: string | undefined,
+    locale: Locale
+  ): void {
     const iso = this.now().toISOString()
     this.repo.transaction(() => {
       const l = this.repo.returnedLead(leadId)
       if (!l) throw new AppError('CONFLICT', 'errors.qaNotReturned')
-      if (action === 'recall') this.repo.recallToOperator(l, note ?? null, user.id, iso)
+      // the callback says why the operator calls again: QA's reason, and the supervisor's word if any
+      const why =
+        l.qa_note === NO_RECORDING ? translate(locale, 'qa.appeals.recallNoRecording') : (l.qa_note ?? '').trim()
+      const callbackNote = [
+        translate(locale, 'qa.appeals.recallNote', { reason: why || translate(locale, 'qa.appeals.recallNoReason') }),
+        note ? translate(locale, 'qa.appeals.recallSupervisor', { note }) : ''
+      ].join('')
+      if (action === 'recall') this.repo.recallToOperator(l, callbackNote, user.id, iso)
       else this.repo.close(l.id, iso)
       this.repo.leadEvent(l.id, iso, user.id, 'qa_returned', { action, note: note ?? null })
     }, 'immediate')

@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs'
 import { requireUser, type CoreDeps, type DomainHandlers } from '../context'
 import type { FullBackupResult } from '../backup/full'
+import { parseHolidayNotice } from '../calendar/notice'
 import { SystemRepo } from './repo'
+import { AppError } from '../errors'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
 import type { SettingsStore } from '../settings/service'
 import type { UsersRepo } from '../users/repo'
 import { addDays, localTime } from '../../../shared/domain/calling-time'
-import { STATUTORY_CALENDAR } from '../calendar/statutory'
 
 export interface HostInfo {
   appVersion: string
@@ -31,7 +32,7 @@ export function createSystemHandlers(
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
   return {
     'system.calendar': (_input, ctx) => {
-      const cal = STATUTORY_CALENDAR
+      const cal = deps.calendar
       const today = localTime(clock.now(), settings.get().timeZone).day
       const upcoming: { day: string; name: string }[] = []
       // the first day of each holiday in the next year, as the calendar knows them
@@ -40,7 +41,53 @@ export function createSystemHandlers(
         if (name && cal.holiday(addDays(d, -1), ctx.conn.locale) !== name) upcoming.push({ day: d, name })
       }
       const year = Number(today.slice(0, 4))
-      return { firstYear: cal.firstYear, lastYear: cal.lastYear, covered: year <= cal.lastYear, upcoming }
+      return {
+        firstYear: cal.firstYear,
+        lastYear: cal.lastYear,
+        covered: year <= cal.lastYear,
+        endsSoon: year === cal.lastYear && today >= `${year}-12-01`,
+        bundledLastYear: cal.bundledLastYear,
+        loaded: cal.years(),
+        upcoming
+      }
+    },
+    'system.loadHolidays': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      if (input.year <= deps.calendar.bundledLastYear)
+        throw new AppError('INVALID_INPUT', 'errors.calendarYearBundled', {
+          year: input.year,
+          last: deps.calendar.bundledLastYear
+        })
+      const r = parseHolidayNotice(input.text, input.year)
+      if (!r.ok)
+        throw new AppError('INVALID_INPUT', `errors.notice.${r.problem}`, {
+          line: r.line,
+          text: r.text,
+          year: input.year
+        })
+      const holidays: { name: string; from: string; to: string; days: number }[] = []
+      for (const d of r.days) {
+        if (d.kind !== 'holiday') continue
+        const last = holidays[holidays.length - 1]
+        if (last && last.name === d.name && addDays(last.to, 1) === d.day) {
+          last.to = d.day
+          last.days++
+        } else holidays.push({ name: d.name, from: d.day, to: d.day, days: 1 })
+      }
+      const workdays = r.days.filter((d) => d.kind === 'workday').map((d) => ({ day: d.day, name: d.name }))
+      if (!input.dryRun) {
+        deps.calendar.load(input.year, input.text, r.days, user.id, clock.now().toISOString())
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'system.loadHolidays',
+          entity: 'calendar',
+          entityId: input.year,
+          source: ctx.conn.source,
+          details: { holidays: holidays.length, days: r.days.length - workdays.length, workdays: workdays.length }
+        })
+      }
+      return { year: input.year, holidays, workdays, saved: !input.dryRun }
     },
     'system.info': (_input, ctx) => {
       const demoMode = settings.get().demoMode

@@ -81,7 +81,20 @@ export function CampaignsPage() {
           dataSource={list.data ?? []}
           pagination={false}
           columns={[
-            { title: t('campaigns.name'), dataIndex: 'name' },
+            {
+              title: t('campaigns.name'),
+              dataIndex: 'name',
+              render: (n: string, c) => (
+                <>
+                  {n}
+                  {c.training && (
+                    <Tag color="purple" style={{ marginLeft: 8 }} title={t('campaigns.trainingHint')}>
+                      {t('campaigns.training')}
+                    </Tag>
+                  )}
+                </>
+              )
+            },
             {
               title: t('campaigns.active'),
               dataIndex: 'active',
@@ -320,7 +333,7 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
                     rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,31}$/ }]}
                     style={{ width: 110 }}
                   >
-                    <Input placeholder="code" />
+                    <Input placeholder={t('common.codePlaceholder')} />
                   </Form.Item>
                   {(['connected', 'final', 'success', 'callback'] as const).map((k) => (
                     <Form.Item key={k} name={[f.name, k]} valuePropName="checked">

@@ -170,7 +170,22 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
       </Col>
       <Col span={8}>
         <Form.Item label={t('desk.card.birthDate')}>
-          <Input value={lead.birthDate ?? ''} disabled />
+          <Input
+            value={lead.birthDate ?? ''}
+            disabled
+            addonAfter={
+              lead.age === null ? undefined : (
+                <span
+                  data-testid="card-age"
+                  title={lead.ageApprox ? t('desk.card.ageApprox', { age: lead.age }) : undefined}
+                >
+                  {lead.ageApprox
+                    ? t('leads.ageApprox', { age: lead.age })
+                    : t('desk.card.ageYears', { age: lead.age })}
+                </span>
+              )
+            }
+          />
         </Form.Item>
       </Col>
       <Col span={16}>

@@ -64,6 +64,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const today = useMethodQuery('desk.today', {}, ['desk.today'])
   const [lineKind, setLineKind] = useState<'sip' | 'simulated'>(sipAccount ? 'sip' : 'simulated')
   const sp = useSoftphone(sipAccount, lineKind)
+  /** The simulated line outside a demo is training: made-up customers only (core gives no other). */
+  const training = lineKind === 'simulated' && !!settings.data && !settings.data.demoMode
   const monitored = useDeskMonitor(sp)
   // The softphone's state changes every half second on a call: effects and callbacks depend on its stable parts only.
   const { setError: setPhoneError, onEnded, dial: phoneDial, phone } = sp
@@ -144,7 +146,11 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         await api.invoke('desk.release', { leadId: give, reason: 'not_now', seat })
         dispatch({ type: 'released' })
       }
-      const r = await api.invoke('desk.next', { seat, ...(takeOver ? { takeOver } : {}) })
+      const r = await api.invoke('desk.next', {
+        seat,
+        ...(takeOver ? { takeOver } : {}),
+        ...(training ? { training } : {})
+      })
       setElsewhere(null)
       if (!r.lead) return dispatch({ type: 'queueEmpty', reason: r.reason, nextAt: r.nextAt })
       const c = campaignOf(r.lead.campaignId)
@@ -155,6 +161,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
           lead: r.lead,
           source: r.source,
           callbackId: r.callbackId,
+          callbackNote: r.callbackNote,
           callId: r.unfinishedCallId,
           at: performance.now(),
           wrapUpSec: c?.settings.wrapUpSec ?? 30
@@ -165,6 +172,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         lead: r.lead,
         source: r.source,
         callbackId: r.callbackId,
+        callbackNote: r.callbackNote,
         progressiveSec: r.dialMode === 'progressive' ? (c?.settings.progressiveDelaySec ?? 10) : null
       })
       setTicked(new Set())
@@ -373,9 +381,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
         onHelp={() => setHelp(true)}
       />
 
-      {lineKind === 'simulated' && settings.data && !settings.data.demoMode && (
-        <Alert type="info" showIcon data-testid="training-banner" message={t('desk.trainingBanner')} />
-      )}
+      {training && <Alert type="info" showIcon data-testid="training-banner" message={t('desk.trainingBanner')} />}
       {elsewhere && (
         <Alert
           type="warning"
@@ -485,6 +491,14 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 )}
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
+              {work.source === 'callback' && work.callbackNote && (
+                <Alert
+                  type="info"
+                  showIcon
+                  data-testid="callback-note"
+                  message={t('desk.callbackNote', { note: work.callbackNote })}
+                />
+              )}
               <OutcomeForm
                 ref={outcomeRef}
                 draftKey={draftKey}

@@ -22,6 +22,8 @@ export interface Work {
   lead: DeskLead
   source: LeadSource
   callbackId: number | null
+  /** Why the lead is to be called back (the operator's own words, or QA's reason when a supervisor sent it back). */
+  callbackNote: string | null
   /** The call made for this lead (its outcome belongs to it), once the desk registered it in core. */
   callId: number | null
   stage: Stage
@@ -41,13 +43,21 @@ export interface DeskState {
 }
 
 export type DeskEvent =
-  | { type: 'leadTaken'; lead: DeskLead; source: LeadSource; callbackId: number | null; progressiveSec: number | null }
+  | {
+      type: 'leadTaken'
+      lead: DeskLead
+      source: LeadSource
+      callbackId: number | null
+      callbackNote: string | null
+      progressiveSec: number | null
+    }
   /** An unfinished call of this operator that core gave back (a reload, a crash, another browser): straight to wrap-up. */
   | {
       type: 'wrapUpRestored'
       lead: DeskLead
       source: LeadSource
       callbackId: number | null
+      callbackNote: string | null
       callId: number
       at: number
       wrapUpSec: number
@@ -86,6 +96,7 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
           lead: e.lead,
           source: e.source,
           callbackId: e.callbackId,
+          callbackNote: e.callbackNote,
           callId: null,
           stage: countdown !== null ? 'countdown' : 'preview'
         },
@@ -98,7 +109,14 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
       if (s.line !== 'free') return s
       return {
         ...s,
-        work: { lead: e.lead, source: e.source, callbackId: e.callbackId, callId: e.callId, stage: 'wrap_up' },
+        work: {
+          lead: e.lead,
+          source: e.source,
+          callbackId: e.callbackId,
+          callbackNote: e.callbackNote,
+          callId: e.callId,
+          stage: 'wrap_up'
+        },
         countdown: null,
         wrapUntil: e.at + e.wrapUpSec * 1000,
         empty: null

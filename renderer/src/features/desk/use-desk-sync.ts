@@ -82,6 +82,7 @@ export function useUnfinishedRestore(
           lead: u.lead,
           source: u.source,
           callbackId: u.callbackId,
+          callbackNote: u.callbackNote,
           callId: u.callId,
           at: performance.now() - ago,
           wrapUpSec: u.wrapUpSec

@@ -40,7 +40,7 @@ export function AllocationPage() {
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
-  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active)
+  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active && !c.training)
   const [chosenCampaign, setCampaign] = useState<number>()
   // the campaign the batches come from (its pool, its rules); the first open one until another is chosen
   const campaignId = chosenCampaign ?? openCampaigns[0]?.id ?? 1

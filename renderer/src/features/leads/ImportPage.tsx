@@ -55,7 +55,7 @@ export function ImportPage() {
   const [mapping, setMapping] = useState<(Field | null)[]>([])
   const batches = useMethodQuery('leads.batches', { limit: 20 }, ['leads.batches'])
   const campaigns = useMethodQuery('campaigns.list', {}, ['campaigns.list'])
-  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active)
+  const openCampaigns = (campaigns.data ?? []).filter((c) => c.active && !c.training)
   // the campaign the list goes into: chosen by the supervisor when the centre runs more than one
   const [chosenCampaign, setCampaignId] = useState<number>()
   const campaignId = chosenCampaign ?? (openCampaigns.length === 1 ? openCampaigns[0].id : undefined)

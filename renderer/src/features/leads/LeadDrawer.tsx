@@ -28,6 +28,9 @@ export function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => 
               {d.gender ? t(`leads.gender.${d.gender}`) : ''}
             </Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.birthDate')}>{d.birthDate}</Descriptions.Item>
+            <Descriptions.Item label={t('leads.fields.age')}>
+              {d.age === null ? '' : d.ageApprox ? t('desk.card.ageApprox', { age: d.age }) : d.age}
+            </Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.idNo')}>{d.idNo}</Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.address')}>{d.address}</Descriptions.Item>
             <Descriptions.Item label={t('leads.fields.employer')}>{d.employer}</Descriptions.Item>
@@ -89,7 +92,12 @@ function detailsOf(h: { kind: string; details: Record<string, unknown> | null },
         : h.kind === 'skip'
           ? [t(`desk.skip.reasons.${String(d.reason)}`, { defaultValue: String(d.reason) })]
           : h.kind === 'qa_gate' || h.kind === 'qa_returned'
-            ? [d.note]
+            ? [
+                h.kind === 'qa_returned'
+                  ? t(`leads.qaReturnedActions.${String(d.action)}`, { defaultValue: '' })
+                  : null,
+                d.note === 'no_recording' ? t('qa.appeals.noRecording') : d.note
+              ]
             : h.kind === 'card'
               ? []
               : Object.values(d).filter((v) => typeof v === 'string' || typeof v === 'number')

@@ -136,8 +136,9 @@ export function LeadTable({ own = false }: { own?: boolean }) {
         loading={search.isFetching && !search.isFetchingNextPage}
         dataSource={rows}
         pagination={false}
-        // fits a 1366-px screen beside the menu; the address takes what is left
-        scroll={{ y: 560, x: 1130 }}
+        // fits a 1366-px screen beside the menu without scrolling sideways (so no column need stay fixed
+        // over the others); the address takes what is left
+        scroll={{ y: 560, x: 1060 }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         onScroll={(e) => {
           const el = e.currentTarget
@@ -149,8 +150,8 @@ export function LeadTable({ own = false }: { own?: boolean }) {
             void search.fetchNextPage()
         }}
         columns={[
-          { title: t('leads.fields.name'), dataIndex: 'name', width: 120 },
-          { title: t('leads.fields.phone'), dataIndex: 'phone', width: 140 },
+          { title: t('leads.fields.name'), dataIndex: 'name', width: 96, ellipsis: true },
+          { title: t('leads.fields.phone'), dataIndex: 'phone', width: 120 },
           {
             title: t('leads.phoneRegion'),
             dataIndex: 'phoneRegion',
@@ -170,29 +171,41 @@ export function LeadTable({ own = false }: { own?: boolean }) {
           {
             title: t('leads.fields.gender'),
             dataIndex: 'gender',
-            width: 60,
+            width: 52,
             render: (g: 'M' | 'F' | null) => (g ? t(`leads.gender.${g}`) : '')
           },
-          { title: t('leads.fields.birthDate'), dataIndex: 'birthDate', width: 110 },
+          { title: t('leads.fields.birthDate'), dataIndex: 'birthDate', width: 100 },
+          {
+            title: t('leads.fields.age'),
+            dataIndex: 'age',
+            width: 60,
+            render: (age: number | null, r: LeadSummary) =>
+              age === null ? (
+                ''
+              ) : r.ageApprox ? (
+                <span title={t('leads.ageApproxHint')}>{t('leads.ageApprox', { age })}</span>
+              ) : (
+                age
+              )
+          },
           {
             title: t('leads.district'),
             dataIndex: 'districtCode',
-            width: 100,
+            width: 90,
             render: (c: string | null) => districtName(c)
           },
           { title: t('leads.fields.address'), dataIndex: 'address', ellipsis: true },
           {
             title: t('leads.status'),
             dataIndex: 'status',
-            width: 110,
+            width: 96,
             render: (s: string) => <Tag>{t(`leads.statuses.${s}`)}</Tag>
           },
-          { title: t('leads.attempts'), dataIndex: 'attempts', width: 80 },
+          { title: t('leads.attempts'), dataIndex: 'attempts', width: 76 },
           {
             title: t('leads.createdAt'),
             dataIndex: 'createdAt',
-            width: 140,
-            fixed: 'right',
+            width: 136,
             render: (v: string) => centre.format(v, 'YYYY-MM-DD HH:mm')
           }
         ]}

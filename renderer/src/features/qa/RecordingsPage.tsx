@@ -308,7 +308,13 @@ function LibraryList({ open }: { open: (recordingId: number) => void }) {
         columns={columns}
         pagination={false}
         data-testid="library"
-        rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]) }}
+        // a virtual table needs the selection column's width, else its checkboxes sit over the first column
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (k) => setSelected(k as number[]),
+          columnWidth: 40,
+          fixed: 'left'
+        }}
         onRow={(r) => ({ onDoubleClick: () => open(r.recordingId) })}
         onChange={(_p, _f, s) => {
           const one = Array.isArray(s) ? s[0] : s

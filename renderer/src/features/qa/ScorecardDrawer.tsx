@@ -67,7 +67,7 @@ export function ScorecardDrawer({ campaign, onClose }: { campaign: Campaign; onC
                     rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]}
                     style={{ width: 100 }}
                   >
-                    <Input placeholder="id" />
+                    <Input placeholder={t('common.codePlaceholder')} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'points']} rules={[{ required: true }]} style={{ width: 80 }}>
                     <InputNumber min={0} max={100} placeholder={t('qa.scorecard.points')} />

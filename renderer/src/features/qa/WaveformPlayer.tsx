@@ -131,33 +131,58 @@ export function WaveformPlayer(props: {
 
   // Markers and annotations follow the data without rebuilding the player, once it knows its duration
   // (the regions plugin places a region by its share of the duration, and clamps it to 0 before that).
+  // Only what changed is removed or added: the page re-renders on every pause and seek, and the plugin
+  // appends a new region's element on the next tick even when the region was removed in between, so
+  // removing and re-adding them all each time left a second copy of every caption.
+  const markerKey = JSON.stringify(props.markers)
+  const annotationKey = JSON.stringify(props.annotations)
   useEffect(() => {
     const reg = regions.current
     if (!reg || !ready) return
-    for (const r of reg.getRegions()) if (r.id.startsWith('ann-') || r.id.startsWith('step-')) r.remove()
-    for (const m of props.markers) {
-      const region = reg.addRegion({
-        id: `step-${m.title}-${m.offsetMs}`,
-        start: m.offsetMs / 1000,
-        content: label(m.title),
-        color: m.mandatory ? '#722ed1' : '#8c8c8c',
-        drag: false,
-        resize: false
-      })
-      region.element?.setAttribute('data-marker', m.title)
-    }
-    for (const a of props.annotations) {
-      reg.addRegion({
-        id: `ann-${a.id}`,
-        start: a.startMs / 1000,
-        end: Math.max(a.endMs, a.startMs + 200) / 1000,
-        content: label(a.comment),
-        color: 'rgba(250, 84, 28, 0.2)',
-        drag: false,
-        resize: false
+    const markers = JSON.parse(markerKey) as Marker[]
+    const annotations = JSON.parse(annotationKey) as Span[]
+    const wanted = new Map<string, () => void>()
+    for (const m of markers) {
+      const id = `step-${m.title}-${m.offsetMs}-${m.mandatory ? 1 : 0}`
+      wanted.set(id, () => {
+        const region = reg.addRegion({
+          id,
+          start: m.offsetMs / 1000,
+          content: label(m.title),
+          color: m.mandatory ? '#722ed1' : '#8c8c8c',
+          drag: false,
+          resize: false
+        })
+        region.element?.setAttribute('data-marker', m.title)
       })
     }
-  }, [props.markers, props.annotations, props.url, ready])
+    for (const a of annotations) {
+      const id = `ann-${a.id}-${a.startMs}-${a.endMs}-${a.comment}`
+      wanted.set(id, () =>
+        reg.addRegion({
+          id,
+          start: a.startMs / 1000,
+          end: Math.max(a.endMs, a.startMs + 200) / 1000,
+          content: label(a.comment),
+          color: 'rgba(250, 84, 28, 0.2)',
+          drag: false,
+          resize: false
+        })
+      )
+    }
+    const have = new Set<string>()
+    for (const r of reg.getRegions()) {
+      if (!r.id.startsWith('ann-') && !r.id.startsWith('step-')) continue
+      if (wanted.has(r.id)) have.add(r.id)
+      else {
+        const el = r.element
+        r.remove()
+        // the plugin may still append it on its next tick (see above)
+        if (el) setTimeout(() => el.remove(), 0)
+      }
+    }
+    for (const [id, add] of wanted) if (!have.has(id)) add()
+  }, [markerKey, annotationKey, props.url, ready])
 
   const skip = (s: number) => {
     const w = ws.current

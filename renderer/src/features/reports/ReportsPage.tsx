@@ -72,7 +72,7 @@ export function ReportsPage() {
               style={{ width: 150 }}
               value={campaignId}
               onChange={setCampaignId}
-              options={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              options={(campaigns.data ?? []).filter((c) => !c.training).map((c) => ({ value: c.id, label: c.name }))}
             />
           )}
           <Button icon={<DownloadOutlined />} onClick={exportXlsx} data-testid="export-report">

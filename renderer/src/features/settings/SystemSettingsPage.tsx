@@ -7,6 +7,7 @@ import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 import { centre } from '../../ui/centre-time'
+import { CalendarCard } from './CalendarCard'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 
@@ -191,37 +192,6 @@ function DiallingSection() {
       </Form.Item>
       <CalendarCard />
     </Section>
-  )
-}
-
-/** The statutory calendar the windows and deadlines follow: the years it covers, the next holidays, a warning past its data. */
-function CalendarCard() {
-  const { t } = useTranslation()
-  const cal = useMethodQuery('system.calendar', {}, ['system.calendar'])
-  if (!cal.data) return null
-  const c = cal.data
-  return (
-    <Card size="small" title={t('settings.calendar.title')} style={{ marginBottom: 24 }} data-testid="calendar-card">
-      {!c.covered && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 12 }}
-          message={t('settings.calendar.beyond', { last: c.lastYear })}
-          data-testid="calendar-beyond"
-        />
-      )}
-      <Typography.Paragraph>
-        {t('settings.calendar.covers', { first: c.firstYear, last: c.lastYear })}
-      </Typography.Paragraph>
-      {c.upcoming.length > 0 && (
-        <Typography.Paragraph type="secondary">
-          {t('settings.calendar.upcoming')}
-          {t('common.colon')}
-          {c.upcoming.map((h) => `${h.name} ${h.day}`).join('，')}
-        </Typography.Paragraph>
-      )}
-    </Card>
   )
 }
 

@@ -85,7 +85,7 @@ function AppShell({ info }: { info: SystemInfo }) {
         <Layout.Header className="app-header">
           <Typography.Text strong>{t(`nav.${current.label}`)}</Typography.Text>
           <Space size="middle">
-            {info.demoMode && <Tag color="orange">DEMO</Tag>}
+            {info.demoMode && <Tag color="orange">{t('settings.demoMode')}</Tag>}
             <span data-testid="current-user">
               {user.displayName} <Tag color="blue">{t(`roles.${user.role}`)}</Tag>
             </span>

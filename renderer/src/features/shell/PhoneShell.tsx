@@ -113,7 +113,7 @@ export function PhoneShell({ info }: { info: SystemInfo }) {
             <div className="phone-user" data-testid="current-user">
               <strong style={{ whiteSpace: 'nowrap' }}>{user.displayName}</strong>
               <PlainTag color="blue">{t(`roles.${user.role}`)}</PlainTag>
-              {info.demoMode && <PlainTag color="orange">DEMO</PlainTag>}
+              {info.demoMode && <PlainTag color="orange">{t('settings.demoMode')}</PlainTag>}
             </div>
             <nav aria-label="main">
               <ul role="menu" className="phone-menu">

@@ -77,20 +77,22 @@ export function SipImportModal({
         onFinish={(v) => void run(v)}
       >
         <ServerFields prefix="import-" />
-        <Upload
-          accept=".csv,.xlsx"
-          maxCount={1}
-          beforeUpload={(f) => {
-            setFile(f)
-            setReport(null)
-            return false
-          }}
-          onRemove={() => setFile(null)}
-        >
-          <Button icon={<UploadOutlined />} data-testid="sip-import-file">
-            {t('sip.pickFile')}
-          </Button>
-        </Upload>
+        <Form.Item label={t('sip.importFile')} required style={{ marginBottom: 0 }}>
+          <Upload
+            accept=".csv,.xlsx"
+            maxCount={1}
+            beforeUpload={(f) => {
+              setFile(f)
+              setReport(null)
+              return false
+            }}
+            onRemove={() => setFile(null)}
+          >
+            <Button icon={<UploadOutlined />} data-testid="sip-import-file">
+              {t('sip.pickFile')}
+            </Button>
+          </Upload>
+        </Form.Item>
       </Form>
       {progress !== null && <Progress percent={Math.round(progress * 100)} size="small" style={{ marginTop: 12 }} />}
       {error !== null && <Alert type="error" showIcon message={errorText(t, error)} style={{ marginTop: 12 }} />}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, App, Button, Drawer, Form, Input, Popconfirm, Space, Typography } from 'antd'
+import { Alert, App, Button, Drawer, Form, Input, Popconfirm, Space } from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Output, SipAccount, User } from '../../../../shared/contract'
@@ -62,59 +62,54 @@ export function ServerFields({ prefix = '' }: { prefix?: string }) {
           <Input style={{ width: 100 }} />
         </Form.Item>
       </Space>
-      <Typography.Text strong>{t('sip.iceServers')}</Typography.Text>
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        {t('sip.iceHint')}
-      </Typography.Paragraph>
-      <Form.List name="iceServers">
-        {(fields, { add, remove }) => (
-          <>
-            {fields.map((f) => (
-              <Space key={f.key} align="start" wrap>
-                <Form.Item name={[f.name, 'urls']} rules={[{ required: true, message: t('sip.iceUrlRule') }]}>
-                  <Input
-                    placeholder="turn:turn.centre.local:3478"
-                    style={{ width: 220 }}
-                    aria-label={t('sip.iceUrls')}
+      {/* a block of its own: a bare caption flowed up beside the domain's row */}
+      <Form.Item label={t('sip.iceServers')} extra={t('sip.iceHint')}>
+        <Form.List name="iceServers">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                // one row: the drawer is 512 px wide
+                <Space key={f.key} align="start" size={6}>
+                  <Form.Item name={[f.name, 'urls']} rules={[{ required: true, message: t('sip.iceUrlRule') }]}>
+                    <Input
+                      placeholder="turn:turn.centre.local:3478"
+                      style={{ width: 220 }}
+                      aria-label={t('sip.iceUrls')}
+                    />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'username']}>
+                    <Input placeholder={t('sip.iceUser')} style={{ width: 100 }} aria-label={t('sip.iceUser')} />
+                  </Form.Item>
+                  <Form.Item noStyle shouldUpdate>
+                    {({ getFieldValue }) => (
+                      <Form.Item name={[f.name, 'credential']}>
+                        <Input.Password
+                          autoComplete="new-password"
+                          placeholder={
+                            getFieldValue(['iceServers', f.name, 'hasCredential'])
+                              ? t('sip.credentialKept')
+                              : t('sip.iceCredential')
+                          }
+                          style={{ width: 160 }}
+                          aria-label={t('sip.iceCredential')}
+                        />
+                      </Form.Item>
+                    )}
+                  </Form.Item>
+                  <MinusCircleOutlined
+                    onClick={() => remove(f.name)}
+                    aria-label={t('sip.removeIce')}
+                    style={{ marginTop: 8 }}
                   />
-                </Form.Item>
-                <Form.Item name={[f.name, 'username']}>
-                  <Input placeholder={t('sip.iceUser')} style={{ width: 120 }} aria-label={t('sip.iceUser')} />
-                </Form.Item>
-                <Form.Item noStyle shouldUpdate>
-                  {({ getFieldValue }) => (
-                    <Form.Item name={[f.name, 'credential']}>
-                      <Input.Password
-                        autoComplete="new-password"
-                        placeholder={
-                          getFieldValue(['iceServers', f.name, 'hasCredential'])
-                            ? t('sip.credentialKept')
-                            : t('sip.iceCredential')
-                        }
-                        style={{ width: 160 }}
-                        aria-label={t('sip.iceCredential')}
-                      />
-                    </Form.Item>
-                  )}
-                </Form.Item>
-                <MinusCircleOutlined
-                  onClick={() => remove(f.name)}
-                  aria-label={t('sip.removeIce')}
-                  style={{ marginTop: 8 }}
-                />
-              </Space>
-            ))}
-            <Button
-              type="dashed"
-              onClick={() => add({ urls: '' })}
-              icon={<PlusOutlined />}
-              style={{ marginBottom: 16 }}
-            >
-              {t('sip.addIce')}
-            </Button>
-          </>
-        )}
-      </Form.List>
+                </Space>
+              ))}
+              <Button type="dashed" onClick={() => add({ urls: '' })} icon={<PlusOutlined />}>
+                {t('sip.addIce')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+      </Form.Item>
     </>
   )
 }
