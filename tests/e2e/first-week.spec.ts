@@ -60,7 +60,7 @@ test('a supervisor runs a new campaign from the UI: creates it, imports a list i
   await choose(page, 'alloc-campaign', campaign)
   await page.getByRole('button', { name: /^预\s*览$/ }).click()
   await expect(page.getByText(`${source} 1`).first()).toBeVisible()
-  await expect(page.locator('.ant-tag').filter({ hasText: '演示' })).toHaveCount(0)
+  await expect(page.locator('.ant-tag').filter({ hasText: '演示活动' })).toHaveCount(0)
 })
 
 test('the operator sees the campaign of the lead; a second tab of the same operator is refused until it takes over, and the first is told', async ({
