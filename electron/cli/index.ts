@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ROLES } from '../../shared/contract'
 import { createCore, stderrLogger } from '../core'
@@ -14,7 +14,8 @@ import { serve } from './serve'
 import { sip } from './sip'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
-import { publishUpdates } from '../core/system/updates'
+import { publishUpdates, signRelease } from '../core/system/updates'
+import { newSigningKeys } from '../core/system/update-signing'
 
 declare const __APP_VERSION__: string
 
@@ -49,7 +50,10 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
                                                                 bring a backup back (checked first; the old database kept beside it)
   leadline migrate                                              bring the database to this version's schema
   leadline updates publish FILE... [--version 1.2.3]            put desktop installers (.exe, .AppImage, .deb, .dmg) and their
-                                                                feed (latest.yml …, SHA-512) on the hub at /updates/ for the seats
+                                                                feed (latest.yml …, SHA-512) on the hub at /updates/ for the seats;
+                                                                only a signed release (release.json and .sig beside them)
+  leadline updates sign --key KEY FILE... [--version 1.2.3]     (whoever releases LeadLine) sign installers: release.json + .sig
+  leadline updates keygen DIR                                   a new Ed25519 signing key pair (the .pub is built into the app)
   leadline diagnose [FILE.zip]                                  one ZIP for support: versions, settings (no secrets), counts,
                                                                 the logs (numbers masked); no leads, recordings or keys
 
@@ -98,7 +102,8 @@ async function main(argv: string[]): Promise<number> {
         campaign: { type: 'string' },
         passphrase: { type: 'string' },
         'keep-days': { type: 'string' },
-        version: { type: 'string' }
+        version: { type: 'string' },
+        key: { type: 'string' }
       }
     })
   } catch (err) {
@@ -304,6 +309,30 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       case 'updates': {
+        if (sub === 'keygen') {
+          const dir = resolve(rest[0] ?? '.')
+          const keys = newSigningKeys()
+          mkdirSync(dir, { recursive: true })
+          writeFileSync(join(dir, 'update-signing.key'), keys.privatePem, { mode: 0o600 })
+          writeFileSync(join(dir, 'update-signing.pub'), keys.publicPem)
+          if (json) out({ privateKey: join(dir, 'update-signing.key'), publicKey: join(dir, 'update-signing.pub') })
+          else
+            console.log(
+              `signing keys written to ${dir} (keep update-signing.key secret; build update-signing.pub into the app)`
+            )
+          return 0
+        }
+        if (sub === 'sign') {
+          if (!opt.key) return fail('errors.missingArgument', { name: '--key' })
+          const r = await signRelease(
+            rest.map((f) => resolve(f)),
+            readFileSync(resolve(opt.key), 'utf8'),
+            { version: opt.version }
+          )
+          if (json) out(r)
+          else console.log(`LeadLine ${r.version} signed: ${r.manifest}, ${r.signature}`)
+          return 0
+        }
         if (sub !== 'publish')
           return fail('errors.unknownCommand', { command: `updates ${sub ?? ''}`, commands: COMMANDS.join(', ') })
         // beside a running hub (which holds the database): only the data folder's owner can write here

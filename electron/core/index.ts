@@ -20,6 +20,8 @@ import { SettingsStore, createSettingsHandlers } from './settings/service'
 import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
 import { CentreCalendar } from './calendar/centre'
+import { lanShareRefusal } from './system/lan-share'
+import type { AppError } from './errors'
 import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
@@ -149,6 +151,8 @@ export interface Core {
   /** In-process administration (the CLI): no login, acts as the system; never reachable from a transport. */
   connectSystem(source: string, locale?: Locale): CoreConnection
   settings(): Settings
+  /** Why this seat may not share its data on the LAN now (demo mode, accounts on the demo password); null: it may. */
+  lanShareRefusal(): Promise<AppError | null>
   /** Online backup to a file, checked, and written to the audit log. */
   backup(file: string, source: string): Promise<BackupResult>
   /** Everything into a backup folder: the database, the sealing key under a passphrase, new recordings. */
@@ -273,7 +277,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       defineDomain({ name: 'auth', handlers: auth.handlers() }),
       defineDomain({ name: 'users', handlers: createUsersHandlers(deps, users, sessions, districts, teams) }),
       teamsDomain(teams),
-      defineDomain({ name: 'settings', handlers: createSettingsHandlers(deps, settingsStore) }),
+      defineDomain({
+        name: 'settings',
+        handlers: createSettingsHandlers(deps, settingsStore, async (next) => lanShareRefusal(users, next))
+      }),
       defineDomain({
         name: 'system',
         handlers: createSystemHandlers(
@@ -403,6 +410,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     connect: dispatcher.connect,
     connectSystem: dispatcher.connectSystem,
     settings,
+    lanShareRefusal: () => lanShareRefusal(users, settings()),
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)
       audit.write({

@@ -23,6 +23,11 @@ import {
 } from '../../shared/contract'
 import { autoUpdater } from 'electron-updater'
 import { DesktopUpdates, type UpdaterLike } from './updates'
+import { RELEASE_PUBLIC_KEY } from '../core/system/update-signing'
+import { hashFile } from '../core/hash-file'
+
+/** The session electron-updater fetches through (its NET_SESSION_NAME). */
+const UPDATER_PARTITION = 'electron-updater'
 import { serveMedia } from './media-protocol'
 import { createCore, stderrLogger, type Core } from '../core'
 import { KeyFileSecretBox, type SecretBox } from '../core/secrets'
@@ -158,30 +163,34 @@ async function start(): Promise<void> {
   // A team hub's certificate: confirmed once by its fingerprint, refused when it changes.
   const trustFile = join(app.getPath('userData'), 'trusted-hubs.json')
   const say = (key: string, params?: Record<string, string>) => translate(c.settings().defaultLocale, key, params)
-  installHubTrust(
-    session.defaultSession,
-    fileTrustStore(trustFile),
-    async (host, fingerprint) => {
-      const options = {
-        type: 'question' as const,
-        buttons: [say('desktop.trust.accept'), say('desktop.trust.cancel')],
-        defaultId: 1,
-        cancelId: 1,
-        title: 'LeadLine',
-        message: say('desktop.trust.ask', { host }),
-        detail: say('desktop.trust.askDetail', { fingerprint })
-      }
-      const r = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
-      return r.response === 0
-    },
-    (host, expected, got) =>
-      void dialog.showMessageBox({
-        type: 'warning',
-        title: 'LeadLine',
-        message: say('desktop.trust.changed', { host }),
-        detail: say('desktop.trust.changedDetail', { expected, got, file: trustFile })
-      })
-  )
+  // electron-updater fetches through a session of its own: it trusts the hub exactly as the desk does
+  const updaterSession = app.isPackaged ? session.fromPartition(UPDATER_PARTITION, { cache: false }) : null
+  const trustStore = fileTrustStore(trustFile)
+  for (const ses of [session.defaultSession, ...(updaterSession ? [updaterSession] : [])])
+    installHubTrust(
+      ses,
+      trustStore,
+      async (host, fingerprint) => {
+        const options = {
+          type: 'question' as const,
+          buttons: [say('desktop.trust.accept'), say('desktop.trust.cancel')],
+          defaultId: 1,
+          cancelId: 1,
+          title: 'LeadLine',
+          message: say('desktop.trust.ask', { host }),
+          detail: say('desktop.trust.askDetail', { fingerprint })
+        }
+        const r = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+        return r.response === 0
+      },
+      (host, expected, got) =>
+        void dialog.showMessageBox({
+          type: 'warning',
+          title: 'LeadLine',
+          message: say('desktop.trust.changed', { host }),
+          detail: say('desktop.trust.changedDetail', { expected, got, file: trustFile })
+        })
+    )
   registerIpc(
     ipcMain,
     c,
@@ -210,7 +219,7 @@ async function start(): Promise<void> {
   // 个人设置 says how this desk keeps its secrets (a Linux desk without a keyring is told so)
   ipcMain.handle(IPC_SECRET_STORAGE_CHANNEL, (event) => (isOurs(event.senderFrame?.url) ? secretStorage() : null))
   // Updates from the seat's hub (https://HUB/updates/): only the packaged app updates itself
-  const updates = app.isPackaged ? packagedUpdates() : null
+  const updates = updaterSession ? packagedUpdates(updaterSession, say) : null
   ipcMain.handle(IPC_UPDATES_CHANNEL, (event, op: unknown, value: unknown) => {
     if (!isOurs(event.senderFrame?.url) || !updates) return null
     if (op === 'hub') updates.setHub(typeof value === 'string' && /^(https?|wss?):\/\//.test(value) ? value : null)
@@ -235,12 +244,26 @@ async function start(): Promise<void> {
 }
 
 /** electron-updater's updater for this app, its state pushed to the window. */
-function packagedUpdates(): DesktopUpdates | null {
+function packagedUpdates(
+  ses: Electron.Session,
+  say: (key: string, params?: Record<string, string>) => string
+): DesktopUpdates | null {
   try {
     return new DesktopUpdates(
       autoUpdater as unknown as UpdaterLike,
       (s) => mainWindow?.webContents.send(IPC_UPDATE_STATE_CHANNEL, s),
-      { info: (m) => log.info(m), warn: (m, err) => log.warn(m, err) }
+      { info: (m) => log.info(m), warn: (m, err) => log.warn(m, err) },
+      {
+        publicKey: RELEASE_PUBLIC_KEY,
+        appVersion: app.getVersion(),
+        fetchText: async (url) => {
+          const res = await ses.fetch(url)
+          if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
+          return res.text()
+        },
+        sha512: (file) => hashFile(file, 'sha512', 'base64'),
+        say
+      }
     )
   } catch (err) {
     log.error('updates unavailable', err)

@@ -229,11 +229,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   }
   /**
    * A browser says which page opens the socket: only the hub's own pages (any of its names), the
-   * desktop app (a file:// page) and origins the centre configured may. Tools send no Origin.
+   * desktop app (Electron sends `file://` for its pages) and origins the centre configured may. Tools
+   * send no Origin. An opaque origin (`null`: a sandboxed frame, a data: page, a page of any site that
+   * asked for one) is refused.
    */
   const originAllowed = (req: IncomingMessage): boolean => {
     const origin = req.headers.origin
-    if (origin === undefined || origin === 'file://' || origin === 'null') return true
+    if (origin === undefined || origin === 'file://') return true
     try {
       const o = new URL(origin)
       if (o.host === req.headers.host) return true

@@ -251,6 +251,20 @@ export const en: Catalog = {
     trainingRealLead:
       'Training (the simulated line) never dials a real customer: connect the real line to call this customer',
     trainingCampaignNoLists: 'The training campaign holds made-up customers only; it takes no list and no batch',
+    lanShareDemoMode:
+      'This seat’s data is not shared on the LAN in demo mode: anyone can use the demo accounts. Turn demo mode off first',
+    lanShareDemoPasswords:
+      'These accounts still use the demo password, so anyone on the LAN could log in: {{users}}. Give each its own password (or disable it) before sharing',
+    updatesUnsigned:
+      '{{folder}} has no signed release (release.json and release.json.sig): only installers signed by LeadLine’s releaser are published',
+    updatesBadSignature:
+      'The release in {{folder}} is not signed by LeadLine’s releaser, or was changed. Nothing was published',
+    updatesNotInRelease:
+      '{{file}} is not a file of the signed release {{version}} (name, size or SHA-512 differ). Nothing was published',
+    updatesNeedHttps: 'Updates come only from a team hub over https ({{url}} is not)',
+    updatesNotSigned: 'The team hub’s update has no valid signature and was refused (nothing downloaded or installed)',
+    updatesOlder: 'The team hub’s version {{version}} is not newer than this one: not installed',
+    updatesFileMismatch: 'The downloaded installer does not match the signed release: not installed',
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
     deskOpenElsewhere:
       'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',

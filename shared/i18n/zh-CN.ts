@@ -238,6 +238,17 @@ export const zhCN = {
     trainingLeadRealLine: '这是培训用的模拟客户，只能在模拟线路上练习',
     trainingRealLead: '培训模式（模拟线路）不拨打真实客户：请接通真实线路后再拨打该客户',
     trainingCampaignNoLists: '培训活动只放培训用的模拟客户，不能导入名单或分配批次',
+    lanShareDemoMode: '演示模式下不能在局域网共享本机数据：演示账户和密码谁都能用。请先关闭演示模式',
+    lanShareDemoPasswords:
+      '以下账户仍在用演示密码，局域网上谁都能登录：{{users}}。请先为它们设置各自的密码（或停用），再共享本机数据',
+    updatesUnsigned:
+      '{{folder}} 里没有签名的发布说明（release.json 和 release.json.sig）：只发布 LeadLine 发布方签过名的安装包',
+    updatesBadSignature: '{{folder}} 里的发布说明签名不对：不是 LeadLine 发布方的签名，或文件被改过。未发布任何文件',
+    updatesNotInRelease: '{{file}} 不是签名的 {{version}} 版发布里的文件（名称、大小或 SHA-512 不符）。未发布任何文件',
+    updatesNeedHttps: '只从 https 的团队服务器更新（{{url}} 不是）',
+    updatesNotSigned: '团队服务器上的更新没有有效的签名，已拒绝（不会下载或安装）',
+    updatesOlder: '团队服务器上的版本 {{version}} 不比本机新，不安装',
+    updatesFileMismatch: '下载的安装包与签名的发布不符，已拒绝安装',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:
       '您的账号正在另一处（{{where}}）的拨号工作台上工作。一个账号同时只在一处拨号：请回到那里，或在这里选择“在这里继续”接管',

@@ -46,13 +46,18 @@ const updater = Object.assign(new EventEmitter(), {
   setFeedURL(o) {
     this.feeds.push(o)
   },
+  downloads: 0,
   async checkForUpdates() {
     this.checks++
     this.emit('checking-for-update')
     this.emit('update-available', { version: '9.9.9' })
-    this.emit('download-progress', { percent: 50 })
-    this.emit('update-downloaded', { version: '9.9.9' })
     return null
+  },
+  async downloadUpdate() {
+    this.downloads++
+    this.emit('download-progress', { percent: 50 })
+    this.emit('update-downloaded', { version: '9.9.9', downloadedFile: '/nonexistent/installer.exe' })
+    return []
   },
   quitAndInstall() {
     this.installs++
@@ -145,6 +150,25 @@ const electron = {
     }
   },
   session: {
+    /** electron-updater's own session: the hub's trust goes on it too, and the app reads the signed release through it. */
+    fromPartition(name, options) {
+      rec.partitions = [...(rec.partitions ?? []), { name, options }]
+      return {
+        setCertificateVerifyProc(fn) {
+          rec.updaterVerifyProc = typeof fn === 'function'
+        },
+        async fetch(url) {
+          rec.updaterFetches = [...(rec.updaterFetches ?? []), url]
+          // a release signed with a key that is not the one the app ships (what a hub in the middle would serve)
+          const { generateKeyPairSync, sign } = require('node:crypto')
+          const text = JSON.stringify({ product: 'LeadLine', version: '9.9.9', files: [] })
+          const body = url.endsWith('.sig')
+            ? sign(null, Buffer.from(text), generateKeyPairSync('ed25519').privateKey).toString('base64')
+            : text
+          return { ok: true, status: 200, text: async () => body }
+        }
+      }
+    },
     defaultSession: {
       setPermissionRequestHandler(fn) {
         const ours = 'file://' + path.resolve('out/renderer/index.html')
@@ -318,6 +342,7 @@ const timer = setInterval(() => {
         await new Promise((res) => setTimeout(res, 50))
         r.feeds = updater.feeds
         r.checks = updater.checks
+        r.downloads = updater.downloads
         r.autoDownload = updater.autoDownload
         r.state = await updates(ours, 'state')
         await updates(ours, 'call', true)

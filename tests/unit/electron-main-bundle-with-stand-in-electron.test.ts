@@ -200,31 +200,33 @@ describe('the packaged app’s updates, through the stand-in electron and electr
     ipcListeners: string[]
   } | null
 
-  it('checks the seat’s hub, downloads with progress, and does not restart during a call', () => {
+  it('checks the seat’s hub over its pinned session, and refuses a release not signed with the key the app ships', () => {
     expect(run!.ipcChannels).toContain(IPC_UPDATES_CHANNEL)
     const u = run!.updates
     // a foreign page cannot point the app at another server
     expect(u.foreignHub).toBeNull()
     expect(u.feedsAfterForeign).toBe(0)
     expect(u.feeds).toEqual([{ provider: 'generic', url: 'https://hub.lan:7300/updates/' }])
-    expect(u.checks).toBe(1)
-    expect(u.autoDownload).toBe(true)
-    expect(run!.updateStates.map((s) => `${s.state}${s.waitingForCall ? ' waiting for the call' : ''}`)).toEqual([
-      'checking',
-      'downloading',
-      'downloading',
-      'ready',
-      'ready',
-      'ready waiting for the call'
+    // electron-updater's session trusts the hub as the desk does, and the signed release is read through it
+    const rec = run as unknown as {
+      partitions: { name: string }[]
+      updaterVerifyProc: boolean
+      updaterFetches: string[]
+    }
+    expect(rec.partitions.map((p) => p.name)).toEqual(['electron-updater'])
+    expect(rec.updaterVerifyProc).toBe(true)
+    expect(rec.updaterFetches).toEqual([
+      'https://hub.lan:7300/updates/release.json',
+      'https://hub.lan:7300/updates/release.json.sig'
     ])
-    expect(run!.updateStates[2].percent).toBe(50)
-    expect(u.state).toEqual({ state: 'ready', version: '9.9.9', waitingForCall: false })
-    // install asked during a call: deferred, and a quit then would not install either
-    expect(u.autoInstallOnQuitDuringCall).toBe(false)
-    expect(u.installDuringCall).toEqual({ waitingForCall: true })
-    expect(u.installsDuringCall).toBe(0)
-    // the call (and its wrap-up) ended: now it installs
-    expect(u.installsAfterCall).toBe(1)
+    // the hub served 9.9.9 signed by another key: the updater is never asked, nothing downloads or installs
+    expect(u.autoDownload).toBe(false)
+    expect(u.checks).toBe(0)
+    expect(u.downloads).toBe(0)
+    expect(u.state).toEqual({ state: 'error', message: '团队服务器上的更新没有有效的签名，已拒绝（不会下载或安装）' })
+    expect(u.installDuringCall).toEqual({ waitingForCall: false })
+    expect(u.installsAfterCall).toBe(0)
+    expect(run!.updateStates.map((s) => s.state)).toEqual(['error'])
   })
 
   it('on Linux without a keyring (basic_text) does not pretend: secrets go to the key file, and the page is told', () => {

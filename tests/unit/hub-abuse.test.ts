@@ -62,6 +62,8 @@ describe('frames from a socket nobody trusts yet', () => {
 
   it('a page of a foreign origin cannot open a socket; the hub’s own pages and tools can', async () => {
     await expect(open('https://evil.example')).rejects.toThrow(/403/)
+    // an opaque origin: a sandboxed frame or a data: page of any site
+    await expect(open('null')).rejects.toThrow(/403/)
     const own = await open(`http://127.0.0.1:${hub.port}`)
     own.close()
     const tool = await HubClient.connect(url())

@@ -4,8 +4,7 @@ import { request } from 'node:http'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startHub, type Hub } from '../../electron/server/hub'
-import { followLanHubSetting } from '../../electron/main/lan-hub'
-import { loginAs, makeCore, quietLogger } from '../helpers/core'
+import { loginAs, makeCore } from '../helpers/core'
 
 type Env = Awaited<ReturnType<typeof makeCore>>
 let env: Env
@@ -139,39 +138,5 @@ describe('hub HTTP', () => {
 
   it('health check answers', async () => {
     expect(JSON.parse((await get(hub.url, '/healthz')).body)).toEqual({ ok: true })
-  })
-})
-
-describe('sharing a desktop seat’s pool on the LAN', () => {
-  it('starts and stops the hub as an administrator switches the setting', async () => {
-    const lan = followLanHubSetting(env.core, staticDir, quietLogger)
-    try {
-      const admin = await loginAs(env.core, 'admin')
-      const port = 20000 + Math.floor(Math.random() * 20000)
-      await admin.invoke('settings.update', { lanHub: { enabled: true, host: '127.0.0.1', port } })
-      await expect
-        .poll(
-          () =>
-            get(`http://127.0.0.1:${port}`, '/healthz').then(
-              (r) => r.status,
-              () => 0
-            ),
-          { timeout: 5000 }
-        )
-        .toBe(200)
-      await admin.invoke('settings.update', { lanHub: { enabled: false } })
-      await expect
-        .poll(
-          () =>
-            get(`http://127.0.0.1:${port}`, '/healthz').then(
-              (r) => r.status,
-              () => 0
-            ),
-          { timeout: 5000 }
-        )
-        .toBe(0)
-    } finally {
-      await lan.stop()
-    }
   })
 })

@@ -225,6 +225,53 @@ describe('views scoped by team', () => {
   })
 })
 
+describe('what a supervisor decides and sees stays in their teams', () => {
+  it('appeals and returned successes of another team are refused when supervisors see their own only; the wallboard, QA’s figures and 录音库 are the team’s', async () => {
+    const own = await failedSuccess('op1')
+    const other = await failedSuccess('op3')
+    const reviewOf = (leadId: number) =>
+      env.core.db
+        .prepare('SELECT v.id FROM qa_reviews v JOIN calls c ON c.id = v.call_id WHERE c.lead_id = ?')
+        .pluck()
+        .get(leadId) as number
+    await ok(admin.invoke('settings.update', { teams: { supervisorsSeeAll: false } }))
+    // 李娜 (一组) cannot decide 黄丽's (二组) appeal, nor send her success back
+    expect(await li.invoke('qa.decide', { reviewId: reviewOf(other), decision: 'uphold', note: '维持' })).toMatchObject(
+      { ok: false, error: { code: 'FORBIDDEN', key: 'errors.teamsOwnOnly' } }
+    )
+    expect(await li.invoke('qa.settleReturned', { leadId: other, action: 'close' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
+    expect(env.core.db.prepare('SELECT qa_gate FROM leads WHERE id = ?').pluck().get(other)).toBe('failed')
+    // her own team's, yes
+    await ok(li.invoke('qa.decide', { reviewId: reviewOf(own), decision: 'uphold', note: '维持' }))
+    await ok(li.invoke('qa.settleReturned', { leadId: own, action: 'close' }))
+
+    // the wallboard, QA's per-operator figures and the recordings: her team's
+    const board = await ok<{ name: string }[]>(li.invoke('desk.board', {}))
+    expect(board.map((b) => b.name).sort()).toEqual(['王芳', '陈强'].sort())
+    const day = { from: sh('2026-11-23T00:00:00').toISOString(), to: sh('2026-11-24T00:00:00').toISOString() }
+    const stats = await ok<{ operatorName: string }[]>(li.invoke('qa.operatorStats', day))
+    expect(stats.map((r) => r.operatorName)).toEqual(['王芳'])
+    const lib = (c: CoreConnection, q?: string) =>
+      ok<{ rows: { operatorName: string }[] }>(
+        c.invoke('qa.library', { filter: q ? { q } : {}, sort: 'startedAt', dir: 'desc', offset: 0, limit: 50 })
+      )
+    expect((await lib(li)).rows.map((r) => r.operatorName)).toEqual(['王芳'])
+    expect((await lib(admin)).rows.map((r) => r.operatorName).sort()).toEqual(['王芳', '黄丽'].sort())
+
+    // QA sees numbers masked: a part of a number finds nothing (no guessing the digits behind the mask),
+    // the whole number finds its call
+    const qa = await loginAs(env.core, 'qa')
+    const phone = env.core.db.prepare('SELECT phone FROM leads WHERE id = ?').pluck().get(own) as string
+    expect((await lib(qa, phone.slice(3, 9))).rows).toEqual([])
+    expect((await lib(qa, phone)).rows.map((r) => r.operatorName)).toEqual(['王芳'])
+    // a supervisor, who sees numbers, finds it by part
+    expect((await lib(li, phone.slice(3, 9))).rows.map((r) => r.operatorName)).toEqual(['王芳'])
+  })
+})
+
 describe('every district covered', () => {
   it('a covering team’s leader assigns a 兴宁区 success to their own agent; another leader is still refused; the warning comes and goes', async () => {
     const qx = await loginAs(env.core, 'leader_qx')

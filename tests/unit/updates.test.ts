@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { startHub, type Hub } from '../../electron/server/hub'
-import { versionFromName } from '../../electron/core/system/updates'
+import { publishUpdates, signRelease, versionFromName } from '../../electron/core/system/updates'
+import { newSigningKeys, verifiedManifest } from '../../electron/core/system/update-signing'
 import { makeCore } from '../helpers/core'
 
 /** The built CLI, as an administrator runs it on the hub's machine. */
@@ -66,9 +67,12 @@ describe('the desktop update feed on the hub', () => {
     writeFileSync(join(src, 'LeadLine Setup 0.2.0.exe'), exe)
     writeFileSync(join(src, 'LeadLine Setup 0.2.0.exe.blockmap'), 'blockmap')
     writeFileSync(join(src, 'LeadLine-0.2.0.AppImage'), appImage)
-    const r = publish([join(src, 'LeadLine Setup 0.2.0.exe'), join(src, 'LeadLine-0.2.0.AppImage')])
-    expect(r.code).toBe(0)
-    expect(JSON.parse(r.out)).toMatchObject({
+    const files = [join(src, 'LeadLine Setup 0.2.0.exe'), join(src, 'LeadLine-0.2.0.AppImage')]
+    // whoever releases signs them (a test key here: the shipped key's private half is not in the repository)
+    const keys = newSigningKeys()
+    await signRelease(files, keys.privatePem)
+    const r = await publishUpdates(env.dir, files, { publicKey: keys.publicPem })
+    expect(r).toMatchObject({
       version: '0.2.0',
       feeds: [
         { feed: 'latest.yml', files: [{ name: 'LeadLine-Setup-0.2.0.exe', size: 300_000, sha512: sha512(exe) }] },
@@ -99,6 +103,16 @@ describe('the desktop update feed on the hub', () => {
     expect((await get('/updates/LeadLine-Setup-0.2.0.exe', { Range: 'bytes=400000-' })).status).toBe(416)
     expect((await get('/updates/LeadLine-Setup-0.2.0.exe.blockmap')).raw.toString()).toBe('blockmap')
     expect((await get('/updates/latest-linux.yml')).raw.toString()).toContain('path: LeadLine-0.2.0.AppImage')
+    // the signed release goes with them, for the seats to verify
+    const manifest = (await get('/updates/release.json')).raw.toString()
+    const signature = (await get('/updates/release.json.sig')).raw.toString()
+    expect(verifiedManifest(manifest, signature, keys.publicPem)).toMatchObject({
+      version: '0.2.0',
+      files: [
+        { name: 'LeadLine-Setup-0.2.0.exe', size: 300_000, sha512: sha512(exe) },
+        { name: 'LeadLine-0.2.0.AppImage' }
+      ]
+    })
 
     // nothing else of the data folder, and nothing but reading
     expect((await get('/updates/../leadline.db')).status).toBe(404)
@@ -125,9 +139,35 @@ describe('the desktop update feed on the hub', () => {
     expect(JSON.parse(mixed.out).error.message).toContain('版本号不一致')
     expect(existsSync(join(env.dir, 'updates')) ? readdirSync(join(env.dir, 'updates')) : []).toEqual([])
     // a version given by hand names a file that does not carry one
-    const given = publish([join(src, 'LeadLine-Setup.exe'), '--version', '0.4.0'])
-    expect(given.code).toBe(0)
+    const keys = newSigningKeys()
+    await signRelease([join(src, 'LeadLine-Setup.exe')], keys.privatePem, { version: '0.4.0' })
+    await publishUpdates(env.dir, [join(src, 'LeadLine-Setup.exe')], { version: '0.4.0', publicKey: keys.publicPem })
     expect(readFileSync(join(env.dir, 'updates', 'latest.yml'), 'utf8')).toContain('version: 0.4.0')
+  })
+
+  it('publishes only what LeadLine’s releaser signed: unsigned, signed by another key, or changed after signing is refused', async () => {
+    const exe = join(src, 'LeadLine-Setup-0.5.0.exe')
+    writeFileSync(exe, randomBytes(10_000))
+    const unsigned = publish([exe])
+    expect(unsigned.code).not.toBe(0)
+    expect(JSON.parse(unsigned.out).error.message).toContain('没有签名的发布说明')
+    // signed, but not with the key the app ships (the built CLI checks with that one)
+    const other = newSigningKeys()
+    await signRelease([exe], other.privatePem)
+    expect(JSON.parse(publish([exe]).out).error.message).toContain('不是 LeadLine 发布方的签名')
+    // the right key, then the installer changed: its SHA-512 is no longer the signed one
+    writeFileSync(exe, randomBytes(10_000))
+    await expect(publishUpdates(env.dir, [exe], { publicKey: other.publicPem })).rejects.toMatchObject({
+      key: 'errors.updatesNotInRelease'
+    })
+    // a changed byte of the manifest breaks the signature
+    const manifest = join(src, 'release.json')
+    await signRelease([exe], other.privatePem)
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('0.5.0', '0.5.1'))
+    await expect(publishUpdates(env.dir, [exe], { publicKey: other.publicPem })).rejects.toMatchObject({
+      key: 'errors.updatesBadSignature'
+    })
+    expect(existsSync(join(env.dir, 'updates')) ? readdirSync(join(env.dir, 'updates')) : []).toEqual([])
   })
 
   it('reads the version from the names electron-builder gives', () => {

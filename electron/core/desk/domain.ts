@@ -201,14 +201,20 @@ export function deskDomain(
         operator: c.operator
       }))
     },
-    'desk.board': () =>
-      repo.board().map((r) => ({
-        operatorId: r.id,
-        name: r.display_name,
-        state: (r.state ?? 'offline') as 'offline',
-        reason: r.reason,
-        since: r.started_at
-      }))
+    'desk.board': (_input, ctx) => {
+      // a supervisor sees the operators of their own teams (everyone when they lead none)
+      const scope = teams.scopeOf(requireUser(ctx).user, undefined)
+      return repo
+        .board()
+        .filter((r) => teams.inScope(scope, r.id))
+        .map((r) => ({
+          operatorId: r.id,
+          name: r.display_name,
+          state: (r.state ?? 'offline') as 'offline',
+          reason: r.reason,
+          since: r.started_at
+        }))
+    }
   }
   return defineDomain({
     name: 'desk',

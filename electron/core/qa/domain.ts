@@ -50,7 +50,10 @@ export function qaDomain(
       bus.on('recording.closed', ({ callId }) => queue.consider(callId))
     },
     handlers: {
-      'qa.library': (input, ctx) => library.library(requireUser(ctx).user, input),
+      'qa.library': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        return library.library(user, input, teams.scopeOf(user, undefined))
+      },
       'qa.queue': (input, ctx) => library.queue(requireUser(ctx).user, input.limit),
       'qa.claim': (input, ctx) => queue.claim(requireUser(ctx).user, input.callId),
       'qa.release': (input, ctx) => {
@@ -103,10 +106,20 @@ export function qaDomain(
       'qa.myReviews': (input, ctx) => reviews.myReviews(requireUser(ctx).user, input.limit),
       'qa.appeal': (input, ctx) => reviews.appeal(requireUser(ctx).user, input.reviewId, input.reason),
       'qa.appeals': (input, ctx) => reviews.appeals(teams.scopeOf(requireUser(ctx).user, input.teamId)),
-      'qa.decide': (input, ctx) => reviews.decide(requireUser(ctx).user, input),
+      'qa.decide': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        // a supervisor decides the appeals of their own teams' operators
+        const operatorId = reviews.repo.byId(input.reviewId)?.operator_id
+        if (operatorId !== undefined && !teams.mayOversee(user, operatorId))
+          throw new AppError('FORBIDDEN', 'errors.teamsOwnOnly')
+        return reviews.decide(user, input)
+      },
       'qa.returned': (input, ctx) => reviews.returned(teams.scopeOf(requireUser(ctx).user, input.teamId)),
       'qa.settleReturned': (input, ctx) => {
         const { user } = requireUser(ctx)
+        const operatorId = reviews.repo.returnedLead(input.leadId)?.operator_id
+        if (operatorId !== undefined && !teams.mayOversee(user, operatorId))
+          throw new AppError('FORBIDDEN', 'errors.teamsOwnOnly')
         reviews.settleReturned(user, input.leadId, input.action, input.note, ctx.conn.locale)
         audit.write({
           userId: user.id,
@@ -119,7 +132,11 @@ export function qaDomain(
         })
         return { ok: true as const }
       },
-      'qa.operatorStats': (input) => library.operatorStats(input.from, input.to),
+      'qa.operatorStats': (input, ctx) => {
+        const { user } = requireUser(ctx)
+        const scope = teams.scopeOf(user, undefined)
+        return library.operatorStats(input.from, input.to).filter((r) => teams.inScope(scope, r.operatorId))
+      },
       'scorecards.current': (input) => reviews.currentScorecard(input.campaignId),
       'scorecards.publish': (input, ctx) => {
         const { user } = requireUser(ctx)

@@ -73,9 +73,19 @@ export interface OperatorStatsRow {
 
 /** The recording library's search, the queue as a list, and the per-operator figures. */
 export class QaLibraryRepo extends Repo {
-  private where(filter: LibraryFilter, user: User, now: string): { sql: string; params: Record<string, unknown> } {
+  private where(
+    filter: LibraryFilter,
+    user: User,
+    now: string,
+    scope: { teams: number[] | null; numbers: boolean }
+  ): { sql: string; params: Record<string, unknown> } {
     const w: string[] = []
     const p: Record<string, unknown> = { now }
+    // a supervisor's own teams (unless the centre lets supervisors see all)
+    if (scope.teams) {
+      w.push('u.team_id IN (SELECT value FROM json_each(@teams))')
+      p.teams = JSON.stringify(scope.teams)
+    }
     if (user.role === 'operator') {
       w.push('r.operator_id = @me')
       p.me = user.id
@@ -107,8 +117,12 @@ export class QaLibraryRepo extends Repo {
     if (filter.queued) w.push("q.state = 'open'")
     if (filter.q) {
       const digits = filter.q.replace(/\D/g, '')
-      // part of the number (digits only) or of the name
-      w.push(digits.length >= 3 ? '(instr(l.phone, @digits) > 0 OR instr(l.name, @q) > 0)' : 'instr(l.name, @q) > 0')
+      // part of the number (digits only) or of the name; a role that sees numbers masked finds a call
+      // by its whole number only, so that searching is no way to learn the digits behind the mask
+      const byNumber = scope.numbers ? 'instr(l.phone, @digits) > 0' : 'l.phone = @digits'
+      w.push(
+        digits.length >= (scope.numbers ? 3 : 7) ? `(${byNumber} OR instr(l.name, @q) > 0)` : 'instr(l.name, @q) > 0'
+      )
       p.digits = digits
       p.q = filter.q
     }
@@ -119,9 +133,10 @@ export class QaLibraryRepo extends Repo {
   search(
     user: User,
     input: { filter: LibraryFilter; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number },
-    now: string
+    now: string,
+    scope: { teams: number[] | null; numbers: boolean } = { teams: null, numbers: true }
   ): { rows: LibraryDbRow[]; total: number } {
-    const { sql, params } = this.where(input.filter, user, now)
+    const { sql, params } = this.where(input.filter, user, now, scope)
     const total = this.value<number>(`SELECT count(*) ${LIBRARY_FROM} ${sql}`, params)!
     const dir = input.dir === 'asc' ? 'ASC' : 'DESC'
     const order = `${SORT_SQL[input.sort] ?? 'r.started_at'} ${dir} NULLS LAST, r.id ${dir}`

@@ -2,7 +2,7 @@ import type { LibraryFilter, LibraryRow, Settings, User } from '../../../shared/
 import { regionText } from '../phone/geo'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
-import { phoneFor } from '../privacy'
+import { canSeeNumbers, phoneFor } from '../privacy'
 import { toMetrics, type MetricsRow } from '../recordings/repo'
 import { QaLibraryRepo, type LibraryDbRow } from './library-repo'
 
@@ -57,10 +57,14 @@ export class QaLibrary {
 
   library(
     user: User,
-    input: { filter: LibraryFilter; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number }
+    input: { filter: LibraryFilter; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number },
+    teams: number[] | null = null
   ): { rows: LibraryRow[]; total: number } {
-    const { rows, total } = this.repo.search(user, input, this.now())
     const settings = this.settings()
+    const { rows, total } = this.repo.search(user, input, this.now(), {
+      teams,
+      numbers: canSeeNumbers(user.role, settings)
+    })
     return { rows: rows.map((r) => this.toRow(r, user, settings)), total }
   }
 

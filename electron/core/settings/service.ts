@@ -79,11 +79,16 @@ export class SettingsStore {
   }
 }
 
-export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): DomainHandlers<'settings'> {
+export function createSettingsHandlers(
+  deps: CoreDeps,
+  store: SettingsStore,
+  /** Why this seat may not share its data on the LAN now (demo mode, demo passwords); nothing: it may. */
+  lanShareRefusal: (next: Settings) => Promise<AppError | null>
+): DomainHandlers<'settings'> {
   const { db, audit, events } = deps
   return {
     'settings.get': () => store.get(),
-    'settings.update': (input, ctx) => {
+    'settings.update': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const current = store.get()
       const next = settingsSchema.parse({
@@ -93,6 +98,11 @@ export function createSettingsHandlers(deps: CoreDeps, store: SettingsStore): Do
       })
       const keys = (Object.keys(input) as (keyof Settings)[]).filter((k) => input[k] !== undefined)
       if (input.backup?.folder && input.backup.folder !== current.backup.folder) usableFolder(input.backup.folder)
+      // sharing on the LAN, or demo mode while it shares: not with accounts anyone on the LAN can log in with
+      if (next.lanHub.enabled && (input.lanHub?.enabled || input.demoMode)) {
+        const refused = await lanShareRefusal(next)
+        if (refused) throw refused
+      }
       db.transaction(() => {
         store.set(Object.fromEntries(keys.map((k) => [k, next[k]])))
         audit.write({

@@ -73,6 +73,13 @@ export class TeamsService {
     return team !== null && own.includes(team)
   }
 
+  /** Is this operator inside a view's scope (null: everyone)? */
+  inScope(scope: TeamScope, operatorId: number): boolean {
+    if (scope === null) return true
+    const team = this.repo.user(operatorId)?.team_id ?? null
+    return team !== null && scope.includes(team)
+  }
+
   private check(
     name: string | undefined,
     supervisorId: number | null | undefined,

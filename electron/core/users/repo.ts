@@ -126,6 +126,13 @@ export class UsersRepo {
   demoAccounts(): UserRow[] {
     return this.demoStmt.all()
   }
+  /** Every account that can log in, with its password's hash (to find ones still on a known default). */
+  activeHashes(): { username: string; password_hash: string }[] {
+    return this.db.prepare('SELECT username, password_hash FROM users WHERE disabled = 0 ORDER BY id').all() as {
+      username: string
+      password_hash: string
+    }[]
+  }
 
   list(q: { role?: Role; districtCode?: string; includeDisabled?: boolean }): UserRow[] {
     const where: string[] = []
