@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { systemClock, type Clock } from './clock'
@@ -383,6 +383,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }
   setImmediate(catchUp)
   if (opts.resumeImports ?? opts.exclusive ?? false) jobsQueue.resume()
+  // Exports (reports, recordings, import reports) are offered for minutes and live in memory: after a
+  // restart none can be fetched, so what a crash left there (personal data) goes at once.
+  if (opts.exclusive) rmSync(join(opts.dataDir, 'exports'), { recursive: true, force: true })
 
   return {
     dataDir: opts.dataDir,

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { AppError } from './errors'
 
 export const UPLOAD_CHUNK = 1024 * 1024
+/** The largest list taken: a million rows of a CSV or an XLSX are well under it. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 interface Upload {
   file: string
@@ -29,6 +31,8 @@ export class UploadStore {
   }
 
   begin(name: string, size: number, userId: number): string {
+    if (size > MAX_UPLOAD_BYTES)
+      throw new AppError('INVALID_INPUT', 'errors.uploadTooBig', { size: mb(size), max: mb(MAX_UPLOAD_BYTES) })
     const id = randomBytes(18).toString('base64url')
     const file = join(this.dir, id)
     closeSync(openSync(file, 'w'))
@@ -70,3 +74,5 @@ export class UploadStore {
     return u
   }
 }
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`

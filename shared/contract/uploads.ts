@@ -13,7 +13,8 @@ export const uploadsMethods = defineMethods({
           .number()
           .int()
           .min(1)
-          .max(512 * 1024 * 1024)
+          // core refuses a list past its limit in words (uploads.ts)
+          .max(64 * 1024 * 1024 * 1024)
       })
       .strict(),
     output: z.object({ uploadId: z.string(), chunkSize: z.number().int() }),

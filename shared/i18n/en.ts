@@ -265,6 +265,9 @@ export const en: Catalog = {
     updatesNotSigned: 'The team hub’s update has no valid signature and was refused (nothing downloaded or installed)',
     updatesOlder: 'The team hub’s version {{version}} is not newer than this one: not installed',
     updatesFileMismatch: 'The downloaded installer does not match the signed release: not installed',
+    uploadTooBig: 'The file is too big ({{size}}): a list may be at most {{max}}. Split it into several files',
+    zipTooBig:
+      'This Excel file would unpack to something far bigger than a list ({{reason}}) and was refused. Save it again as .xlsx or .csv in Excel',
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
     deskOpenElsewhere:
       'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',

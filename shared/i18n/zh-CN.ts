@@ -249,6 +249,9 @@ export const zhCN = {
     updatesNotSigned: '团队服务器上的更新没有有效的签名，已拒绝（不会下载或安装）',
     updatesOlder: '团队服务器上的版本 {{version}} 不比本机新，不安装',
     updatesFileMismatch: '下载的安装包与签名的发布不符，已拒绝安装',
+    uploadTooBig: '文件太大（{{size}}）：名单文件最大 {{max}}。请把名单分成几个文件导入',
+    zipTooBig:
+      '这个 Excel 文件解压后异常巨大（{{reason}}），不像名单文件，已拒绝。请用 Excel 另存为 .xlsx 或 .csv 后再导入',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:
       '您的账号正在另一处（{{where}}）的拨号工作台上工作。一个账号同时只在一处拨号：请回到那里，或在这里选择“在这里继续”接管',

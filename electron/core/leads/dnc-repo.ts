@@ -48,7 +48,7 @@ export class DncList extends Repo {
   }
 
   /** Entries whose number contains these digits, newest first. */
-  list(digits: string, limit: number) {
+  list(digits: string, limit: number, wholeOnly = false) {
     return this.all<{
       phone: string
       reason: string
@@ -58,8 +58,9 @@ export class DncList extends Repo {
       addedBy: string | null
     }>(
       `SELECT d.phone, d.reason, d.source, d.added_at AS addedAt, d.expires_at AS expiresAt, u.username AS addedBy
-       FROM dnc d LEFT JOIN users u ON u.id = d.added_by WHERE d.phone LIKE ? ORDER BY d.added_at DESC LIMIT ?`,
-      digits ? `%${digits}%` : '%',
+       FROM dnc d LEFT JOIN users u ON u.id = d.added_by WHERE ${wholeOnly && digits ? 'd.phone = ?' : 'd.phone LIKE ?'}
+       ORDER BY d.added_at DESC LIMIT ?`,
+      wholeOnly && digits ? digits : digits ? `%${digits}%` : '%',
       limit
     )
   }

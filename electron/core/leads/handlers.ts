@@ -7,7 +7,7 @@ import type { LeadSummary, Locale, Settings, User } from '../../../shared/contra
 import { NOT_A_LIST_ERRORS } from '../../../shared/contract/enums'
 import { translate } from '../../../shared/i18n'
 import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
-import { canSeeNumbers, idNoFor, phoneFor } from '../privacy'
+import { canSeeNumbers, cellFor, idNoFor, phoneFor } from '../privacy'
 import { DncList } from './dnc-repo'
 import { LeadsRepo } from './repo'
 import { AppError } from '../errors'
@@ -90,7 +90,7 @@ export function createLeadsHandlers(
     dncList.blockLeads(phone, now.toISOString())
   }
 
-  async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale) {
+  async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale, user: User) {
     const batch = repo.batch(batchId)
     if (!batch) throw new AppError('NOT_FOUND')
     const { headers, fields } = JSON.parse(batch.mapping) as { headers: string[]; fields: (string | null)[] }
@@ -105,18 +105,20 @@ export function createLeadsHandlers(
       t('importReport.carrier'),
       ...headers
     ]
-    const areaCode = settings().areaCode
+    const s = settings()
+    // the supplier's cells as the reader may see them: numbers masked for a role that sees them masked
+    const shown = (v: string) => cellFor(v, user.role, s)
     const lines = rows.map((r) => {
       const cells = JSON.parse(r.raw) as string[]
-      const checked = checkPhone(cells[phoneCol] ?? '', areaCode)
+      const checked = checkPhone(cells[phoneCol] ?? '', s.areaCode)
       const region = checked.region
       return [
         r.row_no,
         t(`importOutcomes.${r.outcome}`),
-        importReason(locale, r.reason, r.detail, checked),
+        shown(importReason(locale, r.reason, r.detail, checked)),
         region ? regionText(region.province, region.city) : '',
         isRefused(checked) ? '' : (checked.carrier ?? ''),
-        ...cells
+        ...cells.map(shown)
       ]
     })
     const dir = join(deps.dataDir, 'exports')
@@ -209,7 +211,7 @@ export function createLeadsHandlers(
       })),
     'leads.importReport': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await writeReport(input.batchId, input.format, ctx.conn.locale)
+      const r = await writeReport(input.batchId, input.format, ctx.conn.locale, user)
       const contentType =
         input.format === 'csv'
           ? 'text/csv; charset=utf-8'
@@ -317,7 +319,15 @@ export function createLeadsHandlers(
         history
       }
     },
-    'dnc.list': (input) => dncList.list(input.q ? input.q.replace(/\D/g, '') : '', input.limit),
+    'dnc.list': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const s = settings()
+      const clear = canSeeNumbers(user.role, s)
+      const digits = input.q ? input.q.replace(/\D/g, '') : ''
+      // a role that sees numbers masked finds an entry by its whole number only (no guessing digits)
+      if (!clear && digits && digits.length < 7) return []
+      return dncList.list(digits, input.limit, !clear).map((e) => ({ ...e, phone: phoneFor(e.phone, user.role, s) }))
+    },
     'dnc.add': (input, ctx) => {
       const { user } = requireUser(ctx)
       const p = normalisePhone(input.phone, settings().areaCode)

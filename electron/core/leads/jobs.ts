@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { ImportJob, Locale } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
 import type { Logger } from '../invoke'
+import { IMPORT_THREAD_LIMITS } from './zip-check'
 import { AppError, internalError } from '../errors'
 import { ImportCancelled, type ImportOptions, type ImportPhase, type ImportResult } from './import'
 import { ImportRepo } from './import-repo'
@@ -175,7 +176,8 @@ export class ImportJobs {
       cancel: job.cancel.buffer as SharedArrayBuffer,
       turn: turn.buffer as SharedArrayBuffer
     }
-    const worker = new Worker(this.workerFile!, { workerData: input })
+    // a file that would need more memory than any list ends the import thread, not the hub
+    const worker = new Worker(this.workerFile!, { workerData: input, resourceLimits: IMPORT_THREAD_LIMITS })
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'turn') giveTurn(turn)
       else if (m.type === 'progress') this.progress(job, m.done, m.total, m.phase)

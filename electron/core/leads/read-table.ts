@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite'
 import ExcelJS from 'exceljs'
+import { checkZipDirectory } from './zip-check'
 import { AppError } from '../errors'
 import { headerScore } from '../../../shared/domain/lead-columns'
 import { excelSerialToDate } from './prepare'
@@ -269,6 +270,7 @@ function isDateFormat(fmt: string | undefined): boolean {
 }
 
 async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
+  checkZipDirectory(buf)
   const wb = new ExcelJS.Workbook()
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer)

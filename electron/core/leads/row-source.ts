@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { IMPORT_THREAD_LIMITS } from './zip-check'
 import { AppError } from '../errors'
 import { createPreparer, type PrepareSetup } from './prepare'
 import { readTable, type ReadOptions, type Table } from './read-table'
@@ -78,6 +79,7 @@ export function threadedSource(workerFile: string, bytes: Uint8Array, read: Read
   const signal = new SharedArrayBuffer(4)
   const counter = new Int32Array(signal)
   const worker = new Worker(workerFile, {
+    resourceLimits: IMPORT_THREAD_LIMITS,
     workerData: { bytes, read, port: port2, signal } satisfies ParseWorkerInput,
     transferList: [port2]
   })

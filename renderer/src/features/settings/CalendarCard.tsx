@@ -166,8 +166,10 @@ function LoadNotice({ year: firstYear, onClose }: { year: number; onClose: () =>
               dataSource={preview.holidays}
               renderItem={(h) => (
                 <List.Item>
-                  <Typography.Text strong>{h.name}</Typography.Text>
-                  {t('settings.calendar.rangeDays', h)}
+                  <Space size="middle">
+                    <Typography.Text strong>{h.name}</Typography.Text>
+                    {t('settings.calendar.rangeDays', h)}
+                  </Space>
                 </List.Item>
               )}
             />

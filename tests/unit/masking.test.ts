@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loginAs, makeCore, ok } from '../helpers/core'
+import { upload } from '../helpers/upload'
+
+let env: Awaited<ReturnType<typeof makeCore>>
+beforeEach(async () => {
+  env = await makeCore({ demo: true, demoLeads: false })
+  // this centre shows whole numbers to administrators only
+  await ok((await loginAs(env.core, 'admin')).invoke('settings.update', { clearRoles: ['admin'] }))
+})
+afterEach(() => env.cleanup())
+
+async function importList(conn: Awaited<ReturnType<typeof loginAs>>, csv: string) {
+  const uploadId = await upload(conn, 'list.csv', Buffer.from(csv, 'utf8'))
+  const job = await ok<{ jobId: string }>(
+    conn.invoke('leads.import', { uploadId, source: 's', policy: 'skip', mapping: ['name', 'phone', 'idNo', 'note'] })
+  )
+  for (let i = 0; i < 200; i++) {
+    const j = await ok<{ state: string; result: { batchId: number } | null }>(
+      conn.invoke('leads.importJob', { jobId: job.jobId })
+    )
+    if (j.state !== 'running') return j.result!.batchId
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error('import did not finish')
+}
+
+describe('numbers stay masked for a role that sees them masked, wherever they appear', () => {
+  it('the import report’s supplier cells, and the do-not-call list (found by its whole number only)', async () => {
+    const sup = await loginAs(env.core, 'supervisor')
+    const batchId = await importList(
+      sup,
+      ['姓名,手机,身份证号,备注', '张伟,13807711234,450103198503151236,备用电话 13977120002', '李娜,1380771,,'].join(
+        '\n'
+      )
+    )
+    const report = await ok<{ token: string }>(sup.invoke('leads.importReport', { batchId, format: 'csv' }))
+    const file = Buffer.from(
+      (await ok<{ data: string }>(sup.invoke('downloads.read', { token: report.token }))).data,
+      'base64'
+    ).toString('utf8')
+    // the refused row (a number too short) is in the report; no run of 7+ digits is whole in it
+    expect(file).toContain('李娜')
+    expect(file).not.toMatch(/\d{7,}/)
+    expect(file).toContain('***0771')
+    // the administrator's report has them whole
+    const admin = await loginAs(env.core, 'admin')
+    const full = await ok<{ token: string }>(admin.invoke('leads.importReport', { batchId, format: 'csv' }))
+    expect(
+      Buffer.from(
+        (await ok<{ data: string }>(admin.invoke('downloads.read', { token: full.token }))).data,
+        'base64'
+      ).toString('utf8')
+    ).toContain('1380771')
+
+    await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '客户拒绝', months: 6 }))
+    const list = await ok<{ phone: string }[]>(sup.invoke('dnc.list', {}))
+    expect(list.map((e) => e.phone)).toEqual(['139****0001'])
+    // part of a number finds nothing (the digits behind the mask cannot be guessed); the whole number does
+    expect(await ok(sup.invoke('dnc.list', { q: '7712' }))).toEqual([])
+    expect(await ok(sup.invoke('dnc.list', { q: '139771200' }))).toEqual([])
+    expect((await ok<{ phone: string }[]>(sup.invoke('dnc.list', { q: '13977120001' }))).map((e) => e.phone)).toEqual([
+      '139****0001'
+    ])
+    expect((await ok<{ phone: string }[]>(admin.invoke('dnc.list', { q: '7712' }))).map((e) => e.phone)).toEqual([
+      '13977120001'
+    ])
+  })
+})
+
+describe('nothing personal lies around', () => {
+  it('exports a crash left behind are gone when the hub or the desktop starts again', async () => {
+    const { createCore } = await import('../../electron/core')
+    const { quietLogger } = await import('../helpers/core')
+    const { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'leadline-exports-'))
+    try {
+      mkdirSync(join(dir, 'exports'), { recursive: true })
+      writeFileSync(join(dir, 'exports', 'report-7-1.xlsx'), '13807711234')
+      const core = await createCore({ dataDir: dir, logger: quietLogger, recallEveryMs: null, exclusive: true })
+      core.close()
+      expect(existsSync(join(dir, 'exports', 'report-7-1.xlsx'))).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
