@@ -10,6 +10,7 @@ import { fullRestore, isBackupSet } from '../core/backup/full'
 import { dataDirOwner } from '../core/db/lock'
 import { DB_FILE_NAME } from '../core'
 import { COMMANDS, fail, generatePassword, locale, report, unwrap } from './common'
+import { translate } from '../../shared/i18n'
 import { serve } from './serve'
 import { sip } from './sip'
 import { hubCa } from '../server/tls'
@@ -32,15 +33,16 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
                                                                 127.0.0.1 unless --name) or the centre's certificate; on a LAN
                                                                 address TLS is on unless --insecure-http
   leadline tls ca                                               the hub CA's certificate (PEM) and SHA-256, for seats to trust
-  leadline sip set USERNAME --ws wss://pbx:8089/ws --domain pbx.local --ext 2001 [--password P] [--display-name N]
+  leadline sip set USERNAME --ws wss://pbx:8089/ws --domain pbx.local --ext 2001 [--password-file F|-] [--display-name N]
         [--prefix 9] [--ice '[{"urls":"turn:turn.local:3478","username":"u","credential":"c"}]']
                                                                 give a user a SIP line (the password and TURN credential sealed)
   leadline sip list                                             every line (no passwords)
   leadline sip remove USERNAME                                  take a line away
   leadline sip test USERNAME                                    register once with the user's line and say what happened
-  leadline users add USERNAME --role ROLE --name NAME [--password P] [--staff-no N] [--district CODE]
+  leadline users add USERNAME --role ROLE --name NAME [--password-file F|-] [--staff-no N] [--district CODE]
   leadline users list [--role ROLE]
-  leadline users passwd USERNAME [--password P]                 (a password is generated when omitted)
+  leadline users passwd USERNAME [--password-file F|-]          (a password is generated when omitted; a file's
+                                                                first line, or - for the standard input)
   leadline import FILE [--source S] [--policy skip|fill|attach] [--encoding utf-8|gbk|gb18030] [--sheet NAME] [--campaign ID]
                                                                 import a CSV/XLSX lead list (all or nothing)
   leadline backup FILE.db                                       the database alone: online backup, then an integrity check
@@ -92,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
         'display-name': { type: 'string' },
         ice: { type: 'string' },
         password: { type: 'string' },
+        'password-file': { type: 'string' },
         'staff-no': { type: 'string' },
         district: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -114,6 +117,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values: opt, positionals: pos } = parsed
   const json = !!opt.json
+  // A password on the command line is in the process list and the shell's history for anyone on the
+  // machine to read: from a file (or - for the standard input) instead, or generated.
+  if (opt['password-file'] !== undefined) {
+    const f = opt['password-file']
+    try {
+      opt.password = readFileSync(f === '-' ? 0 : resolve(f), 'utf8').split(/\r?\n/)[0]
+    } catch {
+      return report(json, new AppError('NOT_FOUND', 'errors.fileNotFound', { file: f }))
+    }
+  } else if (opt.password !== undefined) process.stderr.write(`${translate(locale, 'errors.passwordOnCommandLine')}\n`)
   const dataDir = resolve(opt.data ?? process.env.LEADLINE_DATA ?? join(homedir(), '.leadline'))
   const [cmd, sub, ...rest] = pos
 

@@ -347,7 +347,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
             run: () => recordings.recoverInterrupted(staleMs),
             always: true
           },
-          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() }
+          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() },
+          // a supplier's cells in the import reports are kept 30 days, then only the outcome and reason
+          { name: 'import cells', everyMs: 60 * 60_000, run: () => leads.forgetImportCells() }
         ]
       })
     ],

@@ -268,6 +268,12 @@ export const en: Catalog = {
     uploadTooBig: 'The file is too big ({{size}}): a list may be at most {{max}}. Split it into several files',
     zipTooBig:
       'This Excel file would unpack to something far bigger than a list ({{reason}}) and was refused. Save it again as .xlsx or .csv in Excel',
+    tooManyReads:
+      'More than {{limit}} whole numbers read in an hour: to keep lists from being copied out in bulk, try again later or ask an administrator',
+    passwordOnCommandLine:
+      'Note: a password on the command line can be read by other users of this machine (the process list, the shell history). Use --password-file FILE (or - for the standard input), or let one be generated',
+    sipTestStoredElsewhere:
+      'A saved SIP password is tried only on its own server and extension: type the password to test another',
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',
     deskOpenElsewhere:
       'Your account is working at another desk ({{where}}). One account dials at one desk at a time: go back there, or choose "Continue here" to take over',
@@ -333,6 +339,7 @@ export const en: Catalog = {
     attachedToBatch: 'Already in the lead pool; added to this batch'
   },
   importReport: {
+    cellsForgotten: ' (imported over 30 days ago: the list’s cells are deleted)',
     row: 'Row',
     outcome: 'Outcome',
     reason: 'Reason',
@@ -1733,6 +1740,7 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'leads.bulkRead': 'Whole numbers read in bulk',
       'system.loadHolidays': 'Holiday schedule loaded',
       'monitor.start': 'Started monitoring a call',
       'monitor.mode': 'Changed the monitoring mode (listen, whisper, barge in)',
@@ -1815,6 +1823,7 @@ export const en: Catalog = {
       user: 'User'
     },
     fields: {
+      filter: 'Search',
       holidays: 'Holidays',
       days: 'Days off',
       workdays: 'Days worked in lieu',

@@ -252,6 +252,10 @@ export const zhCN = {
     uploadTooBig: '文件太大（{{size}}）：名单文件最大 {{max}}。请把名单分成几个文件导入',
     zipTooBig:
       '这个 Excel 文件解压后异常巨大（{{reason}}），不像名单文件，已拒绝。请用 Excel 另存为 .xlsx 或 .csv 后再导入',
+    tooManyReads: '一小时内查看的完整号码已超过 {{limit}} 条：为防止名单被成批导出，请稍后再查，或联系管理员',
+    passwordOnCommandLine:
+      '注意：命令行里的密码会被本机其他用户从进程列表和命令历史里看到。请改用 --password-file 文件（或 - 从标准输入读），或不给密码由系统生成',
+    sipTestStoredElsewhere: '已保存的 SIP 密码只用于它自己的服务器和分机：要测试别的服务器或分机，请填写密码',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:
       '您的账号正在另一处（{{where}}）的拨号工作台上工作。一个账号同时只在一处拨号：请回到那里，或在这里选择“在这里继续”接管',
@@ -316,6 +320,7 @@ export const zhCN = {
     attachedToBatch: '号码已在名单池中，已加入本批次'
   },
   importReport: {
+    cellsForgotten: '（导入已满 30 天，名单原文已删除）',
     row: '行号',
     outcome: '结果',
     reason: '原因',
@@ -1614,6 +1619,7 @@ export const zhCN = {
   },
   auditLog: {
     actions: {
+      'leads.bulkRead': '成批查看完整号码',
       'system.loadHolidays': '载入节假日安排',
       'monitor.start': '开始监听坐席通话',
       'monitor.mode': '切换监听方式（监听、耳语、强插）',
@@ -1696,6 +1702,7 @@ export const zhCN = {
       user: '用户'
     },
     fields: {
+      filter: '查询条件',
       holidays: '节日数',
       days: '放假天数',
       workdays: '调休上班天数',

@@ -126,6 +126,44 @@ describe('leadline CLI', () => {
     expect(missing.json.error.code).toBe('NOT_FOUND')
   })
 
+  it('takes a password from a file or the standard input, and warns when one is on the command line', () => {
+    const data = join(tmp.dir, 'data')
+    const onArgv = leadline([
+      'users',
+      'add',
+      'qa3',
+      '--role',
+      'qa',
+      '--password',
+      'secret-123',
+      '--data',
+      data,
+      '--json'
+    ])
+    expect(onArgv.code).toBe(0)
+    expect(onArgv.stderr).toContain('process list')
+    const file = join(tmp.dir, 'pw.txt')
+    writeFileSync(file, 'from-a-file-789\n', { mode: 0o600 })
+    const fromFile = leadline(['users', 'passwd', 'qa3', '--password-file', file, '--data', data, '--json'])
+    expect(fromFile).toMatchObject({ code: 0, json: { username: 'qa3' } })
+    expect(fromFile.stderr).toBe('')
+    // the password was set, not generated: none is printed
+    expect(fromFile.json.password).toBeUndefined()
+    const stdin = spawnSync(
+      process.execPath,
+      [CLI, 'users', 'passwd', 'qa3', '--password-file', '-', '--data', data, '--json'],
+      {
+        input: 'from-stdin-456\n',
+        encoding: 'utf8',
+        env: { ...process.env, LANG: 'C' }
+      }
+    )
+    expect(stdin.status).toBe(0)
+    expect(
+      leadline(['users', 'passwd', 'qa3', '--password-file', join(tmp.dir, 'none.txt'), '--data', data, '--json']).code
+    ).not.toBe(0)
+  })
+
   it('backup then restore round-trips the data; later changes are undone by the restore', () => {
     const data = join(tmp.dir, 'data')
     leadline(['users', 'add', 'keepme', '--role', 'supervisor', '--password', 'secret-123', '--data', data, '--json'])

@@ -87,3 +87,63 @@ describe('nothing personal lies around', () => {
     }
   })
 })
+
+describe('bulk reads of whole numbers', () => {
+  it('are written to the audit log past 1,000 rows in an hour, and refused past 20,000', async () => {
+    const { insertLeads } = await import('../helpers/leads')
+    insertLeads(env.core.db, 200)
+    const admin = await loginAs(env.core, 'admin')
+    const bulk = () =>
+      env.core.db.prepare("SELECT details FROM audit_log WHERE action = 'leads.bulkRead'").pluck().all()
+    for (let i = 0; i < 5; i++) await ok(admin.invoke('leads.search', { limit: 200 }))
+    expect(bulk()).toEqual([])
+    await ok(admin.invoke('leads.search', { limit: 200 }))
+    expect(bulk()).toHaveLength(1)
+    expect(JSON.parse(bulk()[0] as string)).toMatchObject({ rows: 1200 })
+    for (let i = 6; i < 100; i++) await ok(admin.invoke('leads.search', { limit: 200 }))
+    expect(await admin.invoke('leads.search', { limit: 200 })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.tooManyReads' }
+    })
+    // once in the hour, and the next hour reads again
+    expect(bulk()).toHaveLength(1)
+    env.clock.advance(60 * 60 * 1000)
+    const again = await loginAs(env.core, 'admin')
+    expect((await ok<{ rows: unknown[] }>(again.invoke('leads.search', { limit: 200 }))).rows).toHaveLength(200)
+  })
+})
+
+describe('a supplier’s cells are kept for the import report, not forever', () => {
+  it('after 30 days a report row keeps its outcome and reason, and the list’s cells are gone', async () => {
+    const sup = await loginAs(env.core, 'supervisor')
+    const batchId = await importList(sup, ['姓名,手机,身份证号,备注', '张伟,1380771,,供应商备注'].join('\n'))
+    const rows = () =>
+      ok<{ rows: { rowNo: number; outcome: string; reason: string }[] }>(sup.invoke('leads.importRows', { batchId }))
+    const before = (await rows()).rows
+    expect(before).toEqual([
+      { rowNo: 2, outcome: 'invalid', reason: '电话号码位数太少', phone: expect.any(String), region: '', carrier: '' }
+    ])
+    env.clock.advance(29 * 86_400_000)
+    expect(env.core.leads.forgetImportCells()).toBe(0)
+    env.clock.advance(2 * 86_400_000)
+    expect(env.core.leads.forgetImportCells()).toBe(1)
+    expect(env.core.db.prepare('SELECT raw, detail FROM import_rows WHERE batch_id = ?').get(batchId)).toEqual({
+      raw: '[]',
+      detail: null
+    })
+    const again = await loginAs(env.core, 'supervisor')
+    const after = await ok<{ rows: { outcome: string; reason: string }[] }>(
+      again.invoke('leads.importRows', { batchId })
+    )
+    expect(after.rows).toMatchObject([
+      { outcome: 'invalid', reason: '电话号码位数太少（导入已满 30 天，名单原文已删除）' }
+    ])
+    const report = await ok<{ token: string }>(again.invoke('leads.importReport', { batchId, format: 'csv' }))
+    const file = Buffer.from(
+      (await ok<{ data: string }>(again.invoke('downloads.read', { token: report.token }))).data,
+      'base64'
+    ).toString('utf8')
+    expect(file).not.toContain('供应商备注')
+    expect(file).not.toContain('张伟')
+  })
+})

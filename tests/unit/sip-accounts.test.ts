@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { createCore } from '../../electron/core'
 import { dialString } from '../../shared/domain/dialplan'
-import { loginAs, makeCore, quietLogger } from '../helpers/core'
+import { loginAs, makeCore, ok, quietLogger } from '../helpers/core'
 
 type Env = Awaited<ReturnType<typeof makeCore>>
 let env: Env
@@ -189,6 +189,22 @@ describe('SIP lines set up by an administrator', () => {
     expect(
       JSON.stringify(env.core.db.prepare("SELECT details FROM audit_log WHERE action = 'sip.testRegister'").get())
     ).not.toContain('"x"')
+  })
+
+  it('a saved password is tried only on its own server: another server or extension needs the password typed', async () => {
+    const admin = await loginAs(env.core, 'admin')
+    const op1Id = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
+    await ok(admin.invoke('sip.setAccount', account(op1Id, 'Saved-Secret-1')))
+    for (const elsewhere of [{ wsUrl: 'ws://127.0.0.1:9/ws' }, { domain: 'attacker.example' }, { sipUser: '1002' }]) {
+      expect(await admin.invoke('sip.testRegister', { userId: op1Id, ...elsewhere })).toMatchObject({
+        ok: false,
+        error: { key: 'errors.sipTestStoredElsewhere' }
+      })
+    }
+    // typed, it may go anywhere (the admin knows it)
+    expect(
+      await admin.invoke('sip.testRegister', { userId: op1Id, wsUrl: 'ws://127.0.0.1:9/ws', password: 'typed' })
+    ).toMatchObject({ ok: true, value: { verdict: 'noAnswer' } })
   })
 
   it('a floor’s lines from a spreadsheet: all or nothing, each refused row with its reason', async () => {

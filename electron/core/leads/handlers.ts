@@ -19,6 +19,7 @@ import type { ImportJobs } from './jobs'
 import type { LeadRow } from './search-repo'
 import type { LeadsService } from './service'
 import { readTable } from './read-table'
+import { BULK_READS, BulkReads } from './bulk-reads'
 import { suggestMapping } from '../../../shared/domain/lead-columns'
 import { leadAge } from '../../../shared/domain/age'
 import { localTime } from '../../../shared/domain/calling-time'
@@ -39,6 +40,12 @@ export function importReason(
     return translate(locale, `importReasons.phone.${checked.problem}`, params)
   }
   return translate(locale, `importReasons.${reason}`, params)
+}
+
+/** The reason of a report row whose supplier cells were dropped after 30 days: its words, without the cell's details. */
+function forgottenReason(locale: Locale, reason: string): string {
+  const text = translate(locale, `importReasons.${reason}`, {})
+  return `${text === `importReasons.${reason}` ? reason : text}${translate(locale, 'importReport.cellsForgotten')}`
 }
 
 export function toSummary(r: LeadRow, user: User, settings: Settings, today: string): LeadSummary {
@@ -72,6 +79,7 @@ export function createLeadsHandlers(
   /** The campaign an import goes into, refused when it is closed. */
   openCampaign: (id: number) => unknown
 ): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
+  const bulkReads = new BulkReads()
   const { db, clock, audit, events } = deps
   const dncList = new DncList(db)
   const repo = new LeadsRepo(db)
@@ -115,7 +123,7 @@ export function createLeadsHandlers(
       return [
         r.row_no,
         t(`importOutcomes.${r.outcome}`),
-        shown(importReason(locale, r.reason, r.detail, checked)),
+        cells.length ? shown(importReason(locale, r.reason, r.detail, checked)) : forgottenReason(locale, r.reason),
         region ? regionText(region.province, region.city) : '',
         isRefused(checked) ? '' : (checked.carrier ?? ''),
         ...cells.map(shown)
@@ -252,12 +260,15 @@ export function createLeadsHandlers(
       return {
         total: all.length,
         rows: all.slice(0, input.limit).map((r) => {
-          const raw = (JSON.parse(r.raw) as string[])[phoneCol] ?? ''
+          const cells = JSON.parse(r.raw) as string[]
+          const raw = cells[phoneCol] ?? ''
           const checked = checkPhone(raw, s.areaCode)
           return {
             rowNo: r.row_no,
             outcome: r.outcome,
-            reason: importReason(ctx.conn.locale, r.reason, r.detail, checked),
+            reason: cells.length
+              ? importReason(ctx.conn.locale, r.reason, r.detail, checked)
+              : forgottenReason(ctx.conn.locale, r.reason),
             // a refused number is shown as the list wrote it (there is no normalised form to mask)
             phone: isRefused(checked)
               ? canSeeNumbers(user.role, s)
@@ -281,6 +292,19 @@ export function createLeadsHandlers(
       const page = more ? rows.slice(0, limit) : rows
       const s = settings()
       const today = localTime(deps.clock.now(), s.timeZone).day
+      if (canSeeNumbers(user.role, s) && page.length) {
+        const verdict = bulkReads.count(user.id, page.length, deps.clock.now().getTime())
+        if (verdict === 'refuse') throw new AppError('CONFLICT', 'errors.tooManyReads', { limit: BULK_READS.limit })
+        if (verdict === 'audit')
+          audit.write({
+            userId: user.id,
+            username: user.username,
+            action: 'leads.bulkRead',
+            entity: 'lead',
+            details: { rows: bulkReads.rowsThisHour(user.id), filter },
+            source: ctx.conn.source
+          })
+      }
       return {
         rows: page.map((r) => toSummary(r, user, s, today)),
         nextBeforeId: more ? page[page.length - 1].id : null

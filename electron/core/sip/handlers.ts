@@ -126,6 +126,14 @@ export function createSipHandlers(
       }
       if (!a.wsUrl || !a.domain || !a.sipUser || !a.password)
         throw new AppError('INVALID_INPUT', 'errors.sipTestIncomplete')
+      // a stored password answers only its own server's challenge: sent elsewhere, its digest could be
+      // cracked there. Another server is tried with a password typed for it.
+      if (
+        !input.password &&
+        saved &&
+        (a.wsUrl !== saved.account.wsUrl || a.domain !== saved.account.domain || a.sipUser !== saved.account.sipUser)
+      )
+        throw new AppError('INVALID_INPUT', 'errors.sipTestStoredElsewhere')
       const r = await testRegister({
         wsUrl: a.wsUrl,
         domain: a.domain,
