@@ -153,6 +153,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       })
       setElsewhere(null)
       if (!r.lead) return dispatch({ type: 'queueEmpty', reason: r.reason, nextAt: r.nextAt })
+      // a campaign made since the list was read (the training campaign on its first use): read it again
+      if (!campaigns.data?.some((x) => x.id === r.lead.campaignId)) void campaigns.refetch()
       const c = campaignOf(r.lead.campaignId)
       if (r.unfinishedCallId) {
         setNotice(t('desk.unfinishedBack'))
@@ -484,11 +486,9 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                 >
                   {t(`desk.sources.${work.source}`)}
                 </Tag>
-                {campaign && (
-                  <Tag color="geekblue" data-testid="lead-campaign">
-                    {t('desk.campaignOf', { name: campaign.name })}
-                  </Tag>
-                )}
+                <Tag color="geekblue" data-testid="lead-campaign">
+                  {t('desk.campaignOf', { name: work.lead.campaignName })}
+                </Tag>
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
               </Space>
               {work.source === 'callback' && work.callbackNote && (
