@@ -133,7 +133,7 @@ export class DeskService {
       }
       let held = this.repo.heldBy(user.id)
       // a lead of the other kind (training, real) than this desk works goes back first
-      if (held && this.training.isTraining(held.campaign_id) !== training) {
+      if (held && this.campaigns.get(held.campaign_id).training !== training) {
         this.repo.giveBackAfter(held.id, user.id, iso, iso)
         held = undefined
       }

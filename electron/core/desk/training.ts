@@ -16,10 +16,6 @@ class TrainingRepo extends Repo {
     return this.value('SELECT id FROM campaigns WHERE training = 1 ORDER BY id LIMIT 1')
   }
 
-  isTraining(campaignId: number): boolean {
-    return this.value<number>('SELECT training FROM campaigns WHERE id = ?', campaignId) === 1
-  }
-
   /** The real campaign a trainee's campaign copies its outcomes and script from: the newest open one. */
   reference(): { id: number; settings: string } {
     return (this.one<{ id: number; settings: string }>(
@@ -111,10 +107,6 @@ export class TrainingLeads {
     })
     this.campaigns.changed()
     return made
-  }
-
-  isTraining(campaignId: number): boolean {
-    return this.repo.isTraining(campaignId)
   }
 
   next(): LeadRow | undefined {

@@ -109,17 +109,13 @@ export function qaDomain(
       'qa.decide': (input, ctx) => {
         const { user } = requireUser(ctx)
         // a supervisor decides the appeals of their own teams' operators
-        const operatorId = reviews.repo.byId(input.reviewId)?.operator_id
-        if (operatorId !== undefined && !teams.mayOversee(user, operatorId))
-          throw new AppError('FORBIDDEN', 'errors.teamsOwnOnly')
+        teams.mustOversee(user, reviews.repo.byId(input.reviewId)?.operator_id)
         return reviews.decide(user, input)
       },
       'qa.returned': (input, ctx) => reviews.returned(teams.scopeOf(requireUser(ctx).user, input.teamId)),
       'qa.settleReturned': (input, ctx) => {
         const { user } = requireUser(ctx)
-        const operatorId = reviews.repo.returnedLead(input.leadId)?.operator_id
-        if (operatorId !== undefined && !teams.mayOversee(user, operatorId))
-          throw new AppError('FORBIDDEN', 'errors.teamsOwnOnly')
+        teams.mustOversee(user, reviews.repo.returnedLead(input.leadId)?.operator_id)
         reviews.settleReturned(user, input.leadId, input.action, input.note, ctx.conn.locale)
         audit.write({
           userId: user.id,

@@ -73,6 +73,12 @@ export class TeamsService {
     return team !== null && own.includes(team)
   }
 
+  /** Refuses, in words, what concerns an operator this user may not oversee (another team's). */
+  mustOversee(user: User, operatorId: number | undefined): void {
+    if (operatorId !== undefined && !this.mayOversee(user, operatorId))
+      throw new AppError('FORBIDDEN', 'errors.teamsOwnOnly')
+  }
+
   /** Is this operator inside a view's scope (null: everyone)? */
   inScope(scope: TeamScope, operatorId: number): boolean {
     if (scope === null) return true
