@@ -35,6 +35,7 @@ import { recordingsDomain } from './recordings/domain'
 import { RecordingFiles } from './recordings/store'
 import { MediaGrants } from './recordings/media'
 import { createSipHandlers } from './sip/handlers'
+import { PbxDial, type PbxAnswer } from './sip/pbx-dial'
 import { KeyFileSecretBox, type SecretBox } from './secrets'
 import { createPoolHandlers } from './pool/handlers'
 import { CampaignsService } from './campaigns/service'
@@ -153,6 +154,8 @@ export interface Core {
   settings(): Settings
   /** Why this seat may not share its data on the LAN now (demo mode, accounts on the demo password); null: it may. */
   lanShareRefusal(): Promise<AppError | null>
+  /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
+  pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
   /** Online backup to a file, checked, and written to the audit log. */
   backup(file: string, source: string): Promise<BackupResult>
   /** Everything into a backup folder: the database, the sealing key under a passphrase, new recordings. */
@@ -241,6 +244,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
   const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
   const desk = new DeskService(deps, bus, campaigns, settings)
+  const pbxDial = new PbxDial(db, secretBox, settings, clock)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
   const folders = new FolderGrants(clock)
@@ -298,7 +302,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           (source) => backups.now(source)
         )
       }),
-      defineDomain({ name: 'audit', handlers: createAuditHandlers(deps) }),
+      defineDomain({ name: 'audit', handlers: createAuditHandlers(deps, settings) }),
       defineDomain({
         name: 'districts',
         handlers: createDistrictsHandlers(deps, districts, () => settings().area.city)
@@ -315,13 +319,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock
         jobs: [{ name: 'recall', everyMs: opts.recallEveryMs ?? 3_600_000, run: () => pool.recall() }]
       }),
-      recordingsDomain(deps, recordings, campaigns, desk),
+      recordingsDomain(deps, recordings, campaigns, desk, pbxDial),
       defineDomain({
         name: 'sip',
-        handlers: createSipHandlers(deps, secretBox, () => settings().areaCode, uploads)
+        handlers: createSipHandlers(deps, secretBox, () => settings().areaCode, uploads, pbxDial)
       }),
       defineDomain({ name: 'campaigns', handlers: campaigns.handlers() }),
-      deskDomain(deps, desk, cards, teams, campaigns, settings),
+      deskDomain(deps, desk, cards, teams, campaigns, settings, pbxDial),
       qaDomain(deps, { ...qa, teams, recordings, downloads, folders }),
       dispatchDomain(deps, {
         dispatch,
@@ -330,7 +334,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         smtp,
         packages,
         files: recordingFiles,
-        downloads
+        downloads,
+        pbxDial,
+        settings
       }),
       reportsDomain(deps, reports, teams, downloads),
       monitorDomain(monitor),
@@ -416,6 +422,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     connectSystem: dispatcher.connectSystem,
     settings,
     lanShareRefusal: () => lanShareRefusal(users, settings()),
+    pbxResolve: (authorization, token, from, source) => {
+      const { callId: _callId, ...answer } = pbxDial.resolve(authorization, token, from)
+      if (answer.status !== 200)
+        audit.write({
+          userId: null,
+          username: 'pbx',
+          action: 'sip.pbxRefused',
+          entity: 'system',
+          details: { status: answer.status, reason: answer.body, from: from.slice(0, 64) },
+          source
+        })
+      return answer
+    },
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)
       audit.write({

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { HUB_MEDIA_PATH, HUB_WS_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import { HUB_MEDIA_PATH, HUB_WS_PATH, PBX_DIAL_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
 import { join } from 'node:path'
 import { parseRange } from '../core/recordings/media'
 import { UPDATES_FOLDER } from '../core/system/updates'
@@ -84,6 +84,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const url = new URL(req.url ?? '/', 'http://hub')
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }))
+      return
+    }
+    if (url.pathname.startsWith(PBX_DIAL_PATH)) {
+      if (req.method !== 'GET') {
+        res.writeHead(405).end()
+        return
+      }
+      const answer = opts.core.pbxResolve(
+        req.headers.authorization,
+        url.pathname.slice(PBX_DIAL_PATH.length),
+        url.searchParams.get('from') ?? '',
+        `pbx ${req.socket.remoteAddress ?? ''}`
+      )
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(answer.body)
       return
     }
     if (url.pathname.startsWith('/api/download/'))

@@ -14,7 +14,12 @@ export const callsMethods = defineMethods({
         number: z.string().trim().max(32).optional()
       })
       .strict(),
-    output: z.object({ callId: idSchema, recordingNotice: z.boolean() }),
+    output: z.object({
+      callId: idSchema,
+      /** For a number typed by hand: what the softphone dials (as desk.dial's). */
+      dial: z.string().nullable(),
+      recordingNotice: z.boolean()
+    }),
     roles: ['operator']
   },
   'calls.end': {

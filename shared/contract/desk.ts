@@ -206,9 +206,8 @@ export const deskMethods = defineMethods({
     input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']), seat }).strict(),
     output: z.object({
       callId: idSchema,
-      number: z.string(),
-      /** The dial plan wants a 0 before this number (a mobile from outside the PBX's city). */
-      trunkZero: z.boolean(),
+      /** What the softphone dials as it is: a one-time token the PBX resolves, or the dial string when the PBX takes numbers; null: not a number that can be dialled. */
+      dial: z.string().nullable(),
       recordingNotice: z.boolean(),
       scriptId: idSchema.nullable(),
       leaseUntil: isoTime

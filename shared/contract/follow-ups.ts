@@ -17,7 +17,7 @@ export const followUpsMethods = defineMethods({
     summary:
       'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
     input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
-    output: z.object({ callId: idSchema, number: z.string(), trunkZero: z.boolean(), recordingNotice: z.boolean() }),
+    output: z.object({ callId: idSchema, dial: z.string().nullable(), recordingNotice: z.boolean() }),
     roles: ['operator']
   },
   'followUps.complete': {

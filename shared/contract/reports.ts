@@ -160,7 +160,14 @@ export const reportsMethods = defineMethods({
   'reports.daily': {
     summary:
       'The daily report of a day (operators, the funnel, number quality, the successes) to download; made now when it is missing or when asked afresh.',
-    input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), fresh: z.boolean().default(false) }).strict(),
+    input: z
+      .object({
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        fresh: z.boolean().default(false),
+        // the centre's report by default; a supervisor held to their own teams gets theirs
+        teamId: teamScopeSchema
+      })
+      .strict(),
     output: z.object({ token: z.string(), fileName: z.string() }),
     roles: MANAGERS
   },

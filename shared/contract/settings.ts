@@ -33,6 +33,12 @@ export const settingsSchema = z.object({
   area: z.object({ province: z.string().trim().min(2).max(16), city: z.string().trim().min(2).max(32) }),
   /** Dial plan: some PBXs and carriers need a 0 before a mobile from outside the PBX's city (the centre's city). */
   dialPlan: z.object({ zeroForOutOfTownMobiles: z.boolean() }),
+  /**
+   * The PBX dials by one-time token: a desk is given a token for each call, never the customer's
+   * number, and the PBX asks the hub for the number (so a seat's SIP password dials nothing by
+   * itself). Off only for a PBX that cannot resolve tokens: then the number goes to the seat.
+   */
+  telephony: z.object({ pbxDialsByToken: z.boolean() }),
   /** The centre's time zone: calling windows and the legal 09:00–21:00 are read in it. */
   timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown time zone'),
   /** Dials to one number, across all operators and campaigns: at most this many in 24 hours … */

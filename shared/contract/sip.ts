@@ -55,6 +55,13 @@ export const sipMethods = defineMethods({
       .nullable(),
     roles: ['operator']
   },
+  'sip.pbxLink': {
+    summary:
+      'How the PBX resolves the desks’ dial tokens: the hub’s path and the centre’s PBX key (made on first use; rotate makes a new one and the old one stops at once). Audited.',
+    input: z.object({ rotate: z.boolean().default(false) }).strict(),
+    output: z.object({ path: z.string(), key: z.string(), pbxDialsByToken: z.boolean() }),
+    roles: ['admin']
+  },
   'sip.accounts': {
     summary: 'The SIP lines of all users (without passwords or TURN credentials).',
     input: z.object({}).strict(),

@@ -9,6 +9,8 @@ export const IPC_OPEN_LOGS_CHANNEL = 'leadline:open-logs'
 export const HUB_WS_PATH = '/api/ws'
 /** Recordings stream from here on the hub (HTTP range requests) … */
 export const HUB_MEDIA_PATH = '/api/media/'
+/** Where the PBX resolves a desk's dial token: GET <path><token>?from=<sip user>, with `Authorization: Bearer <PBX key>`. */
+export const PBX_DIAL_PATH = '/pbx/dial/'
 /** … and through this privileged protocol in the desktop app. */
 export const MEDIA_SCHEME = 'leadline-media'
 /** The desktop's updates (main process): the page says its hub and whether a call is on, asks to install; main pushes the state. */

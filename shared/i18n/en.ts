@@ -1599,6 +1599,20 @@ export const en: Catalog = {
     zeroForOutOfTownMobiles: 'Dial 0 before mobiles from other cities',
     zeroForOutOfTownMobilesHint:
       'Some PBXs and carrier lines need it; decided by where the number is from (local mobiles get none)',
+    pbx: {
+      tokens: 'The PBX dials by token',
+      tokensHint:
+        'Each dial gives the desk a one-time token; the PBX exchanges it with LeadLine for the number: numbers never reach the seats, and a seat’s SIP password alone dials no outside line. Turn off only for a PBX that cannot exchange tokens',
+      off: 'Dialling by token is off: customers’ numbers go to the seats, and an operator can dial them outside LeadLine with their own SIP account. Turn it on as soon as the PBX supports tokens',
+      title: 'The PBX exchanges tokens for numbers',
+      how: 'When the PBX is asked to dial a number starting with LL, it exchanges it for the number at this address with this key (once, within 60 s, only for the SIP account that dialled); it should refuse a number of 7 digits or more that comes without a token',
+      url: 'Address',
+      key: 'Key (request header)',
+      show: 'Show the address and key',
+      rotate: 'New key',
+      rotateConfirm: 'The old key stops at once: the PBX must switch to the new one at the same time. Make a new key?',
+      hubAddress: 'the hub’s address'
+    },
     calendar: {
       title: 'Statutory holiday calendar',
       covers: 'The built-in holidays and in-lieu working days cover {{first}}–{{last}}',
@@ -1795,6 +1809,9 @@ export const en: Catalog = {
       'settings.update': 'Settings changed',
       'sip.removeAccount': 'SIP line removed',
       'sip.setAccount': 'SIP line set',
+      'sip.pbxKeyShown': 'PBX dial key shown',
+      'sip.pbxKeyRotated': 'PBX dial key rotated',
+      'sip.pbxRefused': 'PBX dial token refused',
       'sip.testRegister': 'SIP registration tested',
       'sip.importLines': 'SIP lines imported',
       'smtp.set': 'Mail server changed',

@@ -1484,6 +1484,20 @@ export const zhCN = {
     areaHint: '号码归属地不在本市、本省的名单会在导入报告里统计，活动可设置提示或不导入',
     zeroForOutOfTownMobiles: '拨打外地手机时加拨 0',
     zeroForOutOfTownMobilesHint: '有些交换机和运营商线路要求外地手机前加 0；按号码归属地判断（本市手机不加）',
+    pbx: {
+      tokens: '交换机按令牌拨号',
+      tokensHint:
+        '坐席每次拨号只拿到一次性令牌，交换机向本系统换取号码后外呼：号码不到坐席电脑，坐席的 SIP 密码单独拨不出外线。只有交换机不能换取令牌时才关闭',
+      off: '已关闭令牌拨号：客户号码会发到坐席电脑，坐席可以用自己的 SIP 账号在系统外拨打。请尽快让交换机支持令牌后打开',
+      title: '交换机换取号码',
+      how: '交换机收到以 LL 开头的被叫时，用下面的地址和密钥向本系统换取号码（一次有效，60 秒内，只对拨号的 SIP 账号有效）；7 位以上的号码不带令牌时应拒绝',
+      url: '地址',
+      key: '密钥（请求头）',
+      show: '显示地址和密钥',
+      rotate: '更换密钥',
+      rotateConfirm: '更换后旧密钥立即失效，交换机要同时改用新密钥。确定更换？',
+      hubAddress: '服务器地址'
+    },
     calendar: {
       title: '法定节假日日历',
       covers: '内置的节假日和调休数据覆盖 {{first}}–{{last}} 年',
@@ -1674,6 +1688,9 @@ export const zhCN = {
       'settings.update': '修改系统设置',
       'sip.removeAccount': '删除 SIP 线路',
       'sip.setAccount': '设置 SIP 线路',
+      'sip.pbxKeyShown': '查看 PBX 拨号密钥',
+      'sip.pbxKeyRotated': '更换 PBX 拨号密钥',
+      'sip.pbxRefused': 'PBX 拨号令牌被拒绝',
       'sip.testRegister': '测试 SIP 注册',
       'sip.importLines': '批量导入 SIP 线路',
       'smtp.set': '修改邮件服务器设置',

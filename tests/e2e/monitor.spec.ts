@@ -6,7 +6,7 @@ import config from '../../playwright.config'
 import { startKamailio, type Kamailio } from '../helpers/kamailio'
 import { writeToneWav } from '../telephony/tones.mjs'
 import { hubAs, lastRecordingFile, loginUi, meanVolume, must, newOperator } from './support'
-import { giveSipAccount, openCustomer } from './testbed'
+import { giveSipAccount, openCustomer, pbxLink } from './testbed'
 
 /**
  * 监听、耳语、强插 end to end, in Chromium against the real hub and a real SIP server: the customer
@@ -25,7 +25,7 @@ let tones: string
 const browsers: Browser[] = []
 
 test.beforeAll(async () => {
-  kamailio = await startKamailio(WS_PORT, { udpPort: UDP_PORT })
+  kamailio = await startKamailio(WS_PORT, { udpPort: UDP_PORT, hubDial: await pbxLink() })
   tones = mkdtempSync(join(tmpdir(), 'leadline-tones-'))
 })
 test.afterAll(async () => {

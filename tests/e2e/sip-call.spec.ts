@@ -9,12 +9,13 @@ import {
   hangUpWithSuccess,
   soundOnsetMs
 } from './support'
-import { expectAudioIn, giveSipAccount, openCustomer, SIP_PORT, testbedPassword } from './testbed'
+import { expectAudioIn, giveSipAccount, openCustomer, pbxLink, SIP_PORT, testbedPassword } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  KAMAILIO_UDP_PORT,
   startBaresip,
   startKamailio,
   startRtpengine,
@@ -29,7 +30,7 @@ let rtpengine: Server
 // rtpengine bridges the browser's WebRTC (ICE, DTLS-SRTP) to baresip's plain RTP; browser↔browser calls pass Kamailio alone.
 test.beforeAll(async () => {
   rtpengine = await startRtpengine()
-  kamailio = await startKamailio(SIP_PORT, { rtpengine: true })
+  kamailio = await startKamailio(SIP_PORT, { rtpengine: true, hubDial: await pbxLink() })
 })
 test.afterAll(async () => {
   await kamailio?.stop()
@@ -130,7 +131,7 @@ test('the SIP server goes away and comes back: the line re-registers by itself',
   await page.getByLabel('电话号码').fill('13977180000')
   await page.getByLabel('电话号码').press('Enter')
   await expect(page.getByTestId('desk-error')).toContainText('话机线路未连接，不能拨号')
-  kamailio = await startKamailio(SIP_PORT, { rtpengine: true })
+  kamailio = await startKamailio(SIP_PORT, { rtpengine: true, hubDial: await pbxLink() })
   await expect(line).toHaveText('已注册', { timeout: 45_000 })
   await ctx.close()
 })
@@ -206,7 +207,7 @@ test('a customer on a plain SIP phone calls in: the desk shows the call, the ope
   }
 })
 
-test('the desk works a queue lead over the SIP line: the customer registered under the lead’s number answers, and the outcome is saved with the call', async ({
+test('the desk works a queue lead over the SIP line: the PBX dials the lead’s number from the desk’s token (the number never reaches the page, the SIP password alone dials no one), the customer answers, and the outcome is saved with the call', async ({
   browser
 }) => {
   test.setTimeout(120_000)
@@ -216,6 +217,9 @@ test('the desk works a queue lead over the SIP line: the customer registered und
   const custCtx = await browser.newContext()
   try {
     const page = await ctx.newPage()
+    // everything the hub sends this page
+    const received: string[] = []
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))))
     await loginUi(page, op.username, op.password)
     await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
     await page
@@ -233,14 +237,31 @@ test('the desk works a queue lead over the SIP line: the customer registered und
     )!
     const customer = await custCtx.newPage()
     await openCustomer(customer, lead.phone)
+    // the operator's own SIP account in another phone dials the customer directly: the PBX refuses it
+    const outside = await startBaresip({
+      user: '2103',
+      sipListenPort: 5091,
+      dial: `sip:${lead.phone}@127.0.0.1:${KAMAILIO_UDP_PORT}`
+    })
+    try {
+      await waitForLog(outside, /403 Dial through LeadLine/, 15_000)
+    } finally {
+      await outside.stop()
+    }
+    expect(
+      await customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state)
+    ).not.toBe('Established')
     await page.getByRole('button', { name: /拨打/ }).click()
     await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
     await expect
       .poll(() => customer.evaluate(() => (window as unknown as { customer: { state: string } }).customer.state))
       .toBe('Established')
     await expectAudioIn(page)
-    // the full number never shows on the operator's screen
+    // the full number never shows on the operator's screen, nor reaches the page at all: the desk dialled a token
     expect(await page.locator('body').innerText()).not.toContain(lead.phone)
+    expect(received.some((f) => f.includes(lead.phone))).toBe(false)
+    expect(received.some((f) => /"dial":"LL[0-9a-f]+"/.test(f))).toBe(true)
+    expect(kamailio.log()).toMatch(/dial token LL[0-9a-f]+ from 2103: hub answered 200/)
     await page.waitForTimeout(2000)
     await page.getByRole('button', { name: /挂断/ }).click()
     await page

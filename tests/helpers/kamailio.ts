@@ -93,7 +93,12 @@ async function startProcess(
 /** Kamailio (tests/telephony/kamailio.cfg): ws://127.0.0.1:<port> for sip.js, udp 5070 for baresip; with rtpengine, WebRTC↔RTP is bridged. */
 export async function startKamailio(
   port: number,
-  opts: { rtpengine?: boolean; udpPort?: number } = {}
+  opts: {
+    rtpengine?: boolean
+    udpPort?: number
+    /** Dial as a centre's PBX: tokens resolved with this hub (its PBX_DIAL_PATH URL) and the centre's PBX key. */
+    hubDial?: { url: string; key: string }
+  } = {}
 ): Promise<Kamailio> {
   const run = mkdtempSync(join(tmpdir(), 'leadline-kamailio-'))
   const cfg = resolve('tests/telephony/kamailio.cfg')
@@ -101,6 +106,7 @@ export async function startKamailio(
   if (opts.rtpengine) args.push('-A', 'WITH_RTPENGINE')
   // a second Kamailio (another spec file running beside the first) takes another plain-SIP port
   if (opts.udpPort) args.push('-A', `UDP_PORT=${opts.udpPort}`)
+  if (opts.hubDial) args.push('-A', `HUB_DIAL="${opts.hubDial.url}"`, '-A', `PBX_KEY="${opts.hubDial.key}"`)
   const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), {
     onStop: () => rmSync(run, { recursive: true, force: true })
   })

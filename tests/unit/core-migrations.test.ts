@@ -180,6 +180,33 @@ describe('database migrations', () => {
     }
   })
 
+  it('0025 (dial tokens) leaves a centre that already has SIP lines dialling numbers until its PBX resolves tokens; a new centre starts with tokens', () => {
+    const tmp = tempDir()
+    try {
+      for (const lines of [true, false]) {
+        const db = openDatabase(join(tmp.dir, `v24-${lines}.db`))
+        migrate(db, 24)
+        if (lines) {
+          const user = db
+            .prepare(
+              "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) VALUES ('op9', '九', 'operator', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+            )
+            .run().lastInsertRowid
+          db.prepare(
+            "INSERT INTO sip_accounts (user_id, ws_url, domain, sip_user, password_sealed, display_name, ice_servers, outside_prefix, updated_at) VALUES (?, 'wss://pbx/ws', 'pbx', '2101', x'00', '九', '[]', '', '2026-01-01T00:00:00Z')"
+          ).run(user)
+        }
+        expect(migrate(db, 25)).toEqual({ from: 24, to: 25 })
+        expect(db.prepare("SELECT value FROM settings WHERE key = 'telephony'").pluck().get()).toBe(
+          lines ? '{"pbxDialsByToken":false}' : undefined
+        )
+        db.close()
+      }
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
   it('are numbered from 0001 without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })

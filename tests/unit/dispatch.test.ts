@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import ExcelJS from 'exceljs'
+import JSZip from 'jszip'
 import type { CoreConnection } from '../../electron/core'
 import { dispatchDeadlines, followUpWindow } from '../../electron/core/dispatch/deadlines'
 import { DEFAULT_SETTINGS } from '../../electron/core/settings/service'
@@ -333,11 +334,11 @@ describe('the field agent and the follow-up', () => {
       }
     ])
     expect(fus[0].phone).toMatch(/\*{4}/)
-    // the softphone gets the number; then the seven points, each answered
-    const dial = await ok<{ callId: number; number: string }>(
+    // the softphone gets a token the PBX resolves to the number; then the seven points, each answered
+    const dial = await ok<{ callId: number; dial: string }>(
       op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
     )
-    expect(dial.number).toMatch(/^139\d{8}$/)
+    expect(dial.dial).toMatch(/^LL[0-9a-f]+$/)
     // a 回访 call is not a sales call: the desk does not take it back for a sales outcome, and none lands on it
     await ok(op1.invoke('calls.end', { callId: dial.callId, cause: 'normal', answered: true }))
     expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
@@ -581,6 +582,16 @@ describe('the success package', () => {
       expect(mails[0].attachments.some((a) => a.filename === '日报-2026-11-23.xlsx')).toBe(true)
       // a download for the supervisor
       expect(await ok(sup.invoke('dispatch.package', { day: '2026-11-23' }))).toMatchObject({ successes: 2 })
+      // a centre where supervisors see numbers masked: their download is masked too (the e-mail is whole)
+      await ok(admin.invoke('settings.update', { clearRoles: ['admin'] }))
+      const pkg = await ok<{ token: string }>(sup.invoke('dispatch.package', { day: '2026-11-23' }))
+      const zip = await JSZip.loadAsync(
+        Buffer.from((await ok<{ data: string }>(sup.invoke('downloads.read', { token: pkg.token }))).data, 'base64')
+      )
+      const masked = new ExcelJS.Workbook()
+      await masked.xlsx.load((await zip.file(/\.xlsx$/)[0].async('nodebuffer')) as never)
+      const phones = [2, 3].map((r) => String(masked.worksheets[0].getRow(r).getCell(3).value))
+      expect(phones.every((p) => /^139\*{4}\d{4}$/.test(p))).toBe(true)
       expect(await op1.invoke('dispatch.package', { day: '2026-11-23' })).toMatchObject({
         ok: false,
         error: { code: 'FORBIDDEN' }

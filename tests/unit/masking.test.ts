@@ -26,7 +26,7 @@ async function importList(conn: Awaited<ReturnType<typeof loginAs>>, csv: string
 }
 
 describe('numbers stay masked for a role that sees them masked, wherever they appear', () => {
-  it('the import report’s supplier cells, and the do-not-call list (found by its whole number only)', async () => {
+  it('the import report’s supplier cells, the do-not-call list (found by its whole number only) and the audit log', async () => {
     const sup = await loginAs(env.core, 'supervisor')
     const batchId = await importList(
       sup,
@@ -65,6 +65,13 @@ describe('numbers stay masked for a role that sees them masked, wherever they ap
     expect((await ok<{ phone: string }[]>(admin.invoke('dnc.list', { q: '7712' }))).map((e) => e.phone)).toEqual([
       '13977120001'
     ])
+
+    // the audit log: the do-not-call entry's id is the number, masked for the supervisor, whole for the administrator
+    type Entry = { entityId: string | null; details: Record<string, unknown> | null }
+    const entries = (c: typeof sup) => ok<Entry[]>(c.invoke('audit.list', { action: 'dnc.add' }))
+    expect((await entries(sup)).map((e) => e.entityId)).toEqual(['139****0001'])
+    expect(JSON.stringify(await entries(sup))).not.toMatch(/\d{7,}/)
+    expect((await entries(admin)).map((e) => e.entityId)).toEqual(['13977120001'])
   })
 })
 

@@ -269,6 +269,35 @@ describe('what a supervisor decides and sees stays in their teams', () => {
     expect((await lib(qa, phone)).rows.map((r) => r.operatorName)).toEqual(['王芳'])
     // a supervisor, who sees numbers, finds it by part
     expect((await lib(li, phone.slice(3, 9))).rows.map((r) => r.operatorName)).toEqual(['王芳'])
+
+    // the daily report: hers is made of her team's operators and successes; the centre's is everyone's
+    const daily = async (c: CoreConnection) => {
+      const r = await ok<{ token: string }>(c.invoke('reports.daily', { day: '2026-11-23' }))
+      const ExcelJS = (await import('exceljs')).default
+      const wb = new ExcelJS.Workbook()
+      const data = (await ok<{ data: string }>(c.invoke('downloads.read', { token: r.token }))).data
+      await wb.xlsx.load(Buffer.from(data, 'base64') as never)
+      const column = (sheet: string, col: number) => {
+        const ws = wb.getWorksheet(sheet)!
+        return ws
+          .getSheetValues()
+          .slice(2)
+          .map((row) => (row as unknown[])[col])
+      }
+      return {
+        sheets: wb.worksheets.map((w) => w.name),
+        operators: column('坐席报表', 1),
+        successes: column('当日成功单', 5)
+      }
+    }
+    expect(await daily(li)).toEqual({ sheets: ['坐席报表', '当日成功单'], operators: ['王芳'], successes: ['王芳'] })
+    const centre = await daily(admin)
+    expect(centre.sheets).toHaveLength(4)
+    expect(centre.successes.sort()).toEqual(['王芳', '黄丽'].sort())
+    expect(await li.invoke('reports.daily', { day: '2026-11-23', teamId: 'all' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', key: 'errors.teamsOwnOnly' }
+    })
   })
 })
 

@@ -10,6 +10,7 @@ import { phoneFor } from '../privacy'
 import type { DeskService } from './service'
 import type { CustomerCards } from './card'
 import type { TeamsService } from '../teams/service'
+import type { PbxDial } from '../sip/pbx-dial'
 
 /**
  * The operator's desk (拨号工作台): the dial queue, dialling, outcomes (published as `outcome.saved`),
@@ -21,7 +22,8 @@ export function deskDomain(
   cards: CustomerCards,
   teams: TeamsService,
   campaigns: CampaignsService,
-  settings: () => Settings
+  settings: () => Settings,
+  pbxDial: PbxDial
 ) {
   const { audit, events, clock } = deps
   const repo = desk.repo
@@ -80,8 +82,10 @@ export function deskDomain(
     'desk.dial': (input, ctx) => {
       const { user } = requireUser(ctx)
       desk.useSeat(user, ctx.conn, input.seat)
-      const r = desk.dial(user, input.leadId, input.line)
-      return { ...r, leaseUntil: r.leaseUntil.toISOString() }
+      const { number, trunkZero, ...r } = desk.dial(user, input.leadId, input.line)
+      // the number goes to the PBX (by token), never to the desk
+      const dial = pbxDial.target(user.id, r.callId, number, trunkZero, input.line)
+      return { ...r, dial, leaseUntil: r.leaseUntil.toISOString() }
     },
     'desk.renew': (input, ctx) => {
       const { user } = requireUser(ctx)

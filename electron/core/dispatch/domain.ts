@@ -8,6 +8,9 @@ import type { SuccessPackageMailer } from './mailer'
 import { buildSuccessPackage, type SmtpStore } from './package'
 import type { DispatchService } from './service'
 import type { PackageRepo } from './package-repo'
+import type { PbxDial } from '../sip/pbx-dial'
+import { phoneFor } from '../privacy'
+import type { Settings } from '../../../shared/contract'
 
 /**
  * 派单与回访: a success that passed the QA gate (`qa.gatePassed`) becomes a dispatch for its district's
@@ -24,6 +27,8 @@ export function dispatchDomain(
     packages: PackageRepo
     files: RecordingFiles
     downloads: DownloadStore
+    pbxDial: PbxDial
+    settings: () => Settings
   }
 ) {
   const { audit } = deps
@@ -45,7 +50,9 @@ export function dispatchDomain(
     },
     'dispatch.package': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const p = await buildSuccessPackage(deps, packages, files, input.day, ctx.conn.locale)
+      const p = await buildSuccessPackage(deps, packages, files, input.day, ctx.conn.locale, (phone) =>
+        phoneFor(phone, user.role, s.settings())
+      )
       audit.write({
         userId: user.id,
         username: user.username,
@@ -95,7 +102,11 @@ export function dispatchDomain(
       return s
     },
     'followUps.list': (input, ctx) => followUps.list(requireUser(ctx).user, input.state, input.limit),
-    'followUps.dial': (input, ctx) => followUps.dial(requireUser(ctx).user, input.followUpId, input.line),
+    'followUps.dial': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const { number, trunkZero, ...r } = followUps.dial(user, input.followUpId, input.line)
+      return { ...r, dial: s.pbxDial.target(user.id, r.callId, number, trunkZero, input.line) }
+    },
     'followUps.complete': (input, ctx) => followUps.complete(requireUser(ctx).user, input),
     'followUps.report': (input) => followUps.report(input.from, input.to)
   }

@@ -5,6 +5,7 @@ import { defineDomain } from '../domain'
 import { AppError } from '../errors'
 import type { CampaignsService } from '../campaigns/service'
 import type { DeskService } from '../desk/service'
+import type { PbxDial } from '../sip/pbx-dial'
 import { CHUNK_MS, PEAK_FRAME_BYTES, toRecording, type RecordingsService } from './service'
 
 /**
@@ -16,7 +17,8 @@ export function recordingsDomain(
   deps: CoreDeps,
   recordings: RecordingsService,
   campaigns: CampaignsService,
-  desk: DeskService
+  desk: DeskService,
+  pbxDial: PbxDial
 ) {
   const { clock, audit } = deps
   const repo = recordings.repo
@@ -40,8 +42,14 @@ export function recordingsDomain(
         return id
       })
       // An answered inbound call is the customer's own: they know whom they called, the notice is for outbound calls.
+      // A number typed by hand is dialled through the PBX like a lead's (by token when tokens are on).
+      const dial =
+        input.direction === 'outbound' && input.number
+          ? pbxDial.target(user.id, callId, input.number, false, input.line)
+          : null
       return {
         callId,
+        dial,
         recordingNotice: input.direction === 'outbound' && campaigns.get(campaignId).settings.recordingNotice
       }
     },

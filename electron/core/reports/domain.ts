@@ -36,11 +36,14 @@ export function reportsDomain(deps: CoreDeps, reports: ReportsService, teams: Te
     'reports.dailyList': () => reports.dailyList(),
     'reports.daily': async (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = await reports.daily(input.day, ctx.conn.locale, input.fresh)
-      // the kept file stays: the download gets a copy
-      const copy = join(deps.dataDir, 'exports', `daily-${input.day}-${Date.now()}.xlsx`)
-      mkdirSync(dirname(copy), { recursive: true })
-      copyFileSync(r.file, copy)
+      const r = await reports.daily(input.day, ctx.conn.locale, input.fresh, teams.widestScope(user, input.teamId))
+      // the kept (centre's) file stays: the download gets a copy; a team's file was made for this download
+      let copy = r.file
+      if (r.kept) {
+        copy = join(deps.dataDir, 'exports', `daily-${input.day}-${Date.now()}.xlsx`)
+        mkdirSync(dirname(copy), { recursive: true })
+        copyFileSync(r.file, copy)
+      }
       return {
         token: downloads.offer({
           file: copy,

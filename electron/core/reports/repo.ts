@@ -226,13 +226,14 @@ export class ReportsRepo extends Repo {
     }))
   }
 
-  successes(from: string, to: string) {
+  /** The successes of a period, of the operators of the teams in scope (null: all). */
+  successes(from: string, to: string, teams: number[] | null = null) {
     return this.all<{ at: string; name: string; district: string | null; visit_at: string | null; operator: string }>(
       `SELECT o.at, l.name, d.name AS district, o.visit_at, u.display_name AS operator FROM outcomes o JOIN leads l ON l.id = o.lead_id
        LEFT JOIN districts d ON d.code = o.district_code JOIN users u ON u.id = o.operator_id
-       WHERE o.success = 1 AND o.simulated = 0 AND o.at >= ? AND o.at < ? ORDER BY o.at`,
-      from,
-      to
+       WHERE o.success = 1 AND o.simulated = 0 AND o.at >= @from AND o.at < @to
+         AND (@teams IS NULL OR u.team_id IN (SELECT value FROM json_each(@teams))) ORDER BY o.at`,
+      { from, to, teams: teams && JSON.stringify(teams) }
     )
   }
 

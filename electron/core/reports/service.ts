@@ -276,30 +276,43 @@ export class ReportsService {
   /**
    * The daily report of a centre's day: operators, the funnel of the day's batches, number quality
    * and the day's successes, one sheet each; kept under reports/ (made again when asked afresh).
+   * For a supervisor whose view is their own teams (`teams` not null) it is made for them each time,
+   * of their teams' operators and successes only, and not kept; the funnel and number quality, which
+   * are the centre's lists rather than a team's work, are left out of it.
    */
-  async daily(day: string, locale: Locale, fresh = false): Promise<{ file: string; fileName: string }> {
+  async daily(
+    day: string,
+    locale: Locale,
+    fresh = false,
+    teams: TeamScope = null
+  ): Promise<{ file: string; fileName: string; kept: boolean }> {
     const t = (k: string) => translate(locale, k)
     const fileName = `${t('reports.dailyName')}-${day}.xlsx`
     const kept = this.repo.dailyReportFile(day)
-    if (kept && !fresh && existsSync(kept)) return { file: kept, fileName }
+    if (teams === null && kept && !fresh && existsSync(kept)) return { file: kept, fileName, kept: true }
     const tz = this.settings().timeZone
     const from = atLocal(day, 0, tz).toISOString()
     const to = atLocal(addDays(day, 1), 0, tz).toISOString()
     const wb = new ExcelJS.Workbook()
-    tableSheet(wb.addWorksheet(t('reports.operators')), t, 'reports.cols', OPERATOR_COLS, this.operators(from, to), [
-      'connectRate',
-      'conversion',
-      'qaPassRate'
-    ])
-    funnelSheet(wb.addWorksheet(t('reports.funnel')), t, this.funnel(from, to))
     tableSheet(
-      wb.addWorksheet(t('reports.numberQuality')),
+      wb.addWorksheet(t('reports.operators')),
       t,
       'reports.cols',
-      QUALITY_COLS,
-      this.numberQuality(from, to),
-      ['badShare']
+      OPERATOR_COLS,
+      this.operators(from, to, undefined, teams),
+      ['connectRate', 'conversion', 'qaPassRate']
     )
+    if (teams === null) {
+      funnelSheet(wb.addWorksheet(t('reports.funnel')), t, this.funnel(from, to))
+      tableSheet(
+        wb.addWorksheet(t('reports.numberQuality')),
+        t,
+        'reports.cols',
+        QUALITY_COLS,
+        this.numberQuality(from, to),
+        ['badShare']
+      )
+    }
     const suc = wb.addWorksheet(t('reports.successes'))
     suc.addRow(
       safeRow([
@@ -310,18 +323,25 @@ export class ReportsService {
         t('dispatch.package.operator')
       ])
     ).font = { bold: true }
-    const successes = this.repo.successes(from, to)
+    const successes = this.repo.successes(from, to, teams)
     for (const r of successes)
       suc.addRow(
         safeRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
       )
     for (const ws of wb.worksheets) ws.columns.forEach((c) => (c.width = 14))
+    if (teams !== null) {
+      const dir = join(this.deps.dataDir, 'exports')
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, `daily-${day}-teams-${Date.now()}.xlsx`)
+      await wb.xlsx.writeFile(file)
+      return { file, fileName, kept: false }
+    }
     const dir = join(this.deps.dataDir, 'reports')
     mkdirSync(dir, { recursive: true })
     const file = join(dir, `daily-${day}.xlsx`)
     await wb.xlsx.writeFile(file)
     this.repo.keepDailyReport(day, file, this.deps.clock.now().toISOString())
-    return { file, fileName }
+    return { file, fileName, kept: true }
   }
 
   dailyList(): { day: string; createdAt: string }[] {

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   areaCode: '0771',
   area: { province: '广西', city: '南宁市' },
   dialPlan: { zeroForOutOfTownMobiles: false },
+  telephony: { pbxDialsByToken: true },
   timeZone: 'Asia/Shanghai',
   capPerNumber24h: 3,
   capPerNumber5min: 1,

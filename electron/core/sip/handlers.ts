@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Input, SipAccount } from '../../../shared/contract'
+import { PBX_DIAL_PATH, type Input, type SipAccount } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
@@ -7,6 +7,7 @@ import { AppError } from '../errors'
 import { readTable } from '../leads/read-table'
 import type { SecretBox } from '../secrets'
 import type { UploadStore } from '../uploads'
+import type { PbxDial } from './pbx-dial'
 import { testRegister } from './register-test'
 import { SipRepo, type StoredAccount } from './repo'
 
@@ -29,7 +30,8 @@ export function createSipHandlers(
   deps: CoreDeps,
   box: SecretBox,
   areaCode: () => string,
-  uploads: UploadStore
+  uploads: UploadStore,
+  pbxDial: PbxDial
 ): DomainHandlers<'sip'> {
   const { db, clock, audit } = deps
   const repo = new SipRepo(db)
@@ -81,6 +83,18 @@ export function createSipHandlers(
         password: box.open(s.passwordSealed),
         localAreaCode: areaCode()
       }
+    },
+    'sip.pbxLink': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const key = pbxDial.key(input.rotate)
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: input.rotate ? 'sip.pbxKeyRotated' : 'sip.pbxKeyShown',
+        entity: 'system',
+        source: ctx.conn.source
+      })
+      return { path: PBX_DIAL_PATH, key, pbxDialsByToken: pbxDial.tokensOn() }
     },
     'sip.accounts': () => repo.list().map((s) => ({ ...shown(s), username: s.username })),
     'sip.setAccount': (input, ctx) => {

@@ -61,6 +61,8 @@ export class SipRepo {
   private all: Database.Statement<[], Row & { username: string }>
   private upsert: Database.Statement
   private remove_: Database.Statement<[number]>
+  private pbxKey_: Database.Statement<[], Buffer>
+  private setPbxKey_: Database.Statement<[Buffer, string]>
 
   constructor(private db: Database.Database) {
     this.one = db.prepare(
@@ -77,6 +79,20 @@ export class SipRepo {
          ice_credentials_sealed = excluded.ice_credentials_sealed, outside_prefix = excluded.outside_prefix, updated_at = excluded.updated_at`
     )
     this.remove_ = db.prepare('DELETE FROM sip_accounts WHERE user_id = ?')
+    this.pbxKey_ = db.prepare<[], Buffer>('SELECT key_sealed FROM pbx_link WHERE id = 1').pluck()
+    this.setPbxKey_ = db.prepare(
+      `INSERT INTO pbx_link (id, key_sealed, created_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET key_sealed = excluded.key_sealed, created_at = excluded.created_at`
+    )
+  }
+
+  /** The centre's PBX key, sealed (undefined until first made). */
+  pbxKeySealed(): Buffer | undefined {
+    return this.pbxKey_.get()
+  }
+
+  setPbxKey(sealed: Buffer, at: string): void {
+    this.setPbxKey_.run(sealed, at)
   }
 
   userExists(userId: number): boolean {

@@ -60,6 +60,16 @@ export class TeamsService {
   }
 
   /**
+   * The scope of a centre-wide document (the daily report): every team unless this user is a
+   * supervisor held to their own teams, then those; a team asked for narrows it as in `scopeOf`.
+   */
+  widestScope(user: User, requested: number | 'all' | undefined): TeamScope {
+    if (requested !== undefined) return this.scopeOf(user, requested)
+    if (user.role !== 'supervisor' || this.settings().teams.supervisorsSeeAll) return null
+    return this.scopeOf(user, undefined)
+  }
+
+  /**
    * May this user oversee this operator live (monitor their calls)? Administrators may; a supervisor
    * may for the operators of their own teams, or anyone's when they lead none or the centre lets
    * supervisors see every team.

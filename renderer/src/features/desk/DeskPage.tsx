@@ -32,7 +32,7 @@ import type { SkipReason } from '../../../../shared/contract/enums'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
 import { ShortcutHelp, keyLabel, useDeskShortcuts, type ShortcutAction } from './shortcuts'
 import { KeyHint, SoftphoneCard } from './SoftphoneCard'
-import { dialTargetOf, lineDownError, useSoftphone } from './use-softphone'
+import { lineDownError, mustDial, useSoftphone } from './use-softphone'
 import { useDeskMonitor } from '../monitor/use-desk-monitor'
 import { useReportCallActive } from '../shell/use-desktop-updates'
 
@@ -187,13 +187,6 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     }
   }
 
-  /** What the softphone dials: the SIP line goes through the centre's dial plan (outside-line prefix, +86, local area code). */
-  const dialTarget = (number: string, trunkZero = false): string => {
-    const target = dialTargetOf(phone, sipAccount, number, trunkZero)
-    if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-    return target
-  }
-
   const dial = async () => {
     if (desk.paused) return setNotice(t('desk.pausedNoNext'))
     if (!canDial(desk) || loading) return
@@ -209,10 +202,10 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       callId = r.callId
       dispatch({ type: 'dialRegistered', callId })
       setTicked(new Set())
-      // The full number goes to the softphone only; the screen keeps showing the masked one.
+      // The number goes to the PBX (a one-time token the PBX resolves with the hub), never to this screen.
       await phoneDial(
         { callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice },
-        dialTarget(r.number, r.trunkZero)
+        mustDial(r.dial, t)
       )
     } catch (err) {
       if (err instanceof ApiError && err.key === 'errors.deskOpenElsewhere') setElsewhere(err.message)
@@ -337,12 +330,13 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       const number = input.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      const target = dialTarget(number)
-      const { callId, recordingNotice } = await api.invoke('calls.start', {
+      const { callId, dial, recordingNotice } = await api.invoke('calls.start', {
         direction: 'outbound',
         line: phone.kind,
         number
       })
+      if (!dial) await api.invoke('calls.end', { callId, cause: 'failed', answered: false }).catch(() => {})
+      const target = mustDial(dial, t)
       dispatch({ type: 'lineDialing' })
       await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
     } catch (err) {

@@ -7,7 +7,6 @@ import { RECORDING_NOTICE_URL } from '../phone/outgoing'
 import { SimulatedLine } from '../phone/simulated-line'
 import { SipLine } from '../phone/sip-line'
 import type { CallState, CallStats, LineState, Phone } from '../phone/types'
-import { dialString } from '../../../../shared/domain/dialplan'
 
 export interface CallInfo {
   callId: number
@@ -58,22 +57,10 @@ export function lineDownError(sp: Pick<Softphone, 'phone' | 'line'>, t: (k: stri
   return new ApiError({ code: 'UNAVAILABLE', message: t('desk.lineDown'), key: 'desk.lineDown' })
 }
 
-/** What the softphone dials for a number: through the dial plan on the SIP line, as given on the simulated one; null if it cannot be dialled. */
-export function dialTargetOf(
-  phone: Phone,
-  account: (SipAccount & { localAreaCode: string }) | null | undefined,
-  number: string,
-  trunkZero = false
-): string | null {
-  const target =
-    phone.kind === 'sip' && account
-      ? dialString(
-          number,
-          { outsidePrefix: account.outsidePrefix, localAreaCode: account.localAreaCode },
-          { trunkZero }
-        )
-      : number.trim()
-  return target || null
+/** What core gave the softphone to dial (a token the PBX resolves, or a dial string); refused in words when it is none. */
+export function mustDial(dial: string | null, t: (k: string) => string): string {
+  if (!dial) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+  return dial
 }
 
 /**

@@ -24,9 +24,9 @@ import { useTranslation } from 'react-i18next'
 import type { FollowUp, Output } from '../../../../shared/contract'
 import { COMPLAINT_CATEGORIES, SEVEN_POINTS } from '../../../../shared/contract/enums'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
-import { ApiError, errorText } from '../../api/errors'
+import { errorText } from '../../api/errors'
 import { useMethodQuery } from '../../api/queries'
-import { dialTargetOf, lineDownError, useSoftphone } from '../desk/use-softphone'
+import { lineDownError, mustDial, useSoftphone } from '../desk/use-softphone'
 import { CallStatus } from '../desk/SoftphoneCard'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { centre } from '../../ui/centre-time'
@@ -61,8 +61,9 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
     if (down) return setError(down)
     try {
       const r = await api.invoke('followUps.dial', { followUpId: current.id, line: sp.phone.kind })
-      const target = dialTargetOf(sp.phone, account, r.number, r.trunkZero)
-      if (!target) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
+      if (!r.dial) await api.invoke('calls.end', { callId: r.callId, cause: 'failed', answered: false }).catch(() => {})
+      // the number goes to the PBX (a token), or as the dial string when the PBX takes numbers
+      const target = mustDial(r.dial, t)
       setCallId(r.callId)
       await sp.dial(
         { callId: r.callId, leadId: current.leadId, direction: 'outbound', notice: r.recordingNotice },

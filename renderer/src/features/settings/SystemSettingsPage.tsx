@@ -8,6 +8,7 @@ import { errorText } from '../../api/errors'
 import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 import { centre } from '../../ui/centre-time'
 import { CalendarCard } from './CalendarCard'
+import { PbxDialCard } from './PbxDialCard'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 
@@ -144,6 +145,7 @@ function SecuritySection() {
 
 function DiallingSection() {
   const { t } = useTranslation()
+  const q = useMethodQuery('settings.get', {}, keys.settings)
   return (
     <Section name="dialling">
       <Form.Item
@@ -190,6 +192,15 @@ function DiallingSection() {
       >
         <Switch />
       </Form.Item>
+      <Form.Item
+        name={['telephony', 'pbxDialsByToken']}
+        label={t('settings.pbx.tokens')}
+        extra={t('settings.pbx.tokensHint')}
+        valuePropName="checked"
+      >
+        <Switch data-testid="pbx-tokens" />
+      </Form.Item>
+      <PbxDialCard tokensOn={q.data?.telephony.pbxDialsByToken ?? true} />
       <CalendarCard />
     </Section>
   )
