@@ -46,9 +46,9 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline import FILE [--source S] [--policy skip|fill|attach] [--encoding utf-8|gbk|gb18030] [--sheet NAME] [--campaign ID]
                                                                 import a CSV/XLSX lead list (all or nothing)
   leadline backup FILE.db                                       the database alone: online backup, then an integrity check
-  leadline backup DIR [--passphrase P] [--keep-days N]          everything: database, sealing key (under the passphrase,
+  leadline backup DIR [--passphrase-file F|-] [--keep-days N]   everything: database and sealing key (encrypted under the passphrase,
                                                                 or $LEADLINE_BACKUP_PASSPHRASE), recordings new since the last time
-  leadline restore FILE.db | DIR/leadline-<time> [--passphrase P]
+  leadline restore FILE.db | DIR/leadline-<time> [--passphrase-file F|-]
                                                                 bring a backup back (checked first; the old database kept beside it)
   leadline migrate                                              bring the database to this version's schema
   leadline updates publish FILE... [--version 1.2.3]            put desktop installers (.exe, .AppImage, .deb, .dmg) and their
@@ -104,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
         sheet: { type: 'string' },
         campaign: { type: 'string' },
         passphrase: { type: 'string' },
+        'passphrase-file': { type: 'string' },
         'keep-days': { type: 'string' },
         version: { type: 'string' },
         key: { type: 'string' }
@@ -127,6 +128,16 @@ async function main(argv: string[]): Promise<number> {
       return report(json, new AppError('NOT_FOUND', 'errors.fileNotFound', { file: f }))
     }
   } else if (opt.password !== undefined) process.stderr.write(`${translate(locale, 'errors.passwordOnCommandLine')}\n`)
+  // the backup passphrase likewise
+  if (opt['passphrase-file'] !== undefined) {
+    const f = opt['passphrase-file']
+    try {
+      opt.passphrase = readFileSync(f === '-' ? 0 : resolve(f), 'utf8').split(/\r?\n/)[0]
+    } catch {
+      return report(json, new AppError('NOT_FOUND', 'errors.fileNotFound', { file: f }))
+    }
+  } else if (opt.passphrase !== undefined)
+    process.stderr.write(`${translate(locale, 'errors.passphraseOnCommandLine')}\n`)
   const dataDir = resolve(opt.data ?? process.env.LEADLINE_DATA ?? join(homedir(), '.leadline'))
   const [cmd, sub, ...rest] = pos
 
@@ -295,7 +306,7 @@ async function main(argv: string[]): Promise<number> {
         if (isBackupSet(file)) {
           const passphrase =
             opt.passphrase ?? process.env.LEADLINE_BACKUP_PASSPHRASE ?? fail('errors.backupPassphraseRequired')
-          const r = fullRestore({ dataDir, set: file, passphrase, now: new Date() })
+          const r = await fullRestore({ dataDir, set: file, passphrase, now: new Date() })
           if (json) out(r)
           else
             console.log(

@@ -79,17 +79,112 @@ export function spkiOf(pem: string): string {
   return createHash('sha256').update(spki).digest('base64')
 }
 
-/** The hub's CA, made on first use: certificate and key in <data>/tls (key 0600). */
-async function ensureCa(dir: string, now: Date): Promise<{ cert: x509.X509Certificate; key: CryptoKey; pem: string }> {
+/** DER: a tag, its length, its content. */
+function der(tag: number, content: Buffer): Buffer {
+  const n = content.length
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]
+  return Buffer.concat([Buffer.from([tag, ...len]), content])
+}
+
+/** An IP address's bytes (4 or 16). */
+function ipBytes(ip: string): Buffer {
+  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number))
+  const [head, tail = ''] = ip.split('::')
+  const groups = (s: string) => (s ? s.split(':') : [])
+  const h = groups(head)
+  const t = groups(tail)
+  const all = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h
+  return Buffer.concat(all.map((g) => Buffer.from(g.padStart(4, '0'), 'hex')))
+}
+
+/** The private and loopback address ranges (a hub's LAN address may change without a new CA). */
+const PRIVATE_RANGES: [string, number][] = [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10]
+]
+
+function maskOf(bits: number, bytes: number): Buffer {
+  return Buffer.from(
+    Array.from({ length: bytes }, (_, i) => (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff)
+  )
+}
+
+function inRange(ip: string, [base, bits]: [string, number]): boolean {
+  const a = ipBytes(ip)
+  const b = ipBytes(base)
+  if (a.length !== b.length) return false
+  const m = maskOf(bits, a.length)
+  return a.every((x, i) => (x & m[i]) === (b[i] & m[i]))
+}
+
+/** What a CA made for these names may sign for: their host names (and names under them), the private ranges, their other addresses. */
+function permittedOf(names: string[]): { dns: string[]; ranges: [string, number][] } {
+  const dns = [...new Set([...names.filter((n) => !isIP(n)).map((n) => n.toLowerCase()), 'localhost'])]
+  const publicIps = names.filter((n) => isIP(n) && !PRIVATE_RANGES.some((r) => inRange(n, r)))
+  return {
+    dns,
+    ranges: [...PRIVATE_RANGES, ...publicIps.map((ip): [string, number] => [ip, isIP(ip) === 4 ? 32 : 128])]
+  }
+}
+
+/**
+ * Name constraints (RFC 5280 4.2.1.10, critical): the CA may sign for the hub's own host names (and
+ * names under them), private and loopback addresses, and the public addresses it was made for —
+ * nothing else. A CA key that leaked could not vouch for a bank's or a webmail's name to a seat
+ * that trusts it.
+ */
+function nameConstraints(names: string[]): x509.Extension {
+  const p = permittedOf(names)
+  const subtrees = [
+    ...p.dns.map((n) => der(0x82, Buffer.from(n, 'ascii'))),
+    ...p.ranges.map(([ip, bits]) => {
+      const bytes = ipBytes(ip)
+      return der(0x87, Buffer.concat([bytes, maskOf(bits, bytes.length)]))
+    })
+  ].map((base) => der(0x30, base))
+  return new x509.Extension('2.5.29.30', true, new Uint8Array(der(0x30, der(0xa0, Buffer.concat(subtrees)))))
+}
+
+/** Is this name inside what a CA made for `caNames` may sign for? */
+function covered(name: string, caNames: string[]): boolean {
+  const p = permittedOf(caNames)
+  if (isIP(name)) return p.ranges.some((r) => inRange(name, r))
+  const n = name.toLowerCase()
+  return p.dns.some((c) => n === c || n.endsWith(`.${c}`))
+}
+
+/**
+ * The hub's CA, made on first use for the hub's names: certificate and key in <data>/tls (key 0600),
+ * constrained to those names (ca.names). It is made again near its end, or when the hub is given a
+ * name outside them (seats then confirm the new one, as at a renewal).
+ */
+async function ensureCa(
+  dir: string,
+  now: Date,
+  names?: string[]
+): Promise<{ cert: x509.X509Certificate; key: CryptoKey; pem: string }> {
   const certFile = join(dir, 'ca.crt')
   const keyFile = join(dir, 'ca.key')
+  const namesFile = join(dir, 'ca.names')
   if (existsSync(certFile) && existsSync(keyFile)) {
     const pem = readFileSync(certFile, 'utf8')
     const cert = new x509.X509Certificate(pem)
-    // a CA near its end is replaced (seats then confirm the new one)
-    if (cert.notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY)
+    // a CA of an older version (no ca.names) has no constraints: it is made again with them
+    const caNames = existsSync(namesFile) ? (JSON.parse(readFileSync(namesFile, 'utf8')) as string[]) : null
+    if (
+      caNames &&
+      (names ?? []).every((n) => covered(n, caNames)) &&
+      cert.notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY
+    )
       return { cert, key: await importKey(readFileSync(keyFile, 'utf8')), pem }
   }
+  const permitted = names?.length ? names : defaultNames()
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -101,12 +196,14 @@ async function ensureCa(dir: string, now: Date): Promise<{ cert: x509.X509Certif
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      nameConstraints(permitted)
     ]
   })
   const pem = cert.toString('pem') + '\n'
   writeSecret(keyFile, await pkcs8Pem(keys.privateKey))
   writeFileSync(certFile, pem, { mode: 0o644 })
+  writeFileSync(namesFile, JSON.stringify(permitted))
   return { cert, key: keys.privateKey, pem }
 }
 
@@ -125,7 +222,7 @@ export async function ensureHubCertificate(
 ): Promise<HubCredentials & { renewed: boolean }> {
   if (!names.length) throw new Error('a certificate needs at least one name')
   const dir = tlsDir(dataDir)
-  const ca = await ensureCa(dir, now)
+  const ca = await ensureCa(dir, now, names)
   const certFile = join(dir, 'server.crt')
   const keyFile = join(dir, 'server.key')
   const namesFile = join(dir, 'server.names')

@@ -270,8 +270,12 @@ export const en: Catalog = {
       'This Excel file would unpack to something far bigger than a list ({{reason}}) and was refused. Save it again as .xlsx or .csv in Excel',
     tooManyReads:
       'More than {{limit}} whole numbers read in an hour: to keep lists from being copied out in bulk, try again later or ask an administrator',
+    fileTooComplex:
+      'Reading this file took too much memory for a list, so it was refused. Check the file, or split it into smaller files',
     passwordOnCommandLine:
       'Note: a password on the command line can be read by other users of this machine (the process list, the shell history). Use --password-file FILE (or - for the standard input), or let one be generated',
+    passphraseOnCommandLine:
+      'Note: a passphrase on the command line can be read by other users of this machine (the process list, the shell history). Use --passphrase-file FILE (or - for the standard input), or $LEADLINE_BACKUP_PASSPHRASE',
     sipTestStoredElsewhere:
       'A saved SIP password is tried only on its own server and extension: type the password to test another',
     campaignClosed: 'The campaign “{{name}}” is closed: it takes no more lists or batches',

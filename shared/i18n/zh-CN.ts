@@ -253,8 +253,11 @@ export const zhCN = {
     zipTooBig:
       '这个 Excel 文件解压后异常巨大（{{reason}}），不像名单文件，已拒绝。请用 Excel 另存为 .xlsx 或 .csv 后再导入',
     tooManyReads: '一小时内查看的完整号码已超过 {{limit}} 条：为防止名单被成批导出，请稍后再查，或联系管理员',
+    fileTooComplex: '这个文件读取时占用内存过多，不像名单文件，已拒绝。请检查文件，或拆成几个较小的文件再导入',
     passwordOnCommandLine:
       '注意：命令行里的密码会被本机其他用户从进程列表和命令历史里看到。请改用 --password-file 文件（或 - 从标准输入读），或不给密码由系统生成',
+    passphraseOnCommandLine:
+      '注意：命令行里的备份口令会被本机其他用户从进程列表和命令历史里看到。请改用 --passphrase-file 文件（或 - 从标准输入读），或环境变量 LEADLINE_BACKUP_PASSPHRASE',
     sipTestStoredElsewhere: '已保存的 SIP 密码只用于它自己的服务器和分机：要测试别的服务器或分机，请填写密码',
     campaignClosed: '活动“{{name}}”已关闭，不能再导入名单或分配批次',
     deskOpenElsewhere:

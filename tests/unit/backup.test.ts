@@ -92,9 +92,18 @@ describe('backups that bring everything back', () => {
     )
     const { set } = await env.core.backupAll(out.dir, 'correct horse', 'test')
     const target = join(out.dir, 'restored')
-    expect(() => fullRestore({ dataDir: target, set, passphrase: 'wrong', now: new Date() })).toThrow()
+    await expect(fullRestore({ dataDir: target, set, passphrase: 'wrong', now: new Date() })).rejects.toMatchObject({
+      key: 'errors.backupPassphrase'
+    })
     expect(existsSync(join(target, 'leadline.db'))).toBe(false)
-    const r = fullRestore({ dataDir: target, set, passphrase: 'correct horse', now: new Date() })
+    // the set's database is encrypted: no SQLite header, none of the customers' names or numbers
+    const sealedDb = readFileSync(join(set, 'leadline.db.enc'))
+    expect(sealedDb.includes(Buffer.from('SQLite format 3'))).toBe(false)
+    expect(sealedDb.includes(Buffer.from('王芳'))).toBe(false)
+    expect(existsSync(join(set, 'leadline.db'))).toBe(false)
+    // nor did a clear copy stay beside the live data
+    expect(readdirSync(env.dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    const r = await fullRestore({ dataDir: target, set, passphrase: 'correct horse', now: new Date() })
     expect(r).toMatchObject({ key: true, recordings: { restored: 3, missing: [] } })
     const again = await createCore({ dataDir: target, clock: env.clock, logger: quietLogger, recallEveryMs: null })
     try {
@@ -110,6 +119,29 @@ describe('backups that bring everything back', () => {
     } finally {
       again.close()
     }
+  })
+
+  it('a recording gone from the data folder stays in the mirror while a kept set may name it, then goes', async () => {
+    recordings(3)
+    await env.core.backupAll(out.dir, 'correct horse', 'test', 7)
+    const gone = env.core.db.prepare('SELECT file FROM recordings ORDER BY id LIMIT 1').pluck().get() as string
+    const { rmSync } = await import('node:fs')
+    rmSync(join(env.dir, gone))
+    env.clock.advance(86_400_000)
+    // the next day's set no longer has it, but the first set (kept 7 days) does: the mirror keeps it
+    expect((await env.core.backupAll(out.dir, 'correct horse', 'test', 7)).recordings).toMatchObject({
+      files: 2,
+      pruned: 0
+    })
+    expect(existsSync(join(out.dir, gone))).toBe(true)
+    // eight days after it went, every set that named it has gone, and so does it
+    env.clock.advance(8 * 86_400_000)
+    const late = await env.core.backupAll(out.dir, 'correct horse', 'test', 7)
+    expect(late.recordings).toMatchObject({ files: 2, pruned: 1 })
+    expect(late.removedSets).toHaveLength(2)
+    expect(existsSync(join(out.dir, gone))).toBe(false)
+    const index = JSON.parse(readFileSync(join(out.dir, 'recordings.index.json'), 'utf8')) as Record<string, unknown>
+    expect(Object.keys(index)).toHaveLength(2)
   })
 
   it('without a passphrase the backup is refused, written down, and the wallboard says it failed', async () => {

@@ -215,9 +215,15 @@ describe('leadline CLI', () => {
     const target = join(tmp.dir, 'new-machine')
     const wrong = leadline(['restore', b.json.set, '--data', target, '--passphrase', 'day shift', '--json'])
     expect(wrong.code).not.toBe(0)
+    // a passphrase on the command line works, with a warning that others on the machine can read it
+    expect(wrong.stderr).toContain('--passphrase-file')
     expect(existsSync(join(target, 'leadline.db'))).toBe(false)
-    const r = leadline(['restore', b.json.set, '--data', target, '--passphrase', 'night shift', '--json'])
+    // from a file, no warning
+    const file = join(tmp.dir, 'passphrase.txt')
+    writeFileSync(file, 'night shift\n', { mode: 0o600 })
+    const r = leadline(['restore', b.json.set, '--data', target, '--passphrase-file', file, '--json'])
     expect(r).toMatchObject({ code: 0, json: { key: true } })
+    expect(r.stderr).not.toContain('--passphrase-file')
     // (that the restored key opens the line's sealed password is shown in backup.test.ts)
     expect(
       leadline(['users', 'list', '--data', target, '--json']).json.users.map((u: { username: string }) => u.username)

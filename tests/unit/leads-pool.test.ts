@@ -370,6 +370,44 @@ describe('the parse thread (built bundle)', () => {
     expect(results[1].report).toEqual(results[0].report)
   })
 
+  it('the preview of a big file is read on a thread of its own: the hub’s thread keeps turning meanwhile, and says the same as in line', async () => {
+    const lines = Array.from(
+      { length: 150_000 },
+      (_, i) => `客户${i},138${String(i).padStart(8, '0')},南宁市某路${i}号`
+    )
+    const bytes = Buffer.from(`姓名,手机,地址\n${lines.join('\n')}\n`)
+    const previews = []
+    for (const parseWorkerFile of [null, parseWorker]) {
+      const core = await createCore({
+        dataDir: join(env.dir, `pv-${previews.length}`),
+        demo: false,
+        logger: quietLogger,
+        parseWorkerFile,
+        recallEveryMs: null
+      })
+      try {
+        // how often this thread's event loop turns while the preview is read
+        let turns = 0
+        let ticking = true
+        const tick = () => {
+          turns++
+          if (ticking) setImmediate(tick)
+        }
+        setImmediate(tick)
+        const preview = await core.leads.preview(bytes, {})
+        ticking = false
+        previews.push({ preview, turns })
+      } finally {
+        core.close()
+      }
+    }
+    expect(previews[0].preview).toMatchObject({ totalRows: 150_000, headers: ['姓名', '手机', '地址'] })
+    expect(previews[1].preview).toEqual(previews[0].preview)
+    // in line, the whole read holds the thread (it turns once or twice); on its own thread, it turns all along
+    expect(previews[0].turns).toBeLessThan(5)
+    expect(previews[1].turns).toBeGreaterThan(50)
+  })
+
   it('a file that cannot be read fails with its reason from the parse thread', async () => {
     const core = await createCore({
       dataDir: join(env.dir, 'p-bad'),

@@ -60,6 +60,66 @@ describe('the hub’s own certificates', () => {
     expect(new X509Certificate(renamed.cert).subjectAltName).toContain('leadline.centre.local')
   })
 
+  it('the CA signs for the hub’s names only (name constraints): a certificate it made for another site is refused by TLS; a new LAN address keeps it, a new host name makes a new one', async () => {
+    const now = new Date('2026-11-24T00:00:00Z')
+    const c = await ensureHubCertificate(tmp.dir, ['hub.lan', 'localhost', '127.0.0.1'], now)
+    const caPem = c.ca!
+    // a certificate for someone else's site, signed with the hub CA's own key (as a thief of the key would)
+    const x509 = await import('@peculiar/x509')
+    const { createPrivateKey, webcrypto } = await import('node:crypto')
+    x509.cryptoProvider.set(webcrypto as unknown as Crypto)
+    expect(new x509.X509Certificate(caPem).getExtension('2.5.29.30')?.critical).toBe(true)
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
+    const caKey = await webcrypto.subtle.importKey(
+      'pkcs8',
+      createPrivateKey(readFileSync(join(tmp.dir, 'tls', 'ca.key'), 'utf8')).export({ type: 'pkcs8', format: 'der' }),
+      alg,
+      false,
+      ['sign']
+    )
+    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])
+    const forged = async (name: string) =>
+      (
+        await x509.X509CertificateGenerator.create({
+          serialNumber: '01',
+          subject: `CN=${name}`,
+          issuer: new x509.X509Certificate(caPem).subject,
+          notBefore: new Date(Date.now() - DAY),
+          notAfter: new Date(Date.now() + DAY),
+          signingAlgorithm: alg,
+          publicKey: keys.publicKey,
+          signingKey: caKey,
+          extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: name }])]
+        })
+      ).toString('pem')
+    const keyPem = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`
+    const tls = await import('node:tls')
+    const handshake = async (name: string) => {
+      const server = tls.createServer({ key: keyPem, cert: await forged(name) }, (s) => s.end())
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      const port = (server.address() as { port: number }).port
+      try {
+        return await new Promise<string>((resolve) => {
+          const s = tls.connect({ host: '127.0.0.1', port, servername: name, ca: caPem }, () => {
+            s.end()
+            resolve('trusted')
+          })
+          s.on('error', (e: Error & { code?: string }) => resolve(`${e.code} ${e.message}`))
+        })
+      } finally {
+        server.close()
+      }
+    }
+    expect(await handshake('www.bank.example')).toMatch(/permitted subtree violation/)
+    // under the hub's own name it is trusted (the constraints, not the forging, are what refuses)
+    expect(await handshake('seat.hub.lan')).toBe('trusted')
+    // another address on the LAN keeps the CA; a host name outside its names makes a new one
+    const lan = await ensureHubCertificate(tmp.dir, ['hub.lan', 'localhost', '127.0.0.1', '192.168.1.20'], now)
+    expect(lan.ca).toBe(caPem)
+    const renamed = await ensureHubCertificate(tmp.dir, ['hub.lan', 'leadline.centre.example'], now)
+    expect(renamed.ca).not.toBe(caPem)
+  })
+
   it('`leadline tls ca` prints the CA for seats to trust, with its SHA-256', async () => {
     const c = await ensureHubCertificate(tmp.dir, ['hub.lan'])
     const cli = resolve('out/main/cli.js')

@@ -2,7 +2,13 @@ import { workerData } from 'node:worker_threads'
 import { AppError } from '../errors'
 import { createPreparer, type PrepareSetup } from './prepare'
 import { readTable, sniff, streamCsv, type Row } from './read-table'
-import { metaOf, type ParseWorkerInput, type ParseWorkerMessage, type TableMeta } from './row-source'
+import {
+  metaOf,
+  type ParseWorkerInput,
+  type ParseWorkerMessage,
+  type PreviewMessage,
+  type TableMeta
+} from './row-source'
 
 /** The second thread of an import: reads the file and prepares its rows (row-source.ts). */
 const input = workerData as ParseWorkerInput
@@ -12,6 +18,25 @@ function post(m: ParseWorkerMessage): void {
   input.port.postMessage(m)
   Atomics.add(counter, 0, 1)
   Atomics.notify(counter, 0)
+}
+
+/** The preview: the table's facts and first rows, on this thread (row-source.ts previewOffThread). */
+async function preview(sample: number): Promise<void> {
+  try {
+    const buf = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)
+    const table = await readTable(buf, input.read)
+    input.port.postMessage({
+      type: 'preview',
+      table: { ...table, rows: table.rows.slice(0, sample) },
+      total: table.rows.length
+    } satisfies PreviewMessage)
+  } catch (err) {
+    input.port.postMessage(
+      (err instanceof AppError
+        ? { type: 'error', code: err.code, key: err.key ?? 'errors.INTERNAL', params: err.params }
+        : { type: 'error', code: 'INTERNAL', key: 'errors.INTERNAL' }) satisfies PreviewMessage
+    )
+  }
 }
 
 async function run(): Promise<void> {
@@ -62,4 +87,5 @@ async function run(): Promise<void> {
 
 const CHUNK_ROWS = 5000
 
-void run()
+// the preview reads and answers; the import reads, then prepares as the writer asks
+void (input.preview !== undefined ? preview(input.preview) : run())

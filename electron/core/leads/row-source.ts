@@ -64,6 +64,57 @@ export interface ParseWorkerInput {
   read: ReadOptions
   port: MessagePort
   signal: SharedArrayBuffer
+  /** Only read the file and send back its first rows (the import's preview), then end. */
+  preview?: number
+}
+
+/** What the preview thread sends back: the table's facts, its first rows, and how many there are. */
+export type PreviewMessage =
+  | { type: 'preview'; table: Omit<Table, 'rows'> & { rows: Table['rows'] }; total: number }
+  | { type: 'error'; code: string; key: string; params?: Record<string, string | number> }
+
+/**
+ * Reads a file on a thread of its own, with the import's memory limits, and returns its first
+ * `sample` rows and the count: a big file (or a bomb) never holds up the hub's thread, which
+ * answers every seat meanwhile. A thread that runs out of memory is a clear refusal, not a crash.
+ */
+export function previewOffThread(
+  workerFile: string,
+  bytes: Uint8Array,
+  read: ReadOptions,
+  sample: number
+): Promise<{ table: Table; total: number }> {
+  const { port1, port2 } = new MessageChannel()
+  const worker = new Worker(workerFile, {
+    resourceLimits: IMPORT_THREAD_LIMITS,
+    workerData: {
+      bytes,
+      read,
+      port: port2,
+      signal: new SharedArrayBuffer(4),
+      preview: sample
+    } satisfies ParseWorkerInput,
+    transferList: [port2]
+  })
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      port1.close()
+      void worker.terminate()
+    }
+    port1.once('message', (m: PreviewMessage) => {
+      done()
+      if (m.type === 'error') reject(new AppError(m.code as never, m.key, m.params))
+      else resolve({ table: m.table, total: m.total })
+    })
+    worker.once('error', (err) => {
+      done()
+      reject(
+        (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new AppError('INVALID_INPUT', 'errors.fileTooComplex')
+          : err
+      )
+    })
+  })
 }
 
 /** Waiting on the worker is bounded: a thread that died cannot hang the import for ever. */

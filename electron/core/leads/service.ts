@@ -4,7 +4,7 @@ import type { CoreDeps } from '../context'
 import { importRows, writeStaged, type ImportHooks, type ImportOptions, type ImportResult } from './import'
 import type { PhoneAreaRules } from '../phone/area'
 import { ImportStage, newStageFile } from './stage-repo'
-import { openRowSource } from './row-source'
+import { openRowSource, previewOffThread } from './row-source'
 import { readTable, type ReadOptions } from './read-table'
 import { LeadSearch, type LeadFilter, type LeadRow } from './search-repo'
 import { LeadsRepo } from './repo'
@@ -12,6 +12,8 @@ import { suggestMapping, type LeadField } from '../../../shared/domain/lead-colu
 import type { ImportPreview } from '../../../shared/contract'
 
 const SAMPLE_ROWS = 10
+/** A file up to this size is previewed on the calling thread (a few milliseconds); a bigger one on its own. */
+const PREVIEW_IN_THREAD_BYTES = 1024 * 1024
 
 /** How a campaign's import treats numbers (from the settings and the campaign). */
 export type ImportRules = Required<Pick<ImportOptions, 'defaultAreaCode' | 'area'>>
@@ -58,7 +60,16 @@ export class LeadsService {
   }
 
   async preview(bytes: Buffer, opts: ReadOptions & { source?: string }): Promise<ImportPreview> {
-    const table = await readTable(bytes, opts)
+    // a file of some size is read on a thread of its own: the hub keeps answering the floor meanwhile
+    const { table, total } =
+      this.parseWorkerFile && bytes.length > PREVIEW_IN_THREAD_BYTES
+        ? await previewOffThread(
+            this.parseWorkerFile,
+            bytes,
+            { encoding: opts.encoding, sheet: opts.sheet },
+            SAMPLE_ROWS
+          )
+        : await readTable(bytes, opts).then((t) => ({ table: t, total: t.rows.length }))
     const saved = opts.source ? this.savedMapping(opts.source, table.headers) : null
     return {
       kind: table.kind,
@@ -69,7 +80,7 @@ export class LeadsService {
       headerRowNo: table.headerRowNo,
       headers: table.headers,
       sample: table.rows.slice(0, SAMPLE_ROWS).map((r) => r.cells),
-      totalRows: table.rows.length,
+      totalRows: total,
       mapping: saved ?? suggestMapping(table.headers),
       mappingFrom: saved ? 'saved' : 'suggested'
     }

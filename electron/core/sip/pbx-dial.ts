@@ -107,8 +107,12 @@ export class PbxDial {
     return timingSafeEqual(digest(given), digest(this.box.open(row)))
   }
 
+  /** Drops the expired tokens: the oldest first (a Map keeps the order they were given in), up to the first still good. */
   private sweep(): void {
     const now = this.clock.now().getTime()
-    for (const [t, p] of this.pending) if (p.expires <= now) this.pending.delete(t)
+    for (const [t, p] of this.pending) {
+      if (p.expires > now) break
+      this.pending.delete(t)
+    }
   }
 }
