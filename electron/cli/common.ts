@@ -18,6 +18,8 @@ export const COMMANDS = [
   'users list',
   'users passwd',
   'import',
+  'dnc import',
+  'dnc check',
   'backup',
   'restore',
   'diagnose',

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ROLES } from '../../shared/contract'
-import { createCore, stderrLogger } from '../core'
+import { ShiftedClock, createCore, stderrLogger } from '../core'
 import { AppError } from '../core/errors'
 import { restoreDatabase } from '../core/db/backup'
 import { fullRestore, isBackupSet } from '../core/backup/full'
@@ -13,6 +13,7 @@ import { COMMANDS, fail, generatePassword, locale, report, unwrap } from './comm
 import { translate } from '../../shared/i18n'
 import { serve } from './serve'
 import { sip } from './sip'
+import { dnc } from './dnc'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
 import { publishUpdates, signRelease } from '../core/system/updates'
@@ -45,6 +46,11 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
                                                                 first line, or - for the standard input)
   leadline import FILE [--source S] [--policy skip|fill|attach] [--encoding utf-8|gbk|gb18030] [--sheet NAME] [--campaign ID]
                                                                 import a CSV/XLSX lead list (all or nothing)
+  leadline dnc import FILE [--source customer_request|refusal|complaint|external_list|regulator]
+        [--scope all|campaign:ID|insurer:NAME] [--channel all|call|sms] [--reason TEXT] [--days N|forever]
+        [--effective-on YYYY-MM-DD]                             put a list of numbers on the do-not-call list (all or nothing)
+  leadline dnc check --phone N [--campaign ID|NAME] [--channel call|sms]
+                                                                may this number be called now, and if not, which entry stops it
   leadline backup FILE.db                                       the database alone: online backup, then an integrity check
   leadline backup DIR [--passphrase-file F|-] [--keep-days N]   everything: database and sealing key (encrypted under the passphrase,
                                                                 or $LEADLINE_BACKUP_PASSPHRASE), recordings new since the last time
@@ -107,7 +113,13 @@ async function main(argv: string[]): Promise<number> {
         'passphrase-file': { type: 'string' },
         'keep-days': { type: 'string' },
         version: { type: 'string' },
-        key: { type: 'string' }
+        key: { type: 'string' },
+        scope: { type: 'string' },
+        channel: { type: 'string' },
+        reason: { type: 'string' },
+        days: { type: 'string' },
+        'effective-on': { type: 'string' },
+        phone: { type: 'string' }
       }
     })
   } catch (err) {
@@ -147,8 +159,19 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
 
+  // every command keeps the hub's clock when it is shifted (training rooms, tests)
+  const clockStart = process.env.LEADLINE_CLOCK_START
   const openCore = (extra: Partial<Parameters<typeof createCore>[0]> = {}) =>
-    createCore({ dataDir, host: 'hub', appVersion: __APP_VERSION__, logger: stderrLogger, ...extra })
+    createCore({
+      dataDir,
+      host: 'hub',
+      appVersion: __APP_VERSION__,
+      logger: stderrLogger,
+      ...(clockStart
+        ? { clock: new ShiftedClock(clockStart, Number(process.env.LEADLINE_CLOCK_SINCE) || undefined) }
+        : {}),
+      ...extra
+    })
 
   try {
     switch (cmd) {
@@ -156,6 +179,8 @@ async function main(argv: string[]): Promise<number> {
         return await serve(dataDir, opt, openCore)
       case 'sip':
         return await sip(sub, rest, opt, json, openCore)
+      case 'dnc':
+        return await dnc(sub, rest, opt, json, openCore)
       case 'tls': {
         if (sub !== 'ca')
           return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })

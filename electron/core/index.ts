@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { systemClock, type Clock } from './clock'
 import type { CoreDeps, HandlerMap } from './context'
@@ -27,6 +27,8 @@ import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
+import { createDncHandlers, importDncList } from './dnc/handlers'
+import { DncService } from './dnc/service'
 import { UploadStore } from './uploads'
 import { LeadSearch } from './leads/search-repo'
 import { PoolService } from './pool/service'
@@ -55,13 +57,13 @@ import { SmtpStore } from './dispatch/package'
 import { PackageRepo } from './dispatch/package-repo'
 import { ReportsService } from './reports/service'
 import { reportsDomain } from './reports/domain'
-import { createDispatcher, type CoreConnection, type Logger } from './invoke'
+import { SYSTEM_USER, createDispatcher, type CoreConnection, type Logger } from './invoke'
 import { DomainEvents } from './domain-events'
 import { composeDomains, defineDomain } from './domain'
 import { Scheduler } from './scheduler'
 import { TeamsService } from './teams/service'
 import { teamsDomain } from './teams/domain'
-import type { Locale, Settings } from '../../shared/contract'
+import type { Locale, Output, ParsedInput, Settings } from '../../shared/contract'
 import { MonitorService } from './monitor/service'
 import { monitorDomain } from './monitor/domain'
 
@@ -156,6 +158,12 @@ export interface Core {
   lanShareRefusal(): Promise<AppError | null>
   /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
   pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
+  /** A do-not-call list from a file on this machine (the command line), audited as the system. */
+  dncImport(
+    file: string,
+    input: Omit<ParsedInput<'dnc.import'>, 'uploadId'>,
+    source: string
+  ): Promise<Output<'dnc.import'>>
   /** Online backup to a file, checked, and written to the audit log. */
   backup(file: string, source: string): Promise<BackupResult>
   /** Everything into a backup folder: the database, the sealing key under a passphrase, new recordings. */
@@ -256,6 +264,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     reviews: new QaReviews(deps, bus, campaigns),
     library: new QaLibrary(deps, settings)
   }
+  const dnc = new DncService(deps, settings)
   const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings)
   const packages = new PackageRepo(db)
   const smtp = new SmtpStore(packages, secretBox)
@@ -313,6 +322,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         // 归属地 for leads imported before numbers carried it, a chunk every second until done
         jobs: [{ name: 'phone regions', everyMs: 1_000, run: () => leads.fillPhoneRegions(), always: true }]
       }),
+      defineDomain({ name: 'dnc', handlers: createDncHandlers(deps, dnc, uploads, downloads, settings) }),
       defineDomain({
         name: 'pool',
         handlers: createPoolHandlers(deps, pool, (id) => campaigns.open(id)),
@@ -422,6 +432,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     connectSystem: dispatcher.connectSystem,
     settings,
     lanShareRefusal: () => lanShareRefusal(users, settings()),
+    dncImport: (file, input, source) => importDncList(deps, dnc, file, basename(file), input, SYSTEM_USER, source),
     pbxResolve: (authorization, token, from, source) => {
       const { callId: _callId, ...answer } = pbxDial.resolve(authorization, token, from)
       if (answer.status !== 200)

@@ -24,7 +24,7 @@ export interface Logger {
 }
 
 /** The actor of in-process administration (the CLI run by someone with the data folder in hand). */
-const SYSTEM_USER: User = {
+export const SYSTEM_USER: User = {
   id: 0,
   username: 'system',
   displayName: 'system',

@@ -67,6 +67,8 @@ export const campaignSettingsSchema = z.object({
   wrapUpSec: z.number().int().min(5).max(900),
   /** Play the recorded disclosure (“本次通话将被录音”) to the customer on answer. */
   recordingNotice: z.boolean(),
+  /** The insurer the campaign sells for (do-not-call entries scoped to an insurer apply to its campaigns). */
+  insurer: z.string().trim().max(64).default(''),
   /** Successes per operator per day shown as a target (not a rule). */
   dailyTarget: z.number().int().min(0).max(500),
   dispositions: z

@@ -37,7 +37,13 @@ export const followUpSettingsSchema = z.object({
   dueDay: z.number().int().min(1).max(7),
   dueTime: hhmm,
   /** 犹豫期: days from the customer's receipt of a new life policy of more than a year. */
-  coolingOffDays: z.number().int().min(5).max(60)
+  coolingOffDays: z.number().int().min(5).max(60),
+  /** A 回访 closes as unreachable only after this many calls … */
+  unreachableAttempts: z.number().int().min(1).max(10),
+  /** … on at least this many different days, and with a second channel (SMS or letter) recorded. */
+  unreachableDays: z.number().int().min(1).max(7),
+  /** Minutes a 回访 stays with the one who dialled it (nobody else calls that customer for it meanwhile). */
+  leaseMinutes: z.number().int().min(5).max(480)
 })
 export type FollowUpSettings = z.infer<typeof followUpSettingsSchema>
 
@@ -118,7 +124,13 @@ export const followUpSchema = z.object({
   checks: z.record(z.string(), z.enum(['yes', 'no'])).nullable(),
   notes: z.string().nullable(),
   doneBy: z.string().nullable(),
-  doneAt: isoTime.nullable()
+  doneAt: isoTime.nullable(),
+  /** Calls made for it so far. */
+  attempts: z.number().int(),
+  /** Someone else is on it (its lease): their name; null when it is free or mine. */
+  heldBy: z.string().nullable(),
+  /** Unreachable: how the customer was told otherwise. */
+  secondChannel: z.enum(['sms', 'letter']).nullable()
 })
 export type FollowUp = z.infer<typeof followUpSchema>
 

@@ -83,3 +83,10 @@ export const MONITOR_MODES = ['listen', 'whisper', 'barge'] as const
 
 /** Refusals of a file that no other encoding or sheet can turn into a list: the upload goes with them. */
 export const NOT_A_LIST_ERRORS: readonly string[] = ['errors.notASpreadsheet', 'errors.binaryFile', 'errors.emptyFile']
+
+/** Where a do-not-call entry comes from. */
+export const DNC_SOURCES = ['customer_request', 'refusal', 'complaint', 'external_list', 'regulator'] as const
+/** Where it applies: every campaign, one insurer's campaigns, or one campaign. */
+export const DNC_SCOPES = ['all', 'insurer', 'campaign'] as const
+/** What it stops: calls, SMS, or both. */
+export const DNC_CHANNELS = ['all', 'call', 'sms'] as const

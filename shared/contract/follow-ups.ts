@@ -23,7 +23,7 @@ export const followUpsMethods = defineMethods({
   'followUps.complete': {
     board: true,
     summary:
-      'The follow-up’s result: satisfied, a complaint with its category, or unreachable; the seven-point check for a cooling-off follow-up, each point answered.',
+      'The follow-up’s result, by someone other than the seller: satisfied or a complaint with its category on an answered, recorded call of this follow-up (the seven-point check for a cooling-off follow-up, each point answered); unreachable only after the set attempts on the set number of days, with the second channel (SMS or letter) that told the customer.',
     input: z
       .object({
         followUpId: idSchema,
@@ -31,7 +31,10 @@ export const followUpsMethods = defineMethods({
         result: z.enum(['satisfied', 'complaint', 'unreachable']),
         complaint: z.enum(COMPLAINT_CATEGORIES).optional(),
         checks: z.partialRecord(z.enum(SEVEN_POINTS), z.enum(['yes', 'no'])).optional(),
-        notes: z.string().trim().max(1000).optional()
+        notes: z.string().trim().max(1000).optional(),
+        /** Unreachable: the second channel that told the customer (required then). */
+        secondChannel: z.enum(['sms', 'letter']).optional(),
+        secondChannelNote: z.string().trim().max(200).optional()
       })
       .strict(),
     output: followUpSchema,

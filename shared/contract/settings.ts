@@ -79,6 +79,8 @@ export const settingsSchema = z.object({
     at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
     keepDays: z.number().int().min(1).max(3650)
   }),
+  /** The do-not-call list: a refusal put on it by hand or by a list stops the number this many days (a request, a complaint: for good). */
+  dnc: z.object({ refusalDays: z.number().int().min(1).max(3650) }),
   /** Supervisors see their own team (班组) first; may they switch to every team? */
   teams: z.object({ supervisorsSeeAll: z.boolean() }),
   /** Whether the operator's desk says that the call is monitored, per mode (监听 silent by default). */

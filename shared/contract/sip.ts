@@ -34,6 +34,7 @@ export type SipAccount = z.infer<typeof sipAccountSchema>
 /** What a test registration found (errors.sipTest.* says it in words). */
 export const SIP_TEST_VERDICTS = [
   'registered',
+  'realmNotDomain',
   'wrongCredentials',
   'unknownDomain',
   'noAnswer',
@@ -44,12 +45,12 @@ export const SIP_TEST_VERDICTS = [
 export const sipMethods = defineMethods({
   'sip.myAccount': {
     summary:
-      'My SIP account with its password and TURN credentials, for the softphone to register (null: no account; use the simulated line).',
+      'My SIP account with its digest key (HA1 = MD5(extension:SIP domain:password), the realm being the SIP domain) and TURN credentials, for the softphone to register; the password itself never leaves core (null: no account; use the simulated line).',
     input: z.object({}).strict(),
     output: sipAccountSchema
       .extend({
         iceServers: z.array(z.object({ urls, username: z.string().optional(), credential: z.string().optional() })),
-        password: z.string(),
+        ha1: z.string().regex(/^[0-9a-f]{32}$/),
         localAreaCode: z.string()
       })
       .nullable(),

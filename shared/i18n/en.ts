@@ -83,6 +83,8 @@ export const en: Catalog = {
     year: 'Year'
   },
   errors: {
+    dncScopeRef: 'A scope of an insurer or a campaign needs the insurer or the campaign named',
+    campaignNotFound: 'No campaign {{ref}}',
     invalidField: '{{field}}: {{problem}}',
     inputProblem: {
       tooLong: 'at most {{limit}} characters',
@@ -289,6 +291,15 @@ export const en: Catalog = {
     callbackOutsideHours: 'A callback must be inside the legal calling hours, 09:00–21:00: the earliest is {{from}}',
     complaintCategoryRequired: 'Choose the category of the complaint',
     sevenPointsIncomplete: 'A cooling-off follow-up confirms all seven points: {{count}} not answered yet',
+    followUpBySeller:
+      'A follow-up is done by someone other than the seller: this is your own sale, leave it to another operator',
+    followUpHeld: '{{name}} is on this follow-up; pick another one',
+    followUpNeedsCall:
+      '“Reached” needs an answered, recorded call of this follow-up: call the customer first, then save the result',
+    unreachableTooSoon:
+      'Not unreachable yet: at least {{needAttempts}} calls on {{needDays}} different days within the period (so far {{attempts}} on {{days}})',
+    secondChannelRequired:
+      'Before closing as unreachable, record the second channel (SMS or letter) that told the customer',
     smtpNotConfigured: 'The e-mail server, sender and receivers are not set yet (System settings → E-mail)',
     qaClaimedBy: '{{name}} is reviewing this recording',
     qaNotClaimed: 'Claim this recording before scoring it',
@@ -851,6 +862,8 @@ export const en: Catalog = {
   },
   sipTest: {
     registered: 'Registered: the line works',
+    realmNotDomain:
+      'The password is right, but the PBX challenges with realm {{reason}}, not the SIP domain {{domain}}: the desks derive their digest key from the SIP domain and will not register. Set the PBX realm to the SIP domain',
     wrongCredentials: 'Registration refused ({{status}}): the extension or the password is wrong',
     unknownDomain:
       'The SIP server does not know this domain or extension ({{status}}): check the SIP domain {{domain}} and the extension',
@@ -928,6 +941,8 @@ export const en: Catalog = {
     wrapUpSec: 'Wrap-up limit (s)',
     maxAttempts: 'Attempts per lead, at most',
     dailyTarget: 'Daily successes per operator (target)',
+    insurer: 'Insurer',
+    insurerHint: 'The insurer this campaign sells for: do-not-call entries scoped to this insurer apply to it',
     allowPool: 'Fill from the shared pool',
     recordingNotice: 'Play the recording notice on answer',
     windows: 'Calling windows',
@@ -1362,6 +1377,40 @@ export const en: Catalog = {
       monthly: 'Monthly'
     }
   },
+  dnc: {
+    sources: {
+      customer_request: 'Customer’s request',
+      refusal: 'Refusal',
+      complaint: 'Complaint',
+      external_list: 'External list (supplier/association)',
+      regulator: 'Regulator’s notice'
+    },
+    scopes: { all: 'All campaigns', insurer: 'One insurer', campaign: 'One campaign' },
+    scopeOf: { all: 'All campaigns', insurer: 'Insurer: {{ref}}', campaign: 'Campaign: {{ref}}' },
+    channels: { all: 'Calls and SMS', call: 'Calls only', sms: 'SMS only' },
+    source: 'Source',
+    scope: 'Scope',
+    scopeRef: 'Insurer or campaign',
+    insurer: 'Insurer’s name',
+    channel: 'Channel',
+    effectiveOn: 'Effective from',
+    lasting: 'For',
+    byDefault: 'By source (a refusal {{days}} days, the rest for good)',
+    days: '{{n}} days',
+    forever: 'For good',
+    effective: 'Effective',
+    removedAt: 'Removed',
+    withRemoved: 'Show removed entries',
+    export: 'Export the list',
+    exported: '{{rows}} entries exported',
+    importTitle: 'Import a do-not-call list',
+    importHint:
+      'CSV or Excel: a column headed phone, or the numbers in the first column. All numbers of a file get the same source, scope and length; all are written or none.',
+    importPick: 'Pick a file and import',
+    imported: '{{rows}} rows: {{added}} numbers added, {{invalid}} invalid, {{leadsStopped}} leads stopped',
+    removeOnlyAdmin: 'Only an administrator takes a number off, with a reason',
+    complaintCase: 'Complaint #{{id}}'
+  },
   followUps: {
     empty: 'No follow-ups waiting',
     pick: 'Pick a customer on the left to call back',
@@ -1394,7 +1443,14 @@ export const en: Catalog = {
     },
     notes: 'Notes',
     complete: 'Complete the follow-up',
-    saved: 'Follow-up saved'
+    saved: 'Follow-up saved',
+    attempts: '{{n}} calls',
+    heldBy: '{{name}} is on it',
+    secondChannel: 'Second channel',
+    secondChannels: { sms: 'SMS', letter: 'Letter' },
+    secondChannelNote: 'Record (SMS id, letter number …)',
+    unreachableRule:
+      'At least {{attempts}} calls on {{days}} different days within the period, and the customer told by a second channel ({{n}} calls so far)'
   },
   smtp: {
     title: 'E-mail (success package)',
@@ -1520,6 +1576,9 @@ export const en: Catalog = {
     logout: 'Log out'
   },
   settings: {
+    unreachableAttempts: 'Calls before “unreachable”',
+    unreachableDays: 'on different days',
+    followUpLease: 'A follow-up stays with its caller',
     monitoring: {
       showListen: 'Tell the operator when listening',
       showWhisper: 'Tell the operator when whispering',
@@ -1568,6 +1627,10 @@ export const en: Catalog = {
     hhmm: 'Use hours:minutes, e.g. 09:30',
     units: { hours: 'hours', minutes: 'minutes', days: 'days', times: 'times' },
     hints: {
+      unreachableAttempts:
+        'A follow-up closes as unreachable only after this many calls on this many different days within the period, and the customer told by SMS or letter',
+      followUpLease:
+        'After an operator dials a follow-up, nobody else dials it for this long; each dial starts it again',
       monitoring:
         'The modes switched on are shown on the operator’s desk (“listening/coaching/joined”); every monitoring session is in the audit log.',
       teamsSeeAll: 'Off: on the wallboard, the reports and appeals, supervisors see their own team only',
@@ -1787,6 +1850,7 @@ export const en: Catalog = {
       'dispatch.sendPackage': 'Success package e-mailed',
       'dnc.add': 'Added to do-not-call',
       'dnc.import': 'Do-not-call list imported',
+      'dnc.export': 'Do-not-call list exported',
       'dnc.remove': 'Removed from do-not-call',
       'leads.import': 'List imported',
       'leads.import.cancelled': 'Import cancelled',

@@ -82,6 +82,8 @@ export const zhCN = {
     year: '年份'
   },
   errors: {
+    dncScopeRef: '范围为保险公司或活动时，须指明是哪一家保险公司或哪一个活动',
+    campaignNotFound: '找不到活动 {{ref}}',
     invalidField: '“{{field}}”{{problem}}',
     inputProblem: {
       tooLong: '最多 {{limit}} 个字',
@@ -270,6 +272,12 @@ export const zhCN = {
     callbackOutsideHours: '回拨时间须在法定可拨时段 09:00–21:00 之内，最早可约 {{from}}',
     complaintCategoryRequired: '投诉请选择类别',
     sevenPointsIncomplete: '犹豫期回访须逐项确认七个要点，还有 {{count}} 项未答',
+    followUpBySeller: '回访须由销售人员以外的人完成：这是您自己的成交，请交给其他坐席回访',
+    followUpHeld: '{{name}} 正在回访这位客户，请选择其他回访任务',
+    followUpNeedsCall: '“已联系上”须有本次回访的已接通并录音的通话：请先拨打客户，通话结束后再保存结果',
+    unreachableTooSoon:
+      '还不能记为“未接通”：须在犹豫期内至少拨打 {{needAttempts}} 次、分布在 {{needDays}} 个不同的日子（目前 {{attempts}} 次、{{days}} 天）',
+    secondChannelRequired: '记为“未接通”前，须记录已通过第二渠道（短信或信函）告知客户',
     smtpNotConfigured: '尚未设置发送邮件的服务器、发件人和收件人（系统设置 → 邮件）',
     qaClaimedBy: '该录音正由 {{name}} 质检',
     qaNotClaimed: '请先领取这条录音再评分',
@@ -806,6 +814,8 @@ export const zhCN = {
   },
   sipTest: {
     registered: '注册成功：线路可以使用',
+    realmNotDomain:
+      '密码正确，但 PBX 的认证域（realm）是 {{reason}}，不是 SIP 域 {{domain}}：坐席端用 SIP 域计算认证密钥，将无法注册。请把 PBX 的认证域设为 SIP 域',
     wrongCredentials: '注册被拒绝（{{status}}）：分机号或密码不对',
     unknownDomain: 'SIP 服务器不认识这个域或分机（{{status}}）：请检查 SIP 域 {{domain}} 和分机号',
     noAnswer: 'SIP 服务器没有应答：无法连接 {{url}}（{{reason}}），请检查地址、端口和网络',
@@ -873,6 +883,8 @@ export const zhCN = {
     wrapUpSec: '话后整理时限（秒）',
     maxAttempts: '每条线索最多拨打次数',
     dailyTarget: '每人每日成功目标',
+    insurer: '保险公司',
+    insurerHint: '本活动代理的保险公司：范围为这家保险公司的免打扰记录对本活动生效',
     allowPool: '用公共名单池补充',
     recordingNotice: '接通时播放录音告知',
     windows: '外呼时段',
@@ -1265,6 +1277,40 @@ export const zhCN = {
     },
     frequencies: { single: '趸交', annual: '年交', semiannual: '半年交', quarterly: '季交', monthly: '月交' }
   },
+  dnc: {
+    sources: {
+      customer_request: '客户要求',
+      refusal: '客户拒绝',
+      complaint: '投诉',
+      external_list: '外部名单（供应商/协会）',
+      regulator: '监管通知'
+    },
+    scopes: { all: '全部活动', insurer: '某保险公司', campaign: '某活动' },
+    scopeOf: { all: '全部活动', insurer: '保险公司：{{ref}}', campaign: '活动：{{ref}}' },
+    channels: { all: '电话和短信', call: '仅电话', sms: '仅短信' },
+    source: '来源',
+    scope: '范围',
+    scopeRef: '保险公司或活动',
+    insurer: '保险公司名称',
+    channel: '渠道',
+    effectiveOn: '生效日期',
+    lasting: '期限',
+    byDefault: '按来源默认（拒绝 {{days}} 天，其余永久）',
+    days: '{{n}} 天',
+    forever: '永久',
+    effective: '生效',
+    removedAt: '移出时间',
+    withRemoved: '显示已移出的记录',
+    export: '导出名单',
+    exported: '已导出 {{rows}} 条',
+    importTitle: '导入免打扰名单',
+    importHint:
+      'CSV 或 Excel：一列“电话/手机”，或第一列就是号码。一个文件的全部号码使用同样的来源、范围和期限；全部写入或全部不写。',
+    importPick: '选择文件并导入',
+    imported: '共 {{rows}} 行：加入 {{added}} 个号码，{{invalid}} 行无效，{{leadsStopped}} 条线索已停止拨打',
+    removeOnlyAdmin: '只有管理员可以移出号码，且须填写原因',
+    complaintCase: '投诉 #{{id}}'
+  },
   followUps: {
     empty: '暂无待回访客户',
     pick: '从左侧选择一位客户开始回访',
@@ -1291,7 +1337,14 @@ export const zhCN = {
     complaints: { late: '人员迟到', attitude: '服务态度', competence: '专业能力', misSold: '销售误导', other: '其他' },
     notes: '备注',
     complete: '完成回访',
-    saved: '回访结果已保存'
+    saved: '回访结果已保存',
+    attempts: '已拨 {{n}} 次',
+    heldBy: '{{name}} 回访中',
+    secondChannel: '第二渠道告知',
+    secondChannels: { sms: '短信', letter: '信函' },
+    secondChannelNote: '告知记录（短信编号、信函单号等）',
+    unreachableRule:
+      '须在犹豫期内至少拨打 {{attempts}} 次、分布在 {{days}} 个不同的日子，并通过第二渠道告知客户（目前已拨 {{n}} 次）'
   },
   smtp: {
     title: '邮件（成功单发送）',
@@ -1414,6 +1467,9 @@ export const zhCN = {
     logout: '退出登录'
   },
   settings: {
+    unreachableAttempts: '记为未接通前至少拨打',
+    unreachableDays: '且分布在不同日子',
+    followUpLease: '回访任务占用时长',
     monitoring: { showListen: '监听时告知坐席', showWhisper: '耳语时告知坐席', showBarge: '强插时告知坐席' },
     teamsSeeAll: '主管可查看全部班组',
     backupFolder: '备份文件夹',
@@ -1456,6 +1512,9 @@ export const zhCN = {
     hhmm: '请按 时:分 填写，例如 09:30',
     units: { hours: '小时', minutes: '分钟', days: '天', times: '次' },
     hints: {
+      unreachableAttempts:
+        '犹豫期回访须在犹豫期内拨打这么多次、分布在这么多个不同的日子，并经短信或信函告知客户，才能记为未接通',
+      followUpLease: '坐席拨打回访后，这段时间内其他人不能拨打同一回访任务；每次拨打重新计时',
       monitoring: '打开的模式会在坐席的工作台上显示“正在监听/耳语/强插”；每次监听都记入审计日志。',
       teamsSeeAll: '关闭后，主管在实时看板、统计报表、申诉与退回中只能看到自己的班组',
       backup:
@@ -1665,6 +1724,7 @@ export const zhCN = {
       'dispatch.sendPackage': '发送成功单邮件',
       'dnc.add': '加入免打扰名单',
       'dnc.import': '导入免打扰名单',
+      'dnc.export': '导出免打扰名单',
       'dnc.remove': '移出免打扰名单',
       'leads.import': '导入名单',
       'leads.import.cancelled': '取消导入',

@@ -12,7 +12,8 @@ import {
   loginUi,
   must,
   hangUpWithSuccess,
-  hubNow
+  hubNow,
+  newOperator
 } from './support'
 
 test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (never of 江南区), the agent on a phone sees only the consented details, plays the call and reports a signed policy; the follow-up’s seven points are completed; the supervisor sees the chain; the day’s package arrives by e-mail', async ({
@@ -126,12 +127,19 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     await visit.getByTestId('submit-visit').press('Enter')
     await expect(agent.getByText('已回报')).toBeVisible()
 
-    // The follow-up: a cooling-off check, every point answered.
+    // The follow-up: not by the seller (it is not on their list), on a recorded call, every point answered.
     await page.getByRole('menuitem', { name: '回访' }).click()
-    const item = page.getByTestId('follow-ups').getByRole('listitem').filter({ hasText: customer })
+    await expect(page.getByTestId('follow-ups')).toBeVisible()
+    await expect(page.getByTestId('follow-ups').getByRole('listitem').filter({ hasText: customer })).toHaveCount(0)
+    const checker = await newOperator('fu')
+    const fuCtx = await browser.newContext()
+    const fuPage = await fuCtx.newPage()
+    await loginUi(fuPage, checker.username, checker.password)
+    await fuPage.getByRole('menuitem', { name: '回访' }).click()
+    const item = fuPage.getByTestId('follow-ups').getByRole('listitem').filter({ hasText: customer })
     await expect(item).toContainText('犹豫期回访')
     await item.click()
-    const form = page.getByTestId('follow-up-form')
+    const form = fuPage.getByTestId('follow-up-form')
     for (const point of [
       '核实客户身份',
       '确认本人投保并亲笔签名',
@@ -143,8 +151,17 @@ test('a success goes to 青秀区: the leader assigns an agent of 青秀区 (nev
     ]) {
       await form.locator('.ant-form-item').filter({ hasText: point }).getByLabel('是').check()
     }
-    await page.getByTestId('complete-follow-up').click()
-    await expect(page.getByText('回访结果已保存')).toBeVisible()
+    // “reached” without a call is refused: the customer was not called yet
+    await fuPage.getByTestId('complete-follow-up').click()
+    await expect(fuPage.getByText('须有本次回访的已接通并录音的通话')).toBeVisible()
+    await fuPage.getByTestId('follow-up-dial').click()
+    await expect(fuPage.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await fuPage.waitForTimeout(1500)
+    await fuPage.getByRole('button', { name: /挂\s*断/ }).click()
+    await expect(fuPage.getByTestId('call-state')).not.toContainText('录音中')
+    await fuPage.getByTestId('complete-follow-up').click()
+    await expect(fuPage.getByText('回访结果已保存')).toBeVisible()
+    await fuCtx.close()
 
     // The supervisor: the chain, and the day's package by e-mail (the test's relay on this machine has no TLS).
     await must(admin, 'smtp.set', {

@@ -597,5 +597,14 @@ test('a floor’s lines from one spreadsheet: a wrong row refuses the whole file
     userId: userIds.find((u) => u.username === b.username)!.id
   })
   expect(tried.verdict).toBe('registered')
+  // a PBX that challenges with a realm other than the SIP domain: the password works, the desks' key
+  // would not, and the administrator is told why before an operator sits down
+  const realm = await must<{ verdict: string; text: string }>(hub, 'sip.testRegister', {
+    userId: userIds.find((u) => u.username === b.username)!.id,
+    domain: 'realm.test',
+    password: testbedPassword('2402')
+  })
+  expect(realm.verdict).toBe('realmNotDomain')
+  expect(realm.text).toContain('认证域（realm）是 asterisk')
   hub.close()
 })

@@ -109,7 +109,7 @@ describe('backups that bring everything back', () => {
     try {
       expect(await (await loginAs(again, 'op1')).invoke('sip.myAccount', {})).toMatchObject({
         ok: true,
-        value: { password: 'sip-secret-1' }
+        value: { ha1: createHash('md5').update('2001:pbx.local:sip-secret-1').digest('hex') }
       })
       const qa = await loginAs(again, 'qa')
       const rec = (await ok<{ id: number }[]>(qa.invoke('recordings.list', {})))[0]

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
 import { tempDir } from '../helpers/core'
 import { SCHEMA_VERSION } from '../../electron/core/db/migrate'
 
@@ -257,6 +258,54 @@ describe('leadline CLI', () => {
     const opt = leadline(['users', 'list', '--bogus', '--json'])
     expect(opt.code).not.toBe(0)
     expect(opt.json.error.code).toBe('INVALID_INPUT')
+  })
+
+  it('dnc import and check: a list for one campaign stops its numbers there only, from its effective day on the shifted clock', () => {
+    const data = join(tmp.dir, 'data')
+    expect(leadline(['migrate', '--data', data, '--json']).code).toBe(0)
+    const db = new Database(join(data, 'leadline.db'))
+    db.prepare("INSERT INTO campaigns (name, created_at) VALUES ('车险续保', '2026-01-01T00:00:00Z')").run()
+    db.close()
+    const list = join(tmp.dir, '协会名单.csv')
+    writeFileSync(list, '手机号码\n13977120001\n13977120002\n12345\n')
+    const dec = { LEADLINE_CLOCK_START: '2026-12-01T10:00:00+08:00' }
+    const r = leadline(
+      [
+        'dnc',
+        'import',
+        list,
+        '--source',
+        'external_list',
+        '--scope',
+        'campaign:车险续保',
+        '--effective-on',
+        '2026-12-10',
+        '--data',
+        data,
+        '--json'
+      ],
+      dec
+    )
+    expect(r.json).toMatchObject({ rows: 3, added: 2, invalid: 1 })
+    const check = (campaign: string, env: Record<string, string>) =>
+      leadline(['dnc', 'check', '--phone', '13977120001', '--campaign', campaign, '--data', data, '--json'], env).json
+    // not yet in force on 12-01; in force on 12-11 for its campaign, never for the default one
+    expect(check('车险续保', dec)).toEqual({ blocked: false, entry: null })
+    const later = { LEADLINE_CLOCK_START: '2026-12-11T10:00:00+08:00' }
+    expect(check('车险续保', later)).toMatchObject({
+      blocked: true,
+      entry: { source: 'external_list', scope: 'campaign', channel: 'all', expiresAt: null }
+    })
+    expect(check('1', later)).toEqual({ blocked: false, entry: null })
+    // a bad scope or source is a clear error, and nothing is written
+    expect(leadline(['dnc', 'import', list, '--scope', 'galaxy', '--data', data, '--json'])).toMatchObject({
+      code: 1,
+      json: { error: { code: 'INVALID_INPUT' } }
+    })
+    expect(leadline(['dnc', 'import', list, '--source', 'rumour', '--data', data, '--json']).code).toBe(1)
+    const db2 = new Database(join(data, 'leadline.db'), { readonly: true })
+    expect(db2.prepare('SELECT count(*) FROM dnc_entries').pluck().get()).toBe(2)
+    db2.close()
   })
 
   it('sip set, list, remove: a line from the shell with --json; the password never printed; a bad option is a clear error', () => {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { createCore } from '../../electron/core'
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../electron/core/db/migrate'
 import { openDatabase } from '../../electron/core/db/open'
+import { DEFAULT_SETTINGS, SettingsStore } from '../../electron/core/settings/service'
 import { makeCore, quietLogger, tempDir } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 
@@ -246,6 +247,35 @@ describe('database migrations', () => {
       db.close()
     } finally {
       tmp.cleanup()
+    }
+  })
+
+  it('settings saved by an older build keep their values: new fields take defaults, a bad group falls back alone', async () => {
+    const { core, cleanup } = await makeCore()
+    try {
+      const put = core.db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
+      )
+      // a followUp group from before the 回访 proof rules, a hand-broken backup group, a good org name
+      put.run(
+        'followUp',
+        JSON.stringify({ days: [4], start: '14:00', end: '17:00', dueDay: 5, dueTime: '18:00', coolingOffDays: 20 })
+      )
+      put.run('backup', JSON.stringify({ folder: 'relative/path', at: '02:00', keepDays: 14 }))
+      put.run('orgName', JSON.stringify('南宁某保险代理'))
+      const again = new SettingsStore(core.db).get()
+      expect(again.followUp).toEqual({
+        ...DEFAULT_SETTINGS.followUp,
+        days: [4],
+        start: '14:00',
+        end: '17:00',
+        dueDay: 5,
+        coolingOffDays: 20
+      })
+      expect(again.backup).toEqual(DEFAULT_SETTINGS.backup)
+      expect(again.orgName).toBe('南宁某保险代理')
+    } finally {
+      cleanup()
     }
   })
 })

@@ -172,7 +172,7 @@ describe('the dial queue', () => {
 
   it('skips numbers on the do-not-call list, leads past their retry time or attempts, and explains each in words', async () => {
     const [a, b, c] = insertLeads(env.core.db, 3)
-    await ok(sup.invoke('dnc.add', { phone: '13900000000', reason: '客户投诉', months: 6 }))
+    await ok(sup.invoke('dnc.add', { phone: '13900000000', reason: '客户投诉', days: 180 }))
     env.core.db.prepare('UPDATE leads SET attempts = 6 WHERE id = ?').run(b)
     env.core.db.prepare('UPDATE leads SET next_at = ? WHERE id = ?').run(sh('2026-11-23T15:00:00').toISOString(), c)
     const r = await next(op1)
@@ -182,7 +182,7 @@ describe('the dial queue', () => {
         sup.invoke('desk.why', { leadId: id })
       )
     expect(await why(a)).toMatchObject({ dialable: false, blocks: [{ code: 'dnc' }] })
-    expect((await why(a)).blocks[0].text).toMatch(/免打扰名单中，05-23 10:00 到期/)
+    expect((await why(a)).blocks[0].text).toMatch(/免打扰名单中，05-22 10:00 到期/)
     expect((await why(b)).blocks).toMatchObject([{ code: 'maxAttempts', until: null }])
     expect(await why(c)).toMatchObject({
       dialable: false,
@@ -243,7 +243,9 @@ describe('outcomes', () => {
     expect(first).toMatchObject({ duplicate: false, leadStatus: 'refused' })
     expect(await ok(op1.invoke('desk.outcome', input))).toMatchObject({ outcomeId: first.outcomeId, duplicate: true })
     expect(env.core.db.prepare('SELECT count(*) FROM outcomes').pluck().get()).toBe(1)
-    const dnc = env.core.db.prepare('SELECT source, expires_at FROM dnc WHERE phone = ?').get('13900000000') as {
+    const dnc = env.core.db
+      .prepare('SELECT source, expires_at FROM dnc_entries WHERE phone = ?')
+      .get('13900000000') as {
       source: string
       expires_at: string
     }
@@ -460,7 +462,7 @@ describe('numbers dialed by hand', () => {
     expect(calls()).toBe(0)
     expect((await start('1002')).ok).toBe(true) // a colleague's extension
     env.clock.set(sh('2026-11-23T10:00:00'))
-    await ok(sup.invoke('dnc.add', { phone: '13900000001', reason: '投诉', months: null }))
+    await ok(sup.invoke('dnc.add', { phone: '13900000001', reason: '投诉', days: null }))
     expect(await start('139 0000 0001')).toMatchObject({ ok: false, error: { key: 'desk.blocks.dnc' } })
     expect((await start('+86 139-0000-0002')).ok).toBe(true)
     expect(await start('13900000002')).toMatchObject({ ok: false, error: { key: 'desk.blocks.cap5min' } })
@@ -669,7 +671,7 @@ describe('training on the simulated line (outside a demo)', () => {
     const call = await dial(op1, first.lead.id, 'simulated')
     // a refusal would put the number on do-not-call for 180 days: in training it does not
     await outcome(op1, { leadId: first.lead.id, callId: call.callId, disposition: 'refused' })
-    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(0)
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc_entries').pluck().get()).toBe(0)
     // the next made-up customer, not the one just practised on; a success sends nothing to the field
     const second = await trainee(op1)
     if (!second.lead) throw new Error('no training lead')

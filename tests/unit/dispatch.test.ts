@@ -6,7 +6,7 @@ import JSZip from 'jszip'
 import type { CoreConnection } from '../../electron/core'
 import { dispatchDeadlines, followUpWindow } from '../../electron/core/dispatch/deadlines'
 import { DEFAULT_SETTINGS } from '../../electron/core/settings/service'
-import type { Dispatch, FollowUp, Visit } from '../../shared/contract'
+import { SEVEN_POINTS, type Dispatch, type FollowUp, type Visit } from '../../shared/contract'
 import { loginAs, makeCore, ok } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { peaksOf, recordCall } from '../helpers/peaks'
@@ -323,7 +323,14 @@ describe('the field agent and the follow-up', () => {
     expect(env.core.db.prepare('SELECT retention_class FROM recordings WHERE call_id = ?').pluck().get(qx.callId)).toBe(
       'sale_10y'
     )
-    const fus = await ok<FollowUp[]>(op1.invoke('followUps.list', {}))
+    // the seller never does their own 回访: it is not on their list, and core refuses it
+    expect(await ok<FollowUp[]>(op1.invoke('followUps.list', {}))).toEqual([])
+    expect(await op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', key: 'errors.followUpBySeller' }
+    })
+    const fu = await loginAs(env.core, 'op2')
+    const fus = await ok<FollowUp[]>(fu.invoke('followUps.list', {}))
     expect(fus).toMatchObject([
       {
         id: r.followUpId,
@@ -336,17 +343,32 @@ describe('the field agent and the follow-up', () => {
     expect(fus[0].phone).toMatch(/\*{4}/)
     // the softphone gets a token the PBX resolves to the number; then the seven points, each answered
     const dial = await ok<{ callId: number; dial: string }>(
-      op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
+      fu.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
     )
     expect(dial.dial).toMatch(/^LL[0-9a-f]+$/)
+    // leased to the one who dialled: nobody else calls this customer for it meanwhile
+    const op3 = await loginAs(env.core, 'op3')
+    expect((await ok<FollowUp[]>(op3.invoke('followUps.list', {})))[0]).toMatchObject({ heldBy: '陈强', attempts: 1 })
+    expect(await op3.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', key: 'errors.followUpHeld', params: { name: '陈强' } }
+    })
+    // “reached” stands on a call that was answered and recorded, not on a click
+    expect(
+      await fu.invoke('followUps.complete', {
+        followUpId: r.followUpId,
+        result: 'satisfied',
+        checks: Object.fromEntries(SEVEN_POINTS.map((p) => [p, 'yes']))
+      })
+    ).toMatchObject({ ok: false, error: { key: 'errors.followUpNeedsCall' } })
     // a 回访 call is not a sales call: the desk does not take it back for a sales outcome, and none lands on it
-    await ok(op1.invoke('calls.end', { callId: dial.callId, cause: 'normal', answered: true }))
-    expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
-    const nextAtDesk = await ok<{ lead: { id: number } | null; unfinishedCallId?: number }>(op1.invoke('desk.next', {}))
+    await recordCall(fu, dial.callId, peaksOf(5, [[0, 2]], [[2, 4]]))
+    expect(await ok(fu.invoke('desk.unfinished', {}))).toBeNull()
+    const nextAtDesk = await ok<{ lead: { id: number } | null; unfinishedCallId?: number }>(fu.invoke('desk.next', {}))
     expect(nextAtDesk.unfinishedCallId).toBeUndefined()
     expect(nextAtDesk.lead?.id).not.toBe(qx.leadId)
     expect(
-      await op1.invoke('desk.outcome', {
+      await fu.invoke('desk.outcome', {
         clientId: 'fu-as-sale',
         leadId: qx.leadId,
         callId: dial.callId,
@@ -356,9 +378,9 @@ describe('the field agent and the follow-up', () => {
     const leadState = () =>
       env.core.db.prepare('SELECT status, last_outcome FROM leads WHERE id = ?').get(qx.leadId) as object
     expect(leadState()).toEqual({ status: 'accepted', last_outcome: 'accepted' })
-    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(0)
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc_entries').pluck().get()).toBe(0)
     expect(
-      await op1.invoke('followUps.complete', {
+      await fu.invoke('followUps.complete', {
         followUpId: r.followUpId,
         callId: dial.callId,
         result: 'satisfied',
@@ -380,10 +402,10 @@ describe('the field agent and the follow-up', () => {
     // a 回访 practised on the simulated line outside a demo is training: it does not close the customer's
     await ok(admin.invoke('settings.update', { demoMode: false }))
     const practice = await ok<{ callId: number }>(
-      op1.invoke('followUps.dial', { followUpId: r.followUpId, line: 'simulated' })
+      fu.invoke('followUps.dial', { followUpId: r.followUpId, line: 'simulated' })
     )
     expect(
-      await op1.invoke('followUps.complete', {
+      await fu.invoke('followUps.complete', {
         followUpId: r.followUpId,
         callId: practice.callId,
         result: 'satisfied',
@@ -392,9 +414,9 @@ describe('the field agent and the follow-up', () => {
     ).toMatchObject({ ok: false, error: { key: 'errors.trainingFollowUp' } })
     await ok(admin.invoke('settings.update', { demoMode: true }))
     const done = await ok<FollowUp>(
-      op1.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks })
+      fu.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks })
     )
-    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '王芳' })
+    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '陈强', heldBy: null })
     const board = await ok<{
       chain: Record<string, number>
       districts: { district: string; hoursToVisit: number | null }[]
@@ -468,20 +490,24 @@ describe('the field agent and the follow-up', () => {
         notes: '客户考虑中'
       })
     )
-    const [f] = await ok<FollowUp[]>(op1.invoke('followUps.list', {}))
+    const [f] = await ok<FollowUp[]>((await loginAs(env.core, 'op2')).invoke('followUps.list', {}))
     expect(f).toMatchObject({
       id: r.followUpId,
       kind: 'visit',
       from: sh('2026-11-27T13:30:00').toISOString(),
       dueAt: sh('2026-11-28T18:00:00').toISOString()
     })
-    expect(await op1.invoke('followUps.complete', { followUpId: f.id, result: 'complaint' })).toMatchObject({
+    const fu = await loginAs(env.core, 'op2')
+    expect(await fu.invoke('followUps.complete', { followUpId: f.id, result: 'complaint' })).toMatchObject({
       ok: false,
       error: { key: 'errors.complaintCategoryRequired' }
     })
+    const { callId } = await ok<{ callId: number }>(fu.invoke('followUps.dial', { followUpId: f.id, line: 'sip' }))
+    await recordCall(fu, callId, peaksOf(5, [[0, 2]], [[2, 4]]))
     await ok(
-      op1.invoke('followUps.complete', {
+      fu.invoke('followUps.complete', {
         followUpId: f.id,
+        callId,
         result: 'complaint',
         complaint: 'late',
         notes: '迟到半小时'
@@ -497,6 +523,62 @@ describe('the field agent and the follow-up', () => {
     expect(report).toMatchObject([{ agent: '梁秀英', complaints: { late: 1 } }])
   })
 
+  it('unreachable only after the attempts on different days, with a second channel; a lease runs out', async () => {
+    const qx = await success('南宁市青秀区民族大道100号', '450103')
+    const id = dispatchOf(qx.leadId).id
+    await ok(
+      sup.invoke('dispatch.assign', {
+        dispatchId: id,
+        agentId: env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number
+      })
+    )
+    await jump(sh('2026-11-25T11:00:00'))
+    const r = await ok<{ followUpId: number }>(
+      (await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' })
+    )
+    // the visit's 回访 runs Friday 13:30 to Saturday 18:00
+    const attempt = async (at: string, who = 'op2') => {
+      await jump(sh(at))
+      const fu = await loginAs(env.core, who)
+      const { callId } = await ok<{ callId: number }>(
+        fu.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
+      )
+      await ok(fu.invoke('calls.end', { callId, cause: 'no_answer', answered: false }))
+      return fu
+    }
+    const unreachable = { followUpId: r.followUpId, result: 'unreachable' as const, secondChannel: 'sms' as const }
+    let fu = await attempt('2026-11-27T14:00:00')
+    expect(await fu.invoke('followUps.complete', unreachable)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        key: 'errors.unreachableTooSoon',
+        params: { attempts: 1, days: 1, needAttempts: 3, needDays: 2 }
+      }
+    })
+    // the lease is the dialler's until it runs out (20 minutes by default); then another may take it
+    await jump(sh('2026-11-27T14:10:00'))
+    expect(
+      await (await loginAs(env.core, 'op3')).invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
+    ).toMatchObject({ ok: false, error: { key: 'errors.followUpHeld' } })
+    await attempt('2026-11-27T14:30:00', 'op3')
+    fu = await attempt('2026-11-27T16:00:00')
+    // three calls, but all on one day
+    expect(await fu.invoke('followUps.complete', unreachable)).toMatchObject({
+      ok: false,
+      error: { key: 'errors.unreachableTooSoon', params: { attempts: 3, days: 1 } }
+    })
+    fu = await attempt('2026-11-28T10:00:00')
+    const { secondChannel: _s, ...withoutChannel } = unreachable
+    expect(await fu.invoke('followUps.complete', withoutChannel)).toMatchObject({
+      ok: false,
+      error: { key: 'errors.secondChannelRequired' }
+    })
+    expect(
+      await ok<FollowUp>(fu.invoke('followUps.complete', { ...unreachable, secondChannelNote: '短信 10690001' }))
+    ).toMatchObject({ state: 'done', result: 'unreachable', secondChannel: 'sms', attempts: 4 })
+  })
+
   it('an overdue follow-up is flagged', async () => {
     const qx = await success('南宁市青秀区民族大道100号', '450103')
     const id = dispatchOf(qx.leadId).id
@@ -509,7 +591,7 @@ describe('the field agent and the follow-up', () => {
     await jump(sh('2026-11-25T11:00:00')) // after the agreed visit
     await ok((await loginAs(env.core, 'agent_qx2')).invoke('dispatch.report', { dispatchId: id, result: 'visited' }))
     await jump(sh('2026-11-28T18:01:00'))
-    expect((await ok<FollowUp[]>(op1.invoke('followUps.list', {})))[0].overdue).toBe(true)
+    expect((await ok<FollowUp[]>(sup.invoke('followUps.list', {})))[0].overdue).toBe(true)
   })
 })
 

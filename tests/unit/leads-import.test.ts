@@ -94,7 +94,7 @@ describe('importing real-world lists', () => {
   it('GBK is detected; a number on the do-not-call list is not imported', async () => {
     env.core.db
       .prepare(
-        "INSERT INTO dnc (phone, reason, source, added_at) VALUES ('13977120002', '客户要求', 'manual', '2026-01-01T00:00:00Z')"
+        "INSERT INTO dnc_entries (phone, reason, source, effective_at, added_at) VALUES ('13977120002', '客户要求', 'customer_request', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
       )
       .run()
     const r = await env.core.leads.importFile(fixture('gbk.csv'), opts('gbk.csv'), {}, 'test')
@@ -112,7 +112,7 @@ describe('importing real-world lists', () => {
   it('an expired do-not-call entry no longer blocks the number', async () => {
     env.core.db
       .prepare(
-        "INSERT INTO dnc (phone, reason, source, added_at, expires_at) VALUES ('13977120002', '拒绝', 'refusal', '2026-01-01T00:00:00Z', '2026-07-01T00:00:00Z')"
+        "INSERT INTO dnc_entries (phone, reason, source, effective_at, added_at, expires_at) VALUES ('13977120002', '拒绝', 'refusal', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-07-01T00:00:00Z')"
       )
       .run()
     const r = await env.core.leads.importFile(fixture('gbk.csv'), opts('gbk.csv'), {}, 'test')

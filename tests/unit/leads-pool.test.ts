@@ -158,10 +158,11 @@ describe('the pool', () => {
 
   it('do-not-call: a list imports all or nothing; a bare column of numbers works too', async () => {
     const withHeader = await upload(sup, 'dnc.csv', Buffer.from('手机号,备注\n13977120001,投诉\n13977120003,\nabc,\n'))
-    expect(await ok(sup.invoke('dnc.import', { uploadId: withHeader, reason: '投诉名单', months: null }))).toEqual({
+    expect(await ok(sup.invoke('dnc.import', { uploadId: withHeader, reason: '投诉名单', days: null }))).toEqual({
       rows: 3,
       added: 2,
-      invalid: 1
+      invalid: 1,
+      leadsStopped: 2
     })
     expect(
       env.core.db
@@ -172,17 +173,18 @@ describe('the pool', () => {
       { phone: '13977120003', status: 'dnc' }
     ])
     const bare = await upload(sup, 'bare.txt', Buffer.from('13877110001\n13877110002\n'))
-    expect(await ok(sup.invoke('dnc.import', { uploadId: bare, reason: '客户要求', months: 6 }))).toEqual({
+    expect(await ok(sup.invoke('dnc.import', { uploadId: bare, reason: '客户要求', days: 180 }))).toEqual({
       rows: 2,
       added: 2,
-      invalid: 0
+      invalid: 0,
+      leadsStopped: 2
     })
     const bad = await upload(sup, 'x.csv', Buffer.from('姓名,地址\n张三,南宁\n'))
-    expect(await sup.invoke('dnc.import', { uploadId: bad, reason: 'x', months: 6 })).toMatchObject({
+    expect(await sup.invoke('dnc.import', { uploadId: bad, reason: 'x', days: 180 })).toMatchObject({
       ok: false,
       error: { key: 'errors.noPhoneColumn' }
     })
-    expect(env.core.db.prepare('SELECT count(*) FROM dnc').pluck().get()).toBe(4)
+    expect(env.core.db.prepare('SELECT count(*) FROM dnc_entries').pluck().get()).toBe(4)
   })
 
   it('leads not yet in the search index are found too (an import being indexed)', async () => {
@@ -243,22 +245,28 @@ describe('the pool', () => {
     expect(d.history.map((h) => h.kind)).toEqual(['imported'])
   })
 
-  it('do-not-call: added for 6 months it makes the lead undialable; removed, it comes back; both audited', async () => {
+  it('do-not-call: added for 180 days it makes the lead undialable; removed, it comes back; both audited', async () => {
     const r = await ok<{ expiresAt: string }>(
-      sup.invoke('dnc.add', { phone: '+86 139-7712-0001', reason: '客户拒绝', months: 6 })
+      sup.invoke('dnc.add', { phone: '+86 139-7712-0001', reason: '客户拒绝', days: 180 })
     )
-    expect(r.expiresAt).toBe('2027-05-23T02:00:00.000Z')
+    expect(new Date(r.expiresAt).getTime() - env.clock.now().getTime()).toBe(180 * 24 * 3600_000)
     expect(env.core.db.prepare("SELECT status FROM leads WHERE phone = '13977120001'").pluck().get()).toBe('dnc')
     expect(await ok<unknown[]>(sup.invoke('dnc.list', { q: '7712' }))).toEqual([
       expect.objectContaining({ phone: '13977120001', reason: '客户拒绝', addedBy: 'supervisor' })
     ])
     // permanent on request
     expect(
-      await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '要求永久不再来电', months: null }))
+      await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '要求永久不再来电', days: null }))
     ).toMatchObject({ expiresAt: null })
-    expect(await ok(sup.invoke('dnc.remove', { phone: '13977120001', reason: '客户重新同意' }))).toEqual({ ok: true })
+    // taking a number off is an administrator's, with a reason
+    expect(await sup.invoke('dnc.remove', { phone: '13977120001', reason: '客户重新同意' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
+    const admin = await loginAs(env.core, 'admin')
+    expect(await ok(admin.invoke('dnc.remove', { phone: '13977120001', reason: '客户重新同意' }))).toEqual({ ok: true })
     expect(env.core.db.prepare("SELECT status FROM leads WHERE phone = '13977120001'").pluck().get()).toBe('new')
-    expect(await sup.invoke('dnc.add', { phone: '12345', reason: 'x', months: 6 })).toMatchObject({
+    expect(await sup.invoke('dnc.add', { phone: '12345', reason: 'x', days: 180 })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' }
     })
@@ -347,7 +355,9 @@ describe('the parse thread (built bundle)', () => {
       })
       try {
         core.db
-          .prepare("INSERT INTO dnc (phone, reason, source, added_at) VALUES ('13800000500', 'x', 'manual', 't')")
+          .prepare(
+            "INSERT INTO dnc_entries (phone, reason, source, effective_at, added_at) VALUES ('13800000500', 'x', 'customer_request', '2026-01-01T00:00:00Z', 't')"
+          )
           .run()
         const r = await core.leads.importFile(
           bytes,

@@ -53,7 +53,7 @@ describe('numbers stay masked for a role that sees them masked, wherever they ap
       ).toString('utf8')
     ).toContain('1380771')
 
-    await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '客户拒绝', months: 6 }))
+    await ok(sup.invoke('dnc.add', { phone: '13977120001', reason: '客户拒绝', days: 180 }))
     const list = await ok<{ phone: string }[]>(sup.invoke('dnc.list', {}))
     expect(list.map((e) => e.phone)).toEqual(['139****0001'])
     // part of a number finds nothing (the digits behind the mask cannot be guessed); the whole number does

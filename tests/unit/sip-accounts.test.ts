@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { createCore } from '../../electron/core'
 import { dialString } from '../../shared/domain/dialplan'
@@ -12,6 +12,10 @@ beforeEach(async () => {
   env = await makeCore()
 })
 afterEach(() => env.cleanup())
+
+/** The digest key a desk registers with: MD5(extension:SIP domain:password), never the password. */
+const ha1 = (user: string, pw: string, domain = 'pbx.example.internal') =>
+  createHash('md5').update(`${user}:${domain}:${pw}`).digest('hex')
 
 const account = (userId: number, password?: string) => ({
   userId,
@@ -37,8 +41,9 @@ describe('SIP accounts', () => {
     const op1 = await loginAs(env.core, 'op1')
     expect(await op1.invoke('sip.myAccount', {})).toMatchObject({
       ok: true,
-      value: { sipUser: '1001', password: secret, localAreaCode: '0771', outsidePrefix: '9' }
+      value: { sipUser: '1001', ha1: ha1('1001', secret), localAreaCode: '0771', outsidePrefix: '9' }
     })
+    expect(JSON.stringify(await op1.invoke('sip.myAccount', {}))).not.toContain(secret)
     expect(await (await loginAs(env.core, 'op2')).invoke('sip.myAccount', {})).toEqual({ ok: true, value: null })
     const list = await admin.invoke('sip.accounts', {})
     expect(JSON.stringify(list)).not.toContain(secret)
@@ -50,7 +55,7 @@ describe('SIP accounts', () => {
     ).toBe(true)
     expect(await op1.invoke('sip.myAccount', {})).toMatchObject({
       ok: true,
-      value: { wsUrl: 'wss://pbx2.example.internal/ws', password: secret }
+      value: { wsUrl: 'wss://pbx2.example.internal/ws', ha1: ha1('1001', secret) }
     })
     expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'sip.setAccount'").pluck().get()).toBe(2)
   })
@@ -139,7 +144,7 @@ describe('SIP lines set up by an administrator', () => {
     })
     expect(await op1.invoke('sip.myAccount', {})).toMatchObject({
       ok: true,
-      value: { displayName: '王芳 2', password: 'pw-1', iceServers: [{}, { credential: 'turn-secret-42' }] }
+      value: { displayName: '王芳 2', ha1: ha1('1001', 'pw-1'), iceServers: [{}, { credential: 'turn-secret-42' }] }
     })
     // nobody else gets it: not another operator, not QA
     expect(await (await loginAs(env.core, 'op2')).invoke('sip.myAccount', {})).toEqual({ ok: true, value: null })
@@ -241,7 +246,7 @@ describe('SIP lines set up by an administrator', () => {
     expect(good).toMatchObject({ ok: true, value: { rows: 2, set: 2, errors: [] } })
     expect(await (await loginAs(env.core, 'op2')).invoke('sip.myAccount', {})).toMatchObject({
       ok: true,
-      value: { sipUser: '2002', displayName: '陈强 坐席', password: 'b', outsidePrefix: '9' }
+      value: { sipUser: '2002', displayName: '陈强 坐席', ha1: ha1('2002', 'b'), outsidePrefix: '9' }
     })
     expect(
       await admin.invoke('sip.importLines', { uploadId: await upload('姓名,电话\n王芳,1\n'), ...common })

@@ -144,6 +144,7 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   progressiveDelaySec: 10,
   wrapUpSec: 30,
   recordingNotice: false,
+  insurer: '',
   dailyTarget: 20,
   dispositions: DEFAULT_DISPOSITIONS,
   // The source plans have QA confirm each success before it is handed over; a few percent of

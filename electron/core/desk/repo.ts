@@ -1,3 +1,5 @@
+import { DncList } from '../dnc/list'
+import type { DncEntry } from '../../../shared/contract'
 import { Repo } from '../db/repo'
 import { IS_OPERATORS_LEAD } from '../leads/ownership'
 import type { DialableLead } from './rules'
@@ -507,8 +509,11 @@ export class DeskRepo extends Repo {
 
   // ——— the dial rules' look-ups ———
 
-  dncExpiry(phone: string): { expires_at: string | null } | undefined {
-    return this.one('SELECT expires_at FROM dnc WHERE phone = ?', phone)
+  private dncList = new DncList(this.db)
+
+  /** The do-not-call entry that stops a call to this number in this campaign (none: null) now. */
+  dncBlocking(phone: string, campaignId: number | null, now: string): DncEntry | undefined {
+    return this.dncList.blocking(phone, { campaignId, channel: 'call' }, now)
   }
 
   dialsSince(phone: string, since: string): number {

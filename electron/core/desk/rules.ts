@@ -95,11 +95,11 @@ export class DialRules {
     return r
   }
 
-  dncBlock(phone: string, now: Date): Block | null {
-    const d = this.repo.dncExpiry(phone)
+  /** On the do-not-call list for a call in this campaign (null: a dial outside any campaign, where only entries for all apply). */
+  dncBlock(phone: string, campaignId: number | null, now: Date): Block | null {
+    const d = this.repo.dncBlocking(phone, campaignId, now.toISOString())
     if (!d) return null
-    if (d.expires_at && d.expires_at <= now.toISOString()) return null
-    return { code: 'dnc', until: d.expires_at ? new Date(d.expires_at) : null }
+    return { code: 'dnc', until: d.expiresAt ? new Date(d.expiresAt) : null }
   }
 
   /** At most N dials to one number in 24 hours and M in any 5 minutes, whoever dials. */
@@ -141,7 +141,7 @@ export class DialRules {
     // A customer's own callback may fall outside the campaign's windows, never outside the legal hours.
     const w = opts.callback ? this.legalBlock(now) : this.windowBlock(campaign, now)
     if (w) out.push(w)
-    const d = this.dncBlock(lead.phone, now)
+    const d = this.dncBlock(lead.phone, campaign.id, now)
     if (d) out.push(d)
     if (lead.attempts >= campaign.settings.maxAttempts)
       out.push({ code: 'maxAttempts', until: null, params: { max: campaign.settings.maxAttempts } })

@@ -8,7 +8,7 @@ import { needsTrunkZero } from '../phone/area'
 import type { CampaignsService } from '../campaigns/service'
 import type { ConnectionState, CoreDeps } from '../context'
 import { AppError } from '../errors'
-import { DncList } from '../leads/dnc-repo'
+import { DncList, EVERYWHERE } from '../dnc/list'
 import type { DomainEvents } from '../domain-events'
 import { DialRules, formatLocal, type Block } from './rules'
 import { DeskRepo, type LeadRow } from './repo'
@@ -328,7 +328,7 @@ export class DeskService {
     const now = this.now()
     const blocks = [
       this.rules.legalBlock(now),
-      this.rules.dncBlock(n.phone, now),
+      this.rules.dncBlock(n.phone, null, now),
       ...this.rules.capBlocks(n.phone, now)
     ].filter((b): b is Block => b !== null)
     if (blocks.length) this.rules.refuse(blocks[0])
@@ -468,7 +468,16 @@ export class DeskService {
       this.repo.closeCallbacks(l.id, iso)
       if (d.dncDays !== null) {
         const expires = d.dncDays === 0 ? null : new Date(now.getTime() + d.dncDays * 24 * 60 * MIN).toISOString()
-        this.dnc.put(l.phone, d.label, d.dncDays === 0 ? 'customer_request' : 'refusal', user.id, iso, expires)
+        this.dnc.put({
+          phone: l.phone,
+          source: d.dncDays === 0 ? 'customer_request' : 'refusal',
+          reason: d.label,
+          where: EVERYWHERE,
+          effectiveAt: iso,
+          expiresAt: expires,
+          userId: user.id,
+          at: iso
+        })
       }
       // Where the lead came from: before its lease, or as it is when the lease has already ended.
       const back = l.lease_by !== null ? (l.lease_from ?? 'new') : l.status

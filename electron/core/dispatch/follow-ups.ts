@@ -6,6 +6,7 @@ import {
   type Settings,
   type User
 } from '../../../shared/contract'
+import { localTime } from '../../../shared/domain/calling-time'
 import type { CoreDeps } from '../context'
 import { needsTrunkZero } from '../phone/area'
 import type { DialRules } from '../desk/rules'
@@ -50,12 +51,33 @@ export class FollowUps {
       checks: r.checks ? (JSON.parse(r.checks) as Record<string, 'yes' | 'no'>) : null,
       notes: r.notes,
       doneBy: r.done_by,
-      doneAt: r.done_at
+      doneAt: r.done_at,
+      attempts: r.attempts,
+      heldBy: this.heldByOther(r, user.id) ? r.held_by : null,
+      secondChannel: r.second_channel
     }
   }
 
+  private heldByOther(r: { lease_by: number | null; lease_until: string | null }, userId: number): boolean {
+    return (
+      r.lease_by !== null && r.lease_by !== userId && r.lease_until !== null && r.lease_until > this.now().toISOString()
+    )
+  }
+
+  /** An operator never sees the 回访 of their own sales: someone other than the seller does it. */
   list(user: User, state: 'open' | 'done', limit: number): FollowUp[] {
-    return this.repo.followUps(state, limit).map((r) => this.toFollowUp(r, user))
+    return this.repo
+      .followUps(state, limit, user.role === 'operator' ? user.id : null)
+      .map((r) => this.toFollowUp(r, user))
+  }
+
+  /** The seller never does their own 回访; one held by someone else is theirs until its lease runs out. */
+  private mayWork(
+    user: User,
+    f: { seller_id: number; lease_by: number | null; lease_until: string | null; held_by?: string | null }
+  ) {
+    if (f.seller_id === user.id) throw new AppError('FORBIDDEN', 'errors.followUpBySeller')
+    if (this.heldByOther(f, user.id)) throw new AppError('CONFLICT', 'errors.followUpHeld', { name: f.held_by ?? '—' })
   }
 
   /** The softphone calls the customer of a follow-up: a service call, inside the legal hours. */
@@ -64,22 +86,28 @@ export class FollowUps {
     followUpId: number,
     line: 'sip' | 'simulated'
   ): { callId: number; number: string; trunkZero: boolean; recordingNotice: boolean } {
-    const f = this.repo.openFollowUp(followUpId)
-    if (!f) throw new AppError('NOT_FOUND')
+    const f = this.repo.followUp(followUpId)
+    const o = this.repo.openFollowUp(followUpId)
+    if (!f || !o) throw new AppError('NOT_FOUND')
+    this.mayWork(user, f)
     const now = this.now()
     if (line === 'sip') {
       const block = this.rules.legalBlock(now)
       if (block) this.rules.refuse(block)
     }
+    // the lease: nobody else calls this customer for the 回访 while it runs (renewed by each dial)
+    const until = new Date(now.getTime() + this.settings().followUp.leaseMinutes * 60_000).toISOString()
+    if (!this.repo.leaseFollowUp(f.id, user.id, now.toISOString(), until))
+      throw new AppError('CONFLICT', 'errors.followUpHeld', { name: f.held_by ?? '—' })
     const callId = this.repo.startFollowUpCall({
       operatorId: user.id,
       leadId: f.lead_id,
       line,
       at: now.toISOString(),
-      campaignId: f.campaign_id,
+      campaignId: o.campaign_id,
       followUpId: f.id
     })
-    return { callId, number: f.phone, trunkZero: needsTrunkZero(f.phone, this.settings()), recordingNotice: true }
+    return { callId, number: o.phone, trunkZero: needsTrunkZero(o.phone, this.settings()), recordingNotice: true }
   }
 
   complete(user: User, input: Input<'followUps.complete'>): FollowUp {
@@ -88,6 +116,7 @@ export class FollowUps {
       const f = this.repo.followUpState(input.followUpId)
       if (!f) throw new AppError('NOT_FOUND')
       if (f.state !== 'open') throw new AppError('CONFLICT', 'errors.followUpDone')
+      this.mayWork(user, f)
       if (input.result === 'complaint' && !input.complaint)
         throw new AppError('INVALID_INPUT', 'errors.complaintCategoryRequired')
       // the seven-point check of a cooling-off follow-up: every point answered when the customer was reached
@@ -101,6 +130,10 @@ export class FollowUps {
       // a 回访 practised on the simulated line (training, outside a demo) does not close the customer's
       if (input.callId !== undefined && this.repo.callLine(input.callId) === 'simulated' && !this.settings().demoMode)
         throw new AppError('CONFLICT', 'errors.trainingFollowUp')
+      if (input.result === 'unreachable') this.mayCloseUnreachable(f, input)
+      // the customer was reached: on a call of this 回访 that was answered and recorded, not on a click
+      else if (input.callId === undefined || !this.repo.callRecorded(input.callId))
+        throw new AppError('INVALID_INPUT', 'errors.followUpNeedsCall')
       this.repo.completeFollowUp({
         id: f.id,
         operatorId: user.id,
@@ -109,11 +142,34 @@ export class FollowUps {
         complaint: input.result === 'complaint' ? input.complaint! : null,
         checks: input.checks ? JSON.stringify(input.checks) : null,
         notes: input.notes ?? null,
-        at: iso
+        at: iso,
+        secondChannel: input.result === 'unreachable' ? input.secondChannel! : null,
+        secondChannelNote: input.result === 'unreachable' ? (input.secondChannelNote ?? null) : null
       })
     }, 'immediate')
     this.deps.events.emit('dispatch.changed', { dispatchId: null })
     return this.toFollowUp(this.repo.followUp(input.followUpId)!, user)
+  }
+
+  /**
+   * Unreachable is a finding, not a shortcut: at least `unreachableAttempts` calls on at least
+   * `unreachableDays` different days of the period (the centre's days; practice calls outside a demo
+   * do not count), and the customer told by a second channel (SMS or letter).
+   */
+  private mayCloseUnreachable(f: FollowUpRow, input: Input<'followUps.complete'>): void {
+    const s = this.settings()
+    const calls = this.repo
+      .followUpCalls(f.id)
+      .filter((c) => (c.line === 'sip' || s.demoMode) && c.started_at >= f.from_at && c.started_at < f.due_at)
+    const days = new Set(calls.map((c) => localTime(new Date(c.started_at), s.timeZone).day)).size
+    if (calls.length < s.followUp.unreachableAttempts || days < s.followUp.unreachableDays)
+      throw new AppError('INVALID_INPUT', 'errors.unreachableTooSoon', {
+        attempts: calls.length,
+        days,
+        needAttempts: s.followUp.unreachableAttempts,
+        needDays: s.followUp.unreachableDays
+      })
+    if (!input.secondChannel) throw new AppError('INVALID_INPUT', 'errors.secondChannelRequired')
   }
 
   report(from: string, to: string) {

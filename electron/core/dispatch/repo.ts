@@ -45,6 +45,13 @@ export interface FollowUpRow {
   district: string
   policy: string | null
   done_by: string | null
+  seller_id: number
+  attempts: number
+  lease_by: number | null
+  lease_until: string | null
+  held_by: string | null
+  second_channel: 'sms' | 'letter' | null
+  second_channel_note: string | null
 }
 
 const DISPATCH_SELECT = `SELECT d.*, l.name AS customer_name, di.name AS district, ou.display_name AS operator_name, au.display_name AS agent_name,
@@ -52,9 +59,10 @@ const DISPATCH_SELECT = `SELECT d.*, l.name AS customer_name, di.name AS distric
   FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN users ou ON ou.id = d.operator_id
   LEFT JOIN users au ON au.id = d.agent_id JOIN outcomes o ON o.id = d.outcome_id`
 
-const FOLLOW_UP_SELECT = `SELECT f.*, l.name AS customer_name, l.phone, au.display_name AS agent_name, di.name AS district, d.policy, fu.display_name AS done_by
+const FOLLOW_UP_SELECT = `SELECT f.*, l.name AS customer_name, l.phone, au.display_name AS agent_name, di.name AS district, d.policy, fu.display_name AS done_by,
+    d.operator_id AS seller_id, (SELECT count(*) FROM calls c WHERE c.follow_up_id = f.id) AS attempts, lu.display_name AS held_by
   FROM follow_ups f JOIN dispatches d ON d.id = f.dispatch_id JOIN leads l ON l.id = f.lead_id JOIN districts di ON di.code = d.district_code
-  LEFT JOIN users au ON au.id = d.agent_id LEFT JOIN users fu ON fu.id = f.operator_id`
+  LEFT JOIN users au ON au.id = d.agent_id LEFT JOIN users fu ON fu.id = f.operator_id LEFT JOIN users lu ON lu.id = f.lease_by`
 
 /** Dispatches and their events, field agents' visits, follow-ups (回访), the success package and its mail settings. */
 export class DispatchRepo extends Repo {
@@ -288,11 +296,44 @@ export class DispatchRepo extends Repo {
     )
   }
 
-  followUps(state: 'open' | 'done', limit: number): FollowUpRow[] {
+  /** Follow-ups by due time (open) or newest first (done); `notSoldBy`: leave out that operator's own sales. */
+  followUps(state: 'open' | 'done', limit: number, notSoldBy: number | null = null): FollowUpRow[] {
     return this.all(
-      `${FOLLOW_UP_SELECT} WHERE f.state = ? ORDER BY ${state === 'open' ? 'f.due_at' : 'f.done_at DESC'} LIMIT ?`,
+      `${FOLLOW_UP_SELECT} WHERE f.state = ? AND (? IS NULL OR d.operator_id != ?)
+       ORDER BY ${state === 'open' ? 'f.due_at' : 'f.done_at DESC'} LIMIT ?`,
       state,
+      notSoldBy,
+      notSoldBy,
       limit
+    )
+  }
+
+  /** Takes (or renews) the lease of an open follow-up for this operator; false when someone else holds it. */
+  leaseFollowUp(id: number, operatorId: number, now: string, until: string): boolean {
+    return (
+      this.run(
+        `UPDATE follow_ups SET lease_by = @operatorId, lease_until = @until
+         WHERE id = @id AND state = 'open' AND (lease_by IS NULL OR lease_by = @operatorId OR lease_until <= @now)`,
+        { id, operatorId, now, until }
+      ).changes === 1
+    )
+  }
+
+  /** The follow-up's calls (its attempts), oldest first. */
+  followUpCalls(id: number): { id: number; line: string; started_at: string; answered_at: string | null }[] {
+    return this.all(
+      'SELECT id, line, started_at, answered_at FROM calls WHERE follow_up_id = ? ORDER BY started_at',
+      id
+    )
+  }
+
+  /** A call the customer answered and that was recorded: what a reached 回访 stands on. */
+  callRecorded(callId: number): boolean {
+    return (
+      this.one(
+        'SELECT 1 FROM calls c JOIN recordings r ON r.call_id = c.id WHERE c.id = ? AND c.answered_at IS NOT NULL',
+        callId
+      ) !== undefined
     )
   }
 
@@ -300,15 +341,18 @@ export class DispatchRepo extends Repo {
     return this.one(`${FOLLOW_UP_SELECT} WHERE f.id = ?`, id)
   }
 
-  openFollowUp(id: number): { id: number; lead_id: number; phone: string; campaign_id: number } | undefined {
+  openFollowUp(
+    id: number
+  ): { id: number; lead_id: number; phone: string; campaign_id: number; seller_id: number } | undefined {
     return this.one(
-      "SELECT f.id, f.lead_id, l.phone, l.campaign_id FROM follow_ups f JOIN leads l ON l.id = f.lead_id WHERE f.id = ? AND f.state = 'open'",
+      `SELECT f.id, f.lead_id, l.phone, l.campaign_id, d.operator_id AS seller_id
+       FROM follow_ups f JOIN leads l ON l.id = f.lead_id JOIN dispatches d ON d.id = f.dispatch_id WHERE f.id = ? AND f.state = 'open'`,
       id
     )
   }
 
-  followUpState(id: number): { id: number; kind: FollowUp['kind']; state: string } | undefined {
-    return this.one('SELECT id, kind, state FROM follow_ups WHERE id = ?', id)
+  followUpState(id: number): FollowUpRow | undefined {
+    return this.followUp(id)
   }
 
   startFollowUpCall(c: {
@@ -350,10 +394,13 @@ export class DispatchRepo extends Repo {
     checks: string | null
     notes: string | null
     at: string
+    secondChannel: string | null
+    secondChannelNote: string | null
   }): void {
     this.run(
       `UPDATE follow_ups SET state = 'done', operator_id = @operatorId, call_id = @callId, result = @result, complaint = @complaint,
-         checks = @checks, notes = @notes, done_at = @at WHERE id = @id`,
+         checks = @checks, notes = @notes, done_at = @at, second_channel = @secondChannel, second_channel_note = @secondChannelNote,
+         lease_by = NULL, lease_until = NULL WHERE id = @id`,
       f
     )
   }

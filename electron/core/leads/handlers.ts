@@ -6,9 +6,7 @@ import { safeCell, safeRow } from '../spreadsheet'
 import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
 import { NOT_A_LIST_ERRORS } from '../../../shared/contract/enums'
 import { translate } from '../../../shared/i18n'
-import { isPhoneProblem, normalisePhone } from '../../../shared/domain/phone'
 import { canSeeNumbers, cellFor, idNoFor, phoneFor } from '../privacy'
-import { DncList } from './dnc-repo'
 import { LeadsRepo } from './repo'
 import { AppError } from '../errors'
 import type { CoreDeps, DomainHandlers } from '../context'
@@ -18,9 +16,7 @@ import { UPLOAD_CHUNK, type UploadStore } from '../uploads'
 import type { ImportJobs } from './jobs'
 import type { LeadRow } from './search-repo'
 import type { LeadsService } from './service'
-import { readTable } from './read-table'
 import { BULK_READS, BulkReads } from './bulk-reads'
-import { suggestMapping } from '../../../shared/domain/lead-columns'
 import { leadAge } from '../../../shared/domain/age'
 import { localTime } from '../../../shared/domain/calling-time'
 import { regionText } from '../phone/geo'
@@ -78,25 +74,10 @@ export function createLeadsHandlers(
   settings: () => Settings,
   /** The campaign an import goes into, refused when it is closed. */
   openCampaign: (id: number) => unknown
-): DomainHandlers<'uploads' | 'leads' | 'dnc' | 'downloads'> {
+): DomainHandlers<'uploads' | 'leads' | 'downloads'> {
   const bulkReads = new BulkReads()
-  const { db, clock, audit, events } = deps
-  const dncList = new DncList(db)
+  const { db, audit } = deps
   const repo = new LeadsRepo(db)
-
-  /** On the list for `months` (null: for good); an entry already there is only ever lengthened. */
-  function putOnDnc(phone: string, reason: string, source: string, months: number | null, userId: number): void {
-    const now = clock.now()
-    let expiresAt: string | null = null
-    if (months !== null) {
-      const e = new Date(now)
-      e.setUTCMonth(e.getUTCMonth() + months)
-      expiresAt = e.toISOString()
-    }
-    dncList.put(phone, reason, source, userId, now.toISOString(), expiresAt)
-    // A number on the list is never dialable, whatever else says so.
-    dncList.blockLeads(phone, now.toISOString())
-  }
 
   async function writeReport(batchId: number, format: 'xlsx' | 'csv', locale: Locale, user: User) {
     const batch = repo.batch(batchId)
@@ -342,96 +323,6 @@ export function createLeadsHandlers(
         batches,
         history
       }
-    },
-    'dnc.list': (input, ctx) => {
-      const { user } = requireUser(ctx)
-      const s = settings()
-      const clear = canSeeNumbers(user.role, s)
-      const digits = input.q ? input.q.replace(/\D/g, '') : ''
-      // a role that sees numbers masked finds an entry by its whole number only (no guessing digits)
-      if (!clear && digits && digits.length < 7) return []
-      return dncList.list(digits, input.limit, !clear).map((e) => ({ ...e, phone: phoneFor(e.phone, user.role, s) }))
-    },
-    'dnc.add': (input, ctx) => {
-      const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone, settings().areaCode)
-      if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
-      db.transaction(() => {
-        putOnDnc(p.phone, input.reason, 'manual', input.months, user.id)
-        audit.write({
-          userId: user.id,
-          username: user.username,
-          action: 'dnc.add',
-          entity: 'dnc',
-          entityId: p.phone,
-          details: { reason: input.reason, months: input.months },
-          source: ctx.conn.source
-        })
-      }).immediate()
-      events.emit('leads.changed', { reason: 'dnc' })
-      return { phone: p.phone, expiresAt: dncList.expiry(p.phone) }
-    },
-    'dnc.import': async (input, ctx) => {
-      const { user } = requireUser(ctx)
-      const { file, name } = uploads.complete(input.uploadId, user.id)
-      const table = await readTable(readFileSync(file), { encoding: input.encoding, sheet: input.sheet })
-      // The phone column by its header; a list of bare numbers has its numbers in the first column.
-      let col = suggestMapping(table.headers).indexOf('phone')
-      const rows = table.rows.map((r) => r.cells)
-      if (
-        col < 0 &&
-        table.headers.length === 1 &&
-        !isPhoneProblem(normalisePhone(table.headers[0], settings().areaCode))
-      ) {
-        col = 0
-        rows.unshift(table.headers)
-      }
-      if (col < 0)
-        throw new AppError('INVALID_INPUT', 'errors.noPhoneColumn', {
-          headers: table.headers.filter(Boolean).slice(0, 8).join('、')
-        })
-      let added = 0
-      let invalid = 0
-      db.transaction(() => {
-        for (const cells of rows) {
-          const p = normalisePhone(cells[col] ?? '', settings().areaCode)
-          if (isPhoneProblem(p)) invalid++
-          else {
-            putOnDnc(p.phone, input.reason, 'import', input.months, user.id)
-            added++
-          }
-        }
-        audit.write({
-          userId: user.id,
-          username: user.username,
-          action: 'dnc.import',
-          entity: 'dnc',
-          details: { fileName: name, rows: rows.length, added, invalid, months: input.months },
-          source: ctx.conn.source
-        })
-      }).immediate()
-      uploads.remove(input.uploadId)
-      events.emit('leads.changed', { reason: 'dnc' })
-      return { rows: rows.length, added, invalid }
-    },
-    'dnc.remove': (input, ctx) => {
-      const { user } = requireUser(ctx)
-      const p = normalisePhone(input.phone, settings().areaCode)
-      if (isPhoneProblem(p)) throw new AppError('INVALID_INPUT', `importReasons.phone.${p.problem}`)
-      db.transaction(() => {
-        if (!dncList.remove(p.phone, clock.now().toISOString())) throw new AppError('NOT_FOUND')
-        audit.write({
-          userId: user.id,
-          username: user.username,
-          action: 'dnc.remove',
-          entity: 'dnc',
-          entityId: p.phone,
-          details: { reason: input.reason },
-          source: ctx.conn.source
-        })
-      }).immediate()
-      events.emit('leads.changed', { reason: 'dnc' })
-      return { ok: true as const }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { ftsText } from './search-repo'
+import { DncList } from '../dnc/list'
 import type { ImportCounts } from './import'
 
 /** A batch being written from its stage file (see 0019_import_slices.sql). */
@@ -54,10 +55,11 @@ export class ImportRepo {
   private batchStmt: Database.Statement
   private writingStmt: Database.Statement
   private saveMappingStmt: Database.Statement
-  private dncStmt: Database.Statement
+  private dncList: DncList
 
   constructor(readonly db: Database.Database) {
-    this.dncStmt = db.prepare('SELECT phone, reason FROM dnc WHERE expires_at IS NULL OR expires_at > ?')
+    this.dncList = new DncList(db)
+
     this.insBatch = db.prepare(
       `INSERT INTO import_batches (campaign_id, file_name, source, kind, encoding, sheet, policy, mapping, created_by, created_at,
          state, stage_file, staged_rows)
@@ -100,9 +102,9 @@ export class ImportRepo {
     )
   }
 
-  /** The do-not-call list as it stands: read once, checked in a hash while rows are prepared. */
-  dnc(now: string): [phone: string, reason: string][] {
-    return (this.dncStmt.all(now) as { phone: string; reason: string }[]).map((d) => [d.phone, d.reason])
+  /** The numbers the do-not-call list stops for calls in this campaign now: read once, checked in a hash while rows are prepared. */
+  dnc(campaignId: number, now: string): [phone: string, reason: string][] {
+    return this.dncList.inForceFor(campaignId, now)
   }
 
   addBatch(

@@ -124,7 +124,7 @@ export async function importRows(
       mapping,
       defaultAreaCode: opts.defaultAreaCode,
       districts: new DistrictsRepo(db).list(),
-      dnc: repo.dnc(now),
+      dnc: repo.dnc(opts.campaignId, now),
       today: now.slice(0, 10),
       area: opts.area
     })

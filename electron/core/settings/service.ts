@@ -41,10 +41,23 @@ export const DEFAULT_SETTINGS: Settings = {
   visitHours: { start: '09:00', end: '20:00' },
   backup: { folder: '', at: '02:00', keepDays: 14 },
   teams: { supervisorsSeeAll: true },
+  dnc: { refusalDays: 180 },
   monitoring: { showListen: false, showWhisper: true, showBarge: true },
-  followUp: { days: [5], start: '13:30', end: '18:00', dueDay: 6, dueTime: '18:00', coolingOffDays: 15 },
+  followUp: {
+    days: [5],
+    start: '13:30',
+    end: '18:00',
+    dueDay: 6,
+    dueTime: '18:00',
+    coolingOffDays: 15,
+    unreachableAttempts: 3,
+    unreachableDays: 2,
+    leaseMinutes: 20
+  },
   lanHub: { enabled: false, host: '0.0.0.0', port: 7300 }
 }
+
+const isGroup = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Settings live as one JSON value per top-level key; missing keys take the defaults. */
 export class SettingsStore {
@@ -63,13 +76,25 @@ export class SettingsStore {
   }
 
   private read(): Settings {
-    const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+    const defaults = DEFAULT_SETTINGS as unknown as Record<string, unknown>
+    const merged: Record<string, unknown> = { ...defaults }
     for (const { key, value } of this.repo.entries()) {
-      if (key in DEFAULT_SETTINGS) merged[key] = JSON.parse(value)
+      if (!(key in defaults)) continue
+      const stored = JSON.parse(value) as unknown
+      const base = defaults[key]
+      // a group saved by an older build lacks the fields added since: they take their defaults
+      merged[key] = isGroup(base) && isGroup(stored) ? { ...base, ...stored } : stored
     }
-    // A value that no longer fits (hand-edited, older build) falls back to the default.
-    const parsed = settingsSchema.safeParse(merged)
-    return parsed.success ? parsed.data : DEFAULT_SETTINGS
+    // A value that no longer fits (hand-edited, older build) falls back to its default, alone.
+    for (let i = 0; i < 3; i++) {
+      const parsed = settingsSchema.safeParse(merged)
+      if (parsed.success) return parsed.data
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0]
+        if (typeof key === 'string' && key in defaults) merged[key] = defaults[key]
+      }
+    }
+    return DEFAULT_SETTINGS
   }
 
   set(patch: Partial<Settings>): void {

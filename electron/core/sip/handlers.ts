@@ -8,7 +8,7 @@ import { readTable } from '../leads/read-table'
 import type { SecretBox } from '../secrets'
 import type { UploadStore } from '../uploads'
 import type { PbxDial } from './pbx-dial'
-import { testRegister } from './register-test'
+import { digestKey, testRegister } from './register-test'
 import { SipRepo, type StoredAccount } from './repo'
 
 type IceIn = Input<'sip.setAccount'>['iceServers'][number]
@@ -75,12 +75,14 @@ export function createSipHandlers(
       const { user } = requireUser(ctx)
       const s = repo.get(user.id)
       if (!s) return null
-      // Only the account's owner ever receives the password and TURN credentials, to register their own softphone.
+      // Only the account's owner receives the digest key and TURN credentials, to register their own
+      // softphone; the password stays in core (the key works for this realm only, and the PBX dials no
+      // customer for it without a dial token).
       const creds = credentialsOf(s)
       return {
         ...s.account,
         iceServers: s.account.iceServers.map((x, i) => (creds[i] ? { ...x, credential: creds[i]! } : x)),
-        password: box.open(s.passwordSealed),
+        ha1: digestKey(s.account.sipUser, s.account.domain, box.open(s.passwordSealed)),
         localAreaCode: areaCode()
       }
     },

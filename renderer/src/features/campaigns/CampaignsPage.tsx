@@ -218,6 +218,15 @@ function CampaignDrawer({ campaign, onClose }: { campaign: Campaign; onClose: ()
               <InputNumber min={0} max={500} />
             </Form.Item>
           </Col>
+          <Col span={6}>
+            <Form.Item
+              name={['settings', 'insurer']}
+              label={t('campaigns.insurer')}
+              tooltip={t('campaigns.insurerHint')}
+            >
+              <Input maxLength={64} />
+            </Form.Item>
+          </Col>
           <Col span={3}>
             <Form.Item name={['settings', 'allowPool']} label={t('campaigns.allowPool')} valuePropName="checked">
               <Switch />

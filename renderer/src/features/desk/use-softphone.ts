@@ -69,7 +69,7 @@ export function mustDial(dial: string | null, t: (k: string) => string): string 
  * and answering inbound calls.
  */
 export function useSoftphone(
-  account: (SipAccount & { password: string }) | null | undefined,
+  account: (SipAccount & { ha1: string }) | null | undefined,
   lineKind: 'sip' | 'simulated'
 ): Softphone {
   const api = useApi()

@@ -107,6 +107,8 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
                     <Typography.Text strong>{f.customerName}</Typography.Text>
                     <Tag color={f.kind === 'cooling_off' ? 'purple' : 'blue'}>{t(`followUps.kinds.${f.kind}`)}</Tag>
                     {f.overdue && <Tag color="red">{t('followUps.overdue')}</Tag>}
+                    {f.attempts > 0 && <Tag>{t('followUps.attempts', { n: f.attempts })}</Tag>}
+                    {f.heldBy && <Tag color="orange">{t('followUps.heldBy', { name: f.heldBy })}</Tag>}
                   </Space>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {t('followUps.due', { at: centre.format(f.dueAt) })} · {f.district} · {f.agentName ?? '—'}
@@ -127,7 +129,7 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
                 <Button
                   type="primary"
                   icon={<PhoneOutlined />}
-                  disabled={inCall}
+                  disabled={inCall || current.heldBy !== null}
                   onClick={dial}
                   data-testid="follow-up-dial"
                 >
@@ -186,6 +188,8 @@ interface Values {
   complaint?: (typeof COMPLAINT_CATEGORIES)[number]
   checks?: Partial<Record<(typeof SEVEN_POINTS)[number], 'yes' | 'no'>>
   notes?: string
+  secondChannel?: 'sms' | 'letter'
+  secondChannelNote?: string
 }
 
 function CompleteForm({
@@ -203,6 +207,7 @@ function CompleteForm({
   const api = useApi()
   const [form] = Form.useForm<Values>()
   const result = Form.useWatch('result', form)
+  const rules = useMethodQuery('settings.get', {}, ['settings.get']).data?.followUp
   const save = (v: Values) =>
     void (async () => {
       try {
@@ -212,7 +217,9 @@ function CompleteForm({
           ...(callId ? { callId } : {}),
           ...(v.result === 'complaint' && v.complaint ? { complaint: v.complaint } : {}),
           ...(v.checks ? { checks: Object.fromEntries(Object.entries(v.checks).filter(([, x]) => x)) } : {}),
-          ...(v.notes ? { notes: v.notes } : {})
+          ...(v.notes ? { notes: v.notes } : {}),
+          ...(v.result === 'unreachable' && v.secondChannel ? { secondChannel: v.secondChannel } : {}),
+          ...(v.result === 'unreachable' && v.secondChannelNote ? { secondChannelNote: v.secondChannelNote } : {})
         })
         void message.success(t('followUps.saved'))
         onDone()
@@ -262,6 +269,31 @@ function CompleteForm({
         <Form.Item name="complaint" label={t('followUps.complaint')} rules={[{ required: true }]}>
           <Select options={COMPLAINT_CATEGORIES.map((c) => ({ value: c, label: t(`followUps.complaints.${c}`) }))} />
         </Form.Item>
+      )}
+      {result === 'unreachable' && (
+        <>
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 8 }}
+            title={t('followUps.unreachableRule', {
+              attempts: rules?.unreachableAttempts ?? 3,
+              days: rules?.unreachableDays ?? 2,
+              n: followUp.attempts
+            })}
+          />
+          <Form.Item name="secondChannel" label={t('followUps.secondChannel')} rules={[{ required: true }]}>
+            <Radio.Group
+              options={(['sms', 'letter'] as const).map((c) => ({
+                value: c,
+                label: t(`followUps.secondChannels.${c}`)
+              }))}
+            />
+          </Form.Item>
+          <Form.Item name="secondChannelNote" label={t('followUps.secondChannelNote')}>
+            <Input maxLength={200} />
+          </Form.Item>
+        </>
       )}
       <Form.Item name="notes" label={t('followUps.notes')}>
         <Input.TextArea rows={2} maxLength={1000} />

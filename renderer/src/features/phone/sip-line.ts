@@ -36,7 +36,7 @@ export class SipLine extends PhoneEvents implements Phone {
   /** The operator hung up (else the customer did): stored as the call's end cause. */
   private localHangup = false
 
-  constructor(private account: SipAccount & { password: string }) {
+  constructor(private account: SipAccount & { ha1: string }) {
     super()
     const uri = UserAgent.makeURI(`sip:${account.sipUser}@${account.domain}`)
     if (!uri) throw new Error(`bad SIP address ${account.sipUser}@${account.domain}`)
@@ -44,7 +44,7 @@ export class SipLine extends PhoneEvents implements Phone {
       uri,
       displayName: account.displayName,
       authorizationUsername: account.sipUser,
-      authorizationPassword: account.password,
+      authorizationHa1: account.ha1,
       transportOptions: { server: account.wsUrl },
       logLevel: 'warn',
       sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => {

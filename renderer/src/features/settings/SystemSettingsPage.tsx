@@ -303,6 +303,23 @@ function DispatchSection() {
         >
           <InputNumber min={5} max={60} addonAfter={t('settings.units.days')} />
         </Form.Item>
+        <Form.Item
+          name={['followUp', 'unreachableAttempts']}
+          label={t('settings.unreachableAttempts')}
+          extra={t('settings.hints.unreachableAttempts')}
+        >
+          <InputNumber min={1} max={10} />
+        </Form.Item>
+        <Form.Item name={['followUp', 'unreachableDays']} label={t('settings.unreachableDays')}>
+          <InputNumber min={1} max={7} addonAfter={t('settings.units.days')} />
+        </Form.Item>
+        <Form.Item
+          name={['followUp', 'leaseMinutes']}
+          label={t('settings.followUpLease')}
+          extra={t('settings.hints.followUpLease')}
+        >
+          <InputNumber min={5} max={480} addonAfter={t('settings.units.minutes')} />
+        </Form.Item>
       </Space>
     </Section>
   )
