@@ -9,7 +9,7 @@ import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { readTable } from '../leads/read-table'
 import { safeCell } from '../spreadsheet'
-import { DncList, EVERYWHERE, type DncContact, type DncWhere } from './list'
+import { DncList, EVERYWHERE, type DncContact, type DncPut, type DncWhere } from './list'
 
 export interface DncTerms {
   source: DncSource
@@ -63,22 +63,32 @@ export class DncService {
     }
   }
 
-  /** One number on the list; its leads stopped now are parked. The entry's expiry (null: for good). */
-  put(phone: string, t: DncTerms, userId: number | null, extra: { complaintId?: number } = {}): string | null {
-    const now = this.deps.clock.now()
-    const iso = now.toISOString()
-    const { effectiveAt, expiresAt } = this.dates(t, now)
-    this.list.put({
+  private entry(
+    phone: string,
+    t: DncTerms,
+    userId: number | null,
+    now: Date,
+    extra: Pick<DncPut, 'complaintId' | 'listName'>,
+    dates = this.dates(t, now)
+  ): DncPut {
+    return {
       phone,
       source: t.source,
       reason: t.reason,
       where: t.where,
-      effectiveAt,
-      expiresAt,
+      ...dates,
       userId,
-      at: iso,
-      complaintId: extra.complaintId ?? null
-    })
+      at: now.toISOString(),
+      ...extra
+    }
+  }
+
+  /** One number on the list; its leads stopped now are parked. The entry's expiry (null: for good). */
+  put(phone: string, t: DncTerms, userId: number | null, extra: { complaintId?: number } = {}): string | null {
+    const now = this.deps.clock.now()
+    const iso = now.toISOString()
+    const { expiresAt } = this.dates(t, now)
+    this.list.put(this.entry(phone, t, userId, now, { complaintId: extra.complaintId ?? null }))
     this.list.blockLeads(phone, iso)
     const e = this.list.blocking(phone, { campaignId: null, channel: t.where.channel === 'sms' ? 'sms' : 'call' }, iso)
     return e?.expiresAt ?? expiresAt
@@ -116,7 +126,7 @@ export class DncService {
       })
     const now = this.deps.clock.now()
     const iso = now.toISOString()
-    const { effectiveAt, expiresAt } = this.dates(t, now)
+    const dates = this.dates(t, now) // once for the whole list
     let added = 0
     let invalid = 0
     let leadsStopped = 0
@@ -129,17 +139,7 @@ export class DncService {
             invalid++
             continue
           }
-          this.list.put({
-            phone: p.phone,
-            source: t.source,
-            reason: t.reason,
-            where: t.where,
-            effectiveAt,
-            expiresAt,
-            userId,
-            at: iso,
-            listName: name
-          })
+          this.list.put(this.entry(p.phone, t, userId, now, { listName: name }, dates))
           added++
         }
         leadsStopped = this.list.blockLeadsOfList(name, iso)
