@@ -12,3 +12,9 @@ export function safeCell<T>(v: T): T | string {
 export function safeRow<T>(row: T[]): (T | string)[] {
   return row.map(safeCell)
 }
+
+/** A CSV cell as Excel reads it: neutralised (safeCell), and quoted when it holds a comma, a quote or a line break. */
+export function csvCell(v: unknown): string {
+  const s = String(safeCell(v) ?? '')
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}

@@ -72,10 +72,7 @@ export class FollowUps {
   }
 
   /** The seller never does their own 回访; one held by someone else is theirs until its lease runs out. */
-  private mayWork(
-    user: User,
-    f: { seller_id: number; lease_by: number | null; lease_until: string | null; held_by?: string | null }
-  ) {
+  private mayWork(user: User, f: FollowUpRow) {
     if (f.seller_id === user.id) throw new AppError('FORBIDDEN', 'errors.followUpBySeller')
     if (this.heldByOther(f, user.id)) throw new AppError('CONFLICT', 'errors.followUpHeld', { name: f.held_by ?? '—' })
   }
@@ -87,8 +84,7 @@ export class FollowUps {
     line: 'sip' | 'simulated'
   ): { callId: number; number: string; trunkZero: boolean; recordingNotice: boolean } {
     const f = this.repo.followUp(followUpId)
-    const o = this.repo.openFollowUp(followUpId)
-    if (!f || !o) throw new AppError('NOT_FOUND')
+    if (!f || f.state !== 'open') throw new AppError('NOT_FOUND')
     this.mayWork(user, f)
     const now = this.now()
     if (line === 'sip') {
@@ -104,16 +100,16 @@ export class FollowUps {
       leadId: f.lead_id,
       line,
       at: now.toISOString(),
-      campaignId: o.campaign_id,
+      campaignId: f.campaign_id,
       followUpId: f.id
     })
-    return { callId, number: o.phone, trunkZero: needsTrunkZero(o.phone, this.settings()), recordingNotice: true }
+    return { callId, number: f.phone, trunkZero: needsTrunkZero(f.phone, this.settings()), recordingNotice: true }
   }
 
   complete(user: User, input: Input<'followUps.complete'>): FollowUp {
     const iso = this.now().toISOString()
     this.repo.transaction(() => {
-      const f = this.repo.followUpState(input.followUpId)
+      const f = this.repo.followUp(input.followUpId)
       if (!f) throw new AppError('NOT_FOUND')
       if (f.state !== 'open') throw new AppError('CONFLICT', 'errors.followUpDone')
       this.mayWork(user, f)

@@ -41,6 +41,7 @@ export interface FollowUpRow {
   done_at: string | null
   customer_name: string
   phone: string
+  campaign_id: number
   agent_name: string | null
   district: string
   policy: string | null
@@ -59,7 +60,7 @@ const DISPATCH_SELECT = `SELECT d.*, l.name AS customer_name, di.name AS distric
   FROM dispatches d JOIN leads l ON l.id = d.lead_id JOIN districts di ON di.code = d.district_code JOIN users ou ON ou.id = d.operator_id
   LEFT JOIN users au ON au.id = d.agent_id JOIN outcomes o ON o.id = d.outcome_id`
 
-const FOLLOW_UP_SELECT = `SELECT f.*, l.name AS customer_name, l.phone, au.display_name AS agent_name, di.name AS district, d.policy, fu.display_name AS done_by,
+const FOLLOW_UP_SELECT = `SELECT f.*, l.name AS customer_name, l.phone, l.campaign_id, au.display_name AS agent_name, di.name AS district, d.policy, fu.display_name AS done_by,
     d.operator_id AS seller_id, (SELECT count(*) FROM calls c WHERE c.follow_up_id = f.id) AS attempts, lu.display_name AS held_by
   FROM follow_ups f JOIN dispatches d ON d.id = f.dispatch_id JOIN leads l ON l.id = f.lead_id JOIN districts di ON di.code = d.district_code
   LEFT JOIN users au ON au.id = d.agent_id LEFT JOIN users fu ON fu.id = f.operator_id LEFT JOIN users lu ON lu.id = f.lease_by`
@@ -339,20 +340,6 @@ export class DispatchRepo extends Repo {
 
   followUp(id: number): FollowUpRow | undefined {
     return this.one(`${FOLLOW_UP_SELECT} WHERE f.id = ?`, id)
-  }
-
-  openFollowUp(
-    id: number
-  ): { id: number; lead_id: number; phone: string; campaign_id: number; seller_id: number } | undefined {
-    return this.one(
-      `SELECT f.id, f.lead_id, l.phone, l.campaign_id, d.operator_id AS seller_id
-       FROM follow_ups f JOIN leads l ON l.id = f.lead_id JOIN dispatches d ON d.id = f.dispatch_id WHERE f.id = ? AND f.state = 'open'`,
-      id
-    )
-  }
-
-  followUpState(id: number): FollowUpRow | undefined {
-    return this.followUp(id)
   }
 
   startFollowUpCall(c: {

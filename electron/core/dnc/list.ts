@@ -57,15 +57,17 @@ const ENTRY = `SELECT e.id, e.phone, e.source, e.scope, e.scope_ref AS scopeRef,
  * Every dial, allocation, import and message asks `blocking` in core.
  */
 export class DncList extends Repo {
-  put(e: DncPut): void {
-    this.run(
+  /** Puts (or lengthens) the entry; its expiry as stored (null: for good). */
+  put(e: DncPut): string | null {
+    return this.one<{ expires_at: string | null }>(
       `INSERT INTO dnc_entries (phone, source, scope, scope_ref, channel, reason, effective_at, expires_at, added_by, added_at, complaint_id, list_name)
        VALUES (@phone, @source, @scope, @ref, @channel, @reason, @effectiveAt, @expiresAt, @userId, @at, @complaintId, @listName)
        ON CONFLICT (phone, scope, scope_ref, channel) WHERE removed_at IS NULL DO UPDATE SET
          source = excluded.source, reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
          complaint_id = coalesce(excluded.complaint_id, complaint_id), list_name = coalesce(excluded.list_name, list_name),
          effective_at = min(effective_at, excluded.effective_at),
-         expires_at = CASE WHEN expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(expires_at, excluded.expires_at) END`,
+         expires_at = CASE WHEN expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(expires_at, excluded.expires_at) END
+       RETURNING expires_at`,
       {
         phone: e.phone,
         source: e.source,
@@ -80,7 +82,7 @@ export class DncList extends Repo {
         complaintId: e.complaintId ?? null,
         listName: e.listName ?? null
       }
-    )
+    )!.expires_at
   }
 
   /** The leads of this number that an entry in force now stops are parked as do-not-call (never a signed one). */
@@ -167,9 +169,5 @@ export class DncList extends Repo {
       ref,
       ref
     )
-  }
-
-  count(): number {
-    return this.value<number>('SELECT count(*) FROM dnc_entries WHERE removed_at IS NULL') ?? 0
   }
 }

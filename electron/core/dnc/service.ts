@@ -8,8 +8,8 @@ import { atLocal, localTime } from '../../../shared/domain/calling-time'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { readTable } from '../leads/read-table'
-import { safeCell } from '../spreadsheet'
-import { DncList, EVERYWHERE, type DncContact, type DncPut, type DncWhere } from './list'
+import { csvCell } from '../spreadsheet'
+import { DncList, type DncContact, type DncPut, type DncWhere } from './list'
 
 export interface DncTerms {
   source: DncSource
@@ -86,12 +86,9 @@ export class DncService {
   /** One number on the list; its leads stopped now are parked. The entry's expiry (null: for good). */
   put(phone: string, t: DncTerms, userId: number | null, extra: { complaintId?: number } = {}): string | null {
     const now = this.deps.clock.now()
-    const iso = now.toISOString()
-    const { expiresAt } = this.dates(t, now)
-    this.list.put(this.entry(phone, t, userId, now, { complaintId: extra.complaintId ?? null }))
-    this.list.blockLeads(phone, iso)
-    const e = this.list.blocking(phone, { campaignId: null, channel: t.where.channel === 'sms' ? 'sms' : 'call' }, iso)
-    return e?.expiresAt ?? expiresAt
+    const expiresAt = this.list.put(this.entry(phone, t, userId, now, { complaintId: extra.complaintId ?? null }))
+    this.list.blockLeads(phone, now.toISOString())
+    return expiresAt
   }
 
   /** A number as typed, normalised, or a clear error in the user's words. */
@@ -162,7 +159,7 @@ export class DncService {
   /** The live list as CSV for another centre; the number of entries. */
   async exportCsv(file: string): Promise<number> {
     const out = createWriteStream(file)
-    const line = (cells: (string | null)[]) => `${cells.map((c) => csvCell(safeCell(c ?? ''))).join(',')}\r\n`
+    const line = (cells: (string | null)[]) => `${cells.map((c) => csvCell(c ?? '')).join(',')}\r\n`
     let rows = 0
     const write = async (s: string) => {
       if (!out.write(s)) await once(out, 'drain')
@@ -184,7 +181,3 @@ export class DncService {
     return { file: join(dir, `${process.pid}-${Date.now()}-${name}`), name }
   }
 }
-
-const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
-
-export { EVERYWHERE }

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { countsOf } from './import-repo'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import { safeCell, safeRow } from '../spreadsheet'
+import { csvCell, safeRow } from '../spreadsheet'
 import type { LeadSummary, Locale, Settings, User } from '../../../shared/contract'
 import { NOT_A_LIST_ERRORS } from '../../../shared/contract/enums'
 import { translate } from '../../../shared/i18n'
@@ -115,12 +115,8 @@ export function createLeadsHandlers(
     const base = `${batch.file_name.replace(/\.[^.]+$/, '')}-${t('importReport.suffix')}`
     const file = join(dir, `report-${batchId}-${Date.now()}.${format}`)
     if (format === 'csv') {
-      const esc = (v: unknown) => {
-        const s = String(safeCell(v) ?? '')
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-      }
       // BOM: Excel on Windows opens a UTF-8 CSV as Chinese only with it.
-      writeFileSync(file, '\ufeff' + [head, ...lines].map((l) => l.map(esc).join(',')).join('\r\n') + '\r\n')
+      writeFileSync(file, '\ufeff' + [head, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n')
     } else {
       const wb = new ExcelJS.Workbook()
       const ws = wb.addWorksheet(t('importReport.sheet'))
