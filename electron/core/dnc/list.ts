@@ -45,6 +45,30 @@ const IN_FORCE_FOR_LEAD = IN_FORCE.replaceAll('@campaignRef', 'CAST(leads.campai
   .replaceAll('@campaignId', 'leads.campaign_id')
   .replaceAll('@channel', "'call'")
 
+/** An entry already there for the same number, scope and channel is lengthened, never shortened, and takes the newest reason and source. */
+const UPSERT = `INSERT INTO dnc_entries (phone, source, scope, scope_ref, channel, reason, effective_at, expires_at, added_by, added_at, complaint_id, list_name)
+  VALUES (@phone, @source, @scope, @ref, @channel, @reason, @effectiveAt, @expiresAt, @userId, @at, @complaintId, @listName)
+  ON CONFLICT (phone, scope, scope_ref, channel) WHERE removed_at IS NULL DO UPDATE SET
+    source = excluded.source, reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
+    complaint_id = coalesce(excluded.complaint_id, complaint_id), list_name = coalesce(excluded.list_name, list_name),
+    effective_at = min(effective_at, excluded.effective_at),
+    expires_at = CASE WHEN expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(expires_at, excluded.expires_at) END`
+
+const bind = (e: DncPut) => ({
+  phone: e.phone,
+  source: e.source,
+  scope: e.where.scope,
+  ref: e.where.ref,
+  channel: e.where.channel,
+  reason: e.reason,
+  effectiveAt: e.effectiveAt,
+  expiresAt: e.expiresAt,
+  userId: e.userId,
+  at: e.at,
+  complaintId: e.complaintId ?? null,
+  listName: e.listName ?? null
+})
+
 const ENTRY = `SELECT e.id, e.phone, e.source, e.scope, e.scope_ref AS scopeRef, e.channel, e.reason, e.effective_at AS effectiveAt,
     e.expires_at AS expiresAt, e.added_at AS addedAt, u.username AS addedBy, e.complaint_id AS complaintId, e.list_name AS listName,
     e.removed_at AS removedAt, ru.username AS removedBy, e.removed_reason AS removedReason
@@ -59,30 +83,12 @@ const ENTRY = `SELECT e.id, e.phone, e.source, e.scope, e.scope_ref AS scopeRef,
 export class DncList extends Repo {
   /** Puts (or lengthens) the entry; its expiry as stored (null: for good). */
   put(e: DncPut): string | null {
-    return this.one<{ expires_at: string | null }>(
-      `INSERT INTO dnc_entries (phone, source, scope, scope_ref, channel, reason, effective_at, expires_at, added_by, added_at, complaint_id, list_name)
-       VALUES (@phone, @source, @scope, @ref, @channel, @reason, @effectiveAt, @expiresAt, @userId, @at, @complaintId, @listName)
-       ON CONFLICT (phone, scope, scope_ref, channel) WHERE removed_at IS NULL DO UPDATE SET
-         source = excluded.source, reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at,
-         complaint_id = coalesce(excluded.complaint_id, complaint_id), list_name = coalesce(excluded.list_name, list_name),
-         effective_at = min(effective_at, excluded.effective_at),
-         expires_at = CASE WHEN expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL ELSE max(expires_at, excluded.expires_at) END
-       RETURNING expires_at`,
-      {
-        phone: e.phone,
-        source: e.source,
-        scope: e.where.scope,
-        ref: e.where.ref,
-        channel: e.where.channel,
-        reason: e.reason,
-        effectiveAt: e.effectiveAt,
-        expiresAt: e.expiresAt,
-        userId: e.userId,
-        at: e.at,
-        complaintId: e.complaintId ?? null,
-        listName: e.listName ?? null
-      }
-    )!.expires_at
+    return this.one<{ expires_at: string | null }>(`${UPSERT} RETURNING expires_at`, bind(e))!.expires_at
+  }
+
+  /** The same for each number of a list, in the caller's transaction, without reading anything back. */
+  putListed(e: DncPut): void {
+    this.run(UPSERT, bind(e))
   }
 
   /** The leads of this number that an entry in force now stops are parked as do-not-call (never a signed one). */

@@ -136,7 +136,7 @@ export class DncService {
             invalid++
             continue
           }
-          this.list.put(this.entry(p.phone, t, userId, now, { listName: name }, dates))
+          this.list.putListed(this.entry(p.phone, t, userId, now, { listName: name }, dates))
           added++
         }
         leadsStopped = this.list.blockLeadsOfList(name, iso)
