@@ -1,5 +1,3 @@
-import { DncList } from '../dnc/list'
-import type { DncEntry } from '../../../shared/contract'
 import { Repo } from '../db/repo'
 import { IS_OPERATORS_LEAD } from '../leads/ownership'
 import type { DialableLead } from './rules'
@@ -508,13 +506,6 @@ export class DeskRepo extends Repo {
   }
 
   // ——— the dial rules' look-ups ———
-
-  private dncList = new DncList(this.db)
-
-  /** The do-not-call entry that stops a call to this number in this campaign (none: null) now. */
-  dncBlocking(phone: string, campaignId: number | null, now: string): DncEntry | undefined {
-    return this.dncList.blocking(phone, { campaignId, channel: 'call' }, now)
-  }
 
   dialsSince(phone: string, since: string): number {
     return this.value<number>('SELECT count(*) FROM dial_attempts WHERE phone = ? AND at > ?', phone, since)!

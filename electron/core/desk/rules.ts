@@ -3,6 +3,7 @@ import { translate } from '../../../shared/i18n'
 import { AppError } from '../errors'
 import { callingWindow, localTime, type WindowRules } from '../../../shared/domain/calling-time'
 import type { DeskRepo } from './repo'
+import type { DncList } from '../dnc/list'
 import type { DayCalendar } from '../../../shared/domain/day-calendar'
 
 const MIN = 60_000
@@ -47,6 +48,7 @@ export class DialRules {
 
   constructor(
     private repo: DeskRepo,
+    private dnc: DncList,
     private settings: () => Settings,
     private calendar: DayCalendar
   ) {}
@@ -97,7 +99,7 @@ export class DialRules {
 
   /** On the do-not-call list for a call in this campaign (null: a dial outside any campaign, where only entries for all apply). */
   dncBlock(phone: string, campaignId: number | null, now: Date): Block | null {
-    const d = this.repo.dncBlocking(phone, campaignId, now.toISOString())
+    const d = this.dnc.blocking(phone, { campaignId, channel: 'call' }, now.toISOString())
     if (!d) return null
     return { code: 'dnc', until: d.expiresAt ? new Date(d.expiresAt) : null }
   }

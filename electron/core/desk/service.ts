@@ -54,8 +54,8 @@ export class DeskService {
     private settings: () => Settings
   ) {
     this.repo = new DeskRepo(deps.db)
-    this.rules = new DialRules(this.repo, settings, deps.calendar)
     this.dnc = new DncList(deps.db)
+    this.rules = new DialRules(this.repo, this.dnc, settings, deps.calendar)
     this.training = new TrainingLeads(deps, campaigns)
   }
 

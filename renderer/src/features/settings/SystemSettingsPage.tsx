@@ -1,7 +1,6 @@
-import { useEffect, type ReactNode } from 'react'
+import { useEffect } from 'react'
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Tabs, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Settings } from '../../../../shared/contract'
 import { ROLES } from '../../../../shared/contract/enums'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
@@ -9,8 +8,8 @@ import { keys, useMethodMutation, useMethodQuery } from '../../api/queries'
 import { centre } from '../../ui/centre-time'
 import { CalendarCard } from './CalendarCard'
 import { PbxDialCard } from './PbxDialCard'
-
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
+import { DispatchSection } from './DispatchSection'
+import { HHMM, Section } from './SettingsSection'
 
 /**
  * 系统设置 (administrators): the organisation's settings in sections — each with its own tab, a
@@ -38,41 +37,6 @@ export function SystemSettingsPage() {
     <Card title={t('nav.system')} loading={q.isLoading} data-testid="system-settings">
       <Tabs tabPosition="left" items={sections} destroyOnHidden={false} />
     </Card>
-  )
-}
-
-/** One section of the settings: its own form, saved on its own (only its fields are sent), with its result said. */
-function Section({ name, children }: { name: string; children: ReactNode }) {
-  const { t } = useTranslation()
-  const { message } = App.useApp()
-  const q = useMethodQuery('settings.get', {}, keys.settings)
-  const save = useMethodMutation('settings.update', [keys.settings, keys.systemInfo, ['system.now']])
-  const [form] = Form.useForm<Settings>()
-  useEffect(() => {
-    if (q.data) form.setFieldsValue(q.data)
-  }, [q.data, form])
-  return (
-    <Form<Settings>
-      form={form}
-      layout="vertical"
-      style={{ maxWidth: 640 }}
-      data-testid={`settings-${name}`}
-      onFinish={(v) => {
-        // nested groups are replaced whole by the update: keep what this section does not show
-        const patch: Record<string, unknown> = { ...v }
-        if (q.data && v.dispatch) patch.dispatch = { ...q.data.dispatch, ...v.dispatch }
-        if (q.data && v.followUp) patch.followUp = { ...q.data.followUp, ...v.followUp }
-        save.mutate(patch, {
-          onSuccess: () => void message.success(t('settings.sectionSaved', { section: t(`settings.sections.${name}`) }))
-        })
-      }}
-    >
-      {save.error && <Alert type="error" showIcon message={errorText(t, save.error)} style={{ marginBottom: 16 }} />}
-      {children}
-      <Button type="primary" htmlType="submit" loading={save.isPending}>
-        {t('settings.saveSection', { section: t(`settings.sections.${name}`) })}
-      </Button>
-    </Form>
   )
 }
 
@@ -240,87 +204,6 @@ function MonitoringSection() {
           <Switch />
         </Form.Item>
       ))}
-    </Section>
-  )
-}
-
-function DispatchSection() {
-  const { t } = useTranslation()
-  return (
-    <Section name="dispatch">
-      <Space wrap align="start">
-        <Form.Item
-          name={['dispatch', 'receiveBy']}
-          label={t('smtp.receiveBy')}
-          extra={t('settings.hints.receiveBy')}
-          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
-        >
-          <Input style={{ width: 90 }} placeholder="20:00" />
-        </Form.Item>
-        <Form.Item
-          name={['dispatch', 'assignBy']}
-          label={t('smtp.assignBy')}
-          extra={t('settings.hints.assignBy')}
-          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
-        >
-          <Input style={{ width: 90 }} placeholder="09:30" />
-        </Form.Item>
-      </Space>
-      <Form.Item
-        name={['dispatch', 'packageEmail']}
-        label={t('smtp.packageEmail')}
-        valuePropName="checked"
-        extra={t('settings.hints.packageEmail')}
-      >
-        <Switch />
-      </Form.Item>
-      <Form.Item
-        name={['dispatch', 'directionCities']}
-        label={t('settings.directionCities')}
-        extra={t('settings.directionCitiesHint')}
-      >
-        <Select mode="tags" tokenSeparators={[',', '，', ' ']} style={{ maxWidth: 400 }} />
-      </Form.Item>
-      <Space wrap align="start">
-        <Form.Item
-          name={['followUp', 'start']}
-          label={t('settings.followUpStart')}
-          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
-        >
-          <Input style={{ width: 90 }} placeholder="13:30" />
-        </Form.Item>
-        <Form.Item
-          name={['followUp', 'end']}
-          label={t('settings.followUpEnd')}
-          rules={[{ pattern: HHMM, message: t('settings.hhmm') }]}
-        >
-          <Input style={{ width: 90 }} placeholder="18:00" />
-        </Form.Item>
-        <Form.Item
-          name={['followUp', 'coolingOffDays']}
-          label={t('settings.coolingOffDays')}
-          extra={t('settings.hints.coolingOffDays')}
-        >
-          <InputNumber min={5} max={60} addonAfter={t('settings.units.days')} />
-        </Form.Item>
-        <Form.Item
-          name={['followUp', 'unreachableAttempts']}
-          label={t('settings.unreachableAttempts')}
-          extra={t('settings.hints.unreachableAttempts')}
-        >
-          <InputNumber min={1} max={10} />
-        </Form.Item>
-        <Form.Item name={['followUp', 'unreachableDays']} label={t('settings.unreachableDays')}>
-          <InputNumber min={1} max={7} addonAfter={t('settings.units.days')} />
-        </Form.Item>
-        <Form.Item
-          name={['followUp', 'leaseMinutes']}
-          label={t('settings.followUpLease')}
-          extra={t('settings.hints.followUpLease')}
-        >
-          <InputNumber min={5} max={480} addonAfter={t('settings.units.minutes')} />
-        </Form.Item>
-      </Space>
     </Section>
   )
 }
