@@ -14,6 +14,7 @@ import { translate } from '../../shared/i18n'
 import { serve } from './serve'
 import { sip } from './sip'
 import { dnc } from './dnc'
+import { privacy } from './privacy'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
 import { publishUpdates, signRelease } from '../core/system/updates'
@@ -51,6 +52,9 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
         [--effective-on YYYY-MM-DD]                             put a list of numbers on the do-not-call list (all or nothing)
   leadline dnc check --phone N [--campaign ID|NAME] [--channel call|sms]
                                                                 may this number be called now, and if not, which entry stops it
+  leadline privacy export --phone N --out FILE.zip             everything held about one customer (workbook, JSON, recordings)
+  leadline privacy erase --phone N --reason TEXT                erase one customer where no legal duty keeps the data; prints the proof
+  leadline retention run [--dry-run]                            delete what is past its retention period (or say what would go)
   leadline backup FILE.db                                       the database alone: online backup, then an integrity check
   leadline backup DIR [--passphrase-file F|-] [--keep-days N]   everything: database and sealing key (encrypted under the passphrase,
                                                                 or $LEADLINE_BACKUP_PASSPHRASE), recordings new since the last time
@@ -119,7 +123,9 @@ async function main(argv: string[]): Promise<number> {
         reason: { type: 'string' },
         days: { type: 'string' },
         'effective-on': { type: 'string' },
-        phone: { type: 'string' }
+        phone: { type: 'string' },
+        out: { type: 'string' },
+        'dry-run': { type: 'boolean' }
       }
     })
   } catch (err) {
@@ -181,6 +187,9 @@ async function main(argv: string[]): Promise<number> {
         return await sip(sub, rest, opt, json, openCore)
       case 'dnc':
         return await dnc(sub, rest, opt, json, openCore)
+      case 'privacy':
+      case 'retention':
+        return await privacy(cmd, sub, opt, json, openCore)
       case 'tls': {
         if (sub !== 'ca')
           return fail('errors.unknownCommand', { command: `tls ${sub ?? ''}`, commands: COMMANDS.join(', ') })

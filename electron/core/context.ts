@@ -1,3 +1,4 @@
+import type { KeyedHash } from './personal-data/keyed-hash'
 import type { CentreCalendar } from './calendar/centre'
 import type Database from 'better-sqlite3'
 import type { Locale, MethodName, Output, ParsedInput, User } from '../../shared/contract'
@@ -46,6 +47,8 @@ export interface CoreDeps {
   dataDir: string
   /** The statutory holidays and 调休 days the windows and deadlines follow (bundled data and loaded notices). */
   calendar: CentreCalendar
+  /** The keyed hash an erased customer's number becomes (an erasure's proof, a forgotten customer's do-not-call entry). */
+  keyedHash: KeyedHash
 }
 
 export function requireUser(ctx: CallContext): AuthedContext {

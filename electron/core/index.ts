@@ -29,6 +29,12 @@ import { ImportJobs } from './leads/jobs'
 import { createLeadsHandlers } from './leads/handlers'
 import { createDncHandlers, importDncList } from './dnc/handlers'
 import { DncService } from './dnc/service'
+import { privacyKeyedHash } from './personal-data/keyed-hash'
+import { PrivacyService } from './personal-data/service'
+import { RetentionService } from './personal-data/retention'
+import { createPrivacyHandlers } from './personal-data/handlers'
+import { ComplaintsService } from './complaints/service'
+import { createComplaintsHandlers } from './complaints/handlers'
 import { UploadStore } from './uploads'
 import { LeadSearch } from './leads/search-repo'
 import { PoolService } from './pool/service'
@@ -138,6 +144,11 @@ export interface Core {
   readonly recordings: RecordingsService
   readonly dispatch: DispatchService
   readonly followUps: FollowUps
+  readonly complaints: ComplaintsService
+  /** The customer's rights over their data: export, erase, correct, withdraw consent. */
+  readonly privacy: PrivacyService
+  /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
+  readonly retention: RetentionService
   readonly packageMailer: SuccessPackageMailer
   readonly reports: ReportsService
   /** The domain events inside core (the business chain); see domain-events.ts. */
@@ -222,7 +233,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const events = new EventBus()
   const bus = new DomainEvents()
   const audit = new AuditRepo(db, clock)
-  const deps: CoreDeps = { db, clock, events, audit, dataDir: opts.dataDir, calendar: new CentreCalendar(db) }
+  const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
+  const deps: CoreDeps = {
+    db,
+    clock,
+    events,
+    audit,
+    dataDir: opts.dataDir,
+    calendar: new CentreCalendar(db),
+    keyedHash: privacyKeyedHash(db, secretBox, clock.now().toISOString())
+  }
   const settingsStore = new SettingsStore(db)
   const settings = () => settingsStore.get()
 
@@ -250,7 +270,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
-  const secretBox = opts.secretBox ?? new KeyFileSecretBox(opts.dataDir)
   const desk = new DeskService(deps, bus, campaigns, settings)
   const pbxDial = new PbxDial(db, secretBox, settings, clock)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
@@ -265,7 +284,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     library: new QaLibrary(deps, settings)
   }
   const dnc = new DncService(deps, settings)
-  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings)
+  const complaints = new ComplaintsService(deps, dnc, settings)
+  const privacy = new PrivacyService(deps, dnc.list, recordingFiles)
+  const retention = new RetentionService(deps, privacy, dnc.list, settings)
+  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings, complaints)
   const packages = new PackageRepo(db)
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
@@ -323,6 +345,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         jobs: [{ name: 'phone regions', everyMs: 1_000, run: () => leads.fillPhoneRegions(), always: true }]
       }),
       defineDomain({ name: 'dnc', handlers: createDncHandlers(deps, dnc, uploads, downloads, settings) }),
+      defineDomain({ name: 'complaints', handlers: createComplaintsHandlers(complaints) }),
+      defineDomain({
+        name: 'privacy',
+        handlers: createPrivacyHandlers(deps, privacy, retention, dnc, downloads),
+        // 保留期限: once a day, the first tick of the centre's day
+        jobs: [{ name: 'retention', everyMs: 60 * 60_000, run: () => retention.daily() }]
+      }),
       defineDomain({
         name: 'pool',
         handlers: createPoolHandlers(deps, pool, (id) => campaigns.open(id)),
@@ -363,9 +392,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
             run: () => recordings.recoverInterrupted(staleMs),
             always: true
           },
-          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() },
-          // a supplier's cells in the import reports are kept 30 days, then only the outcome and reason
-          { name: 'import cells', everyMs: 60 * 60_000, run: () => leads.forgetImportCells() }
+          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() }
         ]
       })
     ],
@@ -421,6 +448,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     recordings,
     dispatch,
     followUps,
+    complaints,
+    privacy,
+    retention,
     packageMailer,
     reports,
     bus,

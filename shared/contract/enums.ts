@@ -90,3 +90,19 @@ export const DNC_SOURCES = ['customer_request', 'refusal', 'complaint', 'externa
 export const DNC_SCOPES = ['all', 'insurer', 'campaign'] as const
 /** What it stops: calls, SMS, or both. */
 export const DNC_CHANNELS = ['all', 'call', 'sms'] as const
+
+/** 投诉 categories of a complaint case: 骚扰/频繁来电 puts the number on the do-not-call list at once. */
+export const CASE_CATEGORIES = ['harassment', 'misSold', 'privacy', 'attitude', 'other'] as const
+/** How the complaint came in. */
+export const CASE_CHANNELS = [
+  'call',
+  'follow_up',
+  'field',
+  'hotline',
+  'letter',
+  'regulator',
+  'online',
+  'other'
+] as const
+/** received → handling → decided → closed (a closed case may be reopened: back to handling). */
+export const CASE_STATES = ['received', 'handling', 'decided', 'closed'] as const

@@ -48,6 +48,8 @@ export const events = defineEvents({
   },
   'leads.changed': { payload: z.object({ reason: z.string() }), roles: ALL_ROLES },
   /** The review queue, claims or reviews changed. */
+  /** A complaint case was opened or moved on. */
+  'complaints.changed': { payload: z.object({ id: idSchema }), roles: QA_AUDIENCE },
   'qa.changed': { payload: z.object({ callId: idSchema.nullable() }), roles: QA_AUDIENCE },
   /** A review of one of the operator's calls was submitted or decided. */
   'qa.reviewed': { payload: z.object({ userId: idSchema, reviewId: idSchema }), roles: OPERATORS, audience: 'user' },

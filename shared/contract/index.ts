@@ -18,6 +18,8 @@ import { scriptsMethods } from './scripts'
 import { followUpsMethods } from './follow-ups'
 import { smtpMethods } from './smtp'
 import { dncMethods } from './dnc'
+import { complaintsMethods } from './complaints'
+import { privacyMethods } from './privacy'
 import { downloadsMethods } from './downloads'
 import { uploadsMethods } from './uploads'
 import { allocationMethods } from './allocation'
@@ -42,6 +44,8 @@ export const contract = {
   ...downloadsMethods,
   ...leadsMethods,
   ...dncMethods,
+  ...complaintsMethods,
+  ...privacyMethods,
   ...poolMethods,
   ...allocationMethods,
   ...callsMethods,
@@ -94,4 +98,6 @@ export * from './reports'
 export * from './sip'
 export * from './teams'
 export * from './dnc'
+export * from './complaints'
+export * from './privacy'
 export { settingsSchema } from './settings'

@@ -81,6 +81,24 @@ export const settingsSchema = z.object({
   }),
   /** The do-not-call list: a refusal put on it by hand or by a list stops the number this many days (a request, a complaint: for good). */
   dnc: z.object({ refusalDays: z.number().int().min(1).max(3650) }),
+  /** 投诉: a decision within `decisionDays` of receipt, once extendable (with a reason) to `extendedDays`. */
+  complaints: z
+    .object({ decisionDays: z.number().int().min(1).max(90), extendedDays: z.number().int().min(1).max(180) })
+    .refine((v) => v.extendedDays >= v.decisionDays, 'extendedDays ≥ decisionDays'),
+  /** How long each class of personal data is kept (docs/domain.md, 保留期限); the retention run deletes what is past it. */
+  retention: z.object({
+    /** A supplier's raw rows (the import report's cells), days after the import. */
+    supplierRowsDays: z.number().int().min(1).max(3650),
+    /** Leads never reached, not interested, refused or not signed, with their recordings: days after the last contact. */
+    unsignedDays: z.number().int().min(30).max(3650),
+    /** A signed policy's record (recordings, calls, card), years after the sale: a term of a year or less, and longer. */
+    signedShortYears: z.number().int().min(5).max(30),
+    signedLongYears: z.number().int().min(10).max(30),
+    /** Exports left in the data folder (reports, recordings, lists), days. */
+    exportDays: z.number().int().min(1).max(365),
+    /** Uploads never imported (refused files), days. */
+    rejectedUploadDays: z.number().int().min(1).max(30)
+  }),
   /** Supervisors see their own team (班组) first; may they switch to every team? */
   teams: z.object({ supervisorsSeeAll: z.boolean() }),
   /** Whether the operator's desk says that the call is monitored, per mode (监听 silent by default). */

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { tempDir } from '../helpers/core'
+import { insertLeads } from '../helpers/leads'
 import { SCHEMA_VERSION } from '../../electron/core/db/migrate'
 
 /** The built CLI (`npx leadline`, out/main/cli.js) run as an administrator runs it. */
@@ -306,6 +308,48 @@ describe('leadline CLI', () => {
     const db2 = new Database(join(data, 'leadline.db'), { readonly: true })
     expect(db2.prepare('SELECT count(*) FROM dnc_entries').pluck().get()).toBe(2)
     db2.close()
+  })
+
+  it('privacy export and erase, retention run: a customer found, then gone from the database; a dry run on the shifted clock', async () => {
+    const data = join(tmp.dir, 'data')
+    expect(leadline(['migrate', '--data', data, '--json']).code).toBe(0)
+    const db = new Database(join(data, 'leadline.db'))
+    insertLeads(db, 1, { first: 77125555, at: '2026-11-01T02:00:00Z' })
+    insertLeads(db, 1, { first: 77126666, at: '2026-11-01T02:00:00Z' })
+    db.close()
+    const out = join(tmp.dir, 'export.zip')
+    const exp = leadline(['privacy', 'export', '--phone', '139 7712 5555', '--out', out, '--data', data, '--json'])
+    expect(exp.json).toMatchObject({ leads: 1, calls: 0, recordings: 0 })
+    const zip = await JSZip.loadAsync(readFileSync(out))
+    expect(JSON.parse(await zip.file('customer.json')!.async('string')).leads[0]).toMatchObject({
+      phone: '13977125555'
+    })
+    // an erasure needs its reason
+    expect(leadline(['privacy', 'erase', '--phone', '13977125555', '--data', data, '--json']).code).toBe(1)
+    const erased = leadline([
+      'privacy',
+      'erase',
+      '--phone',
+      '13977125555',
+      '--reason',
+      '客户要求删除',
+      '--data',
+      data,
+      '--json'
+    ])
+    expect(erased.json).toMatchObject({ removed: { leads: 1 }, phoneHash: expect.stringMatching(/^h:/) })
+    expect(readFileSync(join(data, 'leadline.db')).includes(Buffer.from('13977125555'))).toBe(false)
+    // a year and more later the other lead (never called) is past its time: a dry run says so and keeps it
+    const later = { LEADLINE_CLOCK_START: '2027-12-01T10:00:00+08:00' }
+    const dry = leadline(['retention', 'run', '--dry-run', '--data', data, '--json'], later)
+    expect(dry.json).toMatchObject({ dryRun: true, removed: { leadsUnsigned: 1 } })
+    const db2 = new Database(join(data, 'leadline.db'), { readonly: true })
+    expect(db2.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(1)
+    db2.close()
+    expect(leadline(['retention', 'run', '--data', data, '--json'], later).json).toMatchObject({
+      dryRun: false,
+      removed: { leadsUnsigned: 1 }
+    })
   })
 
   it('sip set, list, remove: a line from the shell with --json; the password never printed; a bad option is a clear error', () => {

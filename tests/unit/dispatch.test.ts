@@ -6,7 +6,7 @@ import JSZip from 'jszip'
 import type { CoreConnection } from '../../electron/core'
 import { dispatchDeadlines, followUpWindow } from '../../electron/core/dispatch/deadlines'
 import { DEFAULT_SETTINGS } from '../../electron/core/settings/service'
-import { SEVEN_POINTS, type Dispatch, type FollowUp, type Visit } from '../../shared/contract'
+import { SEVEN_POINTS, type Complaint, type Dispatch, type FollowUp, type Visit } from '../../shared/contract'
 import { loginAs, makeCore, ok } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { peaksOf, recordCall } from '../helpers/peaks'
@@ -513,6 +513,16 @@ describe('the field agent and the follow-up', () => {
         notes: '迟到半小时'
       })
     )
+    // the problem opens a complaint case with the 回访's recorded call linked
+    expect(await ok<Complaint[]>(sup.invoke('complaints.list', {}))).toMatchObject([
+      {
+        channel: 'follow_up',
+        category: 'other',
+        summary: '迟到半小时',
+        followUpId: f.id,
+        calls: [{ callId, recordingId: expect.any(Number) }]
+      }
+    ])
     await jump(sh('2026-11-29T10:00:00'))
     const report = await ok<{ agent: string; complaints: Record<string, number> }[]>(
       sup.invoke('followUps.report', {

@@ -121,7 +121,7 @@ describe('bulk reads of whole numbers', () => {
 })
 
 describe('a supplier’s cells are kept for the import report, not forever', () => {
-  it('after 30 days a report row keeps its outcome and reason, and the list’s cells are gone', async () => {
+  it('after the retention period (90 days) a report row keeps its outcome and reason, and the list’s cells are gone', async () => {
     const sup = await loginAs(env.core, 'supervisor')
     const batchId = await importList(sup, ['姓名,手机,身份证号,备注', '张伟,1380771,,供应商备注'].join('\n'))
     const rows = () =>
@@ -130,10 +130,11 @@ describe('a supplier’s cells are kept for the import report, not forever', () 
     expect(before).toEqual([
       { rowNo: 2, outcome: 'invalid', reason: '电话号码位数太少', phone: expect.any(String), region: '', carrier: '' }
     ])
-    env.clock.advance(29 * 86_400_000)
-    expect(env.core.leads.forgetImportCells()).toBe(0)
+    env.clock.advance(89 * 86_400_000)
+    expect(env.core.retention.run(false, 'test').removed.supplierRows).toBe(0)
     env.clock.advance(2 * 86_400_000)
-    expect(env.core.leads.forgetImportCells()).toBe(1)
+    expect(env.core.retention.run(true, 'test').removed.supplierRows).toBe(1)
+    expect(env.core.retention.run(false, 'test').removed.supplierRows).toBe(1)
     expect(env.core.db.prepare('SELECT raw, detail FROM import_rows WHERE batch_id = ?').get(batchId)).toEqual({
       raw: '[]',
       detail: null
@@ -143,7 +144,7 @@ describe('a supplier’s cells are kept for the import report, not forever', () 
       again.invoke('leads.importRows', { batchId })
     )
     expect(after.rows).toMatchObject([
-      { outcome: 'invalid', reason: '电话号码位数太少（导入已满 30 天，名单原文已删除）' }
+      { outcome: 'invalid', reason: '电话号码位数太少（已超过保留期限，名单原文已删除）' }
     ])
     const report = await ok<{ token: string }>(again.invoke('leads.importReport', { batchId, format: 'csv' }))
     const file = Buffer.from(

@@ -54,7 +54,7 @@ export class DeskService {
     private settings: () => Settings
   ) {
     this.repo = new DeskRepo(deps.db)
-    this.dnc = new DncList(deps.db)
+    this.dnc = new DncList(deps.db, deps.keyedHash)
     this.rules = new DialRules(this.repo, this.dnc, settings, deps.calendar)
     this.training = new TrainingLeads(deps, campaigns)
   }

@@ -12,6 +12,8 @@ import { needsTrunkZero } from '../phone/area'
 import type { DialRules } from '../desk/rules'
 import { AppError } from '../errors'
 import { phoneFor } from '../privacy'
+import type { ComplaintsService } from '../complaints/service'
+import { translate } from '../../../shared/i18n'
 import type { DispatchRepo, FollowUpRow } from './repo'
 
 /**
@@ -24,7 +26,9 @@ export class FollowUps {
     private deps: CoreDeps,
     private repo: DispatchRepo,
     private rules: DialRules,
-    private settings: () => Settings
+    private settings: () => Settings,
+    /** A problem a 回访 finds (misleading sale, service, lateness) opens a complaint case with the call linked. */
+    private complaints: ComplaintsService
   ) {}
 
   private now(): Date {
@@ -142,6 +146,20 @@ export class FollowUps {
         secondChannel: input.result === 'unreachable' ? input.secondChannel! : null,
         secondChannelNote: input.result === 'unreachable' ? (input.secondChannelNote ?? null) : null
       })
+      if (input.result === 'complaint') {
+        const cat = input.complaint!
+        this.complaints.open(
+          user,
+          {
+            category: cat === 'misSold' ? 'misSold' : cat === 'attitude' ? 'attitude' : 'other',
+            channel: 'follow_up',
+            summary: input.notes || translate('zh-CN', `followUps.complaints.${cat}`),
+            callId: input.callId,
+            followUpId: f.id
+          },
+          'follow-up'
+        )
+      }
     }, 'immediate')
     this.deps.events.emit('dispatch.changed', { dispatchId: null })
     return this.toFollowUp(this.repo.followUp(input.followUpId)!, user)

@@ -324,8 +324,12 @@ export class DispatchService {
       this.event(d.id, user.id, 'reported', { result: input.result, policyNo: policy?.policyNo ?? null })
       this.repo.leadEvent(d.lead_id, iso, user.id, 'visit', { result: input.result, dispatchId: d.id })
       if (policy) {
-        // 保险销售行为可回溯: recordings of a closed sale are kept 5 years (term up to a year) or 10.
-        this.repo.retainRecordings(d.lead_id, policy.termYears > 1 ? 'sale_10y' : 'sale_5y')
+        // 保险销售行为可回溯: recordings of a closed sale are kept 5 years (term up to a year) or 10 (settings.retention)
+        const long = policy.termYears > 1
+        const years = long ? this.settings().retention.signedLongYears : this.settings().retention.signedShortYears
+        const until = new Date(iso)
+        until.setUTCFullYear(until.getUTCFullYear() + years)
+        this.repo.retainRecordings(d.lead_id, long ? 'sale_10y' : 'sale_5y', until.toISOString())
       }
       if (input.result !== 'visited' && input.result !== 'signed') return null
       // A visited customer is called back: a new life policy of more than a year inside its cooling-off period.

@@ -51,7 +51,11 @@ export function createDncHandlers(
   settings: () => Settings
 ): DomainHandlers<'dnc'> {
   const { audit, events } = deps
-  const shown = (e: DncEntry, user: User): DncEntry => ({ ...e, phone: phoneFor(e.phone, user.role, settings()) })
+  // an erased customer's entry keeps the number's keyed hash only: nobody sees it as a number
+  const shown = (e: DncEntry, user: User): DncEntry => ({
+    ...e,
+    phone: e.phone.startsWith('h:') ? '—' : phoneFor(e.phone, user.role, settings())
+  })
   const changed = () => events.emit('leads.changed', { reason: 'dnc' })
   return {
     'dnc.list': (input, ctx) => {

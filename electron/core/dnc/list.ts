@@ -1,5 +1,7 @@
 import type { DncChannel, DncEntry, DncScope, DncSource } from '../../../shared/contract'
+import type Database from 'better-sqlite3'
 import { Repo } from '../db/repo'
+import type { KeyedHash } from '../personal-data/keyed-hash'
 
 /** Where an entry applies: every campaign, one insurer's campaigns, or one campaign; for calls, SMS or both. */
 export interface DncWhere {
@@ -36,6 +38,9 @@ const IN_FORCE = `e.removed_at IS NULL AND e.effective_at <= @now AND (e.expires
   AND (e.scope = 'all'
     OR (e.scope = 'campaign' AND e.scope_ref = @campaignRef)
     OR (e.scope = 'insurer' AND e.scope_ref != '' AND e.scope_ref = (SELECT json_extract(c.settings, '$.insurer') FROM campaigns c WHERE c.id = @campaignId)))`
+
+/** The number's keyed hash, worked out only when an erased customer's entry is on the list. */
+const HASHED = `CASE WHEN EXISTS (SELECT 1 FROM dnc_entries h WHERE h.hashed = 1) THEN keyed_hash(@phone) END`
 
 /** A campaign's id as bound (an integer) and as an entry's scope names it (text). */
 const campaign = (id: number | null) => ({ campaignId: id, campaignRef: id === null ? null : String(id) })
@@ -81,6 +86,16 @@ const ENTRY = `SELECT e.id, e.phone, e.source, e.scope, e.scope_ref AS scopeRef,
  * Every dial, allocation, import and message asks `blocking` in core.
  */
 export class DncList extends Repo {
+  /** @hash: the keyed hash that the entries of an erased customer keep instead of the number (see personal-data). */
+  constructor(
+    db: Database.Database,
+    private hash: KeyedHash | null = null
+  ) {
+    super(db)
+    // asked only while some entry is hashed: a dial never opens the privacy key for nothing
+    if (hash) db.function('keyed_hash', { deterministic: true }, (phone) => hash(String(phone)))
+  }
+
   /** Puts (or lengthens) the entry; its expiry as stored (null: for good). */
   put(e: DncPut): string | null {
     return this.one<{ expires_at: string | null }>(`${UPSERT} RETURNING expires_at`, bind(e))!.expires_at
@@ -113,9 +128,15 @@ export class DncList extends Repo {
   /** The entry that stops this contact now — the one that lasts longest — or undefined. */
   blocking(phone: string, contact: DncContact, now: string): DncEntry | undefined {
     return this.one(
-      `${ENTRY} WHERE e.phone = @phone AND ${IN_FORCE}
+      `${ENTRY} WHERE e.phone IN (@phone, @hashed) AND ${IN_FORCE}
        ORDER BY e.expires_at IS NOT NULL, e.expires_at DESC LIMIT 1`,
-      { phone, now, channel: contact.channel, ...campaign(contact.campaignId) }
+      {
+        phone,
+        hashed: this.hash ? this.hash(phone) : phone,
+        now,
+        channel: contact.channel,
+        ...campaign(contact.campaignId)
+      }
     )
   }
 
@@ -163,9 +184,21 @@ export class DncList extends Repo {
 
   /** Every live entry, for another centre (a cursor: the list can be millions of rows). */
   *exportAll(): IterableIterator<DncEntry> {
-    yield* this.stmt(`${ENTRY} WHERE e.removed_at IS NULL ORDER BY e.id`)
+    yield* this.stmt(`${ENTRY} WHERE e.removed_at IS NULL AND e.hashed = 0 ORDER BY e.id`)
       .pluck(false)
       .iterate() as IterableIterator<DncEntry>
+  }
+
+  /**
+   * A forgotten customer's entries (live and removed) keep only the number's keyed hash: the number
+   * stays stopped (`blocking` asks by both) and nothing shows it. A hashed entry already there for the
+   * same scope and channel gives way to this one.
+   */
+  forgetNumber(phone: string, hashed: string): number {
+    return this.run(`UPDATE OR REPLACE dnc_entries SET phone = @hashed, hashed = 1 WHERE phone = @phone`, {
+      phone,
+      hashed
+    }).changes
   }
 
   /** A campaign named by its id or its name. */

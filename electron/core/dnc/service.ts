@@ -37,7 +37,7 @@ export class DncService {
     private deps: CoreDeps,
     private settings: () => Settings
   ) {
-    this.list = new DncList(deps.db)
+    this.list = new DncList(deps.db, deps.keyedHash)
   }
 
   /** Where an entry applies, checked: a campaign that exists, an insurer named. */

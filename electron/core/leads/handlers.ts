@@ -38,7 +38,7 @@ export function importReason(
   return translate(locale, `importReasons.${reason}`, params)
 }
 
-/** The reason of a report row whose supplier cells were dropped after 30 days: its words, without the cell's details. */
+/** The reason of a report row whose supplier cells were dropped after their retention period (settings.retention): its words, without the cell's details. */
 function forgottenReason(locale: Locale, reason: string): string {
   const text = translate(locale, `importReasons.${reason}`, {})
   return `${text === `importReasons.${reason}` ? reason : text}${translate(locale, 'importReport.cellsForgotten')}`

@@ -4,18 +4,6 @@ import type { LeadRow } from './search-repo'
 
 /** The pool's leads as the supervisors and operators read them, and the import batches with their row reports. */
 export class LeadsRepo extends Repo {
-  /**
-   * The supplier's cells of import report rows of lists imported before `before` are dropped (the
-   * row, its outcome and reason stay): an import report is for the days after an import.
-   */
-  forgetImportCells(before: string): number {
-    return this.run(
-      `UPDATE import_rows SET raw = '[]', detail = NULL
-       WHERE raw <> '[]' AND batch_id IN (SELECT id FROM import_batches WHERE created_at < ?)`,
-      before
-    ).changes
-  }
-
   savedMapping(source: string): string | undefined {
     return this.value('SELECT mapping FROM import_mappings WHERE source = ?', source)
   }

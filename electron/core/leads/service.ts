@@ -31,14 +31,6 @@ export class LeadsService {
   private repo: LeadsRepo
 
   /** Days a list's supplier cells are kept for its import report. */
-  static readonly IMPORT_CELLS_DAYS = 30
-
-  /** Drops the supplier cells of import reports older than IMPORT_CELLS_DAYS; how many rows. */
-  forgetImportCells(): number {
-    const before = new Date(this.deps.clock.now().getTime() - LeadsService.IMPORT_CELLS_DAYS * 86_400_000)
-    return this.repo.forgetImportCells(before.toISOString())
-  }
-
   constructor(
     private deps: CoreDeps,
     private importRules: (campaignId: number) => ImportRules,

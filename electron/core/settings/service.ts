@@ -42,6 +42,15 @@ export const DEFAULT_SETTINGS: Settings = {
   backup: { folder: '', at: '02:00', keepDays: 14 },
   teams: { supervisorsSeeAll: true },
   dnc: { refusalDays: 180 },
+  complaints: { decisionDays: 15, extendedDays: 30 },
+  retention: {
+    supplierRowsDays: 90,
+    unsignedDays: 365,
+    signedShortYears: 5,
+    signedLongYears: 10,
+    exportDays: 7,
+    rejectedUploadDays: 1
+  },
   monitoring: { showListen: false, showWhisper: true, showBarge: true },
   followUp: {
     days: [5],

@@ -27,6 +27,7 @@ import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues 
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { newClientId } from './outbox'
 import { useAgentStateSync, useDeskSeat, useLeaseRenewal, useOutbox, useUnfinishedRestore } from './use-desk-sync'
+import { ComplaintButton } from '../complaints/OpenCaseModal'
 import { SkipDialog } from './SkipDialog'
 import type { SkipReason } from '../../../../shared/contract/enums'
 import { ScriptPanel, stepAfter } from './ScriptPanel'
@@ -484,6 +485,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
                   {t('desk.campaignOf', { name: work.lead.campaignName })}
                 </Tag>
                 {work.stage === 'saved' && <Tag color="green">{t('desk.outcome.done')}</Tag>}
+                {work.callId && <ComplaintButton callId={work.callId} />}
               </Space>
               {work.source === 'callback' && work.callbackNote && (
                 <Alert

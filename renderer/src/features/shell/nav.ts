@@ -9,8 +9,10 @@ import DashboardOutlined from '@ant-design/icons-svg/es/asn/DashboardOutlined'
 import DatabaseOutlined from '@ant-design/icons-svg/es/asn/DatabaseOutlined'
 import FileSearchOutlined from '@ant-design/icons-svg/es/asn/FileSearchOutlined'
 import InfoCircleOutlined from '@ant-design/icons-svg/es/asn/InfoCircleOutlined'
+import MessageOutlined from '@ant-design/icons-svg/es/asn/MessageOutlined'
 import PhoneOutlined from '@ant-design/icons-svg/es/asn/PhoneOutlined'
 import ProfileOutlined from '@ant-design/icons-svg/es/asn/ProfileOutlined'
+import SafetyOutlined from '@ant-design/icons-svg/es/asn/SafetyOutlined'
 import ScheduleOutlined from '@ant-design/icons-svg/es/asn/ScheduleOutlined'
 import SendOutlined from '@ant-design/icons-svg/es/asn/SendOutlined'
 import SettingOutlined from '@ant-design/icons-svg/es/asn/SettingOutlined'
@@ -53,6 +55,8 @@ export const NAV: readonly NavItem[] = [
   { path: '/district-dispatch', label: 'districtDispatch', icon: SendOutlined, roles: ['leader'] },
   { path: '/agents', label: 'agents', icon: TeamOutlined, roles: ['leader'] },
   { path: '/visits', label: 'visits', icon: CarOutlined, roles: ['field_agent'] },
+  { path: '/complaints', label: 'complaints', icon: MessageOutlined, roles: ['qa', 'supervisor', 'admin'] },
+  { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
   { path: '/users', label: 'users', icon: TeamOutlined, roles: ['admin', 'supervisor'] },
   { path: '/audit', label: 'audit', icon: AuditOutlined, roles: ['admin', 'supervisor'] },
   { path: '/system', label: 'system', icon: ToolOutlined, roles: ['admin'] },
