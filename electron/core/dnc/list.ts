@@ -128,11 +128,10 @@ export class DncList extends Repo {
   /** The entry that stops this contact now — the one that lasts longest — or undefined. */
   blocking(phone: string, contact: DncContact, now: string): DncEntry | undefined {
     return this.one(
-      `${ENTRY} WHERE e.phone IN (@phone, @hashed) AND ${IN_FORCE}
+      `${ENTRY} WHERE e.phone IN (@phone, ${this.hash ? HASHED : '@phone'}) AND ${IN_FORCE}
        ORDER BY e.expires_at IS NOT NULL, e.expires_at DESC LIMIT 1`,
       {
         phone,
-        hashed: this.hash ? this.hash(phone) : phone,
         now,
         channel: contact.channel,
         ...campaign(contact.campaignId)
