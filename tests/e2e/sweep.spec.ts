@@ -17,7 +17,7 @@ const RAW = /\b(?:undefined|NaN|null)\b|\[object Object\]|Cannot read properties
 
 const ROLES = [
   { user: 'op3', pages: ['desk', 'my-leads', 'callbacks', 'follow-ups', 'my-reviews', 'settings', 'about'] },
-  { user: 'qa', pages: ['review-queue', 'recordings', 'settings', 'about'] },
+  { user: 'qa', pages: ['review-queue', 'recordings', 'complaints', 'settings', 'about'] },
   {
     user: 'supervisor',
     pages: [
@@ -30,6 +30,7 @@ const ROLES = [
       'campaigns',
       'dispatch',
       'reports',
+      'complaints',
       'users',
       'audit',
       'settings',
@@ -38,7 +39,7 @@ const ROLES = [
   },
   { user: 'leader_qx', pages: ['district-dispatch', 'agents', 'settings', 'about'] },
   { user: 'agent_qx1', pages: ['visits', 'settings', 'about'] },
-  { user: 'admin', pages: ['users', 'audit', 'system', 'settings', 'about'] }
+  { user: 'admin', pages: ['complaints', 'privacy', 'users', 'audit', 'system', 'settings', 'about'] }
 ]
 
 async function pageText(page: Page): Promise<string> {
