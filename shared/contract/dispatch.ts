@@ -130,7 +130,9 @@ export const followUpSchema = z.object({
   /** Someone else is on it (its lease): their name; null when it is free or mine. */
   heldBy: z.string().nullable(),
   /** Unreachable: how the customer was told otherwise. */
-  secondChannel: z.enum(['sms', 'letter']).nullable()
+  secondChannel: z.enum(['sms', 'letter']).nullable(),
+  /** The customer asked to cancel in the cooling-off period (犹豫期退保). */
+  cancellation: z.boolean()
 })
 export type FollowUp = z.infer<typeof followUpSchema>
 

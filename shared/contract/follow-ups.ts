@@ -34,23 +34,30 @@ export const followUpsMethods = defineMethods({
         notes: z.string().trim().max(1000).optional(),
         /** Unreachable: the second channel that told the customer (required then). */
         secondChannel: z.enum(['sms', 'letter']).optional(),
-        secondChannelNote: z.string().trim().max(200).optional()
+        secondChannelNote: z.string().trim().max(200).optional(),
+        /** 犹豫期退保: the customer, reached, asks to cancel the policy in the cooling-off period. */
+        cancellation: z.boolean().optional()
       })
       .strict(),
     output: followUpSchema,
     roles: ['operator']
   },
   'followUps.report': {
-    summary: 'Follow-up results per agent and district over a period, complaints by category.',
+    summary:
+      'Follow-up results per agent and district over a period: done, done in time, reached, problems found (complaints by category), unreachable, cancellations in the cooling-off period.',
     input: range,
     output: z.array(
       z.object({
         agent: z.string(),
         district: z.string(),
         done: z.number().int(),
+        inTime: z.number().int(),
+        reached: z.number().int(),
         satisfied: z.number().int(),
         complaints: z.record(z.string(), z.number().int()),
-        unreachable: z.number().int()
+        problems: z.number().int(),
+        unreachable: z.number().int(),
+        cancellations: z.number().int()
       })
     ),
     roles: MANAGERS

@@ -1291,6 +1291,9 @@ export const en: Catalog = {
       late: 'Late'
     },
     cols: {
+      inTime: 'Done in time',
+      reached: 'Reached',
+      cancellations: 'Cooling-off cancellations',
       open: 'Open',
       hoursToVisit: 'Hours to visit',
       district: 'District',
@@ -1419,6 +1422,7 @@ export const en: Catalog = {
     complaintCase: 'Complaint #{{id}}'
   },
   followUps: {
+    cancellation: 'The customer asks to cancel in the cooling-off period (on this recorded call)',
     empty: 'No follow-ups waiting',
     pick: 'Pick a customer on the left to call back',
     overdue: 'Overdue',
@@ -1479,6 +1483,10 @@ export const en: Catalog = {
     assignBy: 'Assigned by (next day)'
   },
   reports: {
+    lateFollowUps: 'Late follow-ups',
+    followUpKind: 'Follow-up kind',
+    followUpDue: 'Due',
+    followUpAttempts: 'Calls made',
     teams: 'Teams',
     noTeam: 'In no team',
     simulatedRule:

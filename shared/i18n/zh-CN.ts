@@ -1203,6 +1203,9 @@ export const zhCN = {
       late: '超时待办'
     },
     cols: {
+      inTime: '按时完成',
+      reached: '联系上',
+      cancellations: '犹豫期退保',
       open: '待拜访',
       hoursToVisit: '平均拜访用时（小时）',
       district: '区县',
@@ -1319,6 +1322,7 @@ export const zhCN = {
     complaintCase: '投诉 #{{id}}'
   },
   followUps: {
+    cancellation: '客户要求犹豫期退保（记录在本次录音通话上）',
     empty: '暂无待回访客户',
     pick: '从左侧选择一位客户开始回访',
     overdue: '已超期',
@@ -1371,6 +1375,10 @@ export const zhCN = {
     assignBy: '次日分配截止时间'
   },
   reports: {
+    lateFollowUps: '逾期回访',
+    followUpKind: '回访类型',
+    followUpDue: '回访截止',
+    followUpAttempts: '已拨打次数',
     teams: '班组报表',
     noTeam: '未分班组',
     simulatedRule: '所有统计只计真实线路的通话：模拟线路（培训、演示）的通话及其约访不计入任何数字。',

@@ -414,9 +414,30 @@ describe('the field agent and the follow-up', () => {
     ).toMatchObject({ ok: false, error: { key: 'errors.trainingFollowUp' } })
     await ok(admin.invoke('settings.update', { demoMode: true }))
     const done = await ok<FollowUp>(
-      fu.invoke('followUps.complete', { followUpId: r.followUpId, callId: dial.callId, result: 'satisfied', checks })
+      fu.invoke('followUps.complete', {
+        followUpId: r.followUpId,
+        callId: dial.callId,
+        result: 'satisfied',
+        checks,
+        cancellation: true
+      })
     )
-    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '陈强', heldBy: null })
+    expect(done).toMatchObject({ state: 'done', result: 'satisfied', doneBy: '陈强', heldBy: null, cancellation: true })
+    // 犹豫期退保 on the lead's history with the recorded call, and in the 回访's own figures
+    expect(
+      env.core.db
+        .prepare("SELECT details FROM lead_events WHERE lead_id = ? AND kind = 'cancellation'")
+        .pluck()
+        .get(qx.leadId)
+    ).toBe(JSON.stringify({ followUpId: r.followUpId, callId: dial.callId }))
+    expect(
+      await ok(
+        sup.invoke('followUps.report', {
+          from: sh('2026-11-23T00:00:00').toISOString(),
+          to: sh('2026-12-31T00:00:00').toISOString()
+        })
+      )
+    ).toMatchObject([{ done: 1, inTime: 1, reached: 1, satisfied: 1, problems: 0, unreachable: 0, cancellations: 1 }])
     const board = await ok<{
       chain: Record<string, number>
       districts: { district: string; hoursToVisit: number | null }[]
@@ -530,7 +551,9 @@ describe('the field agent and the follow-up', () => {
         to: sh('2026-11-30T00:00:00').toISOString()
       })
     )
-    expect(report).toMatchObject([{ agent: '梁秀英', complaints: { late: 1 } }])
+    expect(report).toMatchObject([
+      { agent: '梁秀英', complaints: { late: 1 }, done: 1, inTime: 1, reached: 1, problems: 1, cancellations: 0 }
+    ])
   })
 
   /** A success of 青秀区 visited by 梁秀英 after the agreed time: its 回访 is open. */
@@ -592,10 +615,22 @@ describe('the field agent and the follow-up', () => {
     ).toMatchObject({ state: 'done', result: 'unreachable', secondChannel: 'sms', attempts: 4 })
   })
 
-  it('an overdue follow-up is flagged', async () => {
+  it('an overdue follow-up is flagged, on the board and in the day’s report', async () => {
     await visited()
     await jump(sh('2026-11-28T18:01:00'))
     expect((await ok<FollowUp[]>(sup.invoke('followUps.list', {})))[0].overdue).toBe(true)
+    const r = await ok<{ token: string }>(sup.invoke('reports.daily', { day: '2026-11-28', fresh: true }))
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(
+      Buffer.from(
+        (await ok<{ data: string }>(sup.invoke('downloads.read', { token: r.token }))).data,
+        'base64'
+      ) as never
+    )
+    const late = wb.getWorksheet('逾期回访')!
+    expect(late.rowCount).toBe(2)
+    expect(late.getRow(2).getCell(2).value).toBe('拜访回访')
+    expect(late.getRow(2).getCell(5).value).toBe('梁秀英')
   })
 })
 

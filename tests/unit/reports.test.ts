@@ -462,7 +462,7 @@ describe('the daily report', () => {
         'base64'
       ) as never
     )
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['坐席报表', '转化漏斗', '号码质量', '当日成功单'])
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['坐席报表', '转化漏斗', '号码质量', '当日成功单', '逾期回访'])
     expect(wb.worksheets[0].getRow(2).getCell(2).value).toBe(1)
     expect(wb.worksheets[3].rowCount).toBe(2)
     // another day, on demand

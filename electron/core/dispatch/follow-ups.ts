@@ -58,7 +58,8 @@ export class FollowUps {
       doneAt: r.done_at,
       attempts: r.attempts,
       heldBy: this.heldByOther(r, user.id) ? r.held_by : null,
-      secondChannel: r.second_channel
+      secondChannel: r.second_channel,
+      cancellation: !!r.cancellation
     }
   }
 
@@ -144,8 +145,12 @@ export class FollowUps {
         notes: input.notes ?? null,
         at: iso,
         secondChannel: input.result === 'unreachable' ? input.secondChannel! : null,
-        secondChannelNote: input.result === 'unreachable' ? (input.secondChannelNote ?? null) : null
+        secondChannelNote: input.result === 'unreachable' ? (input.secondChannelNote ?? null) : null,
+        cancellation: input.result !== 'unreachable' && !!input.cancellation
       })
+      // 犹豫期退保: on the lead's history with the recorded call that heard it
+      if (input.result !== 'unreachable' && input.cancellation)
+        this.repo.leadEvent(f.lead_id, iso, user.id, 'cancellation', { followUpId: f.id, callId: input.callId ?? null })
       if (input.result === 'complaint') {
         const cat = input.complaint!
         this.complaints.open(
@@ -194,9 +199,13 @@ export class FollowUps {
         agent: string
         district: string
         done: number
+        inTime: number
+        reached: number
         satisfied: number
         complaints: Record<string, number>
+        problems: number
         unreachable: number
+        cancellations: number
       }
     >()
     for (const r of rows) {
@@ -205,11 +214,19 @@ export class FollowUps {
         agent: r.agent,
         district: r.district,
         done: 0,
+        inTime: 0,
+        reached: 0,
         satisfied: 0,
         complaints: {},
-        unreachable: 0
+        problems: 0,
+        unreachable: 0,
+        cancellations: 0
       }
       e.done += r.n
+      e.inTime += r.in_time
+      e.cancellations += r.cancellations
+      if (r.result !== 'unreachable') e.reached += r.n
+      if (r.result === 'complaint') e.problems += r.n
       if (r.result === 'satisfied') e.satisfied += r.n
       if (r.result === 'unreachable') e.unreachable += r.n
       if (r.result === 'complaint')

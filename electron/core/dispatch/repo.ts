@@ -53,6 +53,7 @@ export interface FollowUpRow {
   held_by: string | null
   second_channel: 'sms' | 'letter' | null
   second_channel_note: string | null
+  cancellation: number
 }
 
 const DISPATCH_SELECT = `SELECT d.*, l.name AS customer_name, di.name AS district, ou.display_name AS operator_name, au.display_name AS agent_name,
@@ -383,18 +384,28 @@ export class DispatchRepo extends Repo {
     at: string
     secondChannel: string | null
     secondChannelNote: string | null
+    cancellation: boolean
   }): void {
     this.run(
       `UPDATE follow_ups SET state = 'done', operator_id = @operatorId, call_id = @callId, result = @result, complaint = @complaint,
          checks = @checks, notes = @notes, done_at = @at, second_channel = @secondChannel, second_channel_note = @secondChannelNote,
-         lease_by = NULL, lease_until = NULL WHERE id = @id`,
-      f
+         cancellation = @cancellation, lease_by = NULL, lease_until = NULL WHERE id = @id`,
+      { ...f, cancellation: f.cancellation ? 1 : 0 }
     )
   }
 
   followUpResults(from: string, to: string) {
-    return this.all<{ agent: string; district: string; result: string; complaint: string | null; n: number }>(
-      `SELECT coalesce(au.display_name, '—') AS agent, di.name AS district, f.result, f.complaint, count(*) AS n
+    return this.all<{
+      agent: string
+      district: string
+      result: string
+      complaint: string | null
+      n: number
+      in_time: number
+      cancellations: number
+    }>(
+      `SELECT coalesce(au.display_name, '—') AS agent, di.name AS district, f.result, f.complaint, count(*) AS n,
+         sum(f.done_at <= f.due_at) AS in_time, sum(f.cancellation) AS cancellations
        FROM follow_ups f JOIN dispatches d ON d.id = f.dispatch_id JOIN outcomes o ON o.id = d.outcome_id JOIN districts di ON di.code = d.district_code LEFT JOIN users au ON au.id = d.agent_id
        WHERE f.state = 'done' AND o.simulated = 0 AND f.done_at >= ? AND f.done_at < ? GROUP BY agent, district, f.result, f.complaint ORDER BY district, agent`,
       from,

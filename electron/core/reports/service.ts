@@ -328,6 +328,32 @@ export class ReportsService {
       suc.addRow(
         safeRow([new Date(r.at), r.name, r.district ?? '', r.visit_at ? new Date(r.visit_at) : '', r.operator])
       )
+    if (teams === null) {
+      // 回访 not done in time: an exception the day's package carries until it is done
+      const late = wb.addWorksheet(t('reports.lateFollowUps'))
+      late.addRow(
+        safeRow([
+          t('dispatch.package.customer'),
+          t('reports.followUpKind'),
+          t('reports.followUpDue'),
+          t('dispatch.package.district'),
+          t('dispatch.cols.agent'),
+          t('reports.followUpAttempts')
+        ])
+      ).font = { bold: true }
+      const now = this.deps.clock.now().toISOString()
+      for (const f of this.dispatch.repo.followUps('open', 1000).filter((x) => x.due_at < now))
+        late.addRow(
+          safeRow([
+            f.customer_name ?? '',
+            t(`followUps.kinds.${f.kind}`),
+            new Date(f.due_at),
+            f.district,
+            f.agent_name ?? '',
+            f.attempts
+          ])
+        )
+    }
     for (const ws of wb.worksheets) ws.columns.forEach((c) => (c.width = 14))
     if (teams !== null) {
       const dir = join(this.deps.dataDir, 'exports')

@@ -42,6 +42,9 @@ CREATE TABLE complaint_events (
 ) STRICT;
 CREATE INDEX complaint_events_case ON complaint_events (complaint_id, at);
 
+-- 犹豫期退保: a customer reached in a 回访 who asks to cancel the policy in the cooling-off period.
+ALTER TABLE follow_ups ADD COLUMN cancellation INTEGER NOT NULL DEFAULT 0;
+
 -- An erasure's proof: the number's keyed hash (HMAC under the centre's privacy key), never the
 -- number; what was removed and what had to be kept (a signed sale's record).
 CREATE TABLE erasures (

@@ -148,6 +148,8 @@ export function DispatchBoardPage() {
                     { title: t('dispatch.cols.agent'), dataIndex: 'agent' },
                     { title: t('dispatch.cols.district'), dataIndex: 'district' },
                     { title: t('dispatch.cols.done'), dataIndex: 'done' },
+                    { title: t('dispatch.cols.inTime'), dataIndex: 'inTime' },
+                    { title: t('dispatch.cols.reached'), dataIndex: 'reached' },
                     { title: t('dispatch.cols.satisfied'), dataIndex: 'satisfied' },
                     {
                       title: t('dispatch.cols.complaints'),
@@ -157,7 +159,8 @@ export function DispatchBoardPage() {
                           .map(([k, v]) => `${t(`followUps.complaints.${k}`)} ${v}`)
                           .join('，') || '—'
                     },
-                    { title: t('dispatch.cols.unreachable'), dataIndex: 'unreachable' }
+                    { title: t('dispatch.cols.unreachable'), dataIndex: 'unreachable' },
+                    { title: t('dispatch.cols.cancellations'), dataIndex: 'cancellations' }
                   ]}
                 />
               )

@@ -3,6 +3,7 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Empty,
@@ -190,6 +191,7 @@ interface Values {
   notes?: string
   secondChannel?: 'sms' | 'letter'
   secondChannelNote?: string
+  cancellation?: boolean
 }
 
 function CompleteForm({
@@ -219,7 +221,8 @@ function CompleteForm({
           ...(v.checks ? { checks: Object.fromEntries(Object.entries(v.checks).filter(([, x]) => x)) } : {}),
           ...(v.notes ? { notes: v.notes } : {}),
           ...(v.result === 'unreachable' && v.secondChannel ? { secondChannel: v.secondChannel } : {}),
-          ...(v.result === 'unreachable' && v.secondChannelNote ? { secondChannelNote: v.secondChannelNote } : {})
+          ...(v.result === 'unreachable' && v.secondChannelNote ? { secondChannelNote: v.secondChannelNote } : {}),
+          ...(v.result !== 'unreachable' && v.cancellation ? { cancellation: true } : {})
         })
         void message.success(t('followUps.saved'))
         onDone()
@@ -294,6 +297,11 @@ function CompleteForm({
             <Input maxLength={200} />
           </Form.Item>
         </>
+      )}
+      {result !== 'unreachable' && (
+        <Form.Item name="cancellation" valuePropName="checked">
+          <Checkbox data-testid="follow-up-cancellation">{t('followUps.cancellation')}</Checkbox>
+        </Form.Item>
       )}
       <Form.Item name="notes" label={t('followUps.notes')}>
         <Input.TextArea rows={2} maxLength={1000} />
