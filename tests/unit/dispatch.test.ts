@@ -615,6 +615,28 @@ describe('the field agent and the follow-up', () => {
     ).toMatchObject({ state: 'done', result: 'unreachable', secondChannel: 'sms', attempts: 4 })
   })
 
+  it('a field agent registers a complaint the customer makes at the visit, on the call of their visit only', async () => {
+    const qx = await success('南宁市青秀区民族大道100号', '450103')
+    const jn = await success('南宁市江南区星光大道1号', '450105')
+    await ok(
+      sup.invoke('dispatch.assign', {
+        dispatchId: dispatchOf(qx.leadId).id,
+        agentId: env.core.db.prepare("SELECT id FROM users WHERE username = 'agent_qx2'").pluck().get() as number
+      })
+    )
+    const agent = await loginAs(env.core, 'agent_qx2')
+    const says = { category: 'misSold', channel: 'field', summary: '客户说坐席承诺保本' } as const
+    expect(await ok<Complaint>(agent.invoke('complaints.open', { ...says, callId: qx.callId }))).toMatchObject({
+      channel: 'field',
+      leadId: qx.leadId,
+      calls: [{ callId: qx.callId, recordingId: expect.any(Number) }]
+    })
+    expect(await agent.invoke('complaints.open', { ...says, callId: jn.callId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' }
+    })
+  })
+
   it('an overdue follow-up is flagged, on the board and in the day’s report', async () => {
     await visited()
     await jump(sh('2026-11-28T18:01:00'))

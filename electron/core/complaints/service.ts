@@ -88,7 +88,15 @@ export class ComplaintsService {
     let operatorId: number | null = null
     if (input.callId !== undefined) {
       const call = this.repo.call(input.callId)
-      if (!call || (user.role === 'operator' && call.operator_id !== user.id) || (!office && user.role !== 'operator'))
+      // an operator their own calls; the field the calls of their visits (the leader's district); the office any
+      const field = user.role === 'field_agent' || user.role === 'leader'
+      if (
+        !call ||
+        (user.role === 'operator' && call.operator_id !== user.id) ||
+        (field &&
+          (call.lead_id === null ||
+            !this.repo.isFieldLead(call.lead_id, user.id, user.role === 'leader' ? user.districtCode : null)))
+      )
         throw new AppError('NOT_FOUND')
       if (call.lead_id === null) throw new AppError('INVALID_INPUT', 'errors.complaintCallWithoutCustomer')
       callIds.push(call.id)

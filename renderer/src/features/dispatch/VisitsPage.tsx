@@ -16,6 +16,8 @@ import { WithAnt } from '../shell/with-ant'
 // the report's form (dates, numbers, the policy) and Ant Design with it come when the agent reports a visit
 const loadReportForm = () => import('./VisitReportForm').then((m) => ({ default: m.VisitReportForm }))
 const VisitReportForm = lazy(loadReportForm)
+// a complaint the customer makes at the visit (投诉 from the field), with Ant Design, when asked for
+const OpenCaseModal = lazy(() => import('../complaints/OpenCaseModal').then((m) => ({ default: m.OpenCaseModal })))
 
 /**
  * 我的拜访 (field agent, a phone screen): today's and upcoming visits with what the customer agreed to
@@ -47,6 +49,7 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
   const [audio, setAudio] = useState<string | null>(null)
   const [reporting, setReporting] = useState(false)
   const [flagging, setFlagging] = useState(false)
+  const [complaining, setComplaining] = useState(false)
   const [flagReason, setFlagReason] = useState('')
   const [flagged, setFlagged] = useState(false)
   const [error, setError] = useState<unknown>(null)
@@ -94,6 +97,11 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
               {t('qa.review.flag')}
             </PlainButton>
           )}
+          {visit.callId && (
+            <PlainButton onClick={() => setComplaining(true)} data-testid="visit-complaint">
+              {t('complaints.openFromCall')}
+            </PlainButton>
+          )}
           {open && (
             <PlainButton
               kind="primary"
@@ -135,6 +143,13 @@ function VisitCard({ visit, onDone }: { visit: Visit; onDone: () => void }) {
               {t('visits.submit')}
             </PlainButton>
           </form>
+        )}
+        {complaining && visit.callId && (
+          <WithAnt>
+            <Suspense fallback={<PlainSkeleton rows={2} />}>
+              <OpenCaseModal open onClose={() => setComplaining(false)} callId={visit.callId} defaultChannel="field" />
+            </Suspense>
+          </WithAnt>
         )}
         {flagged && <PlainAlert type="success" message={t('qa.review.flagged')} />}
         {audio && <audio controls autoPlay src={audio} style={{ width: '100%' }} data-testid="visit-audio" />}
