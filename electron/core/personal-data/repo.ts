@@ -46,8 +46,8 @@ export interface HeldLead {
 /**
  * The personal data of one customer (a phone number) across every table, read for an export and
  * removed for an erasure or a retention run. Removal works on a set of leads put in temporary
- * tables, children first, in the caller's transaction; the connection's secure_delete is on while it
- * runs so that freed space is zeroed, and the search index forgets at once (its secure-delete).
+ * tables, children first, in the caller's transaction; the connection zeroes what it frees
+ * (secure_delete, db/open.ts) and the search index forgets at once (its secure-delete).
  */
 export class PersonalDataRepo extends Repo {
   constructor(db: Database.Database) {
@@ -57,10 +57,6 @@ export class PersonalDataRepo extends Repo {
       CREATE TEMP TABLE IF NOT EXISTS erase_recordings (id INTEGER PRIMARY KEY, file TEXT NOT NULL);
       CREATE TEMP TABLE IF NOT EXISTS export_leads (id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE IF NOT EXISTS export_calls (id INTEGER PRIMARY KEY)`)
-  }
-
-  secureDelete(on: boolean): void {
-    this.db.pragma(`secure_delete = ${on ? 'ON' : 'OFF'}`)
   }
 
   /** Old copies of erased pages leave the write-ahead log (when no reader holds it). */

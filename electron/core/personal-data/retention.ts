@@ -144,12 +144,7 @@ export class RetentionService {
     removed.unknownCallerCalls = orphans.length
     if (!dryRun && orphans.length) {
       const files = orphans.map((o) => o.file).filter((f): f is string => !!f)
-      this.privacy.repo.secureDelete(true)
-      try {
-        this.privacy.repo.gate(() => this.privacy.repo.removeOrphanCalls(orphans.map((o) => o.callId)))
-      } finally {
-        this.privacy.repo.secureDelete(false)
-      }
+      this.privacy.repo.gate(() => this.privacy.repo.removeOrphanCalls(orphans.map((o) => o.callId)))
       removed.recordingFiles += this.privacy.removeFiles(files)
     }
     // files left on disk: exports (reports, recordings, lists) and uploads never imported

@@ -50,16 +50,11 @@ export class PrivacyService {
   } {
     let files: string[] = []
     let removed!: ReturnType<PersonalDataRepo['removeStaged']>
-    this.repo.secureDelete(true)
-    try {
-      this.repo.gate(() => {
-        this.repo.stage(leadIds)
-        files = this.repo.stagedFiles()
-        removed = this.repo.removeStaged()
-      })
-    } finally {
-      this.repo.secureDelete(false)
-    }
+    this.repo.gate(() => {
+      this.repo.stage(leadIds)
+      files = this.repo.stagedFiles()
+      removed = this.repo.removeStaged()
+    })
     return { removed, files: this.removeFiles(files) }
   }
 
@@ -104,55 +99,50 @@ export class PrivacyService {
     let proofId = 0
     let files: string[] = []
     let removed!: ReturnType<PersonalDataRepo['removeStaged']>
-    this.repo.secureDelete(true)
-    try {
-      this.repo.gate(() => {
-        this.repo.stage(goes)
-        files = this.repo.stagedFiles()
-        removed = this.repo.removeStaged()
-        if (whole) {
-          this.repo.forgetDialAttempts(phone)
-          if (kind === 'request')
-            this.dnc.put({
-              phone,
-              source: 'customer_request',
-              reason: reason,
-              where: EVERYWHERE,
-              effectiveAt: now,
-              expiresAt: null,
-              userId: actor(user),
-              at: now
-            })
-          rest = {
-            importRows: this.repo.forgetImportRowsOf(phone),
-            complaints: this.repo.forgetClosedComplaints(phone, hash),
-            dncEntries: this.dnc.forgetNumber(phone, hash),
-            auditEntries: this.repo.forgetInAudit(phone, hash)
-          }
+    this.repo.gate(() => {
+      this.repo.stage(goes)
+      files = this.repo.stagedFiles()
+      removed = this.repo.removeStaged()
+      if (whole) {
+        this.repo.forgetDialAttempts(phone)
+        if (kind === 'request')
+          this.dnc.put({
+            phone,
+            source: 'customer_request',
+            reason: reason,
+            where: EVERYWHERE,
+            effectiveAt: now,
+            expiresAt: null,
+            userId: actor(user),
+            at: now
+          })
+        rest = {
+          importRows: this.repo.forgetImportRowsOf(phone),
+          complaints: this.repo.forgetClosedComplaints(phone, hash),
+          dncEntries: this.dnc.forgetNumber(phone, hash),
+          auditEntries: this.repo.forgetInAudit(phone, hash)
         }
-        const all = { ...NOTHING_REMOVED, ...removed, ...rest, importRows: removed.importRows + rest.importRows }
-        proofId = this.repo.proof({
-          at: now,
-          userId: actor(user),
-          hash,
-          reason,
-          kind,
-          removed: all,
-          kept: { signedSales, openCases }
-        })
-        this.deps.audit.write({
-          userId: user.id,
-          username: user.username,
-          action: 'privacy.erase',
-          entity: 'erasure',
-          entityId: proofId,
-          details: { phoneHash: hash, kind, removed: all, kept: { signedSales, openCases } },
-          source
-        })
+      }
+      const all = { ...NOTHING_REMOVED, ...removed, ...rest, importRows: removed.importRows + rest.importRows }
+      proofId = this.repo.proof({
+        at: now,
+        userId: actor(user),
+        hash,
+        reason,
+        kind,
+        removed: all,
+        kept: { signedSales, openCases }
       })
-    } finally {
-      this.repo.secureDelete(false)
-    }
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'privacy.erase',
+        entity: 'erasure',
+        entityId: proofId,
+        details: { phoneHash: hash, kind, removed: all, kept: { signedSales, openCases } },
+        source
+      })
+    })
     const n = this.removeFiles(files)
     for (const f of this.exports.get(hash) ?? []) rmSync(f, { force: true })
     this.exports.delete(hash)
