@@ -13,6 +13,7 @@ import {
   Modal,
   Row,
   Segmented,
+  Select,
   Space,
   Statistic,
   Table,
@@ -30,6 +31,7 @@ import { useInvalidateOn } from '../../api/ApiProvider'
 import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
+import { useAuth } from '../auth/AuthProvider'
 import { OpenCaseModal } from './OpenCaseModal'
 
 const STATE_COLOR: Record<Complaint['state'], string> = {
@@ -84,7 +86,6 @@ function Cases() {
         locale={{ emptyText: t('complaints.empty') }}
         pagination={{ pageSize: 50 }}
         onRow={(c) => ({ onClick: () => setShown(c.id), style: { cursor: 'pointer' } })}
-        rowClassName={(c) => (c.overdue ? 'row-overdue' : '')}
         columns={[
           { title: t('complaints.id'), dataIndex: 'id', width: 70, render: (v: number) => `#${v}` },
           {
@@ -144,6 +145,8 @@ function CaseDrawer({ id, onClose }: { id: number | null; onClose: () => void })
   const extend = useMethodMutation('complaints.extend', [['complaints.list'], ['complaints.get']])
   const [step, setStep] = useState<Step | null>(null)
   const [form] = Form.useForm<{ text: string; answerContact?: string }>()
+  const { state: auth } = useAuth()
+  const manager = auth.status === 'authed' && (auth.user.role === 'supervisor' || auth.user.role === 'admin')
   const c = one.data?.complaint
   const open = c && (c.state === 'received' || c.state === 'handling')
   const done = () => {
@@ -216,7 +219,9 @@ function CaseDrawer({ id, onClose }: { id: number | null; onClose: () => void })
               {formatTime(c.dueAt)} {c.overdue && <Tag color="red">{t('complaints.overdue')}</Tag>}
             </Descriptions.Item>
             <Descriptions.Item label={t('complaints.receivedAt')}>{formatTime(c.receivedAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('complaints.owner')}>{c.owner ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('complaints.owner')}>
+              {manager ? <OwnerSelect id={c.id} ownerId={c.ownerId} /> : (c.owner ?? '—')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('complaints.operator')}>{c.operator ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('complaints.supplier')}>{c.supplier ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('complaints.summary')} span={2}>
@@ -297,6 +302,36 @@ function CaseDrawer({ id, onClose }: { id: number | null; onClose: () => void })
         </Form>
       </Modal>
     </Drawer>
+  )
+}
+
+/** A case's owner, picked among QA, supervisors and administrators (supervisors and administrators assign). */
+function OwnerSelect({ id, ownerId }: { id: number; ownerId: number | null }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const users = useMethodQuery('users.list', {}, ['users.list'])
+  const assign = useMethodMutation('complaints.assign', [['complaints.list'], ['complaints.get']])
+  return (
+    <Select
+      size="small"
+      style={{ minWidth: 140 }}
+      value={ownerId ?? undefined}
+      placeholder="—"
+      loading={assign.isPending}
+      data-testid="complaint-owner"
+      options={(users.data ?? [])
+        .filter((u) => u.role === 'qa' || u.role === 'supervisor' || u.role === 'admin')
+        .map((u) => ({ value: u.id, label: `${u.displayName}（${t(`roles.${u.role}`)}）` }))}
+      onChange={(ownerId: number) =>
+        assign.mutate(
+          { id, ownerId },
+          {
+            onSuccess: () => void message.success(t('complaints.saved')),
+            onError: (e) => void message.error(errorText(t, e))
+          }
+        )
+      }
+    />
   )
 }
 
