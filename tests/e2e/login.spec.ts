@@ -6,9 +6,13 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
   operator: {
     user: 'op1',
     nav: ['拨号工作台', '我的线索', '预约回拨', '回访', '我的质检', '个人设置', '关于'],
-    absent: ['用户管理', '名单池', '质检队列']
+    absent: ['用户管理', '名单池', '质检队列', '投诉', '个人信息']
   },
-  qa: { user: 'qa', nav: ['质检队列', '录音库', '个人设置', '关于'], absent: ['拨号工作台', '用户管理', '名单导入'] },
+  qa: {
+    user: 'qa',
+    nav: ['质检队列', '录音库', '投诉', '个人设置', '关于'],
+    absent: ['拨号工作台', '用户管理', '名单导入', '个人信息']
+  },
   supervisor: {
     user: 'supervisor',
     nav: [
@@ -21,18 +25,19 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
       '活动设置',
       '派单跟踪',
       '统计报表',
+      '投诉',
       '用户管理',
       '审计日志',
       '个人设置',
       '关于'
     ],
-    absent: ['拨号工作台', '系统设置']
+    absent: ['拨号工作台', '系统设置', '个人信息']
   },
   leader: { user: 'leader_qx', nav: ['本区派单', '地面人员', '个人设置', '关于'], absent: ['名单池', '用户管理'] },
   field_agent: { user: 'agent_qx1', nav: ['我的拜访', '个人设置', '关于'], absent: ['本区派单', '拨号工作台'] },
   admin: {
     user: 'admin',
-    nav: ['用户管理', '审计日志', '系统设置', '个人设置', '关于'],
+    nav: ['投诉', '个人信息', '用户管理', '审计日志', '系统设置', '个人设置', '关于'],
     absent: ['拨号工作台', '名单池']
   }
 }

@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3'
+import type { Output } from '../../../shared/contract'
 import { Repo } from '../db/repo'
+
+/** A customer's card as the privacy officer sees it. */
+type CustomerCard = Output<'privacy.lookup'>['leads'][number]
 
 /** What an erasure removed, per record class. */
 export interface Removed {
@@ -80,34 +84,10 @@ export class PersonalDataRepo extends Repo {
 
   /** The number's cards and how much is held about it (the privacy officer's first look). */
   summary(phone: string): {
-    leads: {
-      id: number
-      name: string | null
-      campaign: string
-      status: string
-      address: string | null
-      idNo: string | null
-      birthDate: string | null
-      gender: string | null
-      employer: string | null
-      occupation: string | null
-      note: string | null
-    }[]
+    leads: CustomerCard[]
     counts: { calls: number; recordings: number; dispatches: number; complaints: number; dncEntries: number }
   } {
-    const leads = this.all<{
-      id: number
-      name: string | null
-      campaign: string
-      status: string
-      address: string | null
-      idNo: string | null
-      birthDate: string | null
-      gender: string | null
-      employer: string | null
-      occupation: string | null
-      note: string | null
-    }>(
+    const leads = this.all<CustomerCard>(
       `SELECT l.id, l.name, c.name AS campaign, l.status, l.address, l.id_no AS idNo, l.birth_date AS birthDate, l.gender,
          l.employer, l.occupation, l.note
        FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.phone = ? ORDER BY l.id`,
@@ -203,12 +183,13 @@ export class PersonalDataRepo extends Repo {
 
   // ——— removing ———
 
-  /** Puts these leads (and their calls and recordings) up for removal. */
-  stage(leadIds: number[]): void {
+  /** Puts these leads (with their calls and recordings) and these calls (of no lead) up for removal. */
+  stage(leadIds: number[], callIds: number[] = []): void {
     this.run('DELETE FROM erase_leads')
     this.run('DELETE FROM erase_calls')
     this.run('DELETE FROM erase_recordings')
     for (const id of leadIds) this.run('INSERT OR IGNORE INTO erase_leads (id) VALUES (?)', id)
+    for (const id of callIds) this.run('INSERT OR IGNORE INTO erase_calls (id) VALUES (?)', id)
     this.run(
       'INSERT OR IGNORE INTO erase_calls (id) SELECT id FROM calls WHERE lead_id IN (SELECT id FROM erase_leads)'
     )
@@ -216,11 +197,6 @@ export class PersonalDataRepo extends Repo {
       `INSERT OR IGNORE INTO erase_recordings (id, file) SELECT id, file FROM recordings
        WHERE call_id IN (SELECT id FROM erase_calls) OR lead_id IN (SELECT id FROM erase_leads)`
     )
-  }
-
-  /** The staged leads' phone numbers (distinct). */
-  stagedPhones(): string[] {
-    return this.column('SELECT DISTINCT phone FROM leads WHERE id IN (SELECT id FROM erase_leads)')
   }
 
   stagedFiles(): string[] {
@@ -409,13 +385,7 @@ export class PersonalDataRepo extends Repo {
   }
 
   removeOrphanCalls(callIds: number[]): number {
-    this.run('DELETE FROM erase_leads')
-    this.run('DELETE FROM erase_calls')
-    this.run('DELETE FROM erase_recordings')
-    for (const id of callIds) this.run('INSERT OR IGNORE INTO erase_calls (id) VALUES (?)', id)
-    this.run(
-      'INSERT OR IGNORE INTO erase_recordings (id, file) SELECT id, file FROM recordings WHERE call_id IN (SELECT id FROM erase_calls)'
-    )
+    this.stage([], callIds)
     return this.removeStaged().calls
   }
 

@@ -370,55 +370,45 @@ function Report() {
             ))}
           </Row>
           <Row gutter={16}>
-            <Col span={8}>
-              <Card size="small" title={t('complaints.byCategory')}>
-                <Table
-                  size="small"
-                  pagination={false}
-                  rowKey="k"
-                  dataSource={CASE_CATEGORIES.map((k) => ({ k, n: d.byCategory[k] ?? 0 }))}
-                  columns={[
-                    {
-                      title: t('complaints.category'),
-                      dataIndex: 'k',
-                      render: (k: string) => t(`complaints.categories.${k}`)
-                    },
-                    { title: t('complaints.count'), dataIndex: 'n' }
-                  ]}
-                />
-              </Card>
-            </Col>
-            <Col span={8}>
-              <Card size="small" title={t('complaints.byOperator')}>
-                <Table
-                  size="small"
-                  pagination={false}
-                  rowKey="operator"
-                  dataSource={d.byOperator}
-                  columns={[
-                    { title: t('complaints.operator'), dataIndex: 'operator' },
-                    { title: t('complaints.count'), dataIndex: 'n' }
-                  ]}
-                />
-              </Card>
-            </Col>
-            <Col span={8}>
-              <Card size="small" title={t('complaints.bySupplier')}>
-                <Table
-                  size="small"
-                  pagination={false}
-                  rowKey="supplier"
-                  dataSource={d.bySupplier}
-                  columns={[
-                    { title: t('complaints.supplier'), dataIndex: 'supplier' },
-                    { title: t('complaints.count'), dataIndex: 'n' }
-                  ]}
-                />
-              </Card>
-            </Col>
+            <CountCard
+              title={t('complaints.byCategory')}
+              label={t('complaints.category')}
+              rows={CASE_CATEGORIES.map((k) => ({ name: t(`complaints.categories.${k}`), n: d.byCategory[k] ?? 0 }))}
+            />
+            <CountCard
+              title={t('complaints.byOperator')}
+              label={t('complaints.operator')}
+              rows={d.byOperator.map((r) => ({ name: r.operator, n: r.n }))}
+            />
+            <CountCard
+              title={t('complaints.bySupplier')}
+              label={t('complaints.supplier')}
+              rows={d.bySupplier.map((r) => ({ name: r.supplier, n: r.n }))}
+            />
           </Row>
         </>
       )}
     </Space>
+  )
+}
+
+/** One of the report's breakdowns: a name and its count per row. */
+function CountCard({ title, label, rows }: { title: string; label: string; rows: { name: string; n: number }[] }) {
+  const { t } = useTranslation()
+  return (
+    <Col span={8}>
+      <Card size="small" title={title}>
+        <Table
+          size="small"
+          pagination={false}
+          rowKey="name"
+          dataSource={rows}
+          columns={[
+            { title: label, dataIndex: 'name' },
+            { title: t('complaints.count'), dataIndex: 'n' }
+          ]}
+        />
+      </Card>
+    </Col>
   )
 }
