@@ -352,6 +352,9 @@ describe('retention (保留期限)', () => {
     expect(env.core.retention.run(false, 'test').removed).toMatchObject({ leadsSigned: 1 })
     expect(existsSync(join(env.dir, signed.file))).toBe(false)
     await login()
+    // the runs and the command line's actions are the system's in the audit log, which reads them
+    const log = await ok<{ action: string; userId: number | null }[]>(admin.invoke('audit.list', { limit: 50 }))
+    expect(log.filter((e) => e.action === 'retention.run').every((e) => e.userId === null)).toBe(true)
     expect(await ok(admin.invoke('retention.last', {}))).toMatchObject({ dryRun: false, removed: { leadsSigned: 1 } })
   })
 })

@@ -50,7 +50,8 @@ export class AuditRepo {
   write(e: AuditWrite): void {
     this.insert.run({
       at: this.clock.now().toISOString(),
-      userId: e.userId,
+      // the system (the command line, the timers) is nobody: no user id
+      userId: e.userId !== null && e.userId > 0 ? e.userId : null,
       username: e.username,
       action: e.action,
       entity: e.entity ?? null,

@@ -166,7 +166,7 @@ export class RetentionService {
     }
     this.privacy.repo.saveRun(report.at, dryRun, source, report)
     this.deps.audit.write({
-      userId: 0,
+      userId: null,
       username: 'system',
       action: dryRun ? 'retention.dryRun' : 'retention.run',
       entity: 'retention',

@@ -55,11 +55,11 @@ export const NAV: readonly NavItem[] = [
   { path: '/district-dispatch', label: 'districtDispatch', icon: SendOutlined, roles: ['leader'] },
   { path: '/agents', label: 'agents', icon: TeamOutlined, roles: ['leader'] },
   { path: '/visits', label: 'visits', icon: CarOutlined, roles: ['field_agent'] },
-  { path: '/complaints', label: 'complaints', icon: MessageOutlined, roles: ['qa', 'supervisor', 'admin'] },
-  { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
   { path: '/users', label: 'users', icon: TeamOutlined, roles: ['admin', 'supervisor'] },
   { path: '/audit', label: 'audit', icon: AuditOutlined, roles: ['admin', 'supervisor'] },
   { path: '/system', label: 'system', icon: ToolOutlined, roles: ['admin'] },
+  { path: '/complaints', label: 'complaints', icon: MessageOutlined, roles: ['qa', 'supervisor', 'admin'] },
+  { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
   {
     path: '/settings',
     label: 'settings',
