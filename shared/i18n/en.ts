@@ -1759,7 +1759,22 @@ export const en: Catalog = {
     lockoutThreshold: 'Lock after failed logins',
     lockoutMinutes: 'Lock-out',
     leaseMinutesLabel: 'Lead lease',
+    compliance: {
+      hint: 'How long a refusal stops a number, the complaint deadlines, and how long each class of personal data is kept (what is past its time is deleted by the daily run).',
+      days: 'days',
+      years: 'years',
+      refusalDays: 'Do-not-call after a refusal',
+      decisionDays: 'Complaint decision due',
+      extendedDays: 'Due when extended',
+      supplierRowsDays: 'Supplier rows kept',
+      unsignedDays: 'Unsigned leads kept (after the last contact)',
+      signedShortYears: 'Signed sales kept (term up to a year)',
+      signedLongYears: 'Signed sales kept (longer term)',
+      exportDays: 'Exports kept',
+      rejectedUploadDays: 'Uploads never imported kept'
+    },
     sections: {
+      compliance: 'Compliance and retention',
       monitoring: 'Monitoring',
       org: 'Organisation',
       security: 'Login and security',

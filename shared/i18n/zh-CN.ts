@@ -1643,7 +1643,22 @@ export const zhCN = {
     lockoutThreshold: '连续登录失败锁定',
     lockoutMinutes: '锁定时长',
     leaseMinutesLabel: '线索锁定时长',
+    compliance: {
+      hint: '拒绝进入免打扰名单的时长、投诉的处理期限，以及各类个人信息的保留期限（超过期限的资料由每天的清理自动删除）。',
+      days: '天',
+      years: '年',
+      refusalDays: '拒绝后免打扰',
+      decisionDays: '投诉决定期限',
+      extendedDays: '延期后期限',
+      supplierRowsDays: '名单原文保留',
+      unsignedDays: '未成交线索保留（自最后联系）',
+      signedShortYears: '成交记录保留（保期一年以内）',
+      signedLongYears: '成交记录保留（保期一年以上）',
+      exportDays: '导出文件保留',
+      rejectedUploadDays: '未导入的上传文件保留'
+    },
     sections: {
+      compliance: '合规与保留期限',
       monitoring: '监听',
       org: '机构',
       security: '登录与安全',

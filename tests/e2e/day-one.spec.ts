@@ -52,9 +52,26 @@ test('系统设置 in sections, each with its units and its own save; what only 
     '号码脱敏',
     '监听',
     '派单与回访',
+    '合规与保留期限',
     '成功单邮件',
     '备份'
   ])
+  // 合规: the complaint deadline and the retention periods, each a number with its unit, saved on their own
+  await page.getByRole('tab', { name: '合规与保留期限' }).click()
+  const compliance = page.getByTestId('settings-compliance')
+  await expect(compliance.getByLabel('未成交线索保留（自最后联系）')).toHaveValue('365')
+  await compliance.getByLabel('投诉决定期限').fill('10')
+  await compliance.getByRole('button', { name: /保存合规与保留期限设置/ }).click()
+  await expect(page.getByText('合规与保留期限设置已保存')).toBeVisible()
+  const officer = await hubAs('admin')
+  expect(
+    await must<{ complaints: object; retention: { unsignedDays: number } }>(officer, 'settings.get', {})
+  ).toMatchObject({
+    complaints: { decisionDays: 10, extendedDays: 30 },
+    retention: { unsignedDays: 365, supplierRowsDays: 90 }
+  })
+  await must(officer, 'settings.update', { complaints: { decisionDays: 15, extendedDays: 30 } })
+  officer.close()
   await page.getByRole('tab', { name: '外呼与号码' }).click()
   const section = page.getByTestId('settings-dialling')
   await expect(section).toContainText('防止骚扰和线路被运营商封停')

@@ -9,6 +9,7 @@ import { centre } from '../../ui/centre-time'
 import { CalendarCard } from './CalendarCard'
 import { PbxDialCard } from './PbxDialCard'
 import { DispatchSection } from './DispatchSection'
+import { ComplianceSection } from './ComplianceSection'
 import { HHMM, Section } from './SettingsSection'
 
 /**
@@ -28,6 +29,7 @@ export function SystemSettingsPage() {
     { key: 'privacy', label: t('settings.sections.privacy'), children: <PrivacySection /> },
     { key: 'monitoring', label: t('settings.sections.monitoring'), children: <MonitoringSection /> },
     { key: 'dispatch', label: t('settings.sections.dispatch'), children: <DispatchSection /> },
+    { key: 'compliance', label: t('settings.sections.compliance'), children: <ComplianceSection /> },
     { key: 'mail', label: t('settings.sections.mail'), children: <SmtpCard /> },
     { key: 'backup', label: t('settings.sections.backup'), children: <BackupSection /> },
     // the LAN hub runs inside a desktop seat that works on its own data
