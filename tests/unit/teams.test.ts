@@ -292,7 +292,7 @@ describe('what a supervisor decides and sees stays in their teams', () => {
     }
     expect(await daily(li)).toEqual({ sheets: ['坐席报表', '当日成功单'], operators: ['王芳'], successes: ['王芳'] })
     const centre = await daily(admin)
-    expect(centre.sheets).toHaveLength(4)
+    expect(centre.sheets).toHaveLength(5)
     expect(centre.successes.sort()).toEqual(['王芳', '黄丽'].sort())
     expect(await li.invoke('reports.daily', { day: '2026-11-23', teamId: 'all' })).toMatchObject({
       ok: false,
