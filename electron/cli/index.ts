@@ -15,6 +15,7 @@ import { serve } from './serve'
 import { sip } from './sip'
 import { dnc } from './dnc'
 import { privacy } from './privacy'
+import { numbers } from './numbers'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
 import { publishUpdates, signRelease } from '../core/system/updates'
@@ -52,6 +53,9 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
         [--effective-on YYYY-MM-DD]                             put a list of numbers on the do-not-call list (all or nothing)
   leadline dnc check --phone N [--campaign ID|NAME] [--channel call|sms]
                                                                 may this number be called now, and if not, which entry stops it
+  leadline numbers import FILE                                  caller numbers (外显号码) from CSV/XLSX: 号码, 运营商, 线路, 活动, 状态 (all or nothing)
+  leadline numbers list                                         the pool: each number with its 归属地, line, status, calls today / cap
+  leadline numbers pick --phone N [--campaign ID|NAME]          which number a call to N would show now, and why (nothing used up)
   leadline privacy export --phone N --out FILE.zip             everything held about one customer (workbook, JSON, recordings)
   leadline privacy erase --phone N --reason TEXT                erase one customer where no legal duty keeps the data; prints the proof
   leadline retention run [--dry-run]                            delete what is past its retention period (or say what would go)
@@ -187,6 +191,8 @@ async function main(argv: string[]): Promise<number> {
         return await sip(sub, rest, opt, json, openCore)
       case 'dnc':
         return await dnc(sub, rest, opt, json, openCore)
+      case 'numbers':
+        return await numbers(sub, rest, opt, json, openCore)
       case 'privacy':
       case 'retention':
         return await privacy(cmd, sub, opt, json, openCore)

@@ -34,6 +34,8 @@ import { PrivacyService } from './personal-data/service'
 import { RetentionService } from './personal-data/retention'
 import { createPrivacyHandlers } from './personal-data/handlers'
 import { ComplaintsService } from './complaints/service'
+import { CallerIds } from './caller-id/service'
+import { createCallerIdHandlers } from './caller-id/handlers'
 import { createComplaintsHandlers } from './complaints/handlers'
 import { UploadStore } from './uploads'
 import { LeadSearch } from './leads/search-repo'
@@ -145,6 +147,8 @@ export interface Core {
   readonly dispatch: DispatchService
   readonly followUps: FollowUps
   readonly complaints: ComplaintsService
+  /** 外显号码池: the numbers the customers see. */
+  readonly callerIds: CallerIds
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
   /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
@@ -270,7 +274,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const uploads = new UploadStore(opts.dataDir)
   const pool = new PoolService(deps)
   const media = new MediaGrants(clock, (sessionId) => sessions.alive(sessionId, clock.now().toISOString()))
-  const desk = new DeskService(deps, bus, campaigns, settings)
+  const callerIds = new CallerIds(deps, settings)
+  const desk = new DeskService(deps, bus, campaigns, settings, callerIds)
   const pbxDial = new PbxDial(db, secretBox, settings, clock)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
@@ -346,6 +351,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }),
       defineDomain({ name: 'dnc', handlers: createDncHandlers(deps, dnc, uploads, downloads, settings) }),
       defineDomain({ name: 'complaints', handlers: createComplaintsHandlers(complaints) }),
+      defineDomain({ name: 'numbers', handlers: createCallerIdHandlers(callerIds, uploads, settings) }),
       defineDomain({
         name: 'privacy',
         handlers: createPrivacyHandlers(deps, privacy, retention, dnc, downloads),
@@ -449,6 +455,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dispatch,
     followUps,
     complaints,
+    callerIds,
     privacy,
     retention,
     packageMailer,

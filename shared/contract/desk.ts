@@ -210,7 +210,9 @@ export const deskMethods = defineMethods({
       dial: z.string().nullable(),
       recordingNotice: z.boolean(),
       scriptId: idSchema.nullable(),
-      leaseUntil: isoTime
+      leaseUntil: isoTime,
+      /** The caller number the softphone asks the PBX to show (E.164, 外显); null: the PBX's own. */
+      callerId: z.string().nullable()
     }),
     roles: ['operator']
   },

@@ -106,3 +106,6 @@ export const CASE_CHANNELS = [
 ] as const
 /** received → handling → decided → closed (a closed case may be reopened: back to handling). */
 export const CASE_STATES = ['received', 'handling', 'decided', 'closed'] as const
+
+/** Why a caller number was picked for a call (or none). */
+export const PICK_REASONS = ['sameCustomerToday', 'sameCity', 'sameProvince', 'any', 'customerRests', 'none'] as const

@@ -20,6 +20,7 @@ import { smtpMethods } from './smtp'
 import { dncMethods } from './dnc'
 import { complaintsMethods } from './complaints'
 import { privacyMethods } from './privacy'
+import { callerIdMethods } from './caller-id'
 import { downloadsMethods } from './downloads'
 import { uploadsMethods } from './uploads'
 import { allocationMethods } from './allocation'
@@ -46,6 +47,7 @@ export const contract = {
   ...dncMethods,
   ...complaintsMethods,
   ...privacyMethods,
+  ...callerIdMethods,
   ...poolMethods,
   ...allocationMethods,
   ...callsMethods,
@@ -100,4 +102,5 @@ export * from './teams'
 export * from './dnc'
 export * from './complaints'
 export * from './privacy'
+export * from './caller-id'
 export { settingsSchema } from './settings'

@@ -289,6 +289,14 @@ export const en: Catalog = {
     receivedInFuture: "The policy's receipt date cannot be after today ({{today}})",
     receivedBeforeVisit: "The policy's receipt date cannot be before the visit day ({{day}})",
     callbackOutsideHours: 'A callback must be inside the legal calling hours, 09:00–21:00: the earliest is {{from}}',
+    callerIdNoNumberColumn: 'The file has no 号码 (number) column (columns read: {{headers}})',
+    callerIdDuplicate: 'Number {{number}} is in the file twice',
+    callerIdCampaign: 'There is no campaign “{{ref}}”',
+    callerIdStatus: 'Status “{{status}}” is not understood: write 启用 (active) or 停用 (suspended)',
+    callerIdCap: 'Daily cap “{{cap}}” must be a whole number from 1 to 10000',
+    callerIdFile: 'The caller-number file has {{count}} bad line(s); no number was imported. Line {{row}}: {{reason}}',
+    callerIdServiceNumber:
+      '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     complaintCallWithoutCustomer: 'This call has no customer: register the complaint by number',
     complaintTwoCustomers: 'The call, the lead and the number are not the same customer',
     complaintCustomerRequired: 'Choose the customer of the complaint: a call, a lead or a number',
@@ -1990,6 +1998,9 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'numbers.import': 'Caller numbers imported',
+      'numbers.suspend': 'Caller number suspended',
+      'numbers.resume': 'Caller number back in use',
       'complaints.open': 'Complaint registered',
       'complaints.handle': 'Complaint taken in hand',
       'complaints.decide': 'Complaint decided',
@@ -2074,6 +2085,11 @@ export const en: Catalog = {
       'users.update': 'User changed'
     },
     entities: {
+      callerId: 'Caller number',
+      complaint: 'Complaint',
+      customer: 'Customer',
+      erasure: 'Erasure proof',
+      retention: 'Retention',
       calendar: 'Holiday calendar',
       allocation: 'Batch',
       call: 'Call',

@@ -270,6 +270,13 @@ export const zhCN = {
     receivedInFuture: '保单签收日期不能晚于今天（{{today}}）',
     receivedBeforeVisit: '保单签收日期不能早于拜访日（{{day}}）',
     callbackOutsideHours: '回拨时间须在法定可拨时段 09:00–21:00 之内，最早可约 {{from}}',
+    callerIdNoNumberColumn: '文件中没有“号码”列（读到的列：{{headers}}）',
+    callerIdDuplicate: '号码 {{number}} 在文件中出现了两次',
+    callerIdCampaign: '没有名为“{{ref}}”的活动',
+    callerIdStatus: '状态“{{status}}”无法识别：请填写“启用”或“停用”',
+    callerIdCap: '每日上限“{{cap}}”应为 1–10000 的整数',
+    callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
+    callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     complaintCallWithoutCustomer: '这通电话没有对应的客户，请按号码登记投诉',
     complaintTwoCustomers: '通话、线索和号码不是同一位客户',
     complaintCustomerRequired: '请选择投诉的客户：一通电话、一条线索或一个号码',
@@ -1862,6 +1869,9 @@ export const zhCN = {
   },
   auditLog: {
     actions: {
+      'numbers.import': '导入外显号码',
+      'numbers.suspend': '停用外显号码',
+      'numbers.resume': '启用外显号码',
       'complaints.open': '登记投诉',
       'complaints.handle': '开始处理投诉',
       'complaints.decide': '作出投诉处理决定',
@@ -1946,6 +1956,11 @@ export const zhCN = {
       'users.update': '修改用户'
     },
     entities: {
+      callerId: '外显号码',
+      complaint: '投诉',
+      customer: '客户',
+      erasure: '删除凭证',
+      retention: '保留期限',
       calendar: '节假日日历',
       allocation: '批次',
       call: '通话',

@@ -352,6 +352,27 @@ describe('leadline CLI', () => {
     })
   })
 
+  it('numbers import and pick: the pool from a file, and the number a customer would see, with why', () => {
+    const data = join(tmp.dir, 'data')
+    expect(leadline(['migrate', '--data', data, '--json']).code).toBe(0)
+    const pool = join(tmp.dir, '外显号码.csv')
+    writeFileSync(
+      pool,
+      'number,carrier,line,campaign,status\n+86 771 5123456,China Telecom,GX-1,,active\n0773-2123456,电信,GX-2,1,启用\n'
+    )
+    expect(leadline(['numbers', 'import', pool, '--data', data, '--json']).json).toMatchObject({ rows: 2, added: 2 })
+    const pick = (phone: string) =>
+      leadline(['numbers', 'pick', '--phone', phone, '--campaign', '1', '--data', data, '--json']).json
+    expect(pick('0773-2881234')).toEqual({ number: '+867732123456', digits: '07732123456', reason: 'sameCity' })
+    expect(pick('0772-2881234')).toMatchObject({ reason: 'sameProvince' })
+    expect(pick('010-62881234')).toMatchObject({ reason: 'any' })
+    // a service number refuses the file, and nothing changes
+    writeFileSync(pool, '号码,状态\n95511,启用\n')
+    const bad = leadline(['numbers', 'import', pool, '--data', data, '--json'])
+    expect(bad).toMatchObject({ code: 1, json: { error: { code: 'INVALID_INPUT' } } })
+    expect(leadline(['numbers', 'list', '--data', data, '--json']).json.numbers).toHaveLength(2)
+  })
+
   it('sip set, list, remove: a line from the shell with --json; the password never printed; a bad option is a clear error', () => {
     const data = join(tmp.dir, 'data')
     expect(

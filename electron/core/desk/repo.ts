@@ -232,11 +232,13 @@ export class DeskRepo extends Repo {
     at: string
     campaignId: number
     scriptId: number | null
+    /** The caller number the customer is shown (外显), when the pool picked one. */
+    shownNumber?: string | null
   }) {
     return this.insert(
-      `INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id)
-       VALUES (@operatorId, @leadId, 'outbound', @line, @at, @campaignId, @scriptId)`,
-      c
+      `INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, script_id, shown_number)
+       VALUES (@operatorId, @leadId, 'outbound', @line, @at, @campaignId, @scriptId, @shownNumber)`,
+      { ...c, shownNumber: c.shownNumber ?? null }
     )
   }
 

@@ -9,6 +9,7 @@ import type { CampaignsService } from '../campaigns/service'
 import type { ConnectionState, CoreDeps } from '../context'
 import { AppError } from '../errors'
 import { DncList, EVERYWHERE } from '../dnc/list'
+import type { CallerIds } from '../caller-id/service'
 import type { DomainEvents } from '../domain-events'
 import { DialRules, formatLocal, type Block } from './rules'
 import { DeskRepo, type LeadRow } from './repo'
@@ -51,7 +52,9 @@ export class DeskService {
     private deps: CoreDeps,
     private bus: DomainEvents,
     private campaigns: CampaignsService,
-    private settings: () => Settings
+    private settings: () => Settings,
+    /** 外显号码池: the number each real dial shows (none when the pool is empty: the PBX's own). */
+    private callerIds: CallerIds | null = null
   ) {
     this.repo = new DeskRepo(deps.db)
     this.dnc = new DncList(deps.db, deps.keyedHash)
@@ -270,6 +273,8 @@ export class DeskService {
     recordingNotice: boolean
     scriptId: number | null
     leaseUntil: Date
+    /** The caller number to show (E.164), when the pool picked one. */
+    callerId: string | null
   } {
     return this.repo.transaction(() => {
       const now = this.now()
@@ -282,13 +287,23 @@ export class DeskService {
       const blocks = campaign.training ? [] : this.blocksFor(l, user, now)
       if (blocks.length) this.rules.refuse(blocks[0])
       const scriptId = this.campaigns.currentScriptId(campaign.id)
+      // the number the customer sees: picked and counted for a real dial only
+      const shown =
+        line === 'sip' && this.callerIds
+          ? this.callerIds.take(
+              l.phone,
+              campaign.id,
+              l.phone_province ? { province: l.phone_province, city: l.phone_city ?? '' } : null
+            )
+          : null
       const callId = this.repo.startCall({
         operatorId: user.id,
         leadId: l.id,
         line,
         at: iso,
         campaignId: campaign.id,
-        scriptId
+        scriptId,
+        shownNumber: shown?.number ?? null
       })
       // The simulated line reaches no one: it never counts against the number's caps; outside a demo
       // it is training, and the lead is not touched (no attempt, no call time): the lease only goes on.
@@ -302,7 +317,8 @@ export class DeskService {
         trunkZero: needsTrunkZero(l.phone, this.settings()),
         recordingNotice: campaign.settings.recordingNotice,
         scriptId,
-        leaseUntil: until
+        leaseUntil: until,
+        callerId: shown?.e164 ?? null
       }
     }, 'immediate')
   }

@@ -206,7 +206,8 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       // The number goes to the PBX (a one-time token the PBX resolves with the hub), never to this screen.
       await phoneDial(
         { callId, leadId: w.lead.id, direction: 'outbound', notice: r.recordingNotice },
-        mustDial(r.dial, t)
+        mustDial(r.dial, t),
+        r.callerId
       )
     } catch (err) {
       if (err instanceof ApiError && err.key === 'errors.deskOpenElsewhere') setElsewhere(err.message)

@@ -37,7 +37,7 @@ export interface Softphone {
   error: unknown
   setError(e: unknown): void
   /** Places a call the desk already registered in core (desk.dial or calls.start). */
-  dial(info: Omit<CallInfo, 'answeredAt'>, number: string): Promise<void>
+  dial(info: Omit<CallInfo, 'answeredAt'>, number: string, callerId?: string | null): Promise<void>
   answer(): Promise<void>
   hangup(): Promise<void>
   toggleMute(): void
@@ -164,13 +164,13 @@ export function useSoftphone(
   }, [state, phone])
 
   const dial = useCallback(
-    async (info: Omit<CallInfo, 'answeredAt'>, number: string) => {
+    async (info: Omit<CallInfo, 'answeredAt'>, number: string, callerId?: string | null) => {
       setError(undefined)
       const full: CallInfo = { ...info, answeredAt: null }
       current.current = { info: full, recorder: null }
       setCall(full)
       try {
-        await phone.call(number)
+        await phone.call(number, callerId)
       } catch (err) {
         current.current = null
         setCall(null)

@@ -169,14 +169,18 @@ export class SipLine extends PhoneEvents implements Phone {
     })
   }
 
-  async call(number: string): Promise<void> {
+  async call(number: string, callerId?: string | null): Promise<void> {
     if (this.line !== 'registered') throw new Error('line not registered')
     const target = UserAgent.makeURI(`sip:${number}@${this.account.domain}`)
     if (!target) throw new Error(`bad number ${number}`)
     this.number = number
     this.incoming = false
     const inviter = new Inviter(this.ua, target, {
-      sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } }
+      sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } },
+      // 外显: the PBX shows the customer this number (it maps the header to the identity it sends on)
+      ...(callerId && /^\+?\d{5,16}$/.test(callerId)
+        ? { extraHeaders: [`P-Preferred-Identity: <sip:${callerId}@${this.account.domain}>`] }
+        : {})
     })
     this.attach(inviter)
     this.emit({ type: 'call', state: 'dialing', number })

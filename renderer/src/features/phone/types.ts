@@ -18,7 +18,8 @@ export interface Phone {
   readonly kind: 'sip' | 'simulated'
   register(): Promise<void>
   unregister(): Promise<void>
-  call(number: string): Promise<void>
+  /** @callerId: the number to show the customer (E.164, 外显), asked of the PBX; absent: the PBX's own. */
+  call(number: string, callerId?: string | null): Promise<void>
   answer(): Promise<void>
   hangup(): Promise<void>
   setMuted(muted: boolean): void

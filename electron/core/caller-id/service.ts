@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs'
+import type { CallerNumber, Locale, PickReason, Settings, User } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
+import { atLocal, localTime } from '../../../shared/domain/calling-time'
+import type { CoreDeps } from '../context'
+import { AppError } from '../errors'
+import { readTable } from '../leads/read-table'
+import { checkPhone, isRefused } from '../phone/numbers'
+import { regionOf, type PhoneRegion } from '../phone/geo'
+import { CallerIdRepo, type CallerNumberPut, type CallerNumberRow } from './repo'
+
+/** The columns of a caller-number file, by their Chinese or English heading. */
+const COLUMNS = {
+  number: ['号码', '外显号码', '电话', 'number', 'phone'],
+  carrier: ['运营商', 'carrier'],
+  line: ['线路', '中继', 'line', 'trunk'],
+  campaign: ['活动', 'campaign'],
+  status: ['状态', 'status'],
+  cap: ['每日上限', '日上限', 'cap', 'daily cap']
+} as const
+
+const ACTIVE = new Set(['启用', '在用', '正常', 'active', 'on', '1', ''])
+const SUSPENDED = new Set(['停用', '暂停', 'suspended', 'off', '0'])
+
+/** A refused line of a caller-number file: its row and the reason in the user's words (an i18n key and its words). */
+export interface NumberFileProblem {
+  row: number
+  key: string
+  params: Record<string, string | number>
+}
+
+export interface Pick {
+  numberId: number | null
+  number: string | null
+  e164: string | null
+  reason: PickReason
+}
+
+const e164 = (digits: string) => `+86${digits.startsWith('0') ? digits.slice(1) : digits}`
+
+/**
+ * 外显号码池: the numbers the customer sees. For each dial core picks one — the number this customer
+ * was already shown today (never two numbers to one customer in a day), else one of the customer's
+ * city, else of their province, else any number of the campaign — among the numbers in use for that
+ * campaign and under their daily cap, the least used today first (spread evenly). Rules in
+ * docs/domain.md.
+ */
+export class CallerIds {
+  readonly repo: CallerIdRepo
+  /**
+   * Whether any number is in use, asked at most once a minute (a command line's import shows within
+   * it; this process's own changes at once): a centre without a pool pays nothing on each dial.
+   */
+  private inUse: { any: boolean; at: number } | null = null
+
+  constructor(
+    private deps: CoreDeps,
+    private settings: () => Settings
+  ) {
+    this.repo = new CallerIdRepo(deps.db)
+  }
+
+  private today(now = this.deps.clock.now()): { day: string; start: string } {
+    const tz = this.settings().timeZone
+    const day = localTime(now, tz).day
+    return { day, start: atLocal(day, 0, tz).toISOString() }
+  }
+
+  /** The choice for a call to @phone in @campaignId now, and why; nothing is used up. */
+  pick(phone: string, campaignId: number, region: PhoneRegion | null = regionOf(phone)): Pick {
+    if (!this.anyInUse()) return { numberId: null, number: null, e164: null, reason: 'none' }
+    const { day, start } = this.today()
+    const eligible = this.repo.eligible(campaignId, day)
+    if (!eligible.length) return { numberId: null, number: null, e164: null, reason: 'none' }
+    const chosen = (n: CallerNumberRow, reason: PickReason): Pick => ({
+      numberId: n.id,
+      number: n.number,
+      e164: n.e164,
+      reason
+    })
+    const before = this.repo.shownToCustomerSince(phone, start)
+    if (before) {
+      const same = eligible.find((n) => n.number === before)
+      // the number they saw today is resting or full: no second number to the same customer today
+      return same
+        ? chosen(same, 'sameCustomerToday')
+        : { numberId: null, number: null, e164: null, reason: 'customerRests' }
+    }
+    const least = (ns: CallerNumberRow[]) =>
+      ns.reduce((a, b) => (b.calls_today < a.calls_today ? b : a), ns[0]) as CallerNumberRow | undefined
+    if (region) {
+      const city = least(eligible.filter((n) => n.province === region.province && n.city === region.city))
+      if (city) return chosen(city, 'sameCity')
+      const province = least(eligible.filter((n) => n.province === region.province))
+      if (province) return chosen(province, 'sameProvince')
+    }
+    return chosen(least(eligible)!, 'any')
+  }
+
+  private anyInUse(): boolean {
+    if (!this.inUse || Date.now() - this.inUse.at > 60_000) this.inUse = { any: this.repo.anyActive(), at: Date.now() }
+    return this.inUse.any
+  }
+
+  /** The pick for a real dial, used up (counted against its cap today); in the caller's transaction. */
+  take(phone: string, campaignId: number, region: PhoneRegion | null): Pick {
+    const p = this.pick(phone, campaignId, region)
+    if (p.numberId !== null) this.repo.used(p.numberId, this.today().day)
+    return p
+  }
+
+  list(): CallerNumber[] {
+    return this.repo.list(this.today().day).map(toCallerNumber)
+  }
+
+  /**
+   * A file of numbers (CSV/XLSX with 号码, 运营商, 线路, 活动, 状态 — or their English names), all or
+   * nothing: every line checked first, and a file with a bad line changes nothing and says which.
+   */
+  async importFile(
+    file: string,
+    user: User,
+    source: string,
+    locale: Locale
+  ): Promise<{ rows: number; added: number; updated: number; mismatches: number }> {
+    const table = await readTable(readFileSync(file))
+    const col = (k: keyof typeof COLUMNS) =>
+      table.headers.findIndex(
+        (h) =>
+          (COLUMNS[k] as readonly string[]).includes(h.trim().toLowerCase()) ||
+          (COLUMNS[k] as readonly string[]).includes(h.trim())
+      )
+    const at = col('number')
+    if (at < 0)
+      throw new AppError('INVALID_INPUT', 'errors.callerIdNoNumberColumn', {
+        headers: table.headers.filter(Boolean).slice(0, 8).join('、')
+      })
+    const [carrierCol, lineCol, campaignCol, statusCol, capCol] = (
+      ['carrier', 'line', 'campaign', 'status', 'cap'] as const
+    ).map(col)
+    const now = this.deps.clock.now().toISOString()
+    const cap = this.settings().callerId.dailyCap
+    const problems: NumberFileProblem[] = []
+    const puts: CallerNumberPut[] = []
+    let mismatches = 0
+    const seen = new Set<string>()
+    for (const r of table.rows) {
+      const cell = (i: number) => (i >= 0 ? (r.cells[i] ?? '').trim() : '')
+      const raw = cell(at)
+      if (!raw && r.cells.every((c) => !c.trim())) continue
+      const why = callerIdRefusal(raw, this.settings().areaCode)
+      if ('key' in why) {
+        problems.push({ row: r.rowNo, ...why })
+        continue
+      }
+      if (seen.has(why.phone)) {
+        problems.push({ row: r.rowNo, key: 'errors.callerIdDuplicate', params: { number: raw } })
+        continue
+      }
+      seen.add(why.phone)
+      const campaigns: number[] = []
+      for (const ref of cell(campaignCol)
+        .split(/[,，;；、\s]+/)
+        .filter(Boolean)) {
+        const id = this.repo.campaignId(ref)
+        if (id === undefined) problems.push({ row: r.rowNo, key: 'errors.callerIdCampaign', params: { ref } })
+        else campaigns.push(id)
+      }
+      const status = cell(statusCol).toLowerCase()
+      if (!ACTIVE.has(status) && !SUSPENDED.has(status)) {
+        problems.push({ row: r.rowNo, key: 'errors.callerIdStatus', params: { status: cell(statusCol) } })
+        continue
+      }
+      const capText = cell(capCol)
+      const dailyCap = capText ? Number(capText) : cap
+      if (!Number.isInteger(dailyCap) || dailyCap < 1 || dailyCap > 10_000) {
+        problems.push({ row: r.rowNo, key: 'errors.callerIdCap', params: { cap: capText } })
+        continue
+      }
+      const carrier = cell(carrierCol)
+      if (carrier && why.carrier && !why.carrier.includes(carrier.replace(/^中国/, ''))) mismatches++
+      puts.push({
+        number: why.phone,
+        e164: e164(why.phone),
+        carrier,
+        dataCarrier: why.carrier,
+        province: why.region?.province ?? null,
+        city: why.region?.city ?? null,
+        line: cell(lineCol),
+        campaigns,
+        status: SUSPENDED.has(status) ? 'suspended' : 'active',
+        dailyCap,
+        at: now
+      })
+    }
+    if (problems.length)
+      throw new AppError(
+        'INVALID_INPUT',
+        'errors.callerIdFile',
+        {
+          count: problems.length,
+          row: problems[0].row,
+          reason: translate(locale, problems[0].key, problems[0].params)
+        },
+        problems.slice(0, 50).map((p) => ({ path: `row ${p.row}`, message: translate(locale, p.key, p.params) }))
+      )
+    if (!puts.length) throw new AppError('INVALID_INPUT', 'errors.emptyFile')
+    const before = new Set(this.repo.list(this.today().day).map((n) => n.number))
+    this.repo.transaction(() => {
+      for (const p of puts) this.repo.put(p)
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'numbers.import',
+        entity: 'callerId',
+        details: { rows: puts.length },
+        source
+      })
+    })
+    this.inUse = null
+    const added = puts.filter((p) => !before.has(p.number)).length
+    return { rows: puts.length, added, updated: puts.length - added, mismatches }
+  }
+
+  setStatus(id: number, status: 'active' | 'suspended', reason: string | null, user: User, source: string): void {
+    this.repo.transaction(() => {
+      if (!this.repo.setStatus(id, status, reason, this.deps.clock.now().toISOString())) throw new AppError('NOT_FOUND')
+      this.inUse = null
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: status === 'active' ? 'numbers.resume' : 'numbers.suspend',
+        entity: 'callerId',
+        entityId: id,
+        details: { reason },
+        source
+      })
+    })
+  }
+}
+
+/** A number as a caller ID, or why it cannot be one (short service numbers, 400/800, not a line). */
+export function callerIdRefusal(
+  raw: string,
+  areaCode: string
+):
+  | { phone: string; region: PhoneRegion | null; carrier: string | null }
+  | { key: string; params: Record<string, string> } {
+  const digits = raw.replace(/[\s\-–—().（）]/g, '').replace(/^(\+86|0086)/, '')
+  if (/^95\d{3,6}$/.test(digits) || /^[48]00\d{7}$/.test(digits) || /^1\d{4}$/.test(digits))
+    return { key: 'errors.callerIdServiceNumber', params: { number: raw } }
+  // +86 771 5123456: the international form of a landline drops the trunk 0, which the check wants back
+  const international = /^(?:\+|00)86/.test(raw.replace(/[\s\-–—().（）]/g, ''))
+  const c = checkPhone(international && !digits.startsWith('1') ? `0${digits}` : raw, areaCode)
+  if (isRefused(c)) return { key: `importReasons.phone.${c.problem}`, params: { ...c.detail, number: raw } }
+  return { phone: c.phone, region: c.region, carrier: c.carrier }
+}
+
+export function toCallerNumber(r: CallerNumberRow): CallerNumber {
+  return {
+    id: r.id,
+    number: r.number,
+    e164: r.e164,
+    carrier: r.carrier,
+    dataCarrier: r.data_carrier,
+    region: r.province ? `${r.province}${r.city && r.city !== `${r.province}市` ? r.city : ''}` : '',
+    province: r.province,
+    city: r.city,
+    line: r.line,
+    campaigns: JSON.parse(r.campaigns) as number[],
+    status: r.status,
+    statusReason: r.status_reason,
+    dailyCap: r.daily_cap,
+    callsToday: r.calls_today
+  }
+}
