@@ -94,7 +94,9 @@ export const deskLeadSchema = z.object({
       notes: z.string().nullable(),
       durationMs: z.number().int(),
       recordingId: idSchema.nullable(),
-      simulated: z.boolean()
+      simulated: z.boolean(),
+      /** The caller number the customer saw (外显), when the pool picked one. */
+      shownNumber: z.string().nullable()
     })
   )
 })

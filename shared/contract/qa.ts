@@ -130,6 +130,8 @@ export const libraryRowSchema = z.object({
   phone: z.string().nullable(),
   /** 号码归属地 (广西南宁市), '' when not known. */
   phoneRegion: z.string(),
+  /** The caller number the customer saw (外显), when the pool picked one. */
+  shownNumber: z.string().nullable(),
   outcome: z.string().nullable(),
   success: z.boolean(),
   district: z.string().nullable(),

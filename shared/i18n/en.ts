@@ -557,6 +557,7 @@ export const en: Catalog = {
     recalled: '{{n}} recalled'
   },
   desk: {
+    shownNumber: 'shown as {{number}}',
     insecure: {
       title: 'This page cannot use the microphone',
       text: 'Browsers give the microphone only to secure (https) pages. Open {{url}}, or use the LeadLine desktop app.',
@@ -1262,6 +1263,7 @@ export const en: Catalog = {
       customer: 'Customer',
       phone: 'Number',
       phoneRegion: 'Number from',
+      shownNumber: 'Shown number',
       campaign: 'Campaign',
       outcome: 'Outcome',
       district: 'District',
@@ -1708,7 +1710,39 @@ export const en: Catalog = {
       uploads: 'Uploads never imported'
     }
   },
+  numbers: {
+    title: 'Caller-ID pool',
+    hint: 'The number customers see: each dial picks one by the customer’s 归属地 (same city first, then same province, then any number in use), and a customer sees the same number all day; a number at its daily cap or suspended is never picked. An import file needs a 号码 (number) column, and may have 运营商 (carrier), 线路 (line), 活动 (campaign), 状态 (status), 每日上限 (cap).',
+    import: 'Import caller numbers',
+    imported: '{{rows}} numbers imported ({{added}} new, {{updated}} updated)',
+    empty: 'No caller numbers yet: calls show the PBX’s own number',
+    number: 'Number',
+    region: 'Region',
+    carrier: 'Carrier',
+    carrierMismatch: 'range belongs to {{carrier}}',
+    line: 'Line',
+    campaigns: 'Campaigns',
+    allCampaigns: 'All campaigns',
+    today: 'Used today / cap',
+    status: 'Status',
+    statuses: { active: 'Active', suspended: 'Suspended' },
+    suspend: 'Suspend',
+    resume: 'Resume',
+    byHand: 'suspended by hand',
+    pickTitle: 'Try a pick',
+    customerPhone: 'Customer’s number',
+    pick: 'Pick (nothing used)',
+    reasons: {
+      sameCustomerToday: 'this customer was shown this number today',
+      sameCity: 'same city as the customer',
+      sameProvince: 'same province as the customer',
+      any: 'no number of their city or province: any number in use',
+      customerRests: 'the number this customer saw today is suspended or full: no other today',
+      none: 'no caller number available (the PBX’s own)'
+    }
+  },
   nav: {
+    numbers: 'Caller IDs',
     complaints: 'Complaints',
     privacy: 'Personal data',
     menu: 'Menu',

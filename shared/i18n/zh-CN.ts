@@ -532,6 +532,7 @@ export const zhCN = {
     recalled: '已收回 {{n}} 条'
   },
   desk: {
+    shownNumber: '外显 {{number}}',
     insecure: {
       title: '这个页面不能使用麦克风',
       text: '浏览器只在安全连接（https）下开放麦克风。请用 {{url}} 打开，或使用桌面版线索通。',
@@ -1179,6 +1180,7 @@ export const zhCN = {
       customer: '客户',
       phone: '号码',
       phoneRegion: '号码归属地',
+      shownNumber: '外显号码',
       campaign: '活动',
       outcome: '通话结果',
       district: '区县',
@@ -1596,7 +1598,39 @@ export const zhCN = {
       uploads: '未导入的上传文件'
     }
   },
+  numbers: {
+    title: '外显号码池',
+    hint: '客户看到的来电号码：每次外呼按客户归属地挑选（同城优先，其次同省，再其次任一可用号码），同一客户当天始终显示同一个号码；达到每日上限或停用的号码不会被选用。导入文件需含“号码”列，可选“运营商”“线路”“活动”“状态”“每日上限”列。',
+    import: '导入外显号码',
+    imported: '已导入 {{rows}} 个号码（新增 {{added}}，更新 {{updated}}）',
+    empty: '还没有外显号码：外呼显示交换机的默认号码',
+    number: '号码',
+    region: '归属地',
+    carrier: '运营商',
+    carrierMismatch: '号段属于{{carrier}}',
+    line: '线路',
+    campaigns: '适用活动',
+    allCampaigns: '全部活动',
+    today: '今日已用 / 上限',
+    status: '状态',
+    statuses: { active: '启用', suspended: '停用' },
+    suspend: '停用',
+    resume: '启用',
+    byHand: '手工停用',
+    pickTitle: '试选外显号码',
+    customerPhone: '客户号码',
+    pick: '试选（不占用）',
+    reasons: {
+      sameCustomerToday: '该客户今天已显示过此号码',
+      sameCity: '与客户同城',
+      sameProvince: '与客户同省',
+      any: '没有同城同省号码，选用任一可用号码',
+      customerRests: '该客户今天显示过的号码已停用或达上限，今天不换号码',
+      none: '没有可用的外显号码（使用交换机默认号码）'
+    }
+  },
   nav: {
+    numbers: '外显号码',
     complaints: '投诉',
     privacy: '个人信息',
     menu: '菜单',

@@ -28,6 +28,7 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
       '用户管理',
       '审计日志',
       '投诉',
+      '外显号码',
       '个人设置',
       '关于'
     ],
@@ -37,7 +38,7 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
   field_agent: { user: 'agent_qx1', nav: ['我的拜访', '个人设置', '关于'], absent: ['本区派单', '拨号工作台'] },
   admin: {
     user: 'admin',
-    nav: ['用户管理', '审计日志', '系统设置', '投诉', '个人信息', '个人设置', '关于'],
+    nav: ['用户管理', '审计日志', '系统设置', '投诉', '个人信息', '外显号码', '个人设置', '关于'],
     absent: ['拨号工作台', '名单池']
   }
 }

@@ -31,6 +31,7 @@ const ROLES = [
       'dispatch',
       'reports',
       'complaints',
+      'numbers',
       'users',
       'audit',
       'settings',
@@ -39,7 +40,7 @@ const ROLES = [
   },
   { user: 'leader_qx', pages: ['district-dispatch', 'agents', 'settings', 'about'] },
   { user: 'agent_qx1', pages: ['visits', 'settings', 'about'] },
-  { user: 'admin', pages: ['complaints', 'privacy', 'users', 'audit', 'system', 'settings', 'about'] }
+  { user: 'admin', pages: ['complaints', 'privacy', 'numbers', 'users', 'audit', 'system', 'settings', 'about'] }
 ]
 
 async function pageText(page: Page): Promise<string> {

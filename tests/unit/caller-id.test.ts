@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
 import { SYSTEM_USER } from '../../electron/core/invoke'
-import type { CallerNumber } from '../../shared/contract'
+import type { CallerNumber, User } from '../../shared/contract'
 import { loginAs, makeCore, ok } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { upload as uploadBytes } from '../helpers/upload'
@@ -96,6 +96,12 @@ describe('the caller-ID pool (外显号码池)', () => {
     expect(d.callerId).toBe('+867715123456')
     expect(env.core.db.prepare('SELECT shown_number FROM calls WHERE id = ?').pluck().get(d.callId)).toBe('07715123456')
     await ok(op1.invoke('calls.end', { callId: d.callId, cause: 'no_answer', answered: false }))
+    // the customer card's calls say which number the customer saw
+    const me = await ok<User>(op1.invoke('auth.me', {}))
+    expect(env.core.cards.card(me, leadId, { owedCall: true }).calls[0]).toMatchObject({
+      callId: d.callId,
+      shownNumber: '07715123456'
+    })
     // later that day the least-used Nanning number is the other one — but this customer keeps theirs
     expect(await pick('13807711007')).toEqual({
       number: '07715123456',

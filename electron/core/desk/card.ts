@@ -49,7 +49,8 @@ export class CustomerCards {
       notes: c.notes,
       durationMs: Math.round(c.ms),
       recordingId: c.recording_id,
-      simulated: c.line === 'simulated'
+      simulated: c.line === 'simulated',
+      shownNumber: c.shown_number
     }))
     let card: CustomerCard = EMPTY_CARD
     if (l.card) {

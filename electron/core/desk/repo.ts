@@ -56,6 +56,7 @@ export interface CallRow {
   line: string
   ms: number
   recording_id: number | null
+  shown_number: string | null
 }
 
 /**
@@ -392,7 +393,7 @@ export class DeskRepo extends Repo {
 
   callsOfLead(leadId: number): CallRow[] {
     return this.all(
-      `SELECT c.id, c.started_at, u.display_name AS operator, o.label, o.notes, c.line,
+      `SELECT c.id, c.started_at, u.display_name AS operator, o.label, o.notes, c.line, c.shown_number,
          CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400000 ELSE 0 END AS ms,
          r.id AS recording_id
        FROM calls c JOIN users u ON u.id = c.operator_id LEFT JOIN outcomes o ON o.call_id = c.id LEFT JOIN recordings r ON r.call_id = c.id

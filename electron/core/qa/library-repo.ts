@@ -15,7 +15,7 @@ const LIBRARY_FROM = `
   LEFT JOIN qa_queue q ON q.call_id = c.id
   LEFT JOIN recording_metrics m ON m.recording_id = r.id`
 const LIBRARY_COLUMNS = `r.id AS recording_id, c.id AS call_id, r.started_at, r.duration_ms, r.state, c.line, c.direction, r.operator_id, u.display_name AS operator_name,
-  cp.name AS campaign_name, c.lead_id, l.name AS customer_name, l.phone, l.phone_province, l.phone_city, o.label AS outcome, coalesce(o.success, 0) AS success, d.name AS district,
+  cp.name AS campaign_name, c.lead_id, l.name AS customer_name, l.phone, l.phone_province, l.phone_city, c.shown_number, o.label AS outcome, coalesce(o.success, 0) AS success, d.name AS district,
   v.verdict, v.state AS review_state, q.state AS queue_state, q.reasons, q.claimed_by, q.claimed_until,
   m.operator_talk_share, m.customer_talk_share, m.silence_share, m.longest_silence_ms, m.talk_over_share, m.talk_over_ms, m.longest_monologue_ms, m.first_customer_word_ms, m.hung_up_by`
 /** The QA state of a library row, in SQL (for the filter) — the same rule as qaState() in library.ts. */
@@ -46,6 +46,7 @@ export type LibraryDbRow = Partial<MetricsRow> & {
   customer_name: string | null
   phone: string | null
   phone_province: string | null
+  shown_number: string | null
   phone_city: string | null
   outcome: string | null
   success: number

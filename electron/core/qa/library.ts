@@ -46,6 +46,7 @@ export class QaLibrary {
       customerName: r.customer_name,
       phone: r.phone ? phoneFor(r.phone, user.role, settings) : null,
       phoneRegion: regionText(r.phone_province, r.phone_city),
+      shownNumber: r.shown_number,
       outcome: r.outcome,
       success: r.success === 1,
       district: r.district,

@@ -374,6 +374,7 @@ export function CustomerCard({ lead, onSaved }: { lead: DeskLead; onSaved?: (l: 
                         {c.outcome ? <Tag color="blue">{c.outcome}</Tag> : <Tag>{t('desk.card.noOutcome')}</Tag>}
                         <span>{Math.round(c.durationMs / 1000)} s</span>
                         {c.simulated && <Tag color="purple">{t('desk.simulated')}</Tag>}
+                        {c.shownNumber && <Tag>{t('desk.shownNumber', { number: c.shownNumber })}</Tag>}
                         {c.notes && <Typography.Text type="secondary">{c.notes}</Typography.Text>}
                       </Space>
                     </List.Item>

@@ -60,6 +60,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/system', label: 'system', icon: ToolOutlined, roles: ['admin'] },
   { path: '/complaints', label: 'complaints', icon: MessageOutlined, roles: ['qa', 'supervisor', 'admin'] },
   { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
+  { path: '/numbers', label: 'numbers', icon: PhoneOutlined, roles: ['supervisor', 'admin'] },
   {
     path: '/settings',
     label: 'settings',

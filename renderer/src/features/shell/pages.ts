@@ -17,6 +17,7 @@ const PAGE_CODE: Record<string, ReturnType<typeof page>> = {
   '/visits': page(() => import('../dispatch/VisitsPage'), 'VisitsPage'),
   '/follow-ups': page(() => import('../dispatch/FollowUpsPage'), 'FollowUpsPage'),
   '/complaints': page(() => import('../complaints/ComplaintsPage'), 'ComplaintsPage'),
+  '/numbers': page(() => import('../numbers/NumbersPage'), 'NumbersPage'),
   '/privacy': page(() => import('../privacy/PrivacyPage'), 'PrivacyPage'),
   '/agents': page(() => import('../dispatch/TeamPage'), 'TeamPage'),
   '/reports': page(() => import('../reports/ReportsPage'), 'ReportsPage'),
