@@ -235,6 +235,18 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
     const lead = (found.ok ? (found.value as { rows: { id: number; phone: string; status: string }[] }).rows : []).find(
       (r) => r.status === 'in_queue'
     )!
+    // 外显: the centre's caller numbers; the customer is to see the one the pool picks for them
+    const admin = await hubAs('admin')
+    const pool = Buffer.from(
+      '号码,运营商,线路,活动,状态\n0771-5123456,中国电信,GX-1,,启用\n020-81234567,中国电信,GD-1,,启用\n'
+    )
+    const begun = await must<{ uploadId: string }>(admin, 'uploads.begin', { name: '外显号码.csv', size: pool.length })
+    await must(admin, 'uploads.chunk', { uploadId: begun.uploadId, offset: 0, data: pool.toString('base64') })
+    await must(admin, 'numbers.import', { uploadId: begun.uploadId })
+    const picked = await must<{ number: string; e164: string; reason: string }>(admin, 'numbers.pick', {
+      phone: lead.phone
+    })
+    expect(picked.e164).toMatch(/^\+86(7715123456|2081234567)$/)
     const customer = await custCtx.newPage()
     await openCustomer(customer, lead.phone)
     // the operator's own SIP account in another phone dials the customer directly: the PBX refuses it
@@ -262,6 +274,12 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
     expect(received.some((f) => f.includes(lead.phone))).toBe(false)
     expect(received.some((f) => /"dial":"LL[0-9a-f]+"/.test(f))).toBe(true)
     expect(kamailio.log()).toMatch(/dial token LL[0-9a-f]+ from 2103: hub answered 200/)
+    // the PBX asserted the picked number to the customer
+    expect(
+      await customer.evaluate(
+        () => (window as unknown as { customer: { assertedIdentity: string | null } }).customer.assertedIdentity
+      )
+    ).toBe(`<sip:${picked.e164}@127.0.0.1>`)
     await page.waitForTimeout(2000)
     await page.getByRole('button', { name: /挂断/ }).click()
     await page
@@ -277,8 +295,12 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
     const calls = card.ok
       ? (card.value as { calls: { outcome: string; recordingId: number | null; simulated: boolean }[] }).calls
       : []
-    expect(calls[0]).toMatchObject({ outcome: '无人接听', simulated: false })
+    expect(calls[0]).toMatchObject({ outcome: '无人接听', simulated: false, shownNumber: picked.number })
     expect(calls[0].recordingId).not.toBeNull()
+    // the pool out of use again, for the tests after this one
+    for (const n of await must<{ id: number }[]>(admin, 'numbers.list', {}))
+      await must(admin, 'numbers.setStatus', { id: n.id, status: 'suspended', reason: 'e2e' })
+    admin.close()
   } finally {
     await ctx.close()
     await custCtx.close()

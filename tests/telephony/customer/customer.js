@@ -53,6 +53,8 @@ const ua = new UserAgent({
   delegate: {
     onInvite: (inv) => {
       window.customer.calls++
+      // the number the PBX says is calling (外显): what a carrier shows the customer
+      window.customer.assertedIdentity = inv.request.getHeader('P-Asserted-Identity') ?? null
       inv.stateChange.addListener((s) => {
         window.customer.state = s
         if (s === SessionState.Established) {
