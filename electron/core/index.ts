@@ -351,7 +351,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }),
       defineDomain({ name: 'dnc', handlers: createDncHandlers(deps, dnc, uploads, downloads, settings) }),
       defineDomain({ name: 'complaints', handlers: createComplaintsHandlers(complaints) }),
-      defineDomain({ name: 'numbers', handlers: createCallerIdHandlers(callerIds, uploads, settings) }),
+      defineDomain({
+        name: 'numbers',
+        handlers: createCallerIdHandlers(callerIds, uploads, settings),
+        // number health: a number nobody answers any more is taken out of use
+        jobs: [{ name: 'caller number health', everyMs: 10 * 60_000, run: () => callerIds.checkHealth() }]
+      }),
       defineDomain({
         name: 'privacy',
         handlers: createPrivacyHandlers(deps, privacy, retention, dnc, downloads),

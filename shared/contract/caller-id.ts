@@ -25,7 +25,16 @@ export const callerNumberSchema = z.object({
   status: z.enum(['active', 'suspended']),
   statusReason: z.string().nullable(),
   dailyCap: z.number().int(),
-  callsToday: z.number().int()
+  callsToday: z.number().int(),
+  /** Its health today: real calls, answered, answer rate, mean talk, refusals and complaints on its calls. */
+  today: z.object({
+    calls: z.number().int(),
+    answered: z.number().int(),
+    answerRate: z.number().nullable(),
+    avgTalkSec: z.number().int().nullable(),
+    refusals: z.number().int(),
+    complaints: z.number().int()
+  })
 })
 export type CallerNumber = z.infer<typeof callerNumberSchema>
 

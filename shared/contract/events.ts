@@ -5,6 +5,7 @@ import { idSchema } from './common'
 import { monitorModeSchema, monitorSignalSchema } from './monitor'
 
 const QA_AUDIENCE: readonly Role[] = ['qa', 'supervisor', 'admin']
+const MANAGERS_AUDIENCE: readonly Role[] = ['supervisor', 'admin']
 const OPERATORS: readonly Role[] = ['operator']
 
 interface EventSpec<P extends z.ZodType = z.ZodType> {
@@ -47,9 +48,14 @@ export const events = defineEvents({
     audience: 'user'
   },
   'leads.changed': { payload: z.object({ reason: z.string() }), roles: ALL_ROLES },
-  /** The review queue, claims or reviews changed. */
+  /** A caller number was taken out of use by its health (the administrators are told). */
+  'numbers.suspended': {
+    payload: z.object({ number: z.string(), reason: z.string() }),
+    roles: MANAGERS_AUDIENCE
+  },
   /** A complaint case was opened or moved on. */
   'complaints.changed': { payload: z.object({ id: idSchema }), roles: QA_AUDIENCE },
+  /** The review queue, claims or reviews changed. */
   'qa.changed': { payload: z.object({ callId: idSchema.nullable() }), roles: QA_AUDIENCE },
   /** A review of one of the operator's calls was submitted or decided. */
   'qa.reviewed': { payload: z.object({ userId: idSchema, reviewId: idSchema }), roles: OPERATORS, audience: 'user' },

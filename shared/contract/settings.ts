@@ -86,7 +86,12 @@ export const settingsSchema = z.object({
     .object({ decisionDays: z.number().int().min(1).max(90), extendedDays: z.number().int().min(1).max(180) })
     .refine((v) => v.extendedDays >= v.decisionDays, 'extendedDays ≥ decisionDays'),
   /** 外显号码池: a number's calls a day unless its line says otherwise. */
-  callerId: z.object({ dailyCap: z.number().int().min(1).max(10_000) }),
+  callerId: z.object({
+    dailyCap: z.number().int().min(1).max(10_000),
+    /** Number health: below this answer rate today, once it has made `minCallsForHealth` calls, a number is taken out of use. */
+    minAnswerRate: z.number().min(0).max(1),
+    minCallsForHealth: z.number().int().min(5).max(10_000)
+  }),
   /** How long each class of personal data is kept (docs/domain.md, 保留期限); the retention run deletes what is past it. */
   retention: z.object({
     /** A supplier's raw rows (the import report's cells), days after the import. */

@@ -1711,6 +1711,13 @@ export const en: Catalog = {
     }
   },
   numbers: {
+    lowAnswerRate: 'answer rate today {{rate}}% ({{calls}} calls) below {{min}}%: taken out of use',
+    health: 'Answered today',
+    avgTalk: 'Mean talk',
+    refusals: 'Refusals',
+    complaintsCol: 'Complaints',
+    seconds: '{{n}} s',
+    suspendedNotice: 'Caller number {{number}} taken out of use: {{reason}}',
     title: 'Caller-ID pool',
     hint: 'The number customers see: each dial picks one by the customer’s 归属地 (same city first, then same province, then any number in use), and a customer sees the same number all day; a number at its daily cap or suspended is never picked. An import file needs a 号码 (number) column, and may have 运营商 (carrier), 线路 (line), 活动 (campaign), 状态 (status), 每日上限 (cap).',
     import: 'Import caller numbers',

@@ -1599,6 +1599,13 @@ export const zhCN = {
     }
   },
   numbers: {
+    lowAnswerRate: '今日接通率 {{rate}}%（{{calls}} 通）低于 {{min}}%，自动停用',
+    health: '今日接通率',
+    avgTalk: '平均通话',
+    refusals: '拒绝',
+    complaintsCol: '投诉',
+    seconds: '{{n}} 秒',
+    suspendedNotice: '外显号码 {{number}} 已自动停用：{{reason}}',
     title: '外显号码池',
     hint: '客户看到的来电号码：每次外呼按客户归属地挑选（同城优先，其次同省，再其次任一可用号码），同一客户当天始终显示同一个号码；达到每日上限或停用的号码不会被选用。导入文件需含“号码”列，可选“运营商”“线路”“活动”“状态”“每日上限”列。',
     import: '导入外显号码',

@@ -121,6 +121,35 @@ describe('the caller-ID pool (外显号码池)', () => {
     })
   })
 
+  it('number health: a number nobody answers any more is taken out of use, and the managers are told', async () => {
+    await importPool()
+    const op = env.core.db.prepare("SELECT id FROM users WHERE username = 'op1'").pluck().get() as number
+    const call = env.core.db.prepare(
+      "INSERT INTO calls (operator_id, direction, line, started_at, answered_at, ended_at, shown_number) VALUES (?, 'outbound', 'sip', ?, ?, ?, ?)"
+    )
+    const at = (min: number) => new Date(sh('2026-11-23T09:00:00').getTime() + min * 60_000).toISOString()
+    // 30 calls shown as 0771-5123456 today, 2 answered (2 minutes each); 29 of 0773-2123456, all answered
+    for (let i = 0; i < 30; i++) call.run(op, at(i), i < 2 ? at(i) : null, i < 2 ? at(i + 2) : null, '07715123456')
+    for (let i = 0; i < 29; i++) call.run(op, at(i), at(i), at(i + 1), '07732123456')
+    const heard: unknown[] = []
+    admin.subscribe((name, payload) => name === 'numbers.suspended' && heard.push(payload))
+    expect(env.core.callerIds.checkHealth()).toEqual(['07715123456'])
+    const list = await ok<CallerNumber[]>(admin.invoke('numbers.list', {}))
+    expect(list.find((n) => n.number === '07715123456')).toMatchObject({
+      status: 'suspended',
+      statusReason: '今日接通率 7%（30 通）低于 8%，自动停用',
+      today: { calls: 30, answered: 2, answerRate: 0.067, avgTalkSec: 120 }
+    })
+    expect(list.find((n) => n.number === '07732123456')).toMatchObject({
+      status: 'active',
+      today: { calls: 29, answerRate: 1 }
+    })
+    expect(heard).toEqual([{ number: '+867715123456', reason: '今日接通率 7%（30 通）低于 8%，自动停用' }])
+    // taken out of use: a Nanning customer now gets the other Nanning number
+    expect(await pick('13807711007')).toMatchObject({ number: '07715123457', reason: 'sameCity' })
+    expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'numbers.suspend'").pluck().get()).toBe(1)
+  })
+
   it('the hub imports an uploaded file for an administrator only', async () => {
     const uploadId = await uploadBytes(admin, 'pool.csv', Buffer.from(POOL))
     expect(await ok(admin.invoke('numbers.import', { uploadId }))).toMatchObject({ rows: 5, added: 5 })

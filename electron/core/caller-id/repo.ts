@@ -17,6 +17,15 @@ export interface CallerNumberRow {
   calls_today: number
 }
 
+export interface NumberHealthRow {
+  shown_number: string
+  calls: number
+  answered: number
+  talk_sec: number
+  refusals: number
+  complaints: number
+}
+
 export interface CallerNumberPut {
   number: string
   e164: string
@@ -114,16 +123,22 @@ export class CallerIdRepo extends Repo {
     )
   }
 
-  /** Calls, answered calls and talk per shown number over a period (its health). */
-  health(from: string, to: string): { shown_number: string; calls: number; answered: number; talk_sec: number }[] {
+  /**
+   * Each shown number's health over a period: its real calls, those answered, their talk, the
+   * refusals said on them and the complaint cases about them.
+   */
+  health(from: string, to: string): NumberHealthRow[] {
     return this.all(
-      `SELECT shown_number, count(*) AS calls, count(answered_at) AS answered,
-         coalesce(sum(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL
-           THEN (julianday(ended_at) - julianday(answered_at)) * 86400 END), 0) AS talk_sec
-       FROM calls WHERE shown_number IS NOT NULL AND started_at >= ? AND started_at < ? AND line = 'sip'
-       GROUP BY shown_number`,
-      from,
-      to
+      `SELECT c.shown_number, count(*) AS calls, count(c.answered_at) AS answered,
+         coalesce(sum(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL
+           THEN (julianday(c.ended_at) - julianday(c.answered_at)) * 86400 END), 0) AS talk_sec,
+         coalesce(sum(o.disposition IN ('refused', 'do_not_call')), 0) AS refusals,
+         (SELECT count(*) FROM complaints k, json_each(k.call_ids) j JOIN calls kc ON kc.id = j.value
+          WHERE kc.shown_number = c.shown_number AND kc.started_at >= @from AND kc.started_at < @to) AS complaints
+       FROM calls c LEFT JOIN outcomes o ON o.call_id = c.id
+       WHERE c.shown_number IS NOT NULL AND c.started_at >= @from AND c.started_at < @to AND c.line = 'sip'
+       GROUP BY c.shown_number`,
+      { from, to }
     )
   }
 }

@@ -7,7 +7,7 @@ import { AppError } from '../errors'
 import { readTable } from '../leads/read-table'
 import { checkPhone, isRefused } from '../phone/numbers'
 import { regionOf, type PhoneRegion } from '../phone/geo'
-import { CallerIdRepo, type CallerNumberPut, type CallerNumberRow } from './repo'
+import { CallerIdRepo, type CallerNumberPut, type CallerNumberRow, type NumberHealthRow } from './repo'
 
 /** The columns of a caller-number file, by their Chinese or English heading. */
 const COLUMNS = {
@@ -20,7 +20,8 @@ const COLUMNS = {
 } as const
 
 const ACTIVE = new Set(['启用', '在用', '正常', 'active', 'on', '1', ''])
-const SUSPENDED = new Set(['停用', '暂停', 'suspended', 'off', '0'])
+/** 标记: reported as marked (骚扰/推销) by the phone apps — out of use. */
+const SUSPENDED = new Set(['停用', '暂停', '标记', '已标记', 'suspended', 'marked', 'off', '0'])
 
 /** A refused line of a caller-number file: its row and the reason in the user's words (an i18n key and its words). */
 export interface NumberFileProblem {
@@ -109,8 +110,43 @@ export class CallerIds {
     return p
   }
 
+  /** The pool with each number's figures of today. */
   list(): CallerNumber[] {
-    return this.repo.list(this.today().day).map(toCallerNumber)
+    const { day, start } = this.today()
+    const health = new Map(this.repo.health(start, this.deps.clock.now().toISOString()).map((h) => [h.shown_number, h]))
+    return this.repo.list(day).map((r) => toCallerNumber(r, health.get(r.number)))
+  }
+
+  /**
+   * Number health: a number whose answer rate today falls below `callerId.minAnswerRate` once it has
+   * made `callerId.minCallsForHealth` calls is taken out of use (carriers' and the phone apps'
+   * marking shows as calls nobody answers), written to the audit log and announced to the
+   * administrators. The numbers taken out.
+   */
+  checkHealth(source = 'timer'): string[] {
+    const s = this.settings().callerId
+    const { start } = this.today()
+    const now = this.deps.clock.now().toISOString()
+    const active = new Map(
+      this.repo
+        .list(this.today().day)
+        .filter((n) => n.status === 'active')
+        .map((n) => [n.number, n])
+    )
+    const out: string[] = []
+    for (const h of this.repo.health(start, now)) {
+      const n = active.get(h.shown_number)
+      if (!n || h.calls < s.minCallsForHealth || h.answered / h.calls >= s.minAnswerRate) continue
+      const reason = translate('zh-CN', 'numbers.lowAnswerRate', {
+        rate: Math.round((h.answered / h.calls) * 100),
+        min: Math.round(s.minAnswerRate * 100),
+        calls: h.calls
+      })
+      this.setStatus(n.id, 'suspended', reason, SYSTEM, source)
+      this.deps.events.emit('numbers.suspended', { number: n.e164, reason })
+      out.push(n.number)
+    }
+    return out
   }
 
   /**
@@ -256,7 +292,9 @@ export function callerIdRefusal(
   return { phone: c.phone, region: c.region, carrier: c.carrier }
 }
 
-export function toCallerNumber(r: CallerNumberRow): CallerNumber {
+const SYSTEM = { id: 0, username: 'system' } as User
+
+export function toCallerNumber(r: CallerNumberRow, h?: NumberHealthRow): CallerNumber {
   return {
     id: r.id,
     number: r.number,
@@ -271,6 +309,14 @@ export function toCallerNumber(r: CallerNumberRow): CallerNumber {
     status: r.status,
     statusReason: r.status_reason,
     dailyCap: r.daily_cap,
-    callsToday: r.calls_today
+    callsToday: r.calls_today,
+    today: {
+      calls: h?.calls ?? 0,
+      answered: h?.answered ?? 0,
+      answerRate: h && h.calls ? Math.round((h.answered / h.calls) * 1000) / 1000 : null,
+      avgTalkSec: h && h.answered ? Math.round(h.talk_sec / h.answered) : null,
+      refusals: h?.refusals ?? 0,
+      complaints: h?.complaints ?? 0
+    }
   }
 }

@@ -43,7 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   teams: { supervisorsSeeAll: true },
   dnc: { refusalDays: 180 },
   complaints: { decisionDays: 15, extendedDays: 30 },
-  callerId: { dailyCap: 200 },
+  callerId: { dailyCap: 200, minAnswerRate: 0.08, minCallsForHealth: 30 },
   retention: {
     supplierRowsDays: 90,
     unsignedDays: 365,

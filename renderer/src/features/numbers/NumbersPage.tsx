@@ -107,6 +107,19 @@ export function NumbersPage() {
               render: (_, n) => `${n.callsToday} / ${n.dailyCap}`
             },
             {
+              title: t('numbers.health'),
+              render: (_, n) =>
+                n.today.answerRate === null
+                  ? '—'
+                  : `${Math.round(n.today.answerRate * 100)}%（${n.today.answered}/${n.today.calls}）`
+            },
+            {
+              title: t('numbers.avgTalk'),
+              render: (_, n) => (n.today.avgTalkSec === null ? '—' : t('numbers.seconds', { n: n.today.avgTalkSec }))
+            },
+            { title: t('numbers.refusals'), render: (_, n) => n.today.refusals },
+            { title: t('numbers.complaintsCol'), render: (_, n) => n.today.complaints },
+            {
               title: t('numbers.status'),
               render: (_, n) =>
                 n.status === 'active' ? (

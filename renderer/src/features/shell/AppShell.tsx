@@ -6,6 +6,7 @@ import type { SystemInfo } from '../../../../shared/contract'
 import { useConnectionStatus } from '../../api/ApiProvider'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { SeatClockNotice } from '../../ui/SeatClockNotice'
+import { NumberAlerts } from '../../ui/NumberAlerts'
 import { useAuth, useCurrentUser } from '../auth/AuthProvider'
 import { Workspace } from '../workspace/Workspace'
 import { navFor } from './nav'
@@ -63,6 +64,7 @@ function AppShell({ info }: { info: SystemInfo }) {
     <>
       {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
       <SeatClockNotice />
+      {(user.role === 'admin' || user.role === 'supervisor') && <NumberAlerts />}
       <Layout.Content className="app-content">
         {Page ? (
           <Suspense fallback={<PageLoading />}>
