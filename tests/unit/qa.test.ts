@@ -574,18 +574,20 @@ describe('录音拷贝: export', () => {
     expect([...sheet.keys()].sort()).toEqual(audioNames)
     for (const name of audioNames) {
       const row = sheet.get(name)!
-      expect(row[12]).toBe(await sha(name))
-      // as stored: the copy is the original byte for byte
       expect(row[13]).toBe(await sha(name))
+      // as stored: the copy is the original byte for byte
+      expect(row[14]).toBe(await sha(name))
     }
-    expect([a.recordingId, b.recordingId].map(stored).sort()).toEqual(audioNames.map((nm) => sheet.get(nm)![12]).sort())
+    expect([a.recordingId, b.recordingId].map(stored).sort()).toEqual(audioNames.map((nm) => sheet.get(nm)![13]).sort())
     const rowB = sheet.get(audioNames.find((f) => f.endsWith(`_${b.recordingId}.webm`))!)!
     // 139 0000: an Urumqi range in Google's data
-    expect(rowB.slice(3, 11)).toEqual([
+    expect(rowB.slice(3, 12)).toEqual([
       '陈强',
       '客户1',
       '139****0001',
       '新疆乌鲁木齐市',
+      // 外显: no caller-ID pool in this test, the PBX's own number
+      '',
       '默认活动',
       '同意约访',
       '青秀区',
