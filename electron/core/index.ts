@@ -32,11 +32,9 @@ import { DncService } from './dnc/service'
 import { privacyKeyedHash } from './personal-data/keyed-hash'
 import { PrivacyService } from './personal-data/service'
 import { RetentionService } from './personal-data/retention'
-import { createPrivacyHandlers } from './personal-data/handlers'
 import { ComplaintsService } from './complaints/service'
 import { CallerIds } from './caller-id/service'
-import { createCallerIdHandlers } from './caller-id/handlers'
-import { createComplaintsHandlers } from './complaints/handlers'
+import { complianceDomains } from './compliance-domains'
 import { UploadStore } from './uploads'
 import { LeadSearch } from './leads/search-repo'
 import { PoolService } from './pool/service'
@@ -147,7 +145,6 @@ export interface Core {
   readonly dispatch: DispatchService
   readonly followUps: FollowUps
   readonly complaints: ComplaintsService
-  /** 外显号码池: the numbers the customers see. */
   readonly callerIds: CallerIds
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
@@ -350,19 +347,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         jobs: [{ name: 'phone regions', everyMs: 1_000, run: () => leads.fillPhoneRegions(), always: true }]
       }),
       defineDomain({ name: 'dnc', handlers: createDncHandlers(deps, dnc, uploads, downloads, settings) }),
-      defineDomain({ name: 'complaints', handlers: createComplaintsHandlers(complaints) }),
-      defineDomain({
-        name: 'numbers',
-        handlers: createCallerIdHandlers(callerIds, uploads, settings),
-        // number health: a number nobody answers any more is taken out of use
-        jobs: [{ name: 'caller number health', everyMs: 10 * 60_000, run: () => callerIds.checkHealth() }]
-      }),
-      defineDomain({
-        name: 'privacy',
-        handlers: createPrivacyHandlers(deps, privacy, retention, dnc, downloads),
-        // 保留期限: once a day, the first tick of the centre's day
-        jobs: [{ name: 'retention', everyMs: 60 * 60_000, run: () => retention.daily() }]
-      }),
+      ...complianceDomains(deps, { complaints, callerIds, privacy, retention, dnc, uploads, downloads, settings }),
       defineDomain({
         name: 'pool',
         handlers: createPoolHandlers(deps, pool, (id) => campaigns.open(id)),

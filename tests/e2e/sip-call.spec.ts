@@ -307,6 +307,61 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
   }
 })
 
+test('外显: a plain SIP phone as the customer sees the caller-ID pool’s number of their city as the caller, and the desk keeps it', async ({
+  browser
+}) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('sipcid')
+  await giveSipAccount(op.username, '2104', op.displayName)
+  const admin = await hubAs('admin')
+  const pool = Buffer.from(
+    '号码,运营商,线路,活动,状态\n0771-5123456,中国电信,GX-1,,启用\n020-81234567,中国电信,GD-1,,启用\n'
+  )
+  const begun = await must<{ uploadId: string }>(admin, 'uploads.begin', { name: '外显号码.csv', size: pool.length })
+  await must(admin, 'uploads.chunk', { uploadId: begun.uploadId, offset: 0, data: pool.toString('base64') })
+  await must(admin, 'numbers.import', { uploadId: begun.uploadId })
+  const ctx = await browser.newContext()
+  let phone: Server | undefined
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page
+      .getByRole('button', { name: /下一条/ })
+      .first()
+      .click()
+    const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+    const sup = await hubAs('supervisor')
+    const found = await must<{ rows: { id: number; phone: string; status: string }[] }>(sup, 'leads.search', {
+      q: name,
+      limit: 5
+    })
+    sup.close()
+    const lead = found.rows.find((r) => r.status === 'in_queue')!
+    const picked = await must<{ number: string; e164: string; reason: string }>(admin, 'numbers.pick', {
+      phone: lead.phone
+    })
+    // the customer: a plain SIP phone on the lead's number, answering by itself
+    phone = await startBaresip({ user: lead.phone, sipListenPort: 5092 })
+    await page.getByRole('button', { name: /拨打/ }).click()
+    await waitForLog(phone, /Incoming call from/i, 15_000)
+    // the phone shows the pool's number as the caller, not the desk's extension
+    const incoming = /Incoming call from:[^\n]*/i.exec(phone.log())![0]
+    expect(incoming).toContain(picked.e164)
+    expect(incoming).not.toContain('2104')
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await page.getByRole('button', { name: /挂断/ }).click()
+    const card = await must<{ calls: { shownNumber: string | null }[] }>(admin, 'desk.card', { leadId: lead.id })
+    expect(card.calls[0].shownNumber).toBe(picked.number)
+  } finally {
+    for (const n of await must<{ id: number }[]>(admin, 'numbers.list', {}))
+      await must(admin, 'numbers.setStatus', { id: n.id, status: 'suspended', reason: 'e2e' })
+    admin.close()
+    await phone?.stop()
+    await ctx.close()
+  }
+})
+
 /** Pixels drawn in each lane of the waveform (the canvases in wavesurfer's shadow root), operator first. */
 async function lanesInk(page: Page): Promise<number[]> {
   return page.evaluate(() => {
