@@ -341,16 +341,15 @@ test('外显: a plain SIP phone as the customer sees the caller-ID pool’s numb
     const picked = await must<{ number: string; e164: string; reason: string }>(admin, 'numbers.pick', {
       phone: lead.phone
     })
-    // the customer: a plain SIP phone on the lead's number, answering by itself
-    phone = await startBaresip({ user: lead.phone, sipListenPort: 5092 })
+    // the customer: a plain SIP phone on the lead's number, ringing; its screen says who calls
+    phone = await startBaresip({ user: lead.phone, sipListenPort: 5092, ringOnly: true })
     await page.getByRole('button', { name: /拨打/ }).click()
     await waitForLog(phone, /Incoming call from/i, 15_000)
     // the phone shows the pool's number as the caller, not the desk's extension
     const incoming = /Incoming call from:[^\n]*/i.exec(phone.log())![0]
     expect(incoming).toContain(picked.e164)
     expect(incoming).not.toContain('2104')
-    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
-    await page.getByRole('button', { name: /挂断/ }).click()
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
     const card = await must<{ calls: { shownNumber: string | null }[] }>(admin, 'desk.card', { leadId: lead.id })
     expect(card.calls[0].shownNumber).toBe(picked.number)
   } finally {

@@ -142,9 +142,11 @@ export async function startBaresip(o: {
   sipListenPort: number
   toneHz?: number
   dial?: string
+  /** Rings without answering (a phone nobody picks up): its log says who is calling. */
+  ringOnly?: boolean
 }): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'leadline-baresip-'))
-  const answer = o.dial ? '' : ';answermode=auto'
+  const answer = o.dial || o.ringOnly ? '' : ';answermode=auto'
   // the test bed's passwords: extension E's is secret-E (tests/telephony/kamailio.cfg)
   writeFileSync(
     join(dir, 'accounts'),
