@@ -11,6 +11,7 @@ import {
 } from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, pbxLink, SIP_PORT, testbedPassword } from './testbed'
 import { expect, test, type Page } from '@playwright/test'
+import type { HubClient } from '../helpers/ws-client'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -237,15 +238,7 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
     )!
     // 外显: the centre's caller numbers; the customer is to see the one the pool picks for them
     const admin = await hubAs('admin')
-    const pool = Buffer.from(
-      '号码,运营商,线路,活动,状态\n0771-5123456,中国电信,GX-1,,启用\n020-81234567,中国电信,GD-1,,启用\n'
-    )
-    const begun = await must<{ uploadId: string }>(admin, 'uploads.begin', { name: '外显号码.csv', size: pool.length })
-    await must(admin, 'uploads.chunk', { uploadId: begun.uploadId, offset: 0, data: pool.toString('base64') })
-    await must(admin, 'numbers.import', { uploadId: begun.uploadId })
-    const picked = await must<{ number: string; e164: string; reason: string }>(admin, 'numbers.pick', {
-      phone: lead.phone
-    })
+    const picked = await withPool(admin, lead.phone)
     expect(picked.e164).toMatch(/^\+86(7715123456|2081234567)$/)
     const customer = await custCtx.newPage()
     await openCustomer(customer, lead.phone)
@@ -297,10 +290,7 @@ test('the desk works a queue lead over the SIP line: the PBX dials the lead’s 
       : []
     expect(calls[0]).toMatchObject({ outcome: '无人接听', simulated: false, shownNumber: picked.number })
     expect(calls[0].recordingId).not.toBeNull()
-    // the pool out of use again, for the tests after this one
-    for (const n of await must<{ id: number }[]>(admin, 'numbers.list', {}))
-      await must(admin, 'numbers.setStatus', { id: n.id, status: 'suspended', reason: 'e2e' })
-    admin.close()
+    await poolOff(admin)
   } finally {
     await ctx.close()
     await custCtx.close()
@@ -338,9 +328,7 @@ test('外显: a plain SIP phone as the customer sees the caller-ID pool’s numb
     })
     sup.close()
     const lead = found.rows.find((r) => r.status === 'in_queue')!
-    const picked = await must<{ number: string; e164: string; reason: string }>(admin, 'numbers.pick', {
-      phone: lead.phone
-    })
+    const picked = await withPool(admin, lead.phone)
     // the customer: a plain SIP phone on the lead's number, ringing; its screen says who calls
     phone = await startBaresip({ user: lead.phone, sipListenPort: 5092, ringOnly: true })
     await page.getByRole('button', { name: /拨打/ }).click()
@@ -353,13 +341,29 @@ test('外显: a plain SIP phone as the customer sees the caller-ID pool’s numb
     const card = await must<{ calls: { shownNumber: string | null }[] }>(admin, 'desk.card', { leadId: lead.id })
     expect(card.calls[0].shownNumber).toBe(picked.number)
   } finally {
-    for (const n of await must<{ id: number }[]>(admin, 'numbers.list', {}))
-      await must(admin, 'numbers.setStatus', { id: n.id, status: 'suspended', reason: 'e2e' })
-    admin.close()
+    await poolOff(admin)
     await phone?.stop()
     await ctx.close()
   }
 })
+
+/** 外显: the centre's caller numbers (one of 南宁, one of 广州) in use; the number the pool picks for @phone. */
+async function withPool(admin: HubClient, phone: string): Promise<{ number: string; e164: string; reason: string }> {
+  const pool = Buffer.from(
+    '号码,运营商,线路,活动,状态\n0771-5123456,中国电信,GX-1,,启用\n020-81234567,中国电信,GD-1,,启用\n'
+  )
+  const begun = await must<{ uploadId: string }>(admin, 'uploads.begin', { name: '外显号码.csv', size: pool.length })
+  await must(admin, 'uploads.chunk', { uploadId: begun.uploadId, offset: 0, data: pool.toString('base64') })
+  await must(admin, 'numbers.import', { uploadId: begun.uploadId })
+  return must(admin, 'numbers.pick', { phone })
+}
+
+/** The pool out of use again, for the tests after this one. */
+async function poolOff(admin: HubClient): Promise<void> {
+  for (const n of await must<{ id: number }[]>(admin, 'numbers.list', {}))
+    await must(admin, 'numbers.setStatus', { id: n.id, status: 'suspended', reason: 'e2e' })
+  admin.close()
+}
 
 /** Pixels drawn in each lane of the waveform (the canvases in wavesurfer's shadow root), operator first. */
 async function lanesInk(page: Page): Promise<number[]> {
