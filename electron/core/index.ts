@@ -289,7 +289,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const complaints = new ComplaintsService(deps, dnc, settings)
   const privacy = new PrivacyService(deps, dnc.list, recordingFiles)
   const retention = new RetentionService(deps, privacy, dnc.list, settings)
-  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings, complaints)
+  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings, complaints, callerIds)
   const packages = new PackageRepo(db)
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)

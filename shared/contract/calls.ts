@@ -18,7 +18,9 @@ export const callsMethods = defineMethods({
       callId: idSchema,
       /** For a number typed by hand: what the softphone dials (as desk.dial's). */
       dial: z.string().nullable(),
-      recordingNotice: z.boolean()
+      recordingNotice: z.boolean(),
+      /** For an outside number typed by hand: the caller number to show (E.164, 外显); null: the PBX's own. */
+      callerId: z.string().nullable()
     }),
     roles: ['operator']
   },

@@ -17,7 +17,13 @@ export const followUpsMethods = defineMethods({
     summary:
       'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
     input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
-    output: z.object({ callId: idSchema, dial: z.string().nullable(), recordingNotice: z.boolean() }),
+    output: z.object({
+      callId: idSchema,
+      dial: z.string().nullable(),
+      recordingNotice: z.boolean(),
+      /** The caller number the softphone asks the PBX to show (E.164, 外显); null: the PBX's own. */
+      callerId: z.string().nullable()
+    }),
     roles: ['operator']
   },
   'followUps.complete': {

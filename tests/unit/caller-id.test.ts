@@ -113,6 +113,18 @@ describe('the caller-ID pool (外显号码池)', () => {
     const id = env.core.callerIds.repo.list('2026-11-23').find((n) => n.number === '07715123456')!.id
     await ok(admin.invoke('numbers.setStatus', { id, status: 'suspended', reason: '被标记为骚扰电话' }))
     expect(await pick('13807711007')).toMatchObject({ number: null, reason: 'customerRests' })
+    // a number typed by hand shows one of the pool too (the default campaign's); an extension shows none
+    const byHand = await ok<{ callId: number; callerId: string | null }>(
+      op1.invoke('calls.start', { direction: 'outbound', line: 'sip', number: '0773-2881234' })
+    )
+    expect(byHand.callerId).toBe('+867732123456')
+    expect(env.core.db.prepare('SELECT shown_number FROM calls WHERE id = ?').pluck().get(byHand.callId)).toBe(
+      '07732123456'
+    )
+    await ok(op1.invoke('calls.end', { callId: byHand.callId, cause: 'no_answer', answered: false }))
+    expect(await ok(op1.invoke('calls.start', { direction: 'outbound', line: 'sip', number: '2001' }))).toMatchObject({
+      callerId: null
+    })
     // the simulated line shows nothing and uses nothing
     expect((await ok<CallerNumber[]>(admin.invoke('numbers.list', {}))).find((n) => n.id === id)).toMatchObject({
       status: 'suspended',

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SYSTEM_USER } from '../../electron/core/invoke'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import ExcelJS from 'exceljs'
@@ -341,11 +344,18 @@ describe('the field agent and the follow-up', () => {
       }
     ])
     expect(fus[0].phone).toMatch(/\*{4}/)
-    // the softphone gets a token the PBX resolves to the number; then the seven points, each answered
-    const dial = await ok<{ callId: number; dial: string }>(
+    // the softphone gets a token the PBX resolves to the number, and the caller number to show (外显);
+    // then the seven points, each answered
+    writeFileSync(join(env.dir, 'pool.csv'), '号码,状态\n0771-5123456,启用\n')
+    await env.core.callerIds.importFile(join(env.dir, 'pool.csv'), SYSTEM_USER, 'test', 'zh-CN')
+    const dial = await ok<{ callId: number; dial: string; callerId: string | null }>(
       fu.invoke('followUps.dial', { followUpId: r.followUpId, line: 'sip' })
     )
     expect(dial.dial).toMatch(/^LL[0-9a-f]+$/)
+    expect(dial.callerId).toBe('+867715123456')
+    expect(env.core.db.prepare('SELECT shown_number FROM calls WHERE id = ?').pluck().get(dial.callId)).toBe(
+      '07715123456'
+    )
     // leased to the one who dialled: nobody else calls this customer for it meanwhile
     const op3 = await loginAs(env.core, 'op3')
     expect((await ok<FollowUp[]>(op3.invoke('followUps.list', {})))[0]).toMatchObject({ heldBy: '陈强', attempts: 1 })

@@ -104,7 +104,7 @@ export class CallerIds {
   }
 
   /** The pick for a real dial, used up (counted against its cap today); in the caller's transaction. */
-  take(phone: string, campaignId: number, region: PhoneRegion | null): Pick {
+  take(phone: string, campaignId: number, region: PhoneRegion | null = regionOf(phone)): Pick {
     const p = this.pick(phone, campaignId, region)
     if (p.numberId !== null) this.repo.used(p.numberId, this.today().day)
     return p

@@ -226,6 +226,11 @@ export class DeskRepo extends Repo {
 
   // ——— calls ———
 
+  /** The caller number a call shows (外显), once picked. */
+  showNumber(callId: number, number: string): void {
+    this.run('UPDATE calls SET shown_number = ? WHERE id = ?', number, callId)
+  }
+
   startCall(c: {
     operatorId: number
     leadId: number

@@ -293,7 +293,7 @@ export class DeskService {
           ? this.callerIds.take(
               l.phone,
               campaign.id,
-              l.phone_province ? { province: l.phone_province, city: l.phone_city ?? '' } : null
+              l.phone_province ? { province: l.phone_province, city: l.phone_city ?? '' } : undefined
             )
           : null
       const callId = this.repo.startCall({
@@ -336,11 +336,12 @@ export class DeskService {
   /**
    * A number dialed by hand (not a queue lead) on the real line: an outside number must be inside
    * the legal hours, off the do-not-call list and under the per-number caps, and counts against
-   * them. Internal extensions (up to 6 digits) are free.
+   * them, and shows one of the centre's numbers (外显, for the default campaign); the number to show,
+   * or null. Internal extensions (up to 6 digits) are free.
    */
-  checkManualDial(user: User, raw: string, callId: number): void {
+  checkManualDial(user: User, raw: string, callId: number): string | null {
     const n = normalisePhone(raw, this.settings().areaCode)
-    if (isPhoneProblem(n)) return
+    if (isPhoneProblem(n)) return null
     const now = this.now()
     const blocks = [
       this.rules.legalBlock(now),
@@ -349,6 +350,10 @@ export class DeskService {
     ].filter((b): b is Block => b !== null)
     if (blocks.length) this.rules.refuse(blocks[0])
     this.countDial(n.phone, null, user, callId, now.toISOString())
+    const shown = this.callerIds?.take(n.phone, 1)
+    if (!shown?.number) return null
+    this.repo.showNumber(callId, shown.number)
+    return shown.e164
   }
 
   /** One dial to a number, against its caps across operators and campaigns. */

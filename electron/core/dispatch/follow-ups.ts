@@ -13,6 +13,7 @@ import type { DialRules } from '../desk/rules'
 import { AppError } from '../errors'
 import { phoneFor } from '../privacy'
 import type { ComplaintsService } from '../complaints/service'
+import type { CallerIds } from '../caller-id/service'
 import { translate } from '../../../shared/i18n'
 import type { DispatchRepo, FollowUpRow } from './repo'
 
@@ -28,7 +29,8 @@ export class FollowUps {
     private rules: DialRules,
     private settings: () => Settings,
     /** A problem a 回访 finds (misleading sale, service, lateness) opens a complaint case with the call linked. */
-    private complaints: ComplaintsService
+    private complaints: ComplaintsService,
+    private callerIds: CallerIds | null = null
   ) {}
 
   private now(): Date {
@@ -87,7 +89,7 @@ export class FollowUps {
     user: User,
     followUpId: number,
     line: 'sip' | 'simulated'
-  ): { callId: number; number: string; trunkZero: boolean; recordingNotice: boolean } {
+  ): { callId: number; number: string; trunkZero: boolean; recordingNotice: boolean; callerId: string | null } {
     const f = this.repo.followUp(followUpId)
     if (!f || f.state !== 'open') throw new AppError('NOT_FOUND')
     this.mayWork(user, f)
@@ -100,15 +102,24 @@ export class FollowUps {
     const until = new Date(now.getTime() + this.settings().followUp.leaseMinutes * 60_000).toISOString()
     if (!this.repo.leaseFollowUp(f.id, user.id, now.toISOString(), until))
       throw new AppError('CONFLICT', 'errors.followUpHeld', { name: f.held_by ?? '—' })
+    // 外显: the customer sees one of the centre's numbers, the same one all day
+    const shown = line === 'sip' && this.callerIds ? this.callerIds.take(f.phone, f.campaign_id) : null
     const callId = this.repo.startFollowUpCall({
       operatorId: user.id,
       leadId: f.lead_id,
       line,
       at: now.toISOString(),
       campaignId: f.campaign_id,
-      followUpId: f.id
+      followUpId: f.id,
+      shownNumber: shown?.number ?? null
     })
-    return { callId, number: f.phone, trunkZero: needsTrunkZero(f.phone, this.settings()), recordingNotice: true }
+    return {
+      callId,
+      number: f.phone,
+      trunkZero: needsTrunkZero(f.phone, this.settings()),
+      recordingNotice: true,
+      callerId: shown?.e164 ?? null
+    }
   }
 
   complete(user: User, input: Input<'followUps.complete'>): FollowUp {

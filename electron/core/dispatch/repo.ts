@@ -350,10 +350,11 @@ export class DispatchRepo extends Repo {
     at: string
     campaignId: number
     followUpId: number
+    shownNumber: string | null
   }) {
     return this.insert(
-      `INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, follow_up_id)
-       VALUES (@operatorId, @leadId, 'outbound', @line, @at, @campaignId, @followUpId)`,
+      `INSERT INTO calls (operator_id, lead_id, direction, line, started_at, campaign_id, follow_up_id, shown_number)
+       VALUES (@operatorId, @leadId, 'outbound', @line, @at, @campaignId, @followUpId, @shownNumber)`,
       c
     )
   }

@@ -27,6 +27,7 @@ export function recordingsDomain(
       const { user } = requireUser(ctx)
       // no lead from the client: a queue lead's call is desk.dial's, which checks the lease
       const campaignId = 1
+      let callerId: string | null = null
       const callId = repo.transaction(() => {
         const id = repo.startCall({
           operatorId: user.id,
@@ -38,7 +39,7 @@ export function recordingsDomain(
         })
         // The simulated line reaches no one; a real outbound number typed by hand obeys the calling rules.
         if (input.line === 'sip' && input.direction === 'outbound' && input.number)
-          desk.checkManualDial(user, input.number, id)
+          callerId = desk.checkManualDial(user, input.number, id)
         return id
       })
       // An answered inbound call is the customer's own: they know whom they called, the notice is for outbound calls.
@@ -50,7 +51,8 @@ export function recordingsDomain(
       return {
         callId,
         dial,
-        recordingNotice: input.direction === 'outbound' && campaigns.get(campaignId).settings.recordingNotice
+        recordingNotice: input.direction === 'outbound' && campaigns.get(campaignId).settings.recordingNotice,
+        callerId
       }
     },
     'calls.end': (input, ctx) => {

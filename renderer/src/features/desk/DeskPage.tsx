@@ -332,7 +332,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
     try {
       const number = input.trim()
       if (!number) throw new ApiError({ code: 'INVALID_INPUT', message: t('desk.badNumber'), key: 'desk.badNumber' })
-      const { callId, dial, recordingNotice } = await api.invoke('calls.start', {
+      const { callId, dial, recordingNotice, callerId } = await api.invoke('calls.start', {
         direction: 'outbound',
         line: phone.kind,
         number
@@ -340,7 +340,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
       if (!dial) await api.invoke('calls.end', { callId, cause: 'failed', answered: false }).catch(() => {})
       const target = mustDial(dial, t)
       dispatch({ type: 'lineDialing' })
-      await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target)
+      await phoneDial({ callId, leadId: null, direction: 'outbound', notice: recordingNotice }, target, callerId)
     } catch (err) {
       setPhoneError(err)
     }

@@ -68,7 +68,8 @@ function FollowUpsWork({ account }: { account: Output<'sip.myAccount'> }) {
       setCallId(r.callId)
       await sp.dial(
         { callId: r.callId, leadId: current.leadId, direction: 'outbound', notice: r.recordingNotice },
-        target
+        target,
+        r.callerId
       )
     } catch (err) {
       setError(err)
