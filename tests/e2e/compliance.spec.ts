@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { hubAs, loginUi } from './support'
+import { hubAs, loginUi, must, newOperator } from './support'
 
 /**
  * The compliance officer's week, through the UI: QA registers a 骚扰 complaint by hand and the
@@ -95,4 +95,38 @@ test('a 骚扰 complaint stops the number; the case is decided and closed; the c
   await expect(page.getByTestId('retention-report')).toContainText('未成交线索')
   await page.screenshot({ path: 'test-results/compliance-privacy.png', fullPage: true })
   sup.close()
+})
+
+test('an operator registers the customer’s 骚扰 complaint on the call in hand; QA sees the case with its call, and the number is stopped', async ({
+  page
+}) => {
+  test.setTimeout(90_000)
+  const op = await newOperator('cmpl')
+  await loginUi(page, op.username, op.password)
+  await page
+    .getByRole('button', { name: /下一条/ })
+    .first()
+    .click()
+  await page.getByRole('button', { name: /拨打/ }).click()
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.getByTestId('desk-complaint').click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByLabel('类别').click()
+  await page.getByTitle('骚扰/频繁来电').click()
+  await dialog.getByLabel('投诉内容').fill('客户说一周内接到五次电话')
+  await expect(dialog.getByLabel('号码')).toHaveCount(0)
+  await dialog.getByRole('button', { name: '登记投诉' }).click()
+  await expect(page.getByText(/已登记投诉 #\d+/)).toBeVisible()
+  await page.screenshot({ path: 'test-results/compliance-desk.png' })
+  await page.getByRole('button', { name: /挂\s*断/ }).click()
+  const qa = await hubAs('qa')
+  const cases = await must<{ summary: string; channel: string; onDnc: boolean; calls: { callId: number }[] }[]>(
+    qa,
+    'complaints.list',
+    {}
+  )
+  const mine = cases.find((c) => c.summary === '客户说一周内接到五次电话')!
+  expect(mine).toMatchObject({ channel: 'call', onDnc: true })
+  expect(mine.calls).toHaveLength(1)
+  qa.close()
 })
