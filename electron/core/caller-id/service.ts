@@ -282,11 +282,12 @@ export function callerIdRefusal(
 ):
   | { phone: string; region: PhoneRegion | null; carrier: string | null }
   | { key: string; params: Record<string, string> } {
-  const digits = raw.replace(/[\s\-–—().（）]/g, '').replace(/^(\+86|0086)/, '')
+  const bare = raw.replace(/[\s\-–—().（）]/g, '')
+  const digits = bare.replace(/^(\+86|0086)/, '')
   if (/^95\d{3,6}$/.test(digits) || /^[48]00\d{7}$/.test(digits) || /^1\d{4}$/.test(digits))
     return { key: 'errors.callerIdServiceNumber', params: { number: raw } }
   // +86 771 5123456: the international form of a landline drops the trunk 0, which the check wants back
-  const international = /^(?:\+|00)86/.test(raw.replace(/[\s\-–—().（）]/g, ''))
+  const international = digits !== bare
   const c = checkPhone(international && !digits.startsWith('1') ? `0${digits}` : raw, areaCode)
   if (isRefused(c)) return { key: `importReasons.phone.${c.problem}`, params: { ...c.detail, number: raw } }
   return { phone: c.phone, region: c.region, carrier: c.carrier }

@@ -19,13 +19,13 @@ export function createPrivacyHandlers(
     'privacy.lookup': (input) => {
       const phone = dnc.phone(input.phone)
       const { leads, counts } = privacy.repo.summary(phone)
-      const held = privacy.repo.leadsOf(phone)
+      const { signedSales, openCases } = privacy.held(phone)
       return {
         phone,
         leads,
         ...counts,
-        signedSales: held.filter((l) => l.signed).length,
-        openCases: Math.max(held.filter((l) => !l.signed && l.open).length, privacy.repo.openComplaints(phone)),
+        signedSales,
+        openCases,
         erasures: privacy.repo
           .erasures(deps.keyedHash(phone), 20)
           .map((e) => ({ id: e.id, at: e.at, by: e.by, reason: e.reason, kind: e.kind }))

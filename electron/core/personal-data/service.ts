@@ -89,11 +89,7 @@ export class PrivacyService {
   ): ErasureResult {
     const hash = this.deps.keyedHash(phone)
     const now = this.deps.clock.now().toISOString()
-    const leads = this.repo.leadsOf(phone)
-    const signedSales = leads.filter((l) => l.signed).length
-    const openLeads = leads.filter((l) => !l.signed && l.open).length
-    const openCases = Math.max(openLeads, this.repo.openComplaints(phone))
-    const goes = leads.filter((l) => !l.signed && !l.open).map((l) => l.id)
+    const { goes, signedSales, openCases } = this.held(phone)
     const whole = signedSales === 0 && openCases === 0
     let rest = { complaints: 0, importRows: 0, dncEntries: 0, auditEntries: 0 }
     let proofId = 0
@@ -154,6 +150,20 @@ export class PrivacyService {
       removed: { ...NOTHING_REMOVED, ...removed, ...rest, importRows: removed.importRows + rest.importRows },
       kept: { signedSales, openCases },
       files: n
+    }
+  }
+
+  /**
+   * What a legal duty keeps of a customer (signed sales; visits and complaint cases still open) and
+   * the leads that may go: the erasure's and the privacy officer's look use the same reading.
+   */
+  held(phone: string): { goes: number[]; signedSales: number; openCases: number } {
+    const leads = this.repo.leadsOf(phone)
+    const openLeads = leads.filter((l) => !l.signed && l.open).length
+    return {
+      goes: leads.filter((l) => !l.signed && !l.open).map((l) => l.id),
+      signedSales: leads.filter((l) => l.signed).length,
+      openCases: Math.max(openLeads, this.repo.openComplaints(phone))
     }
   }
 
