@@ -21,11 +21,12 @@ import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
 import { CentreCalendar } from './calendar/centre'
 import { lanShareRefusal } from './system/lan-share'
-import type { AppError } from './errors'
+import { internalError, type AppError } from './errors'
 import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
 import { ImportJobs } from './leads/jobs'
+import { InboundRouter } from './inbound/service'
 import { createLeadsHandlers } from './leads/handlers'
 import { createDncHandlers, importDncList } from './dnc/handlers'
 import { DncService } from './dnc/service'
@@ -146,6 +147,8 @@ export interface Core {
   readonly followUps: FollowUps
   readonly complaints: ComplaintsService
   readonly callerIds: CallerIds
+  /** 回拨路由: customers' return calls, routed to their operator. */
+  readonly inbound: InboundRouter
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
   /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
@@ -170,6 +173,8 @@ export interface Core {
   lanShareRefusal(): Promise<AppError | null>
   /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
   pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
+  /** The PBX asks whom a customer's call to one of the centre's numbers rings (the hub's PBX_INBOUND_PATH). */
+  pbxInbound(authorization: string | undefined, from: string, to: string): PbxAnswer
   /** A do-not-call list from a file on this machine (the command line), audited as the system. */
   dncImport(
     file: string,
@@ -275,6 +280,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const desk = new DeskService(deps, bus, campaigns, settings, callerIds)
   const pbxDial = new PbxDial(db, secretBox, settings, clock)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
+  const inbound = new InboundRouter(deps, bus, desk, campaigns, callerIds, pbxDial, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
@@ -294,7 +300,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
   const monitor = new MonitorService(deps, teams, settings)
-  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups)
+  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups, () => inbound.missedCounts())
   const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
   const jobsQueue = new ImportJobs(
     deps,
@@ -354,13 +360,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         // 公海 recall runs by itself; tests drive it through pool.recallNow with their own clock
         jobs: [{ name: 'recall', everyMs: opts.recallEveryMs ?? 3_600_000, run: () => pool.recall() }]
       }),
-      recordingsDomain(deps, recordings, campaigns, desk, pbxDial),
+      recordingsDomain(deps, recordings, campaigns, desk, pbxDial, inbound),
       defineDomain({
         name: 'sip',
         handlers: createSipHandlers(deps, secretBox, () => settings().areaCode, uploads, pbxDial)
       }),
       defineDomain({ name: 'campaigns', handlers: campaigns.handlers() }),
-      deskDomain(deps, desk, cards, teams, campaigns, settings, pbxDial),
+      deskDomain(deps, desk, cards, teams, campaigns, settings, pbxDial, inbound),
       qaDomain(deps, { ...qa, teams, recordings, downloads, folders }),
       dispatchDomain(deps, {
         dispatch,
@@ -381,6 +387,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         jobs: [
           // leases of desks that went silent end by themselves (each claim sweeps too)
           { name: 'lease sweep', everyMs: 30_000, run: () => desk.sweepLeases(), always: true },
+          // a return call whose seat went away while it rang is a missed call, with its callback
+          { name: 'return calls', everyMs: 30_000, run: () => inbound.sweep(), always: true },
           // a recording whose seat went silent is closed as interrupted, with what reached the disk
           {
             name: 'stale recordings',
@@ -446,6 +454,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     followUps,
     complaints,
     callerIds,
+    inbound,
     privacy,
     retention,
     packageMailer,
@@ -472,6 +481,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           source
         })
       return answer
+    },
+    pbxInbound: (authorization, from, to) => {
+      try {
+        const { callId: _callId, ...answer } = inbound.route(authorization, from, to)
+        return answer
+      } catch (err) {
+        return { status: 500, body: internalError(logger, 'return call routing', err).toShape('en').message }
+      }
     },
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)

@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { HUB_MEDIA_PATH, HUB_WS_PATH, PBX_DIAL_PATH, wsRequestSchema, type WsServerFrame } from '../../shared/contract'
+import {
+  HUB_MEDIA_PATH,
+  HUB_WS_PATH,
+  PBX_DIAL_PATH,
+  PBX_INBOUND_PATH,
+  wsRequestSchema,
+  type WsServerFrame
+} from '../../shared/contract'
 import { join } from 'node:path'
 import { parseRange } from '../core/recordings/media'
 import { UPDATES_FOLDER } from '../core/system/updates'
@@ -96,6 +103,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         url.pathname.slice(PBX_DIAL_PATH.length),
         url.searchParams.get('from') ?? '',
         `pbx ${req.socket.remoteAddress ?? ''}`
+      )
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(answer.body)
+      return
+    }
+    if (url.pathname === PBX_INBOUND_PATH) {
+      if (req.method !== 'GET') {
+        res.writeHead(405).end()
+        return
+      }
+      const answer = opts.core.pbxInbound(
+        req.headers.authorization,
+        url.searchParams.get('from') ?? '',
+        url.searchParams.get('to') ?? ''
       )
       res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(answer.body)
       return

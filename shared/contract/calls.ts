@@ -11,7 +11,9 @@ export const callsMethods = defineMethods({
       .object({
         direction: z.enum(['outbound', 'inbound']),
         line: z.enum(['sip', 'simulated']),
-        number: z.string().trim().max(32).optional()
+        number: z.string().trim().max(32).optional(),
+        /** An inbound call the hub routed to this seat (the PBX's X-LeadLine-Call): answered, it is that call, on its lead. */
+        routedCallId: idSchema.optional()
       })
       .strict(),
     output: z.object({

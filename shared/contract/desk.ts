@@ -201,6 +201,20 @@ export const deskMethods = defineMethods({
       .nullable(),
     roles: ['operator']
   },
+  'desk.inbound': {
+    summary:
+      'A customer’s return call rings my seat (the PBX gave the call id the hub routed): the customer’s card and history as it rings, masked as usual. The lead is leased to me for the call.',
+    input: z.object({ callId: idSchema }).strict(),
+    output: z.object({
+      lead: deskLeadSchema,
+      source: queueSourceSchema,
+      callbackId: idSchema.nullable(),
+      callbackNote: z.string().nullable(),
+      callId: idSchema,
+      wrapUpSec: z.number().int()
+    }),
+    roles: ['operator']
+  },
   'desk.dial': {
     board: true,
     summary:

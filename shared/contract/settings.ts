@@ -92,6 +92,15 @@ export const settingsSchema = z.object({
     minAnswerRate: z.number().min(0).max(1),
     minCallsForHealth: z.number().int().min(5).max(10_000)
   }),
+  /** 回拨路由: a customer's return call that nobody answered is a callback due this many minutes later; a seat rings this long at most. */
+  inbound: z.object({
+    missedCallbackMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    ringSeconds: z.number().int().min(10).max(300)
+  }),
   /** How long each class of personal data is kept (docs/domain.md, 保留期限); the retention run deletes what is past it. */
   retention: z.object({
     /** A supplier's raw rows (the import report's cells), days after the import. */

@@ -58,9 +58,15 @@ export const sipMethods = defineMethods({
   },
   'sip.pbxLink': {
     summary:
-      'How the PBX resolves the desks’ dial tokens: the hub’s path and the centre’s PBX key (made on first use; rotate makes a new one and the old one stops at once). Audited.',
+      'How the PBX resolves the desks’ dial tokens and routes customers’ return calls: the hub’s paths and the centre’s PBX key (made on first use; rotate makes a new one and the old one stops at once). Audited.',
     input: z.object({ rotate: z.boolean().default(false) }).strict(),
-    output: z.object({ path: z.string(), key: z.string(), pbxDialsByToken: z.boolean() }),
+    output: z.object({
+      path: z.string(),
+      /** Where the PBX asks whom a customer's call to one of the centre's numbers rings (回拨路由). */
+      inboundPath: z.string(),
+      key: z.string(),
+      pbxDialsByToken: z.boolean()
+    }),
     roles: ['admin']
   },
   'sip.accounts': {

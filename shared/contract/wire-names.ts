@@ -11,6 +11,8 @@ export const HUB_WS_PATH = '/api/ws'
 export const HUB_MEDIA_PATH = '/api/media/'
 /** Where the PBX resolves a desk's dial token: GET <path><token>?from=<sip user>, with `Authorization: Bearer <PBX key>`. */
 export const PBX_DIAL_PATH = '/pbx/dial/'
+/** The PBX asks whom a customer's call to one of the centre's numbers rings: `GET ?from=<caller>&to=<number dialled>`. */
+export const PBX_INBOUND_PATH = '/pbx/inbound'
 /** … and through this privileged protocol in the desktop app. */
 export const MEDIA_SCHEME = 'leadline-media'
 /** The desktop's updates (main process): the page says its hub and whether a call is on, asks to install; main pushes the state. */

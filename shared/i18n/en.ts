@@ -297,6 +297,7 @@ export const en: Catalog = {
     callerIdFile: 'The caller-number file has {{count}} bad line(s); no number was imported. Line {{row}}: {{reason}}',
     callerIdServiceNumber:
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
+    inboundGone: 'This call has ended: the customer hung up',
     complaintCallWithoutCustomer: 'This call has no customer: register the complaint by number',
     complaintTwoCustomers: 'The call, the lead and the number are not the same customer',
     complaintCustomerRequired: 'Choose the customer of the complaint: a call, a lead or a number',
@@ -507,6 +508,9 @@ export const en: Catalog = {
       card: 'Customer details changed',
       qa_gate: 'QA gate decision',
       qa_returned: 'QA return settled',
+      inbound: 'Customer called in',
+      inbound_new: 'Lead created from a call',
+      inbound_missed: 'Missed call (callback booked)',
       skip: 'Skipped'
     },
     gender: { M: 'Male', F: 'Female' },
@@ -1569,6 +1573,8 @@ export const en: Catalog = {
       overdueCallbacks: 'Callbacks',
       overdueDispatches: 'Dispatches',
       overdueFollowUps: 'Follow-ups',
+      returnCalls: 'Missed customer calls to return',
+      returnCallsOverdue: ' ({{n}} overdue)',
       today: 'Today',
       target: 'Target'
     }
@@ -1892,6 +1898,9 @@ export const en: Catalog = {
       title: 'The PBX exchanges tokens for numbers',
       how: 'When the PBX is asked to dial a number starting with LL, it exchanges it for the number at this address with this key (once, within 60 s, only for the SIP account that dialled); it should refuse a number of 7 digits or more that comes without a token',
       url: 'Address',
+      inboundUrl: 'Return-call routing address',
+      inboundHow:
+        'When a customer calls one of the centre’s caller numbers, the PBX asks this address (same key) which seat to ring: 200 answers “seat SIP user, call id, masked caller”, and the PBX passes the call id to the seat in an X-LeadLine-Call header; 480 means no seat is free (a callback is booked for the customer); 404 means it is not one of the centre’s numbers',
       key: 'Key (request header)',
       show: 'Show the address and key',
       rotate: 'New key',

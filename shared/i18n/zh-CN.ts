@@ -277,6 +277,7 @@ export const zhCN = {
     callerIdCap: '每日上限“{{cap}}”应为 1–10000 的整数',
     callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
+    inboundGone: '这通来电已结束，客户已挂断',
     complaintCallWithoutCustomer: '这通电话没有对应的客户，请按号码登记投诉',
     complaintTwoCustomers: '通话、线索和号码不是同一位客户',
     complaintCustomerRequired: '请选择投诉的客户：一通电话、一条线索或一个号码',
@@ -482,6 +483,9 @@ export const zhCN = {
       card: '修改客户资料',
       qa_gate: '质检放行结论',
       qa_returned: '质检退回处理',
+      inbound: '客户来电',
+      inbound_new: '来电新建线索',
+      inbound_missed: '未接来电（已安排回拨）',
       skip: '跳过'
     },
     gender: { M: '男', F: '女' },
@@ -1459,6 +1463,8 @@ export const zhCN = {
       overdueCallbacks: '逾期回拨',
       overdueDispatches: '逾期派单',
       overdueFollowUps: '逾期回访',
+      returnCalls: '未接来电待回拨',
+      returnCallsOverdue: '（{{n}} 条已超时）',
       today: '今日',
       target: '目标'
     }
@@ -1769,6 +1775,9 @@ export const zhCN = {
       title: '交换机换取号码',
       how: '交换机收到以 LL 开头的被叫时，用下面的地址和密钥向本系统换取号码（一次有效，60 秒内，只对拨号的 SIP 账号有效）；7 位以上的号码不带令牌时应拒绝',
       url: '地址',
+      inboundUrl: '来电路由地址',
+      inboundHow:
+        '客户拨打本中心的外显号码时，交换机用此地址（同一密钥）询问振铃哪个坐席：回答 200 时正文为“坐席SIP账号 通话编号 屏蔽后的主叫”，交换机把通话编号放在 X-LeadLine-Call 头里送到坐席；480 表示没有空闲坐席（系统已为客户安排回拨）；404 表示不是本中心的号码',
       key: '密钥（请求头）',
       show: '显示地址和密钥',
       rotate: '更换密钥',

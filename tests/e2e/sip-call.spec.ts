@@ -347,6 +347,115 @@ test('外显: a plain SIP phone as the customer sees the caller-ID pool’s numb
   }
 })
 
+test('回拨路由: a customer calls the centre’s number back from their lead’s phone: the seat of the operator who called them rings with the card (masked), the answered call is the lead’s, recorded; a rejected one becomes a callback on the wallboard', async ({
+  browser
+}) => {
+  test.setTimeout(150_000)
+  const op = await newOperator('sipret')
+  await giveSipAccount(op.username, '2106', op.displayName)
+  const admin = await hubAs('admin')
+  const sup = await hubAs('supervisor')
+  const ctx = await browser.newContext()
+  const supCtx = await browser.newContext()
+  let phone: Server | undefined
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    // the operator calls a lead, who does not answer
+    await page
+      .getByRole('button', { name: /下一条/ })
+      .first()
+      .click()
+    const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+    const found = await must<{ rows: { id: number; phone: string; status: string }[] }>(sup, 'leads.search', {
+      q: name,
+      limit: 5
+    })
+    const lead = found.rows.find((r) => r.status === 'in_queue')!
+    await withPool(admin, lead.phone)
+    phone = await startBaresip({ user: lead.phone, sipListenPort: 5093, ringOnly: true })
+    await page.getByRole('button', { name: /拨打/ }).click()
+    await waitForLog(phone, /Incoming call from/i, 15_000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    await page
+      .getByTestId('outcome-form')
+      .locator('label')
+      .filter({ hasText: /^4?无人接听$/ })
+      .click()
+    await page.getByTestId('save-outcome').click()
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    await phone.stop()
+    phone = undefined
+
+    // the customer calls the number they were shown back: the operator's seat rings with their card
+    const masked = `${lead.phone.slice(0, 3)}****${lead.phone.slice(7)}`
+    phone = await startBaresip({
+      user: lead.phone,
+      sipListenPort: 5093,
+      toneHz: 880,
+      dial: 'sip:07715123456@127.0.0.1:5070'
+    })
+    try {
+      await expect(page.getByTestId('incoming-call')).toContainText(masked, { timeout: 15_000 })
+    } catch (err) {
+      console.log('CALLER LOG\n' + phone.log().slice(-4000) + '\nKAMAILIO LOG\n' + kamailio.log().slice(-6000))
+      throw err
+    }
+    expect(kamailio.log()).toMatch(/inbound \d+ to 07715123456: hub answered 200 2106 \d+/)
+    await expect(page.getByTestId('customer-card').getByLabel('姓名')).toHaveValue(name)
+    await expect(page.getByTestId('lead-phone')).toContainText('****')
+    expect(await page.locator('body').innerText()).not.toContain(lead.phone)
+    await page.screenshot({ path: test.info().outputPath('return-call-ringing.png') })
+    await page.getByRole('button', { name: /接听/ }).click()
+    await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+    await expectAudioIn(page)
+    await page.waitForTimeout(2000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    // the call was the lead's: its outcome is taken on the lead's card
+    await page
+      .getByTestId('outcome-form')
+      .locator('label')
+      .filter({ hasText: /^4?无人接听$/ })
+      .click()
+    await page.getByTestId('save-outcome').click()
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    const card = await must<{ calls: { shownNumber: string | null; recordingId: number | null }[] }>(
+      admin,
+      'desk.card',
+      {
+        leadId: lead.id
+      }
+    )
+    expect(card.calls).toHaveLength(2)
+    expect(card.calls.every((c) => c.shownNumber === '07715123456')).toBe(true)
+    expect(card.calls.some((c) => c.recordingId !== null)).toBe(true)
+    await phone.stop()
+    phone = undefined
+
+    // again, and the operator rejects it: a callback for them, on the wallboard
+    const before = await must<{ returnCalls: { waiting: number } }>(sup, 'reports.live', {})
+    phone = await startBaresip({ user: lead.phone, sipListenPort: 5093, dial: 'sip:07715123456@127.0.0.1:5070' })
+    await expect(page.getByTestId('incoming-call')).toContainText(masked, { timeout: 15_000 })
+    await page.getByRole('button', { name: /拒\s*接/ }).click()
+    await expect(page.getByTestId('incoming-call')).toBeHidden({ timeout: 10_000 })
+    await expect
+      .poll(async () => (await must<{ returnCalls: { waiting: number } }>(sup, 'reports.live', {})).returnCalls.waiting)
+      .toBe(before.returnCalls.waiting + 1)
+    const supPage = await supCtx.newPage()
+    await loginUi(supPage, 'supervisor')
+    await supPage.getByRole('menuitem', { name: '实时看板' }).click()
+    await expect(supPage.getByTestId('return-calls')).toContainText(String(before.returnCalls.waiting + 1))
+    await supPage.screenshot({ path: test.info().outputPath('return-call-wallboard.png') })
+  } finally {
+    await poolOff(admin)
+    sup.close()
+    await phone?.stop()
+    await ctx.close()
+    await supCtx.close()
+  }
+})
+
 /** 外显: the centre's caller numbers (one of 南宁, one of 广州) in use; the number the pool picks for @phone. */
 async function withPool(admin: HubClient, phone: string): Promise<{ number: string; e164: string; reason: string }> {
   const pool = Buffer.from(

@@ -36,13 +36,17 @@ export async function openCustomer(
 }
 
 /** How the test bed's Kamailio resolves the desks' dial tokens, as a centre's PBX does: the hub's URL and the PBX key. */
-export async function pbxLink(): Promise<{ url: string; key: string }> {
+export async function pbxLink(): Promise<{ url: string; key: string; inbound: string }> {
   const admin = await hubAs('admin')
   const r = await admin.call('sip.pbxLink', {})
   admin.close()
   if (!r.ok) throw new Error(`sip.pbxLink: ${r.error.message}`)
-  const v = r.value as { path: string; key: string }
-  return { url: `http://127.0.0.1:${E2E_PORT}${v.path}`, key: v.key }
+  const v = r.value as { path: string; inboundPath: string; key: string }
+  return {
+    url: `http://127.0.0.1:${E2E_PORT}${v.path}`,
+    key: v.key,
+    inbound: `http://127.0.0.1:${E2E_PORT}${v.inboundPath}`
+  }
 }
 
 /** The test bed's Kamailio challenges every REGISTER and INVITE: extension E's password is secret-E. */

@@ -97,7 +97,7 @@ export async function startKamailio(
     rtpengine?: boolean
     udpPort?: number
     /** Dial as a centre's PBX: tokens resolved with this hub (its PBX_DIAL_PATH URL) and the centre's PBX key. */
-    hubDial?: { url: string; key: string }
+    hubDial?: { url: string; key: string; inbound?: string }
   } = {}
 ): Promise<Kamailio> {
   const run = mkdtempSync(join(tmpdir(), 'leadline-kamailio-'))
@@ -107,6 +107,7 @@ export async function startKamailio(
   // a second Kamailio (another spec file running beside the first) takes another plain-SIP port
   if (opts.udpPort) args.push('-A', `UDP_PORT=${opts.udpPort}`)
   if (opts.hubDial) args.push('-A', `HUB_DIAL="${opts.hubDial.url}"`, '-A', `PBX_KEY="${opts.hubDial.key}"`)
+  if (opts.hubDial?.inbound) args.push('-A', `HUB_INBOUND="${opts.hubDial.inbound}"`)
   const s = await startProcess('kamailio', 'kamailio', args, () => tcpOpen(port), {
     onStop: () => rmSync(run, { recursive: true, force: true })
   })

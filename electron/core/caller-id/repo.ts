@@ -63,6 +63,11 @@ export class CallerIdRepo extends Repo {
     )
   }
 
+  /** One of the centre's numbers, by its digits (a customer calling it back). */
+  byNumber(number: string): CallerNumberRow | undefined {
+    return this.one('SELECT n.*, 0 AS calls_today FROM caller_numbers n WHERE n.number = ?', number)
+  }
+
   anyActive(): boolean {
     return this.value("SELECT 1 FROM caller_numbers WHERE status = 'active' LIMIT 1") !== undefined
   }

@@ -10,6 +10,7 @@ import { phoneFor } from '../privacy'
 import type { DeskService } from './service'
 import type { CustomerCards } from './card'
 import type { TeamsService } from '../teams/service'
+import type { InboundRouter } from '../inbound/service'
 import type { PbxDial } from '../sip/pbx-dial'
 
 /**
@@ -23,7 +24,8 @@ export function deskDomain(
   teams: TeamsService,
   campaigns: CampaignsService,
   settings: () => Settings,
-  pbxDial: PbxDial
+  pbxDial: PbxDial,
+  inbound: InboundRouter
 ) {
   const { audit, events, clock } = deps
   const repo = desk.repo
@@ -76,6 +78,25 @@ export function deskDomain(
         callbackNote: cb ? (repo.callbackNote(cb) ?? null) : null,
         callId: owed.callId,
         endedAt: owed.endedAt,
+        wrapUpSec: campaigns.get(l.campaign_id).settings.wrapUpSec
+      }
+    },
+    'desk.inbound': (input, ctx) => {
+      const { user } = requireUser(ctx)
+      const c = inbound.ringingFor(user, input.callId)
+      const l = desk.lead(c.lead_id)
+      const cb = repo.pendingCallback(l.id)
+      return {
+        // the routed call is the operator's: its lead is theirs to read while it rings and after
+        lead: cards.card(user, l.id, { owedCall: true }),
+        source: cb
+          ? ('callback' as const)
+          : (l.lease_from ?? l.status) === 'new'
+            ? ('pool' as const)
+            : ('batch' as const),
+        callbackId: cb ?? null,
+        callbackNote: cb ? (repo.callbackNote(cb) ?? null) : null,
+        callId: c.id,
         wrapUpSec: campaigns.get(l.campaign_id).settings.wrapUpSec
       }
     },

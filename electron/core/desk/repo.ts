@@ -306,6 +306,7 @@ export class DeskRepo extends Repo {
     return this.one(
       `SELECT c.id AS callId, c.lead_id AS leadId, c.ended_at AS endedAt FROM calls c JOIN leads l ON l.id = c.lead_id
        WHERE c.operator_id = @op AND c.started_at >= @since AND c.lead_id IS NOT NULL AND c.follow_up_id IS NULL
+         AND (c.direction = 'outbound' OR c.answered_at IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.call_id = c.id OR (o.lead_id = c.lead_id AND o.at >= c.started_at))
          AND NOT EXISTS (SELECT 1 FROM calls c2 WHERE c2.lead_id = c.lead_id AND c2.id > c.id AND c2.follow_up_id IS NULL)
          AND (l.lease_by IS NULL OR l.lease_by = @op)

@@ -589,6 +589,18 @@ export class DeskService {
   }
 
   /**
+   * Whether a return call may ring this operator now: their desk is connected and ready (not on a
+   * call, in wrap-up or paused) and holds no other lead.
+   */
+  isFree(userId: number, leadId: number | null): boolean {
+    const s = this.seats.get(userId)
+    if (!s || s.conn.closed || s.conn.userId !== userId) return false
+    if (this.repo.openState(userId)?.state !== 'ready') return false
+    const held = this.repo.heldBy(userId)
+    return !held || held.id === leadId || (held.lease_until ?? '') < this.now().toISOString()
+  }
+
+  /**
    * One operator works one lead at one desk: a second desk (another tab, the desktop app beside the
    * browser) is refused while the first is alive, or takes the seat over when the operator says so
    * — the first desk is told, and core refuses it from then on.

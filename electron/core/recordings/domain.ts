@@ -5,6 +5,7 @@ import { defineDomain } from '../domain'
 import { AppError } from '../errors'
 import type { CampaignsService } from '../campaigns/service'
 import type { DeskService } from '../desk/service'
+import type { InboundRouter } from '../inbound/service'
 import type { PbxDial } from '../sip/pbx-dial'
 import { CHUNK_MS, PEAK_FRAME_BYTES, toRecording, type RecordingsService } from './service'
 
@@ -18,13 +19,19 @@ export function recordingsDomain(
   recordings: RecordingsService,
   campaigns: CampaignsService,
   desk: DeskService,
-  pbxDial: PbxDial
+  pbxDial: PbxDial,
+  inbound: InboundRouter
 ) {
   const { clock, audit } = deps
   const repo = recordings.repo
   const handlers: Omit<DomainHandlers<'calls' | 'recordings'>, 'recordings.export'> = {
     'calls.start': (input, ctx) => {
       const { user } = requireUser(ctx)
+      // a return call the hub routed to this seat: that call, on its lead (never a lead the client names)
+      if (input.routedCallId !== undefined && input.direction === 'inbound' && input.line === 'sip') {
+        const c = inbound.answer(user, input.routedCallId)
+        return { callId: c.id, dial: null, recordingNotice: false, callerId: null }
+      }
       // no lead from the client: a queue lead's call is desk.dial's, which checks the lease
       const campaignId = 1
       let callerId: string | null = null
@@ -57,6 +64,8 @@ export function recordingsDomain(
     },
     'calls.end': (input, ctx) => {
       const { user } = requireUser(ctx)
+      // a routed return call that stopped ringing unanswered is a missed call, with its callback
+      if (!input.answered) inbound.ended(input.callId, user.id, input.cause)
       if (!repo.endCall(input.callId, user.id, input.cause, input.answered, clock.now().toISOString()))
         throw new AppError('NOT_FOUND')
       // the recording may have closed first: its metrics learn who hung up now

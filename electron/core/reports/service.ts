@@ -100,7 +100,9 @@ export class ReportsService {
     private campaigns: CampaignsService,
     private settings: () => Settings,
     private dispatch: DispatchService,
-    private backups: BackupService
+    private backups: BackupService,
+    /** 未接来电 waiting for their callback (回拨路由). */
+    private returnCalls: () => { waiting: number; overdue: number } = () => ({ waiting: 0, overdue: 0 })
   ) {
     this.repo = new ReportsRepo(deps.db)
   }
@@ -158,6 +160,7 @@ export class ReportsService {
       operators,
       campaigns,
       overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps },
+      returnCalls: this.returnCalls(),
       uncovered: this.dispatch.uncovered(),
       backup
     }

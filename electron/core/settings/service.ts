@@ -44,6 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dnc: { refusalDays: 180 },
   complaints: { decisionDays: 15, extendedDays: 30 },
   callerId: { dailyCap: 200, minAnswerRate: 0.08, minCallsForHealth: 30 },
+  inbound: { missedCallbackMinutes: 30, ringSeconds: 45 },
   retention: {
     supplierRowsDays: 90,
     unsignedDays: 365,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { PBX_DIAL_PATH, type Input, type SipAccount } from '../../../shared/contract'
+import { PBX_DIAL_PATH, PBX_INBOUND_PATH, type Input, type SipAccount } from '../../../shared/contract'
 import { translate } from '../../../shared/i18n'
 import type { CoreDeps, DomainHandlers } from '../context'
 import { requireUser } from '../context'
@@ -96,7 +96,7 @@ export function createSipHandlers(
         entity: 'system',
         source: ctx.conn.source
       })
-      return { path: PBX_DIAL_PATH, key, pbxDialsByToken: pbxDial.tokensOn() }
+      return { path: PBX_DIAL_PATH, inboundPath: PBX_INBOUND_PATH, key, pbxDialsByToken: pbxDial.tokensOn() }
     },
     'sip.accounts': () => repo.list().map((s) => ({ ...shown(s), username: s.username })),
     'sip.setAccount': (input, ctx) => {

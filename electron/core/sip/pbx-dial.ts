@@ -21,7 +21,7 @@ interface Pending {
 
 /** The PBX's answer: a status and a plain-text body (the number to dial, or why not). */
 export interface PbxAnswer {
-  status: 200 | 401 | 403 | 404
+  status: 200 | 401 | 403 | 404 | 480 | 500
   body: string
 }
 
@@ -81,8 +81,7 @@ export class PbxDial {
 
   /** The PBX resolves a token: once, by the account it was given to, within its minute, with the key. */
   resolve(authorization: string | undefined, token: string, from: string): PbxAnswer & { callId?: number } {
-    const given = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1]
-    if (!given || !this.keyMatches(given)) return { status: 401, body: 'bad PBX key' }
+    if (!this.authorized(authorization)) return { status: 401, body: 'bad PBX key' }
     this.sweep()
     const p = this.pending.get(token)
     if (!p) return { status: 404, body: 'unknown, used or expired token' }
@@ -98,6 +97,12 @@ export class PbxDial {
     const key = randomBytes(24).toString('base64url')
     this.repo.setPbxKey(this.box.seal(key), this.clock.now().toISOString())
     return key
+  }
+
+  /** The request carries the centre's PBX key (`Authorization: Bearer <key>`). */
+  authorized(authorization: string | undefined): boolean {
+    const given = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1]
+    return !!given && this.keyMatches(given)
   }
 
   private keyMatches(given: string): boolean {

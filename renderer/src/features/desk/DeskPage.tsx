@@ -26,7 +26,14 @@ import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { InsecureSeat } from '../../ui/InsecureSeat'
 import { newClientId } from './outbox'
-import { useAgentStateSync, useDeskSeat, useLeaseRenewal, useOutbox, useUnfinishedRestore } from './use-desk-sync'
+import {
+  useAgentStateSync,
+  useDeskSeat,
+  useLeaseRenewal,
+  useOutbox,
+  useUnfinishedRestore,
+  useReturnCall
+} from './use-desk-sync'
 import { ComplaintButton } from '../complaints/OpenCaseModal'
 import { SkipDialog } from './SkipDialog'
 import type { SkipReason } from '../../../../shared/contract/enums'
@@ -115,6 +122,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
 
   useLeaseRenewal(api, work && work.stage !== 'saved' ? work.lead.id : null, seat)
   useUnfinishedRestore(api, dispatch, setPhoneError)
+  useReturnCall(api, sp.incomingCall, dispatch, setPhoneError)
 
   // The line drives the lifecycle: answered, then ended (whatever else fails on the way, wrap-up follows).
   useEffect(() => {
@@ -299,7 +307,7 @@ function DeskWorkspace({ account: sipAccount }: { account: Output<'sip.myAccount
   const answer = () => {
     if (!sp.incoming) return
     dispatch({ type: 'lineDialing' })
-    void sp.answer().catch((err: unknown) => {
+    void sp.answer(work?.callId === sp.incomingCall ? work?.lead.id : null).catch((err: unknown) => {
       setPhoneError(err)
       dispatch({ type: 'lineEnded', callId: null, at: performance.now(), wrapUpSec })
     })

@@ -11,7 +11,9 @@ import type { AgentState, DeskLead, PAUSE_REASONS } from '../../../../shared/con
  *   preview/countdown ──released──► idle             the line failed, hung up)      └─► idle (progressive)
  *
  * Pausing is orthogonal (the operator may pause in any stage but a call), and so is the line:
- * a hand-dialled or inbound call has no lead and leaves the lead's stage alone.
+ * a hand-dialled call has no lead and leaves the lead's stage alone. A customer's return call that
+ * the hub routed comes with its lead: it rings as the lead's call (inboundRang), and ends in its
+ * wrap-up when answered, or gives the desk back when it stops ringing (inboundGone).
  */
 
 export type PauseReason = (typeof PAUSE_REASONS)[number]
@@ -62,6 +64,17 @@ export type DeskEvent =
       at: number
       wrapUpSec: number
     }
+  /** A customer's return call rings this seat (the hub routed it, with its lead): the card opens while it rings. */
+  | {
+      type: 'inboundRang'
+      lead: DeskLead
+      source: LeadSource
+      callbackId: number | null
+      callbackNote: string | null
+      callId: number
+    }
+  /** The return call stopped ringing unanswered (the customer hung up, the operator rejected it). */
+  | { type: 'inboundGone'; callId: number }
   | { type: 'queueEmpty'; reason: string; nextAt: string | null }
   | { type: 'countdownTick' }
   | { type: 'countdownStopped' }
@@ -121,6 +134,25 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
         wrapUntil: e.at + e.wrapUpSec * 1000,
         empty: null
       }
+    case 'inboundRang':
+      // a desk with a lead in hand is not rung (core rings only free seats); a late ring changes nothing
+      if (!canTakeNext(s) || (s.work && s.work.stage !== 'saved')) return s
+      return {
+        ...s,
+        work: {
+          lead: e.lead,
+          source: e.source,
+          callbackId: e.callbackId,
+          callbackNote: e.callbackNote,
+          callId: e.callId,
+          stage: 'call'
+        },
+        countdown: null,
+        wrapUntil: null,
+        empty: null
+      }
+    case 'inboundGone':
+      return s.work?.callId === e.callId && s.work.stage === 'call' && s.line === 'free' ? { ...s, work: null } : s
     case 'queueEmpty':
       return canTakeNext(s) ? { ...s, work: null, countdown: null, empty: { reason: e.reason, nextAt: e.nextAt } } : s
     case 'countdownTick':

@@ -96,6 +96,42 @@ export function useUnfinishedRestore(
 }
 
 /**
+ * 回拨路由: a customer's return call that the hub routed to this seat rings with its call id; the desk
+ * opens the customer's card (and history) while it rings, and gives the desk back if it stops ringing
+ * unanswered.
+ */
+export function useReturnCall(
+  api: ApiClient,
+  ringing: number | null,
+  dispatch: (e: DeskEvent) => void,
+  onError: (err: unknown) => void
+): void {
+  const rang = useRef<number | null>(null)
+  useEffect(() => {
+    if (ringing !== null) {
+      rang.current = ringing
+      void api
+        .invoke('desk.inbound', { callId: ringing })
+        .then((r) =>
+          dispatch({
+            type: 'inboundRang',
+            lead: r.lead,
+            source: r.source,
+            callbackId: r.callbackId,
+            callbackNote: r.callbackNote,
+            callId: r.callId
+          })
+        )
+        .catch((err: unknown) => onError(err))
+      return
+    }
+    const gone = rang.current
+    rang.current = null
+    if (gone !== null) dispatch({ type: 'inboundGone', callId: gone })
+  }, [api, ringing, dispatch, onError])
+}
+
+/**
  * Outcomes kept on the seat while the hub is away: sent on arrival, when the hub is back, and every
  * 5 s while any wait; the ones the hub refused are listed until the operator dismisses them.
  */

@@ -27,6 +27,8 @@ export interface Softphone {
   held: boolean
   /** An inbound call ringing, not answered yet. */
   incoming: string | null
+  /** The hub's call of a routed return call ringing now (its lead's card opens on the desk), else null. */
+  incomingCall: number | null
   playingNotice: boolean
   /** The recorder runs. */
   recording: boolean
@@ -38,7 +40,8 @@ export interface Softphone {
   setError(e: unknown): void
   /** Places a call the desk already registered in core (desk.dial or calls.start). */
   dial(info: Omit<CallInfo, 'answeredAt'>, number: string, callerId?: string | null): Promise<void>
-  answer(): Promise<void>
+  /** Answers the ringing call; a routed return call is answered as its lead's call (@leadId). */
+  answer(leadId?: number | null): Promise<void>
   hangup(): Promise<void>
   toggleMute(): void
   toggleHold(): Promise<void>
@@ -84,6 +87,9 @@ export function useSoftphone(
   const [muted, setMuted] = useState(false)
   const [held, setHeld] = useState(false)
   const [incoming, setIncoming] = useState<string | null>(null)
+  const [incomingCall, setIncomingCall] = useState<number | null>(null)
+  /** The routed call ringing, for its end when nobody answers it. */
+  const ringingCall = useRef<number | null>(null)
   const [playingNotice, setPlayingNotice] = useState(false)
   /** The call is being recorded (the recorder runs: only then does the desk say 录音中). */
   const [recording, setRecording] = useState(false)
@@ -102,10 +108,24 @@ export function useSoftphone(
       setState(e.state)
       if (e.state === 'ringing' && e.incoming && !current.current) {
         setIncoming(e.number)
+        ringingCall.current = e.routed ?? null
+        setIncomingCall(e.routed ?? null)
         return
       }
       const c = current.current
-      if (e.state === 'ended') setIncoming(null)
+      if (e.state === 'ended') {
+        setIncoming(null)
+        setIncomingCall(null)
+        // a routed return call that stopped ringing unanswered: core books the callback for its customer
+        const missed = ringingCall.current
+        ringingCall.current = null
+        if (!c && missed !== null) {
+          const cause = e.cause === 'operator' ? 'rejected' : 'missed'
+          void api
+            .invoke('calls.end', { callId: missed, cause, answered: false })
+            .catch((err: unknown) => setError(err))
+        }
+      }
       if (!c) return
       if (e.state === 'established') {
         c.info.answeredAt = performance.now()
@@ -191,16 +211,32 @@ export function useSoftphone(
     }
   }, [])
 
-  const answer = useCallback(async () => {
-    if (!incoming) return
-    setError(undefined)
-    const { callId, recordingNotice } = await api.invoke('calls.start', { direction: 'inbound', line: phone.kind })
-    const info: CallInfo = { callId, leadId: null, direction: 'inbound', notice: recordingNotice, answeredAt: null }
-    current.current = { info, recorder: null }
-    setCall(info)
-    setIncoming(null)
-    await phone.answer()
-  }, [api, phone, incoming])
+  const answer = useCallback(
+    async (leadId?: number | null) => {
+      if (!incoming) return
+      setError(undefined)
+      const routed = ringingCall.current
+      const { callId, recordingNotice } = await api.invoke('calls.start', {
+        direction: 'inbound',
+        line: phone.kind,
+        ...(routed !== null ? { routedCallId: routed } : {})
+      })
+      ringingCall.current = null
+      const info: CallInfo = {
+        callId,
+        leadId: routed !== null ? (leadId ?? null) : null,
+        direction: 'inbound',
+        notice: recordingNotice,
+        answeredAt: null
+      }
+      current.current = { info, recorder: null }
+      setCall(info)
+      setIncoming(null)
+      setIncomingCall(null)
+      await phone.answer()
+    },
+    [api, phone, incoming]
+  )
 
   return {
     phone,
@@ -211,6 +247,7 @@ export function useSoftphone(
     muted,
     held,
     incoming,
+    incomingCall,
     playingNotice,
     recording,
     lastRecording,

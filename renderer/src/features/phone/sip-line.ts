@@ -33,6 +33,8 @@ export class SipLine extends PhoneEvents implements Phone {
   /** The microphone plus prompts, sent to the customer (see OutgoingAudio). */
   private out: OutgoingAudio | null = null
   private incoming = false
+  /** The hub's call for a routed return call (X-LeadLine-Call), while it lasts. */
+  private routed: number | null = null
   /** The operator hung up (else the customer did): stored as the call's end cause. */
   private localHangup = false
 
@@ -71,8 +73,16 @@ export class SipLine extends PhoneEvents implements Phone {
           }
           this.number = inv.remoteIdentity.uri.user ?? ''
           this.incoming = true
+          const routed = inv.request.getHeader('X-LeadLine-Call') ?? ''
+          this.routed = /^\d{1,15}$/.test(routed) ? Number(routed) : null
           this.attach(inv)
-          this.emit({ type: 'call', state: 'ringing', number: this.number, incoming: true })
+          this.emit({
+            type: 'call',
+            state: 'ringing',
+            number: this.number,
+            incoming: true,
+            ...(this.routed !== null ? { routed: this.routed } : {})
+          })
         }
       }
     })
@@ -164,7 +174,8 @@ export class SipLine extends PhoneEvents implements Phone {
         state: mapped,
         number: this.number,
         cause: mapped === 'ended' ? cause : undefined,
-        incoming: this.incoming
+        incoming: this.incoming,
+        ...(this.incoming && this.routed !== null ? { routed: this.routed } : {})
       })
     })
   }
@@ -175,6 +186,7 @@ export class SipLine extends PhoneEvents implements Phone {
     if (!target) throw new Error(`bad number ${number}`)
     this.number = number
     this.incoming = false
+    this.routed = null
     const inviter = new Inviter(this.ua, target, {
       sessionDescriptionHandlerOptions: { constraints: { audio: micConstraints(), video: false } },
       // 外显: the PBX shows the customer this number (it maps the header to the identity it sends on)

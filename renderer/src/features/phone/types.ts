@@ -5,7 +5,15 @@ export type CallState = 'idle' | 'dialing' | 'ringing' | 'established' | 'ended'
 
 export type PhoneEvent =
   | { type: 'line'; state: LineState; reason?: string }
-  | { type: 'call'; state: CallState; number: string; cause?: string; incoming?: boolean }
+  | {
+      type: 'call'
+      state: CallState
+      number: string
+      cause?: string
+      incoming?: boolean
+      /** An inbound call the hub routed to this seat: its call id (the PBX's X-LeadLine-Call). */
+      routed?: number
+    }
 
 export interface CallStats {
   packetsLost: number

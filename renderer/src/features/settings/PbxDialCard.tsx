@@ -6,14 +6,15 @@ import { errorText } from '../../api/errors'
 import { useMethodMutation } from '../../api/queries'
 
 /**
- * How the centre's PBX turns a desk's dial token into the number: the hub's address and the PBX key
+ * How the centre's PBX turns a desk's dial token into the number, and asks whom a customer's return
+ * call rings (回拨路由): the hub's addresses and the PBX key
  * (shown on demand, audited; a new key stops the old one at once). With tokens off, a warning: the
  * numbers then go to the seats.
  */
 export function PbxDialCard({ tokensOn }: { tokensOn: boolean }) {
   const { t } = useTranslation()
   const api = useApi()
-  const [link, setLink] = useState<{ path: string; key: string } | null>(null)
+  const [link, setLink] = useState<{ path: string; inboundPath: string; key: string } | null>(null)
   const show = useMethodMutation('sip.pbxLink', [])
   const origin = api.kind === 'ws' ? window.location.origin : t('settings.pbx.hubAddress')
   const get = (rotate: boolean) => show.mutate({ rotate }, { onSuccess: (r) => setLink(r) })
@@ -38,6 +39,14 @@ export function PbxDialCard({ tokensOn }: { tokensOn: boolean }) {
               {`${origin}${link.path}<token>?from=<SIP 账号>`}
             </Typography.Text>
           </Typography.Text>
+          <Typography.Text>
+            {t('settings.pbx.inboundUrl')}
+            {t('common.colon')}
+            <Typography.Text code copyable data-testid="pbx-inbound-url">
+              {`${origin}${link.inboundPath}?from=<主叫号码>&to=<被叫号码>`}
+            </Typography.Text>
+          </Typography.Text>
+          <Typography.Text type="secondary">{t('settings.pbx.inboundHow')}</Typography.Text>
           <Typography.Text>
             {t('settings.pbx.key')}
             {t('common.colon')}

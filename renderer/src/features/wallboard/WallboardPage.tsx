@@ -113,6 +113,20 @@ export function WallboardPage() {
                 />
               </Col>
             ))}
+            <Col span={6} data-testid="return-calls">
+              <Statistic
+                title={t('reports.live.returnCalls')}
+                value={d?.returnCalls.waiting ?? 0}
+                suffix={
+                  d?.returnCalls.overdue ? (
+                    <Typography.Text type="danger" style={{ fontSize: 14 }}>
+                      {t('reports.live.returnCallsOverdue', { n: d.returnCalls.overdue })}
+                    </Typography.Text>
+                  ) : null
+                }
+                valueStyle={{ color: d?.returnCalls.waiting ? '#d46b08' : undefined }}
+              />
+            </Col>
             <Col span={6} data-testid="backup-state">
               <Typography.Text type="secondary">{t('wallboard.backup.title')}</Typography.Text>
               <div style={{ marginTop: 4 }}>
