@@ -5,6 +5,7 @@
  *   recordings  recording.closed   → qa (the queue rules need the call's metrics)
  *   qa          qa.gatePassed      → dispatch (the success goes to its district's team)
  *   dispatch    dispatch.released  → the wallboard
+ *   dispatch    visit.scheduled    → sms (the customer's message: the visit time, the agent)
  *   (any)       board.touched      → the wallboard (coalesced into the clients' board.changed)
  *
  * Subscribers run synchronously in the publisher's call — inside its transaction where it has one —
@@ -21,6 +22,8 @@ export interface DomainEventMap {
   'qa.gatePassed': { leadId: number; reviewed: boolean }
   /** A success became a dispatch for a team. */
   'dispatch.released': { dispatchId: number; leadId: number; unit: string }
+  /** A visit was given to a field agent (booked; again when given to another), or moved (changed): the customer is told (短信). */
+  'visit.scheduled': { dispatchId: number; kind: 'visit_booked' | 'visit_changed' }
   /** Something the wallboard shows changed (a method declared with `board: true`, a backup, a dispatch). */
   'board.touched': { reason: string }
   /** The softphone said its call ended (calls.end). */

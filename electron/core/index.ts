@@ -27,6 +27,8 @@ import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { InboundRouter } from './inbound/service'
+import { smsDomain } from './sms/domain'
+import { SmsService } from './sms/service'
 import { createLeadsHandlers } from './leads/handlers'
 import { createDncHandlers, importDncList } from './dnc/handlers'
 import { DncService } from './dnc/service'
@@ -149,6 +151,8 @@ export interface Core {
   readonly callerIds: CallerIds
   /** 回拨路由: customers' return calls, routed to their operator. */
   readonly inbound: InboundRouter
+  /** 短信: the customer's messages, their gateway's reports and replies. */
+  readonly sms: SmsService
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
   /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
@@ -281,6 +285,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const pbxDial = new PbxDial(db, secretBox, settings, clock)
   const cards = new CustomerCards(deps, desk, campaigns, settings)
   const inbound = new InboundRouter(deps, bus, desk, campaigns, callerIds, pbxDial, settings)
+  const sms = new SmsService(deps, secretBox, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
@@ -300,7 +305,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
   const monitor = new MonitorService(deps, teams, settings)
-  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups, () => inbound.missedCounts())
+  const reports = new ReportsService(
+    deps,
+    desk,
+    campaigns,
+    settings,
+    dispatch,
+    backups,
+    () => inbound.missedCounts(),
+    () => callerIds.poolHealth()
+  )
   const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
   const jobsQueue = new ImportJobs(
     deps,
@@ -381,6 +395,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }),
       reportsDomain(deps, reports, teams, downloads),
       monitorDomain(monitor),
+      smsDomain(deps, sms, settings),
       defineDomain({
         name: 'housekeeping',
         handlers: {},
@@ -455,6 +470,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     complaints,
     callerIds,
     inbound,
+    sms,
     privacy,
     retention,
     packageMailer,

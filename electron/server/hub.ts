@@ -120,6 +120,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(answer.body)
       return
     }
+    // 短信: the gateway's delivery reports and the customers' replies (退订)
+    if (url.pathname === '/sms/dlr' || url.pathname.startsWith('/sms/mo/')) {
+      const q = url.searchParams
+      const sms = opts.core.sms
+      if (url.pathname === '/sms/dlr') {
+        const done = sms.deliveryReport(Number(q.get('id')), q.get('k') ?? '', Number(q.get('status')))
+        res.writeHead(done ? 200 : 404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(done ? 'ok' : 'unknown')
+        return
+      }
+      const r = sms.reply(url.pathname.slice('/sms/mo/'.length), q.get('from') ?? '', q.get('text') ?? '')
+      // Kannel sends an answer's body back to the handset: none
+      res.writeHead(r === 'refused' ? 403 : 200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('')
+      return
+    }
     if (url.pathname.startsWith('/api/download/'))
       return download(url.pathname.slice('/api/download/'.length), req, res)
     if (url.pathname.startsWith(HUB_MEDIA_PATH)) return media(url.pathname.slice(HUB_MEDIA_PATH.length), req, res)

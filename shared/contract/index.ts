@@ -21,6 +21,7 @@ import { dncMethods } from './dnc'
 import { complaintsMethods } from './complaints'
 import { privacyMethods } from './privacy'
 import { callerIdMethods } from './caller-id'
+import { smsMethods } from './sms'
 import { downloadsMethods } from './downloads'
 import { uploadsMethods } from './uploads'
 import { allocationMethods } from './allocation'
@@ -48,6 +49,7 @@ export const contract = {
   ...complaintsMethods,
   ...privacyMethods,
   ...callerIdMethods,
+  ...smsMethods,
   ...poolMethods,
   ...allocationMethods,
   ...callsMethods,
@@ -103,4 +105,5 @@ export * from './dnc'
 export * from './complaints'
 export * from './privacy'
 export * from './caller-id'
+export * from './sms'
 export { settingsSchema } from './settings'

@@ -90,6 +90,14 @@ export const liveSchema = z.object({
   overdue: z.object({ callbacks: z.number().int(), dispatches: z.number().int(), followUps: z.number().int() }),
   /** 未接来电: customers' return calls nobody answered, waiting for their callback (and those past its due time). */
   returnCalls: z.object({ waiting: z.number().int(), overdue: z.number().int() }),
+  /** 外显号码池 today: numbers in use, suspended (marked, or by their health), at their daily cap; calls shown and answered. */
+  callerPool: z.object({
+    active: z.number().int(),
+    suspended: z.number().int(),
+    atCap: z.number().int(),
+    calls: z.number().int(),
+    answered: z.number().int()
+  }),
   /** Districts with successes waiting and nobody to visit them (no leader, or no active agent). */
   uncovered: z.array(districtCoverageSchema),
   /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */

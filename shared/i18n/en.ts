@@ -298,6 +298,11 @@ export const en: Catalog = {
     callerIdServiceNumber:
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     inboundGone: 'This call has ended: the customer hung up',
+    smsPasswordRequired: 'Enabling the SMS gateway needs its password',
+    smsSignature: 'The signature is 2–16 characters in 【】, e.g. 【LeadLine】',
+    smsVariable: 'Unknown variable {{name}} in the template: only {客户}, {时间}, {业务员}',
+    smsTooLong: 'Filled in, the message is {{n}} characters, over {{max}} (5 SMS parts)',
+    smsNotFailed: 'Only a failed message can be sent again',
     complaintCallWithoutCustomer: 'This call has no customer: register the complaint by number',
     complaintTwoCustomers: 'The call, the lead and the number are not the same customer',
     complaintCustomerRequired: 'Choose the customer of the complaint: a call, a lead or a number',
@@ -511,6 +516,10 @@ export const en: Catalog = {
       inbound: 'Customer called in',
       inbound_new: 'Lead created from a call',
       inbound_missed: 'Missed call (callback booked)',
+      sms_queued: 'SMS queued',
+      sms_blocked: 'SMS not sent (unsubscribed)',
+      sms_skipped: 'SMS not sent (template not approved)',
+      sms_failed: 'SMS failed',
       skip: 'Skipped'
     },
     gender: { M: 'Male', F: 'Female' },
@@ -1048,6 +1057,13 @@ export const en: Catalog = {
     by: 'Monitored by {{name}}'
   },
   wallboard: {
+    callerPool: {
+      title: 'Caller-ID pool (today)',
+      active: 'In use {{n}}',
+      suspended: 'Suspended {{n}}',
+      atCap: 'At cap {{n}}',
+      answered: '{{calls}} calls today, {{rate}}% answered'
+    },
     disconnected: 'connection lost',
     wentAt: 'gone at {{at}}',
     backup: {
@@ -1754,8 +1770,54 @@ export const en: Catalog = {
       none: 'no caller number available (the PBX’s own)'
     }
   },
+  sms: {
+    messages: 'Messages to customers',
+    queued: 'Queued {{n}}',
+    failed: 'Failed {{n}}',
+    at: 'Time',
+    phone: 'Number',
+    body: 'Text',
+    state: 'State',
+    states: {
+      queued: 'Queued',
+      sent: 'Sent',
+      delivered: 'Delivered',
+      failed: 'Failed',
+      blocked: 'Not sent (unsubscribed)'
+    },
+    retrying: 'Tried {{n}} times, trying again later',
+    retry: 'Send again',
+    templates: 'SMS templates',
+    templatesHint:
+      'When a field agent takes a booked visit the customer gets the “booked” message; when the agent moves it, the “moved” one. A template is sent only once the SMS provider approved it (status “Approved”); a customer who replies TD, T or 退订 gets no more messages (calls are not affected).',
+    kind: 'Kind',
+    kinds: { visit_booked: 'Booked', visit_changed: 'Moved' },
+    sample: 'Sample (as the customer reads it)',
+    length: 'Length',
+    lengthParts: '{{n}} chars / {{parts}} SMS',
+    status: 'Approval',
+    statuses: { draft: 'Draft', submitted: 'Submitted', approved: 'Approved', rejected: 'Rejected' },
+    signature: 'Signature',
+    bodyTemplate: 'Text',
+    variables:
+      'Variables: {客户} (e.g. 张先生), {时间} (e.g. 11月25日 10:00), {业务员}; signature and text at most 335 characters (5 SMS)',
+    providerCode: 'Provider template id',
+    saved: 'Saved',
+    gateway: 'SMS gateway',
+    gatewayHint:
+      'Messages go through Kannel’s smsbox (HTTP sendsms). Delivery reports and replies come back to LeadLine: set get-url of Kannel’s sms-service to the reply address below.',
+    enabled: 'Enabled',
+    sendUrl: 'sendsms address',
+    username: 'Account',
+    password: 'Password',
+    passwordKept: 'Set (leave empty to keep)',
+    sender: 'Sender number',
+    callbackBase: 'How the gateway reaches LeadLine',
+    moUrl: 'Reply address (get-url)'
+  },
   nav: {
     numbers: 'Caller IDs',
+    sms: 'SMS',
     complaints: 'Complaints',
     privacy: 'Personal data',
     menu: 'Menu',
@@ -2048,6 +2110,10 @@ export const en: Catalog = {
   },
   auditLog: {
     actions: {
+      'sms.gateway': 'SMS gateway set',
+      'sms.template': 'SMS template changed',
+      'sms.retry': 'SMS sent again',
+      'sms.unsubscribed': 'Customer unsubscribed from SMS',
       'numbers.import': 'Caller numbers imported',
       'numbers.suspend': 'Caller number suspended',
       'numbers.resume': 'Caller number back in use',
@@ -2135,6 +2201,7 @@ export const en: Catalog = {
       'users.update': 'User changed'
     },
     entities: {
+      sms: 'SMS',
       callerId: 'Caller number',
       complaint: 'Complaint',
       customer: 'Customer',

@@ -278,6 +278,11 @@ export const zhCN = {
     callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     inboundGone: '这通来电已结束，客户已挂断',
+    smsPasswordRequired: '启用短信网关需要填写密码',
+    smsSignature: '签名应为【】括起的 2–16 个字，例如【线索通】',
+    smsVariable: '模板中有无法识别的变量 {{name}}：只能使用 {客户}、{时间}、{业务员}',
+    smsTooLong: '填入内容后短信长 {{n}} 字，超过 {{max}} 字（5 条短信）',
+    smsNotFailed: '只有发送失败的短信可以重发',
     complaintCallWithoutCustomer: '这通电话没有对应的客户，请按号码登记投诉',
     complaintTwoCustomers: '通话、线索和号码不是同一位客户',
     complaintCustomerRequired: '请选择投诉的客户：一通电话、一条线索或一个号码',
@@ -486,6 +491,10 @@ export const zhCN = {
       inbound: '客户来电',
       inbound_new: '来电新建线索',
       inbound_missed: '未接来电（已安排回拨）',
+      sms_queued: '短信待发',
+      sms_blocked: '短信未发（客户已退订）',
+      sms_skipped: '短信未发（模板未审核通过）',
+      sms_failed: '短信发送失败',
       skip: '跳过'
     },
     gender: { M: '男', F: '女' },
@@ -982,6 +991,13 @@ export const zhCN = {
     by: '{{name}} 监听中'
   },
   wallboard: {
+    callerPool: {
+      title: '外显号码池（今日）',
+      active: '在用 {{n}}',
+      suspended: '停用 {{n}}',
+      atCap: '已达上限 {{n}}',
+      answered: '今日外呼 {{calls}} 次，接通率 {{rate}}%'
+    },
     disconnected: '连接中断',
     wentAt: '{{at}} 断开',
     backup: {
@@ -1642,8 +1658,48 @@ export const zhCN = {
       none: '没有可用的外显号码（使用交换机默认号码）'
     }
   },
+  sms: {
+    messages: '发给客户的短信',
+    queued: '待发 {{n}}',
+    failed: '失败 {{n}}',
+    at: '时间',
+    phone: '号码',
+    body: '内容',
+    state: '状态',
+    states: { queued: '待发', sent: '已发出', delivered: '已送达', failed: '发送失败', blocked: '未发（已退订）' },
+    retrying: '已试 {{n}} 次，稍后重试',
+    retry: '重发',
+    templates: '短信模板',
+    templatesHint:
+      '约访成功、业务员接单后，客户收到“已预约”短信；业务员改约时收到“已改约”短信。模板须在短信服务商处报备通过（状态选“已通过”）后才会发送；客户回复 TD、T 或“退订”即不再收到短信（电话外呼不受影响）。',
+    kind: '类型',
+    kinds: { visit_booked: '已预约', visit_changed: '已改约' },
+    sample: '示例（客户看到的）',
+    length: '长度',
+    lengthParts: '{{n}} 字 / {{parts}} 条',
+    status: '报备状态',
+    statuses: { draft: '草稿', submitted: '已提交报备', approved: '已通过', rejected: '被驳回' },
+    signature: '签名',
+    bodyTemplate: '正文',
+    variables:
+      '可用变量：{客户}（如“张先生”）、{时间}（如“11月25日 10:00”）、{业务员}；签名加正文最长 335 字（5 条短信）',
+    providerCode: '服务商模板编号',
+    saved: '已保存',
+    gateway: '短信网关',
+    gatewayHint:
+      '通过 Kannel 的 smsbox 发送（HTTP sendsms）。回执和客户回复由网关回调本系统：请在 Kannel 的 sms-service 中把 get-url 设为下面的回复地址。',
+    enabled: '启用',
+    sendUrl: 'sendsms 地址',
+    username: '账号',
+    password: '密码',
+    passwordKept: '已设置（留空则不变）',
+    sender: '发送号码',
+    callbackBase: '网关访问本系统的地址',
+    moUrl: '回复地址（get-url）'
+  },
   nav: {
     numbers: '外显号码',
+    sms: '短信',
     complaints: '投诉',
     privacy: '个人信息',
     menu: '菜单',
@@ -1919,6 +1975,10 @@ export const zhCN = {
   },
   auditLog: {
     actions: {
+      'sms.gateway': '设置短信网关',
+      'sms.template': '修改短信模板',
+      'sms.retry': '重发短信',
+      'sms.unsubscribed': '客户短信退订',
       'numbers.import': '导入外显号码',
       'numbers.suspend': '停用外显号码',
       'numbers.resume': '启用外显号码',
@@ -2007,6 +2067,7 @@ export const zhCN = {
     },
     entities: {
       callerId: '外显号码',
+      sms: '短信',
       complaint: '投诉',
       customer: '客户',
       erasure: '删除凭证',

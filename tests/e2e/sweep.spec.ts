@@ -32,6 +32,7 @@ const ROLES = [
       'reports',
       'complaints',
       'numbers',
+      'sms',
       'users',
       'audit',
       'settings',
@@ -40,7 +41,7 @@ const ROLES = [
   },
   { user: 'leader_qx', pages: ['district-dispatch', 'agents', 'settings', 'about'] },
   { user: 'agent_qx1', pages: ['visits', 'settings', 'about'] },
-  { user: 'admin', pages: ['complaints', 'privacy', 'numbers', 'users', 'audit', 'system', 'settings', 'about'] }
+  { user: 'admin', pages: ['complaints', 'privacy', 'numbers', 'sms', 'users', 'audit', 'system', 'settings', 'about'] }
 ]
 
 async function pageText(page: Page): Promise<string> {

@@ -42,7 +42,7 @@ function udpTaken(port: number): Promise<boolean> {
   })
 }
 
-async function startProcess(
+export async function startProcess(
   name: string,
   cmd: string,
   args: string[],
@@ -77,12 +77,23 @@ async function startProcess(
       const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
       // baresip ignores the first SIGTERM while it unregisters (testbed gotcha 7): ask again, then insist.
       for (let i = 0; i < (opts.stopSignals ?? 1) && child.exitCode === null; i++) {
-        process.kill(pid, 'SIGTERM')
+        try {
+          process.kill(pid, 'SIGTERM')
+        } catch {
+          break
+        }
         await Promise.race([exited, new Promise((r) => setTimeout(r, 400))])
       }
       if (child.exitCode === null) {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
-        if (child.exitCode === null) process.kill(pid, 'SIGKILL')
+        // (it may exit between the look and the kill)
+        if (child.exitCode === null) {
+          try {
+            process.kill(pid, 'SIGKILL')
+          } catch {
+            /* gone already */
+          }
+        }
       }
       await exited
       opts.onStop?.()

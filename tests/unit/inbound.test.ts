@@ -60,7 +60,7 @@ async function route(from: string, to = '07715123456', k: string | null = key) {
 const ready = (c: CoreConnection, seat: string) => ok(c.invoke('desk.setState', { state: 'ready', seat }))
 const row = <T>(sql: string, ...p: unknown[]) => env.core.db.prepare(sql).get(...p) as T
 const live = async () =>
-  ok<{ returnCalls: { waiting: number; overdue: number } }>(
+  ok<{ returnCalls: { waiting: number; overdue: number }; callerPool: Record<string, number> }>(
     (await loginAs(env.core, 'supervisor')).invoke('reports.live', {})
   )
 
@@ -143,6 +143,8 @@ describe('return calls (回拨路由)', () => {
     })
     expect(row('SELECT status, owner_id FROM leads WHERE id = ?', b)).toEqual({ status: 'callback', owner_id: op1Id })
     expect((await live()).returnCalls).toEqual({ waiting: 1, overdue: 0 })
+    // the board shows the caller-ID pool too: its one number in use, no call shown from it yet
+    expect((await live()).callerPool).toEqual({ active: 1, suspended: 0, atCap: 0, calls: 0, answered: 0 })
     // op2 lets the first one ring out: missed too, the lead given back and called back by its owner
     const callId = Number(r.body.split(' ')[1])
     await ok(op2.invoke('calls.end', { callId, cause: 'missed', answered: false }))

@@ -117,6 +117,19 @@ export class CallerIds {
     return this.repo.list(day).map((r) => toCallerNumber(r, health.get(r.number)))
   }
 
+  /** The wallboard's view of the pool today: numbers in use, suspended, at their cap; calls shown and answered. */
+  poolHealth(): { active: number; suspended: number; atCap: number; calls: number; answered: number } {
+    const all = this.list()
+    const active = all.filter((n) => n.status === 'active')
+    return {
+      active: active.length,
+      suspended: all.length - active.length,
+      atCap: active.filter((n) => n.callsToday >= n.dailyCap).length,
+      calls: all.reduce((sum, n) => sum + n.today.calls, 0),
+      answered: all.reduce((sum, n) => sum + n.today.answered, 0)
+    }
+  }
+
   /**
    * Number health: a number whose answer rate today falls below `callerId.minAnswerRate` once it has
    * made `callerId.minCallsForHealth` calls is taken out of use (carriers' and the phone apps'

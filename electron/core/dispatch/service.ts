@@ -242,6 +242,8 @@ export class DispatchService {
         new Date(d.visit_at).getTime() + this.settings().dispatch.confirmHours * HOUR
       ).toISOString()
       this.repo.assign(d.id, agentId, now.toISOString(), confirmDue)
+      // the customer is told the visit and who comes (given to another agent: the same message, with the new name)
+      this.bus.publish('visit.scheduled', { dispatchId: d.id, kind: 'visit_booked' })
       this.event(d.id, user.id, d.agent_id === null ? 'assigned' : 'reassigned', {
         agentId,
         from: d.agent_id,
@@ -299,6 +301,7 @@ export class DispatchService {
           new Date(input.newVisitAt).getTime() + this.settings().dispatch.confirmHours * HOUR
         ).toISOString()
         this.repo.reschedule(d.id, input.newVisitAt, confirmDue)
+        this.bus.publish('visit.scheduled', { dispatchId: d.id, kind: 'visit_changed' })
         this.event(d.id, user.id, 'rescheduled', {
           from: d.visit_at,
           to: input.newVisitAt,

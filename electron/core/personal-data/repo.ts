@@ -247,6 +247,7 @@ export class PersonalDataRepo extends Repo {
     const recordings = n(`DELETE FROM recordings WHERE id ${inRecs}`)
     n(`DELETE FROM dial_attempts WHERE lead_id ${inLeads} OR call_id ${inCalls}`)
     n(`DELETE FROM callbacks WHERE lead_id ${inLeads}`)
+    n(`DELETE FROM sms_messages WHERE lead_id ${inLeads}`)
     n(`DELETE FROM skips WHERE lead_id ${inLeads}`)
     n(`DELETE FROM allocations WHERE lead_id ${inLeads}`)
     n(`DELETE FROM lead_events WHERE lead_id ${inLeads}`)

@@ -102,7 +102,9 @@ export class ReportsService {
     private dispatch: DispatchService,
     private backups: BackupService,
     /** 未接来电 waiting for their callback (回拨路由). */
-    private returnCalls: () => { waiting: number; overdue: number } = () => ({ waiting: 0, overdue: 0 })
+    private returnCalls: () => { waiting: number; overdue: number } = () => ({ waiting: 0, overdue: 0 }),
+    /** The caller-ID pool's health today. */
+    private callerPool: () => Live['callerPool'] = () => ({ active: 0, suspended: 0, atCap: 0, calls: 0, answered: 0 })
   ) {
     this.repo = new ReportsRepo(deps.db)
   }
@@ -161,6 +163,7 @@ export class ReportsService {
       campaigns,
       overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps },
       returnCalls: this.returnCalls(),
+      callerPool: this.callerPool(),
       uncovered: this.dispatch.uncovered(),
       backup
     }

@@ -9,6 +9,7 @@ import DashboardOutlined from '@ant-design/icons-svg/es/asn/DashboardOutlined'
 import DatabaseOutlined from '@ant-design/icons-svg/es/asn/DatabaseOutlined'
 import FileSearchOutlined from '@ant-design/icons-svg/es/asn/FileSearchOutlined'
 import InfoCircleOutlined from '@ant-design/icons-svg/es/asn/InfoCircleOutlined'
+import MailOutlined from '@ant-design/icons-svg/es/asn/MailOutlined'
 import MessageOutlined from '@ant-design/icons-svg/es/asn/MessageOutlined'
 import PhoneOutlined from '@ant-design/icons-svg/es/asn/PhoneOutlined'
 import ProfileOutlined from '@ant-design/icons-svg/es/asn/ProfileOutlined'
@@ -61,6 +62,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/complaints', label: 'complaints', icon: MessageOutlined, roles: ['qa', 'supervisor', 'admin'] },
   { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
   { path: '/numbers', label: 'numbers', icon: PhoneOutlined, roles: ['supervisor', 'admin'] },
+  { path: '/sms', label: 'sms', icon: MailOutlined, roles: ['supervisor', 'admin'] },
   {
     path: '/settings',
     label: 'settings',

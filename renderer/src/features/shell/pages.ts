@@ -18,6 +18,7 @@ const PAGE_CODE: Record<string, ReturnType<typeof page>> = {
   '/follow-ups': page(() => import('../dispatch/FollowUpsPage'), 'FollowUpsPage'),
   '/complaints': page(() => import('../complaints/ComplaintsPage'), 'ComplaintsPage'),
   '/numbers': page(() => import('../numbers/NumbersPage'), 'NumbersPage'),
+  '/sms': page(() => import('../sms/SmsPage'), 'SmsPage'),
   '/privacy': page(() => import('../privacy/PrivacyPage'), 'PrivacyPage'),
   '/agents': page(() => import('../dispatch/TeamPage'), 'TeamPage'),
   '/reports': page(() => import('../reports/ReportsPage'), 'ReportsPage'),

@@ -155,6 +155,26 @@ export function WallboardPage() {
                 )}
               </div>
             </Col>
+            {d && d.callerPool.active + d.callerPool.suspended > 0 && (
+              <Col span={6} data-testid="caller-pool">
+                <Typography.Text type="secondary">{t('wallboard.callerPool.title')}</Typography.Text>
+                <div style={{ marginTop: 4 }}>
+                  <Tag color="green">{t('wallboard.callerPool.active', { n: d.callerPool.active })}</Tag>
+                  {d.callerPool.suspended > 0 && (
+                    <Tag color="red">{t('wallboard.callerPool.suspended', { n: d.callerPool.suspended })}</Tag>
+                  )}
+                  {d.callerPool.atCap > 0 && (
+                    <Tag color="orange">{t('wallboard.callerPool.atCap', { n: d.callerPool.atCap })}</Tag>
+                  )}
+                  <div style={{ marginTop: 4 }}>
+                    {t('wallboard.callerPool.answered', {
+                      calls: d.callerPool.calls,
+                      rate: d.callerPool.calls ? Math.round((d.callerPool.answered / d.callerPool.calls) * 100) : 0
+                    })}
+                  </div>
+                </div>
+              </Col>
+            )}
           </Row>
         </Card>
       </Col>
