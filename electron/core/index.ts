@@ -21,7 +21,7 @@ import { DistrictsRepo, createDistrictsHandlers } from './districts/repo'
 import { createSystemHandlers } from './system/handlers'
 import { CentreCalendar } from './calendar/centre'
 import { lanShareRefusal } from './system/lan-share'
-import { internalError, type AppError } from './errors'
+import type { AppError } from './errors'
 import { seedDemo, seedDemoLeads, seedDistricts } from './demo/seed'
 import { DownloadStore } from './downloads'
 import { LeadsService, type ImportRules } from './leads/service'
@@ -29,6 +29,7 @@ import { ImportJobs } from './leads/jobs'
 import { InboundRouter } from './inbound/service'
 import { smsDomain } from './sms/domain'
 import { SmsService } from './sms/service'
+import { pbxEndpoints } from './sip/pbx-endpoints'
 import { createLeadsHandlers } from './leads/handlers'
 import { createDncHandlers, importDncList } from './dnc/handlers'
 import { DncService } from './dnc/service'
@@ -305,16 +306,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
   const monitor = new MonitorService(deps, teams, settings)
-  const reports = new ReportsService(
-    deps,
-    desk,
-    campaigns,
-    settings,
-    dispatch,
-    backups,
-    () => inbound.missedCounts(),
-    () => callerIds.poolHealth()
-  )
+  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups, { inbound, callerIds })
   const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
   const jobsQueue = new ImportJobs(
     deps,
@@ -485,27 +477,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settings,
     lanShareRefusal: () => lanShareRefusal(users, settings()),
     dncImport: (file, input, source) => importDncList(deps, dnc, file, basename(file), input, SYSTEM_USER, source),
-    pbxResolve: (authorization, token, from, source) => {
-      const { callId: _callId, ...answer } = pbxDial.resolve(authorization, token, from)
-      if (answer.status !== 200)
-        audit.write({
-          userId: null,
-          username: 'pbx',
-          action: 'sip.pbxRefused',
-          entity: 'system',
-          details: { status: answer.status, reason: answer.body, from: from.slice(0, 64) },
-          source
-        })
-      return answer
-    },
-    pbxInbound: (authorization, from, to) => {
-      try {
-        const { callId: _callId, ...answer } = inbound.route(authorization, from, to)
-        return answer
-      } catch (err) {
-        return { status: 500, body: internalError(logger, 'return call routing', err).toShape('en').message }
-      }
-    },
+    ...pbxEndpoints(pbxDial, inbound, audit, logger),
     backup: async (file, source) => {
       const r = await backupDatabase(db, file, opts.nativeBinding)
       audit.write({

@@ -101,10 +101,11 @@ export class ReportsService {
     private settings: () => Settings,
     private dispatch: DispatchService,
     private backups: BackupService,
-    /** 未接来电 waiting for their callback (回拨路由). */
-    private returnCalls: () => { waiting: number; overdue: number } = () => ({ waiting: 0, overdue: 0 }),
-    /** The caller-ID pool's health today. */
-    private callerPool: () => Live['callerPool'] = () => ({ active: 0, suspended: 0, atCap: 0, calls: 0, answered: 0 })
+    /** 未接来电 waiting for their callback (回拨路由); the caller-ID pool's health. */
+    private telephony: {
+      inbound?: { missedCounts(): Live['returnCalls'] }
+      callerIds?: { poolHealth(): Live['callerPool'] }
+    } = {}
   ) {
     this.repo = new ReportsRepo(deps.db)
   }
@@ -162,8 +163,14 @@ export class ReportsService {
       operators,
       campaigns,
       overdue: { callbacks, dispatches: late.assign + late.confirm, followUps: late.followUps },
-      returnCalls: this.returnCalls(),
-      callerPool: this.callerPool(),
+      returnCalls: this.telephony.inbound?.missedCounts() ?? { waiting: 0, overdue: 0 },
+      callerPool: this.telephony.callerIds?.poolHealth() ?? {
+        active: 0,
+        suspended: 0,
+        atCap: 0,
+        calls: 0,
+        answered: 0
+      },
       uncovered: this.dispatch.uncovered(),
       backup
     }
