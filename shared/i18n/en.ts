@@ -298,6 +298,8 @@ export const en: Catalog = {
     callerIdServiceNumber:
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     inboundGone: 'This call has ended: the customer hung up',
+    inboundOnSale:
+      'This customer’s visit is booked: a call from them does not change the sale. Register a complaint or tell a supervisor if there is a problem',
     smsPasswordRequired: 'Enabling the SMS gateway needs its password',
     smsSignature: 'The signature is 2–16 characters in 【】, e.g. 【LeadLine】',
     smsVariable: 'Unknown variable {{name}} in the template: only {客户}, {时间}, {业务员}',

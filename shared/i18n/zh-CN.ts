@@ -278,6 +278,7 @@ export const zhCN = {
     callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     inboundGone: '这通来电已结束，客户已挂断',
+    inboundOnSale: '这位客户已约访成功：来电不改变约访结果。客户有问题请登记投诉或告知主管',
     smsPasswordRequired: '启用短信网关需要填写密码',
     smsSignature: '签名应为【】括起的 2–16 个字，例如【线索通】',
     smsVariable: '模板中有无法识别的变量 {{name}}：只能使用 {客户}、{时间}、{业务员}',

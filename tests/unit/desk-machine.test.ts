@@ -35,6 +35,34 @@ const takeProgressive: DeskEvent = {
 }
 const ended = (callId: number | null, at = 1000): DeskEvent => ({ type: 'lineEnded', callId, at, wrapUpSec: 30 })
 
+describe('a return call routed to the desk (回拨路由)', () => {
+  const rang = (status = 'callback'): DeskEvent => ({
+    type: 'inboundRang',
+    lead: { ...lead, status } as DeskLead,
+    source: 'callback',
+    callbackId: null,
+    callbackNote: null,
+    callId: 41
+  })
+  it('rings with its lead; answered, it ends in that lead’s wrap-up; a booked sale’s call takes no outcome', () => {
+    const ringing = run([rang()])
+    expect(ringing.work).toMatchObject({ stage: 'call', callId: 41, lead: { id: 7 } })
+    expect(canDial(ringing)).toBe(false)
+    const done = run([{ type: 'lineDialing' }, { type: 'lineAnswered' }, ended(41)], ringing)
+    expect(done.work?.stage).toBe('wrap_up')
+    expect(canSaveOutcome(done)).toBe(true)
+    const sale = run([rang('accepted'), { type: 'lineDialing' }, { type: 'lineAnswered' }, ended(41)])
+    expect(sale.work).toBeNull()
+    expect(canTakeNext(sale)).toBe(true)
+  })
+  it('stops ringing unanswered: the desk is free again; a desk with a lead in hand is not taken over', () => {
+    expect(run([rang(), { type: 'inboundGone', callId: 41 }]).work).toBeNull()
+    const busy = run([take, rang()])
+    expect(busy.work).toMatchObject({ stage: 'preview', lead: { id: 7 }, callId: null })
+    expect(run([{ type: 'inboundGone', callId: 41 }], busy).work?.stage).toBe('preview')
+  })
+})
+
 describe('the desk lifecycle', () => {
   it('idle → preview → dialling → in call → wrap-up → saved, with the agent state and the guards of each stage', () => {
     expect(agentStateOf(initialDesk)).toEqual({ state: 'ready' })

@@ -164,6 +164,28 @@ describe('return calls (回拨路由)', () => {
     expect([a, b]).toContain(next.lead.id)
   })
 
+  it('a customer whose visit is booked calls back: their operator takes it with the card, and the call changes nothing of the sale', async () => {
+    const [a] = insertLeads(env.core.db, 1)
+    const op1Id = userIdOf(env.core, 'op1')
+    env.core.db.prepare("UPDATE leads SET owner_id = ?, status = 'accepted' WHERE id = ?").run(op1Id, a)
+    const phone = row<{ phone: string }>('SELECT phone FROM leads WHERE id = ?', a).phone
+    await ready(op1, 'seat-op1-aaaa')
+    const r = await route(phone)
+    const callId = Number(r.body.split(' ')[1])
+    expect(r.body.split(' ')[0]).toBe('2101')
+    // not leased (a sale is not worked from the queue), yet the card is the rung operator's
+    expect(row('SELECT lease_by, status FROM leads WHERE id = ?', a)).toEqual({ lease_by: null, status: 'accepted' })
+    const rang = await ok<{ lead: { status: string } }>(op1.invoke('desk.inbound', { callId }))
+    expect(rang.lead.status).toBe('accepted')
+    await ok(op1.invoke('calls.start', { direction: 'inbound', line: 'sip', routedCallId: callId }))
+    await ok(op1.invoke('calls.end', { callId, cause: 'customer', answered: true }))
+    expect(await ok(op1.invoke('desk.unfinished', {}))).toBeNull()
+    expect(
+      await op1.invoke('desk.outcome', { clientId: 'ib-sale-1', leadId: a, callId, disposition: 'refused' })
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'errors.inboundOnSale' } })
+    expect(row('SELECT status FROM leads WHERE id = ?', a)).toEqual({ status: 'accepted' })
+  })
+
   it('an unknown caller becomes a new lead of the number’s campaign, rung at one of the campaign’s operators; a seat that went away while ringing is swept as missed', async () => {
     const op2Id = userIdOf(env.core, 'op2')
     // op2 worked campaign 1 this week

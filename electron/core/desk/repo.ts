@@ -274,11 +274,17 @@ export class DeskRepo extends Repo {
     )
   }
 
-  call(
-    callId: number
-  ):
-    { id: number; lead_id: number | null; operator_id: number; line: string; follow_up_id: number | null } | undefined {
-    return this.one('SELECT id, lead_id, operator_id, line, follow_up_id FROM calls WHERE id = ?', callId)
+  call(callId: number):
+    | {
+        id: number
+        lead_id: number | null
+        operator_id: number
+        line: string
+        follow_up_id: number | null
+        direction: string
+      }
+    | undefined {
+    return this.one('SELECT id, lead_id, operator_id, line, follow_up_id, direction FROM calls WHERE id = ?', callId)
   }
 
   isOperatorsCall(callId: number, operatorId: number): boolean {
@@ -306,7 +312,7 @@ export class DeskRepo extends Repo {
     return this.one(
       `SELECT c.id AS callId, c.lead_id AS leadId, c.ended_at AS endedAt FROM calls c JOIN leads l ON l.id = c.lead_id
        WHERE c.operator_id = @op AND c.started_at >= @since AND c.lead_id IS NOT NULL AND c.follow_up_id IS NULL
-         AND (c.direction = 'outbound' OR c.answered_at IS NOT NULL)
+         AND (c.direction = 'outbound' OR (c.answered_at IS NOT NULL AND l.status <> 'accepted'))
          AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.call_id = c.id OR (o.lead_id = c.lead_id AND o.at >= c.started_at))
          AND NOT EXISTS (SELECT 1 FROM calls c2 WHERE c2.lead_id = c.lead_id AND c2.id > c.id AND c2.follow_up_id IS NULL)
          AND (l.lease_by IS NULL OR l.lease_by = @op)

@@ -416,6 +416,9 @@ export class DeskService {
       // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).
       if (l.lease_by !== user.id && !call) throw new AppError('CONFLICT', 'errors.notYourLead')
       if (call && this.repo.hasOutcome(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
+      // a customer whose visit is booked calling back changes nothing of the sale (a problem is a complaint case)
+      if (call?.direction === 'inbound' && l.status === 'accepted')
+        throw new AppError('CONFLICT', 'errors.inboundOnSale')
       const campaign = this.campaigns.get(l.campaign_id)
       const d = this.campaigns.disposition(campaign.id, input.disposition)
       if (d.callback) {

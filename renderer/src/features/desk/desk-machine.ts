@@ -28,6 +28,8 @@ export interface Work {
   callbackNote: string | null
   /** The call made for this lead (its outcome belongs to it), once the desk registered it in core. */
   callId: number | null
+  /** A return call of a customer whose visit is booked: it takes no sales outcome (the desk is free after it). */
+  noOutcome?: boolean
   stage: Stage
 }
 
@@ -145,7 +147,8 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
           callbackId: e.callbackId,
           callbackNote: e.callbackNote,
           callId: e.callId,
-          stage: 'call'
+          stage: 'call',
+          noOutcome: e.lead.status === 'accepted'
         },
         countdown: null,
         wrapUntil: null,
@@ -175,6 +178,7 @@ export function deskReducer(s: DeskState, e: DeskEvent): DeskState {
     case 'lineEnded': {
       const mine = s.work !== null && s.work.stage === 'call' && s.work.callId !== null && s.work.callId === e.callId
       if (!mine) return { ...s, line: 'free' }
+      if (s.work!.noOutcome) return { ...s, line: 'free', work: null }
       // However the call ended (answered or not, failed, a recording that could not be closed), wrap-up follows.
       return { ...s, line: 'free', work: { ...s.work!, stage: 'wrap_up' }, wrapUntil: e.at + e.wrapUpSec * 1000 }
     }
