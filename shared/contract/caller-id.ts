@@ -67,6 +67,23 @@ export const callerIdMethods = defineMethods({
     output: okOutput,
     roles: MANAGERS
   },
+  'numbers.health': {
+    summary:
+      'One number’s health per day over the last days (today last): calls shown, answered, answer rate, mean talk, refusals and complaints on its calls.',
+    input: z.object({ id: idSchema, days: z.number().int().min(1).max(31).default(7) }).strict(),
+    output: z.array(
+      z.object({
+        day: z.string(),
+        calls: z.number().int(),
+        answered: z.number().int(),
+        answerRate: z.number().nullable(),
+        avgTalkSec: z.number().int().nullable(),
+        refusals: z.number().int(),
+        complaints: z.number().int()
+      })
+    ),
+    roles: MANAGERS
+  },
   'numbers.pick': {
     summary:
       'Which number a call to this customer in this campaign would show now, and why (same customer today, same city, same province, any; none), without using it up.',

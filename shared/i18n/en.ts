@@ -1737,6 +1737,8 @@ export const en: Catalog = {
   numbers: {
     lowAnswerRate: 'answer rate today {{rate}}% ({{calls}} calls) below {{min}}%: taken out of use',
     health: 'Answered today',
+    day: 'Day',
+    calls: 'Calls',
     avgTalk: 'Mean talk',
     refusals: 'Refusals',
     complaintsCol: 'Complaints',

@@ -1624,6 +1624,8 @@ export const zhCN = {
   numbers: {
     lowAnswerRate: '今日接通率 {{rate}}%（{{calls}} 通）低于 {{min}}%，自动停用',
     health: '今日接通率',
+    day: '日期',
+    calls: '外呼次数',
     avgTalk: '平均通话',
     refusals: '拒绝',
     complaintsCol: '投诉',

@@ -160,6 +160,19 @@ describe('the caller-ID pool (外显号码池)', () => {
     // taken out of use: a Nanning customer now gets the other Nanning number
     expect(await pick('13807711007')).toMatchObject({ number: '07715123457', reason: 'sameCity' })
     expect(env.core.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'numbers.suspend'").pluck().get()).toBe(1)
+    // its days: 3 calls two days ago (all answered, a minute each), none yesterday, today's 30
+    const earlier = (min: number) => new Date(sh('2026-11-21T15:00:00').getTime() + min * 60_000).toISOString()
+    for (let i = 0; i < 3; i++) call.run(op, earlier(i), earlier(i), earlier(i + 1), '07715123456')
+    const id = list.find((n) => n.number === '07715123456')!.id
+    const days = await ok<{ day: string; calls: number; answerRate: number | null; avgTalkSec: number | null }[]>(
+      admin.invoke('numbers.health', { id, days: 3 })
+    )
+    expect(days.map((d) => [d.day, d.calls, d.answerRate, d.avgTalkSec])).toEqual([
+      ['2026-11-21', 3, 1, 60],
+      ['2026-11-22', 0, null, null],
+      ['2026-11-23', 30, 0.067, 120]
+    ])
+    expect(await op1.invoke('numbers.health', { id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
 
   it('the hub imports an uploaded file for an administrator only', async () => {

@@ -14,6 +14,7 @@ export function createCallerIdHandlers(
 ): DomainHandlers<'numbers'> {
   return {
     'numbers.list': () => callerIds.list(),
+    'numbers.health': (input) => callerIds.history(input.id, input.days),
     'numbers.import': async (input, ctx) => {
       const { user } = requireUser(ctx)
       const { file } = uploads.complete(input.uploadId, user.id)

@@ -117,6 +117,24 @@ export class CallerIds {
     return this.repo.list(day).map((r) => toCallerNumber(r, health.get(r.number)))
   }
 
+  /** One number's health per centre's day, the last @days days (today last), as the pool page shows it. */
+  history(id: number, days: number): ({ day: string } & ReturnType<typeof healthFigures>)[] {
+    const n = this.repo.list(this.today().day).find((r) => r.id === id)
+    if (!n) throw new AppError('NOT_FOUND')
+    const tz = this.settings().timeZone
+    const today = this.today().day
+    const out: ({ day: string } & ReturnType<typeof healthFigures>)[] = []
+    for (let i = days - 1; i >= 0; i--) {
+      // the centre's day i days before today, and its bounds
+      const noon = new Date(atLocal(today, 12 * 60, tz).getTime() - i * 24 * 3_600_000)
+      const day = localTime(noon, tz).day
+      const from = atLocal(day, 0, tz).toISOString()
+      const to = new Date(atLocal(day, 0, tz).getTime() + 24 * 3_600_000).toISOString()
+      out.push({ day, ...healthFigures(this.repo.health(from, to).find((h) => h.shown_number === n.number)) })
+    }
+    return out
+  }
+
   /** The wallboard's view of the pool today: numbers in use, suspended, at their cap; calls shown and answered. */
   poolHealth(): { active: number; suspended: number; atCap: number; calls: number; answered: number } {
     const all = this.list()
@@ -324,13 +342,18 @@ export function toCallerNumber(r: CallerNumberRow, h?: NumberHealthRow): CallerN
     statusReason: r.status_reason,
     dailyCap: r.daily_cap,
     callsToday: r.calls_today,
-    today: {
-      calls: h?.calls ?? 0,
-      answered: h?.answered ?? 0,
-      answerRate: h && h.calls ? Math.round((h.answered / h.calls) * 1000) / 1000 : null,
-      avgTalkSec: h && h.answered ? Math.round(h.talk_sec / h.answered) : null,
-      refusals: h?.refusals ?? 0,
-      complaints: h?.complaints ?? 0
-    }
+    today: healthFigures(h)
+  }
+}
+
+/** A number's figures over a period: calls shown, answered, answer rate, mean talk, refusals and complaints on them. */
+export function healthFigures(h: NumberHealthRow | undefined) {
+  return {
+    calls: h?.calls ?? 0,
+    answered: h?.answered ?? 0,
+    answerRate: h && h.calls ? Math.round((h.answered / h.calls) * 1000) / 1000 : null,
+    avgTalkSec: h && h.answered ? Math.round(h.talk_sec / h.answered) : null,
+    refusals: h?.refusals ?? 0,
+    complaints: h?.complaints ?? 0
   }
 }

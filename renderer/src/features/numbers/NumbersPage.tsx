@@ -82,6 +82,7 @@ export function NumbersPage() {
           dataSource={list.data ?? []}
           locale={{ emptyText: t('numbers.empty') }}
           pagination={{ pageSize: 50 }}
+          expandable={{ expandedRowRender: (n) => <NumberHistory id={n.id} /> }}
           columns={[
             { title: t('numbers.number'), dataIndex: 'e164' },
             { title: t('numbers.region'), dataIndex: 'region' },
@@ -182,5 +183,36 @@ export function NumbersPage() {
         )}
       </Card>
     </Space>
+  )
+}
+
+/** One number's last seven days: is it wearing out (answered less, refused or complained about more)? */
+function NumberHistory({ id }: { id: number }) {
+  const { t } = useTranslation()
+  const days = useMethodQuery('numbers.health', { id, days: 7 }, ['numbers.health', id])
+  return (
+    <Table<Output<'numbers.health'>[number]>
+      size="small"
+      rowKey="day"
+      pagination={false}
+      loading={days.isLoading}
+      dataSource={days.data ?? []}
+      data-testid="number-history"
+      columns={[
+        { title: t('numbers.day'), dataIndex: 'day' },
+        { title: t('numbers.calls'), dataIndex: 'calls' },
+        {
+          title: t('numbers.health'),
+          render: (_, d) =>
+            d.answerRate === null ? '—' : `${Math.round(d.answerRate * 100)}%（${d.answered}/${d.calls}）`
+        },
+        {
+          title: t('numbers.avgTalk'),
+          render: (_, d) => (d.avgTalkSec === null ? '—' : t('numbers.seconds', { n: d.avgTalkSec }))
+        },
+        { title: t('numbers.refusals'), dataIndex: 'refusals' },
+        { title: t('numbers.complaintsCol'), dataIndex: 'complaints' }
+      ]}
+    />
   )
 }
