@@ -16,6 +16,7 @@ import { sip } from './sip'
 import { dnc } from './dnc'
 import { privacy } from './privacy'
 import { numbers } from './numbers'
+import { apikey } from './apikey'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
 import { publishUpdates, signRelease } from '../core/system/updates'
@@ -56,6 +57,10 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
   leadline numbers import FILE                                  caller numbers (外显号码) from CSV/XLSX: 号码, 运营商, 线路, 活动, 状态 (all or nothing)
   leadline numbers list                                         the pool: each number with its 归属地, line, status, calls today / cap
   leadline numbers pick --phone N [--campaign ID|NAME]          which number a call to N would show now, and why (nothing used up)
+  leadline apikey create --name NAME --scopes leads:write,events:read [--campaign ID|NAME] [--days N]
+                                                                an integration API key, printed once (--json: { "key" })
+  leadline apikey list                                          the keys: name, scopes, expiry, revoked (never the key)
+  leadline apikey revoke ID|KEY                                 refused from the next request on
   leadline privacy export --phone N --out FILE.zip             everything held about one customer (workbook, JSON, recordings)
   leadline privacy erase --phone N --reason TEXT                erase one customer where no legal duty keeps the data; prints the proof
   leadline retention run [--dry-run]                            delete what is past its retention period (or say what would go)
@@ -129,7 +134,8 @@ async function main(argv: string[]): Promise<number> {
         'effective-on': { type: 'string' },
         phone: { type: 'string' },
         out: { type: 'string' },
-        'dry-run': { type: 'boolean' }
+        'dry-run': { type: 'boolean' },
+        scopes: { type: 'string' }
       }
     })
   } catch (err) {
@@ -193,6 +199,8 @@ async function main(argv: string[]): Promise<number> {
         return await dnc(sub, rest, opt, json, openCore)
       case 'numbers':
         return await numbers(sub, rest, opt, json, openCore)
+      case 'apikey':
+        return await apikey(sub, rest, opt, json, openCore)
       case 'privacy':
       case 'retention':
         return await privacy(cmd, sub, opt, json, openCore)

@@ -28,6 +28,8 @@ import { LeadsService, type ImportRules } from './leads/service'
 import { ImportJobs } from './leads/jobs'
 import { InboundRouter } from './inbound/service'
 import { smsDomain } from './sms/domain'
+import { apiDomain } from './api/domain'
+import { ApiService } from './api/service'
 import { SmsService } from './sms/service'
 import { pbxEndpoints } from './sip/pbx-endpoints'
 import { createLeadsHandlers } from './leads/handlers'
@@ -154,6 +156,8 @@ export interface Core {
   readonly inbound: InboundRouter
   /** 短信: the customer's messages, their gateway's reports and replies. */
   readonly sms: SmsService
+  /** The integration API (/api/v1): its keys and resources. */
+  readonly api: ApiService
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
   /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
@@ -298,6 +302,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     library: new QaLibrary(deps, settings)
   }
   const dnc = new DncService(deps, settings)
+  const api = new ApiService(deps, leads, dnc, settings)
   const complaints = new ComplaintsService(deps, dnc, settings)
   const privacy = new PrivacyService(deps, dnc.list, recordingFiles)
   const retention = new RetentionService(deps, privacy, dnc.list, settings)
@@ -388,6 +393,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       reportsDomain(deps, reports, teams, downloads),
       monitorDomain(monitor),
       smsDomain(deps, sms, settings),
+      apiDomain(api, () => clock.now()),
       defineDomain({
         name: 'housekeeping',
         handlers: {},
@@ -463,6 +469,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     callerIds,
     inbound,
     sms,
+    api,
     privacy,
     retention,
     packageMailer,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { API_BASE, restApi } from './rest'
 import {
   HUB_MEDIA_PATH,
   HUB_WS_PATH,
@@ -82,6 +83,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const host = opts.host ?? '127.0.0.1'
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 4 * 1024 * 1024 })
   const alive = new WeakMap<WebSocket, boolean>()
+  const rest = restApi(core, opts.logger)
   const serveStatic = opts.staticDir && existsSync(opts.staticDir) ? staticHandler(opts.staticDir) : null
 
   const handle: RequestListener = (req, res) => {
@@ -144,6 +146,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       }
       return updates(url.pathname.slice('/updates/'.length), req, res)
     }
+    if (url.pathname === API_BASE || url.pathname.startsWith(`${API_BASE}/`)) return void rest(req, res, url)
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND' } }))
       return

@@ -109,3 +109,13 @@ export const CASE_STATES = ['received', 'handling', 'decided', 'closed'] as cons
 
 /** Why a caller number was picked for a call (or none). */
 export const PICK_REASONS = ['sameCustomerToday', 'sameCity', 'sameProvince', 'any', 'customerRests', 'none'] as const
+
+/** What an integration API key may do (shared/contract/api-v1.ts). pii:read: full phone numbers in what it reads, every use audited. */
+export const API_SCOPES = [
+  'campaigns:read',
+  'leads:write',
+  'leads:read',
+  'pii:read',
+  'events:read',
+  'dnc:write'
+] as const

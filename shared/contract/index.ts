@@ -22,6 +22,7 @@ import { complaintsMethods } from './complaints'
 import { privacyMethods } from './privacy'
 import { callerIdMethods } from './caller-id'
 import { smsMethods } from './sms'
+import { apiKeysMethods } from './api-v1'
 import { downloadsMethods } from './downloads'
 import { uploadsMethods } from './uploads'
 import { allocationMethods } from './allocation'
@@ -50,6 +51,7 @@ export const contract = {
   ...privacyMethods,
   ...callerIdMethods,
   ...smsMethods,
+  ...apiKeysMethods,
   ...poolMethods,
   ...allocationMethods,
   ...callsMethods,
@@ -106,4 +108,5 @@ export * from './complaints'
 export * from './privacy'
 export * from './caller-id'
 export * from './sms'
+export * from './api-v1'
 export { settingsSchema } from './settings'

@@ -39,7 +39,7 @@ const NAV_BY_ROLE: Record<string, { user: string; nav: string[]; absent: string[
   field_agent: { user: 'agent_qx1', nav: ['我的拜访', '个人设置', '关于'], absent: ['本区派单', '拨号工作台'] },
   admin: {
     user: 'admin',
-    nav: ['用户管理', '审计日志', '系统设置', '投诉', '个人信息', '外显号码', '短信', '个人设置', '关于'],
+    nav: ['用户管理', '审计日志', '系统设置', '投诉', '个人信息', '外显号码', '短信', '集成接口', '个人设置', '关于'],
     absent: ['拨号工作台', '名单池']
   }
 }

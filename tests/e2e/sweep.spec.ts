@@ -41,7 +41,10 @@ const ROLES = [
   },
   { user: 'leader_qx', pages: ['district-dispatch', 'agents', 'settings', 'about'] },
   { user: 'agent_qx1', pages: ['visits', 'settings', 'about'] },
-  { user: 'admin', pages: ['complaints', 'privacy', 'numbers', 'sms', 'users', 'audit', 'system', 'settings', 'about'] }
+  {
+    user: 'admin',
+    pages: ['complaints', 'privacy', 'numbers', 'sms', 'integrations', 'users', 'audit', 'system', 'settings', 'about']
+  }
 ]
 
 async function pageText(page: Page): Promise<string> {

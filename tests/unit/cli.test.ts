@@ -373,6 +373,38 @@ describe('leadline CLI', () => {
     expect(leadline(['numbers', 'list', '--data', data, '--json']).json.numbers).toHaveLength(2)
   })
 
+  it('apikey create, list, revoke: the key printed once, never listed; a bad scope is a clear error', () => {
+    const data = join(tmp.dir, 'data')
+    expect(leadline(['migrate', '--data', data, '--json']).code).toBe(0)
+    const made = leadline([
+      'apikey',
+      'create',
+      '--name',
+      '保险公司CRM',
+      '--scopes',
+      'leads:write,events:read',
+      '--data',
+      data,
+      '--json'
+    ])
+    expect(made.code).toBe(0)
+    const key = (made.json as { key: string }).key
+    expect(key).toMatch(/^ll_[0-9a-f]{8}_[A-Za-z0-9_-]{32}$/)
+    const listed = leadline(['apikey', 'list', '--data', data, '--json'])
+    expect(listed.json.keys).toEqual([
+      expect.objectContaining({ name: '保险公司CRM', scopes: ['leads:write', 'events:read'], revokedAt: null })
+    ])
+    expect(JSON.stringify(listed.json)).not.toContain(key.slice(12))
+    expect(
+      leadline(['apikey', 'create', '--name', 'x', '--scopes', 'leads:everything', '--data', data, '--json'])
+    ).toMatchObject({
+      code: 1,
+      json: { error: { code: 'INVALID_INPUT' } }
+    })
+    expect(leadline(['apikey', 'revoke', key, '--data', data, '--json']).code).toBe(0)
+    expect(leadline(['apikey', 'list', '--data', data, '--json']).json.keys[0].revokedAt).not.toBeNull()
+  })
+
   it('sip set, list, remove: a line from the shell with --json; the password never printed; a bad option is a clear error', () => {
     const data = join(tmp.dir, 'data')
     expect(

@@ -4,8 +4,8 @@ import type { CoreDeps } from '../context'
 import { importRows, writeStaged, type ImportHooks, type ImportOptions, type ImportResult } from './import'
 import type { PhoneAreaRules } from '../phone/area'
 import { ImportStage, newStageFile } from './stage-repo'
-import { openRowSource, previewOffThread } from './row-source'
-import { readTable, type ReadOptions } from './read-table'
+import { inThreadSource, openRowSource, previewOffThread } from './row-source'
+import { readTable, type ReadOptions, type Table } from './read-table'
 import { LeadSearch, type LeadFilter, type LeadRow } from './search-repo'
 import { LeadsRepo } from './repo'
 import { suggestMapping, type LeadField } from '../../../shared/domain/lead-columns'
@@ -109,6 +109,19 @@ export class LeadsService {
       { file: hooks.stageFile ?? newStageFile(this.deps.dataDir), nativeBinding: this.nativeBinding }
     )
     if (!hooks.deferIndex) this.index.indexAll()
+    return r
+  }
+
+  /** Rows already in hand (the integration API's posted leads): the same import as a file's, prepared in this thread. */
+  async importTable(table: Table, opts: ImportOptions): Promise<ImportResult> {
+    const r = await importRows(
+      this.deps.db,
+      inThreadSource(table),
+      { ...this.importRules(opts.campaignId), ...definedOnly(opts) },
+      { now: this.deps.clock.now(), turn: nextTurn },
+      { file: newStageFile(this.deps.dataDir), nativeBinding: this.nativeBinding }
+    )
+    this.index.indexAll()
     return r
   }
 

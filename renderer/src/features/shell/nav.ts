@@ -1,5 +1,6 @@
 import type { IconDefinition } from '@ant-design/icons-svg/es/types'
 import AlertOutlined from '@ant-design/icons-svg/es/asn/AlertOutlined'
+import ApiOutlined from '@ant-design/icons-svg/es/asn/ApiOutlined'
 import AuditOutlined from '@ant-design/icons-svg/es/asn/AuditOutlined'
 import BarChartOutlined from '@ant-design/icons-svg/es/asn/BarChartOutlined'
 import CarOutlined from '@ant-design/icons-svg/es/asn/CarOutlined'
@@ -63,6 +64,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/privacy', label: 'privacy', icon: SafetyOutlined, roles: ['admin'] },
   { path: '/numbers', label: 'numbers', icon: PhoneOutlined, roles: ['supervisor', 'admin'] },
   { path: '/sms', label: 'sms', icon: MailOutlined, roles: ['supervisor', 'admin'] },
+  { path: '/integrations', label: 'integrations', icon: ApiOutlined, roles: ['admin'] },
   {
     path: '/settings',
     label: 'settings',

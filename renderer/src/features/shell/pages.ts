@@ -19,6 +19,7 @@ const PAGE_CODE: Record<string, ReturnType<typeof page>> = {
   '/complaints': page(() => import('../complaints/ComplaintsPage'), 'ComplaintsPage'),
   '/numbers': page(() => import('../numbers/NumbersPage'), 'NumbersPage'),
   '/sms': page(() => import('../sms/SmsPage'), 'SmsPage'),
+  '/integrations': page(() => import('../integrations/IntegrationsPage'), 'IntegrationsPage'),
   '/privacy': page(() => import('../privacy/PrivacyPage'), 'PrivacyPage'),
   '/agents': page(() => import('../dispatch/TeamPage'), 'TeamPage'),
   '/reports': page(() => import('../reports/ReportsPage'), 'ReportsPage'),

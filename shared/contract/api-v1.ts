@@ -1,0 +1,199 @@
+import { z } from 'zod'
+import { defineMethods } from './define'
+import { idSchema, isoTime, okOutput } from './common'
+import { API_SCOPES } from './enums'
+
+export { API_SCOPES }
+
+/**
+ * The integration API (/api/v1) for outside systems: the insurers' CRMs and the list suppliers. Its
+ * routes are declared here once (method, path, scope, body, answer), served by electron/server/rest.ts
+ * and described by the OpenAPI document generated from the same schemas.
+ */
+export type ApiScope = (typeof API_SCOPES)[number]
+
+export const apiKeySchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  /** The key's public part (ll_<prefix>_…): how it is told apart in lists and logs. */
+  prefix: z.string(),
+  scopes: z.array(z.enum(API_SCOPES)),
+  campaignId: idSchema.nullable(),
+  expiresAt: isoTime.nullable(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable()
+})
+export type ApiKey = z.infer<typeof apiKeySchema>
+
+export const apiKeyCreateInput = z
+  .object({
+    name: z.string().trim().min(1).max(64),
+    scopes: z.array(z.enum(API_SCOPES)).min(1),
+    campaignId: idSchema.nullable().optional(),
+    /** Days it is valid; none: until revoked. */
+    days: z.number().int().min(1).max(3650).nullable().optional()
+  })
+  .strict()
+
+export const apiKeysMethods = defineMethods({
+  'apikeys.list': {
+    summary: 'The integration API keys: name, scopes, campaign, expiry, last use, revocation (never the key).',
+    input: z.object({}).strict(),
+    output: z.array(apiKeySchema),
+    roles: ['admin']
+  },
+  'apikeys.create': {
+    summary: 'A new API key with its scopes (and a campaign it is held to, an expiry): the key is shown once. Audited.',
+    input: apiKeyCreateInput,
+    output: z.object({ key: z.string(), apiKey: apiKeySchema }),
+    roles: ['admin']
+  },
+  'apikeys.revoke': {
+    summary: 'Revoke an API key: refused from the next request on. Audited.',
+    input: z.object({ id: idSchema }).strict(),
+    output: okOutput,
+    roles: ['admin']
+  }
+})
+
+// ——— the REST resources ———
+
+const phone = z.string().trim().min(1).max(32)
+export const apiLeadInput = z
+  .object({
+    phone,
+    name: z.string().trim().max(64).optional(),
+    gender: z.enum(['M', 'F']).optional(),
+    birthDate: z.string().trim().max(10).optional(),
+    idNo: z.string().trim().max(18).optional(),
+    address: z.string().trim().max(200).optional(),
+    employer: z.string().trim().max(100).optional(),
+    occupation: z.string().trim().max(100).optional(),
+    note: z.string().trim().max(500).optional()
+  })
+  .strict()
+
+export const apiLeadsPost = z.object({ leads: z.array(apiLeadInput).min(1).max(5000) }).strict()
+
+export const apiLeadResult = z.object({
+  /** 1-based, in the order posted. */
+  row: z.number().int(),
+  status: z.enum(['created', 'duplicate', 'invalid', 'dnc']),
+  leadId: idSchema.optional(),
+  /** Why, in the caller's language (Accept-Language: zh-CN by default). */
+  reason: z.string().optional()
+})
+export const apiLeadsAnswer = z.object({ batchId: idSchema.nullable(), results: z.array(apiLeadResult) })
+
+export const apiLead = z.object({
+  id: idSchema,
+  campaignId: idSchema,
+  /** Masked unless the key has pii:read. */
+  phone: z.string(),
+  name: z.string().nullable(),
+  status: z.string(),
+  attempts: z.number().int(),
+  lastOutcome: z.string().nullable(),
+  lastCallAt: isoTime.nullable(),
+  createdAt: isoTime
+})
+
+export const apiCampaign = z.object({ id: idSchema, name: z.string(), active: z.boolean() })
+
+export const apiOutcome = z.object({
+  id: idSchema,
+  leadId: idSchema,
+  callId: idSchema.nullable(),
+  campaignId: idSchema,
+  disposition: z.string(),
+  label: z.string(),
+  success: z.boolean(),
+  visitAt: isoTime.nullable(),
+  at: isoTime
+})
+export const apiOutcomesPage = z.object({
+  items: z.array(apiOutcome),
+  /** Pass as `cursor` for the next page; null: nothing more now (ask again later with the last one). */
+  nextCursor: z.string().nullable()
+})
+
+export const apiDncPost = z
+  .object({
+    phone,
+    source: z.enum(['customer_request', 'refusal', 'complaint', 'external_list', 'regulator']),
+    channel: z.enum(['all', 'call', 'sms']).default('all'),
+    reason: z.string().trim().min(1).max(200),
+    /** Days it lasts; none: for good. */
+    days: z.number().int().min(1).max(3650).nullable().optional()
+  })
+  .strict()
+
+/** RFC 9457 problem details: what every error answers. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string()
+})
+
+export interface ApiRoute {
+  method: 'GET' | 'POST'
+  path: string
+  scope: ApiScope | null
+  summary: string
+  body?: z.ZodType
+  query?: z.ZodObject
+  answer: z.ZodType
+  /** The status of a successful answer. */
+  status?: number
+}
+
+export const API_ROUTES = {
+  campaigns: {
+    method: 'GET',
+    path: '/campaigns',
+    scope: 'campaigns:read',
+    summary: 'The campaigns (held to the key’s campaign when it has one).',
+    answer: z.object({ items: z.array(apiCampaign) })
+  },
+  postLeads: {
+    method: 'POST',
+    path: '/campaigns/{id}/leads',
+    scope: 'leads:write',
+    summary:
+      'Leads into a campaign, with the rules of a file import (number checks, duplicates, the do-not-call list): each row answered created, duplicate, invalid or dnc, in one transaction. Up to 5,000 per call; send an Idempotency-Key.',
+    body: apiLeadsPost,
+    answer: apiLeadsAnswer,
+    status: 201
+  },
+  lead: {
+    method: 'GET',
+    path: '/leads/{id}',
+    scope: 'leads:read',
+    summary: 'A lead’s status, attempts and last outcome; the number masked unless the key has pii:read.',
+    answer: apiLead
+  },
+  outcomes: {
+    method: 'GET',
+    path: '/outcomes',
+    scope: 'events:read',
+    summary: 'Outcomes of real calls saved since a cursor, oldest first (training calls never).',
+    query: z.object({
+      cursor: z.string().max(32).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100)
+    }),
+    answer: apiOutcomesPage
+  },
+  postDnc: {
+    method: 'POST',
+    path: '/dnc',
+    scope: 'dnc:write',
+    summary: 'A number on the do-not-call list (all campaigns), with its source, channel and reason.',
+    body: apiDncPost,
+    answer: z.object({ phone: z.string(), expiresAt: isoTime.nullable() }),
+    status: 201
+  }
+} as const satisfies Record<string, ApiRoute>
+export type ApiRouteName = keyof typeof API_ROUTES
