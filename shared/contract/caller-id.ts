@@ -7,6 +7,16 @@ import { PICK_REASONS } from './enums'
 
 export type PickReason = (typeof PICK_REASONS)[number]
 
+/** A number's health over a period: real calls shown, answered, answer rate, mean talk, refusals and complaints on them. */
+export const numberHealthSchema = z.object({
+  calls: z.number().int(),
+  answered: z.number().int(),
+  answerRate: z.number().nullable(),
+  avgTalkSec: z.number().int().nullable(),
+  refusals: z.number().int(),
+  complaints: z.number().int()
+})
+
 export const callerNumberSchema = z.object({
   id: idSchema,
   /** Digits as dialled in China (07715123456) and as the PBX sends it (+867715123456). */
@@ -27,14 +37,7 @@ export const callerNumberSchema = z.object({
   dailyCap: z.number().int(),
   callsToday: z.number().int(),
   /** Its health today: real calls, answered, answer rate, mean talk, refusals and complaints on its calls. */
-  today: z.object({
-    calls: z.number().int(),
-    answered: z.number().int(),
-    answerRate: z.number().nullable(),
-    avgTalkSec: z.number().int().nullable(),
-    refusals: z.number().int(),
-    complaints: z.number().int()
-  })
+  today: numberHealthSchema
 })
 export type CallerNumber = z.infer<typeof callerNumberSchema>
 
@@ -71,17 +74,7 @@ export const callerIdMethods = defineMethods({
     summary:
       'One number’s health per day over the last days (today last): calls shown, answered, answer rate, mean talk, refusals and complaints on its calls.',
     input: z.object({ id: idSchema, days: z.number().int().min(1).max(31).default(7) }).strict(),
-    output: z.array(
-      z.object({
-        day: z.string(),
-        calls: z.number().int(),
-        answered: z.number().int(),
-        answerRate: z.number().nullable(),
-        avgTalkSec: z.number().int().nullable(),
-        refusals: z.number().int(),
-        complaints: z.number().int()
-      })
-    ),
+    output: z.array(numberHealthSchema.extend({ day: z.string() })),
     roles: MANAGERS
   },
   'numbers.pick': {

@@ -390,7 +390,7 @@ export class DeskRepo extends Repo {
     )
   }
 
-  leadEvent(leadId: number, at: string, userId: number, kind: string, details: object): void {
+  leadEvent(leadId: number, at: string, userId: number | null, kind: string, details: object): void {
     this.run(
       'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
       leadId,

@@ -202,17 +202,6 @@ export class InboundRepo extends Repo {
     return id
   }
 
-  leadEvent(leadId: number, at: string, userId: number | null, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
-      leadId,
-      at,
-      userId,
-      kind,
-      JSON.stringify(details)
-    )
-  }
-
   /** The wallboard's 未接来电: pending callbacks of missed return calls, and how many of them are past due. */
   missedCounts(now: string): { waiting: number; overdue: number } {
     return this.one(

@@ -84,7 +84,7 @@ export class InboundRouter {
         })
         lead = this.repo.leadByPhone(caller.phone)!
         created = true
-        this.repo.leadEvent(id, iso, null, 'inbound_new', { number: number.number })
+        this.desk.repo.leadEvent(id, iso, null, 'inbound_new', { number: number.number })
       }
       const owner = this.repo.ownerOf(lead.id)
       const pick = this.pick(lead.id, lead.campaign_id, owner, lead.lease_by)
@@ -102,7 +102,7 @@ export class InboundRouter {
         shown: number.number,
         at: iso
       })
-      this.repo.leadEvent(lead.id, iso, null, 'inbound', { number: number.number, step: pick.step, created })
+      this.desk.repo.leadEvent(lead.id, iso, null, 'inbound', { number: number.number, step: pick.step, created })
       this.ringing.set(pick.userId, callId)
       this.bus.publish('board.touched', { reason: 'inbound' })
       // the seat sees the caller as the operator may (masked): the PBX shows it in place of the number
@@ -206,7 +206,7 @@ export class InboundRouter {
     const iso = now.toISOString()
     const dueAt = new Date(now.getTime() + this.settings().inbound.missedCallbackMinutes * MIN).toISOString()
     this.repo.missedCallback({ leadId, campaignId, operatorId: owner, dueAt, note: '未接来电，请回拨', at: iso })
-    this.repo.leadEvent(leadId, iso, null, 'inbound_missed', { callId, number, why, dueAt })
+    this.desk.repo.leadEvent(leadId, iso, null, 'inbound_missed', { callId, number, why, dueAt })
     this.bus.publish('board.touched', { reason: 'inbound.missed' })
   }
 
