@@ -24,6 +24,8 @@ export interface DomainEventMap {
   'dispatch.released': { dispatchId: number; leadId: number; unit: string }
   /** A visit was given to a field agent (booked; again when given to another), or moved (changed): the customer is told (短信). */
   'visit.scheduled': { dispatchId: number; kind: 'visit_booked' | 'visit_changed' }
+  /** A field agent reported a visit (visited, signed, not interested, absent). */
+  'visit.reported': { dispatchId: number; leadId: number; result: string; policyNo: string | null }
   /** Something the wallboard shows changed (a method declared with `board: true`, a backup, a dispatch). */
   'board.touched': { reason: string }
   /** The softphone said its call ended (calls.end). */
@@ -33,6 +35,9 @@ export interface DomainEventMap {
 }
 
 export type DomainEventName = keyof DomainEventMap
+
+/** Tells outside systems of a business event (webhooks), in the caller's transaction. */
+export type OutsideNotice = (type: 'complaint.opened' | 'followup.done', leadId: number | null, data: object) => void
 type Subscriber<E extends DomainEventName> = (payload: DomainEventMap[E]) => void
 
 export class DomainEvents {

@@ -30,6 +30,8 @@ import { InboundRouter } from './inbound/service'
 import { smsDomain } from './sms/domain'
 import { apiDomain } from './api/domain'
 import { ApiService } from './api/service'
+import { Webhooks } from './api/webhooks'
+import type { OutsideNotice } from './domain-events'
 import { SmsService } from './sms/service'
 import { pbxEndpoints } from './sip/pbx-endpoints'
 import { createLeadsHandlers } from './leads/handlers'
@@ -158,6 +160,7 @@ export interface Core {
   readonly sms: SmsService
   /** The integration API (/api/v1): its keys and resources. */
   readonly api: ApiService
+  readonly webhooks: Webhooks
   /** The customer's rights over their data: export, erase, correct, withdraw consent. */
   readonly privacy: PrivacyService
   /** 保留期限: what is past its time goes (daily, or on demand with a dry run). */
@@ -302,11 +305,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     library: new QaLibrary(deps, settings)
   }
   const dnc = new DncService(deps, settings)
-  const api = new ApiService(deps, leads, dnc, settings)
-  const complaints = new ComplaintsService(deps, dnc, settings)
+  const webhooks = new Webhooks(deps, secretBox)
+  const api = new ApiService(deps, leads, dnc, settings, webhooks)
+  const notice: OutsideNotice = (type, leadId, data) => webhooks.record(type, leadId, null, data)
+  const complaints = new ComplaintsService(deps, dnc, settings, notice)
   const privacy = new PrivacyService(deps, dnc.list, recordingFiles)
   const retention = new RetentionService(deps, privacy, dnc.list, settings)
-  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings, complaints, callerIds)
+  const followUps = new FollowUps(deps, dispatch.repo, desk.rules, settings, complaints, callerIds, notice)
   const packages = new PackageRepo(db)
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
@@ -393,7 +398,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       reportsDomain(deps, reports, teams, downloads),
       monitorDomain(monitor),
       smsDomain(deps, sms, settings),
-      apiDomain(api, () => clock.now()),
+      apiDomain(api, webhooks, () => clock.now()),
       defineDomain({
         name: 'housekeeping',
         handlers: {},
@@ -470,6 +475,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     inbound,
     sms,
     api,
+    webhooks,
     privacy,
     retention,
     packageMailer,

@@ -238,6 +238,8 @@ export function restApi(core: Core, logger?: Logger) {
       }
       case 'postDnc':
         return api.postDnc(caller, input as z.output<typeof API_ROUTES.postDnc.body>)
+      case 'postWebhooks':
+        return api.registerWebhook(caller, input as z.output<typeof API_ROUTES.postWebhooks.body>, source)
     }
   }
 
@@ -267,8 +269,14 @@ export function restApi(core: Core, logger?: Logger) {
       if (!found.length) throw new AppError('NOT_FOUND', 'errors.apiNoRoute')
       const hit = found.find((r) => r.route.method === req.method)
       if (!hit) {
-        res.setHeader('Allow', found.map((r) => r.route.method).join(', '))
-        throw new AppError('INVALID_INPUT', 'errors.apiMethod', { method: req.method ?? '' })
+        status = problem(
+          res,
+          new AppError('INVALID_INPUT', 'errors.apiMethod', { method: req.method ?? '' }),
+          locale,
+          { Allow: found.map((r) => r.route.method).join(', ') },
+          405
+        )
+        return
       }
       const { route, name } = hit
       if (route.scope && !caller.scopes.has(route.scope))

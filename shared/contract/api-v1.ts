@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
 import { idSchema, isoTime, okOutput } from './common'
-import { API_SCOPES } from './enums'
+import { API_SCOPES, WEBHOOK_EVENTS } from './enums'
 
-export { API_SCOPES }
+export { API_SCOPES, WEBHOOK_EVENTS }
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
 /**
  * The integration API (/api/v1) for outside systems: the insurers' CRMs and the list suppliers. Its
@@ -36,6 +37,42 @@ export const apiKeyCreateInput = z
   })
   .strict()
 
+export const webhookInput = z
+  .object({
+    url: z.string().trim().url().max(500),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
+    campaignId: idSchema.nullable().optional()
+  })
+  .strict()
+
+export const webhookSchema = z.object({
+  id: idSchema,
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  campaignId: idSchema.nullable(),
+  createdAt: isoTime,
+  disabledAt: isoTime.nullable(),
+  pending: z.number().int(),
+  delivered: z.number().int(),
+  dead: z.number().int()
+})
+export type Webhook = z.infer<typeof webhookSchema>
+
+export const deliverySchema = z.object({
+  id: idSchema,
+  msgId: z.string(),
+  eventType: z.string(),
+  leadId: idSchema.nullable(),
+  state: z.enum(['pending', 'delivered', 'dead']),
+  attempts: z.number().int(),
+  nextAt: isoTime,
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: isoTime,
+  deliveredAt: isoTime.nullable()
+})
+export type WebhookDelivery = z.infer<typeof deliverySchema>
+
 export const apiKeysMethods = defineMethods({
   'apikeys.list': {
     summary: 'The integration API keys: name, scopes, campaign, expiry, last use, revocation (never the key).',
@@ -47,6 +84,37 @@ export const apiKeysMethods = defineMethods({
     summary: 'A new API key with its scopes (and a campaign it is held to, an expiry): the key is shown once. Audited.',
     input: apiKeyCreateInput,
     output: z.object({ key: z.string(), apiKey: apiKeySchema }),
+    roles: ['admin']
+  },
+  'webhooks.list': {
+    summary: 'The webhook endpoints: URL, events, campaign, state, and their deliveries pending, delivered and dead.',
+    input: z.object({}).strict(),
+    output: z.array(webhookSchema),
+    roles: ['admin']
+  },
+  'webhooks.register': {
+    summary:
+      'A webhook endpoint (https; http only on this machine) for event types: its signing secret (whsec_…) is shown once. Audited.',
+    input: webhookInput,
+    output: z.object({ id: idSchema, secret: z.string() }),
+    roles: ['admin']
+  },
+  'webhooks.disable': {
+    summary: 'Stop a webhook endpoint: nothing more is queued for it. Audited.',
+    input: z.object({ id: idSchema }).strict(),
+    output: okOutput,
+    roles: ['admin']
+  },
+  'webhooks.deliveries': {
+    summary: 'An endpoint’s delivery log, newest first: event, state, tries, last status and error.',
+    input: z.object({ id: idSchema, limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.array(deliverySchema),
+    roles: ['admin']
+  },
+  'webhooks.resend': {
+    summary: 'Send a dead delivery again (the receiver is back). Audited.',
+    input: z.object({ deliveryId: idSchema }).strict(),
+    output: okOutput,
     roles: ['admin']
   },
   'apikeys.revoke': {
@@ -193,6 +261,16 @@ export const API_ROUTES = {
     summary: 'A number on the do-not-call list (all campaigns), with its source, channel and reason.',
     body: apiDncPost,
     answer: z.object({ phone: z.string(), expiresAt: isoTime.nullable() }),
+    status: 201
+  },
+  postWebhooks: {
+    method: 'POST',
+    path: '/webhooks',
+    scope: 'webhooks:write',
+    summary:
+      'A webhook endpoint (https) for event types: outcome.saved, lead.success, visit.reported, policy.signed, followup.done, complaint.opened. Answers the signing secret (whsec_…) once. Deliveries are at least once, in order per lead, retried for 24 h, signed with the Standard Webhooks scheme (webhook-id, webhook-timestamp, webhook-signature).',
+    body: webhookInput.omit({ campaignId: true }),
+    answer: z.object({ id: idSchema, secret: z.string() }),
     status: 201
   }
 } as const satisfies Record<string, ApiRoute>

@@ -117,5 +117,15 @@ export const API_SCOPES = [
   'leads:read',
   'pii:read',
   'events:read',
-  'dnc:write'
+  'dnc:write',
+  'webhooks:write'
+] as const
+/** What a webhook may ask to be told of. */
+export const WEBHOOK_EVENTS = [
+  'outcome.saved',
+  'lead.success',
+  'visit.reported',
+  'policy.signed',
+  'followup.done',
+  'complaint.opened'
 ] as const

@@ -317,6 +317,9 @@ export const en: Catalog = {
     apiScope: 'This API key lacks the “{{scope}}” scope',
     apiJson: 'The request body is not valid JSON',
     apiIdempotencyReused: 'This Idempotency-Key was used for another request',
+    webhookUrl: 'A webhook address is https (http only on this machine, for testing)',
+    webhookEvents: 'Choose at least one event',
+    webhookNotDead: 'Only a delivery given up on can be sent again',
     complaintCallWithoutCustomer: 'This call has no customer: register the complaint by number',
     complaintTwoCustomers: 'The call, the lead and the number are not the same customer',
     complaintCustomerRequired: 'Choose the customer of the complaint: a call, a lead or a number',
@@ -1832,6 +1835,37 @@ export const en: Catalog = {
     moUrl: 'Reply address (get-url)'
   },
   integrations: {
+    webhooks: 'Event push (webhooks)',
+    webhooksHint:
+      'When an outcome is saved, a visit booked, a visit reported, a policy signed, a 回访 done or a complaint opened, LeadLine posts it to the endpoint, signed with the Standard Webhooks scheme: at least once, in order per lead, retried for 24 hours, then kept as given up for sending again by hand. Training calls on the simulated line are never sent.',
+    noWebhooks: 'No endpoint yet',
+    url: 'Address',
+    events: 'Events',
+    eventNames: {
+      outcome_saved: 'Outcome saved',
+      lead_success: 'Visit booked',
+      visit_reported: 'Visit reported',
+      policy_signed: 'Policy signed',
+      followup_done: '回访 done',
+      complaint_opened: 'Complaint opened'
+    },
+    deliveries: 'Deliveries',
+    delivered: 'Delivered {{n}}',
+    pending: 'Pending {{n}}',
+    dead: 'Given up {{n}}',
+    stopped: 'Stopped',
+    stop: 'Stop',
+    stopConfirm: 'Nothing more is sent to this address. Stop it?',
+    register: 'Register',
+    secretOnce: 'Copy the signing secret now',
+    secretHint:
+      'The receiving system checks each delivery’s signature (webhook-signature) with it; it is shown this once.',
+    at: 'Time',
+    event: 'Event',
+    attempts: 'Tries',
+    lastError: 'Last error',
+    deliveryStates: { pending: 'Pending', delivered: 'Delivered', dead: 'Given up' },
+    resend: 'Send again',
     title: 'Integrations (API keys)',
     hint: 'Insurers’ and list suppliers’ systems push leads and read results through /api/v1. One key per system, with only the scopes it needs; a key is shown once when made, and only its hash is kept. Reference:',
     none: 'No API key yet',
@@ -1845,7 +1879,8 @@ export const en: Catalog = {
       leads_read: 'Read leads',
       pii_read: 'Full numbers (each read audited)',
       events_read: 'Read outcomes',
-      dnc_write: 'Add to do-not-call'
+      dnc_write: 'Add to do-not-call',
+      webhooks_write: 'Register webhooks'
     },
     campaign: 'Held to campaign',
     allCampaigns: 'All campaigns',
@@ -2161,6 +2196,9 @@ export const en: Catalog = {
     actions: {
       'apikeys.create': 'API key created',
       'apikeys.revoke': 'API key revoked',
+      'webhooks.register': 'Webhook registered',
+      'webhooks.disable': 'Webhook stopped',
+      'webhooks.resend': 'Webhook delivery sent again',
       'api.request': 'API call',
       'api.pii': 'API read a full number',
       'sms.gateway': 'SMS gateway set',
@@ -2256,6 +2294,7 @@ export const en: Catalog = {
     entities: {
       sms: 'SMS',
       apiKey: 'API key',
+      webhook: 'Webhook',
       callerId: 'Caller number',
       complaint: 'Complaint',
       customer: 'Customer',

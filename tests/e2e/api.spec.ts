@@ -42,6 +42,18 @@ test('集成接口: the administrator makes a key in the UI (shown once), an out
   const lead = (await (await fetch(`${hub}/leads/${results[0].leadId}`, { headers: auth })).json()) as { phone: string }
   expect(lead.phone).toBe(`${phone.slice(0, 3)}****${phone.slice(7)}`)
 
+  // a webhook endpoint, registered in the UI: its signing secret shown once
+  const hooks = page.getByTestId('webhooks')
+  await hooks.getByPlaceholder('https://crm.example.com/leadline').fill('http://127.0.0.1:9/leadline')
+  await hooks.getByLabel('约访成功').check()
+  await hooks.getByRole('button', { name: /登记地址/ }).click()
+  await expect(page.getByTestId('webhook-secret')).toContainText(/^whsec_/)
+  await page.getByRole('button', { name: /确\s*定|OK/ }).click()
+  await expect(hooks.getByRole('row').filter({ hasText: 'http://127.0.0.1:9/leadline' }).first()).toContainText(
+    '约访成功'
+  )
+  await page.screenshot({ path: test.info().outputPath('integrations.png'), fullPage: true })
+
   await row.getByRole('button', { name: /吊\s*销/ }).click()
   await page.getByRole('button', { name: /确\s*定|OK/ }).click()
   await expect(row).toContainText('已吊销')

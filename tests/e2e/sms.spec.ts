@@ -51,8 +51,16 @@ test('短信: the administrator sets up Kannel and approves the template; a visi
     for (const kind of ['已预约', '已改约']) {
       const template = page.getByTestId('sms-templates').getByRole('row').filter({ hasText: kind })
       await template.getByRole('button', { name: /编\s*辑/ }).click()
-      await page.getByTestId('sms-templates').getByLabel('报备状态').click()
-      await page.locator('.ant-select-dropdown:visible').getByText('已通过').click()
+      const templates = page.getByTestId('sms-templates')
+      // the form of this template (the last one's closed), its status chosen and seen chosen before it is saved
+      await expect(templates.getByLabel('正文')).toHaveValue(/\{客户\}/)
+      await templates.getByLabel('报备状态').click()
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: '已通过' })
+        .last()
+        .click()
+      await expect(templates.locator('.ant-form-item').filter({ hasText: '报备状态' })).toContainText('已通过')
       await page
         .getByTestId('sms-templates')
         .getByRole('button', { name: /保\s*存/ })

@@ -90,6 +90,10 @@ describe('the integration API (/api/v1)', () => {
     expect(k).toMatch(/^ll_[0-9a-f]{8}_[A-Za-z0-9_-]{32}$/)
     expect(JSON.stringify(await ok(admin.invoke('apikeys.list', {})))).not.toContain(k.slice(12))
     expect((await call(k, 'GET', '/campaigns')).json).toMatchObject({ items: [{ id: 1, name: expect.any(String) }] })
+    const wrong = await call(k, 'POST', '/campaigns', {})
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('GET')
+    expect((await call(k, 'GET', '/nothing-here')).status).toBe(404)
   })
 
   it('1,000 leads in one call: each row created, duplicate, invalid or dnc, as a file import; an idempotent resend creates nothing twice', async () => {

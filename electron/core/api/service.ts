@@ -7,6 +7,7 @@ import {
   type Locale,
   type Settings,
   type User,
+  type WebhookEvent,
   type apiDncPost,
   type apiKeyCreateInput,
   type apiLeadInput,
@@ -19,6 +20,7 @@ import type { DncService } from '../dnc/service'
 import { AppError } from '../errors'
 import type { LeadsService } from '../leads/service'
 import { ApiRepo, type ApiKeyRow } from './repo'
+import type { Webhooks } from './webhooks'
 
 const DAY = 86_400_000
 /** The columns a posted lead fills, in the order of the table handed to the import. */
@@ -49,7 +51,8 @@ export class ApiService {
     private deps: CoreDeps,
     private leads: LeadsService,
     private dnc: DncService,
-    private settings: () => Settings
+    private settings: () => Settings,
+    private webhooks: Webhooks
   ) {
     this.repo = new ApiRepo(deps.db)
   }
@@ -195,7 +198,13 @@ export class ApiService {
         )
       }))
     }
+    const area = this.settings().areaCode
+    const phones = leads.map((l) => {
+      const p = normalisePhone(l.phone, area)
+      return isPhoneProblem(p) ? null : p.phone
+    })
     const r = await this.leads.importTable(table, {
+      dncAmong: phones.filter((p): p is string => p !== null),
       fileName: `API ${caller.name}`,
       source: `API:${caller.name}`,
       campaignId,
@@ -205,11 +214,6 @@ export class ApiService {
     })
     const report = new Map<number, { outcome: string; reason: string; detail: string | null }>()
     for (const row of this.repo.importReport(r.batchId)) if (row.outcome !== 'warning') report.set(row.row_no, row)
-    const area = this.settings().areaCode
-    const phones = leads.map((l) => {
-      const p = normalisePhone(l.phone, area)
-      return isPhoneProblem(p) ? null : p.phone
-    })
     const ids = this.repo.leadsByPhone(phones.filter((p): p is string => p !== null))
     const results = leads.map((_, i) => {
       const rep = report.get(i + 1)
@@ -277,6 +281,15 @@ export class ApiService {
       })),
       nextCursor: rows.length ? rows[rows.length - 1].id.toString(36) : (cursor ?? null)
     }
+  }
+
+  /** A webhook endpoint of the key's system (held to the key's campaign); its secret answered once. */
+  registerWebhook(caller: ApiCaller, body: { url: string; events: WebhookEvent[] }, source: string) {
+    return this.webhooks.register(
+      { ...body, campaignId: caller.campaignId },
+      { user: null, keyId: caller.keyId },
+      source
+    )
   }
 
   postDnc(caller: ApiCaller, body: z.output<typeof apiDncPost>) {

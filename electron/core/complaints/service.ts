@@ -1,6 +1,7 @@
 import type { Complaint, Input, Settings, User } from '../../../shared/contract'
 import { atLocal, localTime } from '../../../shared/domain/calling-time'
 import type { CoreDeps } from '../context'
+import type { OutsideNotice } from '../domain-events'
 import type { DncService } from '../dnc/service'
 import { AppError } from '../errors'
 import { phoneFor } from '../privacy'
@@ -24,7 +25,9 @@ export class ComplaintsService {
   constructor(
     private deps: CoreDeps,
     private dnc: DncService,
-    private settings: () => Settings
+    private settings: () => Settings,
+    /** Outside systems are told of a case opened (webhooks). */
+    private notify: OutsideNotice | null = null
   ) {
     this.repo = new ComplaintsRepo(deps.db)
   }
@@ -175,6 +178,13 @@ export class ComplaintsService {
         at: iso
       })
       this.repo.event(id, iso, user.id > 0 ? user.id : null, 'received', null)
+      this.notify?.('complaint.opened', who.leadId, {
+        complaintId: id,
+        leadId: who.leadId,
+        category: input.category,
+        channel: input.channel,
+        receivedAt: received.toISOString()
+      })
       // 骚扰/频繁来电: the number is stopped at once, in every campaign, for good, with this case as its source
       if (input.category === 'harassment')
         this.dnc.put(

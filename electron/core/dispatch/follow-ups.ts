@@ -8,6 +8,7 @@ import {
 } from '../../../shared/contract'
 import { localTime } from '../../../shared/domain/calling-time'
 import type { CoreDeps } from '../context'
+import type { OutsideNotice } from '../domain-events'
 import { needsTrunkZero } from '../phone/area'
 import type { DialRules } from '../desk/rules'
 import { AppError } from '../errors'
@@ -30,7 +31,9 @@ export class FollowUps {
     private settings: () => Settings,
     /** A problem a 回访 finds (misleading sale, service, lateness) opens a complaint case with the call linked. */
     private complaints: ComplaintsService,
-    private callerIds: CallerIds | null = null
+    private callerIds: CallerIds | null = null,
+    /** Outside systems are told of a 回访 done (webhooks). */
+    private notify: OutsideNotice | null = null
   ) {}
 
   private now(): Date {
@@ -158,6 +161,13 @@ export class FollowUps {
         secondChannel: input.result === 'unreachable' ? input.secondChannel! : null,
         secondChannelNote: input.result === 'unreachable' ? (input.secondChannelNote ?? null) : null,
         cancellation: input.result !== 'unreachable' && !!input.cancellation
+      })
+      this.notify?.('followup.done', f.lead_id, {
+        followUpId: f.id,
+        leadId: f.lead_id,
+        result: input.result,
+        cancellation: input.result !== 'unreachable' && !!input.cancellation,
+        at: iso
       })
       // 犹豫期退保: on the lead's history with the recorded call that heard it
       if (input.result !== 'unreachable' && input.cancellation)

@@ -326,6 +326,12 @@ export class DispatchService {
       this.repo.reported(d.id, input.result, policy ? JSON.stringify(policy) : null, input.notes ?? null, iso)
       this.event(d.id, user.id, 'reported', { result: input.result, policyNo: policy?.policyNo ?? null })
       this.repo.leadEvent(d.lead_id, iso, user.id, 'visit', { result: input.result, dispatchId: d.id })
+      this.bus.publish('visit.reported', {
+        dispatchId: d.id,
+        leadId: d.lead_id,
+        result: input.result,
+        policyNo: policy?.policyNo ?? null
+      })
       if (policy) {
         // 保险销售行为可回溯: recordings of a closed sale are kept 5 years (term up to a year) or 10 (settings.retention)
         const long = policy.termYears > 1

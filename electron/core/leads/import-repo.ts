@@ -103,8 +103,9 @@ export class ImportRepo {
   }
 
   /** The numbers the do-not-call list stops for calls in this campaign now: read once, checked in a hash while rows are prepared. */
-  dnc(campaignId: number, now: string): [phone: string, reason: string][] {
-    return this.dncList.inForceFor(campaignId, now)
+  /** The do-not-call entries an import checks: the whole list in force, or those of the numbers given. */
+  dnc(campaignId: number, now: string, among?: string[]): [phone: string, reason: string][] {
+    return among ? this.dncList.inForceAmong(campaignId, now, among) : this.dncList.inForceFor(campaignId, now)
   }
 
   addBatch(

@@ -22,6 +22,10 @@ export interface ImportOptions {
   defaultAreaCode?: string
   /** The centre's area, and the campaign's rule for numbers from outside it (none: all accepted, none counted). */
   area?: PhoneAreaRules
+  /** A few rows already in hand (the API): the do-not-call entries of these numbers only, not the whole list. */
+  dncAmong?: string[]
+  /** The districts, when the caller keeps them (else read for this import). */
+  districts?: ReturnType<DistrictsRepo['list']>
 }
 
 export interface ImportCounts {
@@ -123,8 +127,8 @@ export async function importRows(
     src.start({
       mapping,
       defaultAreaCode: opts.defaultAreaCode,
-      districts: new DistrictsRepo(db).list(),
-      dnc: repo.dnc(opts.campaignId, now),
+      districts: opts.districts ?? new DistrictsRepo(db).list(),
+      dnc: repo.dnc(opts.campaignId, now, opts.dncAmong),
       today: now.slice(0, 10),
       area: opts.area
     })

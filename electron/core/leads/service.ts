@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { carrierOf, regionOf } from '../phone/geo'
 import type { CoreDeps } from '../context'
+import { DistrictsRepo } from '../districts/repo'
 import { importRows, writeStaged, type ImportHooks, type ImportOptions, type ImportResult } from './import'
 import type { PhoneAreaRules } from '../phone/area'
 import { ImportStage, newStageFile } from './stage-repo'
@@ -112,8 +113,15 @@ export class LeadsService {
     return r
   }
 
+  private districts: { list: ReturnType<DistrictsRepo['list']>; at: number } | null = null
+
   /** Rows already in hand (the integration API's posted leads): the same import as a file's, prepared in this thread. */
   async importTable(table: Table, opts: ImportOptions): Promise<ImportResult> {
+    // the districts change at an upgrade (the country's data), not between two posts: read once a minute
+    const now = Date.now()
+    if (!this.districts || now - this.districts.at > 60_000)
+      this.districts = { list: new DistrictsRepo(this.deps.db).list(), at: now }
+    opts = { ...opts, districts: this.districts.list }
     const r = await importRows(
       this.deps.db,
       inThreadSource(table),

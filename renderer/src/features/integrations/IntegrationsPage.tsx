@@ -16,8 +16,8 @@ import {
   Typography
 } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ApiKey } from '../../../../shared/contract'
-import { API_SCOPES } from '../../../../shared/contract/enums'
+import type { ApiKey, Webhook, WebhookDelivery } from '../../../../shared/contract'
+import { API_SCOPES, WEBHOOK_EVENTS } from '../../../../shared/contract/enums'
 import { errorText } from '../../api/errors'
 import { useMethodMutation, useMethodQuery } from '../../api/queries'
 import { formatTime } from '../../ui/format'
@@ -146,6 +146,7 @@ export function IntegrationsPage() {
           </Button>
         </Form>
       </Card>
+      <Webhooks />
       <Modal
         open={shown !== null}
         title={t('integrations.shownOnce')}
@@ -159,5 +160,151 @@ export function IntegrationsPage() {
         </Typography.Text>
       </Modal>
     </Space>
+  )
+}
+
+/** Where events go (webhooks): each endpoint with its deliveries; a dead one sent again by hand. */
+function Webhooks() {
+  const { t } = useTranslation()
+  const hooks = useMethodQuery('webhooks.list', {}, ['webhooks.list'])
+  const register = useMethodMutation('webhooks.register', [['webhooks.list']])
+  const disable = useMethodMutation('webhooks.disable', [['webhooks.list']])
+  const [open, setOpen] = useState<number | null>(null)
+  const [secret, setSecret] = useState<string | null>(null)
+  const [form] = Form.useForm()
+  return (
+    <Card title={t('integrations.webhooks')} data-testid="webhooks">
+      <Typography.Paragraph type="secondary">{t('integrations.webhooksHint')}</Typography.Paragraph>
+      {(hooks.error || disable.error) && (
+        <Alert type="error" showIcon title={errorText(t, hooks.error ?? disable.error)} />
+      )}
+      <Table<Webhook>
+        size="small"
+        rowKey="id"
+        dataSource={hooks.data ?? []}
+        locale={{ emptyText: t('integrations.noWebhooks') }}
+        expandable={{
+          expandedRowKeys: open === null ? [] : [open],
+          onExpand: (yes, w) => setOpen(yes ? w.id : null),
+          expandedRowRender: (w) => <Deliveries id={w.id} />
+        }}
+        columns={[
+          { title: t('integrations.url'), dataIndex: 'url', render: (u: string) => <code>{u}</code> },
+          {
+            title: t('integrations.events'),
+            dataIndex: 'events',
+            render: (e: string[]) =>
+              e.map((x) => <Tag key={x}>{t(`integrations.eventNames.${x.replace('.', '_')}`)}</Tag>)
+          },
+          {
+            title: t('integrations.deliveries'),
+            render: (_, w) => (
+              <Space size={4}>
+                <Tag color="green">{t('integrations.delivered', { n: w.delivered })}</Tag>
+                {w.pending > 0 && <Tag color="processing">{t('integrations.pending', { n: w.pending })}</Tag>}
+                {w.dead > 0 && <Tag color="red">{t('integrations.dead', { n: w.dead })}</Tag>}
+              </Space>
+            )
+          },
+          {
+            title: '',
+            render: (_, w) =>
+              w.disabledAt ? (
+                <Tag>{t('integrations.stopped')}</Tag>
+              ) : (
+                <Popconfirm title={t('integrations.stopConfirm')} onConfirm={() => disable.mutate({ id: w.id })}>
+                  <Button size="small" danger>
+                    {t('integrations.stop')}
+                  </Button>
+                </Popconfirm>
+              )
+          }
+        ]}
+      />
+      <Form
+        form={form}
+        layout="inline"
+        style={{ marginTop: 16 }}
+        initialValues={{ events: ['outcome.saved'] }}
+        onFinish={(v: { url: string; events: Webhook['events'] }) =>
+          register.mutate(v, {
+            onSuccess: (r) => {
+              setSecret(r.secret)
+              form.resetFields()
+            }
+          })
+        }
+      >
+        <Form.Item name="url" rules={[{ required: true }]}>
+          <Input placeholder="https://crm.example.com/leadline" style={{ width: 320 }} />
+        </Form.Item>
+        <Form.Item name="events" rules={[{ required: true }]}>
+          <Checkbox.Group
+            options={WEBHOOK_EVENTS.map((e) => ({
+              value: e,
+              label: t(`integrations.eventNames.${e.replace('.', '_')}`)
+            }))}
+          />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={register.isPending}>
+          {t('integrations.register')}
+        </Button>
+      </Form>
+      {register.error && <Alert type="error" showIcon title={errorText(t, register.error)} style={{ marginTop: 12 }} />}
+      <Modal
+        open={secret !== null}
+        title={t('integrations.secretOnce')}
+        onOk={() => setSecret(null)}
+        onCancel={() => setSecret(null)}
+        cancelButtonProps={{ style: { display: 'none' } }}
+      >
+        <Typography.Paragraph>{t('integrations.secretHint')}</Typography.Paragraph>
+        <Typography.Text code copyable data-testid="webhook-secret">
+          {secret}
+        </Typography.Text>
+      </Modal>
+    </Card>
+  )
+}
+
+function Deliveries({ id }: { id: number }) {
+  const { t } = useTranslation()
+  const list = useMethodQuery('webhooks.deliveries', { id, limit: 50 }, ['webhooks.deliveries', id])
+  const resend = useMethodMutation('webhooks.resend', [['webhooks.deliveries', id], ['webhooks.list']])
+  return (
+    <Table<WebhookDelivery>
+      size="small"
+      rowKey="id"
+      pagination={false}
+      dataSource={list.data ?? []}
+      data-testid="webhook-deliveries"
+      columns={[
+        { title: t('integrations.at'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
+        { title: t('integrations.event'), dataIndex: 'eventType' },
+        {
+          title: t('integrations.state'),
+          dataIndex: 'state',
+          render: (v: string) => (
+            <Tag color={v === 'delivered' ? 'green' : v === 'dead' ? 'red' : 'processing'}>
+              {t(`integrations.deliveryStates.${v}`)}
+            </Tag>
+          )
+        },
+        { title: t('integrations.attempts'), dataIndex: 'attempts' },
+        {
+          title: t('integrations.lastError'),
+          render: (_, d) => d.lastError ?? (d.lastStatus ? `HTTP ${d.lastStatus}` : '—')
+        },
+        {
+          title: '',
+          render: (_, d) =>
+            d.state === 'dead' ? (
+              <Button size="small" onClick={() => resend.mutate({ deliveryId: d.id })}>
+                {t('integrations.resend')}
+              </Button>
+            ) : null
+        }
+      ]}
+    />
   )
 }
