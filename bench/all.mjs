@@ -13,6 +13,7 @@ const SHORT = {
   queue: { BENCH_LEADS: '200000', BENCH_CLAIMS: '8000' },
   login: { BENCH_SEATS: '300' },
   import: { BENCH_ROWS: '100000' },
+  api: { BENCH_ROWS: '20000' },
   reports: { BENCH_CALLS: '500000', BENCH_LEADS: '100000', BENCH_RUNS: '3' },
   mainthread: { BENCH_LEADS: '50000', BENCH_CALLS: '60000', BENCH_HOUR_CALLS: '20' },
   abuse: { BENCH_PHASE_MS: '3000' },

@@ -232,10 +232,20 @@ export function restApi(core: Core, logger?: Logger) {
         )
       case 'lead':
         return api.lead(caller, Number(params.id), source)
-      case 'outcomes': {
+      case 'outcomes':
+      case 'calls':
+      case 'dispatches':
+      case 'followUps': {
         const q = input as z.output<typeof API_ROUTES.outcomes.query>
-        return api.outcomes(caller, q.cursor, q.limit)
+        if (name === 'outcomes') return api.outcomes(caller, q.cursor, q.limit)
+        if (name === 'calls') return api.calls(caller, q.cursor, q.limit)
+        if (name === 'dispatches') return api.dispatches(caller, q.cursor, q.limit)
+        return api.followUps(caller, q.cursor, q.limit)
       }
+      case 'dispatch':
+        return api.dispatch(caller, Number(params.id))
+      case 'postPolicy':
+        return api.attachPolicy(caller, Number(params.id), input as z.output<typeof API_ROUTES.postPolicy.body>)
       case 'postDnc':
         return api.postDnc(caller, input as z.output<typeof API_ROUTES.postDnc.body>)
       case 'postWebhooks':

@@ -180,11 +180,6 @@ export const apiOutcome = z.object({
   visitAt: isoTime.nullable(),
   at: isoTime
 })
-export const apiOutcomesPage = z.object({
-  items: z.array(apiOutcome),
-  /** Pass as `cursor` for the next page; null: nothing more now (ask again later with the last one). */
-  nextCursor: z.string().nullable()
-})
 
 export const apiDncPost = z
   .object({
@@ -194,6 +189,74 @@ export const apiDncPost = z
     reason: z.string().trim().min(1).max(200),
     /** Days it lasts; none: for good. */
     days: z.number().int().min(1).max(3650).nullable().optional()
+  })
+  .strict()
+
+const cursorQuery = z.object({
+  cursor: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100)
+})
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    /** Pass as `cursor` for the next page; when nothing more is there now, the same cursor (ask again later). */
+    nextCursor: z.string().nullable()
+  })
+
+export const apiCall = z.object({
+  id: idSchema,
+  leadId: idSchema.nullable(),
+  campaignId: idSchema.nullable(),
+  direction: z.enum(['outbound', 'inbound']),
+  startedAt: isoTime,
+  answeredAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  talkSec: z.number().int(),
+  /** The centre's number the customer saw (外显), or dialled back. */
+  shownNumber: z.string().nullable()
+})
+
+export const apiDispatch = z.object({
+  id: idSchema,
+  leadId: idSchema,
+  campaignId: idSchema,
+  districtCode: z.string(),
+  visitAt: isoTime,
+  state: z.string(),
+  agentName: z.string().nullable(),
+  createdAt: isoTime,
+  assignedAt: isoTime.nullable(),
+  reportedAt: isoTime.nullable(),
+  policy: z
+    .object({
+      policyNo: z.string(),
+      product: z.string(),
+      premium: z.number(),
+      sumInsured: z.number(),
+      termYears: z.number(),
+      receivedOn: z.string().nullable(),
+      insurerPolicyNo: z.string().nullable(),
+      insurerStatus: z.string().nullable()
+    })
+    .nullable()
+})
+
+export const apiFollowUp = z.object({
+  id: idSchema,
+  leadId: idSchema,
+  dispatchId: idSchema,
+  kind: z.string(),
+  state: z.string(),
+  result: z.string().nullable(),
+  complaint: z.string().nullable(),
+  dueAt: isoTime,
+  doneAt: isoTime.nullable()
+})
+
+export const apiPolicyPost = z
+  .object({
+    policyNo: z.string().trim().min(1).max(64),
+    status: z.enum(['issued', 'in_force', 'cancelled', 'lapsed', 'surrendered'])
   })
   .strict()
 
@@ -248,11 +311,50 @@ export const API_ROUTES = {
     path: '/outcomes',
     scope: 'events:read',
     summary: 'Outcomes of real calls saved since a cursor, oldest first (training calls never).',
-    query: z.object({
-      cursor: z.string().max(32).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100)
-    }),
-    answer: apiOutcomesPage
+    query: cursorQuery,
+    answer: pageOf(apiOutcome)
+  },
+  calls: {
+    method: 'GET',
+    path: '/calls',
+    scope: 'events:read',
+    summary:
+      'Calls on the real line since a cursor, oldest first (training calls never), with the number the customer saw.',
+    query: cursorQuery,
+    answer: pageOf(apiCall)
+  },
+  dispatches: {
+    method: 'GET',
+    path: '/dispatches',
+    scope: 'events:read',
+    summary:
+      'Successes sent to the field (visits) since a cursor: visit time, state, agent, and the policy when signed.',
+    query: cursorQuery,
+    answer: pageOf(apiDispatch)
+  },
+  dispatch: {
+    method: 'GET',
+    path: '/dispatches/{id}',
+    scope: 'events:read',
+    summary: 'One visit’s state now.',
+    answer: apiDispatch
+  },
+  followUps: {
+    method: 'GET',
+    path: '/followups',
+    scope: 'events:read',
+    summary: '回访 (follow-up calls) since a cursor: kind, state, result and complaint category.',
+    query: cursorQuery,
+    answer: pageOf(apiFollowUp)
+  },
+  postPolicy: {
+    method: 'POST',
+    path: '/leads/{id}/policy',
+    scope: 'policies:write',
+    summary:
+      'The insurer’s policy number and status on a signed sale (the lead’s visit reported signed); on the lead’s history.',
+    body: apiPolicyPost,
+    answer: z.object({ dispatchId: idSchema, policyNo: z.string(), status: z.string(), updatedAt: isoTime })
   },
   postDnc: {
     method: 'POST',

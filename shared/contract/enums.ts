@@ -118,7 +118,8 @@ export const API_SCOPES = [
   'pii:read',
   'events:read',
   'dnc:write',
-  'webhooks:write'
+  'webhooks:write',
+  'policies:write'
 ] as const
 /** What a webhook may ask to be told of. */
 export const WEBHOOK_EVENTS = [

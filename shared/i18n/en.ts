@@ -317,6 +317,7 @@ export const en: Catalog = {
     apiScope: 'This API key lacks the “{{scope}}” scope',
     apiJson: 'The request body is not valid JSON',
     apiIdempotencyReused: 'This Idempotency-Key was used for another request',
+    apiNoSignedSale: 'This lead has no visit reported signed: there is no sale to attach a policy to',
     webhookUrl: 'A webhook address is https (http only on this machine, for testing)',
     webhookEvents: 'Choose at least one event',
     webhookNotDead: 'Only a delivery given up on can be sent again',
@@ -1880,7 +1881,8 @@ export const en: Catalog = {
       pii_read: 'Full numbers (each read audited)',
       events_read: 'Read outcomes',
       dnc_write: 'Add to do-not-call',
-      webhooks_write: 'Register webhooks'
+      webhooks_write: 'Register webhooks',
+      policies_write: 'Attach policies'
     },
     campaign: 'Held to campaign',
     allCampaigns: 'All campaigns',

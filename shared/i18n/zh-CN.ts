@@ -296,6 +296,7 @@ export const zhCN = {
     apiScope: '这个 API 密钥没有“{{scope}}”权限',
     apiJson: '请求正文不是有效的 JSON',
     apiIdempotencyReused: '这个 Idempotency-Key 已用于另一个请求',
+    apiNoSignedSale: '这条线索没有已签单的上门记录，不能登记保单',
     webhookUrl: '回调地址须为 https（本机测试可用 http://127.0.0.1）',
     webhookEvents: '请至少选择一种事件',
     webhookNotDead: '只有已放弃的推送可以重发',
@@ -1760,7 +1761,8 @@ export const zhCN = {
       pii_read: '完整号码（每次读取都记审计）',
       events_read: '读取通话结果',
       dnc_write: '加入免打扰',
-      webhooks_write: '登记回调'
+      webhooks_write: '登记回调',
+      policies_write: '登记保单'
     },
     campaign: '限定活动',
     allCampaigns: '全部活动',

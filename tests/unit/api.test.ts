@@ -195,4 +195,74 @@ describe('the integration API (/api/v1)', () => {
       }
     )
   })
+
+  it('the chain out to the insurer: calls, the visit and its signed policy, the 回访; the insurer attaches its policy number and status', async () => {
+    const k = await key(['events:read', 'policies:write'])
+    const sup = await loginAs(env.core, 'supervisor')
+    const c = await ok<{ settings: { qa: object } }>(sup.invoke('campaigns.update', { id: 1 }))
+    await ok(sup.invoke('campaigns.update', { id: 1, settings: { qa: { ...c.settings.qa, gate: false } } }))
+    const op1 = await loginAs(env.core, 'op1')
+    const [a] = insertLeads(env.core.db, 1, { first: 400, district: '450103' })
+    await ok(op1.invoke('desk.next', {}))
+    const { callId } = await ok<{ callId: number }>(op1.invoke('desk.dial', { leadId: a, line: 'sip' }))
+    await recordCall(op1, callId, peaksOf(5, [[0, 2]], [[2, 4]]))
+    await ok(
+      op1.invoke('desk.outcome', {
+        clientId: 'api-chain-0001',
+        leadId: a,
+        callId,
+        disposition: 'accepted',
+        consent: true,
+        visitAt: sh('2026-11-25T10:00:00').toISOString()
+      })
+    )
+    // the signed lead: no policy attached before the visit is reported signed
+    expect((await call(k, 'POST', `/leads/${a}/policy`, { policyNo: 'INS-1', status: 'issued' })).status).toBe(409)
+    const calls = await call(k, 'GET', '/calls')
+    expect(calls.json.items).toEqual([expect.objectContaining({ id: callId, leadId: a, direction: 'outbound' })])
+    const d = row<{ id: number }>('SELECT id FROM dispatches WHERE lead_id = ?', a)
+    const leader = await loginAs(env.core, 'leader_qx')
+    const agentId = row<{ id: number }>("SELECT id FROM users WHERE username = 'agent_qx1'", []).id
+    await ok(leader.invoke('dispatch.assign', { dispatchId: d.id, agentId }))
+    env.clock.set(sh('2026-11-25T11:30:00'))
+    // two days on: everyone logs in again
+    admin = await loginAs(env.core, 'admin')
+    const agent = await loginAs(env.core, 'agent_qx1')
+    await ok(
+      agent.invoke('dispatch.report', {
+        dispatchId: d.id,
+        result: 'signed',
+        policy: {
+          product: '鑫享人生终身寿险',
+          life: true,
+          termYears: 20,
+          sumInsured: 500000,
+          premium: 12000,
+          paymentYears: 10,
+          paymentFrequency: 'annual',
+          policyNo: 'P2026112500001',
+          receivedOn: '2026-11-25'
+        }
+      })
+    )
+    const k2 = await key(['events:read', 'policies:write'])
+    const visit = await call(k2, 'GET', `/dispatches/${d.id}`)
+    expect(visit.json).toMatchObject({
+      id: d.id,
+      leadId: a,
+      state: 'signed',
+      agentName: '蒙志刚',
+      policy: { policyNo: 'P2026112500001' }
+    })
+    const attached = await call(k2, 'POST', `/leads/${a}/policy`, { policyNo: 'INS-2026-0001', status: 'issued' })
+    expect(attached.status).toBe(200)
+    expect((await call(k2, 'GET', '/dispatches')).json.items).toEqual([
+      expect.objectContaining({
+        policy: expect.objectContaining({ insurerPolicyNo: 'INS-2026-0001', insurerStatus: 'issued' })
+      })
+    ])
+    expect((await call(k2, 'GET', '/followups')).json.items).toEqual([
+      expect.objectContaining({ leadId: a, dispatchId: d.id, kind: 'cooling_off', state: 'open' })
+    ])
+  })
 })

@@ -139,4 +139,87 @@ export class ApiRepo extends Repo {
       { afterId, campaignId, limit }
     )
   }
+
+  /** Calls on the real line after @afterId, oldest first, in the key's campaign if it has one. */
+  callsAfter(afterId: number, campaignId: number | null, limit: number) {
+    return this.all<{
+      id: number
+      lead_id: number | null
+      campaign_id: number | null
+      direction: string
+      started_at: string
+      answered_at: string | null
+      ended_at: string | null
+      shown_number: string | null
+    }>(
+      `SELECT id, lead_id, campaign_id, direction, started_at, answered_at, ended_at, shown_number FROM calls
+       WHERE id > @afterId AND line = 'sip' AND (@campaignId IS NULL OR campaign_id = @campaignId)
+       ORDER BY id LIMIT @limit`,
+      { afterId, campaignId, limit }
+    )
+  }
+
+  dispatchesAfter(afterId: number, campaignId: number | null, limit: number, only: number | null = null) {
+    return this.all<{
+      id: number
+      lead_id: number
+      campaign_id: number
+      district_code: string
+      visit_at: string
+      state: string
+      agent_name: string | null
+      policy: string | null
+      created_at: string
+      assigned_at: string | null
+      reported_at: string | null
+    }>(
+      `SELECT d.id, d.lead_id, l.campaign_id, d.district_code, d.visit_at, d.state, u.display_name AS agent_name, d.policy,
+         d.created_at, d.assigned_at, d.reported_at
+       FROM dispatches d JOIN leads l ON l.id = d.lead_id LEFT JOIN users u ON u.id = d.agent_id
+       WHERE d.id > @afterId AND (@only IS NULL OR d.id = @only) AND (@campaignId IS NULL OR l.campaign_id = @campaignId)
+       ORDER BY d.id LIMIT @limit`,
+      { afterId, campaignId, limit, only }
+    )
+  }
+
+  followUpsAfter(afterId: number, campaignId: number | null, limit: number) {
+    return this.all<{
+      id: number
+      lead_id: number
+      dispatch_id: number
+      kind: string
+      state: string
+      result: string | null
+      complaint: string | null
+      due_at: string
+      done_at: string | null
+    }>(
+      `SELECT f.id, f.lead_id, f.dispatch_id, f.kind, f.state, f.result, f.complaint, f.due_at, f.done_at
+       FROM follow_ups f JOIN leads l ON l.id = f.lead_id
+       WHERE f.id > @afterId AND (@campaignId IS NULL OR l.campaign_id = @campaignId) ORDER BY f.id LIMIT @limit`,
+      { afterId, campaignId, limit }
+    )
+  }
+
+  /** The lead's signed sale (its dispatch reported signed), if any. */
+  signedDispatch(leadId: number): { id: number; policy: string | null } | undefined {
+    return this.one(
+      "SELECT id, policy FROM dispatches WHERE lead_id = ? AND state = 'signed' ORDER BY id DESC LIMIT 1",
+      leadId
+    )
+  }
+
+  setPolicy(dispatchId: number, policy: string): void {
+    this.run('UPDATE dispatches SET policy = ? WHERE id = ?', policy, dispatchId)
+  }
+
+  leadEvent(leadId: number, at: string, kind: string, details: object): void {
+    this.run(
+      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, NULL, ?, ?)',
+      leadId,
+      at,
+      kind,
+      JSON.stringify(details)
+    )
+  }
 }

@@ -264,11 +264,9 @@ export class ApiService {
   }
 
   outcomes(caller: ApiCaller, cursor: string | undefined, limit: number) {
-    const after = cursor === undefined ? 0 : Number.parseInt(cursor, 36)
-    if (!Number.isFinite(after) || after < 0) throw new AppError('INVALID_INPUT', 'errors.apiCursor')
-    const rows = this.repo.outcomesAfter(after, caller.campaignId, limit)
-    return {
-      items: rows.map((o) => ({
+    const rows = this.repo.outcomesAfter(this.after(cursor), caller.campaignId, limit)
+    return this.page(
+      rows.map((o) => ({
         id: o.id,
         leadId: o.lead_id,
         callId: o.call_id,
@@ -279,8 +277,8 @@ export class ApiService {
         visitAt: o.visit_at,
         at: o.at
       })),
-      nextCursor: rows.length ? rows[rows.length - 1].id.toString(36) : (cursor ?? null)
-    }
+      cursor
+    )
   }
 
   /** A webhook endpoint of the key's system (held to the key's campaign); its secret answered once. */
@@ -290,6 +288,121 @@ export class ApiService {
       { user: null, keyId: caller.keyId },
       source
     )
+  }
+
+  private after(cursor: string | undefined): number {
+    const after = cursor === undefined ? 0 : Number.parseInt(cursor, 36)
+    if (!Number.isFinite(after) || after < 0 || (cursor !== undefined && !/^[0-9a-z]{1,12}$/.test(cursor)))
+      throw new AppError('INVALID_INPUT', 'errors.apiCursor')
+    return after
+  }
+
+  private page<T extends { id: number }>(items: T[], cursor: string | undefined) {
+    return { items, nextCursor: items.length ? items[items.length - 1].id.toString(36) : (cursor ?? null) }
+  }
+
+  calls(caller: ApiCaller, cursor: string | undefined, limit: number) {
+    const rows = this.repo.callsAfter(this.after(cursor), caller.campaignId, limit)
+    return this.page(
+      rows.map((c) => ({
+        id: c.id,
+        leadId: c.lead_id,
+        campaignId: c.campaign_id,
+        direction: c.direction as 'outbound' | 'inbound',
+        startedAt: c.started_at,
+        answeredAt: c.answered_at,
+        endedAt: c.ended_at,
+        talkSec:
+          c.answered_at && c.ended_at
+            ? Math.max(0, Math.round((Date.parse(c.ended_at) - Date.parse(c.answered_at)) / 1000))
+            : 0,
+        shownNumber: c.shown_number
+      })),
+      cursor
+    )
+  }
+
+  private toDispatch(d: ReturnType<ApiRepo['dispatchesAfter']>[number]) {
+    const p = d.policy ? (JSON.parse(d.policy) as Record<string, unknown>) : null
+    return {
+      id: d.id,
+      leadId: d.lead_id,
+      campaignId: d.campaign_id,
+      districtCode: d.district_code,
+      visitAt: d.visit_at,
+      state: d.state,
+      agentName: d.agent_name,
+      createdAt: d.created_at,
+      assignedAt: d.assigned_at,
+      reportedAt: d.reported_at,
+      policy: p
+        ? {
+            policyNo: String(p.policyNo ?? ''),
+            product: String(p.product ?? ''),
+            premium: Number(p.premium ?? 0),
+            sumInsured: Number(p.sumInsured ?? 0),
+            termYears: Number(p.termYears ?? 0),
+            receivedOn: (p.receivedOn as string | undefined) ?? null,
+            insurerPolicyNo: (p.insurerPolicyNo as string | undefined) ?? null,
+            insurerStatus: (p.insurerStatus as string | undefined) ?? null
+          }
+        : null
+    }
+  }
+
+  dispatches(caller: ApiCaller, cursor: string | undefined, limit: number) {
+    return this.page(
+      this.repo.dispatchesAfter(this.after(cursor), caller.campaignId, limit).map((d) => this.toDispatch(d)),
+      cursor
+    )
+  }
+
+  dispatch(caller: ApiCaller, id: number) {
+    const [d] = this.repo.dispatchesAfter(0, caller.campaignId, 1, id)
+    if (!d) throw new AppError('NOT_FOUND')
+    return this.toDispatch(d)
+  }
+
+  followUps(caller: ApiCaller, cursor: string | undefined, limit: number) {
+    const rows = this.repo.followUpsAfter(this.after(cursor), caller.campaignId, limit)
+    return this.page(
+      rows.map((f) => ({
+        id: f.id,
+        leadId: f.lead_id,
+        dispatchId: f.dispatch_id,
+        kind: f.kind,
+        state: f.state,
+        result: f.result,
+        complaint: f.complaint,
+        dueAt: f.due_at,
+        doneAt: f.done_at
+      })),
+      cursor
+    )
+  }
+
+  /** The insurer's policy number and status on a signed sale (its dispatch), on the lead's history. */
+  attachPolicy(caller: ApiCaller, leadId: number, body: { policyNo: string; status: string }) {
+    const l = this.repo.lead(leadId)
+    if (!l || (caller.campaignId !== null && l.campaign_id !== caller.campaignId)) throw new AppError('NOT_FOUND')
+    return this.repo.transaction(() => {
+      const d = this.repo.signedDispatch(leadId)
+      if (!d) throw new AppError('CONFLICT', 'errors.apiNoSignedSale')
+      const at = this.now().toISOString()
+      const policy = {
+        ...(d.policy ? (JSON.parse(d.policy) as object) : {}),
+        insurerPolicyNo: body.policyNo,
+        insurerStatus: body.status,
+        insurerUpdatedAt: at
+      }
+      this.repo.setPolicy(d.id, JSON.stringify(policy))
+      this.repo.leadEvent(leadId, at, 'policy_update', {
+        policyNo: body.policyNo,
+        status: body.status,
+        key: caller.prefix
+      })
+      return { dispatchId: d.id, policyNo: body.policyNo, status: body.status, updatedAt: at }
+    })
   }
 
   postDnc(caller: ApiCaller, body: z.output<typeof apiDncPost>) {
