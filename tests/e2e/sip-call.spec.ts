@@ -13,6 +13,9 @@ import { expectAudioIn, giveSipAccount, openCustomer, pbxLink, SIP_PORT, testbed
 import { expect, test, type Page } from '@playwright/test'
 import type { HubClient } from '../helpers/ws-client'
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { Webhook } from 'standardwebhooks'
+import { E2E_PORT } from '../../playwright.config'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -453,6 +456,90 @@ test('回拨路由: a customer calls the centre’s number back from their lead�
     await phone?.stop()
     await ctx.close()
     await supCtx.close()
+  }
+})
+
+test('集成接口: an outcome saved on the desk over the SIP line reaches an outside system’s webhook, signed, once — after its receiver was down for a moment', async ({
+  browser
+}) => {
+  test.setTimeout(120_000)
+  const op = await newOperator('siphook')
+  await giveSipAccount(op.username, '2107', op.displayName)
+  // the outside system: a receiver that is down (503) at first
+  const got: { headers: Record<string, string>; body: string }[] = []
+  let up = false
+  const receiver = createServer((req, res) => {
+    let body = ''
+    req.on('data', (d: Buffer) => (body += d.toString('utf8')))
+    req.on('end', () => {
+      got.push({ headers: req.headers as Record<string, string>, body })
+      res.writeHead(up ? 204 : 503).end()
+    })
+  })
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
+  const admin = await hubAs('admin')
+  const { key } = await must<{ key: string }>(admin, 'apikeys.create', {
+    name: `hook-${op.username}`,
+    scopes: ['webhooks:write']
+  })
+  const reg = await fetch(`http://127.0.0.1:${E2E_PORT}/api/v1/webhooks`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`,
+      events: ['outcome.saved']
+    })
+  })
+  expect(reg.status).toBe(201)
+  const { id: hookId, secret } = (await reg.json()) as { id: number; secret: string }
+  const ctx = await browser.newContext()
+  let phone: Server | undefined
+  try {
+    const page = await ctx.newPage()
+    await loginUi(page, op.username, op.password)
+    await expect(page.getByTestId('line-state')).toHaveText('已注册', { timeout: 15_000 })
+    await page
+      .getByRole('button', { name: /下一条/ })
+      .first()
+      .click()
+    const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+    const sup = await hubAs('supervisor')
+    const lead = (
+      await must<{ rows: { id: number; phone: string; status: string }[] }>(sup, 'leads.search', { q: name, limit: 5 })
+    ).rows.find((r) => r.status === 'in_queue')!
+    sup.close()
+    phone = await startBaresip({ user: lead.phone, sipListenPort: 5094, ringOnly: true })
+    await page.getByRole('button', { name: /拨打/ }).click()
+    await waitForLog(phone, /Incoming call from/i, 15_000)
+    await page.getByRole('button', { name: /挂\s*断/ }).click()
+    await page
+      .getByTestId('outcome-form')
+      .locator('label')
+      .filter({ hasText: /^4?无人接听$/ })
+      .click()
+    await page.getByTestId('save-outcome').click()
+    await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 10_000 })
+    // refused while the receiver is down; delivered on a later try once it is up
+    await expect.poll(() => got.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+    up = true
+    await expect.poll(() => got.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
+    const last = got[got.length - 1]
+    const event = new Webhook(secret).verify(last.body, last.headers) as {
+      type: string
+      data: { leadId: number; disposition: string }
+    }
+    expect(event).toMatchObject({ type: 'outcome.saved', data: { leadId: lead.id, disposition: 'no_answer' } })
+    expect(new Set(got.map((g) => g.headers['webhook-id'])).size).toBe(1)
+    // once: nothing more comes
+    await page.waitForTimeout(4000)
+    const deliveries = await must<{ state: string; attempts: number }[]>(admin, 'webhooks.deliveries', { id: hookId })
+    expect(deliveries).toEqual([expect.objectContaining({ state: 'delivered', attempts: got.length })])
+  } finally {
+    await must(admin, 'webhooks.disable', { id: hookId })
+    admin.close()
+    await phone?.stop()
+    await ctx.close()
+    await new Promise<void>((r) => receiver.close(() => r()))
   }
 })
 
