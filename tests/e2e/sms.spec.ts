@@ -54,13 +54,18 @@ test('短信: the administrator sets up Kannel and approves the template; a visi
       const templates = page.getByTestId('sms-templates')
       // the form of this template (the last one's closed), its status chosen and seen chosen before it is saved
       await expect(templates.getByLabel('正文')).toHaveValue(/\{客户\}/)
-      await templates.getByLabel('报备状态').click()
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-        .filter({ hasText: '已通过' })
-        .last()
-        .click()
-      await expect(templates.locator('.ant-form-item').filter({ hasText: '报备状态' })).toContainText('已通过')
+      const status = templates.getByLabel('报备状态')
+      const field = templates.locator('.ant-form-item').filter({ hasText: '报备状态' })
+      // a dropdown still closing from the last template can take the first click: tried until the choice shows
+      await expect(async () => {
+        if ((await status.getAttribute('aria-expanded')) !== 'true') await status.click()
+        await page
+          .locator('.ant-select-item-option:visible')
+          .filter({ hasText: '已通过' })
+          .last()
+          .click({ timeout: 2000 })
+        await expect(field).toContainText('已通过', { timeout: 1000 })
+      }).toPass({ timeout: 20_000 })
       await page
         .getByTestId('sms-templates')
         .getByRole('button', { name: /保\s*存/ })
