@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
 import { idSchema, isoTime, okOutput } from './common'
-import { API_SCOPES, WEBHOOK_EVENTS } from './enums'
+import { API_SCOPES, DNC_CHANNELS, DNC_SOURCES, WEBHOOK_EVENTS } from './enums'
+import { leadSummarySchema } from './leads'
+import { dispatchSchema, followUpSchema, policySchema } from './dispatch'
 
 export { API_SCOPES, WEBHOOK_EVENTS }
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
@@ -154,18 +156,14 @@ export const apiLeadResult = z.object({
 })
 export const apiLeadsAnswer = z.object({ batchId: idSchema.nullable(), results: z.array(apiLeadResult) })
 
-export const apiLead = z.object({
-  id: idSchema,
-  campaignId: idSchema,
-  /** Masked unless the key has pii:read. */
-  phone: z.string(),
-  name: z.string().nullable(),
-  status: z.string(),
-  attempts: z.number().int(),
-  lastOutcome: z.string().nullable(),
-  lastCallAt: isoTime.nullable(),
-  createdAt: isoTime
-})
+/** The lead as the app's lead list shows it (the same schema), with its campaign and last outcome. */
+export const apiLead = leadSummarySchema
+  .pick({ id: true, phone: true, name: true, status: true, attempts: true, createdAt: true })
+  .extend({
+    campaignId: idSchema,
+    lastOutcome: z.string().nullable(),
+    lastCallAt: isoTime.nullable()
+  })
 
 export const apiCampaign = z.object({ id: idSchema, name: z.string(), active: z.boolean() })
 
@@ -184,8 +182,8 @@ export const apiOutcome = z.object({
 export const apiDncPost = z
   .object({
     phone,
-    source: z.enum(['customer_request', 'refusal', 'complaint', 'external_list', 'regulator']),
-    channel: z.enum(['all', 'call', 'sms']).default('all'),
+    source: z.enum(DNC_SOURCES),
+    channel: z.enum(DNC_CHANNELS).default('all'),
     reason: z.string().trim().min(1).max(200),
     /** Days it lasts; none: for good. */
     days: z.number().int().min(1).max(3650).nullable().optional()
@@ -216,41 +214,34 @@ export const apiCall = z.object({
   shownNumber: z.string().nullable()
 })
 
-export const apiDispatch = z.object({
-  id: idSchema,
-  leadId: idSchema,
-  campaignId: idSchema,
-  districtCode: z.string(),
-  visitAt: isoTime,
-  state: z.string(),
-  agentName: z.string().nullable(),
-  createdAt: isoTime,
-  assignedAt: isoTime.nullable(),
-  reportedAt: isoTime.nullable(),
-  policy: z
-    .object({
-      policyNo: z.string(),
-      product: z.string(),
-      premium: z.number(),
-      sumInsured: z.number(),
-      termYears: z.number(),
-      receivedOn: z.string().nullable(),
-      insurerPolicyNo: z.string().nullable(),
-      insurerStatus: z.string().nullable()
-    })
-    .nullable()
-})
+/** A visit as the app's dispatch board has it (the same fields), with the policy signed at it. */
+export const apiDispatch = dispatchSchema
+  .pick({ id: true, leadId: true, districtCode: true, visitAt: true, state: true, agentName: true, createdAt: true })
+  .extend({
+    campaignId: idSchema,
+    assignedAt: isoTime.nullable(),
+    reportedAt: isoTime.nullable(),
+    policy: policySchema
+      .pick({ policyNo: true, product: true, premium: true, sumInsured: true, termYears: true })
+      .extend({
+        receivedOn: z.string().nullable(),
+        insurerPolicyNo: z.string().nullable(),
+        insurerStatus: z.string().nullable()
+      })
+      .nullable()
+  })
 
-export const apiFollowUp = z.object({
-  id: idSchema,
-  leadId: idSchema,
-  dispatchId: idSchema,
-  kind: z.string(),
-  state: z.string(),
-  result: z.string().nullable(),
-  complaint: z.string().nullable(),
-  dueAt: isoTime,
-  doneAt: isoTime.nullable()
+/** A 回访 as the app's follow-up list has it (the same fields). */
+export const apiFollowUp = followUpSchema.pick({
+  id: true,
+  leadId: true,
+  dispatchId: true,
+  kind: true,
+  state: true,
+  result: true,
+  complaint: true,
+  dueAt: true,
+  doneAt: true
 })
 
 export const apiPolicyPost = z

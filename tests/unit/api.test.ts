@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
+import { API_ROUTES, type ApiRoute } from '../../shared/contract'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { loginAs, makeCore, ok } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
@@ -28,6 +29,17 @@ async function key(scopes: string[], campaignId: number | null = null): Promise<
   ).key
 }
 
+/** Every answer is what the route table (and so openapi.json) says it is: the enums and fields of the app's own contract. */
+function answersItsSchema(method: string, path: string, answer: unknown): void {
+  const bare = path.split('?')[0]
+  const route = Object.values(API_ROUTES as Record<string, ApiRoute>).find(
+    (r) => r.method === method && new RegExp(`^${r.path.replace(/\{\w+\}/g, '[0-9]+')}$`).test(bare)
+  )
+  if (!route) return
+  const parsed = route.answer.safeParse(answer)
+  if (!parsed.success) throw new Error(`${method} ${path} answered outside its schema: ${parsed.error.message}`)
+}
+
 async function call(
   k: string | null,
   method: 'GET' | 'POST',
@@ -45,6 +57,7 @@ async function call(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
   })
   const text = await r.text()
+  if (r.ok && text.startsWith('{')) answersItsSchema(method, path, JSON.parse(text))
   return {
     status: r.status,
     type: r.headers.get('content-type') ?? '',

@@ -212,14 +212,4 @@ export class ApiRepo extends Repo {
   setPolicy(dispatchId: number, policy: string): void {
     this.run('UPDATE dispatches SET policy = ? WHERE id = ?', policy, dispatchId)
   }
-
-  leadEvent(leadId: number, at: string, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, NULL, ?, ?)',
-      leadId,
-      at,
-      kind,
-      JSON.stringify(details)
-    )
-  }
 }

@@ -396,7 +396,7 @@ export class ApiService {
         insurerUpdatedAt: at
       }
       this.repo.setPolicy(d.id, JSON.stringify(policy))
-      this.repo.leadEvent(leadId, at, 'policy_update', {
+      this.repo.leadEvent(leadId, at, null, 'policy_update', {
         policyNo: body.policyNo,
         status: body.status,
         key: caller.prefix

@@ -63,6 +63,22 @@ export abstract class Repo {
   }
 
   /**
+   * A line on a lead's history (the card's 历史), written by every domain that acts on a lead — the
+   * desk, the pool, QA, dispatch, return calls, SMS, the integration API — with one statement; a
+   * null user is the system or an outside caller.
+   */
+  leadEvent(leadId: number, at: string, userId: number | null, kind: string, details: object | null): void {
+    this.run(
+      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
+      leadId,
+      at,
+      userId,
+      kind,
+      details ? JSON.stringify(details) : null
+    )
+  }
+
+  /**
    * One transaction (nested calls join the outer one). It takes the write lock at once (BEGIN
    * IMMEDIATE), waiting for another connection's write (an import's slice) to finish: a deferred one
    * that reads first and then writes fails at once with SQLITE_BUSY_SNAPSHOT when that other

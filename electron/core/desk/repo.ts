@@ -390,17 +390,6 @@ export class DeskRepo extends Repo {
     )
   }
 
-  leadEvent(leadId: number, at: string, userId: number | null, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
-      leadId,
-      at,
-      userId,
-      kind,
-      JSON.stringify(details)
-    )
-  }
-
   // ——— the customer card ———
 
   callsOfLead(leadId: number): CallRow[] {

@@ -273,17 +273,6 @@ export class DispatchRepo extends Repo {
     )
   }
 
-  leadEvent(leadId: number, at: string, userId: number, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
-      leadId,
-      at,
-      userId,
-      kind,
-      JSON.stringify(details)
-    )
-  }
-
   /** 保险销售行为可回溯: a closed sale's recordings are kept for the retention its term asks. */
   retainRecordings(leadId: number, retention: 'sale_5y' | 'sale_10y', until: string): void {
     this.run('UPDATE recordings SET retention_class = ?, retain_until = ? WHERE lead_id = ?', retention, until, leadId)

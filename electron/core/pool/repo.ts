@@ -167,15 +167,4 @@ export class PoolRepo extends Repo {
           fromDay
         ).changes
   }
-
-  event(leadId: number, at: string, userId: number | null, kind: string, details: Record<string, unknown> | null) {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
-      leadId,
-      at,
-      userId,
-      kind,
-      details ? JSON.stringify(details) : null
-    )
-  }
 }

@@ -234,6 +234,6 @@ export class PoolService {
   }
 
   private event(leadId: number, userId: number | null, kind: string, details: Record<string, unknown> | null): void {
-    this.repo.event(leadId, this.deps.clock.now().toISOString(), userId, kind, details)
+    this.repo.leadEvent(leadId, this.deps.clock.now().toISOString(), userId, kind, details)
   }
 }

@@ -224,17 +224,6 @@ export class QaReviewsRepo extends Repo {
     )
   }
 
-  leadEvent(leadId: number, at: string, userId: number, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, ?, ?, ?)',
-      leadId,
-      at,
-      userId,
-      kind,
-      JSON.stringify(details)
-    )
-  }
-
   // ——— annotations ———
 
   annotations(recordingId: number): AnnotationRow[] {

@@ -182,14 +182,4 @@ export class SmsRepo extends Repo {
       "SELECT coalesce(sum(state = 'queued'), 0) AS queued, coalesce(sum(state = 'failed'), 0) AS failed FROM sms_messages"
     )!
   }
-
-  leadEvent(leadId: number, at: string, kind: string, details: object): void {
-    this.run(
-      'INSERT INTO lead_events (lead_id, at, user_id, kind, details) VALUES (?, ?, NULL, ?, ?)',
-      leadId,
-      at,
-      kind,
-      JSON.stringify(details)
-    )
-  }
 }

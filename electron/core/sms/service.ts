@@ -120,7 +120,7 @@ export class SmsService {
     if (!t || !v || !v.agent_name || v.training) return null
     const iso = this.now().toISOString()
     if (t.status !== 'approved') {
-      this.repo.leadEvent(v.lead_id, iso, 'sms_skipped', { kind, why: 'templateNotApproved' })
+      this.repo.leadEvent(v.lead_id, iso, null, 'sms_skipped', { kind, why: 'templateNotApproved' })
       return null
     }
     const stop = this.dnc.blocking(v.phone, { campaignId: v.campaign_id, channel: 'sms' }, iso)
@@ -135,7 +135,7 @@ export class SmsService {
       token: randomBytes(12).toString('hex'),
       at: iso
     })
-    this.repo.leadEvent(v.lead_id, iso, stop ? 'sms_blocked' : 'sms_queued', { kind, messageId: id })
+    this.repo.leadEvent(v.lead_id, iso, null, stop ? 'sms_blocked' : 'sms_queued', { kind, messageId: id })
     return id
   }
 
@@ -179,7 +179,7 @@ export class SmsService {
     const next =
       tries >= SMS_MAX_ATTEMPTS ? null : new Date(this.now().getTime() + 2 ** (tries - 1) * MIN).toISOString()
     this.repo.tried(m.id, r.error, next)
-    if (!next && m.lead_id) this.repo.leadEvent(m.lead_id, iso, 'sms_failed', { messageId: m.id, error: r.error })
+    if (!next && m.lead_id) this.repo.leadEvent(m.lead_id, iso, null, 'sms_failed', { messageId: m.id, error: r.error })
   }
 
   /** The gateway's delivery report (its URL carries the message's token). */
