@@ -17,6 +17,7 @@ import { dnc } from './dnc'
 import { privacy } from './privacy'
 import { numbers } from './numbers'
 import { apikey } from './apikey'
+import { storage } from './storage'
 import { hubCa } from '../server/tls'
 import { diagnose } from '../core/system/diagnose'
 import { publishUpdates, signRelease } from '../core/system/updates'
@@ -61,6 +62,14 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
                                                                 an integration API key, printed once (--json: { "key" })
   leadline apikey list                                          the keys: name, scopes, expiry, revoked (never the key)
   leadline apikey revoke ID|KEY                                 refused from the next request on
+  leadline storage set s3 --endpoint URL --bucket B --access-key K --secret-key-file F|- [--region us-east-1] [--prefix P]
+        [--path-style] [--seats-reach] [--grace-hours 24] [--cache-mb 2048]
+                                                                archive recordings in an S3 store (Ceph, MinIO, OSS, COS, OBS, AWS),
+                                                                checked by a round trip first; the secret sealed (--secret-key S works too)
+  leadline storage set local                                    archive recordings in the data folder (as before)
+  leadline storage check                                        the store: reach, bucket, write/read/delete, clocks, Object Lock,
+                                                                and localOnly (recordings not in the store yet)
+  leadline storage migrate                                      upload the existing archive, with progress; stopped, it goes on
   leadline privacy export --phone N --out FILE.zip             everything held about one customer (workbook, JSON, recordings)
   leadline privacy erase --phone N --reason TEXT                erase one customer where no legal duty keeps the data; prints the proof
   leadline retention run [--dry-run]                            delete what is past its retention period (or say what would go)
@@ -135,7 +144,17 @@ async function main(argv: string[]): Promise<number> {
         phone: { type: 'string' },
         out: { type: 'string' },
         'dry-run': { type: 'boolean' },
-        scopes: { type: 'string' }
+        scopes: { type: 'string' },
+        endpoint: { type: 'string' },
+        bucket: { type: 'string' },
+        region: { type: 'string' },
+        'access-key': { type: 'string' },
+        'secret-key': { type: 'string' },
+        'secret-key-file': { type: 'string' },
+        'path-style': { type: 'boolean' },
+        'seats-reach': { type: 'boolean' },
+        'grace-hours': { type: 'string' },
+        'cache-mb': { type: 'string' }
       }
     })
   } catch (err) {
@@ -201,6 +220,8 @@ async function main(argv: string[]): Promise<number> {
         return await numbers(sub, rest, opt, json, openCore)
       case 'apikey':
         return await apikey(sub, rest, opt, json, openCore)
+      case 'storage':
+        return await storage(sub, rest, opt, json, openCore)
       case 'privacy':
       case 'retention':
         return await privacy(cmd, sub, opt, json, openCore)

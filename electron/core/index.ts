@@ -50,6 +50,8 @@ import { RecordingsService } from './recordings/service'
 import { recordingsDomain } from './recordings/domain'
 import { RecordingFiles } from './recordings/store'
 import { MediaGrants } from './recordings/media'
+import { RecordingArchive } from './recordings/archive'
+import { storageDomain } from './recordings/storage-domain'
 import { createSipHandlers } from './sip/handlers'
 import { PbxDial, type PbxAnswer } from './sip/pbx-dial'
 import { KeyFileSecretBox, type SecretBox } from './secrets'
@@ -298,7 +300,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
   // a field agent listens to the calls of the visits assigned to them: dispatch knows which
-  const recordings = new RecordingsService(deps, bus, recordingFiles, media, dispatch)
+  const recordings = new RecordingsService(
+    deps,
+    bus,
+    recordingFiles,
+    media,
+    dispatch,
+    new RecordingArchive(deps, secretBox, recordingFiles)
+  )
   const qa = {
     queue: new QaQueue(deps, bus, campaigns, recordings, settings),
     reviews: new QaReviews(deps, bus, campaigns),
@@ -398,6 +407,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       reportsDomain(deps, reports, teams, downloads),
       monitorDomain(monitor),
       smsDomain(deps, sms, settings),
+      storageDomain(recordings.archive),
       apiDomain(api, webhooks, () => clock.now()),
       defineDomain({
         name: 'housekeeping',

@@ -179,15 +179,45 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     else createReadStream(offer.file).pipe(res)
   }
 
-  /** Recordings, with range requests so the player seeks without downloading the whole call. */
+  /**
+   * Recordings, with range requests so the player seeks without downloading the whole call: the
+   * local copy while there is one, else the range read from the recordings' store.
+   */
   function media(token: string, req: IncomingMessage, res: ServerResponse): void {
     const grant = core.media.get(token)
-    const st = grant && statSafe(grant.file)
-    if (!grant || !st) {
+    const notFound = () =>
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found or expired')
-      return
-    }
-    sendFile(req, res, grant.file, st.size, { 'Content-Type': grant.contentType, 'Cache-Control': 'private, no-store' })
+    if (!grant) return void notFound()
+    void core.recordings.archive
+      .media(grant.recordingId ?? 0, grant.file)
+      .then(async (m) => {
+        if (!m) return void notFound()
+        const range = parseRange(req.headers.range, m.size)
+        const headers = {
+          'Content-Type': grant.contentType,
+          'Cache-Control': 'private, no-store',
+          'Accept-Ranges': 'bytes'
+        }
+        if (range === 'unsatisfiable') {
+          res.writeHead(416, { ...headers, 'Content-Range': `bytes */${m.size}` }).end()
+          return
+        }
+        const { start, end } = range ?? { start: 0, end: m.size - 1 }
+        const body = req.method === 'HEAD' || m.size === 0 ? null : await m.open({ start, end })
+        res.writeHead(range ? 206 : 200, {
+          ...headers,
+          'Content-Length': end - start + 1,
+          ...(range ? { 'Content-Range': `bytes ${start}-${end}/${m.size}` } : {})
+        })
+        if (!body) res.end()
+        else body.on('error', () => res.destroy()).pipe(res)
+      })
+      .catch((err: unknown) => {
+        opts.logger?.warn('recording from the store', err)
+        if (!res.headersSent)
+          res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the recordings store did not answer')
+        else res.destroy()
+      })
   }
 
   /**

@@ -22,6 +22,7 @@ import { complaintsMethods } from './complaints'
 import { privacyMethods } from './privacy'
 import { callerIdMethods } from './caller-id'
 import { smsMethods } from './sms'
+import { storageMethods } from './storage'
 import { apiKeysMethods } from './api-v1'
 import { downloadsMethods } from './downloads'
 import { uploadsMethods } from './uploads'
@@ -51,6 +52,7 @@ export const contract = {
   ...privacyMethods,
   ...callerIdMethods,
   ...smsMethods,
+  ...storageMethods,
   ...apiKeysMethods,
   ...poolMethods,
   ...allocationMethods,
@@ -108,5 +110,6 @@ export * from './complaints'
 export * from './privacy'
 export * from './caller-id'
 export * from './sms'
+export * from './storage'
 export * from './api-v1'
 export { settingsSchema } from './settings'

@@ -106,7 +106,8 @@ export const recordingsMethods = defineMethods({
   'recordings.media': {
     summary: 'A short-lived address to stream a recording from (range requests).',
     input: z.object({ id: idSchema }).strict(),
-    output: z.object({ token: z.string(), path: z.string(), expiresAt: isoTime }),
+    /** `url`: a signed address in the recordings' store, when the seats reach it (else null: the hub's path). */
+    output: z.object({ token: z.string(), path: z.string(), url: z.string().nullable(), expiresAt: isoTime }),
     roles: RECORDING_LISTENERS
   },
   'recordings.export': {

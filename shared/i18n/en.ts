@@ -298,6 +298,12 @@ export const en: Catalog = {
     callerIdServiceNumber:
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     inboundGone: 'This call has ended: the customer hung up',
+    storageEndpoint: 'The object store address must be a URL starting with http:// or https://',
+    storageIncomplete: 'Fill in the bucket, the access key and the secret key',
+    storageCheckFailed: 'The object store check failed ({step}): {detail}. Nothing was saved',
+    storageOnlyInStore:
+      '{count} recordings are only in the object store: the archive cannot go back to the local folder',
+    storageNotS3: 'Recordings are not archived in an S3 store: nothing to migrate',
     inboundOnSale:
       'This customer’s visit is booked: a call from them does not change the sale. Register a complaint or tell a supervisor if there is a problem',
     smsPasswordRequired: 'Enabling the SMS gateway needs its password',
@@ -2203,6 +2209,7 @@ export const en: Catalog = {
       'webhooks.resend': 'Webhook delivery sent again',
       'api.request': 'API call',
       'api.pii': 'API read a full number',
+      'storage.set': 'Recording storage set',
       'sms.gateway': 'SMS gateway set',
       'sms.template': 'SMS template changed',
       'sms.retry': 'SMS sent again',
@@ -2294,6 +2301,7 @@ export const en: Catalog = {
       'users.update': 'User changed'
     },
     entities: {
+      storage: 'Recording storage',
       sms: 'SMS',
       apiKey: 'API key',
       webhook: 'Webhook',

@@ -278,6 +278,11 @@ export const zhCN = {
     callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     inboundGone: '这通来电已结束，客户已挂断',
+    storageEndpoint: '对象存储地址应为 http:// 或 https:// 开头的网址',
+    storageIncomplete: '请填写存储桶、Access Key 和 Secret Key',
+    storageCheckFailed: '对象存储检查未通过（{step}）：{detail}。设置未保存',
+    storageOnlyInStore: '还有 {count} 条录音只在对象存储中，不能改回本地存储',
+    storageNotS3: '录音存储不是对象存储（S3），无需迁移',
     inboundOnSale: '这位客户已约访成功：来电不改变约访结果。客户有问题请登记投诉或告知主管',
     smsPasswordRequired: '启用短信网关需要填写密码',
     smsSignature: '签名应为【】括起的 2–16 个字，例如【线索通】',
@@ -2066,6 +2071,7 @@ export const zhCN = {
       'webhooks.resend': '重发回调',
       'api.request': 'API 调用',
       'api.pii': 'API 读取完整号码',
+      'storage.set': '设置录音存储',
       'sms.gateway': '设置短信网关',
       'sms.template': '修改短信模板',
       'sms.retry': '重发短信',
@@ -2157,6 +2163,7 @@ export const zhCN = {
       'users.update': '修改用户'
     },
     entities: {
+      storage: '录音存储',
       callerId: '外显号码',
       sms: '短信',
       apiKey: 'API 密钥',

@@ -3,7 +3,7 @@
 # Later features add their packages to PACKAGES (Kamailio, rtpengine, baresip, ffmpeg ...).
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk ffmpeg kamailio kamailio-websocket-modules kamailio-utils-modules rtpengine-daemon baresip-core kannel)
+PACKAGES=(chromium fonts-noto-cjk ffmpeg kamailio kamailio-websocket-modules kamailio-utils-modules rtpengine-daemon baresip-core kannel ceph-mon ceph-osd radosgw)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

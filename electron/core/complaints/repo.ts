@@ -86,6 +86,13 @@ export class ComplaintsRepo extends Repo {
       action,
       note
     )
+    // a case opened, closed or reopened puts its recordings under legal hold or frees them: the store is told
+    this.run(
+      `UPDATE recordings SET store_sync_due = 1 WHERE stored_at IS NOT NULL
+         AND (lead_id = (SELECT lead_id FROM complaints WHERE id = @id)
+           OR call_id IN (SELECT value FROM complaints, json_each(complaints.call_ids) WHERE complaints.id = @id))`,
+      { id }
+    )
   }
 
   events(id: number): { at: string; by: string | null; action: string; note: string | null }[] {

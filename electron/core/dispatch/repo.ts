@@ -275,7 +275,12 @@ export class DispatchRepo extends Repo {
 
   /** 保险销售行为可回溯: a closed sale's recordings are kept for the retention its term asks. */
   retainRecordings(leadId: number, retention: 'sale_5y' | 'sale_10y', until: string): void {
-    this.run('UPDATE recordings SET retention_class = ?, retain_until = ? WHERE lead_id = ?', retention, until, leadId)
+    this.run(
+      'UPDATE recordings SET retention_class = ?, retain_until = ?, store_sync_due = 1 WHERE lead_id = ?',
+      retention,
+      until,
+      leadId
+    )
   }
 
   // ——— follow-ups ———

@@ -244,6 +244,11 @@ export class PersonalDataRepo extends Repo {
     n(`DELETE FROM qa_queue WHERE call_id ${inCalls}`)
     n(`DELETE FROM script_ticks WHERE call_id ${inCalls}`)
     n(`DELETE FROM monitor_sessions WHERE call_id ${inCalls}`)
+    // their objects in the store go too: asked of the store by the archive job (a locked one is refused)
+    n(
+      `INSERT INTO store_deletes (object_key, queued_at, next_at)
+       SELECT object_key, strftime('%Y-%m-%dT%H:%M:%fZ'), '' FROM recordings WHERE id ${inRecs} AND object_key IS NOT NULL`
+    )
     const recordings = n(`DELETE FROM recordings WHERE id ${inRecs}`)
     n(`DELETE FROM dial_attempts WHERE lead_id ${inLeads} OR call_id ${inCalls}`)
     n(`DELETE FROM callbacks WHERE lead_id ${inLeads}`)
@@ -351,11 +356,19 @@ export class PersonalDataRepo extends Repo {
   // ——— retention ———
 
   /**
-   * Leads whose time is up: no sale signed, nothing open (a visit, a 回访, a complaint case), and the
+   * Leads whose time is up: no sale signed, nothing open (a visit, a 回访, a complaint case), no
+   * recording still to be kept (its retain-until, which the store's Object Lock also holds), and the
    * last contact (or the import, when never called) before @before; signed ones reported before
    * @signedShort (a term of a year or less) or @signedLong (longer).
    */
-  expiredLeads(c: { before: string; signedShort: string; signedLong: string; afterId: number; limit: number }): {
+  expiredLeads(c: {
+    before: string
+    signedShort: string
+    signedLong: string
+    now: string
+    afterId: number
+    limit: number
+  }): {
     id: number
     phone: string
     status: string
@@ -367,10 +380,12 @@ export class PersonalDataRepo extends Repo {
          AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.lead_id = l.id AND d.state IN ('new', 'assigned', 'visited', 'signed'))
          AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.lead_id = l.id AND c.state <> 'closed')
          AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.lead_id = l.id AND f.state = 'open')
+         AND NOT EXISTS (SELECT 1 FROM recordings r WHERE r.lead_id = l.id AND r.retain_until > @now)
        UNION ALL
        SELECT l.id, l.phone, l.status, 1 FROM leads l JOIN dispatches d ON d.lead_id = l.id AND d.state = 'signed'
        WHERE l.id > @afterId AND d.reported_at < CASE WHEN coalesce(json_extract(d.policy, '$.termYears'), 0) > 1 THEN @signedLong ELSE @signedShort END
-         AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.lead_id = l.id AND c.state <> 'closed'))
+         AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.lead_id = l.id AND c.state <> 'closed')
+         AND NOT EXISTS (SELECT 1 FROM recordings r WHERE r.lead_id = l.id AND r.retain_until > @now))
        ORDER BY id LIMIT @limit`,
       c
     )

@@ -115,6 +115,7 @@ export class RetentionService {
         before: cutoffs.unsigned,
         signedShort: cutoffs.signedShort,
         signedLong: cutoffs.signedLong,
+        now: now.toISOString(),
         afterId,
         limit: 2_000
       })

@@ -139,11 +139,13 @@ export function recordingsDomain(
       const r = recordings.listenable(input.id, requireUser(ctx).user)
       return { durationMs: r.duration_ms, ...recordings.metrics(r.id) }
     },
-    'recordings.media': (input, ctx) => {
+    'recordings.media': async (input, ctx) => {
       const { user, sessionId } = requireUser(ctx)
       const r = recordings.listenable(input.id, user)
       const g = recordings.grant(r, user, sessionId, ctx.conn.source)
-      return { token: g.token, path: `${HUB_MEDIA_PATH}${g.token}`, expiresAt: g.expiresAt.toISOString() }
+      // archived in a store the seats reach: a signed address for an hour, else the hub serves it
+      const url = await recordings.archive.presigned(r.id, 3600)
+      return { token: g.token, path: `${HUB_MEDIA_PATH}${g.token}`, url, expiresAt: g.expiresAt.toISOString() }
     }
   }
   return defineDomain({ name: 'recordings', handlers })

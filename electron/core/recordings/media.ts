@@ -3,6 +3,8 @@ import type { Clock } from '../clock'
 
 export interface MediaGrant {
   file: string
+  /** The recording: when its local copy is gone (archived in the store), its bytes come from there. */
+  recordingId?: number
   contentType: string
   userId: number
   /** The login that asked: the grant dies with it (logout, a disabled user, expiry). */

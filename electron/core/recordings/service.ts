@@ -6,6 +6,7 @@ import { analysePeaks } from './analysis'
 import type { MediaGrants } from './media'
 import { RecordingsRepo, toMetrics, type RecordingRow } from './repo'
 import type { RecordingFiles } from './store'
+import type { RecordingArchive } from './archive'
 
 /** The renderer sends a chunk about every second (MediaRecorder timeslice). */
 export const CHUNK_MS = 1000
@@ -52,7 +53,8 @@ export class RecordingsService {
     private bus: DomainEvents,
     readonly files: RecordingFiles,
     private grants: MediaGrants,
-    private listen: ListenPolicy
+    private listen: ListenPolicy,
+    readonly archive: RecordingArchive
   ) {
     this.repo = new RecordingsRepo(deps.db)
   }
@@ -183,6 +185,7 @@ export class RecordingsService {
   grant(r: RecordingRow, user: User, sessionId: number, source: string) {
     const g = this.grants.grant({
       file: this.abs(r),
+      recordingId: r.id,
       contentType: r.mime.split(';')[0],
       userId: user.id,
       sessionId

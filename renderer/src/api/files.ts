@@ -47,6 +47,7 @@ export async function download(api: ApiClient, token: string, fileName: string):
 /** Where the player streams a recording from: the hub's media path, or the desktop's privileged protocol. */
 export async function recordingUrl(api: ApiClient, recordingId: number): Promise<string> {
   const m = await api.invoke('recordings.media', { id: recordingId })
+  if (m.url) return m.url
   if (api.kind === 'ws' && api.url) return api.url.replace(/^ws/, 'http').replace(/\/api\/ws$/, m.path)
   return `${MEDIA_SCHEME}://media/${m.token}`
 }
