@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
 import type { CoreConnection } from '../../electron/core'
+import { SYSTEM_USER } from '../../electron/core/invoke'
 import { startHub, type Hub } from '../../electron/server/hub'
 import { loginAs, makeCore, ok, userIdOf } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
@@ -95,6 +97,9 @@ describe('recordings in object storage (a real Ceph RADOS Gateway)', () => {
       expect(st.metaData.sha256).toBe(rec.sha256)
       expect(existsSync(join(env.dir, rec.file))).toBe(true)
     }
+    // the backup covers the database; the recordings are the store's to keep
+    const backup = await env.core.backupAll(join(env.dir, 'backups'), 'a long passphrase 2026', 'test')
+    expect(backup.recordings).toMatchObject({ files: 0, copied: 0 })
     // the grace period (1 h) passes: the local copies go, the bucket has them
     env.clock.advance(59 * 60_000)
     expect((await env.core.recordings.archive.tick()).removedLocal).toBe(0)
@@ -106,6 +111,13 @@ describe('recordings in object storage (a real Ceph RADOS Gateway)', () => {
       admin.invoke('storage.status', {})
     )
     expect(status).toMatchObject({ localOnly: 0, stored: 2, cachedBytes: 0 })
+    // a customer's data export still holds the call: fetched back from the bucket (checked) into the cache
+    const out = join(env.dir, 'customer.zip')
+    const phone = `139${String(101).padStart(8, '0')}`
+    expect(await env.core.privacy.exportTo(phone, out, SYSTEM_USER, 'test')).toMatchObject({ recordings: 1 })
+    const zip = await JSZip.loadAsync(readFileSync(out))
+    const inZip = Object.keys(zip.files).find((f) => f.startsWith('recordings/'))!
+    expect(sha(await zip.file(inZip)!.async('nodebuffer'))).toBe(sha(big))
     // playback through the hub, from the bucket: the whole call, and a seek into the middle (a range)
     const hub: Hub = await startHub({ core: env.core, port: 0, staticDir: null })
     try {

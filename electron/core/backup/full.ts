@@ -227,6 +227,7 @@ export async function fullBackup(o: {
   const files = new BackupFilesRepo(o.db)
   const known = new Map(files.closedRecordings().map((r) => [r.file.split(sep).join('/'), r.sha256]))
   const open = new Set(files.openRecordings().map((f) => f.split(sep).join('/')))
+  const inStore = new Set(files.storedRecordings().map((f) => f.split(sep).join('/')))
   let copied = 0
   let bytes = 0
   let total = 0
@@ -236,6 +237,8 @@ export async function fullBackup(o: {
     present.add(rel)
     // a call still being recorded is taken next time, whole
     if (open.has(rel) || (rel.endsWith('.peaks') && open.has(rel.replace(/\.peaks$/, '.webm')))) continue
+    // archived in the S3 store (its local copy only a cache): the store keeps it
+    if (inStore.has(rel) || (rel.endsWith('.peaks') && inStore.has(rel.replace(/\.peaks$/, '.webm')))) continue
     total++
     const size = statSync(f).size
     if (index[rel]?.size === size) continue
@@ -349,6 +352,7 @@ export async function fullRestore(o: {
   const mirror = dirname(o.set)
   const conn = openDatabase(join(o.dataDir, DB_PLAIN), { readonly: true, nativeBinding: o.nativeBinding })
   let restored = 0
+  let inStore = 0
   const missing: string[] = []
   try {
     const rows = new BackupFilesRepo(conn).allRecordings()
@@ -357,7 +361,9 @@ export async function fullRestore(o: {
         const from = join(mirror, rel)
         const to = join(o.dataDir, rel)
         if (!existsSync(from)) {
-          if (rel === r.file) missing.push(rel)
+          // in the S3 store: played and exported from there
+          if (rel === r.file && r.object_key) inStore++
+          else if (rel === r.file) missing.push(rel)
           continue
         }
         mkdirSync(dirname(to), { recursive: true, mode: 0o700 })
@@ -371,5 +377,5 @@ export async function fullRestore(o: {
   } finally {
     conn.close()
   }
-  return { ...db, key: key !== null, recordings: { restored, missing } }
+  return { ...db, key: key !== null, recordings: { restored, missing, inStore } }
 }

@@ -42,7 +42,12 @@ export class BackupFilesRepo extends Repo {
     return this.column("SELECT file FROM recordings WHERE state = 'recording'")
   }
 
-  allRecordings(): { file: string; sha256: string | null }[] {
-    return this.all('SELECT file, sha256 FROM recordings')
+  /** Recordings archived in an S3 store: the store's own durability and versioning keep them, not the backup. */
+  storedRecordings(): string[] {
+    return this.column('SELECT file FROM recordings WHERE object_key IS NOT NULL')
+  }
+
+  allRecordings(): { file: string; sha256: string | null; object_key: string | null }[] {
+    return this.all('SELECT file, sha256, object_key FROM recordings')
   }
 }

@@ -105,7 +105,7 @@ export async function buildSuccessPackage(
         r.file && r.recording_id
           ? `${t('dispatch.package.recordings')}/${r.recording_id}-${safeFileName(r.name)}.${r.file.endsWith('.ogg') ? 'ogg' : 'webm'}`
           : ''
-      if (rec) zip.add(files.abs(deps.dataDir, r.file!), rec)
+      if (rec) zip.add(await files.local(deps.dataDir, r.file!), rec)
       ws.addRow(
         safeRow([
           new Date(r.created_at),

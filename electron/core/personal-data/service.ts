@@ -250,7 +250,7 @@ export class PrivacyService {
     let recordings = 0
     for (const r of recs) {
       try {
-        const abs = this.files.abs(this.deps.dataDir, r.file)
+        const abs = await this.files.local(this.deps.dataDir, r.file)
         if (!existsSync(abs)) continue
         zip.add(
           abs,

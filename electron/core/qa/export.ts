@@ -42,12 +42,15 @@ export async function exportRecordings(
 ): Promise<{ file: string; fileName: string; files: number; bytes: number }> {
   const t = (k: string) => translate(locale, k)
   const ids = [...new Set(input.ids)]
-  const rows = ids.map((id) => {
+  const found = ids.map((id) => {
     const row = library.row(user, id)
     const r = library.repo.recordingFile(id)!
     if (r.state === 'recording') throw new AppError('CONFLICT', 'errors.qaStillRecording')
-    return { row, abs: files.abs(deps.dataDir, r.file), storedSha: r.sha256 }
+    return { row, file: r.file, storedSha: r.sha256 }
   })
+  // archived in the store: fetched back first (into the local cache)
+  const rows: ((typeof found)[number] & { abs: string })[] = []
+  for (const f of found) rows.push({ ...f, abs: await files.local(deps.dataDir, f.file) })
   const stamp = deps.clock.now().toISOString().replace(/[-:]/g, '').slice(0, 15)
   const target = folder
     ? join(folder, `${t('qa.export.zipName')}-${stamp}`)

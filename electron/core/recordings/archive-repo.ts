@@ -176,6 +176,10 @@ export class ArchiveRepo extends Repo {
     return this.one('SELECT file, object_key, stored_at, local_gone_at, bytes FROM recordings WHERE id = ?', id)
   }
 
+  byFile(rel: string): { object_key: string | null; sha256: string | null } | undefined {
+    return this.one('SELECT object_key, sha256 FROM recordings WHERE file = ?', rel)
+  }
+
   /** Going back to the local folder: what is only in the store must come back first. */
   onlyInStore(): number {
     return this.value<number>('SELECT count(*) FROM recordings WHERE local_gone_at IS NOT NULL') ?? 0

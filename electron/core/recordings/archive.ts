@@ -1,4 +1,17 @@
-import { createReadStream, existsSync, rmSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync
+} from 'node:fs'
+import { dirname, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import type { StorageSettings, StorageStatus, User } from '../../../shared/contract'
 import type { CoreDeps } from '../context'
@@ -38,6 +51,76 @@ export class RecordingArchive {
     private files: RecordingFiles
   ) {
     this.repo = new ArchiveRepo(deps.db)
+    files.fetcher = (rel) => this.fetchToCache(rel)
+  }
+
+  private get cacheDir(): string {
+    return join(this.deps.dataDir, 'cache', 'recordings')
+  }
+
+  /**
+   * A stored recording whose local copy is gone, fetched into the cache (for an export, a package,
+   * a customer's data) and checked against its SHA-256; the cache keeps recent ones within its size.
+   */
+  private async fetchToCache(rel: string): Promise<string | null> {
+    const r = this.repo.byFile(rel)
+    const store = this.store()
+    if (!r?.object_key || !store) return null
+    const path = join(this.cacheDir, r.object_key)
+    if (existsSync(path)) {
+      const now = new Date()
+      utimesSync(path, now, now)
+      return path
+    }
+    mkdirSync(dirname(path), { recursive: true })
+    const part = `${path}.part`
+    const hash = createHash('sha256')
+    const body = await store.read(r.object_key)
+    await pipeline(
+      body,
+      async function* (src: AsyncIterable<Buffer>) {
+        for await (const chunk of src) {
+          hash.update(chunk)
+          yield chunk
+        }
+      },
+      createWriteStream(part)
+    )
+    if (r.sha256 && hash.digest('hex') !== r.sha256) {
+      rmSync(part, { force: true })
+      throw new Error(`the store's copy of ${rel} does not match its SHA-256`)
+    }
+    renameSync(part, path)
+    return path
+  }
+
+  /** The cache of fetched recordings kept under its size: the least recently used go first. */
+  private trimCache(limitBytes: number): number {
+    const files: { p: string; size: number; at: number }[] = []
+    const walk = (d: string) => {
+      let names: string[]
+      try {
+        names = readdirSync(d)
+      } catch {
+        return
+      }
+      for (const n of names) {
+        const p = join(d, n)
+        const st = statSync(p, { throwIfNoEntry: false })
+        if (st?.isDirectory()) walk(p)
+        else if (st) files.push({ p, size: st.size, at: st.mtimeMs })
+      }
+    }
+    walk(this.cacheDir)
+    let total = files.reduce((a, f) => a + f.size, 0)
+    let removed = 0
+    for (const f of files.sort((a, b) => a.at - b.at)) {
+      if (total <= limitBytes) break
+      rmSync(f.p, { force: true })
+      total -= f.size
+      removed++
+    }
+    return removed
   }
 
   private abs(rel: string): string {
@@ -262,21 +345,25 @@ export class RecordingArchive {
     const graceCut = new Date(now.getTime() - s.graceHours * 3_600_000).toISOString()
     let over = this.repo.cachedBytes() - s.cacheMb * 1024 * 1024
     let removed = 0
-    for (;;) {
+    let more = true
+    while (more) {
       const rows = this.repo.cached(500)
-      let progress = false
+      more = rows.length === 500
       for (const r of rows) {
-        if (r.stored_at > graceCut && over <= 0) return removed
+        if (r.stored_at > graceCut && over <= 0) {
+          more = false
+          break
+        }
         const abs = this.abs(r.file)
         rmSync(abs, { force: true })
         rmSync(peaksFile(abs), { force: true })
         this.repo.localGone(r.id, now.toISOString())
         over -= r.bytes
         removed++
-        progress = true
       }
-      if (!progress || rows.length < 500) return removed
     }
+    this.trimCache(s.cacheMb * 1024 * 1024)
+    return removed
   }
 
   /**
@@ -327,6 +414,10 @@ export class RecordingArchive {
     const store = this.store()
     if (!w?.object_key || !store) return null
     const key = w.object_key
+    // fetched lately (an export, a package): the cached copy
+    const cached = join(this.cacheDir, key)
+    if (existsSync(cached))
+      return { size: statSync(cached).size, open: (range) => Promise.resolve(createReadStream(cached, range)) }
     return { size: w.bytes, open: (range) => store.read(key, range) }
   }
 

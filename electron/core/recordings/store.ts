@@ -10,6 +10,8 @@ import { hashFile } from '../hash-file'
  */
 export class RecordingFiles {
   readonly root: string
+  /** Brings back from the recordings' store a recording whose local copy is gone (a cached copy's path), when there is a store. */
+  fetcher: ((rel: string) => Promise<string | null>) | null = null
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'recordings')
@@ -34,6 +36,16 @@ export class RecordingFiles {
     const p = resolve(dataDir, rel)
     if (!p.startsWith(this.root + sep)) throw new Error(`recording path outside the store: ${rel}`)
     return p
+  }
+
+  /**
+   * A readable local file of a recording (exports, packages, a customer's data): the data folder's
+   * copy, else a copy fetched from the store into the cache. Outside the recordings folder: refused.
+   */
+  async local(dataDir: string, rel: string): Promise<string> {
+    const p = this.abs(dataDir, rel)
+    if (existsSync(p) || !this.fetcher) return p
+    return (await this.fetcher(rel)) ?? p
   }
 
   create(file: string): void {
