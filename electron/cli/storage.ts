@@ -73,7 +73,8 @@ export async function storage(
           cacheMb: int('cache-mb', old.cacheMb)
         },
         SYSTEM_USER,
-        'cli'
+        'cli',
+        locale
       )
       if (json) out(status)
       else

@@ -325,7 +325,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const smtp = new SmtpStore(packages, secretBox)
   const backups = new BackupService(deps, bus, settings, opts.backupPassphrase ?? null, opts.nativeBinding)
   const monitor = new MonitorService(deps, teams, settings)
-  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups, { inbound, callerIds })
+  const reports = new ReportsService(deps, desk, campaigns, settings, dispatch, backups, {
+    inbound,
+    callerIds,
+    archive: recordings.archive
+  })
   const packageMailer = new SuccessPackageMailer(deps, packages, recordingFiles, smtp, reports, settings)
   const jobsQueue = new ImportJobs(
     deps,

@@ -98,6 +98,15 @@ export const liveSchema = z.object({
     calls: z.number().int(),
     answered: z.number().int()
   }),
+  /** Recordings archived in an S3 store: those waiting for the store (it grows while the store is away), failing, since when; null: the local folder. */
+  archive: z
+    .object({
+      localOnly: z.number().int(),
+      failing: z.number().int(),
+      oldestWaitingAt: isoTime.nullable(),
+      lastError: z.string().nullable()
+    })
+    .nullable(),
   /** Districts with successes waiting and nobody to visit them (no leader, or no active agent). */
   uncovered: z.array(districtCoverageSchema),
   /** Whether the nightly backup is set up, and the last backup: when, whether it worked, and why not (null: none yet). */

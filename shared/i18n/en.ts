@@ -300,9 +300,9 @@ export const en: Catalog = {
     inboundGone: 'This call has ended: the customer hung up',
     storageEndpoint: 'The object store address must be a URL starting with http:// or https://',
     storageIncomplete: 'Fill in the bucket, the access key and the secret key',
-    storageCheckFailed: 'The object store check failed ({step}): {detail}. Nothing was saved',
+    storageCheckFailed: 'The object store check failed ({{step}}): {{detail}}. Nothing was saved',
     storageOnlyInStore:
-      '{count} recordings are only in the object store: the archive cannot go back to the local folder',
+      '{{count}} recordings are only in the object store: the archive cannot go back to the local folder',
     storageNotS3: 'Recordings are not archived in an S3 store: nothing to migrate',
     inboundOnSale:
       'This customer’s visit is booked: a call from them does not change the sale. Register a complaint or tell a supervisor if there is a problem',
@@ -1081,6 +1081,13 @@ export const en: Catalog = {
     by: 'Monitored by {{name}}'
   },
   wallboard: {
+    archive: {
+      title: 'Recordings archive (object store)',
+      ok: 'All archived',
+      waiting: '{{n}} to upload',
+      failing: 'Object store unavailable: {{n}} recordings waiting on the hub',
+      since: 'The oldest ended {{at}}; they upload by themselves when it is back'
+    },
     callerPool: {
       title: 'Caller-ID pool (today)',
       active: 'In use {{n}}',
@@ -1796,6 +1803,51 @@ export const en: Catalog = {
       none: 'no caller number available (the PBX’s own)'
     }
   },
+  storage: {
+    hint: 'Calls are recorded on the hub first; with an object store, each finished recording is uploaded, checked (MD5 per part and SHA-256), and its local copy removed after the grace period. While the store is away, calls go on recording; the backlog uploads when it is back.',
+    where: 'Stored in',
+    local: 'Local folder',
+    s3: 'Object store (S3-compatible)',
+    kind: 'Recording storage',
+    objectLock: 'Object Lock (compliance)',
+    localOnly: 'Waiting to upload',
+    waiting: '{{n}} ({{size}})',
+    allStored: 'All archived',
+    stored: 'Archived recordings',
+    cached: 'Local cache',
+    failing: 'Upload failures',
+    failingSince: '{{n}} failed to upload, the oldest ended {{at}}; retried by itself.',
+    deletes: 'To delete from the store',
+    endpoint: 'Endpoint',
+    endpointHint: 'The S3 API address: a Ceph or MinIO gateway, or an Aliyun OSS, Tencent COS or Huawei OBS region',
+    bucket: 'Bucket',
+    region: 'Region',
+    prefix: 'Prefix',
+    secretKept: 'Set (leave empty to keep)',
+    pathStyle: 'Path-style addresses',
+    pathStyleHint: 'host/bucket/key (Ceph, MinIO); off: bucket.host/key (the clouds)',
+    seatsReach: 'Seats reach the store',
+    seatsReachHint: 'Seats play from a signed address valid for an hour; otherwise the hub serves it',
+    graceHours: 'Local copy kept for',
+    graceHoursHint: 'After a checked upload, the local copy stays this long for recent playback',
+    hours: 'hours',
+    cacheMb: 'Local cache limit',
+    cacheMbHint: 'Local copies of archived recordings beyond this size go, oldest first',
+    saved: 'Recording storage saved',
+    checking: 'Checking the store…',
+    check: 'Check the store',
+    stepOk: 'OK',
+    stepFailed: 'Failed',
+    steps: {
+      reach: 'Reach',
+      bucket: 'Bucket',
+      write: 'Write',
+      read: 'Read',
+      delete: 'Delete',
+      clock: 'Clock skew',
+      lock: 'Object Lock'
+    }
+  },
   sms: {
     messages: 'Messages to customers',
     queued: 'Queued {{n}}',
@@ -1983,6 +2035,7 @@ export const en: Catalog = {
       rejectedUploadDays: 'Uploads never imported kept'
     },
     sections: {
+      storage: 'Recording storage',
       compliance: 'Compliance and retention',
       monitoring: 'Monitoring',
       org: 'Organisation',

@@ -280,8 +280,8 @@ export const zhCN = {
     inboundGone: '这通来电已结束，客户已挂断',
     storageEndpoint: '对象存储地址应为 http:// 或 https:// 开头的网址',
     storageIncomplete: '请填写存储桶、Access Key 和 Secret Key',
-    storageCheckFailed: '对象存储检查未通过（{step}）：{detail}。设置未保存',
-    storageOnlyInStore: '还有 {count} 条录音只在对象存储中，不能改回本地存储',
+    storageCheckFailed: '对象存储检查未通过（{{step}}）：{{detail}}。设置未保存',
+    storageOnlyInStore: '还有 {{count}} 条录音只在对象存储中，不能改回本地存储',
     storageNotS3: '录音存储不是对象存储（S3），无需迁移',
     inboundOnSale: '这位客户已约访成功：来电不改变约访结果。客户有问题请登记投诉或告知主管',
     smsPasswordRequired: '启用短信网关需要填写密码',
@@ -1013,6 +1013,13 @@ export const zhCN = {
     by: '{{name}} 监听中'
   },
   wallboard: {
+    archive: {
+      title: '录音归档（对象存储）',
+      ok: '已全部归档',
+      waiting: '{{n}} 条待上传',
+      failing: '对象存储不可用：{{n}} 条录音在本机等待上传',
+      since: '最早一条结束于 {{at}}；恢复后自动补传'
+    },
     callerPool: {
       title: '外显号码池（今日）',
       active: '在用 {{n}}',
@@ -1682,6 +1689,51 @@ export const zhCN = {
       none: '没有可用的外显号码（使用交换机默认号码）'
     }
   },
+  storage: {
+    hint: '通话先录在本机（中心服务器）；选择对象存储后，结束的录音自动上传、逐段校验（MD5 与 SHA-256），本机副本在保留时长后删除。对象存储暂不可用时照常录音，恢复后自动补传。',
+    where: '存储位置',
+    local: '本机文件夹',
+    s3: '对象存储（S3 兼容）',
+    kind: '录音存储',
+    objectLock: '对象锁定（合规模式）',
+    localOnly: '待上传',
+    waiting: '{{n}} 条（{{size}}）',
+    allStored: '已全部归档',
+    stored: '已归档录音',
+    cached: '本机缓存',
+    failing: '上传失败',
+    failingSince: '{{n}} 条上传失败，最早一条结束于 {{at}}，稍后自动重试。',
+    deletes: '待从存储删除',
+    endpoint: '服务地址',
+    endpointHint: 'S3 接口地址：Ceph/MinIO 的网关，或阿里云 OSS、腾讯云 COS、华为云 OBS 的地域地址',
+    bucket: '存储桶',
+    region: '地域',
+    prefix: '路径前缀',
+    secretKept: '已设置（留空不变）',
+    pathStyle: '路径风格地址',
+    pathStyleHint: '地址/存储桶/对象（Ceph、MinIO 默认）；关闭则为 存储桶.地址/对象（云厂商默认）',
+    seatsReach: '坐席可直接访问存储',
+    seatsReachHint: '开启后坐席用一小时有效的签名地址直接播放；否则由中心服务器转发',
+    graceHours: '本机保留时长',
+    graceHoursHint: '上传并校验后，本机副本再保留这么久，便于近期回放',
+    hours: '小时',
+    cacheMb: '本机缓存上限',
+    cacheMbHint: '已归档录音在本机的副本超过此大小时，最早的先删除',
+    saved: '录音存储已保存',
+    checking: '正在检查存储…',
+    check: '检查存储',
+    stepOk: '通过',
+    stepFailed: '未通过',
+    steps: {
+      reach: '连接',
+      bucket: '存储桶',
+      write: '写入',
+      read: '读取',
+      delete: '删除',
+      clock: '时钟偏差',
+      lock: '对象锁定'
+    }
+  },
   sms: {
     messages: '发给客户的短信',
     queued: '待发 {{n}}',
@@ -1857,6 +1909,7 @@ export const zhCN = {
       rejectedUploadDays: '未导入的上传文件保留'
     },
     sections: {
+      storage: '录音存储',
       compliance: '合规与保留期限',
       monitoring: '监听',
       org: '机构',

@@ -145,6 +145,16 @@ export class ArchiveRepo extends Repo {
     )
   }
 
+  /** What waits for the store (the wallboard's line; on the index of recordings not stored). */
+  waiting(): { localOnly: number; failing: number; oldest: string | null; lastError: string | null } {
+    return this.one(
+      `SELECT count(*) AS localOnly, count(upload_error) AS failing, min(ended_at) AS oldest,
+         (SELECT upload_error FROM recordings WHERE stored_at IS NULL AND state <> 'recording' AND upload_error IS NOT NULL
+          ORDER BY upload_next_at DESC LIMIT 1) AS lastError
+       FROM recordings WHERE stored_at IS NULL AND state <> 'recording'`
+    )!
+  }
+
   /** What waits: recordings not in the store (and since when, and failing), objects to delete, copies cached. */
   backlog(): {
     localOnly: number

@@ -13,7 +13,8 @@ import {
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
-import type { StorageSettings, StorageStatus, User } from '../../../shared/contract'
+import type { Locale, StorageSettings, StorageStatus, User } from '../../../shared/contract'
+import { translate } from '../../../shared/i18n'
 import type { CoreDeps } from '../context'
 import { AppError } from '../errors'
 import type { SecretBox } from '../secrets'
@@ -174,7 +175,8 @@ export class RecordingArchive {
   async set(
     input: Omit<StorageSettings, 'secretSet' | 'objectLock'> & { secretKey?: string },
     user: User,
-    source: string
+    source: string,
+    locale: Locale = 'zh-CN'
   ): Promise<StorageStatus> {
     const old = this.repo.store()
     const at = this.deps.clock.now().toISOString()
@@ -188,7 +190,10 @@ export class RecordingArchive {
       const c = await probe.check()
       if (!c.ok) {
         const bad = c.steps.find((s) => !s.ok)!
-        throw new AppError('INVALID_INPUT', 'errors.storageCheckFailed', { step: bad.step, detail: bad.detail })
+        throw new AppError('INVALID_INPUT', 'errors.storageCheckFailed', {
+          step: translate(locale, `storage.steps.${bad.step}`),
+          detail: bad.detail
+        })
       }
       objectLock = c.objectLock
     } else if (old?.kind === 's3' && this.repo.onlyInStore() > 0)
@@ -225,8 +230,12 @@ export class RecordingArchive {
   }
 
   status(): StorageStatus {
-    const b = this.repo.backlog()
     const s = this.settings()
+    // the local folder is the archive: nothing waits (and nothing is counted over every recording)
+    const b =
+      s.kind === 's3'
+        ? this.repo.backlog()
+        : { localOnly: 0, localOnlyBytes: 0, failing: 0, oldest: null, lastError: null, deletes: 0, stored: 0 }
     return {
       ...s,
       localOnly: s.kind === 's3' ? b.localOnly : 0,
@@ -238,6 +247,13 @@ export class RecordingArchive {
       stored: b.stored,
       cachedBytes: this.repo.cachedBytes()
     }
+  }
+
+  /** The wallboard's line: what waits for the store; null with the local folder. */
+  wallboard(): { localOnly: number; failing: number; oldestWaitingAt: string | null; lastError: string | null } | null {
+    if (this.repo.store()?.kind !== 's3') return null
+    const b = this.repo.waiting()
+    return { localOnly: b.localOnly, failing: b.failing, oldestWaitingAt: b.oldest, lastError: b.lastError }
   }
 
   async check(): Promise<StoreCheck & { localOnly: number }> {

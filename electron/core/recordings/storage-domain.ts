@@ -10,7 +10,7 @@ export function storageDomain(archive: RecordingArchive) {
     jobs: [{ name: 'recording archive', everyMs: 5_000, run: () => archive.tick() }],
     handlers: {
       'storage.status': () => archive.status(),
-      'storage.set': (input, ctx) => archive.set(input, requireUser(ctx).user, ctx.conn.source),
+      'storage.set': (input, ctx) => archive.set(input, requireUser(ctx).user, ctx.conn.source, ctx.conn.locale),
       'storage.check': () => archive.check()
     }
   })

@@ -105,6 +105,7 @@ export class ReportsService {
     private telephony: {
       inbound?: { missedCounts(): Live['returnCalls'] }
       callerIds?: { poolHealth(): Live['callerPool'] }
+      archive?: { wallboard(): Live['archive'] }
     } = {}
   ) {
     this.repo = new ReportsRepo(deps.db)
@@ -171,6 +172,7 @@ export class ReportsService {
         calls: 0,
         answered: 0
       },
+      archive: this.telephony.archive?.wallboard() ?? null,
       uncovered: this.dispatch.uncovered(),
       backup
     }

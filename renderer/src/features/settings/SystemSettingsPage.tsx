@@ -10,6 +10,7 @@ import { CalendarCard } from './CalendarCard'
 import { PbxDialCard } from './PbxDialCard'
 import { DispatchSection } from './DispatchSection'
 import { ComplianceSection } from './ComplianceSection'
+import { StorageSection } from './StorageSection'
 import { HHMM, Section } from './SettingsSection'
 
 /**
@@ -32,6 +33,7 @@ export function SystemSettingsPage() {
     { key: 'compliance', label: t('settings.sections.compliance'), children: <ComplianceSection /> },
     { key: 'mail', label: t('settings.sections.mail'), children: <SmtpCard /> },
     { key: 'backup', label: t('settings.sections.backup'), children: <BackupSection /> },
+    { key: 'storage', label: t('settings.sections.storage'), children: <StorageSection /> },
     // the LAN hub runs inside a desktop seat that works on its own data
     ...(api.kind === 'ipc' ? [{ key: 'lan', label: t('settings.sections.lan'), children: <LanSection /> }] : [])
   ]

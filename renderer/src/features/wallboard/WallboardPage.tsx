@@ -175,6 +175,27 @@ export function WallboardPage() {
                 </div>
               </Col>
             )}
+            {d?.archive && (
+              <Col span={6} data-testid="recordings-archive">
+                <Typography.Text type="secondary">{t('wallboard.archive.title')}</Typography.Text>
+                <div style={{ marginTop: 4 }}>
+                  {d.archive.failing > 0 ? (
+                    <Tag color="red" title={d.archive.lastError ?? undefined}>
+                      {t('wallboard.archive.failing', { n: d.archive.localOnly })}
+                    </Tag>
+                  ) : d.archive.localOnly > 0 ? (
+                    <Tag color="blue">{t('wallboard.archive.waiting', { n: d.archive.localOnly })}</Tag>
+                  ) : (
+                    <Tag color="green">{t('wallboard.archive.ok')}</Tag>
+                  )}
+                  {d.archive.oldestWaitingAt && d.archive.failing > 0 && (
+                    <div style={{ marginTop: 4 }}>
+                      {t('wallboard.archive.since', { at: centre.format(d.archive.oldestWaitingAt, 'MM-DD HH:mm') })}
+                    </div>
+                  )}
+                </div>
+              </Col>
+            )}
           </Row>
         </Card>
       </Col>
