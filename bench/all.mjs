@@ -14,6 +14,7 @@ const SHORT = {
   login: { BENCH_SEATS: '300' },
   import: { BENCH_ROWS: '100000' },
   api: { BENCH_ROWS: '20000' },
+  storage: { BENCH_FILES: '80', BENCH_ROUNDS: '3' },
   reports: { BENCH_CALLS: '500000', BENCH_LEADS: '100000', BENCH_RUNS: '3' },
   mainthread: { BENCH_LEADS: '50000', BENCH_CALLS: '60000', BENCH_HOUR_CALLS: '20' },
   abuse: { BENCH_PHASE_MS: '3000' },

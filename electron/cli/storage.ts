@@ -98,8 +98,8 @@ export async function storage(
     }
     let last = 0
     const r = await archive.migrate((done, total, failed) => {
-      // a line a second at most, and the last one
-      if (Date.now() - last < 1000 && done < total) return
+      // for a person a line a second at most, and the last one; for a program (--json) every batch
+      if (!json && Date.now() - last < 1000 && done < total) return
       last = Date.now()
       const pct = total ? Math.floor((done / total) * 100) : 100
       process.stderr.write(

@@ -278,10 +278,16 @@ export class RecordingArchive {
     const store = this.store()
     if (!store) return out
     const now = this.deps.clock.now().toISOString()
-    const batch = this.repo.toUpload(now, 32)
-    const r = await this.uploadAll(store, batch)
-    out.uploaded = r.uploaded
-    out.failed = r.failed
+    // a backlog (the store was away, a busy hour) drains at full speed: batch after batch while they all
+    // go through, for a minute at most per turn (the rest of the job gets its turn too)
+    const until = Date.now() + 60_000
+    for (;;) {
+      const batch = this.repo.toUpload(now, 32)
+      const r = await this.uploadAll(store, batch)
+      out.uploaded += r.uploaded
+      out.failed += r.failed
+      if (batch.length < 32 || r.failed || Date.now() > until) break
+    }
     for (const s of this.repo.toSync(50)) {
       try {
         await store.retain(s.object_key, {

@@ -131,6 +131,9 @@ export class S3Store implements RecordingStore {
       const etag = String(res.headers.etag ?? '').replace(/"/g, '')
       if (etag && etag !== md5.toString('hex')) throw new Error(`the store's ETag ${etag} is not the file's MD5`)
       versionId = (res.headers['x-amz-version-id'] as string | undefined) ?? null
+      // the store computed the MD5 of what it keeps and it is ours (and it checked the signed SHA-256
+      // of the body): verified without another round trip
+      if (etag) return { versionId }
     } else {
       const uploadID = await this.client.initiateNewMultipartUpload(bucketName, objectName, this.headers(meta))
       try {
@@ -163,6 +166,7 @@ export class S3Store implements RecordingStore {
       }
     }
     // what the store now holds is what we sent: size, the SHA-256 kept with it, and the ETag its parts give
+    // (a multipart upload's, or a store that answered a PUT without an ETag)
     const st = await this.client.statObject(bucketName, objectName, versionId ? { versionId } : {})
     const expected =
       md5s.length === 1 && size <= PART_BYTES
