@@ -87,7 +87,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const serveStatic = opts.staticDir && existsSync(opts.staticDir) ? staticHandler(opts.staticDir) : null
 
   const handle: RequestListener = (req, res) => {
-    securityHeaders(res)
+    securityHeaders(res, core.recordings.archive.seatOrigin())
     // over https, browsers are told to come back over https only (a seat on the LAN typed http:// once)
     if (opts.tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
     const url = new URL(req.url ?? '/', 'http://hub')

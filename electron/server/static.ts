@@ -19,8 +19,17 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'"
 ].join('; ')
 
-export function securityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+/**
+ * @param mediaOrigin the recordings' store, when the seats play from it directly (presigned URLs):
+ * allowed as a media source, nothing else
+ */
+export function securityHeaders(res: ServerResponse, mediaOrigin: string | null = null): void {
+  res.setHeader(
+    'Content-Security-Policy',
+    mediaOrigin
+      ? CONTENT_SECURITY_POLICY.replace('leadline-media:', `leadline-media: ${mediaOrigin}`)
+      : CONTENT_SECURITY_POLICY
+  )
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('X-Frame-Options', 'DENY')
   res.setHeader('Referrer-Policy', 'no-referrer')

@@ -7,6 +7,7 @@ import {
   must,
   newOperator,
   hangUpWithSuccess,
+  playerSeconds,
   soundOnsetMs
 } from './support'
 import { expectAudioIn, giveSipAccount, openCustomer, pbxLink, SIP_PORT, testbedPassword } from './testbed'
@@ -583,11 +584,6 @@ async function markerSeconds(page: Page, title: string, durationMs: number): Pro
   const marker = await page.getByTestId('waveform').locator(`[data-marker="${title}"]`).boundingBox()
   if (!wave || !marker) throw new Error(`no marker ${title}`)
   return ((marker.x - wave.x) / wave.width) * (durationMs / 1000)
-}
-
-const playerSeconds = async (page: Page) => {
-  const [m, s] = ((await page.getByTestId('player-time').textContent()) ?? '').split(' / ')[0].split(':').map(Number)
-  return m * 60 + s
 }
 
 test('QA reviews a test-bed call: what the two channels say is measured right, the two-lane waveform draws from stored peaks, plays and seeks by keyboard, shows the operator’s script markers; a failed item fails the call and the operator sees the verdict', async ({

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { E2E_CLOCK_START } from '../../playwright.config'
 import { startObjectStore, type ObjectStore } from '../helpers/object-store'
 import { HubClient } from '../helpers/ws-client'
-import { DEMO_PASSWORD } from './support'
+import { DEMO_PASSWORD, playerSeconds } from './support'
 
 /**
  * Recordings in object storage, as an administrator sets it up and QA plays a call from it: a hub
@@ -67,11 +67,6 @@ async function login(page: Page, username: string) {
   await page.getByLabel('用户名').fill(username)
   await page.getByLabel('密码').fill(DEMO_PASSWORD)
   await page.getByRole('button', { name: /登\s*录/ }).click()
-}
-
-const playerSeconds = async (page: Page) => {
-  const [m, s] = ((await page.getByTestId('player-time').textContent()) ?? '').split(' / ')[0].split(':').map(Number)
-  return m * 60 + s
 }
 
 test('录音存储: the administrator puts recordings in a Ceph bucket from the settings page; a call leaves the hub’s disk and QA plays and seeks it from the bucket', async ({
@@ -137,14 +132,7 @@ test('录音存储: the administrator puts recordings in a Ceph bucket from the 
   const file = readdirSync(join(hub!.data, 'recordings'), { recursive: true }).map(String)
   expect(file.filter((f) => f.endsWith('.webm'))).toEqual([])
   // in the bucket, the same bytes
-  const keys: string[] = []
-  await new Promise<void>((res, rej) =>
-    store.client
-      .listObjectsV2('recordings', '', true)
-      .on('data', (o) => keys.push(o.name!))
-      .on('error', rej)
-      .on('end', () => res())
-  )
+  const keys = await store.keys('recordings', '')
   expect(keys).toHaveLength(1)
   const parts: Buffer[] = []
   for await (const b of await store.client.getObject('recordings', keys[0])) parts.push(b as Buffer)

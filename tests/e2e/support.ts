@@ -222,3 +222,9 @@ export async function lastRecordingFile(operatorName: string, line?: 'sip' | 'si
     qa.close()
   }
 }
+
+/** The QA player's position in whole seconds (its mm:ss clock). */
+export async function playerSeconds(page: Page): Promise<number> {
+  const [m, s] = ((await page.getByTestId('player-time').textContent()) ?? '').split(' / ')[0].split(':').map(Number)
+  return m * 60 + s
+}

@@ -40,7 +40,8 @@ function percentBytes(s: string): Buffer {
   return Buffer.from(out)
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on at 127.0.0.1 now. */
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer()
     s.once('error', fail)

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import * as Minio from 'minio'
+import { freePort } from './kannel'
 
 const SCRIPTS = resolve(__dirname, '../object-store')
 
@@ -19,20 +19,11 @@ export interface ObjectStore {
   /** The gateway (radosgw) stopped: the S3 endpoint is gone, the cluster keeps its data. */
   stopGateway(): Promise<void>
   startGateway(): Promise<void>
+  /** The keys in a bucket (under a prefix). */
+  keys(bucket: string, prefix?: string): Promise<string[]>
   /** Keeps the daemons' logs under test-results/ (a failed test's explanation). */
   keepLogs(name: string): void
   stop(): void
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer()
-    s.on('error', rej)
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
 }
 
 async function answers(endpoint: string): Promise<boolean> {
@@ -121,6 +112,16 @@ export async function startObjectStore(): Promise<ObjectStore> {
         await new Promise((r) => setTimeout(r, 100))
       }
       throw new Error(`radosgw did not answer again on ${endpoint}`)
+    },
+    keys(bucket, prefix = '') {
+      const keys: string[] = []
+      return new Promise((res, rej) =>
+        client
+          .listObjectsV2(bucket, prefix, true)
+          .on('data', (o) => keys.push(o.name!))
+          .on('error', rej)
+          .on('end', () => res(keys))
+      )
     },
     keepLogs(name) {
       if (existsSync(join(dir, 'log')))

@@ -443,6 +443,14 @@ export class RecordingArchive {
     return { size: w.bytes, open: (range) => store.read(key, range) }
   }
 
+  /** The store's origin when the seats play from it (the pages' CSP allows it as a media source), else null. */
+  seatOrigin(): string | null {
+    const r = this.repo.store()
+    if (r?.kind !== 's3' || !r.seats_reach) return null
+    const u = new URL(r.endpoint)
+    return r.path_style ? u.origin : `${u.protocol}//${r.bucket}.${u.host}`
+  }
+
   /** A signed address of the object for a seat that reaches the store itself; null when the hub must serve it. */
   async presigned(recordingId: number, seconds: number): Promise<string | null> {
     const s = this.settings()

@@ -47,7 +47,8 @@ export async function download(api: ApiClient, token: string, fileName: string):
 /** Where the player streams a recording from: the hub's media path, or the desktop's privileged protocol. */
 export async function recordingUrl(api: ApiClient, recordingId: number): Promise<string> {
   const m = await api.invoke('recordings.media', { id: recordingId })
-  if (m.url) return m.url
+  // a signed address in the recordings' store: for a page the hub served (its policy allows that store)
+  if (m.url && api.kind === 'ws' && window.location.protocol.startsWith('http')) return m.url
   if (api.kind === 'ws' && api.url) return api.url.replace(/^ws/, 'http').replace(/\/api\/ws$/, m.path)
   return `${MEDIA_SCHEME}://media/${m.token}`
 }
