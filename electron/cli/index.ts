@@ -34,6 +34,7 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
 
   leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub (demo data on 127.0.0.1 only, unless --demo)
         [--tls] [--name hub.lan]... [--tls-cert FILE --tls-key FILE] [--insecure-http]
+        [--replicate file:///DIR|s3://BUCKET/PATH]              the database replicated continuously (Litestream)
                                                                 HTTPS/WSS with the hub's own CA (names: this host, localhost,
                                                                 127.0.0.1 unless --name) or the centre's certificate; on a LAN
                                                                 address TLS is on unless --insecure-http
@@ -154,7 +155,8 @@ async function main(argv: string[]): Promise<number> {
         'path-style': { type: 'boolean' },
         'seats-reach': { type: 'boolean' },
         'grace-hours': { type: 'string' },
-        'cache-mb': { type: 'string' }
+        'cache-mb': { type: 'string' },
+        replicate: { type: 'string' }
       }
     })
   } catch (err) {

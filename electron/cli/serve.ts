@@ -50,6 +50,7 @@ export async function serve(
     'tls-cert'?: string
     'tls-key'?: string
     'insecure-http'?: boolean
+    replicate?: string
   },
   openCore: OpenCore
 ): Promise<number> {
@@ -78,6 +79,23 @@ export async function serve(
     recordingStaleMs: staleEnv > 0 ? staleEnv : undefined,
     clock: clockStart ? new ShiftedClock(clockStart, Number(process.env.LEADLINE_CLOCK_SINCE) || undefined) : undefined
   })
+  // the database replicated continuously (Litestream) to a folder or the object store, before any seat writes
+  if (opt.replicate) {
+    const url = opt.replicate
+    if (!/^(file:\/\/\/|s3:\/\/)/.test(url)) {
+      core.close()
+      fail('errors.badOption', { name: '--replicate', value: url })
+    }
+    try {
+      await core.replicate({
+        url,
+        s3: url.startsWith('s3://') ? (core.recordings.archive.credentials() ?? undefined) : undefined
+      })
+    } catch (err) {
+      core.close()
+      fail('errors.replicationFailed', { reason: err instanceof Error ? err.message : String(err) })
+    }
+  }
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {
@@ -116,6 +134,7 @@ export async function serve(
     dataDir,
     pid: process.pid,
     demo: core.settings().demoMode,
+    replicate: opt.replicate ?? null,
     ...(needsAdmin ? { setupCode } : {}),
     tls: tls
       ? {
@@ -136,6 +155,8 @@ export async function serve(
   const stop = async () => {
     if (renew) clearInterval(renew)
     await hub.close()
+    // Litestream's last sync before the hub goes
+    await core.replication()?.stop()
     core.close()
     process.exit(0)
   }

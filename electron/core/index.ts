@@ -52,6 +52,7 @@ import { RecordingFiles } from './recordings/store'
 import { MediaGrants } from './recordings/media'
 import { RecordingArchive } from './recordings/archive'
 import { storageDomain } from './recordings/storage-domain'
+import { Replicator, type ReplicaTarget } from './system/replication'
 import { createSipHandlers } from './sip/handlers'
 import { PbxDial, type PbxAnswer } from './sip/pbx-dial'
 import { KeyFileSecretBox, type SecretBox } from './secrets'
@@ -185,6 +186,9 @@ export interface Core {
   settings(): Settings
   /** Why this seat may not share its data on the LAN now (demo mode, accounts on the demo password); null: it may. */
   lanShareRefusal(): Promise<AppError | null>
+  /** Starts replicating the database with Litestream (the hub's --replicate); its status after. */
+  replicate(target: ReplicaTarget): Promise<Replicator>
+  replication(): Replicator | null
   /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
   pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
   /** The PBX asks whom a customer's call to one of the centre's numbers rings (the hub's PBX_INBOUND_PATH). */
@@ -297,6 +301,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const inbound = new InboundRouter(deps, bus, desk, campaigns, callerIds, pbxDial, settings)
   const sms = new SmsService(deps, secretBox, settings)
   const recordingFiles = new RecordingFiles(opts.dataDir)
+  // the database replicated by Litestream, when the hub is started with --replicate
+  let replicator: Replicator | null = null
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
   // a field agent listens to the calls of the visits assigned to them: dispatch knows which
@@ -367,7 +373,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           users,
           sessions,
           settingsStore,
-          (source) => backups.now(source)
+          (source) => backups.now(source),
+          () => replicator?.status() ?? null
         )
       }),
       defineDomain({ name: 'audit', handlers: createAuditHandlers(deps, settings) }),
@@ -518,8 +525,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return r
     },
     backupAll: (dest, passphrase, source, keepDays) => backups.run(dest, passphrase, source, keepDays),
+    replicate: async (target) => {
+      if (replicator) throw new Error('already replicating')
+      replicator = new Replicator(dbFile, opts.dataDir, target, logger)
+      await replicator.start()
+      return replicator
+    },
+    replication: () => replicator,
     close: () => {
       closed = true
+      void replicator?.stop()
       scheduler.stop()
       if (db.open) db.close()
       releaseLock()

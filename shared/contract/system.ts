@@ -109,5 +109,22 @@ export const systemMethods = defineMethods({
       auditEntries: z.number().int()
     }),
     roles: MANAGERS
+  },
+  'system.replication': {
+    summary:
+      'The database replicated by Litestream (a folder or the object store): running or not, the lag, the time before which every commit is in the replica.',
+    input: emptyInput,
+    output: z.object({
+      configured: z.boolean(),
+      replicating: z.boolean(),
+      target: z.string().nullable(),
+      pid: z.number().int().nullable(),
+      startedAt: isoTime.nullable(),
+      restarts: z.number().int(),
+      lastError: z.string().nullable(),
+      lagBytes: z.number().nullable(),
+      replicatedAt: isoTime.nullable()
+    }),
+    roles: ['admin']
   }
 })

@@ -298,6 +298,7 @@ export const en: Catalog = {
     callerIdServiceNumber:
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     inboundGone: 'This call has ended: the customer hung up',
+    replicationFailed: 'The database replication (Litestream) did not start: {{reason}}',
     storageEndpoint: 'The object store address must be a URL starting with http:// or https://',
     storageIncomplete: 'Fill in the bucket, the access key and the secret key',
     storageCheckFailed: 'The object store check failed ({{step}}): {{detail}}. Nothing was saved',
@@ -2033,6 +2034,10 @@ export const en: Catalog = {
       signedLongYears: 'Signed sales kept (longer term)',
       exportDays: 'Exports kept',
       rejectedUploadDays: 'Uploads never imported kept'
+    },
+    replication: {
+      on: 'The database is replicated continuously to {{target}} (Litestream): everything before {{at}} is in the replica; {{lag}} bytes not yet',
+      off: 'The database replication ({{target}}) is not running: the hub does not call itself replicated. {{why}}'
     },
     sections: {
       storage: 'Recording storage',

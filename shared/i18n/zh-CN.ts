@@ -278,6 +278,7 @@ export const zhCN = {
     callerIdFile: '外显号码文件有 {{count}} 行有问题，未导入任何号码。第 {{row}} 行：{{reason}}',
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     inboundGone: '这通来电已结束，客户已挂断',
+    replicationFailed: '无法启动数据库复制（Litestream）：{{reason}}',
     storageEndpoint: '对象存储地址应为 http:// 或 https:// 开头的网址',
     storageIncomplete: '请填写存储桶、Access Key 和 Secret Key',
     storageCheckFailed: '对象存储检查未通过（{{step}}）：{{detail}}。设置未保存',
@@ -1907,6 +1908,10 @@ export const zhCN = {
       signedLongYears: '成交记录保留（保期一年以上）',
       exportDays: '导出文件保留',
       rejectedUploadDays: '未导入的上传文件保留'
+    },
+    replication: {
+      on: '数据库持续复制到 {{target}}（Litestream）：{{at}} 之前的数据都已在副本中，未复制 {{lag}} 字节',
+      off: '数据库复制（{{target}}）未在运行，服务器不视为已复制：{{why}}'
     },
     sections: {
       storage: '录音存储',

@@ -149,6 +149,19 @@ export class RecordingArchive {
     })
   }
 
+  /** The object store's address and keys (for the database's replica in the same store), when there is one. */
+  credentials(): { endpoint: string; region: string; accessKey: string; secretKey: string; pathStyle: boolean } | null {
+    const r = this.repo.store()
+    if (r?.kind !== 's3') return null
+    return {
+      endpoint: r.endpoint,
+      region: r.region,
+      accessKey: r.access_key,
+      secretKey: r.secret_sealed.length ? this.box.open(r.secret_sealed) : '',
+      pathStyle: !!r.path_style
+    }
+  }
+
   settings(): StorageSettings {
     const r = this.repo.store()
     return {

@@ -3,6 +3,7 @@ import { requireUser, type CoreDeps, type DomainHandlers } from '../context'
 import type { FullBackupResult } from '../backup/full'
 import { parseHolidayNotice } from '../calendar/notice'
 import { SystemRepo } from './repo'
+import type { ReplicationStatus } from './replication'
 import { AppError } from '../errors'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
@@ -26,11 +27,24 @@ export function createSystemHandlers(
   users: UsersRepo,
   sessions: SessionsRepo,
   settings: SettingsStore,
-  backupNow: (source: string) => Promise<FullBackupResult>
+  backupNow: (source: string) => Promise<FullBackupResult>,
+  replication: () => ReplicationStatus | null
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
   return {
+    'system.replication': () =>
+      replication() ?? {
+        configured: false,
+        replicating: false,
+        target: null,
+        pid: null,
+        startedAt: null,
+        restarts: 0,
+        lastError: null,
+        lagBytes: null,
+        replicatedAt: null
+      },
     'system.calendar': (_input, ctx) => {
       const cal = deps.calendar
       const today = localTime(clock.now(), settings.get().timeZone).day

@@ -219,9 +219,28 @@ function BackupSection() {
   const backup = live.data?.backup
   const saved = useMethodQuery('settings.get', {}, keys.settings)
   const now = useMethodMutation('system.backupNow', [['reports.live']])
+  const replication = useMethodQuery('system.replication', {}, ['system.replication'])
+  const rep = replication.data
   return (
     <Section name="backup">
       <Alert type="info" showIcon message={t('settings.hints.backup')} style={{ marginBottom: 16 }} />
+      {rep?.configured && (
+        <Alert
+          type={rep.replicating ? 'success' : 'error'}
+          showIcon
+          data-testid="replication"
+          message={
+            rep.replicating
+              ? t('settings.replication.on', {
+                  target: rep.target ?? '',
+                  at: rep.replicatedAt ? centre.format(rep.replicatedAt, 'HH:mm:ss') : '—',
+                  lag: rep.lagBytes ?? 0
+                })
+              : t('settings.replication.off', { target: rep.target ?? '', why: rep.lastError ?? '' })
+          }
+          style={{ marginBottom: 16 }}
+        />
+      )}
       {backup && !backup.passphrase && (
         <Alert
           type="warning"
