@@ -34,7 +34,11 @@ const HELP = `LeadLine ${typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ :
 
   leadline serve [--host 127.0.0.1] [--port 7300] [--no-demo]   run the team hub (demo data on 127.0.0.1 only, unless --demo)
         [--tls] [--name hub.lan]... [--tls-cert FILE --tls-key FILE] [--insecure-http]
-        [--replicate file:///DIR|s3://BUCKET/PATH]              the database replicated continuously (Litestream)
+        [--replicate file:///DIR|s3://BUCKET/PATH]              the database replicated continuously (Litestream); with a
+                                                                folder, one hub writes at a time (the lease in that folder)
+  leadline serve --standby --replicate file:///DIR [--primary URL] [--port 7300]
+                                                                a standby hub: takes over (restores the replica, serves)
+                                                                when the primary stops renewing the lease
                                                                 HTTPS/WSS with the hub's own CA (names: this host, localhost,
                                                                 127.0.0.1 unless --name) or the centre's certificate; on a LAN
                                                                 address TLS is on unless --insecure-http
@@ -156,7 +160,9 @@ async function main(argv: string[]): Promise<number> {
         'seats-reach': { type: 'boolean' },
         'grace-hours': { type: 'string' },
         'cache-mb': { type: 'string' },
-        replicate: { type: 'string' }
+        replicate: { type: 'string' },
+        standby: { type: 'boolean' },
+        primary: { type: 'string' }
       }
     })
   } catch (err) {

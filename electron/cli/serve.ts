@@ -7,6 +7,8 @@ import { defaultNames, ensureHubCertificate, loadCredentials, type HubCredential
 import { fail, locale, type OpenCore } from './common'
 import { translate } from '../../shared/i18n'
 import { newSetupCode } from '../core/auth/password'
+import { FileLease } from '../core/system/lease'
+import { HUB_ID, replicaFolder, standBy, takeLease, type Takeover } from './standby'
 
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
@@ -51,6 +53,8 @@ export async function serve(
     'tls-key'?: string
     'insecure-http'?: boolean
     replicate?: string
+    standby?: boolean
+    primary?: string
   },
   openCore: OpenCore
 ): Promise<number> {
@@ -69,6 +73,38 @@ export async function serve(
   // On the LAN, an empty installation's first administrator needs a code from this console: whoever
   // reaches the page first must not get the centre (loopback: only this machine reaches it).
   const setupCode = isLoopback(host) ? null : newSetupCode()
+  // With a replica in a shared folder, one hub writes at a time: the lease (electron/core/system/lease.ts)
+  const folder = replicaFolder(opt.replicate)
+  const lease = folder ? new FileLease(folder) : null
+  const guessUrl = `${tls ? 'https' : 'http'}://${host}:${port}`
+  const say = (obj: object, text: string) => process.stdout.write(opt.json ? `${JSON.stringify(obj)}\n` : `${text}\n`)
+  let takeover: Takeover | null = null
+  if (opt.standby) {
+    if (!lease || !opt.replicate) fail('errors.standbyNeedsFolder')
+    say(
+      { standby: true, replicate: opt.replicate, primary: opt.primary ?? null, pid: process.pid },
+      `LeadLine standby: watching the lease in ${folder} (primary ${opt.primary ?? '—'})`
+    )
+    takeover = await standBy({
+      lease: lease!,
+      replicaUrl: opt.replicate!,
+      dataDir,
+      url: guessUrl,
+      primary: opt.primary ?? null,
+      log,
+      status: (st) =>
+        log.info(
+          `standby: lease ${st.holder ? `epoch ${st.holder.epoch} held by ${st.holder.holder}` : 'never taken'}, unchanged for ${st.stillMs} ms; primary ${st.primaryUp === null ? 'not given' : st.primaryUp ? 'answers' : 'does not answer'}`
+        )
+    })
+  } else if (lease) {
+    await takeLease(lease, guessUrl, log, (holder) =>
+      say(
+        { waitingForLease: { holder: holder.holder, holderUrl: holder.url, epoch: holder.epoch } },
+        `LeadLine: another hub (${holder.holder}, ${holder.url}) holds the write lease; waiting until it stops renewing it`
+      )
+    )
+  }
   const core = await openCore({
     logger: log,
     setupCode,
@@ -135,6 +171,10 @@ export async function serve(
     pid: process.pid,
     demo: core.settings().demoMode,
     replicate: opt.replicate ?? null,
+    lease: lease?.holding() ? { epoch: lease.holding()!.epoch, holder: HUB_ID } : null,
+    takeover: takeover
+      ? { from: takeover.from?.holder ?? null, fromEpoch: takeover.from?.epoch ?? 0, restoreMs: takeover.restoreMs }
+      : null,
     ...(needsAdmin ? { setupCode } : {}),
     tls: tls
       ? {
@@ -152,7 +192,20 @@ export async function serve(
       `LeadLine hub: ${hub.url}  (data: ${dataDir})${tls ? `\n  certificate SHA-256 ${tls.fingerprint}${tls.ca ? ' — seats trust the hub CA: npx leadline tls ca' : ''}` : ''}\n` +
         (needsAdmin ? `  ${translate(locale, 'setup.consoleCode', { url: hub.url, code: setupCode! })}\n` : '')
     )
+  // the lease kept while the hub runs; lost (a later epoch, or the replica's folder out of reach for
+  // the TTL), this hub stops writing at once: it closes and exits, its seats go to the new holder
+  if (lease) {
+    lease.setUrl(hub.url)
+    lease.keep((why) => {
+      log.error(`lease lost: ${why}; this hub stops writing and exits`)
+      void hub.close().finally(() => {
+        core.close()
+        process.exit(3)
+      })
+    })
+  }
   const stop = async () => {
+    lease?.stop()
     if (renew) clearInterval(renew)
     await hub.close()
     // Litestream's last sync before the hub goes

@@ -299,6 +299,7 @@ export const en: Catalog = {
       '{{number}} is a service number (95xxx short number, 400/800): it cannot be shown as caller ID',
     inboundGone: 'This call has ended: the customer hung up',
     replicationFailed: 'The database replication (Litestream) did not start: {{reason}}',
+    standbyNeedsFolder: 'A standby hub needs the replica in a shared folder: --replicate file:///path',
     storageEndpoint: 'The object store address must be a URL starting with http:// or https://',
     storageIncomplete: 'Fill in the bucket, the access key and the secret key',
     storageCheckFailed: 'The object store check failed ({{step}}): {{detail}}. Nothing was saved',

@@ -279,6 +279,7 @@ export const zhCN = {
     callerIdServiceNumber: '{{number}} 是服务号码（95 开头的短号或 400/800 号码），不能作为外显号码',
     inboundGone: '这通来电已结束，客户已挂断',
     replicationFailed: '无法启动数据库复制（Litestream）：{{reason}}',
+    standbyNeedsFolder: '备用服务器需要共享文件夹中的副本：--replicate file:///路径',
     storageEndpoint: '对象存储地址应为 http:// 或 https:// 开头的网址',
     storageIncomplete: '请填写存储桶、Access Key 和 Secret Key',
     storageCheckFailed: '对象存储检查未通过（{{step}}）：{{detail}}。设置未保存',

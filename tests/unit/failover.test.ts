@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/kannel'
+import { HubClient } from '../helpers/ws-client'
+
+/**
+ * A primary hub and a standby on this machine, each its own process of the built CLI, with the
+ * database replicated by a real Litestream to a shared folder and the write lease in that folder.
+ * The lease's TTL is 2 s here (10 s by default), so a takeover comes after about 3 s of silence.
+ */
+const CLI = resolve('out/main/cli.js')
+const TTL = 2000
+
+interface Proc {
+  child: ChildProcess
+  lines: Record<string, unknown>[]
+  log: () => string
+}
+
+let tmp: string
+const procs: Proc[] = []
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'll-failover-'))
+})
+afterEach(async () => {
+  for (const p of procs.splice(0))
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL')
+      await new Promise((r) => p.child.once('exit', r))
+    }
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+function hub(args: string[]): Proc {
+  const child = spawn(process.execPath, [CLI, 'serve', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANG: 'C', LEADLINE_LEASE_TTL_MS: String(TTL) }
+  })
+  const p: Proc = { child, lines: [], log: () => out + err }
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d
+    const all = out.split('\n')
+    p.lines = all.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  })
+  child.stderr!.on('data', (d: Buffer) => (err += d))
+  procs.push(p)
+  return p
+}
+
+async function line(p: Proc, has: string, ms = 30_000): Promise<Record<string, unknown>> {
+  const end = Date.now() + ms
+  for (;;) {
+    const l = p.lines.find((x) => has in x)
+    if (l) return l
+    if (Date.now() > end || p.child.exitCode !== null)
+      throw new Error(`no line with "${has}" (exit ${p.child.exitCode}):\n${p.log().slice(-3000)}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function admin(url: string): Promise<HubClient> {
+  const c = await HubClient.connect(`${url.replace(/^http/, 'ws')}/api/ws`)
+  expect((await c.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
+  return c
+}
+
+describe('a standby hub (the lease in the replica folder, Litestream)', () => {
+  it('the primary killed and its disk gone: the standby takes the next epoch, restores the replica and serves what was replicated', async () => {
+    const replica = join(tmp, 'replica')
+    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+    const p = (await line(primary, 'url')) as { url: string; lease: { epoch: number } }
+    expect(p.lease.epoch).toBe(1)
+    const standbyPort = await freePort()
+    const standby = hub([
+      '--standby',
+      '--data',
+      join(tmp, 'b'),
+      '--port',
+      String(standbyPort),
+      '--replicate',
+      `file://${replica}`,
+      '--primary',
+      p.url
+    ])
+    await line(standby, 'standby')
+    // a write on the primary, acknowledged, then replicated
+    const c = await admin(p.url)
+    const made = await c.call('users.create', {
+      username: 'failover1',
+      displayName: '切换测试',
+      role: 'operator',
+      password: 'failover-pass-1'
+    })
+    expect(made.ok, JSON.stringify(made)).toBe(true)
+    const acked = Date.now()
+    for (;;) {
+      const r = await c.call('system.replication', {})
+      const at = r.ok ? (r.value as { replicatedAt: string | null }).replicatedAt : null
+      if (at && new Date(at).getTime() >= acked) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    c.close()
+    // the standby stays a standby while the lease is renewed
+    await new Promise((r) => setTimeout(r, TTL * 2))
+    expect(standby.lines.some((l) => 'url' in l)).toBe(false)
+    // the primary's machine dies with its disk
+    const killed = Date.now()
+    primary.child.kill('SIGKILL')
+    rmSync(join(tmp, 'a'), { recursive: true, force: true })
+    const s = (await line(standby, 'url')) as {
+      url: string
+      lease: { epoch: number }
+      takeover: { fromEpoch: number; restoreMs: number }
+    }
+    const rtoMs = Date.now() - killed
+    expect(s.lease.epoch).toBe(2)
+    expect(s.takeover.fromEpoch).toBe(1)
+    expect(rtoMs).toBeLessThan(TTL * 6)
+    const c2 = await admin(s.url)
+    const users = await c2.call('users.list', {})
+    c2.close()
+    expect(users.ok).toBe(true)
+    expect((users.ok ? (users.value as { username: string }[]) : []).map((u) => u.username)).toContain('failover1')
+    // the old primary, back with an empty disk, does not write: the standby holds the lease now
+    const back = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+    await line(back, 'waitingForLease')
+    await new Promise((r) => setTimeout(r, TTL * 3))
+    expect(back.lines.some((l) => 'url' in l)).toBe(false)
+    expect(readdirSync(join(replica, 'lease')).filter((f) => f.endsWith('.json'))).toEqual([
+      'epoch-1.json',
+      'epoch-2.json'
+    ])
+  }, 120_000)
+
+  it('a partition between the two hubs: the primary keeps renewing, the standby never takes over (never two writers); a primary that sees a later epoch stops at once', async () => {
+    const replica = join(tmp, 'replica')
+    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+    const p = (await line(primary, 'url')) as { url: string }
+    // the standby cannot reach the primary at all (a dead address), but reads the lease
+    const dead = await freePort()
+    const standby = hub([
+      '--standby',
+      '--data',
+      join(tmp, 'b'),
+      '--port',
+      String(await freePort()),
+      '--replicate',
+      `file://${replica}`,
+      '--primary',
+      `http://127.0.0.1:${dead}`
+    ])
+    await line(standby, 'standby')
+    await new Promise((r) => setTimeout(r, TTL * 4))
+    expect(standby.lines.some((l) => 'url' in l)).toBe(false)
+    expect((await fetch(`${p.url}/healthz`)).ok).toBe(true)
+    // another hub took the next epoch (as a standby would): the primary stops writing and exits
+    standby.child.kill('SIGKILL')
+    const lease = join(replica, 'lease')
+    const cur = JSON.parse(readFileSync(join(lease, 'epoch-1.json'), 'utf8')) as { epoch: number }
+    expect(cur.epoch).toBe(1)
+    writeFileSync(
+      join(lease, 'epoch-2.json'),
+      JSON.stringify({ epoch: 2, holder: 'someone-else', url: '', beat: 0, at: new Date().toISOString() })
+    )
+    const code = await new Promise<number | null>((r) => primary.child.once('exit', (c) => r(c)))
+    expect(code).toBe(3)
+    expect(primary.log()).toContain('lease lost')
+    expect(existsSync(join(tmp, 'a', 'leadline.db'))).toBe(true)
+  }, 120_000)
+})
