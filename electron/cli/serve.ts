@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ShiftedClock, stderrLogger } from '../core'
 import { RotatingLog, teeLogger } from '../core/log-file'
@@ -76,7 +78,9 @@ export async function serve(
   // With a replica in a shared folder, one hub writes at a time: the lease (electron/core/system/lease.ts)
   const folder = replicaFolder(opt.replicate)
   const lease = folder ? new FileLease(folder) : null
-  const guessUrl = `${tls ? 'https' : 'http'}://${host}:${port}`
+  // the address seats reach this hub by (all interfaces: the machine's name)
+  const advertised = host === '0.0.0.0' || host === '::' ? hostname() : host
+  const guessUrl = `${tls ? 'https' : 'http'}://${advertised}:${port}`
   const say = (obj: object, text: string) => process.stdout.write(opt.json ? `${JSON.stringify(obj)}\n` : `${text}\n`)
   let takeover: Takeover | null = null
   if (opt.standby) {
@@ -85,6 +89,19 @@ export async function serve(
       { standby: true, replicate: opt.replicate, primary: opt.primary ?? null, pid: process.pid },
       `LeadLine standby: watching the lease in ${folder} (primary ${opt.primary ?? '—'})`
     )
+    // while it stands by: it answers seats that probe it (not the writer) and tells the primary where it is
+    const presence = createServer((req, res) => {
+      const c = lease!.current()
+      res
+        .writeHead(req.url === '/healthz' ? 503 : 404, {
+          'Content-Type': 'application/json',
+          'Access-Control-Allow-Origin': '*'
+        })
+        .end(JSON.stringify({ ok: false, role: 'standby', epoch: c?.epoch ?? null, holder: c?.url ?? null }))
+    })
+    await new Promise<void>((ok) => presence.listen(port, host, () => ok()))
+    const announce = setInterval(() => lease!.announce(HUB_ID, guessUrl), 1000)
+    lease!.announce(HUB_ID, guessUrl)
     takeover = await standBy({
       lease: lease!,
       replicaUrl: opt.replicate!,
@@ -97,6 +114,8 @@ export async function serve(
           `standby: lease ${st.holder ? `epoch ${st.holder.epoch} held by ${st.holder.holder}` : 'never taken'}, unchanged for ${st.stillMs} ms; primary ${st.primaryUp === null ? 'not given' : st.primaryUp ? 'answers' : 'does not answer'}`
         )
     })
+    clearInterval(announce)
+    await new Promise((ok) => presence.close(ok))
   } else if (lease) {
     await takeLease(lease, guessUrl, log, (holder) =>
       say(
@@ -196,6 +215,14 @@ export async function serve(
   // the TTL), this hub stops writing at once: it closes and exits, its seats go to the new holder
   if (lease) {
     lease.setUrl(hub.url)
+    lease.withdraw(HUB_ID)
+    // what the seats are told (system.hubs, /healthz): this hub's epoch, the standbys heard from, and the
+    // hub this one took over from (its pages' origin may follow the lease here)
+    const before = takeover?.from?.url ? [takeover.from.url] : []
+    const tell = () =>
+      core.setCluster({ epoch: lease.holding()?.epoch ?? null, self: hub.url, peers: [...lease.standbys(), ...before] })
+    tell()
+    setInterval(tell, 2000).unref()
     lease.keep((why) => {
       log.error(`lease lost: ${why}; this hub stops writing and exits`)
       void hub.close().finally(() => {

@@ -69,7 +69,10 @@ export async function standBy(o: {
   status: (s: { holder: LeaseRecord | null; stillMs: number; primaryUp: boolean | null }) => void
 }): Promise<Takeover> {
   const bin = litestreamBinary()
-  if (!bin) throw new Error('Litestream is not installed (npm package @flydotio/litestream)')
+  if (!bin)
+    throw new Error(
+      'Litestream is not installed (npm package @flydotio/litestream-linux-x64, or LEADLINE_LITESTREAM=path)'
+    )
   const watch = new LeaseWatch(o.lease)
   const started = performance.now()
   let lastSeen: LeaseRecord | null = null

@@ -86,6 +86,13 @@ import { monitorDomain } from './monitor/domain'
 
 export const DB_FILE_NAME = 'leadline.db'
 
+/** This hub among the centre's hubs: its lease epoch and address (null: no lease), the standbys' addresses. */
+export interface ClusterInfo {
+  epoch: number | null
+  self: string | null
+  peers: string[]
+}
+
 export interface CoreOptions {
   dataDir: string
   clock?: Clock
@@ -189,6 +196,9 @@ export interface Core {
   /** Starts replicating the database with Litestream (the hub's --replicate); its status after. */
   replicate(target: ReplicaTarget): Promise<Replicator>
   replication(): Replicator | null
+  cluster(): ClusterInfo
+  /** Where this hub stands (the serve command: the lease's epoch, its own address, its standbys'). */
+  setCluster(c: ClusterInfo): void
   /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
   pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
   /** The PBX asks whom a customer's call to one of the centre's numbers rings (the hub's PBX_INBOUND_PATH). */
@@ -303,6 +313,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const recordingFiles = new RecordingFiles(opts.dataDir)
   // the database replicated by Litestream, when the hub is started with --replicate
   let replicator: Replicator | null = null
+  // this hub's place among the centre's hubs (the lease's epoch, its address, its standbys)
+  let cluster: ClusterInfo = { epoch: null, self: null, peers: [] }
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
   // a field agent listens to the calls of the visits assigned to them: dispatch knows which
@@ -374,7 +386,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           sessions,
           settingsStore,
           (source) => backups.now(source),
-          () => replicator?.status() ?? null
+          () => replicator?.status() ?? null,
+          () => cluster
         )
       }),
       defineDomain({ name: 'audit', handlers: createAuditHandlers(deps, settings) }),
@@ -528,10 +541,21 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     replicate: async (target) => {
       if (replicator) throw new Error('already replicating')
       replicator = new Replicator(dbFile, opts.dataDir, target, logger)
+      // the seats hear it, twice a second at most: each forgets what it kept of before that time
+      let lastSent = 0
+      replicator.onReplicated((upTo) => {
+        if (Date.now() - lastSent < 500) return
+        lastSent = Date.now()
+        events.emit('replication.confirmed', { upTo })
+      })
       await replicator.start()
       return replicator
     },
     replication: () => replicator,
+    cluster: () => cluster,
+    setCluster: (c) => {
+      cluster = c
+    },
     close: () => {
       closed = true
       void replicator?.stop()

@@ -92,7 +92,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     if (opts.tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
     const url = new URL(req.url ?? '/', 'http://hub')
     if (url.pathname === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }))
+      // seats following the write lease ask each hub: the one that answers 'primary' with the highest epoch writes
+      const c = core.cluster()
+      res
+        .writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' })
+        .end(JSON.stringify({ ok: true, role: 'primary', epoch: c.epoch }))
       return
     }
     if (url.pathname.startsWith(PBX_DIAL_PATH)) {
@@ -323,6 +327,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     } catch {
       return false
     }
+    // the centre's other hubs (a seat's page from the old primary follows the lease to the standby)
+    const c = core.cluster()
+    if ([c.self, ...c.peers].some((u) => u && new URL(u).origin === origin)) return true
     return (opts.origins ?? []).includes(origin)
   }
 

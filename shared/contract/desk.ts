@@ -250,7 +250,8 @@ export const deskMethods = defineMethods({
     summary:
       'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
     input: outcomeInputSchema,
-    output: z.object({ outcomeId: idSchema, leadStatus: z.string(), duplicate: z.boolean() }),
+    /** `savedAt`: the hub's time of the save; a seat of a replicated hub keeps the outcome until `replication.confirmed` passes it. */
+    output: z.object({ outcomeId: idSchema, leadStatus: z.string(), duplicate: z.boolean(), savedAt: isoTime }),
     roles: ['operator']
   },
   'desk.why': {

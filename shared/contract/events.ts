@@ -23,6 +23,8 @@ function defineEvents<const E extends Record<string, EventSpec>>(events: E): E {
 /** Every event core may emit. Later domains add theirs here. */
 export const events = defineEvents({
   'users.changed': { payload: z.object({ userId: idSchema }), roles: MANAGERS },
+  /** The hub's database is in its replica up to this time (Litestream): a seat forgets what it kept of before. */
+  'replication.confirmed': { payload: z.object({ upTo: z.string() }), roles: ALL_ROLES },
   'settings.changed': { payload: z.object({ keys: z.array(z.string()) }), roles: ALL_ROLES },
   /** Sent to the sessions of a user whose sessions were ended (password change, disabled). */
   /** Progress of a running import, to the user who started it. */

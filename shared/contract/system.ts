@@ -110,6 +110,18 @@ export const systemMethods = defineMethods({
     }),
     roles: MANAGERS
   },
+  'system.hubs': {
+    summary:
+      'The centre’s hubs: this one (the writer, with its lease epoch) and its standbys, for seats to follow the lease; whether writes are replicated (then a seat keeps what it sent until `replication.confirmed`).',
+    input: emptyInput,
+    output: z.object({
+      replicating: z.boolean(),
+      epoch: z.number().int().nullable(),
+      self: z.string().nullable(),
+      hubs: z.array(z.string())
+    }),
+    roles: 'public'
+  },
   'system.replication': {
     summary:
       'The database replicated by Litestream (a folder or the object store): running or not, the lag, the time before which every commit is in the replica.',

@@ -136,7 +136,7 @@ describe('hub HTTP', () => {
     expect((await get(hub.url, `/api/download/${token}`)).status).toBe(404)
   })
 
-  it('health check answers', async () => {
-    expect(JSON.parse((await get(hub.url, '/healthz')).body)).toEqual({ ok: true })
+  it('health check answers: this hub writes (no lease: no epoch)', async () => {
+    expect(JSON.parse((await get(hub.url, '/healthz')).body)).toEqual({ ok: true, role: 'primary', epoch: null })
   })
 })

@@ -34,7 +34,7 @@ async function until<T>(what: () => T, ok: (v: T) => boolean, ms = 15_000): Prom
 describe('the database replicated by Litestream (a real Litestream 0.3.13)', () => {
   it('replicates what is written, says when it is replicated, restores from the replica; Litestream killed: not replicated, restarted by the hub', async () => {
     const bin = litestreamBinary()
-    expect(bin, 'the npm package @flydotio/litestream installs the binary').toBeTruthy()
+    expect(bin, 'the npm package @flydotio/litestream-linux-x64 installs the binary').toBeTruthy()
     const admin = await loginAs(env.core, 'admin')
     expect(await ok(admin.invoke('system.replication', {}))).toMatchObject({ configured: false, replicating: false })
     const r = await env.core.replicate({ url: `file://${replica}` })

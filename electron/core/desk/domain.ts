@@ -124,7 +124,8 @@ export function deskDomain(
       const { user } = requireUser(ctx)
       const r = desk.outcome(user, input)
       if (!r.duplicate) changed()
-      return r
+      // the machine's own time (not the centre's, which a training room shifts): replication is measured by it
+      return { ...r, savedAt: new Date().toISOString() }
     },
     'desk.why': (input, ctx) => {
       const { user } = requireUser(ctx)

@@ -28,11 +28,21 @@ export function createSystemHandlers(
   sessions: SessionsRepo,
   settings: SettingsStore,
   backupNow: (source: string) => Promise<FullBackupResult>,
-  replication: () => ReplicationStatus | null
+  replication: () => ReplicationStatus | null,
+  cluster: () => { epoch: number | null; self: string | null; peers: string[] }
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
   return {
+    'system.hubs': () => {
+      const c = cluster()
+      return {
+        replicating: replication()?.replicating ?? false,
+        epoch: c.epoch,
+        self: c.self,
+        hubs: [...new Set([...(c.self ? [c.self] : []), ...c.peers])]
+      }
+    },
     'system.replication': () =>
       replication() ?? {
         configured: false,

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Who holds the lease: one hub, by its epoch (a fencing number: a takeover is always the next one). */
@@ -117,6 +117,32 @@ export class FileLease {
       },
       Math.max(200, LEASE_TTL_MS / 5)
     )
+  }
+
+  /** A standby says where it is (every second while it stands by): the holder tells its seats. */
+  announce(id: string, url: string): void {
+    const file = join(this.dir, `standby-${id.replace(/[^\w.-]/g, '_')}.json`)
+    writeFileSync(`${file}.tmp`, JSON.stringify({ url, at: new Date().toISOString() }))
+    renameSync(`${file}.tmp`, file)
+  }
+
+  withdraw(id: string): void {
+    rmSync(join(this.dir, `standby-${id.replace(/[^\w.-]/g, '_')}.json`), { force: true })
+  }
+
+  /** The standbys heard from lately (their addresses). */
+  standbys(maxAgeMs = LEASE_TTL_MS * 3): string[] {
+    const out: string[] = []
+    for (const n of readdirSync(this.dir)) {
+      if (!/^standby-.*\.json$/.test(n)) continue
+      try {
+        const a = JSON.parse(readFileSync(join(this.dir, n), 'utf8')) as { url: string; at: string }
+        if (Date.now() - new Date(a.at).getTime() < maxAgeMs) out.push(a.url)
+      } catch {
+        // being written
+      }
+    }
+    return out
   }
 
   /** Where seats reach the holder (known once it listens), written with the next renewal. */

@@ -96,7 +96,9 @@ export class Replicator {
       pid: null,
       startedAt: null,
       restarts: 0,
-      lastError: binary ? null : 'Litestream is not installed (npm package @flydotio/litestream)',
+      lastError: binary
+        ? null
+        : 'Litestream is not installed (npm package @flydotio/litestream-linux-x64, or LEADLINE_LITESTREAM=path)',
       lagBytes: null,
       replicatedAt: null
     }

@@ -13,6 +13,8 @@ export interface ApiClient {
   setLocale(locale: Locale): void
   /** The token to resume with after a reconnect. */
   setSessionToken(token: string | null): void
+  /** The hub replicates its database (a seat keeps what it sent until `replication.confirmed`). */
+  replicating?: () => boolean
   close(): void
 }
 
@@ -83,7 +85,33 @@ const REQUEST_TIMEOUT_MS = 30_000
  * up the session again with its token before sending anything else, so a hub restart or a
  * network blip does not log the user out.
  */
-export function createWsClient(url: string): ApiClient {
+export const HUBS_KEY = 'leadline.hubs'
+
+/** The page's address of a hub's WebSocket from the hub's own address (http(s)://host:port). */
+const wsOf = (hubUrl: string) => `${hubUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}${HUB_WS_PATH}`
+
+/**
+ * Of the centre's hubs (remembered from `system.hubs`), the one that writes now: each is asked for its
+ * health, and the one answering 'primary' with the highest lease epoch wins; null when none does.
+ */
+async function findWriter(hubs: string[]): Promise<string | null> {
+  const answers = await Promise.all(
+    hubs.map(async (h) => {
+      try {
+        const r = await fetch(`${h.replace(/\/+$/, '')}/healthz`, { signal: AbortSignal.timeout(1500) })
+        const j = (await r.json()) as { role?: string; epoch?: number | null }
+        return r.ok && j.role === 'primary' ? { h, epoch: j.epoch ?? 0 } : null
+      } catch {
+        return null
+      }
+    })
+  )
+  const best = answers.filter((a): a is { h: string; epoch: number } => !!a).sort((a, b) => b.epoch - a.epoch)[0]
+  return best ? wsOf(best.h) : null
+}
+
+export function createWsClient(first: string): ApiClient {
+  let url = first
   let ws: WebSocket | null = null
   let nextId = 1
   let locale: Locale = 'zh-CN'
@@ -96,6 +124,14 @@ export function createWsClient(url: string): ApiClient {
   const eventListeners = new Map<string, Set<(p: unknown) => void>>()
   const statusListeners = new Set<(s: ConnectionStatus) => void>()
 
+  let replicating = false
+  const knownHubs = (): string[] => {
+    try {
+      return JSON.parse(localStorage.getItem(HUBS_KEY) ?? '[]') as string[]
+    } catch {
+      return []
+    }
+  }
   const setStatus = (s: ConnectionStatus) => {
     status = s
     statusListeners.forEach((l) => l(s))
@@ -124,6 +160,19 @@ export function createWsClient(url: string): ApiClient {
       }
       while (queue.length && sock.readyState === WebSocket.OPEN) sock.send(queue.shift()!)
       setStatus('open')
+      // the centre's hubs, remembered for when this one goes (a standby taking over the lease)
+      const id = nextId++
+      pending.set(id, {
+        timer: setTimeout(() => pending.delete(id), REQUEST_TIMEOUT_MS),
+        resolve: (r) => {
+          if (!r.ok) return
+          const v = r.value as { hubs: string[]; replicating: boolean }
+          if (v.hubs.length) localStorage.setItem(HUBS_KEY, JSON.stringify(v.hubs))
+          replicating = v.replicating
+          statusListeners.forEach((l) => l('open'))
+        }
+      })
+      sock.send(JSON.stringify({ id, method: 'system.hubs', input: {}, locale }))
     }
     sock.onmessage = (ev) => {
       let frame: { id?: number; ok?: boolean; value?: unknown; error?: unknown; event?: string; payload?: unknown }
@@ -147,7 +196,14 @@ export function createWsClient(url: string): ApiClient {
       if (closed) return
       setStatus('reconnecting')
       const delay = Math.min(10_000, 300 * 2 ** attempt++)
-      setTimeout(connect, delay)
+      // gone for a while: the lease may have moved to a standby (the hubs this seat knows are asked)
+      const hubs = knownHubs()
+      if (attempt >= 2 && hubs.length > 1)
+        void findWriter(hubs).then((w) => {
+          if (w && w !== url) url = w
+          setTimeout(connect, 200)
+        })
+      else setTimeout(connect, delay)
     }
     if (early) {
       early.received.forEach((ev) => sock.onmessage?.(ev))
@@ -164,7 +220,10 @@ export function createWsClient(url: string): ApiClient {
 
   return {
     kind: 'ws',
-    url,
+    get url() {
+      return url
+    },
+    replicating: () => replicating,
     invoke: (method, input) =>
       new Promise((resolve, reject) => {
         const id = nextId++

@@ -21,7 +21,51 @@ export class OutcomeOutbox {
     userId: number
   ) {
     this.key = `leadline.outbox.${userId}`
-    api.onStatus((s) => (this.connected = s === 'open'))
+    let was: string | null = null
+    api.onStatus((s) => {
+      this.connected = s === 'open'
+      // back after a break (perhaps on a standby that took over): what the old hub acknowledged but had
+      // not replicated yet is sent again; the hub saves each client id once
+      if (s === 'open' && was === 'reconnecting') this.resendUnconfirmed()
+      was = s
+    })
+    api.on('replication.confirmed', ({ upTo }) => this.confirmed(upTo))
+  }
+
+  /** Acknowledged by a replicating hub, not yet in its replica: kept, with the hub's time of the save. */
+  unconfirmed(): (OutcomeInput & { savedAt: string })[] {
+    try {
+      return JSON.parse(localStorage.getItem(`${this.key}.acked`) ?? '[]') as (OutcomeInput & { savedAt: string })[]
+    } catch {
+      return []
+    }
+  }
+
+  private saveUnconfirmed(items: (OutcomeInput & { savedAt: string })[]): void {
+    if (items.length) localStorage.setItem(`${this.key}.acked`, JSON.stringify(items))
+    else localStorage.removeItem(`${this.key}.acked`)
+  }
+
+  private acked(input: OutcomeInput, savedAt: string): void {
+    if (!this.api.replicating?.()) return
+    this.saveUnconfirmed([...this.unconfirmed().filter((p) => p.clientId !== input.clientId), { ...input, savedAt }])
+  }
+
+  private confirmed(upTo: string): void {
+    const left = this.unconfirmed().filter((p) => p.savedAt > upTo)
+    if (left.length !== this.unconfirmed().length) this.saveUnconfirmed(left)
+  }
+
+  private resendUnconfirmed(): void {
+    const items = this.unconfirmed()
+    if (!items.length) return
+    this.saveUnconfirmed([])
+    const waiting = this.pending()
+    this.save([
+      ...items.map(({ savedAt: _s, ...i }) => i).filter((i) => !waiting.some((w) => w.clientId === i.clientId)),
+      ...waiting
+    ])
+    void this.flush()
   }
 
   private online(): boolean {
@@ -66,8 +110,9 @@ export class OutcomeOutbox {
     this.save([...this.pending().filter((p) => p.clientId !== input.clientId), input])
     if (!this.online()) return 'queued'
     try {
-      await this.api.invoke('desk.outcome', input)
+      const r = await this.api.invoke('desk.outcome', input)
       this.save(this.pending().filter((p) => p.clientId !== input.clientId))
+      this.acked(input, r.savedAt)
       return 'saved'
     } catch (err) {
       if (err instanceof ApiError && err.code === 'UNAVAILABLE') return 'queued'
@@ -84,7 +129,8 @@ export class OutcomeOutbox {
     this.flushing = (async () => {
       for (const item of this.pending()) {
         try {
-          await this.api.invoke('desk.outcome', item)
+          const r = await this.api.invoke('desk.outcome', item)
+          this.acked(item, r.savedAt)
         } catch (err) {
           if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
           // Refused for good (the lead was closed meanwhile …): kept aside for the operator to see, not resent.
