@@ -15,6 +15,7 @@ const SHORT = {
   import: { BENCH_ROWS: '100000' },
   api: { BENCH_ROWS: '20000' },
   storage: { BENCH_FILES: '80', BENCH_ROUNDS: '3' },
+  failover: { BENCH_LEADS: '100000', BENCH_SEATS: '50', BENCH_WORK_MS: '5000' },
   reports: { BENCH_CALLS: '500000', BENCH_LEADS: '100000', BENCH_RUNS: '3' },
   mainthread: { BENCH_LEADS: '50000', BENCH_CALLS: '60000', BENCH_HOUR_CALLS: '20' },
   abuse: { BENCH_PHASE_MS: '3000' },

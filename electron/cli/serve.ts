@@ -151,6 +151,9 @@ export async function serve(
       fail('errors.replicationFailed', { reason: err instanceof Error ? err.message : String(err) })
     }
   }
+  // a hub that took over takes the seats' resent outcomes from its first request on
+  if (takeover)
+    core.setCluster({ epoch: takeover.lease.epoch, self: guessUrl, peers: [], takeoverAt: new Date().toISOString() })
   const staticDir = opt.static ? resolve(opt.static) : join(__dirname, '../renderer')
   let hub
   try {
@@ -219,8 +222,14 @@ export async function serve(
     // what the seats are told (system.hubs, /healthz): this hub's epoch, the standbys heard from, and the
     // hub this one took over from (its pages' origin may follow the lease here)
     const before = takeover?.from?.url ? [takeover.from.url] : []
+    const takeoverAt = takeover ? new Date().toISOString() : null
     const tell = () =>
-      core.setCluster({ epoch: lease.holding()?.epoch ?? null, self: hub.url, peers: [...lease.standbys(), ...before] })
+      core.setCluster({
+        epoch: lease.holding()?.epoch ?? null,
+        self: hub.url,
+        peers: [...lease.standbys(), ...before],
+        takeoverAt
+      })
     tell()
     setInterval(tell, 2000).unref()
     lease.keep((why) => {

@@ -91,6 +91,8 @@ export interface ClusterInfo {
   epoch: number | null
   self: string | null
   peers: string[]
+  /** When this hub took over from another (a standby that restored the replica); null otherwise. */
+  takeoverAt: string | null
 }
 
 export interface CoreOptions {
@@ -314,7 +316,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // the database replicated by Litestream, when the hub is started with --replicate
   let replicator: Replicator | null = null
   // this hub's place among the centre's hubs (the lease's epoch, its address, its standbys)
-  let cluster: ClusterInfo = { epoch: null, self: null, peers: [] }
+  let cluster: ClusterInfo = { epoch: null, self: null, peers: [], takeoverAt: null }
+  // seats' outcomes sent again after a takeover are taken for 10 minutes (their calls may be lost)
+  desk.takeoverWindow = () => !!cluster.takeoverAt && Date.now() - new Date(cluster.takeoverAt).getTime() < 10 * 60_000
   const folders = new FolderGrants(clock)
   const dispatch = new DispatchService(deps, bus, settings)
   // a field agent listens to the calls of the visits assigned to them: dispatch knows which

@@ -143,7 +143,9 @@ export const outcomeInputSchema = z
     districtCode: z.string().max(12).optional(),
     /** PIPL: the customer agreed that their details go to a field agent (required for a success). */
     consent: z.boolean().optional(),
-    productInterest: opt(100)
+    productInterest: opt(100),
+    /** Sent again after the hub that acknowledged it went away (a standby took over): its call may be lost. */
+    resent: z.boolean().optional()
   })
   .strict()
 

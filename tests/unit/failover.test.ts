@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -172,4 +172,30 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     expect(primary.log()).toContain('lease lost')
     expect(existsSync(join(tmp, 'a', 'leadline.db'))).toBe(true)
   }, 120_000)
+
+  it('seats saving outcomes through a kill with disk loss and through a partition (npm run bench -- failover, small): nothing acknowledged lost, nothing twice, never two writers', () => {
+    const r = spawnSync(process.execPath, [resolve('bench/failover.mjs')], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: {
+        ...process.env,
+        BENCH_LEADS: '3000',
+        BENCH_SEATS: '6',
+        BENCH_WORK_MS: '3000',
+        LEADLINE_LEASE_TTL_MS: String(TTL)
+      }
+    })
+    const last = r.stdout.trim().split('\n').pop() ?? ''
+    expect(last.startsWith('{'), `${r.stderr.slice(-3000)}`).toBe(true)
+    const f = JSON.parse(last) as {
+      acked: number
+      lostAcked: number
+      duplicated: number
+      twoWriters: number
+      rtoMs: number
+    }
+    expect(f.acked).toBeGreaterThan(20)
+    expect(f).toMatchObject({ lostAcked: 0, duplicated: 0, twoWriters: 0 })
+    expect(f.rtoMs).toBeLessThan(TTL * 10)
+  }, 300_000)
 })

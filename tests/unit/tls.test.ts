@@ -174,7 +174,7 @@ describe('the hub over TLS', () => {
         .on('error', fail)
         .end()
     )
-    expect(JSON.parse(body)).toEqual({ ok: true })
+    expect(JSON.parse(body)).toEqual({ ok: true, role: 'primary', epoch: null })
     // browsers are told to use https only from now on
     expect(hsts).toBe('max-age=31536000')
     const plain = await new Promise<{ status: number; location: string; body: string }>((ok, fail) =>

@@ -47,6 +47,11 @@ export class DeskService {
 
   readonly repo: DeskRepo
   readonly training: TrainingLeads
+  /**
+   * Whether this hub took over from another within the last minutes (a standby that restored the
+   * replica): outcomes sent again by the seats may then name a call or a lease lost with the old hub.
+   */
+  takeoverWindow: () => boolean = () => false
 
   constructor(
     private deps: CoreDeps,
@@ -408,13 +413,22 @@ export class DeskService {
       const now = this.now()
       const iso = now.toISOString()
       const l = this.lead(input.leadId)
-      const call = input.callId === null ? undefined : this.repo.call(input.callId)
-      if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id))
+      let call = input.callId === null ? undefined : this.repo.call(input.callId)
+      // After a takeover, an outcome the old hub acknowledged but never replicated comes again: its call
+      // (and the lead's lease) may have been lost with that hub. The customer was called and answered
+      // so: kept without its call, even if the lead went to another seat meanwhile (the lead's history
+      // says so). Only for a few minutes after a takeover.
+      const lostInFailover =
+        !!input.resent && this.takeoverWindow() && (!call || call.operator_id !== user.id || call.lead_id !== l.id)
+      if (lostInFailover) call = undefined
+      else if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id))
         throw new AppError('NOT_FOUND')
       // A 回访 call is answered on its own form (followUps.complete); a sales outcome never lands on it.
       if (call?.follow_up_id != null) throw new AppError('CONFLICT', 'errors.followUpCallNoOutcome')
       // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).
-      if (l.lease_by !== user.id && !call) throw new AppError('CONFLICT', 'errors.notYourLead')
+      if (l.lease_by !== user.id && !call && !lostInFailover) throw new AppError('CONFLICT', 'errors.notYourLead')
+      if (lostInFailover)
+        this.repo.leadEvent(l.id, iso, user.id, 'outcome_after_failover', { lostCallId: input.callId })
       if (call && this.repo.hasOutcome(call.id)) throw new AppError('CONFLICT', 'errors.outcomeExists')
       // a customer whose visit is booked calling back changes nothing of the sale (a problem is a complaint case)
       if (call?.direction === 'inbound' && l.status === 'accepted')

@@ -62,7 +62,9 @@ export class OutcomeOutbox {
     this.saveUnconfirmed([])
     const waiting = this.pending()
     this.save([
-      ...items.map(({ savedAt: _s, ...i }) => i).filter((i) => !waiting.some((w) => w.clientId === i.clientId)),
+      ...items
+        .map(({ savedAt: _s, ...i }) => ({ ...i, resent: true }))
+        .filter((i) => !waiting.some((w) => w.clientId === i.clientId)),
       ...waiting
     ])
     void this.flush()
