@@ -232,6 +232,19 @@ export async function serve(
       })
     tell()
     setInterval(tell, 2000).unref()
+    // planned maintenance (系统设置 → 备份 → 切换到备用服务器): the last writes into the replica, the lease
+    // given up (the standby takes it at once), then this hub stops; seats resend what was not yet replicated
+    core.setHandover(async () => {
+      log.warn('handover: giving the write lease to the standby')
+      const end = Date.now() + 10_000
+      while (Date.now() < end && (core.replication()?.status().lagBytes ?? 0) > 0)
+        await new Promise((r) => setTimeout(r, 100))
+      await hub.close()
+      await core.replication()?.stop()
+      lease.release()
+      core.close()
+      process.exit(0)
+    })
     lease.keep((why) => {
       log.error(`lease lost: ${why}; this hub stops writing and exits`)
       void hub.close().finally(() => {

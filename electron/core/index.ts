@@ -201,6 +201,8 @@ export interface Core {
   cluster(): ClusterInfo
   /** Where this hub stands (the serve command: the lease's epoch, its own address, its standbys'). */
   setCluster(c: ClusterInfo): void
+  /** What a planned handover does (the serve command: last write replicated, lease released, stop). */
+  setHandover(fn: (() => Promise<void>) | null): void
   /** The PBX asks for the number behind a desk's dial token (the hub's PBX_DIAL_PATH); a refusal is audited. */
   pbxResolve(authorization: string | undefined, token: string, from: string, source: string): PbxAnswer
   /** The PBX asks whom a customer's call to one of the centre's numbers rings (the hub's PBX_INBOUND_PATH). */
@@ -317,6 +319,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let replicator: Replicator | null = null
   // this hub's place among the centre's hubs (the lease's epoch, its address, its standbys)
   let cluster: ClusterInfo = { epoch: null, self: null, peers: [], takeoverAt: null }
+  // a planned handover to the standby (set by the serve command when it holds a lease)
+  let handover: (() => Promise<void>) | null = null
   // seats' outcomes sent again after a takeover are taken for 10 minutes (their calls may be lost)
   desk.takeoverWindow = () => !!cluster.takeoverAt && Date.now() - new Date(cluster.takeoverAt).getTime() < 10 * 60_000
   const folders = new FolderGrants(clock)
@@ -391,7 +395,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           settingsStore,
           (source) => backups.now(source),
           () => replicator?.status() ?? null,
-          () => cluster
+          () => cluster,
+          () => handover
         )
       }),
       defineDomain({ name: 'audit', handlers: createAuditHandlers(deps, settings) }),
@@ -559,6 +564,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     cluster: () => cluster,
     setCluster: (c) => {
       cluster = c
+    },
+    setHandover: (fn) => {
+      handover = fn
     },
     close: () => {
       closed = true

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineMethods } from './define'
 import { MANAGERS, roleSchema } from './roles'
-import { emptyInput, isoTime } from './common'
+import { emptyInput, isoTime, okOutput } from './common'
 
 export const systemInfoSchema = z.object({
   appName: z.string(),
@@ -135,8 +135,20 @@ export const systemMethods = defineMethods({
       restarts: z.number().int(),
       lastError: z.string().nullable(),
       lagBytes: z.number().nullable(),
-      replicatedAt: isoTime.nullable()
+      replicatedAt: isoTime.nullable(),
+      /** The write lease: this hub's epoch, its standbys heard from lately, when it took over (null: it started as the primary). */
+      epoch: z.number().int().nullable(),
+      self: z.string().nullable(),
+      standbys: z.array(z.string()),
+      takeoverAt: isoTime.nullable()
     }),
+    roles: ['admin']
+  },
+  'system.handover': {
+    summary:
+      'Planned maintenance: this hub gives the write lease to its standby once its last write is in the replica, and stops; the seats follow. Administrators only, audited.',
+    input: emptyInput,
+    output: okOutput,
     roles: ['admin']
   }
 })

@@ -300,6 +300,7 @@ export const en: Catalog = {
     inboundGone: 'This call has ended: the customer hung up',
     replicationFailed: 'The database replication (Litestream) did not start: {{reason}}',
     standbyNeedsFolder: 'A standby hub needs the replica in a shared folder: --replicate file:///path',
+    noStandby: 'No standby hub is online: nothing to hand over to',
     storageEndpoint: 'The object store address must be a URL starting with http:// or https://',
     storageIncomplete: 'Fill in the bucket, the access key and the secret key',
     storageCheckFailed: 'The object store check failed ({{step}}): {{detail}}. Nothing was saved',
@@ -2037,6 +2038,14 @@ export const en: Catalog = {
       rejectedUploadDays: 'Uploads never imported kept'
     },
     replication: {
+      lease: 'This hub writes (lease epoch {{epoch}}, {{self}}).',
+      tookOver: 'It took over at {{at}}.',
+      standbys: 'Standby hubs: {{list}}',
+      noStandby: 'No standby hub is online',
+      handover: 'Hand over to the standby',
+      handoverConfirm:
+        'Once its last writes are in the replica, this hub gives the lease to the standby and stops; the seats move to the standby by themselves. Hand over?',
+      handedOver: 'Handing over: this hub stops now and the seats move to the standby',
       on: 'The database is replicated continuously to {{target}} (Litestream): everything before {{at}} is in the replica; {{lag}} bytes not yet',
       off: 'The database replication ({{target}}) is not running: the hub does not call itself replicated. {{why}}'
     },
@@ -2268,6 +2277,7 @@ export const en: Catalog = {
       'webhooks.resend': 'Webhook delivery sent again',
       'api.request': 'API call',
       'api.pii': 'API read a full number',
+      'system.handover': 'Handed over to the standby hub',
       'storage.set': 'Recording storage set',
       'sms.gateway': 'SMS gateway set',
       'sms.template': 'SMS template changed',
@@ -2360,6 +2370,7 @@ export const en: Catalog = {
       'users.update': 'User changed'
     },
     entities: {
+      hub: 'Hub',
       storage: 'Recording storage',
       sms: 'SMS',
       apiKey: 'API key',

@@ -280,6 +280,7 @@ export const zhCN = {
     inboundGone: '这通来电已结束，客户已挂断',
     replicationFailed: '无法启动数据库复制（Litestream）：{{reason}}',
     standbyNeedsFolder: '备用服务器需要共享文件夹中的副本：--replicate file:///路径',
+    noStandby: '没有在线的备用服务器，不能切换',
     storageEndpoint: '对象存储地址应为 http:// 或 https:// 开头的网址',
     storageIncomplete: '请填写存储桶、Access Key 和 Secret Key',
     storageCheckFailed: '对象存储检查未通过（{{step}}）：{{detail}}。设置未保存',
@@ -1911,6 +1912,13 @@ export const zhCN = {
       rejectedUploadDays: '未导入的上传文件保留'
     },
     replication: {
+      lease: '本机是写入的主服务器（租约第 {{epoch}} 代，{{self}}）。',
+      tookOver: '{{at}} 由备用服务器接管。',
+      standbys: '备用服务器：{{list}}',
+      noStandby: '没有在线的备用服务器',
+      handover: '切换到备用服务器',
+      handoverConfirm: '本机最后的写入进入副本后，把租约交给备用服务器并停止服务；坐席会自动连到备用服务器。确定切换？',
+      handedOver: '正在切换：本机即将停止，坐席会连到备用服务器',
       on: '数据库持续复制到 {{target}}（Litestream）：{{at}} 之前的数据都已在副本中，未复制 {{lag}} 字节',
       off: '数据库复制（{{target}}）未在运行，服务器不视为已复制：{{why}}'
     },
@@ -2130,6 +2138,7 @@ export const zhCN = {
       'webhooks.resend': '重发回调',
       'api.request': 'API 调用',
       'api.pii': 'API 读取完整号码',
+      'system.handover': '切换到备用服务器',
       'storage.set': '设置录音存储',
       'sms.gateway': '设置短信网关',
       'sms.template': '修改短信模板',
@@ -2222,6 +2231,7 @@ export const zhCN = {
       'users.update': '修改用户'
     },
     entities: {
+      hub: '中心服务器',
       storage: '录音存储',
       callerId: '外显号码',
       sms: '短信',

@@ -173,6 +173,57 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     expect(existsSync(join(tmp, 'a', 'leadline.db'))).toBe(true)
   }, 120_000)
 
+  it('a planned handover from the settings: the primary gives the lease up once its writes are replicated, the standby takes over at once', async () => {
+    const replica = join(tmp, 'replica')
+    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+    const p = (await line(primary, 'url')) as { url: string }
+    const standby = hub([
+      '--standby',
+      '--data',
+      join(tmp, 'b'),
+      '--port',
+      String(await freePort()),
+      '--replicate',
+      `file://${replica}`,
+      '--primary',
+      p.url
+    ])
+    await line(standby, 'standby')
+    const c = await admin(p.url)
+    // the primary hears of its standby (it announces itself in the lease folder)
+    type Rep = { standbys: string[]; epoch: number }
+    let rep: Rep | null = null
+    for (let i = 0; i < 50 && !(rep as Rep | null)?.standbys.length; i++) {
+      const r = await c.call('system.replication', {})
+      rep = r.ok ? (r.value as Rep) : null
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    expect(rep).toMatchObject({ epoch: 1, standbys: [expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)] })
+    expect(
+      (
+        await c.call('users.create', {
+          username: 'handover1',
+          displayName: '交接',
+          role: 'qa',
+          password: 'handover-pass-1'
+        })
+      ).ok
+    ).toBe(true)
+    const asked = Date.now()
+    expect((await c.call('system.handover', {})).ok).toBe(true)
+    c.close()
+    const code = await new Promise<number | null>((r) => primary.child.once('exit', (x) => r(x)))
+    expect(code).toBe(0)
+    const s = (await line(standby, 'url')) as { url: string; lease: { epoch: number } }
+    // no waiting for the lease to run out: the primary gave it up
+    expect(Date.now() - asked).toBeLessThan(TTL + 3000)
+    expect(s.lease.epoch).toBe(2)
+    const c2 = await admin(s.url)
+    const users = await c2.call('users.list', {})
+    c2.close()
+    expect((users.ok ? (users.value as { username: string }[]) : []).map((u) => u.username)).toContain('handover1')
+  }, 120_000)
+
   it('seats saving outcomes through a kill with disk loss and through a partition (npm run bench -- failover, small): nothing acknowledged lost, nothing twice, never two writers', () => {
     const r = spawnSync(process.execPath, [resolve('bench/failover.mjs')], {
       encoding: 'utf8',

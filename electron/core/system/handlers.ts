@@ -29,7 +29,8 @@ export function createSystemHandlers(
   settings: SettingsStore,
   backupNow: (source: string) => Promise<FullBackupResult>,
   replication: () => ReplicationStatus | null,
-  cluster: () => { epoch: number | null; self: string | null; peers: string[] }
+  cluster: () => { epoch: number | null; self: string | null; peers: string[]; takeoverAt: string | null },
+  handover: () => (() => Promise<void>) | null
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
   const sqliteVersion = new SystemRepo(db).sqliteVersion()
@@ -43,18 +44,42 @@ export function createSystemHandlers(
         hubs: [...new Set([...(c.self ? [c.self] : []), ...c.peers])]
       }
     },
-    'system.replication': () =>
-      replication() ?? {
-        configured: false,
-        replicating: false,
-        target: null,
-        pid: null,
-        startedAt: null,
-        restarts: 0,
-        lastError: null,
-        lagBytes: null,
-        replicatedAt: null
-      },
+    'system.replication': () => {
+      const c = cluster()
+      return {
+        ...(replication() ?? {
+          configured: false,
+          replicating: false,
+          target: null,
+          pid: null,
+          startedAt: null,
+          restarts: 0,
+          lastError: null,
+          lagBytes: null,
+          replicatedAt: null
+        }),
+        epoch: c.epoch,
+        self: c.self,
+        standbys: c.peers,
+        takeoverAt: c.takeoverAt
+      }
+    },
+    'system.handover': (_input, ctx) => {
+      const { user } = requireUser(ctx)
+      const go = handover()
+      if (!go || !cluster().peers.length) throw new AppError('CONFLICT', 'errors.noStandby')
+      audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'system.handover',
+        entity: 'hub',
+        details: { standbys: cluster().peers },
+        source: ctx.conn.source
+      })
+      // after this answer has gone out
+      setTimeout(() => void go(), 200)
+      return { ok: true as const }
+    },
     'system.calendar': (_input, ctx) => {
       const cal = deps.calendar
       const today = localTime(clock.now(), settings.get().timeZone).day

@@ -10,6 +10,8 @@ export interface LeaseRecord {
   /** Renewals so far: a standby sees the lease alive while this moves. */
   beat: number
   at: string
+  /** Given up by its holder (a planned handover): a standby takes the next epoch at once. */
+  released?: boolean
 }
 
 export const LEASE_TTL_MS = Number(process.env.LEADLINE_LEASE_TTL_MS) || 10_000
@@ -119,6 +121,19 @@ export class FileLease {
     )
   }
 
+  /** A planned handover: the holder gives the lease up (after its last write is in the replica). */
+  release(): void {
+    const h = this.held
+    if (!h) return
+    this.stop()
+    h.released = true
+    h.at = new Date().toISOString()
+    const file = join(this.dir, `epoch-${h.epoch}.json`)
+    writeFileSync(`${file}.tmp`, JSON.stringify(h))
+    renameSync(`${file}.tmp`, file)
+    this.held = null
+  }
+
   /** A standby says where it is (every second while it stands by): the holder tells its seats. */
   announce(id: string, url: string): void {
     const file = join(this.dir, `standby-${id.replace(/[^\w.-]/g, '_')}.json`)
@@ -181,6 +196,6 @@ export class LeaseWatch {
       this.since = performance.now()
     }
     const stillMs = performance.now() - this.since
-    return { record, stillMs, expired: stillMs > LEASE_TTL_MS + this.marginMs }
+    return { record, stillMs, expired: !!record?.released || stillMs > LEASE_TTL_MS + this.marginMs }
   }
 }

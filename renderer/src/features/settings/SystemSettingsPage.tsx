@@ -1,5 +1,19 @@
 import { useEffect } from 'react'
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Tabs, Typography } from 'antd'
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Switch,
+  Tabs,
+  Typography
+} from 'antd'
 import { useTranslation } from 'react-i18next'
 import { ROLES } from '../../../../shared/contract/enums'
 import { useApi, useInvalidateOn } from '../../api/ApiProvider'
@@ -220,6 +234,7 @@ function BackupSection() {
   const saved = useMethodQuery('settings.get', {}, keys.settings)
   const now = useMethodMutation('system.backupNow', [['reports.live']])
   const replication = useMethodQuery('system.replication', {}, ['system.replication'])
+  const handover = useMethodMutation('system.handover', [])
   const rep = replication.data
   return (
     <Section name="backup">
@@ -237,6 +252,38 @@ function BackupSection() {
                   lag: rep.lagBytes ?? 0
                 })
               : t('settings.replication.off', { target: rep.target ?? '', why: rep.lastError ?? '' })
+          }
+          description={
+            rep.epoch !== null ? (
+              <Space direction="vertical" size={4} data-testid="hubs">
+                <span>
+                  {t('settings.replication.lease', { epoch: rep.epoch, self: rep.self ?? '' })}
+                  {rep.takeoverAt
+                    ? ` ${t('settings.replication.tookOver', { at: centre.format(rep.takeoverAt) })}`
+                    : ''}
+                </span>
+                <span>
+                  {rep.standbys.length
+                    ? t('settings.replication.standbys', { list: rep.standbys.join('、') })
+                    : t('settings.replication.noStandby')}
+                </span>
+                {rep.standbys.length > 0 && (
+                  <Popconfirm
+                    title={t('settings.replication.handoverConfirm')}
+                    onConfirm={() =>
+                      handover.mutate(
+                        {},
+                        { onSuccess: () => void message.success(t('settings.replication.handedOver')) }
+                      )
+                    }
+                  >
+                    <Button size="small" danger loading={handover.isPending} data-testid="handover">
+                      {t('settings.replication.handover')}
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            ) : undefined
           }
           style={{ marginBottom: 16 }}
         />
