@@ -71,6 +71,8 @@ async function prepare(dir) {
 function hub(args) {
   const child = spawn(process.execPath, [CLI, 'serve', '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: killing it kills its Litestream too, as a machine's death does
+    detached: true,
     env: { ...process.env, LANG: 'C', ...CLOCK }
   })
   const p = { child, lines: [], err: '' }
@@ -293,7 +295,7 @@ try {
   await sleep(WORK_MS)
   const before = stats.acked.size
   const killedAt = Date.now()
-  primary.child.kill('SIGKILL')
+  process.kill(-primary.child.pid, 'SIGKILL')
   rmSync(a, { recursive: true, force: true })
   log(`killed the primary after ${before} outcomes saved; its data folder deleted`)
   const s = await line(standby, 'url')
@@ -364,7 +366,13 @@ try {
     })
   )
 } finally {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
+  for (const p of procs)
+    if (p.child.exitCode === null && p.child.signalCode === null)
+      try {
+        process.kill(-p.child.pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
   await sleep(300)
   rmSync(root, { recursive: true, force: true })
 }

@@ -236,10 +236,12 @@ export async function serve(
     // given up (the standby takes it at once), then this hub stops; seats resend what was not yet replicated
     core.setHandover(async () => {
       log.warn('handover: giving the write lease to the standby')
-      const end = Date.now() + 10_000
-      while (Date.now() < end && (core.replication()?.status().lagBytes ?? 0) > 0)
-        await new Promise((r) => setTimeout(r, 100))
+      // no more writes, then every one of them in the replica (10 s at most: the seats keep what is not)
       await hub.close()
+      const closedAt = new Date().toISOString()
+      const end = Date.now() + 10_000
+      while (Date.now() < end && (core.replication()?.status().replicatedAt ?? '') < closedAt)
+        await new Promise((r) => setTimeout(r, 100))
       await core.replication()?.stop()
       lease.release()
       core.close()

@@ -54,7 +54,8 @@ test('系统设置 in sections, each with its units and its own save; what only 
     '派单与回访',
     '合规与保留期限',
     '成功单邮件',
-    '备份'
+    '备份',
+    '录音存储'
   ])
   // 合规: the complaint deadline and the retention periods, each a number with its unit, saved on their own
   await page.getByRole('tab', { name: '合规与保留期限' }).click()

@@ -28,7 +28,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const p of procs.splice(0))
     if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL')
+      process.kill(-p.child.pid!, 'SIGKILL')
       await new Promise((r) => p.child.once('exit', r))
     }
   rmSync(tmp, { recursive: true, force: true })
@@ -37,6 +37,8 @@ afterEach(async () => {
 function hub(args: string[]): Proc {
   const child = spawn(process.execPath, [CLI, 'serve', '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: killing it kills its Litestream too, as a machine's death does
+    detached: true,
     env: { ...process.env, LANG: 'C', LEADLINE_LEASE_TTL_MS: String(TTL) }
   })
   const p: Proc = { child, lines: [], log: () => out + err }
@@ -110,7 +112,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     expect(standby.lines.some((l) => 'url' in l)).toBe(false)
     // the primary's machine dies with its disk
     const killed = Date.now()
-    primary.child.kill('SIGKILL')
+    process.kill(-primary.child.pid!, 'SIGKILL')
     rmSync(join(tmp, 'a'), { recursive: true, force: true })
     const s = (await line(standby, 'url')) as {
       url: string
@@ -159,7 +161,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     expect(standby.lines.some((l) => 'url' in l)).toBe(false)
     expect((await fetch(`${p.url}/healthz`)).ok).toBe(true)
     // another hub took the next epoch (as a standby would): the primary stops writing and exits
-    standby.child.kill('SIGKILL')
+    process.kill(-standby.child.pid!, 'SIGKILL')
     const lease = join(replica, 'lease')
     const cur = JSON.parse(readFileSync(join(lease, 'epoch-1.json'), 'utf8')) as { epoch: number }
     expect(cur.epoch).toBe(1)

@@ -38,7 +38,8 @@ export function createSystemHandlers(
     'system.hubs': () => {
       const c = cluster()
       return {
-        replicating: replication()?.replicating ?? false,
+        // configured, not only running now: a seat keeps what it sent until it hears it is in the replica
+        replicating: replication()?.configured ?? false,
         epoch: c.epoch,
         self: c.self,
         hubs: [...new Set([...(c.self ? [c.self] : []), ...c.peers])]

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -53,7 +53,7 @@ function freePort(): Promise<number> {
 /** Litestream's metrics of the database: the WAL position written locally (shadow) and the replica's. */
 function positions(
   metrics: string
-): { shadow: [number, number]; replica: [number, number]; syncErrors: number } | null {
+): { shadow: [number, number]; replica: [number, number]; syncs: number; syncErrors: number } | null {
   const num = (name: string) => {
     const m = new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)
     return m ? Number(m[1]) : null
@@ -63,7 +63,12 @@ function positions(
   const ri = num('litestream_replica_wal_index')
   const ro = num('litestream_replica_wal_offset')
   if (si === null || ss === null || ri === null || ro === null) return null
-  return { shadow: [si, ss], replica: [ri, ro], syncErrors: num('litestream_sync_error_count') ?? 0 }
+  return {
+    shadow: [si, ss],
+    replica: [ri, ro],
+    syncs: num('litestream_sync_count') ?? 0,
+    syncErrors: num('litestream_sync_error_count') ?? 0
+  }
 }
 
 /**
@@ -78,7 +83,13 @@ export class Replicator {
   private metricsUrl = ''
   private timer: ReturnType<typeof setInterval> | null = null
   private state: ReplicationStatus
-  /** A time and the local position then: once the replica reaches that position, that time is replicated. */
+  /**
+   * Times waiting to be confirmed. A commit made before `at` is in Litestream's copy of the WAL (its
+   * shadow) once a sync has *started* after `at`: two syncs after the count seen at `at` (the next one
+   * may have begun before). Then it is replicated once the replica reaches the shadow's position seen
+   * at that point.
+   */
+  private waiting: { at: number; syncs: number }[] = []
   private pending: { at: number; pos: [number, number] }[] = []
   private listeners = new Set<(replicatedAt: string) => void>()
 
@@ -142,9 +153,17 @@ export class Replicator {
 
   private spawn(): void {
     if (this.stopped) return
-    const child = spawn(this.binary!, ['replicate', '-config', join(this.dataDir, 'replication', 'litestream.yml')], {
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
+    const config = join(this.dataDir, 'replication', 'litestream.yml')
+    // a Litestream left by a hub that crashed (it outlives its parent) would replicate beside ours: it goes
+    const pidFile = join(this.dataDir, 'replication', 'litestream.pid')
+    try {
+      const old = Number(readFileSync(pidFile, 'utf8'))
+      if (old && readFileSync(`/proc/${old}/cmdline`, 'utf8').includes(config)) process.kill(old, 'SIGKILL')
+    } catch {
+      // none, gone, or not this system's /proc
+    }
+    const child = spawn(this.binary!, ['replicate', '-config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+    if (child.pid) writeFileSync(pidFile, String(child.pid))
     this.child = child
     this.state.pid = child.pid ?? null
     this.state.startedAt = new Date().toISOString()
@@ -182,21 +201,26 @@ export class Replicator {
     if (!p) return
     const now = Date.now()
     const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1]
-    this.pending.push({ at: now, pos: p.shadow })
+    // a new generation (a checkpoint restarted Litestream's WAL index) makes old positions meaningless:
+    // what waited for one waits for the shadow's position now
+    if (this.pending.length && p.shadow[0] < this.pending[this.pending.length - 1].pos[0])
+      this.pending = this.pending.map((x) => ({ at: x.at, pos: p.shadow }))
+    // Litestream restarted: its counts start again
+    if (this.waiting.length && p.syncs < this.waiting[this.waiting.length - 1].syncs)
+      this.waiting = this.waiting.map((w) => ({ at: w.at, syncs: p.syncs }))
+    this.waiting.push({ at: now, syncs: p.syncs })
+    while (this.waiting.length && p.syncs >= this.waiting[0].syncs + 2)
+      this.pending.push({ at: this.waiting.shift()!.at, pos: p.shadow })
     const lag = p.shadow[0] === p.replica[0] ? Math.max(0, p.shadow[1] - p.replica[1]) : p.shadow[1]
     this.state.lagBytes = lag
     this.state.replicating = this.child !== null
     let reached: number | null = null
     while (this.pending.length && cmp(p.replica, this.pending[0].pos) >= 0) reached = this.pending.shift()!.at
-    // a new generation (a checkpoint restarted the WAL) makes old positions meaningless: what is caught up now is now
-    if (lag === 0) {
-      reached = now
-      this.pending = []
-    }
     if (reached !== null) {
       this.state.replicatedAt = new Date(reached).toISOString()
       for (const fn of this.listeners) fn(this.state.replicatedAt)
     }
+    if (this.waiting.length > 400) this.waiting.splice(0, this.waiting.length - 400)
     if (this.pending.length > 400) this.pending.splice(0, this.pending.length - 400)
   }
 

@@ -90,24 +90,44 @@ export const HUBS_KEY = 'leadline.hubs'
 /** The page's address of a hub's WebSocket from the hub's own address (http(s)://host:port). */
 const wsOf = (hubUrl: string) => `${hubUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}${HUB_WS_PATH}`
 
+/** A hub's answer to `system.hubs` over a short-lived socket (the page's policy allows sockets, not fetches, to other hubs). */
+function probe(wsUrl: string): Promise<{ url: string; epoch: number } | null> {
+  return new Promise((resolve) => {
+    let done = false
+    const ws = new WebSocket(wsUrl)
+    const finish = (v: { url: string; epoch: number } | null) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      try {
+        ws.close()
+      } catch {
+        // already closed
+      }
+      resolve(v)
+    }
+    const timer = setTimeout(() => finish(null), 1500)
+    ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'system.hubs', input: {} }))
+    ws.onmessage = (ev) => {
+      try {
+        const f = JSON.parse(String(ev.data)) as { id?: number; ok?: boolean; value?: { epoch: number | null } }
+        if (f.id === 1) finish(f.ok ? { url: wsUrl, epoch: f.value?.epoch ?? 0 } : null)
+      } catch {
+        finish(null)
+      }
+    }
+    ws.onerror = () => finish(null)
+  })
+}
+
 /**
- * Of the centre's hubs (remembered from `system.hubs`), the one that writes now: each is asked for its
- * health, and the one answering 'primary' with the highest lease epoch wins; null when none does.
+ * Of the centre's hubs (remembered from `system.hubs`), the one that writes now: a standby waiting
+ * takes no sockets, so each that answers is a writer, and the highest lease epoch wins; null when none does.
  */
 async function findWriter(hubs: string[]): Promise<string | null> {
-  const answers = await Promise.all(
-    hubs.map(async (h) => {
-      try {
-        const r = await fetch(`${h.replace(/\/+$/, '')}/healthz`, { signal: AbortSignal.timeout(1500) })
-        const j = (await r.json()) as { role?: string; epoch?: number | null }
-        return r.ok && j.role === 'primary' ? { h, epoch: j.epoch ?? 0 } : null
-      } catch {
-        return null
-      }
-    })
-  )
-  const best = answers.filter((a): a is { h: string; epoch: number } => !!a).sort((a, b) => b.epoch - a.epoch)[0]
-  return best ? wsOf(best.h) : null
+  const answers = await Promise.all(hubs.map((h) => probe(wsOf(h))))
+  const best = answers.filter((a): a is { url: string; epoch: number } => !!a).sort((a, b) => b.epoch - a.epoch)[0]
+  return best?.url ?? null
 }
 
 export function createWsClient(first: string): ApiClient {
@@ -160,19 +180,7 @@ export function createWsClient(first: string): ApiClient {
       }
       while (queue.length && sock.readyState === WebSocket.OPEN) sock.send(queue.shift()!)
       setStatus('open')
-      // the centre's hubs, remembered for when this one goes (a standby taking over the lease)
-      const id = nextId++
-      pending.set(id, {
-        timer: setTimeout(() => pending.delete(id), REQUEST_TIMEOUT_MS),
-        resolve: (r) => {
-          if (!r.ok) return
-          const v = r.value as { hubs: string[]; replicating: boolean }
-          if (v.hubs.length) localStorage.setItem(HUBS_KEY, JSON.stringify(v.hubs))
-          replicating = v.replicating
-          statusListeners.forEach((l) => l('open'))
-        }
-      })
-      sock.send(JSON.stringify({ id, method: 'system.hubs', input: {}, locale }))
+      refreshHubs(sock)
     }
     sock.onmessage = (ev) => {
       let frame: { id?: number; ok?: boolean; value?: unknown; error?: unknown; event?: string; payload?: unknown }
@@ -210,6 +218,25 @@ export function createWsClient(first: string): ApiClient {
       if (sock.readyState === WebSocket.OPEN) sock.onopen?.(new Event('open'))
     }
   }
+
+  /** The centre's hubs, remembered for when this one goes (a standby taking over the lease); asked again now and then. */
+  function refreshHubs(sock: WebSocket): void {
+    if (sock.readyState !== WebSocket.OPEN) return
+    const id = nextId++
+    pending.set(id, {
+      timer: setTimeout(() => pending.delete(id), REQUEST_TIMEOUT_MS),
+      resolve: (r) => {
+        if (!r.ok) return
+        const v = r.value as { hubs: string[]; replicating: boolean }
+        if (v.hubs.length) localStorage.setItem(HUBS_KEY, JSON.stringify(v.hubs))
+        const was = replicating
+        replicating = v.replicating
+        if (was !== replicating) statusListeners.forEach((l) => l(status))
+      }
+    })
+    sock.send(JSON.stringify({ id, method: 'system.hubs', input: {}, locale }))
+  }
+  const hubsTimer = setInterval(() => ws && refreshHubs(ws), 10_000)
 
   function sendRaw(text: string): void {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(text)
@@ -263,6 +290,7 @@ export function createWsClient(first: string): ApiClient {
     },
     close: () => {
       closed = true
+      clearInterval(hubsTimer)
       ws?.close()
     }
   }

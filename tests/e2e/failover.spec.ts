@@ -1,0 +1,157 @@
+import { expect, test, type Page } from '@playwright/test'
+import Database from 'better-sqlite3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { E2E_CLOCK_START } from '../../playwright.config'
+import { DEMO_PASSWORD, pickSuccessWithVisit } from './support'
+
+/**
+ * A primary hub and its standby of their own (the built CLI, a real Litestream, the lease in a
+ * shared folder; a 2 s lease so the takeover comes in seconds), and an operator's desk in Chromium
+ * on the primary's page: the primary dies with its disk, the desk follows the lease to the standby.
+ */
+const PRIMARY = Number(process.env.LEADLINE_E2E_PRIMARY_PORT ?? 7396)
+const STANDBY = PRIMARY + 1
+const TTL = 2000
+
+interface Proc {
+  child: ChildProcess
+  out: string
+}
+let tmp: string
+const procs: Proc[] = []
+
+function hub(args: string[]): Proc {
+  const child = spawn(process.execPath, [resolve('out/main/cli.js'), 'serve', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: killing it kills its Litestream too, as a machine's death does
+    detached: true,
+    env: {
+      ...process.env,
+      LANG: 'C',
+      LEADLINE_LEASE_TTL_MS: String(TTL),
+      LEADLINE_CLOCK_START: E2E_CLOCK_START,
+      LEADLINE_CLOCK_SINCE: process.env.LEADLINE_E2E_HUB_T0
+    }
+  })
+  const p: Proc = { child, out: '' }
+  child.stdout!.on('data', (d) => (p.out += d))
+  child.stderr!.on('data', (d) => (p.out += d))
+  procs.push(p)
+  return p
+}
+
+async function serving(p: Proc, ms = 60_000): Promise<{ url: string; lease: { epoch: number } }> {
+  const end = Date.now() + ms
+  for (;;) {
+    const l = p.out.split('\n').find((x) => x.startsWith('{') && x.includes('"url"'))
+    if (l) return JSON.parse(l)
+    if (Date.now() > end || p.child.exitCode !== null) throw new Error(`not serving:\n${p.out.slice(-3000)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+test.beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'leadline-e2e-failover-'))
+})
+test.afterEach(async ({ browserName: _ }, info) => {
+  if (info.status !== info.expectedStatus) {
+    cpSync(tmp, resolve('test-results', 'failover-hubs'), { recursive: true })
+    for (const p of procs) console.log(`── hub ──\n${p.out.slice(-2000)}`)
+  }
+  for (const p of procs.splice(0))
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      process.kill(-p.child.pid!, 'SIGKILL')
+      await new Promise((r) => p.child.once('exit', r))
+    }
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+/** Next lead, dial on the simulated line, a moment of talk, hang up, 同意约访 with a visit and consent, save. */
+async function oneSale(page: Page): Promise<string> {
+  await page.keyboard.press('Alt+N')
+  const name = await page.getByTestId('customer-card').getByLabel('姓名').inputValue()
+  await page.keyboard.press('Alt+D')
+  await expect(page.getByTestId('call-state')).toContainText('录音中', { timeout: 15_000 })
+  await page.waitForTimeout(1500)
+  await page.keyboard.press('Alt+H')
+  await expect(page.getByTestId('agent-state')).toHaveText('话后整理', { timeout: 15_000 })
+  await pickSuccessWithVisit(page)
+  await page.getByLabel(/客户同意将其姓名/).check()
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByText('通话结果已保存')).toBeVisible({ timeout: 15_000 })
+  return name
+}
+
+test('热备: the primary dies with its disk; the desk on its page follows the lease to the standby, its sale is there, and the operator works on', async ({
+  page
+}) => {
+  test.setTimeout(180_000)
+  const replica = `file://${join(tmp, 'replica')}`
+  const primary = hub(['--data', join(tmp, 'a'), '--port', String(PRIMARY), '--replicate', replica])
+  const p = await serving(primary)
+  const standby = hub([
+    '--standby',
+    '--data',
+    join(tmp, 'b'),
+    '--port',
+    String(STANDBY),
+    '--replicate',
+    replica,
+    '--primary',
+    p.url
+  ])
+  await expect.poll(() => standby.out.includes('"standby":true')).toBe(true)
+
+  // the operator on the primary's page
+  await page.goto(p.url)
+  await page.getByLabel('用户名').fill('op1')
+  await page.getByLabel('密码').fill(DEMO_PASSWORD)
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 15_000 })
+  // the seat knows the centre's hubs (the standby announced itself)
+  await expect
+    .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('leadline.hubs') ?? '[]').length), {
+      timeout: 25_000
+    })
+    .toBe(2)
+  const first = await oneSale(page)
+  // saved, and kept on the seat until the hub says it is in the replica (a second or two)
+  const kept = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.endsWith('.acked'))
+      .reduce((n, k) => n + (JSON.parse(localStorage.getItem(k) ?? '[]') as unknown[]).length, 0)
+  )
+  expect(kept).toBe(1)
+
+  // the primary's machine dies with its disk
+  process.kill(-primary.child.pid!, 'SIGKILL')
+  rmSync(join(tmp, 'a'), { recursive: true, force: true })
+  const s = await serving(standby)
+  expect(s.lease.epoch).toBe(2)
+  // the desk says the connection is lost, finds the standby by itself (same page, same login) and works on
+  const lost = page.getByText('与服务器的连接已断开，正在重连…')
+  await expect(lost).toBeVisible({ timeout: 15_000 })
+  await expect(lost).toBeHidden({ timeout: 30_000 })
+  await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 30_000 })
+  const second = await oneSale(page)
+  await page.screenshot({ path: 'test-results/failover-desk.png', fullPage: true })
+
+  // both sales are in the new primary's database, once each
+  const db = new Database(join(tmp, 'b', 'leadline.db'), { readonly: true })
+  const rows = db
+    .prepare(
+      `SELECT l.name, count(*) AS n FROM outcomes o JOIN leads l ON l.id = o.lead_id JOIN users u ON u.id = o.operator_id
+       WHERE u.username = 'op1' AND o.success = 1 GROUP BY l.name`
+    )
+    .all() as { name: string; n: number }[]
+  db.close()
+  expect(rows).toEqual(
+    expect.arrayContaining([
+      { name: first, n: 1 },
+      { name: second, n: 1 }
+    ])
+  )
+})
