@@ -223,12 +223,24 @@ export async function serve(
     // hub this one took over from (its pages' origin may follow the lease here)
     const before = takeover?.from?.url ? [takeover.from.url] : []
     const takeoverAt = takeover ? new Date().toISOString() : null
+    let recordingsMissing: number | null = null
     const tell = () =>
       core.setCluster({
         epoch: lease.holding()?.epoch ?? null,
         self: hub.url,
         peers: [...lease.standbys(), ...before],
-        takeoverAt
+        takeoverAt,
+        recordingsMissing
+      })
+    // recordings on the hubs' own disks (no object store): say which ones this hub lacks
+    if (takeover && core.recordings.archive.settings().kind === 'local')
+      void core.recordings.archive.lacking().then((l) => {
+        recordingsMissing = l.count
+        tell()
+        if (l.count)
+          log.warn(
+            `takeover: ${l.count} recordings were on the old primary's disk and are not here (first: ${l.first.slice(0, 5).join(', ')})`
+          )
       })
     tell()
     setInterval(tell, 2000).unref()

@@ -93,6 +93,8 @@ export interface ClusterInfo {
   peers: string[]
   /** When this hub took over from another (a standby that restored the replica); null otherwise. */
   takeoverAt: string | null
+  /** After a takeover: recordings this hub lacks (on the old primary's disk); null until counted. */
+  recordingsMissing?: number | null
 }
 
 export interface CoreOptions {

@@ -140,7 +140,9 @@ export const systemMethods = defineMethods({
       epoch: z.number().int().nullable(),
       self: z.string().nullable(),
       standbys: z.array(z.string()),
-      takeoverAt: isoTime.nullable()
+      takeoverAt: isoTime.nullable(),
+      /** After a takeover with recordings on the hubs' own disks: how many this hub lacks (null: not counted). */
+      recordingsMissing: z.number().int().nullable()
     }),
     roles: ['admin']
   },

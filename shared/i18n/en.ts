@@ -2038,6 +2038,8 @@ export const en: Catalog = {
       rejectedUploadDays: 'Uploads never imported kept'
     },
     replication: {
+      recordingsMissing:
+        '{{n}} recordings were on the old primary’s disk and are not on this hub (recordings in an object store avoid this)',
       lease: 'This hub writes (lease epoch {{epoch}}, {{self}}).',
       tookOver: 'It took over at {{at}}.',
       standbys: 'Standby hubs: {{list}}',

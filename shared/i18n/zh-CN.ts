@@ -1912,6 +1912,7 @@ export const zhCN = {
       rejectedUploadDays: '未导入的上传文件保留'
     },
     replication: {
+      recordingsMissing: '{{n}} 条录音保存在原主服务器的磁盘上，本机没有（录音改用对象存储可避免）',
       lease: '本机是写入的主服务器（租约第 {{epoch}} 代，{{self}}）。',
       tookOver: '{{at}} 由备用服务器接管。',
       standbys: '备用服务器：{{list}}',

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { E2E_CLOCK_START } from '../../playwright.config'
+import { HubClient } from '../helpers/ws-client'
 import { DEMO_PASSWORD, pickSuccessWithVisit } from './support'
 
 /**
@@ -154,4 +155,14 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
       { name: second, n: 1 }
     ])
   )
+  // recordings on the hubs' own disks: the new primary says it lacks the first call's
+  const admin = await HubClient.connect(`${s.url.replace(/^http/, 'ws')}/api/ws`)
+  expect((await admin.call('auth.login', { username: 'admin', password: DEMO_PASSWORD })).ok).toBe(true)
+  await expect
+    .poll(async () => {
+      const r = await admin.call('system.replication', {})
+      return r.ok ? (r.value as { recordingsMissing: number | null }).recordingsMissing : null
+    })
+    .toBe(1)
+  admin.close()
 })

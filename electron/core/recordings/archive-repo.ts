@@ -186,6 +186,15 @@ export class ArchiveRepo extends Repo {
     return this.one('SELECT file, object_key, stored_at, local_gone_at, bytes FROM recordings WHERE id = ?', id)
   }
 
+  /** Recordings kept only on a hub's own disk (not in an S3 store), a page at a time. */
+  localOnlyFiles(afterId: number, limit: number): { id: number; file: string }[] {
+    return this.all(
+      "SELECT id, file FROM recordings WHERE object_key IS NULL AND state <> 'recording' AND bytes > 0 AND id > ? ORDER BY id LIMIT ?",
+      afterId,
+      limit
+    )
+  }
+
   byFile(rel: string): { object_key: string | null; sha256: string | null } | undefined {
     return this.one('SELECT object_key, sha256 FROM recordings WHERE file = ?', rel)
   }

@@ -262,6 +262,28 @@ export class RecordingArchive {
     }
   }
 
+  /**
+   * After a takeover with recordings on the hubs' own disks: the recordings whose file this hub lacks
+   * (they were on the old primary's disk), counted in pages so the hub stays responsive.
+   */
+  async lacking(): Promise<{ count: number; first: string[] }> {
+    let afterId = 0
+    let count = 0
+    const first: string[] = []
+    for (;;) {
+      const rows = this.repo.localOnlyFiles(afterId, 2000)
+      if (!rows.length) break
+      afterId = rows[rows.length - 1].id
+      for (const r of rows)
+        if (!existsSync(this.abs(r.file))) {
+          count++
+          if (first.length < 20) first.push(r.file)
+        }
+      await new Promise((r) => setImmediate(r))
+    }
+    return { count, first }
+  }
+
   /** The wallboard's line: what waits for the store; null with the local folder. */
   wallboard(): { localOnly: number; failing: number; oldestWaitingAt: string | null; lastError: string | null } | null {
     if (this.repo.store()?.kind !== 's3') return null

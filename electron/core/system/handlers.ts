@@ -29,7 +29,13 @@ export function createSystemHandlers(
   settings: SettingsStore,
   backupNow: (source: string) => Promise<FullBackupResult>,
   replication: () => ReplicationStatus | null,
-  cluster: () => { epoch: number | null; self: string | null; peers: string[]; takeoverAt: string | null },
+  cluster: () => {
+    epoch: number | null
+    self: string | null
+    peers: string[]
+    takeoverAt: string | null
+    recordingsMissing?: number | null
+  },
   handover: () => (() => Promise<void>) | null
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
@@ -62,7 +68,8 @@ export function createSystemHandlers(
         epoch: c.epoch,
         self: c.self,
         standbys: c.peers,
-        takeoverAt: c.takeoverAt
+        takeoverAt: c.takeoverAt,
+        recordingsMissing: c.recordingsMissing ?? null
       }
     },
     'system.handover': (_input, ctx) => {

@@ -262,6 +262,11 @@ function BackupSection() {
                     ? ` ${t('settings.replication.tookOver', { at: centre.format(rep.takeoverAt) })}`
                     : ''}
                 </span>
+                {rep.recordingsMissing ? (
+                  <Typography.Text type="warning" data-testid="recordings-missing">
+                    {t('settings.replication.recordingsMissing', { n: rep.recordingsMissing })}
+                  </Typography.Text>
+                ) : null}
                 <span>
                   {rep.standbys.length
                     ? t('settings.replication.standbys', { list: rep.standbys.join('、') })
