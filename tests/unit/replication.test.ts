@@ -8,6 +8,7 @@ import { litestreamBinary } from '../../electron/core/system/replication'
 import { loginAs, makeCore, ok } from '../helpers/core'
 import { insertLeads } from '../helpers/leads'
 import { HubClient } from '../helpers/ws-client'
+import { startObjectStore } from '../helpers/object-store'
 
 let env: Awaited<ReturnType<typeof makeCore>>
 let replica: string
@@ -125,4 +126,45 @@ describe('the database replicated by Litestream (a real Litestream 0.3.13)', () 
     // the hub took Litestream with it (pgrep finds nothing: status 1)
     expect(spawnSync('pgrep', ['-f', join(data, 'replication', 'litestream.yml')]).status).toBe(1)
   }, 60_000)
+
+  it('replicates to the object store too (s3://, a real Ceph RADOS Gateway) and restores from it', async () => {
+    const s3 = await startObjectStore()
+    try {
+      await s3.bucket('db-replica')
+      const r = await env.core.replicate({
+        url: 's3://db-replica/leadline',
+        s3: {
+          endpoint: s3.endpoint,
+          region: s3.region,
+          accessKey: s3.accessKey,
+          secretKey: s3.secretKey,
+          pathStyle: true
+        }
+      })
+      insertLeads(env.core.db, 200, { first: 5000 })
+      const written = Date.now()
+      await until(
+        () => r.status(),
+        (x) => x.replicating && !!x.replicatedAt && new Date(x.replicatedAt).getTime() >= written,
+        30_000
+      )
+      expect((await s3.keys('db-replica', 'leadline/')).some((k) => k.includes('generations/'))).toBe(true)
+      // the replica alone (Litestream's own configuration, which holds the store's address and keys)
+      const out = join(replica, 'from-s3.db')
+      execFileSync(litestreamBinary()!, [
+        'restore',
+        '-config',
+        join(env.dir, 'replication', 'litestream.yml'),
+        '-o',
+        out,
+        join(env.dir, 'leadline.db')
+      ])
+      const db = new Database(out, { readonly: true })
+      expect((db.prepare("SELECT count(*) AS n FROM leads WHERE phone LIKE '139%'").get() as { n: number }).n).toBe(200)
+      db.close()
+    } finally {
+      await env.core.replication()?.stop()
+      s3.stop()
+    }
+  }, 120_000)
 })
