@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, connect, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { startProcess, type Server } from './kamailio'
+import { freePort } from '../../electron/core/free-port'
+
+export { freePort }
 
 /** A message as the carrier received it from Kannel, decoded. */
 export interface CarrierMessage {
@@ -38,18 +41,6 @@ function percentBytes(s: string): Buffer {
     } else out.push(s[i] === '+' ? 0x20 : s.charCodeAt(i) & 0xff)
   }
   return Buffer.from(out)
-}
-
-/** A port nobody listens on at 127.0.0.1 now. */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => ok(port))
-    })
-  })
 }
 
 /**

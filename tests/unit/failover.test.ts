@@ -54,6 +54,21 @@ function hub(args: string[]): Proc {
   return p
 }
 
+/** A standby hub with its data in tmp/b, watching the replica's lease, told where the primary is. */
+function standbyHub(replica: string, port: number, primary: string): Proc {
+  return hub([
+    '--standby',
+    '--data',
+    join(tmp, 'b'),
+    '--port',
+    String(port),
+    '--replicate',
+    `file://${replica}`,
+    '--primary',
+    primary
+  ])
+}
+
 async function line(p: Proc, has: string, ms = 30_000): Promise<Record<string, unknown>> {
   const end = Date.now() + ms
   for (;;) {
@@ -78,17 +93,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     const p = (await line(primary, 'url')) as { url: string; lease: { epoch: number } }
     expect(p.lease.epoch).toBe(1)
     const standbyPort = await freePort()
-    const standby = hub([
-      '--standby',
-      '--data',
-      join(tmp, 'b'),
-      '--port',
-      String(standbyPort),
-      '--replicate',
-      `file://${replica}`,
-      '--primary',
-      p.url
-    ])
+    const standby = standbyHub(replica, standbyPort, p.url)
     await line(standby, 'standby')
     // a write on the primary, acknowledged, then replicated
     const c = await admin(p.url)
@@ -145,17 +150,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     const p = (await line(primary, 'url')) as { url: string }
     // the standby cannot reach the primary at all (a dead address), but reads the lease
     const dead = await freePort()
-    const standby = hub([
-      '--standby',
-      '--data',
-      join(tmp, 'b'),
-      '--port',
-      String(await freePort()),
-      '--replicate',
-      `file://${replica}`,
-      '--primary',
-      `http://127.0.0.1:${dead}`
-    ])
+    const standby = standbyHub(replica, await freePort(), `http://127.0.0.1:${dead}`)
     await line(standby, 'standby')
     await new Promise((r) => setTimeout(r, TTL * 4))
     expect(standby.lines.some((l) => 'url' in l)).toBe(false)
@@ -179,17 +174,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
     const replica = join(tmp, 'replica')
     const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
     const p = (await line(primary, 'url')) as { url: string }
-    const standby = hub([
-      '--standby',
-      '--data',
-      join(tmp, 'b'),
-      '--port',
-      String(await freePort()),
-      '--replicate',
-      `file://${replica}`,
-      '--primary',
-      p.url
-    ])
+    const standby = standbyHub(replica, await freePort(), p.url)
     await line(standby, 'standby')
     const c = await admin(p.url)
     // the primary hears of its standby (it announces itself in the lease folder)

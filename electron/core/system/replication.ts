@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { Logger } from '../invoke'
+import { freePort } from '../free-port'
 
 /** Where the database is replicated: a folder (another disk, NFS) or an S3 bucket (the centre's object store). */
 export interface ReplicaTarget {
@@ -37,17 +37,6 @@ export function litestreamBinary(): string | null {
   } catch {
     return null
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => ok(port))
-    })
-  })
 }
 
 /** Litestream's metrics of the database: the WAL position written locally (shadow) and the replica's. */
