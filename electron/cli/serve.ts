@@ -220,15 +220,15 @@ export async function serve(
     lease.setUrl(hub.url)
     lease.withdraw(HUB_ID)
     // what the seats are told (system.hubs, /healthz): this hub's epoch, the standbys heard from, and the
-    // hub this one took over from (its pages' origin may follow the lease here)
-    const before = takeover?.from?.url ? [takeover.from.url] : []
+    // hub this one took over from (its pages' origin may follow the lease here; it is no standby)
     const takeoverAt = takeover ? new Date().toISOString() : null
     let recordingsMissing: number | null = null
     const tell = () =>
       core.setCluster({
         epoch: lease.holding()?.epoch ?? null,
         self: hub.url,
-        peers: [...lease.standbys(), ...before],
+        peers: lease.standbys(),
+        previous: takeover?.from?.url ?? null,
         takeoverAt,
         recordingsMissing
       })

@@ -90,7 +90,10 @@ export const DB_FILE_NAME = 'leadline.db'
 export interface ClusterInfo {
   epoch: number | null
   self: string | null
+  /** The standbys heard from lately. */
   peers: string[]
+  /** The hub this one took over from: its pages' seats may follow the lease here (never a standby). */
+  previous?: string | null
   /** When this hub took over from another (a standby that restored the replica); null otherwise. */
   takeoverAt: string | null
   /** After a takeover: recordings this hub lacks (on the old primary's disk); null until counted. */

@@ -329,7 +329,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     // the centre's other hubs (a seat's page from the old primary follows the lease to the standby)
     const c = core.cluster()
-    if ([c.self, ...c.peers].some((u) => u && new URL(u).origin === origin)) return true
+    if ([c.self, c.previous, ...c.peers].some((u) => u && new URL(u).origin === origin)) return true
     return (opts.origins ?? []).includes(origin)
   }
 

@@ -418,11 +418,10 @@ export class DeskService {
       // (and the lead's lease) may have been lost with that hub. The customer was called and answered
       // so: kept without its call, even if the lead went to another seat meanwhile (the lead's history
       // says so). Only for a few minutes after a takeover.
-      const lostInFailover =
-        !!input.resent && this.takeoverWindow() && (!call || call.operator_id !== user.id || call.lead_id !== l.id)
+      const notMine = !call || call.operator_id !== user.id || call.lead_id !== l.id
+      const lostInFailover = !!input.resent && this.takeoverWindow() && notMine
       if (lostInFailover) call = undefined
-      else if (input.callId !== null && (!call || call.operator_id !== user.id || call.lead_id !== l.id))
-        throw new AppError('NOT_FOUND')
+      else if (input.callId !== null && notMine) throw new AppError('NOT_FOUND')
       // A 回访 call is answered on its own form (followUps.complete); a sales outcome never lands on it.
       if (call?.follow_up_id != null) throw new AppError('CONFLICT', 'errors.followUpCallNoOutcome')
       // Mine to close: I hold its lease, or I made this call (the lease may have run out while the desk was offline).

@@ -4,6 +4,7 @@ import type { FullBackupResult } from '../backup/full'
 import { parseHolidayNotice } from '../calendar/notice'
 import { SystemRepo } from './repo'
 import type { ReplicationStatus } from './replication'
+import type { ClusterInfo } from '../index'
 import { AppError } from '../errors'
 import type { SessionsRepo } from '../auth/sessions-repo'
 import { SCHEMA_VERSION } from '../db/migrate'
@@ -29,13 +30,7 @@ export function createSystemHandlers(
   settings: SettingsStore,
   backupNow: (source: string) => Promise<FullBackupResult>,
   replication: () => ReplicationStatus | null,
-  cluster: () => {
-    epoch: number | null
-    self: string | null
-    peers: string[]
-    takeoverAt: string | null
-    recordingsMissing?: number | null
-  },
+  cluster: () => ClusterInfo,
   handover: () => (() => Promise<void>) | null
 ): DomainHandlers<'system'> {
   const { db, clock, audit } = deps
