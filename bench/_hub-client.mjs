@@ -1,6 +1,7 @@
 // A seat's WebSocket to the hub for the benches: call(method, input) resolves with the answer frame;
 // onEvent hears the event frames pushed to it. `localAddress` makes it a seat of its own on the LAN
 // (127.0.x.y here).
+import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
@@ -25,7 +26,8 @@ export function hubClient(url, { localAddress, onEvent } = {}) {
           new Promise((r) => {
             const n = ++id
             pending.set(n, r)
-            ws.send(JSON.stringify({ id: n, method, input }))
+            // every call with a client id, as the app's seats send them
+            ws.send(JSON.stringify({ id: n, method, input, cid: randomUUID() }))
           }),
         close: () => ws.close()
       })

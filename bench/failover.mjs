@@ -102,7 +102,7 @@ async function line(p, key, ms = 120_000) {
 /** A seat: the desk's protocol over its own WebSocket. */
 function seat(k, hubs, stats) {
   const s = { k, url: hubs[0], ws: null, id: 0, pending: new Map(), unconfirmed: new Map(), stop: false }
-  const call = (method, input) =>
+  const call = (method, input, write = {}) =>
     new Promise((res) => {
       if (!s.ws || s.ws.readyState !== WebSocket.OPEN) return res({ ok: false, error: { code: 'UNAVAILABLE' } })
       const n = ++s.id
@@ -114,7 +114,7 @@ function seat(k, hubs, stats) {
         clearTimeout(timer)
         res(f)
       })
-      s.ws.send(JSON.stringify({ id: n, method, input }))
+      s.ws.send(JSON.stringify({ id: n, method, input, ...write }))
     })
   const open = (url) =>
     new Promise((res) => {
@@ -148,11 +148,11 @@ function seat(k, hubs, stats) {
     return best?.h ?? null
   }
   const save = async (input) => {
-    const r = await call('desk.outcome', input)
+    const r = await call('desk.outcome', input, { cid: input.clientId })
     if (!r.ok) return r
     stats.acked.add(input.clientId)
     if (s.url !== hubs[0] && stats.firstOnNew === null) stats.firstOnNew = Date.now()
-    s.unconfirmed.set(input.clientId, { input, savedAt: r.value.savedAt })
+    s.unconfirmed.set(input.clientId, { input, savedAt: r.at })
     return r
   }
   s.run = async () => {
@@ -175,7 +175,7 @@ function seat(k, hubs, stats) {
         }
         // what the old hub acknowledged but had not replicated: sent again (saved once by its client id)
         for (const [, u] of [...s.unconfirmed]) {
-          const r = await call('desk.outcome', { ...u.input, resent: true })
+          const r = await call('desk.outcome', u.input, { cid: u.input.clientId, resent: true })
           if (!r.ok) {
             const key = r.error?.key ?? r.error?.code
             stats.refused[key] = (stats.refused[key] ?? 0) + 1
@@ -183,7 +183,7 @@ function seat(k, hubs, stats) {
             continue
           }
           stats.resent++
-          s.unconfirmed.set(u.input.clientId, { input: u.input, savedAt: r.value.savedAt })
+          s.unconfirmed.set(u.input.clientId, { input: u.input, savedAt: r.at })
         }
       }
       const n = await call('desk.next', {})

@@ -98,7 +98,8 @@ for (let i = 0; i < CLAIMS; i++) {
   sources[r.value.source]++
   const d = await c.invoke('desk.dial', { leadId: r.value.lead.id, line: 'sip' })
   if (!d.ok) throw new Error(JSON.stringify(d.error))
-  const o = await c.invoke('desk.outcome', outcomeInput(r.value.lead.id, d.value.callId))
+  const input = outcomeInput(r.value.lead.id, d.value.callId)
+  const o = await c.invoke('desk.outcome', input, { clientId: input.clientId })
   if (!o.ok) throw new Error(JSON.stringify(o.error))
   clock.advance(5) // 5 ms of "time" per claim: a working day passes slowly
 }

@@ -23,6 +23,13 @@ export interface CallContext {
   /** The logged-in user, or null for public methods called before login. */
   user: User | null
   sessionId: number | null
+  /** Sent again from a seat's journal after a break (a standby may have taken over without the first send). */
+  resent?: boolean
+  /**
+   * What a handler writes after an await goes through this, so a seat's write id is saved in its
+   * transaction (see db/client-writes.ts); without a write id it just runs `fn`.
+   */
+  writing?: <T>(fn: () => T) => T
 }
 
 /** A logged-in call: what handlers of non-public methods receive. */

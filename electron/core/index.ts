@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import { systemClock, type Clock } from './clock'
 import type { CoreDeps, HandlerMap } from './context'
 import { openDatabase } from './db/open'
+import { ClientWrites } from './db/client-writes'
 import { migrate } from './db/migrate'
 import { acquireDataDirLock } from './db/lock'
 import { backupDatabase, type BackupResult } from './db/backup'
@@ -157,6 +158,8 @@ export interface Core {
   readonly dataDir: string
   readonly dbFile: string
   readonly db: Database.Database
+  /** A seat's `'resend'` writes, applied once by their client ids. */
+  readonly clientWrites: ClientWrites
   readonly clock: Clock
   readonly events: EventBus
   readonly handlers: HandlerMap
@@ -273,6 +276,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     throw err
   }
 
+  // before any repository: every transaction can carry a seat's write id
+  const clientWrites = new ClientWrites(db)
   const events = new EventBus()
   const bus = new DomainEvents()
   const audit = new AuditRepo(db, clock)
@@ -462,7 +467,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
             run: () => recordings.recoverInterrupted(staleMs),
             always: true
           },
-          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() }
+          { name: 'nightly backup', everyMs: 60_000, run: () => backups.tick() },
+          // a seat resends within minutes of a break; its write ids are kept three days
+          {
+            name: 'client write ids',
+            everyMs: 3_600_000,
+            run: () => void clientWrites.prune(new Date(Date.now() - 3 * 86_400_000).toISOString()),
+            always: true
+          }
         ]
       })
     ],
@@ -480,7 +492,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   }
 
-  const dispatcher = createDispatcher({ handlers, auth, events, audit, logger, bus })
+  const dispatcher = createDispatcher({ handlers, auth, events, audit, logger, bus, clientWrites })
   const scheduler = new Scheduler(logger)
   const schedule = opts.timers ?? opts.recallEveryMs !== null
   scheduler.start(jobs.filter((j) => schedule || j.always))
@@ -506,6 +518,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dataDir: opts.dataDir,
     dbFile,
     db,
+    clientWrites,
     clock,
     events,
     handlers,

@@ -16,6 +16,7 @@ import type { CallContext, ConnectionState, Handler, HandlerMap } from './contex
 import type { EventBus } from './events'
 import type { AuditRepo } from './audit/repo'
 import type { DomainEvents } from './domain-events'
+import { AlreadyApplied, type ClientWrites } from './db/client-writes'
 
 export interface Logger {
   info(msg: string, extra?: unknown): void
@@ -38,6 +39,12 @@ export const SYSTEM_USER: User = {
   lastLoginAt: null
 }
 
+/** What a transport says of a write: its client id, and whether the seat's journal sends it again. */
+export interface WriteOptions {
+  clientId?: string
+  resent?: boolean
+}
+
 export type ConnectionListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
 
 /** One caller's line into core: a window over IPC, a WebSocket, a CLI run. */
@@ -48,7 +55,7 @@ export interface CoreConnection {
    * check the caller's session and role, validate the input, run the handler, and check
    * the output against the contract (which also strips anything the contract does not name).
    */
-  invoke(method: string, input: unknown): Promise<Result<unknown>>
+  invoke(method: string, input: unknown, write?: WriteOptions): Promise<Result<unknown>>
   /** Events this connection's user may receive. */
   subscribe(listener: ConnectionListener): () => void
   /** The transport has gone (a closed socket, a closed window): what was tied to it ends (a seat's desk, monitoring). */
@@ -62,14 +69,16 @@ export function createDispatcher(deps: {
   audit: AuditRepo
   logger: Logger
   bus: DomainEvents
+  clientWrites: ClientWrites
 }) {
-  const { handlers, auth, events, audit, logger, bus } = deps
+  const { handlers, auth, events, audit, logger, bus, clientWrites } = deps
 
   async function call(
     conn: ConnectionState,
     method: string,
     input: unknown,
-    asSystem = false
+    asSystem = false,
+    opts: WriteOptions = {}
   ): Promise<Result<unknown>> {
     const locale: Locale = conn.locale
     try {
@@ -104,17 +113,31 @@ export function createDispatcher(deps: {
         throw refused
       }
       if (session) conn.userId = session.user.id
-      const ctx: CallContext = { conn, user: session?.user ?? null, sessionId: session?.sessionId ?? null }
+      const ctx: CallContext = {
+        conn,
+        user: session?.user ?? null,
+        sessionId: session?.sessionId ?? null,
+        resent: !!opts.resent
+      }
       const handler = handlers[method] as Handler<MethodName>
-      const value = await handler(parsed.data as never, ctx)
+      // a seat's write with its client id: applied once (the id is saved with the write)
+      const write =
+        'write' in spec && spec.write === 'resend' && opts.clientId && session && !asSystem
+          ? clientWrites.begin(opts.clientId, session.user.id, method, !!opts.resent)
+          : null
+      if (write) ctx.writing = (fn) => clientWrites.resume(write, fn)
+      const value = await clientWrites.run(write, () => handler(parsed.data as never, ctx))
+      if (write) clientWrites.finish(write)
       const out = spec.output.safeParse(value)
       if (!out.success) {
         throw new Error(`the output of ${method} does not match the contract: ${JSON.stringify(out.error.issues)}`)
       }
       // what the wallboard shows changed: declared next to the method in the contract
       if ('board' in spec && spec.board) bus.publish('board.touched', { reason: method })
-      return { ok: true, value: out.data }
+      return write ? { ok: true, value: out.data, at: new Date().toISOString() } : { ok: true, value: out.data }
     } catch (err) {
+      if (err instanceof AlreadyApplied)
+        return { ok: true, value: undefined, at: new Date().toISOString(), replayed: true }
       const known = knownError(err)
       if (known && !(err instanceof AppError)) logger.warn(`${method}: the database was busy`, err)
       return { ok: false, error: (known ?? internalError(logger, `${method} failed`, err)).toShape(locale) }
@@ -130,7 +153,7 @@ export function createDispatcher(deps: {
     }
     return {
       state,
-      invoke: (method, input) => call(state, method, input),
+      invoke: (method, input, write) => call(state, method, input, false, write),
       close() {
         if (state.closed) return
         state.closed = true

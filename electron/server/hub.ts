@@ -414,7 +414,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       if (frame.locale) conn.state.locale = frame.locale
       inFlight++
       try {
-        const result = await conn.invoke(frame.method, frame.input)
+        const result = await conn.invoke(frame.method, frame.input, { clientId: frame.cid, resent: frame.resent })
         send({ id: frame.id, ...result })
       } finally {
         inFlight--

@@ -10,6 +10,7 @@ export const allocationMethods = defineMethods({
     roles: MANAGERS
   },
   'allocation.commit': {
+    write: 'resend',
     summary: 'Allocate the day’s batches: tops each operator up to N leads; running it again adds nothing twice.',
     input: allocationInput,
     output: allocationPlanSchema,

@@ -83,6 +83,7 @@ export const apiKeysMethods = defineMethods({
     roles: ['admin']
   },
   'apikeys.create': {
+    write: 'live',
     summary: 'A new API key with its scopes (and a campaign it is held to, an expiry): the key is shown once. Audited.',
     input: apiKeyCreateInput,
     output: z.object({ key: z.string(), apiKey: apiKeySchema }),
@@ -95,6 +96,7 @@ export const apiKeysMethods = defineMethods({
     roles: ['admin']
   },
   'webhooks.register': {
+    write: 'live',
     summary:
       'A webhook endpoint (https; http only on this machine) for event types: its signing secret (whsec_…) is shown once. Audited.',
     input: webhookInput,
@@ -102,6 +104,7 @@ export const apiKeysMethods = defineMethods({
     roles: ['admin']
   },
   'webhooks.disable': {
+    write: 'resend',
     summary: 'Stop a webhook endpoint: nothing more is queued for it. Audited.',
     input: z.object({ id: idSchema }).strict(),
     output: okOutput,
@@ -114,12 +117,14 @@ export const apiKeysMethods = defineMethods({
     roles: ['admin']
   },
   'webhooks.resend': {
+    write: 'live',
     summary: 'Send a dead delivery again (the receiver is back). Audited.',
     input: z.object({ deliveryId: idSchema }).strict(),
     output: okOutput,
     roles: ['admin']
   },
   'apikeys.revoke': {
+    write: 'resend',
     summary: 'Revoke an API key: refused from the next request on. Audited.',
     input: z.object({ id: idSchema }).strict(),
     output: okOutput,

@@ -12,18 +12,21 @@ export type SessionInfo = z.infer<typeof sessionOutput>
 
 export const authMethods = defineMethods({
   'auth.login': {
+    write: 'live',
     summary: 'Log in with user name and password; the connection is then that user’s.',
     input: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(128) }).strict(),
     output: sessionOutput,
     roles: 'public'
   },
   'auth.resume': {
+    write: 'live',
     summary: 'Take up an existing session (after a page reload or a reconnect).',
     input: z.object({ token: z.string().min(16).max(128) }).strict(),
     output: sessionOutput,
     roles: 'public'
   },
   'auth.setupFirstAdmin': {
+    write: 'live',
     summary: 'On an empty installation, create the first administrator and log in.',
     input: z
       .object({
@@ -38,6 +41,7 @@ export const authMethods = defineMethods({
     roles: 'public'
   },
   'auth.logout': {
+    write: 'live',
     summary: 'End this session.',
     input: emptyInput,
     output: okOutput,
@@ -50,6 +54,7 @@ export const authMethods = defineMethods({
     roles: ALL_ROLES
   },
   'auth.changePassword': {
+    write: 'live',
     summary: 'Change one’s own password; other sessions of the user end.',
     input: z.object({ currentPassword: z.string().min(1).max(128), newPassword: passwordSchema }).strict(),
     output: okOutput,

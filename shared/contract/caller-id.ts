@@ -50,6 +50,7 @@ export const callerIdMethods = defineMethods({
     roles: MANAGERS
   },
   'numbers.import': {
+    write: 'live',
     summary:
       'Numbers the centre owns from an uploaded CSV/XLSX (号码, 运营商, 线路, 活动, 状态 or number, carrier, line, campaign, status): all or nothing, each line checked (service numbers such as 95xxx and 400/800 refused as caller ID). Audited.',
     input: z.object({ uploadId }).strict(),
@@ -62,6 +63,7 @@ export const callerIdMethods = defineMethods({
     roles: ['admin']
   },
   'numbers.setStatus': {
+    write: 'resend',
     summary:
       'Take a number out of use (suspended, with a reason: marked as 骚扰 by phone apps, a complaint …) or back in. Audited.',
     input: z
@@ -78,6 +80,7 @@ export const callerIdMethods = defineMethods({
     roles: MANAGERS
   },
   'numbers.pick': {
+    write: 'live',
     summary:
       'Which number a call to this customer in this campaign would show now, and why (same customer today, same city, same province, any; none), without using it up.',
     input: z.object({ phone: phoneQuery, campaignId: idSchema.default(1) }).strict(),

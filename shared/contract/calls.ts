@@ -5,6 +5,7 @@ import { idSchema } from './common'
 export const callsMethods = defineMethods({
   'calls.start': {
     board: true,
+    write: 'live',
     summary:
       'The softphone starts a call that is not a queue lead’s (those are desk.dial’s): one dialled by hand, or an inbound one, whose lead comes from the routing, never from the client. A number typed by hand on the SIP line is checked against the legal hours, the do-not-call list and the per-number caps first.',
     input: z
@@ -28,6 +29,7 @@ export const callsMethods = defineMethods({
   },
   'calls.end': {
     board: true,
+    write: 'live',
     summary: 'The call ended, with the cause the line gave.',
     input: z.object({ callId: idSchema, cause: z.string().max(64), answered: z.boolean() }).strict(),
     output: z.object({ ok: z.literal(true) }),

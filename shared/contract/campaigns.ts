@@ -135,12 +135,14 @@ export const campaignsMethods = defineMethods({
     roles: ALL_ROLES
   },
   'campaigns.create': {
+    write: 'resend',
     summary: 'A new campaign, with the default settings.',
     input: z.object({ name: z.string().trim().min(1).max(64) }).strict(),
     output: campaignSchema,
     roles: MANAGERS
   },
   'campaigns.update': {
+    write: 'resend',
     summary: 'Change a campaign’s name, state or dialing settings (calling windows, outcomes, dial mode …).',
     input: z
       .object({

@@ -70,6 +70,7 @@ export const complaintsMethods = defineMethods({
     roles: QA_ROLES
   },
   'complaints.open': {
+    write: 'resend',
     summary:
       'Open a complaint case from a call (inbound, outbound, 回访), from the field or by hand: category, channel, the customer, the calls it concerns, owner; due 15 days after receipt by default. A 骚扰 complaint puts the number on the do-not-call list at once, across every campaign. Audited.',
     input: z
@@ -96,6 +97,7 @@ export const complaintsMethods = defineMethods({
     roles: ['operator', 'qa', 'supervisor', 'leader', 'field_agent', 'admin']
   },
   'complaints.move': {
+    write: 'resend',
     summary:
       'Move a case on: handling, decided (with the decision), closed, or reopened (a closed case back to handling, with a reason). Audited.',
     input: z
@@ -111,12 +113,14 @@ export const complaintsMethods = defineMethods({
     roles: QA_ROLES
   },
   'complaints.extend': {
+    write: 'resend',
     summary: 'Extend the decision deadline once, to 30 days after receipt by default, with a reason. Audited.',
     input: z.object({ id: idSchema, reason: z.string().trim().min(2).max(500) }).strict(),
     output: complaintSchema,
     roles: QA_ROLES
   },
   'complaints.assign': {
+    write: 'resend',
     summary: 'Give a case to an owner (QA, a supervisor or an administrator). Audited.',
     input: z.object({ id: idSchema, ownerId: idSchema }).strict(),
     output: okOutput,

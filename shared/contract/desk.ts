@@ -1,3 +1,4 @@
+import { clientIdSchema } from './wire'
 import { z } from 'zod'
 import { PAUSE_REASONS, SKIP_REASONS } from './enums'
 import { defineMethods } from './define'
@@ -131,7 +132,7 @@ export type AgentState = z.infer<typeof agentStateSchema>
 export const outcomeInputSchema = z
   .object({
     /** Made by the desk once per outcome: sending it again (after a reconnect) saves nothing twice. */
-    clientId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    clientId: clientIdSchema,
     leadId: idSchema,
     callId: idSchema.nullable(),
     disposition: z.string().max(32),
@@ -160,6 +161,7 @@ export const MISSED_CALLBACK_MINUTES = 15
 
 export const deskMethods = defineMethods({
   'desk.next': {
+    write: 'live',
     summary:
       'Claim the next lead for me: my due callbacks, then my batch for today, then the shared pool; leased to me so no other seat gets it. Refused while another desk of mine is working, unless takeOver (that desk is told).',
     input: z
@@ -204,6 +206,7 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.inbound': {
+    write: 'live',
     summary:
       'A customer’s return call rings my seat (the PBX gave the call id the hub routed): the customer’s card and history as it rings, masked as usual. The lead is leased to me for the call.',
     input: z.object({ callId: idSchema }).strict(),
@@ -219,6 +222,7 @@ export const deskMethods = defineMethods({
   },
   'desk.dial': {
     board: true,
+    write: 'live',
     summary:
       'Dial the lead I hold: checked again against the calling rules, counted against the number’s caps, and a call started. The full number goes only to the softphone.',
     input: z.object({ leadId: idSchema, line: z.enum(['sip', 'simulated']), seat }).strict(),
@@ -235,12 +239,14 @@ export const deskMethods = defineMethods({
     roles: ['operator']
   },
   'desk.renew': {
+    write: 'live',
     summary: 'My desk is alive and still working this lead: extend its lease.',
     input: z.object({ leadId: idSchema, seat }).strict(),
     output: z.object({ leaseUntil: isoTime }),
     roles: ['operator']
   },
   'desk.release': {
+    write: 'live',
     summary:
       'Skip (跳过) a lead I hold and have not dialled: it goes back behind the others, the skip is kept with its reason, and a day has a number of skips.',
     input: z.object({ leadId: idSchema, reason: z.enum(SKIP_REASONS), seat }).strict(),
@@ -249,6 +255,7 @@ export const deskMethods = defineMethods({
   },
   'desk.outcome': {
     board: true,
+    write: 'resend',
     summary:
       'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
     input: outcomeInputSchema,
@@ -269,6 +276,7 @@ export const deskMethods = defineMethods({
     roles: ['operator', 'qa', ...MANAGERS]
   },
   'desk.saveCard': {
+    write: 'resend',
     summary:
       'Edit the customer card during or after the call; an ID number is checked and fills birth date and gender.',
     input: z
@@ -299,6 +307,7 @@ export const deskMethods = defineMethods({
     roles: ['operator', 'qa', 'supervisor', 'leader', 'admin']
   },
   'desk.tick': {
+    write: 'live',
     summary: 'A mandatory script step was said: stored with its offset in the call, for QA’s waveform.',
     input: z.object({ callId: idSchema, stepId: z.string().max(32), offsetMs: z.number().int().min(0) }).strict(),
     output: okOutput,
@@ -306,6 +315,7 @@ export const deskMethods = defineMethods({
   },
   'desk.setState': {
     board: true,
+    write: 'live',
     summary: 'My agent state: ready, dialing, on call, wrap-up, or paused with a reason.',
     input: z.object({ state: agentStateSchema, reason: z.enum(PAUSE_REASONS).optional(), seat }).strict(),
     output: z.object({ state: agentStateSchema, since: isoTime, wrapUpSec: z.number().int() }),

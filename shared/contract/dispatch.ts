@@ -184,6 +184,7 @@ export const dispatchMethods = defineMethods({
   },
   'dispatch.assign': {
     board: true,
+    write: 'resend',
     summary:
       'Assign (or reassign) a dispatch to a field agent of its own district; an agent of another district is refused, whoever asks.',
     input: z.object({ dispatchId: idSchema, agentId: idSchema, note: z.string().trim().max(200).optional() }).strict(),
@@ -198,6 +199,7 @@ export const dispatchMethods = defineMethods({
   },
   'dispatch.report': {
     board: true,
+    write: 'resend',
     summary:
       'Report a visit: visited, policy signed (with the policy), not interested, customer absent, or rescheduled (with the new time).',
     input: z
@@ -260,6 +262,7 @@ export const dispatchMethods = defineMethods({
     roles: MANAGERS
   },
   'dispatch.sendPackage': {
+    write: 'live',
     summary: 'E-mail the success package of a day to the configured receivers now.',
     input: z.object({ day }).strict(),
     output: z.object({ sentTo: z.array(z.string()), successes: z.number().int() }),

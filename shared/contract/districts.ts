@@ -46,6 +46,7 @@ export const districtsMethods = defineMethods({
     roles: MANAGERS
   },
   'districts.setCover': {
+    write: 'resend',
     summary:
       'Give a district to another district’s field team (null: back to its own); its waiting visits move to that team.',
     input: z

@@ -62,6 +62,7 @@ export const dncMethods = defineMethods({
     roles: MANAGERS
   },
   'dnc.add': {
+    write: 'resend',
     summary:
       'Put a number on the do-not-call list with its source, scope, channel, effective date and length; the leads it stops are parked at once. Audited.',
     input: z
@@ -77,6 +78,7 @@ export const dncMethods = defineMethods({
     roles: MANAGERS
   },
   'dnc.import': {
+    write: 'live',
     summary:
       'Put every number of an uploaded list (CSV/XLSX, millions of rows) on the do-not-call list with one source, scope and length; all or nothing. Audited.',
     input: z
@@ -99,6 +101,7 @@ export const dncMethods = defineMethods({
     roles: MANAGERS
   },
   'dnc.remove': {
+    write: 'resend',
     summary:
       'Take a number off the do-not-call list (its entries of one scope and channel, or all), with a reason; the entries are kept with who took them off. Administrators only, audited.',
     input: z

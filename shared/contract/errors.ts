@@ -28,4 +28,9 @@ export const appErrorSchema = z.object({
 })
 export type AppErrorShape = z.infer<typeof appErrorSchema>
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape }
+/**
+ * A call's answer. A `'resend'` write sent with a client id also says `at`, the hub's time once it
+ * was saved (the seat keeps it until `replication.confirmed` passes that time), and `replayed` when
+ * that id had been applied already (nothing was done again; no value).
+ */
+export type Result<T> = { ok: true; value: T; at?: string; replayed?: true } | { ok: false; error: AppErrorShape }

@@ -14,6 +14,7 @@ export const followUpsMethods = defineMethods({
     roles: ['operator', 'supervisor', 'admin']
   },
   'followUps.dial': {
+    write: 'live',
     summary:
       'Call the customer of a follow-up: the call is registered and the softphone gets the number (legal hours apply).',
     input: z.object({ followUpId: idSchema, line: z.enum(['sip', 'simulated']) }).strict(),
@@ -28,6 +29,7 @@ export const followUpsMethods = defineMethods({
   },
   'followUps.complete': {
     board: true,
+    write: 'resend',
     summary:
       'The follow-up’s result, by someone other than the seller: satisfied or a complaint with its category on an answered, recorded call of this follow-up (the seven-point check for a cooling-off follow-up, each point answered); unreachable only after the set attempts on the set number of days, with the second channel (SMS or letter) that told the customer.',
     input: z

@@ -127,6 +127,7 @@ export const leadsMethods = defineMethods({
     roles: MANAGERS
   },
   'leads.import': {
+    write: 'live',
     summary: 'Import an uploaded list into the pool, all or nothing, in the background.',
     input: z
       .object({
@@ -149,6 +150,7 @@ export const leadsMethods = defineMethods({
     roles: MANAGERS
   },
   'leads.cancelImport': {
+    write: 'live',
     summary: 'Stop a running import; the pool stays as it was.',
     input: z.object({ jobId: z.string().max(64) }).strict(),
     output: okOutput,
@@ -167,6 +169,7 @@ export const leadsMethods = defineMethods({
     roles: MANAGERS
   },
   'leads.importRows': {
+    write: 'live',
     summary:
       'The first rows of an import’s report on screen: rows not imported and rows imported with a warning, with the reason in words and the number’s 归属地.',
     input: z.object({ batchId: idSchema, limit: z.number().int().min(1).max(500).default(200) }).strict(),

@@ -36,6 +36,7 @@ export type MonitorSession = z.infer<typeof monitorSessionSchema>
 
 export const monitorMethods = defineMethods({
   'monitor.start': {
+    write: 'live',
     summary:
       'Start monitoring an operator’s current call in a mode (监听/耳语/强插): the operator’s desk is asked to send both sides of the call to the caller’s page.',
     input: z.object({ operatorId: idSchema, mode: monitorModeSchema.default('listen') }).strict(),
@@ -44,12 +45,14 @@ export const monitorMethods = defineMethods({
     board: true
   },
   'monitor.mode': {
+    write: 'live',
     summary: 'Switch a monitoring session between listen, whisper and barge.',
     input: z.object({ sessionId: idSchema, mode: monitorModeSchema }).strict(),
     output: monitorSessionSchema,
     roles: MONITOR_ROLES
   },
   'monitor.stop': {
+    write: 'live',
     summary: 'End a monitoring session.',
     input: z.object({ sessionId: idSchema }).strict(),
     output: okOutput,
@@ -57,6 +60,7 @@ export const monitorMethods = defineMethods({
     board: true
   },
   'monitor.signal': {
+    write: 'live',
     summary: 'Pass a WebRTC offer, answer or refusal to the other side of a monitoring session.',
     input: z.object({ sessionId: idSchema, signal: monitorSignalSchema }).strict(),
     output: okOutput,

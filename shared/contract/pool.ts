@@ -60,18 +60,21 @@ export const poolMethods = defineMethods({
     roles: ['supervisor', 'admin', 'operator']
   },
   'pool.setRules': {
+    write: 'resend',
     summary: 'Change the private-pool rules of a campaign.',
     input: z.object({ campaignId: idSchema.default(1), rules: poolRulesSchema.partial().strict() }).strict(),
     output: poolRulesSchema,
     roles: MANAGERS
   },
   'pool.claim': {
+    write: 'live',
     summary: 'An operator takes a lead from the public pool into their private pool.',
     input: z.object({ leadId: idSchema }).strict(),
     output: okOutput,
     roles: ['operator']
   },
   'pool.release': {
+    write: 'live',
     summary: 'An operator gives a lead back to the public pool.',
     input: z.object({ leadId: idSchema }).strict(),
     output: okOutput,
@@ -91,12 +94,14 @@ export const poolMethods = defineMethods({
     roles: ['operator']
   },
   'pool.recallNow': {
+    write: 'live',
     summary: 'Run the recall of overdue private-pool leads now (it also runs by itself every hour).',
     input: z.object({}).strict(),
     output: z.object({ recalled: z.number().int() }),
     roles: MANAGERS
   },
   'pool.handover': {
+    write: 'resend',
     summary: 'Hand all leads of an operator who leaves or moves to another operator, or back to the pool, in one step.',
     input: z
       .object({ fromUserId: idSchema, toUserId: idSchema.nullable(), reason: z.string().trim().min(1).max(200) })

@@ -77,6 +77,7 @@ export const privacyMethods = defineMethods({
     roles: OFFICER
   },
   'privacy.erase': {
+    write: 'resend',
     summary:
       'Erase one customer where no legal duty keeps the data (a signed sale stays for its years; an open visit or case until done): leads, calls, recordings and their files, history; the number stopped for good by its keyed hash. Leaves a proof without the number.',
     input: z.object({ phone: phoneQuery, reason: z.string().trim().min(2).max(300) }).strict(),
@@ -90,6 +91,7 @@ export const privacyMethods = defineMethods({
     roles: OFFICER
   },
   'privacy.correct': {
+    write: 'resend',
     summary:
       'Correct a customer’s card (name, gender, birth date, ID number, address, employer, occupation, note). Audited by field, without the values.',
     input: z
@@ -120,6 +122,7 @@ export const privacyMethods = defineMethods({
     roles: OFFICER
   },
   'privacy.withdrawConsent': {
+    write: 'resend',
     summary:
       'The customer withdraws consent: no contact again by any channel in any campaign (a permanent do-not-call entry). Audited.',
     input: z.object({ phone: phoneQuery, reason: z.string().trim().min(2).max(300) }).strict(),
@@ -127,6 +130,7 @@ export const privacyMethods = defineMethods({
     roles: OFFICER
   },
   'retention.run': {
+    write: 'live',
     summary:
       'Apply the retention rules now (or only say what they would remove, dryRun): supplier rows, unsigned and refused leads with their recordings, signed ones past their years, exports and uploads left on disk.',
     input: z.object({ dryRun: z.boolean().default(true) }).strict(),

@@ -199,6 +199,7 @@ export const qaMethods = defineMethods({
     roles: QA_ROLES
   },
   'qa.claim': {
+    write: 'live',
     summary:
       'Claim a call to review (the given one, or the next open one) for 30 minutes; a claim held by another reviewer is refused.',
     input: z.object({ callId: idSchema.optional() }).strict(),
@@ -206,12 +207,14 @@ export const qaMethods = defineMethods({
     roles: ['qa']
   },
   'qa.release': {
+    write: 'live',
     summary: 'Give a claimed call back to the queue without reviewing it.',
     input: z.object({ callId: idSchema }).strict(),
     output: z.object({ ok: z.literal(true) }),
     roles: ['qa']
   },
   'qa.flag': {
+    write: 'resend',
     summary:
       'Flag a call for review with a reason (an operator their own calls, a field agent the calls of their visits; QA and supervisors any).',
     input: z.object({ callId: idSchema, reason: z.string().trim().min(1).max(500) }).strict(),
@@ -238,6 +241,7 @@ export const qaMethods = defineMethods({
     roles: QA_ROLES
   },
   'qa.annotate': {
+    write: 'resend',
     summary: 'Mark a region of the waveform with a comment (optionally for a scorecard item).',
     input: z
       .object({
@@ -253,12 +257,14 @@ export const qaMethods = defineMethods({
     roles: ['qa']
   },
   'qa.deleteAnnotation': {
+    write: 'resend',
     summary: 'Remove one of my annotations.',
     input: z.object({ id: idSchema }).strict(),
     output: z.object({ ok: z.literal(true) }),
     roles: ['qa']
   },
   'qa.submit': {
+    write: 'resend',
     summary:
       'Submit (or resubmit a reopened) review: item scores, verdict, comment. An auto-fail item failed forces a fail; a pass needs the pass mark. Settles the success gate.',
     input: z
@@ -287,6 +293,7 @@ export const qaMethods = defineMethods({
     roles: ['operator']
   },
   'qa.appeal': {
+    write: 'resend',
     summary: 'Appeal the verdict on one of my calls, with a reason.',
     input: z.object({ reviewId: idSchema, reason: z.string().trim().min(2).max(1000) }).strict(),
     output: reviewSchema,
@@ -299,6 +306,7 @@ export const qaMethods = defineMethods({
     roles: MANAGERS
   },
   'qa.decide': {
+    write: 'resend',
     summary:
       'Decide an appeal: uphold the verdict, overturn it (with the new verdict), or reopen the review for the reviewer. Also reopens a settled review.',
     input: z
@@ -333,6 +341,7 @@ export const qaMethods = defineMethods({
     roles: MANAGERS
   },
   'qa.settleReturned': {
+    write: 'resend',
     summary: 'A failed success: back to its operator to call again, or closed as not a sale.',
     input: z
       .object({ leadId: idSchema, action: z.enum(['recall', 'close']), note: z.string().trim().max(500).optional() })

@@ -42,6 +42,7 @@ export const RECORDING_LISTENERS = ['operator', 'field_agent', 'qa', 'supervisor
 
 export const recordingsMethods = defineMethods({
   'recordings.start': {
+    write: 'live',
     summary: 'Begin the recording of an answered call.',
     input: z
       .object({
@@ -56,6 +57,7 @@ export const recordingsMethods = defineMethods({
     roles: ['operator']
   },
   'recordings.chunk': {
+    write: 'live',
     summary:
       'One chunk of audio (base64) with its waveform peaks, in order; written and flushed at once. A repeated or late chunk is acknowledged, never an error.',
     input: z
@@ -72,6 +74,7 @@ export const recordingsMethods = defineMethods({
     roles: ['operator']
   },
   'recordings.finish': {
+    write: 'live',
     summary:
       'Close a recording: duration, size and SHA-256 are stored. With the number of chunks the seat sent, a recording closed as interrupted meanwhile is complete again.',
     input: z

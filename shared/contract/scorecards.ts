@@ -12,6 +12,7 @@ export const scorecardsMethods = defineMethods({
     roles: [...QA_ROLES, 'operator']
   },
   'scorecards.publish': {
+    write: 'resend',
     summary: 'Publish a new version of a campaign’s scorecard; reviews keep the version they were made with.',
     input: z.object({ campaignId: idSchema, body: scorecardBodySchema }).strict(),
     output: scorecardSchema,

@@ -18,6 +18,7 @@ export const scriptsMethods = defineMethods({
     roles: MANAGERS
   },
   'scripts.publish': {
+    write: 'resend',
     summary: 'Publish a new version of a campaign’s script; calls keep the version they started with.',
     input: z.object({ campaignId: idSchema, title: z.string().trim().min(1).max(64), body: scriptBodySchema }).strict(),
     output: scriptSchema,

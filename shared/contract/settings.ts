@@ -138,6 +138,7 @@ export const settingsMethods = defineMethods({
     roles: ALL_ROLES
   },
   'settings.update': {
+    write: 'resend',
     summary: 'Change some of the organisation’s settings.',
     input: settingsSchema
       .omit({ lanHub: true })

@@ -76,6 +76,7 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.setAccount': {
+    write: 'live',
     summary:
       'Give a user a SIP line; the password and TURN credentials are sealed at rest (omit them to keep the current ones).',
     input: z
@@ -89,6 +90,7 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.removeAccount': {
+    write: 'live',
     summary: 'Take a user’s SIP line away.',
     input: z.object({ userId: idSchema }).strict(),
     output: okOutput,
@@ -111,6 +113,7 @@ export const sipMethods = defineMethods({
     roles: ['admin']
   },
   'sip.importLines': {
+    write: 'live',
     summary:
       'Lines for a whole floor from a CSV/XLSX upload (工号 or user name, extension, password; display name optional), with the server settings given once. All or nothing; every refused row with its reason.',
     input: z

@@ -59,6 +59,7 @@ export const smsMethods = defineMethods({
     roles: ['admin']
   },
   'sms.saveTemplate': {
+    write: 'resend',
     summary:
       'Change a template: the signature 【…】, the text (only {客户} {时间} {业务员}; at most 5 SMS parts filled in), its approval status with the provider. Audited.',
     input: z
@@ -81,6 +82,7 @@ export const smsMethods = defineMethods({
     roles: ['admin']
   },
   'sms.setGateway': {
+    write: 'live',
     summary: 'Set the SMS gateway; the password is sealed (leave it out to keep the one set). Audited.',
     input: z
       .object({
@@ -106,6 +108,7 @@ export const smsMethods = defineMethods({
     roles: MANAGERS
   },
   'sms.retry': {
+    write: 'live',
     summary: 'Send a failed message again. Audited.',
     input: z.object({ id: idSchema }).strict(),
     output: okOutput,

@@ -10,6 +10,7 @@ export const smtpMethods = defineMethods({
     roles: ['admin']
   },
   'smtp.set': {
+    write: 'live',
     summary: 'Change the e-mail settings; an empty password keeps the stored one. Sealed at rest.',
     input: smtpSchema.extend({ password: z.string().max(255).optional() }).strict(),
     output: smtpSchema.extend({ hasPassword: z.boolean() }),

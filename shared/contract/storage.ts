@@ -63,6 +63,7 @@ export const storageMethods = defineMethods({
     roles: ['admin']
   },
   'storage.set': {
+    write: 'live',
     summary:
       'Archive recordings in an S3-compatible store (checked by a round trip first; the secret key sealed) or in the local folder. Audited.',
     input: storageSettingsSchema

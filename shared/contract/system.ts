@@ -68,6 +68,7 @@ export const systemMethods = defineMethods({
     roles: MANAGERS
   },
   'system.loadHolidays': {
+    write: 'resend',
     summary:
       'Load a year’s holidays and 调休 days from the State Council’s notice (its text as published, or one day or range per line), for a year the bundled data does not cover yet; a dry run only reads it.',
     input: z
@@ -87,6 +88,7 @@ export const systemMethods = defineMethods({
     roles: ['admin']
   },
   'system.backupNow': {
+    write: 'live',
     summary:
       'Back up everything now into the set folder (database, sealing key under the passphrase, new recordings), as the nightly backup does.',
     input: emptyInput,
@@ -147,6 +149,7 @@ export const systemMethods = defineMethods({
     roles: ['admin']
   },
   'system.handover': {
+    write: 'live',
     summary:
       'Planned maintenance: this hub gives the write lease to its standby once its last write is in the replica, and stops; the seats follow. Administrators only, audited.',
     input: emptyInput,

@@ -29,6 +29,7 @@ export const teamsMethods = defineMethods({
     roles: ['qa', 'supervisor', 'admin']
   },
   'teams.create': {
+    write: 'resend',
     summary: 'Add a team with its supervisor and operators (an operator moves from their old team).',
     input: z
       .object({
@@ -41,6 +42,7 @@ export const teamsMethods = defineMethods({
     roles: ['admin']
   },
   'teams.update': {
+    write: 'resend',
     summary: 'Rename a team, change its supervisor, or set its operators (those left out leave the team).',
     input: z
       .object({
@@ -54,6 +56,7 @@ export const teamsMethods = defineMethods({
     roles: ['admin']
   },
   'teams.remove': {
+    write: 'resend',
     summary: 'Remove a team; its operators are in no team until they are given one.',
     input: z.object({ id: idSchema }).strict(),
     output: okOutput,

@@ -5,6 +5,7 @@ import { uploadId } from './leads'
 
 export const uploadsMethods = defineMethods({
   'uploads.begin': {
+    write: 'live',
     summary: 'Start sending a file (a lead list) in chunks.',
     input: z
       .object({
@@ -21,6 +22,7 @@ export const uploadsMethods = defineMethods({
     roles: MANAGERS
   },
   'uploads.chunk': {
+    write: 'live',
     summary: 'One chunk of an upload, base64, at its byte offset.',
     input: z.object({ uploadId, offset: z.number().int().min(0), data: z.string().max(2_000_000) }).strict(),
     output: z.object({ received: z.number().int(), complete: z.boolean() }),

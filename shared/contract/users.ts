@@ -25,6 +25,7 @@ export const usersMethods = defineMethods({
     roles: MANAGERS
   },
   'users.create': {
+    write: 'live',
     summary: 'Add a user.',
     input: z
       .object({
@@ -40,6 +41,7 @@ export const usersMethods = defineMethods({
     roles: ['admin']
   },
   'users.update': {
+    write: 'resend',
     summary:
       'Change a user’s name, role, staff number, district, team or whether they may log in (audited before and after).',
     input: z
@@ -72,12 +74,14 @@ export const usersMethods = defineMethods({
     roles: ['qa', 'supervisor', 'admin']
   },
   'users.resetPassword': {
+    write: 'live',
     summary: 'Set a new password for a user; their sessions end and a lock-out is lifted.',
     input: z.object({ id: idSchema, password: passwordSchema }).strict(),
     output: okOutput,
     roles: ['admin']
   },
   'users.unlock': {
+    write: 'resend',
     summary: 'Lift a lock-out after failed logins.',
     input: z.object({ id: idSchema }).strict(),
     output: okOutput,

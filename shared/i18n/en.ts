@@ -152,6 +152,8 @@ export const en: Catalog = {
     lastAdmin: 'The last administrator cannot be disabled or given another role',
     districtRequired: 'Group leaders and field agents must belong to a district',
     unknownDistrict: 'Unknown district code: {{code}}',
+    resendRefused:
+      'After the switch to the other server, {{n}} saved action(s) could not be redone ({{first}}): please do them again.',
     connectionLost: 'Connection to the server lost; reconnecting…',
     timeout: 'The server did not answer; try again shortly',
     tooManyRequests: 'Too many requests; try again in a moment',
@@ -211,6 +213,7 @@ export const en: Catalog = {
     sipPasswordRequired: 'A new SIP account needs a password',
     importRunning: 'Another import is running; wait for it to finish',
     notYourLead: 'This lead is no longer yours (its lease may have run out); take the next one',
+    clientIdReused: 'This write’s id was already used for another action; nothing was changed.',
     outcomeExists: 'This call already has an outcome',
     unknownDisposition: 'Unknown outcome: {{code}}',
     callbackTimeRequired: 'Enter the callback time',

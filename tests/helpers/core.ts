@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,7 +33,11 @@ export async function makeCore(
     clock,
     dir: tmp.dir,
     cleanup: () => {
+      // every seat write the tests sent with a client id had it saved in the transaction of the write
+      const apart = [...core.clientWrites.savedAfter]
       core.close()
+      if (apart.length)
+        throw new Error(`write ids saved apart from their writes (a commit between): ${apart.join(', ')}`)
       tmp.cleanup()
     }
   }
@@ -45,6 +50,9 @@ export function demoUserOf(role: Role): string {
 
 export async function loginAs(core: Core, username: string, password = DEMO_PASSWORD): Promise<CoreConnection> {
   const conn = core.connect({ source: 'test' })
+  // as a seat does: each call with a client id of its own (a 'resend' write is then applied once by it)
+  const invoke = conn.invoke.bind(conn)
+  conn.invoke = (method, input, write) => invoke(method, input, write ?? { clientId: randomUUID() })
   const r = await conn.invoke('auth.login', { username, password })
   if (!r.ok) throw new Error(`login as ${username} failed: ${r.error.message}`)
   return conn

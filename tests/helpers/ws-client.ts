@@ -38,7 +38,13 @@ export class HubClient {
     })
   }
 
-  call(method: string, input: unknown, locale?: 'zh-CN' | 'en'): Promise<Result<unknown>> {
+  /** `write`: the write's client id, and whether it is sent again (as a seat's journal does). */
+  call(
+    method: string,
+    input: unknown,
+    locale?: 'zh-CN' | 'en',
+    write?: { cid: string; resent?: boolean }
+  ): Promise<Result<unknown>> {
     const id = this.nextId++
     return new Promise((resolve) => {
       if (this.ws.readyState !== WebSocket.OPEN)
@@ -47,7 +53,7 @@ export class HubClient {
           error: { code: 'UNAVAILABLE', message: 'closed', key: 'closed' }
         } as Result<unknown>)
       this.pending.set(id, resolve)
-      this.ws.send(JSON.stringify({ id, method, input, locale }))
+      this.ws.send(JSON.stringify({ id, method, input, locale, ...write }))
     })
   }
 

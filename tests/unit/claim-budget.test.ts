@@ -16,7 +16,7 @@ const BUDGET = {
   /** statements of desk.next, desk.dial, desk.outcome (a no-answer), transactions included */
   next: 18,
   dial: 12,
-  outcome: 12,
+  outcome: 15,
   /** event frames a connected seat gets while the claims run (coalesced pushes come later) */
   immediatePushesPerSeatPerClaim: 0,
   /** event frames a seat gets for a burst of claims once the coalesced pushes have gone out */

@@ -80,6 +80,14 @@ async function line(p: Proc, has: string, ms = 30_000): Promise<Record<string, u
   }
 }
 
+async function expectEvent(c: HubClient, match: (e: { event: string; payload: unknown }) => boolean, ms = 20_000) {
+  const end = Date.now() + ms
+  while (!c.events.some(match)) {
+    if (Date.now() > end) throw new Error(`no such event; heard ${JSON.stringify(c.events.slice(-5))}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 async function admin(url: string): Promise<HubClient> {
   const c = await HubClient.connect(`${url.replace(/^http/, 'ws')}/api/ws`)
   expect((await c.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
@@ -142,6 +150,51 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
       'epoch-1.json',
       'epoch-2.json'
     ])
+  }, 120_000)
+
+  it('any seat write, not only an outcome: its id is replicated with it, so after a takeover a resend of what reached the replica is not applied again and what did not is applied once', async () => {
+    const replica = join(tmp, 'replica')
+    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+    const p = (await line(primary, 'url')) as { url: string }
+    const standby = standbyHub(replica, await freePort(), p.url)
+    await line(standby, 'standby')
+    const c = await admin(p.url)
+    const open = (summary: string, cid: string, resent = false) =>
+      c2.call('complaints.open', { category: 'other', channel: 'call', summary, phone: '13900009999' }, 'zh-CN', {
+        cid,
+        resent
+      })
+    // A: acknowledged, and the hub then says its replica holds it
+    let c2 = c
+    const a = await open('已复制的投诉', 'cid-replicated-0001')
+    expect(a.ok, JSON.stringify(a)).toBe(true)
+    const at = (a as { at: string }).at
+    await expectEvent(c, (e) => e.event === 'replication.confirmed' && (e.payload as { upTo: string }).upTo >= at)
+    // B: acknowledged while Litestream cannot copy (stopped): it is lost with the primary
+    const litestream = spawnSync('pgrep', ['-g', String(primary.child.pid), 'litestream'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .map(Number)
+    expect(litestream.length).toBe(1)
+    process.kill(litestream[0], 'SIGSTOP')
+    const b = await open('未复制的投诉', 'cid-lost-00000001')
+    expect(b.ok, JSON.stringify(b)).toBe(true)
+    process.kill(-primary.child.pid!, 'SIGKILL')
+    rmSync(join(tmp, 'a'), { recursive: true, force: true })
+    const s = (await line(standby, 'url')) as { url: string }
+    // the seat sends both again from its journal
+    c2 = await admin(s.url)
+    const a2 = await open('已复制的投诉', 'cid-replicated-0001', true)
+    const b2 = await open('未复制的投诉', 'cid-lost-00000001', true)
+    expect(a2).toMatchObject({ ok: true, replayed: true })
+    expect(b2.ok && !b2.replayed, JSON.stringify(b2)).toBe(true)
+    // and once more (a second break): nothing new
+    expect(await open('未复制的投诉', 'cid-lost-00000001', true)).toMatchObject({ ok: true, replayed: true })
+    const list = await c2.call('complaints.list', {})
+    c2.close()
+    const summaries = (list.ok ? (list.value as { summary: string }[]) : []).map((x) => x.summary)
+    expect(summaries.filter((x) => x === '已复制的投诉')).toHaveLength(1)
+    expect(summaries.filter((x) => x === '未复制的投诉')).toHaveLength(1)
   }, 120_000)
 
   it('a partition between the two hubs: the primary keeps renewing, the standby never takes over (never two writers); a primary that sees a later epoch stops at once', async () => {

@@ -114,15 +114,18 @@ export class ApiService {
   revokeKey(user: User, ref: number | string, source: string): void {
     const row = typeof ref === 'number' ? this.repo.key(ref) : this.repo.byPrefix(ref.replace(/^ll_/, '').split('_')[0])
     if (!row) throw new AppError('NOT_FOUND')
-    if (!this.repo.revoke(row.id, this.now().toISOString())) return
-    this.deps.audit.write({
-      userId: user.id,
-      username: user.username,
-      action: 'apikeys.revoke',
-      entity: 'apiKey',
-      entityId: row.id,
-      details: { name: row.name, prefix: row.prefix },
-      source
+    // the revocation and its audit line in one commit
+    this.repo.transaction(() => {
+      if (!this.repo.revoke(row.id, this.now().toISOString())) return
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'apikeys.revoke',
+        entity: 'apiKey',
+        entityId: row.id,
+        details: { name: row.name, prefix: row.prefix },
+        source
+      })
     })
   }
 

@@ -122,7 +122,8 @@ export function deskDomain(
     },
     'desk.outcome': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const r = desk.outcome(user, input)
+      // resent from the seat's journal (the wire says so) or by an older desk (the input does)
+      const r = desk.outcome(user, { ...input, resent: input.resent || ctx.resent })
       if (!r.duplicate) changed()
       // the machine's own time (not the centre's, which a training room shifts): replication is measured by it
       return { ...r, savedAt: new Date().toISOString() }

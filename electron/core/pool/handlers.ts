@@ -18,20 +18,24 @@ export function createPoolHandlers(
     'allocation.commit': (input, ctx) => {
       const { user } = requireUser(ctx)
       openCampaign(input.campaignId)
-      const plan = pool.commit(input, user.id)
-      audit.write({
-        userId: user.id,
-        username: user.username,
-        action: 'allocation.commit',
-        entity: 'allocation',
-        entityId: input.day,
-        details: {
-          campaignId: input.campaignId,
-          total: plan.total,
-          perOperator: plan.perOperator,
-          shortage: plan.shortage
-        },
-        source: ctx.conn.source
+      // the batches and their audit line in one commit
+      const plan = pool.repo.transaction(() => {
+        const plan = pool.commit(input, user.id)
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'allocation.commit',
+          entity: 'allocation',
+          entityId: input.day,
+          details: {
+            campaignId: input.campaignId,
+            total: plan.total,
+            perOperator: plan.perOperator,
+            shortage: plan.shortage
+          },
+          source: ctx.conn.source
+        })
+        return plan
       })
       events.emit('leads.changed', { reason: 'allocation' })
       return plan
@@ -39,17 +43,19 @@ export function createPoolHandlers(
     'pool.rules': (input) => pool.rules(input.campaignId),
     'pool.setRules': (input, ctx) => {
       const { user } = requireUser(ctx)
-      const rules = pool.setRules(input.campaignId, input.rules)
-      audit.write({
-        userId: user.id,
-        username: user.username,
-        action: 'pool.setRules',
-        entity: 'campaign',
-        entityId: input.campaignId,
-        details: input.rules,
-        source: ctx.conn.source
+      return pool.repo.transaction(() => {
+        const rules = pool.setRules(input.campaignId, input.rules)
+        audit.write({
+          userId: user.id,
+          username: user.username,
+          action: 'pool.setRules',
+          entity: 'campaign',
+          entityId: input.campaignId,
+          details: input.rules,
+          source: ctx.conn.source
+        })
+        return rules
       })
-      return rules
     },
     'pool.claim': (input, ctx) => {
       pool.claim(input.leadId, requireUser(ctx).user.id)

@@ -269,20 +269,23 @@ export class QaReviews {
   ): Annotation {
     const duration = this.repo.recordingDuration(a.recordingId)
     if (duration === undefined) throw new AppError('NOT_FOUND')
-    const id = this.repo.addAnnotation({
-      recordingId: a.recordingId,
-      startMs: a.startMs,
-      endMs: Math.min(a.endMs, Math.max(duration, a.startMs)),
-      comment: a.comment,
-      itemId: a.itemId ?? null,
-      userId: user.id,
-      at: this.now().toISOString()
-    })
+    // a transaction of its own, so a seat's write id goes with it
+    const id = this.repo.transaction(() =>
+      this.repo.addAnnotation({
+        recordingId: a.recordingId,
+        startMs: a.startMs,
+        endMs: Math.min(a.endMs, Math.max(duration, a.startMs)),
+        comment: a.comment,
+        itemId: a.itemId ?? null,
+        userId: user.id,
+        at: this.now().toISOString()
+      })
+    )
     return this.annotations(a.recordingId).find((x) => x.id === id)!
   }
 
   deleteAnnotation(user: User, id: number): void {
-    if (!this.repo.deleteAnnotation(id, user.id)) throw new AppError('NOT_FOUND')
+    if (!this.repo.transaction(() => this.repo.deleteAnnotation(id, user.id))) throw new AppError('NOT_FOUND')
   }
 
   // ——— the operator's side, the supervisors' side ———

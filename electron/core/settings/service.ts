@@ -140,7 +140,8 @@ export function createSettingsHandlers(
         const refused = await lanShareRefusal(next)
         if (refused) throw refused
       }
-      db.transaction(() => {
+      // (after the LAN check's await: through ctx.writing, so a seat's write id goes with it)
+      const save = db.transaction(() => {
         store.set(Object.fromEntries(keys.map((k) => [k, next[k]])))
         audit.write({
           userId: user.id,
@@ -150,7 +151,9 @@ export function createSettingsHandlers(
           details: Object.fromEntries(keys.map((k) => [k, next[k]])),
           source: ctx.conn.source
         })
-      }).immediate()
+      })
+      if (ctx.writing) ctx.writing(() => save.immediate())
+      else save.immediate()
       events.emit('settings.changed', { keys })
       return next
     }

@@ -307,22 +307,25 @@ export class SmsService {
     )
     if (smsParts(sample) > SMS_MAX_PARTS)
       throw new AppError('INVALID_INPUT', 'errors.smsTooLong', { n: [...sample].length, max: SMS_MAX_PARTS * 67 })
-    this.repo.saveTemplate({
-      kind: input.kind,
-      signature: input.signature,
-      body: input.body,
-      status: input.status,
-      providerCode: input.providerCode ?? null,
-      by: user.id,
-      at: this.now().toISOString()
-    })
-    this.deps.audit.write({
-      userId: user.id,
-      username: user.username,
-      action: 'sms.template',
-      entity: 'system',
-      details: { kind: input.kind, status: input.status },
-      source
+    // the template and its audit line in one commit
+    this.repo.transaction(() => {
+      this.repo.saveTemplate({
+        kind: input.kind,
+        signature: input.signature,
+        body: input.body,
+        status: input.status,
+        providerCode: input.providerCode ?? null,
+        by: user.id,
+        at: this.now().toISOString()
+      })
+      this.deps.audit.write({
+        userId: user.id,
+        username: user.username,
+        action: 'sms.template',
+        entity: 'system',
+        details: { kind: input.kind, status: input.status },
+        source
+      })
     })
   }
 

@@ -32,6 +32,17 @@ export function useInvalidateOn<E extends EventName>(event: E, queryKey: readonl
   )
 }
 
+/**
+ * Writes the hub refused when the seat sent them again after a break (a standby took over without
+ * them and they no longer apply): listed for the user, who does them again; cleared when read.
+ */
+export function useResendRefused(): [{ method: string; message: string }[], () => void] {
+  const api = useApi()
+  const [refused, setRefused] = useState<{ method: string; message: string }[]>([])
+  useEffect(() => api.onResendRefused?.((r) => setRefused((all) => [...all, r])), [api])
+  return [refused, () => setRefused([])]
+}
+
 export function useConnectionStatus(): ConnectionStatus {
   const api = useApi()
   const [status, setStatus] = useState<ConnectionStatus>('open')

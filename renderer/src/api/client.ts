@@ -1,18 +1,22 @@
 import type { EventName, EventPayload, Input, Locale, MethodName, Output, Result } from '../../../shared/contract'
 import { HUB_WS_PATH } from '../../../shared/contract/wire-names'
 import { ApiError } from './errors'
+import { newClientId, WriteJournal } from './journal'
 
 /** The one way the UI talks to core: IPC inside the desktop app, WebSocket to a hub otherwise. */
 export interface ApiClient {
   readonly kind: 'ipc' | 'ws'
   readonly url: string | null
-  invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>
+  /** `clientId`: the write's id when the caller keeps one of its own (the desk's outcomes); a new one otherwise. */
+  invoke<M extends MethodName>(method: M, input: Input<M>, opts?: { clientId?: string }): Promise<Output<M>>
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void
   /** Connection state changes (WebSocket only; IPC is always up). */
   onStatus(cb: (status: ConnectionStatus) => void): () => void
   setLocale(locale: Locale): void
-  /** The token to resume with after a reconnect. */
-  setSessionToken(token: string | null): void
+  /** The token to resume with after a reconnect, and whose journal of writes is kept and sent again. */
+  setSessionToken(token: string | null, userId?: number | null): void
+  /** Writes of the journal the hub refused when they were sent again after a break (shown to the user). */
+  onResendRefused?: (cb: (refused: { method: string; message: string }) => void) => () => void
   /** The hub replicates its database (a seat keeps what it sent until `replication.confirmed`). */
   replicating?: () => boolean
   close(): void
@@ -67,6 +71,7 @@ export function createIpcClient(bridge: Bridge): ApiClient {
   return {
     kind: 'ipc',
     url: null,
+    // the desktop's own core: nothing to replicate, nothing kept
     invoke: async (method, input) => unwrap(await bridge.invoke(method, input)),
     on: (event, cb) => bridge.on(event, cb as (p: unknown) => void),
     onStatus: () => () => {},
@@ -145,6 +150,9 @@ export function createWsClient(first: string): ApiClient {
   const statusListeners = new Set<(s: ConnectionStatus) => void>()
 
   let replicating = false
+  const journal = new WriteJournal()
+  const refusedListeners = new Set<(r: { method: string; message: string }) => void>()
+  let resending = false
   const knownHubs = (): string[] => {
     try {
       return JSON.parse(localStorage.getItem(HUBS_KEY) ?? '[]') as string[]
@@ -177,6 +185,7 @@ export function createWsClient(first: string): ApiClient {
           }
         })
         sock.send(JSON.stringify({ id, method: 'auth.resume', input: { token: resume }, locale }))
+        resendJournal(sock)
       }
       while (queue.length && sock.readyState === WebSocket.OPEN) sock.send(queue.shift()!)
       setStatus('open')
@@ -190,6 +199,7 @@ export function createWsClient(first: string): ApiClient {
         return
       }
       if (typeof frame.event === 'string') {
+        if (frame.event === 'replication.confirmed') journal.confirmed((frame.payload as { upTo: string }).upTo)
         eventListeners.get(frame.event)?.forEach((l) => l(frame.payload))
         return
       }
@@ -201,6 +211,7 @@ export function createWsClient(first: string): ApiClient {
       }
     }
     sock.onclose = () => {
+      resending = false
       if (closed) return
       setStatus('reconnecting')
       const delay = Math.min(10_000, 300 * 2 ** attempt++)
@@ -238,6 +249,42 @@ export function createWsClient(first: string): ApiClient {
   }
   const hubsTimer = setInterval(() => ws && refreshHubs(ws), 10_000)
 
+  /**
+   * After a break (or a reload), the journal's writes go again, after the session's resume and
+   * before anything new: applied once by their ids, kept until the replica of the hub that now has
+   * them holds them. One the hub refuses (its customer was lost with the old hub …) is dropped and
+   * the user is told.
+   */
+  function resendJournal(sock: WebSocket): void {
+    const entries = journal.entries()
+    if (resending || !entries.length || sock.readyState !== WebSocket.OPEN) return
+    resending = true
+    let left = entries.length
+    const done = () => {
+      if (--left === 0) resending = false
+    }
+    for (const e of entries) {
+      const id = nextId++
+      pending.set(id, {
+        timer: setTimeout(() => {
+          pending.delete(id)
+          done()
+        }, REQUEST_TIMEOUT_MS),
+        resolve: (r) => {
+          done()
+          if (r.ok) {
+            if (r.at && replicating) journal.add({ ...e, at: r.at })
+            else journal.remove(e.cid)
+          } else if (r.error.code !== 'UNAVAILABLE') {
+            journal.remove(e.cid)
+            refusedListeners.forEach((l) => l({ method: e.method, message: r.error.message }))
+          }
+        }
+      })
+      sock.send(JSON.stringify({ id, method: e.method, input: e.input, locale, cid: e.cid, resent: true }))
+    }
+  }
+
   function sendRaw(text: string): void {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(text)
     else queue.push(text)
@@ -251,9 +298,10 @@ export function createWsClient(first: string): ApiClient {
       return url
     },
     replicating: () => replicating,
-    invoke: (method, input) =>
+    invoke: (method, input, opts) =>
       new Promise((resolve, reject) => {
         const id = nextId++
+        const cid = opts?.clientId ?? newClientId()
         const timer = setTimeout(() => {
           pending.delete(id)
           reject(new ApiError({ code: 'UNAVAILABLE', message: 'timeout', key: 'errors.timeout' }))
@@ -261,6 +309,8 @@ export function createWsClient(first: string): ApiClient {
         pending.set(id, {
           timer,
           resolve: (r) => {
+            // a write the hub saved and has yet to replicate: kept until it says its replica holds it
+            if (r.ok && r.at && replicating) journal.add({ cid, method, input, at: r.at })
             try {
               resolve(unwrap(r))
             } catch (e) {
@@ -268,7 +318,8 @@ export function createWsClient(first: string): ApiClient {
             }
           }
         })
-        sendRaw(JSON.stringify({ id, method, input, locale }))
+        // every call has an id: the hub applies a write ('resend' in the contract) once per id
+        sendRaw(JSON.stringify({ id, method, input, locale, cid }))
       }),
     on: (event, cb) => {
       const set = eventListeners.get(event) ?? new Set()
@@ -285,8 +336,16 @@ export function createWsClient(first: string): ApiClient {
       locale = l
       document.documentElement.lang = l
     },
-    setSessionToken: (t) => {
+    setSessionToken: (t, userId) => {
       token = t
+      const before = journal.user
+      if (userId !== undefined) journal.setUser(t ? userId : null)
+      // a page that was reloaded, or a login after a break: what the journal kept of this user goes again
+      if (t && journal.user && journal.user !== before && ws) resendJournal(ws)
+    },
+    onResendRefused: (cb) => {
+      refusedListeners.add(cb)
+      return () => refusedListeners.delete(cb)
     },
     close: () => {
       closed = true

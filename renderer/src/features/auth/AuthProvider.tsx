@@ -44,7 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const adopt = useCallback(
     (s: SessionInfo) => {
       keepToken(s.token)
-      api.setSessionToken(s.token)
+      api.setSessionToken(s.token, s.user.id)
       preloadLanding(
         s.user.role,
         (method) => void qc.prefetchQuery({ queryKey: [method], queryFn: () => api.invoke(method, {}) })
@@ -57,7 +57,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const drop = useCallback(
     (notice?: unknown) => {
       keepToken(null)
-      api.setSessionToken(null)
+      api.setSessionToken(null, null)
       qc.clear()
       setState({ status: 'anonymous', notice })
     },

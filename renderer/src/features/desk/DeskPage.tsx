@@ -25,7 +25,7 @@ import {
 import { DeskStatusBar } from './DeskStatusBar'
 import { OutcomeForm, outcomeDrafts, type OutcomeFormHandle, type OutcomeValues } from './OutcomeForm'
 import { InsecureSeat } from '../../ui/InsecureSeat'
-import { newClientId } from './outbox'
+import { newClientId } from '../../api/journal'
 import {
   useAgentStateSync,
   useDeskSeat,

@@ -7,7 +7,8 @@ type OutcomeInput = Input<'desk.outcome'>
 /**
  * Outcomes the desk could not deliver yet (the hub was away for a moment): kept on the seat and
  * sent again until core acknowledges them. Each carries its client id, so a resend after a lost
- * answer saves nothing twice.
+ * answer saves nothing twice. Once acknowledged, an outcome is the client's like any write: kept in
+ * its journal until the hub's replica holds it (api/journal.ts).
  */
 export class OutcomeOutbox {
   private key: string
@@ -21,53 +22,9 @@ export class OutcomeOutbox {
     userId: number
   ) {
     this.key = `leadline.outbox.${userId}`
-    let was: string | null = null
     api.onStatus((s) => {
       this.connected = s === 'open'
-      // back after a break (perhaps on a standby that took over): what the old hub acknowledged but had
-      // not replicated yet is sent again; the hub saves each client id once
-      if (s === 'open' && was === 'reconnecting') this.resendUnconfirmed()
-      was = s
     })
-    api.on('replication.confirmed', ({ upTo }) => this.confirmed(upTo))
-  }
-
-  /** Acknowledged by a replicating hub, not yet in its replica: kept, with the hub's time of the save. */
-  unconfirmed(): (OutcomeInput & { savedAt: string })[] {
-    try {
-      return JSON.parse(localStorage.getItem(`${this.key}.acked`) ?? '[]') as (OutcomeInput & { savedAt: string })[]
-    } catch {
-      return []
-    }
-  }
-
-  private saveUnconfirmed(items: (OutcomeInput & { savedAt: string })[]): void {
-    if (items.length) localStorage.setItem(`${this.key}.acked`, JSON.stringify(items))
-    else localStorage.removeItem(`${this.key}.acked`)
-  }
-
-  private acked(input: OutcomeInput, savedAt: string): void {
-    if (!this.api.replicating?.()) return
-    this.saveUnconfirmed([...this.unconfirmed().filter((p) => p.clientId !== input.clientId), { ...input, savedAt }])
-  }
-
-  private confirmed(upTo: string): void {
-    const left = this.unconfirmed().filter((p) => p.savedAt > upTo)
-    if (left.length !== this.unconfirmed().length) this.saveUnconfirmed(left)
-  }
-
-  private resendUnconfirmed(): void {
-    const items = this.unconfirmed()
-    if (!items.length) return
-    this.saveUnconfirmed([])
-    const waiting = this.pending()
-    this.save([
-      ...items
-        .map(({ savedAt: _s, ...i }) => ({ ...i, resent: true }))
-        .filter((i) => !waiting.some((w) => w.clientId === i.clientId)),
-      ...waiting
-    ])
-    void this.flush()
   }
 
   private online(): boolean {
@@ -112,9 +69,8 @@ export class OutcomeOutbox {
     this.save([...this.pending().filter((p) => p.clientId !== input.clientId), input])
     if (!this.online()) return 'queued'
     try {
-      const r = await this.api.invoke('desk.outcome', input)
+      await this.api.invoke('desk.outcome', input, { clientId: input.clientId })
       this.save(this.pending().filter((p) => p.clientId !== input.clientId))
-      this.acked(input, r.savedAt)
       return 'saved'
     } catch (err) {
       if (err instanceof ApiError && err.code === 'UNAVAILABLE') return 'queued'
@@ -131,8 +87,7 @@ export class OutcomeOutbox {
     this.flushing = (async () => {
       for (const item of this.pending()) {
         try {
-          const r = await this.api.invoke('desk.outcome', item)
-          this.acked(item, r.savedAt)
+          await this.api.invoke('desk.outcome', item, { clientId: item.clientId })
         } catch (err) {
           if (err instanceof ApiError && err.code === 'UNAVAILABLE') return
           // Refused for good (the lead was closed meanwhile …): kept aside for the operator to see, not resent.
@@ -148,13 +103,4 @@ export class OutcomeOutbox {
     })
     return this.flushing
   }
-}
-
-/** A random v4 UUID; crypto.getRandomValues exists in every context (crypto.randomUUID only in secure ones). */
-export function newClientId(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16))
-  b[6] = (b[6] & 0x0f) | 0x40
-  b[8] = (b[8] & 0x3f) | 0x80
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }

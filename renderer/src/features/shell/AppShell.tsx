@@ -3,7 +3,7 @@ import { Alert, Button, Card, Layout, Menu, Skeleton, Space, Tag, Typography } f
 import { LogoutOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { SystemInfo } from '../../../../shared/contract'
-import { useConnectionStatus } from '../../api/ApiProvider'
+import { useConnectionStatus, useResendRefused } from '../../api/ApiProvider'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { SeatClockNotice } from '../../ui/SeatClockNotice'
 import { NumberAlerts } from '../../ui/NumberAlerts'
@@ -39,6 +39,7 @@ function AppShell({ info }: { info: SystemInfo }) {
   const user = useCurrentUser()
   const { logout } = useAuth()
   const status = useConnectionStatus()
+  const [refused, clearRefused] = useResendRefused()
   const items = navFor(user.role)
   const [path, go] = useHashRoute()
   useDesktopUpdates()
@@ -63,6 +64,16 @@ function AppShell({ info }: { info: SystemInfo }) {
   const content = (
     <>
       {status === 'reconnecting' && <Alert banner type="warning" message={t('errors.connectionLost')} />}
+      {refused.length > 0 && (
+        <Alert
+          banner
+          closable
+          type="error"
+          data-testid="resend-refused"
+          onClose={clearRefused}
+          message={t('errors.resendRefused', { n: refused.length, first: refused[0].message })}
+        />
+      )}
       <SeatClockNotice />
       {(user.role === 'admin' || user.role === 'supervisor') && <NumberAlerts />}
       <Layout.Content className="app-content">

@@ -4,7 +4,7 @@ import CloseOutlined from '@ant-design/icons-svg/es/asn/CloseOutlined'
 import LogoutOutlined from '@ant-design/icons-svg/es/asn/LogoutOutlined'
 import MenuOutlined from '@ant-design/icons-svg/es/asn/MenuOutlined'
 import type { SystemInfo } from '../../../../shared/contract'
-import { useConnectionStatus } from '../../api/ApiProvider'
+import { useConnectionStatus, useResendRefused } from '../../api/ApiProvider'
 import { Icon } from '../../ui/Icon'
 import { LanguageSwitch } from '../../ui/LanguageSwitch'
 import { PlainAlert, PlainButton, PlainSkeleton, PlainTag } from '../../ui/plain'
@@ -29,6 +29,7 @@ export function PhoneShell({ info }: { info: SystemInfo }) {
   const user = useCurrentUser()
   const { logout } = useAuth()
   const status = useConnectionStatus()
+  const [refused, clearRefused] = useResendRefused()
   const items = navFor(user.role)
   const [path, go] = useHashRoute()
   useDesktopHub()
@@ -146,6 +147,16 @@ export function PhoneShell({ info }: { info: SystemInfo }) {
         </>
       )}
       {status === 'reconnecting' && <PlainAlert banner type="warning" message={t('errors.connectionLost')} />}
+      {refused.length > 0 && (
+        <div onClick={clearRefused}>
+          <PlainAlert
+            banner
+            type="error"
+            testId="resend-refused"
+            message={t('errors.resendRefused', { n: refused.length, first: refused[0].message })}
+          />
+        </div>
+      )}
       <SeatClockNotice />
       <main className="app-content">
         {current.path === '/visits' ? (
