@@ -275,7 +275,8 @@ export function createWsClient(first: string): ApiClient {
           if (r.ok) {
             if (r.at && replicating) journal.add({ ...e, at: r.at })
             else journal.remove(e.cid)
-          } else if (r.error.code !== 'UNAVAILABLE') {
+          } else if (r.error.code !== 'UNAVAILABLE' && r.error.code !== 'UNAUTHENTICATED') {
+            // (a session the new hub does not know: kept for after the login, sent again then)
             journal.remove(e.cid)
             refusedListeners.forEach((l) => l({ method: e.method, message: r.error.message }))
           }
