@@ -118,21 +118,27 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
       timeout: 25_000
     })
     .toBe(2)
-  // the primary's Litestream stalls (the replica folder's disk hangs …): what is saved now is acknowledged but not replicated
+  /** The desk's outcomes in the seat's journal of writes (kept until the hub says its replica has them). */
+  const journaled = () =>
+    page.evaluate(
+      () =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith('leadline.journal.'))
+          .flatMap((k) => JSON.parse(localStorage.getItem(k) ?? '[]') as { method: string }[])
+          .filter((e) => e.method === 'desk.outcome').length
+    )
+  // a sale saved and replicated: the journal lets it go
+  const first = await oneSale(page)
+  await expect.poll(journaled, { timeout: 15_000 }).toBe(0)
+  // the primary's Litestream stalls (the replica folder's disk hangs …): the next sale is acknowledged, not replicated
   const litestream = spawnSync('pgrep', ['-g', String(primary.child.pid), 'litestream'], {
     encoding: 'utf8'
   }).stdout.trim()
   expect(litestream).toMatch(/^\d+$/)
   process.kill(Number(litestream), 'SIGSTOP')
-  const first = await oneSale(page)
-  // saved, and kept in the seat's journal of writes until the hub says it is in the replica
-  const kept = await page.evaluate(() =>
-    Object.keys(localStorage)
-      .filter((k) => k.startsWith('leadline.journal.'))
-      .flatMap((k) => JSON.parse(localStorage.getItem(k) ?? '[]') as { method: string }[])
-      .filter((e) => e.method === 'desk.outcome')
-  )
-  expect(kept).toHaveLength(1)
+  const second = await oneSale(page)
+  await page.waitForTimeout(1500)
+  expect(await journaled()).toBe(1)
 
   // the primary's machine dies with its disk
   process.kill(-primary.child.pid!, 'SIGKILL')
@@ -144,11 +150,11 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
   await expect(lost).toBeVisible({ timeout: 15_000 })
   await expect(lost).toBeHidden({ timeout: 30_000 })
   await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 30_000 })
-  const second = await oneSale(page)
+  const third = await oneSale(page)
   await page.screenshot({ path: 'test-results/failover-desk.png', fullPage: true })
 
-  // both sales are in the new primary's database, once each: the first only because the seat sent it again
-  // (its call was lost with the old hub: kept without it, as the lead's history says)
+  // the three sales are in the new primary's database, once each: the second only because the seat sent it
+  // again (its call was lost with the old hub: kept without it, as the lead's history says)
   const db = new Database(join(tmp, 'b', 'leadline.db'), { readonly: true })
   const rows = db
     .prepare(
@@ -160,7 +166,8 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
   expect(rows).toEqual(
     expect.arrayContaining([
       { name: first, n: 1 },
-      { name: second, n: 1 }
+      { name: second, n: 1 },
+      { name: third, n: 1 }
     ])
   )
   const db2 = new Database(join(tmp, 'b', 'leadline.db'), { readonly: true })
@@ -171,7 +178,7 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
     .pluck()
     .all()
   db2.close()
-  expect(afterFailover).toEqual([first])
+  expect(afterFailover).toEqual([second])
   // and the journal let it go once the new primary's replica had it
   await expect
     .poll(
@@ -185,7 +192,7 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
       { timeout: 15_000 }
     )
     .toBe(0)
-  // recordings on the hubs' own disks: the new primary says it lacks the first call's
+  // recordings on the hubs' own disks: the new primary says it lacks the first call's (the second's call was never replicated)
   const admin = await HubClient.connect(`${s.url.replace(/^http/, 'ws')}/api/ws`)
   expect((await admin.call('auth.login', { username: 'admin', password: DEMO_PASSWORD })).ok).toBe(true)
   await expect
