@@ -88,6 +88,16 @@ async function expectEvent(c: HubClient, match: (e: { event: string; payload: un
   }
 }
 
+/** A primary replicating to tmp/replica, its standby waiting, and the administrator logged in on the primary. */
+async function pairWithAdmin() {
+  const replica = join(tmp, 'replica')
+  const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
+  const p = (await line(primary, 'url')) as { url: string }
+  const standby = standbyHub(replica, await freePort(), p.url)
+  await line(standby, 'standby')
+  return { replica, primary, p, standby, c: await admin(p.url) }
+}
+
 async function admin(url: string): Promise<HubClient> {
   const c = await HubClient.connect(`${url.replace(/^http/, 'ws')}/api/ws`)
   expect((await c.call('auth.login', { username: 'admin', password: 'demo1234' })).ok).toBe(true)
@@ -153,12 +163,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
   }, 120_000)
 
   it('any seat write, not only an outcome: its id is replicated with it, so after a takeover a resend of what reached the replica is not applied again and what did not is applied once', async () => {
-    const replica = join(tmp, 'replica')
-    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
-    const p = (await line(primary, 'url')) as { url: string }
-    const standby = standbyHub(replica, await freePort(), p.url)
-    await line(standby, 'standby')
-    const c = await admin(p.url)
+    const { primary, standby, c } = await pairWithAdmin()
     const open = (summary: string, cid: string, resent = false) =>
       c2.call('complaints.open', { category: 'other', channel: 'call', summary, phone: '13900009999' }, 'zh-CN', {
         cid,
@@ -224,12 +229,7 @@ describe('a standby hub (the lease in the replica folder, Litestream)', () => {
   }, 120_000)
 
   it('a planned handover from the settings: the primary gives the lease up once its writes are replicated, the standby takes over at once', async () => {
-    const replica = join(tmp, 'replica')
-    const primary = hub(['--data', join(tmp, 'a'), '--port', '0', '--replicate', `file://${replica}`])
-    const p = (await line(primary, 'url')) as { url: string }
-    const standby = standbyHub(replica, await freePort(), p.url)
-    await line(standby, 'standby')
-    const c = await admin(p.url)
+    const { primary, standby, c } = await pairWithAdmin()
     // the primary hears of its standby (it announces itself in the lease folder)
     type Rep = { standbys: string[]; epoch: number }
     let rep: Rep | null = null
