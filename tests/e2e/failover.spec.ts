@@ -137,6 +137,14 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
   expect(litestream).toMatch(/^\d+$/)
   process.kill(Number(litestream), 'SIGSTOP')
   const second = await oneSale(page)
+  // and a complaint about that call, from the desk: acknowledged, not replicated either
+  await page.getByTestId('desk-complaint').click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByLabel('类别').click()
+  await page.getByTitle('服务态度').click()
+  await dialog.getByLabel('投诉内容').fill('客户对来电时间不满')
+  await dialog.getByRole('button', { name: '登记投诉' }).click()
+  await expect(page.getByText(/已登记投诉 #\d+/)).toBeVisible()
   await page.waitForTimeout(1500)
   expect(await journaled()).toBe(1)
 
@@ -150,6 +158,11 @@ test('热备: the primary dies with its disk; the desk on its page follows the l
   await expect(lost).toBeVisible({ timeout: 15_000 })
   await expect(lost).toBeHidden({ timeout: 30_000 })
   await expect(page.getByTestId('agent-state')).toHaveText('就绪', { timeout: 30_000 })
+  // the sale was sent again and kept; the complaint was too, but its call was lost with the old hub: the
+  // new primary refuses it, and the operator is told to register it again
+  await expect(page.getByTestId('resend-refused')).toContainText('切换服务器后，有 1 项已保存的操作未能重做', {
+    timeout: 15_000
+  })
   const third = await oneSale(page)
   await page.screenshot({ path: 'test-results/failover-desk.png', fullPage: true })
 
