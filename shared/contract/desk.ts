@@ -259,8 +259,7 @@ export const deskMethods = defineMethods({
     summary:
       'Save the outcome of a lead (with its call) in one transaction: retry time, callback, do-not-call, or success for dispatch.',
     input: outcomeInputSchema,
-    /** `savedAt`: the hub's time of the save; a seat of a replicated hub keeps the outcome until `replication.confirmed` passes it. */
-    output: z.object({ outcomeId: idSchema, leadStatus: z.string(), duplicate: z.boolean(), savedAt: isoTime }),
+    output: z.object({ outcomeId: idSchema, leadStatus: z.string(), duplicate: z.boolean() }),
     roles: ['operator']
   },
   'desk.why': {

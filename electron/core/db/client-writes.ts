@@ -70,15 +70,8 @@ export class ClientWrites {
   /** Runs the handler; the transactions of its synchronous part carry the write's id. */
   run<T>(w: ClientWrite | null, fn: () => T): T {
     if (!w) return fn()
-    const prev = this.current
     const before = (w.before = this.repo.totalChanges())
-    this.current = w
-    let out: T
-    try {
-      out = fn()
-    } finally {
-      this.current = prev
-    }
+    const out = this.resume(w, fn)
     // a synchronous handler that changed nothing needs no id; one that wrote without a transaction gets it now
     w.sync = !(out instanceof Promise) && (!!w.saved || this.repo.totalChanges() === before)
     return out

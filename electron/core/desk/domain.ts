@@ -125,8 +125,7 @@ export function deskDomain(
       // resent from the seat's journal (the wire says so) or by an older desk (the input does)
       const r = desk.outcome(user, { ...input, resent: input.resent || ctx.resent })
       if (!r.duplicate) changed()
-      // the machine's own time (not the centre's, which a training room shifts): replication is measured by it
-      return { ...r, savedAt: new Date().toISOString() }
+      return r
     },
     'desk.why': (input, ctx) => {
       const { user } = requireUser(ctx)
